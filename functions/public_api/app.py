@@ -1,0 +1,82 @@
+"""Public API: the tenant form and the tracking page. No login; a tracking token opens one ticket."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from frontdesk.api import intake
+from frontdesk.api.resolver import make_resolver
+from frontdesk.api.wiring import desk, tracking_url
+from frontdesk.domain.lifecycle import allowed_actions
+from frontdesk.models import commands as cmd
+from frontdesk.models.site import Site
+from frontdesk.models.views import Created, PublicTicket, public_view
+from frontdesk.service import CLIENT
+from frontdesk.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = make_resolver(settings().max_body_bytes)
+
+Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@app.get("/public/sites", summary="Sites, buildings and units for the form")
+def list_sites() -> list[Site]:
+    return desk().sites()
+
+
+@app.post("/public/tickets", summary="Report a repair, complaint or inquiry", responses={201: {"description": "Created"}})
+def create_ticket(
+    body: Annotated[cmd.NewTicket, Body()], idempotency_key: IdempotencyKey = None
+) -> tuple[dict[str, Any], int]:
+    def action() -> dict[str, Any]:
+        opened = desk().open(body, CLIENT)
+        metrics.add_metric(name="TicketsOpened", unit="Count", value=1)
+        return Created(
+            ticket_id=opened.ticket.ticket_id,
+            number=opened.ticket.number,
+            status=opened.ticket.status,
+            tracking_token=opened.tracking_token,
+            tracking_url=tracking_url(opened.tracking_token),
+        ).model_dump(mode="json", exclude={"ticket_id"})
+
+    payload = body.model_dump(mode="json")
+    return intake.open_once(settings().idempotency_table_name, "public", idempotency_key, payload, action), 201
+
+
+@app.get("/public/track/<token>", summary="Status and timeline by tracking token")
+def track(token: Token) -> PublicTicket:
+    ticket, timeline, actions = desk().read_by_token(token)
+    return public_view(ticket, timeline, actions)
+
+
+@app.post("/public/track/<token>/acceptance", summary="Accept or reject completed work, with a rating")
+def accept(token: Token, body: Annotated[cmd.Acceptance, Body()]) -> PublicTicket:
+    return _act(token, "accept", body)
+
+
+@app.post("/public/track/<token>/quote-decision", summary="Confirm or decline a quote")
+def quote_decision(token: Token, body: Annotated[cmd.QuoteDecision, Body()]) -> PublicTicket:
+    return _act(token, "quote_decision", body)
+
+
+def _act(token: str, action: str, body: cmd.Versioned) -> PublicTicket:
+    ticket = desk().act_by_token(token, action, body)
+    timeline = desk().read_by_token(token)[1]
+    return public_view(ticket, timeline, allowed_actions(ticket, CLIENT))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    intake.CONFIG.register_lambda_context(context)
+    return app.resolve(event, context)

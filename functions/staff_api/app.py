@@ -1,0 +1,137 @@
+"""Staff API behind the Cognito authorizer: intake, the work queue, and lifecycle actions by role."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from frontdesk.api import callers, intake
+from frontdesk.api.resolver import make_resolver
+from frontdesk.api.wiring import desk, tracking_url
+from frontdesk.domain import lifecycle
+from frontdesk.models import commands as cmd
+from frontdesk.models.ticket import Ticket
+from frontdesk.models.views import Created, StaffTicket
+from frontdesk.settings import settings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = make_resolver(settings().max_body_bytes)
+
+TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+class Queue(BaseModel):
+    site_id: str
+    tickets: list[Ticket]
+
+
+@app.post("/staff/tickets", summary="Phone, walk-in or letter intake")
+def create_ticket(
+    body: Annotated[cmd.StaffNewTicket, Body()], idempotency_key: IdempotencyKey = None
+) -> tuple[dict[str, Any], int]:
+    actor = callers.staff(app)
+
+    def action() -> dict[str, Any]:
+        opened = desk().open(body, actor)
+        metrics.add_metric(name="TicketsOpened", unit="Count", value=1)
+        return Created(
+            ticket_id=opened.ticket.ticket_id,
+            number=opened.ticket.number,
+            status=opened.ticket.status,
+            tracking_token=opened.tracking_token,
+            tracking_url=tracking_url(opened.tracking_token),
+        ).model_dump(mode="json")
+
+    scope = f"staff:{actor.id}"
+    payload = body.model_dump(mode="json")
+    return intake.open_once(settings().idempotency_table_name, scope, idempotency_key, payload, action), 201
+
+
+@app.get("/staff/tickets", summary="Open tickets of a site, most urgent deadline first")
+def queue(
+    site_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")],
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+) -> Queue:
+    return Queue(site_id=site_id, tickets=desk().queue(site_id, callers.staff(app), limit))
+
+
+@app.get("/staff/tickets/<ticket_id>", summary="A ticket with its timeline and the actions open to you")
+def read(ticket_id: TicketId) -> StaffTicket:
+    ticket, timeline, actions = desk().read(ticket_id, callers.staff(app))
+    return StaffTicket(ticket=ticket, timeline=timeline, actions=actions)
+
+
+@app.post("/staff/tickets/<ticket_id>/decline", summary="Decline politely, with a reason")
+def decline(ticket_id: TicketId, body: Annotated[cmd.Decline, Body()]) -> StaffTicket:
+    return _act(ticket_id, "decline", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/dispatch", summary="Dispatch to a department and an assignee")
+def dispatch(ticket_id: TicketId, body: Annotated[cmd.Dispatch, Body()]) -> StaffTicket:
+    return _act(ticket_id, "dispatch", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/reschedule", summary="Move the arrival later, agreed with the client")
+def reschedule(ticket_id: TicketId, body: Annotated[cmd.Reschedule, Body()]) -> StaffTicket:
+    return _act(ticket_id, "reschedule", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/arrive", summary="The assigned engineer checks in at the unit")
+def arrive(ticket_id: TicketId, body: Annotated[cmd.Arrive, Body()]) -> StaffTicket:
+    return _act(ticket_id, "arrive", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/quote", summary="Quote paid work: items, tax, labour")
+def quote(ticket_id: TicketId, body: Annotated[cmd.QuoteIn, Body()]) -> StaffTicket:
+    return _act(ticket_id, "quote", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/complete", summary="Report the work complete")
+def complete(ticket_id: TicketId, body: Annotated[cmd.Complete, Body()]) -> StaffTicket:
+    return _act(ticket_id, "complete", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/unfinished", summary="Mark unfinished at the end of the day")
+def unfinished(ticket_id: TicketId, body: Annotated[cmd.Unfinished, Body()]) -> StaffTicket:
+    return _act(ticket_id, "unfinished", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/handle", summary="Record how a complaint was handled")
+def handle(ticket_id: TicketId, body: Annotated[cmd.Handle, Body()]) -> StaffTicket:
+    return _act(ticket_id, "handle", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/reply", summary="Report back to the client")
+def reply(ticket_id: TicketId, body: Annotated[cmd.Reply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "reply", body)
+
+
+@app.post("/staff/tickets/<ticket_id>/close", summary="Close a replied complaint or inquiry, or completed work")
+def close(ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
+    return _act(ticket_id, "close", body)
+
+
+def _act(ticket_id: str, action: str, body: cmd.Versioned) -> StaffTicket:
+    actor = callers.staff(app)
+    ticket = desk().act(ticket_id, action, body, actor)
+    return StaffTicket(
+        ticket=ticket,
+        timeline=desk().read(ticket_id, actor)[1],
+        actions=lifecycle.allowed_actions(ticket, actor),
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    intake.CONFIG.register_lambda_context(context)
+    return app.resolve(event, context)

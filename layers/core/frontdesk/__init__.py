@@ -1,0 +1,1 @@
+"""frontdesk: the customer-service centre of a property company (客户服务中心)."""

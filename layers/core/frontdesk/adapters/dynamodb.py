@@ -1,0 +1,191 @@
+"""Single-table storage of sites, tickets, timelines and tracking tokens.
+
+Keys (PK / SK):
+    SITES / SITE#<site>                     site with its buildings and units
+    SITE#<site> / COUNTER#<local day>       the day's ticket sequence (atomic ADD)
+    TICKET#<id> / TICKET                    the ticket (GSI1 open-by-deadline, GSI2 by unit, GSI3 by day)
+    TICKET#<id> / EVT#<seq:06d>             timeline event; seq = ticket version it produced
+    TRACK#<sha256(token)> / TRACK           tracking token → ticket id (the raw token is never stored)
+Every ticket change is one transaction: the ticket put, conditional on the version read, and its event.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from frontdesk.domain.errors import VersionConflict
+from frontdesk.domain.lifecycle import Change
+from frontdesk.domain.queue import queue_key
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import Ticket, TimelineEvent
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+TICKET_SK = "TICKET"
+
+
+def table(name: str) -> Table:
+    return boto3.resource("dynamodb").Table(name)
+
+
+def _ticket_item(ticket: Ticket) -> dict[str, Any]:
+    item: dict[str, Any] = ticket.model_dump(mode="json", exclude_none=True)
+    item.update(
+        PK=f"TICKET#{ticket.ticket_id}",
+        SK=TICKET_SK,
+        type="ticket",
+        GSI2PK=f"UNIT#{ticket.site_id}#{ticket.building_id}#{ticket.unit}",
+        GSI2SK=ticket.created_at,
+        GSI3PK=f"DAY#{ticket.site_id}#{ticket.local_day}",
+        GSI3SK=ticket.number,
+    )
+    open_key = queue_key(ticket)
+    if open_key is not None:
+        item.update(GSI1PK=f"OPEN#{ticket.site_id}", GSI1SK=open_key)
+    return item
+
+
+def _event_item(event: TimelineEvent) -> dict[str, Any]:
+    item: dict[str, Any] = event.model_dump(mode="json")
+    item.update(PK=f"TICKET#{event.ticket_id}", SK=f"EVT#{event.seq:06d}", type="event")
+    return item
+
+
+def _strip(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in {"PK", "SK", "type"} and not k.startswith("GSI")}
+
+
+class TicketStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self._client = table.meta.client
+
+    def next_seq(self, site_id: str, day: str) -> int:
+        result = self._table.update_item(
+            Key={"PK": f"SITE#{site_id}", "SK": f"COUNTER#{day}"},
+            UpdateExpression="ADD n :one",
+            ExpressionAttributeValues={":one": 1},
+            ReturnValues="UPDATED_NEW",
+        )
+        return int(result["Attributes"]["n"])  # type: ignore[arg-type]
+
+    def create(self, change: Change, token_hash: str) -> None:
+        name = self._table.name
+        self._client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": name,
+                        "Item": _ticket_item(change.ticket),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": name,
+                        "Item": {
+                            "PK": f"TRACK#{token_hash}",
+                            "SK": "TRACK",
+                            "type": "token",
+                            "ticket_id": change.ticket.ticket_id,
+                        },
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                {"Put": {"TableName": name, "Item": _event_item(change.event)}},
+            ]
+        )
+
+    def save(self, change: Change, expected_version: int) -> None:
+        """Write the new ticket and its event, or neither; refuse if anyone wrote in between."""
+        name = self._table.name
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": _ticket_item(change.ticket),
+                            "ConditionExpression": "version = :v",
+                            "ExpressionAttributeValues": {":v": expected_version},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": _event_item(change.event),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise VersionConflict(field="version", expected=expected_version) from error
+            raise
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": TICKET_SK}, ConsistentRead=True)
+        return Ticket.model_validate(_strip(item["Item"])) if "Item" in item else None
+
+    def timeline(self, ticket_id: str) -> list[TimelineEvent]:
+        items = self._query(
+            KeyConditionExpression=Key("PK").eq(f"TICKET#{ticket_id}") & Key("SK").begins_with("EVT#"),
+            ConsistentRead=True,
+        )
+        return [TimelineEvent.model_validate(_strip(item)) for item in items]
+
+    def ticket_id_for(self, token_hash: str) -> str | None:
+        item = self._table.get_item(Key={"PK": f"TRACK#{token_hash}", "SK": "TRACK"})
+        return str(item["Item"]["ticket_id"]) if "Item" in item else None
+
+    def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]:
+        items = self._query(IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(f"OPEN#{site_id}"), limit=limit)
+        return [Ticket.model_validate(_strip(item)) for item in items]
+
+    def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Ticket]:
+        items = self._query(
+            IndexName="GSI2",
+            KeyConditionExpression=Key("GSI2PK").eq(f"UNIT#{site_id}#{building_id}#{unit}"),
+            ScanIndexForward=False,
+            limit=limit,
+        )
+        return [Ticket.model_validate(_strip(item)) for item in items]
+
+    def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]:
+        items = self._query(
+            IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(f"DAY#{site_id}#{day}"), limit=limit
+        )
+        return [Ticket.model_validate(_strip(item)) for item in items]
+
+    def _query(self, limit: int = 1000, **kwargs: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self._table.query(**kwargs)
+            items.extend(page["Items"])
+            if len(items) >= limit or "LastEvaluatedKey" not in page:
+                return items[:limit]
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+class SiteStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def put(self, site: Site) -> None:
+        item: dict[str, Any] = site.model_dump(mode="json")
+        item.update(PK="SITES", SK=f"SITE#{site.site_id}", type="site")
+        self._table.put_item(Item=item)
+
+    def get(self, site_id: str) -> Site | None:
+        item = self._table.get_item(Key={"PK": "SITES", "SK": f"SITE#{site_id}"})
+        return Site.model_validate(_strip(item["Item"])) if "Item" in item else None
+
+    def all(self) -> list[Site]:
+        page = self._table.query(KeyConditionExpression=Key("PK").eq("SITES"))
+        return [Site.model_validate(_strip(item)) for item in page["Items"]]

@@ -1,0 +1,1 @@
+"""What both API functions share: the resolver, error mapping, language, callers, idempotent intake."""

@@ -1,0 +1,20 @@
+"""Builds the service from settings once per container; handlers only ask for it."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
+from frontdesk.clock import SystemClock
+from frontdesk.service import Desk
+from frontdesk.settings import settings
+
+
+@cache
+def desk() -> Desk:
+    tickets_table = table(settings().table_name)
+    return Desk(TicketStore(tickets_table), SiteStore(tickets_table), SystemClock())
+
+
+def tracking_url(token: str) -> str:
+    return f"{settings().public_base_url.rstrip('/')}/track.html#{token}"

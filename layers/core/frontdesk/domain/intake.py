@@ -1,0 +1,81 @@
+"""Opening a ticket: the checks an operator makes before writing anything (000 §3.9f)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from frontdesk.clock import local_date, to_iso
+from frontdesk.domain import sla
+from frontdesk.domain.errors import InvalidInput
+from frontdesk.domain.lifecycle import REPAIR_LIKE, Change
+from frontdesk.models import commands as cmd
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import CATEGORIES, Actor, Channel, Contact, Kind, Status, Ticket, TimelineEvent
+
+
+def short_number(site: Site, day: str, seq: int) -> str:
+    """What a person reads out on the phone: site code, month-day, sequence of the day. ``QL-1122-007``."""
+    return f"{site.code}-{day[5:7]}{day[8:10]}-{seq:03d}"
+
+
+def site_day(site: Site, now: datetime) -> str:
+    return local_date(now, site.timezone).isoformat()
+
+
+def open_ticket(
+    request: cmd.NewTicket | cmd.StaffNewTicket,
+    site: Site,
+    actor: Actor,
+    now: datetime,
+    ticket_id: str,
+    seq_of_day: int,
+) -> Change:
+    building = site.building(request.building_id)
+    if building is None:
+        raise InvalidInput(field="building_id", code="unknown_building")
+    if request.unit and building.units and request.unit not in building.units:
+        raise InvalidInput(field="unit", code="unknown_unit")
+    if not request.unit and not request.location:
+        raise InvalidInput(field="unit", code="unit_or_location_required")
+    kind = Kind(request.kind)
+    if request.category not in CATEGORIES[kind]:
+        raise InvalidInput(field="category", code="unknown_category")
+
+    channel = request.channel if isinstance(request, cmd.StaffNewTicket) else Channel.WEB
+    severity = request.severity if isinstance(request, cmd.StaffNewTicket) else None
+    day = site_day(site, now)
+    at = to_iso(now)
+    ticket = Ticket(
+        ticket_id=ticket_id,
+        site_id=site.site_id,
+        number=short_number(site, day, seq_of_day),
+        local_day=day,
+        kind=kind,
+        channel=Channel(channel),
+        category=request.category,
+        status=Status.RECEIVED,
+        building_id=building.building_id,
+        unit=request.unit,
+        location=request.location,
+        description=request.description,
+        contact=Contact(
+            name=request.contact_name, phone=request.contact_phone or "", email=request.contact_email or ""
+        ),
+        language=request.language,
+        received_by=actor.id,
+        created_at=at,
+        updated_at=at,
+        reply_due=None if kind in REPAIR_LIKE else sla.reply_due(site, now),
+        **({"severity": severity} if severity is not None else {}),
+    )
+    event = TimelineEvent(
+        ticket_id=ticket_id,
+        seq=1,
+        at=at,
+        actor=actor,
+        action="create",
+        from_status=None,
+        to_status=Status.RECEIVED,
+        detail={"channel": ticket.channel.value, "kind": kind.value, "category": request.category},
+    )
+    return Change(ticket, event)

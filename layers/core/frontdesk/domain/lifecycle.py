@@ -1,0 +1,271 @@
+"""The lifecycle of a ticket as explicit transitions with guards.
+
+Repair-like kinds (repair, paid service, emergency):
+    received → declined | dispatched → arrived → [quoted → in_progress | closed] → completed
+    → closed (satisfied) | reopened (unsatisfied) → dispatched …; arrived/in_progress → unfinished.
+Complaints: received → handled → replied → closed. Inquiries: received → replied → closed.
+
+Every transition returns the new ticket (version + 1) and the timeline event that records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from frontdesk.clock import deadline_iso, parse_iso, to_iso
+from frontdesk.domain import sla
+from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
+from frontdesk.domain.permissions import ASSIGNEE_ONLY, may
+from frontdesk.models import commands as cmd
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import (
+    Acceptance,
+    Actor,
+    ActorKind,
+    Assignment,
+    Escalation,
+    Kind,
+    Quote,
+    QuoteLine,
+    Role,
+    Status,
+    Ticket,
+    TimelineEvent,
+)
+
+REPAIR_LIKE = frozenset({Kind.REPAIR, Kind.PAID_SERVICE, Kind.EMERGENCY})
+COMPLAINT = frozenset({Kind.COMPLAINT})
+INQUIRY = frozenset({Kind.INQUIRY})
+WORKING = frozenset({Status.ARRIVED, Status.IN_PROGRESS, Status.UNFINISHED})
+
+
+@dataclass(frozen=True)
+class Change:
+    ticket: Ticket
+    event: TimelineEvent
+
+
+@dataclass(frozen=True)
+class Step:
+    to: Status
+    updates: dict[str, Any]
+    detail: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Transition:
+    kinds: frozenset[Kind]
+    sources: frozenset[Status]
+    rule: Callable[[Ticket, Any, Site, datetime], Step]
+
+
+TRANSITIONS: dict[str, Transition] = {}
+
+
+def transition(
+    action: str, kinds: Iterable[Kind], sources: Iterable[Status]
+) -> Callable[[Callable[[Ticket, Any, Site, datetime], Step]], Callable[[Ticket, Any, Site, datetime], Step]]:
+    def register(rule: Callable[[Ticket, Any, Site, datetime], Step]) -> Callable[..., Step]:
+        TRANSITIONS[action] = Transition(frozenset(kinds), frozenset(sources), rule)
+        return rule
+
+    return register
+
+
+def allowed_actions(ticket: Ticket, actor: Actor) -> list[str]:
+    """What this actor could do next: the staff console shows these buttons, nothing else."""
+    return [
+        action
+        for action, t in TRANSITIONS.items()
+        if ticket.kind in t.kinds and ticket.status in t.sources and _permitted(ticket, actor, action)
+    ]
+
+
+def apply(ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor, site: Site, now: datetime) -> Change:
+    t = TRANSITIONS.get(action)
+    if t is None:
+        raise NotFound(field="action", action=action)
+    if not _permitted(ticket, actor, action):
+        raise Forbidden(field="action", action=action)
+    if command.version != ticket.version:
+        raise VersionConflict(field="version", expected=ticket.version, given=command.version)
+    if ticket.kind not in t.kinds or ticket.status not in t.sources:
+        raise IllegalTransition(field="action", action=action, status=ticket.status.value)
+    step = t.rule(ticket, command, site, now)
+    at = to_iso(now)
+    new = ticket.model_copy(update={**step.updates, "status": step.to, "version": ticket.version + 1, "updated_at": at})
+    event = TimelineEvent(
+        ticket_id=ticket.ticket_id,
+        seq=new.version,
+        at=at,
+        actor=actor,
+        action=action,
+        from_status=ticket.status,
+        to_status=step.to,
+        detail=step.detail,
+    )
+    return Change(new, event)
+
+
+def _permitted(ticket: Ticket, actor: Actor, action: str) -> bool:
+    if not may(actor, action):
+        return False
+    if actor.kind is ActorKind.STAFF and action in ASSIGNEE_ONLY:
+        acting_for_others = actor.roles & {Role.DUTY_MANAGER, Role.MANAGER, Role.OPERATOR}
+        is_assignee = ticket.assignment is not None and ticket.assignment.assignee == actor.id
+        return is_assignee or bool(acting_for_others and action in {"unfinished", "reschedule"})
+    return True
+
+
+def _building(ticket: Ticket, site: Site) -> Any:
+    building = site.building(ticket.building_id)
+    if building is None:
+        raise InvalidInput(field="building_id", code="unknown_building", building_id=ticket.building_id)
+    return building
+
+
+@transition("decline", REPAIR_LIKE, {Status.RECEIVED, Status.REOPENED})
+def _decline(ticket: Ticket, c: cmd.Decline, site: Site, now: datetime) -> Step:
+    return Step(Status.DECLINED, {"decline_reason": c.reason, "closed_at": to_iso(now)}, {"reason": c.reason})
+
+
+@transition("dispatch", REPAIR_LIKE, {Status.RECEIVED, Status.REOPENED})
+def _dispatch(ticket: Ticket, c: cmd.Dispatch, site: Site, now: datetime) -> Step:
+    building = _building(ticket, site)
+    arrival = sla.arrival_due(site, building, now)
+    completion = sla.completion_due(site, now)
+    return Step(
+        Status.DISPATCHED,
+        {
+            "assignment": Assignment(department=c.department, assignee=c.assignee),
+            "dispatched_at": to_iso(now),
+            "arrival_due": arrival,
+            "completion_due": completion,
+            "arrived_at": None,
+            "arrived_on_time": None,
+            "escalation": Escalation(),
+        },
+        {
+            "department": c.department.value,
+            "assignee": c.assignee,
+            "arrival_due": arrival,
+            "arrival_minutes": str(sla.arrival_minutes(site, building)),
+        },
+    )
+
+
+@transition("reschedule", REPAIR_LIKE, {Status.DISPATCHED})
+def _reschedule(ticket: Ticket, c: cmd.Reschedule, site: Site, now: datetime) -> Step:
+    assert ticket.arrival_due is not None
+    due = parse_iso(ticket.arrival_due)
+    if now >= due:
+        raise IllegalTransition(field="new_arrival", code="reschedule_after_deadline", due=ticket.arrival_due)
+    if c.new_arrival <= due:
+        raise InvalidInput(field="new_arrival", code="reschedule_not_later", due=ticket.arrival_due)
+    new_due = deadline_iso(c.new_arrival)
+    return Step(
+        Status.DISPATCHED,
+        {"arrival_due": new_due, "reschedule_count": ticket.reschedule_count + 1},
+        {
+            "previous_due": ticket.arrival_due,
+            "arrival_due": new_due,
+            "agreed_with": c.agreed_with,
+            "contact_method": c.contact_method,
+            "note": c.note,
+        },
+    )
+
+
+@transition("arrive", REPAIR_LIKE, {Status.DISPATCHED})
+def _arrive(ticket: Ticket, c: cmd.Arrive, site: Site, now: datetime) -> Step:
+    assert ticket.arrival_due is not None
+    on_time = now <= parse_iso(ticket.arrival_due)
+    completion = sla.completion_due(site, now)
+    return Step(
+        Status.ARRIVED,
+        {"arrived_at": to_iso(now), "arrived_on_time": on_time, "completion_due": completion},
+        {"on_time": str(on_time).lower(), "arrival_due": ticket.arrival_due, "completion_due": completion},
+    )
+
+
+@transition("quote", REPAIR_LIKE, {Status.ARRIVED, Status.UNFINISHED})
+def _quote(ticket: Ticket, c: cmd.QuoteIn, site: Site, now: datetime) -> Step:
+    lines = tuple(QuoteLine(item=line.item, amount_cents=line.amount_cents) for line in c.lines)
+    total = sum(line.amount_cents for line in lines) + c.tax_cents + c.labour_cents
+    quote = Quote(
+        lines=lines,
+        tax_cents=c.tax_cents,
+        labour_cents=c.labour_cents,
+        total_cents=total,
+        quoted_at=to_iso(now),
+    )
+    return Step(Status.QUOTED, {"quote": quote}, {"total_cents": str(total)})
+
+
+@transition("quote_decision", REPAIR_LIKE, {Status.QUOTED})
+def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, site: Site, now: datetime) -> Step:
+    assert ticket.quote is not None
+    decision = "confirmed" if c.confirm else "declined"
+    quote = ticket.quote.model_copy(update={"decision": decision, "decided_at": to_iso(now)})
+    if c.confirm:
+        return Step(Status.IN_PROGRESS, {"quote": quote}, {"decision": decision})
+    return Step(
+        Status.CLOSED,
+        {"quote": quote, "resolution": "quote_declined", "closed_at": to_iso(now)},
+        {"decision": decision},
+    )
+
+
+@transition("unfinished", REPAIR_LIKE, {Status.ARRIVED, Status.IN_PROGRESS})
+def _unfinished(ticket: Ticket, c: cmd.Unfinished, site: Site, now: datetime) -> Step:
+    return Step(Status.UNFINISHED, {"unfinished_reason": c.reason}, {"reason": c.reason})
+
+
+@transition("complete", REPAIR_LIKE, WORKING)
+def _complete(ticket: Ticket, c: cmd.Complete, site: Site, now: datetime) -> Step:
+    if ticket.kind is Kind.PAID_SERVICE and (ticket.quote is None or ticket.quote.decision != "confirmed"):
+        raise IllegalTransition(field="action", code="quote_required")
+    return Step(Status.COMPLETED, {"completed_at": to_iso(now), "work_summary": c.summary}, {"summary": c.summary})
+
+
+@transition("accept", REPAIR_LIKE, {Status.COMPLETED})
+def _accept(ticket: Ticket, c: cmd.Acceptance, site: Site, now: datetime) -> Step:
+    acceptance = Acceptance(satisfied=c.satisfied, rating=c.rating, comment=c.comment, at=to_iso(now))
+    detail = {"satisfied": str(c.satisfied).lower(), "comment": c.comment}
+    if c.rating is not None:
+        detail["rating"] = str(c.rating)
+    if c.satisfied:
+        return Step(
+            Status.CLOSED,
+            {"acceptance": acceptance, "resolution": "accepted", "closed_at": to_iso(now)},
+            detail,
+        )
+    return Step(Status.REOPENED, {"acceptance": acceptance, "completed_at": None}, detail)
+
+
+@transition("handle", COMPLAINT, {Status.RECEIVED})
+def _handle(ticket: Ticket, c: cmd.Handle, site: Site, now: datetime) -> Step:
+    updates: dict[str, Any] = {}
+    detail = {"department": c.department.value, "action_taken": c.action_taken}
+    if c.severity is not None:
+        updates["severity"] = c.severity
+        detail["severity"] = c.severity.value
+    return Step(Status.HANDLED, updates, detail)
+
+
+@transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED})
+def _reply(ticket: Ticket, c: cmd.Reply, site: Site, now: datetime) -> Step:
+    if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED:
+        raise IllegalTransition(field="action", code="handle_first")
+    return Step(Status.REPLIED, {}, {"reply": c.reply, "method": c.method})
+
+
+@transition("close", REPAIR_LIKE | COMPLAINT | INQUIRY, {Status.REPLIED, Status.COMPLETED})
+def _close(ticket: Ticket, c: cmd.Close, site: Site, now: datetime) -> Step:
+    resolution = "closed_without_acceptance" if ticket.status is Status.COMPLETED else "replied"
+    if ticket.status is Status.COMPLETED and not c.note:
+        raise InvalidInput(field="note", code="note_required")
+    return Step(Status.CLOSED, {"closed_at": to_iso(now), "resolution": resolution}, {"note": c.note})

@@ -1,0 +1,1 @@
+"""Pydantic models: stored items, API inputs and outputs."""

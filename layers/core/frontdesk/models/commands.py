@@ -1,0 +1,135 @@
+"""What callers may send. Public bodies forbid unknown fields: the form cannot set status or assignee."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from frontdesk.models.ticket import Channel, Department, Kind, Severity
+
+MAX_TEXT = 2000
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timezone_required")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+Language = Literal["zh-CN", "en"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NewTicket(_Strict):
+    """The tenant form: repair, complaint or inquiry."""
+
+    site_id: Identifier
+    building_id: Identifier
+    unit: Unit = ""
+    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    kind: Literal[Kind.REPAIR, Kind.COMPLAINT, Kind.INQUIRY]
+    category: Identifier
+    description: Text
+    contact_name: Name
+    contact_phone: Phone
+    contact_email: Email | None = None
+    language: Language = "zh-CN"
+
+
+class StaffNewTicket(_Strict):
+    """Phone, walk-in and letter intake by the desk: every kind, with a severity."""
+
+    site_id: Identifier
+    building_id: Identifier
+    unit: Unit = ""
+    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    kind: Kind
+    category: Identifier
+    severity: Severity = Severity.NORMAL
+    channel: Literal[Channel.PHONE, Channel.WALK_IN, Channel.LETTER]
+    description: Text
+    contact_name: Name
+    contact_phone: Phone | None = None
+    contact_email: Email | None = None
+    language: Language = "zh-CN"
+
+
+class Versioned(_Strict):
+    version: int = Field(ge=1, description="The version read; a stale one is refused (409)")
+
+
+class Decline(Versioned):
+    reason: Text
+
+
+class Dispatch(Versioned):
+    department: Department = Department.ENGINEERING
+    assignee: Name
+
+
+class Arrive(Versioned):
+    pass
+
+
+class QuoteLineIn(_Strict):
+    item: ShortText
+    amount_cents: int = Field(ge=0, le=100_000_000)
+
+
+class QuoteIn(Versioned):
+    lines: list[QuoteLineIn] = Field(min_length=1, max_length=30)
+    tax_cents: int = Field(ge=0, le=100_000_000)
+    labour_cents: int = Field(ge=0, le=100_000_000)
+
+
+class Complete(Versioned):
+    summary: Text
+
+
+class Unfinished(Versioned):
+    reason: Text
+
+
+class Reschedule(Versioned):
+    new_arrival: AwareDatetime
+    agreed_with: Name = Field(description="Who on the client's side agreed to the new time")
+    contact_method: Literal["phone", "in_person", "sms", "email"]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)] = ""
+
+
+class Handle(Versioned):
+    department: Department
+    action_taken: Text
+    severity: Severity | None = None
+
+
+class Reply(Versioned):
+    reply: Text
+    method: Literal["phone", "in_person", "letter", "email", "sms"]
+
+
+class Close(Versioned):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)] = ""
+
+
+class Acceptance(Versioned):
+    satisfied: bool
+    rating: int | None = Field(default=None, ge=1, le=5)
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)] = ""
+
+
+class QuoteDecision(Versioned):
+    confirm: bool

@@ -1,0 +1,48 @@
+"""Sites, buildings and units. One company may run several sites."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class BuildingClass(StrEnum):
+    """Arrival SLA class (000 §3.1): how fast an engineer must be in the room."""
+
+    A = "A"  # administration, high-performance computing centre, computing centre, library: 5 min
+    B = "B"  # student apartments, teaching buildings: 10 min
+    C = "C"  # expert apartments: 15 min
+
+
+DEFAULT_ARRIVAL_MINUTES: dict[BuildingClass, int] = {
+    BuildingClass.A: 5,
+    BuildingClass.B: 10,
+    BuildingClass.C: 15,
+}
+
+
+class Building(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    building_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    name: str = Field(min_length=1, max_length=80)
+    name_en: str = Field(default="", max_length=80)
+    building_class: BuildingClass
+    units: tuple[str, ...] = ()
+
+
+class Site(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    site_id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    code: str = Field(pattern=r"^[A-Z]{1,4}$", description="Prefix of the short ticket number")
+    name: str = Field(min_length=1, max_length=80)
+    name_en: str = Field(default="", max_length=80)
+    timezone: str = "Asia/Shanghai"
+    arrival_minutes: dict[BuildingClass, int] = Field(default_factory=lambda: dict(DEFAULT_ARRIVAL_MINUTES))
+    completion_hours: int = Field(default=24, ge=1, le=240)
+    buildings: tuple[Building, ...] = ()
+
+    def building(self, building_id: str) -> Building | None:
+        return next((b for b in self.buildings if b.building_id == building_id), None)

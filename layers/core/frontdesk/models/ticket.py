@@ -1,0 +1,216 @@
+"""The ticket: the single source of truth for one request, and its timeline events."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Kind(StrEnum):
+    REPAIR = "repair"
+    COMPLAINT = "complaint"
+    INQUIRY = "inquiry"
+    PAID_SERVICE = "paid_service"
+    EMERGENCY = "emergency"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    PHONE = "phone"
+    WALK_IN = "walk_in"
+    LETTER = "letter"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    DECLINED = "declined"
+    DISPATCHED = "dispatched"
+    ARRIVED = "arrived"
+    QUOTED = "quoted"
+    IN_PROGRESS = "in_progress"
+    UNFINISHED = "unfinished"
+    COMPLETED = "completed"
+    REOPENED = "reopened"
+    HANDLED = "handled"
+    REPLIED = "replied"
+    CLOSED = "closed"
+
+
+TERMINAL = frozenset({Status.DECLINED, Status.CLOSED})
+
+# Categories by kind (DOMAIN.md; 000 §1.4, §3.4-3.8; 004).
+CATEGORIES: dict[Kind, tuple[str, ...]] = {
+    Kind.REPAIR: (
+        "plumbing",
+        "electrical",
+        "lighting",
+        "hvac",
+        "doors_windows",
+        "furniture",
+        "elevator",
+        "public_facility",
+        "other",
+    ),
+    Kind.PAID_SERVICE: ("installation", "replacement", "cleaning", "moving", "other"),
+    Kind.COMPLAINT: ("equipment", "service_attitude", "service_quality", "emergency", "other"),
+    Kind.INQUIRY: ("general", "fees", "move_in_out", "renovation", "other"),
+    Kind.EMERGENCY: (
+        "water_leak",
+        "power_cut",
+        "fire",
+        "explosion_or_suspicious_object",
+        "theft_or_robbery",
+        "fight",
+        "lost_property",
+        "death",
+    ),
+}
+
+
+class Department(StrEnum):
+    ENGINEERING = "engineering"
+    SECURITY = "security"
+    CLEANING = "cleaning"
+    LANDSCAPING = "landscaping"
+    MAIL = "mail"
+    RENOVATION = "renovation"
+    CUSTOMER_SERVICE = "customer_service"
+
+
+class Severity(StrEnum):
+    """Complaint severity: serious → manager at once; critical → company leadership (000 §3.3)."""
+
+    NORMAL = "normal"
+    SERIOUS = "serious"
+    CRITICAL = "critical"
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    ENGINEER = "engineer"
+    DUTY_MANAGER = "duty_manager"
+    MANAGER = "manager"
+
+
+class ActorKind(StrEnum):
+    STAFF = "staff"
+    CLIENT = "client"
+    SYSTEM = "system"
+
+
+class Actor(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: ActorKind
+    id: str
+    roles: frozenset[Role] = frozenset()
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    phone: str = ""
+    email: str = ""
+
+
+class Assignment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    department: Department
+    assignee: str
+
+
+class QuoteLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: str
+    amount_cents: int
+
+
+class Quote(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    lines: tuple[QuoteLine, ...]
+    tax_cents: int
+    labour_cents: int
+    total_cents: int
+    quoted_at: str
+    decision: str = ""  # "" pending, "confirmed", "declined"
+    decided_at: str = ""
+
+
+class Acceptance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    satisfied: bool
+    rating: int | None = None
+    comment: str = ""
+    at: str
+
+
+class Escalation(BaseModel):
+    """Written by the SLA timer: how far up the ladder this ticket has gone."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phase: str = ""
+    level: int = 0
+    at: str = ""
+
+
+class Ticket(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ticket_id: str
+    site_id: str
+    number: str
+    local_day: str
+    kind: Kind
+    channel: Channel
+    category: str
+    severity: Severity = Severity.NORMAL
+    status: Status
+    building_id: str
+    unit: str = ""
+    location: str = ""
+    description: str
+    contact: Contact
+    language: str = "zh-CN"
+    received_by: str
+    created_at: str
+    updated_at: str
+    version: int = 1
+    assignment: Assignment | None = None
+    dispatched_at: str | None = None
+    arrival_due: str | None = None
+    completion_due: str | None = None
+    reply_due: str | None = None
+    arrived_at: str | None = None
+    arrived_on_time: bool | None = None
+    quote: Quote | None = None
+    completed_at: str | None = None
+    work_summary: str = ""
+    acceptance: Acceptance | None = None
+    decline_reason: str = ""
+    unfinished_reason: str = ""
+    reschedule_count: int = 0
+    closed_at: str | None = None
+    resolution: str = ""
+    escalation: Escalation = Escalation()
+
+
+class TimelineEvent(BaseModel):
+    """One change to a ticket: who, when, what, from → to. Append-only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ticket_id: str
+    seq: int
+    at: str
+    actor: Actor
+    action: str
+    from_status: Status | None
+    to_status: Status
+    detail: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,98 @@
+"""What callers read back. The public view never shows who on the staff did what, nor full phone numbers."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
+
+# Event details a client may see; everything else (assignee names, internal notes) stays inside.
+PUBLIC_DETAIL = frozenset(
+    {"reason", "arrival_due", "on_time", "total_cents", "decision", "summary", "reply", "satisfied", "rating"}
+)
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.replace(" ", "").replace("-", "")
+    return digits[:3] + "*" * max(len(digits) - 7, 0) + digits[-4:] if len(digits) > 7 else "*" * len(digits)
+
+
+class PublicEvent(BaseModel):
+    at: str
+    action: str
+    by: str
+    from_status: Status | None
+    to_status: Status
+    detail: dict[str, str]
+
+
+class PublicTicket(BaseModel):
+    number: str
+    kind: str
+    category: str
+    status: Status
+    building_id: str
+    unit: str
+    location: str
+    description: str
+    contact_name: str
+    contact_phone: str
+    created_at: str
+    version: int
+    arrival_due: str | None
+    arrived_at: str | None
+    completed_at: str | None
+    work_summary: str
+    quote: Quote | None
+    decline_reason: str
+    actions: list[str]
+    timeline: list[PublicEvent]
+
+
+def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str]) -> PublicTicket:
+    return PublicTicket(
+        number=ticket.number,
+        kind=ticket.kind.value,
+        category=ticket.category,
+        status=ticket.status,
+        building_id=ticket.building_id,
+        unit=ticket.unit,
+        location=ticket.location,
+        description=ticket.description,
+        contact_name=ticket.contact.name,
+        contact_phone=mask_phone(ticket.contact.phone),
+        created_at=ticket.created_at,
+        version=ticket.version,
+        arrival_due=ticket.arrival_due,
+        arrived_at=ticket.arrived_at,
+        completed_at=ticket.completed_at,
+        work_summary=ticket.work_summary,
+        quote=ticket.quote,
+        decline_reason=ticket.decline_reason,
+        actions=actions,
+        timeline=[
+            PublicEvent(
+                at=e.at,
+                action=e.action,
+                by=e.actor.kind.value,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                detail={k: v for k, v in e.detail.items() if k in PUBLIC_DETAIL},
+            )
+            for e in timeline
+        ],
+    )
+
+
+class StaffTicket(BaseModel):
+    ticket: Ticket
+    actions: list[str]
+    timeline: list[TimelineEvent]
+
+
+class Created(BaseModel):
+    ticket_id: str
+    number: str
+    status: Status
+    tracking_token: str
+    tracking_url: str

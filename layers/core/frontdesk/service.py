@@ -1,0 +1,107 @@
+"""Application service: load, check, apply the domain rule, save. Storage comes in through the constructor."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from frontdesk.clock import Clock
+from frontdesk.domain import intake, lifecycle
+from frontdesk.domain.errors import Forbidden, NotFound
+from frontdesk.domain.permissions import may
+from frontdesk.models import commands as cmd
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
+from frontdesk.ports import Sites, Tickets
+
+CLIENT = Actor(kind=ActorKind.CLIENT, id="client")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Opened:
+    ticket: Ticket
+    tracking_token: str
+
+
+class Desk:
+    def __init__(
+        self,
+        tickets: Tickets,
+        sites: Sites,
+        clock: Clock,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        new_token: Callable[[], str] = lambda: secrets.token_urlsafe(24),
+    ) -> None:
+        self._tickets = tickets
+        self._sites = sites
+        self._clock = clock
+        self._new_id = new_id
+        self._new_token = new_token
+
+    def sites(self) -> list[Site]:
+        return self._sites.all()
+
+    def site(self, site_id: str) -> Site:
+        site = self._sites.get(site_id)
+        if site is None:
+            raise NotFound(field="site_id", code="site_not_found")
+        return site
+
+    def open(self, request: cmd.NewTicket | cmd.StaffNewTicket, actor: Actor) -> Opened:
+        if actor.kind is ActorKind.STAFF and not may(actor, "intake"):
+            raise Forbidden(field="action", action="intake")
+        site = self.site(request.site_id)
+        now = self._clock.now()
+        # Validate before taking a number, so refused input does not burn one.
+        checked = intake.open_ticket(request, site, actor, now, "check", 0)
+        seq = self._tickets.next_seq(site.site_id, checked.ticket.local_day)
+        change = intake.open_ticket(request, site, actor, now, self._new_id(), seq)
+        token = self._new_token()
+        self._tickets.create(change, token_hash(token))
+        return Opened(change.ticket, token)
+
+    def act(self, ticket_id: str, action: str, command: cmd.Versioned, actor: Actor) -> Ticket:
+        return self._apply(self._load(ticket_id), action, command, actor)
+
+    def act_by_token(self, token: str, action: str, command: cmd.Versioned) -> Ticket:
+        return self._apply(self._by_token(token), action, command, CLIENT)
+
+    def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:
+        if not may(actor, "read"):
+            raise Forbidden(field="action", action="read")
+        ticket = self._load(ticket_id)
+        return ticket, self._tickets.timeline(ticket_id), lifecycle.allowed_actions(ticket, actor)
+
+    def read_by_token(self, token: str) -> tuple[Ticket, list[TimelineEvent], list[str]]:
+        ticket = self._by_token(token)
+        return ticket, self._tickets.timeline(ticket.ticket_id), lifecycle.allowed_actions(ticket, CLIENT)
+
+    def queue(self, site_id: str, actor: Actor, limit: int) -> list[Ticket]:
+        if not may(actor, "list"):
+            raise Forbidden(field="action", action="list")
+        self.site(site_id)
+        return self._tickets.open_by_deadline(site_id, limit)
+
+    def _apply(self, ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor) -> Ticket:
+        change = lifecycle.apply(ticket, action, command, actor, self.site(ticket.site_id), self._clock.now())
+        self._tickets.save(change, expected_version=ticket.version)
+        return change.ticket
+
+    def _load(self, ticket_id: str) -> Ticket:
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(field="ticket_id", code="ticket_not_found")
+        return ticket
+
+    def _by_token(self, token: str) -> Ticket:
+        ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        if ticket_id is None:
+            raise NotFound(field="token", code="ticket_not_found")
+        return self._load(ticket_id)
