@@ -8,7 +8,6 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from frontdesk.api import intake
 from frontdesk.api.resolver import make_resolver
 from frontdesk.api.wiring import desk, tracking_url
@@ -33,7 +32,9 @@ def list_sites() -> list[Site]:
     return desk().sites()
 
 
-@app.post("/public/tickets", summary="Report a repair, complaint or inquiry", responses={201: {"description": "Created"}})
+@app.post(
+    "/public/tickets", summary="Report a repair, complaint or inquiry", responses={201: {"description": "Created"}}
+)
 def create_ticket(
     body: Annotated[cmd.NewTicket, Body()], idempotency_key: IdempotencyKey = None
 ) -> tuple[dict[str, Any], int]:

@@ -8,17 +8,13 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
-
 from frontdesk.api import callers, intake
 from frontdesk.api.resolver import make_resolver
 from frontdesk.api.wiring import desk, tracking_url
 from frontdesk.domain import lifecycle
 from frontdesk.models import commands as cmd
-from frontdesk.models.ticket import Ticket
-from frontdesk.models.views import Created, StaffTicket
+from frontdesk.models.views import Created, Queue, StaffTicket
 from frontdesk.settings import settings
-
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
@@ -26,11 +22,6 @@ app = make_resolver(settings().max_body_bytes)
 
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
-
-
-class Queue(BaseModel):
-    site_id: str
-    tickets: list[Ticket]
 
 
 @app.post("/staff/tickets", summary="Phone, walk-in or letter intake")

@@ -140,6 +140,22 @@ class TicketStore:
         )
         return [TimelineEvent.model_validate(_strip(item)) for item in items]
 
+    def claim_routing(self, event: TimelineEvent) -> bool:
+        """Mark an event as routed, once: a replayed stream record finds the mark and is skipped."""
+        try:
+            self._table.put_item(
+                Item={"PK": f"TICKET#{event.ticket_id}", "SK": f"ROUTED#{event.seq:06d}", "type": "routed"},
+                ConditionExpression="attribute_not_exists(PK)",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release_routing(self, event: TimelineEvent) -> None:
+        self._table.delete_item(Key={"PK": f"TICKET#{event.ticket_id}", "SK": f"ROUTED#{event.seq:06d}"})
+
     def ticket_id_for(self, token_hash: str) -> str | None:
         item = self._table.get_item(Key={"PK": f"TRACK#{token_hash}", "SK": "TRACK"})
         return str(item["Item"]["ticket_id"]) if "Item" in item else None

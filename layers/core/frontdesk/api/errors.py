@@ -40,7 +40,9 @@ class Unauthorized(DomainError):
 
 
 def language(app: APIGatewayRestResolver) -> str:
-    return negotiate(app.current_event.headers.get("accept-language") or app.current_event.headers.get("Accept-Language"))
+    return negotiate(
+        app.current_event.headers.get("accept-language") or app.current_event.headers.get("Accept-Language")
+    )
 
 
 def error_response(

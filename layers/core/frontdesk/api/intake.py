@@ -33,7 +33,8 @@ def _once(table_name: str) -> Callable[..., dict[str, Any]]:
     def run(request: dict[str, Any], action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return action()
 
-    return run
+    once: Callable[..., dict[str, Any]] = run
+    return once
 
 
 def open_once(

@@ -90,6 +90,11 @@ class StaffTicket(BaseModel):
     timeline: list[TimelineEvent]
 
 
+class Queue(BaseModel):
+    site_id: str
+    tickets: list[Ticket]
+
+
 class Created(BaseModel):
     ticket_id: str
     number: str

@@ -1,0 +1,38 @@
+"""Publishing ticket changes. Bodies carry ids and states only: no names, phones or text (no PII)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import boto3
+
+from frontdesk.models.ticket import TimelineEvent
+
+if TYPE_CHECKING:
+    from mypy_boto3_sns.client import SNSClient
+
+
+class ChangePublisher:
+    def __init__(self, topic_arn: str, client: SNSClient | None = None) -> None:
+        self._topic_arn = topic_arn
+        self._client = client or boto3.client("sns")
+
+    def publish(self, event: TimelineEvent) -> None:
+        body = {
+            "ticket_id": event.ticket_id,
+            "seq": event.seq,
+            "action": event.action,
+            "from_status": event.from_status.value if event.from_status else None,
+            "to_status": event.to_status.value,
+            "at": event.at,
+        }
+        self._client.publish(
+            TopicArn=self._topic_arn,
+            Message=json.dumps(body),
+            # Subscribers filter on these (e.g. an on-call SMS only for "dispatch").
+            MessageAttributes={
+                "action": {"DataType": "String", "StringValue": event.action},
+                "to_status": {"DataType": "String", "StringValue": event.to_status.value},
+            },
+        )
