@@ -47,12 +47,12 @@ def main(argv: list[str]) -> int:
         path = OUT / f"{name}.json"
         if "--check" in argv:
             if not path.exists() or path.read_text("utf-8") != text:
-                drifted.append(str(path.relative_to(ROOT)))
+                drifted.append(path.name)
         else:
             OUT.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
     if drifted:
-        print(f"OpenAPI drift: {', '.join(drifted)} differ from the code; run `make openapi` and commit.")
+        print(f"OpenAPI drift: {', '.join(drifted)} in {OUT} differ from the code; run `make openapi` and commit.")
         return 1
     return 0
 

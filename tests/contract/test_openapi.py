@@ -28,7 +28,7 @@ def test_committed_documents_match_the_code() -> None:
         assert committed == text, f"docs/openapi/{name}.json drifted: run `make openapi`"
 
 
-def test_drift_is_detected(tmp_path: Path, monkeypatch: object) -> None:
+def test_drift_is_detected(tmp_path: Path) -> None:
     tool = _tool()
     tool.OUT = tmp_path
     (tmp_path / "public.json").write_text("{}", "utf-8")

@@ -1,0 +1,82 @@
+# frontdesk. A fresh machine needs only python3 (3.11+) with pip; `make test` creates the rest.
+#   make run       the whole application locally (embedded moto stack, no Docker, no AWS account)
+#   make test      everything CI runs
+# Deploying:       make deploy S3_BUCKET=<artifact bucket> [STACK_NAME=frontdesk STAGE=prod SENDER_EMAIL=…]
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CODE := layers/core functions infra tests bench
+
+STACK_NAME ?= frontdesk
+STAGE ?= prod
+S3_BUCKET ?=
+SENDER_EMAIL ?= noreply@example.com
+PUBLIC_BASE_URL ?=
+PARAMETERS = Stage=$(STAGE) SenderEmail=$(SENDER_EMAIL) $(if $(PUBLIC_BASE_URL),PublicBaseUrl=$(PUBLIC_BASE_URL))
+CAPABILITIES := CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
+
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: help venv lint test browser build deploy sam-deploy run openapi clean distclean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## the project's virtualenv (.venv), reinstalled when pyproject.toml changes
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+lint: venv ## ruff (lint + format check), mypy --strict, cfn-lint
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/mypy $(CODE)
+	$(BIN)/cfn-lint template.yaml
+
+# pytest exits 5 when it collects no tests: that fails the target too, on purpose.
+test: venv browser ## the whole test suite (unit, integration, contract, e2e)
+	$(BIN)/pytest
+
+# The e2e tests drive Debian's chromium through playwright (playwright's own browser download
+# cannot work here); without fonts-noto-cjk Chinese renders as empty boxes in screenshots.
+browser: ## chromium + CJK fonts for the e2e tests (apt-get, only when missing)
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
+build: venv ## build/: the layer (arm64 py3.13 wheels, no Docker), function folders, build/template.yaml
+	$(BIN)/python infra/build.py --build-dir build
+
+deploy: venv ## AWS CLI: package to S3_BUCKET, deploy stack STACK_NAME
+	@test -n "$(S3_BUCKET)" || { echo "usage: make deploy S3_BUCKET=<artifact bucket> [STACK_NAME=… STAGE=… SENDER_EMAIL=…]" >&2; exit 2; }
+	$(MAKE) --no-print-directory build
+	aws cloudformation package --template-file build/template.yaml \
+		--s3-bucket $(S3_BUCKET) --s3-prefix $(STACK_NAME) --output-template-file build/packaged.yaml
+	aws cloudformation deploy --template-file build/packaged.yaml --stack-name $(STACK_NAME) \
+		--capabilities $(CAPABILITIES) --parameter-overrides $(PARAMETERS) --no-fail-on-empty-changeset
+
+sam-deploy: build ## the same with SAM CLI (it creates its own artifact bucket)
+	sam deploy --template-file build/template.yaml --stack-name $(STACK_NAME) --resolve-s3 \
+		--capabilities $(CAPABILITIES) --parameter-overrides $(PARAMETERS) --no-fail-on-empty-changeset
+
+run: venv ## the embedded local stack (moto) serving the app
+	$(BIN)/python -m local_stack
+
+openapi: venv ## regenerate the OpenAPI document from the code
+	$(BIN)/python infra/tools/openapi.py
+
+clean: ## remove build output and caches (keeps .venv)
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## also remove .venv
+	rm -rf $(VENV)

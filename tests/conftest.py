@@ -1,0 +1,65 @@
+"""Shared fixtures: AWS mocked in-process by moto, and the stack provisioned from template.yaml.
+
+    def test_something(stack: Stack) -> None:
+        table = boto3.resource("dynamodb").Table(stack["Table"]["name"])   # == os.environ["TABLE_NAME"]
+
+- `template` (session): template.yaml, decoded once (plain dicts, long-form intrinsics). Do not mutate.
+- `aws`: moto's `mock_aws()` active for the test, with fake credentials, region us-east-1 and
+  AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled (botocore needs it for moto's DynamoDB Streams). Any
+  AWS_PROFILE / AWS_ENDPOINT_URL* of the developer's shell is removed. Yields a boto3 Session.
+- `stack`: `aws` plus every resource of template.yaml that moto can hold (tables with GSIs and
+  stream, idempotency table with TTL, DLQ, topic, user pool, client, groups, verified sender),
+  created by `local_stack.provision`; the functions' environment variables from the template
+  (TABLE_NAME, IDEMPOTENCY_TABLE_NAME, EVENTS_TOPIC_ARN, SENDER_EMAIL, POWERTOOLS_*, …) are set
+  in os.environ for the test. Yields a `local_stack.provision.Stack`; `stack.function_env[<Function>]`
+  has one function's variables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from local_stack.provision import Stack, provision
+from local_stack.template import Template, load_template
+from moto import mock_aws
+
+REGION = "us-east-1"
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+}
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    """template.yaml as plain data (see local_stack.template)."""
+    return load_template()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
+    """moto in-process for the duration of the test; yields a Session in us-east-1."""
+    for name in list(os.environ):
+        if name == "AWS_PROFILE" or name.startswith("AWS_ENDPOINT_URL"):
+            monkeypatch.delenv(name)
+    for name, value in FAKE_AWS_ENV.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        yield boto3.Session(region_name=REGION)
+
+
+@pytest.fixture
+def stack(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Stack:
+    """The template's resources in moto, and the functions' environment set as on AWS."""
+    provisioned = provision(aws, template)
+    for name, value in provisioned.env.items():
+        monkeypatch.setenv(name, value)
+    return provisioned

@@ -1,0 +1,185 @@
+"""The local stack reads template.yaml faithfully: routes, resources, environment."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import boto3
+import pytest
+from local_stack.provision import Stack, provision
+from local_stack.template import (
+    Resolver,
+    Template,
+    TemplateError,
+    UnresolvedReferenceError,
+    api_routes,
+    event_sources,
+    match_route,
+)
+
+PUBLIC = "functions/public_api/app.py"
+STAFF = "functions/staff_api/app.py"
+
+
+def test_routes_come_from_the_template(template: Template) -> None:
+    routes = {
+        (r.method, r.path, r.function, r.handler_path, r.handler_name, r.requires_cognito_auth)
+        for r in api_routes(template)
+    }
+    assert routes == {
+        ("GET", "/public/sites", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("POST", "/public/tickets", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/public/track/{token}", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("POST", "/public/track/{token}/acceptance", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("POST", "/public/track/{token}/quote-decision", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("POST", "/staff/tickets", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/tickets", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/tickets/{ticket_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/tickets/{ticket_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
+    }
+    staff = [r for r in api_routes(template) if r.requires_cognito_auth]
+    assert {(r.authorizer, r.user_pool, r.api) for r in staff} == {("CognitoAuthorizer", "UserPool", "Api")}
+
+
+def test_route_matching_follows_api_gateway(template: Template) -> None:
+    routes = api_routes(template)
+    found = match_route(routes, "post", "/staff/tickets/T-20250101-0001/dispatch")
+    assert found is not None
+    route, params = found
+    assert route.event == "TicketAction"
+    assert params == {"ticket_id": "T-20250101-0001", "action": "dispatch"}
+    found = match_route(routes, "POST", "/public/track/abc/acceptance")
+    assert found is not None and found[0].event == "RecordAcceptance" and found[1] == {"token": "abc"}
+    assert match_route(routes, "DELETE", "/staff/tickets") is None
+    assert match_route(routes, "GET", "/staff/tickets/a/b/c") is None
+
+
+def test_stream_event_source_is_readable(template: Template) -> None:
+    (source,) = event_sources(template, "DynamoDB")
+    assert source.function == "StreamRouterFunction"
+    assert source.handler.path == "functions/stream_router/app.py"
+    assert source.properties["Stream"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    assert source.properties["BatchSize"] == 25
+    assert source.properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_table_is_provisioned_with_indexes_and_stream(stack: Stack, aws: boto3.Session) -> None:
+    table = aws.client("dynamodb").describe_table(TableName=stack["Table"]["name"] or "")["Table"]
+    indexes = {i["IndexName"]: [k["AttributeName"] for k in i["KeySchema"]] for i in table["GlobalSecondaryIndexes"]}
+    assert indexes == {"GSI1": ["GSI1PK", "GSI1SK"], "GSI2": ["GSI2PK", "GSI2SK"], "GSI3": ["GSI3PK", "GSI3SK"]}
+    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["LatestStreamArn"] == stack["Table"]["stream_arn"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_idempotency_table_expires_records(stack: Stack, aws: boto3.Session) -> None:
+    name = stack["IdempotencyTable"]["name"] or ""
+    ttl = aws.client("dynamodb").describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiration"}
+
+
+def test_messaging_and_identities_are_provisioned(stack: Stack, aws: boto3.Session) -> None:
+    dlq = aws.client("sqs").get_queue_attributes(
+        QueueUrl=stack["StreamDeadLetterQueue"]["id"] or "", AttributeNames=["All"]
+    )
+    assert dlq["Attributes"]["MessageRetentionPeriod"] == "1209600"
+    topic = aws.client("sns").get_topic_attributes(TopicArn=stack["EventsTopic"]["arn"] or "")
+    assert topic["Attributes"]["KmsMasterKeyId"] == "alias/aws/sns"
+    cognito = aws.client("cognito-idp")
+    pool_id = stack["UserPool"]["id"] or ""
+    groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
+    assert groups == {"operator", "engineer", "duty_manager", "manager"}
+    client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=stack["UserPoolClient"]["id"] or "")
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
+    assert "ClientSecret" not in client["UserPoolClient"]
+    pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    assert "noreply@example.com" in aws.client("ses").list_identities()["Identities"]
+
+
+def test_stack_environment_is_the_templates(stack: Stack) -> None:
+    assert os.environ["TABLE_NAME"] == stack["Table"]["name"]
+    assert os.environ["IDEMPOTENCY_TABLE_NAME"] == stack["IdempotencyTable"]["name"]
+    assert os.environ["EVENTS_TOPIC_ARN"] == stack["EventsTopic"]["arn"]
+    assert os.environ["SENDER_EMAIL"] == "noreply@example.com"
+    assert os.environ["POWERTOOLS_SERVICE_NAME"] == "frontdesk"
+    assert "EVENTS_TOPIC_ARN" not in stack.function_env["PublicApiFunction"]
+    assert stack.function_env["StreamRouterFunction"]["TABLE_NAME"] == stack["Table"]["name"]
+    assert stack.outputs["TableName"] == stack["Table"]["name"]
+    assert stack.outputs["UserPoolId"] == stack["UserPool"]["id"]
+    assert "ApiUrl" not in stack.outputs  # only exists on AWS
+    assert stack.skipped["Api"] == "AWS::Serverless::Api"
+
+
+def test_parameters_can_be_overridden(aws: boto3.Session, template: Template) -> None:
+    stack = provision(aws, template, "other", parameters={"Stage": "dev", "PublicBaseUrl": "http://localhost:8000"})
+    assert stack["Table"]["name"] == "other-Table"
+    assert stack["UserPool"]["name"] == "frontdesk-dev"
+    assert stack.env["PUBLIC_BASE_URL"] == "http://localhost:8000"
+
+
+def test_generic_creators_cover_buckets_and_state_machines(aws: boto3.Session, tmp_path: Path) -> None:
+    definition = {"StartAt": "Get", "States": {"Get": {"Type": "Pass", "Result": "${TableName}", "End": True}}}
+    (tmp_path / "machine.asl.json").write_text(json.dumps(definition))
+    template: Template = {
+        "Resources": {
+            "Machine": {
+                "Type": "AWS::Serverless::StateMachine",
+                "Properties": {
+                    "DefinitionUri": "machine.asl.json",
+                    "DefinitionSubstitutions": {"TableName": {"Ref": "Data"}},
+                    "Policies": [{"LambdaInvokePolicy": {"FunctionName": {"Ref": "Fn"}}}],
+                },
+            },
+            "Data": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "PK", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "PK", "KeyType": "HASH"}],
+                },
+            },
+            "Evidence": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {
+                    "CorsConfiguration": {"CorsRules": [{"AllowedMethods": ["POST"], "AllowedOrigins": ["*"]}]}
+                },
+            },
+            "Fn": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "x/", "Handler": "app.h"}},
+        }
+    }
+    stack = provision(aws, template, "t", base_dir=tmp_path)
+    machine = aws.client("stepfunctions").describe_state_machine(stateMachineArn=stack["Machine"]["arn"] or "")
+    assert json.loads(machine["definition"])["States"]["Get"]["Result"] == "t-Data"
+    bucket = stack["Evidence"]["name"] or ""
+    assert bucket == "t-evidence"
+    assert aws.client("s3").get_bucket_cors(Bucket=bucket)["CORSRules"][0]["AllowedMethods"] == ["POST"]
+
+
+def test_unknown_resource_types_are_not_silently_skipped(aws: boto3.Session) -> None:
+    template: Template = {"Resources": {"Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {}}}}
+    with pytest.raises(TemplateError, match="no local creator for AWS::Kinesis::Stream"):
+        provision(aws, template)
+
+
+def test_resolver_handles_the_intrinsics_in_use() -> None:
+    resolver = Resolver(
+        parameters={"SenderEmail": "desk@example.org", "Stage": "prod"},
+        physical={"Table": {"Ref": "tbl", "Arn": "arn:aws:dynamodb:us-east-1:1:table/tbl"}},
+        account_id="1",
+    )
+    assert resolver.resolve({"Fn::Sub": "${Table.Arn}/index/*"}) == "arn:aws:dynamodb:us-east-1:1:table/tbl/index/*"
+    assert resolver.resolve({"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:x"}) == (
+        "arn:aws:ses:us-east-1:1:x"
+    )
+    assert resolver.resolve({"Fn::Sub": ["${A}-${!Literal}", {"A": {"Ref": "Stage"}}]}) == "prod-${Literal}"
+    assert resolver.resolve({"Fn::Join": ["/", [{"Ref": "Table"}, "x"]]}) == "tbl/x"
+    domain = {"Fn::Select": [1, {"Fn::Split": ["@", {"Ref": "SenderEmail"}]}]}
+    assert resolver.resolve(domain) == "example.org"
+    assert resolver.resolve({"a": {"Ref": "AWS::NoValue"}, "b": [{"Ref": "AWS::NoValue"}, 1]}) == {"b": [1]}
+    with pytest.raises(UnresolvedReferenceError):
+        resolver.resolve({"Fn::GetAtt": ["Table", "StreamArn"]})
+    with pytest.raises(TemplateError, match="Fn::If"):
+        resolver.resolve({"Fn::If": ["C", 1, 2]})

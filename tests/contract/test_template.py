@@ -1,0 +1,203 @@
+"""template.yaml is valid CloudFormation/SAM and says what the design says: lint, translate offline, check."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.api import ManualArgs, lint_file
+from local_stack.template import REPO_ROOT, TEMPLATE_PATH, Template, functions, load_template
+from samtranslator.translator.transform import transform
+
+PARTITION_POLICY = "arn:aws:iam::aws:policy/"
+ALLOWED_MANAGED_POLICIES = {
+    PARTITION_POLICY + "service-role/AWSLambdaBasicExecutionRole",  # logs: every function
+    PARTITION_POLICY + "AWSXrayWriteOnlyAccess",  # Tracing: Active
+    # SAM attaches it to every DynamoDB-stream function; only an explicit Role would avoid it
+    PARTITION_POLICY + "service-role/AWSLambdaDynamoDBExecutionRole",
+}
+
+
+class _NoManagedPolicies:
+    """The template names no managed policies by name, so SAM never needs to look one up (no AWS)."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def _as_packaged(template: Template) -> Template:
+    """What `cloudformation package` hands to the SAM transform: code in S3, definitions inline."""
+    packaged = copy.deepcopy(template)
+    for logical_id, resource in packaged["Resources"].items():
+        props = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if isinstance(props.get(key), str) and not props[key].startswith("s3://"):
+                props[key] = f"s3://artifacts/{logical_id}.zip"
+        if resource["Type"] == "AWS::Serverless::StateMachine" and isinstance(props.get("DefinitionUri"), str):
+            props["Definition"] = json.loads((REPO_ROOT / props.pop("DefinitionUri")).read_text("utf-8"))
+    return packaged
+
+
+@pytest.fixture(scope="module")
+def translated(template: Template) -> dict[str, Any]:
+    # samtranslator reads a region from a boto3 session: give it one, and no credentials at all.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            patch.delenv(name, raising=False)
+        result: dict[str, Any] = transform(_as_packaged(template), {}, _NoManagedPolicies())
+    return result
+
+
+def _of_type(cfn: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {lid: r for lid, r in cfn["Resources"].items() if r["Type"] == resource_type}
+
+
+def test_cfn_lint_reports_no_errors_or_warnings() -> None:
+    matches = lint_file(TEMPLATE_PATH, ManualArgs(include_checks=["I"]))
+    problems = [str(m) for m in matches if m.rule.id[:1] in ("E", "W")]
+    assert problems == []
+
+
+def test_sam_translates_to_the_expected_resources(translated: dict[str, Any]) -> None:
+    types = {r["Type"] for r in translated["Resources"].values()}
+    assert {
+        "AWS::ApiGateway::RestApi",
+        "AWS::ApiGateway::Stage",
+        "AWS::ApiGateway::Deployment",
+        "AWS::Lambda::Function",
+        "AWS::Lambda::LayerVersion",
+        "AWS::Lambda::EventSourceMapping",
+        "AWS::Lambda::Permission",
+        "AWS::IAM::Role",
+        "AWS::DynamoDB::Table",
+        "AWS::SQS::Queue",
+        "AWS::SNS::Topic",
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolClient",
+        "AWS::Cognito::UserPoolGroup",
+    } <= types
+    assert not any(t.startswith("AWS::Serverless::") for t in types)
+    groups = {r["Properties"]["GroupName"] for r in _of_type(translated, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"operator", "engineer", "duty_manager", "manager"}
+
+
+def test_functions_share_globals(translated: dict[str, Any]) -> None:
+    lambdas = _of_type(translated, "AWS::Lambda::Function")
+    assert set(lambdas) == {"PublicApiFunction", "StaffApiFunction", "StreamRouterFunction"}
+    for function in lambdas.values():
+        props = function["Properties"]
+        assert props["Runtime"] == "python3.13"
+        assert props["Architectures"] == ["arm64"]
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        assert len(props["Layers"]) == 1
+        assert {"POWERTOOLS_SERVICE_NAME", "LOG_LEVEL", "TABLE_NAME"} <= set(props["Environment"]["Variables"])
+        assert props["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "Table"}
+
+
+def test_cognito_authorizer_guards_staff_routes_only(translated: dict[str, Any]) -> None:
+    (api,) = _of_type(translated, "AWS::ApiGateway::RestApi").values()
+    body = api["Properties"]["Body"]
+    scheme = body["components"]["securitySchemes"]["CognitoAuthorizer"]
+    assert scheme["x-amazon-apigateway-authtype"] == "cognito_user_pools"
+    assert scheme["x-amazon-apigateway-authorizer"]["providerARNs"] == [{"Fn::GetAtt": ["UserPool", "Arn"]}]
+    for path, methods in body["paths"].items():
+        for method, operation in methods.items():
+            if method == "options":
+                assert "security" not in operation, f"CORS preflight {path} must stay open"
+            elif path.startswith("/staff/"):
+                assert operation["security"] == [{"CognitoAuthorizer": []}], f"{method} {path}"
+            else:
+                assert "security" not in operation, f"{method} {path} must be public"
+    responses = body["x-amazon-apigateway-gateway-responses"]
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        assert "application/json" in responses[kind]["responseTemplates"]
+
+
+def test_api_stage_throttles_and_traces(translated: dict[str, Any]) -> None:
+    (stage,) = _of_type(translated, "AWS::ApiGateway::Stage").values()
+    props = stage["Properties"]
+    assert props["TracingEnabled"] is True
+    (setting,) = props["MethodSettings"]
+    assert setting["ResourcePath"] == "/*" and setting["HttpMethod"] == "*"
+    assert setting["ThrottlingBurstLimit"] == 50 and setting["ThrottlingRateLimit"] == 20
+
+
+def test_stream_mapping_is_partial_failure_aware(translated: dict[str, Any]) -> None:
+    (mapping,) = _of_type(translated, "AWS::Lambda::EventSourceMapping").values()
+    props = mapping["Properties"]
+    assert props["EventSourceArn"] == {"Fn::GetAtt": ["Table", "StreamArn"]}
+    assert props["FunctionName"] == {"Ref": "StreamRouterFunction"}
+    assert props["StartingPosition"] == "TRIM_HORIZON"
+    assert props["BatchSize"] == 25
+    assert props["BisectBatchOnFunctionError"] is True
+    assert props["MaximumRetryAttempts"] == 3
+    assert props["MaximumRecordAgeInSeconds"] == 3600
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["StreamDeadLetterQueue", "Arn"]}
+
+
+def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for policy in role["Properties"].get("Policies", []):
+        statement = policy["PolicyDocument"]["Statement"]
+        found.extend(statement if isinstance(statement, list) else [statement])
+    return found
+
+
+def test_roles_are_least_privilege(translated: dict[str, Any]) -> None:
+    roles = _of_type(translated, "AWS::IAM::Role")
+    assert roles
+    for logical_id, role in roles.items():
+        assert set(role["Properties"].get("ManagedPolicyArns", [])) <= ALLOWED_MANAGED_POLICIES, logical_id
+        for statement in _statements(role):
+            resources = statement["Resource"]
+            resources = resources if isinstance(resources, list) else [resources]
+            assert "*" not in resources, f"{logical_id}: {statement}"
+            actions = statement["Action"]
+            actions = actions if isinstance(actions, list) else [actions]
+            assert not any(a == "*" or a.endswith(":*") for a in actions), f"{logical_id}: {statement}"
+    router = _statements(roles["StreamRouterFunctionRole"])
+    dlq = [s for s in router if s["Action"] == "sqs:SendMessage"]
+    assert dlq and dlq[0]["Resource"] == {"Fn::GetAtt": ["StreamDeadLetterQueue", "Arn"]}
+    mail = [s for s in router if "ses:SendEmail" in s["Action"]]
+    assert mail and mail[0]["Condition"]["StringEquals"]["ses:FromAddress"] == {"Ref": "SenderEmail"}
+
+
+def test_table_is_protected_and_streams_both_images(template: Template) -> None:
+    table = template["Resources"]["Table"]
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    props = table["Properties"]
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["GSI1", "GSI2", "GSI3"]
+
+
+def _defines(source: Path, name: str) -> bool:
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return True
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return True
+    return False
+
+
+HANDLERS = functions(load_template())
+
+
+@pytest.mark.parametrize("function", sorted(HANDLERS))
+def test_every_function_has_its_handler(function: str) -> None:
+    handler = HANDLERS[function]
+    code_dir = REPO_ROOT / handler.code_uri
+    if not code_dir.is_dir():
+        pytest.skip(f"{handler.code_uri}/ does not exist yet ({function} is declared in template.yaml)")
+    source = handler.file()
+    assert source.is_file(), f"{function}: template.yaml points at {handler.path}, which is missing"
+    assert _defines(source, handler.name), f"{handler.path} defines no top-level {handler.name}"
