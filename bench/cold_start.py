@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
 
 PROBE = r"""
 import importlib.util, json, sys, time
@@ -61,9 +60,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
+    import boto3
     from moto.server import ThreadedMotoServer
 
-    from local_stack.provision import provision_stack  # type: ignore[attr-defined]
+    from frontdesk.adapters.dynamodb import SiteStore
+    from frontdesk.models.site import Building, BuildingClass, Site
+    from local_stack.provision import provision
+    from local_stack.template import load_template
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
     server.start()
@@ -81,11 +84,24 @@ def main() -> None:
         "POWERTOOLS_SERVICE_NAME": "bench",
     }
     os.environ.update({k: v for k, v in env.items() if k.startswith(("AWS_", "POWERTOOLS_"))})
-    outputs = provision_stack()
-    env.update(outputs)
+    stack = provision(boto3.Session(region_name="us-east-1"), load_template())
+    env.update(stack.env)
+    site = Site(
+        site_id="demo",
+        code="QL",
+        name="演示园区",
+        buildings=(Building(building_id="library", name="图书馆", building_class=BuildingClass.A, units=("101",)),),
+    )
+    SiteStore(boto3.resource("dynamodb").Table(stack.env["TABLE_NAME"])).put(site)
     ticket = {
-        "site_id": "demo", "building_id": "library", "unit": "101", "kind": "repair", "category": "plumbing",
-        "description": "水龙头漏水", "contact_name": "张三", "contact_phone": "13800138000",
+        "site_id": "demo",
+        "building_id": "library",
+        "unit": "101",
+        "kind": "repair",
+        "category": "plumbing",
+        "description": "水龙头漏水",
+        "contact_name": "张三",
+        "contact_phone": "13800138000",
     }
     cases = {
         "empty powertools handler": (ROOT / "bench" / "empty_handler.py", _event("POST", "/public/tickets", {}, None)),
@@ -101,9 +117,13 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     for name, (path, event) in cases.items():
         samples = [
-            json.loads(subprocess.run(
-                [sys.executable, "-c", PROBE, str(path), event], env=env, check=True, capture_output=True, text=True
-            ).stdout.strip().splitlines()[-1])
+            json.loads(
+                subprocess.run(
+                    [sys.executable, "-c", PROBE, str(path), event], env=env, check=True, capture_output=True, text=True
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )
             for _ in range(args.runs)
         ]
         results[name] = {
