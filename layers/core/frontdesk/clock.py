@@ -68,10 +68,11 @@ def local_date(moment: datetime, timezone: str) -> date:
 
 
 def end_of_local_day(moment: datetime, timezone: str) -> datetime:
+    """The next site-local midnight: the exclusive end of the day, so a deadline is never before ``moment``."""
     zone = ZoneInfo(timezone)
     local = moment.astimezone(zone)
     midnight = datetime(local.year, local.month, local.day, tzinfo=zone) + timedelta(days=1)
-    return midnight.astimezone(UTC) - timedelta(seconds=1)
+    return midnight.astimezone(UTC)
 
 
 def seconds_between(start: datetime, end: datetime) -> int:

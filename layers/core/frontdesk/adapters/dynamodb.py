@@ -126,7 +126,7 @@ class TicketStore:
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version", expected=expected_version) from error
+                raise VersionConflict(field="version") from error
             raise
 
     def get(self, ticket_id: str) -> Ticket | None:

@@ -3,29 +3,45 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from functools import partial
+from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.shared.json_encoder import Encoder
 
 from frontdesk.api import errors
+from frontdesk.i18n import message, negotiate
 
 
-def make_resolver(max_body_bytes: int) -> APIGatewayRestResolver:
-    # UTF-8 on the wire: Chinese stays readable in responses and logs.
-    serializer = partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False)
-    app = APIGatewayRestResolver(enable_validation=True, serializer=serializer)
-    errors.register(app)
+class BoundedResolver(APIGatewayRestResolver):
+    """Refuses an oversized body with 413 before anything parses it."""
 
-    def bounded_body(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
-        body = app.current_event.body or ""
-        if len(body.encode("utf-8")) > max_body_bytes:
-            return errors.error_response(errors.language(app), 413, "body_too_large", params={"limit": max_body_bytes})
-        return next_middleware(app)
+    def __init__(self, max_body_bytes: int) -> None:
+        # UTF-8 on the wire: Chinese stays readable in responses and logs.
+        serializer = partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False)
+        super().__init__(enable_validation=True, serializer=serializer)
+        self.max_body_bytes = max_body_bytes
+        errors.register(self)
 
-    middlewares: list[Callable[..., Response[Any]]] = [bounded_body]
-    app.use(middlewares)
-    return app
+    def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        body = event.get("body") or ""
+        if len(body.encode("utf-8")) > self.max_body_bytes:
+            return self._too_large(event)
+        return super().resolve(event, context)
+
+    def _too_large(self, event: Mapping[str, Any]) -> dict[str, Any]:
+        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+        lang = negotiate(headers.get("accept-language"))
+        params = {"limit": self.max_body_bytes}
+        body = {"code": "body_too_large", "message": message("body_too_large", lang, **params), "field": None}
+        return {
+            "statusCode": 413,
+            "headers": {"Content-Type": "application/json", "Content-Language": lang},
+            "body": json.dumps(body, ensure_ascii=False),
+            "isBase64Encoded": False,
+        }
+
+
+def make_resolver(max_body_bytes: int) -> BoundedResolver:
+    return BoundedResolver(max_body_bytes)

@@ -60,16 +60,25 @@ class Transition:
     kinds: frozenset[Kind]
     sources: frozenset[Status]
     rule: Callable[[Ticket, Any, Site, datetime], Step]
+    # A reason code when the ticket's own state blocks the action, beyond its status.
+    blocked: Callable[[Ticket], str | None]
 
 
 TRANSITIONS: dict[str, Transition] = {}
 
 
+def _never(ticket: Ticket) -> str | None:
+    return None
+
+
 def transition(
-    action: str, kinds: Iterable[Kind], sources: Iterable[Status]
+    action: str,
+    kinds: Iterable[Kind],
+    sources: Iterable[Status],
+    blocked: Callable[[Ticket], str | None] = _never,
 ) -> Callable[[Callable[[Ticket, Any, Site, datetime], Step]], Callable[[Ticket, Any, Site, datetime], Step]]:
     def register(rule: Callable[[Ticket, Any, Site, datetime], Step]) -> Callable[..., Step]:
-        TRANSITIONS[action] = Transition(frozenset(kinds), frozenset(sources), rule)
+        TRANSITIONS[action] = Transition(frozenset(kinds), frozenset(sources), rule, blocked)
         return rule
 
     return register
@@ -80,7 +89,10 @@ def allowed_actions(ticket: Ticket, actor: Actor) -> list[str]:
     return [
         action
         for action, t in TRANSITIONS.items()
-        if ticket.kind in t.kinds and ticket.status in t.sources and _permitted(ticket, actor, action)
+        if ticket.kind in t.kinds
+        and ticket.status in t.sources
+        and t.blocked(ticket) is None
+        and _permitted(ticket, actor, action)
     ]
 
 
@@ -94,6 +106,9 @@ def apply(ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor, sit
         raise VersionConflict(field="version", expected=ticket.version, given=command.version)
     if ticket.kind not in t.kinds or ticket.status not in t.sources:
         raise IllegalTransition(field="action", action=action, status=ticket.status.value)
+    reason = t.blocked(ticket)
+    if reason is not None:
+        raise IllegalTransition(field="action", code=reason)
     step = t.rule(ticket, command, site, now)
     at = to_iso(now)
     new = ticket.model_copy(update={**step.updates, "status": step.to, "version": ticket.version + 1, "updated_at": at})
@@ -224,10 +239,13 @@ def _unfinished(ticket: Ticket, c: cmd.Unfinished, site: Site, now: datetime) ->
     return Step(Status.UNFINISHED, {"unfinished_reason": c.reason}, {"reason": c.reason})
 
 
-@transition("complete", REPAIR_LIKE, WORKING)
+def _quote_unconfirmed(ticket: Ticket) -> str | None:
+    confirmed = ticket.quote is not None and ticket.quote.decision == "confirmed"
+    return "quote_required" if ticket.kind is Kind.PAID_SERVICE and not confirmed else None
+
+
+@transition("complete", REPAIR_LIKE, WORKING, blocked=_quote_unconfirmed)
 def _complete(ticket: Ticket, c: cmd.Complete, site: Site, now: datetime) -> Step:
-    if ticket.kind is Kind.PAID_SERVICE and (ticket.quote is None or ticket.quote.decision != "confirmed"):
-        raise IllegalTransition(field="action", code="quote_required")
     return Step(Status.COMPLETED, {"completed_at": to_iso(now), "work_summary": c.summary}, {"summary": c.summary})
 
 
@@ -256,10 +274,12 @@ def _handle(ticket: Ticket, c: cmd.Handle, site: Site, now: datetime) -> Step:
     return Step(Status.HANDLED, updates, detail)
 
 
-@transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED})
+def _complaint_unhandled(ticket: Ticket) -> str | None:
+    return "handle_first" if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED else None
+
+
+@transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_complaint_unhandled)
 def _reply(ticket: Ticket, c: cmd.Reply, site: Site, now: datetime) -> Step:
-    if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED:
-        raise IllegalTransition(field="action", code="handle_first")
     return Step(Status.REPLIED, {}, {"reply": c.reply, "method": c.method})
 
 

@@ -32,7 +32,9 @@ def negotiate(accept_language: str | None) -> str:
             except ValueError:
                 quality = 0.0
         ranked.append((-quality, index, tag.strip().lower()))
-    for _, _, tag in sorted(ranked):
+    for negative_quality, _, tag in sorted(ranked):
+        if negative_quality >= 0:
+            continue
         if tag.startswith("zh"):
             return "zh-CN"
         if tag.startswith("en"):

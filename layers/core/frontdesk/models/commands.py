@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from frontdesk.models.ticket import Channel, Department, Kind, Severity
+from frontdesk.models.ticket import Department, Kind, Severity
 
 MAX_TEXT = 2000
 
@@ -40,7 +40,7 @@ class NewTicket(_Strict):
     building_id: Identifier
     unit: Unit = ""
     location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
-    kind: Literal[Kind.REPAIR, Kind.COMPLAINT, Kind.INQUIRY]
+    kind: Literal["repair", "complaint", "inquiry"]
     category: Identifier
     description: Text
     contact_name: Name
@@ -59,7 +59,7 @@ class StaffNewTicket(_Strict):
     kind: Kind
     category: Identifier
     severity: Severity = Severity.NORMAL
-    channel: Literal[Channel.PHONE, Channel.WALK_IN, Channel.LETTER]
+    channel: Literal["phone", "walk_in", "letter"]
     description: Text
     contact_name: Name
     contact_phone: Phone | None = None

@@ -1,0 +1,313 @@
+"""The public function (tenant form, tracking page) driven by events/public_*.json against moto."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from frontdesk.adapters.dynamodb import TicketStore
+from frontdesk.clock import FixedClock
+from frontdesk.service import token_hash
+
+from .conftest import (
+    DAY,
+    Api,
+    client_post,
+    counter,
+    load_event,
+    public_create,
+    set_header,
+    staff_action,
+    track,
+    with_body,
+    with_path,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
+
+
+def _tickets_today(store: TicketStore) -> list[str]:
+    return [ticket.number for ticket in store.by_day("ql", DAY)]
+
+
+def test_create_returns_201_with_short_number_and_tracking_token(public: Api, store: TicketStore, table: Table) -> None:
+    reply = public(load_event("public_create_ticket.json"))
+
+    assert reply.status == 201
+    assert reply.body["number"] == "QL-1122-001"
+    assert reply.body["status"] == "received"
+    token = reply.body["tracking_token"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+    assert reply.body["tracking_url"].endswith(f"/track.html#{token}")
+    assert "ticket_id" not in reply.body
+
+    (ticket,) = store.by_day("ql", DAY)
+    assert (ticket.channel.value, ticket.received_by, ticket.contact.phone) == ("web", "client", "13800138000")
+    assert store.ticket_id_for(token_hash(token)) == ticket.ticket_id
+    assert token not in json.dumps(table.scan()["Items"], default=str)  # only its hash is kept
+
+
+def test_numbers_count_up_within_the_site_day(public: Api, table: Table) -> None:
+    numbers = [public(public_create()).body["number"] for _ in range(3)]
+    assert numbers == ["QL-1122-001", "QL-1122-002", "QL-1122-003"]
+    assert counter(table) == 3
+
+
+def test_number_follows_the_site_local_day(public: Api, table: Table, clock: FixedClock) -> None:
+    clock.advance(hours=13, minutes=59)  # 15:59 UTC = 23:59 in Shanghai
+    assert public(public_create()).body["number"] == "QL-1122-001"
+    clock.advance(minutes=31)  # 16:30 UTC = 00:30 the next Shanghai day
+    assert public(public_create()).body["number"] == "QL-1123-001"
+    assert (counter(table, day="2026-11-22"), counter(table, day="2026-11-23")) == (1, 1)
+
+
+def test_idempotency_key_replay_returns_the_same_ticket_once(public: Api, store: TicketStore, table: Table) -> None:
+    first = public(public_create(key="form-abc-1"))
+    again = public(public_create(key="form-abc-1"))
+
+    assert first.status == again.status == 201
+    assert again.body == first.body
+    assert _tickets_today(store) == ["QL-1122-001"]
+    assert counter(table) == 1
+    assert public(public_create(key="form-abc-9")).body["number"] == "QL-1122-002"  # another key, another ticket
+
+
+def test_idempotency_key_header_name_is_case_insensitive(public: Api, store: TicketStore) -> None:
+    """HTTP/2 clients send header names in lower case."""
+    event = public_create()
+    set_header(event, "idempotency-key", "h2-key-1")
+    first = public(event)
+    again = public(event)
+    assert again.body == first.body
+    assert _tickets_today(store) == ["QL-1122-001"]
+
+
+def test_same_key_with_another_body_is_refused(public: Api, store: TicketStore) -> None:
+    public(public_create(key="form-abc-2"))
+    reply = public(public_create(key="form-abc-2", description="另一件事:门锁坏了"))
+
+    assert reply.status == 422
+    assert reply.body["code"] == "idempotency_key_reused"
+    assert reply.body["field"] == "Idempotency-Key"
+    assert _tickets_today(store) == ["QL-1122-001"]
+
+
+def test_a_refused_request_does_not_hold_its_idempotency_key(public: Api, store: TicketStore) -> None:
+    """A 4xx under a key is not remembered as in progress: the corrected retry under a new body goes through."""
+    first = public(public_create(key="retry-1", building_id="nope"))
+    again = public(public_create(key="retry-1", building_id="nope"))
+    assert (first.status, again.status) == (400, 400)
+    assert again.body["code"] == "unknown_building"
+    assert public(public_create(key="retry-2")).status == 201
+    assert _tickets_today(store) == ["QL-1122-001"]
+
+
+def test_malformed_idempotency_key_is_refused_before_anything_is_written(public: Api, table: Table) -> None:
+    reply = public(public_create(key="not a key!"))
+    assert reply.status == 400
+    assert reply.body["code"] == "idempotency_key_invalid"
+    assert counter(table) is None
+
+
+def test_unknown_field_is_400_extra_forbidden_and_writes_nothing(
+    public: Api, table: Table, subtests: pytest.Subtests
+) -> None:
+    for field in ("status", "assignee", "severity"):
+        with subtests.test(field=field):
+            reply = public(public_create(**{field: "closed"}))
+            assert reply.status == 400
+            assert reply.body["code"] == "validation_failed"
+            assert {"field": field, "code": "extra_forbidden", "message": "不接受此字段。"} in reply.body["errors"]
+    assert counter(table) is None
+    assert table.scan(Select="COUNT")["Count"] == 1  # only the site
+
+
+def test_messages_are_zh_cn_by_default_and_en_when_asked(public: Api) -> None:
+    event = public_create(status="closed")
+    set_header(event, "Accept-Language", None)
+    zh = public(event)
+    set_header(event, "Accept-Language", "en-US,en;q=0.9")
+    en = public(event)
+
+    assert zh.body["message"] == "请检查标出的字段后重试。"
+    assert zh.headers["Content-Language"] == "zh-CN"
+    assert en.body["message"] == "Please correct the marked fields and try again."
+    assert en.body["errors"][0]["message"] == "This field is not accepted."
+    assert en.headers["Content-Language"] == "en"
+
+
+def test_every_invalid_field_is_reported(public: Api) -> None:
+    reply = public(public_create(contact_phone="12", description="x" * 2001, unit=""))
+    fields = {error["field"]: error["code"] for error in reply.body["errors"]}
+    assert reply.status == 400
+    assert fields == {"contact_phone": "string_pattern_mismatch", "description": "string_too_long"}
+
+
+def test_kind_error_lists_the_choices_as_the_form_sends_them(public: Api) -> None:
+    reply = public(public_create(kind="paid_service"))
+    assert reply.status == 400
+    (error,) = reply.body["errors"]
+    assert error["field"] == "kind"
+    assert "Kind." not in error["message"], error["message"]
+
+
+def test_refused_intake_burns_no_number(public: Api, table: Table, subtests: pytest.Subtests) -> None:
+    cases = [
+        ({"building_id": "nope"}, 400, "unknown_building", "building_id"),
+        ({"unit": "999"}, 400, "unknown_unit", "unit"),
+        ({"unit": "", "location": ""}, 400, "unit_or_location_required", "unit"),
+        ({"category": "fees"}, 400, "unknown_category", "category"),
+        ({"site_id": "elsewhere"}, 404, "site_not_found", "site_id"),
+    ]
+    for changes, status, code, field in cases:
+        with subtests.test(code=code):
+            reply = public(public_create(**changes))
+            assert (reply.status, reply.body["code"], reply.body["field"]) == (status, code, field)
+            assert counter(table) is None
+    assert public(public_create()).body["number"] == "QL-1122-001"
+
+
+def _padded(extra: int) -> str:
+    body = json.loads(load_event("public_create_ticket.json")["body"])
+    return json.dumps(body, ensure_ascii=False) + " " * extra
+
+
+def test_valid_body_up_to_16_kib_is_accepted_and_over_it_is_413(public: Api, table: Table) -> None:
+    over = public(with_body(public_create(), raw=_padded(16_384)))
+    assert over.status == 413
+    assert over.body["code"] == "body_too_large"
+    assert "16384" in over.body["message"]
+    assert counter(table) is None
+
+    raw = _padded(0)
+    raw += " " * (16_384 - len(raw.encode("utf-8")))
+    assert public(with_body(public_create(), raw=raw)).status == 201
+
+
+def test_any_body_over_16_kib_is_413_before_it_is_parsed(public: Api, table: Table, subtests: pytest.Subtests) -> None:
+    bodies = {
+        "long-field": json.dumps({**json.loads(_padded(0)), "description": "漏" * 6000}, ensure_ascii=False),
+        "invalid-json": "{" + "x" * 17_000,
+        "json-array": json.dumps([0] * 9000),
+    }
+    for name, raw in bodies.items():
+        with subtests.test(body=name):
+            assert len(raw.encode("utf-8")) > 16_384
+            reply = public(with_body(public_create(), raw=raw))
+            assert (reply.status, reply.body["code"]) == (413, "body_too_large")
+    assert counter(table) is None
+
+
+def test_malformed_body_is_400_never_500(public: Api, table: Table, subtests: pytest.Subtests) -> None:
+    cases = {
+        "{bad": "json_invalid",
+        '{"site_id": "ql",': "json_invalid",
+        "": None,
+        "null": None,
+        "[1, 2]": None,
+        '"just a string"': None,
+        "42": None,
+        '{"site_id": {"$gt": ""}}': "validation_failed",
+    }
+    for raw, code in cases.items():
+        with subtests.test(body=raw):
+            reply = public(with_body(public_create(), raw=raw))
+            assert reply.status == 400, reply.raw
+            if code is not None:
+                assert reply.body["code"] == code
+    assert counter(table) is None
+
+
+def test_list_sites_for_the_form_and_unknown_route(public: Api) -> None:
+    event = load_event("public_track_ticket.json")
+    event.update(resource="/public/sites", path="/public/sites", pathParameters=None)
+    reply = public(event)
+    assert reply.status == 200
+    (site,) = reply.body
+    assert site["site_id"] == "ql"
+    assert [b["building_class"] for b in site["buildings"]] == ["A", "B", "C"]
+
+    event.update(path="/public/nothing-here")
+    missing = public(event)
+    assert (missing.status, missing.body["code"]) == (404, "not_found")
+
+
+# ------------------------------------------------------------------------------------------ tracking
+
+
+def _create(public: Api, **changes: Any) -> str:
+    reply = public(public_create(**changes))
+    assert reply.status == 201, reply.raw
+    token: str = reply.body["tracking_token"]
+    return token
+
+
+def test_tracking_shows_the_timeline_with_a_masked_phone_and_no_staff_names(
+    public: Api, staff: Api, store: TicketStore
+) -> None:
+    token = _create(public)
+    (ticket,) = store.by_day("ql", DAY)
+    assert staff(staff_action(ticket.ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})).status == 200
+
+    reply = public(track(token))
+
+    assert reply.status == 200
+    assert reply.body["number"] == "QL-1122-001"
+    assert reply.body["status"] == "dispatched"
+    assert reply.body["contact_phone"] == "138****8000"
+    assert reply.body["arrival_due"] == "2026-11-22T02:05:00.000Z"
+    assert [e["to_status"] for e in reply.body["timeline"]] == ["received", "dispatched"]
+    assert [e["by"] for e in reply.body["timeline"]] == ["client", "staff"]
+    assert reply.body["actions"] == []
+    for secret in ("13800138000", "eng1", "op1", ticket.ticket_id, "zhangsan@example.com"):
+        assert secret not in reply.raw
+
+
+def test_tracking_with_a_wrong_or_malformed_token_is_refused(public: Api, subtests: pytest.Subtests) -> None:
+    _create(public)
+    reply = public(track("A" * 32))
+    assert (reply.status, reply.body["code"]) == (404, "ticket_not_found")
+    for token in ("short", "x" * 65, "bad token with spaces!!", "../../staff/tickets"):
+        with subtests.test(token=token):
+            assert 400 <= public(track(token)).status < 500
+
+
+def test_acceptance_event_on_a_ticket_not_yet_completed_is_409(public: Api) -> None:
+    token = _create(public)
+    event = with_path(load_event("public_acceptance.json"), token=token)
+    with_body(event, {"version": 1, "satisfied": True})
+    set_header(event, "Accept-Language", "en")
+
+    reply = public(event)
+
+    assert reply.status == 409
+    assert reply.body["code"] == "illegal_transition"
+    assert reply.body["message"] == "Not possible while the ticket is received."
+
+
+def test_acceptance_by_token_after_completion(public: Api, staff: Api, store: TicketStore) -> None:
+    token = _create(public)
+    (ticket,) = store.by_day("ql", DAY)
+    tid = ticket.ticket_id
+    staff(staff_action(tid, "dispatch", {"version": 1, "assignee": "eng1"}))
+    staff(staff_action(tid, "arrive", {"version": 2}, "eng1", "engineer"))
+    staff(staff_action(tid, "complete", {"version": 3, "summary": "已更换下水管"}, "eng1", "engineer"))
+
+    stale = public(client_post(token, "acceptance", {"version": 3, "satisfied": True}))
+    assert (stale.status, stale.body["code"]) == (409, "version_conflict")
+
+    event = with_path(load_event("public_acceptance.json"), token=token)
+    reply = public(event)  # the sample: version 4, satisfied, rating 5
+
+    assert reply.status == 200
+    assert reply.body["status"] == "closed"
+    assert reply.body["work_summary"] == "已更换下水管"
+    assert reply.body["timeline"][-1]["detail"] == {"satisfied": "true", "rating": "5"}
+    assert reply.body["actions"] == []
+    assert len(store.timeline(tid)) == 5

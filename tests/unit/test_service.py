@@ -1,0 +1,218 @@
+"""The Desk service over in-memory ports: load, check, apply, save; nothing written when refused."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from datetime import timedelta
+
+import pytest
+
+from frontdesk.clock import FixedClock
+from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
+from frontdesk.domain.lifecycle import Change
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import Actor, Kind, Status, Ticket, TimelineEvent
+from frontdesk.service import CLIENT, Desk, token_hash
+
+from .builders import ENGINEER, NOBODY, OPERATOR, SITE, T0, command, make_site, public_request, staff_request
+
+
+class MemoryTickets:
+    """The Tickets port in memory, with the adapter's conditional-version save."""
+
+    def __init__(self) -> None:
+        self.counters: dict[tuple[str, str], int] = {}
+        self.tickets: dict[str, Ticket] = {}
+        self.events: dict[str, list[TimelineEvent]] = {}
+        self.tokens: dict[str, str] = {}
+
+    def next_seq(self, site_id: str, day: str) -> int:
+        self.counters[(site_id, day)] = self.counters.get((site_id, day), 0) + 1
+        return self.counters[(site_id, day)]
+
+    def create(self, change: Change, token_hash: str) -> None:
+        assert change.ticket.ticket_id not in self.tickets and token_hash not in self.tokens
+        self.tickets[change.ticket.ticket_id] = change.ticket
+        self.events[change.ticket.ticket_id] = [change.event]
+        self.tokens[token_hash] = change.ticket.ticket_id
+
+    def save(self, change: Change, expected_version: int) -> None:
+        if self.tickets[change.ticket.ticket_id].version != expected_version:
+            raise VersionConflict(field="version", expected=expected_version)
+        self.tickets[change.ticket.ticket_id] = change.ticket
+        self.events[change.ticket.ticket_id].append(change.event)
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        return self.tickets.get(ticket_id)
+
+    def timeline(self, ticket_id: str) -> list[TimelineEvent]:
+        return list(self.events.get(ticket_id, []))
+
+    def ticket_id_for(self, token_hash: str) -> str | None:
+        return self.tokens.get(token_hash)
+
+    def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]:
+        return [t for t in self.tickets.values() if t.site_id == site_id][:limit]
+
+
+class MemorySites:
+    def __init__(self, *sites: Site) -> None:
+        self.sites = {site.site_id: site for site in sites}
+
+    def get(self, site_id: str) -> Site | None:
+        return self.sites.get(site_id)
+
+    def all(self) -> list[Site]:
+        return list(self.sites.values())
+
+
+class Fixture:
+    def __init__(self) -> None:
+        self.tickets = MemoryTickets()
+        self.sites = MemorySites(SITE)
+        self.clock = FixedClock(T0)
+        ids = (f"{n:032x}" for n in itertools.count(1))
+        tokens = (f"token-{n:0>20}" for n in itertools.count(1))
+        self.desk = Desk(self.tickets, self.sites, self.clock, new_id=lambda: next(ids), new_token=lambda: next(tokens))
+
+
+@pytest.fixture
+def f() -> Fixture:
+    return Fixture()
+
+
+def test_open_numbers_tickets_per_site_local_day(f: Fixture) -> None:
+    first = f.desk.open(public_request(), CLIENT)
+    second = f.desk.open(staff_request(Kind.EMERGENCY), OPERATOR)
+    f.clock.advance(hours=14)  # 02:00 UTC → 16:00 UTC = midnight in Shanghai
+    third = f.desk.open(public_request(), CLIENT)
+
+    assert [first.ticket.number, second.ticket.number, third.ticket.number] == [
+        "QL-1122-001",
+        "QL-1122-002",
+        "QL-1123-001",
+    ]
+    assert f.tickets.counters == {("ql", "2026-11-22"): 2, ("ql", "2026-11-23"): 1}
+
+
+def test_open_stores_only_the_hash_of_the_tracking_token(f: Fixture) -> None:
+    opened = f.desk.open(public_request(), CLIENT)
+    assert opened.tracking_token == "token-00000000000000000001"
+    assert list(f.tickets.tokens) == [hashlib.sha256(opened.tracking_token.encode()).hexdigest()]
+    assert token_hash(opened.tracking_token) in f.tickets.tokens
+    assert f.desk.read_by_token(opened.tracking_token)[0] == opened.ticket
+
+
+@pytest.mark.parametrize(
+    ("request_overrides", "code"),
+    [
+        ({"building_id": "nope"}, "unknown_building"),
+        ({"unit": "999"}, "unknown_unit"),
+        ({"category": "fees"}, "unknown_category"),
+    ],
+)
+def test_refused_intake_takes_no_number_and_writes_nothing(
+    f: Fixture, request_overrides: dict[str, str], code: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        f.desk.open(public_request(**request_overrides), CLIENT)
+    assert refused.value.code == code
+    assert f.tickets.counters == {} and f.tickets.tickets == {}
+
+
+def test_intake_on_an_unknown_site_is_not_found(f: Fixture) -> None:
+    with pytest.raises(NotFound) as refused:
+        f.desk.open(public_request(site_id="nowhere"), CLIENT)
+    assert refused.value.code == "site_not_found"
+    assert f.tickets.counters == {}
+
+
+@pytest.mark.parametrize("actor", [ENGINEER, NOBODY])
+def test_staff_without_a_desk_role_may_not_take_intake(f: Fixture, actor: Actor) -> None:
+    with pytest.raises(Forbidden):
+        f.desk.open(staff_request(), actor)
+    assert f.tickets.counters == {}
+
+
+def test_act_applies_and_saves(f: Fixture) -> None:
+    ticket = f.desk.open(staff_request(), OPERATOR).ticket
+    f.clock.advance(minutes=1)
+    dispatched = f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1), OPERATOR)
+
+    assert dispatched.status is Status.DISPATCHED
+    assert f.tickets.get(ticket.ticket_id) == dispatched
+    assert [e.seq for e in f.tickets.timeline(ticket.ticket_id)] == [1, 2]
+    assert dispatched.arrival_due == "2026-11-22T02:06:00.000Z"
+
+
+def test_stale_version_writes_nothing(f: Fixture) -> None:
+    ticket = f.desk.open(staff_request(), OPERATOR).ticket
+    f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1), OPERATOR)
+    with pytest.raises(VersionConflict):
+        f.desk.act(ticket.ticket_id, "arrive", command("arrive", 1), ENGINEER)
+    assert len(f.tickets.timeline(ticket.ticket_id)) == 2
+
+
+def test_illegal_and_forbidden_actions_write_nothing(f: Fixture) -> None:
+    ticket = f.desk.open(staff_request(), OPERATOR).ticket
+    with pytest.raises(IllegalTransition):
+        f.desk.act(ticket.ticket_id, "close", command("close", 1), OPERATOR)
+    with pytest.raises(Forbidden):
+        f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1), ENGINEER)
+    assert f.tickets.get(ticket.ticket_id) == ticket
+    assert len(f.tickets.timeline(ticket.ticket_id)) == 1
+
+
+def test_unknown_ticket_is_not_found(f: Fixture) -> None:
+    with pytest.raises(NotFound) as refused:
+        f.desk.act("f" * 32, "dispatch", command("dispatch", 1), OPERATOR)
+    assert (refused.value.field, refused.value.code) == ("ticket_id", "ticket_not_found")
+
+
+@pytest.mark.parametrize("token", ["", "short", "x" * 15, "x" * 65, "token-00000000000000000099"])
+def test_unknown_or_malformed_token_is_not_found(f: Fixture, token: str) -> None:
+    f.desk.open(public_request(), CLIENT)
+    with pytest.raises(NotFound) as refused:
+        f.desk.read_by_token(token)
+    assert (refused.value.field, refused.value.code) == ("token", "ticket_not_found")
+
+
+def test_client_acts_only_through_the_token(f: Fixture) -> None:
+    opened = f.desk.open(public_request(), CLIENT)
+    tid = opened.ticket.ticket_id
+    f.desk.act(tid, "dispatch", command("dispatch", 1), OPERATOR)
+    f.desk.act(tid, "arrive", command("arrive", 2), ENGINEER)
+    f.desk.act(tid, "complete", command("complete", 3), ENGINEER)
+
+    ticket, timeline, actions = f.desk.read_by_token(opened.tracking_token)
+    assert ticket.status is Status.COMPLETED and actions == ["accept"] and len(timeline) == 4
+
+    reopened = f.desk.act_by_token(opened.tracking_token, "accept", command("accept", 4, satisfied=False))
+    assert reopened.status is Status.REOPENED
+    assert f.tickets.timeline(tid)[-1].actor == CLIENT
+
+
+def test_read_needs_a_staff_role(f: Fixture) -> None:
+    ticket = f.desk.open(staff_request(), OPERATOR).ticket
+    _, timeline, actions = f.desk.read(ticket.ticket_id, ENGINEER)
+    assert len(timeline) == 1 and actions == []
+    for actor in (NOBODY, CLIENT):
+        with pytest.raises(Forbidden):
+            f.desk.read(ticket.ticket_id, actor)
+
+
+def test_queue_needs_a_staff_role_and_a_known_site(f: Fixture) -> None:
+    f.desk.open(staff_request(), OPERATOR)
+    assert len(f.desk.queue("ql", ENGINEER, 10)) == 1
+    with pytest.raises(Forbidden):
+        f.desk.queue("ql", CLIENT, 10)
+    with pytest.raises(NotFound):
+        f.desk.queue("nowhere", OPERATOR, 10)
+
+
+def test_action_uses_the_site_configuration_at_the_time_of_the_action(f: Fixture) -> None:
+    ticket = f.desk.open(staff_request(), OPERATOR).ticket
+    f.sites.sites["ql"] = make_site(arrival_minutes={"A": 2})
+    dispatched = f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1), OPERATOR)
+    assert dispatched.arrival_due == (T0 + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
