@@ -12,6 +12,7 @@ import os
 import statistics
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ print(json.dumps({"import": t1 - t0, "first": t2 - t1}))
 """
 
 
-def _event(method: str, path: str, body: dict[str, object] | None, claims: dict[str, str] | None) -> str:
+def _event(method: str, path: str, body: Mapping[str, object] | None, claims: dict[str, str] | None) -> str:
     context: dict[str, object] = {"requestId": "bench", "stage": "prod", "resourcePath": path, "httpMethod": method}
     if claims:
         context["authorizer"] = {"claims": claims}

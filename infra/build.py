@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
 import yaml  # type: ignore[import-untyped]
+
 from local_stack.template import Template, load_template, resources
 
 ROOT: Final = Path(__file__).resolve().parents[1]

@@ -22,9 +22,10 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from local_stack.provision import Stack, provision
 from local_stack.template import Template, load_template
-from moto import mock_aws
 
 REGION = "us-east-1"
 FAKE_AWS_ENV = {

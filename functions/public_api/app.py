@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import pages
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from frontdesk.api import intake
 from frontdesk.api.resolver import make_resolver
 from frontdesk.api.wiring import desk, tracking_url
@@ -22,6 +24,7 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
+app.include_router(pages.router)
 
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

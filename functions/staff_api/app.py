@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from frontdesk.api import callers, intake
 from frontdesk.api.resolver import make_resolver
 from frontdesk.api.wiring import desk, tracking_url
@@ -15,6 +16,7 @@ from frontdesk.domain import lifecycle
 from frontdesk.models import commands as cmd
 from frontdesk.models.views import Created, Queue, StaffTicket
 from frontdesk.settings import settings
+
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()

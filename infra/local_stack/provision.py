@@ -430,6 +430,25 @@ def _state_machine(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tu
     return {"Ref": arn, "Arn": arn, "Name": name}, _info(name=name, arn=arn, id=arn)
 
 
+def _ses_configuration_set(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[Attributes, Names]:
+    p = ctx.props(raw, "Name")
+    name = ctx.name(logical_id, p.get("Name"))
+    ctx.ses().create_configuration_set(ConfigurationSet={"Name": name})
+    return {"Ref": name}, _info(name=name, id=name)
+
+
+def _ses_event_destination(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[Attributes, Names]:
+    p = ctx.props(raw, "ConfigurationSetName", "EventDestination")
+    destination = {k: v for k, v in p["EventDestination"].items() if k in ("Name", "Enabled", "MatchingEventTypes")}
+    destination.setdefault("Name", logical_id)
+    if "SnsDestination" in p["EventDestination"]:
+        destination["SNSDestination"] = p["EventDestination"]["SnsDestination"]
+    ctx.ses().create_configuration_set_event_destination(
+        ConfigurationSetName=p["ConfigurationSetName"], EventDestination=cast(Any, destination)
+    )
+    return {"Ref": destination["Name"]}, _info(name=destination["Name"], id=destination["Name"])
+
+
 CREATORS: Final[Mapping[str, Creator]] = {
     "AWS::DynamoDB::Table": _dynamodb_table,
     "AWS::SQS::Queue": _sqs_queue,
@@ -440,6 +459,8 @@ CREATORS: Final[Mapping[str, Creator]] = {
     "AWS::S3::Bucket": _s3_bucket,
     "AWS::Serverless::StateMachine": _state_machine,
     "AWS::StepFunctions::StateMachine": _state_machine,
+    "AWS::SES::ConfigurationSet": _ses_configuration_set,
+    "AWS::SES::ConfigurationSetEventDestination": _ses_event_destination,
 }
 
 

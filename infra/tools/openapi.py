@@ -1,7 +1,7 @@
 """Generate the OpenAPI documents from the API functions' code into docs/openapi/.
 
-    python infra/tools/openapi.py          write docs/openapi/{public,staff}.json
-    python infra/tools/openapi.py --check  exit 1 when the committed documents differ from the code
+python infra/tools/openapi.py          write docs/openapi/{public,staff}.json
+python infra/tools/openapi.py --check  exit 1 when the committed documents differ from the code
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ def documents() -> dict[str, str]:
         os.environ.setdefault(name, value)
     docs: dict[str, str] = {}
     for name, (folder, title) in APIS.items():
-        spec = importlib.util.spec_from_file_location(f"openapi_{folder}", ROOT / "functions" / folder / "app.py")
+        code_dir = ROOT / "functions" / folder
+        spec = importlib.util.spec_from_file_location(f"openapi_{folder}", code_dir / "app.py")
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module  # pydantic resolves the handlers' annotations through it
-        spec.loader.exec_module(module)
+        sys.path.insert(0, str(code_dir))  # like Lambda's /var/task: the handler imports its own modules
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.path.remove(str(code_dir))
         schema = module.app.get_openapi_json_schema(title=title, version="1.0.0")
         docs[name] = json.dumps(json.loads(schema), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     return docs

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+
 from local_stack.provision import Stack, provision
 from local_stack.template import (
     Resolver,
@@ -38,6 +39,24 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/tickets", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/tickets/{ticket_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/tickets/{ticket_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/mailing-lists", "StaffApiFunction", STAFF, "lambda_handler", True),
+        (
+            "POST",
+            "/staff/sites/{site_id}/mailing-lists/{list_name}/add",
+            "StaffApiFunction",
+            STAFF,
+            "lambda_handler",
+            True,
+        ),
+        (
+            "POST",
+            "/staff/sites/{site_id}/mailing-lists/{list_name}/remove",
+            "StaffApiFunction",
+            STAFF,
+            "lambda_handler",
+            True,
+        ),
+        ("POST", "/staff/sites/{site_id}/escalation-ladder", "StaffApiFunction", STAFF, "lambda_handler", True),
     }
     staff = [r for r in api_routes(template) if r.requires_cognito_auth]
     assert {(r.authorizer, r.user_pool, r.api) for r in staff} == {("CognitoAuthorizer", "UserPool", "Api")}

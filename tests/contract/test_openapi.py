@@ -30,7 +30,7 @@ def test_committed_documents_match_the_code() -> None:
 
 def test_drift_is_detected(tmp_path: Path) -> None:
     tool = _tool()
-    tool.OUT = tmp_path
+    tool.OUT = tmp_path  # type: ignore[attr-defined]
     (tmp_path / "public.json").write_text("{}", "utf-8")
     assert tool.main(["--check"]) == 1
 

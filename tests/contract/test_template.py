@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from cfnlint.api import ManualArgs, lint_file
-from local_stack.template import REPO_ROOT, TEMPLATE_PATH, Template, functions, load_template
 from samtranslator.translator.transform import transform
+
+from local_stack.template import REPO_ROOT, TEMPLATE_PATH, Template, functions, load_template
 
 PARTITION_POLICY = "arn:aws:iam::aws:policy/"
 ALLOWED_MANAGED_POLICIES = {
@@ -88,7 +89,7 @@ def test_sam_translates_to_the_expected_resources(translated: dict[str, Any]) ->
 
 def test_functions_share_globals(translated: dict[str, Any]) -> None:
     lambdas = _of_type(translated, "AWS::Lambda::Function")
-    assert set(lambdas) == {"PublicApiFunction", "StaffApiFunction", "StreamRouterFunction"}
+    assert set(lambdas) == {"PublicApiFunction", "StaffApiFunction", "StreamRouterFunction", "ReconcilerFunction"}
     for function in lambdas.values():
         props = function["Properties"]
         assert props["Runtime"] == "python3.13"

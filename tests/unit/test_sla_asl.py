@@ -105,10 +105,7 @@ def test_reads_project_what_the_decisions_use() -> None:
         names = params["ExpressionAttributeNames"]
         projected = {names.get(p.strip(), p.strip()) for p in params["ProjectionExpression"].split(",")}
         used = {
-            m.group(1)
-            for _, v in _walk(ASL)
-            if isinstance(v, str)
-            for m in re.finditer(r"\$\.read\.Item\.(\w+)", v)
+            m.group(1) for _, v in _walk(ASL) if isinstance(v, str) for m in re.finditer(r"\$\.read\.Item\.(\w+)", v)
         }
         assert used <= projected
         assert set(re.findall(r"#\w+", params["ProjectionExpression"])) == set(names)
@@ -125,10 +122,7 @@ def test_waits_use_paths_and_choices_compare_strings_not_timestamps() -> None:
 def test_the_input_has_everything_the_definition_reads() -> None:
     payload = timer_input(Walk().run("dispatch"), DEFAULT_LADDER)
     paths = {
-        m.group(1)
-        for _, v in _walk(ASL)
-        if isinstance(v, str)
-        for m in re.finditer(r"(?<![$])\$\.((?:\w+\.?)+)", v)
+        m.group(1) for _, v in _walk(ASL) if isinstance(v, str) for m in re.finditer(r"(?<![$])\$\.((?:\w+\.?)+)", v)
     }
     own = {"read", "sync", "failed"}  # written by the definition itself
     rung_keys = set(payload["arrival"][0])

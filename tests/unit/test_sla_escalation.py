@@ -162,7 +162,12 @@ def test_the_escalation_event_is_the_timers_and_takes_the_version_it_wrote() -> 
     ticket = with_escalation(dispatched_ticket(), "arrival", 2, "2026-11-22T02:10:00.512345+00:00")
     event = escalation_event(ticket, LADDER)
 
-    assert (event.ticket_id, event.seq, event.action, event.actor) == (ticket.ticket_id, ticket.version, ESCALATE, TIMER)
+    assert (event.ticket_id, event.seq, event.action, event.actor) == (
+        ticket.ticket_id,
+        ticket.version,
+        ESCALATE,
+        TIMER,
+    )
     assert event.at == "2026-11-22T02:10:00.512Z"
     assert event.from_status is event.to_status is Status.DISPATCHED
     assert event.detail == {

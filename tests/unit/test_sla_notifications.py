@@ -47,8 +47,12 @@ def escalated(phase: str = "arrival", level: int = 1, at: str = "2026-11-22T02:1
 
 @pytest.mark.parametrize(
     ("seconds", "zh", "en"),
-    [(0, "不到 1 分钟", "under a minute"), (59, "不到 1 分钟", "under a minute"), (61, "1 分钟", "1 min"),
-     (7500, "2 小时 5 分钟", "2 h 5 min")],
+    [
+        (0, "不到 1 分钟", "under a minute"),
+        (59, "不到 1 分钟", "under a minute"),
+        (61, "1 分钟", "1 min"),
+        (7500, "2 小时 5 分钟", "2 h 5 min"),
+    ],
 )
 def test_durations_read_naturally(seconds: int, zh: str, en: str) -> None:
     assert messages.duration(seconds, "zh-CN") == zh
@@ -103,8 +107,14 @@ def test_the_alert_carries_ids_and_numbers_only() -> None:
 
 
 def test_every_message_key_exists_in_both_catalogues() -> None:
-    for key in ("escalation.mail.subject", "escalation.mail.body", "escalation.tenant.arrival",
-                "escalation.tenant.completion", "escalation.what.arrival", "escalation.what.completion"):
+    for key in (
+        "escalation.mail.subject",
+        "escalation.mail.body",
+        "escalation.tenant.arrival",
+        "escalation.tenant.completion",
+        "escalation.what.arrival",
+        "escalation.what.completion",
+    ):
         assert key in catalogue("zh-CN") and key in catalogue("en")
 
 
@@ -115,7 +125,7 @@ def test_every_message_key_exists_in_both_catalogues() -> None:
 class Records:
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     events: dict[tuple[str, int], TimelineEvent] = field(default_factory=dict)
-    claims: set[tuple[str, str]] = field(default_factory=set)
+    sent: set[tuple[str, str]] = field(default_factory=set)
 
     def ladder(self, site_id: str) -> Ladder:
         return LADDER
@@ -126,14 +136,11 @@ class Records:
     def record_event(self, event: TimelineEvent) -> bool:
         return self.events.setdefault((event.ticket_id, event.seq), event) is event
 
-    def claim(self, ticket_id: str, key: str) -> bool:
-        if (ticket_id, key) in self.claims:
-            return False
-        self.claims.add((ticket_id, key))
-        return True
+    def was_sent(self, ticket_id: str, key: str) -> bool:
+        return (ticket_id, key) in self.sent
 
-    def release(self, ticket_id: str, key: str) -> None:
-        self.claims.discard((ticket_id, key))
+    def mark_sent(self, ticket_id: str, key: str) -> None:
+        self.sent.add((ticket_id, key))
 
 
 class Sites:
@@ -190,7 +197,7 @@ def test_a_replayed_record_sends_nothing_again() -> None:
     assert len(mailer.sent) == 2 and len(alerts.published) == 1
 
 
-def test_a_failed_send_is_released_so_the_retried_record_sends_it() -> None:
+def test_a_failed_send_is_not_marked_so_the_retried_record_sends_it() -> None:
     escalations, _, mailer, _ = service(duty=("a@example.com",))
     after = escalated(email="tenant@example.org")
     mailer.fail_for = "tenant@example.org"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver

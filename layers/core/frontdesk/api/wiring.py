@@ -17,4 +17,5 @@ def desk() -> Desk:
 
 
 def tracking_url(token: str) -> str:
-    return f"{settings().public_base_url.rstrip('/')}/track.html#{token}"
+    base = settings().public_base_url.rstrip("/")
+    return f"{base}/track#{token}" if base else f"track#{token}"

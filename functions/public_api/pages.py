@@ -1,0 +1,203 @@
+"""The web pages: tenant form, tracking page and staff console, served by the public API function.
+
+Plain static files under ``web/`` (no build step). Served by the same Lambda as the public API so the
+pages deploy the same way on AWS as locally. Every URL inside the pages is relative, because on AWS
+the API lives under a stage prefix (``/prod/``).
+
+Assets are served from a strict allowlist. HTML references them as ``assets/<name>``; when a page is
+served each reference gets ``?v=<content hash>``, so a versioned asset may be cached for a year
+while the HTML itself is always revalidated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+from pydantic import BaseModel, Field
+
+from frontdesk.settings import settings
+
+router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+
+WEB = Path(__file__).resolve().parent / "web"
+
+HTML = "text/html; charset=utf-8"
+CSS = "text/css; charset=utf-8"
+JS = "text/javascript; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+
+# The only files /assets/<name> will ever serve, with their content types.
+ASSETS: dict[str, str] = {
+    "app.css": CSS,
+    "i18n.js": JS,
+    "common.js": JS,
+    "form.js": JS,
+    "track.js": JS,
+    "staff.js": JS,
+}
+PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": "staff.html"}
+
+YEAR = 31_536_000
+_ASSET_REF = re.compile(r'(?P<attr>src|href)="assets/(?P<name>[a-z0-9.-]+)"')
+
+
+class PagesConfig(BaseModel):
+    """What the staff console needs to sign in, taken from the function's settings.
+
+    Read from ``frontdesk.settings`` (which alone reads the environment); fields the settings do
+    not carry yet fall back to these defaults.
+    """
+
+    user_pool_client_id: str = ""
+    cognito_endpoint: str = ""
+    aws_region: str = "us-east-1"
+    time_scale: float = Field(default=1.0, ge=1.0)
+
+    @property
+    def endpoint(self) -> str:
+        return self.cognito_endpoint or f"https://cognito-idp.{self.aws_region}.amazonaws.com/"
+
+
+def pages_config() -> PagesConfig:
+    known = settings().model_dump()
+    return PagesConfig.model_validate({k: v for k, v in known.items() if k in PagesConfig.model_fields and v})
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    body: str
+    etag: str
+
+
+@cache
+def _asset(name: str) -> StaticFile:
+    body = (WEB / "assets" / name).read_text("utf-8")
+    return StaticFile(body, _digest(body))
+
+
+@cache
+def _page(name: str) -> StaticFile:
+    """The page with each asset reference pinned to that asset's content hash."""
+
+    def pin(match: re.Match[str]) -> str:
+        asset = match["name"]
+        if asset not in ASSETS:
+            return match[0]
+        return f'{match["attr"]}="assets/{asset}?v={_asset(asset).etag}"'
+
+    body = _ASSET_REF.sub(pin, (WEB / PAGES[name]).read_text("utf-8"))
+    return StaticFile(body, _digest(body))
+
+
+def _digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def security_headers(connect: str = "") -> dict[str, str]:
+    """Self-only CSP; no referrer, because the tracking token travels in the URL fragment."""
+    connect_src = " ".join(filter(None, ["'self'", connect]))
+    csp = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"connect-src {connect_src}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    )
+    return {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    }
+
+
+def _not_modified(etag: str) -> bool:
+    headers = router.current_event.headers or {}
+    given = headers.get("if-none-match") or headers.get("If-None-Match") or ""
+    return f'"{etag}"' in [tag.strip().removeprefix("W/") for tag in given.split(",")]
+
+
+def _redirect(location: str) -> Response[str]:
+    return Response(308, HTML, "", headers={"Location": location, "Cache-Control": "no-store", **security_headers()})
+
+
+def _serve_page(name: str, connect: str = "") -> Response[str]:
+    event = router.current_event
+    # "/prod" (no slash) would make the relative asset URLs point outside the stage: add the slash.
+    stage_path = event.request_context.path or "" if isinstance(event, APIGatewayProxyEvent) else ""
+    if name == "index" and stage_path not in ("", "/") and not stage_path.endswith("/"):
+        return _redirect(stage_path.rsplit("/", 1)[-1] + "/")
+    # "/track/" would resolve "assets/..." under "/track/": send the browser to "/track".
+    if name != "index" and (event.path or "").endswith("/"):
+        return _redirect(f"../{name}")
+    page = _page(name)
+    headers = {"Cache-Control": "no-cache", "ETag": f'"{page.etag}"', **security_headers(connect)}
+    if _not_modified(page.etag):
+        return Response(304, HTML, "", headers=headers)
+    return Response(200, HTML, page.body, headers=headers)
+
+
+@router.get("/", include_in_schema=False)
+def index_page() -> Response[str]:
+    return _serve_page("index")
+
+
+@router.get("/track", include_in_schema=False)
+def track_page() -> Response[str]:
+    return _serve_page("track")
+
+
+@router.get("/staff", include_in_schema=False)
+def staff_page() -> Response[str]:
+    # The console signs in against Cognito directly from the browser.
+    return _serve_page("staff", connect=_origin(pages_config().endpoint))
+
+
+@router.get("/config.json", include_in_schema=False)
+def console_config() -> Response[str]:
+    config = pages_config()
+    body: dict[str, Any] = {
+        "user_pool_client_id": config.user_pool_client_id,
+        "cognito_endpoint": config.endpoint,
+        "region": config.aws_region,
+        "time_scale": config.time_scale,
+    }
+    return Response(
+        200,
+        JSON,
+        json.dumps(body, separators=(",", ":")),
+        headers={"Cache-Control": "no-store", **security_headers()},
+    )
+
+
+@router.get("/assets/<name>", include_in_schema=False)
+def asset(name: str) -> Response[str]:
+    content_type = ASSETS.get(name)
+    if content_type is None:
+        return Response(
+            404,
+            "text/plain; charset=utf-8",
+            "Not found",
+            headers={"Cache-Control": "no-store", **security_headers()},
+        )
+    file = _asset(name)
+    query = router.current_event.query_string_parameters or {}
+    cache_control = f"public, max-age={YEAR}, immutable" if query.get("v") == file.etag else "public, max-age=300"
+    headers = {"Cache-Control": cache_control, "ETag": f'"{file.etag}"', **security_headers()}
+    if _not_modified(file.etag):
+        return Response(304, content_type, "", headers=headers)
+    return Response(200, content_type, file.body, headers=headers)

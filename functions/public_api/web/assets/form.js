@@ -1,0 +1,289 @@
+/* The tenant form: report a repair, complaint or inquiry. */
+(function () {
+  "use strict";
+
+  const FD = window.FD;
+  const t = FD.t;
+  const h = FD.h;
+  const $ = FD.$;
+
+  const MAX_DESCRIPTION = 2000;
+  const PHONE = /^\+?[0-9][0-9 -]{5,19}$/;
+  const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+  const CATEGORIES = {
+    repair: ["plumbing", "electrical", "lighting", "hvac", "doors_windows", "furniture", "elevator", "public_facility", "other"],
+    complaint: ["equipment", "service_attitude", "service_quality", "emergency", "other"],
+    inquiry: ["general", "fees", "move_in_out", "renovation", "other"],
+  };
+
+  let sites = [];
+  let idempotencyKey = null; // one per submission; a retry of the same content reuses it
+  let busy = false;
+  let lastCreated = null;
+
+  let form, alertBox, statusBox, submitButton;
+
+  function el(id) {
+    return document.getElementById(id);
+  }
+
+  function value(name) {
+    const control = form.elements[name];
+    return control && typeof control.value === "string" ? control.value.trim() : "";
+  }
+
+  function checked(name) {
+    const control = form.querySelector('input[name="' + name + '"]:checked');
+    return control ? control.value : "";
+  }
+
+  function option(val, text) {
+    return h("option", { value: val, text: text });
+  }
+
+  function currentSite() {
+    return sites.find(function (s) { return s.site_id === el("site_id").value; }) || null;
+  }
+
+  function currentBuilding() {
+    const site = currentSite();
+    if (!site) return null;
+    return (site.buildings || []).find(function (b) { return b.building_id === el("building_id").value; }) || null;
+  }
+
+  function renderSites() {
+    const select = el("site_id");
+    const keep = select.value;
+    FD.fill(select,
+      option("", t("common.choose")),
+      sites.map(function (s) { return option(s.site_id, FD.placeName(s)); })
+    );
+    if (sites.some(function (s) { return s.site_id === keep; })) select.value = keep;
+    else if (sites.length === 1) select.value = sites[0].site_id;
+    renderBuildings();
+  }
+
+  function renderBuildings() {
+    const select = el("building_id");
+    const keep = select.value;
+    const site = currentSite();
+    const buildings = site ? site.buildings || [] : [];
+    FD.fill(select,
+      option("", t("common.choose")),
+      buildings.map(function (b) { return option(b.building_id, FD.placeName(b)); })
+    );
+    select.disabled = !site;
+    if (buildings.some(function (b) { return b.building_id === keep; })) select.value = keep;
+    else if (buildings.length === 1) select.value = buildings[0].building_id;
+    renderUnits();
+  }
+
+  function renderUnits() {
+    const building = currentBuilding();
+    FD.fill(el("unit-list"), (building ? building.units || [] : []).map(function (u) {
+      return h("option", { value: u });
+    }));
+  }
+
+  function renderCategories() {
+    const kind = checked("kind") || "repair";
+    const select = el("category");
+    const keep = select.value;
+    FD.fill(select,
+      option("", t("common.choose")),
+      CATEGORIES[kind].map(function (c) { return option(c, t("category." + kind + "." + c)); })
+    );
+    if (CATEGORIES[kind].indexOf(keep) >= 0) select.value = keep;
+  }
+
+  function renderPlace() {
+    const inPublic = checked("place") === "public";
+    el("unit-field").hidden = inPublic;
+    el("location-field").hidden = !inPublic;
+    el("unit").required = !inPublic;
+    el("location").required = inPublic;
+  }
+
+  function renderCount() {
+    const n = el("description").value.length;
+    const counter = el("description-count");
+    counter.textContent = t("form.count", { n: n, max: MAX_DESCRIPTION });
+    counter.setAttribute("aria-label", t("form.count.aria", { n: n, max: MAX_DESCRIPTION }));
+    counter.classList.toggle("over", n > MAX_DESCRIPTION);
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  /** Client-side checks mirroring the API's rules; the server remains the judge. */
+  function validate() {
+    const problems = [];
+    const need = function (name, key) {
+      if (!value(name)) problems.push([name, key || "error.required"]);
+    };
+    need("site_id", "error.choose");
+    need("building_id", "error.choose");
+    if (checked("place") === "public") need("location", "error.unit_or_location");
+    else need("unit", "error.unit_or_location");
+    need("category", "error.choose");
+    // The length limit is the textarea's maxlength (and the counter); beyond that the server judges.
+    need("description");
+    need("contact_name");
+    const phone = value("contact_phone");
+    if (!phone) problems.push(["contact_phone", "error.required"]);
+    else if (!PHONE.test(phone)) problems.push(["contact_phone", "error.phone"]);
+    const email = value("contact_email");
+    if (email && !EMAIL.test(email)) problems.push(["contact_email", "error.email"]);
+    return problems;
+  }
+
+  function serverField(field) {
+    if (!field) return null;
+    const name = String(field).split(".")[0];
+    if ((name === "unit" || name === "location") && checked("place") === "public") return "location";
+    if (name === "unit" || name === "location") return "unit";
+    return name;
+  }
+
+  function body() {
+    const inPublic = checked("place") === "public";
+    const payload = {
+      site_id: value("site_id"),
+      building_id: value("building_id"),
+      unit: inPublic ? "" : value("unit"),
+      location: inPublic ? value("location") : "",
+      kind: checked("kind"),
+      category: value("category"),
+      description: value("description"),
+      contact_name: value("contact_name"),
+      contact_phone: value("contact_phone"),
+      language: FD.lang,
+    };
+    const email = value("contact_email");
+    if (email) payload.contact_email = email;
+    return payload;
+  }
+
+  function setBusy(on) {
+    busy = on;
+    submitButton.disabled = on;
+    submitButton.setAttribute("aria-busy", on ? "true" : "false");
+    submitButton.textContent = t(on ? "form.submitting" : "form.submit");
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    if (busy) return;
+    FD.clearErrors(form);
+    FD.hideAlert(alertBox);
+
+    const problems = validate();
+    if (problems.length) {
+      problems.forEach(function (p) { FD.fieldError(form, p[0], t(p[1], p[2]), p[1], p[2]); });
+      FD.showAlert(alertBox, t("error.summary", { n: problems.length }));
+      FD.focusFirstInvalid(form);
+      return;
+    }
+
+    setBusy(true);
+    idempotencyKey = idempotencyKey || FD.newKey();
+    const result = await FD.api("POST", "public/tickets", {
+      body: body(),
+      headers: { "Idempotency-Key": idempotencyKey },
+    });
+    setBusy(false);
+
+    if (result.ok) {
+      idempotencyKey = null;
+      showResult(result.data);
+      return;
+    }
+    const shown = FD.serverErrors(form, result.data, serverField);
+    FD.showAlert(alertBox, shown ? t("error.summary", { n: shown }) : result.data.message);
+    if (shown) FD.focusFirstInvalid(form);
+    else alertBox.focus();
+  }
+
+  function trackingHref(token) {
+    return "track#" + encodeURIComponent(token);
+  }
+
+  function showResult(created) {
+    lastCreated = created;
+    el("result-number").textContent = created.number;
+    const href = trackingHref(created.tracking_token);
+    el("result-link").setAttribute("href", href);
+    el("result-url").textContent = new URL(href, window.location.href).href;
+    form.hidden = true;
+    const result = el("result");
+    result.hidden = false;
+    result.focus();
+    FD.announce(statusBox, t("form.success.status", { number: created.number }));
+  }
+
+  function again() {
+    ["description", "unit", "location"].forEach(function (name) { form.elements[name].value = ""; });
+    el("category").value = "";
+    FD.clearErrors(form);
+    FD.hideAlert(alertBox);
+    renderCount();
+    lastCreated = null;
+    el("result").hidden = true;
+    form.hidden = false;
+    el("site_id").focus();
+  }
+
+  async function loadSites() {
+    const result = await FD.api("GET", "public/sites");
+    if (!result.ok || !Array.isArray(result.data)) {
+      FD.showAlert(alertBox, t("form.sites_failed") + " " + (result.data && result.data.message ? result.data.message : ""));
+      FD.fill(el("site_id"), option("", t("common.choose")));
+      return;
+    }
+    sites = result.data;
+    renderSites();
+  }
+
+  function init() {
+    form = el("ticket-form");
+    alertBox = el("form-alert");
+    statusBox = el("status");
+    submitButton = el("submit");
+
+    form.addEventListener("submit", submit);
+    form.addEventListener("input", function (event) {
+      idempotencyKey = null; // the content changed: a new submission
+      const box = event.target.closest("[data-field]");
+      if (box && box.classList.contains("invalid")) FD.clearField(form, box.getAttribute("data-field"));
+    });
+    form.addEventListener("change", function (event) {
+      idempotencyKey = null;
+      const target = event.target;
+      if (target.id === "site_id") renderBuildings();
+      else if (target.id === "building_id") renderUnits();
+      else if (target.name === "kind") renderCategories();
+      else if (target.name === "place") {
+        renderPlace();
+        FD.clearField(form, "unit");
+        FD.clearField(form, "location");
+      }
+      const box = target.closest("[data-field]");
+      if (box && box.classList.contains("invalid")) FD.clearField(form, box.getAttribute("data-field"));
+    });
+    el("description").addEventListener("input", renderCount);
+    el("again").addEventListener("click", again);
+
+    FD.onLang(function () {
+      if (sites.length) renderSites();
+      renderCategories();
+      renderCount();
+      setBusy(busy);
+    });
+
+    renderPlace();
+    renderCategories();
+    renderCount();
+    loadSites();
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+})();

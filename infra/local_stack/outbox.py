@@ -1,0 +1,234 @@
+"""Every email (SES) and SNS message the local stack's moto has accepted, newest first.
+
+moto keeps what was sent in its backends (this process) without a send time, so the outbox
+watches them and stamps each message when it first sees it (within `interval` of the send).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html
+import json
+import threading
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+POLL_INTERVAL_SECONDS: Final = 0.5
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: str
+    seen_at: str
+    channel: str  # "email", "sns" or "sms"
+    sender: str | None = None
+    to: tuple[str, ...] = ()
+    subject: str | None = None
+    body: str = ""
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _recipients(destinations: Any) -> tuple[str, ...]:
+    if isinstance(destinations, dict):
+        found: list[str] = []
+        for kind in ("ToAddresses", "CcAddresses", "BccAddresses"):
+            prefix = "" if kind == "ToAddresses" else kind[:3].lower() + ": "
+            found.extend(prefix + str(address) for address in destinations.get(kind, []))
+        return tuple(found)
+    if isinstance(destinations, list | tuple):
+        return tuple(str(d) for d in destinations)
+    return ()
+
+
+def _raw_email(raw: str) -> tuple[str | None, tuple[str, ...], str | None, str]:
+    parsed = email.message_from_string(raw, policy=email.policy.default)
+    text = ""
+    part = parsed.get_body(preferencelist=("plain", "html"))
+    if part is not None:
+        text = str(part.get_content())
+    to = tuple(str(a) for a in (parsed.get_all("To") or []))
+    sender = parsed.get("From")
+    subject = parsed.get("Subject")
+    return (str(sender) if sender else None), to, (str(subject) if subject else None), text
+
+
+def _ses_messages(items: Iterable[Any], seen: str) -> Iterable[OutboxMessage]:
+    for item in items:
+        kind = type(item).__name__
+        if kind == "RawMessage":
+            sender, to, subject, body = _raw_email(str(item.raw_data))
+            yield OutboxMessage(
+                id=str(item.id),
+                seen_at=seen,
+                channel="email",
+                sender=str(item.source or sender or ""),
+                to=_recipients(item.destinations) or to,
+                subject=subject,
+                body=body,
+            )
+        elif kind in ("TemplateMessage", "BulkTemplateMessage"):
+            ids = getattr(item, "ids", None) or [item.id]
+            yield OutboxMessage(
+                id=",".join(str(i) for i in ids),
+                seen_at=seen,
+                channel="email",
+                sender=str(item.source),
+                to=_recipients(item.destinations),
+                subject=f"(template {item.template})",
+                body=str(item.template_data),
+            )
+        else:
+            yield OutboxMessage(
+                id=str(item.id),
+                seen_at=seen,
+                channel="email",
+                sender=str(item.source),
+                to=_recipients(item.destinations),
+                subject=item.subject,
+                body=str(item.body),
+            )
+
+
+class Outbox:
+    """Watches moto's SES and SNS backends in this process."""
+
+    def __init__(self, account_id: str, region: str, interval: float = POLL_INTERVAL_SECONDS) -> None:
+        self.account_id = account_id
+        self.region = region
+        self.interval = interval
+        self._messages: list[OutboxMessage] = []
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _current(self, seen: str) -> list[OutboxMessage]:
+        from moto.ses.models import ses_backends
+        from moto.sns.models import sns_backends
+
+        found = list(_ses_messages(list(ses_backends[self.account_id][self.region].sent_messages), seen))
+        sns = sns_backends[self.account_id][self.region]
+        for arn, topic in list(sns.topics.items()):
+            for message_id, message, subject, attributes, group_id in list(topic.sent_notifications):
+                found.append(
+                    OutboxMessage(
+                        id=message_id,
+                        seen_at=seen,
+                        channel="sns",
+                        to=(arn,),
+                        subject=subject,
+                        body=message,
+                        attributes={**(attributes or {}), **({"MessageGroupId": group_id} if group_id else {})},
+                    )
+                )
+        for message_id, (phone, message) in list(sns.sms_messages.items()):
+            found.append(OutboxMessage(id=message_id, seen_at=seen, channel="sms", to=(phone,), body=message))
+        return found
+
+    def sync(self) -> None:
+        with self._lock:
+            for message in self._current(_now()):
+                key = f"{message.channel}:{message.id}"
+                if key not in self._seen:
+                    self._seen.add(key)
+                    self._messages.append(message)
+
+    def messages(self) -> list[OutboxMessage]:
+        """Newest first."""
+        self.sync()
+        with self._lock:
+            return list(reversed(self._messages))
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [asdict(message) for message in self.messages()]
+
+    def start(self) -> None:
+        def run() -> None:
+            while not self._stop_event.wait(self.interval):
+                try:
+                    self.sync()
+                except RuntimeError:
+                    continue  # a backend dict changed size while being read: read again next time
+
+        self._thread = threading.Thread(target=run, name="outbox", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
+def page(messages: list[dict[str, Any]]) -> str:
+    """The outbox page: the messages now, refreshed from /local/outbox.json every two seconds."""
+    initial = json.dumps(messages, ensure_ascii=False).replace("</", "<\\/")
+    return _PAGE.replace("__MESSAGES__", initial).replace("__COUNT__", html.escape(str(len(messages))))
+
+
+_PAGE: Final = """<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>发件箱 Outbox - frontdesk local</title>
+<style>
+ body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; margin: 1.5rem; color: #222; }
+ h1 { font-size: 1.4rem; margin: 0 0 .3rem; }
+ p.note { color: #666; margin: 0 0 1rem; }
+ article { border: 1px solid #ddd; border-radius: 6px; padding: .6rem .9rem; margin: 0 0 .8rem; }
+ header { display: flex; gap: 1rem; flex-wrap: wrap; font-size: .9rem; color: #555; }
+ .channel { font-weight: 600; text-transform: uppercase; color: #0a5; }
+ .channel.sns { color: #a50; } .channel.sms { color: #05a; }
+ h2 { font-size: 1.05rem; margin: .4rem 0; }
+ pre { white-space: pre-wrap; word-break: break-word; background: #f7f7f7; padding: .5rem; margin: 0; }
+</style>
+</head>
+<body>
+<h1>发件箱 Outbox</h1>
+<p class="note">每封邮件和每条 SNS 消息，最新的在前 · Every email and SNS message sent, newest first
+ (<span id="count">__COUNT__</span>)</p>
+<main id="messages"></main>
+<script>
+const initial = __MESSAGES__;
+function render(messages) {
+  const main = document.getElementById("messages");
+  document.getElementById("count").textContent = messages.length;
+  main.replaceChildren(...messages.map((m) => {
+    const article = document.createElement("article");
+    const header = document.createElement("header");
+    const add = (parent, tag, text, cls) => {
+      const el = document.createElement(tag);
+      el.textContent = text;
+      if (cls) el.className = cls;
+      parent.appendChild(el);
+      return el;
+    };
+    add(header, "span", m.channel, "channel " + m.channel);
+    add(header, "time", m.seen_at);
+    if (m.sender) add(header, "span", "from " + m.sender);
+    add(header, "span", "to " + m.to.join(", "));
+    article.appendChild(header);
+    if (m.subject) add(article, "h2", m.subject);
+    add(article, "pre", m.body);
+    return article;
+  }));
+}
+render(initial);
+setInterval(async () => {
+  try {
+    const response = await fetch("/local/outbox.json", {cache: "no-store"});
+    if (response.ok) render(await response.json());
+  } catch (e) { /* the stack stopped */ }
+}, 2000);
+</script>
+</body>
+</html>
+"""

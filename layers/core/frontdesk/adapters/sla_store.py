@@ -1,0 +1,132 @@
+"""DynamoDB items of the SLA timer and its notifications, in the single table (docs/decisions/0003, 0006).
+
+Keys (PK / SK):
+    SITE#<site> / LADDER                       the site's escalation ladder (absent: the default ladder)
+    SITE#<site> / MAILING#<name>               a mailing list; `members` is a string set of addresses
+    TICKET#<id> / EVT#<seq:06d>                the escalation's timeline event, seq = the version the timer wrote
+    TICKET#<id> / NOTIFIED#<seq:06d>#<what>    "this notification went out": a redelivered record skips it
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from frontdesk.adapters.dynamodb import _event_item
+from frontdesk.domain.mailing import MailingListFull, NotAMember
+from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
+from frontdesk.models.mailing import MAX_MEMBERS, MailingList
+from frontdesk.models.ticket import TimelineEvent
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+LADDER_SK = "LADDER"
+MAILING_PREFIX = "MAILING#"
+
+
+def _conditional_failed(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+def _mailing_list(item: dict[str, Any]) -> MailingList:
+    return MailingList(
+        site_id=str(item["site_id"]), name=str(item["name"]), members=tuple(sorted(item.get("members", ())))
+    )
+
+
+class SlaStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    # ------------------------------------------------------------------ ladders
+
+    def ladder(self, site_id: str) -> Ladder:
+        item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": LADDER_SK}).get("Item")
+        return Ladder.model_validate(item["ladder"]) if item else DEFAULT_LADDER
+
+    def put_ladder(self, site_id: str, ladder: Ladder) -> None:
+        self._table.put_item(
+            Item={
+                "PK": f"SITE#{site_id}",
+                "SK": LADDER_SK,
+                "type": "ladder",
+                "site_id": site_id,
+                "ladder": ladder.model_dump(mode="json"),
+            }
+        )
+
+    # ------------------------------------------------------------------ mailing lists
+
+    def mailing_lists(self, site_id: str) -> list[MailingList]:
+        page = self._table.query(
+            KeyConditionExpression=Key("PK").eq(f"SITE#{site_id}") & Key("SK").begins_with(MAILING_PREFIX),
+            ConsistentRead=True,
+        )
+        return [_mailing_list(item) for item in page["Items"]]
+
+    def mailing_list(self, site_id: str, name: str) -> MailingList:
+        item = self._table.get_item(
+            Key={"PK": f"SITE#{site_id}", "SK": f"{MAILING_PREFIX}{name}"}, ConsistentRead=True
+        ).get("Item")
+        return _mailing_list(item) if item else MailingList(site_id=site_id, name=name)
+
+    def add_member(self, site_id: str, name: str, email: str) -> MailingList:
+        """Add an address (a no-op if it is there); refused when the list is full."""
+        try:
+            result = self._table.update_item(
+                Key={"PK": f"SITE#{site_id}", "SK": f"{MAILING_PREFIX}{name}"},
+                UpdateExpression="SET #type = :type, site_id = :site, #name = :name ADD members :email",
+                ConditionExpression="attribute_not_exists(members) OR size(members) < :max OR contains(members, :one)",
+                ExpressionAttributeNames={"#type": "type", "#name": "name"},
+                ExpressionAttributeValues={
+                    ":type": "mailing_list",
+                    ":site": site_id,
+                    ":name": name,
+                    ":email": {email},
+                    ":one": email,
+                    ":max": MAX_MEMBERS,
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                raise MailingListFull(field="email", name=name, limit=MAX_MEMBERS) from error
+            raise
+        return _mailing_list(result["Attributes"])
+
+    def remove_member(self, site_id: str, name: str, email: str) -> MailingList:
+        try:
+            result = self._table.update_item(
+                Key={"PK": f"SITE#{site_id}", "SK": f"{MAILING_PREFIX}{name}"},
+                UpdateExpression="DELETE members :email",
+                ConditionExpression="contains(members, :one)",
+                ExpressionAttributeValues={":email": {email}, ":one": email},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if _conditional_failed(error):
+                raise NotAMember(field="email", name=name, email=email) from error
+            raise
+        return _mailing_list(result["Attributes"])
+
+    # ------------------------------------------------------------------ escalation records
+
+    def record_event(self, event: TimelineEvent) -> bool:
+        """Append the escalation's timeline event once; False if it is there already (a replay)."""
+        try:
+            self._table.put_item(Item=_event_item(event), ConditionExpression="attribute_not_exists(PK)")
+        except ClientError as error:
+            if _conditional_failed(error):
+                return False
+            raise
+        return True
+
+    def was_sent(self, ticket_id: str, key: str) -> bool:
+        item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"NOTIFIED#{key}"}, ConsistentRead=True)
+        return "Item" in item
+
+    def mark_sent(self, ticket_id: str, key: str) -> None:
+        self._table.put_item(Item={"PK": f"TICKET#{ticket_id}", "SK": f"NOTIFIED#{key}", "type": "notified"})

@@ -1,0 +1,61 @@
+"""Managing a site's escalation ladder and mailing lists (the staff API's service)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from frontdesk.domain.errors import NotFound
+from frontdesk.domain.mailing import check_list_in_ladder, check_may_manage, check_may_read
+from frontdesk.models.escalation import Ladder
+from frontdesk.models.mailing import MailingList, MailingListView, MailingOverview, overview, view
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import Actor
+
+
+class MailingRecords(Protocol):
+    def ladder(self, site_id: str) -> Ladder: ...
+    def put_ladder(self, site_id: str, ladder: Ladder) -> None: ...
+    def mailing_lists(self, site_id: str) -> list[MailingList]: ...
+    def add_member(self, site_id: str, name: str, email: str) -> MailingList: ...
+    def remove_member(self, site_id: str, name: str, email: str) -> MailingList: ...
+
+
+class SiteLookup(Protocol):
+    def get(self, site_id: str) -> Site | None: ...
+
+
+class MailingDesk:
+    def __init__(self, records: MailingRecords, sites: SiteLookup) -> None:
+        self._records = records
+        self._sites = sites
+
+    def overview(self, site_id: str, actor: Actor) -> MailingOverview:
+        check_may_read(actor)
+        self._site(site_id)
+        return overview(site_id, self._records.ladder(site_id), self._records.mailing_lists(site_id))
+
+    def add(self, site_id: str, name: str, email: str, actor: Actor) -> MailingListView:
+        check_may_manage(actor)
+        self._site(site_id)
+        ladder = self._records.ladder(site_id)
+        check_list_in_ladder(ladder, name)
+        return view(ladder, self._records.add_member(site_id, name, email))
+
+    def remove(self, site_id: str, name: str, email: str, actor: Actor) -> MailingListView:
+        check_may_manage(actor)
+        self._site(site_id)
+        ladder = self._records.ladder(site_id)
+        return view(ladder, self._records.remove_member(site_id, name, email))
+
+    def set_ladder(self, site_id: str, ladder: Ladder, actor: Actor) -> MailingOverview:
+        """Applies to timers started from now on; running timers keep the delays they started with."""
+        check_may_manage(actor)
+        self._site(site_id)
+        self._records.put_ladder(site_id, ladder)
+        return overview(site_id, ladder, self._records.mailing_lists(site_id))
+
+    def _site(self, site_id: str) -> Site:
+        site = self._sites.get(site_id)
+        if site is None:
+            raise NotFound(field="site_id", code="site_not_found")
+        return site

@@ -1,0 +1,107 @@
+"""What an escalation says, to whom: pure formatting from the message catalogues.
+
+- staff mail: bilingual (zh-CN, then en), ticket number, building, unit, what is late by how much, a link;
+- tenant notice: in the ticket's language, short, no staff names;
+- the alert on the site's escalation topic: ids and numbers only (it may become an SMS: no personal data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from frontdesk.clock import parse_iso
+from frontdesk.i18n import LANGUAGES, message
+from frontdesk.models.escalation import Phase
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import Ticket, TimelineEvent
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+
+
+def duration(seconds: int, language: str) -> str:
+    if seconds < 60:
+        return message("duration.under_a_minute", language)
+    minutes = seconds // 60
+    if minutes < 120:
+        return message("duration.minutes", language, n=minutes)
+    return message("duration.hours", language, h=minutes // 60, m=minutes % 60)
+
+
+def local_time(iso: str, timezone: str) -> str:
+    return parse_iso(iso).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def staff_link(base_url: str, ticket_id: str) -> str:
+    return f"{base_url.rstrip('/')}/staff.html#ticket={quote(ticket_id)}"
+
+
+def _building_name(site: Site, building_id: str, language: str) -> str:
+    building = site.building(building_id)
+    if building is None:
+        return building_id
+    return (building.name_en or building.name) if language == "en" else building.name
+
+
+def _params(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str, language: str) -> dict[str, Any]:
+    phase = Phase(event.detail["phase"])
+    return {
+        "number": ticket.number,
+        "level": event.detail["level"],
+        "mailing_list": event.detail["mailing_list"],
+        "what": message(f"escalation.what.{phase.value}", language),
+        "building": _building_name(site, ticket.building_id, language),
+        "place": ticket.unit or ticket.location or message("place.public_area", language),
+        "due": local_time(event.detail["deadline"], site.timezone),
+        "timezone": site.timezone,
+        "late": duration(int(event.detail["late_seconds"]), language),
+        "link": staff_link(base_url, ticket.ticket_id),
+    }
+
+
+def staff_mail(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str) -> Mail:
+    """One bilingual message: the desk's working language first, English below it."""
+    parts = [_params(ticket, event, site, base_url, language) for language in LANGUAGES]
+    subject = " / ".join(
+        message("escalation.mail.subject", language, **params)
+        for language, params in zip(LANGUAGES, parts, strict=True)
+    )
+    body = "\n\n".join(
+        message("escalation.mail.body", language, **params) for language, params in zip(LANGUAGES, parts, strict=True)
+    )
+    return Mail(subject=subject, body=body + "\n")
+
+
+def tenant_mail(ticket: Ticket, event: TimelineEvent, site: Site) -> Mail:
+    language = ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    phase = Phase(event.detail["phase"])
+    due = local_time(event.detail["deadline"], site.timezone)
+    return Mail(
+        subject=message("escalation.tenant.subject", language, number=ticket.number),
+        body=message(f"escalation.tenant.{phase.value}", language, number=ticket.number, due=due) + "\n",
+    )
+
+
+def alert(ticket: Ticket, event: TimelineEvent) -> tuple[dict[str, Any], dict[str, str]]:
+    """The escalation topic's message body and its attributes (for subscription filter policies)."""
+    body = {
+        "type": "escalation",
+        "ticket_id": ticket.ticket_id,
+        "number": ticket.number,
+        "site_id": ticket.site_id,
+        "building_id": ticket.building_id,
+        "phase": event.detail["phase"],
+        "level": int(event.detail["level"]),
+        "mailing_list": event.detail["mailing_list"],
+        "deadline": event.detail["deadline"],
+        "late_seconds": int(event.detail["late_seconds"]),
+        "at": event.at,
+    }
+    attributes = {"site_id": ticket.site_id, "phase": event.detail["phase"], "level": event.detail["level"]}
+    return body, attributes

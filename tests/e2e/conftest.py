@@ -1,0 +1,185 @@
+"""The embedded local stack started for real: `python -m local_stack` as a separate process.
+
+    def test_something(local_stack: RunningStack) -> None:
+        status, body = local_stack.call("GET", "/public/sites")
+        token = local_stack.token("operator")            # a real Cognito id token (moto)
+        local_stack.call("GET", "/staff/tickets?site_id=demo", token=token)
+
+- `local_stack` (session): one stack on free ports for the whole session, with the demo data;
+  stopped with SIGINT at the end. Its output goes to a log file (`local_stack.log_text()`).
+- `start_stack(*args)` / `RunningStack.stop()`: a stack of your own (other flags, its own
+  lifetime), e.g. to test start-up and shutdown.
+`RunningStack.config` is /local/config.json (logins, Cognito ids, time scale, moto endpoint).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 90.0
+STOP_TIMEOUT_SECONDS = 20.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """This environment without anything that could point the stack at AWS or fix its ports."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FRONTDESK_", "MOTO_"))}
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class RunningStack:
+    process: subprocess.Popen[bytes]
+    port: int
+    moto_port: int
+    log_path: Path
+    config: dict[str, Any] = field(default_factory=dict)
+    _tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    @property
+    def logins(self) -> dict[str, dict[str, str]]:
+        """Role -> {"username", "password", "role"}."""
+        return {login["role"]: login for login in self.config.get("logins", [])}
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """One HTTP request to the gateway: (status, JSON body or text)."""
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if token is not None:
+            sent["Authorization"] = token
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        request = urllib.request.Request(self.url(path), data=data, headers=sent, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        try:
+            return status, json.loads(raw) if raw else None
+        except ValueError:
+            return status, raw.decode("utf-8", errors="replace")
+
+    def token(self, role: str) -> str:
+        """A real Cognito id token of the demo login for `role` (cached)."""
+        if role not in self._tokens:
+            login = self.logins[role]
+            status, body = self.call(
+                "POST", "/local/login", {"username": login["username"], "password": login["password"]}
+            )
+            assert status == 200, body
+            self._tokens[role] = body["id_token"]
+        return self._tokens[role]
+
+    def stats(self) -> dict[str, Any]:
+        status, body = self.call("GET", "/local/stats.json")
+        assert status == 200, body
+        return dict(body)
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = STOP_TIMEOUT_SECONDS) -> int:
+        """Signal the stack and wait for it; its exit code (killed and -9 if it does not stop)."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return int(self.process.returncode)
+
+
+def launch(*args: str, log_path: Path, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """`python -m local_stack <args>` with output to `log_path` (not waited for)."""
+    log = log_path.open("wb")
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "local_stack", *args],
+            cwd=REPO_ROOT,
+            env=clean_environment(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    finally:
+        log.close()
+
+
+def start_stack(*args: str, log_path: Path, env: Mapping[str, str] | None = None) -> RunningStack:
+    """Start a stack on free ports (unless `args` choose them) and wait until it serves."""
+    port, moto_port = free_port(), free_port()
+    chosen = list(args)
+    if "--port" not in chosen:
+        chosen += ["--port", str(port)]
+    else:
+        port = int(chosen[chosen.index("--port") + 1])
+    if "--moto-port" not in chosen:
+        chosen += ["--moto-port", str(moto_port)]
+    else:
+        moto_port = int(chosen[chosen.index("--moto-port") + 1])
+    stack = RunningStack(launch(*chosen, log_path=log_path, env=env), port, moto_port, log_path)
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while True:
+        if stack.process.poll() is not None:
+            raise RuntimeError(f"the local stack exited with {stack.process.returncode}:\n{stack.log_text()}")
+        status, body = (0, None)
+        with contextlib.suppress(OSError):
+            status, body = stack.call("GET", "/local/config.json")
+        if status == 200 and isinstance(body, dict):
+            stack.config = body
+            return stack
+        if time.monotonic() > deadline:
+            stack.stop()
+            raise RuntimeError(f"the local stack did not start in {START_TIMEOUT_SECONDS}s:\n{stack.log_text()}")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """One local stack (demo data, default time scale) for the session."""
+    stack = start_stack(log_path=tmp_path_factory.mktemp("local_stack") / "local_stack.log")
+    try:
+        yield stack
+    finally:
+        stack.stop()

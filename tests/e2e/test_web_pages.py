@@ -1,0 +1,765 @@
+"""The web pages in a real browser (Debian's Chromium) against the local stack: what a person sees.
+
+The tenant form, the tracking page and the staff console are opened on a 390 px wide phone
+viewport with an English browser locale and a UTC clock, so Chinese text and Beijing times must
+come from the pages themselves. Staff actions that are not about the console go over HTTP with the
+printed logins. One screenshot of each page lands in /tmp/screens/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, ViewportSize, expect, sync_playwright
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE: ViewportSize = {"width": 390, "height": 844}
+SCREENS = Path("/tmp/screens")
+SITE = "demo"
+NUMBER = re.compile(r"^QL-\d{4}-\d{3}$")
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+if not Path(CHROMIUM).exists():  # pragma: no cover - the Makefile installs it
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+
+
+# ------------------------------------------------------------------------------------------- HTTP
+
+
+def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw) if raw else None
+        except ValueError:
+            return error.code, raw.decode("utf-8", "replace")
+
+
+def raw_get(url: str) -> tuple[int, dict[str, str], bytes]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=20) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def _base_url(stack: Any) -> str:
+    """The gateway's base URL from the local_stack fixture, whatever shape it yields."""
+    if isinstance(stack, str):
+        return stack
+    if isinstance(stack, dict):
+        return str(stack.get("base_url") or stack["url"])
+    for name in ("base_url", "url"):
+        if hasattr(stack, name):
+            return str(getattr(stack, name))
+    if isinstance(stack, tuple | list):
+        return str(stack[0])
+    raise AssertionError(f"cannot find the base URL in {stack!r}")
+
+
+class Desk:
+    """The local stack as the tests use it: its config, staff tokens and lifecycle actions over HTTP."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+        status, config = http("GET", f"{self.base}/local/config.json")
+        assert status == 200, config
+        self.config: dict[str, Any] = config
+        self._tokens: dict[str, str] = {}
+
+    @property
+    def time_scale(self) -> float:
+        return float(self.config.get("time_scale") or 1)
+
+    def login(self, role: str) -> dict[str, str]:
+        found: dict[str, str] = next(login for login in self.config["logins"] if login["role"] == role)
+        return found
+
+    def token(self, role: str) -> str:
+        if role not in self._tokens:
+            login = self.login(role)
+            status, body = http(
+                "POST", f"{self.base}/local/login", {"username": login["username"], "password": login["password"]}
+            )
+            assert status == 200, body
+            self._tokens[role] = body["id_token"]
+        return self._tokens[role]
+
+    def staff(self, role: str, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        return http(method, f"{self.base}/{path}", body, {"Authorization": self.token(role)})
+
+    def report(self, **fields: Any) -> dict[str, Any]:
+        """A web-form ticket over the public API: {number, status, tracking_token, tracking_url}."""
+        body = {
+            "site_id": SITE,
+            "building_id": "expert",
+            "unit": "1-102",
+            "kind": "repair",
+            "category": "plumbing",
+            "description": "卫生间水龙头一直滴水。",
+            "contact_name": "王老师",
+            "contact_phone": "13800138000",
+            **fields,
+        }
+        status, created = http("POST", f"{self.base}/public/tickets", body, {"Accept-Language": "zh-CN"})
+        assert status == 201, created
+        return dict(created)
+
+    def ticket_id(self, number: str) -> str:
+        status, queue = self.staff("operator", "GET", f"staff/tickets?site_id={SITE}")
+        assert status == 200, queue
+        return str(next(t["ticket_id"] for t in queue["tickets"] if t["number"] == number))
+
+    def act(self, role: str, ticket_id: str, action: str, **fields: Any) -> dict[str, Any]:
+        """One lifecycle action with the version just read (an SLA timer may have moved it on)."""
+        for _ in range(3):
+            status, view = self.staff(role, "GET", f"staff/tickets/{ticket_id}")
+            assert status == 200, view
+            status, body = self.staff(
+                role, "POST", f"staff/tickets/{ticket_id}/{action}", {"version": view["ticket"]["version"], **fields}
+            )
+            if status == 409 and body.get("code") == "version_conflict":
+                continue
+            assert status == 200, (action, body)
+            return dict(body)
+        raise AssertionError(f"{action}: version conflicts kept coming")
+
+    def track(self, token: str) -> dict[str, Any]:
+        status, view = http("GET", f"{self.base}/public/track/{token}")
+        assert status == 200, view
+        return dict(view)
+
+
+# ------------------------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def desk(local_stack: Any) -> Desk:
+    wired = Desk(_base_url(local_stack))
+    status, _, _ = raw_get(f"{wired.base}/config.json")
+    if status != 200:
+        pytest.fail(
+            f"GET /config.json -> {status}: the web pages are not routed. They need "
+            "app.include_router(pages.router) in functions/public_api/app.py and the Web* GET events "
+            "(/, /track, /staff, /config.json, /assets/{name}) on PublicApiFunction in template.yaml."
+        )
+    return wired
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    # An English, UTC browser: Chinese and Beijing time must come from the pages, not the machine.
+    context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="UTC")
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    opened.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}")
+            if message.type == "error" and "Failed to load resource" not in message.text
+            else None
+        ),
+    )
+    yield opened
+    context.close()
+    assert not problems, problems
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+
+
+def open_form(page: Page, desk: Desk) -> None:
+    page.goto(f"{desk.base}/")
+    expect(page.locator("#building_id option[value=expert]")).to_have_count(1)
+
+
+def fill_form(
+    page: Page,
+    *,
+    building: str = "专家公寓",
+    unit: str = "1-101",
+    category: str = "给排水（水管、漏水、堵塞）",
+    description: str = "厨房水槽下面的水管漏水,地面有积水。",
+) -> None:
+    page.get_by_label("楼宇").select_option(label=building)
+    page.get_by_label("房号").fill(unit)
+    page.get_by_role("radio", name="报修").check()
+    page.get_by_label("类别").select_option(label=category)
+    page.get_by_label("情况说明").fill(description)
+    page.get_by_label("姓名").fill("李同学")
+    page.get_by_label("联系电话").fill("+86 138-0013-8000")
+
+
+def beijing(iso: str) -> str:
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(BEIJING)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+# ------------------------------------------------------------------------------------------- the pages over HTTP
+
+
+def test_pages_are_served_with_security_headers_and_relative_urls(desk: Desk) -> None:
+    for path in ("/", "/track", "/staff"):
+        status, headers, body = raw_get(desk.base + path)
+        assert status == 200, path
+        assert headers["content-type"] == "text/html; charset=utf-8"
+        csp = headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        html = body.decode("utf-8")
+        assert 'lang="zh-CN"' in html
+        # relative asset URLs (the API has a stage prefix on AWS), pinned to their content hash
+        assert re.search(r'src="assets/common\.js\?v=[0-9a-f]{16}"', html)
+        assert 'src="/' not in html and 'href="/' not in html
+
+    status, headers, body = raw_get(f"{desk.base}/assets/app.css")
+    assert status == 200 and headers["content-type"] == "text/css; charset=utf-8"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert "max-age" in headers["cache-control"]
+    status, headers, _ = raw_get(f"{desk.base}/assets/staff.js")
+    assert status == 200 and headers["content-type"] == "text/javascript; charset=utf-8"
+
+    for name in ("evil.js", "index.html", "..%2Fpages.py", "app.css.map"):
+        status, _, _ = raw_get(f"{desk.base}/assets/{name}")
+        assert status in (403, 404), name
+
+    status, headers, _ = raw_get(f"{desk.base}/track/")
+    assert status == 308 and headers["location"] == "../track"
+
+    status, config = http("GET", f"{desk.base}/config.json")
+    assert status == 200
+    assert config["user_pool_client_id"], config
+    assert config["cognito_endpoint"]
+    # the console counts down on the same clock as the local stack's SLA timers
+    assert config["time_scale"] == desk.time_scale, (config, desk.config.get("time_scale"))
+
+
+# ------------------------------------------------------------------------------------------- tenant form
+
+
+def test_form_is_in_chinese_by_default_and_switches_to_english(page: Page, desk: Desk) -> None:
+    open_form(page, desk)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    expect(page.get_by_role("heading", level=1)).to_have_text("在线报修 · 投诉 · 咨询")
+    expect(page.get_by_label("园区")).to_have_value(SITE)
+    expect(page.get_by_label("园区").locator("option:checked")).to_have_text("青岚校区")
+    expect(page.get_by_label("楼宇").locator("option[value=expert]")).to_have_text("专家公寓")
+    for label in ("房号", "类别", "情况说明", "姓名", "联系电话", "电子邮箱"):
+        expect(page.get_by_label(label)).to_be_visible()
+    expect(page.get_by_text("照片上传即将开放")).to_be_visible()
+    photos = page.get_by_label("照片")
+    expect(photos).to_be_disabled()
+    assert photos.get_attribute("accept") == "image/jpeg,image/png,image/heic,image/webp"
+    page.get_by_label("情况说明").fill("灯不亮")
+    expect(page.locator("#description-count")).to_have_text("3/2000")
+    screenshot(page, "form")
+
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Repairs, complaints and inquiries")
+    expect(page.get_by_label("Building")).to_be_visible()
+    expect(page.get_by_label("Building").locator("option[value=expert]")).to_have_text("Expert Apartment")
+    expect(page.get_by_label("Site").locator("option:checked")).to_have_text("Qinglan Campus")
+    expect(page.get_by_text("Photo upload coming soon")).to_be_visible()
+    expect(page.get_by_role("radio", name="Complaint")).to_be_visible()
+    expect(page.get_by_role("button", name="Submit")).to_be_visible()
+    page.get_by_role("radio", name="Inquiry").check()
+    expect(page.get_by_label("Category").locator("option")).to_contain_text(["Please choose", "General question"])
+
+    page.reload()  # the choice is remembered
+    expect(page.get_by_role("heading", level=1)).to_have_text("Repairs, complaints and inquiries")
+    page.get_by_role("button", name="切换到中文").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("在线报修 · 投诉 · 咨询")
+
+
+def test_form_works_from_the_keyboard_with_a_visible_focus(page: Page, desk: Desk) -> None:
+    open_form(page, desk)
+    reached: list[str] = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => document.activeElement.id || document.activeElement.name || ''")
+        reached.append(focused)
+        if focused == "submit":
+            break
+    expected = ["site_id", "building_id", "place", "unit", "kind", "category", "description", "contact_name"]
+    expected += ["contact_phone", "contact_email", "submit"]
+    assert [name for name in reached if name in expected] == expected, reached
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none"), outline
+    # every control has a label
+    unlabelled = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+            .filter(c => c.type !== 'hidden' && !(c.labels && c.labels.length))
+            .map(c => c.id || c.name)"""
+    )
+    assert unlabelled == []
+    # radios change with the arrow keys; the categories follow the kind
+    page.locator("input[name=kind][value=repair]").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="投诉")).to_be_checked()
+    expect(page.get_by_label("类别").locator("option")).to_contain_text(["请选择", "设备设施", "服务态度"])
+
+
+def test_empty_submission_marks_the_fields_and_sends_nothing(page: Page, desk: Desk) -> None:
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    open_form(page, desk)
+    page.get_by_role("button", name="提交").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("请更正标出的")
+    required = {
+        "building_id": "请选择一项。",
+        "unit": "请填写房号，或说明公共区域的具体位置。",
+        "category": "请选择一项。",
+        "description": "此项为必填项。",
+        "contact_name": "此项为必填项。",
+        "contact_phone": "此项为必填项。",
+    }
+    for field, text in required.items():
+        control = page.locator(f"#{field}")
+        expect(control).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f"#{field}-error")).to_have_text(text)
+        assert f"{field}-error" in (control.get_attribute("aria-describedby") or "").split()
+    expect(page.locator("#contact_email")).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#building_id")).to_be_focused()  # the first invalid field
+    screenshot(page, "form-errors")
+
+    # a bad phone number is caught before anything is sent
+    page.get_by_label("联系电话").fill("12ab")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#contact_phone-error")).to_contain_text("请填写有效的电话号码")
+    # fixing a field clears its message
+    page.get_by_label("姓名").fill("李同学")
+    expect(page.locator("#contact_name-error")).to_be_hidden()
+    expect(page.locator("#contact_name")).not_to_have_attribute("aria-invalid", "true")
+
+    # the messages follow the language switch
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.locator("#description-error")).to_have_text("This field is required.")
+    page.get_by_role("button", name="切换到中文").click()
+    assert not [url for url in posts if "/public/tickets" in url]
+
+
+def test_server_side_errors_are_shown_next_to_their_field(page: Page, desk: Desk) -> None:
+    open_form(page, desk)
+    fill_form(page)
+    # The textarea stops at 2000 characters; without that limit the server is the judge.
+    page.locator("#description").evaluate("el => el.removeAttribute('maxlength')")
+    page.get_by_label("情况说明").fill("漏" * 2001)
+    expect(page.locator("#description-count")).to_have_text("2001/2000")
+    with page.expect_response(lambda r: r.url.endswith("/public/tickets") and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="提交").click()
+    assert sent.value.status == 400
+    expect(page.locator("#description-error")).to_have_text("内容过长,最多 2000 个字符。")
+    expect(page.locator("#description")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#form-alert")).to_contain_text("请更正标出的 1 项")
+    expect(page.locator("#result")).to_be_hidden()
+
+    # A unit the building does not have: refused by the server, in the language of the page.
+    page.get_by_label("情况说明").fill("门锁坏了")
+    page.get_by_role("button", name="Switch to English").click()
+    page.get_by_label("Room number").fill("9-999")
+    with page.expect_response(lambda r: r.url.endswith("/public/tickets") and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Submit").click()
+    assert sent.value.status == 400
+    expect(page.locator("#unit-error")).to_have_text("That unit is not in the chosen building.")
+    expect(page.locator("#unit")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#unit")).to_be_focused()
+    page.get_by_role("button", name="切换到中文").click()
+
+
+def test_valid_submission_shows_the_number_and_the_tracking_link(page: Page, desk: Desk) -> None:
+    created: list[Request] = []
+    page.on(
+        "request",
+        lambda request: (
+            created.append(request) if request.method == "POST" and request.url.endswith("/public/tickets") else None
+        ),
+    )
+    open_form(page, desk)
+    fill_form(page, description="卧室顶灯不亮,开关没有反应。", category="照明、灯具")
+    with page.expect_response(lambda r: r.url.endswith("/public/tickets") and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="提交").dblclick()  # a double click must not make two tickets
+    assert sent.value.status == 201
+
+    result = page.get_by_role("region", name="已受理")
+    expect(result).to_be_visible()
+    number = page.locator("#result-number")
+    expect(number).to_have_text(NUMBER)
+    link = page.get_by_role("link", name="查看处理进度")
+    href = link.get_attribute("href") or ""
+    assert href.startswith("track#"), href
+    expect(page.locator("#result-url")).to_contain_text("/track#")
+    assert len(created) == 1
+    assert created[0].headers.get("idempotency-key")
+    assert json.loads(created[0].post_data or "{}")["language"] == "zh-CN"
+    screenshot(page, "form-submitted")
+
+    shown = number.inner_text()
+    link.click()
+    expect(page.locator("#number")).to_have_text(shown)
+    expect(page.locator("#status-text")).to_have_text("已受理")
+
+
+# ------------------------------------------------------------------------------------------- tracking page
+
+
+def test_tracking_page_follows_the_work_and_acceptance_closes_the_ticket(page: Page, desk: Desk) -> None:
+    created = desk.report(description="洗手池下水堵塞,水排不下去。")
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    expect(page.locator("#number")).to_have_text(created["number"])
+    expect(page.locator("#status-text")).to_have_text("已受理")
+    current = page.locator("#steps li[aria-current=step]")
+    expect(current).to_contain_text("已受理")
+    expect(page.locator("#steps li")).to_have_count(5)
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("受理")
+    view = desk.track(created["tracking_token"])
+    # the browser runs in UTC; the page shows Beijing time
+    expect(timeline.locator("time").first).to_have_text(beijing(view["created_at"]))
+    expect(page.locator("#details")).to_contain_text("专家公寓")
+    expect(page.locator("#details")).to_contain_text("138****8000")
+    expect(page.locator("#accept-card")).to_be_hidden()
+    screenshot(page, "track")
+
+    ticket_id = desk.ticket_id(created["number"])
+    engineer = desk.login("engineer")["username"]
+    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
+    desk.act("engineer", ticket_id, "arrive")
+    desk.act("engineer", ticket_id, "complete", summary="疏通了下水管,已恢复正常。")
+
+    page.get_by_role("button", name="刷新").click()
+    expect(page.locator("#status-text")).to_have_text("已完工待验收")
+    expect(timeline).to_contain_text("派工")
+    expect(timeline).to_contain_text("工程人员到场")
+    expect(timeline).to_contain_text("完工说明：疏通了下水管,已恢复正常。")
+    accept = page.get_by_role("region", name="验收")
+    expect(accept).to_be_visible()
+    screenshot(page, "track-accept")
+
+    # the verdict is required
+    accept.get_by_role("button", name="提交验收").click()
+    expect(page.locator("#satisfied-error")).to_have_text("请选择一项。")
+    accept.get_by_role("radio", name="满意", exact=True).check()
+    accept.get_by_role("radio", name="5 星").check()
+    accept.get_by_label("意见或建议").fill("师傅很快就到了,谢谢!")
+    accept.get_by_role("button", name="提交验收").click()
+
+    expect(page.locator("#status-text")).to_have_text("已关闭")
+    expect(page.locator("#accept-card")).to_be_hidden()
+    expect(timeline).to_contain_text("客户验收")
+    expect(timeline).to_contain_text("评分：5/5")
+    expect(page.locator("#status")).to_contain_text("感谢您的验收")
+    assert desk.track(created["tracking_token"])["status"] == "closed"
+
+
+def test_tracking_page_shows_a_quote_in_yuan_and_confirms_it(page: Page, desk: Desk) -> None:
+    created = desk.report(unit="2-201", category="doors_windows", description="阳台推拉门的滑轮坏了。")
+    ticket_id = desk.ticket_id(created["number"])
+    engineer = desk.login("engineer")["username"]
+    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
+    desk.act("engineer", ticket_id, "arrive")
+    desk.act(
+        "engineer",
+        ticket_id,
+        "quote",
+        lines=[{"item": "推拉门滑轮 ×2", "amount_cents": 4800}],
+        tax_cents=312,
+        labour_cents=3000,
+    )
+
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    expect(page.locator("#status-text")).to_have_text("待确认报价")
+    quote = page.get_by_role("region", name="报价确认")
+    expect(quote).to_contain_text("推拉门滑轮 ×2")
+    expect(quote.locator("#quote-lines")).to_contain_text("¥48.00")
+    expect(quote.locator("#quote-tax")).to_have_text("¥3.12")
+    expect(quote.locator("#quote-labour")).to_have_text("¥30.00")
+    expect(quote.locator("#quote-total")).to_have_text("¥81.12")
+    screenshot(page, "track-quote")
+
+    quote.get_by_role("button", name="确认报价，开始维修").click()
+    expect(page.locator("#status-text")).to_have_text("维修中")
+    expect(quote).to_contain_text("您已确认此报价。")
+    expect(page.locator("#quote-actions")).to_be_hidden()
+    assert desk.track(created["tracking_token"])["quote"]["decision"] == "confirmed"
+
+
+def test_tracking_page_without_a_valid_token_says_so(page: Page, desk: Desk) -> None:
+    page.goto(f"{desk.base}/track#{'x' * 24}")
+    expect(page.get_by_role("alert")).to_have_text("未找到该工单，请检查查询链接是否完整。")
+    expect(page.get_by_label("查询链接或查询码")).to_be_visible()
+
+
+# ------------------------------------------------------------------------------------------- staff console
+
+
+def sign_in(page: Page, desk: Desk, role: str) -> None:
+    login = desk.login(role)
+    page.goto(f"{desk.base}/staff")
+    page.get_by_label("用户名").fill(login["username"])
+    page.get_by_label("密码", exact=True).fill(login["password"])
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#who")).to_contain_text(login["username"])
+
+
+def open_action(page: Page, action: str) -> Any:
+    """The form of one action in the open ticket (a single action is already unfolded)."""
+    details = page.locator(f"details[data-action={action}]")
+    if details.get_attribute("open") is None:
+        details.locator("> summary").click()
+    return page.locator(f"form[data-action-form={action}]")
+
+
+def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page, desk: Desk) -> None:
+    complaint = desk.report(
+        kind="complaint",
+        category="service_attitude",
+        building_id="library",
+        unit="2F-201",
+        description="前台工作人员态度生硬。",
+    )
+    repair = desk.report(building_id="library", unit="1F-101", category="lighting", description="阅览室灯管闪烁。")
+
+    page.goto(f"{desk.base}/staff")
+    expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
+    page.get_by_label("用户名").fill("operator")
+    page.get_by_label("密码", exact=True).fill("wrong-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#signin-alert")).to_have_text("用户名或密码错误。")
+
+    sign_in(page, desk, "operator")
+    expect(page.locator("#who")).to_contain_text("接线员")
+    if desk.time_scale > 1:
+        expect(page.locator("#scale-note")).to_contain_text(f"{desk.time_scale:g} 倍")
+    expect(page.get_by_label("园区")).to_have_value(SITE)
+
+    complaint_item = page.locator("li.ticket", has_text=complaint["number"])
+    expect(complaint_item).to_contain_text("投诉")
+    expect(complaint_item).to_contain_text("服务态度")
+    expect(complaint_item.locator(".left")).to_have_text(re.compile(r"^剩余 \S+"))
+    repair_item = page.locator("li.ticket", has_text=repair["number"])
+    expect(repair_item.locator(".left")).to_have_text(re.compile(r"^已等待 "))
+    screenshot(page, "staff")
+
+    # The open ticket: its timeline, and buttons only for what this user may do.
+    repair_item.get_by_role("button").click()
+    detail = page.locator("#detail")
+    expect(detail.get_by_role("heading", level=2)).to_have_text(repair["number"])
+    expect(page.locator("#detail-timeline")).to_contain_text("受理")
+    ticket_id = desk.ticket_id(repair["number"])
+    _, view = desk.staff("operator", "GET", f"staff/tickets/{ticket_id}")
+    shown = page.locator("#actions [data-action]")
+    expect(shown).to_have_count(len(view["actions"]))
+    assert sorted(shown.evaluate_all("els => els.map(e => e.dataset.action)")) == sorted(view["actions"])
+    assert "arrive" not in view["actions"] and "dispatch" in view["actions"]
+
+    # Dispatch from the console; the arrival countdown starts (in demo time) and turns red when overdue.
+    page.locator("details[data-action=dispatch] > summary").click()
+    form = page.locator("form[data-action-form=dispatch]")
+    form.get_by_role("button", name="派工").click()
+    expect(form.locator("[data-field=assignee] .field-error")).to_have_text("此项为必填项。")
+    form.get_by_label("负责人（用户名）").fill(desk.login("engineer")["username"])
+    form.get_by_role("button", name="派工").click()
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+    expect(page.locator("#detail-timeline")).to_contain_text("派工")
+    expect(page.locator("#actions [data-action]")).to_have_count(
+        len(desk.staff("operator", "GET", f"staff/tickets/{ticket_id}")[1]["actions"])
+    )
+    countdown = page.locator("#detail-left")
+    expect(countdown).to_have_text(re.compile(r"^(剩余|已超时) "))
+    screenshot(page, "staff-ticket")
+
+    # A rule only the server knows (a new arrival time must be later) comes back next to its field.
+    due = desk.staff("operator", "GET", f"staff/tickets/{ticket_id}")[1]["ticket"]["arrival_due"]
+    earlier = datetime.fromisoformat(due.replace("Z", "+00:00")).astimezone(BEIJING) - timedelta(minutes=10)
+    reschedule = open_action(page, "reschedule")
+    reschedule.get_by_label("新的到场时间（北京时间）").fill(earlier.strftime("%Y-%m-%dT%H:%M"))
+    reschedule.get_by_role("button", name="改约到场时间").click()
+    error = reschedule.locator("[data-field=new_arrival] .field-error")
+    expect(error).to_contain_text("新的到场时间必须晚于当前时限")
+    expect(reschedule.locator("[name=new_arrival]")).to_have_attribute("aria-invalid", "true")
+    if desk.time_scale >= 30:  # the library's 5-minute arrival SLA passes in seconds
+        expect(countdown).to_have_class(re.compile(r"\boverdue\b"), timeout=30_000)
+        expect(countdown).to_have_text(re.compile(r"^已超时 "))
+        expect(countdown).to_have_css("background-color", "rgb(179, 38, 30)")
+        # ... which is when the SLA timer escalates: the refreshed timeline says so.
+        escalated = page.locator("#detail-timeline li", has_text="超时，已上报主管跟进")
+        for _ in range(20):
+            page.get_by_role("button", name="刷新").click()
+            page.wait_for_timeout(500)
+            if escalated.count():
+                break
+        expect(escalated.first).to_contain_text("到场超时")
+
+
+def test_engineer_sees_only_field_actions(page: Page, desk: Desk) -> None:
+    created = desk.report(building_id="library", unit="3F-301", category="hvac", description="空调不制冷。")
+    ticket_id = desk.ticket_id(created["number"])
+    engineer = desk.login("engineer")["username"]
+    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
+
+    sign_in(page, desk, "engineer")
+    page.locator("li.ticket", has_text=created["number"]).get_by_role("button").click()
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+    actions = page.locator("#actions [data-action]")
+    names = actions.evaluate_all("els => els.map(e => e.dataset.action)")
+    assert "arrive" in names and "dispatch" not in names and "decline" not in names
+    if desk.time_scale >= 30:
+        # Let the SLA timer escalate under the open page: the version the page holds is now stale,
+        # but an escalation changes nothing the engineer acts on, so the check-in still goes through.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            _, view = desk.staff("engineer", "GET", f"staff/tickets/{ticket_id}")
+            if any(event["action"] == "escalate" for event in view["timeline"]):
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the SLA timer did not escalate")
+    page.get_by_role("button", name="确认到场").click()
+    expect(page.locator("#detail-status")).to_have_text("已到场")
+    expect(page.locator("#detail-alert")).to_be_hidden()
+    expect(page.locator("#status")).to_contain_text("已完成操作：确认到场")
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
+
+
+def test_operator_records_a_phone_complaint_and_follows_it_to_the_end(page: Page, desk: Desk) -> None:
+    sign_in(page, desk, "operator")
+    page.get_by_role("button", name="登记来电/来访").click()
+    intake = page.locator("#intake-form")
+    intake.get_by_label("来源").select_option(label="电话")
+    intake.get_by_label("类型").select_option(label="投诉")
+    intake.get_by_label("类别").select_option(label="服务态度")
+    intake.get_by_label("严重程度").select_option(label="严重")
+    intake.get_by_label("楼宇").select_option(label="行政楼")
+    intake.get_by_label("房号").fill("205")
+    intake.get_by_label("姓名").fill("赵主任")
+    intake.get_by_label("联系电话").fill("0531-88391832")
+    intake.get_by_role("button", name="登记").click()
+    expect(intake.locator("[data-field=description] .field-error")).to_have_text("此项为必填项。")
+    intake.get_by_label("情况说明").fill("保洁人员下午没有打扫会议室,态度也不好。")
+    intake.get_by_role("button", name="登记").click()
+
+    expect(page.locator("#status")).to_contain_text("已登记")
+    expect(page.locator("#detail-status")).to_have_text("已受理")
+    expect(page.locator("#detail-fields")).to_contain_text("严重")
+    expect(page.locator("#detail-fields")).to_contain_text("电话")
+
+    # A complaint is handled before the client is answered: only "handle" is offered yet.
+    expect(page.locator("#actions [data-action]")).to_have_count(1)
+    expect(page.locator("details[data-action=handle]")).to_be_visible()
+
+    handle = open_action(page, "handle")
+    handle.get_by_label("部门").select_option(label="保洁部")
+    handle.get_by_label("处理措施").fill("已通知保洁主管,立即安排打扫,并对当班人员进行教育。")
+    handle.get_by_role("button", name="记录处理").click()
+    expect(page.locator("#detail-status")).to_have_text("已处理")
+
+    reply = open_action(page, "reply")
+    reply.get_by_label("回复内容").fill("会议室已打扫完毕,向您致歉。")
+    reply.get_by_label("回复方式").select_option(label="电话")
+    reply.get_by_role("button", name="回复客户").click()
+    expect(page.locator("#detail-status")).to_have_text("已回复")
+    expect(page.locator("#detail-timeline")).to_contain_text("回复:会议室已打扫完毕".replace(":", "："))
+
+    close = open_action(page, "close")
+    close.get_by_role("button", name="关闭工单").click()
+    expect(page.locator("#detail-status")).to_have_text("已关闭")
+    expect(page.locator("#actions-none")).to_be_visible()
+
+
+def test_engineer_quotes_from_the_console_and_the_client_sees_it(page: Page, desk: Desk) -> None:
+    created = desk.report(unit="2-201", category="furniture", description="衣柜门铰链断了。")
+    ticket_id = desk.ticket_id(created["number"])
+    engineer = desk.login("engineer")["username"]
+    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
+    desk.act("engineer", ticket_id, "arrive")
+
+    sign_in(page, desk, "engineer")
+    page.locator("li.ticket", has_text=created["number"]).get_by_role("button").click()
+    expect(page.locator("#detail-title")).to_have_text(created["number"])
+    quote = open_action(page, "quote")
+    quote.get_by_label("项目").fill("铰链 ×2")
+    quote.get_by_label("金额（元）").fill("abc")
+    quote.get_by_role("button", name="添加一项").click()
+    quote.locator("[data-field='lines.1.item'] input").fill("螺丝")
+    quote.locator("[data-field='lines.1.amount_cents'] input").fill("2")
+    quote.get_by_label("税费（元）").fill("1.5")
+    quote.get_by_label("人工费（元）").fill("20")
+    quote.get_by_role("button", name="提交报价").click()
+    expect(quote.locator("[data-field='lines.0.amount_cents'] .field-error")).to_have_text("请填写金额，例如 12.50。")
+    quote.locator("[data-field='lines.0.amount_cents'] input").fill("36.80")
+    quote.get_by_role("button", name="提交报价").click()
+    expect(page.locator("#detail-status")).to_have_text("待确认报价")
+    expect(page.locator("#detail-fields")).to_contain_text("¥60.30")
+
+    view = desk.track(created["tracking_token"])
+    assert view["quote"]["total_cents"] == 6030
+    assert [line["amount_cents"] for line in view["quote"]["lines"]] == [3680, 200]
+
+
+def test_a_change_by_someone_else_reloads_the_ticket_and_says_so(page: Page, desk: Desk) -> None:
+    created = desk.report(building_id="expert", unit="1-102", category="electrical", description="插座冒火花。")
+    ticket_id = desk.ticket_id(created["number"])
+    sign_in(page, desk, "operator")
+    page.locator("li.ticket", has_text=created["number"]).get_by_role("button").click()
+    expect(page.locator("#detail-status")).to_have_text("已受理")
+
+    # Another desk dispatches it meanwhile; this page still holds the old version.
+    desk.act("duty_manager", ticket_id, "dispatch", department="engineering", assignee="engineer")
+    decline = open_action(page, "decline")
+    decline.get_by_label("原因").fill("不属于物业维修范围。")
+    decline.get_by_role("button", name="婉拒").click()
+
+    expect(page.locator("#detail-alert")).to_have_text("工单已被他人更新，已重新加载，请确认后重试。")
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+    expect(page.locator("details[data-action=decline]")).to_have_count(0)
+    assert desk.track(created["tracking_token"])["status"] == "dispatched"

@@ -1,0 +1,214 @@
+"""Stream delivery follows the template's event source mapping: order, partial failures, bisect, set-aside."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+
+from local_stack.provision import Stack
+from local_stack.runtime import Function, FunctionError
+from local_stack.streams import StreamMapping, StreamPoller, lambda_record, stream_mappings
+from local_stack.template import Handler, Template
+
+Records = list[dict[str, Any]]
+
+
+class Scripted(Function):
+    """A function whose answer per batch the test decides; it remembers every batch it was given."""
+
+    def __init__(self, answer: Callable[[Records], Any]) -> None:
+        super().__init__(
+            logical_id="StreamRouterFunction",
+            name="frontdesk-StreamRouterFunction",
+            arn="arn:aws:lambda:us-east-1:123456789012:function:frontdesk-StreamRouterFunction",
+            handler=Handler("StreamRouterFunction", "x", "x/app.py", "lambda_handler"),
+            timeout=60,
+            memory=512,
+        )
+        self.answer = answer
+        self.batches: list[list[str]] = []
+
+    def invoke(self, event: Any) -> Any:
+        records: Records = event["Records"]
+        self.batches.append([r["dynamodb"]["Keys"]["SK"]["S"] for r in records])
+        return self.answer(records)
+
+
+def _record(sk: str, sequence: int) -> dict[str, Any]:
+    raw = {
+        "eventID": f"e{sequence}",
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "Keys": {"PK": {"S": "P"}, "SK": {"S": sk}},
+            "NewImage": {"PK": {"S": "P"}, "SK": {"S": sk}, "blob": {"B": b"\x00\x01"}},
+            "SequenceNumber": str(sequence),
+            "SizeBytes": 10,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+            "ApproximateCreationDateTime": datetime.now(UTC),  # as boto3 returns it
+        },
+    }
+    return lambda_record(raw, "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x", "us-east-1")
+
+
+def _poller(answer: Callable[[Records], Any], **overrides: Any) -> tuple[StreamPoller, Scripted]:
+    settings: dict[str, Any] = {
+        "function": "StreamRouterFunction",
+        "event": "TableStream",
+        "stream_arn": "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/x",
+        "batch_size": 25,
+        "maximum_retry_attempts": 3,
+        "bisect_on_error": True,
+        "report_batch_item_failures": True,
+        "maximum_record_age_seconds": 3600,
+        "on_failure": None,
+    }
+    settings.update(overrides)
+    function = Scripted(answer)
+    return StreamPoller(StreamMapping(**settings), function, lambda service: None, "us-east-1"), function
+
+
+def _deliver(poller: StreamPoller, records: Records) -> None:
+    poller.stats.received += len(records)
+    poller.stats.in_flight += len(records)
+    poller._deliver("shard-1", records)
+
+
+def ok(records: Records) -> dict[str, Any]:
+    return {"batchItemFailures": []}
+
+
+def test_records_become_lambda_shaped() -> None:
+    record = _record("a", 7)
+    assert record["eventSourceARN"].endswith("/stream/x")
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
+    assert record["dynamodb"]["NewImage"]["blob"] == {"B": "AAE="}  # base64, as in Lambda's JSON
+    assert json.loads(json.dumps(record)) == record
+
+
+def test_a_good_batch_is_delivered_once_in_order() -> None:
+    poller, function = _poller(ok)
+    _deliver(poller, [_record(k, 100 + i) for i, k in enumerate("abcde")])
+    assert function.batches == [list("abcde")]
+    stats = poller.stats.snapshot()
+    assert (stats["delivered"], stats["failed"], stats["duplicates"], stats["in_flight"]) == (5, 0, 0, 0)
+
+
+def test_a_partial_failure_is_retried_from_the_first_failed_record() -> None:
+    failures = iter([["102"]])
+
+    def answer(records: Records) -> dict[str, Any]:
+        failed = next(failures, [])
+        return {"batchItemFailures": [{"itemIdentifier": s} for s in failed]}
+
+    poller, function = _poller(answer)
+    _deliver(poller, [_record(k, 100 + i) for i, k in enumerate("abcde")])
+    assert function.batches == [list("abcde"), list("cde")]
+    stats = poller.stats.snapshot()
+    assert (stats["delivered"], stats["retries"], stats["partial_failures"], stats["duplicates"]) == (5, 1, 1, 0)
+
+
+def test_an_unknown_item_identifier_fails_the_whole_batch() -> None:
+    answers = iter([{"batchItemFailures": [{"itemIdentifier": "nope"}]}])
+    poller, function = _poller(lambda records: next(answers, None), bisect_on_error=False)
+    _deliver(poller, [_record(k, 100 + i) for i, k in enumerate("abc")])
+    assert function.batches == [list("abc"), list("abc")]
+    assert poller.stats.snapshot()["delivered"] == 3
+
+
+def test_a_poison_record_is_isolated_by_bisection_and_set_aside_after_its_retries() -> None:
+    def answer(records: Records) -> Any:
+        if any(r["dynamodb"]["Keys"]["SK"]["S"] == "c" for r in records):
+            raise FunctionError("StreamRouterFunction", "ValueError", "poison")
+        return None
+
+    poller, function = _poller(answer)
+    _deliver(poller, [_record(k, 100 + i) for i, k in enumerate("abcde")])
+    # abcde fails -> ab | cde ; ab ok ; cde fails -> c | de ; c fails 1 + 3 retries ; de ok
+    assert function.batches == [list("abcde"), list("ab"), list("cde"), ["c"], ["c"], ["c"], ["c"], list("de")]
+    stats = poller.stats.snapshot()
+    assert (stats["delivered"], stats["failed"], stats["bisections"], stats["retries"]) == (4, 1, 2, 3)
+    (failure,) = stats["failures"]
+    assert failure["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert failure["requestContext"]["approximateInvokeCount"] == 4
+    assert failure["responseContext"]["functionError"] == "Unhandled"
+    info = failure["DDBStreamBatchInfo"]
+    assert (info["startSequenceNumber"], info["endSequenceNumber"], info["batchSize"]) == ("102", "102", 1)
+
+
+def test_records_older_than_the_maximum_age_are_set_aside_unseen() -> None:
+    poller, function = _poller(ok, maximum_record_age_seconds=60)
+    old = _record("old", 100)
+    old["dynamodb"]["ApproximateCreationDateTime"] -= 3600
+    _deliver(poller, [old, _record("new", 101)])
+    assert function.batches == [["new"]]
+    stats = poller.stats.snapshot()
+    assert (stats["delivered"], stats["failed"]) == (1, 1)
+    assert stats["failures"][0]["requestContext"]["condition"] == "RecordAgeExceeded"
+
+
+def test_the_template_mapping_is_read(template: Template, stack: Stack) -> None:
+    (mapping,) = stream_mappings(template, stack.resolver())
+    assert mapping.stream_arn == stack["Table"]["stream_arn"]
+    assert (mapping.batch_size, mapping.maximum_retry_attempts, mapping.bisect_on_error) == (25, 3, True)
+    assert mapping.report_batch_item_failures and mapping.starting_position == "TRIM_HORIZON"
+    assert mapping.on_failure == stack["StreamDeadLetterQueue"]["arn"]
+
+
+def _clients(aws: boto3.Session) -> Callable[[str], Any]:
+    return lambda service: aws.client(service)  # type: ignore[call-overload]
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.timeout(60)
+def test_the_poller_reads_the_table_stream_and_sets_poison_aside_on_the_queue(
+    template: Template, stack: Stack, aws: boto3.Session
+) -> None:
+    def answer(records: Records) -> Any:
+        if any(r["dynamodb"]["Keys"]["SK"]["S"] == "poison" for r in records):
+            raise FunctionError("StreamRouterFunction", "ValueError", "poison")
+        return {"batchItemFailures": []}
+
+    (mapping,) = stream_mappings(template, stack.resolver())
+    function = Scripted(answer)
+    poller = StreamPoller(mapping, function, _clients(aws), stack.region)
+    table = aws.resource("dynamodb").Table(stack["Table"]["name"] or "")
+    keys = ["a", "b", "poison", "c", "d"]
+    for key in keys:
+        table.put_item(Item={"PK": "P", "SK": key})
+    poller.start()
+    try:
+        _wait_for(lambda: poller.stats.snapshot()["delivered"] + poller.stats.snapshot()["failed"] == len(keys))
+        table.put_item(Item={"PK": "P", "SK": "e"})  # and later writes are picked up
+        _wait_for(lambda: poller.stats.snapshot()["delivered"] == len(keys))
+    finally:
+        poller.stop()
+        poller.join(10)
+    assert not poller.is_alive()
+    first_seen: list[str] = []
+    for batch in function.batches:
+        first_seen.extend(key for key in batch if key not in first_seen)
+    assert first_seen == [*keys, "e"]  # stream order
+    stats = poller.stats.snapshot()
+    assert (stats["received"], stats["failed"], stats["duplicates"], stats["in_flight"]) == (6, 1, 0, 0)
+    sqs = aws.client("sqs")
+    messages = sqs.receive_message(QueueUrl=stack["StreamDeadLetterQueue"]["id"] or "", MaxNumberOfMessages=10)
+    (message,) = messages["Messages"]
+    body = json.loads(message["Body"])
+    assert body["DDBStreamBatchInfo"]["streamArn"] == stack["Table"]["stream_arn"]
+    assert body["DDBStreamBatchInfo"]["batchSize"] == 1
+    assert body["requestContext"]["functionArn"] == function.arn
