@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = r"""
 import importlib.util, json, sys, time
 t0 = time.perf_counter()
+sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])  # the function's folder, like Lambda's /var/task
 spec = importlib.util.spec_from_file_location("handler_under_test", sys.argv[1])
 module = importlib.util.module_from_spec(spec); sys.modules[spec.name] = module; spec.loader.exec_module(module)
 t1 = time.perf_counter()

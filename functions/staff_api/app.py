@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from mailing_lists import router as mailing_lists
 
 from frontdesk.api import callers, intake
 from frontdesk.api.resolver import make_resolver
@@ -21,6 +22,7 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
+app.include_router(mailing_lists)
 
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

@@ -23,8 +23,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk.adapters.dynamodb import TicketStore, table
 from frontdesk.adapters.sns import ChangePublisher
+from frontdesk.adapters.stream_images import timeline_event
 from frontdesk.models.ticket import Ticket, TimelineEvent
-from frontdesk.routing import timeline_event
 from frontdesk.settings import settings
 from frontdesk.sla_wiring import escalations, timers
 from frontdesk.stream_changes import ticket_change

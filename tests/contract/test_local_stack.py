@@ -57,6 +57,20 @@ def test_routes_come_from_the_template(template: Template) -> None:
             True,
         ),
         ("POST", "/staff/sites/{site_id}/escalation-ladder", "StaffApiFunction", STAFF, "lambda_handler", True),
+        # the web pages, served by the public function
+        ("GET", "/", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/track", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/staff", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/config.json", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/assets/{name}", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        # photos, incident reports and evidence packs
+        ("GET", "/public/track/{token}/photos", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("POST", "/public/track/{token}/photos", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/staff/tickets/{ticket_id}/photos", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/incident-reports", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/incident-reports", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/incident-reports/{report_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/incident-reports/{report_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
     }
     staff = [r for r in api_routes(template) if r.requires_cognito_auth]
     assert {(r.authorizer, r.user_pool, r.api) for r in staff} == {("CognitoAuthorizer", "UserPool", "Api")}

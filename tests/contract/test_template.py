@@ -89,7 +89,14 @@ def test_sam_translates_to_the_expected_resources(translated: dict[str, Any]) ->
 
 def test_functions_share_globals(translated: dict[str, Any]) -> None:
     lambdas = _of_type(translated, "AWS::Lambda::Function")
-    assert set(lambdas) == {"PublicApiFunction", "StaffApiFunction", "StreamRouterFunction", "ReconcilerFunction"}
+    assert set(lambdas) == {
+        "PublicApiFunction",
+        "StaffApiFunction",
+        "StreamRouterFunction",
+        "ReconcilerFunction",
+        "PhotoIngestFunction",
+        "IncidentSweepFunction",
+    }
     for function in lambdas.values():
         props = function["Properties"]
         assert props["Runtime"] == "python3.13"

@@ -13,6 +13,7 @@ import copy
 import importlib.util
 import itertools
 import json
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -192,7 +193,12 @@ def import_function(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"{name}_app_{next(_unique)}", REPO / "functions" / name / "app.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    code_dir = str(REPO / "functions" / name)
+    sys.path.insert(0, code_dir)  # like Lambda's /var/task: a handler imports its sibling modules
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(code_dir)
     return module
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from moto.core.config import default_user_config
+from moto.dynamodb.models import DynamoDBBackend
 from moto.ses.models import ses_backends
 
 from frontdesk import sla_wiring
@@ -41,6 +42,7 @@ from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.site import Building, BuildingClass, Site
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
 from frontdesk.settings import settings
+from local_stack import moto_fixes
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
 
@@ -332,20 +334,28 @@ class Harness:
 
 @contextmanager
 def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    """The stack with Step Functions executing; every running execution stopped on the way out."""
-    monkeypatch.setenv("TZ", "UTC")  # moto compares Wait timestamps with the local naive time
-    time.tzset()
-    monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    stack = provision(aws, template)
-    for name, value in stack.env.items():
-        monkeypatch.setenv(name, value)
-    clear_caches()
-    harness = Harness(stack, import_function("stream_router"))
+    """The stack with Step Functions executing; every running execution stopped on the way out.
+
+    The timers write from their own threads while the test writes from its own: moto's DynamoDB
+    writes are made atomic (local_stack.moto_fixes), as DynamoDB's are, for the duration."""
+    unpatched = DynamoDBBackend.transact_write_items
+    moto_fixes.install()
+    harness: Harness | None = None
     try:
+        monkeypatch.setenv("TZ", "UTC")  # moto compares Wait timestamps with the local naive time
+        time.tzset()
+        monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
+        monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+        stack = provision(aws, template)
+        for name, value in stack.env.items():
+            monkeypatch.setenv(name, value)
+        clear_caches()
+        harness = Harness(stack, import_function("stream_router"))
         yield harness
     finally:
-        harness.stop_all()
-        time.sleep(0.2)  # let the stopped executions' threads leave moto before the mock ends
+        if harness is not None:
+            harness.stop_all()
+            time.sleep(0.2)  # let the stopped executions' threads leave moto before the mock ends
         clear_caches()
-        time.tzset()
+        if DynamoDBBackend.transact_write_items is not unpatched:
+            moto_fixes.uninstall()

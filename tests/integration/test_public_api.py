@@ -44,7 +44,7 @@ def test_create_returns_201_with_short_number_and_tracking_token(public: Api, st
     assert reply.body["status"] == "received"
     token = reply.body["tracking_token"]
     assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
-    assert reply.body["tracking_url"].endswith(f"/track.html#{token}")
+    assert reply.body["tracking_url"] == f"track#{token}"
     assert "ticket_id" not in reply.body
 
     (ticket,) = store.by_day("ql", DAY)

@@ -11,8 +11,8 @@ import boto3
 import pytest
 
 from frontdesk.adapters.dynamodb import _ticket_item
+from frontdesk.adapters.stream_images import from_image
 from frontdesk.models.ticket import Status, Ticket
-from frontdesk.routing import from_image
 from frontdesk.settings import settings
 from local_stack.provision import Stack
 

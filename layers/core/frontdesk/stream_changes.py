@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from frontdesk.adapters.stream_images import from_image
 from frontdesk.models.ticket import Ticket
-from frontdesk.routing import from_image
 
 _KEYS = frozenset({"PK", "SK", "type"})
 

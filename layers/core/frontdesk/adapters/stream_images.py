@@ -1,4 +1,4 @@
-"""What the stream router reacts to, decided from stream images alone (pure; no boto3)."""
+"""Decoding DynamoDB stream images into domain models (boto3 TypeDeserializer lives here, at the edge)."""
 
 from __future__ import annotations
 

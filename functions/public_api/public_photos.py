@@ -1,0 +1,36 @@
+"""Public API: the tenant's photos of a request, through its tracking token.
+
+(Named public_photos, not photos: function folders share one module namespace wherever they run
+in one process — the local stack, the tests, the OpenAPI tool — and staff_api has its photos.)
+
+Photos never pass through API Gateway: POST returns a presigned POST for one key the server chose
+(size and type in the policy), the browser uploads to S3, and photo_ingest checks what arrived.
+GET lists them with short-lived links to the verified originals.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+
+from frontdesk.evidence_wiring import photo_desk
+from frontdesk.models.photo import PhotoList, UploadRequest, UploadSlot
+
+router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+
+Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@router.post(
+    "/public/track/<token>/photos",
+    summary="Upload a photo of the problem: a presigned POST straight to storage (JPEG, PNG, HEIC, WebP; 10 MB)",
+)
+def upload_photo(token: Token, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
+    return photo_desk().slot_by_token(token, body)
+
+
+@router.get("/public/track/<token>/photos", summary="The request's photos, with short-lived links")
+def list_photos(token: Token) -> PhotoList:
+    return photo_desk().list_by_token(token)

@@ -1,0 +1,128 @@
+"""Staff API: incident reports (事故报告) — opened by duty managers, numbered per site and year,
+due 24 h / 12 h after the occurrence, submitted to the managers; the register; evidence packs for an
+insurer and their verification.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, cast
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+
+from frontdesk.api import callers, errors, intake
+from frontdesk.evidence_wiring import evidence_desk, incident_desk, photo_desk
+from frontdesk.models.incident import (
+    EvidencePackOut,
+    IncidentReportView,
+    NewIncidentReport,
+    Register,
+    SubmitIncidentReport,
+    UpdateIncidentReport,
+    Verification,
+    VerifyRequest,
+    VerifyUploadSlot,
+)
+from frontdesk.models.photo import UploadRequest, UploadSlot
+from frontdesk.models.ticket import Actor
+from frontdesk.settings import settings
+
+router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+
+ReportId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+def _resolver() -> APIGatewayRestResolver:
+    # callers and errors read only the current event, which a Router shares with its resolver
+    return cast(APIGatewayRestResolver, router)
+
+
+def _staff() -> Actor:
+    return callers.staff(_resolver())
+
+
+def _view(report_id: str, actor: Actor) -> IncidentReportView:
+    return incident_desk().read(report_id, actor)
+
+
+@router.post(
+    "/staff/incident-reports",
+    summary="Open an incident report, from a ticket or on its own (duty managers); numbered per site and year",
+    responses={201: {"description": "Created"}},
+)
+def create_report(
+    body: Annotated[NewIncidentReport, Body()], idempotency_key: IdempotencyKey = None
+) -> tuple[dict[str, Any], int]:
+    actor = _staff()
+
+    def action() -> dict[str, Any]:
+        report = incident_desk().create(body, actor)
+        return _view(report.report_id, actor).model_dump(mode="json")
+
+    scope = f"incident:{actor.id}"
+    payload = body.model_dump(mode="json")
+    return intake.open_once(settings().idempotency_table_name, scope, idempotency_key, payload, action), 201
+
+
+@router.get("/staff/incident-reports", summary="The register: every report of a site's year, in number order")
+def register(
+    site_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")],
+    year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
+) -> Register:
+    return incident_desk().register(site_id, year, _staff())
+
+
+@router.get("/staff/incident-reports/<report_id>", summary="A report with its timeline, photos and your actions")
+def read_report(report_id: ReportId) -> IncidentReportView:
+    return _view(report_id, _staff())
+
+
+@router.post("/staff/incident-reports/<report_id>/update", summary="Complete or correct a draft report")
+def update_report(report_id: ReportId, body: Annotated[UpdateIncidentReport, Body()]) -> IncidentReportView:
+    actor = _staff()
+    incident_desk().update(report_id, body, actor)
+    return _view(report_id, actor)
+
+
+@router.post(
+    "/staff/incident-reports/<report_id>/submit",
+    summary="Submit the report: it is closed to changes and mailed to the managers and department heads",
+)
+def submit_report(report_id: ReportId, body: Annotated[SubmitIncidentReport, Body()]) -> IncidentReportView:
+    actor = _staff()
+    incident_desk().submit(report_id, body, actor)
+    return _view(report_id, actor)
+
+
+@router.post(
+    "/staff/incident-reports/<report_id>/photos",
+    summary="Upload a photo of the damage: a presigned POST straight to storage (JPEG, PNG, HEIC, WebP; 10 MB)",
+)
+def upload_photo(report_id: ReportId, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
+    return photo_desk().slot_for_report(report_id, body, _staff())
+
+
+@router.post(
+    "/staff/incident-reports/<report_id>/evidence-pack",
+    summary="Make the insurer's evidence pack (ZIP: report, original photos, timelines, SHA-256 manifest)",
+)
+def evidence_pack(report_id: ReportId) -> EvidencePackOut:
+    return evidence_desk().build(report_id, _staff(), errors.language(_resolver()))
+
+
+@router.post(
+    "/staff/incident-reports/<report_id>/verify-upload",
+    summary="Bring a pack back to be checked: a presigned POST for the ZIP",
+)
+def verify_upload(report_id: ReportId) -> VerifyUploadSlot:
+    return evidence_desk().verify_slot(report_id, _staff())
+
+
+@router.post(
+    "/staff/incident-reports/<report_id>/verify",
+    summary="Re-check a pack (made here or brought back) or, with an empty body, the stored originals",
+)
+def verify(report_id: ReportId, body: Annotated[VerifyRequest, Body()]) -> Verification:
+    return evidence_desk().verify(report_id, body, _staff())

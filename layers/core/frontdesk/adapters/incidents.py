@@ -1,0 +1,240 @@
+"""Incident reports in the single table (docs/decisions/0007).
+
+Keys (PK / SK):
+    SITE#<site> / INCIDENT_COUNTER#<year>   the last number given in the site's year (`n`)
+    REPORT#<id> / REPORT                    the report; GSI2 = the register of a site's year, ordered by
+                                            number; GSI1 (sparse) = the sweep's work queue while it owes
+                                            a notice or has a rung still to reach
+    REPORT#<id> / EVT#<seq:06d>             timeline event (type "report_event"); seq = version it produced
+    REPORT#<id> / NOTIFIED#<notice>         "this notice went out": a retried sweep does not send it again
+    REPORT#<id> / PACK#<pack_id>            an evidence pack made: its key, ZIP and manifest hashes
+
+Numbering: one transaction sets the counter from the value read to the next, conditional on it
+still being the value read, and puts the report under the id that number gives, conditional on
+it not existing. Both or neither: no number is skipped (a failed write does not move the
+counter) and none is given twice (the counter moves once per number, the id exists once). A
+writer that loses the race reads again and retries with the next number.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from frontdesk.domain.errors import VersionConflict
+from frontdesk.domain.incidents import NumberingBusy, ReportChange, next_action_at
+from frontdesk.models.incident import IncidentReport, ReportEvent
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+WORK_QUEUE: Final = "INCIDENT_WORK"
+MAX_NUMBERING_ATTEMPTS: Final = 100
+# Give up (503, "try again") well inside the API function's 15 s rather than retry until it times out.
+NUMBERING_BUDGET_SECONDS = 8.0
+_RETRYABLE: Final = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
+_KEYS = frozenset({"PK", "SK", "type"})
+
+
+def _strip(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in _KEYS and not k.startswith("GSI")}
+
+
+def _report_item(report: IncidentReport) -> dict[str, Any]:
+    item: dict[str, Any] = report.model_dump(mode="json", exclude_none=True)
+    item.update(
+        PK=f"REPORT#{report.report_id}",
+        SK="REPORT",
+        type="incident_report",
+        GSI2PK=f"INCIDENTS#{report.site_id}#{report.year}",
+        GSI2SK=f"{report.seq:06d}",
+    )
+    due = next_action_at(report)
+    if due is not None:
+        item.update(GSI1PK=WORK_QUEUE, GSI1SK=f"{due}#{report.report_id}")
+    return item
+
+
+def _event_item(event: ReportEvent) -> dict[str, Any]:
+    item: dict[str, Any] = event.model_dump(mode="json")
+    item.update(PK=f"REPORT#{event.report_id}", SK=f"EVT#{event.seq:06d}", type="report_event")
+    return item
+
+
+def _reasons(error: ClientError) -> list[str]:
+    raw: list[dict[str, Any]] = error.response.get("CancellationReasons", [])  # type: ignore[assignment]
+    return [str(reason.get("Code", "None")) for reason in raw]
+
+
+class ReportStore:
+    def __init__(
+        self,
+        table: Table,
+        sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._table = table
+        self._client = table.meta.client
+        self._sleep = sleep
+        self._monotonic = monotonic
+
+    # ------------------------------------------------------------------ numbering
+
+    def last_number(self, site_id: str, year: int) -> int:
+        item = self._table.get_item(
+            Key={"PK": f"SITE#{site_id}", "SK": f"INCIDENT_COUNTER#{year}"}, ConsistentRead=True
+        ).get("Item")
+        return int(str(item["n"])) if item else 0
+
+    def create(self, site_id: str, year: int, build: Callable[[int], ReportChange]) -> ReportChange:
+        """Write the report ``build(n)`` gives for the next number n, and the counter, together."""
+        name = self._table.name
+        started = self._monotonic()
+        for attempt in range(MAX_NUMBERING_ATTEMPTS):
+            if self._monotonic() - started > NUMBERING_BUDGET_SECONDS:
+                break
+            current = self.last_number(site_id, year)
+            change = build(current + 1)
+            if change.report.year != year:
+                raise ValueError("a report is numbered in its own year")
+            counter: dict[str, Any] = {
+                "TableName": name,
+                "Key": {"PK": f"SITE#{site_id}", "SK": f"INCIDENT_COUNTER#{year}"},
+                "UpdateExpression": "SET n = :next, #type = :type",
+                "ExpressionAttributeNames": {"#type": "type"},
+                "ExpressionAttributeValues": {":next": current + 1, ":type": "counter"},
+            }
+            if current == 0:
+                counter["ConditionExpression"] = "attribute_not_exists(n)"
+            else:
+                counter["ConditionExpression"] = "n = :current"
+                counter["ExpressionAttributeValues"][":current"] = current
+            try:
+                self._client.transact_write_items(
+                    TransactItems=[
+                        {"Update": cast("Any", counter)},
+                        {
+                            "Put": {
+                                "TableName": name,
+                                "Item": _report_item(change.report),
+                                "ConditionExpression": "attribute_not_exists(PK)",
+                            }
+                        },
+                        {
+                            "Put": {
+                                "TableName": name,
+                                "Item": _event_item(change.event),
+                                "ConditionExpression": "attribute_not_exists(PK)",
+                            }
+                        },
+                    ]
+                )
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "TransactionCanceledException":
+                    raise
+                if not set(_reasons(error)) & _RETRYABLE:
+                    raise
+                # Someone took this number first: back off (exponential, full jitter) and take the next.
+                self._sleep(random.uniform(0, min(1.0, 0.02 * 2 ** min(attempt, 6))))  # noqa: S311 (jitter)
+                continue
+            return change
+        raise NumberingBusy(field="site_id")
+
+    # ------------------------------------------------------------------ reports
+
+    def save(self, change: ReportChange, expected_version: int) -> None:
+        name = self._table.name
+        try:
+            self._client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": _report_item(change.report),
+                            "ConditionExpression": "version = :v",
+                            "ExpressionAttributeValues": {":v": expected_version},
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": _event_item(change.event),
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    },
+                ]
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise VersionConflict(field="version", code="incident_version_conflict") from error
+            raise
+
+    def get(self, report_id: str) -> IncidentReport | None:
+        item = self._table.get_item(Key={"PK": f"REPORT#{report_id}", "SK": "REPORT"}, ConsistentRead=True).get("Item")
+        return IncidentReport.model_validate(_strip(item)) if item else None
+
+    def timeline(self, report_id: str) -> list[ReportEvent]:
+        items = self._query(
+            KeyConditionExpression=Key("PK").eq(f"REPORT#{report_id}") & Key("SK").begins_with("EVT#"),
+            ConsistentRead=True,
+        )
+        return [ReportEvent.model_validate(_strip(item)) for item in items]
+
+    def register(self, site_id: str, year: int) -> list[IncidentReport]:
+        items = self._query(IndexName="GSI2", KeyConditionExpression=Key("GSI2PK").eq(f"INCIDENTS#{site_id}#{year}"))
+        return [IncidentReport.model_validate(_strip(item)) for item in items]
+
+    def due_work(self, now_iso: str) -> list[str]:
+        """Ids of reports the sweep must look at by ``now_iso``, most overdue first."""
+        items = self._query(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(WORK_QUEUE) & Key("GSI1SK").lte(f"{now_iso}#~"),
+            ProjectionExpression="report_id",
+        )
+        return [str(item["report_id"]) for item in items]
+
+    # ------------------------------------------------------------------ notices
+
+    def sent(self, report_id: str, notice: str) -> int | None:
+        """How many recipients the notice went to, or None if it has not gone out."""
+        item = self._table.get_item(
+            Key={"PK": f"REPORT#{report_id}", "SK": f"NOTIFIED#{notice}"}, ConsistentRead=True
+        ).get("Item")
+        return int(str(item.get("recipients", 0))) if item else None
+
+    def mark_sent(self, report_id: str, notice: str, at: str, recipients: int) -> None:
+        self._table.put_item(
+            Item={
+                "PK": f"REPORT#{report_id}",
+                "SK": f"NOTIFIED#{notice}",
+                "type": "notified",
+                "at": at,
+                "recipients": recipients,
+            }
+        )
+
+    # ------------------------------------------------------------------ packs
+
+    def put_pack(self, report_id: str, pack: dict[str, Any]) -> None:
+        self._table.put_item(
+            Item={"PK": f"REPORT#{report_id}", "SK": f"PACK#{pack['pack_id']}", "type": "evidence_pack", **pack},
+            ConditionExpression="attribute_not_exists(PK)",
+        )
+
+    def get_pack(self, report_id: str, pack_id: str) -> dict[str, Any] | None:
+        item = self._table.get_item(Key={"PK": f"REPORT#{report_id}", "SK": f"PACK#{pack_id}"}, ConsistentRead=True)
+        return _strip(item["Item"]) if "Item" in item else None
+
+    def _query(self, **kwargs: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self._table.query(**kwargs)
+            items.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

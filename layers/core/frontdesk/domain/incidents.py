@@ -1,0 +1,372 @@
+"""Incident reports as rules (000 §3.6, §3.9): who writes them, their number, their deadline, their
+life (draft → submitted), and how an overdue report climbs its ladder. Pure: no boto3, no clock.
+
+- The number is one series per site and site-local year: ``QL-IR-2026-007``. The adapter writes the
+  counter and the report in one transaction, so a number is never skipped nor given twice.
+- Due 24 h (general) or 12 h (major) after the occurrence, rounded up to the second (never early).
+- Overdue drafts escalate on ``REPORT_LADDER``: the centre manager at the deadline, the department
+  heads an hour later. Each rung reached is a timeline event and a notice owed; the sweep sends
+  what is owed and records that it did (so a crash between the two re-sends, never loses, a notice).
+- Submitting closes the report to changes and owes its mail to the managers and department heads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
+from frontdesk.domain.errors import DomainError, Forbidden, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.models.escalation import Rung
+from frontdesk.models.incident import (
+    INCIDENT_CATEGORIES,
+    IncidentReport,
+    IncidentSeverity,
+    NewIncidentReport,
+    RegisterEntry,
+    ReportEscalation,
+    ReportEvent,
+    ReportState,
+    UpdateIncidentReport,
+)
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import Actor, ActorKind, Role, Ticket
+
+DUE_HOURS: Final = {IncidentSeverity.GENERAL: 24, IncidentSeverity.MAJOR: 12}
+WRITERS: Final = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
+READERS: Final = WRITERS
+SWEEP: Final = Actor(kind=ActorKind.SYSTEM, id="incident_sweep")
+# A report may be opened a little after the fact, never about the future (clock skew allowed).
+FUTURE_SKEW: Final = timedelta(minutes=5)
+
+# Mailing lists are the site's, kept by its managers (functions/staff_api/mailing_lists.py).
+REPORT_LADDER: Final = (
+    Rung(mailing_list="centre_manager"),
+    Rung(mailing_list="department_and_engineering_managers", after_seconds=3600),
+)
+SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_managers")
+SUBMITTED_NOTICE: Final = "submitted"
+
+
+class NumberingBusy(DomainError):
+    status = 503
+    code = "numbering_busy"
+
+
+@dataclass(frozen=True)
+class ReportChange:
+    report: IncidentReport
+    event: ReportEvent
+
+
+# ------------------------------------------------------------------------------------------- who
+
+
+def check_may_write(actor: Actor) -> None:
+    if actor.kind is not ActorKind.STAFF or not actor.roles & WRITERS:
+        raise Forbidden(field="action", action="incident_report")
+
+
+def check_may_read(actor: Actor) -> None:
+    if actor.kind is not ActorKind.STAFF or not actor.roles & READERS:
+        raise Forbidden(field="action", action="read_incident_reports")
+
+
+# ------------------------------------------------------------------------------------------- numbers and deadlines
+
+
+def report_year(site: Site, now: datetime) -> int:
+    return local_date(now, site.timezone).year
+
+
+def report_id(site_id: str, year: int, seq: int) -> str:
+    return f"{site_id}-{year}-{seq:04d}"
+
+
+def report_number(site: Site, year: int, seq: int) -> str:
+    return f"{site.code}-IR-{year}-{seq:03d}"
+
+
+def due_at(severity: IncidentSeverity, occurred_at: datetime) -> str:
+    return deadline_iso(occurred_at + timedelta(hours=DUE_HOURS[severity]))
+
+
+def is_overdue(report: IncidentReport, now: datetime) -> bool:
+    return report.state is ReportState.DRAFT and report.due_at <= to_iso(now)
+
+
+# ------------------------------------------------------------------------------------------- opening
+
+
+@dataclass(frozen=True)
+class Place:
+    building_id: str
+    unit: str
+    place: str
+
+
+def _place(site: Site, building_id: str | None, unit: str, place: str, ticket: Ticket | None) -> Place:
+    if building_id is None and ticket is not None:
+        building_id, unit = ticket.building_id, unit or ticket.unit
+        place = place or ticket.location
+    if building_id is not None:
+        building = site.building(building_id)
+        if building is None:
+            raise InvalidInput(field="building_id", code="unknown_building")
+        if unit and building.units and unit not in building.units:
+            raise InvalidInput(field="unit", code="unknown_unit")
+    if building_id is None and not place:
+        raise InvalidInput(field="place", code="incident_place_required")
+    return Place(building_id or "", unit, place)
+
+
+def _check_category(category: str) -> None:
+    if category not in INCIDENT_CATEGORIES:
+        raise InvalidInput(field="category", code="unknown_category")
+
+
+def _check_occurred(occurred: datetime, now: datetime) -> None:
+    if occurred > now + FUTURE_SKEW:
+        raise InvalidInput(field="occurred_at", code="incident_in_future")
+
+
+def open_report(
+    request: NewIncidentReport,
+    site: Site,
+    ticket: Ticket | None,
+    actor: Actor,
+    now: datetime,
+    seq: int,
+) -> ReportChange:
+    """The report numbered ``seq`` of the site's current year; validates everything first."""
+    check_may_write(actor)
+    if ticket is not None and ticket.site_id != site.site_id:
+        raise InvalidInput(field="ticket_id", code="incident_ticket_other_site")
+    _check_category(request.category)
+    _check_occurred(request.occurred_at, now)
+    where = _place(site, request.building_id, request.unit, request.place, ticket)
+    year = report_year(site, now)
+    rid = report_id(site.site_id, year, seq)
+    at = to_iso(now)
+    report = IncidentReport(
+        report_id=rid,
+        site_id=site.site_id,
+        year=year,
+        seq=seq,
+        number=report_number(site, year, seq),
+        state=ReportState.DRAFT,
+        severity=request.severity,
+        category=request.category,
+        report_date=local_date(now, site.timezone).isoformat(),
+        occurred_at=to_iso(request.occurred_at),
+        due_at=due_at(request.severity, request.occurred_at),
+        building_id=where.building_id,
+        unit=where.unit,
+        place=where.place,
+        details=request.details,
+        immediate_action=request.immediate_action,
+        police_file_number=request.police_file_number,
+        remarks=request.remarks,
+        open_problems=request.open_problems,
+        reported_by=actor.id,
+        reported_by_name=request.reported_by_name or actor.id,
+        ticket_id=ticket.ticket_id if ticket else None,
+        ticket_number=ticket.number if ticket else None,
+        created_at=at,
+        updated_at=at,
+    )
+    detail = {"severity": report.severity.value, "due_at": report.due_at, "number": report.number}
+    if ticket is not None:
+        detail["ticket_number"] = ticket.number
+    event = ReportEvent(
+        report_id=rid, seq=1, at=at, actor=actor, action="create", from_state=None, to_state=report.state, detail=detail
+    )
+    return ReportChange(report, event)
+
+
+# ------------------------------------------------------------------------------------------- changing
+
+
+def _change(
+    report: IncidentReport, actor: Actor, now: datetime, action: str, detail: dict[str, str], **updates: Any
+) -> ReportChange:
+    at = to_iso(now)
+    new = report.model_copy(update={**updates, "updated_at": at, "version": report.version + 1})
+    event = ReportEvent(
+        report_id=report.report_id,
+        seq=new.version,
+        at=at,
+        actor=actor,
+        action=action,
+        from_state=report.state,
+        to_state=new.state,
+        detail=detail,
+    )
+    return ReportChange(new, event)
+
+
+def _check_draft(report: IncidentReport) -> None:
+    if report.state is not ReportState.DRAFT:
+        raise IllegalTransition(field="state", code="incident_report_submitted", number=report.number)
+
+
+def _check_version(report: IncidentReport, version: int) -> None:
+    if version != report.version:
+        raise VersionConflict(field="version", code="incident_version_conflict")
+
+
+def update(
+    report: IncidentReport, command: UpdateIncidentReport, site: Site, actor: Actor, now: datetime
+) -> ReportChange:
+    check_may_write(actor)
+    _check_version(report, command.version)
+    _check_draft(report)
+    given = {name: getattr(command, name) for name in command.model_fields_set if name != "version"}
+    given = {name: value for name, value in given.items() if value is not None}
+    if "category" in given:
+        _check_category(given["category"])
+    updates: dict[str, Any] = {}
+    occurred = parse_iso(report.occurred_at)
+    if "occurred_at" in given:
+        occurred = given.pop("occurred_at")
+        _check_occurred(occurred, now)
+        updates["occurred_at"] = to_iso(occurred)
+    severity = given.get("severity", report.severity)
+    if {"building_id", "unit", "place"} & set(given):
+        where = _place(
+            site,
+            given.get("building_id", report.building_id or None),
+            given.get("unit", report.unit),
+            given.get("place", report.place),
+            None,
+        )
+        given.update(building_id=where.building_id, unit=where.unit, place=where.place)
+    updates.update(given)
+    updates["due_at"] = due_at(severity, occurred)
+    changed = sorted(name for name in updates if getattr(report, name) != updates[name])
+    detail = {"fields": ",".join(changed)}
+    if updates["due_at"] != report.due_at:
+        detail["due_at"] = updates["due_at"]
+    return _change(report, actor, now, "update", detail, **updates)
+
+
+def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) -> ReportChange:
+    """Complete reports only: what happened, what was done at once, and where (000 §3.9)."""
+    check_may_write(actor)
+    _check_version(report, version)
+    _check_draft(report)
+    for name in ("details", "immediate_action"):
+        if not getattr(report, name):
+            raise InvalidInput(field=name, code="incident_field_required")
+    at = to_iso(now)
+    on_time = at <= report.due_at
+    return _change(
+        report,
+        actor,
+        now,
+        "submit",
+        {"on_time": str(on_time).lower(), "due_at": report.due_at},
+        state=ReportState.SUBMITTED,
+        submitted_at=at,
+        submitted_by=actor.id,
+        on_time=on_time,
+        owed=(*report.owed, SUBMITTED_NOTICE),
+    )
+
+
+# ------------------------------------------------------------------------------------------- the overdue ladder
+
+
+def rung_time(report: IncidentReport, level: int) -> datetime:
+    """When rung ``level`` (1-based) is reached: the first at the deadline, each later one after the one before."""
+    gaps = sum(rung.after_seconds for rung in REPORT_LADDER[1:level])
+    return parse_iso(report.due_at) + timedelta(seconds=gaps)
+
+
+def reached_level(report: IncidentReport, now: datetime) -> int:
+    """The highest rung whose time has come for a draft; a submitted report climbs no further."""
+    if report.state is not ReportState.DRAFT:
+        return report.escalation.level
+    level = 0
+    for candidate in range(1, len(REPORT_LADDER) + 1):
+        if rung_time(report, candidate) <= now:
+            level = candidate
+    return max(level, report.escalation.level)
+
+
+def escalate(report: IncidentReport, now: datetime) -> ReportChange:
+    """The next rung, never before its time."""
+    level = report.escalation.level + 1
+    if report.state is not ReportState.DRAFT or level > len(REPORT_LADDER) or rung_time(report, level) > now:
+        raise ValueError(f"{report.report_id}: rung {level} is not due")
+    late = max(int((now - parse_iso(report.due_at)).total_seconds()), 0)
+    return _change(
+        report,
+        SWEEP,
+        now,
+        "escalate",
+        {
+            "level": str(level),
+            "mailing_list": REPORT_LADDER[level - 1].mailing_list,
+            "due_at": report.due_at,
+            "late_seconds": str(late),
+        },
+        escalation=ReportEscalation(level=level, at=to_iso(now)),
+        owed=(*report.owed, f"escalation-{level}"),
+    )
+
+
+def notice_lists(notice: str) -> tuple[str, ...]:
+    """The mailing lists a notice goes to."""
+    if notice == SUBMITTED_NOTICE:
+        return SUBMISSION_LISTS
+    level = int(notice.removeprefix("escalation-"))
+    return (REPORT_LADDER[level - 1].mailing_list,)
+
+
+def notified(report: IncidentReport, notice: str, recipients: int, now: datetime) -> ReportChange:
+    """Record that a notice went out (or had nobody to go to)."""
+    updates: dict[str, Any] = {"owed": tuple(n for n in report.owed if n != notice)}
+    if notice == SUBMITTED_NOTICE:
+        updates["mailed_at"] = to_iso(now)
+    detail = {"notice": notice, "mailing_lists": ",".join(notice_lists(notice)), "recipients": str(recipients)}
+    return _change(report, SWEEP, now, "notify", detail, **updates)
+
+
+def next_action_at(report: IncidentReport) -> str | None:
+    """When the sweep must look at this report again; None when it never needs to."""
+    if report.owed:
+        return report.updated_at
+    if report.state is ReportState.DRAFT and report.escalation.level < len(REPORT_LADDER):
+        return to_iso(rung_time(report, report.escalation.level + 1))
+    return None
+
+
+# ------------------------------------------------------------------------------------------- views
+
+
+def allowed_actions(report: IncidentReport, actor: Actor) -> list[str]:
+    if actor.kind is not ActorKind.STAFF or not actor.roles & WRITERS:
+        return []
+    actions = ["update", "submit", "photos"] if report.state is ReportState.DRAFT else []
+    return [*actions, "evidence_pack", "verify"]
+
+
+def register_entry(report: IncidentReport, now: datetime) -> RegisterEntry:
+    return RegisterEntry(
+        report_id=report.report_id,
+        number=report.number,
+        state=report.state,
+        severity=report.severity,
+        category=report.category,
+        occurred_at=report.occurred_at,
+        due_at=report.due_at,
+        overdue=is_overdue(report, now),
+        submitted_at=report.submitted_at,
+        on_time=report.on_time,
+        escalation_level=report.escalation.level,
+        place=report.place or report.unit or report.building_id,
+        reported_by_name=report.reported_by_name,
+        ticket_number=report.ticket_number,
+    )

@@ -1,0 +1,409 @@
+"""Photos: upload slots and links for the APIs (PhotoDesk), verification on arrival (PhotoIngest).
+
+Neither trusts the browser. PhotoDesk hands out a presigned POST for one server-chosen key with a
+size range and a content type; S3 enforces those on AWS (moto does not), and PhotoIngest then
+checks the stored bytes anyway: size, magic numbers, the slot it belongs to, the owner's limit.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import IO, Protocol
+
+from frontdesk.clock import Clock, to_iso
+from frontdesk.domain import evidence
+from frontdesk.domain.errors import Forbidden, IllegalTransition, NotFound
+from frontdesk.domain.exif import capture_time
+from frontdesk.domain.incidents import check_may_read as check_may_read_reports
+from frontdesk.domain.incidents import check_may_write as check_may_write_reports
+from frontdesk.domain.permissions import may
+from frontdesk.models.incident import IncidentReport, ReportState
+from frontdesk.models.photo import (
+    OwnerKind,
+    Photo,
+    PhotoList,
+    PhotoState,
+    QuarantineReason,
+    StaffPhotoList,
+    StaffPhotoView,
+    UploadRequest,
+    UploadSlot,
+)
+from frontdesk.models.site import Site
+from frontdesk.models.ticket import TERMINAL, Actor, Ticket
+from frontdesk.service import CLIENT, token_hash
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+class PhotoRecords(Protocol):
+    def put_slot(self, photo: Photo) -> None: ...
+    def get(self, owner_kind: OwnerKind, owner_id: str, photo_id: str) -> Photo | None: ...
+    def of(self, owner_kind: OwnerKind, owner_id: str) -> list[Photo]: ...
+    def record_stored(self, photo: Photo, limit: int) -> str: ...
+    def record_quarantined(self, photo: Photo) -> bool: ...
+    def record_refusal(
+        self,
+        owner_kind: OwnerKind,
+        owner_id: str,
+        photo_id: str,
+        version_id: str | None,
+        reason: QuarantineReason,
+        key: str,
+        quarantine_key: str,
+        at: str,
+    ) -> None: ...
+
+
+class StoredObjectInfo(Protocol):
+    @property
+    def version_id(self) -> str | None: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def last_modified(self) -> str: ...
+
+
+class Bucket(Protocol):
+    name: str
+
+    def presigned_post(
+        self, key: str, content_type: str | None, max_bytes: int, expires_in: int
+    ) -> tuple[str, dict[str, str]]: ...
+    def presigned_get(
+        self,
+        key: str,
+        version_id: str | None,
+        content_type: str,
+        filename: str,
+        expires_in: int,
+        download: bool = False,
+    ) -> str: ...
+    def head(self, key: str, version_id: str | None = None) -> StoredObjectInfo | None: ...
+    def read(self, key: str, version_id: str | None, limit: int) -> bytes | None: ...
+    def download(self, key: str, version_id: str | None, target: IO[bytes]) -> None: ...
+    def quarantine(self, key: str, version_id: str | None, target: str, reason: str) -> None: ...
+    def retain(self, key: str, version_id: str | None, mode: str, until: datetime) -> None: ...
+    def upload(self, key: str, body: IO[bytes], content_type: str) -> str | None: ...
+
+
+class TicketLookup(Protocol):
+    def get(self, ticket_id: str) -> Ticket | None: ...
+    def ticket_id_for(self, token_hash: str) -> str | None: ...
+
+
+class ReportLookup(Protocol):
+    def get(self, report_id: str) -> IncidentReport | None: ...
+
+
+class SiteLookup(Protocol):
+    def get(self, site_id: str) -> Site | None: ...
+
+
+# ------------------------------------------------------------------------------------------- the APIs' side
+
+
+class PhotoDesk:
+    def __init__(
+        self,
+        photos: PhotoRecords,
+        bucket: Bucket,
+        tickets: TicketLookup,
+        reports: ReportLookup,
+        clock: Clock,
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+    ) -> None:
+        self._photos = photos
+        self._bucket = bucket
+        self._tickets = tickets
+        self._reports = reports
+        self._clock = clock
+        self._new_id = new_id
+
+    # ------------------------------------------------------------------ slots
+
+    def slot_by_token(self, token: str, request: UploadRequest) -> UploadSlot:
+        """The tenant adds photos while the request is open."""
+        ticket = self._by_token(token)
+        if ticket.status in TERMINAL:
+            raise evidence.UploadsClosed(field="token", status=ticket.status.value)
+        return self._slot(OwnerKind.TICKET, ticket.ticket_id, ticket.site_id, request, CLIENT)
+
+    def slot_for_ticket(self, ticket_id: str, request: UploadRequest, actor: Actor) -> UploadSlot:
+        """Any staff member who may read the ticket may photograph for it, open or closed."""
+        if not may(actor, "read"):
+            raise Forbidden(field="action", action="photos")
+        ticket = self._ticket(ticket_id)
+        return self._slot(OwnerKind.TICKET, ticket.ticket_id, ticket.site_id, request, actor)
+
+    def slot_for_report(self, report_id: str, request: UploadRequest, actor: Actor) -> UploadSlot:
+        check_may_write_reports(actor)
+        report = self._report(report_id)
+        if report.state is not ReportState.DRAFT:
+            raise IllegalTransition(field="report_id", code="incident_report_submitted", number=report.number)
+        return self._slot(OwnerKind.REPORT, report.report_id, report.site_id, request, actor)
+
+    def _slot(
+        self, owner_kind: OwnerKind, owner_id: str, site_id: str, request: UploadRequest, actor: Actor
+    ) -> UploadSlot:
+        declared = evidence.accepted_type(request.content_type)
+        evidence.check_declared_size(request.size)
+        now = self._clock.now()
+        evidence.check_room(owner_kind, self._photos.of(owner_kind, owner_id), now)
+        photo = evidence.new_slot(
+            owner_kind,
+            owner_id,
+            site_id,
+            self._new_id(),
+            declared,
+            request.size,
+            request.filename,
+            actor,
+            now,
+        )
+        url, fields = self._bucket.presigned_post(
+            photo.key, declared.value, evidence.MAX_BYTES, evidence.UPLOAD_EXPIRY_SECONDS
+        )
+        self._photos.put_slot(photo)
+        return UploadSlot(
+            photo_id=photo.photo_id,
+            url=url,
+            fields=fields,
+            content_type=declared,
+            max_bytes=evidence.MAX_BYTES,
+            expires_at=photo.slot_expires_at,
+        )
+
+    # ------------------------------------------------------------------ lists with links
+
+    def list_by_token(self, token: str) -> PhotoList:
+        ticket = self._by_token(token)
+        now = self._clock.now()
+        photos = [p for p in self._photos.of(OwnerKind.TICKET, ticket.ticket_id) if evidence.visible(p, now)]
+        return PhotoList(
+            owner_kind=OwnerKind.TICKET,
+            owner_id=ticket.number,
+            max_photos=evidence.MAX_PHOTOS[OwnerKind.TICKET],
+            photos=[evidence.public_view(p, *self._link(p, now)) for p in photos],
+        )
+
+    def list_for_ticket(self, ticket_id: str, actor: Actor) -> StaffPhotoList:
+        if not may(actor, "read"):
+            raise Forbidden(field="action", action="read")
+        ticket = self._ticket(ticket_id)
+        return StaffPhotoList(
+            owner_kind=OwnerKind.TICKET,
+            owner_id=ticket.ticket_id,
+            max_photos=evidence.MAX_PHOTOS[OwnerKind.TICKET],
+            photos=self.staff_views(OwnerKind.TICKET, ticket.ticket_id),
+        )
+
+    def list_for_report(self, report_id: str, actor: Actor) -> StaffPhotoList:
+        check_may_read_reports(actor)
+        report = self._report(report_id)
+        return StaffPhotoList(
+            owner_kind=OwnerKind.REPORT,
+            owner_id=report.report_id,
+            max_photos=evidence.MAX_PHOTOS[OwnerKind.REPORT],
+            photos=self.staff_views(OwnerKind.REPORT, report.report_id),
+        )
+
+    def staff_views(self, owner_kind: OwnerKind, owner_id: str) -> list[StaffPhotoView]:
+        now = self._clock.now()
+        photos = [p for p in self._photos.of(owner_kind, owner_id) if evidence.visible(p, now)]
+        return [evidence.staff_view(p, *self._link(p, now)) for p in photos]
+
+    def _link(self, photo: Photo, now: datetime) -> tuple[str | None, str | None]:
+        if photo.state is not PhotoState.STORED or photo.content_type is None:
+            return None, None
+        url = self._bucket.presigned_get(
+            photo.key,
+            photo.version_id,
+            photo.content_type.value,
+            evidence.file_name(photo),
+            evidence.LINK_EXPIRY_SECONDS,
+        )
+        return url, to_iso(now + timedelta(seconds=evidence.LINK_EXPIRY_SECONDS))
+
+    # ------------------------------------------------------------------ lookups
+
+    def _by_token(self, token: str) -> Ticket:
+        ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        if ticket_id is None:
+            raise NotFound(field="token", code="ticket_not_found")
+        return self._ticket(ticket_id)
+
+    def _ticket(self, ticket_id: str) -> Ticket:
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(field="ticket_id", code="ticket_not_found")
+        return ticket
+
+    def _report(self, report_id: str) -> IncidentReport:
+        report = self._reports.get(report_id)
+        if report is None:
+            raise NotFound(field="report_id", code="incident_report_not_found")
+        return report
+
+
+# ------------------------------------------------------------------------------------------- photo_ingest
+
+
+@dataclass(frozen=True)
+class Retention:
+    days: int
+    mode: str  # GOVERNANCE or COMPLIANCE
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What happened to one uploaded object (for logs and metrics; no personal data)."""
+
+    key: str
+    outcome: str  # stored, quarantined, already_stored, gone
+    reason: QuarantineReason | None = None
+    photo_id: str | None = None
+    sha256: str | None = None
+
+
+class PhotoIngest:
+    def __init__(self, photos: PhotoRecords, sites: SiteLookup, clock: Clock, retention: Retention) -> None:
+        self._photos = photos
+        self._sites = sites
+        self._clock = clock
+        self._retention = retention
+
+    def ingest(self, bucket: Bucket, key: str, version_id: str | None, event_time: str | None = None) -> Ingested:
+        """Verify one uploaded object and record it; safe to run again for the same object (retries)."""
+        found = bucket.head(key, version_id)
+        if found is None:
+            return Ingested(key, "gone")  # moved to quarantine by an earlier delivery of this event
+        version_id = found.version_id
+        uploaded_at = event_time or found.last_modified
+        parsed = evidence.parse_upload_key(key)
+        if parsed is None:
+            return self._refuse(bucket, key, version_id, QuarantineReason.UNKNOWN_KEY, None)
+        photo = self._photos.get(parsed.owner_kind, parsed.owner_id, parsed.photo_id)
+        if photo is None:
+            return self._refuse(bucket, key, version_id, QuarantineReason.NO_UPLOAD_SLOT, parsed)
+        if photo.version_id == version_id and photo.state is PhotoState.STORED:
+            self._retain(bucket, photo)
+            return Ingested(key, "already_stored", photo_id=photo.photo_id, sha256=photo.sha256)
+        if photo.version_id == version_id and photo.state is PhotoState.QUARANTINED and photo.reason:
+            return self._move(bucket, key, version_id, photo.reason, photo.photo_id)
+        if photo.state is not PhotoState.PENDING:
+            return self._refuse(bucket, key, version_id, QuarantineReason.DUPLICATE_UPLOAD, parsed)
+
+        refused = evidence.check_size(found.size)  # before reading: an oversized file is never loaded
+        data = b""
+        content_type = None
+        if refused is None:
+            read = bucket.read(key, version_id, evidence.MAX_BYTES + 1)
+            if read is None:
+                return Ingested(key, "gone")
+            data = read
+            verdict = evidence.inspect(data)
+            refused, content_type = verdict.reason, verdict.content_type
+        if refused is not None:
+            return self._quarantine_slot(bucket, photo, version_id, refused, found.size, uploaded_at)
+
+        site = self._sites.get(photo.site_id)
+        captured = capture_time(data, site.timezone if site else DEFAULT_TIMEZONE)
+        now = self._clock.now()
+        stored = photo.model_copy(
+            update={
+                "state": PhotoState.STORED,
+                "version_id": version_id,
+                "content_type": content_type,
+                "size": len(data),
+                "sha256": evidence.sha256(data),
+                "captured_at": captured.at if captured else None,
+                "captured_local": captured.local if captured else None,
+                "uploaded_at": uploaded_at,
+                "recorded_at": to_iso(now),
+                "retain_until": to_iso(now + timedelta(days=self._retention.days)),
+            }
+        )
+        result = self._photos.record_stored(stored, evidence.MAX_PHOTOS[photo.owner_kind])
+        if result == "limit":
+            return self._quarantine_slot(
+                bucket, photo, version_id, QuarantineReason.PHOTO_LIMIT_REACHED, found.size, uploaded_at
+            )
+        if result == "not_pending":
+            again = self._photos.get(photo.owner_kind, photo.owner_id, photo.photo_id)
+            if again is None or again.version_id != version_id or again.state is not PhotoState.STORED:
+                return self._refuse(bucket, key, version_id, QuarantineReason.DUPLICATE_UPLOAD, parsed)
+            stored = again
+        self._retain(bucket, stored)
+        return Ingested(key, "stored", photo_id=stored.photo_id, sha256=stored.sha256)
+
+    def _retain(self, bucket: Bucket, photo: Photo) -> None:
+        if photo.retain_until is None:
+            raise ValueError(f"{photo.photo_id} has no retention date")
+        until = datetime.fromisoformat(photo.retain_until.replace("Z", "+00:00"))
+        bucket.retain(photo.key, photo.version_id, self._retention.mode, until)
+
+    def _quarantine_slot(
+        self,
+        bucket: Bucket,
+        photo: Photo,
+        version_id: str | None,
+        reason: QuarantineReason,
+        size: int,
+        uploaded_at: str,
+    ) -> Ingested:
+        """The slot records the refusal first, then the file moves: a retry finds the record and finishes the move."""
+        target = evidence.quarantine_key(photo.key, version_id)
+        refused = photo.model_copy(
+            update={
+                "state": PhotoState.QUARANTINED,
+                "version_id": version_id,
+                "size": size,
+                "uploaded_at": uploaded_at,
+                "recorded_at": to_iso(self._clock.now()),
+                "reason": reason,
+                "quarantine_key": target,
+            }
+        )
+        if not self._photos.record_quarantined(refused):
+            parsed = evidence.parse_upload_key(photo.key)
+            return self._refuse(bucket, photo.key, version_id, QuarantineReason.DUPLICATE_UPLOAD, parsed)
+        return self._move(bucket, photo.key, version_id, reason, photo.photo_id)
+
+    def _refuse(
+        self,
+        bucket: Bucket,
+        key: str,
+        version_id: str | None,
+        reason: QuarantineReason,
+        parsed: evidence.UploadKey | None,
+    ) -> Ingested:
+        target = evidence.quarantine_key(key, version_id)
+        photo_id = None
+        if parsed is not None:
+            self._photos.record_refusal(
+                parsed.owner_kind,
+                parsed.owner_id,
+                parsed.photo_id,
+                version_id,
+                reason,
+                key,
+                target,
+                to_iso(self._clock.now()),
+            )
+            photo_id = parsed.photo_id
+        else:
+            logger.warning("upload outside any slot quarantined", extra={"key": key, "reason": reason.value})
+        return self._move(bucket, key, version_id, reason, photo_id)
+
+    def _move(
+        self, bucket: Bucket, key: str, version_id: str | None, reason: QuarantineReason, photo_id: str | None
+    ) -> Ingested:
+        bucket.quarantine(key, version_id, evidence.quarantine_key(key, version_id), reason.value)
+        return Ingested(key, "quarantined", reason=reason, photo_id=photo_id)

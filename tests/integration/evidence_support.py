@@ -1,0 +1,335 @@
+"""Harness for the photo, incident-report and evidence-pack tests: the stack from template.yaml in moto,
+the routers of functions/public_api/public_photos.py, functions/staff_api/photos.py and
+functions/staff_api/incidents.py included in resolvers built like the API functions' own, and the
+photo_ingest and incident_sweep handlers called with events shaped like events/*.json.
+
+    @pytest.fixture
+    def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
+        with evidence(stack, monkeypatch) as harness:
+            yield harness
+
+Uploads go to the presigned POST for real (moto intercepts the HTTP request, and like moto it
+enforces none of the policy's conditions: photo_ingest must, and is tested doing so).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import parse_qsl
+
+import boto3
+import pytest
+import requests
+from moto.ses.models import ses_backends
+
+from frontdesk import evidence_wiring, sla_wiring
+from frontdesk.adapters.dynamodb import SiteStore, TicketStore
+from frontdesk.adapters.sla_store import SlaStore
+from frontdesk.api import intake, wiring
+from frontdesk.api.resolver import BoundedResolver, make_resolver
+from frontdesk.clock import FixedClock
+from frontdesk.models import commands as cmd
+from frontdesk.models.site import Building, BuildingClass, Site
+from frontdesk.models.ticket import Actor, ActorKind, Role, Ticket
+from frontdesk.service import Opened
+from frontdesk.settings import settings
+from local_stack.provision import Stack
+from local_stack.template import load_template
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_s3.client import S3Client
+
+REPO = Path(__file__).resolve().parents[2]
+EVENTS = REPO / "events"
+ACCOUNT = "123456789012"
+START = datetime(2026, 11, 22, 2, 0, 0, tzinfo=UTC)  # 10:00 in Shanghai
+OPERATOR = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
+SITE = Site(
+    site_id="ql",
+    code="QL",
+    name="齐鲁校区",
+    name_en="Qilu campus",
+    buildings=(
+        Building(
+            building_id="admin",
+            name="行政楼",
+            name_en="Administration",
+            building_class=BuildingClass.A,
+            units=("101", "102"),
+        ),
+        Building(building_id="dorm", name="学生公寓", building_class=BuildingClass.B),
+    ),
+)
+MANAGERS = {
+    "centre_manager": ("centre.manager@example.com",),
+    "department_and_engineering_managers": ("engineering.head@example.com", "security.head@example.com"),
+}
+_unique = itertools.count()
+
+
+def _samples() -> ModuleType:
+    """tests/unit/photo_samples.py (the byte-by-byte image builders), shared with the unit tests."""
+    spec = importlib.util.spec_from_file_location("photo_samples_for_integration", REPO / "tests/unit/photo_samples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+samples = _samples()
+jpeg: Callable[..., bytes] = samples.jpeg
+png: Callable[..., bytes] = samples.png
+heic: Callable[..., bytes] = samples.heic
+oversize: Callable[[], bytes] = samples.oversize
+HTML_NAMED_JPG: bytes = samples.HTML_NAMED_JPG
+
+
+def load_module(relative: str) -> ModuleType:
+    """A function's file as a fresh module (function folders are not packages)."""
+    spec = importlib.util.spec_from_file_location(f"evidence_{next(_unique)}", REPO / relative)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class LambdaContext:
+    function_name = "frontdesk-test"
+    function_version = "$LATEST"
+    memory_limit_in_mb = 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:frontdesk-test"
+    aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
+    log_group_name = "/aws/lambda/frontdesk-test"
+    log_stream_name = "2026/11/22/[$LATEST]0123456789abcdef"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    body: Any
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: list[str]
+    subject: str
+    body: str
+
+
+def enable_object_lock(s3: S3Client, bucket: str) -> None:
+    """What the template declares for the bucket (ObjectLockEnabled, no default retention), if the
+    local provisioning did not already do it: moto allows it on a new versioned bucket."""
+    declared = load_template()["Resources"]["EvidenceBucket"]["Properties"]
+    assert declared["ObjectLockEnabled"] is True
+    assert "Rule" not in declared["ObjectLockConfiguration"]
+    try:
+        s3.get_object_lock_configuration(Bucket=bucket)
+    except s3.exceptions.ClientError:
+        s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})
+
+
+class Evidence:
+    def __init__(self, stack: Stack, clock: FixedClock) -> None:
+        self.stack = stack
+        self.clock = clock
+        name = stack["Table"]["name"] or ""
+        self.table: Table = boto3.resource("dynamodb").Table(name)
+        self.tickets = TicketStore(self.table)
+        self.bucket = stack["EvidenceBucket"]["name"] or ""
+        self.s3: S3Client = boto3.client("s3")
+        enable_object_lock(self.s3, self.bucket)
+        SiteStore(self.table).put(SITE)
+        lists = SlaStore(self.table)
+        for list_name, addresses in MANAGERS.items():
+            for address in addresses:
+                lists.add_member(SITE.site_id, list_name, address)
+        self.public = self._resolver("functions/public_api/public_photos.py")
+        self.staff_app = self._resolver("functions/staff_api/photos.py", "functions/staff_api/incidents.py")
+        self.ingest_module = load_module("functions/photo_ingest/app.py")
+        self.sweep_module = load_module("functions/incident_sweep/app.py")
+        self._alerts = self._subscribe(stack["EscalationTopic"]["arn"] or "")
+        self._sample: dict[str, Any] = json.loads((EVENTS / "staff_dispatch.json").read_text("utf-8"))
+
+    @staticmethod
+    def _resolver(*routers: str) -> BoundedResolver:
+        app = make_resolver(settings().max_body_bytes)
+        for path in routers:
+            app.include_router(load_module(path).router)
+        return app
+
+    # ------------------------------------------------------------------ tickets
+
+    def open_ticket(self) -> Opened:
+        request = cmd.StaffNewTicket(
+            site_id="ql",
+            building_id="admin",
+            unit="101",
+            kind="repair",
+            category="plumbing",
+            channel="phone",
+            description="卫生间漏水,天花板滴水",
+            contact_name="李四",
+            contact_phone="13800138000",
+        )
+        return wiring.desk().open(request, OPERATOR)
+
+    def close(self, ticket: Ticket) -> Ticket:
+        """Straight to closed (declined): a ticket the tenant can no longer add photos to."""
+        return wiring.desk().act(
+            ticket.ticket_id, "decline", cmd.Decline(version=ticket.version, reason="重复报修"), OPERATOR
+        )
+
+    # ------------------------------------------------------------------ API calls
+
+    def call(
+        self,
+        app: BoundedResolver,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        user: str | None = "dm1",
+        groups: str = "duty_manager",
+        language: str = "en",
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        event = copy.deepcopy(self._sample)
+        path, _, query = path.partition("?")
+        params = dict(parse_qsl(query))
+        event.update(
+            httpMethod=method,
+            path=path,
+            resource=path,
+            pathParameters=None,
+            body=None,
+            queryStringParameters=params or None,
+            multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
+        )
+        all_headers = {"Accept-Language": language, **(headers or {})}
+        for name, value in all_headers.items():
+            event["headers"][name] = value
+            event["multiValueHeaders"][name] = [value]
+        event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
+        if user is None:
+            event["requestContext"].pop("authorizer", None)
+        else:
+            event["requestContext"]["authorizer"]["claims"].update({"cognito:username": user, "cognito:groups": groups})
+        if body is not None:
+            event["body"] = json.dumps(body, ensure_ascii=False)
+            event["headers"]["Content-Length"] = str(len(event["body"].encode()))
+        context = LambdaContext()
+        intake.CONFIG.register_lambda_context(cast(Any, context))  # as the API functions' handlers do
+        response = app.resolve(event, context)
+        raw = response.get("body") or ""
+        return Reply(response["statusCode"], json.loads(raw) if raw else None)
+
+    def public_call(self, method: str, path: str, body: Any = None, language: str = "en") -> Reply:
+        return self.call(self.public, method, path, body, user=None, language=language)
+
+    def staff(self, method: str, path: str, body: Any = None, **kwargs: Any) -> Reply:
+        return self.call(self.staff_app, method, path, body, **kwargs)
+
+    # ------------------------------------------------------------------ S3 and the handlers
+
+    def upload(self, slot: dict[str, Any], data: bytes, filename: str = "photo.jpg") -> requests.Response:
+        """What the browser does with a slot: the fields, then the file, as multipart/form-data."""
+        return requests.post(
+            slot["url"],
+            data=slot["fields"],
+            files={"file": (filename, data, slot["fields"].get("Content-Type", "application/octet-stream"))},
+            timeout=10,
+        )
+
+    def ingest(self, key: str, version_id: str | None = None, with_version: bool = True) -> dict[str, Any]:
+        """photo_ingest with S3's event for the object: the version named, else the current one."""
+        event: dict[str, Any] = json.loads((EVENTS / "photo_ingest_object_created.json").read_text("utf-8"))
+        record = event["Records"][0]
+        if version_id is None:
+            head = self.s3.head_object(Bucket=self.bucket, Key=key)
+            version_id, size = head["VersionId"], head["ContentLength"]
+        else:
+            size = 0  # a redelivered event of an object that may be gone by now
+        record["s3"]["bucket"].update(name=self.bucket, arn=f"arn:aws:s3:::{self.bucket}")
+        record["s3"]["object"].update(key=key, size=size, versionId=version_id)
+        if not with_version:
+            del record["s3"]["object"]["versionId"]
+        record["eventTime"] = self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        result: dict[str, Any] = self.ingest_module.lambda_handler(event, LambdaContext())
+        return result
+
+    def upload_and_ingest(self, slot: dict[str, Any], data: bytes) -> dict[str, Any]:
+        response = self.upload(slot, data)
+        assert response.status_code in (200, 201, 204), response.text
+        return self.ingest(self.key_of(slot))
+
+    def key_of(self, slot: dict[str, Any]) -> str:
+        return str(slot["fields"]["key"])
+
+    def sweep(self) -> dict[str, Any]:
+        event = json.loads((EVENTS / "incident_sweep_schedule.json").read_text("utf-8"))
+        result: dict[str, Any] = self.sweep_module.lambda_handler(event, LambdaContext())
+        return result
+
+    # ------------------------------------------------------------------ what happened
+
+    def mail(self) -> list[Mail]:
+        sent = ses_backends[ACCOUNT]["us-east-1"].sent_messages
+        return [Mail(to=list(m.destinations.get("ToAddresses", [])), subject=m.subject, body=m.body) for m in sent]
+
+    def alerts(self) -> list[dict[str, Any]]:
+        return self._alerts()
+
+    def _subscribe(self, topic_arn: str) -> Callable[[], list[dict[str, Any]]]:
+        sqs = boto3.client("sqs")
+        url = sqs.create_queue(QueueName=f"evidence-alerts-{next(_unique)}")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        boto3.client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+        seen: list[dict[str, Any]] = []
+
+        def read() -> list[dict[str, Any]]:
+            while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+                for message in messages:
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                    envelope = json.loads(message["Body"])
+                    seen.append({"body": json.loads(envelope["Message"]), "attributes": envelope["MessageAttributes"]})
+            return list(seen)
+
+        return read
+
+    def item(self, pk: str, sk: str) -> dict[str, Any] | None:
+        return self.table.get_item(Key={"PK": pk, "SK": sk}, ConsistentRead=True).get("Item")
+
+
+def _clear() -> None:
+    settings.cache_clear()
+    wiring.desk.cache_clear()
+    intake._once.cache_clear()
+    evidence_wiring.cache_clear()
+    sla_wiring.cache_clear()
+
+
+@contextmanager
+def evidence(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    clock = FixedClock(START)
+    monkeypatch.setattr(wiring, "SystemClock", lambda: clock)
+    monkeypatch.setattr(evidence_wiring, "SystemClock", lambda: clock)
+    _clear()
+    try:
+        yield Evidence(stack, clock)
+    finally:
+        _clear()
