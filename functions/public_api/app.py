@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pages
+import public_photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from aws_lambda_powertools.logging import correlation_paths
@@ -25,6 +26,7 @@ tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)
+app.include_router(public_photos.router)
 
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

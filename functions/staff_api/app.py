@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import incidents
+import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
@@ -23,6 +25,8 @@ tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(mailing_lists)
+app.include_router(photos.router)
+app.include_router(incidents.router)
 
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

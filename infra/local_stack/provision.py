@@ -354,14 +354,23 @@ def _user_pool_group(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> 
 
 
 def _s3_bucket(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[Attributes, Names]:
-    p = ctx.props(raw, "BucketName", "CorsConfiguration", "VersioningConfiguration", "PublicAccessBlockConfiguration")
+    p = ctx.props(
+        raw,
+        "BucketName",
+        "CorsConfiguration",
+        "VersioningConfiguration",
+        "PublicAccessBlockConfiguration",
+        "ObjectLockEnabled",
+    )
     name = ctx.name(logical_id, p.get("BucketName")).lower()
     client = ctx.s3()
     region = ctx.resolver.region
+    # Object Lock can only be switched on when the bucket is created (evidence photos are locked per version).
+    lock = {"ObjectLockEnabledForBucket": True} if str(p.get("ObjectLockEnabled", "")).lower() == "true" else {}
     if region == "us-east-1":
-        client.create_bucket(Bucket=name)
+        client.create_bucket(Bucket=name, **lock)
     else:
-        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": cast(Any, region)})
+        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": cast(Any, region)}, **lock)
     if "CorsConfiguration" in p:
         renamed = {"ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds", "Id": "ID"}
         rules = [{renamed.get(k, k): v for k, v in rule.items()} for rule in p["CorsConfiguration"]["CorsRules"]]
