@@ -366,11 +366,15 @@ def _s3_bucket(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[
     client = ctx.s3()
     region = ctx.resolver.region
     # Object Lock can only be switched on when the bucket is created (evidence photos are locked per version).
-    lock = {"ObjectLockEnabledForBucket": True} if str(p.get("ObjectLockEnabled", "")).lower() == "true" else {}
+    lock = str(p.get("ObjectLockEnabled", "")).lower() == "true"
     if region == "us-east-1":
-        client.create_bucket(Bucket=name, **lock)
+        client.create_bucket(Bucket=name, ObjectLockEnabledForBucket=lock)
     else:
-        client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": cast(Any, region)}, **lock)
+        client.create_bucket(
+            Bucket=name,
+            CreateBucketConfiguration={"LocationConstraint": cast(Any, region)},
+            ObjectLockEnabledForBucket=lock,
+        )
     if "CorsConfiguration" in p:
         renamed = {"ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds", "Id": "ID"}
         rules = [{renamed.get(k, k): v for k, v in rule.items()} for rule in p["CorsConfiguration"]["CorsRules"]]
