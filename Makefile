@@ -23,17 +23,22 @@ CAPABILITIES := CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help venv lint test browser build deploy sam-deploy run openapi clean distclean
+.PHONY: help venv constraints lint test browser build deploy sam-deploy run openapi clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
 
 venv: $(STAMP) ## the project's virtualenv (.venv), reinstalled when pyproject.toml changes
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install -c constraints.txt -e '.[dev]'
 	touch $@
+
+constraints: ## re-pin every transitive dependency after changing pyproject.toml
+	$(BIN)/python -m pip install -e '.[dev]'
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.tmp
+	mv constraints.tmp constraints.txt
 
 lint: venv ## ruff (lint + format check), mypy --strict, cfn-lint
 	$(BIN)/ruff check $(CODE)

@@ -68,6 +68,9 @@ def build_layer(layer_dir: Path, requirements: list[str], python_version: str, m
             "--python-version",
             python_version,
             "--only-binary=:all:",
+            # the same transitive versions the tests ran with
+            "--constraint",
+            str(ROOT / "constraints.txt"),
             *requirements,
         ],
         check=True,

@@ -44,6 +44,7 @@ ASSETS: dict[str, str] = {
     "form.js": JS,
     "track.js": JS,
     "staff.js": JS,
+    "photos.js": JS,
 }
 PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": "staff.html"}
 
@@ -108,11 +109,18 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
-def security_headers(connect: str = "") -> dict[str, str]:
-    """Self-only CSP; no referrer, because the tracking token travels in the URL fragment."""
-    connect_src = " ".join(filter(None, ["'self'", connect]))
+def evidence_origins() -> tuple[str, ...]:
+    """The evidence bucket as browsers reach it: photos are POSTed there and shown from there."""
+    return settings().s3_public_origins
+
+
+def security_headers(connect: tuple[str, ...] = (), img: tuple[str, ...] = ()) -> dict[str, str]:
+    """Self-only CSP (plus the origins a page must reach); no referrer, because the tracking token
+    travels in the URL fragment (and presigned links must not leak where they were shown)."""
+    connect_src = " ".join(dict.fromkeys(["'self'", *filter(None, connect)]))
+    img_src = " ".join(dict.fromkeys(["'self'", "data:", *filter(None, img)]))
     csp = (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"default-src 'none'; script-src 'self'; style-src 'self'; img-src {img_src}; font-src 'self'; "
         f"connect-src {connect_src}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
     return {
@@ -135,7 +143,7 @@ def _redirect(location: str) -> Response[str]:
     return Response(308, HTML, "", headers={"Location": location, "Cache-Control": "no-store", **security_headers()})
 
 
-def _serve_page(name: str, connect: str = "") -> Response[str]:
+def _serve_page(name: str, connect: tuple[str, ...] = ()) -> Response[str]:
     event = router.current_event
     # "/prod" (no slash) would make the relative asset URLs point outside the stage: add the slash.
     stage_path = event.request_context.path or "" if isinstance(event, APIGatewayProxyEvent) else ""
@@ -145,7 +153,9 @@ def _serve_page(name: str, connect: str = "") -> Response[str]:
     if name != "index" and (event.path or "").endswith("/"):
         return _redirect(f"../{name}")
     page = _page(name)
-    headers = {"Cache-Control": "no-cache", "ETag": f'"{page.etag}"', **security_headers(connect)}
+    # Every page uploads photos straight to the evidence bucket and shows them from short-lived links.
+    bucket = evidence_origins()
+    headers = {"Cache-Control": "no-cache", "ETag": f'"{page.etag}"', **security_headers((*connect, *bucket), bucket)}
     if _not_modified(page.etag):
         return Response(304, HTML, "", headers=headers)
     return Response(200, HTML, page.body, headers=headers)
@@ -164,7 +174,7 @@ def track_page() -> Response[str]:
 @router.get("/staff", include_in_schema=False)
 def staff_page() -> Response[str]:
     # The console signs in against Cognito directly from the browser.
-    return _serve_page("staff", connect=_origin(pages_config().endpoint))
+    return _serve_page("staff", connect=(_origin(pages_config().endpoint),))
 
 
 @router.get("/config.json", include_in_schema=False)
