@@ -45,6 +45,7 @@ ASSETS: dict[str, str] = {
     "track.js": JS,
     "staff.js": JS,
     "photos.js": JS,
+    "photo-ui.js": JS,
 }
 PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": "staff.html"}
 

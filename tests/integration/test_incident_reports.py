@@ -172,7 +172,7 @@ def test_a_draft_is_completed_then_submitted_and_mailed_to_the_managers(ev: Evid
     assert en == "Incident report] QL-IR-2026-001 (major): water leak / burst pipe"
     assert "关闭三楼总阀" in mail.body and "Immediate action: 关闭三楼总阀" in mail.body
     assert "照片: 1" in mail.body and "Photos: 1" in mail.body
-    assert "staff.html#report=ql-2026-0001" in mail.body
+    assert "staff#report=ql-2026-0001" in mail.body
     # once: the next sweeps find nothing owed
     assert ev.sweep()["looked_at"] == 0
     assert len(ev.mail()) == 1

@@ -146,7 +146,7 @@ def test_work_open_past_the_completion_deadline_mails_the_department_and_enginee
     assert _staff_recipients(sla) == [MANAGERS]
     (staff_mail,) = [m for m in sla.mail() if m.to == MANAGERS]
     assert "维修超过期限仍未完成" in staff_mail.body and "the work is overdue" in staff_mail.body
-    assert f"staff.html#ticket={ticket.ticket_id}" in staff_mail.body
+    assert f"staff#ticket={ticket.ticket_id}" in staff_mail.body
     (notice,) = [m for m in sla.mail() if m.to == [TENANT_EMAIL]]
     assert notice.subject == f"About your request {ticket.number}"
     for private in ("张三", "13800138000"):

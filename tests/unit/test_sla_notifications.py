@@ -70,7 +70,7 @@ def test_the_staff_mail_is_bilingual_with_number_building_unit_lateness_and_link
     assert mail.body.index("工单") < mail.body.index("Ticket ")
     for text in ("行政楼", "101", "2026-11-22 10:05", "Asia/Shanghai", "centre", "7 min", "7 分钟"):
         assert text in mail.body
-    assert f"{BASE_URL}staff.html#ticket={ticket.ticket_id}" in mail.body
+    assert f"{BASE_URL}staff#ticket={ticket.ticket_id}" in mail.body
     for private in ("张三", "13800138000", "卫生间漏水"):
         assert private not in mail.subject + mail.body
 
@@ -81,7 +81,7 @@ def test_a_building_without_an_english_name_and_a_public_area_still_read() -> No
     mail = messages.staff_mail(ticket, escalation_event(ticket, LADDER), site, "")
 
     assert "Building: 行政楼" in mail.body and "公共区域" in mail.body and "public area" in mail.body
-    assert f"/staff.html#ticket={ticket.ticket_id}" in mail.body
+    assert f"/staff#ticket={ticket.ticket_id}" in mail.body
 
 
 @pytest.mark.parametrize(("language", "subject"), [("zh-CN", "关于您的报修"), ("en", "About your request")])

@@ -18,6 +18,7 @@ from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain import incidents
 from frontdesk.domain.errors import NotFound, VersionConflict
 from frontdesk.domain.incidents import ReportChange
+from frontdesk.lookups import require_site, require_ticket
 from frontdesk.models.incident import (
     IncidentReport,
     IncidentReportView,
@@ -129,16 +130,10 @@ class IncidentDesk:
         return Register(site_id=site_id, year=chosen, reports=sorted(entries, key=lambda e: e.number))
 
     def _site(self, site_id: str) -> Site:
-        site = self._sites.get(site_id)
-        if site is None:
-            raise NotFound(field="site_id", code="site_not_found")
-        return site
+        return require_site(self._sites, site_id)
 
     def _ticket(self, ticket_id: str) -> Ticket:
-        ticket = self._tickets.get(ticket_id)
-        if ticket is None:
-            raise NotFound(field="ticket_id", code="ticket_not_found")
-        return ticket
+        return require_ticket(self._tickets, ticket_id)
 
     def _report(self, report_id: str) -> IncidentReport:
         report = self._reports.get(report_id)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from frontdesk.domain.errors import NotFound
 from frontdesk.domain.mailing import check_list_in_ladder, check_may_manage, check_may_read
+from frontdesk.lookups import require_site
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.mailing import MailingList, MailingListView, MailingOverview, overview, view
 from frontdesk.models.site import Site
@@ -55,7 +55,4 @@ class MailingDesk:
         return overview(site_id, ladder, self._records.mailing_lists(site_id))
 
     def _site(self, site_id: str) -> Site:
-        site = self._sites.get(site_id)
-        if site is None:
-            raise NotFound(field="site_id", code="site_not_found")
-        return site
+        return require_site(self._sites, site_id)

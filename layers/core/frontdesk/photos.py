@@ -21,6 +21,7 @@ from frontdesk.domain.exif import capture_time
 from frontdesk.domain.incidents import check_may_read as check_may_read_reports
 from frontdesk.domain.incidents import check_may_write as check_may_write_reports
 from frontdesk.domain.permissions import may
+from frontdesk.lookups import require_ticket
 from frontdesk.models.incident import IncidentReport, ReportState
 from frontdesk.models.photo import (
     OwnerKind,
@@ -240,10 +241,7 @@ class PhotoDesk:
         return self._ticket(ticket_id)
 
     def _ticket(self, ticket_id: str) -> Ticket:
-        ticket = self._tickets.get(ticket_id)
-        if ticket is None:
-            raise NotFound(field="ticket_id", code="ticket_not_found")
-        return ticket
+        return require_ticket(self._tickets, ticket_id)
 
     def _report(self, report_id: str) -> IncidentReport:
         report = self._reports.get(report_id)

@@ -12,6 +12,7 @@ from frontdesk.clock import Clock
 from frontdesk.domain import intake, lifecycle
 from frontdesk.domain.errors import Forbidden, NotFound
 from frontdesk.domain.permissions import may
+from frontdesk.lookups import require_site, require_ticket
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
@@ -49,10 +50,7 @@ class Desk:
         return self._sites.all()
 
     def site(self, site_id: str) -> Site:
-        site = self._sites.get(site_id)
-        if site is None:
-            raise NotFound(field="site_id", code="site_not_found")
-        return site
+        return require_site(self._sites, site_id)
 
     def open(self, request: cmd.NewTicket | cmd.StaffNewTicket, actor: Actor) -> Opened:
         if actor.kind is ActorKind.STAFF and not may(actor, "intake"):
@@ -95,10 +93,7 @@ class Desk:
         return change.ticket
 
     def _load(self, ticket_id: str) -> Ticket:
-        ticket = self._tickets.get(ticket_id)
-        if ticket is None:
-            raise NotFound(field="ticket_id", code="ticket_not_found")
-        return ticket
+        return require_ticket(self._tickets, ticket_id)
 
     def _by_token(self, token: str) -> Ticket:
         ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None

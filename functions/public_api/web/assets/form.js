@@ -16,10 +16,16 @@
     inquiry: ["general", "fees", "move_in_out", "renovation", "other"],
   };
 
+  const MAX_PHOTOS = 10; // a ticket holds 10 photos (docs/decisions/0008)
+  const UI = window.FD_PHOTO_UI;
+
   let sites = [];
   let idempotencyKey = null; // one per submission; a retry of the same content reuses it
   let busy = false;
   let lastCreated = null;
+  let chosen = []; // the photos to upload once the ticket exists (checked locally)
+  let refusedPhotos = []; // the last choice's files that were not added, shown under the field
+  let uploading = false;
 
   let form, alertBox, statusBox, submitButton;
 
@@ -163,6 +169,79 @@
     return payload;
   }
 
+  // ------------------------------------------------------------------ photos
+
+  function renderPhotoProblems() {
+    if (refusedPhotos.length) FD.fieldError(form, "photos", UI.problemText(refusedPhotos));
+    else FD.clearField(form, "photos");
+  }
+
+  function renderChosen() {
+    const list = el("photos-chosen");
+    list.hidden = chosen.length === 0;
+    FD.fill(list, chosen.map(function (file, index) {
+      return h("li", { class: "chosen-item" },
+        h("span", { class: "upload-name", text: file.name }),
+        h("span", { class: "upload-size", text: UI.size(file.size) }),
+        h("button", {
+          type: "button",
+          class: "link remove-photo",
+          text: t("photo.remove.short"),
+          "aria-label": t("photo.remove", { name: file.name }),
+          onclick: function () { removePhoto(index); },
+        })
+      );
+    }));
+  }
+
+  function removePhoto(index) {
+    const gone = chosen.splice(index, 1)[0];
+    renderChosen();
+    const next = el("photos-chosen").querySelectorAll("button")[Math.min(index, chosen.length - 1)];
+    (next || el("photos")).focus();
+    if (gone) FD.announce(statusBox, t("form.photos.removed", { name: gone.name }));
+  }
+
+  function choosePhotos() {
+    const input = el("photos");
+    const picked = UI.pick(input.files, MAX_PHOTOS - chosen.length);
+    input.value = ""; // the same file may be chosen again after removing it
+    chosen = chosen.concat(picked.accepted);
+    refusedPhotos = picked.refused;
+    renderChosen();
+    renderPhotoProblems();
+    if (picked.accepted.length) FD.announce(statusBox, t("form.photos.added", { n: picked.accepted.length }));
+  }
+
+  function setUploading(on) {
+    uploading = on;
+    el("again").disabled = on;
+  }
+
+  /** After the ticket exists: each photo through the tracking token, one after another. */
+  async function uploadPhotos(created) {
+    const files = chosen;
+    chosen = [];
+    refusedPhotos = [];
+    renderChosen();
+    renderPhotoProblems();
+    const box = el("result-photos");
+    const status = el("result-photos-status");
+    FD.fill(el("result-uploads"));
+    box.hidden = files.length === 0;
+    if (!files.length) return;
+    setUploading(true);
+    status.setAttribute("data-key", "form.photos.uploading");
+    status.textContent = t("form.photos.uploading");
+    const path = "public/track/" + encodeURIComponent(created.tracking_token) + "/photos";
+    const counts = await UI.uploadAll(path, files, el("result-uploads"), {});
+    setUploading(false);
+    const key = counts.stored === files.length ? "form.photos.all_done" : "form.photos.some_failed";
+    status.setAttribute("data-key", key);
+    status.textContent = t(key);
+    FD.announce(statusBox, t("photo.summary", { stored: counts.stored, refused: counts.refused, failed: counts.failed + counts.pending }));
+  }
+
   function setBusy(on) {
     busy = on;
     submitButton.disabled = on;
@@ -173,6 +252,7 @@
   async function submit(event) {
     event.preventDefault();
     if (busy) return;
+    refusedPhotos = []; // they were never added: the note about them has been read
     FD.clearErrors(form);
     FD.hideAlert(alertBox);
 
@@ -195,6 +275,7 @@
     if (result.ok) {
       idempotencyKey = null;
       showResult(result.data);
+      uploadPhotos(result.data);
       return;
     }
     const shown = FD.serverErrors(form, result.data, serverField);
@@ -251,13 +332,18 @@
 
     form.addEventListener("submit", submit);
     form.addEventListener("input", function (event) {
+      if (event.target.id === "photos") return; // photos are sent after the ticket, not with it
       idempotencyKey = null; // the content changed: a new submission
       const box = event.target.closest("[data-field]");
       if (box && box.classList.contains("invalid")) FD.clearField(form, box.getAttribute("data-field"));
     });
     form.addEventListener("change", function (event) {
-      idempotencyKey = null;
       const target = event.target;
+      if (target.id === "photos") {
+        choosePhotos();
+        return;
+      }
+      idempotencyKey = null;
       if (target.id === "site_id") renderBuildings();
       else if (target.id === "building_id") renderUnits();
       else if (target.name === "kind") renderCategories();
@@ -271,12 +357,22 @@
     });
     el("description").addEventListener("input", renderCount);
     el("again").addEventListener("click", again);
+    el("photos").setAttribute("accept", window.FD_PHOTOS.ACCEPT);
+    window.addEventListener("beforeunload", function (event) {
+      if (!uploading) return;
+      event.preventDefault(); // leaving now would stop the photo uploads
+      event.returnValue = "";
+    });
 
     FD.onLang(function () {
       if (sites.length) renderSites();
       renderCategories();
       renderCount();
       setBusy(busy);
+      renderChosen();
+      renderPhotoProblems();
+      const status = el("result-photos-status");
+      if (status.getAttribute("data-key")) status.textContent = t(status.getAttribute("data-key"));
     });
 
     renderPlace();

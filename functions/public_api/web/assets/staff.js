@@ -30,7 +30,10 @@
   let selected = null; // StaffTicket {ticket, timeline, actions}
   let refreshTimer = null;
   let intakeKey = null;
+  let ticketPhotos = null; // {ticket_id, max_photos, photos[]} of the open ticket
   const busy = {};
+  const UI = window.FD_PHOTO_UI;
+  const TICKET_LINK = /^#ticket=([a-f0-9]{32})$/;
 
   function el(id) {
     return document.getElementById(id);
@@ -193,6 +196,7 @@
   function signOut(messageKey) {
     session = null;
     selected = null;
+    ticketPhotos = null;
     queue = [];
     el("detail").hidden = true;
     el("console").classList.remove("showing-detail");
@@ -235,6 +239,7 @@
     renderWho();
     if (!sites.length) await loadSites();
     await loadQueue();
+    followLink();
     if (refreshTimer) window.clearInterval(refreshTimer);
     refreshTimer = window.setInterval(function () {
       if (document.visibilityState === "visible" && session) loadQueue(true);
@@ -436,24 +441,114 @@
 
   async function openTicket(ticketId, quiet) {
     const result = await staffApi("GET", "staff/tickets/" + encodeURIComponent(ticketId));
-    if (!result) return;
+    if (!result) return false;
     if (!result.ok) {
-      FD.announce(el("status"), result.data.message);
-      return;
+      FD.announce(el("status"), result.status === 404 ? t("staff.not_found") : result.data.message);
+      return false;
     }
+    const other = !selected || selected.ticket.ticket_id !== ticketId;
     selected = result.data;
+    if (other) {
+      ticketPhotos = null;
+      FD.fill(el("detail-uploads"));
+      FD.clearField(el("detail-photos-box"), "photos");
+    }
+    // A ticket of another site (a link in a mail): the console follows it to that site.
+    const ticketSite = selected.ticket.site_id;
+    if (ticketSite && ticketSite !== siteId && sites.some(function (s) { return s.site_id === ticketSite; })) {
+      siteId = ticketSite;
+      FD.store(SITE_KEY, siteId);
+      renderSites();
+      loadQueue(true);
+    }
     renderDetail();
     renderQueue();
     el("console").classList.add("showing-detail");
+    setLink("#ticket=" + ticketId);
+    loadTicketPhotos(ticketId);
     if (!quiet) {
       el("detail").focus();
       FD.announce(el("status"), t("staff.loaded", { number: selected.ticket.number }));
     }
+    return true;
+  }
+
+  // ------------------------------------------------------------------ deep links (staff#ticket=<id>, from the mails)
+
+  function setLink(hash) {
+    if (window.location.hash === hash) return;
+    try {
+      window.history.replaceState(null, "", hash || window.location.pathname + window.location.search);
+    } catch (e) {
+      /* a page that cannot change its URL keeps the old one */
+    }
+  }
+
+  function followLink() {
+    if (!session) return;
+    const ticket = TICKET_LINK.exec(window.location.hash);
+    if (ticket && (!selected || selected.ticket.ticket_id !== ticket[1])) openTicket(ticket[1]);
+  }
+
+  // ------------------------------------------------------------------ photos of the open ticket
+
+  function photosPath(ticketId) {
+    return "staff/tickets/" + encodeURIComponent(ticketId) + "/photos";
+  }
+
+  async function loadTicketPhotos(ticketId) {
+    const result = await staffApi("GET", photosPath(ticketId));
+    if (!result || !selected || selected.ticket.ticket_id !== ticketId) return;
+    const problem = el("detail-photos-error");
+    if (!result.ok) {
+      problem.textContent = t("staff.photos.load_failed", { message: result.data.message });
+      problem.hidden = false;
+      return;
+    }
+    problem.hidden = true;
+    ticketPhotos = Object.assign({ ticket_id: ticketId }, result.data);
+    renderTicketPhotos();
+  }
+
+  function renderTicketPhotos() {
+    const loaded = ticketPhotos && selected && ticketPhotos.ticket_id === selected.ticket.ticket_id;
+    const list = loaded ? ticketPhotos.photos || [] : [];
+    UI.gallery(el("detail-photos"), list, { staff: true, tz: tz() });
+    el("detail-photos-empty").hidden = !loaded || list.length > 0;
+    el("detail-photos-count").textContent = loaded && list.length ? "(" + t("photo.count", { n: UI.counted(list), max: ticketPhotos.max_photos }) + ")" : "";
+    el("detail-photo-input").disabled = !loaded || !!busy.photos || UI.counted(list) >= ticketPhotos.max_photos;
+  }
+
+  async function addTicketPhotos() {
+    const input = el("detail-photo-input");
+    const box = el("detail-photos-box");
+    if (busy.photos || !selected || !ticketPhotos) return;
+    const ticketId = selected.ticket.ticket_id;
+    const picked = UI.pick(input.files, ticketPhotos.max_photos - UI.counted(ticketPhotos.photos));
+    input.value = "";
+    if (picked.refused.length) FD.fieldError(box, "photos", UI.problemText(picked.refused));
+    else FD.clearField(box, "photos");
+    if (!picked.accepted.length || !valid(session)) return;
+    busy.photos = true;
+    renderTicketPhotos();
+    const list = el("detail-uploads");
+    FD.fill(list);
+    const counts = await UI.uploadAll(photosPath(ticketId), picked.accepted, list, {
+      token: session.token,
+      before: function () { return valid(session); },
+    });
+    busy.photos = false;
+    if (!session) return;
+    await loadTicketPhotos(ticketId);
+    renderTicketPhotos();
+    FD.announce(el("status"), t("photo.summary", { stored: counts.stored, refused: counts.refused, failed: counts.failed + counts.pending }));
   }
 
   function closeDetail() {
     const id = selected && selected.ticket.ticket_id;
     selected = null;
+    ticketPhotos = null;
+    setLink("");
     el("detail").hidden = true;
     el("console").classList.remove("showing-detail");
     renderQueue();
@@ -499,6 +594,7 @@
       tk.acceptance ? pair("staff.field.acceptance", t("detail.satisfied." + tk.acceptance.satisfied) + (tk.acceptance.rating ? " · " + t("detail.rating", { v: tk.acceptance.rating }) : "") + (tk.acceptance.comment ? " · " + tk.acceptance.comment : "")) : null,
       pair("staff.field.decline_reason", tk.decline_reason)
     );
+    renderTicketPhotos();
     renderActions();
     renderDetailTimeline();
   }
@@ -909,7 +1005,10 @@
 
   async function init() {
     el("signin-form").addEventListener("submit", signIn);
-    el("signout").addEventListener("click", function () { signOut(); });
+    el("signout").addEventListener("click", function () {
+      setLink(""); // a deliberate sign-out forgets the ticket the link opened
+      signOut();
+    });
     el("reload").addEventListener("click", function () {
       loadQueue();
       if (selected) openTicket(selected.ticket.ticket_id, true);
@@ -923,6 +1022,9 @@
       loadQueue();
     });
     el("new-ticket-toggle").addEventListener("click", function () { toggleIntake(); });
+    el("detail-photo-input").setAttribute("accept", window.FD_PHOTOS.ACCEPT);
+    el("detail-photo-input").addEventListener("change", addTicketPhotos);
+    window.addEventListener("hashchange", followLink);
     el("intake-form").addEventListener("submit", submitIntake);
     el("intake-form").addEventListener("input", function () { intakeKey = null; });
     el("intake-form").addEventListener("change", function (event) {

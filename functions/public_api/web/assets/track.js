@@ -11,6 +11,11 @@
   let sites = [];
   let busy = false;
   let dirty = false; // the acceptance form has input: do not refresh it away
+  let photos = null; // {max_photos, photos[]} of the open ticket
+  let photosFor = ""; // the token they belong to
+  let uploadingPhotos = false;
+  const CLOSED = ["closed", "declined"];
+  const UI = window.FD_PHOTO_UI;
 
   function el(id) {
     return document.getElementById(id);
@@ -152,6 +157,70 @@
     card.hidden = false;
   }
 
+  // ------------------------------------------------------------------ photos
+
+  function photosPath() {
+    return "public/track/" + encodeURIComponent(token) + "/photos";
+  }
+
+  function renderPhotos() {
+    const card = el("photos-card");
+    const list = photos ? photos.photos || [] : [];
+    const max = photos ? photos.max_photos : 10;
+    const taken = UI.counted(list);
+    UI.gallery(el("photos"), list, {});
+    el("photos-empty").hidden = !photos || list.length > 0;
+    el("photos-count").textContent = photos && list.length ? "(" + t("photo.count", { n: taken, max: max }) + ")" : "";
+    const open = view && CLOSED.indexOf(view.status) < 0;
+    const full = taken >= max;
+    el("photos-add").hidden = !open || !photos;
+    el("photo-input").disabled = uploadingPhotos || full;
+    const note = el("photos-closed");
+    const noteKey = !view || !photos ? "" : !open ? "track.photos.closed" : full && !uploadingPhotos ? "track.photos.full" : "";
+    note.hidden = !noteKey;
+    note.textContent = noteKey ? t(noteKey) : "";
+    card.hidden = false;
+  }
+
+  async function loadPhotos(quiet) {
+    const forToken = token;
+    const result = await window.FD_PHOTOS.list(photosPath());
+    if (forToken !== token) return; // another ticket was opened meanwhile
+    const problem = el("photos-load-error");
+    if (!result.ok) {
+      if (!quiet) {
+        problem.textContent = t("track.photos.load_failed");
+        problem.hidden = false;
+      }
+      return;
+    }
+    problem.hidden = true;
+    photos = result.data;
+    photosFor = token;
+    renderPhotos();
+  }
+
+  async function addPhotos() {
+    const input = el("photo-input");
+    const card = el("photos-card");
+    if (uploadingPhotos || !photos) return;
+    const room = photos.max_photos - UI.counted(photos.photos);
+    const picked = UI.pick(input.files, room);
+    input.value = "";
+    if (picked.refused.length) FD.fieldError(card, "photos", UI.problemText(picked.refused));
+    else FD.clearField(card, "photos");
+    if (!picked.accepted.length) return;
+    uploadingPhotos = true;
+    renderPhotos();
+    const list = el("photo-uploads");
+    FD.fill(list);
+    const counts = await UI.uploadAll(photosPath(), picked.accepted, list, {});
+    uploadingPhotos = false;
+    await loadPhotos(true);
+    renderPhotos();
+    FD.announce(el("status"), t("photo.summary", { stored: counts.stored, refused: counts.refused, failed: counts.failed + counts.pending }));
+  }
+
   function render(v) {
     view = v;
     el("number").textContent = v.number;
@@ -162,6 +231,7 @@
     renderAccept(v);
     renderDetails(v);
     renderTimeline(v);
+    if (photos && photosFor === token) renderPhotos();
     el("token-form").hidden = true;
     el("view").hidden = false;
   }
@@ -178,6 +248,13 @@
       return;
     }
     if (!quiet) status.textContent = t("common.loading");
+    if (photosFor !== token) {
+      photos = null;
+      photosFor = "";
+      FD.fill(el("photos"));
+      FD.fill(el("photo-uploads"));
+      FD.clearField(el("photos-card"), "photos");
+    }
     const result = await FD.api("GET", "public/track/" + encodeURIComponent(token));
     if (!result.ok) {
       if (quiet) return;
@@ -191,6 +268,7 @@
     }
     FD.hideAlert(el("alert"));
     render(result.data);
+    if (!uploadingPhotos) loadPhotos(quiet);
     if (!quiet) FD.announce(status, t("track.loaded", { number: result.data.number, status: t("status." + result.data.status) }));
   }
 
@@ -299,6 +377,8 @@
     el("quote-confirm").addEventListener("click", function () { decideQuote(true); });
     el("quote-decline").addEventListener("click", function () { decideQuote(false); });
     el("refresh").addEventListener("click", function () { load(false); });
+    el("photo-input").setAttribute("accept", window.FD_PHOTOS.ACCEPT);
+    el("photo-input").addEventListener("change", addPhotos);
     window.addEventListener("hashchange", function () { load(false); });
     FD.onLang(function () {
       renderRating();

@@ -56,6 +56,36 @@ def _event_item(event: TimelineEvent) -> dict[str, Any]:
     return item
 
 
+def put_versioned(
+    table: Table, item: dict[str, Any], event_item: dict[str, Any], expected_version: int, conflict_code: str
+) -> None:
+    """Write an item and its timeline event, or neither; refuse if anyone wrote the item in between."""
+    try:
+        table.meta.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": table.name,
+                        "Item": item,
+                        "ConditionExpression": "version = :v",
+                        "ExpressionAttributeValues": {":v": expected_version},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": table.name,
+                        "Item": event_item,
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ]
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "TransactionCanceledException":
+            raise VersionConflict(field="version", code=conflict_code) from error
+        raise
+
+
 def _strip(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k not in {"PK", "SK", "type"} and not k.startswith("GSI")}
 
@@ -103,31 +133,9 @@ class TicketStore:
 
     def save(self, change: Change, expected_version: int) -> None:
         """Write the new ticket and its event, or neither; refuse if anyone wrote in between."""
-        name = self._table.name
-        try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": name,
-                            "Item": _ticket_item(change.ticket),
-                            "ConditionExpression": "version = :v",
-                            "ExpressionAttributeValues": {":v": expected_version},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": name,
-                            "Item": _event_item(change.event),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version") from error
-            raise
+        put_versioned(
+            self._table, _ticket_item(change.ticket), _event_item(change.event), expected_version, "version_conflict"
+        )
 
     def get(self, ticket_id: str) -> Ticket | None:
         item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": TICKET_SK}, ConsistentRead=True)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from frontdesk.domain.errors import VersionConflict
+from frontdesk.adapters.dynamodb import put_versioned
 from frontdesk.domain.incidents import NumberingBusy, ReportChange, next_action_at
 from frontdesk.models.incident import IncidentReport, ReportEvent
 
@@ -148,31 +148,13 @@ class ReportStore:
     # ------------------------------------------------------------------ reports
 
     def save(self, change: ReportChange, expected_version: int) -> None:
-        name = self._table.name
-        try:
-            self._client.transact_write_items(
-                TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": name,
-                            "Item": _report_item(change.report),
-                            "ConditionExpression": "version = :v",
-                            "ExpressionAttributeValues": {":v": expected_version},
-                        }
-                    },
-                    {
-                        "Put": {
-                            "TableName": name,
-                            "Item": _event_item(change.event),
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    },
-                ]
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version", code="incident_version_conflict") from error
-            raise
+        put_versioned(
+            self._table,
+            _report_item(change.report),
+            _event_item(change.event),
+            expected_version,
+            "incident_version_conflict",
+        )
 
     def get(self, report_id: str) -> IncidentReport | None:
         item = self._table.get_item(Key={"PK": f"REPORT#{report_id}", "SK": "REPORT"}, ConsistentRead=True).get("Item")

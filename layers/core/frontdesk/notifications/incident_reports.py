@@ -43,7 +43,7 @@ class Mail:
 
 
 def report_link(base_url: str, report_id: str) -> str:
-    return f"{base_url.rstrip('/')}/staff.html#report={report_id}"
+    return f"{base_url.rstrip('/')}/staff#report={report_id}"
 
 
 def place(report: IncidentReport, site: Site, language: str) -> str:

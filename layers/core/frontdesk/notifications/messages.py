@@ -39,7 +39,7 @@ def local_time(iso: str, timezone: str) -> str:
 
 
 def staff_link(base_url: str, ticket_id: str) -> str:
-    return f"{base_url.rstrip('/')}/staff.html#ticket={quote(ticket_id)}"
+    return f"{base_url.rstrip('/')}/staff#ticket={quote(ticket_id)}"
 
 
 def _building_name(site: Site, building_id: str, language: str) -> str:
