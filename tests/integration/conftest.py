@@ -10,10 +10,8 @@ Fixtures build on tests/conftest.py (`aws`, `stack`):
 from __future__ import annotations
 
 import copy
-import importlib.util
 import itertools
 import json
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,6 +28,8 @@ from frontdesk.clock import FixedClock
 from frontdesk.models.site import Building, BuildingClass, Site
 from frontdesk.settings import settings
 from local_stack.provision import Stack
+
+from .lambda_support import LambdaContext, load_handler_module
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -152,19 +152,6 @@ def client_post(token: str, what: str, body: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------ handlers
 
 
-class LambdaContext:
-    function_name = "frontdesk-test"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:frontdesk-test"
-    aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-    log_group_name = "/aws/lambda/frontdesk-test"
-    log_stream_name = "2026/11/22/[$LATEST]0123456789abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 15_000
-
-
 @dataclass(frozen=True)
 class Reply:
     status: int
@@ -190,16 +177,7 @@ class Api:
 
 def import_function(name: str) -> ModuleType:
     """functions/<name>/app.py as a fresh module (the handlers are not a package)."""
-    spec = importlib.util.spec_from_file_location(f"{name}_app_{next(_unique)}", REPO / "functions" / name / "app.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    code_dir = str(REPO / "functions" / name)
-    sys.path.insert(0, code_dir)  # like Lambda's /var/task: a handler imports its sibling modules
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(code_dir)
-    return module
+    return load_handler_module(f"functions/{name}/app.py", "it")
 
 
 @pytest.fixture

@@ -46,6 +46,8 @@ from frontdesk.settings import settings
 from local_stack.provision import Stack
 from local_stack.template import load_template
 
+from .lambda_support import LambdaContext, load_handler_module, subscribe
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_s3.client import S3Client
@@ -96,25 +98,7 @@ HTML_NAMED_JPG: bytes = samples.HTML_NAMED_JPG
 
 
 def load_module(relative: str) -> ModuleType:
-    """A function's file as a fresh module (function folders are not packages)."""
-    spec = importlib.util.spec_from_file_location(f"evidence_{next(_unique)}", REPO / relative)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-class LambdaContext:
-    function_name = "frontdesk-test"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:frontdesk-test"
-    aws_request_id = "52fdfc07-2182-454f-963f-5f0f9a621d72"
-    log_group_name = "/aws/lambda/frontdesk-test"
-    log_stream_name = "2026/11/22/[$LATEST]0123456789abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
+    return load_handler_module(relative, "evidence")
 
 
 @dataclass(frozen=True)
@@ -294,21 +278,7 @@ class Evidence:
         return self._alerts()
 
     def _subscribe(self, topic_arn: str) -> Callable[[], list[dict[str, Any]]]:
-        sqs = boto3.client("sqs")
-        url = sqs.create_queue(QueueName=f"evidence-alerts-{next(_unique)}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        boto3.client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
-        seen: list[dict[str, Any]] = []
-
-        def read() -> list[dict[str, Any]]:
-            while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-                for message in messages:
-                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-                    envelope = json.loads(message["Body"])
-                    seen.append({"body": json.loads(envelope["Message"]), "attributes": envelope["MessageAttributes"]})
-            return list(seen)
-
-        return read
+        return subscribe(topic_arn, "evidence-alerts")
 
     def item(self, pk: str, sk: str) -> dict[str, Any] | None:
         return self.table.get_item(Key={"PK": pk, "SK": sk}, ConsistentRead=True).get("Item")

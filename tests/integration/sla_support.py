@@ -10,7 +10,6 @@ and tickets moved through the domain with deadlines a few seconds away (time com
 from __future__ import annotations
 
 import copy
-import importlib.util
 import itertools
 import json
 import os
@@ -45,6 +44,8 @@ from frontdesk.settings import settings
 from local_stack import moto_fixes
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
+
+from .lambda_support import LambdaContext, load_handler_module, subscribe
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -91,25 +92,8 @@ TENANT_EMAIL = "tenant@example.org"
 _unique = itertools.count()
 
 
-class LambdaContext:
-    function_name = "frontdesk-StreamRouterFunction"
-    function_version = "$LATEST"
-    memory_limit_in_mb = 512
-    invoked_function_arn = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:frontdesk-StreamRouterFunction"
-    aws_request_id = "6b0e5a3c-1f2d-4e8a-9c7b-5d4e3f2a1b0c"
-    log_group_name = "/aws/lambda/frontdesk-StreamRouterFunction"
-    log_stream_name = "2026/11/22/[$LATEST]sla"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 60_000
-
-
 def import_function(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"sla_{name}_{next(_unique)}", REPO / "functions" / name / "app.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_handler_module(f"functions/{name}/app.py", "sla")
 
 
 def clear_caches() -> None:
@@ -191,21 +175,7 @@ class Harness:
                 self.sla.add_member(SITE.site_id, name, address)
 
     def _subscribe(self, topic_arn: str) -> Callable[[], list[dict[str, Any]]]:
-        sqs = boto3.client("sqs")
-        url = sqs.create_queue(QueueName=f"alerts-{next(_unique)}")["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        boto3.client("sns").subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
-        seen: list[dict[str, Any]] = []
-
-        def read() -> list[dict[str, Any]]:
-            while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-                for message in messages:
-                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-                    envelope = json.loads(message["Body"])
-                    seen.append({"body": json.loads(envelope["Message"]), "attributes": envelope["MessageAttributes"]})
-            return list(seen)
-
-        return read
+        return subscribe(topic_arn)
 
     # ------------------------------------------------------------------ tickets, through the domain
 

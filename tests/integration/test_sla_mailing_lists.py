@@ -21,7 +21,8 @@ from frontdesk.models.mailing import MAX_MEMBERS
 from frontdesk.settings import settings
 from local_stack.provision import Stack
 
-from .sla_support import SITE, LambdaContext, clear_caches
+from .lambda_support import LambdaContext
+from .sla_support import SITE, clear_caches
 
 REPO = Path(__file__).resolve().parents[2]
 Call = Callable[..., tuple[int, Any]]

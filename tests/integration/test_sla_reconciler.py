@@ -11,7 +11,8 @@ import pytest
 from frontdesk.domain.escalation import execution_name
 from local_stack.template import Template
 
-from .sla_support import MEMBERS, TENANT_EMAIL, Harness, LambdaContext, import_function, sla_harness
+from .lambda_support import LambdaContext
+from .sla_support import MEMBERS, TENANT_EMAIL, Harness, import_function, sla_harness
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
 

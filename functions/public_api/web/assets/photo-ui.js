@@ -7,7 +7,7 @@
      problemText(refused) -> string                      one line per refused file, in the current language
      uploadAll(slotPath, files, listEl, options) -> Promise<{stored, refused, failed, pending}>
          options: {token, listPath, before()}            before() may return false to stop (e.g. signed out)
-     gallery(listEl, photos, options)                    options: {staff: bool}
+     gallery(listEl, photos, options)                    options: {staff: bool, you: bool, tz}
      counted(photos) -> number                           photos that count against the limit
      size(bytes) -> "1.2 MB"
    }
@@ -183,7 +183,9 @@
     const when = photo.captured_at
       ? t("photo.taken", { time: FD.formatTime(photo.captured_at, options.tz) })
       : photo.uploaded_at ? t("photo.uploaded", { time: FD.formatTime(photo.uploaded_at, options.tz) }) : "";
-    const by = options.staff && photo.by === "staff" && photo.uploaded_by ? photo.uploaded_by : t("photo.by." + photo.by);
+    let by = t("photo.by." + photo.by);
+    if (options.you && photo.by === "client") by = t("by.you");
+    else if (options.staff && photo.by === "staff" && photo.uploaded_by) by = photo.uploaded_by;
     lines.push(h("span", { class: "photo-by", text: [by, when].filter(Boolean).join(" · ") }));
     if (photo.state === "pending") lines.push(h("span", { class: "photo-state", text: t("photo.state.pending") }));
     if (photo.state === "quarantined") {

@@ -516,14 +516,16 @@
     UI.gallery(el("detail-photos"), list, { staff: true, tz: tz() });
     el("detail-photos-empty").hidden = !loaded || list.length > 0;
     el("detail-photos-count").textContent = loaded && list.length ? "(" + t("photo.count", { n: UI.counted(list), max: ticketPhotos.max_photos }) + ")" : "";
-    el("detail-photo-input").disabled = !loaded || !!busy.photos || UI.counted(list) >= ticketPhotos.max_photos;
+    el("detail-photo-input").disabled = !!busy.photos || (loaded && UI.counted(list) >= ticketPhotos.max_photos);
   }
 
   async function addTicketPhotos() {
     const input = el("detail-photo-input");
     const box = el("detail-photos-box");
-    if (busy.photos || !selected || !ticketPhotos) return;
+    if (busy.photos || !selected) return;
     const ticketId = selected.ticket.ticket_id;
+    if (!ticketPhotos || ticketPhotos.ticket_id !== ticketId) await loadTicketPhotos(ticketId); // how many there are
+    if (!ticketPhotos || ticketPhotos.ticket_id !== ticketId) return; // the reason is shown under the heading
     const picked = UI.pick(input.files, ticketPhotos.max_photos - UI.counted(ticketPhotos.photos));
     input.value = "";
     if (picked.refused.length) FD.fieldError(box, "photos", UI.problemText(picked.refused));

@@ -168,7 +168,7 @@
     const list = photos ? photos.photos || [] : [];
     const max = photos ? photos.max_photos : 10;
     const taken = UI.counted(list);
-    UI.gallery(el("photos"), list, {});
+    UI.gallery(el("photos"), list, { you: true });
     el("photos-empty").hidden = !photos || list.length > 0;
     el("photos-count").textContent = photos && list.length ? "(" + t("photo.count", { n: taken, max: max }) + ")" : "";
     const open = view && CLOSED.indexOf(view.status) < 0;
@@ -203,7 +203,9 @@
   async function addPhotos() {
     const input = el("photo-input");
     const card = el("photos-card");
-    if (uploadingPhotos || !photos) return;
+    if (uploadingPhotos || !token) return;
+    if (!photos || photosFor !== token) await loadPhotos(false); // how many there are
+    if (!photos || photosFor !== token) return; // the reason is shown in the card
     const room = photos.max_photos - UI.counted(photos.photos);
     const picked = UI.pick(input.files, room);
     input.value = "";
