@@ -48,8 +48,9 @@ lint: venv ## ruff (lint + format check), mypy --strict, cfn-lint
 	for fn in functions/*/; do MYPYPATH=layers/core:infra:$$fn $(BIN)/mypy $$fn; done
 	$(BIN)/cfn-lint template.yaml
 
+# Lint first: CI runs `make test` only, so the bar for style and types is enforced there too.
 # pytest exits 5 when it collects no tests: that fails the target too, on purpose.
-test: venv browser ## the whole test suite (unit, integration, contract, e2e)
+test: venv browser lint ## lint, then the whole test suite (unit, integration, contract, embedded, e2e)
 	$(BIN)/pytest
 
 # The e2e tests drive Debian's chromium through playwright (playwright's own browser download
