@@ -1,52 +1,27 @@
-"""Builds the photo, incident-report and evidence services from the environment, once per container.
+"""Builds the photo, incident-report and evidence services from settings, once per container.
 
-The evidence settings are read here, once, into a typed model (like frontdesk.settings, which
-holds the rest; they can move there). Tests replace ``SystemClock`` and call ``cache_clear()``.
+Imports of the services sit inside the builders: the public API only ever needs the photo desk,
+and importing incident and evidence-pack code at cold start would cost it for nothing.
+Tests replace ``SystemClock`` and call ``cache_clear()``.
 """
 
 from __future__ import annotations
 
-import os
 from functools import cache
-from typing import Literal
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
-from frontdesk.adapters.alerts import SnsAlerts
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
-from frontdesk.adapters.incidents import ReportStore
-from frontdesk.adapters.photos import PhotoStore
-from frontdesk.adapters.s3 import EvidenceBucket
-from frontdesk.adapters.ses import SesMailer
-from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.clock import Clock, SystemClock
-from frontdesk.evidence.service import EvidenceDesk
-from frontdesk.incidents import IncidentDesk, IncidentSweep
-from frontdesk.models.photo import OwnerKind, PhotoState
-from frontdesk.photos import PhotoDesk, PhotoIngest, Retention
 from frontdesk.settings import settings
 
-
-class EvidenceSettings(BaseModel):
-    bucket: str = Field(default="", description="EVIDENCE_BUCKET: the evidence bucket (the APIs)")
-    retention_days: int = Field(default=1095, ge=1, le=36500, description="EVIDENCE_RETENTION_DAYS")
-    lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field(default="COMPLIANCE", description="EVIDENCE_LOCK_MODE")
-
-
-@cache
-def evidence_settings() -> EvidenceSettings:
-    env = os.environ
-    return EvidenceSettings.model_validate(
-        {
-            key: value
-            for key, value in {
-                "bucket": env.get("EVIDENCE_BUCKET"),
-                "retention_days": env.get("EVIDENCE_RETENTION_DAYS"),
-                "lock_mode": env.get("EVIDENCE_LOCK_MODE"),
-            }.items()
-            if value
-        }
-    )
+if TYPE_CHECKING:
+    from frontdesk.adapters.incidents import ReportStore
+    from frontdesk.adapters.photos import PhotoStore
+    from frontdesk.adapters.s3 import EvidenceBucket
+    from frontdesk.evidence.service import EvidenceDesk
+    from frontdesk.incidents import IncidentDesk, IncidentSweep
+    from frontdesk.models.photo import OwnerKind
+    from frontdesk.photos import PhotoDesk, PhotoIngest
 
 
 @cache
@@ -56,11 +31,15 @@ def clock() -> Clock:
 
 @cache
 def photo_store() -> PhotoStore:
+    from frontdesk.adapters.photos import PhotoStore
+
     return PhotoStore(table(settings().table_name))
 
 
 @cache
 def report_store() -> ReportStore:
+    from frontdesk.adapters.incidents import ReportStore
+
     return ReportStore(table(settings().table_name))
 
 
@@ -76,36 +55,55 @@ def site_store() -> SiteStore:
 
 @cache
 def bucket(name: str | None = None) -> EvidenceBucket:
-    return EvidenceBucket(name or evidence_settings().bucket)
+    from frontdesk.adapters.s3 import EvidenceBucket
+
+    return EvidenceBucket(name or settings().evidence_bucket)
 
 
 @cache
 def photo_desk() -> PhotoDesk:
+    from frontdesk.photos import PhotoDesk
+
     return PhotoDesk(photo_store(), bucket(), ticket_store(), report_store(), clock())
 
 
 @cache
 def incident_desk() -> IncidentDesk:
+    from frontdesk.incidents import IncidentDesk
+
     return IncidentDesk(report_store(), ticket_store(), site_store(), photo_desk(), clock())
 
 
 @cache
 def evidence_desk() -> EvidenceDesk:
+    from frontdesk.evidence.service import EvidenceDesk
+
     return EvidenceDesk(report_store(), ticket_store(), photo_store(), site_store(), bucket(), clock())
 
 
 @cache
 def photo_ingest() -> PhotoIngest:
-    config = evidence_settings()
-    return PhotoIngest(photo_store(), site_store(), clock(), Retention(config.retention_days, config.lock_mode))
+    from frontdesk.photos import PhotoIngest, Retention
+
+    config = settings()
+    return PhotoIngest(
+        photo_store(), site_store(), clock(), Retention(config.evidence_retention_days, config.evidence_lock_mode)
+    )
 
 
 def stored_photos(owner_kind: OwnerKind, owner_id: str) -> int:
+    from frontdesk.models.photo import PhotoState
+
     return sum(1 for p in photo_store().of(owner_kind, owner_id) if p.state is PhotoState.STORED)
 
 
 @cache
 def incident_sweep() -> IncidentSweep:
+    from frontdesk.adapters.alerts import SnsAlerts
+    from frontdesk.adapters.ses import SesMailer
+    from frontdesk.adapters.sla_store import SlaStore
+    from frontdesk.incidents import IncidentSweep
+
     config = settings()
     return IncidentSweep(
         reports=report_store(),
@@ -122,7 +120,6 @@ def incident_sweep() -> IncidentSweep:
 def cache_clear() -> None:
     """Forget every service built here (tests change the environment between cases)."""
     for built in (
-        evidence_settings,
         clock,
         photo_store,
         report_store,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import ipaddress
 import os
 from functools import cache
+from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Settings(BaseModel):
@@ -30,6 +31,9 @@ class Settings(BaseModel):
     # The evidence bucket, and the S3 endpoint boto3 is pointed at (locally moto; empty on AWS).
     evidence_bucket: str = ""
     s3_endpoint_url: str = ""
+    # Object Lock on each verified photo version: how long, and whether anyone may shorten it.
+    evidence_retention_days: int = Field(default=1095, ge=1, le=36500)
+    evidence_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "COMPLIANCE"
 
     @property
     def s3_public_origins(self) -> tuple[str, ...]:
@@ -90,4 +94,12 @@ def settings() -> Settings:
         time_scale=float(env.get("TIME_SCALE") or 1),
         evidence_bucket=env.get("EVIDENCE_BUCKET", ""),
         s3_endpoint_url=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL", ""),
+        **{
+            field: value
+            for field, value in (
+                ("evidence_retention_days", env.get("EVIDENCE_RETENTION_DAYS")),
+                ("evidence_lock_mode", env.get("EVIDENCE_LOCK_MODE")),
+            )
+            if value
+        },
     )
