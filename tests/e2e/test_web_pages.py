@@ -293,10 +293,10 @@ def test_form_is_in_chinese_by_default_and_switches_to_english(page: Page, desk:
     expect(page.get_by_label("楼宇").locator("option[value=expert]")).to_have_text("专家公寓")
     for label in ("房号", "类别", "情况说明", "姓名", "联系电话", "电子邮箱"):
         expect(page.get_by_label(label)).to_be_visible()
-    expect(page.get_by_text("照片上传即将开放")).to_be_visible()
-    photos = page.get_by_label("照片")
-    expect(photos).to_be_disabled()
-    assert photos.get_attribute("accept") == "image/jpeg,image/png,image/heic,image/webp"
+    expect(page.get_by_text("最多 10 张，每张不超过 10 MB")).to_be_visible()
+    photos = page.locator("#photos")  # photos: tests/e2e/test_web_photos.py
+    expect(photos).to_be_enabled()
+    assert photos.get_attribute("accept") == "image/jpeg,image/png,image/heic,image/heif,image/webp,.heic,.heif"
     page.get_by_label("情况说明").fill("灯不亮")
     expect(page.locator("#description-count")).to_have_text("3/2000")
     screenshot(page, "form")
@@ -307,7 +307,7 @@ def test_form_is_in_chinese_by_default_and_switches_to_english(page: Page, desk:
     expect(page.get_by_label("Building")).to_be_visible()
     expect(page.get_by_label("Building").locator("option[value=expert]")).to_have_text("Expert Apartment")
     expect(page.get_by_label("Site").locator("option:checked")).to_have_text("Qinglan Campus")
-    expect(page.get_by_text("Photo upload coming soon")).to_be_visible()
+    expect(page.get_by_text("Up to 10 photos, at most 10 MB each")).to_be_visible()
     expect(page.get_by_role("radio", name="Complaint")).to_be_visible()
     expect(page.get_by_role("button", name="Submit")).to_be_visible()
     page.get_by_role("radio", name="Inquiry").check()

@@ -239,7 +239,7 @@
     const key = counts.stored === files.length ? "form.photos.all_done" : "form.photos.some_failed";
     status.setAttribute("data-key", key);
     status.textContent = t(key);
-    FD.announce(statusBox, t("photo.summary", { stored: counts.stored, refused: counts.refused, failed: counts.failed + counts.pending }));
+    FD.announce(statusBox, UI.summary(counts));
   }
 
   function setBusy(on) {

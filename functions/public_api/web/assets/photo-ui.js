@@ -7,6 +7,7 @@
      problemText(refused) -> string                      one line per refused file, in the current language
      uploadAll(slotPath, files, listEl, options) -> Promise<{stored, refused, failed, pending}>
          options: {token, listPath, before()}            before() may return false to stop (e.g. signed out)
+     summary(counts) -> string                           "Photos: 1 saved, 1 refused."
      gallery(listEl, photos, options)                    options: {staff: bool, you: bool, tz}
      counted(photos) -> number                           photos that count against the limit
      size(bytes) -> "1.2 MB"
@@ -166,6 +167,15 @@
     return counts;
   }
 
+  /** "照片：1 张已保存，1 张未通过检查。" — the counts of uploadAll, zeros left out. */
+  function summary(counts) {
+    const parts = [];
+    if (counts.stored) parts.push(t("photo.summary.stored", { n: counts.stored }));
+    if (counts.refused) parts.push(t("photo.summary.refused", { n: counts.refused }));
+    if (counts.failed + counts.pending) parts.push(t("photo.summary.failed", { n: counts.failed + counts.pending }));
+    return t("photo.summary", { parts: parts.join(t("photo.summary.sep")) });
+  }
+
   // ------------------------------------------------------------------ gallery
 
   function link(photo) {
@@ -248,6 +258,7 @@
     pick: pick,
     problemText: problemText,
     uploadAll: uploadAll,
+    summary: summary,
     gallery: gallery,
     counted: counted,
     size: size,

@@ -220,7 +220,7 @@
     uploadingPhotos = false;
     await loadPhotos(true);
     renderPhotos();
-    FD.announce(el("status"), t("photo.summary", { stored: counts.stored, refused: counts.refused, failed: counts.failed + counts.pending }));
+    FD.announce(el("status"), UI.summary(counts));
   }
 
   function render(v) {
