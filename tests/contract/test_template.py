@@ -209,3 +209,18 @@ def test_every_function_has_its_handler(function: str) -> None:
     source = handler.file()
     assert source.is_file(), f"{function}: template.yaml points at {handler.path}, which is missing"
     assert _defines(source, handler.name), f"{handler.path} defines no top-level {handler.name}"
+
+
+def test_every_dead_letter_queue_has_an_alarm(template: Template) -> None:
+    """A record set aside after its retries must page someone, never wait silently in a queue."""
+    resources = template["Resources"]
+    queues = {name for name, r in resources.items() if r["Type"] == "AWS::SQS::Queue" and "DeadLetter" in name}
+    alarmed = {
+        dimension["Value"]["Fn::GetAtt"][0]
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm" and r["Properties"].get("Namespace") == "AWS/SQS"
+        for dimension in r["Properties"].get("Dimensions", [])
+        if isinstance(dimension.get("Value"), dict) and "Fn::GetAtt" in dimension["Value"]
+    }
+    assert queues, "expected the stream and photo_ingest dead-letter queues"
+    assert queues <= alarmed, f"dead-letter queues without an alarm: {sorted(queues - alarmed)}"
