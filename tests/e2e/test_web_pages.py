@@ -13,36 +13,25 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Page, Request, expect
+
+from .conftest import CHROMIUM
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENS = Path("/tmp/screens")
 SITE = "demo"
 NUMBER = re.compile(r"^QL-\d{4}-\d{3}$")
 BEIJING = ZoneInfo("Asia/Shanghai")
 
-if not Path(CHROMIUM).exists():  # pragma: no cover - the Makefile installs it
-    pytest.skip("Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+if not Path(CHROMIUM).exists():  # the Makefile installs it; a browser test must never vanish as a skip
+    pytest.fail("Debian's chromium is not installed: run `make browser`", pytrace=False)
 
 
 # ------------------------------------------------------------------------------------------- HTTP
@@ -179,34 +168,6 @@ def desk(local_stack: Any) -> Desk:
             "(/, /track, /staff, /config.json, /assets/{name}) on PublicApiFunction in template.yaml."
         )
     return wired
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    # An English, UTC browser: Chinese and Beijing time must come from the pages, not the machine.
-    context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="UTC")
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on(
-        "console",
-        lambda message: (
-            problems.append(f"console: {message.text}")
-            if message.type == "error" and "Failed to load resource" not in message.text
-            else None
-        ),
-    )
-    yield opened
-    context.close()
-    assert not problems, problems
 
 
 def screenshot(page: Page, name: str) -> None:

@@ -13,19 +13,15 @@ from __future__ import annotations
 import re
 import struct
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, Request, expect, sync_playwright
+from playwright.sync_api import FilePayload, Page, Request, expect
 
 from .test_web_pages import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     NUMBER,
-    PHONE,
     SITE,
     Desk,
     _base_url,
@@ -132,33 +128,6 @@ def desk(local_stack: Any) -> Desk:
 @pytest.fixture(scope="module")
 def moto(desk: Desk) -> str:
     return str(desk.config["moto_endpoint"]).rstrip("/")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="UTC")
-    opened = context.new_page()
-    problems: list[str] = []
-    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    opened.on(
-        "console",
-        lambda message: (
-            problems.append(f"console: {message.text}")
-            if message.type == "error" and "Failed to load resource" not in message.text
-            else None
-        ),
-    )
-    yield opened
-    context.close()
-    assert not problems, problems
 
 
 def watch_stages(page: Page, selector: str) -> None:

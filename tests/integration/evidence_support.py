@@ -39,14 +39,13 @@ from frontdesk.api import intake, wiring
 from frontdesk.api.resolver import BoundedResolver, make_resolver
 from frontdesk.clock import FixedClock
 from frontdesk.models import commands as cmd
-from frontdesk.models.site import Building, BuildingClass, Site
-from frontdesk.models.ticket import Actor, ActorKind, Role, Ticket
+from frontdesk.models.ticket import Ticket
 from frontdesk.service import Opened
 from frontdesk.settings import settings
 from local_stack.provision import Stack
 from local_stack.template import load_template
 
-from .lambda_support import LambdaContext, load_handler_module, subscribe
+from .lambda_support import ACCOUNT, OPERATOR, SITE, LambdaContext, load_handler_module, subscribe
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -54,25 +53,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "events"
-ACCOUNT = "123456789012"
 START = datetime(2026, 11, 22, 2, 0, 0, tzinfo=UTC)  # 10:00 in Shanghai
-OPERATOR = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
-SITE = Site(
-    site_id="ql",
-    code="QL",
-    name="齐鲁校区",
-    name_en="Qilu campus",
-    buildings=(
-        Building(
-            building_id="admin",
-            name="行政楼",
-            name_en="Administration",
-            building_class=BuildingClass.A,
-            units=("101", "102"),
-        ),
-        Building(building_id="dorm", name="学生公寓", building_class=BuildingClass.B),
-    ),
-)
 MANAGERS = {
     "centre_manager": ("centre.manager@example.com",),
     "department_and_engineering_managers": ("engineering.head@example.com", "security.head@example.com"),

@@ -14,7 +14,29 @@ from typing import Any
 
 import boto3
 
+from frontdesk.models.site import Building, BuildingClass, Site
+from frontdesk.models.ticket import Actor, ActorKind, Role
+
 REPO = Path(__file__).resolve().parents[2]
+ACCOUNT = "123456789012"
+OPERATOR = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
+# The site the SLA and evidence harnesses seed: one class A building with units, one class B without.
+SITE = Site(
+    site_id="ql",
+    code="QL",
+    name="齐鲁校区",
+    name_en="Qilu campus",
+    buildings=(
+        Building(
+            building_id="admin",
+            name="行政楼",
+            name_en="Administration",
+            building_class=BuildingClass.A,
+            units=("101", "102"),
+        ),
+        Building(building_id="dorm", name="学生公寓", building_class=BuildingClass.B),
+    ),
+)
 _unique = itertools.count()
 
 

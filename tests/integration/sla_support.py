@@ -38,41 +38,24 @@ from frontdesk.domain.errors import VersionConflict
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models import commands as cmd
 from frontdesk.models.escalation import Ladder, Rung
-from frontdesk.models.site import Building, BuildingClass, Site
+from frontdesk.models.site import BuildingClass
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
 from frontdesk.settings import settings
 from local_stack import moto_fixes
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
 
-from .lambda_support import LambdaContext, load_handler_module, subscribe
+from .lambda_support import ACCOUNT, OPERATOR, LambdaContext, load_handler_module, subscribe
+from .lambda_support import SITE as SHARED_SITE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_stepfunctions.client import SFNClient
 
 REPO = Path(__file__).resolve().parents[2]
-ACCOUNT = "123456789012"
-OPERATOR = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
 ENGINEER = Actor(kind=ActorKind.STAFF, id="eng1", roles=frozenset({Role.ENGINEER}))
 
-SITE = Site(
-    site_id="ql",
-    code="QL",
-    name="齐鲁校区",
-    name_en="Qilu campus",
-    buildings=(
-        Building(
-            building_id="admin",
-            name="行政楼",
-            name_en="Administration",
-            building_class=BuildingClass.A,
-            units=("101", "102"),
-        ),
-        Building(building_id="dorm", name="学生公寓", building_class=BuildingClass.B),
-    ),
-    completion_hours=1,
-)
+SITE = SHARED_SITE.model_copy(update={"completion_hours": 1})  # the completion phase within a test
 
 # Seconds instead of minutes: the first rung at the deadline, the centre manager 2 s later.
 GAP_SECONDS = 2

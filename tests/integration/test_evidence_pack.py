@@ -19,7 +19,8 @@ from moto.s3.models import s3_backends
 from frontdesk.evidence.verify import main as verify_command
 from local_stack.provision import Stack
 
-from .evidence_support import ACCOUNT, Evidence, evidence, jpeg, png
+from .evidence_support import Evidence, evidence, jpeg, png
+from .lambda_support import ACCOUNT
 
 REPORTS = "/staff/incident-reports"
 

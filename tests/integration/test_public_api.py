@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -222,6 +223,35 @@ def test_malformed_body_is_400_never_500(public: Api, table: Table, subtests: py
             if code is not None:
                 assert reply.body["code"] == code
     assert counter(table) is None
+
+
+def test_body_that_is_not_utf8_is_400_never_500(public: Api, table: Table) -> None:
+    # API Gateway hands over what is not text base64-encoded.
+    event = with_body(public_create(), raw=base64.b64encode(b"\xff\xfe{").decode())
+    event["isBase64Encoded"] = True
+    reply = public(event)
+    assert (reply.status, reply.body["code"]) == (400, "body_encoding")
+    assert counter(table) is None
+
+
+def test_utf8_body_sent_base64_is_accepted(public: Api) -> None:
+    event = public_create()
+    event["body"] = base64.b64encode(event["body"].encode("utf-8")).decode()
+    event["isBase64Encoded"] = True
+    assert public(event).status == 201
+
+
+def test_control_characters_in_text_are_refused_per_field(public: Api, table: Table) -> None:
+    reply = public(public_create(description="水管\u0000漏水", contact_name="张\u001b[31m三"))
+    assert reply.status == 400
+    assert {(e["field"], e["code"]) for e in reply.body["errors"]} == {
+        ("description", "control_characters"),
+        ("contact_name", "control_characters"),
+    }
+    assert reply.body["errors"][0]["message"] == "不能包含控制字符。"
+    assert counter(table) is None
+    # line breaks are text, not control
+    assert public(public_create(description="第一行\n第二行")).status == 201
 
 
 def test_list_sites_for_the_form_and_unknown_route(public: Api) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping
 from functools import partial
@@ -15,7 +17,7 @@ from frontdesk.i18n import message, negotiate
 
 
 class BoundedResolver(APIGatewayRestResolver):
-    """Refuses an oversized body with 413 before anything parses it."""
+    """Refuses an oversized or non-UTF-8 body before anything parses it."""
 
     def __init__(self, max_body_bytes: int) -> None:
         # UTF-8 on the wire: Chinese stays readable in responses and logs.
@@ -27,16 +29,22 @@ class BoundedResolver(APIGatewayRestResolver):
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         body = event.get("body") or ""
         if len(body.encode("utf-8")) > self.max_body_bytes:
-            return self._too_large(event)
+            return self._refuse(event, 413, "body_too_large", {"limit": self.max_body_bytes})
+        if event.get("isBase64Encoded") and body:
+            # API Gateway base64-encodes what is not text; our bodies are JSON, so it must be UTF-8.
+            try:
+                base64.b64decode(body, validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                return self._refuse(event, 400, "body_encoding", {})
         return super().resolve(event, context)
 
-    def _too_large(self, event: Mapping[str, Any]) -> dict[str, Any]:
+    def _refuse(self, event: Mapping[str, Any], status: int, code: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Answered before routing, so without the resolver's own response builder."""
         headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
         lang = negotiate(headers.get("accept-language"))
-        params = {"limit": self.max_body_bytes}
-        body = {"code": "body_too_large", "message": message("body_too_large", lang, **params), "field": None}
+        body = {"code": code, "message": message(code, lang, **params), "field": None}
         return {
-            "statusCode": 413,
+            "statusCode": status,
             "headers": {"Content-Type": "application/json", "Content-Language": lang},
             "body": json.dumps(body, ensure_ascii=False),
             "isBase64Encoded": False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -18,9 +19,18 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+def _printable(value: str) -> str:
+    """No control characters (NUL, escape sequences …) in text people read on screens and in mail."""
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise ValueError("control_characters")
+    return value
+
+
+Printable = AfterValidator(_printable)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), Printable]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Printable]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT), Printable]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
 Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
@@ -39,7 +49,7 @@ class NewTicket(_Strict):
     site_id: Identifier
     building_id: Identifier
     unit: Unit = ""
-    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable] = ""
     kind: Literal["repair", "complaint", "inquiry"]
     category: Identifier
     description: Text
@@ -55,7 +65,7 @@ class StaffNewTicket(_Strict):
     site_id: Identifier
     building_id: Identifier
     unit: Unit = ""
-    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable] = ""
     kind: Kind
     category: Identifier
     severity: Severity = Severity.NORMAL
@@ -107,7 +117,7 @@ class Reschedule(Versioned):
     new_arrival: AwareDatetime
     agreed_with: Name = Field(description="Who on the client's side agreed to the new time")
     contact_method: Literal["phone", "in_person", "sms", "email"]
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)] = ""
+    note: OptionalText = ""
 
 
 class Handle(Versioned):
@@ -122,13 +132,13 @@ class Reply(Versioned):
 
 
 class Close(Versioned):
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)] = ""
+    note: OptionalText = ""
 
 
 class Acceptance(Versioned):
     satisfied: bool
     rating: int | None = Field(default=None, ge=1, le=5)
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)] = ""
+    comment: OptionalText = ""
 
 
 class QuoteDecision(Versioned):

@@ -9,15 +9,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from frontdesk.models.commands import AwareDatetime, Identifier, Name, Text, Unit, Versioned
+from frontdesk.models.commands import AwareDatetime, Identifier, Name, OptionalText, Printable, Text, Unit, Versioned
 from frontdesk.models.photo import StaffPhotoView
 from frontdesk.models.ticket import Actor
 
 ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
 TicketId = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
-Optional2000 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-PoliceFile = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+Optional2000 = OptionalText
+Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable]
+PoliceFile = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), Printable]
 
 
 class IncidentSeverity(StrEnum):
