@@ -1,10 +1,13 @@
 """Stream router: reacts to every change on the table stream.
 
-- an appended timeline event is published once to the events topic;
-- a ticket dispatched starts its SLA timer (a Step Functions execution named after the dispatch:
-  a replayed record finds it there, which is not an error);
-- an escalation written by the timer becomes a timeline event, an alert on the escalation topic,
-  mail to the rung's mailing list and, on a phase's first rung, a notice to the tenant (each once).
+- an appended timeline event is published to the events topic (then marked: at least once);
+- a clock written starts the execution of a new generation (named after the clock and its
+  generation: a replayed record finds it there, which is not an error) and stops the one a change
+  ended (met, paused, cancelled, re-planned);
+- a rung the state machine reached is recorded on the clock's subject (ticket or incident report)
+  and becomes an alert on the escalation topic, mail to the rung's mailing list and, on a ticket's
+  first rung, a notice to the tenant (each once);
+- an incident report that owes notices (submitted, escalated) sends them.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -21,13 +24,14 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.dynamodb import TicketStore, table
 from frontdesk.adapters.sns import ChangePublisher
-from frontdesk.adapters.stream_images import timeline_event
-from frontdesk.models.ticket import Ticket, TimelineEvent
+from frontdesk.adapters.stream_images import from_image, timeline_event
+from frontdesk.models.clock import Clock
+from frontdesk.models.ticket import TimelineEvent
 from frontdesk.settings import settings
-from frontdesk.sla_wiring import escalations, timers
-from frontdesk.stream_changes import ticket_change
+from frontdesk.sla_wiring import clock_runner
 
 logger = Logger()
 tracer = Tracer()
@@ -47,44 +51,55 @@ def route(record: DynamoDBRecord) -> None:
     if event is not None:
         _publish_once(event)
         return
-    change = ticket_change(event_name, raw.get("OldImage"), raw.get("NewImage"))
+    change = clock_change(event_name, raw.get("OldImage"), raw.get("NewImage"))
     if change is not None:
-        _on_ticket_change(*change)
+        _on_clock_change(*change)
+        return
+    _on_report_written(event_name, raw.get("NewImage"))
 
 
 def _publish_once(event: TimelineEvent) -> None:
+    """Published, then marked: a crash in between publishes it again, never loses it."""
     store, publisher = _ports()
-    if not store.claim_routing(event):
+    if store.was_routed(event):
         logger.info("already routed", extra={"ticket_id": event.ticket_id, "seq": event.seq})
         return
-    try:
-        publisher.publish(event)
-    except Exception:
-        store.release_routing(event)
-        raise
+    publisher.publish(event)
+    store.mark_routed(event)
     metrics.add_metric(name="EventsRouted", unit="Count", value=1)
 
 
-def _on_ticket_change(old: Ticket | None, new: Ticket) -> None:
-    started = timers().on_change(old, new)
-    if started is not None:
-        logger.info("sla timer started", extra={"ticket_id": new.ticket_id, "execution": started})
-        metrics.add_metric(name="TimersStarted", unit="Count", value=1)
-    outcome = escalations().on_change(old, new)
-    if outcome.event is not None:
+def _on_report_written(event_name: str, image: dict[str, Any] | None) -> None:
+    if event_name not in {"INSERT", "MODIFY"} or not image:
+        return
+    item = from_image(image)
+    if item.get("type") == "incident_report" and item.get("owed"):
+        from frontdesk import evidence_wiring  # incident reports load their services on first use
+
+        evidence_wiring.incident_notices().on_change(str(item["report_id"]))
+
+
+def _on_clock_change(old: Clock | None, new: Clock) -> None:
+    handled = clock_runner().on_change(old, new)
+    ids = {"clock_id": new.clock_id, "kind": new.kind.value, "gen": new.gen}
+    if handled.stopped is not None:
+        logger.info("clock execution stopped", extra={**ids, "execution": handled.stopped})
+    if handled.started is not None:
+        logger.info("clock execution started", extra={**ids, "execution": handled.started})
+        metrics.add_metric(name="ClocksStarted", unit="Count", value=1)
+    if handled.reached is not None:
+        outcome = handled.recorded
         logger.info(
             "escalation",
             extra={
-                "ticket_id": new.ticket_id,
-                "seq": outcome.event.seq,
-                "phase": outcome.event.detail["phase"],
-                "level": outcome.event.detail["level"],
-                "sent": outcome.sent,
-                "skipped": outcome.skipped,
+                **ids,
+                "level": handled.reached,
+                "sent": getattr(outcome, "sent", None),
+                "skipped": getattr(outcome, "skipped", None),
+                "failed": getattr(outcome, "failed", None),
             },
         )
         metrics.add_metric(name="Escalations", unit="Count", value=1)
-        metrics.add_metric(name="EscalationMessagesSent", unit="Count", value=len(outcome.sent))
 
 
 @logger.inject_lambda_context

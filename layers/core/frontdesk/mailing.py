@@ -24,10 +24,15 @@ class SiteLookup(Protocol):
     def get(self, site_id: str) -> Site | None: ...
 
 
+class OpenClocks(Protocol):
+    def apply(self, site_id: str, ladder: Ladder) -> object: ...
+
+
 class MailingDesk:
-    def __init__(self, records: MailingRecords, sites: SiteLookup) -> None:
+    def __init__(self, records: MailingRecords, sites: SiteLookup, clocks: OpenClocks) -> None:
         self._records = records
         self._sites = sites
+        self._clocks = clocks
 
     def overview(self, site_id: str, actor: Actor) -> MailingOverview:
         check_may_read(actor)
@@ -48,10 +53,11 @@ class MailingDesk:
         return view(ladder, self._records.remove_member(site_id, name, email))
 
     def set_ladder(self, site_id: str, ladder: Ladder, actor: Actor) -> MailingOverview:
-        """Applies to timers started from now on; running timers keep the delays they started with."""
+        """Applies to new clocks, and to running ones from their next rung on."""
         check_may_manage(actor)
         self._site(site_id)
         self._records.put_ladder(site_id, ladder)
+        self._clocks.apply(site_id, ladder)
         return overview(site_id, ladder, self._records.mailing_lists(site_id))
 
     def _site(self, site_id: str) -> Site:

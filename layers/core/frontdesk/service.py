@@ -7,13 +7,17 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from frontdesk.app.clocks import ClockPlanner
 from frontdesk.clock import Clock
 from frontdesk.domain import intake, lifecycle
+from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Forbidden, NotFound
 from frontdesk.domain.permissions import may
 from frontdesk.lookups import require_site, require_ticket
 from frontdesk.models import commands as cmd
+from frontdesk.models.clock import SubjectType
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
 from frontdesk.ports import Sites, Tickets
@@ -37,12 +41,14 @@ class Desk:
         tickets: Tickets,
         sites: Sites,
         clock: Clock,
+        clocks: ClockPlanner,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         new_token: Callable[[], str] = lambda: secrets.token_urlsafe(24),
     ) -> None:
         self._tickets = tickets
         self._sites = sites
         self._clock = clock
+        self._clocks = clocks
         self._new_id = new_id
         self._new_token = new_token
 
@@ -62,7 +68,7 @@ class Desk:
         seq = self._tickets.next_seq(site.site_id, checked.ticket.local_day)
         change = intake.open_ticket(request, site, actor, now, self._new_id(), seq)
         token = self._new_token()
-        self._tickets.create(change, token_hash(token))
+        self._tickets.create(change, token_hash(token), self._clock_writes(change.ticket, now))
         return Opened(change.ticket, token)
 
     def act(self, ticket_id: str, action: str, command: cmd.Versioned, actor: Actor) -> Ticket:
@@ -88,9 +94,13 @@ class Desk:
         return self._tickets.open_by_deadline(site_id, limit)
 
     def _apply(self, ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor) -> Ticket:
-        change = lifecycle.apply(ticket, action, command, actor, self.site(ticket.site_id), self._clock.now())
-        self._tickets.save(change, expected_version=ticket.version)
+        now = self._clock.now()
+        change = lifecycle.apply(ticket, action, command, actor, self.site(ticket.site_id), now)
+        self._tickets.save(change, ticket.version, self._clock_writes(change.ticket, now))
         return change.ticket
+
+    def _clock_writes(self, ticket: Ticket, now: datetime) -> list[ClockWrite]:
+        return self._clocks.writes(SubjectType.TICKET, ticket.ticket_id, ticket.site_id, ticket, now)
 
     def _load(self, ticket_id: str) -> Ticket:
         return require_ticket(self._tickets, ticket_id)

@@ -17,7 +17,7 @@ class Settings(BaseModel):
     events_topic_arn: str = ""
     sender_email: str = ""
     public_base_url: str = ""
-    sla_timer_arn: str = ""
+    clock_machine_arn: str = ""
     escalation_topic_arn: str = ""
     mail_configuration_set: str = ""
     # The staff console signs in against Cognito with the public app client.
@@ -85,7 +85,7 @@ def settings() -> Settings:
         events_topic_arn=env.get("EVENTS_TOPIC_ARN", ""),
         sender_email=env.get("SENDER_EMAIL", ""),
         public_base_url=env.get("PUBLIC_BASE_URL", ""),
-        sla_timer_arn=env.get("SLA_TIMER_ARN", ""),
+        clock_machine_arn=env.get("CLOCK_MACHINE_ARN", ""),
         escalation_topic_arn=env.get("ESCALATION_TOPIC_ARN", ""),
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET", ""),
         user_pool_client_id=env.get("USER_POOL_CLIENT_ID", ""),

@@ -11,12 +11,15 @@ Every ticket change is one transaction: the ticket put, conditional on the versi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from frontdesk.adapters.clocks import clock_writes
+from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import VersionConflict
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.queue import queue_key
@@ -57,9 +60,15 @@ def _event_item(event: TimelineEvent) -> dict[str, Any]:
 
 
 def put_versioned(
-    table: Table, item: dict[str, Any], event_item: dict[str, Any], expected_version: int, conflict_code: str
+    table: Table,
+    item: dict[str, Any],
+    event_item: dict[str, Any],
+    expected_version: int,
+    conflict_code: str,
+    also: Sequence[dict[str, Any]] = (),
 ) -> None:
-    """Write an item and its timeline event, or neither; refuse if anyone wrote the item in between."""
+    """Write an item and its timeline event (and `also`: its clocks), or none of them; refuse if
+    anyone wrote the item, or moved one of its clocks, in between."""
     try:
         table.meta.client.transact_write_items(
             TransactItems=[
@@ -78,6 +87,7 @@ def put_versioned(
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
                 },
+                *cast("list[Any]", also),
             ]
         )
     except ClientError as error:
@@ -104,7 +114,7 @@ class TicketStore:
         )
         return int(result["Attributes"]["n"])  # type: ignore[arg-type]
 
-    def create(self, change: Change, token_hash: str) -> None:
+    def create(self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = ()) -> None:
         name = self._table.name
         self._client.transact_write_items(
             TransactItems=[
@@ -128,13 +138,19 @@ class TicketStore:
                     }
                 },
                 {"Put": {"TableName": name, "Item": _event_item(change.event)}},
+                *cast("list[Any]", clock_writes(name, clocks)),
             ]
         )
 
-    def save(self, change: Change, expected_version: int) -> None:
-        """Write the new ticket and its event, or neither; refuse if anyone wrote in between."""
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
+        """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between."""
         put_versioned(
-            self._table, _ticket_item(change.ticket), _event_item(change.event), expected_version, "version_conflict"
+            self._table,
+            _ticket_item(change.ticket),
+            _event_item(change.event),
+            expected_version,
+            "version_conflict",
+            clock_writes(self._table.name, clocks),
         )
 
     def get(self, ticket_id: str) -> Ticket | None:
@@ -148,21 +164,47 @@ class TicketStore:
         )
         return [TimelineEvent.model_validate(_strip(item)) for item in items]
 
-    def claim_routing(self, event: TimelineEvent) -> bool:
-        """Mark an event as routed, once: a replayed stream record finds the mark and is skipped."""
+    def was_routed(self, event: TimelineEvent) -> bool:
+        item = self._table.get_item(
+            Key={"PK": f"TICKET#{event.ticket_id}", "SK": f"ROUTED#{event.seq:06d}"}, ConsistentRead=True
+        )
+        return "Item" in item
+
+    def mark_routed(self, event: TimelineEvent) -> None:
+        """After publishing (at least once): a replayed stream record finds the mark and is skipped."""
+        self._table.put_item(
+            Item={"PK": f"TICKET#{event.ticket_id}", "SK": f"ROUTED#{event.seq:06d}", "type": "routed"}
+        )
+
+    def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool:
+        """A change the system makes (a clock's rung, a failed notice) with its event, once: False
+        when `marker` shows an earlier delivery made it."""
+        name = self._table.name
         try:
-            self._table.put_item(
-                Item={"PK": f"TICKET#{event.ticket_id}", "SK": f"ROUTED#{event.seq:06d}", "type": "routed"},
-                ConditionExpression="attribute_not_exists(PK)",
+            put_versioned(
+                self._table,
+                _ticket_item(change.ticket),
+                _event_item(change.event),
+                expected_version,
+                "version_conflict",
+                [
+                    {
+                        "Put": {
+                            "TableName": name,
+                            "Item": {"PK": f"TICKET#{change.ticket.ticket_id}", "SK": marker, "type": "marker"},
+                            "ConditionExpression": "attribute_not_exists(PK)",
+                        }
+                    }
+                ],
             )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+        except VersionConflict:
+            marked = self._table.get_item(
+                Key={"PK": f"TICKET#{change.ticket.ticket_id}", "SK": marker}, ConsistentRead=True
+            )
+            if "Item" in marked:
                 return False
             raise
         return True
-
-    def release_routing(self, event: TimelineEvent) -> None:
-        self._table.delete_item(Key={"PK": f"TICKET#{event.ticket_id}", "SK": f"ROUTED#{event.seq:06d}"})
 
     def ticket_id_for(self, token_hash: str) -> str | None:
         item = self._table.get_item(Key={"PK": f"TRACK#{token_hash}", "SK": "TRACK"})

@@ -1,4 +1,4 @@
-"""Step Functions: start the SLA timer of a ticket, and see which timers exist."""
+"""Step Functions: start and stop the executions of the clock engine, and see which exist."""
 
 from __future__ import annotations
 
@@ -30,6 +30,16 @@ class StepFunctionsTimers:
             )
         except ClientError as error:
             if error.response["Error"]["Code"] == "ExecutionAlreadyExists":
+                return False
+            raise
+        return True
+
+    def stop(self, name: str) -> bool:
+        """Stop a waiting execution; False when there is none running under that name."""
+        try:
+            self._client.stop_execution(executionArn=self.execution_arn(name), cause="clock ended or re-planned")
+        except ClientError as error:
+            if error.response["Error"]["Code"] in {"ExecutionDoesNotExist", "ExecutionNotRunning"}:
                 return False
             raise
         return True

@@ -3,8 +3,7 @@
 Keys (PK / SK):
     SITE#<site> / LADDER                       the site's escalation ladder (absent: the default ladder)
     SITE#<site> / MAILING#<name>               a mailing list; `members` is a string set of addresses
-    TICKET#<id> / EVT#<seq:06d>                the escalation's timeline event, seq = the version the timer wrote
-    TICKET#<id> / NOTIFIED#<seq:06d>#<what>    "this notification went out": a redelivered record skips it
+    TICKET#<id> / NOTIFIED#<marker>#<what>     "this notification went out": a redelivered record skips it
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from frontdesk.adapters.dynamodb import _event_item
 from frontdesk.domain.mailing import MailingListFull, NotAMember
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.mailing import MAX_MEMBERS, MailingList
-from frontdesk.models.ticket import TimelineEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -112,21 +109,12 @@ class SlaStore:
             raise
         return _mailing_list(result["Attributes"])
 
-    # ------------------------------------------------------------------ escalation records
+    # ------------------------------------------------------------------ notifications sent
 
-    def record_event(self, event: TimelineEvent) -> bool:
-        """Append the escalation's timeline event once; False if it is there already (a replay)."""
-        try:
-            self._table.put_item(Item=_event_item(event), ConditionExpression="attribute_not_exists(PK)")
-        except ClientError as error:
-            if _conditional_failed(error):
-                return False
-            raise
-        return True
-
-    def was_sent(self, ticket_id: str, key: str) -> bool:
-        item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"NOTIFIED#{key}"}, ConsistentRead=True)
+    def was_sent(self, subject_key: str, key: str) -> bool:
+        item = self._table.get_item(Key={"PK": subject_key, "SK": f"NOTIFIED#{key}"}, ConsistentRead=True)
         return "Item" in item
 
-    def mark_sent(self, ticket_id: str, key: str) -> None:
-        self._table.put_item(Item={"PK": f"TICKET#{ticket_id}", "SK": f"NOTIFIED#{key}", "type": "notified"})
+    def mark_sent(self, subject_key: str, key: str) -> None:
+        """After sending: a redelivered record skips what went out (at least once)."""
+        self._table.put_item(Item={"PK": subject_key, "SK": f"NOTIFIED#{key}", "type": "notified"})

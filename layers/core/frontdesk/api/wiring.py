@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from frontdesk import sla_wiring
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
 from frontdesk.clock import SystemClock
 from frontdesk.service import Desk
@@ -13,7 +14,7 @@ from frontdesk.settings import settings
 @cache
 def desk() -> Desk:
     tickets_table = table(settings().table_name)
-    return Desk(TicketStore(tickets_table), SiteStore(tickets_table), SystemClock())
+    return Desk(TicketStore(tickets_table), SiteStore(tickets_table), SystemClock(), sla_wiring.planner())
 
 
 def tracking_url(token: str) -> str:

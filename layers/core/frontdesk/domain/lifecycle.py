@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
-from frontdesk.domain import sla
+from frontdesk.domain import clocks, sla
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
 from frontdesk.domain.permissions import ASSIGNEE_ONLY, may
 from frontdesk.models import commands as cmd
@@ -217,7 +217,8 @@ def _quote(ticket: Ticket, c: cmd.QuoteIn, site: Site, now: datetime) -> Step:
         total_cents=total,
         quoted_at=to_iso(now),
     )
-    return Step(Status.QUOTED, {"quote": quote}, {"total_cents": str(total)})
+    # The completion clock pauses while the client decides (frontdesk.domain.clocks).
+    return Step(Status.QUOTED, {"quote": quote}, {"total_cents": str(total), "clock_paused": "completion"})
 
 
 @transition("quote_decision", REPAIR_LIKE, {Status.QUOTED})
@@ -226,7 +227,14 @@ def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, site: Site, now: datet
     decision = "confirmed" if c.confirm else "declined"
     quote = ticket.quote.model_copy(update={"decision": decision, "decided_at": to_iso(now)})
     if c.confirm:
-        return Step(Status.IN_PROGRESS, {"quote": quote}, {"decision": decision})
+        # The client's time is not the desk's: the completion deadline moves by the time paused.
+        assert ticket.completion_due is not None
+        due = clocks.resumed_due(ticket.completion_due, ticket.quote.quoted_at, now)
+        return Step(
+            Status.IN_PROGRESS,
+            {"quote": quote, "completion_due": due},
+            {"decision": decision, "clock_resumed": "completion", "completion_due": due},
+        )
     return Step(
         Status.CLOSED,
         {"quote": quote, "resolution": "quote_declined", "closed_at": to_iso(now)},
@@ -280,7 +288,7 @@ def _complaint_unhandled(ticket: Ticket) -> str | None:
 
 @transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_complaint_unhandled)
 def _reply(ticket: Ticket, c: cmd.Reply, site: Site, now: datetime) -> Step:
-    return Step(Status.REPLIED, {}, {"reply": c.reply, "method": c.method})
+    return Step(Status.REPLIED, {"replied_at": to_iso(now)}, {"reply": c.reply, "method": c.method})
 
 
 @transition("close", REPAIR_LIKE | COMPLAINT | INQUIRY, {Status.REPLIED, Status.COMPLETED})

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from frontdesk.models.mailing import Email as MailingEmail
 from frontdesk.models.ticket import Department, Kind, Severity
 
 MAX_TEXT = 2000
@@ -32,7 +33,9 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Printable]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT), Printable]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
-Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+# One rule for every address frontdesk mails: what SES accepts (a typo such as "a,b@x.cn" is refused here,
+# not by SES at the first escalation).
+Email = MailingEmail
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]

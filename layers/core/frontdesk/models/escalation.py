@@ -1,26 +1,26 @@
-"""Escalation ladders: per site and phase, who is told when a deadline passes, and how long after.
+"""Escalation ladders: per site and clock kind, who is told when a deadline passes, and how long after.
 
-A ladder has one or more rungs per phase. The first rung fires at the phase's deadline (the arrival
-deadline by building class, or the completion deadline); each later rung ``after_seconds`` after the
-previous one. Each rung names the site's mailing list that is mailed when it is reached.
+A ladder has one or more rungs per clock kind. The first rung fires at the clock's due time; each
+later rung ``after_seconds`` after the previous one. Each rung names the site's mailing list that
+is mailed when it is reached. A change to a site's ladder applies to its running clocks from their
+next rung on (frontdesk.domain.clocks.replan).
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from frontdesk.models.clock import ClockKind
+
+# A ladder's phases are the clock kinds: one set of rungs per kind.
+Phase = ClockKind
 
 ListName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}$")]
 
 MAX_RUNGS = 10
 MAX_GAP_SECONDS = 7 * 24 * 3600
-
-
-class Phase(StrEnum):
-    ARRIVAL = "arrival"  # the engineer must be in the room
-    COMPLETION = "completion"  # the work must be done
 
 
 class Rung(BaseModel):
@@ -47,14 +47,27 @@ def _spaced(rungs: tuple[Rung, ...]) -> tuple[Rung, ...]:
 Rungs = Annotated[tuple[Rung, ...], Field(min_length=1, max_length=MAX_RUNGS), AfterValidator(_spaced)]
 
 
+# 000 §3.3f: a complaint or inquiry not reported back the same day → the duty manager, then the centre manager.
+DEFAULT_REPLY_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=3600))
+# 000 §3.6: an overdue incident report → the centre manager at the deadline, the department heads an hour later.
+DEFAULT_REPORT_RUNGS = (
+    Rung(mailing_list="centre_manager"),
+    Rung(mailing_list="department_and_engineering_managers", after_seconds=3600),
+)
+
+
 class Ladder(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     arrival: Rungs
     completion: Rungs
+    # Added with the clock engine: ladders stored before it take these defaults.
+    reply: Rungs = Field(default=DEFAULT_REPLY_RUNGS)
+    incident_report: Rungs = Field(default=DEFAULT_REPORT_RUNGS)
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
-        return self.arrival if phase is Phase.ARRIVAL else self.completion
+        rungs: tuple[Rung, ...] = getattr(self, phase.value)
+        return rungs
 
     def rung(self, phase: Phase, level: int) -> Rung:
         """The rung reached at `level` (1-based); past the top, the top rung."""
@@ -62,7 +75,7 @@ class Ladder(BaseModel):
         return rungs[min(max(level, 1), len(rungs)) - 1]
 
     def list_names(self) -> list[str]:
-        names = [r.mailing_list for r in (*self.arrival, *self.completion)]
+        names = [r.mailing_list for phase in Phase for r in self.rungs(phase)]
         return list(dict.fromkeys(names))
 
 

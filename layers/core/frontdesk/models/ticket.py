@@ -187,6 +187,7 @@ class Ticket(BaseModel):
     arrival_due: str | None = None
     completion_due: str | None = None
     reply_due: str | None = None
+    replied_at: str | None = None
     arrived_at: str | None = None
     arrived_on_time: bool | None = None
     quote: Quote | None = None

@@ -1,34 +1,45 @@
-"""The stream router's side of an escalation: the timer wrote "level N reached" on the ticket;
-here it becomes a timeline event, an alert on the escalation topic, mail to the rung's list and,
-on the first rung of a phase, a short notice to the tenant.
+"""A rung a ticket's clock reached: recorded on the ticket, then an alert on the escalation topic,
+mail to the rung's mailing list and, on the first rung, a short notice to the tenant.
 
-Each of these happens once per escalation, however often the stream delivers the record: the
-event is a conditional put, and each notification is marked as sent after it went out, so a
-redelivered record skips it. A crash between sending and marking sends it again on the retry:
-an escalation mail may (rarely) arrive twice, but is never lost to a retry. Records of one shard
-are delivered one batch at a time, so two deliveries of a record never run at once.
+Each happens once per rung, however often the stream delivers the record: the ticket's record is a
+transaction with a marker, and each notification is marked as sent *after* it went out, so a
+redelivered record skips what was sent and sends what was not (at least once: a crash between
+sending and marking sends it again, never loses it).
+
+An address SES refuses outright (not a throttle) is not retried: the failure is recorded on the
+ticket's timeline and the other notifications still go out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
-from frontdesk.domain.escalation import escalated, escalation_event
-from frontdesk.models.escalation import Ladder, Phase
+from frontdesk.domain.errors import VersionConflict
+from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
+from frontdesk.domain.lifecycle import Change
+from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.mailing import MailingList
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import messages
+from frontdesk.ports import MailRefused
+
+# Versions a busy ticket may move under the recorder before it gives up (the record is retried).
+MAX_RECORD_ATTEMPTS: Final = 5
+TENANT_NOTICE_KINDS: Final = frozenset({ClockKind.ARRIVAL, ClockKind.COMPLETION, ClockKind.REPLY})
 
 
-class Records(Protocol):
-    def ladder(self, site_id: str) -> Ladder: ...
+class TicketRecords(Protocol):
+    def get(self, ticket_id: str) -> Ticket | None: ...
+    def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool: ...
+
+
+class Sent(Protocol):
     def mailing_list(self, site_id: str, name: str) -> MailingList: ...
-    def record_event(self, event: TimelineEvent) -> bool: ...
-    def was_sent(self, ticket_id: str, key: str) -> bool: ...
-    def mark_sent(self, ticket_id: str, key: str) -> None: ...
+    def was_sent(self, subject_key: str, key: str) -> bool: ...
+    def mark_sent(self, subject_key: str, key: str) -> None: ...
 
 
 class SiteLookup(Protocol):
@@ -45,61 +56,118 @@ class Alerts(Protocol):
 
 @dataclass
 class Outcome:
-    """What handling one change did (for logs and metrics; no addresses in it)."""
+    """What handling one rung did (for logs and metrics; no addresses in it)."""
 
     event: TimelineEvent | None = None
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
 
 
-class Escalations:
-    def __init__(self, records: Records, sites: SiteLookup, mailer: Mailer, alerts: Alerts, base_url: str) -> None:
-        self._records = records
+class TicketEscalations:
+    def __init__(
+        self, tickets: TicketRecords, sent: Sent, sites: SiteLookup, mailer: Mailer, alerts: Alerts, base_url: str
+    ) -> None:
+        self._tickets = tickets
+        self._sent = sent
         self._sites = sites
         self._mailer = mailer
         self._alerts = alerts
         self._base_url = base_url
 
-    def on_change(self, old: Ticket | None, new: Ticket) -> Outcome:
+    def __call__(self, clock: Clock, level: int) -> Outcome:
         outcome = Outcome()
-        reached = escalated(old, new)
-        if reached is None:
-            return outcome
-        ladder = self._records.ladder(new.site_id)
-        event = escalation_event(new, ladder)
+        ticket = self._record(clock, level)
+        detail = rung_detail(clock, level)
+        event = TimelineEvent(
+            ticket_id=ticket.ticket_id,
+            seq=ticket.version,
+            at=rung_at(clock, level),
+            actor=CLOCK_ACTOR,
+            action="escalate",
+            from_status=ticket.status,
+            to_status=ticket.status,
+            detail=detail,
+        )
         outcome.event = event
-        self._records.record_event(event)
-        site = self._sites.get(new.site_id)
+        site = self._sites.get(ticket.site_id)
         if site is None:
-            raise LookupError(f"site {new.site_id} of ticket {new.ticket_id} does not exist")
-        prefix = f"{event.seq:06d}#"
+            raise LookupError(f"site {ticket.site_id} of ticket {ticket.ticket_id} does not exist")
+        prefix = marker(clock, level)
 
-        body, attributes = messages.alert(new, event)
-        self._once(new, prefix + "alert", lambda: self._alerts.publish(body, attributes), outcome)
+        body, attributes = messages.alert(ticket, event)
+        self._once(ticket, clock, level, f"{prefix}#alert", lambda: self._alerts.publish(body, attributes), outcome)
 
-        members = self._records.mailing_list(new.site_id, event.detail["mailing_list"]).members
+        members = self._sent.mailing_list(ticket.site_id, detail["mailing_list"]).members
         if members:
-            mail = messages.staff_mail(new, event, site, self._base_url)
-            self._once(new, prefix + "list", lambda: self._mailer.send(members, mail.subject, mail.body), outcome)
+            mail = messages.staff_mail(ticket, event, site, self._base_url)
+            send_list = lambda: self._mailer.send(members, mail.subject, mail.body)  # noqa: E731
+            self._once(ticket, clock, level, f"{prefix}#list", send_list, outcome)
         else:
             outcome.skipped.append("list_empty")
 
-        if reached.level == 1 and reached.phase in {p.value for p in Phase}:
-            if new.contact.email:
-                notice = messages.tenant_mail(new, event, site)
-                address = new.contact.email
-                self._once(
-                    new, prefix + "tenant", lambda: self._mailer.send([address], notice.subject, notice.body), outcome
-                )
+        if level == 1 and clock.kind in TENANT_NOTICE_KINDS:
+            if ticket.contact.email:
+                notice = messages.tenant_mail(ticket, event, site)
+                address = ticket.contact.email
+                send_tenant = lambda: self._mailer.send([address], notice.subject, notice.body)  # noqa: E731
+                self._once(ticket, clock, level, f"{prefix}#tenant", send_tenant, outcome)
             else:
                 outcome.skipped.append("tenant_no_email")
         return outcome
 
-    def _once(self, ticket: Ticket, key: str, send: Callable[[], None], outcome: Outcome) -> None:
+    def _record(self, clock: Clock, level: int) -> Ticket:
+        """The rung on the ticket and its timeline, once; the ticket as it is afterwards."""
+        return self._system_change(clock.subject_id, marker(clock, level), lambda t: ticket_escalation(t, clock, level))
+
+    def _system_change(self, ticket_id: str, mark: str, build: Callable[[Ticket], Change]) -> Ticket:
+        for _ in range(MAX_RECORD_ATTEMPTS):
+            ticket = self._ticket(ticket_id)
+            change = build(ticket)
+            try:
+                if self._tickets.record_system_change(change, ticket.version, mark):
+                    return change.ticket
+                return self._ticket(ticket_id)  # recorded by an earlier delivery
+            except VersionConflict:
+                continue  # a person changed the ticket in between: read it again
+        raise VersionConflict(field="version", code="version_conflict")
+
+    def _ticket(self, ticket_id: str) -> Ticket:
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            raise LookupError(f"ticket {ticket_id} does not exist")
+        return ticket
+
+    def _once(
+        self, ticket: Ticket, clock: Clock, level: int, key: str, send: Callable[[], None], outcome: Outcome
+    ) -> None:
         what = key.rsplit("#", 1)[1]
-        if self._records.was_sent(ticket.ticket_id, key):
+        subject_key = f"TICKET#{ticket.ticket_id}"
+        if self._sent.was_sent(subject_key, key):
             outcome.skipped.append(f"{what}_already_sent")
             return
-        send()
-        self._records.mark_sent(ticket.ticket_id, key)
-        outcome.sent.append(what)
+        try:
+            send()
+        except MailRefused as refused:
+            self._record_failure(ticket.ticket_id, clock, level, what, str(refused))
+            outcome.failed.append(what)
+        else:
+            outcome.sent.append(what)
+        self._sent.mark_sent(subject_key, key)
+
+    def _record_failure(self, ticket_id: str, clock: Clock, level: int, what: str, reason: str) -> None:
+        def build(ticket: Ticket) -> Change:
+            new = ticket.model_copy(update={"version": ticket.version + 1})
+            event = TimelineEvent(
+                ticket_id=ticket.ticket_id,
+                seq=new.version,
+                at=ticket.escalation.at or ticket.updated_at,
+                actor=CLOCK_ACTOR,
+                action="notify_failed",
+                from_status=ticket.status,
+                to_status=ticket.status,
+                detail={"phase": clock.kind.value, "level": str(level), "notice": what, "reason": reason[:200]},
+            )
+            return Change(new, event)
+
+        self._system_change(ticket_id, f"{marker(clock, level)}#failed#{what}", build)

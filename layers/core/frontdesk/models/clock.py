@@ -1,0 +1,81 @@
+"""A clock: one deadline of the manuals, kept for one subject (a ticket, an incident report …).
+
+The clock is data (docs/decisions/0009-one-clock-engine.md). One state machine runs it, whatever
+its kind: it waits until the next rung's time, then writes "rung N reached" on the clock item,
+conditional on nothing having changed (``gen``), the clock still running and the time come.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ClockKind(StrEnum):
+    ARRIVAL = "arrival"  # the engineer in the room: 5/10/15 min by building class, or an agreed time
+    COMPLETION = "completion"  # the work done: 24 h after arrival
+    REPLY = "reply"  # complaints and inquiries answered: end of the site-local day, or an agreed time
+    INCIDENT_REPORT = "incident_report"  # the report submitted: 12 h (major) or 24 h (general)
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"  # counting; past the due time it climbs its ladder
+    PAUSED = "paused"  # waiting for the client (a quote to decide): the paused time is added to the due time
+    MET = "met"  # the milestone came in time
+    BREACHED = "breached"  # the milestone came, late
+    CANCELLED = "cancelled"  # the subject closed (or was dispatched again) without the milestone
+
+
+OPEN_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED})
+
+
+class SubjectType(StrEnum):
+    TICKET = "ticket"
+    REPORT = "report"
+
+
+class PlannedRung(BaseModel):
+    """One rung of the clock's ladder with the instant it is due (whole seconds, ``…:SS.000Z``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mailing_list: str
+    at: str
+
+
+class Clock(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    subject_type: SubjectType
+    subject_id: str
+    site_id: str
+    kind: ClockKind
+    # Which run of the subject this clock times (a ticket dispatched again gets a fresh clock).
+    anchor: str
+    # Moves whenever the schedule changes (start, reschedule, resume, ladder edit): the execution
+    # of an older generation finds its condition false and ends; a new one is started.
+    gen: int = Field(ge=1)
+    state: ClockState
+    due: str
+    started_at: str
+    rungs: tuple[PlannedRung, ...] = ()
+    level: int = Field(default=0, ge=0, description="Rungs reached")
+    breached_at: str | None = Field(default=None, description="When the first rung was reached")
+    escalated_at: str | None = Field(default=None, description="When the last rung was reached")
+    paused_at: str | None = None
+    paused_seconds: int = Field(default=0, ge=0)
+    ended_at: str | None = None
+    early_seconds: int | None = Field(default=None, description="Met this many seconds before the due time")
+    late_seconds: int | None = Field(default=None, description="Breached by this many seconds")
+
+    @property
+    def clock_id(self) -> str:
+        return f"{self.subject_type.value}-{self.subject_id}-{self.kind.value}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def rungs_left(self) -> int:
+        return max(len(self.rungs) - self.level, 0)
