@@ -104,9 +104,43 @@ class ScaledClock:
         return True
 
 
+class ManualTime:
+    """One virtual clock for the whole process that moves only when told (``advance``, ``set``):
+    tests run the real state machine against it, so nothing depends on the machine's speed. A Wait
+    ends when the clock reaches its target, and ``$$.State.EnteredTime`` reads this clock. It is
+    also a ``frontdesk.clock.Clock`` for the services under test."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start.astimezone(UTC)
+        self._changed = threading.Condition()
+
+    def now(self, key: str = "") -> datetime:
+        with self._changed:
+            return self._now
+
+    def set(self, moment: datetime) -> None:
+        with self._changed:
+            self._now = max(self._now, moment.astimezone(UTC))
+            self._changed.notify_all()
+
+    def advance(self, **delta: float) -> datetime:
+        self.set(self.now() + timedelta(**delta))
+        return self.now()
+
+    def wait_until(
+        self, key: str, target: datetime, sleep: Callable[[float], Any], running: Callable[[], bool] = lambda: True
+    ) -> bool:
+        with self._changed:
+            while self._now < target:
+                if not running():
+                    return False
+                self._changed.wait(0.05)
+        return running()
+
+
 # ------------------------------------------------------------------------------------------- moto
 
-_current: ScaledClock | None = None
+_current: ScaledClock | ManualTime | None = None
 _originals: dict[str, Any] = {}
 
 
@@ -117,7 +151,7 @@ def _execution_key(env: Any) -> str:
         return f"env-{id(env)}"
 
 
-def _clock() -> ScaledClock:
+def _clock() -> ScaledClock | ManualTime:
     if _current is None:
         raise RuntimeError("local_stack.timescale is not installed")
     return _current
@@ -128,15 +162,22 @@ def install(scale: float) -> ScaledClock:
 
     Idempotent: calling it again replaces the scale. `uninstall` restores moto.
     """
+    clock = ScaledClock(scale)
+    install_clock(clock)
+    return clock
+
+
+def install_clock(clock: ScaledClock | ManualTime) -> None:
+    """Make moto's Step Functions (in this process) wait and read time on `clock`."""
     global _current
     from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEventException
     from moto.stepfunctions.parser.asl.component.state.state import CommonStateField
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function.timestamp import Timestamp
     from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 
-    _current = ScaledClock(scale)
+    _current = clock
     if _originals:
-        return _current
+        return
     _originals["wait"] = WaitFunction._eval_body
     _originals["state_input"] = CommonStateField._eval_state_input
 
@@ -156,12 +197,13 @@ def install(scale: float) -> ScaledClock:
     def state_input(self: Any, env: Any) -> None:
         state = env.states.context_object.context_object_data.get("State")
         if state is not None:
-            state["EnteredTime"] = _clock().now(_execution_key(env)).isoformat()
+            # As AWS writes it (milliseconds, `Z`), so string comparisons with stored times hold.
+            moment = _clock().now(_execution_key(env))
+            state["EnteredTime"] = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
         _originals["state_input"](self, env)
 
     WaitFunction._eval_body = wait  # type: ignore[method-assign]
     CommonStateField._eval_state_input = state_input  # type: ignore[method-assign]
-    return _current
 
 
 def uninstall() -> None:

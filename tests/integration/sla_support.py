@@ -1,24 +1,26 @@
-"""Harness for the SLA timer tests: the stack from template.yaml in moto with Step Functions
-executing for real (in threads, real-time waits), the stream router fed from the table's stream,
-and tickets moved through the domain with deadlines a few seconds away (time compressed).
+"""Harness for the clock engine tests: the stack from template.yaml in moto with Step Functions
+executing for real, the stream router fed from the table's stream, and the application's services
+(Desk) moving tickets, all on one virtual clock (``ManualTime``) that moves only when a test says so.
+
+Nothing here depends on the machine's speed: a Wait state ends when the virtual clock reaches its
+target, ``$$.State.EnteredTime`` reads it, and the services stamp their times from it. Deadlines
+are real business times (a 5-minute arrival SLA is 5 virtual minutes).
 
     with sla_harness(aws, template, monkeypatch) as h:
-        ticket = h.dispatch(h.open(), arrival_in=2)
-        h.wait_for(lambda: h.ticket(ticket).escalation.level == 1)
+        ticket = h.dispatch(h.open())
+        h.advance_to(h.due(ticket, "arrival"))
+        h.wait_for(lambda: h.clock(ticket, "arrival").level == 1)
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
 import json
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -29,19 +31,19 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.ses.models import ses_backends
 
 from frontdesk import sla_wiring
+from frontdesk.adapters.clocks import ClockStore
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.api import wiring
-from frontdesk.clock import deadline_iso
-from frontdesk.domain import intake, lifecycle
-from frontdesk.domain.errors import VersionConflict
-from frontdesk.domain.lifecycle import Change
+from frontdesk.clock import parse_iso
 from frontdesk.models import commands as cmd
+from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
-from frontdesk.models.site import BuildingClass
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
+from frontdesk.domain import lifecycle
+from frontdesk.service import CLIENT, Desk
 from frontdesk.settings import settings
-from local_stack import moto_fixes
+from local_stack import moto_fixes, timescale
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
 
@@ -52,14 +54,13 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_stepfunctions.client import SFNClient
 
-REPO = Path(__file__).resolve().parents[2]
 ENGINEER = Actor(kind=ActorKind.STAFF, id="eng1", roles=frozenset({Role.ENGINEER}))
+SITE = SHARED_SITE
+T0 = datetime(2026, 11, 23, 1, 0, 0, 250_000, tzinfo=UTC)  # 09:00:00.25 in Shanghai, a Monday
 
-SITE = SHARED_SITE.model_copy(update={"completion_hours": 1})  # the completion phase within a test
-
-# Seconds instead of minutes: the first rung at the deadline, the centre manager 2 s later.
-GAP_SECONDS = 2
-FAST_LADDER = Ladder(
+# The first rung at the due time, the centre manager 10 minutes later (as the default ladder).
+GAP_SECONDS = 600
+LADDER = Ladder(
     arrival=(
         Rung(mailing_list="engineer_and_duty_manager"),
         Rung(mailing_list="centre_manager", after_seconds=GAP_SECONDS),
@@ -70,9 +71,11 @@ MEMBERS = {
     "engineer_and_duty_manager": ("eng.duty@example.com", "duty.manager@example.com"),
     "centre_manager": ("centre.manager@example.com",),
     "department_and_engineering_managers": ("dept.manager@example.com", "eng.manager@example.com"),
+    "duty_manager": ("duty.manager@example.com",),
 }
 TENANT_EMAIL = "tenant@example.org"
-_unique = itertools.count()
+# Real seconds a test waits for the stack to catch up with the virtual clock: a bound, not a speed.
+CATCH_UP_SECONDS = 20.0
 
 
 def import_function(name: str) -> ModuleType:
@@ -83,10 +86,6 @@ def clear_caches() -> None:
     settings.cache_clear()
     wiring.desk.cache_clear()
     sla_wiring.cache_clear()
-
-
-def in_seconds(seconds: float) -> datetime:
-    return datetime.now(UTC) + timedelta(seconds=seconds)
 
 
 @dataclass
@@ -135,100 +134,110 @@ class StreamPump:
 
 
 class Harness:
-    def __init__(self, stack: Stack, router: ModuleType) -> None:
+    def __init__(self, stack: Stack, router: ModuleType, time_: timescale.ManualTime) -> None:
         self.stack = stack
         self.router = router
+        self.time = time_
         name = stack["Table"]["name"] or ""
         self.table: Table = boto3.resource("dynamodb").Table(name)
         self.tickets = TicketStore(self.table)
         self.sites = SiteStore(self.table)
         self.sla = SlaStore(self.table)
+        self.clocks = ClockStore(self.table)
+        self.desk = Desk(self.tickets, self.sites, time_, sla_wiring.planner())
         self.sfn: SFNClient = boto3.client("stepfunctions")
-        self.machine = stack["SlaTimerStateMachine"]["arn"] or ""
+        self.machine = stack["ClockStateMachine"]["arn"] or ""
         self.stream = StreamPump(stack, router.lambda_handler)
-        self._alerts = self._subscribe(stack["EscalationTopic"]["arn"] or "")
+        self._alerts = subscribe(stack["EscalationTopic"]["arn"] or "")
 
     # ------------------------------------------------------------------ set-up
 
-    def use_site(self, ladder: Ladder = FAST_LADDER, members: dict[str, tuple[str, ...]] | None = None) -> None:
+    def use_site(self, ladder: Ladder = LADDER, members: dict[str, tuple[str, ...]] | None = None) -> None:
         self.sites.put(SITE)
         self.sla.put_ladder(SITE.site_id, ladder)
         for name, addresses in (MEMBERS if members is None else members).items():
             for address in addresses:
                 self.sla.add_member(SITE.site_id, name, address)
 
-    def _subscribe(self, topic_arn: str) -> Callable[[], list[dict[str, Any]]]:
-        return subscribe(topic_arn)
+    # ------------------------------------------------------------------ tickets, through the application
 
-    # ------------------------------------------------------------------ tickets, through the domain
-
-    def open(self, email: str = TENANT_EMAIL, language: str = "zh-CN") -> Ticket:
-        now = datetime.now(UTC)
+    def open(self, kind: Kind = Kind.REPAIR, email: str = TENANT_EMAIL, building: str = "admin") -> Ticket:
+        category = {Kind.REPAIR: "plumbing", Kind.COMPLAINT: "service_attitude", Kind.INQUIRY: "fees"}[kind]
         request = cmd.StaffNewTicket(
             site_id=SITE.site_id,
-            building_id="admin",
-            unit="101",
-            kind=Kind.REPAIR,
-            category="plumbing",
+            building_id=building,
+            unit="101" if building == "admin" else "",
+            kind=kind,
+            category=category,
             channel=Channel.PHONE,
             description="卫生间漏水",
             contact_name="张三",
             contact_phone="13800138000",
             contact_email=email or None,
-            language=language,
         )
-        checked = intake.open_ticket(request, SITE, OPERATOR, now, "check", 0)
-        seq = self.tickets.next_seq(SITE.site_id, checked.ticket.local_day)
-        change = intake.open_ticket(request, SITE, OPERATOR, now, f"{next(_unique):04d}{os.urandom(14).hex()}", seq)
-        self.tickets.create(change, os.urandom(32).hex())
-        return change.ticket
+        return self.desk.open(request, OPERATOR).ticket
 
-    def _apply(
-        self, ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor, at: datetime, **override: Any
-    ) -> Ticket:
+    def act(self, ticket: Ticket, action: str, actor: Actor = OPERATOR, **fields: Any) -> Ticket:
+        command_type = {
+            "dispatch": cmd.Dispatch,
+            "arrive": cmd.Arrive,
+            "reschedule": cmd.Reschedule,
+            "complete": cmd.Complete,
+            "quote": cmd.QuoteIn,
+            "quote_decision": cmd.QuoteDecision,
+            "handle": cmd.Handle,
+            "reply": cmd.Reply,
+            "close": cmd.Close,
+            "decline": cmd.Decline,
+        }[action]
+        command = command_type.model_validate({"version": self.ticket(ticket).version, **fields})
+        return self.desk.act(ticket.ticket_id, action, command, actor)
+
+    def client_act(self, ticket: Ticket, action: str, **fields: Any) -> Ticket:
+        """What the tenant does on the tracking page (the token is the tenant's; the rules are the same)."""
         current = self.ticket(ticket)
-        change = lifecycle.apply(current, action, command, actor, SITE, at)
-        if override:
-            change = Change(change.ticket.model_copy(update=override), change.event)
-        self.tickets.save(change, expected_version=current.version)
+        command = cmd.QuoteDecision.model_validate({"version": current.version, **fields})
+        change = lifecycle.apply(current, action, command, CLIENT, SITE, self.time.now())
+        writes = sla_wiring.planner().writes(
+            SubjectType.TICKET, current.ticket_id, SITE.site_id, change.ticket, self.time.now()
+        )
+        self.tickets.save(change, current.version, writes)
         return change.ticket
 
-    def dispatch(self, ticket: Ticket, arrival_in: float, completion_in: float | None = None) -> Ticket:
-        """Dispatched so that the arrival deadline is `arrival_in` seconds from now (rounded up to the second)."""
-        minutes = SITE.arrival_minutes[BuildingClass.A]
-        at = in_seconds(arrival_in) - timedelta(minutes=minutes)
-        override = {} if completion_in is None else {"completion_due": deadline_iso(in_seconds(completion_in))}
-        command = cmd.Dispatch(version=self.ticket(ticket).version, assignee="eng1")
-        return self._apply(ticket, "dispatch", command, OPERATOR, at, **override)
+    def dispatch(self, ticket: Ticket) -> Ticket:
+        return self.act(ticket, "dispatch", assignee="eng1")
 
-    def arrive(self, ticket: Ticket, completion_in: float | None = None, retry_on_conflict: bool = False) -> Ticket:
-        """The engineer checks in; with `retry_on_conflict`, again after a concurrent change (as the console does)."""
-        override = {} if completion_in is None else {"completion_due": deadline_iso(in_seconds(completion_in))}
-        while True:
-            command = cmd.Arrive(version=self.ticket(ticket).version)
-            try:
-                return self._apply(ticket, "arrive", command, ENGINEER, datetime.now(UTC), **override)
-            except VersionConflict:
-                if not retry_on_conflict:
-                    raise
-
-    def reschedule(self, ticket: Ticket, to_in: float) -> Ticket:
-        command = cmd.Reschedule(
-            version=self.ticket(ticket).version,
-            new_arrival=in_seconds(to_in),
-            agreed_with="张三",
-            contact_method="phone",
-        )
-        return self._apply(ticket, "reschedule", command, OPERATOR, datetime.now(UTC))
+    def arrive(self, ticket: Ticket) -> Ticket:
+        return self.act(ticket, "arrive", ENGINEER)
 
     def complete(self, ticket: Ticket) -> Ticket:
-        command = cmd.Complete(version=self.ticket(ticket).version, summary="换了阀门")
-        return self._apply(ticket, "complete", command, ENGINEER, datetime.now(UTC))
+        return self.act(ticket, "complete", ENGINEER, summary="换了阀门")
 
     def ticket(self, ticket: Ticket | str) -> Ticket:
         found = self.tickets.get(ticket if isinstance(ticket, str) else ticket.ticket_id)
         assert found is not None
         return found
+
+    def clock(self, ticket: Ticket, kind: str, subject: SubjectType = SubjectType.TICKET) -> Clock:
+        return self.clocks.of_subject(subject, ticket.ticket_id)[ClockKind(kind)]
+
+    def due(self, ticket: Ticket, kind: str) -> datetime:
+        return parse_iso(self.clock(ticket, kind).due)
+
+    # ------------------------------------------------------------------ time
+
+    def advance_to(self, moment: datetime) -> None:
+        """Move the virtual clock (never back), then let the router catch up."""
+        self.time.set(moment)
+        self.settle()
+
+    def settle(self) -> None:
+        """Deliver the stream until it is quiet and no execution is between two states."""
+        quiet = 0
+        end = time.monotonic() + CATCH_UP_SECONDS
+        while quiet < 3 and time.monotonic() < end:
+            time.sleep(0.05)
+            quiet = 0 if self.stream.pump() else quiet + 1
 
     # ------------------------------------------------------------------ what happened
 
@@ -238,6 +247,9 @@ class Harness:
 
     def alerts(self) -> list[dict[str, Any]]:
         return self._alerts()
+
+    def escalations(self, ticket: Ticket) -> list[dict[str, str]]:
+        return [e.detail for e in self.tickets.timeline(ticket.ticket_id) if e.action == "escalate"]
 
     def executions(self, status: str | None = None) -> list[dict[str, Any]]:
         kwargs: dict[str, Any] = {"stateMachineArn": self.machine}
@@ -252,28 +264,16 @@ class Harness:
         events = self.sfn.get_execution_history(executionArn=self.execution_arn(name), maxResults=1000)["events"]
         return [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
 
-    def wait_for(self, condition: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:
-        """Pump the stream until `condition()` holds; fail after `timeout` seconds."""
-        end = time.monotonic() + timeout
+    def wait_for(self, condition: Callable[[], bool], what: str = "condition") -> None:
+        """Pump the stream until `condition()` holds; fail after a generous real-time bound."""
+        end = time.monotonic() + CATCH_UP_SECONDS
         while True:
             self.stream.pump()
             if condition():
                 return
             if time.monotonic() > end:
                 raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.1)
-
-    def sleep_until(self, moment: datetime) -> None:
-        while (left := (moment - datetime.now(UTC)).total_seconds()) > 0:
-            time.sleep(min(left, 0.01))
-
-    def settle(self, seconds: float) -> None:
-        """Let time pass while the router keeps up with the stream."""
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            self.stream.pump()
-            time.sleep(0.1)
-        self.stream.pump()
+            time.sleep(0.05)
 
     def stop_all(self) -> None:
         for execution in self.executions("RUNNING"):
@@ -283,19 +283,24 @@ class Harness:
                     break
                 except AttributeError:  # moto: the execution's thread has not set itself up yet
                     time.sleep(0.02)
+        end = time.monotonic() + CATCH_UP_SECONDS
+        while self.executions("RUNNING") and time.monotonic() < end:
+            time.sleep(0.02)
 
 
 @contextmanager
 def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    """The stack with Step Functions executing; every running execution stopped on the way out.
+    """The stack with Step Functions executing on a virtual clock; every execution stopped on the way out.
 
-    The timers write from their own threads while the test writes from its own: moto's DynamoDB
+    The executions write from their own threads while the test writes from its own: moto's DynamoDB
     writes are made atomic (local_stack.moto_fixes), as DynamoDB's are, for the duration."""
     unpatched = DynamoDBBackend.transact_write_items
     moto_fixes.install()
+    virtual = timescale.ManualTime(T0)
+    timescale.install_clock(virtual)
     harness: Harness | None = None
     try:
-        monkeypatch.setenv("TZ", "UTC")  # moto compares Wait timestamps with the local naive time
+        monkeypatch.setenv("TZ", "UTC")
         time.tzset()
         monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
         monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
@@ -303,12 +308,17 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
         for name, value in stack.env.items():
             monkeypatch.setenv(name, value)
         clear_caches()
-        harness = Harness(stack, import_function("stream_router"))
+        harness = Harness(stack, import_function("stream_router"), virtual)
         yield harness
     finally:
         if harness is not None:
             harness.stop_all()
             time.sleep(0.2)  # let the stopped executions' threads leave moto before the mock ends
+        timescale.uninstall()
         clear_caches()
         if DynamoDBBackend.transact_write_items is not unpatched:
             moto_fixes.uninstall()
+
+
+def later(moment: datetime, **delta: float) -> datetime:
+    return moment + timedelta(**delta)
