@@ -1,5 +1,5 @@
-"""Reports, their events and photos share the table (and so its stream) with tickets: the stream router
-must see none of them as a ticket or a ticket's timeline event."""
+"""Reports, their events and photos share the table (and so its stream) with tickets and clocks: the
+stream router must see none of them as a clock or a ticket's timeline event."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
+from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.incidents import _event_item, _report_item
 from frontdesk.adapters.photos import _item as photo_item
 from frontdesk.adapters.stream_images import timeline_event
 from frontdesk.domain import evidence, incidents
 from frontdesk.models.incident import NewIncidentReport
 from frontdesk.models.photo import ImageType, OwnerKind
-from frontdesk.stream_changes import ticket_change
 
 from .builders import DUTY_MANAGER, SITE, T0, TICKET_ID
 
@@ -25,7 +25,7 @@ def _image(item: dict[str, Any]) -> dict[str, Any]:
     return {key: _serializer.serialize(value) for key, value in item.items()}
 
 
-def test_report_items_are_not_tickets_or_ticket_events() -> None:
+def test_report_items_are_not_clocks_or_ticket_events() -> None:
     request = NewIncidentReport.model_validate(
         {
             "site_id": "ql",
@@ -41,5 +41,5 @@ def test_report_items_are_not_tickets_or_ticket_events() -> None:
     for item in (_report_item(change.report), _event_item(change.event), photo_item(photo)):
         image = _image(item)
         assert timeline_event("INSERT", image) is None
-        assert ticket_change("INSERT", None, image) is None
-        assert ticket_change("MODIFY", image, image) is None
+        assert clock_change("INSERT", None, image) is None
+        assert clock_change("MODIFY", image, image) is None

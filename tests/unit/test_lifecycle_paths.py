@@ -70,7 +70,7 @@ def test_paid_service_needs_a_confirmed_quote_before_completion() -> None:
     assert quoted.quote is not None
     assert quoted.quote.total_cents == 12000 + 1500 + 1755 + 5000
     assert quoted.quote.decision == ""
-    assert walk.events[-1].detail == {"total_cents": "20255"}
+    assert walk.events[-1].detail == {"total_cents": "20255", "clock_paused": "completion"}
 
     # The engineer may not complete while the client has not decided.
     with pytest.raises(IllegalTransition):

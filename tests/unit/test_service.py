@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
 
+from frontdesk.app.clocks import ClockPlanner
 from frontdesk.clock import FixedClock
+from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
 from frontdesk.domain.lifecycle import Change
+from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
+from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket, TimelineEvent
 from frontdesk.service import CLIENT, Desk, token_hash
@@ -21,7 +26,8 @@ from .builders import ENGINEER, NOBODY, OPERATOR, SITE, T0, command, make_site, 
 class MemoryTickets:
     """The Tickets port in memory, with the adapter's conditional-version save."""
 
-    def __init__(self) -> None:
+    def __init__(self, clocks: MemoryClocks) -> None:
+        self.clocks = clocks
         self.counters: dict[tuple[str, str], int] = {}
         self.tickets: dict[str, Ticket] = {}
         self.events: dict[str, list[TimelineEvent]] = {}
@@ -31,17 +37,19 @@ class MemoryTickets:
         self.counters[(site_id, day)] = self.counters.get((site_id, day), 0) + 1
         return self.counters[(site_id, day)]
 
-    def create(self, change: Change, token_hash: str) -> None:
+    def create(self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = ()) -> None:
         assert change.ticket.ticket_id not in self.tickets and token_hash not in self.tokens
         self.tickets[change.ticket.ticket_id] = change.ticket
         self.events[change.ticket.ticket_id] = [change.event]
         self.tokens[token_hash] = change.ticket.ticket_id
+        self.clocks.write(clocks)
 
-    def save(self, change: Change, expected_version: int) -> None:
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:
             raise VersionConflict(field="version", expected=expected_version)
         self.tickets[change.ticket.ticket_id] = change.ticket
         self.events[change.ticket.ticket_id].append(change.event)
+        self.clocks.write(clocks)
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self.tickets.get(ticket_id)
@@ -54,6 +62,31 @@ class MemoryTickets:
 
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]:
         return [t for t in self.tickets.values() if t.site_id == site_id][:limit]
+
+
+class MemoryClocks:
+    """Clocks and the site's ladder in memory: written only together with their ticket."""
+
+    def __init__(self) -> None:
+        self.clocks: dict[tuple[str, ClockKind], Clock] = {}
+
+    def write(self, writes: Sequence[ClockWrite]) -> None:
+        for w in writes:
+            assert self.clocks.get((w.clock.subject_id, w.clock.kind)) == w.previous
+            self.clocks[(w.clock.subject_id, w.clock.kind)] = w.clock
+
+    def of_subject(self, subject_type: SubjectType, subject_id: str) -> dict[ClockKind, Clock]:
+        return {kind: clock for (owner, kind), clock in self.clocks.items() if owner == subject_id}
+
+    def open_clocks(self, site_id: str) -> list[Clock]:
+        return [c for c in self.clocks.values() if c.is_open and c.site_id == site_id]
+
+    def put(self, writes: list[ClockWrite]) -> list[Clock]:
+        self.write(writes)
+        return []
+
+    def ladder(self, site_id: str) -> Ladder:
+        return DEFAULT_LADDER
 
 
 class MemorySites:
@@ -69,12 +102,16 @@ class MemorySites:
 
 class Fixture:
     def __init__(self) -> None:
-        self.tickets = MemoryTickets()
+        self.clocks = MemoryClocks()
+        self.tickets = MemoryTickets(self.clocks)
         self.sites = MemorySites(SITE)
         self.clock = FixedClock(T0)
         ids = (f"{n:032x}" for n in itertools.count(1))
         tokens = (f"token-{n:0>20}" for n in itertools.count(1))
-        self.desk = Desk(self.tickets, self.sites, self.clock, new_id=lambda: next(ids), new_token=lambda: next(tokens))
+        planner = ClockPlanner(self.clocks, self.clocks)
+        self.desk = Desk(
+            self.tickets, self.sites, self.clock, planner, new_id=lambda: next(ids), new_token=lambda: next(tokens)
+        )
 
 
 @pytest.fixture
@@ -216,3 +253,21 @@ def test_action_uses_the_site_configuration_at_the_time_of_the_action(f: Fixture
     f.sites.sites["ql"] = make_site(arrival_minutes={"A": 2})
     dispatched = f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1), OPERATOR)
     assert dispatched.arrival_due == (T0 + timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_a_transition_writes_its_clocks_with_the_ticket_and_a_refused_one_writes_none(f: Fixture) -> None:
+    opened = f.desk.open(staff_request(Kind.REPAIR), OPERATOR)
+    assert f.clocks.clocks == {}
+    dispatched = f.desk.act(opened.ticket.ticket_id, "dispatch", command("dispatch", opened.ticket.version), OPERATOR)
+    written = f.clocks.of_subject(SubjectType.TICKET, dispatched.ticket_id)
+    assert {k: c.state for k, c in written.items()} == {
+        ClockKind.ARRIVAL: ClockState.RUNNING,
+        ClockKind.COMPLETION: ClockState.RUNNING,
+    }
+    with pytest.raises(VersionConflict):
+        f.desk.act(dispatched.ticket_id, "arrive", command("arrive", dispatched.version - 1), ENGINEER)
+    assert f.clocks.of_subject(SubjectType.TICKET, dispatched.ticket_id) == written
+    f.clock.advance(minutes=2)
+    f.desk.act(dispatched.ticket_id, "arrive", command("arrive", dispatched.version), ENGINEER)
+    arrival = f.clocks.of_subject(SubjectType.TICKET, dispatched.ticket_id)[ClockKind.ARRIVAL]
+    assert (arrival.state, arrival.early_seconds) == (ClockState.MET, 180)

@@ -57,13 +57,18 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
     ]
     shown = overview("ql", ladder(), stored)
 
+    # the reply and incident-report rungs of the default ladder use duty_manager, centre_manager, …
     assert [(m.name, m.members) for m in shown.lists] == [
         ("duty", []),
         ("managers", ["a@example.com", "b@example.com"]),
+        ("duty_manager", []),
+        ("centre_manager", []),
+        ("department_and_engineering_managers", []),
         ("old_list", ["a@example.com"]),
     ]
     assert [(r.phase, r.level) for r in shown.lists[1].used_by] == [(Phase.COMPLETION, 1)]
-    assert shown.lists[2].used_by == []
+    assert [(r.phase, r.level) for r in shown.lists[3].used_by] == [(Phase.REPLY, 2), (Phase.INCIDENT_REPORT, 1)]
+    assert shown.lists[-1].used_by == []
 
 
 @pytest.mark.parametrize(

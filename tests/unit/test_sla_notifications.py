@@ -5,18 +5,25 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from frontdesk.domain.escalation import escalation_event
+from frontdesk.clock import parse_iso, to_iso
+from frontdesk.domain import clocks
+from frontdesk.domain.errors import VersionConflict
+from frontdesk.domain.escalation import ticket_escalation
+from frontdesk.domain.lifecycle import Change
 from frontdesk.i18n import catalogue
+from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.mailing import MailingList
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Contact, Escalation, Ticket, TimelineEvent
+from frontdesk.models.ticket import Contact, Ticket, TimelineEvent
 from frontdesk.notifications import messages
-from frontdesk.notifications.service import Escalations
+from frontdesk.notifications.service import TicketEscalations
+from frontdesk.ports import MailRefused
 
 from .builders import SITE, Walk
 
@@ -27,19 +34,24 @@ LADDER = Ladder(
 BASE_URL = "https://desk.example.com/"
 
 
-def escalated(phase: str = "arrival", level: int = 1, at: str = "2026-11-22T02:12:30.000Z", **contact: str) -> Ticket:
+def reached(phase: str = "arrival", level: int = 1, late_seconds: int = 450, **contact: str) -> tuple[Ticket, Clock]:
+    """A dispatched ticket (arrived, for completion) and its clock at `level`, `late_seconds` past due."""
     walk = Walk()
     ticket = walk.run("dispatch")
     if phase == "completion":
         walk.clock.advance(minutes=3)
         ticket = walk.run("arrive")
-    update: dict[str, Any] = {
-        "escalation": Escalation(phase=phase, level=level, at=at),
-        "version": ticket.version + 1,
-    }
     if contact:
-        update["contact"] = ticket.contact.model_copy(update=contact)
-    return ticket.model_copy(update=update)
+        ticket = ticket.model_copy(update={"contact": ticket.contact.model_copy(update=contact)})
+    kind = ClockKind(phase)
+    clock = clocks.plan(kind, ticket, ticket.ticket_id, ticket.site_id, None, LADDER, walk.clock.now())
+    assert clock is not None
+    at = to_iso(parse_iso(clock.due) + timedelta(seconds=late_seconds))
+    return ticket, clock.model_copy(update={"level": level, "escalated_at": at, "breached_at": at})
+
+
+def escalation_event(ticket: Ticket, clock: Clock) -> TimelineEvent:
+    return ticket_escalation(ticket, clock, clock.level).event
 
 
 # ------------------------------------------------------------------------------------------ messages
@@ -60,8 +72,8 @@ def test_durations_read_naturally(seconds: int, zh: str, en: str) -> None:
 
 
 def test_the_staff_mail_is_bilingual_with_number_building_unit_lateness_and_link() -> None:
-    ticket = escalated(level=2)
-    event = escalation_event(ticket, LADDER)
+    ticket, clock = reached(level=2, late_seconds=420)
+    event = escalation_event(ticket, clock)
     mail = messages.staff_mail(ticket, event, SITE, BASE_URL)
 
     zh, en = mail.subject.split(" / ")
@@ -76,9 +88,10 @@ def test_the_staff_mail_is_bilingual_with_number_building_unit_lateness_and_link
 
 
 def test_a_building_without_an_english_name_and_a_public_area_still_read() -> None:
-    ticket = escalated().model_copy(update={"unit": "", "location": ""})
+    ticket, clock = reached()
+    ticket = ticket.model_copy(update={"unit": "", "location": ""})
     site = Site.model_validate({**SITE.model_dump(), "buildings": [{**SITE.buildings[0].model_dump(), "name_en": ""}]})
-    mail = messages.staff_mail(ticket, escalation_event(ticket, LADDER), site, "")
+    mail = messages.staff_mail(ticket, escalation_event(ticket, clock), site, "")
 
     assert "Building: 行政楼" in mail.body and "公共区域" in mail.body and "public area" in mail.body
     assert f"/staff#ticket={ticket.ticket_id}" in mail.body
@@ -86,8 +99,9 @@ def test_a_building_without_an_english_name_and_a_public_area_still_read() -> No
 
 @pytest.mark.parametrize(("language", "subject"), [("zh-CN", "关于您的报修"), ("en", "About your request")])
 def test_the_tenant_notice_is_short_and_in_the_tenants_language(language: str, subject: str) -> None:
-    ticket = escalated(phase="completion").model_copy(update={"language": language})
-    notice = messages.tenant_mail(ticket, escalation_event(ticket, LADDER), SITE)
+    ticket, clock = reached(phase="completion")
+    ticket = ticket.model_copy(update={"language": language})
+    notice = messages.tenant_mail(ticket, escalation_event(ticket, clock), SITE)
 
     assert notice.subject == f"{subject} {ticket.number}"
     assert ticket.number in notice.body and "2026-11-23 10:03" in notice.body
@@ -95,8 +109,8 @@ def test_the_tenant_notice_is_short_and_in_the_tenants_language(language: str, s
 
 
 def test_the_alert_carries_ids_and_numbers_only() -> None:
-    ticket = escalated(level=1, email="tenant@example.org")
-    body, attributes = messages.alert(ticket, escalation_event(ticket, LADDER))
+    ticket, clock = reached(level=1, email="tenant@example.org")
+    body, attributes = messages.alert(ticket, escalation_event(ticket, clock))
 
     assert attributes == {"site_id": "ql", "phase": "arrival", "level": "1"}
     assert body["late_seconds"] == 450 and body["level"] == 1 and body["number"] == ticket.number
@@ -112,8 +126,8 @@ def test_every_message_key_exists_in_both_catalogues() -> None:
         "escalation.mail.body",
         "escalation.tenant.arrival",
         "escalation.tenant.completion",
-        "escalation.what.arrival",
-        "escalation.what.completion",
+        "escalation.tenant.reply",
+        *(f"escalation.what.{kind.value}" for kind in ClockKind),
     ):
         assert key in catalogue("zh-CN") and key in catalogue("en")
 
@@ -123,24 +137,38 @@ def test_every_message_key_exists_in_both_catalogues() -> None:
 
 @dataclass
 class Records:
-    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    events: dict[tuple[str, int], TimelineEvent] = field(default_factory=dict)
-    sent: set[tuple[str, str]] = field(default_factory=set)
+    """The ticket store, the sent marks and the mailing lists in memory, with the adapters' rules."""
 
-    def ladder(self, site_id: str) -> Ladder:
-        return LADDER
+    ticket: Ticket
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    events: list[TimelineEvent] = field(default_factory=list)
+    markers: set[str] = field(default_factory=set)
+    sent: set[tuple[str, str]] = field(default_factory=set)
+    conflicts: int = 0  # the next record_system_change calls that lose to a person's write
+
+    def get(self, ticket_id: str) -> Ticket | None:
+        return self.ticket if ticket_id == self.ticket.ticket_id else None
+
+    def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool:
+        if self.conflicts:
+            self.conflicts -= 1
+            self.ticket = self.ticket.model_copy(update={"version": self.ticket.version + 1})
+            raise VersionConflict(field="version")
+        if marker in self.markers:
+            return False
+        assert expected_version == self.ticket.version
+        self.ticket, self.markers = change.ticket, self.markers | {marker}
+        self.events.append(change.event)
+        return True
 
     def mailing_list(self, site_id: str, name: str) -> MailingList:
         return MailingList(site_id=site_id, name=name, members=self.lists.get(name, ()))
 
-    def record_event(self, event: TimelineEvent) -> bool:
-        return self.events.setdefault((event.ticket_id, event.seq), event) is event
+    def was_sent(self, subject_key: str, key: str) -> bool:
+        return (subject_key, key) in self.sent
 
-    def was_sent(self, ticket_id: str, key: str) -> bool:
-        return (ticket_id, key) in self.sent
-
-    def mark_sent(self, ticket_id: str, key: str) -> None:
-        self.sent.add((ticket_id, key))
+    def mark_sent(self, subject_key: str, key: str) -> None:
+        self.sent.add((subject_key, key))
 
 
 class Sites:
@@ -152,10 +180,13 @@ class Sites:
 class Mailer:
     sent: list[tuple[list[str], str]] = field(default_factory=list)
     fail_for: str = ""
+    refuse: str = ""
 
     def send(self, to: Sequence[str], subject: str, body: str) -> None:
         if self.fail_for and self.fail_for in to:
             raise ConnectionError("SES unavailable")
+        if self.refuse and self.refuse in to:
+            raise MailRefused("MessageRejected")
         self.sent.append((list(to), subject))
 
 
@@ -167,71 +198,109 @@ class Alerts:
         self.published.append(body)
 
 
-def service(**lists: tuple[str, ...]) -> tuple[Escalations, Records, Mailer, Alerts]:
-    records, mailer, alerts = Records(lists=dict(lists)), Mailer(), Alerts()
-    return Escalations(records, Sites(), mailer, alerts, BASE_URL), records, mailer, alerts
+def service(ticket: Ticket, **lists: tuple[str, ...]) -> tuple[TicketEscalations, Records, Mailer, Alerts]:
+    records, mailer, alerts = Records(ticket=ticket, lists=dict(lists)), Mailer(), Alerts()
+    return TicketEscalations(records, records, Sites(), mailer, alerts, BASE_URL), records, mailer, alerts
 
 
 def test_a_first_rung_records_the_event_alerts_mails_the_list_and_tells_the_tenant() -> None:
-    escalations, records, mailer, alerts = service(duty=("a@example.com", "b@example.com"))
-    before = Walk().run("dispatch")
-    after = escalated(email="tenant@example.org")
+    ticket, clock = reached(email="tenant@example.org")
+    escalations, records, mailer, alerts = service(ticket, duty=("a@example.com", "b@example.com"))
 
-    outcome = escalations.on_change(before, after)
+    outcome = escalations(clock, 1)
 
-    assert outcome.event is not None and list(records.events.values()) == [outcome.event]
+    assert [e.action for e in records.events] == ["escalate"] and records.ticket.escalation.level == 1
+    assert records.events[0].seq == ticket.version + 1 and records.events[0].detail["late_seconds"] == "450"
     assert outcome.sent == ["alert", "list", "tenant"]
     assert [to for to, _ in mailer.sent] == [["a@example.com", "b@example.com"], ["tenant@example.org"]]
     assert len(alerts.published) == 1
 
 
-def test_a_replayed_record_sends_nothing_again() -> None:
-    escalations, _, mailer, alerts = service(duty=("a@example.com",))
-    after = escalated(email="tenant@example.org")
-    escalations.on_change(None, after)
+def test_a_replayed_record_records_and_sends_nothing_again() -> None:
+    ticket, clock = reached(email="tenant@example.org")
+    escalations, records, mailer, alerts = service(ticket, duty=("a@example.com",))
+    escalations(clock, 1)
 
-    outcome = escalations.on_change(None, after)
+    outcome = escalations(clock, 1)
 
     assert outcome.sent == []
     assert outcome.skipped == ["alert_already_sent", "list_already_sent", "tenant_already_sent"]
-    assert len(mailer.sent) == 2 and len(alerts.published) == 1
+    assert len(records.events) == 1 and len(mailer.sent) == 2 and len(alerts.published) == 1
+
+
+def test_a_person_writing_the_ticket_meanwhile_only_delays_the_record() -> None:
+    ticket, clock = reached()
+    escalations, records, _, _ = service(ticket, duty=("a@example.com",))
+    records.conflicts = 2
+    escalations(clock, 1)
+    assert [e.seq for e in records.events] == [ticket.version + 3]
+
+
+def test_a_failure_between_sending_and_marking_sends_again_and_loses_nothing() -> None:
+    """At least once: the mark is written after the send, so a crash in between re-sends on the retry."""
+    ticket, clock = reached(email="tenant@example.org")
+    escalations, records, mailer, _ = service(ticket, duty=("a@example.com",))
+    unmarked = records.mark_sent
+
+    def crash_after_the_list(subject_key: str, key: str) -> None:
+        if key.endswith("#list"):
+            raise TimeoutError("the function timed out after sending")
+        unmarked(subject_key, key)
+
+    records.mark_sent = crash_after_the_list  # type: ignore[method-assign]
+    with pytest.raises(TimeoutError):
+        escalations(clock, 1)
+    records.mark_sent = unmarked  # type: ignore[method-assign]
+
+    outcome = escalations(clock, 1)
+
+    assert outcome.sent == ["list", "tenant"]
+    assert [to for to, _ in mailer.sent] == [["a@example.com"], ["a@example.com"], ["tenant@example.org"]]
 
 
 def test_a_failed_send_is_not_marked_so_the_retried_record_sends_it() -> None:
-    escalations, _, mailer, _ = service(duty=("a@example.com",))
-    after = escalated(email="tenant@example.org")
+    ticket, clock = reached(email="tenant@example.org")
+    escalations, _, mailer, _ = service(ticket, duty=("a@example.com",))
     mailer.fail_for = "tenant@example.org"
     with pytest.raises(ConnectionError):
-        escalations.on_change(None, after)
+        escalations(clock, 1)
 
     mailer.fail_for = ""
-    outcome = escalations.on_change(None, after)
+    outcome = escalations(clock, 1)
 
     assert outcome.sent == ["tenant"]
     assert [to for to, _ in mailer.sent] == [["a@example.com"], ["tenant@example.org"]]
 
 
+def test_an_address_the_mail_service_refuses_is_recorded_as_failed_and_holds_back_nothing() -> None:
+    ticket, clock = reached(email="tenant@example.org")
+    escalations, records, mailer, _ = service(ticket, duty=("a@example.com",))
+    mailer.refuse = "tenant@example.org"
+
+    outcome = escalations(clock, 1)
+
+    assert outcome.sent == ["alert", "list"] and outcome.failed == ["tenant"]
+    assert [e.action for e in records.events] == ["escalate", "notify_failed"]
+    assert records.events[1].detail["notice"] == "tenant" and records.events[1].detail["reason"] == "MessageRejected"
+    assert escalations(clock, 1).skipped == ["alert_already_sent", "list_already_sent", "tenant_already_sent"]
+    assert len(records.events) == 2
+
+
 def test_later_rungs_do_not_write_to_the_tenant_and_empty_lists_are_reported() -> None:
-    escalations, _, mailer, _ = service()
-    outcome = escalations.on_change(escalated(level=1), escalated(level=2, email="tenant@example.org"))
+    ticket, clock = reached(level=2, email="tenant@example.org")
+    escalations, _, mailer, _ = service(ticket)
+    outcome = escalations(clock, 2)
     assert outcome.sent == ["alert"] and outcome.skipped == ["list_empty"]
     assert mailer.sent == []
 
-    escalations, _, _, _ = service()
-    outcome = escalations.on_change(None, escalated(level=1, email=""))
-    assert outcome.skipped == ["list_empty", "tenant_no_email"]
-
-
-def test_changes_that_are_not_escalations_do_nothing() -> None:
-    escalations, records, mailer, alerts = service(duty=("a@example.com",))
-    ticket = escalated()
-    assert escalations.on_change(ticket, ticket.model_copy(update={"version": ticket.version + 1})).event is None
-    assert escalations.on_change(None, Walk().run("dispatch")).event is None
-    assert (records.events, mailer.sent, alerts.published) == ({}, [], [])
+    ticket, clock = reached(level=1, email="")
+    escalations, _, _, _ = service(ticket)
+    assert escalations(clock, 1).skipped == ["list_empty", "tenant_no_email"]
 
 
 def test_a_ticket_of_an_unknown_site_fails_the_record() -> None:
-    escalations, _, _, _ = service()
-    orphan = escalated().model_copy(update={"site_id": "gone", "contact": Contact(name="x")})
+    ticket, clock = reached()
+    orphan = ticket.model_copy(update={"site_id": "gone", "contact": Contact(name="x")})
+    escalations, _, _, _ = service(orphan)
     with pytest.raises(LookupError, match="gone"):
-        escalations.on_change(None, orphan)
+        escalations(clock, 1)
