@@ -1,17 +1,16 @@
-"""State transitions per ticket, counted from the SLA timer's execution history (states entered).
+"""State transitions per scenario, counted from the clock engine's execution histories (states entered).
 
-Each scenario is one ticket driven through the domain on moto with Step Functions executing for
-real, time compressed (deadlines seconds away, the test ladder: two arrival rungs 2 s apart, one
-completion rung). Step Functions bills STANDARD workflows per state transition.
+Each scenario is one ticket moved through the application on moto, with Step Functions executing
+for real on a virtual clock (the harness of tests/integration): nothing is subtracted or estimated.
+Step Functions bills STANDARD workflows per state transition.
 
-    happy path       dispatched, arrives on time, completed before the completion deadline
-    late arrival     arrives after the first arrival rung, then completed in time
-    rescheduled      a new arrival time agreed before the deadline, then arrives and completes
-    full escalation  never arrives: both arrival rungs, then the completion rung
-
-moto wakes a timestamp Wait up to a second early; the conditional escalation refuses that and
-retries a second later (Retry → Read → Decide → Escalate: 4 more transitions). The
-"without early wakes" column removes those, as on AWS where the wait ends on the whole second.
+    repair, all met        dispatched, arrives in time, completed in time
+    repair, late arrival   arrives after the first arrival rung, completed in time
+    repair, rescheduled    a new arrival time agreed before the due time, then met
+    repair, quote paused   arrives, quotes, the client confirms 2 h later, completed in time
+    repair, full ladder    never arrives: both arrival rungs, then the completion rung
+    complaint, replied     replied the same day
+    complaint, unreplied   both reply rungs (duty manager, centre manager)
 
     .venv/bin/python bench/transitions.py
 """
@@ -21,7 +20,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -33,37 +31,102 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from tests.conftest import FAKE_AWS_ENV  # noqa: E402
-from tests.integration.sla_support import Harness, sla_harness  # noqa: E402
+from tests.integration.sla_support import ENGINEER, Harness, sla_harness  # noqa: E402
 
 from frontdesk.clock import parse_iso  # noqa: E402
-from frontdesk.domain.escalation import execution_name  # noqa: E402
-from frontdesk.models.ticket import Ticket  # noqa: E402
+from frontdesk.models.ticket import Kind, Ticket  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
 
 PRICE_PER_TRANSITION_USD = 0.000025  # STANDARD workflows, us-east-1, beyond the free tier
-EARLY_WAKE_LOOP = 4  # Retry, Read, Decide, Escalate
+QUOTE = {"lines": [{"item": "阀门", "amount_cents": 5000}], "tax_cents": 0, "labour_cents": 0}
 
 
-def _escalated(sla: Harness, ticket: Ticket, count: int) -> Callable[[], bool]:
-    return lambda: sum(e.action == "escalate" for e in sla.tickets.timeline(ticket.ticket_id)) >= count
+def _met(h: Harness) -> Ticket:
+    t = h.dispatch(h.open())
+    h.settle()
+    h.time.advance(minutes=3)
+    h.arrive(t)
+    h.settle()
+    h.time.advance(hours=1)
+    h.complete(t)
+    return t
 
 
-def scenarios(sla: Harness) -> dict[str, Ticket]:
-    happy = sla.dispatch(sla.open(email=""), arrival_in=3)
-    late = sla.dispatch(sla.open(email=""), arrival_in=3)
-    moved = sla.dispatch(sla.open(email=""), arrival_in=3)
-    full = sla.dispatch(sla.open(email=""), arrival_in=3, completion_in=9)
-    sla.stream.pump()  # the timers start
-    moved = sla.reschedule(moved, to_in=6)
-    sla.arrive(happy, completion_in=5)
-    sla.complete(happy)
-    sla.sleep_until(parse_iso(late.arrival_due or "") + timedelta(seconds=0.5))  # the first deadline has passed
-    sla.arrive(moved, completion_in=4)
-    sla.complete(moved)
-    sla.wait_for(_escalated(sla, late, 1), what="the late ticket's first rung")
-    sla.arrive(late, completion_in=3)
-    sla.complete(late)
-    return {"happy path": happy, "late arrival": late, "rescheduled": moved, "full escalation": full}
+def _late(h: Harness) -> Ticket:
+    t = h.dispatch(h.open())
+    h.settle()
+    h.advance_to(parse_iso(h.clock(t, "arrival").rungs[0].at))
+    h.wait_for(lambda: len(h.escalations(t)) == 1, "the first rung")
+    h.arrive(t)
+    h.settle()
+    h.time.advance(hours=1)
+    h.complete(t)
+    return t
+
+
+def _rescheduled(h: Harness) -> Ticket:
+    t = h.dispatch(h.open())
+    h.settle()
+    due = h.due(t, "arrival")
+    h.act(
+        t, "reschedule", new_arrival=(due + timedelta(hours=1)).isoformat(), agreed_with="张三", contact_method="phone"
+    )
+    h.settle()
+    h.time.advance(minutes=30)
+    h.arrive(t)
+    h.settle()
+    h.complete(t)
+    return t
+
+
+def _paused(h: Harness) -> Ticket:
+    t = h.dispatch(h.open())
+    h.settle()
+    h.time.advance(minutes=3)
+    h.arrive(t)
+    h.settle()
+    h.act(t, "quote", ENGINEER, **QUOTE)
+    h.settle()
+    h.time.advance(hours=2)
+    h.client_act(t, "quote_decision", confirm=True)
+    h.settle()
+    h.complete(t)
+    return t
+
+
+def _full(h: Harness) -> Ticket:
+    t = h.dispatch(h.open())
+    h.settle()
+    h.advance_to(h.due(t, "completion") + timedelta(hours=1))
+    h.wait_for(lambda: len(h.escalations(t)) == 3, "every rung")
+    return t
+
+
+def _replied(h: Harness) -> Ticket:
+    t = h.open(Kind.COMPLAINT)
+    h.settle()
+    h.act(t, "handle", department="customer_service", action_taken="已致歉")
+    h.act(t, "reply", reply="已答复", method="phone")
+    return t
+
+
+def _unreplied(h: Harness) -> Ticket:
+    t = h.open(Kind.COMPLAINT)
+    h.settle()
+    h.advance_to(parse_iso(h.clock(t, "reply").rungs[-1].at))
+    h.wait_for(lambda: len(h.escalations(t)) == 2, "both reply rungs")
+    return t
+
+
+SCENARIOS: dict[str, Callable[[Harness], Ticket]] = {
+    "repair, all met": _met,
+    "repair, late arrival": _late,
+    "repair, rescheduled": _rescheduled,
+    "repair, quote paused": _paused,
+    "repair, full ladder": _full,
+    "complaint, replied": _replied,
+    "complaint, unreplied": _unreplied,
+}
 
 
 def main() -> None:
@@ -73,26 +136,19 @@ def main() -> None:
             patch.delenv(name)
         for name, value in FAKE_AWS_ENV.items():
             patch.setenv(name, value)
-        with sla_harness(boto3.Session(region_name="us-east-1"), load_template(), patch) as sla:
-            sla.use_site()
-            tickets = scenarios(sla)
-            names = {label: execution_name(sla.ticket(t)) for label, t in tickets.items()}
-            end = time.monotonic() + 30
-            while time.monotonic() < end and any(
-                sla.sfn.describe_execution(executionArn=sla.execution_arn(n))["status"] == "RUNNING"
-                for n in names.values()
-            ):
-                sla.stream.pump()
-                time.sleep(0.2)
-            print(f"{'scenario':18}{'transitions':>12}{'w/o early wakes':>17}{'USD per 1000':>14}  ends in")
-            for label, name in names.items():
-                states = sla.states_entered(name)
-                retries = sum(s.endswith("Retry") for s in states)
-                ideal = len(states) - EARLY_WAKE_LOOP * retries
-                cost = ideal * PRICE_PER_TRANSITION_USD * 1000
-                print(f"{label:18}{len(states):>12}{ideal:>17}{cost:>14.3f}  {states[-1]}")
-            for label, name in names.items():
-                print(f"\n{label}: {' → '.join(sla.states_entered(name))}")
+        with sla_harness(boto3.Session(region_name="us-east-1"), load_template(), patch) as h:
+            h.use_site()
+            tickets = {label: run(h) for label, run in SCENARIOS.items()}
+            h.advance_to(h.time.now() + timedelta(days=3))  # every execution still waiting ends
+            print(f"{'scenario':24}{'executions':>11}{'transitions':>12}{'USD per 1000':>14}")
+            paths: list[str] = []
+            for label, ticket in tickets.items():
+                names = sorted(e["name"] for e in h.executions() if e["name"].startswith(f"ticket-{ticket.ticket_id}-"))
+                states = {name: h.states_entered(name) for name in names}
+                total = sum(len(s) for s in states.values())
+                print(f"{label:24}{len(names):>11}{total:>12}{total * PRICE_PER_TRANSITION_USD * 1000:>14.3f}")
+                paths += [f"{label}: {name.split('-', 2)[2]}: {' → '.join(s)}" for name, s in states.items()]
+            print("\n" + "\n".join(paths))
 
 
 if __name__ == "__main__":
