@@ -1,16 +1,18 @@
-"""Escalation lag: from a ticket's arrival deadline to the first rung's e-mail, over N tickets.
+"""Escalation lag per clock kind: from a clock's due time to its first rung's e-mail, in real time.
 
-Everything runs in this process on moto (Step Functions executing for real, real-time waits), with
-the stream router fed from the table's stream at the rate Lambda polls a DynamoDB stream shard
-(4 times a second by default). The tickets are dispatched first, with deadlines spread over
-`--spread` seconds after every timer has started (moto parses the definition on each start, which
-is slow); no ticket arrives, and each one's first rung is measured:
-    wake    deadline → the timer's escalation on the ticket ($$.State.EnteredTime of the update)
-    route   escalation → the stream router hands the mail to SES
-    total   deadline → mail
-A negative `wake` would be an escalation before its deadline; the table reports the minimum.
+Everything runs in this process on moto (Step Functions executing for real, at time scale 1, i.e.
+the local stack's Wait, which never wakes early), the application's services on the system clock,
+and the stream router fed from the table's stream at the rate Lambda polls a shard (4 times a
+second). Nothing is backdated: a bench site whose class-A arrival time is one minute; repairs are
+dispatched one after another so their due times spread over the run; complaints take a reply time
+agreed with the client a minute ahead; incident reports are written for incidents that occurred
+just under 24 h (general) ago. No milestone is met, and each clock's first rung is measured:
+    wake    due → the state machine's write ($$.State.EnteredTime)
+    route   that write → the stream router hands the mail to SES (SES accepted it)
+    total   due → mail
+A negative `wake` is an escalation before its due time: the count of those must be 0.
 
-    .venv/bin/python bench/escalation_lag.py [--tickets 50] [--spread 10] [--poll 0.25]
+    .venv/bin/python bench/escalation_lag.py [--per-kind 30] [--poll 0.25]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,12 +35,21 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from tests.conftest import FAKE_AWS_ENV  # noqa: E402
-from tests.integration.sla_support import Harness, sla_harness  # noqa: E402
+from tests.integration.sla_support import OPERATOR, SITE, Harness, sla_harness  # noqa: E402
 
 from frontdesk.adapters.ses import SesMailer  # noqa: E402
-from frontdesk.clock import parse_iso  # noqa: E402
+from frontdesk.clock import SystemClock, parse_iso  # noqa: E402
+from frontdesk.models import commands as cmd  # noqa: E402
+from frontdesk.models.clock import Clock, ClockKind, SubjectType  # noqa: E402
 from frontdesk.models.escalation import DEFAULT_LADDER  # noqa: E402
+from frontdesk.models.site import BuildingClass  # noqa: E402
+from frontdesk.models.ticket import Channel, Kind  # noqa: E402
+from frontdesk.service import Desk  # noqa: E402
+from local_stack import timescale  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
+
+BENCH_SITE = SITE.model_copy(update={"arrival_minutes": {BuildingClass.A: 1, BuildingClass.B: 10, BuildingClass.C: 15}})
+LEAD_SECONDS = 60.0
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -47,14 +58,28 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[index]
 
 
-def run(tickets: int, spread: float, poll: float) -> dict[str, list[float]]:
+def _request(kind: Kind, reply_by: datetime | None = None) -> cmd.StaffNewTicket:
+    return cmd.StaffNewTicket(
+        site_id=BENCH_SITE.site_id,
+        building_id="admin",
+        unit="101",
+        kind=kind,
+        category="plumbing" if kind is Kind.REPAIR else "service_attitude",
+        channel=Channel.PHONE,
+        description="卫生间漏水",
+        contact_name="张三",
+        contact_phone="13800138000",
+        reply_by=reply_by,
+    )
+
+
+def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], float]:
     mailed: dict[str, float] = {}
     original = SesMailer.send
 
     def timed_send(self: SesMailer, to: Sequence[str], subject: str, body: str) -> None:
         original(self, to, subject, body)
-        if "Escalation level 1" in subject:
-            mailed[subject.split("] ", 2)[-1].split(":")[0]] = time.time()
+        mailed.setdefault(subject, time.time())
 
     with pytest.MonkeyPatch.context() as patch, mock_aws():
         for name in [n for n in os.environ if n == "AWS_PROFILE" or n.startswith("AWS_ENDPOINT_URL")]:
@@ -62,79 +87,75 @@ def run(tickets: int, spread: float, poll: float) -> dict[str, list[float]]:
         for name, value in FAKE_AWS_ENV.items():
             patch.setenv(name, value)
         patch.setattr(SesMailer, "send", timed_send)
-        with sla_harness(boto3.Session(region_name="us-east-1"), load_template(), patch) as sla:
-            sla.use_site(ladder=DEFAULT_LADDER)  # the second rung 10 min later: only first rungs in the run
+        with sla_harness(boto3.Session(region_name="us-east-1"), load_template(), patch) as h:
+            timescale.install(1.0)  # real time, the local stack's Wait (replaces the harness's virtual clock)
+            h.use_site(ladder=DEFAULT_LADDER)
+            h.sites.put(BENCH_SITE)
+            from frontdesk import sla_wiring
+
+            desk = Desk(h.tickets, h.sites, SystemClock(), sla_wiring.planner())
             stop = threading.Event()
-            poller = threading.Thread(target=_poll, args=(sla, poll, stop), daemon=True)
+            poller = threading.Thread(target=_poll, args=(h, poll, stop), daemon=True)
             poller.start()
-            # time to dispatch every ticket and for the router to start every timer before the first deadline
             began = time.monotonic()
-            first = time.time() + 5 + 0.5 * tickets
-            opened = [
-                sla.dispatch(sla.open(email=""), arrival_in=first + spread * i / tickets - time.time())
-                for i in range(tickets)
-            ]
-            while len(sla.executions("RUNNING")) < tickets:
-                time.sleep(0.1)
-            startup = time.monotonic() - began
-            first_due = min(parse_iso(t.arrival_due or "").timestamp() for t in opened)
-            if time.time() >= first_due:
-                raise SystemExit(f"starting {tickets} timers took {startup:.1f} s: past the first deadline")
-            deadline = time.monotonic() + 60
-            while len(mailed) < tickets and time.monotonic() < deadline:
+            subjects: list[tuple[ClockKind, str]] = []
+            for _ in range(per_kind):
+                repair = desk.open(_request(Kind.REPAIR), OPERATOR).ticket
+                desk.act(repair.ticket_id, "dispatch", cmd.Dispatch(version=1, assignee="eng1"), OPERATOR)
+                subjects.append((ClockKind.ARRIVAL, repair.ticket_id))
+                reply_by = datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS)
+                complaint = desk.open(_request(Kind.COMPLAINT, reply_by), OPERATOR).ticket
+                subjects.append((ClockKind.REPLY, complaint.ticket_id))
+            setup = time.monotonic() - began
+            end = time.monotonic() + LEAD_SECONDS * 3 + setup
+            while len(mailed) < len(subjects) and time.monotonic() < end:
                 time.sleep(0.2)
             stop.set()
             poller.join()
-            wake, route, total = [], [], []
-            for ticket in opened:
-                current = sla.ticket(ticket)
-                due = parse_iso(current.arrival_due or "").timestamp()
-                (event,) = [e for e in sla.tickets.timeline(ticket.ticket_id) if e.action == "escalate"]
-                escalated = parse_iso(event.at).timestamp()
-                wake.append(escalated - due)
-                route.append(mailed[current.number] - escalated)
-                total.append(mailed[current.number] - due)
-            retries = sum(sla.states_entered(e["name"]).count("ArrivalRetry") for e in sla.executions())
-    return {"wake": wake, "route": route, "total": total, "retries": [float(retries)], "startup": [startup]}
+            results: dict[str, dict[str, list[float]]] = {}
+            for kind, ticket_id in subjects:
+                clock: Clock = h.clocks.of_subject(SubjectType.TICKET, ticket_id)[kind]
+                ticket = h.ticket(ticket_id)
+                due = parse_iso(clock.due).timestamp()
+                written = parse_iso(clock.breached_at or "").timestamp()
+                sent = next(at for subject, at in mailed.items() if ticket.number in subject)
+                row = results.setdefault(kind.value, {"wake": [], "route": [], "total": []})
+                row["wake"].append(written - due)
+                row["route"].append(sent - written)
+                row["total"].append(sent - due)
+    return results, setup
 
 
-def _poll(sla: Harness, interval: float, stop: threading.Event) -> None:
+def _poll(h: Harness, interval: float, stop: threading.Event) -> None:
     while not stop.is_set():
-        sla.stream.pump()
+        h.stream.pump()
         stop.wait(interval)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--tickets", type=int, default=50)
-    parser.add_argument("--spread", type=float, default=10.0, help="seconds over which the deadlines fall")
+    parser.add_argument("--per-kind", type=int, default=30)
     parser.add_argument("--poll", type=float, default=0.25, help="seconds between stream polls (Lambda: 0.25)")
-    parser.add_argument(
-        "--raw-moto",
-        action="store_true",
-        help="moto's own Wait state (wakes up to 1 s early) instead of the local stack's (time scale 1)",
-    )
     args = parser.parse_args()
-    if not args.raw_moto:
-        from local_stack import timescale
-
-        timescale.install(1.0)  # what `make run` does at --time-scale 1: moto's Wait woken on time
-    logging.getLogger("moto").setLevel(logging.CRITICAL)  # moto logs IsPresent on a missing path as an error
+    logging.getLogger("moto").setLevel(logging.CRITICAL)
     started = datetime.now(UTC)
-    result = run(args.tickets, args.spread, args.poll)
+    results, setup = run(args.per_kind, args.poll)
     print(
-        f"escalation lag: {args.tickets} tickets, deadlines over {args.spread:g} s, stream polled every "
-        f"{args.poll:g} s; moto in-process ({'raw' if args.raw_moto else 'local stack'} Wait), {started:%Y-%m-%d}; "
-        f"{result['startup'][0]:.1f} s to dispatch and start the timers"
+        f"escalation lag: {args.per_kind} clocks per kind, stream polled every {args.poll:g} s; moto in-process, "
+        f"time scale 1 (local stack Wait), {started:%Y-%m-%d}; {setup:.1f} s to open them"
     )
-    print(f"{'':8}{'min':>8}{'p50':>8}{'p99':>8}{'max':>8}  (seconds)")
-    for name in ("wake", "route", "total"):
-        values = result[name]
-        row = [min(values), statistics.median(values), percentile(values, 99), max(values)]
-        print(f"{name:8}" + "".join(f"{v:8.3f}" for v in row))
-    print(f"conditional escalations refused as early and retried 1 s later: {int(result['retries'][0])}")
-    if min(result["wake"]) < 0:
-        raise SystemExit("an escalation came before its deadline")
+    print(f"{'kind':12}{'':7}{'min':>8}{'p50':>8}{'p99':>8}{'max':>8}  (seconds)   early")
+    early = 0
+    for kind, rows in results.items():
+        early_here = sum(w < 0 for w in rows["wake"])
+        early += early_here
+        for name in ("wake", "route", "total"):
+            values = rows[name]
+            row = [min(values), statistics.median(values), percentile(values, 99), max(values)]
+            tail = f"   {early_here}" if name == "wake" else ""
+            print(f"{kind:12}{name:7}" + "".join(f"{v:8.3f}" for v in row) + tail)
+    if early:
+        raise SystemExit(f"{early} escalations came before their due time")
 
 
 if __name__ == "__main__":

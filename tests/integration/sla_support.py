@@ -36,11 +36,11 @@ from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.api import wiring
 from frontdesk.clock import parse_iso
+from frontdesk.domain import lifecycle
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
-from frontdesk.domain import lifecycle
 from frontdesk.service import CLIENT, Desk
 from frontdesk.settings import settings
 from local_stack import moto_fixes, timescale
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from mypy_boto3_stepfunctions.client import SFNClient
 
 ENGINEER = Actor(kind=ActorKind.STAFF, id="eng1", roles=frozenset({Role.ENGINEER}))
+MANAGER = Actor(kind=ActorKind.STAFF, id="mgr1", roles=frozenset({Role.MANAGER}))
 SITE = SHARED_SITE
 T0 = datetime(2026, 11, 23, 1, 0, 0, 250_000, tzinfo=UTC)  # 09:00:00.25 in Shanghai, a Monday
 

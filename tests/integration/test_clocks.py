@@ -11,13 +11,25 @@ from datetime import timedelta
 import boto3
 import pytest
 
+from frontdesk import sla_wiring
 from frontdesk.clock import parse_iso
 from frontdesk.models.clock import ClockState
+from frontdesk.models.escalation import Rung
 from frontdesk.models.ticket import Kind
 from local_stack.template import Template
 
 from .lambda_support import LambdaContext
-from .sla_support import ENGINEER, GAP_SECONDS, TENANT_EMAIL, Harness, import_function, sla_harness
+from .sla_support import (
+    ENGINEER,
+    GAP_SECONDS,
+    LADDER,
+    MANAGER,
+    SITE,
+    TENANT_EMAIL,
+    Harness,
+    import_function,
+    sla_harness,
+)
 
 ONE_SECOND = timedelta(seconds=1)
 
@@ -178,3 +190,44 @@ def test_the_reconciler_restores_a_lost_execution_and_nothing_is_escalated_twice
     h.settle()
     assert [e["level"] for e in h.escalations(ticket)] == ["1", "2"]
     assert reconciler.lambda_handler({}, LambdaContext())["started"] == []
+
+
+def test_a_ladder_edited_while_a_clock_runs_applies_from_its_next_rung(h: Harness) -> None:
+    ticket = h.dispatch(h.open())
+    h.settle()
+    first = parse_iso(h.clock(ticket, "arrival").rungs[0].at)
+    h.advance_to(first)
+    h.wait_for(lambda: len(h.escalations(ticket)) == 1, "the first rung")
+
+    edited = LADDER.model_copy(
+        update={"arrival": (LADDER.arrival[0], Rung(mailing_list="duty_manager", after_seconds=60))}
+    )
+    sla_wiring.mailing_desk().set_ladder(SITE.site_id, edited, MANAGER)
+    h.settle()
+    clock = h.clock(ticket, "arrival")
+    assert (clock.gen, clock.level, parse_iso(clock.rungs[1].at)) == (2, 1, first + timedelta(seconds=60))
+
+    h.advance_to(first + timedelta(seconds=59))
+    assert len(h.escalations(ticket)) == 1
+    h.advance_to(first + timedelta(seconds=60))
+    h.wait_for(lambda: len(h.escalations(ticket)) == 2, "the edited second rung")
+    assert h.escalations(ticket)[1]["mailing_list"] == "duty_manager"
+
+
+def test_an_address_ses_refuses_is_recorded_as_failed_and_the_managers_are_still_mailed(h: Harness) -> None:
+    # An address stored before intake refused such typos: SES refuses it at the first escalation.
+    ticket = h.open(email="")
+    h.table.update_item(
+        Key={"PK": f"TICKET#{ticket.ticket_id}", "SK": "TICKET"},
+        UpdateExpression="SET contact.email = :bad",
+        ExpressionAttributeValues={":bad": "tenant,typo@example.com"},
+    )
+    ticket = h.dispatch(ticket)
+    h.settle()
+    h.advance_to(parse_iso(h.clock(ticket, "arrival").rungs[0].at))
+    h.wait_for(lambda: any(e.action == "notify_failed" for e in h.tickets.timeline(ticket.ticket_id)), "the failure")
+    h.settle()
+    assert h.stream.failures == []
+    assert [sorted(m.to) for m in h.mail()] == [["duty.manager@example.com", "eng.duty@example.com"]]
+    (failed,) = [e for e in h.tickets.timeline(ticket.ticket_id) if e.action == "notify_failed"]
+    assert failed.detail["notice"] == "tenant"

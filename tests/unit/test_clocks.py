@@ -3,18 +3,20 @@ and what the state machine is given. Pure: no AWS, time from a fixed clock."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
 from frontdesk.clock import parse_iso
 from frontdesk.domain import clocks
+from frontdesk.domain.errors import InvalidInput
+from frontdesk.i18n import catalogue
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder, Rung
 from frontdesk.models.site import BuildingClass
 from frontdesk.models.ticket import Kind
 
-from .builders import BUILDING_OF_CLASS, SITE, T0, TICKET_ID, Walk
+from .builders import BUILDING_OF_CLASS, SITE, T0, TICKET_ID, Walk, staff_request
 
 
 def follow(walk: Walk, kind: ClockKind, existing: Clock | None = None, ladder: Ladder = DEFAULT_LADDER) -> Clock:
@@ -216,3 +218,28 @@ def test_the_reconciler_restores_missing_and_failed_executions_only(
     check = clocks.check_execution(clock, set(), lambda name: statuses.get(name.removeprefix(prefix)))
     assert check == clocks.ExecutionCheck(ok=ok, start=None if start is None else prefix + start)
     assert clocks.check_execution(clock, {prefix + "g1-r2"}, lambda name: None).ok
+
+
+def test_a_reply_time_agreed_with_the_client_is_the_reply_clocks_due_time() -> None:
+    agreed = staff_request(Kind.INQUIRY, reply_by=T0 + timedelta(days=2, seconds=0.5))
+    walk = Walk(kind=Kind.INQUIRY, request=agreed)
+    clock = follow(walk, ClockKind.REPLY)
+    assert parse_iso(clock.due) == T0 + timedelta(days=2, seconds=1)
+    assert walk.events[0].detail["reply_agreed"] == clock.due
+
+
+@pytest.mark.parametrize(
+    ("kind", "reply_by", "code"),
+    [
+        (Kind.COMPLAINT, T0 - timedelta(minutes=1), "reply_by_out_of_range"),
+        (Kind.INQUIRY, T0 + timedelta(days=15), "reply_by_out_of_range"),
+        (Kind.REPAIR, T0 + timedelta(hours=1), "reply_by_not_for_kind"),
+    ],
+)
+def test_an_agreed_reply_time_in_the_past_too_far_or_on_a_repair_is_refused(
+    kind: Kind, reply_by: datetime, code: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        Walk(kind=kind, request=staff_request(kind, reply_by=reply_by))
+    assert (refused.value.field, refused.value.code) == ("reply_by", code)
+    assert code in catalogue("zh-CN") and code in catalogue("en")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from frontdesk.clock import local_date, to_iso
+from frontdesk.clock import deadline_iso, local_date, to_iso
 from frontdesk.domain import sla
 from frontdesk.domain.errors import InvalidInput
 from frontdesk.domain.lifecycle import REPAIR_LIKE, Change
@@ -65,9 +65,12 @@ def open_ticket(
         received_by=actor.id,
         created_at=at,
         updated_at=at,
-        reply_due=None if kind in REPAIR_LIKE else sla.reply_due(site, now),
+        reply_due=_reply_due(request, kind, site, now),
         **({"severity": severity} if severity is not None else {}),
     )
+    detail = {"channel": ticket.channel.value, "kind": kind.value, "category": request.category}
+    if isinstance(request, cmd.StaffNewTicket) and request.reply_by is not None:
+        detail["reply_agreed"] = ticket.reply_due or ""
     event = TimelineEvent(
         ticket_id=ticket_id,
         seq=1,
@@ -76,6 +79,20 @@ def open_ticket(
         action="create",
         from_status=None,
         to_status=Status.RECEIVED,
-        detail={"channel": ticket.channel.value, "kind": kind.value, "category": request.category},
+        detail=detail,
     )
     return Change(ticket, event)
+
+
+def _reply_due(request: cmd.NewTicket | cmd.StaffNewTicket, kind: Kind, site: Site, now: datetime) -> str | None:
+    """Same site-local day (000 §3.3f), or the time agreed with the client: later than now, within the limit."""
+    if kind in REPAIR_LIKE:
+        if isinstance(request, cmd.StaffNewTicket) and request.reply_by is not None:
+            raise InvalidInput(field="reply_by", code="reply_by_not_for_kind")
+        return None
+    agreed = request.reply_by if isinstance(request, cmd.StaffNewTicket) else None
+    if agreed is None:
+        return sla.reply_due(site, now)
+    if not now < agreed <= now + sla.MAX_AGREED_REPLY:
+        raise InvalidInput(field="reply_by", code="reply_by_out_of_range", days=sla.MAX_AGREED_REPLY.days)
+    return deadline_iso(agreed)

@@ -21,6 +21,10 @@ def completion_due(site: Site, started_at: datetime) -> str:
     return deadline_iso(started_at + timedelta(hours=site.completion_hours))
 
 
+# The longest reply time the desk may agree with a client (a written reply approved by the manager).
+MAX_AGREED_REPLY = timedelta(days=14)
+
+
 def reply_due(site: Site, received_at: datetime) -> str:
     """Complaints and inquiries are reported back to the client the same (site-local) day."""
     return deadline_iso(end_of_local_day(received_at, site.timezone))

@@ -78,6 +78,10 @@ class StaffNewTicket(_Strict):
     contact_phone: Phone | None = None
     contact_email: Email | None = None
     language: Language = "zh-CN"
+    reply_by: AwareDatetime | None = Field(
+        default=None,
+        description="Complaints and inquiries: the reply time agreed with the client (default: end of the local day)",
+    )
 
 
 class Versioned(_Strict):
