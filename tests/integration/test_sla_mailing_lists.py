@@ -73,6 +73,7 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         "engineer_and_duty_manager",
         "centre_manager",
         "department_and_engineering_managers",
+        "duty_manager",  # the reply clock's first rung
     ]
     assert body["lists"][1]["used_by"] == [{"phase": "arrival", "level": 2, "after_seconds": 600}]
     assert api("GET", "/staff/sites/ql/mailing-lists", groups="operator")[0] == 403
@@ -159,7 +160,9 @@ def test_a_manager_sets_the_ladder_of_a_site(api: Call) -> None:
         "centre_manager",
         "property_manager",
         "department_and_engineering_managers",
+        "duty_manager",  # the reply and incident-report rungs keep their defaults
     ]
+    assert [r["mailing_list"] for r in body["ladder"]["reply"]] == ["duty_manager", "centre_manager"]
     assert api("POST", "/staff/sites/ql/mailing-lists/duty/add", {"email": "duty@example.com"})[0] == 200
     assert api("POST", "/staff/sites/ql/escalation-ladder", ladder, groups="duty_manager")[0] == 403
 

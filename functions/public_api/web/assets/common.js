@@ -336,7 +336,8 @@
     const lines = [];
     const d = detail || {};
     const keys = Object.keys(d);
-    const timeKeys = { arrival_due: 1, completion_due: 1, previous_due: 1, deadline: 1 };
+    const timeKeys = { arrival_due: 1, completion_due: 1, previous_due: 1, deadline: 1, reply_agreed: 1 };
+    const valued = { on_time: 1, satisfied: 1, phase: 1, clock_paused: 1, clock_resumed: 1, notice: 1 };
     const coded = {
       department: "department.",
       method: "method.",
@@ -347,7 +348,7 @@
     keys.forEach(function (key) {
       const value = d[key];
       if (value === "" || value === null || value === undefined) return;
-      if (key === "on_time" || key === "satisfied" || key === "phase") lines.push(tAny(["detail." + key + "." + value, value]));
+      if (valued[key]) lines.push(tAny(["detail." + key + "." + value, value]));
       else if (key === "decision") lines.push(t("detail.decision." + value));
       else if (key === "total_cents") lines.push(t("detail.total_cents", { v: yuan(value) }));
       else if (timeKeys[key]) lines.push(t("detail." + key, { v: formatTime(value, tz) }));
