@@ -75,7 +75,11 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         "department_and_engineering_managers",
         "duty_manager",  # the reply clock's first rung
     ]
-    assert body["lists"][1]["used_by"] == [{"phase": "arrival", "level": 2, "after_seconds": 600}]
+    assert body["lists"][1]["used_by"] == [
+        {"phase": "arrival", "level": 2, "after_seconds": 600},
+        {"phase": "reply", "level": 2, "after_seconds": 3600},
+        {"phase": "incident_report", "level": 1, "after_seconds": 0},
+    ]
     assert api("GET", "/staff/sites/ql/mailing-lists", groups="operator")[0] == 403
     assert api("GET", "/staff/sites/nowhere/mailing-lists")[1]["code"] == "site_not_found"
 
