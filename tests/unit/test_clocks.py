@@ -10,6 +10,7 @@ import pytest
 from frontdesk.clock import parse_iso
 from frontdesk.domain import clocks
 from frontdesk.domain.errors import InvalidInput
+from frontdesk.domain.queue import next_deadline
 from frontdesk.i18n import catalogue
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder, Rung
@@ -243,3 +244,12 @@ def test_an_agreed_reply_time_in_the_past_too_far_or_on_a_repair_is_refused(
         Walk(kind=kind, request=staff_request(kind, reply_by=reply_by))
     assert (refused.value.field, refused.value.code) == ("reply_by", code)
     assert code in catalogue("zh-CN") and code in catalogue("en")
+
+
+def test_a_quote_waiting_for_the_client_races_no_deadline_in_the_queue() -> None:
+    walk = Walk(kind=Kind.PAID_SERVICE)
+    walk.run("dispatch")
+    walk.run("arrive")
+    assert next_deadline(walk.ticket) == walk.ticket.completion_due
+    walk.run("quote")
+    assert next_deadline(walk.ticket) is None

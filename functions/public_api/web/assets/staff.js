@@ -320,10 +320,10 @@
   // ------------------------------------------------------------------ deadlines
 
   /**
-   * The deadline the desk is racing now (as the API orders the queue). `timed` deadlines are watched
-   * by the SLA timer, which runs one execution per dispatch: in a scaled demo its clock runs `scale`
-   * times faster from the dispatch, so those countdowns are shown on that clock. Reply deadlines have
-   * no timer and stay in real time.
+   * The deadline the desk is racing now (as the API orders the queue). Every deadline is a clock of
+   * the clock engine, one execution per clock from its start: in a scaled demo that execution's
+   * clock runs `scale` times faster from the start, so countdowns are shown on it. A quote waiting
+   * for the client pauses the completion clock: nothing counts down then.
    */
   function deadline(ticket) {
     switch (ticket.status) {
@@ -332,12 +332,11 @@
       case "arrived":
       case "in_progress":
       case "unfinished":
-      case "quoted":
         return { kind: "completion", due: ticket.completion_due, start: ticket.dispatched_at, timed: true };
       case "received":
       case "reopened":
       case "handled":
-        if (ticket.reply_due) return { kind: "reply", due: ticket.reply_due };
+        if (ticket.reply_due) return { kind: "reply", due: ticket.reply_due, start: ticket.created_at, timed: true };
         return { kind: "waiting", since: ticket.updated_at };
       default:
         return { kind: "client" };

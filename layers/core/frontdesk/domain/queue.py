@@ -15,8 +15,8 @@ def next_deadline(ticket: Ticket) -> str | None:
         return None
     if status is Status.DISPATCHED:
         return ticket.arrival_due
-    if status in {Status.ARRIVED, Status.IN_PROGRESS, Status.UNFINISHED, Status.QUOTED}:
-        return ticket.completion_due
+    if status in {Status.ARRIVED, Status.IN_PROGRESS, Status.UNFINISHED}:
+        return ticket.completion_due  # (quoted: the completion clock is paused until the client decides)
     if status in {Status.RECEIVED, Status.REOPENED, Status.HANDLED}:
         # Awaiting dispatch or a reply: as urgent as the moment it came (or came back) in.
         return ticket.reply_due or ticket.updated_at
