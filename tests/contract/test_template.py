@@ -95,7 +95,6 @@ def test_functions_share_globals(translated: dict[str, Any]) -> None:
         "StreamRouterFunction",
         "ReconcilerFunction",
         "PhotoIngestFunction",
-        "IncidentSweepFunction",
     }
     for function in lambdas.values():
         props = function["Properties"]

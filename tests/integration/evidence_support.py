@@ -1,7 +1,8 @@
 """Harness for the photo, incident-report and evidence-pack tests: the stack from template.yaml in moto,
 the routers of functions/public_api/public_photos.py, functions/staff_api/photos.py and
-functions/staff_api/incidents.py included in resolvers built like the API functions' own, and the
-photo_ingest and incident_sweep handlers called with events shaped like events/*.json.
+functions/staff_api/incidents.py included in resolvers built like the API functions' own, the
+photo_ingest handler called with events shaped like events/*.json, and what the stream router does
+for incident reports (a rung their clock reached, the notices they owe) called as it calls it.
 
     @pytest.fixture
     def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
@@ -33,12 +34,14 @@ import requests
 from moto.ses.models import ses_backends
 
 from frontdesk import evidence_wiring, sla_wiring
+from frontdesk.adapters.clocks import ClockStore, clock_item
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.api import intake, wiring
 from frontdesk.api.resolver import BoundedResolver, make_resolver
-from frontdesk.clock import FixedClock
+from frontdesk.clock import FixedClock, to_iso
 from frontdesk.models import commands as cmd
+from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.ticket import Ticket
 from frontdesk.service import Opened
 from frontdesk.settings import settings
@@ -125,7 +128,6 @@ class Evidence:
         self.public = self._resolver("functions/public_api/public_photos.py")
         self.staff_app = self._resolver("functions/staff_api/photos.py", "functions/staff_api/incidents.py")
         self.ingest_module = load_module("functions/photo_ingest/app.py")
-        self.sweep_module = load_module("functions/incident_sweep/app.py")
         self._alerts = self._subscribe(stack["EscalationTopic"]["arn"] or "")
         self._sample: dict[str, Any] = json.loads((EVENTS / "staff_dispatch.json").read_text("utf-8"))
 
@@ -244,10 +246,27 @@ class Evidence:
     def key_of(self, slot: dict[str, Any]) -> str:
         return str(slot["fields"]["key"])
 
-    def sweep(self) -> dict[str, Any]:
-        event = json.loads((EVENTS / "incident_sweep_schedule.json").read_text("utf-8"))
-        result: dict[str, Any] = self.sweep_module.lambda_handler(event, LambdaContext())
-        return result
+    # ------------------------------------------------------------------ incident reports on the stream
+
+    def report_clock(self, report_id: str) -> Clock:
+        return ClockStore(self.table).of_subject(SubjectType.REPORT, report_id)[ClockKind.INCIDENT_REPORT]
+
+    def reach(self, report_id: str, level: int) -> Clock:
+        """What the clock's state machine does at rung ``level`` (the clock moved up, stamped with the
+        time; never early), then what the stream router does with that clock record."""
+        clock = self.report_clock(report_id)
+        at = to_iso(self.clock.now())
+        assert clock.is_open and clock.level == level - 1 and clock.rungs[level - 1].at <= at
+        reached = clock.model_copy(update={"level": level, "escalated_at": at, "breached_at": clock.breached_at or at})
+        self.table.put_item(Item=clock_item(reached))
+        evidence_wiring.incident_notices().on_rung(reached, level)
+        return reached
+
+    def notices(self, report_id: str) -> None:
+        """What the stream router does with a report written: the notices it owes, if any."""
+        item = self.item(f"REPORT#{report_id}", "REPORT")
+        if item is not None and item.get("owed"):
+            evidence_wiring.incident_notices().on_change(report_id)
 
     # ------------------------------------------------------------------ what happened
 

@@ -1,6 +1,9 @@
-"""An overdue incident report escalates like any SLA: at its deadline (12 h for a major incident) the
-sweep records level 1 on the report and the centre manager is mailed, an hour later level 2 and the
-department heads; never before the deadline, each notice once however often the sweep runs."""
+"""An overdue incident report escalates like any deadline, on its clock: the report's clock is written
+with it (re-planned when the severity moves the deadline, met or breached by the submission); at
+each rung the clock reaches (12 h for a major incident: the centre manager, an hour later the
+department heads) the stream router records the rung on the report and sends what it owes, each
+notice once however often the record is delivered. The state machine itself is tested with the
+clock engine; here its rung is written on the clock as it writes it."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from frontdesk import evidence_wiring
+from frontdesk.models.clock import ClockState
 from local_stack.provision import Stack
 
 from .evidence_support import MANAGERS, Evidence, evidence
@@ -40,30 +45,43 @@ def _major(ev: Evidence) -> dict[str, Any]:
     return report
 
 
+def test_the_report_clock_is_written_with_the_report(ev: Evidence) -> None:
+    report = _major(ev)
+
+    clock = ev.report_clock(report["report_id"])
+
+    assert (clock.state, clock.due, clock.gen, clock.level) == (ClockState.RUNNING, report["due_at"], 1, 0)
+    assert [(r.mailing_list, r.at) for r in clock.rungs] == [
+        ("centre_manager", "2026-11-22T14:00:00.000Z"),
+        ("department_and_engineering_managers", "2026-11-22T15:00:00.000Z"),
+    ]
+    ev.notices(report["report_id"])  # a new report owes nothing
+    assert ev.mail() == [] and ev.alerts() == []
+
+
 def test_a_major_report_overdue_at_12_hours_escalates(ev: Evidence) -> None:
     report = _major(ev)
-    path = f"{REPORTS}/{report['report_id']}"
-
+    rid = report["report_id"]
+    path = f"{REPORTS}/{rid}"
     ev.clock.advance(hours=11, minutes=59, seconds=59)
-    assert ev.sweep() == {"looked_at": 0, "escalated": [], "notified": [], "conflicts": []}
     assert ev.staff("GET", path).body["overdue"] is False
 
-    ev.clock.advance(seconds=1)  # 12 h after the occurrence: due
-    swept = ev.sweep()
+    ev.clock.advance(seconds=1)  # 12 h after the occurrence: due, the clock's first rung
+    clock = ev.reach(rid, 1)
 
-    assert swept["escalated"] == ["ql-2026-0001#1"]
-    assert swept["notified"] == ["ql-2026-0001#escalation-1"]
     view = ev.staff("GET", path).body
     assert view["overdue"] is True
     assert view["report"]["escalation"] == {"level": 1, "at": "2026-11-22T14:00:00.000Z"}
+    assert view["report"]["owed"] == []
     escalate = view["timeline"][1]
-    assert (escalate["action"], escalate["actor"]["id"]) == ("escalate", "incident_sweep")
+    assert (escalate["action"], escalate["actor"]["id"]) == ("escalate", "clock")
     assert escalate["detail"] == {
         "level": "1",
         "mailing_list": "centre_manager",
         "due_at": "2026-11-22T14:00:00.000Z",
         "late_seconds": "0",
     }
+    assert [e["action"] for e in view["timeline"]] == ["create", "escalate", "notify"]
     (mail,) = ev.mail()
     assert mail.to == list(MANAGERS["centre_manager"])
     assert "QL-IR-2026-001" in mail.subject and "level 1" in mail.subject
@@ -73,60 +91,72 @@ def test_a_major_report_overdue_at_12_hours_escalates(ev: Evidence) -> None:
     assert (alert["body"]["number"], alert["body"]["level"]) == ("QL-IR-2026-001", 1)
     assert alert["attributes"]["phase"] == {"Type": "String", "Value": "incident_report"}
 
-    # the sweep runs every minute: nothing more until the next rung, an hour later
+    # the stream delivers the clock record again, and the report records: nothing more
     ev.clock.advance(minutes=1)
-    assert ev.sweep()["looked_at"] == 0
-    ev.clock.advance(minutes=58, seconds=59)
-    assert ev.sweep()["escalated"] == []
-    ev.clock.advance(seconds=1)
-    assert ev.sweep()["escalated"] == ["ql-2026-0001#2"]
+    evidence_wiring.incident_notices().on_rung(clock, 1)
+    ev.notices(rid)
+    assert len(ev.mail()) == 1 and len(ev.alerts()) == 1
+    assert len(ev.staff("GET", path).body["timeline"]) == 3
+
+    ev.clock.advance(minutes=59)  # an hour after the deadline: the second rung
+    ev.reach(rid, 2)
     assert ev.mail()[-1].to == sorted(MANAGERS["department_and_engineering_managers"])
     assert len(ev.mail()) == 2 and len(ev.alerts()) == 2
-    # the top of the ladder: the report stays overdue (the register shows it), no more mail
-    ev.clock.advance(hours=5)
-    assert ev.sweep()["looked_at"] == 0
-    assert len(ev.mail()) == 2
+    assert ev.staff("GET", path).body["report"]["escalation"]["level"] == 2
+    # the top of the ladder: the clock has no rung left, the report stays overdue (the register shows it)
+    assert ev.report_clock(rid).rungs_left() == 0
 
 
-def test_a_report_submitted_in_time_never_escalates(ev: Evidence) -> None:
-    report = _major(ev)
-    path = f"{REPORTS}/{report['report_id']}"
+def test_a_severity_change_re_plans_the_clock_and_a_timely_submission_meets_it(ev: Evidence) -> None:
+    created = ev.staff(
+        "POST",
+        REPORTS,
+        {
+            "site_id": "ql",
+            "severity": "general",
+            "category": "water_leak",
+            "occurred_at": "2026-11-22T10:00:00+08:00",
+            "place": "三楼机房",
+            "details": "漏水",
+        },
+    )
+    rid = created.body["report"]["report_id"]
+    path = f"{REPORTS}/{rid}"
+    assert ev.report_clock(rid).due == "2026-11-23T02:00:00.000Z"  # general: 24 h
     ev.clock.advance(hours=11)
-    ev.staff("POST", f"{path}/update", {"version": 1, "immediate_action": "切断电源,灭火器扑灭"})
-    ev.staff("POST", f"{path}/submit", {"version": 2})
 
-    ev.clock.advance(hours=2)
-    swept = ev.sweep()
+    ev.staff("POST", f"{path}/update", {"version": 1, "severity": "major", "immediate_action": "关阀"})
+    moved = ev.report_clock(rid)
+    assert (moved.due, moved.gen, moved.rungs[0].at) == ("2026-11-22T14:00:00.000Z", 2, "2026-11-22T14:00:00.000Z")
+    submitted = ev.staff("POST", f"{path}/submit", {"version": 2})
 
-    assert swept["escalated"] == [] and swept["notified"] == ["ql-2026-0001#submitted"]
-    assert ev.staff("GET", path).body["report"]["on_time"] is True
+    met = ev.report_clock(rid)
+    assert (met.state, met.early_seconds, met.gen) == (ClockState.MET, 3600, 2)
+    assert submitted.body["report"]["on_time"] is True
+    ev.notices(rid)
+    ev.notices(rid)
+    (mail,) = ev.mail()
+    assert sorted(mail.to) == sorted(MANAGERS["centre_manager"] + MANAGERS["department_and_engineering_managers"])
+    assert ev.alerts() == []
 
 
-def test_a_sweep_that_was_down_catches_up_rung_by_rung(ev: Evidence) -> None:
+def test_a_report_submitted_late_breaches_its_clock_and_is_still_mailed(ev: Evidence) -> None:
     report = _major(ev)
-    ev.clock.advance(hours=15)  # three hours late: both rungs are due
-
-    swept = ev.sweep()
-
-    assert swept["escalated"] == ["ql-2026-0001#1", "ql-2026-0001#2"]
-    assert swept["notified"] == ["ql-2026-0001#escalation-1", "ql-2026-0001#escalation-2"]
-    timeline = ev.staff("GET", f"{REPORTS}/{report['report_id']}").body["timeline"]
-    assert [e["action"] for e in timeline] == ["create", "escalate", "escalate", "notify", "notify"]
-    assert timeline[1]["detail"]["late_seconds"] == "10800"
-
-
-def test_a_report_submitted_late_is_marked_late_and_still_mailed(ev: Evidence) -> None:
-    report = _major(ev)
-    path = f"{REPORTS}/{report['report_id']}"
-    ev.clock.advance(hours=13)
-    ev.sweep()  # escalated (and notified) meanwhile: the version the duty manager read is stale
+    rid = report["report_id"]
+    path = f"{REPORTS}/{rid}"
+    ev.clock.advance(hours=12)
+    ev.reach(rid, 1)  # escalated (and notified) meanwhile: the version the duty manager read is stale
+    ev.clock.advance(minutes=30)
     stale = ev.staff("POST", f"{path}/update", {"version": 1, "immediate_action": "已处理"})
     assert (stale.status, stale.body["code"]) == (409, "incident_version_conflict")
     current = ev.staff("GET", path).body["report"]["version"]
     updated = ev.staff("POST", f"{path}/update", {"version": current, "immediate_action": "已处理"})
 
     submitted = ev.staff("POST", f"{path}/submit", {"version": updated.body["report"]["version"]})
-    ev.sweep()
+    ev.notices(rid)
 
     assert submitted.body["report"]["on_time"] is False
+    breached = ev.report_clock(rid)
+    assert (breached.state, breached.level, breached.late_seconds) == (ClockState.BREACHED, 1, 1800)
     assert "It was submitted after its deadline." in ev.mail()[-1].body
+    assert len(ev.mail()) == 2  # the overdue notice, then the submitted report

@@ -1,4 +1,5 @@
-"""Incident reports as pure rules: numbers, deadlines, who may write, draft → submitted, the overdue ladder."""
+"""Incident reports as pure rules: numbers, deadlines, who may write, draft → submitted, the rungs their
+clock reaches recorded on them, the notices they owe."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from typing import Any
 import pytest
 
 from frontdesk.clock import to_iso
-from frontdesk.domain import incidents
+from frontdesk.domain import clocks, incidents
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.models.clock import Clock, ClockKind, SubjectType
+from frontdesk.models.escalation import DEFAULT_LADDER, Rung
 from frontdesk.models.incident import (
     IncidentReport,
     IncidentSeverity,
     NewIncidentReport,
+    ReportEscalation,
     ReportState,
     UpdateIncidentReport,
 )
@@ -141,43 +145,90 @@ def test_late_submission_is_recorded_as_late() -> None:
     assert incidents.submit(report, 1, DUTY_MANAGER, due + timedelta(milliseconds=1)).report.on_time is False
 
 
-def test_the_ladder_is_never_early() -> None:
+def _reached(report: IncidentReport, level: int, at: datetime) -> Clock:
+    """The report's clock as the state machine leaves it when it reaches rung ``level`` at ``at``."""
+    clock = clocks.plan(ClockKind.INCIDENT_REPORT, report, report.report_id, "ql", None, DEFAULT_LADDER, T0)
+    assert clock is not None
+    return clock.model_copy(update={"level": level, "breached_at": clock.rungs[0].at, "escalated_at": to_iso(at)})
+
+
+def test_a_rung_the_clock_reached_is_recorded_on_the_draft_with_the_notice_it_owes() -> None:
     report = _open(severity=IncidentSeverity.MAJOR)
     due = datetime.fromisoformat(report.due_at.replace("Z", "+00:00"))
+    clock = _reached(report, 1, due + timedelta(milliseconds=1500))
 
-    assert incidents.reached_level(report, due - timedelta(milliseconds=1)) == 0
-    assert incidents.next_action_at(report) == report.due_at
-    with pytest.raises(ValueError, match="not due"):
-        incidents.escalate(report, due - timedelta(milliseconds=1))
-    assert incidents.reached_level(report, due) == 1
+    change = incidents.escalated(report, clock, 1, due + timedelta(seconds=3))
 
-    first = incidents.escalate(report, due).report
-    assert (first.escalation.level, first.owed) == (1, ("escalation-1",))
-    assert incidents.next_action_at(first) == first.updated_at  # a notice is owed: at once
-    notified = incidents.notified(first, "escalation-1", 1, due).report
-    assert incidents.next_action_at(notified) == to_iso(due + timedelta(hours=1))
-    assert incidents.reached_level(notified, due + timedelta(minutes=59, seconds=59)) == 1
-    second = incidents.escalate(notified, due + timedelta(hours=1)).report
-    top = incidents.notified(second, "escalation-2", 2, due + timedelta(hours=1)).report
-    assert incidents.next_action_at(top) is None
-    with pytest.raises(ValueError):
-        incidents.escalate(top, due + timedelta(days=3))
+    first = change.report
+    assert (first.escalation.level, first.escalation.at) == (1, to_iso(due + timedelta(milliseconds=1500)))
+    assert (first.owed, first.version) == (("escalation-1",), 2)
+    assert (change.event.action, change.event.actor.id, change.event.at) == (
+        "escalate",
+        "clock",
+        to_iso(due + timedelta(seconds=3)),
+    )
+    assert change.event.detail == {
+        "level": "1",
+        "mailing_list": "centre_manager",
+        "due_at": report.due_at,
+        "late_seconds": "2",
+    }
+    second = incidents.escalated(first, _reached(report, 2, due + timedelta(hours=1)), 2, due + timedelta(hours=1))
+    assert (second.report.escalation.level, second.report.owed) == (2, ("escalation-1", "escalation-2"))
+    assert second.event.detail["mailing_list"] == "department_and_engineering_managers"
 
 
-def test_a_submitted_report_climbs_no_further_and_owes_its_mail_once() -> None:
+@pytest.mark.parametrize(
+    ("recorded", "level", "reached"),
+    [(1, 1, 1), (0, 2, 1), (0, 3, 3)],  # recorded already; not reached by the clock; past the ladder
+)
+def test_only_a_rung_reached_and_not_yet_recorded_is_recorded(recorded: int, level: int, reached: int) -> None:
+    report = _open(severity=IncidentSeverity.MAJOR).model_copy(
+        update={"escalation": ReportEscalation(level=recorded, at="x")}
+    )
+    clock = _reached(report, reached, T0 + timedelta(days=1))
+    with pytest.raises(ValueError, match="not to be recorded"):
+        incidents.escalated(report, clock, level, T0 + timedelta(days=1))
+
+
+def test_a_submitted_report_or_another_clock_records_no_rung() -> None:
+    report = _open(immediate_action="关阀")
+    clock = _reached(report, 1, T0 + timedelta(days=1))
+    submitted = incidents.submit(report, 1, DUTY_MANAGER, T0).report
+    with pytest.raises(ValueError, match="not to be recorded"):
+        incidents.escalated(submitted, clock, 1, T0 + timedelta(days=1))
+    other = _open(seq=8)
+    with pytest.raises(ValueError, match="not the clock of"):
+        incidents.escalated(other, clock, 1, T0 + timedelta(days=1))
+    ticket_clock = clock.model_copy(update={"subject_type": SubjectType.TICKET, "kind": ClockKind.ARRIVAL})
+    with pytest.raises(ValueError, match="not an incident report's clock"):
+        incidents.escalated(report, ticket_clock, 1, T0 + timedelta(days=1))
+
+
+def test_an_escalation_goes_to_its_rung_in_the_site_ladder_as_it_is_now() -> None:
+    edited = DEFAULT_LADDER.model_copy(update={"incident_report": (Rung(mailing_list="night_desk"),)})
+    assert incidents.notice_lists("escalation-1", DEFAULT_LADDER) == ("centre_manager",)
+    assert incidents.notice_lists("escalation-2", DEFAULT_LADDER) == ("department_and_engineering_managers",)
+    assert incidents.notice_lists("escalation-1", edited) == ("night_desk",)
+    assert incidents.notice_lists("escalation-2", edited) == ("night_desk",)  # past the top: the top rung
+    assert incidents.escalation_level("submitted") is None
+
+
+def test_a_submitted_report_owes_its_mail_once() -> None:
     report = _open(immediate_action="关阀")
     submitted = incidents.submit(report, 1, DUTY_MANAGER, T0).report
     far = T0 + timedelta(days=3)
-    assert incidents.reached_level(submitted, far) == 0
-    assert incidents.notice_lists("submitted") == ("centre_manager", "department_and_engineering_managers")
-    mailed = incidents.notified(submitted, "submitted", 3, far)
+    lists = incidents.notice_lists("submitted", DEFAULT_LADDER)
+    assert lists == ("centre_manager", "department_and_engineering_managers")
+    mailed = incidents.notified(submitted, "submitted", lists, 3, far)
     assert (mailed.report.owed, mailed.report.mailed_at) == ((), to_iso(far))
     assert mailed.event.detail == {
         "notice": "submitted",
         "mailing_lists": "centre_manager,department_and_engineering_managers",
         "recipients": "3",
     }
-    assert incidents.next_action_at(mailed.report) is None
+    with pytest.raises(ValueError, match="does not owe"):
+        incidents.notified(mailed.report, "submitted", lists, 3, far)
 
 
 def test_actions_and_the_register_line() -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
     from frontdesk.evidence.service import EvidenceDesk
-    from frontdesk.incidents import IncidentDesk, IncidentSweep
+    from frontdesk.incidents import IncidentDesk, IncidentNotices
     from frontdesk.models.photo import OwnerKind
     from frontdesk.photos import PhotoDesk, PhotoIngest
 
@@ -69,9 +69,10 @@ def photo_desk() -> PhotoDesk:
 
 @cache
 def incident_desk() -> IncidentDesk:
+    from frontdesk import sla_wiring
     from frontdesk.incidents import IncidentDesk
 
-    return IncidentDesk(report_store(), ticket_store(), site_store(), photo_desk(), clock())
+    return IncidentDesk(report_store(), ticket_store(), site_store(), photo_desk(), sla_wiring.planner(), clock())
 
 
 @cache
@@ -98,14 +99,15 @@ def stored_photos(owner_kind: OwnerKind, owner_id: str) -> int:
 
 
 @cache
-def incident_sweep() -> IncidentSweep:
+def incident_notices() -> IncidentNotices:
+    """The stream router's side of incident reports: rungs their clocks reach, the notices they owe."""
     from frontdesk.adapters.alerts import SnsAlerts
     from frontdesk.adapters.ses import SesMailer
     from frontdesk.adapters.sla_store import SlaStore
-    from frontdesk.incidents import IncidentSweep
+    from frontdesk.incidents import IncidentNotices
 
     config = settings()
-    return IncidentSweep(
+    return IncidentNotices(
         reports=report_store(),
         sites=site_store(),
         lists=SlaStore(table(config.table_name)),
@@ -130,6 +132,6 @@ def cache_clear() -> None:
         incident_desk,
         evidence_desk,
         photo_ingest,
-        incident_sweep,
+        incident_notices,
     ):
         built.cache_clear()

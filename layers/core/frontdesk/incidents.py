@@ -1,30 +1,40 @@
-"""Incident reports: the staff API's service (IncidentDesk) and the scheduled sweep (IncidentSweep).
+"""Incident reports: the staff API's service (IncidentDesk) and what the stream router does for them
+(IncidentNotices).
 
-The sweep is how an overdue report escalates: every minute it reads the reports whose next action
-is due (a sparse index, so an idle minute costs one empty query), records each rung reached on the
-report (a timeline event, conditional on the version read, never before the rung's time) and then
-sends what the report owes — overdue notices to the rung's mailing list and an alert on the
-escalation topic, the submitted report to the managers and department heads — each exactly once
-(a marker per notice, written after sending), recording on the report that it went out.
+A report's deadline is an ordinary clock (docs/decisions/0009-one-clock-engine.md): the desk writes
+it in the same transaction as the report (created, re-planned when the severity moves the deadline,
+met or breached when the report is submitted), and the clock engine's state machine climbs the
+site's ladder. For each rung it reaches, the stream router calls ``IncidentNotices.on_rung``: the
+rung is recorded on the report (a timeline event and a notice *owed*), once. For each report written
+that owes notices, it calls ``IncidentNotices.on_change``: the overdue notice to the rung's mailing
+list and an alert on the escalation topic, the submitted report to the managers and department
+heads — each sent once (a marker per notice, written after sending: a crash in between sends it
+again, never loses it), then recorded on the report. Each report is its own stream record: one that
+fails is retried on its own and holds back no other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Final, Protocol
 
 from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain import incidents
+from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import NotFound, VersionConflict
 from frontdesk.domain.incidents import ReportChange
 from frontdesk.lookups import require_site, require_ticket
+from frontdesk.models.clock import Clock as ReportClock
+from frontdesk.models.clock import ClockKind, SubjectType
+from frontdesk.models.escalation import Ladder
 from frontdesk.models.incident import (
     IncidentReport,
     IncidentReportView,
     NewIncidentReport,
     Register,
     ReportEvent,
+    ReportState,
     SubmitIncidentReport,
     UpdateIncidentReport,
 )
@@ -34,14 +44,22 @@ from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Ticket
 from frontdesk.notifications import incident_reports as messages
 
+# Versions a busy report may move under the recorder before it gives up (the record is retried).
+MAX_RECORD_ATTEMPTS: Final = 5
+
 
 class ReportRecords(Protocol):
-    def create(self, site_id: str, year: int, build: Callable[[int], ReportChange]) -> ReportChange: ...
-    def save(self, change: ReportChange, expected_version: int) -> None: ...
+    def create(
+        self,
+        site_id: str,
+        year: int,
+        build: Callable[[int], ReportChange],
+        clocks: Callable[[IncidentReport], Sequence[ClockWrite]],
+    ) -> ReportChange: ...
+    def save(self, change: ReportChange, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
     def get(self, report_id: str) -> IncidentReport | None: ...
     def timeline(self, report_id: str) -> list[ReportEvent]: ...
     def register(self, site_id: str, year: int) -> list[IncidentReport]: ...
-    def due_work(self, now_iso: str) -> list[str]: ...
     def sent(self, report_id: str, notice: str) -> int | None: ...
     def mark_sent(self, report_id: str, notice: str, at: str, recipients: int) -> None: ...
 
@@ -58,8 +76,19 @@ class PhotoViews(Protocol):
     def staff_views(self, owner_kind: OwnerKind, owner_id: str) -> list[StaffPhotoView]: ...
 
 
+class ClockPlanning(Protocol):
+    """frontdesk.app.clocks.ClockPlanner."""
+
+    def writes(
+        self, subject_type: SubjectType, subject_id: str, site_id: str, subject: Any, now: datetime
+    ) -> list[ClockWrite]: ...
+
+
 class MailingLists(Protocol):
+    """The site's mailing lists and its escalation ladder (frontdesk.adapters.sla_store.SlaStore)."""
+
     def mailing_list(self, site_id: str, name: str) -> MailingList: ...
+    def ladder(self, site_id: str) -> Ladder: ...
 
 
 class Mailer(Protocol):
@@ -76,12 +105,19 @@ class StoredPhotoCount(Protocol):
 
 class IncidentDesk:
     def __init__(
-        self, reports: ReportRecords, tickets: TicketLookup, sites: SiteLookup, photos: PhotoViews, clock: Clock
+        self,
+        reports: ReportRecords,
+        tickets: TicketLookup,
+        sites: SiteLookup,
+        photos: PhotoViews,
+        clocks: ClockPlanning,
+        clock: Clock,
     ) -> None:
         self._reports = reports
         self._tickets = tickets
         self._sites = sites
         self._photos = photos
+        self._clocks = clocks
         self._clock = clock
 
     def create(self, request: NewIncidentReport, actor: Actor) -> IncidentReport:
@@ -93,20 +129,27 @@ class IncidentDesk:
         incidents.open_report(request, site, ticket, actor, now, seq=1)
         year = incidents.report_year(site, now)
         change = self._reports.create(
-            site.site_id, year, lambda seq: incidents.open_report(request, site, ticket, actor, now, seq)
+            site.site_id,
+            year,
+            lambda seq: incidents.open_report(request, site, ticket, actor, now, seq),
+            lambda report: self._clock_writes(report, now),
         )
         return change.report
 
     def update(self, report_id: str, command: UpdateIncidentReport, actor: Actor) -> IncidentReport:
         report = self._report(report_id)
-        change = incidents.update(report, command, self._site(report.site_id), actor, self._clock.now())
-        self._reports.save(change, expected_version=report.version)
+        now = self._clock.now()
+        change = incidents.update(report, command, self._site(report.site_id), actor, now)
+        # a severity that moves the deadline re-plans the clock, in the same transaction
+        self._reports.save(change, expected_version=report.version, clocks=self._clock_writes(change.report, now))
         return change.report
 
     def submit(self, report_id: str, command: SubmitIncidentReport, actor: Actor) -> IncidentReport:
         report = self._report(report_id)
-        change = incidents.submit(report, command.version, actor, self._clock.now())
-        self._reports.save(change, expected_version=report.version)
+        now = self._clock.now()
+        change = incidents.submit(report, command.version, actor, now)
+        # the clock met (in time) or breached (late) with the submission itself
+        self._reports.save(change, expected_version=report.version, clocks=self._clock_writes(change.report, now))
         return change.report
 
     def read(self, report_id: str, actor: Actor) -> IncidentReportView:
@@ -129,6 +172,9 @@ class IncidentDesk:
         entries = [incidents.register_entry(r, now) for r in self._reports.register(site_id, chosen)]
         return Register(site_id=site_id, year=chosen, reports=sorted(entries, key=lambda e: e.number))
 
+    def _clock_writes(self, report: IncidentReport, now: datetime) -> list[ClockWrite]:
+        return self._clocks.writes(SubjectType.REPORT, report.report_id, report.site_id, report, now)
+
     def _site(self, site_id: str) -> Site:
         return require_site(self._sites, site_id)
 
@@ -142,20 +188,12 @@ class IncidentDesk:
         return report
 
 
-# ------------------------------------------------------------------------------------------- the sweep
+# ------------------------------------------------------------------------------------------- notices
 
 
-@dataclass
-class Swept:
-    """One sweep, for logs and metrics (ids and counts only)."""
+class IncidentNotices:
+    """What the stream router does for incident reports: a rung their clock reached, the notices they owe."""
 
-    looked_at: int = 0
-    escalated: list[str] = field(default_factory=list)
-    notified: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-
-
-class IncidentSweep:
     def __init__(
         self,
         reports: ReportRecords,
@@ -176,50 +214,75 @@ class IncidentSweep:
         self._clock = clock
         self._base_url = base_url
 
-    def run(self) -> Swept:
-        swept = Swept()
-        now = self._clock.now()
-        for report_id in self._reports.due_work(to_iso(now)):
-            swept.looked_at += 1
-            try:
-                self._one(report_id, swept)
-            except VersionConflict:
-                swept.conflicts.append(report_id)  # someone wrote it just now: the next sweep goes on
-        return swept
+    def on_rung(self, clock: ReportClock, level: int) -> None:
+        """The report's clock reached rung ``level``: recorded on the draft once, then what it owes sent."""
+        if clock.subject_type is not SubjectType.REPORT or clock.kind is not ClockKind.INCIDENT_REPORT:
+            raise ValueError(f"{clock.clock_id} is not an incident report's clock")
 
-    def _one(self, report_id: str, swept: Swept) -> None:
+        def record(report: IncidentReport) -> ReportChange | None:
+            if report.state is not ReportState.DRAFT or report.escalation.level >= level:
+                return None  # recorded by an earlier delivery (or submitted meanwhile: its clock ended)
+            return incidents.escalated(report, clock, level, self._clock.now())
+
+        report = self._system_change(clock.subject_id, record)
+        self._send_owed(report)
+
+    def on_change(self, report_id: str) -> None:
+        """A report was written that owes notices: each sent once, then recorded on the report."""
+        self._send_owed(self._report(report_id))
+
+    def _send_owed(self, report: IncidentReport) -> None:
+        ladder: Ladder | None = None
+        for notice in report.owed:
+            ladder = ladder or self._lists.ladder(report.site_id)
+            lists = incidents.notice_lists(notice, ladder)
+            recipients = self._send(report, notice, lists)
+            report = self._record_notified(report.report_id, notice, lists, recipients)
+
+    def _record_notified(self, report_id: str, notice: str, lists: tuple[str, ...], recipients: int) -> IncidentReport:
+        def record(report: IncidentReport) -> ReportChange | None:
+            if notice not in report.owed:
+                return None  # recorded by another delivery
+            return incidents.notified(report, notice, lists, recipients, self._clock.now())
+
+        return self._system_change(report_id, record)
+
+    def _system_change(self, report_id: str, build: Callable[[IncidentReport], ReportChange | None]) -> IncidentReport:
+        """``build``'s change saved on the report as it is now (re-read if someone wrote it in
+        between); the report afterwards. ``build`` gives None when there is nothing to record."""
+        for _ in range(MAX_RECORD_ATTEMPTS):
+            report = self._report(report_id)
+            change = build(report)
+            if change is None:
+                return report
+            try:
+                self._reports.save(change, expected_version=report.version)
+            except VersionConflict:
+                continue  # a person saved the report in between: read it again
+            return change.report
+        raise VersionConflict(field="version", code="incident_version_conflict")
+
+    def _report(self, report_id: str) -> IncidentReport:
         report = self._reports.get(report_id)
         if report is None:
-            return
-        now = self._clock.now()
-        while incidents.reached_level(report, now) > report.escalation.level:
-            report = self._save(report, incidents.escalate(report, now))
-            swept.escalated.append(f"{report.report_id}#{report.escalation.level}")
-        for notice in report.owed:
-            recipients = self._send(report, notice)
-            report = self._save(report, incidents.notified(report, notice, recipients, self._clock.now()))
-            swept.notified.append(f"{report.report_id}#{notice}")
+            raise LookupError(f"incident report {report_id} does not exist")
+        return report
 
-    def _save(self, report: IncidentReport, change: ReportChange) -> IncidentReport:
-        self._reports.save(change, expected_version=report.version)
-        return change.report
-
-    def _send(self, report: IncidentReport, notice: str) -> int:
+    def _send(self, report: IncidentReport, notice: str, lists: tuple[str, ...]) -> int:
         """Send one notice (once); how many addresses it went to."""
         site = self._sites.get(report.site_id)
         if site is None:
             raise LookupError(f"site {report.site_id} of report {report.report_id} does not exist")
-        now = self._clock.now()
-        if notice == incidents.SUBMITTED_NOTICE:
+        level = incidents.escalation_level(notice)
+        if level is None:
             photos = self._photo_count(OwnerKind.REPORT, report.report_id)
             mail = messages.submitted_mail(report, site, photos, self._base_url)
         else:
-            level = int(notice.removeprefix("escalation-"))
+            now = self._clock.now()
             late = max(int((now - parse_iso(report.due_at)).total_seconds()), 0)
             mail = messages.overdue_mail(report, site, level, late, self._base_url)
             body, attributes = messages.alert(report, level, to_iso(now))
             self._once(report, f"{notice}#alert", lambda: self._publish(body, attributes))
-        lists = incidents.notice_lists(notice)
         members = sorted({m for name in lists for m in self._lists.mailing_list(report.site_id, name).members})
         return self._once(report, f"{notice}#mail", lambda: self._mail(members, mail))
 

@@ -3,10 +3,11 @@
 Keys (PK / SK):
     SITE#<site> / INCIDENT_COUNTER#<year>   the last number given in the site's year (`n`)
     REPORT#<id> / REPORT                    the report; GSI2 = the register of a site's year, ordered by
-                                            number; GSI1 (sparse) = the sweep's work queue while it owes
-                                            a notice or has a rung still to reach
+                                            number
+    REPORT#<id> / CLOCK#incident_report     its deadline's clock (frontdesk.adapters.clocks), written in
+                                            the same transaction as the report
     REPORT#<id> / EVT#<seq:06d>             timeline event (type "report_event"); seq = version it produced
-    REPORT#<id> / NOTIFIED#<notice>         "this notice went out": a retried sweep does not send it again
+    REPORT#<id> / NOTIFIED#<notice>         "this notice went out": a redelivered record does not send it again
     REPORT#<id> / PACK#<pack_id>            an evidence pack made: its key, ZIP and manifest hashes
 
 Numbering: one transaction sets the counter from the value read to the next, conditional on it
@@ -20,20 +21,21 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from frontdesk.adapters.clocks import clock_writes
 from frontdesk.adapters.dynamodb import put_versioned
-from frontdesk.domain.incidents import NumberingBusy, ReportChange, next_action_at
+from frontdesk.domain.clocks import ClockWrite
+from frontdesk.domain.incidents import NumberingBusy, ReportChange
 from frontdesk.models.incident import IncidentReport, ReportEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-WORK_QUEUE: Final = "INCIDENT_WORK"
 MAX_NUMBERING_ATTEMPTS: Final = 100
 # Give up (503, "try again") well inside the API function's 15 s rather than retry until it times out.
 NUMBERING_BUDGET_SECONDS = 8.0
@@ -54,9 +56,6 @@ def _report_item(report: IncidentReport) -> dict[str, Any]:
         GSI2PK=f"INCIDENTS#{report.site_id}#{report.year}",
         GSI2SK=f"{report.seq:06d}",
     )
-    due = next_action_at(report)
-    if due is not None:
-        item.update(GSI1PK=WORK_QUEUE, GSI1SK=f"{due}#{report.report_id}")
     return item
 
 
@@ -91,8 +90,15 @@ class ReportStore:
         ).get("Item")
         return int(str(item["n"])) if item else 0
 
-    def create(self, site_id: str, year: int, build: Callable[[int], ReportChange]) -> ReportChange:
-        """Write the report ``build(n)`` gives for the next number n, and the counter, together."""
+    def create(
+        self,
+        site_id: str,
+        year: int,
+        build: Callable[[int], ReportChange],
+        clocks: Callable[[IncidentReport], Sequence[ClockWrite]] = lambda report: (),
+    ) -> ReportChange:
+        """Write the report ``build(n)`` gives for the next number n, the counter and the report's
+        clocks (``clocks(report)``, once its id is known), together."""
         name = self._table.name
         started = self._monotonic()
         for attempt in range(MAX_NUMBERING_ATTEMPTS):
@@ -132,6 +138,7 @@ class ReportStore:
                                 "ConditionExpression": "attribute_not_exists(PK)",
                             }
                         },
+                        *cast("list[Any]", clock_writes(name, clocks(change.report))),
                     ]
                 )
             except ClientError as error:
@@ -147,13 +154,15 @@ class ReportStore:
 
     # ------------------------------------------------------------------ reports
 
-    def save(self, change: ReportChange, expected_version: int) -> None:
+    def save(self, change: ReportChange, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
+        """The report, its event and its clocks moved by the change, or none of them."""
         put_versioned(
             self._table,
             _report_item(change.report),
             _event_item(change.event),
             expected_version,
             "incident_version_conflict",
+            also=clock_writes(self._table.name, clocks),
         )
 
     def get(self, report_id: str) -> IncidentReport | None:
@@ -170,15 +179,6 @@ class ReportStore:
     def register(self, site_id: str, year: int) -> list[IncidentReport]:
         items = self._query(IndexName="GSI2", KeyConditionExpression=Key("GSI2PK").eq(f"INCIDENTS#{site_id}#{year}"))
         return [IncidentReport.model_validate(_strip(item)) for item in items]
-
-    def due_work(self, now_iso: str) -> list[str]:
-        """Ids of reports the sweep must look at by ``now_iso``, most overdue first."""
-        items = self._query(
-            IndexName="GSI1",
-            KeyConditionExpression=Key("GSI1PK").eq(WORK_QUEUE) & Key("GSI1SK").lte(f"{now_iso}#~"),
-            ProjectionExpression="report_id",
-        )
-        return [str(item["report_id"]) for item in items]
 
     # ------------------------------------------------------------------ notices
 

@@ -1,13 +1,16 @@
 """Incident reports as rules (000 §3.6, §3.9): who writes them, their number, their deadline, their
-life (draft → submitted), and how an overdue report climbs its ladder. Pure: no boto3, no clock.
+life (draft → submitted), and how an overdue report records its ladder. Pure: no boto3, no clock.
 
 - The number is one series per site and site-local year: ``QL-IR-2026-007``. The adapter writes the
   counter and the report in one transaction, so a number is never skipped nor given twice.
 - Due 24 h (general) or 12 h (major) after the occurrence, rounded up to the second (never early).
-- Overdue drafts escalate on ``REPORT_LADDER``: the centre manager at the deadline, the department
-  heads an hour later. Each rung reached is a timeline event and a notice owed; the sweep sends
-  what is owed and records that it did (so a crash between the two re-sends, never loses, a notice).
-- Submitting closes the report to changes and owes its mail to the managers and department heads.
+- The deadline is an ordinary clock (``ClockKind.INCIDENT_REPORT``, frontdesk.domain.clocks), written
+  with the report; it climbs the site's ladder (by default the centre manager at the deadline, the
+  department heads an hour later). Each rung it reaches is recorded here (``escalated``): a timeline
+  event and a notice owed; the notices owed are sent and then recorded (``notified``), so a crash
+  between the two re-sends, never loses, a notice.
+- Submitting closes the report to changes, meets (or breaches) its clock and owes its mail to the
+  managers and department heads.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
+from frontdesk.domain.clocks import late_seconds
 from frontdesk.domain.errors import DomainError, Forbidden, IllegalTransition, InvalidInput, VersionConflict
-from frontdesk.models.escalation import Rung
+from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
+from frontdesk.models.clock import Clock, ClockKind, SubjectType
+from frontdesk.models.escalation import Ladder
 from frontdesk.models.incident import (
     INCIDENT_CATEGORIES,
     IncidentReport,
@@ -36,15 +42,11 @@ from frontdesk.models.ticket import Actor, ActorKind, Role, Ticket
 DUE_HOURS: Final = {IncidentSeverity.GENERAL: 24, IncidentSeverity.MAJOR: 12}
 WRITERS: Final = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
 READERS: Final = WRITERS
-SWEEP: Final = Actor(kind=ActorKind.SYSTEM, id="incident_sweep")
 # A report may be opened a little after the fact, never about the future (clock skew allowed).
 FUTURE_SKEW: Final = timedelta(minutes=5)
 
-# Mailing lists are the site's, kept by its managers (functions/staff_api/mailing_lists.py).
-REPORT_LADDER: Final = (
-    Rung(mailing_list="centre_manager"),
-    Rung(mailing_list="department_and_engineering_managers", after_seconds=3600),
-)
+# Mailing lists are the site's, kept by its managers (functions/staff_api/mailing_lists.py); the
+# lists an overdue report's rungs go to are in the site's ladder (Ladder.incident_report).
 SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_managers")
 SUBMITTED_NOTICE: Final = "submitted"
 
@@ -277,70 +279,66 @@ def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) ->
 
 # ------------------------------------------------------------------------------------------- the overdue ladder
 
-
-def rung_time(report: IncidentReport, level: int) -> datetime:
-    """When rung ``level`` (1-based) is reached: the first at the deadline, each later one after the one before."""
-    gaps = sum(rung.after_seconds for rung in REPORT_LADDER[1:level])
-    return parse_iso(report.due_at) + timedelta(seconds=gaps)
+ESCALATION_PREFIX: Final = "escalation-"
 
 
-def reached_level(report: IncidentReport, now: datetime) -> int:
-    """The highest rung whose time has come for a draft; a submitted report climbs no further."""
-    if report.state is not ReportState.DRAFT:
-        return report.escalation.level
-    level = 0
-    for candidate in range(1, len(REPORT_LADDER) + 1):
-        if rung_time(report, candidate) <= now:
-            level = candidate
-    return max(level, report.escalation.level)
+def escalation_notice(level: int) -> str:
+    return f"{ESCALATION_PREFIX}{level}"
 
 
-def escalate(report: IncidentReport, now: datetime) -> ReportChange:
-    """The next rung, never before its time."""
-    level = report.escalation.level + 1
-    if report.state is not ReportState.DRAFT or level > len(REPORT_LADDER) or rung_time(report, level) > now:
-        raise ValueError(f"{report.report_id}: rung {level} is not due")
-    late = max(int((now - parse_iso(report.due_at)).total_seconds()), 0)
+def escalation_level(notice: str) -> int | None:
+    """The rung an escalation notice is about; None for any other notice."""
+    if not notice.startswith(ESCALATION_PREFIX):
+        return None
+    return int(notice.removeprefix(ESCALATION_PREFIX))
+
+
+def escalated(report: IncidentReport, clock: Clock, level: int, now: datetime) -> ReportChange:
+    """The rung ``level`` (1-based) the report's clock reached, recorded on the draft: its escalation,
+    a timeline event and the notice owed. Only the next rungs of a draft, and only its own clock's."""
+    if clock.subject_type is not SubjectType.REPORT or clock.kind is not ClockKind.INCIDENT_REPORT:
+        raise ValueError(f"{clock.clock_id} is not an incident report's clock")
+    if clock.subject_id != report.report_id:
+        raise ValueError(f"{clock.clock_id} is not the clock of {report.report_id}")
+    reached = min(clock.level, len(clock.rungs))
+    if report.state is not ReportState.DRAFT or not report.escalation.level < level <= reached:
+        raise ValueError(f"{report.report_id}: rung {level} is not to be recorded")
+    at = rung_at(clock, level)
     return _change(
         report,
-        SWEEP,
+        CLOCK_ACTOR,
         now,
         "escalate",
         {
             "level": str(level),
-            "mailing_list": REPORT_LADDER[level - 1].mailing_list,
-            "due_at": report.due_at,
-            "late_seconds": str(late),
+            "mailing_list": clock.rungs[level - 1].mailing_list,
+            "due_at": clock.due,
+            "late_seconds": str(late_seconds(clock, at)),
         },
-        escalation=ReportEscalation(level=level, at=to_iso(now)),
-        owed=(*report.owed, f"escalation-{level}"),
+        escalation=ReportEscalation(level=level, at=at),
+        owed=(*report.owed, escalation_notice(level)),
     )
 
 
-def notice_lists(notice: str) -> tuple[str, ...]:
-    """The mailing lists a notice goes to."""
-    if notice == SUBMITTED_NOTICE:
+def notice_lists(notice: str, ladder: Ladder) -> tuple[str, ...]:
+    """The mailing lists a notice goes to: an escalation's, its rung's in the site's ladder as it is now."""
+    level = escalation_level(notice)
+    if level is None:
         return SUBMISSION_LISTS
-    level = int(notice.removeprefix("escalation-"))
-    return (REPORT_LADDER[level - 1].mailing_list,)
+    return (ladder.rung(ClockKind.INCIDENT_REPORT, level).mailing_list,)
 
 
-def notified(report: IncidentReport, notice: str, recipients: int, now: datetime) -> ReportChange:
-    """Record that a notice went out (or had nobody to go to)."""
+def notified(
+    report: IncidentReport, notice: str, lists: tuple[str, ...], recipients: int, now: datetime
+) -> ReportChange:
+    """Record that a notice went out to ``lists`` (or had nobody to go to)."""
+    if notice not in report.owed:
+        raise ValueError(f"{report.report_id} does not owe {notice}")
     updates: dict[str, Any] = {"owed": tuple(n for n in report.owed if n != notice)}
     if notice == SUBMITTED_NOTICE:
         updates["mailed_at"] = to_iso(now)
-    detail = {"notice": notice, "mailing_lists": ",".join(notice_lists(notice)), "recipients": str(recipients)}
-    return _change(report, SWEEP, now, "notify", detail, **updates)
-
-
-def next_action_at(report: IncidentReport) -> str | None:
-    """When the sweep must look at this report again; None when it never needs to."""
-    if report.owed:
-        return report.updated_at
-    if report.state is ReportState.DRAFT and report.escalation.level < len(REPORT_LADDER):
-        return to_iso(rung_time(report, report.escalation.level + 1))
-    return None
+    detail = {"notice": notice, "mailing_lists": ",".join(lists), "recipients": str(recipients)}
+    return _change(report, CLOCK_ACTOR, now, "notify", detail, **updates)
 
 
 # ------------------------------------------------------------------------------------------- views
