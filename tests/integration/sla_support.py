@@ -134,6 +134,21 @@ class StreamPump:
         return len(records)
 
 
+# The staff actions a scenario can take, each with the command its body must validate as.
+ACTION_COMMANDS: dict[str, type[cmd.Versioned]] = {
+    "dispatch": cmd.Dispatch,
+    "arrive": cmd.Arrive,
+    "reschedule": cmd.Reschedule,
+    "complete": cmd.Complete,
+    "quote": cmd.QuoteIn,
+    "quote_decision": cmd.QuoteDecision,
+    "handle": cmd.Handle,
+    "reply": cmd.Reply,
+    "close": cmd.Close,
+    "decline": cmd.Decline,
+}
+
+
 class Harness:
     def __init__(self, stack: Stack, router: ModuleType, time_: timescale.ManualTime) -> None:
         self.stack = stack
@@ -179,18 +194,7 @@ class Harness:
         return self.desk.open(request, OPERATOR).ticket
 
     def act(self, ticket: Ticket, action: str, actor: Actor = OPERATOR, **fields: Any) -> Ticket:
-        command_type = {
-            "dispatch": cmd.Dispatch,
-            "arrive": cmd.Arrive,
-            "reschedule": cmd.Reschedule,
-            "complete": cmd.Complete,
-            "quote": cmd.QuoteIn,
-            "quote_decision": cmd.QuoteDecision,
-            "handle": cmd.Handle,
-            "reply": cmd.Reply,
-            "close": cmd.Close,
-            "decline": cmd.Decline,
-        }[action]
+        command_type = ACTION_COMMANDS[action]
         command = command_type.model_validate({"version": self.ticket(ticket).version, **fields})
         return self.desk.act(ticket.ticket_id, action, command, actor)
 
