@@ -35,7 +35,7 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from tests.conftest import FAKE_AWS_ENV  # noqa: E402
-from tests.integration.lambda_support import OPERATOR
+from tests.integration.lambda_support import OPERATOR  # noqa: E402
 from tests.integration.sla_support import SITE, Harness, sla_harness  # noqa: E402
 
 from frontdesk.adapters.ses import SesMailer  # noqa: E402
