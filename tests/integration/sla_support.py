@@ -15,6 +15,7 @@ are real business times (a 5-minute arrival SLA is 5 virtual minutes).
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -30,16 +31,19 @@ from moto.core.config import default_user_config
 from moto.dynamodb.models import DynamoDBBackend
 from moto.ses.models import ses_backends
 
-from frontdesk import sla_wiring
+from frontdesk import evidence_wiring, sla_wiring
 from frontdesk.adapters.clocks import ClockStore
+from frontdesk.adapters.incidents import ReportStore
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.api import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.domain import lifecycle
+from frontdesk.incidents import IncidentDesk
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
+from frontdesk.models.incident import IncidentReport, NewIncidentReport, SubmitIncidentReport, UpdateIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
 from frontdesk.service import CLIENT, Desk
 from frontdesk.settings import settings
@@ -74,6 +78,7 @@ MEMBERS = {
     "department_and_engineering_managers": ("dept.manager@example.com", "eng.manager@example.com"),
     "duty_manager": ("duty.manager@example.com",),
 }
+DUTY_MANAGER = Actor(kind=ActorKind.STAFF, id="duty1", roles=frozenset({Role.DUTY_MANAGER}))
 TENANT_EMAIL = "tenant@example.org"
 # Real seconds a test waits for the stack to catch up with the virtual clock: a bound, not a speed.
 CATCH_UP_SECONDS = 20.0
@@ -87,6 +92,7 @@ def clear_caches() -> None:
     settings.cache_clear()
     wiring.desk.cache_clear()
     sla_wiring.cache_clear()
+    evidence_wiring.cache_clear()
 
 
 @dataclass
@@ -161,6 +167,10 @@ class Harness:
         self.sla = SlaStore(self.table)
         self.clocks = ClockStore(self.table)
         self.desk = Desk(self.tickets, self.sites, time_, sla_wiring.planner())
+        self.reports = ReportStore(self.table)
+        self.incidents = IncidentDesk(
+            self.reports, self.tickets, self.sites, evidence_wiring.photo_desk(), sla_wiring.planner(), time_
+        )
         self.sfn: SFNClient = boto3.client("stepfunctions")
         self.machine = stack["ClockStateMachine"]["arn"] or ""
         self.stream = StreamPump(stack, router.lambda_handler)
@@ -217,6 +227,39 @@ class Harness:
 
     def complete(self, ticket: Ticket) -> Ticket:
         return self.act(ticket, "complete", ENGINEER, summary="换了阀门")
+
+    # ------------------------------------------------------------------ incident reports, through the application
+
+    def report(self, severity: str = "major") -> IncidentReport:
+        """A fire that happened now, reported by the duty manager."""
+        request = NewIncidentReport.model_validate(
+            {
+                "site_id": SITE.site_id,
+                "severity": severity,
+                "category": "fire",
+                "occurred_at": self.time.now().isoformat(),
+                "building_id": "admin",
+                "unit": "102",
+                "details": "102 室配电箱起火,已扑灭",
+                "immediate_action": "断电、灭火,通知工程部",
+            }
+        )
+        return self.incidents.create(request, DUTY_MANAGER)
+
+    def update_report(self, report: IncidentReport, **fields: Any) -> IncidentReport:
+        current = self.incidents.read(report.report_id, DUTY_MANAGER).report
+        command = UpdateIncidentReport.model_validate({"version": current.version, **fields})
+        return self.incidents.update(report.report_id, command, DUTY_MANAGER)
+
+    def submit_report(self, report: IncidentReport) -> IncidentReport:
+        current = self.incidents.read(report.report_id, DUTY_MANAGER).report
+        return self.incidents.submit(report.report_id, SubmitIncidentReport(version=current.version), DUTY_MANAGER)
+
+    def report_clock(self, report: IncidentReport) -> Clock:
+        return self.clocks.of_subject(SubjectType.REPORT, report.report_id)[ClockKind.INCIDENT_REPORT]
+
+    def report_escalations(self, report: IncidentReport) -> list[dict[str, str]]:
+        return [e.detail for e in self.reports.timeline(report.report_id) if e.action == "escalate"]
 
     def ticket(self, ticket: Ticket | str) -> Ticket:
         found = self.tickets.get(ticket if isinstance(ticket, str) else ticket.ticket_id)
@@ -313,6 +356,8 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
         for name, value in stack.env.items():
             monkeypatch.setenv(name, value)
         clear_caches()
+        # the router's report notices read the virtual clock too (cached, as the function it replaces)
+        monkeypatch.setattr(evidence_wiring, "clock", functools.cache(lambda: virtual))
         harness = Harness(stack, import_function("stream_router"), virtual)
         yield harness
     finally:

@@ -231,3 +231,98 @@ def test_an_address_ses_refuses_is_recorded_as_failed_and_the_managers_are_still
     assert [sorted(m.to) for m in h.mail()] == [["duty.manager@example.com", "eng.duty@example.com"]]
     (failed,) = [e for e in h.tickets.timeline(ticket.ticket_id) if e.action == "notify_failed"]
     assert failed.detail["notice"] == "tenant"
+
+
+# ----------------------------------------------------------------------------- incident reports
+# A report has no pause (nobody waits on a client) and is never cancelled (a draft is submitted,
+# late or not): met, breached, re-planned and restored are its cases.
+
+
+def test_a_report_submitted_before_its_due_time_meets_its_clock(h: Harness) -> None:
+    report = h.report("major")
+    h.settle()
+    clock = h.report_clock(report)
+    # 12 h after the occurrence (now, at .25 s), rounded up to the whole second: never early
+    assert parse_iso(clock.due) == (h.time.now() + timedelta(hours=12)).replace(microsecond=0) + ONE_SECOND
+
+    h.advance_to(parse_iso(clock.due) - ONE_SECOND)
+    h.submit_report(report)
+    h.advance_to(parse_iso(clock.due) + timedelta(hours=3))
+
+    met = h.report_clock(report)
+    assert (met.state, met.level, met.early_seconds) == (ClockState.MET, 0, 1)
+    assert h.report_escalations(report) == []
+    (submitted,) = h.mail()  # the submitted report goes to the managers; no overdue notice
+    assert "逾期" not in submitted.subject and "Overdue" not in submitted.subject
+
+
+def test_an_overdue_report_escalates_once_per_rung_never_before_its_time(h: Harness) -> None:
+    report = h.report("major")
+    h.settle()
+    first, second = (parse_iso(r.at) for r in h.report_clock(report).rungs)
+    assert second - first == timedelta(hours=1)
+
+    h.advance_to(first - timedelta(milliseconds=1))
+    assert h.report_clock(report).level == 0 and h.mail() == []
+
+    h.advance_to(first)
+    h.wait_for(lambda: len(h.report_escalations(report)) == 1, "the first rung")
+    h.wait_for(lambda: len(h.mail()) == 1, "the centre manager's mail")
+    assert parse_iso(h.report_clock(report).breached_at or "") >= first
+    assert h.mail()[0].to == ["centre.manager@example.com"]
+
+    h.advance_to(second - ONE_SECOND)
+    assert h.report_clock(report).level == 1
+
+    h.advance_to(second + timedelta(hours=1))
+    h.wait_for(lambda: len(h.report_escalations(report)) == 2, "the second rung")
+    h.settle()
+    assert [e["level"] for e in h.report_escalations(report)] == ["1", "2"]
+    assert sorted(a for m in h.mail() for a in m.to) == [
+        "centre.manager@example.com",
+        "dept.manager@example.com",
+        "eng.manager@example.com",
+    ]
+
+    h.submit_report(report)
+    late = h.report_clock(report)
+    assert late.state is ClockState.BREACHED
+    assert late.late_seconds == int((h.time.now() - first).total_seconds())
+
+
+def test_a_severity_raised_on_the_draft_moves_the_due_time_and_the_old_schedule_escalates_nothing(
+    h: Harness,
+) -> None:
+    report = h.report("general")
+    h.settle()
+    general = h.report_clock(report)
+    assert parse_iso(general.due) - h.time.now() > timedelta(hours=23)
+
+    h.update_report(report, severity="major")  # 12 h now, a new generation
+    h.settle()
+    major = h.report_clock(report)
+    assert major.gen == general.gen + 1
+    assert parse_iso(general.due) - parse_iso(major.due) == timedelta(hours=12)
+
+    h.advance_to(parse_iso(major.due))
+    h.wait_for(lambda: len(h.report_escalations(report)) == 1, "the re-planned first rung")
+    h.submit_report(report)
+    h.advance_to(parse_iso(general.due) + timedelta(hours=2))
+    assert [e["level"] for e in h.report_escalations(report)] == ["1"]
+
+
+def test_the_reconciler_restores_a_report_clock_and_nothing_is_escalated_twice(h: Harness) -> None:
+    report = h.report("major")
+    h.settle()
+    first = parse_iso(h.report_clock(report).rungs[0].at)
+    h.advance_to(first)
+    h.wait_for(lambda: len(h.report_escalations(report)) == 1, "the first rung")
+    h.stop_all()
+    reconciler = import_function("reconciler")
+    started = reconciler.lambda_handler({}, LambdaContext())["started"]
+    assert started == [f"report-{report.report_id}-incident_report-g1-r2"]
+    h.advance_to(first + timedelta(hours=2))
+    h.wait_for(lambda: len(h.report_escalations(report)) == 2, "the second rung, from the replacement")
+    h.settle()
+    assert [e["level"] for e in h.report_escalations(report)] == ["1", "2"]
+    assert len(h.mail()) == 2
