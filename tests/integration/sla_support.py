@@ -33,8 +33,8 @@ from moto.ses.models import ses_backends
 
 from frontdesk import evidence_wiring, sla_wiring
 from frontdesk.adapters.clocks import ClockStore
-from frontdesk.adapters.incidents import ReportStore
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
+from frontdesk.adapters.incidents import ReportStore
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.api import wiring
 from frontdesk.clock import parse_iso
