@@ -18,6 +18,7 @@ A negative `wake` is an escalation before its due time: the count of those must 
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import statistics
@@ -36,13 +37,14 @@ import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from tests.conftest import FAKE_AWS_ENV  # noqa: E402
 from tests.integration.lambda_support import OPERATOR  # noqa: E402
-from tests.integration.sla_support import SITE, Harness, sla_harness  # noqa: E402
+from tests.integration.sla_support import DUTY_MANAGER, SITE, Harness, sla_harness  # noqa: E402
 
 from frontdesk.adapters.ses import SesMailer  # noqa: E402
 from frontdesk.clock import SystemClock, parse_iso  # noqa: E402
 from frontdesk.models import commands as cmd  # noqa: E402
 from frontdesk.models.clock import Clock, ClockKind, SubjectType  # noqa: E402
 from frontdesk.models.escalation import DEFAULT_LADDER  # noqa: E402
+from frontdesk.models.incident import IncidentSeverity, NewIncidentReport  # noqa: E402
 from frontdesk.models.site import BuildingClass  # noqa: E402
 from frontdesk.models.ticket import Channel, Kind  # noqa: E402
 from frontdesk.service import Desk  # noqa: E402
@@ -74,6 +76,19 @@ def _request(kind: Kind, reply_by: datetime | None = None) -> cmd.StaffNewTicket
     )
 
 
+def _report(due: datetime) -> NewIncidentReport:
+    """A general incident whose 24 h report deadline is ``due``."""
+    return NewIncidentReport(
+        site_id=BENCH_SITE.site_id,
+        severity=IncidentSeverity.GENERAL,
+        category="water_leak",
+        occurred_at=due - timedelta(hours=24),
+        building_id="admin",
+        unit="101",
+        details="楼上漏水,浸湿天花",
+    )
+
+
 def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], float]:
     mailed: dict[str, float] = {}
     original = SesMailer.send
@@ -92,9 +107,14 @@ def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], 
             timescale.install(1.0)  # real time, the local stack's Wait (replaces the harness's virtual clock)
             h.use_site(ladder=DEFAULT_LADDER)
             h.sites.put(BENCH_SITE)
-            from frontdesk import sla_wiring
+            from frontdesk import evidence_wiring, sla_wiring
+            from frontdesk.incidents import IncidentDesk
 
+            patch.setattr(evidence_wiring, "clock", functools.cache(SystemClock))  # real time in the router too
             desk = Desk(h.tickets, h.sites, SystemClock(), sla_wiring.planner())
+            reports = IncidentDesk(
+                h.reports, h.tickets, h.sites, evidence_wiring.photo_desk(), sla_wiring.planner(), SystemClock()
+            )
             stop = threading.Event()
             poller = threading.Thread(target=_poll, args=(h, poll, stop), daemon=True)
             poller.start()
@@ -107,6 +127,8 @@ def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], 
                 reply_by = datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS)
                 complaint = desk.open(_request(Kind.COMPLAINT, reply_by), OPERATOR).ticket
                 subjects.append((ClockKind.REPLY, complaint.ticket_id))
+                report = reports.create(_report(datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS)), DUTY_MANAGER)
+                subjects.append((ClockKind.INCIDENT_REPORT, report.report_id))
             setup = time.monotonic() - began
             end = time.monotonic() + LEAD_SECONDS * 3 + setup
             while len(mailed) < len(subjects) and time.monotonic() < end:
@@ -114,12 +136,14 @@ def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], 
             stop.set()
             poller.join()
             results: dict[str, dict[str, list[float]]] = {}
-            for kind, ticket_id in subjects:
-                clock: Clock = h.clocks.of_subject(SubjectType.TICKET, ticket_id)[kind]
-                ticket = h.ticket(ticket_id)
+            for kind, subject_id in subjects:
+                is_report = kind is ClockKind.INCIDENT_REPORT
+                subject_type = SubjectType.REPORT if is_report else SubjectType.TICKET
+                clock: Clock = h.clocks.of_subject(subject_type, subject_id)[kind]
+                number = h.reports.get(subject_id).number if is_report else h.ticket(subject_id).number  # type: ignore[union-attr]
                 due = parse_iso(clock.due).timestamp()
                 written = parse_iso(clock.breached_at or "").timestamp()
-                sent = next(at for subject, at in mailed.items() if ticket.number in subject)
+                sent = next(at for subject, at in mailed.items() if number in subject)
                 row = results.setdefault(kind.value, {"wake": [], "route": [], "total": []})
                 row["wake"].append(written - due)
                 row["route"].append(sent - written)
@@ -145,7 +169,7 @@ def main() -> None:
         f"escalation lag: {args.per_kind} clocks per kind, stream polled every {args.poll:g} s; moto in-process, "
         f"time scale 1 (local stack Wait), {started:%Y-%m-%d}; {setup:.1f} s to open them"
     )
-    print(f"{'kind':12}{'':7}{'min':>8}{'p50':>8}{'p99':>8}{'max':>8}  (seconds)   early")
+    print(f"{'kind':16}{'':7}{'min':>8}{'p50':>8}{'p99':>8}{'max':>8}  (seconds)   early")
     early = 0
     for kind, rows in results.items():
         early_here = sum(w < 0 for w in rows["wake"])
@@ -154,7 +178,7 @@ def main() -> None:
             values = rows[name]
             row = [min(values), statistics.median(values), percentile(values, 99), max(values)]
             tail = f"   {early_here}" if name == "wake" else ""
-            print(f"{kind:12}{name:7}" + "".join(f"{v:8.3f}" for v in row) + tail)
+            print(f"{kind:16}{name:7}" + "".join(f"{v:8.3f}" for v in row) + tail)
     if early:
         raise SystemExit(f"{early} escalations came before their due time")
 
