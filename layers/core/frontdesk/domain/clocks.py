@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
+from frontdesk.domain.evolve import evolve
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport, ReportState
@@ -166,19 +167,21 @@ def schedule(due: str, rungs: tuple[Rung, ...]) -> tuple[PlannedRung, ...]:
 def _outcome(clock: Clock, done_at: str) -> Clock:
     done, due = parse_iso(done_at), parse_iso(clock.due)
     if done <= due:
-        return clock.model_copy(
-            update={
+        return evolve(
+            clock,
+            {
                 "state": ClockState.MET,
                 "ended_at": done_at,
                 "early_seconds": math.floor((due - done).total_seconds()),
-            }
+            },
         )
-    return clock.model_copy(
-        update={
+    return evolve(
+        clock,
+        {
             "state": ClockState.BREACHED,
             "ended_at": done_at,
             "late_seconds": math.ceil((done - due).total_seconds()),
-        }
+        },
     )
 
 
@@ -224,26 +227,27 @@ def plan(
     if timing.done_at is not None:
         return _outcome(_unpaused(existing, now), timing.done_at)
     if timing.ended:
-        return _unpaused(existing, now).model_copy(update={"state": ClockState.CANCELLED, "ended_at": to_iso(now)})
+        return evolve(_unpaused(existing, now), {"state": ClockState.CANCELLED, "ended_at": to_iso(now)})
     if timing.paused and existing.state is ClockState.RUNNING:
-        return existing.model_copy(update={"state": ClockState.PAUSED, "paused_at": to_iso(now)})
+        return evolve(existing, {"state": ClockState.PAUSED, "paused_at": to_iso(now)})
     if timing.paused:
         return existing
     clock = _unpaused(existing, now) if existing.state is ClockState.PAUSED else existing
     if clock.state is not existing.state or timing.due != existing.due:
-        return replan(clock.model_copy(update={"due": timing.due}), ladder)
+        return replan(evolve(clock, {"due": timing.due}), ladder)
     return existing
 
 
 def _unpaused(clock: Clock, now: datetime) -> Clock:
     if clock.state is not ClockState.PAUSED or clock.paused_at is None:
         return clock
-    return clock.model_copy(
-        update={
+    return evolve(
+        clock,
+        {
             "state": ClockState.RUNNING,
             "paused_at": None,
             "paused_seconds": clock.paused_seconds + paused_seconds(clock.paused_at, now),
-        }
+        },
     )
 
 
@@ -252,7 +256,7 @@ def replan(clock: Clock, ladder: Ladder) -> Clock:
     the rungs already reached stay as they were, the next ones follow the ladder as it is now."""
     planned = schedule(clock.due, ladder.rungs(clock.kind))
     rungs = (*clock.rungs[: clock.level], *planned[clock.level :])
-    return clock.model_copy(update={"rungs": rungs, "gen": clock.gen + 1})
+    return evolve(clock, {"rungs": rungs, "gen": clock.gen + 1})
 
 
 def paused_seconds(paused_at: str, now: datetime) -> int:

@@ -10,6 +10,7 @@ from typing import Final
 
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import late_seconds
+from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models.clock import Clock
 from frontdesk.models.ticket import Actor, ActorKind, Escalation, Ticket, TimelineEvent
@@ -43,9 +44,8 @@ def rung_detail(clock: Clock, level: int) -> dict[str, str]:
 def ticket_escalation(ticket: Ticket, clock: Clock, level: int) -> Change:
     """The ticket one version on, showing the rung reached, and the event that records it."""
     at = rung_at(clock, level)
-    new = ticket.model_copy(
-        update={"escalation": Escalation(phase=clock.kind.value, level=level, at=at), "version": ticket.version + 1}
-    )
+    escalation = Escalation(phase=clock.kind.value, level=level, at=at)
+    new = evolve(ticket, {"escalation": escalation, "version": ticket.version + 1})
     event = TimelineEvent(
         ticket_id=ticket.ticket_id,
         seq=new.version,

@@ -23,6 +23,7 @@ from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
 from frontdesk.domain.clocks import late_seconds
 from frontdesk.domain.errors import DomainError, Forbidden, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
+from frontdesk.domain.evolve import evolve
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.incident import (
@@ -194,7 +195,7 @@ def _change(
     report: IncidentReport, actor: Actor, now: datetime, action: str, detail: dict[str, str], **updates: Any
 ) -> ReportChange:
     at = to_iso(now)
-    new = report.model_copy(update={**updates, "updated_at": at, "version": report.version + 1})
+    new = evolve(report, {**updates, "updated_at": at, "version": report.version + 1})
     event = ReportEvent(
         report_id=report.report_id,
         seq=new.version,

@@ -18,6 +18,7 @@ from typing import Any
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain import clocks, sla
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
+from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import ASSIGNEE_ONLY, may
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
@@ -111,7 +112,7 @@ def apply(ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor, sit
         raise IllegalTransition(field="action", code=reason)
     step = t.rule(ticket, command, site, now)
     at = to_iso(now)
-    new = ticket.model_copy(update={**step.updates, "status": step.to, "version": ticket.version + 1, "updated_at": at})
+    new = evolve(ticket, {**step.updates, "status": step.to, "version": ticket.version + 1, "updated_at": at})
     event = TimelineEvent(
         ticket_id=ticket.ticket_id,
         seq=new.version,
@@ -225,7 +226,7 @@ def _quote(ticket: Ticket, c: cmd.QuoteIn, site: Site, now: datetime) -> Step:
 def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, site: Site, now: datetime) -> Step:
     assert ticket.quote is not None
     decision = "confirmed" if c.confirm else "declined"
-    quote = ticket.quote.model_copy(update={"decision": decision, "decided_at": to_iso(now)})
+    quote = evolve(ticket.quote, {"decision": decision, "decided_at": to_iso(now)})
     if c.confirm:
         # The client's time is not the desk's: the completion deadline moves by the time paused.
         assert ticket.completion_due is not None

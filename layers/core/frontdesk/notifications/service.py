@@ -18,6 +18,7 @@ from typing import Any, Final, Protocol
 
 from frontdesk.domain.errors import VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
+from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.mailing import MailingList
@@ -157,7 +158,7 @@ class TicketEscalations:
 
     def _record_failure(self, ticket_id: str, clock: Clock, level: int, what: str, reason: str) -> None:
         def build(ticket: Ticket) -> Change:
-            new = ticket.model_copy(update={"version": ticket.version + 1})
+            new = evolve(ticket, {"version": ticket.version + 1})
             event = TimelineEvent(
                 ticket_id=ticket.ticket_id,
                 seq=new.version,
