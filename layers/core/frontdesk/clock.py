@@ -7,7 +7,6 @@ only; rounding down would let an escalation fire early.
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -73,7 +72,3 @@ def end_of_local_day(moment: datetime, timezone: str) -> datetime:
     local = moment.astimezone(zone)
     midnight = datetime(local.year, local.month, local.day, tzinfo=zone) + timedelta(days=1)
     return midnight.astimezone(UTC)
-
-
-def seconds_between(start: datetime, end: datetime) -> int:
-    return math.floor((end - start).total_seconds())

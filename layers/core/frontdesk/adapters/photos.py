@@ -1,4 +1,4 @@
-"""Photos in the single table, beside the ticket or report they belong to (docs/decisions/0007).
+"""Photos in the single table, beside the ticket or report they belong to (docs/decisions/0008).
 
 Keys (PK / SK):
     TICKET#<id> | REPORT#<id> / PHOTO#<photo_id>                 the photo: pending → stored | quarantined
