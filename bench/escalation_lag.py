@@ -40,6 +40,7 @@ from tests.integration.lambda_support import OPERATOR  # noqa: E402
 from tests.integration.sla_support import DUTY_MANAGER, SITE, Harness, sla_harness  # noqa: E402
 
 from frontdesk.adapters.ses import SesMailer  # noqa: E402
+from frontdesk.app.tickets import Desk  # noqa: E402
 from frontdesk.clock import SystemClock, parse_iso  # noqa: E402
 from frontdesk.models import commands as cmd  # noqa: E402
 from frontdesk.models.clock import Clock, ClockKind, SubjectType  # noqa: E402
@@ -47,7 +48,6 @@ from frontdesk.models.escalation import DEFAULT_LADDER  # noqa: E402
 from frontdesk.models.incident import IncidentSeverity, NewIncidentReport  # noqa: E402
 from frontdesk.models.site import BuildingClass  # noqa: E402
 from frontdesk.models.ticket import Channel, Kind  # noqa: E402
-from frontdesk.service import Desk  # noqa: E402
 from local_stack import timescale  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
 
@@ -108,7 +108,7 @@ def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], 
             h.use_site(ladder=DEFAULT_LADDER)
             h.sites.put(BENCH_SITE)
             from frontdesk import evidence_wiring, sla_wiring
-            from frontdesk.incidents import IncidentDesk
+            from frontdesk.app.incidents import IncidentDesk
 
             patch.setattr(evidence_wiring, "clock", functools.cache(SystemClock))  # real time in the router too
             desk = Desk(h.tickets, h.sites, SystemClock(), sla_wiring.planner())

@@ -39,11 +39,11 @@ from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.api import intake, wiring
 from frontdesk.api.resolver import BoundedResolver, make_resolver
+from frontdesk.app.tickets import Opened
 from frontdesk.clock import FixedClock, to_iso
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.ticket import Ticket
-from frontdesk.service import Opened
 from frontdesk.settings import settings
 from local_stack.provision import Stack
 from local_stack.template import load_template

@@ -37,15 +37,15 @@ from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.incidents import ReportStore
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.api import wiring
+from frontdesk.app.incidents import IncidentDesk
+from frontdesk.app.tickets import CLIENT, Desk
 from frontdesk.clock import parse_iso
 from frontdesk.domain import lifecycle
-from frontdesk.incidents import IncidentDesk
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport, NewIncidentReport, SubmitIncidentReport, UpdateIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
-from frontdesk.service import CLIENT, Desk
 from frontdesk.settings import settings
 from local_stack import moto_fixes, timescale
 from local_stack.provision import Stack, provision

@@ -21,10 +21,10 @@ import pytest
 from frontdesk import evidence_wiring, sla_wiring
 from frontdesk.adapters.dynamodb import table
 from frontdesk.adapters.incidents import ReportStore
+from frontdesk.app.incidents import IncidentDesk
 from frontdesk.domain import incidents
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.incidents import NumberingBusy, ReportChange
-from frontdesk.incidents import IncidentDesk
 from frontdesk.models.incident import IncidentSeverity, NewIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Role
 from frontdesk.settings import settings

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from frontdesk.adapters.dynamodb import TicketStore
+from frontdesk.app.tickets import token_hash
 from frontdesk.clock import FixedClock
-from frontdesk.service import token_hash
 
 from .conftest import (
     DAY,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from frontdesk.app.tickets import CLIENT
 from frontdesk.clock import FixedClock
 from frontdesk.domain import intake, lifecycle
 from frontdesk.domain.lifecycle import Change
@@ -22,7 +23,6 @@ from frontdesk.models.ticket import (
     Ticket,
     TimelineEvent,
 )
-from frontdesk.service import CLIENT
 
 # 10:00 in Asia/Shanghai.
 T0 = datetime(2026, 11, 22, 2, 0, 0, tzinfo=UTC)

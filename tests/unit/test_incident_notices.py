@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from frontdesk.app.clocks import ClockPlanner
+from frontdesk.app.incidents import IncidentDesk, IncidentNotices
 from frontdesk.clock import FixedClock, parse_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import VersionConflict
 from frontdesk.domain.incidents import ReportChange
-from frontdesk.incidents import IncidentDesk, IncidentNotices
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder, Rung
 from frontdesk.models.incident import (

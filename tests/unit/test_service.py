@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from frontdesk.app.clocks import ClockPlanner
+from frontdesk.app.tickets import CLIENT, Desk, token_hash
 from frontdesk.clock import FixedClock
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
@@ -18,7 +19,6 @@ from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket, TimelineEvent
-from frontdesk.service import CLIENT, Desk, token_hash
 
 from .builders import ENGINEER, NOBODY, OPERATOR, SITE, T0, command, make_site, public_request, staff_request
 

@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
-    from frontdesk.evidence.service import EvidenceDesk
-    from frontdesk.incidents import IncidentDesk, IncidentNotices
+    from frontdesk.app.evidence import EvidenceDesk
+    from frontdesk.app.incidents import IncidentDesk, IncidentNotices
+    from frontdesk.app.photos import PhotoDesk, PhotoIngest
     from frontdesk.models.photo import OwnerKind
-    from frontdesk.photos import PhotoDesk, PhotoIngest
 
 
 @cache
@@ -62,7 +62,7 @@ def bucket(name: str | None = None) -> EvidenceBucket:
 
 @cache
 def photo_desk() -> PhotoDesk:
-    from frontdesk.photos import PhotoDesk
+    from frontdesk.app.photos import PhotoDesk
 
     return PhotoDesk(photo_store(), bucket(), ticket_store(), report_store(), clock())
 
@@ -70,21 +70,21 @@ def photo_desk() -> PhotoDesk:
 @cache
 def incident_desk() -> IncidentDesk:
     from frontdesk import sla_wiring
-    from frontdesk.incidents import IncidentDesk
+    from frontdesk.app.incidents import IncidentDesk
 
     return IncidentDesk(report_store(), ticket_store(), site_store(), photo_desk(), sla_wiring.planner(), clock())
 
 
 @cache
 def evidence_desk() -> EvidenceDesk:
-    from frontdesk.evidence.service import EvidenceDesk
+    from frontdesk.app.evidence import EvidenceDesk
 
     return EvidenceDesk(report_store(), ticket_store(), photo_store(), site_store(), bucket(), clock())
 
 
 @cache
 def photo_ingest() -> PhotoIngest:
-    from frontdesk.photos import PhotoIngest, Retention
+    from frontdesk.app.photos import PhotoIngest, Retention
 
     config = settings()
     return PhotoIngest(
@@ -104,7 +104,7 @@ def incident_notices() -> IncidentNotices:
     from frontdesk.adapters.alerts import SnsAlerts
     from frontdesk.adapters.ses import SesMailer
     from frontdesk.adapters.sla_store import SlaStore
-    from frontdesk.incidents import IncidentNotices
+    from frontdesk.app.incidents import IncidentNotices
 
     config = settings()
     return IncidentNotices(

@@ -13,9 +13,9 @@ from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
-from frontdesk.mailing import MailingDesk
+from frontdesk.app.escalations import TicketEscalations
+from frontdesk.app.mailing import MailingDesk
 from frontdesk.models.clock import Clock, SubjectType
-from frontdesk.notifications.service import TicketEscalations
 from frontdesk.settings import settings
 
 

@@ -6,8 +6,8 @@ from functools import cache
 
 from frontdesk import sla_wiring
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
+from frontdesk.app.tickets import Desk
 from frontdesk.clock import SystemClock
-from frontdesk.service import Desk
 from frontdesk.settings import settings
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import IO, Protocol
 
+from frontdesk.app.tickets import CLIENT, token_hash
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
 from frontdesk.domain.errors import Forbidden, IllegalTransition, NotFound
@@ -36,7 +37,6 @@ from frontdesk.models.photo import (
 )
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import TERMINAL, Actor, Ticket
-from frontdesk.service import CLIENT, token_hash
 
 logger = logging.getLogger(__name__)
 

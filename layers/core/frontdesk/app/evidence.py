@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import IO, Any, Final, Protocol
 
+from frontdesk.app.photos import Bucket, PhotoRecords
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
 from frontdesk.domain.errors import DomainError, InvalidInput, NotFound
@@ -36,7 +37,6 @@ from frontdesk.models.incident import (
 from frontdesk.models.photo import EXTENSIONS, OwnerKind, Photo, PhotoState
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Ticket, TimelineEvent
-from frontdesk.photos import Bucket, PhotoRecords
 
 MAX_PACK_BYTES: Final = 512 * 1024 * 1024
 PACK_LINK_SECONDS: Final = 600
