@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from frontdesk.app.escalations import TicketEscalations
+from frontdesk.app.ports import MailRefused
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain import clocks
 from frontdesk.domain.errors import VersionConflict
@@ -23,7 +24,6 @@ from frontdesk.models.mailing import MailingList
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Contact, Ticket, TimelineEvent
 from frontdesk.notifications import messages
-from frontdesk.ports import MailRefused
 
 from .builders import SITE, Walk
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import ClientError
 
-from frontdesk.ports import MailRefused
+from frontdesk.app.ports import MailRefused
 
 if TYPE_CHECKING:
     from mypy_boto3_ses.client import SESClient

@@ -12,34 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
+from frontdesk.app.ports import AllSites, ClockRecords, Engine, Ladders
 from frontdesk.domain import clocks
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.models.clock import Clock, ClockKind, SubjectType
+from frontdesk.models.clock import Clock, SubjectType
 from frontdesk.models.escalation import Ladder
-from frontdesk.models.site import Site
-
-
-class ClockRecords(Protocol):
-    def of_subject(self, subject_type: SubjectType, subject_id: str) -> dict[ClockKind, Clock]: ...
-    def open_clocks(self, site_id: str) -> list[Clock]: ...
-    def put(self, writes: list[ClockWrite]) -> list[Clock]: ...
-
-
-class Ladders(Protocol):
-    def ladder(self, site_id: str) -> Ladder: ...
-
-
-class Engine(Protocol):
-    def start(self, name: str, payload: dict[str, Any]) -> bool: ...
-    def stop(self, name: str) -> bool: ...
-    def running(self) -> set[str]: ...
-    def status(self, name: str) -> str | None: ...
-
-
-class AllSites(Protocol):
-    def all(self) -> list[Site]: ...
 
 
 class ClockPlanner:

@@ -12,47 +12,22 @@ ticket's timeline and the other notifications still go out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Final
 
+from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges
 from frontdesk.domain.errors import VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models.clock import Clock, ClockKind
-from frontdesk.models.mailing import MailingList
-from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import messages
-from frontdesk.ports import MailRefused
 
 # Versions a busy ticket may move under the recorder before it gives up (the record is retried).
 MAX_RECORD_ATTEMPTS: Final = 5
 TENANT_NOTICE_KINDS: Final = frozenset({ClockKind.ARRIVAL, ClockKind.COMPLETION, ClockKind.REPLY})
-
-
-class TicketRecords(Protocol):
-    def get(self, ticket_id: str) -> Ticket | None: ...
-    def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool: ...
-
-
-class Sent(Protocol):
-    def mailing_list(self, site_id: str, name: str) -> MailingList: ...
-    def was_sent(self, subject_key: str, key: str) -> bool: ...
-    def mark_sent(self, subject_key: str, key: str) -> None: ...
-
-
-class SiteLookup(Protocol):
-    def get(self, site_id: str) -> Site | None: ...
-
-
-class Mailer(Protocol):
-    def send(self, to: Sequence[str], subject: str, body: str) -> None: ...
-
-
-class Alerts(Protocol):
-    def publish(self, body: dict[str, Any], attributes: dict[str, str]) -> None: ...
 
 
 @dataclass
@@ -67,7 +42,7 @@ class Outcome:
 
 class TicketEscalations:
     def __init__(
-        self, tickets: TicketRecords, sent: Sent, sites: SiteLookup, mailer: Mailer, alerts: Alerts, base_url: str
+        self, tickets: TicketSystemChanges, sent: Sent, sites: SiteLookup, mailer: Mailer, alerts: Alerts, base_url: str
     ) -> None:
         self._tickets = tickets
         self._sent = sent

@@ -17,9 +17,9 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
-from typing import IO, Any, Final, Protocol
+from typing import IO, Any, Final
 
-from frontdesk.app.photos import Bucket, PhotoRecords
+from frontdesk.app.ports import Bucket, PackRecords, PhotoRecords, SiteLookup, TicketHistory
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
 from frontdesk.domain.errors import DomainError, InvalidInput, NotFound
@@ -29,14 +29,12 @@ from frontdesk.evidence.pack import MANIFEST, PackEntry, verify_pack, write_pack
 from frontdesk.models.incident import (
     EvidencePackOut,
     IncidentReport,
-    ReportEvent,
     Verification,
     VerifyRequest,
     VerifyUploadSlot,
 )
 from frontdesk.models.photo import EXTENSIONS, OwnerKind, Photo, PhotoState
-from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor, Ticket, TimelineEvent
+from frontdesk.models.ticket import Actor
 
 MAX_PACK_BYTES: Final = 512 * 1024 * 1024
 PACK_LINK_SECONDS: Final = 600
@@ -46,22 +44,6 @@ SPOOL_BYTES: Final = 64 * 1024 * 1024
 class OriginalMissing(DomainError):
     status = 409
     code = "evidence_original_missing"
-
-
-class PackRecords(Protocol):
-    def get(self, report_id: str) -> IncidentReport | None: ...
-    def timeline(self, report_id: str) -> list[ReportEvent]: ...
-    def put_pack(self, report_id: str, pack: dict[str, Any]) -> None: ...
-    def get_pack(self, report_id: str, pack_id: str) -> dict[str, Any] | None: ...
-
-
-class TicketRecords(Protocol):
-    def get(self, ticket_id: str) -> Ticket | None: ...
-    def timeline(self, ticket_id: str) -> list[TimelineEvent]: ...
-
-
-class SiteLookup(Protocol):
-    def get(self, site_id: str) -> Site | None: ...
 
 
 def photo_path(owner_kind: OwnerKind, index: int, photo: Photo) -> str:
@@ -88,7 +70,7 @@ class EvidenceDesk:
     def __init__(
         self,
         reports: PackRecords,
-        tickets: TicketRecords,
+        tickets: TicketHistory,
         photos: PhotoRecords,
         sites: SiteLookup,
         bucket: Bucket,

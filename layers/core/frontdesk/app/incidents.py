@@ -15,16 +15,28 @@ fails is retried on its own and holds back no other.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from frontdesk.app.ports import (
+    Alerts,
+    ClockPlanning,
+    Mailer,
+    MailingLists,
+    PhotoViews,
+    ReportRecords,
+    SiteLookup,
+    StoredPhotoCount,
+    TicketLookup,
+    require_site,
+    require_ticket,
+)
 from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain import incidents
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import NotFound, VersionConflict
 from frontdesk.domain.incidents import ReportChange
-from frontdesk.lookups import require_site, require_ticket
 from frontdesk.models.clock import Clock as ReportClock
 from frontdesk.models.clock import ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
@@ -33,74 +45,17 @@ from frontdesk.models.incident import (
     IncidentReportView,
     NewIncidentReport,
     Register,
-    ReportEvent,
     ReportState,
     SubmitIncidentReport,
     UpdateIncidentReport,
 )
-from frontdesk.models.mailing import MailingList
-from frontdesk.models.photo import OwnerKind, StaffPhotoView
+from frontdesk.models.photo import OwnerKind
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Ticket
 from frontdesk.notifications import incident_reports as messages
 
 # Versions a busy report may move under the recorder before it gives up (the record is retried).
 MAX_RECORD_ATTEMPTS: Final = 5
-
-
-class ReportRecords(Protocol):
-    def create(
-        self,
-        site_id: str,
-        year: int,
-        build: Callable[[int], ReportChange],
-        clocks: Callable[[IncidentReport], Sequence[ClockWrite]],
-    ) -> ReportChange: ...
-    def save(self, change: ReportChange, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
-    def get(self, report_id: str) -> IncidentReport | None: ...
-    def timeline(self, report_id: str) -> list[ReportEvent]: ...
-    def register(self, site_id: str, year: int) -> list[IncidentReport]: ...
-    def sent(self, report_id: str, notice: str) -> int | None: ...
-    def mark_sent(self, report_id: str, notice: str, at: str, recipients: int) -> None: ...
-
-
-class TicketLookup(Protocol):
-    def get(self, ticket_id: str) -> Ticket | None: ...
-
-
-class SiteLookup(Protocol):
-    def get(self, site_id: str) -> Site | None: ...
-
-
-class PhotoViews(Protocol):
-    def staff_views(self, owner_kind: OwnerKind, owner_id: str) -> list[StaffPhotoView]: ...
-
-
-class ClockPlanning(Protocol):
-    """frontdesk.app.clocks.ClockPlanner."""
-
-    def writes(
-        self, subject_type: SubjectType, subject_id: str, site_id: str, subject: Any, now: datetime
-    ) -> list[ClockWrite]: ...
-
-
-class MailingLists(Protocol):
-    """The site's mailing lists and its escalation ladder (frontdesk.adapters.sla_store.SlaStore)."""
-
-    def mailing_list(self, site_id: str, name: str) -> MailingList: ...
-    def ladder(self, site_id: str) -> Ladder: ...
-
-
-class Mailer(Protocol):
-    def send(self, to: Sequence[str], subject: str, body: str) -> None: ...
-
-
-class Alerts(Protocol):
-    def publish(self, body: dict[str, Any], attributes: dict[str, str]) -> None: ...
-
-
-class StoredPhotoCount(Protocol):
-    def __call__(self, owner_kind: OwnerKind, owner_id: str) -> int: ...
 
 
 class IncidentDesk:

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from frontdesk.app.ports import MailingRecords, OpenClocks, SiteLookup, require_site
 from frontdesk.domain.mailing import check_list_in_ladder, check_may_manage, check_may_read
-from frontdesk.lookups import require_site
 from frontdesk.models.escalation import Ladder
-from frontdesk.models.mailing import MailingList, MailingListView, MailingOverview, overview, view
+from frontdesk.models.mailing import MailingListView, MailingOverview, overview, view
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
-
-
-class MailingRecords(Protocol):
-    def ladder(self, site_id: str) -> Ladder: ...
-    def put_ladder(self, site_id: str, ladder: Ladder) -> None: ...
-    def mailing_lists(self, site_id: str) -> list[MailingList]: ...
-    def add_member(self, site_id: str, name: str, email: str) -> MailingList: ...
-    def remove_member(self, site_id: str, name: str, email: str) -> MailingList: ...
-
-
-class SiteLookup(Protocol):
-    def get(self, site_id: str) -> Site | None: ...
-
-
-class OpenClocks(Protocol):
-    def apply(self, site_id: str, ladder: Ladder) -> object: ...
 
 
 class MailingDesk:

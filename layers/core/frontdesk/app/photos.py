@@ -12,8 +12,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import IO, Protocol
 
+from frontdesk.app.ports import (
+    Bucket,
+    PhotoRecords,
+    ReportLookup,
+    SiteLookup,
+    TicketsByToken,
+    require_ticket,
+)
 from frontdesk.app.tickets import CLIENT, token_hash
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
@@ -22,7 +29,6 @@ from frontdesk.domain.exif import capture_time
 from frontdesk.domain.incidents import check_may_read as check_may_read_reports
 from frontdesk.domain.incidents import check_may_write as check_may_write_reports
 from frontdesk.domain.permissions import may
-from frontdesk.lookups import require_ticket
 from frontdesk.models.incident import IncidentReport, ReportState
 from frontdesk.models.photo import (
     OwnerKind,
@@ -35,76 +41,11 @@ from frontdesk.models.photo import (
     UploadRequest,
     UploadSlot,
 )
-from frontdesk.models.site import Site
 from frontdesk.models.ticket import TERMINAL, Actor, Ticket
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-
-
-class PhotoRecords(Protocol):
-    def put_slot(self, photo: Photo) -> None: ...
-    def get(self, owner_kind: OwnerKind, owner_id: str, photo_id: str) -> Photo | None: ...
-    def of(self, owner_kind: OwnerKind, owner_id: str) -> list[Photo]: ...
-    def record_stored(self, photo: Photo, limit: int) -> str: ...
-    def record_quarantined(self, photo: Photo) -> bool: ...
-    def record_refusal(
-        self,
-        owner_kind: OwnerKind,
-        owner_id: str,
-        photo_id: str,
-        version_id: str | None,
-        reason: QuarantineReason,
-        key: str,
-        quarantine_key: str,
-        at: str,
-    ) -> None: ...
-
-
-class StoredObjectInfo(Protocol):
-    @property
-    def version_id(self) -> str | None: ...
-    @property
-    def size(self) -> int: ...
-    @property
-    def last_modified(self) -> str: ...
-
-
-class Bucket(Protocol):
-    name: str
-
-    def presigned_post(
-        self, key: str, content_type: str | None, max_bytes: int, expires_in: int
-    ) -> tuple[str, dict[str, str]]: ...
-    def presigned_get(
-        self,
-        key: str,
-        version_id: str | None,
-        content_type: str,
-        filename: str,
-        expires_in: int,
-        download: bool = False,
-    ) -> str: ...
-    def head(self, key: str, version_id: str | None = None) -> StoredObjectInfo | None: ...
-    def read(self, key: str, version_id: str | None, limit: int) -> bytes | None: ...
-    def download(self, key: str, version_id: str | None, target: IO[bytes]) -> None: ...
-    def quarantine(self, key: str, version_id: str | None, target: str, reason: str) -> None: ...
-    def retain(self, key: str, version_id: str | None, mode: str, until: datetime) -> None: ...
-    def upload(self, key: str, body: IO[bytes], content_type: str) -> str | None: ...
-
-
-class TicketLookup(Protocol):
-    def get(self, ticket_id: str) -> Ticket | None: ...
-    def ticket_id_for(self, token_hash: str) -> str | None: ...
-
-
-class ReportLookup(Protocol):
-    def get(self, report_id: str) -> IncidentReport | None: ...
-
-
-class SiteLookup(Protocol):
-    def get(self, site_id: str) -> Site | None: ...
 
 
 # ------------------------------------------------------------------------------------------- the APIs' side
@@ -115,7 +56,7 @@ class PhotoDesk:
         self,
         photos: PhotoRecords,
         bucket: Bucket,
-        tickets: TicketLookup,
+        tickets: TicketsByToken,
         reports: ReportLookup,
         clock: Clock,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,

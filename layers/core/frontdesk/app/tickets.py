@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
+from frontdesk.app.ports import Sites, Tickets, require_site, require_ticket
 from frontdesk.clock import Clock
 from frontdesk.domain import intake, lifecycle
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Forbidden, NotFound
 from frontdesk.domain.permissions import may
-from frontdesk.lookups import require_site, require_ticket
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import SubjectType
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
-from frontdesk.ports import Sites, Tickets
 
 CLIENT = Actor(kind=ActorKind.CLIENT, id="client")
 

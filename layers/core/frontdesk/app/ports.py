@@ -1,0 +1,249 @@
+"""Every port of the application: what the use cases in ``app/`` need from the outside world.
+
+The adapters in ``frontdesk.adapters`` provide them, on AWS and on moto alike (the same boto3 code);
+the unit tests provide small in-memory ones. One definition per port: a use case that needs less
+than a whole store names the narrow port (``SiteLookup``), never a copy of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+from frontdesk.domain.errors import NotFound
+
+if TYPE_CHECKING:  # annotations only: a handler importing one port loads no model it does not use
+    from datetime import datetime
+
+    from frontdesk.domain.clocks import ClockWrite
+    from frontdesk.domain.incidents import ReportChange
+    from frontdesk.domain.lifecycle import Change
+    from frontdesk.models.clock import Clock, ClockKind, SubjectType
+    from frontdesk.models.escalation import Ladder
+    from frontdesk.models.incident import IncidentReport, ReportEvent
+    from frontdesk.models.mailing import MailingList
+    from frontdesk.models.photo import OwnerKind, Photo, QuarantineReason, StaffPhotoView
+    from frontdesk.models.site import Site
+    from frontdesk.models.ticket import Ticket, TimelineEvent
+
+# ----------------------------------------------------------------------------------- sites
+
+
+class SiteLookup(Protocol):
+    def get(self, site_id: str) -> Site | None: ...
+
+
+class AllSites(Protocol):
+    def all(self) -> list[Site]: ...
+
+
+class Sites(SiteLookup, AllSites, Protocol):
+    pass
+
+
+def require_site(sites: SiteLookup, site_id: str) -> Site:
+    """The site a request names, or 404: one wording for every use case."""
+    site = sites.get(site_id)
+    if site is None:
+        raise NotFound(field="site_id", code="site_not_found")
+    return site
+
+
+# ----------------------------------------------------------------------------------- tickets
+
+
+class TicketLookup(Protocol):
+    def get(self, ticket_id: str) -> Ticket | None: ...
+
+
+class TicketsByToken(TicketLookup, Protocol):
+    def ticket_id_for(self, token_hash: str) -> str | None: ...
+
+
+class TicketHistory(TicketLookup, Protocol):
+    def timeline(self, ticket_id: str) -> list[TimelineEvent]: ...
+
+
+class TicketSystemChanges(TicketLookup, Protocol):
+    """What the clock's side writes on a ticket: a change recorded once, under a marker."""
+
+    def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool: ...
+
+
+class Tickets(TicketsByToken, TicketHistory, Protocol):
+    """The desk's whole ticket store (frontdesk.adapters.dynamodb.TicketStore)."""
+
+    def next_seq(self, site_id: str, day: str) -> int: ...
+    def create(self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = ()) -> None: ...
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
+    def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]: ...
+
+
+def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
+    ticket = tickets.get(ticket_id)
+    if ticket is None:
+        raise NotFound(field="ticket_id", code="ticket_not_found")
+    return ticket
+
+
+# ----------------------------------------------------------------------------------- incident reports
+
+
+class ReportLookup(Protocol):
+    def get(self, report_id: str) -> IncidentReport | None: ...
+
+
+class ReportRecords(ReportLookup, Protocol):
+    def create(
+        self,
+        site_id: str,
+        year: int,
+        build: Callable[[int], ReportChange],
+        clocks: Callable[[IncidentReport], Sequence[ClockWrite]],
+    ) -> ReportChange: ...
+    def save(self, change: ReportChange, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
+    def timeline(self, report_id: str) -> list[ReportEvent]: ...
+    def register(self, site_id: str, year: int) -> list[IncidentReport]: ...
+    def sent(self, report_id: str, notice: str) -> int | None: ...
+    def mark_sent(self, report_id: str, notice: str, at: str, recipients: int) -> None: ...
+
+
+class PackRecords(ReportLookup, Protocol):
+    def timeline(self, report_id: str) -> list[ReportEvent]: ...
+    def put_pack(self, report_id: str, pack: dict[str, Any]) -> None: ...
+    def get_pack(self, report_id: str, pack_id: str) -> dict[str, Any] | None: ...
+
+
+# ----------------------------------------------------------------------------------- photos and the bucket
+
+
+class PhotoRecords(Protocol):
+    def put_slot(self, photo: Photo) -> None: ...
+    def get(self, owner_kind: OwnerKind, owner_id: str, photo_id: str) -> Photo | None: ...
+    def of(self, owner_kind: OwnerKind, owner_id: str) -> list[Photo]: ...
+    def record_stored(self, photo: Photo, limit: int) -> str: ...
+    def record_quarantined(self, photo: Photo) -> bool: ...
+    def record_refusal(
+        self,
+        owner_kind: OwnerKind,
+        owner_id: str,
+        photo_id: str,
+        version_id: str | None,
+        reason: QuarantineReason,
+        key: str,
+        quarantine_key: str,
+        at: str,
+    ) -> None: ...
+
+
+class PhotoViews(Protocol):
+    def staff_views(self, owner_kind: OwnerKind, owner_id: str) -> list[StaffPhotoView]: ...
+
+
+class StoredPhotoCount(Protocol):
+    def __call__(self, owner_kind: OwnerKind, owner_id: str) -> int: ...
+
+
+class StoredObjectInfo(Protocol):
+    @property
+    def version_id(self) -> str | None: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def last_modified(self) -> str: ...
+
+
+class Bucket(Protocol):
+    name: str
+
+    def presigned_post(
+        self, key: str, content_type: str | None, max_bytes: int, expires_in: int
+    ) -> tuple[str, dict[str, str]]: ...
+    def presigned_get(
+        self,
+        key: str,
+        version_id: str | None,
+        content_type: str,
+        filename: str,
+        expires_in: int,
+        download: bool = False,
+    ) -> str: ...
+    def head(self, key: str, version_id: str | None = None) -> StoredObjectInfo | None: ...
+    def read(self, key: str, version_id: str | None, limit: int) -> bytes | None: ...
+    def download(self, key: str, version_id: str | None, target: IO[bytes]) -> None: ...
+    def quarantine(self, key: str, version_id: str | None, target: str, reason: str) -> None: ...
+    def retain(self, key: str, version_id: str | None, mode: str, until: datetime) -> None: ...
+    def upload(self, key: str, body: IO[bytes], content_type: str) -> str | None: ...
+
+
+# ----------------------------------------------------------------------------------- mail, alerts, lists
+
+
+class MailRefused(Exception):
+    """The mail service refused a message for good (a malformed or rejected address): a retry
+    cannot help, so the notification is recorded as failed instead (frontdesk.app.escalations)."""
+
+
+class Mailer(Protocol):
+    def send(self, to: Sequence[str], subject: str, body: str) -> None: ...
+
+
+class Alerts(Protocol):
+    def publish(self, body: dict[str, Any], attributes: dict[str, str]) -> None: ...
+
+
+class Ladders(Protocol):
+    def ladder(self, site_id: str) -> Ladder: ...
+
+
+class MailingLists(Ladders, Protocol):
+    """The site's mailing lists and its escalation ladder (frontdesk.adapters.sla_store.SlaStore)."""
+
+    def mailing_list(self, site_id: str, name: str) -> MailingList: ...
+
+
+class Sent(Protocol):
+    """Which notices went out: each marked after it was sent (at least once)."""
+
+    def mailing_list(self, site_id: str, name: str) -> MailingList: ...
+    def was_sent(self, subject_key: str, key: str) -> bool: ...
+    def mark_sent(self, subject_key: str, key: str) -> None: ...
+
+
+class MailingRecords(Ladders, Protocol):
+    def put_ladder(self, site_id: str, ladder: Ladder) -> None: ...
+    def mailing_lists(self, site_id: str) -> list[MailingList]: ...
+    def add_member(self, site_id: str, name: str, email: str) -> MailingList: ...
+    def remove_member(self, site_id: str, name: str, email: str) -> MailingList: ...
+
+
+# ----------------------------------------------------------------------------------- clocks
+
+
+class ClockRecords(Protocol):
+    def of_subject(self, subject_type: SubjectType, subject_id: str) -> dict[ClockKind, Clock]: ...
+    def open_clocks(self, site_id: str) -> list[Clock]: ...
+    def put(self, writes: list[ClockWrite]) -> list[Clock]: ...
+
+
+class ClockPlanning(Protocol):
+    """frontdesk.app.clocks.ClockPlanner: a subject's clocks, planned after a change."""
+
+    def writes(
+        self, subject_type: SubjectType, subject_id: str, site_id: str, subject: Any, now: datetime
+    ) -> list[ClockWrite]: ...
+
+
+class OpenClocks(Protocol):
+    """A ladder edit applied to a site's open clocks (frontdesk.app.clocks.LadderEdits)."""
+
+    def apply(self, site_id: str, ladder: Ladder) -> object: ...
+
+
+class Engine(Protocol):
+    """The executions that run clocks (frontdesk.adapters.sfn.StepFunctionsTimers)."""
+
+    def start(self, name: str, payload: dict[str, Any]) -> bool: ...
+    def stop(self, name: str) -> bool: ...
+    def running(self) -> set[str]: ...
+    def status(self, name: str) -> str | None: ...
