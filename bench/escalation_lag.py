@@ -107,14 +107,12 @@ def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], 
             timescale.install(1.0)  # real time, the local stack's Wait (replaces the harness's virtual clock)
             h.use_site(ladder=DEFAULT_LADDER)
             h.sites.put(BENCH_SITE)
-            from frontdesk import evidence_wiring, sla_wiring
+            from frontdesk import wiring
             from frontdesk.app.incidents import IncidentDesk
 
-            patch.setattr(evidence_wiring, "clock", functools.cache(SystemClock))  # real time in the router too
-            desk = Desk(h.tickets, h.sites, SystemClock(), sla_wiring.planner())
-            reports = IncidentDesk(
-                h.reports, h.tickets, h.sites, evidence_wiring.photo_desk(), sla_wiring.planner(), SystemClock()
-            )
+            patch.setattr(wiring, "clock", functools.cache(SystemClock))  # real time in the router too
+            desk = Desk(h.tickets, h.sites, SystemClock(), wiring.planner())
+            reports = IncidentDesk(h.reports, h.tickets, h.sites, wiring.photo_desk(), wiring.planner(), SystemClock())
             stop = threading.Event()
             poller = threading.Thread(target=_poll, args=(h, poll, stop), daemon=True)
             poller.start()

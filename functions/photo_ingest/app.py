@@ -15,7 +15,7 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from frontdesk import evidence_wiring
+from frontdesk import wiring
 
 logger = Logger()
 tracer = Tracer()
@@ -39,10 +39,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
             continue
         s3 = record["s3"]
         key = unquote_plus(s3["object"]["key"])
-        bucket = evidence_wiring.bucket(s3["bucket"]["name"])
-        done = evidence_wiring.photo_ingest().ingest(
-            bucket, key, s3["object"].get("versionId"), record.get("eventTime")
-        )
+        bucket = wiring.bucket(s3["bucket"]["name"])
+        done = wiring.photo_ingest().ingest(bucket, key, s3["object"].get("versionId"), record.get("eventTime"))
         reason = done.reason.value if done.reason else None
         logger.info("photo ingested", extra={"key": key, "outcome": done.outcome, "reason": reason})
         metrics.add_metric(name=METRICS[done.outcome], unit="Count", value=1)

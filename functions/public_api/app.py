@@ -13,13 +13,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk.api import intake
 from frontdesk.api.resolver import make_resolver
-from frontdesk.api.wiring import desk, tracking_url
 from frontdesk.app.tickets import CLIENT
 from frontdesk.domain.lifecycle import allowed_actions
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
 from frontdesk.models.views import Created, PublicTicket, public_view
 from frontdesk.settings import settings
+from frontdesk.wiring import desk, tracking_url
 
 logger = Logger()
 tracer = Tracer()

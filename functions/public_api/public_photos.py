@@ -15,8 +15,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from frontdesk.evidence_wiring import photo_desk
 from frontdesk.models.photo import PhotoList, UploadRequest, UploadSlot
+from frontdesk.wiring import photo_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 

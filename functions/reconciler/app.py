@@ -12,7 +12,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from frontdesk.sla_wiring import reconciler, sites
+from frontdesk.wiring import reconciler, sites
 
 logger = Logger()
 tracer = Tracer()

@@ -14,11 +14,11 @@ from mailing_lists import router as mailing_lists
 
 from frontdesk.api import callers, intake
 from frontdesk.api.resolver import make_resolver
-from frontdesk.api.wiring import desk, tracking_url
 from frontdesk.domain import lifecycle
 from frontdesk.models import commands as cmd
 from frontdesk.models.views import Created, Queue, StaffTicket
 from frontdesk.settings import settings
+from frontdesk.wiring import desk, tracking_url
 
 logger = Logger()
 tracer = Tracer()

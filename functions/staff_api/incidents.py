@@ -12,7 +12,6 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
 from frontdesk.api import callers, errors, intake
-from frontdesk.evidence_wiring import evidence_desk, incident_desk, photo_desk
 from frontdesk.models.incident import (
     EvidencePackOut,
     IncidentReportView,
@@ -27,6 +26,7 @@ from frontdesk.models.incident import (
 from frontdesk.models.photo import UploadRequest, UploadSlot
 from frontdesk.models.ticket import Actor
 from frontdesk.settings import settings
+from frontdesk.wiring import evidence_desk, incident_desk, photo_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 

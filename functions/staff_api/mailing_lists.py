@@ -12,7 +12,7 @@ from frontdesk.api import callers
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.mailing import MailingListView, MailingOverview, MemberIn
 from frontdesk.models.ticket import Actor
-from frontdesk.sla_wiring import mailing_desk
+from frontdesk.wiring import mailing_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 

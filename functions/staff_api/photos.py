@@ -13,9 +13,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from frontdesk.api import callers
-from frontdesk.evidence_wiring import photo_desk
 from frontdesk.models.photo import StaffPhotoList, UploadRequest, UploadSlot
 from frontdesk.models.ticket import Actor
+from frontdesk.wiring import photo_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 

@@ -16,7 +16,6 @@ are not redone.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -24,24 +23,16 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
-from frontdesk.adapters.dynamodb import TicketStore, table
-from frontdesk.adapters.sns import ChangePublisher
 from frontdesk.adapters.stream_images import from_image, timeline_event
 from frontdesk.models.clock import Clock
 from frontdesk.models.ticket import TimelineEvent
-from frontdesk.settings import settings
-from frontdesk.sla_wiring import clock_runner
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-
-
-@cache
-def _ports() -> tuple[TicketStore, ChangePublisher]:
-    return TicketStore(table(settings().table_name)), ChangePublisher(settings().events_topic_arn)
 
 
 def route(record: DynamoDBRecord) -> None:
@@ -60,7 +51,7 @@ def route(record: DynamoDBRecord) -> None:
 
 def _publish_once(event: TimelineEvent) -> None:
     """Published, then marked: a crash in between publishes it again, never loses it."""
-    store, publisher = _ports()
+    store, publisher = wiring.tickets(), wiring.publisher()
     if store.was_routed(event):
         logger.info("already routed", extra={"ticket_id": event.ticket_id, "seq": event.seq})
         return
@@ -74,13 +65,11 @@ def _on_report_written(event_name: str, image: dict[str, Any] | None) -> None:
         return
     item = from_image(image)
     if item.get("type") == "incident_report" and item.get("owed"):
-        from frontdesk import evidence_wiring  # incident reports load their services on first use
-
-        evidence_wiring.incident_notices().on_change(str(item["report_id"]))
+        wiring.incident_notices().on_change(str(item["report_id"]))
 
 
 def _on_clock_change(old: Clock | None, new: Clock) -> None:
-    handled = clock_runner().on_change(old, new)
+    handled = wiring.clock_runner().on_change(old, new)
     ids = {"clock_id": new.clock_id, "kind": new.kind.value, "gen": new.gen}
     if handled.stopped is not None:
         logger.info("clock execution stopped", extra={**ids, "execution": handled.stopped})

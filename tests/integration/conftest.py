@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from frontdesk import wiring
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
-from frontdesk.api import intake, wiring
+from frontdesk.api import intake
 from frontdesk.clock import FixedClock
 from frontdesk.models.site import Building, BuildingClass, Site
-from frontdesk.settings import settings
 from local_stack.provision import Stack
 
 from .lambda_support import LambdaContext, load_handler_module
@@ -186,8 +186,7 @@ def env(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
 
     def clear() -> None:
-        settings.cache_clear()
-        wiring.desk.cache_clear()
+        wiring.reset()
         intake._once.cache_clear()
 
     clear()
@@ -244,7 +243,7 @@ def staff(clock: FixedClock, site: Site) -> Api:
 @pytest.fixture
 def router(env: Stack) -> Callable[[dict[str, Any]], dict[str, Any]]:
     module = import_function("stream_router")
-    module._ports.cache_clear()
+    wiring.reset()
 
     def call(event: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = module.lambda_handler(copy.deepcopy(event), LambdaContext())

@@ -33,11 +33,11 @@ import pytest
 import requests
 from moto.ses.models import ses_backends
 
-from frontdesk import evidence_wiring, sla_wiring
+from frontdesk import wiring
 from frontdesk.adapters.clocks import ClockStore, clock_item
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.sla_store import SlaStore
-from frontdesk.api import intake, wiring
+from frontdesk.api import intake
 from frontdesk.api.resolver import BoundedResolver, make_resolver
 from frontdesk.app.tickets import Opened
 from frontdesk.clock import FixedClock, to_iso
@@ -259,14 +259,14 @@ class Evidence:
         assert clock.is_open and clock.level == level - 1 and clock.rungs[level - 1].at <= at
         reached = clock.model_copy(update={"level": level, "escalated_at": at, "breached_at": clock.breached_at or at})
         self.table.put_item(Item=clock_item(reached))
-        evidence_wiring.incident_notices().on_rung(reached, level)
+        wiring.incident_notices().on_rung(reached, level)
         return reached
 
     def notices(self, report_id: str) -> None:
         """What the stream router does with a report written: the notices it owes, if any."""
         item = self.item(f"REPORT#{report_id}", "REPORT")
         if item is not None and item.get("owed"):
-            evidence_wiring.incident_notices().on_change(report_id)
+            wiring.incident_notices().on_change(report_id)
 
     # ------------------------------------------------------------------ what happened
 
@@ -285,11 +285,8 @@ class Evidence:
 
 
 def _clear() -> None:
-    settings.cache_clear()
-    wiring.desk.cache_clear()
+    wiring.reset()
     intake._once.cache_clear()
-    evidence_wiring.cache_clear()
-    sla_wiring.cache_clear()
 
 
 @contextmanager
@@ -297,7 +294,7 @@ def evidence(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     clock = FixedClock(START)
     monkeypatch.setattr(wiring, "SystemClock", lambda: clock)
-    monkeypatch.setattr(evidence_wiring, "SystemClock", lambda: clock)
+    monkeypatch.setattr(wiring, "SystemClock", lambda: clock)
     _clear()
     try:
         yield Evidence(stack, clock)

@@ -31,12 +31,11 @@ from moto.core.config import default_user_config
 from moto.dynamodb.models import DynamoDBBackend
 from moto.ses.models import ses_backends
 
-from frontdesk import evidence_wiring, sla_wiring
+from frontdesk import wiring
 from frontdesk.adapters.clocks import ClockStore
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.adapters.incidents import ReportStore
 from frontdesk.adapters.sla_store import SlaStore
-from frontdesk.api import wiring
 from frontdesk.app.incidents import IncidentDesk
 from frontdesk.app.tickets import CLIENT, Desk
 from frontdesk.clock import parse_iso
@@ -46,7 +45,6 @@ from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport, NewIncidentReport, SubmitIncidentReport, UpdateIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
-from frontdesk.settings import settings
 from local_stack import moto_fixes, timescale
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
@@ -89,10 +87,7 @@ def import_function(name: str) -> ModuleType:
 
 
 def clear_caches() -> None:
-    settings.cache_clear()
-    wiring.desk.cache_clear()
-    sla_wiring.cache_clear()
-    evidence_wiring.cache_clear()
+    wiring.reset()
 
 
 @dataclass
@@ -166,10 +161,10 @@ class Harness:
         self.sites = SiteStore(self.table)
         self.sla = SlaStore(self.table)
         self.clocks = ClockStore(self.table)
-        self.desk = Desk(self.tickets, self.sites, time_, sla_wiring.planner())
+        self.desk = Desk(self.tickets, self.sites, time_, wiring.planner())
         self.reports = ReportStore(self.table)
         self.incidents = IncidentDesk(
-            self.reports, self.tickets, self.sites, evidence_wiring.photo_desk(), sla_wiring.planner(), time_
+            self.reports, self.tickets, self.sites, wiring.photo_desk(), wiring.planner(), time_
         )
         self.sfn: SFNClient = boto3.client("stepfunctions")
         self.machine = stack["ClockStateMachine"]["arn"] or ""
@@ -213,7 +208,7 @@ class Harness:
         current = self.ticket(ticket)
         command = cmd.QuoteDecision.model_validate({"version": current.version, **fields})
         change = lifecycle.apply(current, action, command, CLIENT, SITE, self.time.now())
-        writes = sla_wiring.planner().writes(
+        writes = wiring.planner().writes(
             SubjectType.TICKET, current.ticket_id, SITE.site_id, change.ticket, self.time.now()
         )
         self.tickets.save(change, current.version, writes)
@@ -357,7 +352,7 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
             monkeypatch.setenv(name, value)
         clear_caches()
         # the router's report notices read the virtual clock too (cached, as the function it replaces)
-        monkeypatch.setattr(evidence_wiring, "clock", functools.cache(lambda: virtual))
+        monkeypatch.setattr(wiring, "clock", functools.cache(lambda: virtual))
         harness = Harness(stack, import_function("stream_router"), virtual)
         yield harness
     finally:

@@ -11,7 +11,7 @@ from datetime import timedelta
 import boto3
 import pytest
 
-from frontdesk import sla_wiring
+from frontdesk import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.models.clock import ClockState
 from frontdesk.models.escalation import Rung
@@ -202,7 +202,7 @@ def test_a_ladder_edited_while_a_clock_runs_applies_from_its_next_rung(h: Harnes
     edited = LADDER.model_copy(
         update={"arrival": (LADDER.arrival[0], Rung(mailing_list="duty_manager", after_seconds=60))}
     )
-    sla_wiring.mailing_desk().set_ladder(SITE.site_id, edited, MANAGER)
+    wiring.mailing_desk().set_ladder(SITE.site_id, edited, MANAGER)
     h.settle()
     clock = h.clock(ticket, "arrival")
     assert (clock.gen, clock.level, parse_iso(clock.rungs[1].at)) == (2, 1, first + timedelta(seconds=60))

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from frontdesk import evidence_wiring, sla_wiring
+from frontdesk import wiring
 from frontdesk.adapters.dynamodb import table
 from frontdesk.adapters.incidents import ReportStore
 from frontdesk.app.incidents import IncidentDesk
@@ -56,11 +56,11 @@ def _desk_without_budget() -> IncidentDesk:
     store = ReportStore(table(settings().table_name), monotonic=lambda: 0.0)
     return IncidentDesk(
         store,
-        evidence_wiring.ticket_store(),
-        evidence_wiring.site_store(),
-        evidence_wiring.photo_desk(),
-        sla_wiring.planner(),
-        evidence_wiring.clock(),
+        wiring.tickets(),
+        wiring.sites(),
+        wiring.photo_desk(),
+        wiring.planner(),
+        wiring.clock(),
     )
 
 
@@ -111,7 +111,7 @@ def test_fifty_reports_opened_at_once_are_numbered_1_to_50(ev: Evidence) -> None
     assert counter is not None and counter["n"] == CREATORS
     # every report has exactly its creation event
     for entry in register:
-        assert [e.action for e in evidence_wiring.report_store().timeline(entry.report_id)] == ["create"]
+        assert [e.action for e in wiring.report_store().timeline(entry.report_id)] == ["create"]
 
 
 def test_a_caller_that_keeps_losing_the_number_gives_up_at_its_budget(ev: Evidence) -> None:
@@ -121,7 +121,7 @@ def test_a_caller_that_keeps_losing_the_number_gives_up_at_its_budget(ev: Eviden
     slept: list[float] = []
     store = ReportStore(table(settings().table_name), sleep=slept.append, monotonic=lambda: next(elapsed))
     other = ReportStore(table(settings().table_name))
-    site = evidence_wiring.site_store().get("ql")
+    site = wiring.sites().get("ql")
     assert site is not None
     request = _request()
 
@@ -137,7 +137,7 @@ def test_a_caller_that_keeps_losing_the_number_gives_up_at_its_budget(ev: Eviden
 
 
 def test_refused_requests_take_no_number(ev: Evidence) -> None:
-    desk = evidence_wiring.incident_desk()
+    desk = wiring.incident_desk()
     first = desk.create(_request(), DUTY_MANAGER)
     for bad in (
         _request(category="earthquake"),
@@ -156,7 +156,7 @@ def test_refused_requests_take_no_number(ev: Evidence) -> None:
 
 
 def test_each_site_and_year_has_its_own_series(ev: Evidence) -> None:
-    desk = evidence_wiring.incident_desk()
+    desk = wiring.incident_desk()
     assert desk.create(_request(), DUTY_MANAGER).number == "QL-IR-2026-001"
     assert desk.create(_request(), DUTY_MANAGER).number == "QL-IR-2026-002"
     # 2027-01-01 00:30 in Shanghai is still 2026 in UTC: the year is the site's

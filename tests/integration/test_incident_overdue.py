@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from frontdesk import evidence_wiring
+from frontdesk import wiring
 from frontdesk.models.clock import ClockState
 from local_stack.provision import Stack
 
@@ -93,7 +93,7 @@ def test_a_major_report_overdue_at_12_hours_escalates(ev: Evidence) -> None:
 
     # the stream delivers the clock record again, and the report records: nothing more
     ev.clock.advance(minutes=1)
-    evidence_wiring.incident_notices().on_rung(clock, 1)
+    wiring.incident_notices().on_rung(clock, 1)
     ev.notices(rid)
     assert len(ev.mail()) == 1 and len(ev.alerts()) == 1
     assert len(ev.staff("GET", path).body["timeline"]) == 3

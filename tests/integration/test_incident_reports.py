@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from frontdesk import evidence_wiring
+from frontdesk import wiring
 from local_stack.provision import Stack
 
 from .evidence_support import MANAGERS, Evidence, evidence, jpeg
@@ -176,7 +176,7 @@ def test_a_draft_is_completed_then_submitted_and_mailed_to_the_managers(ev: Evid
     # once: the report written again (notified) owes nothing; a redelivered record sends nothing more
     stored = ev.item("REPORT#ql-2026-0001", "REPORT")
     assert stored is not None and stored["owed"] == []
-    evidence_wiring.incident_notices().on_change("ql-2026-0001")
+    wiring.incident_notices().on_change("ql-2026-0001")
     assert len(ev.mail()) == 1
     view = ev.staff("GET", path).body
     assert view["report"]["mailed_at"] == "2026-11-22T04:00:00.000Z"

@@ -40,12 +40,12 @@ def _print(result: Verification, as_json: bool) -> None:
 
 
 def _stored(report_id: str) -> Verification | None:
-    from frontdesk import evidence_wiring
+    from frontdesk import wiring
 
-    report = evidence_wiring.report_store().get(report_id)
+    report = wiring.report_store().get(report_id)
     if report is None:
         return None
-    return evidence_wiring.evidence_desk().verify_originals(report)
+    return wiring.evidence_desk().verify_originals(report)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
