@@ -57,3 +57,20 @@ def test_the_origins_cover_what_boto3_signs(
     settings = Settings(table_name="t", evidence_bucket=bucket, s3_endpoint_url=endpoint or "", aws_region=region)
     for url in (post, link):
         assert any(url.startswith(origin + "/") for origin in settings.s3_public_origins), (url, settings)
+
+
+def test_settings_are_validated_from_the_environment_and_empty_means_unset() -> None:
+    from pydantic import ValidationError
+
+    from frontdesk.settings import Settings
+
+    env = {"TABLE_NAME": "t", "TIME_SCALE": "", "AWS_ENDPOINT_URL_S3": "", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
+    read = Settings.model_validate({**env, "EVIDENCE_RETENTION_DAYS": "30", "UNRELATED": "x"})
+    assert (read.table_name, read.time_scale, read.evidence_retention_days) == ("t", 1.0, 30)
+    assert read.s3_endpoint_url == "http://127.0.0.1:5000"  # the S3-specific endpoint is empty: the general one
+    with pytest.raises(ValidationError, match="EVIDENCE_LOCK_MODE"):
+        Settings.model_validate({**env, "EVIDENCE_LOCK_MODE": "LOOSE"})
+    with pytest.raises(ValidationError, match="TIME_SCALE"):
+        Settings.model_validate({**env, "TIME_SCALE": "fast"})
+    with pytest.raises(ValidationError, match="TABLE_NAME"):
+        Settings.model_validate({"TABLE_NAME": ""})

@@ -4,36 +4,58 @@ from __future__ import annotations
 
 import ipaddress
 import os
+from collections.abc import Mapping
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+
+
+def _env(name: str) -> AliasChoices:
+    """The environment variable a field is read from (by its Python name too, for tests)."""
+    return AliasChoices(name, name.lower())
 
 
 class Settings(BaseModel):
-    table_name: str
-    idempotency_table_name: str = ""
-    events_topic_arn: str = ""
-    sender_email: str = ""
-    public_base_url: str = ""
-    clock_machine_arn: str = ""
-    escalation_topic_arn: str = ""
-    mail_configuration_set: str = ""
+    """Read with ``Settings.model_validate(os.environ)``: each field from its variable, validated;
+    an empty variable counts as unset (SAM writes ``""`` for an empty parameter)."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    table_name: str = Field(validation_alias=_env("TABLE_NAME"))
+    idempotency_table_name: str = Field(default="", validation_alias=_env("IDEMPOTENCY_TABLE_NAME"))
+    events_topic_arn: str = Field(default="", validation_alias=_env("EVENTS_TOPIC_ARN"))
+    sender_email: str = Field(default="", validation_alias=_env("SENDER_EMAIL"))
+    public_base_url: str = Field(default="", validation_alias=_env("PUBLIC_BASE_URL"))
+    clock_machine_arn: str = Field(default="", validation_alias=_env("CLOCK_MACHINE_ARN"))
+    escalation_topic_arn: str = Field(default="", validation_alias=_env("ESCALATION_TOPIC_ARN"))
+    mail_configuration_set: str = Field(default="", validation_alias=_env("MAIL_CONFIGURATION_SET"))
     # The staff console signs in against Cognito with the public app client.
-    user_pool_client_id: str = ""
-    cognito_endpoint: str = ""
-    aws_region: str = "us-east-1"
+    user_pool_client_id: str = Field(default="", validation_alias=_env("USER_POOL_CLIENT_ID"))
+    cognito_endpoint: str = Field(default="", validation_alias=_env("COGNITO_ENDPOINT"))
+    aws_region: str = Field(default="us-east-1", validation_alias=_env("AWS_REGION"))
     # Local demo only: how many times faster the SLA clocks run (stated on the staff page).
-    time_scale: float = 1.0
+    time_scale: float = Field(default=1.0, gt=0, validation_alias=_env("TIME_SCALE"))
     # API Gateway caps payloads at 10 MB; the desk needs far less and refuses more.
     max_body_bytes: int = 16_384
     # The evidence bucket, and the S3 endpoint boto3 is pointed at (locally moto; empty on AWS).
-    evidence_bucket: str = ""
-    s3_endpoint_url: str = ""
+    evidence_bucket: str = Field(default="", validation_alias=_env("EVIDENCE_BUCKET"))
+    s3_endpoint_url: str = Field(
+        default="", validation_alias=AliasChoices("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "s3_endpoint_url")
+    )
     # Object Lock on each verified photo version: how long, and whether anyone may shorten it.
-    evidence_retention_days: int = Field(default=1095, ge=1, le=36500)
-    evidence_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = "COMPLIANCE"
+    evidence_retention_days: int = Field(default=1095, ge=1, le=36500, validation_alias=_env("EVIDENCE_RETENTION_DAYS"))
+    evidence_lock_mode: Literal["GOVERNANCE", "COMPLIANCE"] = Field(
+        default="COMPLIANCE", validation_alias=_env("EVIDENCE_LOCK_MODE")
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unset_when_empty(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            return {key: value for key, value in data.items() if value != ""}
+        return data
 
     @property
     def s3_public_origins(self) -> tuple[str, ...]:
@@ -78,28 +100,4 @@ def s3_origins(bucket: str, endpoint_url: str, region: str) -> tuple[str, ...]:
 
 @cache
 def settings() -> Settings:
-    env = os.environ
-    return Settings(
-        table_name=env["TABLE_NAME"],
-        idempotency_table_name=env.get("IDEMPOTENCY_TABLE_NAME", ""),
-        events_topic_arn=env.get("EVENTS_TOPIC_ARN", ""),
-        sender_email=env.get("SENDER_EMAIL", ""),
-        public_base_url=env.get("PUBLIC_BASE_URL", ""),
-        clock_machine_arn=env.get("CLOCK_MACHINE_ARN", ""),
-        escalation_topic_arn=env.get("ESCALATION_TOPIC_ARN", ""),
-        mail_configuration_set=env.get("MAIL_CONFIGURATION_SET", ""),
-        user_pool_client_id=env.get("USER_POOL_CLIENT_ID", ""),
-        cognito_endpoint=env.get("COGNITO_ENDPOINT", ""),
-        aws_region=env.get("AWS_REGION", "us-east-1"),
-        time_scale=float(env.get("TIME_SCALE") or 1),
-        evidence_bucket=env.get("EVIDENCE_BUCKET", ""),
-        s3_endpoint_url=env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL", ""),
-        **{
-            field: value
-            for field, value in (
-                ("evidence_retention_days", env.get("EVIDENCE_RETENTION_DAYS")),
-                ("evidence_lock_mode", env.get("EVIDENCE_LOCK_MODE")),
-            )
-            if value
-        },
-    )
+    return Settings.model_validate(os.environ)
