@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import VersionConflict
+from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.queue import queue_key
 from frontdesk.models.site import Site
@@ -64,7 +64,7 @@ def put_versioned(
     item: dict[str, Any],
     event_item: dict[str, Any],
     expected_version: int,
-    conflict_code: str,
+    conflict_code: ErrorCode,
     also: Sequence[dict[str, Any]] = (),
 ) -> None:
     """Write an item and its timeline event (and `also`: its clocks), or none of them; refuse if
@@ -149,7 +149,7 @@ class TicketStore:
             _ticket_item(change.ticket),
             _event_item(change.event),
             expected_version,
-            "version_conflict",
+            ErrorCode.VERSION_CONFLICT,
             clock_writes(self._table.name, clocks),
         )
 
@@ -186,7 +186,7 @@ class TicketStore:
                 _ticket_item(change.ticket),
                 _event_item(change.event),
                 expected_version,
-                "version_conflict",
+                ErrorCode.VERSION_CONFLICT,
                 [
                     {
                         "Put": {

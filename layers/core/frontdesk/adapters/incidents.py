@@ -30,6 +30,7 @@ from botocore.exceptions import ClientError
 from frontdesk.adapters.clocks import clock_writes
 from frontdesk.adapters.dynamodb import put_versioned
 from frontdesk.domain.clocks import ClockWrite
+from frontdesk.domain.errors import ErrorCode
 from frontdesk.domain.incidents import NumberingBusy, ReportChange
 from frontdesk.models.incident import IncidentReport, ReportEvent
 
@@ -161,7 +162,7 @@ class ReportStore:
             _report_item(change.report),
             _event_item(change.event),
             expected_version,
-            "incident_version_conflict",
+            ErrorCode.INCIDENT_VERSION_CONFLICT,
             also=clock_writes(self._table.name, clocks),
         )
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges
-from frontdesk.domain.errors import VersionConflict
+from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
@@ -106,7 +106,7 @@ class TicketEscalations:
                 return self._ticket(ticket_id)  # recorded by an earlier delivery
             except VersionConflict:
                 continue  # a person changed the ticket in between: read it again
-        raise VersionConflict(field="version", code="version_conflict")
+        raise VersionConflict(field="version", code=ErrorCode.VERSION_CONFLICT)
 
     def _ticket(self, ticket_id: str) -> Ticket:
         ticket = self._tickets.get(ticket_id)

@@ -22,7 +22,7 @@ from typing import IO, Any, Final
 from frontdesk.app.ports import Bucket, PackRecords, PhotoRecords, SiteLookup, TicketHistory
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
-from frontdesk.domain.errors import DomainError, InvalidInput, NotFound
+from frontdesk.domain.errors import DomainError, ErrorCode, InvalidInput, NotFound
 from frontdesk.domain.incidents import check_may_read
 from frontdesk.evidence import report_html
 from frontdesk.evidence.pack import MANIFEST, PackEntry, verify_pack, write_pack
@@ -43,7 +43,7 @@ SPOOL_BYTES: Final = 64 * 1024 * 1024
 
 class OriginalMissing(DomainError):
     status = 409
-    code = "evidence_original_missing"
+    code = ErrorCode.EVIDENCE_ORIGINAL_MISSING
 
 
 def photo_path(owner_kind: OwnerKind, index: int, photo: Photo) -> str:
@@ -92,7 +92,7 @@ class EvidenceDesk:
         report = self._report(report_id)
         site = self._sites.get(report.site_id)
         if site is None:
-            raise NotFound(field="site_id", code="site_not_found")
+            raise NotFound(field="site_id", code=ErrorCode.SITE_NOT_FOUND)
         ticket = self._tickets.get(report.ticket_id) if report.ticket_id else None
         now = self._clock.now()
         pack_id = self._new_id()
@@ -229,21 +229,23 @@ class EvidenceDesk:
         check_may_read(actor)
         report = self._report(report_id)
         if request.pack_id and request.upload_id:
-            raise InvalidInput(field="upload_id", code="evidence_verify_one")
+            raise InvalidInput(field="upload_id", code=ErrorCode.EVIDENCE_VERIFY_ONE)
         recorded = {p.photo_id: p.sha256 or "" for _, p in self._originals(report)}
         if request.pack_id:
             record = self._reports.get_pack(report_id, request.pack_id)
             if record is None:
-                raise NotFound(field="pack_id", code="evidence_pack_not_found")
+                raise NotFound(field="pack_id", code=ErrorCode.EVIDENCE_PACK_NOT_FOUND)
             version = str(record.get("version_id") or "") or None
             return self._check(report_id, str(record["key"]), version, recorded, str(record["manifest_sha256"]), "pack")
         if request.upload_id:
             key = evidence.verify_key(report_id, request.upload_id)
             found = self._bucket.head(key)
             if found is None:
-                raise NotFound(field="upload_id", code="evidence_upload_not_found")
+                raise NotFound(field="upload_id", code=ErrorCode.EVIDENCE_UPLOAD_NOT_FOUND)
             if found.size > MAX_PACK_BYTES:
-                raise InvalidInput(field="upload_id", code="evidence_pack_too_large", limit_mb=MAX_PACK_BYTES >> 20)
+                raise InvalidInput(
+                    field="upload_id", code=ErrorCode.EVIDENCE_PACK_TOO_LARGE, limit_mb=MAX_PACK_BYTES >> 20
+                )
             return self._check(report_id, key, found.version_id, recorded, None, "upload")
         return self.verify_originals(report)
 
@@ -304,5 +306,5 @@ class EvidenceDesk:
     def _report(self, report_id: str) -> IncidentReport:
         report = self._reports.get(report_id)
         if report is None:
-            raise NotFound(field="report_id", code="incident_report_not_found")
+            raise NotFound(field="report_id", code=ErrorCode.INCIDENT_REPORT_NOT_FOUND)
         return report

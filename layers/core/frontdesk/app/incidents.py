@@ -35,7 +35,7 @@ from frontdesk.app.ports import (
 from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain import incidents
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import NotFound, VersionConflict
+from frontdesk.domain.errors import ErrorCode, NotFound, VersionConflict
 from frontdesk.domain.incidents import ReportChange
 from frontdesk.models.clock import Clock as ReportClock
 from frontdesk.models.clock import ClockKind, SubjectType
@@ -139,7 +139,7 @@ class IncidentDesk:
     def _report(self, report_id: str) -> IncidentReport:
         report = self._reports.get(report_id)
         if report is None:
-            raise NotFound(field="report_id", code="incident_report_not_found")
+            raise NotFound(field="report_id", code=ErrorCode.INCIDENT_REPORT_NOT_FOUND)
         return report
 
 
@@ -215,7 +215,7 @@ class IncidentNotices:
             except VersionConflict:
                 continue  # a person saved the report in between: read it again
             return change.report
-        raise VersionConflict(field="version", code="incident_version_conflict")
+        raise VersionConflict(field="version", code=ErrorCode.INCIDENT_VERSION_CONFLICT)
 
     def _report(self, report_id: str) -> IncidentReport:
         report = self._reports.get(report_id)

@@ -24,7 +24,7 @@ from frontdesk.app.ports import (
 from frontdesk.app.tickets import CLIENT, token_hash
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
-from frontdesk.domain.errors import Forbidden, IllegalTransition, NotFound
+from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, NotFound
 from frontdesk.domain.exif import capture_time
 from frontdesk.domain.incidents import check_may_read as check_may_read_reports
 from frontdesk.domain.incidents import check_may_write as check_may_write_reports
@@ -88,7 +88,7 @@ class PhotoDesk:
         check_may_write_reports(actor)
         report = self._report(report_id)
         if report.state is not ReportState.DRAFT:
-            raise IllegalTransition(field="report_id", code="incident_report_submitted", number=report.number)
+            raise IllegalTransition(field="report_id", code=ErrorCode.INCIDENT_REPORT_SUBMITTED, number=report.number)
         return self._slot(OwnerKind.REPORT, report.report_id, report.site_id, request, actor)
 
     def _slot(
@@ -178,7 +178,7 @@ class PhotoDesk:
     def _by_token(self, token: str) -> Ticket:
         ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
         if ticket_id is None:
-            raise NotFound(field="token", code="ticket_not_found")
+            raise NotFound(field="token", code=ErrorCode.TICKET_NOT_FOUND)
         return self._ticket(ticket_id)
 
     def _ticket(self, ticket_id: str) -> Ticket:
@@ -187,7 +187,7 @@ class PhotoDesk:
     def _report(self, report_id: str) -> IncidentReport:
         report = self._reports.get(report_id)
         if report is None:
-            raise NotFound(field="report_id", code="incident_report_not_found")
+            raise NotFound(field="report_id", code=ErrorCode.INCIDENT_REPORT_NOT_FOUND)
         return report
 
 

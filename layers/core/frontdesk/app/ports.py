@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from frontdesk.domain.errors import NotFound
+from frontdesk.domain.errors import ErrorCode, NotFound
 
 if TYPE_CHECKING:  # annotations only: a handler importing one port loads no model it does not use
     from datetime import datetime
@@ -45,7 +45,7 @@ def require_site(sites: SiteLookup, site_id: str) -> Site:
     """The site a request names, or 404: one wording for every use case."""
     site = sites.get(site_id)
     if site is None:
-        raise NotFound(field="site_id", code="site_not_found")
+        raise NotFound(field="site_id", code=ErrorCode.SITE_NOT_FOUND)
     return site
 
 
@@ -82,7 +82,7 @@ class Tickets(TicketsByToken, TicketHistory, Protocol):
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
     ticket = tickets.get(ticket_id)
     if ticket is None:
-        raise NotFound(field="ticket_id", code="ticket_not_found")
+        raise NotFound(field="ticket_id", code=ErrorCode.TICKET_NOT_FOUND)
     return ticket
 
 

@@ -14,7 +14,7 @@ from frontdesk.app.ports import Sites, Tickets, require_site, require_ticket
 from frontdesk.clock import Clock
 from frontdesk.domain import intake, lifecycle
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import Forbidden, NotFound
+from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import may
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import SubjectType
@@ -107,5 +107,5 @@ class Desk:
     def _by_token(self, token: str) -> Ticket:
         ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
         if ticket_id is None:
-            raise NotFound(field="token", code="ticket_not_found")
+            raise NotFound(field="token", code=ErrorCode.TICKET_NOT_FOUND)
         return self._load(ticket_id)

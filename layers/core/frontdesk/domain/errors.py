@@ -5,12 +5,58 @@ The text a person reads comes from the message catalogue (frontdesk.i18n), in th
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every code the domain and the use cases refuse with; each has a message in both catalogues
+    (frontdesk/i18n/*.json, checked by tests/unit/test_i18n.py)."""
+
+    EVIDENCE_ORIGINAL_MISSING = "evidence_original_missing"
+    EVIDENCE_PACK_NOT_FOUND = "evidence_pack_not_found"
+    EVIDENCE_PACK_TOO_LARGE = "evidence_pack_too_large"
+    EVIDENCE_UPLOAD_NOT_FOUND = "evidence_upload_not_found"
+    EVIDENCE_VERIFY_ONE = "evidence_verify_one"
+    FORBIDDEN = "forbidden"
+    HANDLE_FIRST = "handle_first"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    INCIDENT_FIELD_REQUIRED = "incident_field_required"
+    INCIDENT_IN_FUTURE = "incident_in_future"
+    INCIDENT_PLACE_REQUIRED = "incident_place_required"
+    INCIDENT_REPORT_NOT_FOUND = "incident_report_not_found"
+    INCIDENT_REPORT_SUBMITTED = "incident_report_submitted"
+    INCIDENT_TICKET_OTHER_SITE = "incident_ticket_other_site"
+    INCIDENT_VERSION_CONFLICT = "incident_version_conflict"
+    INVALID = "invalid"
+    MAILING_LIST_FULL = "mailing_list_full"
+    MAILING_LIST_UNKNOWN = "mailing_list_unknown"
+    MAILING_MEMBER_NOT_FOUND = "mailing_member_not_found"
+    NOT_FOUND = "not_found"
+    NOTE_REQUIRED = "note_required"
+    NUMBERING_BUSY = "numbering_busy"
+    PHOTO_LIMIT_REACHED = "photo_limit_reached"
+    PHOTO_TOO_LARGE = "photo_too_large"
+    PHOTO_TYPE_NOT_ALLOWED = "photo_type_not_allowed"
+    PHOTO_UPLOADS_CLOSED = "photo_uploads_closed"
+    QUOTE_REQUIRED = "quote_required"
+    REPLY_BY_NOT_FOR_KIND = "reply_by_not_for_kind"
+    REPLY_BY_OUT_OF_RANGE = "reply_by_out_of_range"
+    RESCHEDULE_AFTER_DEADLINE = "reschedule_after_deadline"
+    RESCHEDULE_NOT_LATER = "reschedule_not_later"
+    SITE_NOT_FOUND = "site_not_found"
+    TICKET_NOT_FOUND = "ticket_not_found"
+    UNIT_OR_LOCATION_REQUIRED = "unit_or_location_required"
+    UNKNOWN_BUILDING = "unknown_building"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_UNIT = "unknown_unit"
+    VERSION_CONFLICT = "version_conflict"
+
 
 class DomainError(Exception):
     status = 400
-    code = "invalid"
+    code: str = ErrorCode.INVALID
 
-    def __init__(self, field: str | None = None, code: str | None = None, **params: str | int) -> None:
+    def __init__(self, field: str | None = None, code: ErrorCode | None = None, **params: str | int) -> None:
         self.field = field
         if code is not None:
             self.code = code
@@ -20,24 +66,24 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     status = 400
-    code = "invalid"
+    code: str = ErrorCode.INVALID
 
 
 class NotFound(DomainError):
     status = 404
-    code = "not_found"
+    code: str = ErrorCode.NOT_FOUND
 
 
 class Forbidden(DomainError):
     status = 403
-    code = "forbidden"
+    code: str = ErrorCode.FORBIDDEN
 
 
 class IllegalTransition(DomainError):
     status = 409
-    code = "illegal_transition"
+    code: str = ErrorCode.ILLEGAL_TRANSITION
 
 
 class VersionConflict(DomainError):
     status = 409
-    code = "version_conflict"
+    code: str = ErrorCode.VERSION_CONFLICT

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from frontdesk.clock import to_iso
-from frontdesk.domain.errors import DomainError, InvalidInput
+from frontdesk.domain.errors import DomainError, ErrorCode, InvalidInput
 from frontdesk.models.photo import (
     EXTENSIONS,
     ImageType,
@@ -61,12 +61,12 @@ _HEIF_GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})
 
 class PhotoLimitReached(DomainError):
     status = 409
-    code = "photo_limit_reached"
+    code = ErrorCode.PHOTO_LIMIT_REACHED
 
 
 class UploadsClosed(DomainError):
     status = 409
-    code = "photo_uploads_closed"
+    code = ErrorCode.PHOTO_UPLOADS_CLOSED
 
 
 # ------------------------------------------------------------------------------------------- keys
@@ -122,14 +122,17 @@ def accepted_type(declared: str) -> ImageType:
     found = _TYPE_ALIASES.get(declared.strip().lower().split(";")[0].strip())
     if found is None:
         raise InvalidInput(
-            field="content_type", code="photo_type_not_allowed", allowed="JPEG, PNG, HEIC, WebP", given=declared[:40]
+            field="content_type",
+            code=ErrorCode.PHOTO_TYPE_NOT_ALLOWED,
+            allowed="JPEG, PNG, HEIC, WebP",
+            given=declared[:40],
         )
     return found
 
 
 def check_declared_size(size: int) -> None:
     if size > MAX_BYTES:
-        raise InvalidInput(field="size", code="photo_too_large", limit_mb=MAX_BYTES // (1024 * 1024))
+        raise InvalidInput(field="size", code=ErrorCode.PHOTO_TOO_LARGE, limit_mb=MAX_BYTES // (1024 * 1024))
 
 
 def counts_against_limit(photo: Photo, now: datetime) -> bool:

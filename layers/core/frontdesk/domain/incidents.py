@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
 from frontdesk.domain.clocks import late_seconds
-from frontdesk.domain.errors import DomainError, Forbidden, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
 from frontdesk.domain.evolve import evolve
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
@@ -54,7 +54,7 @@ SUBMITTED_NOTICE: Final = "submitted"
 
 class NumberingBusy(DomainError):
     status = 503
-    code = "numbering_busy"
+    code = ErrorCode.NUMBERING_BUSY
 
 
 @dataclass(frozen=True)
@@ -116,22 +116,22 @@ def _place(site: Site, building_id: str | None, unit: str, place: str, ticket: T
     if building_id is not None:
         building = site.building(building_id)
         if building is None:
-            raise InvalidInput(field="building_id", code="unknown_building")
+            raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
         if unit and building.units and unit not in building.units:
-            raise InvalidInput(field="unit", code="unknown_unit")
+            raise InvalidInput(field="unit", code=ErrorCode.UNKNOWN_UNIT)
     if building_id is None and not place:
-        raise InvalidInput(field="place", code="incident_place_required")
+        raise InvalidInput(field="place", code=ErrorCode.INCIDENT_PLACE_REQUIRED)
     return Place(building_id or "", unit, place)
 
 
 def _check_category(category: str) -> None:
     if category not in INCIDENT_CATEGORIES:
-        raise InvalidInput(field="category", code="unknown_category")
+        raise InvalidInput(field="category", code=ErrorCode.UNKNOWN_CATEGORY)
 
 
 def _check_occurred(occurred: datetime, now: datetime) -> None:
     if occurred > now + FUTURE_SKEW:
-        raise InvalidInput(field="occurred_at", code="incident_in_future")
+        raise InvalidInput(field="occurred_at", code=ErrorCode.INCIDENT_IN_FUTURE)
 
 
 def open_report(
@@ -145,7 +145,7 @@ def open_report(
     """The report numbered ``seq`` of the site's current year; validates everything first."""
     check_may_write(actor)
     if ticket is not None and ticket.site_id != site.site_id:
-        raise InvalidInput(field="ticket_id", code="incident_ticket_other_site")
+        raise InvalidInput(field="ticket_id", code=ErrorCode.INCIDENT_TICKET_OTHER_SITE)
     _check_category(request.category)
     _check_occurred(request.occurred_at, now)
     where = _place(site, request.building_id, request.unit, request.place, ticket)
@@ -211,12 +211,12 @@ def _change(
 
 def _check_draft(report: IncidentReport) -> None:
     if report.state is not ReportState.DRAFT:
-        raise IllegalTransition(field="state", code="incident_report_submitted", number=report.number)
+        raise IllegalTransition(field="state", code=ErrorCode.INCIDENT_REPORT_SUBMITTED, number=report.number)
 
 
 def _check_version(report: IncidentReport, version: int) -> None:
     if version != report.version:
-        raise VersionConflict(field="version", code="incident_version_conflict")
+        raise VersionConflict(field="version", code=ErrorCode.INCIDENT_VERSION_CONFLICT)
 
 
 def update(
@@ -261,7 +261,7 @@ def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) ->
     _check_draft(report)
     for name in ("details", "immediate_action"):
         if not getattr(report, name):
-            raise InvalidInput(field=name, code="incident_field_required")
+            raise InvalidInput(field=name, code=ErrorCode.INCIDENT_FIELD_REQUIRED)
     at = to_iso(now)
     on_time = at <= report.due_at
     return _change(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from frontdesk.clock import deadline_iso, local_date, to_iso
 from frontdesk.domain import sla
-from frontdesk.domain.errors import InvalidInput
+from frontdesk.domain.errors import ErrorCode, InvalidInput
 from frontdesk.domain.lifecycle import REPAIR_LIKE, Change
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
@@ -32,14 +32,14 @@ def open_ticket(
 ) -> Change:
     building = site.building(request.building_id)
     if building is None:
-        raise InvalidInput(field="building_id", code="unknown_building")
+        raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
     if request.unit and building.units and request.unit not in building.units:
-        raise InvalidInput(field="unit", code="unknown_unit")
+        raise InvalidInput(field="unit", code=ErrorCode.UNKNOWN_UNIT)
     if not request.unit and not request.location:
-        raise InvalidInput(field="unit", code="unit_or_location_required")
+        raise InvalidInput(field="unit", code=ErrorCode.UNIT_OR_LOCATION_REQUIRED)
     kind = Kind(request.kind)
     if request.category not in CATEGORIES[kind]:
-        raise InvalidInput(field="category", code="unknown_category")
+        raise InvalidInput(field="category", code=ErrorCode.UNKNOWN_CATEGORY)
 
     channel = request.channel if isinstance(request, cmd.StaffNewTicket) else Channel.WEB
     severity = request.severity if isinstance(request, cmd.StaffNewTicket) else None
@@ -88,11 +88,11 @@ def _reply_due(request: cmd.NewTicket | cmd.StaffNewTicket, kind: Kind, site: Si
     """Same site-local day (000 §3.3f), or the time agreed with the client: later than now, within the limit."""
     if kind in REPAIR_LIKE:
         if isinstance(request, cmd.StaffNewTicket) and request.reply_by is not None:
-            raise InvalidInput(field="reply_by", code="reply_by_not_for_kind")
+            raise InvalidInput(field="reply_by", code=ErrorCode.REPLY_BY_NOT_FOR_KIND)
         return None
     agreed = request.reply_by if isinstance(request, cmd.StaffNewTicket) else None
     if agreed is None:
         return sla.reply_due(site, now)
     if not now < agreed <= now + sla.MAX_AGREED_REPLY:
-        raise InvalidInput(field="reply_by", code="reply_by_out_of_range", days=sla.MAX_AGREED_REPLY.days)
+        raise InvalidInput(field="reply_by", code=ErrorCode.REPLY_BY_OUT_OF_RANGE, days=sla.MAX_AGREED_REPLY.days)
     return deadline_iso(agreed)

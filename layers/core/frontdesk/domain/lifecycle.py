@@ -17,7 +17,7 @@ from typing import Any
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain import clocks, sla
-from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
+from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import ASSIGNEE_ONLY, may
 from frontdesk.models import commands as cmd
@@ -62,13 +62,13 @@ class Transition:
     sources: frozenset[Status]
     rule: Callable[[Ticket, Any, Site, datetime], Step]
     # A reason code when the ticket's own state blocks the action, beyond its status.
-    blocked: Callable[[Ticket], str | None]
+    blocked: Callable[[Ticket], ErrorCode | None]
 
 
 TRANSITIONS: dict[str, Transition] = {}
 
 
-def _never(ticket: Ticket) -> str | None:
+def _never(ticket: Ticket) -> ErrorCode | None:
     return None
 
 
@@ -76,7 +76,7 @@ def transition(
     action: str,
     kinds: Iterable[Kind],
     sources: Iterable[Status],
-    blocked: Callable[[Ticket], str | None] = _never,
+    blocked: Callable[[Ticket], ErrorCode | None] = _never,
 ) -> Callable[[Callable[[Ticket, Any, Site, datetime], Step]], Callable[[Ticket, Any, Site, datetime], Step]]:
     def register(rule: Callable[[Ticket, Any, Site, datetime], Step]) -> Callable[..., Step]:
         TRANSITIONS[action] = Transition(frozenset(kinds), frozenset(sources), rule, blocked)
@@ -139,7 +139,7 @@ def _permitted(ticket: Ticket, actor: Actor, action: str) -> bool:
 def _building(ticket: Ticket, site: Site) -> Any:
     building = site.building(ticket.building_id)
     if building is None:
-        raise InvalidInput(field="building_id", code="unknown_building", building_id=ticket.building_id)
+        raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING, building_id=ticket.building_id)
     return building
 
 
@@ -178,9 +178,9 @@ def _reschedule(ticket: Ticket, c: cmd.Reschedule, site: Site, now: datetime) ->
     assert ticket.arrival_due is not None
     due = parse_iso(ticket.arrival_due)
     if now >= due:
-        raise IllegalTransition(field="new_arrival", code="reschedule_after_deadline", due=ticket.arrival_due)
+        raise IllegalTransition(field="new_arrival", code=ErrorCode.RESCHEDULE_AFTER_DEADLINE, due=ticket.arrival_due)
     if c.new_arrival <= due:
-        raise InvalidInput(field="new_arrival", code="reschedule_not_later", due=ticket.arrival_due)
+        raise InvalidInput(field="new_arrival", code=ErrorCode.RESCHEDULE_NOT_LATER, due=ticket.arrival_due)
     new_due = deadline_iso(c.new_arrival)
     return Step(
         Status.DISPATCHED,
@@ -248,9 +248,9 @@ def _unfinished(ticket: Ticket, c: cmd.Unfinished, site: Site, now: datetime) ->
     return Step(Status.UNFINISHED, {"unfinished_reason": c.reason}, {"reason": c.reason})
 
 
-def _quote_unconfirmed(ticket: Ticket) -> str | None:
+def _quote_unconfirmed(ticket: Ticket) -> ErrorCode | None:
     confirmed = ticket.quote is not None and ticket.quote.decision == "confirmed"
-    return "quote_required" if ticket.kind is Kind.PAID_SERVICE and not confirmed else None
+    return ErrorCode.QUOTE_REQUIRED if ticket.kind is Kind.PAID_SERVICE and not confirmed else None
 
 
 @transition("complete", REPAIR_LIKE, WORKING, blocked=_quote_unconfirmed)
@@ -283,8 +283,8 @@ def _handle(ticket: Ticket, c: cmd.Handle, site: Site, now: datetime) -> Step:
     return Step(Status.HANDLED, updates, detail)
 
 
-def _complaint_unhandled(ticket: Ticket) -> str | None:
-    return "handle_first" if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED else None
+def _complaint_unhandled(ticket: Ticket) -> ErrorCode | None:
+    return ErrorCode.HANDLE_FIRST if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED else None
 
 
 @transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_complaint_unhandled)
@@ -296,5 +296,5 @@ def _reply(ticket: Ticket, c: cmd.Reply, site: Site, now: datetime) -> Step:
 def _close(ticket: Ticket, c: cmd.Close, site: Site, now: datetime) -> Step:
     resolution = "closed_without_acceptance" if ticket.status is Status.COMPLETED else "replied"
     if ticket.status is Status.COMPLETED and not c.note:
-        raise InvalidInput(field="note", code="note_required")
+        raise InvalidInput(field="note", code=ErrorCode.NOTE_REQUIRED)
     return Step(Status.CLOSED, {"closed_at": to_iso(now), "resolution": resolution}, {"note": c.note})

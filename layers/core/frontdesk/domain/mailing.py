@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdesk.domain.errors import DomainError, Forbidden
+from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.ticket import Actor, ActorKind, Role
 
@@ -12,17 +12,17 @@ MANAGERS = frozenset({Role.MANAGER})
 
 class UnknownMailingList(DomainError):
     status = 404
-    code = "mailing_list_unknown"
+    code = ErrorCode.MAILING_LIST_UNKNOWN
 
 
 class MailingListFull(DomainError):
     status = 409
-    code = "mailing_list_full"
+    code = ErrorCode.MAILING_LIST_FULL
 
 
 class NotAMember(DomainError):
     status = 404
-    code = "mailing_member_not_found"
+    code = ErrorCode.MAILING_MEMBER_NOT_FOUND
 
 
 def check_may_read(actor: Actor) -> None:
