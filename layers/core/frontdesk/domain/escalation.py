@@ -44,7 +44,7 @@ def rung_detail(clock: Clock, level: int) -> dict[str, str]:
 def ticket_escalation(ticket: Ticket, clock: Clock, level: int) -> Change:
     """The ticket one version on, showing the rung reached, and the event that records it."""
     at = rung_at(clock, level)
-    escalation = Escalation(phase=clock.kind.value, level=level, at=at)
+    escalation = Escalation(phase=clock.kind, level=level, at=at)
     new = evolve(ticket, {"escalation": escalation, "version": ticket.version + 1})
     event = TimelineEvent(
         ticket_id=ticket.ticket_id,

@@ -30,7 +30,9 @@ from frontdesk.models.ticket import (
     Escalation,
     Kind,
     Quote,
+    QuoteDecision,
     QuoteLine,
+    Resolution,
     Role,
     Status,
     Ticket,
@@ -225,7 +227,7 @@ def _quote(ticket: Ticket, c: cmd.QuoteIn, site: Site, now: datetime) -> Step:
 @transition("quote_decision", REPAIR_LIKE, {Status.QUOTED})
 def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, site: Site, now: datetime) -> Step:
     assert ticket.quote is not None
-    decision = "confirmed" if c.confirm else "declined"
+    decision = QuoteDecision.CONFIRMED if c.confirm else QuoteDecision.DECLINED
     quote = evolve(ticket.quote, {"decision": decision, "decided_at": to_iso(now)})
     if c.confirm:
         # The client's time is not the desk's: the completion deadline moves by the time paused.
@@ -238,7 +240,7 @@ def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, site: Site, now: datet
         )
     return Step(
         Status.CLOSED,
-        {"quote": quote, "resolution": "quote_declined", "closed_at": to_iso(now)},
+        {"quote": quote, "resolution": Resolution.QUOTE_DECLINED, "closed_at": to_iso(now)},
         {"decision": decision},
     )
 
@@ -249,7 +251,7 @@ def _unfinished(ticket: Ticket, c: cmd.Unfinished, site: Site, now: datetime) ->
 
 
 def _quote_unconfirmed(ticket: Ticket) -> ErrorCode | None:
-    confirmed = ticket.quote is not None and ticket.quote.decision == "confirmed"
+    confirmed = ticket.quote is not None and ticket.quote.decision is QuoteDecision.CONFIRMED
     return ErrorCode.QUOTE_REQUIRED if ticket.kind is Kind.PAID_SERVICE and not confirmed else None
 
 
@@ -267,7 +269,7 @@ def _accept(ticket: Ticket, c: cmd.Acceptance, site: Site, now: datetime) -> Ste
     if c.satisfied:
         return Step(
             Status.CLOSED,
-            {"acceptance": acceptance, "resolution": "accepted", "closed_at": to_iso(now)},
+            {"acceptance": acceptance, "resolution": Resolution.ACCEPTED, "closed_at": to_iso(now)},
             detail,
         )
     return Step(Status.REOPENED, {"acceptance": acceptance, "completed_at": None}, detail)
@@ -294,7 +296,7 @@ def _reply(ticket: Ticket, c: cmd.Reply, site: Site, now: datetime) -> Step:
 
 @transition("close", REPAIR_LIKE | COMPLAINT | INQUIRY, {Status.REPLIED, Status.COMPLETED})
 def _close(ticket: Ticket, c: cmd.Close, site: Site, now: datetime) -> Step:
-    resolution = "closed_without_acceptance" if ticket.status is Status.COMPLETED else "replied"
+    resolution = Resolution.CLOSED_WITHOUT_ACCEPTANCE if ticket.status is Status.COMPLETED else Resolution.REPLIED
     if ticket.status is Status.COMPLETED and not c.note:
         raise InvalidInput(field="note", code=ErrorCode.NOTE_REQUIRED)
     return Step(Status.CLOSED, {"closed_at": to_iso(now), "resolution": resolution}, {"note": c.note})

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from frontdesk.models.clock import ClockKind
 
 
 class Kind(StrEnum):
@@ -129,6 +132,22 @@ class QuoteLine(BaseModel):
     amount_cents: int
 
 
+class QuoteDecision(StrEnum):
+    PENDING = ""
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class Resolution(StrEnum):
+    """How a closed ticket ended."""
+
+    OPEN = ""
+    ACCEPTED = "accepted"  # the client accepted the work
+    QUOTE_DECLINED = "quote_declined"  # the client declined the price
+    CLOSED_WITHOUT_ACCEPTANCE = "closed_without_acceptance"  # the desk closed completed work
+    REPLIED = "replied"  # a complaint or inquiry answered
+
+
 class Quote(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -137,7 +156,7 @@ class Quote(BaseModel):
     labour_cents: int
     total_cents: int
     quoted_at: str
-    decision: str = ""  # "" pending, "confirmed", "declined"
+    decision: QuoteDecision = QuoteDecision.PENDING
     decided_at: str = ""
 
 
@@ -151,11 +170,11 @@ class Acceptance(BaseModel):
 
 
 class Escalation(BaseModel):
-    """Written by the SLA timer: how far up the ladder this ticket has gone."""
+    """Written when a clock reaches a rung: how far up which ladder this ticket has gone."""
 
     model_config = ConfigDict(frozen=True)
 
-    phase: str = ""
+    phase: ClockKind | Literal[""] = ""
     level: int = 0
     at: str = ""
 
@@ -198,7 +217,7 @@ class Ticket(BaseModel):
     unfinished_reason: str = ""
     reschedule_count: int = 0
     closed_at: str | None = None
-    resolution: str = ""
+    resolution: Resolution = Resolution.OPEN
     escalation: Escalation = Escalation()
 
 
