@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-from pydantic import BaseModel, Field
 
 from frontdesk.settings import settings
 
@@ -51,28 +50,6 @@ PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": 
 
 YEAR = 31_536_000
 _ASSET_REF = re.compile(r'(?P<attr>src|href)="assets/(?P<name>[a-z0-9.-]+)"')
-
-
-class PagesConfig(BaseModel):
-    """What the staff console needs to sign in, taken from the function's settings.
-
-    Read from ``frontdesk.settings`` (which alone reads the environment); fields the settings do
-    not carry yet fall back to these defaults.
-    """
-
-    user_pool_client_id: str = ""
-    cognito_endpoint: str = ""
-    aws_region: str = "us-east-1"
-    time_scale: float = Field(default=1.0, ge=1.0)
-
-    @property
-    def endpoint(self) -> str:
-        return self.cognito_endpoint or f"https://cognito-idp.{self.aws_region}.amazonaws.com/"
-
-
-def pages_config() -> PagesConfig:
-    known = settings().model_dump()
-    return PagesConfig.model_validate({k: v for k, v in known.items() if k in PagesConfig.model_fields and v})
 
 
 @dataclass(frozen=True)
@@ -175,15 +152,15 @@ def track_page() -> Response[str]:
 @router.get("/staff", include_in_schema=False)
 def staff_page() -> Response[str]:
     # The console signs in against Cognito directly from the browser.
-    return _serve_page("staff", connect=(_origin(pages_config().endpoint),))
+    return _serve_page("staff", connect=(_origin(settings().cognito_url),))
 
 
 @router.get("/config.json", include_in_schema=False)
 def console_config() -> Response[str]:
-    config = pages_config()
+    config = settings()
     body: dict[str, Any] = {
         "user_pool_client_id": config.user_pool_client_id,
-        "cognito_endpoint": config.endpoint,
+        "cognito_endpoint": config.cognito_url,
         "region": config.aws_region,
         "time_scale": config.time_scale,
     }

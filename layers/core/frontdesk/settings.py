@@ -58,6 +58,11 @@ class Settings(BaseModel):
         return data
 
     @property
+    def cognito_url(self) -> str:
+        """Where the staff console signs in: the local stack's endpoint, or the region's Cognito."""
+        return self.cognito_endpoint or f"https://cognito-idp.{self.aws_region}.amazonaws.com/"
+
+    @property
     def s3_public_origins(self) -> tuple[str, ...]:
         """Where browsers reach the evidence bucket (presigned POSTs and GET links), for the pages' CSP.
 
