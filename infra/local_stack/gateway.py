@@ -33,6 +33,9 @@ from local_stack.template import Resolver, Route, Template, match_route, resourc
 log = logging.getLogger("local_stack.gateway")
 
 MAX_PAYLOAD_BYTES: Final = 10 * 1024 * 1024  # API Gateway's limit
+# socketserver listens with a backlog of 5: a burst of clients got connection resets (issue 14).
+# API Gateway queues them; the kernel caps this at net.core.somaxconn.
+LISTEN_BACKLOG: Final = 1024
 LOCAL_PREFIX: Final = "/local/"
 
 # Gateway response types the local gateway can produce: default status and message.
@@ -494,6 +497,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
         self.gateway = gateway

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from local_stack.authorizer import CognitoAuthorizer, gateway_claims, token_from_header
-from local_stack.gateway import ApiSettings, Gateway, Request, Response, api_settings, proxy_response
+from local_stack.gateway import (
+    LISTEN_BACKLOG,
+    ApiSettings,
+    Gateway,
+    GatewayServer,
+    Request,
+    Response,
+    api_settings,
+    proxy_response,
+)
 from local_stack.runtime import Function, FunctionError, FunctionMissingError, load_functions
 from local_stack.template import Handler, Resolver, Template, api_routes, parameter_values
 
@@ -231,3 +241,19 @@ def test_functions_run_from_the_template_file_with_a_lambda_context(tmp_path: Pa
     assert not missing.exists()
     with pytest.raises(FunctionMissingError):
         missing.invoke({})
+
+
+def test_a_burst_of_connections_waits_in_the_listen_queue(template: Template) -> None:
+    """Python's default backlog of 5 drops the 7th connection while the server is busy; API Gateway queues it."""
+    gateway, _, _ = _gateway(template)
+    server = GatewayServer(gateway, "127.0.0.1", 0)  # bound and listening, not accepting yet: all handlers busy
+    clients: list[socket.socket] = []
+    try:
+        for _ in range(64):
+            # a dropped SYN would leave connect() waiting for this timeout (no timing is measured)
+            clients.append(socket.create_connection(server.address, timeout=10))
+        assert len(clients) == 64 <= LISTEN_BACKLOG
+    finally:
+        for client in clients:
+            client.close()
+        server.stop()
