@@ -8,6 +8,7 @@ the same moto server: the raw floor, and intake as a ratio of it. Then the table
 large size and everything is measured again. The fill copies the items of the tickets opened so
 far (a ticket with its timeline) under new keys, with `type` renamed so the stream router starts
 no clock for them: the table holds that many tickets' worth of items, written by batch_write_item.
+Before measuring, the bench waits until the stream poller has read (and filtered) the fill.
 The stack's RSS, peak RSS and threads are read from /proc after each size.
 
     .venv/bin/python bench/intake.py [--small 100] [--large 2000] [--per-client 8]
@@ -171,6 +172,22 @@ class Stack:
         self._log.close()
 
 
+def settle(stack: Stack, limit_seconds: float = 600) -> None:
+    """Wait until the stream poller has read the fill's records and has nothing in flight, so the
+    measurement does not pay for the fill (bounded; the records are filtered, never delivered)."""
+    deadline = time.monotonic() + limit_seconds
+    last = -1
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{stack.base}/local/stats.json", timeout=60) as response:
+            streams = json.load(response)["streams"].values()
+        received = sum(int(s["received"]) for s in streams)
+        if received == last and all(int(s["in_flight"]) == 0 for s in streams):
+            return
+        last = received
+        time.sleep(2)
+    print("  (the stream poller had not caught up; measuring anyway)", flush=True)
+
+
 def ticket_groups(stack: Stack) -> list[list[dict[str, Any]]]:
     """Every item of the tickets opened so far, by ticket (partition)."""
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -250,9 +267,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups = ticket_groups(stack)
         opened = len(groups)
         fill(stack, groups, max(0, args.small - opened), 0)
+        settle(stack)
         small = measure(stack, args.small, args.per_client)
         opened = len(ticket_groups(stack))
         fill(stack, ticket_groups(stack)[:8], max(0, args.large - args.small - opened), args.small)
+        settle(stack)
         large = measure(stack, args.large, args.per_client)
     finally:
         stack.stop()
