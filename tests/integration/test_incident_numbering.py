@@ -41,7 +41,7 @@ def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
 @pytest.fixture
 def atomic_moto(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     moto_fixes.install()
-    # 50 callers in one process, their moto writes serialised by one lock: more time than a
+    # 50 callers in one process, each moto transaction copying the whole table: more time than a
     # Lambda (8 s) is given to the last of them. The retry rule itself is unchanged.
     monkeypatch.setattr(incidents_adapter, "NUMBERING_BUDGET_SECONDS", 120.0)
     yield
