@@ -12,7 +12,7 @@ Before measuring, the bench waits until the stream poller has read (and filtered
 The stack's RSS, peak RSS and threads are read from /proc after each size.
 
     .venv/bin/python bench/intake.py [--small 100] [--large 2000] [--per-client 8]
-    FRONTDESK_MOTO_TRANSACTION_FIX=0 .venv/bin/python bench/intake.py ...   # moto's own transactions
+    FRONTDESK_MOTO_SIZE_FIXES=0 .venv/bin/python bench/intake.py ...   # moto as released (transactions, queries)
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def transaction_fix() -> bool:
-    return os.environ.get("FRONTDESK_MOTO_TRANSACTION_FIX", "1") != "0"
+def size_fixes() -> bool:
+    return os.environ.get("FRONTDESK_MOTO_SIZE_FIXES", "1") != "0"
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -143,7 +143,7 @@ class Stack:
         self._log = log.open("wb")
         # nothing of this shell may point the stack at AWS or fix its ports
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FRONTDESK_", "MOTO_"))}
-        env["FRONTDESK_MOTO_TRANSACTION_FIX"] = "1" if transaction_fix() else "0"
+        env["FRONTDESK_MOTO_SIZE_FIXES"] = "1" if size_fixes() else "0"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "local_stack", *args], cwd=ROOT, env=env, stdout=self._log, stderr=self._log
         )
@@ -258,7 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=2000, help="tickets in the table for the second")
     parser.add_argument("--per-client", type=int, default=8, help="requests per client at each level")
     args = parser.parse_args(argv)
-    print(f"moto transaction fix: {'on' if transaction_fix() else 'OFF (moto 5.2.5 as released)'}", flush=True)
+    print(
+        f"moto size fixes (local_stack.moto_fixes): {'on' if size_fixes() else 'OFF (moto 5.2.5 as released)'}",
+        flush=True,
+    )
     stack = Stack(Path("/tmp") / f"bench-intake-{os.getpid()}.log")
     try:
         for _ in range(4):  # warm the functions; these tickets seed the fill

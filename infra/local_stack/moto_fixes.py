@@ -8,9 +8,10 @@ it is rare (not seen in 360 racing writes), but a duplicate sequence number woul
 stats report a record done twice. DynamoDB makes each write and each transaction atomic and its
 sequence numbers unique; here every DynamoDB write takes one lock.
 
-moto's TransactWriteItems also deep-copies every table it touches, once per item, so its cost
-grows with the table: `local_stack.moto_transactions` replaces it with a copy of only the items
-it touches (set FRONTDESK_MOTO_TRANSACTION_FIX=0 to measure moto's own, e.g. in bench/intake.py).
+Two costs of moto grow with the table, and every ticket change pays them: TransactWriteItems
+deep-copies every table it touches once per item (`local_stack.moto_transactions` copies only the
+items it touches), and Query sorts the whole table to find one partition (`local_stack.moto_queries`
+reads that partition). FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
 
 `install()` and `uninstall()` nest (the test fixture and the harnesses that need atomic writes
 each install them): the last `uninstall()` puts moto back.
@@ -34,25 +35,32 @@ _originals: dict[str, Callable[..., Any]] = {}
 _installs = 0
 
 
-def transaction_fix_wanted() -> bool:
-    return os.environ.get("FRONTDESK_MOTO_TRANSACTION_FIX", "1") != "0"
+def size_fixes_wanted() -> bool:
+    return os.environ.get("FRONTDESK_MOTO_SIZE_FIXES", "1") != "0"
 
 
 def install() -> None:
-    """Serialise moto's DynamoDB writes and make its transactions copy only what they touch."""
+    """Serialise moto's DynamoDB writes; transactions and queries stop paying for the table size."""
     global _installs
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
-    from local_stack import moto_transactions
+    from local_stack import moto_queries, moto_transactions
 
     with _lock:
         _installs += 1
         if _installs > 1:
             return
+    if size_fixes_wanted():
+        if moto_queries.matches_pinned_moto(Table.query, Table.all_items):
+            _originals["Table.query"] = Table.query
+            Table.query = moto_queries.partition_query(Table.query)  # type: ignore[method-assign]
+        else:
+            log.warning("moto is not the version moto_queries was written for: queries read the whole table")
     for name in WRITES:
         original = getattr(DynamoDBBackend, name)
         _originals[name] = original
-        if name == "transact_write_items" and transaction_fix_wanted():
+        if name == "transact_write_items" and size_fixes_wanted():
             if moto_transactions.matches_pinned_moto(original):
                 original = moto_transactions.transact_write_items
             else:
@@ -75,14 +83,23 @@ def uninstall() -> None:
         _installs = max(0, _installs - 1)
         if _installs:
             return
+    from moto.dynamodb.models.table import Table
+
     for name, original in _originals.items():
-        setattr(DynamoDBBackend, name, original)
+        if name == "Table.query":
+            Table.query = original  # type: ignore[method-assign]
+        else:
+            setattr(DynamoDBBackend, name, original)
     _originals.clear()
 
 
 def moto_original(name: str) -> Callable[..., Any]:
-    """moto's own method while installed (to compare with it), else the current one."""
+    """moto's own method (a DynamoDBBackend method, or "Table.query") while installed, else the current one."""
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
-    found: Callable[..., Any] = _originals.get(name) or getattr(DynamoDBBackend, name)
+    owner, _, attribute = name.rpartition(".")
+    found: Callable[..., Any] = _originals.get(name) or getattr(
+        Table if owner == "Table" else DynamoDBBackend, attribute
+    )
     return found
