@@ -98,15 +98,21 @@ def run_level(clients: int, per_client: int, make_call: Callable[[], Callable[[]
     """`clients` threads, each making its own connection state first, then `per_client` calls in a row."""
     level = Level(clients)
     lock = threading.Lock()
-    ready = threading.Barrier(clients + 1)
+    started = 0.0
+
+    def start_clock() -> None:  # run by the barrier before it lets anyone go: no thread starts early
+        nonlocal started
+        started = time.perf_counter()
+
+    ready = threading.Barrier(clients + 1, action=start_clock)
 
     def client() -> None:
         call = make_call()
         ready.wait()
         for _ in range(per_client):
-            started = time.perf_counter()
+            sent = time.perf_counter()
             outcome = call()
-            elapsed = time.perf_counter() - started
+            elapsed = time.perf_counter() - sent
             with lock:
                 if outcome in ("200", "201"):
                     level.ok += 1
@@ -117,7 +123,6 @@ def run_level(clients: int, per_client: int, make_call: Callable[[], Callable[[]
     with ThreadPoolExecutor(clients) as pool:
         futures = [pool.submit(client) for _ in range(clients)]
         ready.wait()
-        started = time.perf_counter()
         for future in futures:
             future.result()
         level.seconds = time.perf_counter() - started
