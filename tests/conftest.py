@@ -6,7 +6,9 @@
 - `template` (session): template.yaml, decoded once (plain dicts, long-form intrinsics). Do not mutate.
 - `aws`: moto's `mock_aws()` active for the test, with fake credentials, region us-east-1 and
   AWS_ACCOUNT_ID_ENDPOINT_MODE=disabled (botocore needs it for moto's DynamoDB Streams). Any
-  AWS_PROFILE / AWS_ENDPOINT_URL* of the developer's shell is removed. Yields a boto3 Session.
+  AWS_PROFILE / AWS_ENDPOINT_URL* of the developer's shell is removed. moto's DynamoDB writes are
+  made atomic and its transactions copy only the items they touch (`local_stack.moto_fixes`), as
+  in the local stack. Yields a boto3 Session.
 - `stack`: `aws` plus every resource of template.yaml that moto can hold (tables with GSIs and
   stream, idempotency table with TTL, DLQ, topic, user pool, client, groups, verified sender),
   created by `local_stack.provision`; the functions' environment variables from the template
@@ -24,6 +26,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local_stack import moto_fixes
 from local_stack.provision import Stack, provision
 from local_stack.template import Template, load_template
 
@@ -53,8 +56,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
             monkeypatch.delenv(name)
     for name, value in FAKE_AWS_ENV.items():
         monkeypatch.setenv(name, value)
-    with mock_aws():
-        yield boto3.Session(region_name=REGION)
+    moto_fixes.install()
+    try:
+        with mock_aws():
+            yield boto3.Session(region_name=REGION)
+    finally:
+        moto_fixes.uninstall()
 
 
 @pytest.fixture

@@ -51,6 +51,12 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         "1 with --no-demo; env FRONTDESK_TIME_SCALE)",
     )
     parser.add_argument("--no-demo", action="store_true", help="no demo site (logins are still created)")
+    parser.add_argument(
+        "--throttle",
+        action="store_true",
+        default=os.environ.get("FRONTDESK_THROTTLE") == "1",
+        help="apply the API stage's throttle (429 past its rate and burst, as on AWS; env FRONTDESK_THROTTLE=1)",
+    )
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scale = args.time_scale if args.time_scale is not None else (1.0 if args.no_demo else DEFAULT_DEMO_SCALE)
@@ -63,6 +69,7 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         time_scale=scale,
         demo=not args.no_demo,
         template_path=args.template.resolve(),
+        throttle=args.throttle,
     )
 
 

@@ -33,6 +33,9 @@ from local_stack.template import Resolver, Route, Template, match_route, resourc
 log = logging.getLogger("local_stack.gateway")
 
 MAX_PAYLOAD_BYTES: Final = 10 * 1024 * 1024  # API Gateway's limit
+# socketserver listens with a backlog of 5: a burst of clients got connection resets (issue 14).
+# API Gateway queues them; the kernel caps this at net.core.somaxconn.
+LISTEN_BACKLOG: Final = 1024
 LOCAL_PREFIX: Final = "/local/"
 
 # Gateway response types the local gateway can produce: default status and message.
@@ -41,6 +44,7 @@ _GATEWAY_ERRORS: Final[Mapping[str, tuple[int, str, str]]] = {
     "UNAUTHORIZED": (401, "Unauthorized", "UnauthorizedException"),
     "AUTHORIZER_CONFIGURATION_ERROR": (500, "Internal server error", "AuthorizerConfigurationException"),
     "REQUEST_TOO_LARGE": (413, "Request Too Long", "RequestTooLongException"),
+    "THROTTLED": (429, "Too Many Requests", "TooManyRequestsException"),
     # A function error or a malformed proxy result: API Gateway answers 502 from DEFAULT_5XX.
     "DEFAULT_5XX": (502, "Internal server error", "InternalServerErrorException"),
 }
@@ -102,6 +106,7 @@ class ApiSettings:
     cors: dict[str, str] | None = None
     gateway_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     binary_media_types: tuple[str, ...] = ()
+    throttle: tuple[float, int] | None = None  # the stage's (rate per second, burst) for "/*" "*"
 
 
 def _unquote(value: Any) -> str:
@@ -118,7 +123,7 @@ def api_settings(template: Template, resolver: Resolver) -> dict[str | None, Api
             {
                 key: value
                 for key, value in resource.get("Properties", {}).items()
-                if key in ("StageName", "Cors", "GatewayResponses", "BinaryMediaTypes")
+                if key in ("StageName", "Cors", "GatewayResponses", "BinaryMediaTypes", "MethodSettings")
             }
         )
         cors_raw = props.get("Cors")
@@ -132,8 +137,38 @@ def api_settings(template: Template, resolver: Resolver) -> dict[str | None, Api
             cors=cors,
             gateway_responses=dict(props.get("GatewayResponses", {})),
             binary_media_types=tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes", [])),
+            throttle=_stage_throttle(props.get("MethodSettings") or []),
         )
     return found
+
+
+def _stage_throttle(method_settings: list[dict[str, Any]]) -> tuple[float, int] | None:
+    """The stage-wide throttle (ResourcePath "/*", HttpMethod "*"); per-method limits are not emulated."""
+    for setting in method_settings:
+        stage_wide = setting.get("ResourcePath") == "/*" and setting.get("HttpMethod") == "*"
+        if stage_wide and "ThrottlingRateLimit" in setting and "ThrottlingBurstLimit" in setting:
+            return float(setting["ThrottlingRateLimit"]), int(setting["ThrottlingBurstLimit"])
+    return None
+
+
+class TokenBucket:
+    """API Gateway's throttle: `burst` requests at once, refilled at `rate` per second."""
+
+    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.burst, self._clock = rate, burst, clock
+        self._tokens = float(burst)
+        self._at = clock()
+        self._lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(float(self.burst), self._tokens + (now - self._at) * self.rate)
+            self._at = now
+            if self._tokens < 1:
+                return False
+            self._tokens -= 1
+            return True
 
 
 # ------------------------------------------------------------------------------------------- events
@@ -315,6 +350,8 @@ class Gateway:
         authorizers: Mapping[str, CognitoAuthorizer],
         account_id: str,
         local: LocalHandler | None = None,
+        throttle: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.routes = list(routes)
         self.functions = functions
@@ -323,6 +360,12 @@ class Gateway:
         self.account_id = account_id
         self.local = local
         self.stats = GatewayStats()
+        # Off unless asked (`--throttle`): tests and the demo would otherwise see 429s in bursts.
+        self._buckets = {
+            id(settings): TokenBucket(*settings.throttle, clock=clock)
+            for settings in apis.values()
+            if throttle and settings.throttle is not None
+        }
 
     # -- gateway responses
 
@@ -408,6 +451,9 @@ class Gateway:
             return self.gateway_error("MISSING_AUTHENTICATION_TOKEN", request, request_id, self._api(None))
         route, path_parameters = found
         api = self._api(route)
+        bucket = self._buckets.get(id(api))
+        if bucket is not None and not bucket.take():
+            return self.gateway_error("THROTTLED", request, request_id, api)
         if len(request.body) > MAX_PAYLOAD_BYTES:
             return self.gateway_error("REQUEST_TOO_LARGE", request, request_id, api)
         claims: dict[str, str] | None = None
@@ -494,6 +540,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
         self.gateway = gateway

@@ -7,30 +7,64 @@ stream records can get the same sequence number. It takes a thread switch at the
 it is rare (not seen in 360 racing writes), but a duplicate sequence number would make the stream
 stats report a record done twice. DynamoDB makes each write and each transaction atomic and its
 sequence numbers unique; here every DynamoDB write takes one lock.
+
+Two costs of moto grow with the table, and every ticket change pays them: TransactWriteItems
+deep-copies every table it touches once per item (`local_stack.moto_transactions` copies only the
+items it touches), and Query sorts the whole table to find one partition (`local_stack.moto_queries`
+reads that partition). FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
+
+`install()` and `uninstall()` nest (the test fixture and the harnesses that need atomic writes
+each install them): the last `uninstall()` puts moto back.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import threading
 from collections.abc import Callable
 from typing import Any, Final
 
 WRITES: Final = ("put_item", "update_item", "delete_item", "transact_write_items")
 
+log = logging.getLogger("local_stack")
+
 _lock = threading.RLock()
 _originals: dict[str, Callable[..., Any]] = {}
+_installs = 0
+
+
+def size_fixes_wanted() -> bool:
+    return os.environ.get("FRONTDESK_MOTO_SIZE_FIXES", "1") != "0"
 
 
 def install() -> None:
-    """Serialise moto's DynamoDB writes (idempotent)."""
+    """Serialise moto's DynamoDB writes; transactions and queries stop paying for the table size."""
+    global _installs
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
 
-    if _originals:
-        return
+    from local_stack import moto_queries, moto_transactions
+
+    with _lock:
+        _installs += 1
+        if _installs > 1:
+            return
+    if size_fixes_wanted():
+        if moto_queries.matches_pinned_moto(Table.query, Table.all_items):
+            _originals["Table.query"] = Table.query
+            Table.query = moto_queries.partition_query(Table.query)  # type: ignore[method-assign]
+        else:
+            log.warning("moto is not the version moto_queries was written for: queries read the whole table")
     for name in WRITES:
         original = getattr(DynamoDBBackend, name)
         _originals[name] = original
+        if name == "transact_write_items" and size_fixes_wanted():
+            if moto_transactions.matches_pinned_moto(original):
+                original = moto_transactions.transact_write_items
+            else:
+                log.warning("moto is not the version moto_transactions was written for: transactions copy tables")
 
         @functools.wraps(original)
         def atomic(self: Any, *args: Any, __original: Callable[..., Any] = original, **kwargs: Any) -> Any:
@@ -41,8 +75,31 @@ def install() -> None:
 
 
 def uninstall() -> None:
+    """Undo one `install()`; the last one puts moto's methods back."""
+    global _installs
     from moto.dynamodb.models import DynamoDBBackend
 
+    with _lock:
+        _installs = max(0, _installs - 1)
+        if _installs:
+            return
+    from moto.dynamodb.models.table import Table
+
     for name, original in _originals.items():
-        setattr(DynamoDBBackend, name, original)
+        if name == "Table.query":
+            Table.query = original  # type: ignore[method-assign]
+        else:
+            setattr(DynamoDBBackend, name, original)
     _originals.clear()
+
+
+def moto_original(name: str) -> Callable[..., Any]:
+    """moto's own method (a DynamoDBBackend method, or "Table.query") while installed, else the current one."""
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import Table
+
+    owner, _, attribute = name.rpartition(".")
+    found: Callable[..., Any] = _originals.get(name) or getattr(
+        Table if owner == "Table" else DynamoDBBackend, attribute
+    )
+    return found

@@ -70,6 +70,7 @@ class Config:
     demo: bool = True
     template_path: Path = TEMPLATE_PATH
     stack_name: str = "frontdesk"
+    throttle: bool = False  # the API stage's throttle (429 past rate/burst), as on AWS
 
 
 class PortBusyError(Exception):
@@ -248,6 +249,7 @@ class LocalStack:
             authorizers=authorizers,
             account_id=stack.account_id,
             local=self.local,
+            throttle=config.throttle,
         )
         if config.demo:
             self._fill_demo_mailing_lists()

@@ -10,6 +10,8 @@ order. What the template says about errors is honoured:
   the whole batch, as on Lambda.
 - A function error retries the batch; with `BisectBatchOnFunctionError` the batch is split in two
   first (splitting does not count as a retry).
+- `FilterCriteria`: records no filter matches are dropped before batching (local_stack.filters)
+  and counted as `filtered`; the function never sees them.
 - After `MaximumRetryAttempts` retries (or past `MaximumRecordAgeInSeconds`) the records are set
   aside: a Lambda-shaped invocation record (requestContext, responseContext, DDBStreamBatchInfo)
   goes to `DestinationConfig.OnFailure`, is logged loudly and kept in the stats. Nothing is
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from local_stack.filters import EventFilter, event_filter
 from local_stack.runtime import Function, FunctionError
 from local_stack.template import Resolver, Template, event_sources
 
@@ -46,7 +49,6 @@ MAX_BACKOFF_SECONDS: Final = 2.0
 KEPT_FAILURES: Final = 100
 # Properties of a DynamoDB event that change delivery and are not applied locally.
 UNSUPPORTED_PROPERTIES: Final = (
-    "FilterCriteria",
     "MaximumBatchingWindowInSeconds",
     "ParallelizationFactor",
     "TumblingWindowInSeconds",
@@ -68,6 +70,7 @@ class StreamMapping:
     maximum_record_age_seconds: int = -1
     on_failure: str | None = None
     enabled: bool = True
+    filter: EventFilter = field(default_factory=lambda: EventFilter(()))
     unsupported: tuple[str, ...] = ()
 
     @property
@@ -98,6 +101,7 @@ def stream_mappings(template: Template, resolver: Resolver) -> list[StreamMappin
                 maximum_record_age_seconds=int(props.get("MaximumRecordAgeInSeconds", -1)),
                 on_failure=str(on_failure["Destination"]) if on_failure.get("Destination") else None,
                 enabled=_flag(props.get("Enabled", True)),
+                filter=event_filter(props.get("FilterCriteria")),
                 unsupported=tuple(key for key in UNSUPPORTED_PROPERTIES if key in props),
             )
         )
@@ -158,12 +162,13 @@ def _iso(epoch: float | None) -> str | None:
 
 @dataclass
 class StreamStats:
-    """What a poller did. `delivered + failed` counts every record read exactly once."""
+    """What a poller did. `delivered + failed + filtered` counts every record read exactly once."""
 
     mapping: str
     received: int = 0
     delivered: int = 0
     failed: int = 0
+    filtered: int = 0
     duplicates: int = 0
     invocations: int = 0
     function_errors: int = 0
@@ -198,6 +203,7 @@ class StreamStats:
                 "received": self.received,
                 "delivered": self.delivered,
                 "failed": self.failed,
+                "filtered": self.filtered,
                 "duplicates": self.duplicates,
                 "in_flight": self.in_flight,
                 "invocations": self.invocations,
@@ -272,10 +278,13 @@ class StreamPoller(threading.Thread):
                     if raw:
                         busy = True
                         records = [lambda_record(r, self.mapping.stream_arn, self.region) for r in raw]
+                        kept = [record for record in records if self.mapping.filter.keeps(record)]
                         with self.stats.lock:
                             self.stats.received += len(records)
-                            self.stats.in_flight += len(records)
-                        self._deliver(shard_id, records)
+                            self.stats.filtered += len(records) - len(kept)
+                            self.stats.in_flight += len(kept)
+                        if kept:
+                            self._deliver(shard_id, kept)
                         if self.stopping:
                             return  # unfinished records stay unacknowledged, as when a poller dies
                     self._iterators[shard_id] = page.get("NextShardIterator")

@@ -12,6 +12,7 @@ import pytest
 from cfnlint.api import ManualArgs, lint_file
 from samtranslator.translator.transform import transform
 
+from local_stack.filters import event_filter
 from local_stack.template import REPO_ROOT, TEMPLATE_PATH, Template, functions, load_template
 
 PARTITION_POLICY = "arn:aws:iam::aws:policy/"
@@ -146,6 +147,26 @@ def test_stream_mapping_is_partial_failure_aware(translated: dict[str, Any]) -> 
     assert props["MaximumRecordAgeInSeconds"] == 3600
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert props["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["StreamDeadLetterQueue", "Arn"]}
+
+
+def _image_record(event_name: str, item_type: str | None) -> dict[str, Any]:
+    image = {"PK": {"S": "TICKET#t"}, "SK": {"S": "X"}, **({"type": {"S": item_type}} if item_type else {})}
+    dynamodb: dict[str, Any] = {"Keys": {"PK": image["PK"], "SK": image["SK"]}}
+    if event_name != "REMOVE":
+        dynamodb["NewImage"] = image
+    return {"eventName": event_name, "eventSource": "aws:dynamodb", "dynamodb": dynamodb}
+
+
+def test_the_stream_router_is_not_invoked_for_its_own_marker_writes(translated: dict[str, Any]) -> None:
+    """The deployed mapping's FilterCriteria, applied by the local stack's matcher (one pattern, both places)."""
+    (mapping,) = _of_type(translated, "AWS::Lambda::EventSourceMapping").values()
+    keeps = event_filter(mapping["Properties"]["FilterCriteria"]).keeps
+    for marker in ("routed", "marker", "notified"):
+        assert not keeps(_image_record("INSERT", marker))
+    # what the router acts on: timeline events, clocks, incident reports (and tickets pass too)
+    for acted_on in ("event", "clock", "incident_report", "ticket"):
+        assert keeps(_image_record("INSERT", acted_on)) and keeps(_image_record("MODIFY", acted_on))
+    assert not keeps(_image_record("REMOVE", None))  # the router ignores removals
 
 
 def _statements(role: dict[str, Any]) -> list[dict[str, Any]]:

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from local_stack.authorizer import CognitoAuthorizer, gateway_claims, token_from_header
-from local_stack.gateway import ApiSettings, Gateway, Request, Response, api_settings, proxy_response
+from local_stack.gateway import (
+    LISTEN_BACKLOG,
+    ApiSettings,
+    Gateway,
+    GatewayServer,
+    Request,
+    Response,
+    api_settings,
+    proxy_response,
+)
 from local_stack.runtime import Function, FunctionError, FunctionMissingError, load_functions
 from local_stack.template import Handler, Resolver, Template, api_routes, parameter_values
 
@@ -56,7 +66,9 @@ class Authorizer(CognitoAuthorizer):
 OK = {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{}"}
 
 
-def _gateway(template: Template, public: Any = OK, staff: Any = OK) -> tuple[Gateway, Recorder, Recorder]:
+def _gateway(
+    template: Template, public: Any = OK, staff: Any = OK, **options: Any
+) -> tuple[Gateway, Recorder, Recorder]:
     public_fn = Recorder("PublicApiFunction", public)
     staff_fn = Recorder("StaffApiFunction", staff)
     resolver = Resolver(parameters=parameter_values(template), physical={"UserPool": {"Ref": "p", "Arn": "a"}})
@@ -66,6 +78,7 @@ def _gateway(template: Template, public: Any = OK, staff: Any = OK) -> tuple[Gat
         apis=api_settings(template, resolver),
         authorizers={"CognitoAuthorizer": Authorizer()},
         account_id="123456789012",
+        **options,
     )
     return gateway, public_fn, staff_fn
 
@@ -231,3 +244,47 @@ def test_functions_run_from_the_template_file_with_a_lambda_context(tmp_path: Pa
     assert not missing.exists()
     with pytest.raises(FunctionMissingError):
         missing.invoke({})
+
+
+def test_a_burst_of_connections_waits_in_the_listen_queue(template: Template) -> None:
+    """Python's default backlog of 5 drops the 7th connection while the server is busy; API Gateway queues it."""
+    gateway, _, _ = _gateway(template)
+    server = GatewayServer(gateway, "127.0.0.1", 0)  # bound and listening, not accepting yet: all handlers busy
+    clients: list[socket.socket] = []
+    try:
+        for _ in range(64):
+            # a dropped SYN would leave connect() waiting for this timeout (no timing is measured)
+            clients.append(socket.create_connection(server.address, timeout=10))
+        assert len(clients) == 64 <= LISTEN_BACKLOG
+    finally:
+        for client in clients:
+            client.close()
+        server.stop()
+
+
+class ManualClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_stage_throttle_answers_429_past_the_burst_and_refills_at_the_rate(template: Template) -> None:
+    settings = [s for key, s in api_settings(template, Resolver(parameters=parameter_values(template))).items() if key]
+    assert [s.throttle for s in settings] == [(20.0, 50)]  # the template's MethodSettings
+    clock = ManualClock()
+    gateway, public, _ = _gateway(template, throttle=True, clock=clock)
+    statuses = [gateway.handle(_request("GET", "/public/sites")).status for _ in range(51)]
+    assert statuses == [200] * 50 + [429]
+    refused = gateway.handle(_request("GET", "/public/sites"))
+    assert json.loads(refused.body)["code"] == "THROTTLED"  # the API's error shape
+    assert refused.header("Access-Control-Allow-Origin") == "*"
+    clock.now += 0.5  # 10 tokens at 20/s
+    assert [gateway.handle(_request("GET", "/public/sites")).status for _ in range(11)] == [200] * 10 + [429]
+    assert len(public.events) == 60
+
+
+def test_without_the_flag_there_is_no_throttle(template: Template) -> None:
+    gateway, _, _ = _gateway(template, clock=ManualClock())
+    assert {gateway.handle(_request("GET", "/public/sites")).status for _ in range(60)} == {200}

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
+from local_stack.filters import FilterError, event_filter
 from local_stack.provision import Stack
 from local_stack.runtime import Function, FunctionError
 from local_stack.streams import StreamMapping, StreamPoller, lambda_record, stream_mappings
@@ -161,6 +162,50 @@ def test_the_template_mapping_is_read(template: Template, stack: Stack) -> None:
     assert (mapping.batch_size, mapping.maximum_retry_attempts, mapping.bisect_on_error) == (25, 3, True)
     assert mapping.report_batch_item_failures and mapping.starting_position == "TRIM_HORIZON"
     assert mapping.on_failure == stack["StreamDeadLetterQueue"]["arn"]
+    assert mapping.filter.patterns and "FilterCriteria" not in mapping.unsupported
+
+
+def _pattern(pattern: Any) -> dict[str, Any]:
+    return {"Filters": [{"Pattern": json.dumps(pattern)}]}
+
+
+def test_filter_patterns_match_as_lambda_matches_them() -> None:
+    record = {"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": "clock"}, "n": {"N": "3"}}}}
+    keeps = event_filter(_pattern({"eventName": ["INSERT", "MODIFY"]})).keeps
+    assert keeps(record) and not keeps({**record, "eventName": "REMOVE"})
+    assert event_filter(_pattern({"dynamodb": {"NewImage": {"type": {"S": [{"prefix": "clo"}]}}}})).keeps(record)
+    but = event_filter(_pattern({"dynamodb": {"NewImage": {"type": {"S": [{"anything-but": ["clock"]}]}}}})).keeps
+    assert not but(record) and not but({"dynamodb": {}})  # a missing field matches no comparison
+    missing = event_filter(_pattern({"dynamodb": {"OldImage": [{"exists": False}]}})).keeps
+    assert missing(record)
+    either = {"Filters": [{"Pattern": json.dumps({"eventName": ["REMOVE"]})}, {"Pattern": json.dumps({})}]}
+    assert event_filter(either).keeps(record)
+    assert event_filter(None).keeps(record)
+    with pytest.raises(FilterError):
+        event_filter(_pattern({"dynamodb": {"NewImage": {"n": {"N": [{"numeric": [">", 1]}]}}}}))
+
+
+def test_records_no_filter_keeps_never_reach_the_function_and_are_counted(
+    template: Template, stack: Stack, aws: boto3.Session
+) -> None:
+    (mapping,) = stream_mappings(template, stack.resolver())
+    function = Scripted(ok)
+    poller = StreamPoller(mapping, function, _clients(aws), stack.region)
+    table = aws.resource("dynamodb").Table(stack["Table"]["name"] or "")
+    table.put_item(Item={"PK": "P", "SK": "ROUTED#000001", "type": "routed"})
+    table.put_item(Item={"PK": "P", "SK": "M#1", "type": "marker"})
+    table.put_item(Item={"PK": "P", "SK": "EVT#000001", "type": "event"})
+    table.put_item(Item={"PK": "P", "SK": "NOTIFIED#x", "type": "notified"})
+    poller.start()
+    try:
+        _wait_for(lambda: poller.stats.snapshot()["received"] == 4)
+        _wait_for(lambda: poller.stats.snapshot()["in_flight"] == 0)
+    finally:
+        poller.stop()
+        poller.join(10)
+    assert function.batches == [["EVT#000001"]]
+    stats = poller.stats.snapshot()
+    assert (stats["delivered"], stats["filtered"], stats["invocations"]) == (1, 3, 1)
 
 
 def _clients(aws: boto3.Session) -> Callable[[str], Any]:
@@ -189,11 +234,11 @@ def test_the_poller_reads_the_table_stream_and_sets_poison_aside_on_the_queue(
     table = aws.resource("dynamodb").Table(stack["Table"]["name"] or "")
     keys = ["a", "b", "poison", "c", "d"]
     for key in keys:
-        table.put_item(Item={"PK": "P", "SK": key})
+        table.put_item(Item={"PK": "P", "SK": key, "type": "ticket"})  # a type the mapping's filter keeps
     poller.start()
     try:
         _wait_for(lambda: poller.stats.snapshot()["delivered"] + poller.stats.snapshot()["failed"] == len(keys))
-        table.put_item(Item={"PK": "P", "SK": "e"})  # and later writes are picked up
+        table.put_item(Item={"PK": "P", "SK": "e", "type": "ticket"})  # and later writes are picked up
         _wait_for(lambda: poller.stats.snapshot()["delivered"] == len(keys))
     finally:
         poller.stop()

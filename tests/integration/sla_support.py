@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from moto.core.config import default_user_config
-from moto.dynamodb.models import DynamoDBBackend
 from moto.ses.models import ses_backends
 
 from frontdesk import wiring
@@ -337,7 +336,6 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
 
     The executions write from their own threads while the test writes from its own: moto's DynamoDB
     writes are made atomic (local_stack.moto_fixes), as DynamoDB's are, for the duration."""
-    unpatched = DynamoDBBackend.transact_write_items
     moto_fixes.install()
     virtual = timescale.ManualTime(T0)
     timescale.install_clock(virtual)
@@ -361,8 +359,7 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
             time.sleep(0.2)  # let the stopped executions' threads leave moto before the mock ends
         timescale.uninstall()
         clear_caches()
-        if DynamoDBBackend.transact_write_items is not unpatched:
-            moto_fixes.uninstall()
+        moto_fixes.uninstall()
 
 
 def later(moment: datetime, **delta: float) -> datetime:
