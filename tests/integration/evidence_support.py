@@ -79,6 +79,8 @@ png: Callable[..., bytes] = samples.png
 heic: Callable[..., bytes] = samples.heic
 oversize: Callable[[], bytes] = samples.oversize
 HTML_NAMED_JPG: bytes = samples.HTML_NAMED_JPG
+comment: Callable[[bytes], bytes] = samples.comment
+jpeg_with: Callable[[bytes], bytes] = samples.jpeg_with
 
 
 def load_module(relative: str) -> ModuleType:
@@ -221,8 +223,11 @@ class Evidence:
             timeout=10,
         )
 
-    def ingest(self, key: str, version_id: str | None = None, with_version: bool = True) -> dict[str, Any]:
-        """photo_ingest with S3's event for the object: the version named, else the current one."""
+    def ingest(
+        self, key: str, version_id: str | None = None, with_version: bool = True, uploaded: datetime | None = None
+    ) -> dict[str, Any]:
+        """photo_ingest with S3's event for the object: the version named, else the current one; the event
+        says the object was created now, or at ``uploaded`` (an event delivered later)."""
         event: dict[str, Any] = json.loads((EVENTS / "photo_ingest_object_created.json").read_text("utf-8"))
         record = event["Records"][0]
         if version_id is None:
@@ -234,7 +239,7 @@ class Evidence:
         record["s3"]["object"].update(key=key, size=size, versionId=version_id)
         if not with_version:
             del record["s3"]["object"]["versionId"]
-        record["eventTime"] = self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        record["eventTime"] = (uploaded or self.clock.now()).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         result: dict[str, Any] = self.ingest_module.lambda_handler(event, LambdaContext())
         return result
 

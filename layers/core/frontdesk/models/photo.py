@@ -46,6 +46,9 @@ class QuarantineReason(StrEnum):
     EMPTY = "empty"
     TOO_LARGE = "too_large"
     NOT_AN_IMAGE = "not_an_image"
+    MALFORMED_IMAGE = "malformed_image"  # the magic numbers of an image, but not its structure to the end
+    EMBEDDED_MARKUP = "embedded_markup"  # HTML or script inside an image (a polyglot)
+    SLOT_EXPIRED = "slot_expired"  # uploaded after its slot's presigned POST expired
     UNKNOWN_KEY = "unknown_key"
     NO_UPLOAD_SLOT = "no_upload_slot"
     DUPLICATE_UPLOAD = "duplicate_upload"
