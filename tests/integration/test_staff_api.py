@@ -118,6 +118,14 @@ def test_groups_claim_in_either_rest_api_form(staff: Api, subtests: pytest.Subte
     assert (reply.status, reply.body["code"]) == (403, "forbidden")
 
 
+def test_a_group_name_is_matched_whole_never_in_pieces(staff: Api, subtests: pytest.Subtests) -> None:
+    """Cognito group names may hold punctuation ("[", "]", ","), never spaces: one name is one group."""
+    for groups in ("x operator", "operator x", " operator", "[operator]", "[operator", "operator]", "x, operator"):
+        with subtests.test(groups=groups):
+            reply = staff(staff_create("op9", groups))
+            assert (reply.status, reply.body["code"], reply.body["field"]) == (403, "forbidden", "action"), reply.raw
+
+
 def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketStore, clock: FixedClock) -> None:
     # The operator takes the call (expert apartment: class C, 15 minutes) and dispatches eng1.
     ticket_id, token = _open(staff, kind="repair", category="plumbing")
