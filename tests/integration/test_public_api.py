@@ -254,6 +254,28 @@ def test_control_characters_in_text_are_refused_per_field(public: Api, table: Ta
     assert public(public_create(description="第一行\n第二行")).status == 201
 
 
+def test_bidi_controls_in_text_staff_read_are_refused_per_field(
+    public: Api, table: Table, subtests: pytest.Subtests
+) -> None:
+    for char in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200f"):
+        with subtests.test(char=f"U+{ord(char):04X}"):
+            reply = public(public_create(description=f"请看附件{char}gpj.exe", location=f"大厅{char}"))
+            assert reply.status == 400, reply.raw
+            assert {(e["field"], e["code"]) for e in reply.body["errors"]} == {
+                ("description", "bidi_control"),
+                ("location", "bidi_control"),
+            }
+    event = public_create(contact_name="Ann\u202eevil")
+    set_header(event, "Accept-Language", "en")
+    (error,) = public(event).body["errors"]
+    assert error["message"] == "Must not contain direction controls (characters that reorder text, such as U+202E)."
+    invisible = public(public_create(unit="1\u200b01"))
+    assert [(e["field"], e["code"]) for e in invisible.body["errors"]] == [("unit", "control_characters")]
+    assert counter(table) is None
+    # Arabic, Hebrew and emoji with joiners are text
+    assert public(public_create(description="مرحبا שלום 👨\u200d👩\u200d👧 漏水")).status == 201
+
+
 def test_list_sites_for_the_form_and_unknown_route(public: Api) -> None:
     event = load_event("public_track_ticket.json")
     event.update(resource="/public/sites", path="/public/sites", pathParameters=None)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from pydantic import ValidationError
 
 from frontdesk.clock import to_iso
 from frontdesk.domain import evidence
 from frontdesk.domain.errors import InvalidInput
-from frontdesk.models.photo import ImageType, OwnerKind, Photo, PhotoState, QuarantineReason
+from frontdesk.models.photo import ImageType, OwnerKind, Photo, PhotoState, QuarantineReason, UploadRequest
 
 from .builders import OPERATOR, T0, TICKET_ID
 from .photo_samples import HTML_NAMED_JPG, MB, comment, heic, jpeg, jpeg_with, png, png_chunk, webp
@@ -205,3 +206,11 @@ def test_stored_photos_and_open_slots_count_against_the_limit() -> None:
     evidence.check_room(OwnerKind.TICKET, [_slot(PhotoState.STORED)] * (limit - 1) + others, T0)
     assert not evidence.visible(_slot(minutes_ago=10), T0)
     assert evidence.visible(_slot(PhotoState.QUARANTINED, minutes_ago=10), T0)
+
+
+def test_a_file_name_that_reorders_itself_is_refused() -> None:
+    """Staff read the original name: "photo\u202egpj.exe" would show as "photoexe.jpg"."""
+    with pytest.raises(ValidationError) as refused:
+        UploadRequest(content_type="image/jpeg", size=1, filename="photo\u202egpj.exe")
+    assert [(e["loc"], str(e["ctx"]["error"])) for e in refused.value.errors()] == [(("filename",), "bidi_control")]
+    assert UploadRequest(content_type="image/jpeg", size=1, filename="漏水 (1).jpg").filename == "漏水 (1).jpg"

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from frontdesk.models.commands import Printable
 from frontdesk.models.ticket import Actor
 
 
@@ -65,7 +66,7 @@ class UploadRequest(BaseModel):
         examples=["image/jpeg"],
     )
     size: int = Field(ge=1, le=2**40, description="The file's size in bytes (at most 10 MB)", examples=[2_400_000])
-    filename: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
+    filename: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable] = Field(
         default="", description="The file's name on the device, shown to staff only"
     )
 
