@@ -31,7 +31,6 @@ from urllib.parse import parse_qsl
 import boto3
 import pytest
 import requests
-from moto.ses.models import ses_backends
 
 from frontdesk import evidence_wiring, sla_wiring
 from frontdesk.adapters.clocks import ClockStore, clock_item
@@ -48,7 +47,7 @@ from frontdesk.settings import settings
 from local_stack.provision import Stack
 from local_stack.template import load_template
 
-from .lambda_support import ACCOUNT, OPERATOR, SITE, LambdaContext, load_handler_module, subscribe
+from .lambda_support import OPERATOR, SITE, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -91,13 +90,6 @@ def load_module(relative: str) -> ModuleType:
 class Reply:
     status: int
     body: Any
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: list[str]
-    subject: str
-    body: str
 
 
 def enable_object_lock(s3: S3Client, bucket: str) -> None:
@@ -276,8 +268,7 @@ class Evidence:
     # ------------------------------------------------------------------ what happened
 
     def mail(self) -> list[Mail]:
-        sent = ses_backends[ACCOUNT]["us-east-1"].sent_messages
-        return [Mail(to=list(m.destinations.get("ToAddresses", [])), subject=m.subject, body=m.body) for m in sent]
+        return sent_mail()
 
     def alerts(self) -> list[dict[str, Any]]:
         return self._alerts()
