@@ -49,7 +49,7 @@ def create_ticket(
         return opened
 
     payload = body.model_dump(mode="json")
-    ticket, token = intake.open_once(
+    ticket, token = intake.open_ticket_once(
         settings().idempotency_table_name, "public", idempotency_key, payload, action, desk().reissue_token
     )
     created = Created(**ticket, tracking_token=token, tracking_url=tracking_url(token))

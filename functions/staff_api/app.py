@@ -46,7 +46,7 @@ def create_ticket(
 
     scope = f"staff:{actor.id}"
     payload = body.model_dump(mode="json")
-    ticket, token = intake.open_once(
+    ticket, token = intake.open_ticket_once(
         settings().idempotency_table_name, scope, idempotency_key, payload, action, desk().reissue_token
     )
     return Created(**ticket, tracking_token=token, tracking_url=tracking_url(token)).model_dump(mode="json"), 201

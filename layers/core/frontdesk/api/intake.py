@@ -45,6 +45,17 @@ def _once(table_name: str) -> Callable[..., dict[str, Any]]:
 
 
 def open_once(
+    table_name: str, scope: str, key: str | None, body: dict[str, Any], action: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """Run ``action`` once per (scope, key); without a key, just run it. What it returns is cached."""
+    if key is None:
+        return action()
+    if not KEY.match(key):
+        raise BadIdempotencyKey(field="Idempotency-Key")
+    return _once(table_name)(request={"key": f"{scope}:{key}", "body": body}, action=action)
+
+
+def open_ticket_once(
     table_name: str,
     scope: str,
     key: str | None,
@@ -52,8 +63,8 @@ def open_once(
     action: Callable[[], Opened],
     reissue: Callable[[str], str],
 ) -> tuple[dict[str, Any], str]:
-    """Open a ticket once per (scope, key); without a key, just open it. The ticket's id, number and
-    status as cached, and its tracking token: the one just made, or on a replay a new one."""
+    """Open a ticket once per (scope, key): its id, number and status as cached, and its tracking
+    token, the one just made or, on a replay, a new one (the cache never holds a token)."""
     made: list[str] = []
 
     def run() -> dict[str, Any]:
@@ -62,11 +73,6 @@ def open_once(
         ticket = opened.ticket
         return {"ticket_id": ticket.ticket_id, "number": ticket.number, "status": ticket.status.value}
 
-    if key is None:
-        cached = run()
-    elif not KEY.match(key):
-        raise BadIdempotencyKey(field="Idempotency-Key")
-    else:
-        cached = _once(table_name)(request={"key": f"{scope}:{key}", "body": body}, action=run)
+    cached = open_once(table_name, scope, key, body, run)
     token = made[0] if made else reissue(str(cached["ticket_id"]))
     return cached, token
