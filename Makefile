@@ -18,7 +18,10 @@ STAGE ?= prod
 S3_BUCKET ?=
 SENDER_EMAIL ?= noreply@example.com
 PUBLIC_BASE_URL ?=
-PARAMETERS = Stage=$(STAGE) SenderEmail=$(SENDER_EMAIL) $(if $(PUBLIC_BASE_URL),PublicBaseUrl=$(PUBLIC_BASE_URL))
+OPS_EMAIL ?=
+LOG_RETENTION_DAYS ?= 90
+PARAMETERS = Stage=$(STAGE) SenderEmail=$(SENDER_EMAIL) LogRetentionDays=$(LOG_RETENTION_DAYS) \
+	$(if $(PUBLIC_BASE_URL),PublicBaseUrl=$(PUBLIC_BASE_URL)) $(if $(OPS_EMAIL),OpsEmail=$(OPS_EMAIL))
 CAPABILITIES := CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk.api import intake
 from frontdesk.api.resolver import make_resolver
-from frontdesk.app.tickets import CLIENT
+from frontdesk.app.tickets import CLIENT, Opened
 from frontdesk.domain.lifecycle import allowed_actions
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
@@ -43,19 +43,17 @@ def list_sites() -> list[Site]:
 def create_ticket(
     body: Annotated[cmd.NewTicket, Body()], idempotency_key: IdempotencyKey = None
 ) -> tuple[dict[str, Any], int]:
-    def action() -> dict[str, Any]:
+    def action() -> Opened:
         opened = desk().open(body, CLIENT)
         metrics.add_metric(name="TicketsOpened", unit="Count", value=1)
-        return Created(
-            ticket_id=opened.ticket.ticket_id,
-            number=opened.ticket.number,
-            status=opened.ticket.status,
-            tracking_token=opened.tracking_token,
-            tracking_url=tracking_url(opened.tracking_token),
-        ).model_dump(mode="json", exclude={"ticket_id"})
+        return opened
 
     payload = body.model_dump(mode="json")
-    return intake.open_once(settings().idempotency_table_name, "public", idempotency_key, payload, action), 201
+    ticket, token = intake.open_ticket_once(
+        settings().idempotency_table_name, "public", idempotency_key, payload, action, desk().reissue_token
+    )
+    created = Created(**ticket, tracking_token=token, tracking_url=tracking_url(token))
+    return created.model_dump(mode="json", exclude={"ticket_id"}), 201
 
 
 @app.get("/public/track/<token>", summary="Status and timeline by tracking token")

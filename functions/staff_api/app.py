@@ -14,6 +14,7 @@ from mailing_lists import router as mailing_lists
 
 from frontdesk.api import callers, intake
 from frontdesk.api.resolver import make_resolver
+from frontdesk.app.tickets import Opened
 from frontdesk.domain import lifecycle
 from frontdesk.models import commands as cmd
 from frontdesk.models.views import Created, Queue, StaffTicket
@@ -38,20 +39,17 @@ def create_ticket(
 ) -> tuple[dict[str, Any], int]:
     actor = callers.staff(app)
 
-    def action() -> dict[str, Any]:
+    def action() -> Opened:
         opened = desk().open(body, actor)
         metrics.add_metric(name="TicketsOpened", unit="Count", value=1)
-        return Created(
-            ticket_id=opened.ticket.ticket_id,
-            number=opened.ticket.number,
-            status=opened.ticket.status,
-            tracking_token=opened.tracking_token,
-            tracking_url=tracking_url(opened.tracking_token),
-        ).model_dump(mode="json")
+        return opened
 
     scope = f"staff:{actor.id}"
     payload = body.model_dump(mode="json")
-    return intake.open_once(settings().idempotency_table_name, scope, idempotency_key, payload, action), 201
+    ticket, token = intake.open_ticket_once(
+        settings().idempotency_table_name, scope, idempotency_key, payload, action, desk().reissue_token
+    )
+    return Created(**ticket, tracking_token=token, tracking_url=tracking_url(token)).model_dump(mode="json"), 201
 
 
 @app.get("/staff/tickets", summary="Open tickets of a site, most urgent deadline first")

@@ -24,6 +24,21 @@ ALLOWED_MANAGED_POLICIES = {
 }
 
 
+# What CloudWatch Logs needs for a state machine's logs; none of these takes a resource-level permission.
+LOG_DELIVERY_ACTIONS = frozenset(
+    {
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+    }
+)
+
+
 class _NoManagedPolicies:
     """The template names no managed policies by name, so SAM never needs to look one up (no AWS)."""
 
@@ -185,7 +200,10 @@ def test_roles_are_least_privilege(translated: dict[str, Any]) -> None:
         for statement in _statements(role):
             resources = statement["Resource"]
             resources = resources if isinstance(resources, list) else [resources]
-            assert "*" not in resources, f"{logical_id}: {statement}"
+            if statement.get("Sid") != "ClockLogDelivery":  # vended-log delivery takes no resource: "*" it must be
+                assert "*" not in resources, f"{logical_id}: {statement}"
+            else:
+                assert set(statement["Action"]) <= LOG_DELIVERY_ACTIONS, statement
             actions = statement["Action"]
             actions = actions if isinstance(actions, list) else [actions]
             assert not any(a == "*" or a.endswith(":*") for a in actions), f"{logical_id}: {statement}"
@@ -243,3 +261,34 @@ def test_every_dead_letter_queue_has_an_alarm(template: Template) -> None:
     }
     assert queues, "expected the stream and photo_ingest dead-letter queues"
     assert queues <= alarmed, f"dead-letter queues without an alarm: {sorted(queues - alarmed)}"
+
+
+def test_every_alarm_notifies_the_ops_topic(template: Template) -> None:
+    """An alarm nobody hears is no alarm: each one names OpsTopic, which OpsEmail (when given) receives."""
+    resources = template["Resources"]
+    alarms = {name: r for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert len(alarms) >= 5
+    for name, alarm in alarms.items():
+        assert alarm["Properties"].get("AlarmActions") == [{"Ref": "OpsTopic"}], name
+    subscribed = {
+        r["Properties"]["TopicArn"]["Ref"]
+        for r in resources.values()
+        if r["Type"] == "AWS::SNS::Subscription" and r["Properties"]["Endpoint"] == {"Ref": "OpsEmail"}
+    }
+    assert subscribed == {"OpsTopic", "MailEventsTopic"}  # alarms, and SES's bounces and complaints
+
+
+def test_every_function_and_the_clock_engine_log_with_retention(template: Template) -> None:
+    resources = template["Resources"]
+    groups = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Logs::LogGroup"}
+    for name in functions(template):
+        group = groups[f"{name}LogGroup"]
+        assert group["LogGroupName"] == {"Fn::Sub": f"/aws/lambda/${{{name}}}"}
+        assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert template["Parameters"]["LogRetentionDays"]["Default"] == 90
+    machine = resources["ClockStateMachine"]["Properties"]
+    assert machine["Tracing"] == {"Enabled": True}
+    assert machine["Logging"]["Level"] == "ERROR" and machine["Logging"]["IncludeExecutionData"] is False
+    (destination,) = machine["Logging"]["Destinations"]
+    assert destination["CloudWatchLogsLogGroup"]["LogGroupArn"] == {"Fn::GetAtt": ["ClockStateMachineLogGroup", "Arn"]}
+    assert groups["ClockStateMachineLogGroup"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}

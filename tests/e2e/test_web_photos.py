@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import FilePayload, Page, Request, expect
 
+from frontdesk.models.photo import QuarantineReason
+
 from .test_web_pages import (
     NUMBER,
     SITE,
@@ -43,18 +45,7 @@ PHOTO_KEYS = [
     "photo.upload_failed",
     "photo_type_not_allowed",
     "photo_too_large",
-    *(
-        f"photo.reason.{reason}"
-        for reason in (
-            "empty",
-            "too_large",
-            "not_an_image",
-            "duplicate_upload",
-            "photo_limit_reached",
-            "no_upload_slot",
-            "unknown_key",
-        )
-    ),
+    *(f"photo.reason.{reason.value}" for reason in QuarantineReason),
     *(f"photo.stage.{stage}" for stage in ("queued", "slot", "uploading", "checking", "done", "refused", "failed")),
 ]
 

@@ -31,7 +31,6 @@ from urllib.parse import parse_qsl
 import boto3
 import pytest
 import requests
-from moto.ses.models import ses_backends
 
 from frontdesk import wiring
 from frontdesk.adapters.clocks import ClockStore, clock_item
@@ -48,7 +47,7 @@ from frontdesk.settings import settings
 from local_stack.provision import Stack
 from local_stack.template import load_template
 
-from .lambda_support import ACCOUNT, OPERATOR, SITE, LambdaContext, load_handler_module, subscribe
+from .lambda_support import OPERATOR, SITE, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -79,6 +78,8 @@ png: Callable[..., bytes] = samples.png
 heic: Callable[..., bytes] = samples.heic
 oversize: Callable[[], bytes] = samples.oversize
 HTML_NAMED_JPG: bytes = samples.HTML_NAMED_JPG
+comment: Callable[[bytes], bytes] = samples.comment
+jpeg_with: Callable[[bytes], bytes] = samples.jpeg_with
 
 
 def load_module(relative: str) -> ModuleType:
@@ -89,13 +90,6 @@ def load_module(relative: str) -> ModuleType:
 class Reply:
     status: int
     body: Any
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: list[str]
-    subject: str
-    body: str
 
 
 def enable_object_lock(s3: S3Client, bucket: str) -> None:
@@ -221,8 +215,11 @@ class Evidence:
             timeout=10,
         )
 
-    def ingest(self, key: str, version_id: str | None = None, with_version: bool = True) -> dict[str, Any]:
-        """photo_ingest with S3's event for the object: the version named, else the current one."""
+    def ingest(
+        self, key: str, version_id: str | None = None, with_version: bool = True, uploaded: datetime | None = None
+    ) -> dict[str, Any]:
+        """photo_ingest with S3's event for the object: the version named, else the current one; the event
+        says the object was created now, or at ``uploaded`` (an event delivered later)."""
         event: dict[str, Any] = json.loads((EVENTS / "photo_ingest_object_created.json").read_text("utf-8"))
         record = event["Records"][0]
         if version_id is None:
@@ -234,7 +231,7 @@ class Evidence:
         record["s3"]["object"].update(key=key, size=size, versionId=version_id)
         if not with_version:
             del record["s3"]["object"]["versionId"]
-        record["eventTime"] = self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        record["eventTime"] = (uploaded or self.clock.now()).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         result: dict[str, Any] = self.ingest_module.lambda_handler(event, LambdaContext())
         return result
 
@@ -271,8 +268,7 @@ class Evidence:
     # ------------------------------------------------------------------ what happened
 
     def mail(self) -> list[Mail]:
-        sent = ses_backends[ACCOUNT]["us-east-1"].sent_messages
-        return [Mail(to=list(m.destinations.get("ToAddresses", [])), subject=m.subject, body=m.body) for m in sent]
+        return sent_mail()
 
     def alerts(self) -> list[dict[str, Any]]:
         return self._alerts()

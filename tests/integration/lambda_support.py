@@ -8,11 +8,13 @@ import itertools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import boto3
+from moto.ses.models import ses_backends
 
 from frontdesk.models.site import Building, BuildingClass, Site
 from frontdesk.models.ticket import Actor, ActorKind, Role
@@ -38,6 +40,31 @@ SITE = Site(
     ),
 )
 _unique = itertools.count()
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One mail as a person thinks of it: a subject and a body, and everyone it went to."""
+
+    to: list[str]
+    subject: str
+    body: str
+
+
+def sent_mail() -> list[Mail]:
+    """What SES (moto) sent, each mail with its recipients gathered. Every SES message must name exactly
+    one recipient, in To, and no Cc or Bcc: no member of a list may see another member's address."""
+    mails: list[Mail] = []
+    for message in ses_backends[ACCOUNT]["us-east-1"].sent_messages:
+        destinations = {k: v for k, v in message.destinations.items() if v}
+        assert list(destinations) == ["ToAddresses"] and len(destinations["ToAddresses"]) == 1, destinations
+        (address,) = destinations["ToAddresses"]
+        last = mails[-1] if mails else None
+        if last is not None and (last.subject, last.body) == (message.subject, message.body) and address not in last.to:
+            last.to.append(address)
+        else:
+            mails.append(Mail(to=[address], subject=message.subject, body=message.body))
+    return mails
 
 
 class LambdaContext:

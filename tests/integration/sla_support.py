@@ -20,7 +20,6 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 from moto.core.config import default_user_config
-from moto.ses.models import ses_backends
 
 from frontdesk import wiring
 from frontdesk.adapters.clocks import ClockStore
@@ -48,7 +46,7 @@ from local_stack import moto_fixes, timescale
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
 
-from .lambda_support import ACCOUNT, OPERATOR, LambdaContext, load_handler_module, subscribe
+from .lambda_support import OPERATOR, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
 from .lambda_support import SITE as SHARED_SITE
 
 if TYPE_CHECKING:
@@ -87,13 +85,6 @@ def import_function(name: str) -> ModuleType:
 
 def clear_caches() -> None:
     wiring.reset()
-
-
-@dataclass
-class Mail:
-    to: list[str]
-    subject: str
-    body: str
 
 
 class StreamPump:
@@ -284,8 +275,7 @@ class Harness:
     # ------------------------------------------------------------------ what happened
 
     def mail(self) -> list[Mail]:
-        sent = ses_backends[ACCOUNT]["us-east-1"].sent_messages
-        return [Mail(to=list(m.destinations.get("ToAddresses", [])), subject=m.subject, body=m.body) for m in sent]
+        return sent_mail()
 
     def alerts(self) -> list[dict[str, Any]]:
         return self._alerts()

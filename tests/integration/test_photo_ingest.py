@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from frontdesk.domain.evidence import MAX_PHOTOS
+from frontdesk.domain.evidence import MAX_PHOTOS, UPLOAD_EXPIRY_SECONDS, UPLOAD_GRACE_SECONDS
 from frontdesk.models.photo import OwnerKind
 from local_stack.provision import Stack
 
-from .evidence_support import HTML_NAMED_JPG, Evidence, evidence, heic, jpeg, oversize, png
+from .evidence_support import HTML_NAMED_JPG, Evidence, comment, evidence, heic, jpeg, jpeg_with, oversize, png
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
@@ -43,6 +43,9 @@ def _versions(ev: Evidence, prefix: str) -> list[dict[str, Any]]:
         pytest.param("image/jpeg", oversize(), "too_large", id="oversize"),
         pytest.param("image/png", PDF, "not_an_image", id="wrong-type"),
         pytest.param("image/jpeg", HTML_NAMED_JPG, "not_an_image", id="html-named-jpg"),
+        pytest.param("image/jpeg", jpeg()[:20] + HTML_NAMED_JPG, "malformed_image", id="jpeg-header-then-html"),
+        pytest.param("image/jpeg", jpeg() + HTML_NAMED_JPG, "malformed_image", id="html-after-the-jpeg"),
+        pytest.param("image/jpeg", jpeg_with(comment(HTML_NAMED_JPG)), "embedded_markup", id="html-inside-the-jpeg"),
         pytest.param("image/jpeg", b"", "empty", id="empty"),
     ],
 )
@@ -164,8 +167,7 @@ def test_a_second_upload_to_a_used_slot_is_refused_and_the_evidence_stays(ev: Ev
 
 
 def test_an_object_without_a_slot_is_quarantined(ev: Evidence) -> None:
-    opened = ev.open_ticket()
-    stray = f"uploads/ticket/{opened.ticket.ticket_id}/{'a' * 32}"
+    stray = f"uploads/ticket/{'a' * 32}"
     ev.s3.put_object(Bucket=ev.bucket, Key=stray, Body=jpeg())
     odd = "uploads/somewhere/else.jpg"
     ev.s3.put_object(Bucket=ev.bucket, Key=odd, Body=jpeg())
@@ -180,15 +182,45 @@ def test_the_limit_holds_at_ingest_too(ev: Evidence) -> None:
     opened = ev.open_ticket()
     limit = MAX_PHOTOS[OwnerKind.TICKET]
     slots = [_slot(ev, opened.tracking_token) for _ in range(limit)]
-    ev.clock.advance(minutes=10)  # the unused slots expire: room for more slots, not for more photos
-    slots.append(_slot(ev, opened.tracking_token))
     for slot in slots:
-        ev.upload(slot, jpeg())
+        ev.upload(slot, jpeg())  # in time; their events arrive later
+    uploaded = ev.clock.now()
+    ev.clock.advance(minutes=10)  # the slots have expired: room for more slots, not for more photos
+    slots.append(_slot(ev, opened.tracking_token))
+    ev.upload(slots[-1], jpeg())
 
-    outcomes = [ev.ingest(ev.key_of(slot))["photos"][0] for slot in slots]
+    outcomes = [ev.ingest(ev.key_of(slot), uploaded=uploaded)["photos"][0] for slot in slots[:-1]]
+    outcomes.append(ev.ingest(ev.key_of(slots[-1]))["photos"][0])
 
     assert [o["outcome"] for o in outcomes] == ["stored"] * limit + ["quarantined"]
     assert outcomes[-1]["reason"] == "photo_limit_reached"
+
+
+def test_an_upload_after_its_slot_expired_is_quarantined(ev: Evidence) -> None:
+    opened = ev.open_ticket()
+    slot = _slot(ev, opened.tracking_token)
+    ev.clock.advance(seconds=UPLOAD_EXPIRY_SECONDS + UPLOAD_GRACE_SECONDS + 1)
+    ev.upload(slot, jpeg())  # moto does not enforce the POST policy's expiry; S3 would refuse most of these
+
+    result = ev.ingest(ev.key_of(slot))
+
+    assert result["photos"][0] | {"key": None} == {
+        "key": None,
+        "outcome": "quarantined",
+        "reason": "slot_expired",
+        "sha256": None,
+    }
+    (photo,) = ev.staff("GET", f"/staff/tickets/{opened.ticket.ticket_id}/photos").body["photos"]
+    assert (photo["state"], photo["reason"], photo["url"]) == ("quarantined", "slot_expired", None)
+    assert _versions(ev, ev.key_of(slot)) == []
+
+
+def test_an_upload_s3_accepted_in_time_may_arrive_within_the_grace(ev: Evidence) -> None:
+    opened = ev.open_ticket()
+    slot = _slot(ev, opened.tracking_token)
+    ev.clock.advance(seconds=UPLOAD_EXPIRY_SECONDS + UPLOAD_GRACE_SECONDS)
+    ev.upload(slot, jpeg())
+    assert ev.ingest(ev.key_of(slot))["photos"][0]["outcome"] == "stored"
 
 
 def test_the_event_without_a_version_id_takes_the_current_version(ev: Evidence) -> None:

@@ -3,6 +3,7 @@ short-lived links to the verified originals. Tenants through the tracking token,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -32,7 +33,8 @@ def test_a_tenant_uploads_a_photo_and_sees_it_through_a_short_lived_link(ev: Evi
 
     assert slot.status == 200, slot.body
     key = slot.body["fields"]["key"]
-    assert key == f"uploads/ticket/{opened.ticket.ticket_id}/{slot.body['photo_id']}"  # chosen by the server
+    assert key == f"uploads/ticket/{slot.body['photo_id']}"  # chosen by the server; no internal id in it
+    assert opened.ticket.ticket_id not in json.dumps(slot.body)
     assert slot.body["max_bytes"] == MAX_BYTES
     assert slot.body["fields"]["Content-Type"] == "image/jpeg"
     assert "policy" in slot.body["fields"]
@@ -56,6 +58,8 @@ def test_a_tenant_uploads_a_photo_and_sees_it_through_a_short_lived_link(ev: Evi
     assert download.status_code == 200
     assert download.content == data
     assert download.headers["Content-Type"] == "image/jpeg"
+    # opened on its own it is saved, never rendered as a page; the name is the photo's id, not the tenant's
+    assert download.headers["Content-Disposition"] == f"attachment; filename*=UTF-8''{photo['photo_id']}.jpg"
     assert "uploaded_by" not in photo and "original_name" not in photo  # staff-only
 
 

@@ -7,21 +7,25 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
 
 from frontdesk.adapters.dynamodb import TicketStore
 from frontdesk.app.tickets import token_hash
 from frontdesk.clock import FixedClock
+from local_stack.provision import Stack
 
 from .conftest import (
     DAY,
     Api,
+    Reply,
     client_post,
     counter,
     load_event,
     public_create,
     set_header,
     staff_action,
+    staff_create,
     track,
     with_body,
     with_path,
@@ -73,10 +77,41 @@ def test_idempotency_key_replay_returns_the_same_ticket_once(public: Api, store:
     again = public(public_create(key="form-abc-1"))
 
     assert first.status == again.status == 201
-    assert again.body == first.body
+    assert _same_ticket(again, first)
     assert _tickets_today(store) == ["QL-1122-001"]
     assert counter(table) == 1
     assert public(public_create(key="form-abc-9")).body["number"] == "QL-1122-002"  # another key, another ticket
+
+
+def _same_ticket(again: Reply, first: Reply) -> bool:
+    """A replay answers with the same ticket; its tracking token is a new one (the first is not kept anywhere)."""
+    same = {k: v for k, v in again.body.items() if k not in ("tracking_token", "tracking_url")} == {
+        k: v for k, v in first.body.items() if k not in ("tracking_token", "tracking_url")
+    }
+    return same and again.body["tracking_url"] == f"track#{again.body['tracking_token']}"
+
+
+def test_the_idempotency_table_never_holds_a_tracking_token(
+    public: Api, staff: Api, store: TicketStore, env: Stack
+) -> None:
+    """ADR 0003: only a token's SHA-256 is stored. powertools caches the first response for 24 h: not the token."""
+    first = public(public_create(key="form-abc-3"))
+    again = public(public_create(key="form-abc-3"))
+    by_staff = staff(staff_create(key="desk-1"))
+    tokens = [first.body["tracking_token"], again.body["tracking_token"], by_staff.body["tracking_token"]]
+
+    name = env["IdempotencyTable"]["name"]
+    assert name is not None
+    cached = json.dumps(boto3.resource("dynamodb").Table(name).scan()["Items"], default=str)
+    assert cached.count("QL-1122-00") == 2  # both responses are cached ...
+    for token in tokens:
+        assert token not in cached  # ... without their tokens,
+        assert token_hash(token) not in cached  # or anything that finds the ticket by one
+    # and every token handed out opens the one ticket
+    (ticket,) = [t for t in store.by_day("ql", DAY) if t.number == first.body["number"]]
+    for token in tokens[:2]:
+        assert public(track(token)).body["number"] == ticket.number
+        assert store.ticket_id_for(token_hash(token)) == ticket.ticket_id
 
 
 def test_idempotency_key_header_name_is_case_insensitive(public: Api, store: TicketStore) -> None:
@@ -85,7 +120,7 @@ def test_idempotency_key_header_name_is_case_insensitive(public: Api, store: Tic
     set_header(event, "idempotency-key", "h2-key-1")
     first = public(event)
     again = public(event)
-    assert again.body == first.body
+    assert _same_ticket(again, first)
     assert _tickets_today(store) == ["QL-1122-001"]
 
 
@@ -252,6 +287,28 @@ def test_control_characters_in_text_are_refused_per_field(public: Api, table: Ta
     assert counter(table) is None
     # line breaks are text, not control
     assert public(public_create(description="第一行\n第二行")).status == 201
+
+
+def test_bidi_controls_in_text_staff_read_are_refused_per_field(
+    public: Api, table: Table, subtests: pytest.Subtests
+) -> None:
+    for char in ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200f"):
+        with subtests.test(char=f"U+{ord(char):04X}"):
+            reply = public(public_create(description=f"请看附件{char}gpj.exe", location=f"大厅{char}"))
+            assert reply.status == 400, reply.raw
+            assert {(e["field"], e["code"]) for e in reply.body["errors"]} == {
+                ("description", "bidi_control"),
+                ("location", "bidi_control"),
+            }
+    event = public_create(contact_name="Ann\u202eevil")
+    set_header(event, "Accept-Language", "en")
+    (error,) = public(event).body["errors"]
+    assert error["message"] == "Must not contain direction controls (characters that reorder text, such as U+202E)."
+    invisible = public(public_create(unit="1\u200b01"))
+    assert [(e["field"], e["code"]) for e in invisible.body["errors"]] == [("unit", "control_characters")]
+    assert counter(table) is None
+    # Arabic, Hebrew and emoji with joiners are text
+    assert public(public_create(description="مرحبا שלום 👨\u200d👩\u200d👧 漏水")).status == 201
 
 
 def test_list_sites_for_the_form_and_unknown_route(public: Api) -> None:

@@ -84,3 +84,21 @@ def heic(major: bytes = b"heic", compatible: tuple[bytes, ...] = (b"mif1", b"hei
 def oversize() -> bytes:
     """A real JPEG header, then more than 10 MB."""
     return jpeg(pad=10 * MB)
+
+
+def comment(text: bytes) -> bytes:
+    """A JPEG COM segment: where a polyglot can hide markup inside a well-formed file."""
+    return _segment(0xFE, text)
+
+
+def jpeg_with(segment: bytes) -> bytes:
+    """A well-formed JPEG with one more segment after SOI."""
+    whole = jpeg()
+    return whole[:2] + segment + whole[2:]
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG with one more (valid) chunk after IHDR."""
+    whole = png()
+    ihdr_end = 8 + 12 + 13
+    return whole[:ihdr_end] + _chunk(kind, data) + whole[ihdr_end:]

@@ -60,6 +60,10 @@ class MemoryTickets:
     def ticket_id_for(self, token_hash: str) -> str | None:
         return self.tokens.get(token_hash)
 
+    def add_token(self, ticket_id: str, token_hash: str) -> None:
+        assert token_hash not in self.tokens
+        self.tokens[token_hash] = ticket_id
+
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]:
         return [t for t in self.tickets.values() if t.site_id == site_id][:limit]
 

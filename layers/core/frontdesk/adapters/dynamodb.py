@@ -142,6 +142,12 @@ class TicketStore:
             ]
         )
 
+    def add_token(self, ticket_id: str, token_hash: str) -> None:
+        self._table.put_item(
+            Item={"PK": f"TRACK#{token_hash}", "SK": "TRACK", "type": "token", "ticket_id": ticket_id},
+            ConditionExpression="attribute_not_exists(PK)",
+        )
+
     def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
         """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between."""
         put_versioned(

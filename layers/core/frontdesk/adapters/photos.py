@@ -4,6 +4,7 @@ Keys (PK / SK):
     TICKET#<id> | REPORT#<id> / PHOTO#<photo_id>                 the photo: pending → stored | quarantined
     TICKET#<id> | REPORT#<id> / PHOTOCOUNT                       stored photos (the limit, enforced in the write)
     TICKET#<id> | REPORT#<id> / QUARANTINE#<photo_id>#<version>  a refused upload that had no open slot
+    UPLOAD#<photo_id> / UPLOAD                                   whose photo it is (upload keys name no owner)
 A photo becomes ``stored`` in one transaction with the count, conditional on the slot still being
 pending and the count below the limit: two uploads racing for the last place cannot both win.
 """
@@ -43,7 +44,28 @@ class PhotoStore:
         self._client = table.meta.client
 
     def put_slot(self, photo: Photo) -> None:
-        self._table.put_item(Item=_item(photo), ConditionExpression="attribute_not_exists(PK)")
+        """The pending photo and the pointer from its upload key to its owner, together."""
+        pointer = {
+            "PK": f"UPLOAD#{photo.photo_id}",
+            "SK": "UPLOAD",
+            "type": "upload",
+            "owner_kind": photo.owner_kind.value,
+            "owner_id": photo.owner_id,
+        }
+        name = self._table.name
+        self._client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": name, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+                for item in (_item(photo), pointer)
+            ]
+        )
+
+    def owner_of(self, owner_kind: OwnerKind, photo_id: str) -> str | None:
+        """The ticket or report an upload slot was handed out for."""
+        item = self._table.get_item(Key={"PK": f"UPLOAD#{photo_id}", "SK": "UPLOAD"}, ConsistentRead=True).get("Item")
+        if item is None or item.get("owner_kind") != owner_kind.value:
+            return None
+        return str(item["owner_id"])
 
     def get(self, owner_kind: OwnerKind, owner_id: str, photo_id: str) -> Photo | None:
         item = self._table.get_item(

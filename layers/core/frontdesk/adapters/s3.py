@@ -1,8 +1,8 @@
 """The evidence bucket: presigned uploads and links, reading what arrived, quarantine, Object Lock.
 
 Layout (prefixes; the lifecycle rules in template.yaml follow it):
-    uploads/ticket/<ticket_id>/<photo_id>     photos of a ticket (tenant or staff), verified in place
-    uploads/report/<report_id>/<photo_id>     photos of an incident report
+    uploads/ticket/<photo_id>                 photos of a ticket (tenant or staff), verified in place
+    uploads/report/<photo_id>                 photos of an incident report (keys name no ticket or report)
     quarantine/<upload key>/<version id>      refused uploads, the reason in metadata and a tag; expire
     packs/<report_id>/<pack_id>.zip           evidence packs (derived, rebuilt on demand); expire
     verify/<report_id>/<upload_id>.zip        packs uploaded to be re-checked; expire
@@ -73,15 +73,15 @@ class EvidenceBucket:
         content_type: str,
         filename: str,
         expires_in: int,
-        download: bool = False,
     ) -> str:
-        """A link to exactly this version, served with the type the bytes have (not the one declared)."""
-        disposition = "attachment" if download else "inline"
+        """A link to exactly this version, served with the type the bytes have (not the one declared) and
+        as an attachment: opened on its own, a file from the bucket is saved, never rendered as a page
+        (an <img> still shows it). S3 cannot add X-Content-Type-Options (docs/decisions/0011)."""
         params: dict[str, Any] = {
             "Bucket": self.name,
             "Key": key,
             "ResponseContentType": content_type,
-            "ResponseContentDisposition": f"{disposition}; filename*=UTF-8''{quote(filename)}",
+            "ResponseContentDisposition": f"attachment; filename*=UTF-8''{quote(filename)}",
         }
         if version_id:
             params["VersionId"] = version_id

@@ -1,4 +1,5 @@
-"""SES: plain-text mail from the verified sender, through the configuration set (bounces, complaints)."""
+"""SES: plain-text mail from the verified sender, through the configuration set (bounces, complaints),
+one message per recipient."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from frontdesk.app.ports import MailRefused
 if TYPE_CHECKING:
     from mypy_boto3_ses.client import SESClient
 
-MAX_RECIPIENTS = 50  # per SES message
 # Refusals that no retry can change; throttling and service errors are raised as they are (retried).
 REFUSED = frozenset({"MessageRejected", "InvalidParameterValue", "MailFromDomainNotVerifiedException"})
 
@@ -25,14 +25,19 @@ class SesMailer:
         self._client = client or boto3.client("ses")
 
     def send(self, to: Sequence[str], subject: str, body: str) -> None:
-        for start in range(0, len(to), MAX_RECIPIENTS):
-            kwargs: dict[str, Any] = {}
-            if self._configuration_set:
-                kwargs["ConfigurationSetName"] = self._configuration_set
+        """One message per recipient: a mailing list's members never see each other's addresses, and an
+        address SES refuses does not stop the others. Refusals are raised together, after every other
+        recipient was sent to (MailRefused, without the addresses: they end up on the timeline)."""
+        recipients = list(dict.fromkeys(to))
+        refused: list[str] = []
+        kwargs: dict[str, Any] = {}
+        if self._configuration_set:
+            kwargs["ConfigurationSetName"] = self._configuration_set
+        for address in recipients:
             try:
                 self._client.send_email(
                     Source=self._sender,
-                    Destination={"ToAddresses": list(to[start : start + MAX_RECIPIENTS])},
+                    Destination={"ToAddresses": [address]},
                     Message={
                         "Subject": {"Data": subject, "Charset": "UTF-8"},
                         "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
@@ -41,6 +46,9 @@ class SesMailer:
                 )
             except ClientError as error:
                 code = error.response["Error"]["Code"]
-                if code in REFUSED:
-                    raise MailRefused(code) from error
-                raise
+                if code not in REFUSED:
+                    raise
+                refused.append(code)
+        if refused:
+            first = refused[0]
+            raise MailRefused(first if len(recipients) == 1 else f"{first} ({len(refused)} of {len(recipients)})")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from frontdesk.api.errors import Unauthorized
@@ -12,13 +10,28 @@ from frontdesk.models.ticket import Actor, ActorKind, Role
 _ROLES = {role.value: role for role in Role}
 
 
+def group_names(claim: object) -> list[str]:
+    """The whole group names in a `cognito:groups` claim; never pieces of one name.
+
+    API Gateway (REST) hands a list claim on as one string: ``"a"`` for one group, ``"[a b]"`` for
+    several (Cognito group names cannot hold whitespace, so the space separates), or ``"a,b"``. Any
+    other string is one name: ``"x manager"`` is a group called that, not the manager group.
+    """
+    if isinstance(claim, list):
+        return [str(name) for name in claim]
+    text = str(claim or "")
+    if text.startswith("[") and text.endswith("]") and " " in text:
+        return text[1:-1].split(" ")
+    if "," in text and " " not in text:
+        return text.split(",")
+    return [text]
+
+
 def staff(app: APIGatewayRestResolver) -> Actor:
     """API Gateway's Cognito authorizer has checked the token; its claims arrive as strings."""
     claims = (app.current_event.request_context.authorizer.claims or {}) if app.current_event.request_context else {}
     username = claims.get("cognito:username") or claims.get("username")
     if not username:
         raise Unauthorized(field="Authorization")
-    # REST API passes multi-valued claims as one string, e.g. "[operator manager]" or "operator,manager".
-    groups = re.split(r"[\s,\[\]]+", str(claims.get("cognito:groups", "")))
-    roles = frozenset(_ROLES[g] for g in groups if g in _ROLES)
+    roles = frozenset(_ROLES[name] for name in group_names(claims.get("cognito:groups")) if name in _ROLES)
     return Actor(kind=ActorKind.STAFF, id=str(username), roles=roles)

@@ -12,7 +12,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -85,6 +88,10 @@ def register(app: APIGatewayRestResolver) -> None:
         if first["code"] == "json_invalid":
             return error_response(lang, 400, "json_invalid", None)
         return error_response(lang, 400, "validation_failed", first["field"], errors=fields)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported(_: RequestUnsupportedContentType) -> Response[dict[str, Any]]:
+        return error_response(language(app), 415, "unsupported_media_type", "Content-Type")
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response[dict[str, Any]]:

@@ -1,4 +1,10 @@
-"""Intake honours an Idempotency-Key: a replay returns the same ticket, another body under the key is refused."""
+"""Intake honours an Idempotency-Key: a replay returns the same ticket, another body under the key is refused.
+
+powertools keeps the first response for 24 h in the idempotency table. What it keeps is the ticket's
+id, number and status, never the tracking token: like the ticket table (ADR 0003), the idempotency
+table holds nothing that opens a tenant's ticket. A replay (the client lost the first answer) gets a
+new tracking token for the same ticket; every token handed out keeps working (docs/decisions/0012).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 
 from frontdesk.api.errors import BadIdempotencyKey
+from frontdesk.app.tickets import Opened
 
 KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 CONFIG = IdempotencyConfig(
@@ -40,9 +47,32 @@ def _once(table_name: str) -> Callable[..., dict[str, Any]]:
 def open_once(
     table_name: str, scope: str, key: str | None, body: dict[str, Any], action: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
-    """Run ``action`` once per (scope, key); without a key, just run it."""
+    """Run ``action`` once per (scope, key); without a key, just run it. What it returns is cached."""
     if key is None:
         return action()
     if not KEY.match(key):
         raise BadIdempotencyKey(field="Idempotency-Key")
     return _once(table_name)(request={"key": f"{scope}:{key}", "body": body}, action=action)
+
+
+def open_ticket_once(
+    table_name: str,
+    scope: str,
+    key: str | None,
+    body: dict[str, Any],
+    action: Callable[[], Opened],
+    reissue: Callable[[str], str],
+) -> tuple[dict[str, Any], str]:
+    """Open a ticket once per (scope, key): its id, number and status as cached, and its tracking
+    token, the one just made or, on a replay, a new one (the cache never holds a token)."""
+    made: list[str] = []
+
+    def run() -> dict[str, Any]:
+        opened = action()
+        made.append(opened.tracking_token)
+        ticket = opened.ticket
+        return {"ticket_id": ticket.ticket_id, "number": ticket.number, "status": ticket.status.value}
+
+    cached = open_once(table_name, scope, key, body, run)
+    token = made[0] if made else reissue(str(cached["ticket_id"]))
+    return cached, token

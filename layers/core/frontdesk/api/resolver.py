@@ -1,4 +1,9 @@
-"""The resolver both API functions start from: validation on, errors mapped, bodies bounded."""
+"""The resolver both API functions start from: validation on, errors mapped, bodies bounded.
+
+Before routing, a body must be at most ``max_body_bytes``, UTF-8, and sent as JSON (a body with any
+other Content-Type is 415; none means JSON, as powertools reads it). Every route then parses it with
+the one bounded parser (frontdesk.api.bounded_json): no body can reach a 5xx.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.shared.json_encoder import Encoder
 
-from frontdesk.api import errors
+from frontdesk.api import bounded_json, errors
 from frontdesk.i18n import message, negotiate
 
 
@@ -22,7 +27,7 @@ class BoundedResolver(APIGatewayRestResolver):
     def __init__(self, max_body_bytes: int) -> None:
         # UTF-8 on the wire: Chinese stays readable in responses and logs.
         serializer = partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False)
-        super().__init__(enable_validation=True, serializer=serializer)
+        super().__init__(enable_validation=True, serializer=serializer, json_body_deserializer=bounded_json.loads)
         self.max_body_bytes = max_body_bytes
         errors.register(self)
 
@@ -30,6 +35,8 @@ class BoundedResolver(APIGatewayRestResolver):
         body = event.get("body") or ""
         if len(body.encode("utf-8")) > self.max_body_bytes:
             return self._refuse(event, 413, "body_too_large", {"limit": self.max_body_bytes})
+        if body and not _is_json(_headers(event).get("content-type")):
+            return self._refuse(event, 415, "unsupported_media_type", {}, field="Content-Type")
         if event.get("isBase64Encoded") and body:
             # API Gateway base64-encodes what is not text; our bodies are JSON, so it must be UTF-8.
             try:
@@ -38,17 +45,29 @@ class BoundedResolver(APIGatewayRestResolver):
                 return self._refuse(event, 400, "body_encoding", {})
         return super().resolve(event, context)
 
-    def _refuse(self, event: Mapping[str, Any], status: int, code: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _refuse(
+        self, event: Mapping[str, Any], status: int, code: str, params: dict[str, Any], field: str | None = None
+    ) -> dict[str, Any]:
         """Answered before routing, so without the resolver's own response builder."""
-        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-        lang = negotiate(headers.get("accept-language"))
-        body = {"code": code, "message": message(code, lang, **params), "field": None}
+        lang = negotiate(_headers(event).get("accept-language"))
+        body = {"code": code, "message": message(code, lang, **params), "field": field}
         return {
             "statusCode": status,
             "headers": {"Content-Type": "application/json", "Content-Language": lang},
             "body": json.dumps(body, ensure_ascii=False),
             "isBase64Encoded": False,
         }
+
+
+def _headers(event: Mapping[str, Any]) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+
+
+def _is_json(content_type: str | None) -> bool:
+    """No Content-Type is read as JSON (powertools does); otherwise exactly application/json, any parameters."""
+    if content_type is None or not content_type.strip():
+        return True
+    return content_type.split(";", 1)[0].strip().lower() == "application/json"
 
 
 def make_resolver(max_body_bytes: int) -> BoundedResolver:

@@ -163,7 +163,7 @@ class EvidenceDesk:
             },
         )
         url = self._bucket.presigned_get(
-            key, version_id, "application/zip", f"{report.number}-evidence.zip", PACK_LINK_SECONDS, download=True
+            key, version_id, "application/zip", f"{report.number}-evidence.zip", PACK_LINK_SECONDS
         )
         return EvidencePackOut(
             pack_id=pack_id,

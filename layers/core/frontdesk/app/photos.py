@@ -228,16 +228,21 @@ class PhotoIngest:
         parsed = evidence.parse_upload_key(key)
         if parsed is None:
             return self._refuse(bucket, key, version_id, QuarantineReason.UNKNOWN_KEY, None)
-        photo = self._photos.get(parsed.owner_kind, parsed.owner_id, parsed.photo_id)
+        owner_id = self._photos.owner_of(parsed.owner_kind, parsed.photo_id)
+        photo = self._photos.get(parsed.owner_kind, owner_id, parsed.photo_id) if owner_id else None
         if photo is None:
-            return self._refuse(bucket, key, version_id, QuarantineReason.NO_UPLOAD_SLOT, parsed)
+            return self._refuse(bucket, key, version_id, QuarantineReason.NO_UPLOAD_SLOT, None)
         if photo.version_id == version_id and photo.state is PhotoState.STORED:
             self._retain(bucket, photo)
             return Ingested(key, "already_stored", photo_id=photo.photo_id, sha256=photo.sha256)
         if photo.version_id == version_id and photo.state is PhotoState.QUARANTINED and photo.reason:
             return self._move(bucket, key, version_id, photo.reason, photo.photo_id)
         if photo.state is not PhotoState.PENDING:
-            return self._refuse(bucket, key, version_id, QuarantineReason.DUPLICATE_UPLOAD, parsed)
+            return self._refuse(bucket, key, version_id, QuarantineReason.DUPLICATE_UPLOAD, photo)
+        if evidence.uploaded_too_late(photo, uploaded_at):
+            return self._quarantine_slot(
+                bucket, photo, version_id, QuarantineReason.SLOT_EXPIRED, found.size, uploaded_at
+            )
 
         refused = evidence.check_size(found.size)  # before reading: an oversized file is never loaded
         data = b""
@@ -277,7 +282,7 @@ class PhotoIngest:
         if result == "not_pending":
             again = self._photos.get(photo.owner_kind, photo.owner_id, photo.photo_id)
             if again is None or again.version_id != version_id or again.state is not PhotoState.STORED:
-                return self._refuse(bucket, key, version_id, QuarantineReason.DUPLICATE_UPLOAD, parsed)
+                return self._refuse(bucket, key, version_id, QuarantineReason.DUPLICATE_UPLOAD, photo)
             stored = again
         self._retain(bucket, stored)
         return Ingested(key, "stored", photo_id=stored.photo_id, sha256=stored.sha256)
@@ -311,8 +316,7 @@ class PhotoIngest:
             }
         )
         if not self._photos.record_quarantined(refused):
-            parsed = evidence.parse_upload_key(photo.key)
-            return self._refuse(bucket, photo.key, version_id, QuarantineReason.DUPLICATE_UPLOAD, parsed)
+            return self._refuse(bucket, photo.key, version_id, QuarantineReason.DUPLICATE_UPLOAD, photo)
         return self._move(bucket, photo.key, version_id, reason, photo.photo_id)
 
     def _refuse(
@@ -321,22 +325,23 @@ class PhotoIngest:
         key: str,
         version_id: str | None,
         reason: QuarantineReason,
-        parsed: evidence.UploadKey | None,
+        slot: Photo | None,
     ) -> Ingested:
+        """A refused upload; on record beside its slot's owner when it has one."""
         target = evidence.quarantine_key(key, version_id)
         photo_id = None
-        if parsed is not None:
+        if slot is not None:
             self._photos.record_refusal(
-                parsed.owner_kind,
-                parsed.owner_id,
-                parsed.photo_id,
+                slot.owner_kind,
+                slot.owner_id,
+                slot.photo_id,
                 version_id,
                 reason,
                 key,
                 target,
                 to_iso(self._clock.now()),
             )
-            photo_id = parsed.photo_id
+            photo_id = slot.photo_id
         else:
             logger.warning("upload outside any slot quarantined", extra={"key": key, "reason": reason.value})
         return self._move(bucket, key, version_id, reason, photo_id)

@@ -70,6 +70,13 @@ class Desk:
         self._tickets.create(change, token_hash(token), self._clock_writes(change.ticket, now))
         return Opened(change.ticket, token)
 
+    def reissue_token(self, ticket_id: str) -> str:
+        """Another tracking token for an existing ticket (an intake replay); the earlier ones keep working."""
+        self._load(ticket_id)
+        token = self._new_token()
+        self._tickets.add_token(ticket_id, token_hash(token))
+        return token
+
     def act(self, ticket_id: str, action: str, command: cmd.Versioned, actor: Actor) -> Ticket:
         return self._apply(self._load(ticket_id), action, command, actor)
 

@@ -20,10 +20,21 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
+# Characters that reorder or hide what a person reads: bidi embeddings, overrides and isolates (a file
+# name "photo\u202egpj.exe" reads "photoexe.jpg"), marks, and invisible separators. Joiners (U+200C,
+# U+200D) stay: emoji and several scripts need them.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset("\u200b\u2028\u2029\u2060\ufeff\ufff9\ufffa\ufffb")
+
+
 def _printable(value: str) -> str:
-    """No control characters (NUL, escape sequences …) in text people read on screens and in mail."""
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        raise ValueError("control_characters")
+    """The one check of text people read on screens and in mail: no control characters (NUL, escape
+    sequences …), no bidi controls, no invisible separators. Line breaks and tabs are text."""
+    for ch in value:
+        if ch in _BIDI:
+            raise ValueError("bidi_control")
+        if (unicodedata.category(ch) == "Cc" and ch not in "\n\t") or ch in _INVISIBLE:
+            raise ValueError("control_characters")
     return value
 
 
@@ -37,7 +48,7 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0
 # not by SES at the first escalation).
 Email = MailingEmail
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), Printable]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 Language = Literal["zh-CN", "en"]
 

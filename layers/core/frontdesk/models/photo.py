@@ -13,6 +13,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from frontdesk.models.commands import Printable
 from frontdesk.models.ticket import Actor
 
 
@@ -46,6 +47,9 @@ class QuarantineReason(StrEnum):
     EMPTY = "empty"
     TOO_LARGE = "too_large"
     NOT_AN_IMAGE = "not_an_image"
+    MALFORMED_IMAGE = "malformed_image"  # the magic numbers of an image, but not its structure to the end
+    EMBEDDED_MARKUP = "embedded_markup"  # HTML or script inside an image (a polyglot)
+    SLOT_EXPIRED = "slot_expired"  # uploaded after its slot's presigned POST expired
     UNKNOWN_KEY = "unknown_key"
     NO_UPLOAD_SLOT = "no_upload_slot"
     DUPLICATE_UPLOAD = "duplicate_upload"
@@ -62,7 +66,7 @@ class UploadRequest(BaseModel):
         examples=["image/jpeg"],
     )
     size: int = Field(ge=1, le=2**40, description="The file's size in bytes (at most 10 MB)", examples=[2_400_000])
-    filename: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = Field(
+    filename: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable] = Field(
         default="", description="The file's name on the device, shown to staff only"
     )
 
