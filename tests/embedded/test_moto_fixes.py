@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -57,3 +58,44 @@ def test_only_one_of_many_concurrent_conditional_writes_wins(
     records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
     sequences = [r["dynamodb"]["SequenceNumber"] for r in records]
     assert len(sequences) == len(set(sequences)) == 2
+
+
+def test_a_read_never_sees_an_item_half_written(
+    stack: Stack, aws: boto3.Session, atomic_writes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto's UpdateItem on a new item writes its keys first and its attributes after: a read in
+    between sees a counter with no `n` (DynamoDB never shows that). Here the writer is held at that
+    point until the reader has sent its GetItem; the reader must get the whole item."""
+    from moto.dynamodb.parsing.executors import UpdateExpressionExecutor
+
+    name = stack["Table"]["name"] or ""
+    mid_write, go_on, reader_sent = threading.Event(), threading.Event(), threading.Event()
+    execute = UpdateExpressionExecutor.execute
+
+    def held(self: UpdateExpressionExecutor) -> None:
+        mid_write.set()
+        assert go_on.wait(60)
+        execute(self)
+
+    monkeypatch.setattr(UpdateExpressionExecutor, "execute", held)
+    key = {"PK": {"S": "SITE#ql"}, "SK": {"S": "INCIDENT_COUNTER#2026"}}
+    writer = threading.Thread(
+        target=lambda: aws.client("dynamodb").update_item(
+            TableName=name, Key=key, UpdateExpression="SET n = :one", ExpressionAttributeValues={":one": {"N": "1"}}
+        )
+    )
+    seen: list[Any] = []
+    reader_client = aws.client("dynamodb")
+    reader_client.meta.events.register("before-send.dynamodb.GetItem", lambda **_: reader_sent.set())
+    reader = threading.Thread(
+        target=lambda: seen.append(reader_client.get_item(TableName=name, Key=key, ConsistentRead=True))
+    )
+    writer.start()
+    assert mid_write.wait(60)
+    reader.start()
+    assert reader_sent.wait(60)
+    reader.join(0.5)  # without the lock the read is answered now, from the half-written item
+    go_on.set()
+    writer.join(60)
+    reader.join(60)
+    assert seen and seen[0]["Item"] == {**key, "n": {"N": "1"}}
