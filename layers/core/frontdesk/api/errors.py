@@ -27,11 +27,6 @@ from frontdesk.i18n import message, negotiate
 logger = Logger(child=True)
 
 
-class BodyTooLarge(DomainError):
-    status = 413
-    code = "body_too_large"
-
-
 class BadIdempotencyKey(DomainError):
     status = 400
     code = "idempotency_key_invalid"

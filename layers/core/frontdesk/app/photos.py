@@ -7,11 +7,12 @@ checks the stored bytes anyway: size, magic numbers, the slot it belongs to, the
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from aws_lambda_powertools import Logger
 
 from frontdesk.app.ports import (
     Bucket,
@@ -43,7 +44,7 @@ from frontdesk.models.photo import (
 )
 from frontdesk.models.ticket import TERMINAL, Actor, Ticket
 
-logger = logging.getLogger(__name__)
+logger = Logger(child=True)
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
