@@ -12,22 +12,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from frontdesk.domain.errors import InvalidInput
+from frontdesk.domain.errors import ErrorCode, InvalidInput
 
 MAX_DEPTH = 32  # our deepest body (a quote's lines) is three levels
 MAX_NUMBER_CHARS = 30  # amounts are at most 100,000,000 cents
 
 
 class JsonTooDeep(InvalidInput):
-    code = "json_too_deep"
+    code = ErrorCode.JSON_TOO_DEEP
 
 
 class JsonNumberTooLong(InvalidInput):
-    code = "json_number_too_long"
+    code = ErrorCode.JSON_NUMBER_TOO_LONG
 
 
 class JsonInvalid(InvalidInput):
-    code = "json_invalid"
+    code = ErrorCode.JSON_INVALID
 
 
 def depth(text: str) -> int:

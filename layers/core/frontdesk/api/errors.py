@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
-from frontdesk.domain.errors import DomainError
+from frontdesk.domain.errors import DomainError, ErrorCode
 from frontdesk.i18n import message, negotiate
 
 logger = Logger(child=True)
@@ -29,12 +29,12 @@ logger = Logger(child=True)
 
 class BadIdempotencyKey(DomainError):
     status = 400
-    code = "idempotency_key_invalid"
+    code = ErrorCode.IDEMPOTENCY_KEY_INVALID
 
 
 class Unauthorized(DomainError):
     status = 401
-    code = "unauthorized"
+    code = ErrorCode.UNAUTHORIZED
 
 
 def language(app: APIGatewayRestResolver) -> str:
@@ -46,7 +46,7 @@ def language(app: APIGatewayRestResolver) -> str:
 def error_response(
     lang: str,
     http_status: int,
-    code: str,
+    code: ErrorCode,
     field: str | None = None,
     errors: Sequence[dict[str, Any]] = (),
     params: dict[str, Any] | None = None,
@@ -79,14 +79,14 @@ def register(app: APIGatewayRestResolver) -> None:
     def _invalid(error: RequestValidationError) -> Response[dict[str, Any]]:
         lang = language(app)
         fields = _field_errors(lang, error.errors())
-        first = fields[0] if fields else {"field": None, "code": "invalid"}
+        first = fields[0] if fields else {"field": None, "code": ErrorCode.INVALID}
         if first["code"] == "json_invalid":
-            return error_response(lang, 400, "json_invalid", None)
-        return error_response(lang, 400, "validation_failed", first["field"], errors=fields)
+            return error_response(lang, 400, ErrorCode.JSON_INVALID, None)
+        return error_response(lang, 400, ErrorCode.VALIDATION_FAILED, first["field"], errors=fields)
 
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported(_: RequestUnsupportedContentType) -> Response[dict[str, Any]]:
-        return error_response(language(app), 415, "unsupported_media_type", "Content-Type")
+        return error_response(language(app), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type")
 
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response[dict[str, Any]]:
@@ -94,17 +94,17 @@ def register(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(IdempotencyValidationError)
     def _reused(_: IdempotencyValidationError) -> Response[dict[str, Any]]:
-        return error_response(language(app), 422, "idempotency_key_reused", "Idempotency-Key")
+        return error_response(language(app), 422, ErrorCode.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key")
 
     @app.exception_handler(IdempotencyAlreadyInProgressError)
     def _in_progress(_: IdempotencyAlreadyInProgressError) -> Response[dict[str, Any]]:
-        return error_response(language(app), 409, "idempotency_in_progress", "Idempotency-Key")
+        return error_response(language(app), 409, ErrorCode.IDEMPOTENCY_IN_PROGRESS, "Idempotency-Key")
 
     @app.not_found
     def _not_found(_: Exception) -> Response[dict[str, Any]]:
-        return error_response(language(app), 404, "not_found")
+        return error_response(language(app), 404, ErrorCode.NOT_FOUND)
 
     @app.exception_handler(Exception)
     def _unexpected(_: Exception) -> Response[dict[str, Any]]:
         logger.exception("unhandled error")
-        return error_response(language(app), HTTPStatus.INTERNAL_SERVER_ERROR, "internal")
+        return error_response(language(app), HTTPStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL)

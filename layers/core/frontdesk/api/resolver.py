@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.shared.json_encoder import Encoder
 
 from frontdesk.api import bounded_json, errors
+from frontdesk.domain.errors import ErrorCode
 from frontdesk.i18n import message, negotiate
 
 
@@ -34,19 +35,19 @@ class BoundedResolver(APIGatewayRestResolver):
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         body = event.get("body") or ""
         if len(body.encode("utf-8")) > self.max_body_bytes:
-            return self._refuse(event, 413, "body_too_large", {"limit": self.max_body_bytes})
+            return self._refuse(event, 413, ErrorCode.BODY_TOO_LARGE, {"limit": self.max_body_bytes})
         if body and not _is_json(_headers(event).get("content-type")):
-            return self._refuse(event, 415, "unsupported_media_type", {}, field="Content-Type")
+            return self._refuse(event, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, {}, field="Content-Type")
         if event.get("isBase64Encoded") and body:
             # API Gateway base64-encodes what is not text; our bodies are JSON, so it must be UTF-8.
             try:
                 base64.b64decode(body, validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
-                return self._refuse(event, 400, "body_encoding", {})
+                return self._refuse(event, 400, ErrorCode.BODY_ENCODING, {})
         return super().resolve(event, context)
 
     def _refuse(
-        self, event: Mapping[str, Any], status: int, code: str, params: dict[str, Any], field: str | None = None
+        self, event: Mapping[str, Any], status: int, code: ErrorCode, params: dict[str, Any], field: str | None = None
     ) -> dict[str, Any]:
         """Answered before routing, so without the resolver's own response builder."""
         lang = negotiate(_headers(event).get("accept-language"))

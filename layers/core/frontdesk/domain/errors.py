@@ -50,11 +50,24 @@ class ErrorCode(StrEnum):
     UNKNOWN_CATEGORY = "unknown_category"
     UNKNOWN_UNIT = "unknown_unit"
     VERSION_CONFLICT = "version_conflict"
+    # the API's own refusals (frontdesk.api): the body, the caller, the idempotency key
+    JSON_TOO_DEEP = "json_too_deep"
+    JSON_NUMBER_TOO_LONG = "json_number_too_long"
+    JSON_INVALID = "json_invalid"
+    IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
+    UNAUTHORIZED = "unauthorized"
+    VALIDATION_FAILED = "validation_failed"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+    INTERNAL = "internal"
+    BODY_TOO_LARGE = "body_too_large"
+    BODY_ENCODING = "body_encoding"
 
 
 class DomainError(Exception):
     status = 400
-    code: str = ErrorCode.INVALID
+    code: ErrorCode = ErrorCode.INVALID
 
     def __init__(self, field: str | None = None, code: ErrorCode | None = None, **params: str | int) -> None:
         self.field = field
@@ -66,24 +79,24 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     status = 400
-    code: str = ErrorCode.INVALID
+    code: ErrorCode = ErrorCode.INVALID
 
 
 class NotFound(DomainError):
     status = 404
-    code: str = ErrorCode.NOT_FOUND
+    code: ErrorCode = ErrorCode.NOT_FOUND
 
 
 class Forbidden(DomainError):
     status = 403
-    code: str = ErrorCode.FORBIDDEN
+    code: ErrorCode = ErrorCode.FORBIDDEN
 
 
 class IllegalTransition(DomainError):
     status = 409
-    code: str = ErrorCode.ILLEGAL_TRANSITION
+    code: ErrorCode = ErrorCode.ILLEGAL_TRANSITION
 
 
 class VersionConflict(DomainError):
     status = 409
-    code: str = ErrorCode.VERSION_CONFLICT
+    code: ErrorCode = ErrorCode.VERSION_CONFLICT
