@@ -5,7 +5,7 @@ it then filters by partition key. A Query on `PK = :ticket` thus costs O(n log n
 size, and every ticket change makes several. Here a Query without an IndexName runs moto's own
 `Table.query` on a view of the table that holds only the queried partition: the same items in the
 same order, the same paging, filters and errors. Index queries are left as they are (moto keeps no
-index to read from). See docs/decisions/0014-moto-costs-that-grow-with-the-table.md.
+index to read from). See docs/decisions/0011-moto-costs-that-grow-with-the-table.md.
 """
 
 from __future__ import annotations

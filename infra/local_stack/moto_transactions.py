@@ -8,7 +8,7 @@ operation it keeps a copy of the one item the operation may write, and the lengt
 stream; a cancelled transaction puts those items back and drops the stream records it added.
 Every operation writes at most the item it names (the key lookup that fails for a malformed key
 fails in moto's loop too, before any write), so the journal covers every write moto's copy did.
-See docs/decisions/0014-moto-costs-that-grow-with-the-table.md.
+See docs/decisions/0011-moto-costs-that-grow-with-the-table.md.
 """
 
 from __future__ import annotations
