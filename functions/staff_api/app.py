@@ -12,11 +12,13 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from mailing_lists import router as mailing_lists
 
-from frontdesk.api import callers, intake
+from frontdesk.api import intake
+from frontdesk.api.callers import StaffActor
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import Opened
 from frontdesk.domain import lifecycle
 from frontdesk.models import commands as cmd
+from frontdesk.models.ticket import Actor
 from frontdesk.models.views import Created, Queue, StaffTicket
 from frontdesk.settings import settings
 from frontdesk.wiring import desk, tracking_url
@@ -35,9 +37,8 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 @app.post("/staff/tickets", summary="Phone, walk-in or letter intake")
 def create_ticket(
-    body: Annotated[cmd.StaffNewTicket, Body()], idempotency_key: IdempotencyKey = None
+    actor: StaffActor, body: Annotated[cmd.StaffNewTicket, Body()], idempotency_key: IdempotencyKey = None
 ) -> tuple[dict[str, Any], int]:
-    actor = callers.staff(app)
 
     def action() -> Opened:
         opened = desk().open(body, actor)
@@ -54,70 +55,70 @@ def create_ticket(
 
 @app.get("/staff/tickets", summary="Open tickets of a site, most urgent deadline first")
 def queue(
+    actor: StaffActor,
     site_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")],
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> Queue:
-    return Queue(site_id=site_id, tickets=desk().queue(site_id, callers.staff(app), limit))
+    return Queue(site_id=site_id, tickets=desk().queue(site_id, actor, limit))
 
 
 @app.get("/staff/tickets/<ticket_id>", summary="A ticket with its timeline and the actions open to you")
-def read(ticket_id: TicketId) -> StaffTicket:
-    ticket, timeline, actions = desk().read(ticket_id, callers.staff(app))
+def read(actor: StaffActor, ticket_id: TicketId) -> StaffTicket:
+    ticket, timeline, actions = desk().read(ticket_id, actor)
     return StaffTicket(ticket=ticket, timeline=timeline, actions=actions)
 
 
 @app.post("/staff/tickets/<ticket_id>/decline", summary="Decline politely, with a reason")
-def decline(ticket_id: TicketId, body: Annotated[cmd.Decline, Body()]) -> StaffTicket:
-    return _act(ticket_id, "decline", body)
+def decline(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Decline, Body()]) -> StaffTicket:
+    return _act(ticket_id, "decline", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/dispatch", summary="Dispatch to a department and an assignee")
-def dispatch(ticket_id: TicketId, body: Annotated[cmd.Dispatch, Body()]) -> StaffTicket:
-    return _act(ticket_id, "dispatch", body)
+def dispatch(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Dispatch, Body()]) -> StaffTicket:
+    return _act(ticket_id, "dispatch", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/reschedule", summary="Move the arrival later, agreed with the client")
-def reschedule(ticket_id: TicketId, body: Annotated[cmd.Reschedule, Body()]) -> StaffTicket:
-    return _act(ticket_id, "reschedule", body)
+def reschedule(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reschedule, Body()]) -> StaffTicket:
+    return _act(ticket_id, "reschedule", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/arrive", summary="The assigned engineer checks in at the unit")
-def arrive(ticket_id: TicketId, body: Annotated[cmd.Arrive, Body()]) -> StaffTicket:
-    return _act(ticket_id, "arrive", body)
+def arrive(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Arrive, Body()]) -> StaffTicket:
+    return _act(ticket_id, "arrive", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/quote", summary="Quote paid work: items, tax, labour")
-def quote(ticket_id: TicketId, body: Annotated[cmd.QuoteIn, Body()]) -> StaffTicket:
-    return _act(ticket_id, "quote", body)
+def quote(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.QuoteIn, Body()]) -> StaffTicket:
+    return _act(ticket_id, "quote", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/complete", summary="Report the work complete")
-def complete(ticket_id: TicketId, body: Annotated[cmd.Complete, Body()]) -> StaffTicket:
-    return _act(ticket_id, "complete", body)
+def complete(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Complete, Body()]) -> StaffTicket:
+    return _act(ticket_id, "complete", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/unfinished", summary="Mark unfinished at the end of the day")
-def unfinished(ticket_id: TicketId, body: Annotated[cmd.Unfinished, Body()]) -> StaffTicket:
-    return _act(ticket_id, "unfinished", body)
+def unfinished(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Unfinished, Body()]) -> StaffTicket:
+    return _act(ticket_id, "unfinished", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/handle", summary="Record how a complaint was handled")
-def handle(ticket_id: TicketId, body: Annotated[cmd.Handle, Body()]) -> StaffTicket:
-    return _act(ticket_id, "handle", body)
+def handle(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Handle, Body()]) -> StaffTicket:
+    return _act(ticket_id, "handle", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/reply", summary="Report back to the client")
-def reply(ticket_id: TicketId, body: Annotated[cmd.Reply, Body()]) -> StaffTicket:
-    return _act(ticket_id, "reply", body)
+def reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "reply", body, actor)
 
 
 @app.post("/staff/tickets/<ticket_id>/close", summary="Close a replied complaint or inquiry, or completed work")
-def close(ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
-    return _act(ticket_id, "close", body)
+def close(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
+    return _act(ticket_id, "close", body, actor)
 
 
-def _act(ticket_id: str, action: str, body: cmd.Versioned) -> StaffTicket:
-    actor = callers.staff(app)
+def _act(ticket_id: str, action: str, body: cmd.Versioned, actor: Actor) -> StaffTicket:
     ticket = desk().act(ticket_id, action, body, actor)
     return StaffTicket(
         ticket=ticket,

@@ -5,13 +5,13 @@ insurer and their verification.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
-from frontdesk.api import callers, errors, intake
+from frontdesk.api import intake
+from frontdesk.api.callers import Language, StaffActor
 from frontdesk.models.incident import (
     EvidencePackOut,
     IncidentReportView,
@@ -34,15 +34,6 @@ ReportId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-def _resolver() -> APIGatewayRestResolver:
-    # callers and errors read only the current event, which a Router shares with its resolver
-    return cast(APIGatewayRestResolver, router)
-
-
-def _staff() -> Actor:
-    return callers.staff(_resolver())
-
-
 def _view(report_id: str, actor: Actor) -> IncidentReportView:
     return incident_desk().read(report_id, actor)
 
@@ -53,9 +44,8 @@ def _view(report_id: str, actor: Actor) -> IncidentReportView:
     responses={201: {"description": "Created"}},
 )
 def create_report(
-    body: Annotated[NewIncidentReport, Body()], idempotency_key: IdempotencyKey = None
+    actor: StaffActor, body: Annotated[NewIncidentReport, Body()], idempotency_key: IdempotencyKey = None
 ) -> tuple[dict[str, Any], int]:
-    actor = _staff()
 
     def action() -> dict[str, Any]:
         report = incident_desk().create(body, actor)
@@ -68,20 +58,22 @@ def create_report(
 
 @router.get("/staff/incident-reports", summary="The register: every report of a site's year, in number order")
 def register(
+    actor: StaffActor,
     site_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")],
     year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
 ) -> Register:
-    return incident_desk().register(site_id, year, _staff())
+    return incident_desk().register(site_id, year, actor)
 
 
 @router.get("/staff/incident-reports/<report_id>", summary="A report with its timeline, photos and your actions")
-def read_report(report_id: ReportId) -> IncidentReportView:
-    return _view(report_id, _staff())
+def read_report(actor: StaffActor, report_id: ReportId) -> IncidentReportView:
+    return _view(report_id, actor)
 
 
 @router.post("/staff/incident-reports/<report_id>/update", summary="Complete or correct a draft report")
-def update_report(report_id: ReportId, body: Annotated[UpdateIncidentReport, Body()]) -> IncidentReportView:
-    actor = _staff()
+def update_report(
+    actor: StaffActor, report_id: ReportId, body: Annotated[UpdateIncidentReport, Body()]
+) -> IncidentReportView:
     incident_desk().update(report_id, body, actor)
     return _view(report_id, actor)
 
@@ -90,8 +82,9 @@ def update_report(report_id: ReportId, body: Annotated[UpdateIncidentReport, Bod
     "/staff/incident-reports/<report_id>/submit",
     summary="Submit the report: it is closed to changes and mailed to the managers and department heads",
 )
-def submit_report(report_id: ReportId, body: Annotated[SubmitIncidentReport, Body()]) -> IncidentReportView:
-    actor = _staff()
+def submit_report(
+    actor: StaffActor, report_id: ReportId, body: Annotated[SubmitIncidentReport, Body()]
+) -> IncidentReportView:
     incident_desk().submit(report_id, body, actor)
     return _view(report_id, actor)
 
@@ -100,29 +93,29 @@ def submit_report(report_id: ReportId, body: Annotated[SubmitIncidentReport, Bod
     "/staff/incident-reports/<report_id>/photos",
     summary="Upload a photo of the damage: a presigned POST straight to storage (JPEG, PNG, HEIC, WebP; 10 MB)",
 )
-def upload_photo(report_id: ReportId, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
-    return photo_desk().slot_for_report(report_id, body, _staff())
+def upload_photo(actor: StaffActor, report_id: ReportId, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
+    return photo_desk().slot_for_report(report_id, body, actor)
 
 
 @router.post(
     "/staff/incident-reports/<report_id>/evidence-pack",
     summary="Make the insurer's evidence pack (ZIP: report, original photos, timelines, SHA-256 manifest)",
 )
-def evidence_pack(report_id: ReportId) -> EvidencePackOut:
-    return evidence_desk().build(report_id, _staff(), errors.language(_resolver()))
+def evidence_pack(actor: StaffActor, language: Language, report_id: ReportId) -> EvidencePackOut:
+    return evidence_desk().build(report_id, actor, language)
 
 
 @router.post(
     "/staff/incident-reports/<report_id>/verify-upload",
     summary="Bring a pack back to be checked: a presigned POST for the ZIP",
 )
-def verify_upload(report_id: ReportId) -> VerifyUploadSlot:
-    return evidence_desk().verify_slot(report_id, _staff())
+def verify_upload(actor: StaffActor, report_id: ReportId) -> VerifyUploadSlot:
+    return evidence_desk().verify_slot(report_id, actor)
 
 
 @router.post(
     "/staff/incident-reports/<report_id>/verify",
     summary="Re-check a pack (made here or brought back) or, with an empty body, the stored originals",
 )
-def verify(report_id: ReportId, body: Annotated[VerifyRequest, Body()]) -> Verification:
-    return evidence_desk().verify(report_id, body, _staff())
+def verify(actor: StaffActor, report_id: ReportId, body: Annotated[VerifyRequest, Body()]) -> Verification:
+    return evidence_desk().verify(report_id, body, actor)

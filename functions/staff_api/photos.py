@@ -6,15 +6,13 @@ verified originals are short-lived and name the exact version that was verified.
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
-from frontdesk.api import callers
+from frontdesk.api.callers import StaffActor
 from frontdesk.models.photo import StaffPhotoList, UploadRequest, UploadSlot
-from frontdesk.models.ticket import Actor
 from frontdesk.wiring import photo_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
@@ -22,19 +20,14 @@ router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router._
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 
 
-def _staff() -> Actor:
-    # callers.staff reads only the current event, which a Router shares with its resolver
-    return callers.staff(cast(APIGatewayRestResolver, router))
-
-
 @router.post(
     "/staff/tickets/<ticket_id>/photos",
     summary="Upload a photo to a ticket: a presigned POST straight to storage (JPEG, PNG, HEIC, WebP; 10 MB)",
 )
-def upload_photo(ticket_id: TicketId, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
-    return photo_desk().slot_for_ticket(ticket_id, body, _staff())
+def upload_photo(actor: StaffActor, ticket_id: TicketId, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
+    return photo_desk().slot_for_ticket(ticket_id, body, actor)
 
 
 @router.get("/staff/tickets/<ticket_id>/photos", summary="A ticket's photos: hashes, capture times, short-lived links")
-def list_photos(ticket_id: TicketId) -> StaffPhotoList:
-    return photo_desk().list_for_ticket(ticket_id, _staff())
+def list_photos(actor: StaffActor, ticket_id: TicketId) -> StaffPhotoList:
+    return photo_desk().list_for_ticket(ticket_id, actor)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from typing import Annotated, Any
 
-from frontdesk.api.errors import Unauthorized
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
+from aws_lambda_powertools.event_handler.request import Request  # a runtime import: powertools reads the hint
+
+from frontdesk.api.errors import Unauthorized, language_of_headers
 from frontdesk.models.ticket import Actor, ActorKind, Role
 
 _ROLES = {role.value: role for role in Role}
@@ -29,7 +32,27 @@ def group_names(claim: object) -> list[str]:
 
 def staff(app: APIGatewayRestResolver) -> Actor:
     """API Gateway's Cognito authorizer has checked the token; its claims arrive as strings."""
-    claims = (app.current_event.request_context.authorizer.claims or {}) if app.current_event.request_context else {}
+    return _actor(app.current_event)
+
+
+def staff_of(request: Request) -> Actor:
+    """The calling staff member, for a route that declares ``actor: StaffActor``."""
+    return _actor(request.resolved_event)
+
+
+def language_of(request: Request) -> str:
+    """The caller's language (zh-CN or en), for a route that declares ``language: Language``."""
+    return language_of_headers(request.resolved_event.headers)
+
+
+# What a route declares to get them (powertools' dependency injection): no resolver reached into.
+StaffActor = Annotated[Actor, Depends(staff_of)]
+Language = Annotated[str, Depends(language_of)]
+
+
+def _actor(event: Any) -> Actor:
+    context = event.request_context
+    claims = (context.authorizer.claims or {}) if context else {}
     username = claims.get("cognito:username") or claims.get("username")
     if not username:
         raise Unauthorized(field="Authorization")

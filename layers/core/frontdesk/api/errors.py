@@ -6,12 +6,13 @@ generic 500 that says nothing was half-saved (writes are single transactions).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.depends import DependencyResolutionError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -38,9 +39,11 @@ class Unauthorized(DomainError):
 
 
 def language(app: APIGatewayRestResolver) -> str:
-    return negotiate(
-        app.current_event.headers.get("accept-language") or app.current_event.headers.get("Accept-Language")
-    )
+    return language_of_headers(app.current_event.headers)
+
+
+def language_of_headers(headers: Mapping[str, str]) -> str:
+    return negotiate(headers.get("accept-language") or headers.get("Accept-Language"))
 
 
 def error_response(
@@ -91,6 +94,15 @@ def register(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(DomainError)
     def _domain(error: DomainError) -> Response[dict[str, Any]]:
         return error_response(language(app), error.status, error.code, error.field, params=error.params)
+
+    @app.exception_handler(DependencyResolutionError)
+    def _dependency(error: DependencyResolutionError) -> Response[dict[str, Any]]:
+        # powertools wraps what a dependency raises: a refusal (no staff claims) is still a refusal
+        cause = error.__cause__
+        if isinstance(cause, DomainError):
+            return error_response(language(app), cause.status, cause.code, cause.field, params=cause.params)
+        logger.exception("a dependency failed")
+        return error_response(language(app), HTTPStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL)
 
     @app.exception_handler(IdempotencyValidationError)
     def _reused(_: IdempotencyValidationError) -> Response[dict[str, Any]]:
