@@ -6,9 +6,7 @@ the stream poller run in threads) can therefore both pass the same `version = :v
 stream records can get the same sequence number. It takes a thread switch at the wrong moment, so
 it is rare (not seen in 360 racing writes), but a duplicate sequence number would make the stream
 stats report a record done twice. DynamoDB makes each write and each transaction atomic and its
-sequence numbers unique; here every DynamoDB write takes one lock. Reads take it too: moto's
-UpdateItem on a new item first stores the bare key and then sets the attributes, and a GetItem in
-between saw a counter without its `n` (incident numbering, 50 callers on a loaded machine).
+sequence numbers unique; here every DynamoDB write takes one lock.
 
 Two costs of moto grow with the table, and every ticket change pays them: TransactWriteItems
 deep-copies every table it touches once per item (`local_stack.moto_transactions` copies only the
@@ -29,7 +27,6 @@ from collections.abc import Callable
 from typing import Any, Final
 
 WRITES: Final = ("put_item", "update_item", "delete_item", "transact_write_items")
-READS: Final = ("get_item", "query", "scan")
 
 log = logging.getLogger("local_stack")
 
@@ -60,7 +57,7 @@ def install() -> None:
             Table.query = moto_queries.partition_query(Table.query)  # type: ignore[method-assign]
         else:
             log.warning("moto is not the version moto_queries was written for: queries read the whole table")
-    for name in (*WRITES, *READS):
+    for name in WRITES:
         original = getattr(DynamoDBBackend, name)
         _originals[name] = original
         if name == "transact_write_items" and size_fixes_wanted():
