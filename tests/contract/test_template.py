@@ -278,6 +278,19 @@ def test_every_alarm_notifies_the_ops_topic(template: Template) -> None:
     assert subscribed == {"OpsTopic", "MailEventsTopic"}  # alarms, and SES's bounces and complaints
 
 
+def test_every_function_has_an_errors_and_throttles_alarm(template: Template) -> None:
+    resources = template["Resources"]
+    pairs = {
+        (stat["MetricStat"]["Metric"]["MetricName"], stat["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"])
+        for r in resources.values()
+        if r["Type"] == "AWS::CloudWatch::Alarm"
+        for stat in r["Properties"].get("Metrics", [])
+        if "MetricStat" in stat
+    }
+    for name in functions(template):
+        assert {("Errors", name), ("Throttles", name)} <= pairs, name
+
+
 def test_every_function_and_the_clock_engine_log_with_retention(template: Template) -> None:
     resources = template["Resources"]
     groups = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Logs::LogGroup"}

@@ -76,7 +76,7 @@ class EvidenceBucket:
     ) -> str:
         """A link to exactly this version, served with the type the bytes have (not the one declared) and
         as an attachment: opened on its own, a file from the bucket is saved, never rendered as a page
-        (an <img> still shows it). S3 cannot add X-Content-Type-Options (docs/decisions/0011)."""
+        (an <img> still shows it). S3 cannot add X-Content-Type-Options (docs/decisions/0012)."""
         params: dict[str, Any] = {
             "Bucket": self.name,
             "Key": key,

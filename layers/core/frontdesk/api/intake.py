@@ -3,7 +3,7 @@
 powertools keeps the first response for 24 h in the idempotency table. What it keeps is the ticket's
 id, number and status, never the tracking token: like the ticket table (ADR 0003), the idempotency
 table holds nothing that opens a tenant's ticket. A replay (the client lost the first answer) gets a
-new tracking token for the same ticket; every token handed out keeps working (docs/decisions/0012).
+new tracking token for the same ticket; every token handed out keeps working (docs/decisions/0013).
 """
 
 from __future__ import annotations

@@ -244,7 +244,7 @@ def inspect(data: bytes) -> Inspection:
 # "JPEG" to a magic-number check and a page to a browser that sniffs. Each walker follows the
 # format's own structure from the first byte to the last and refuses anything left over, so
 # nothing can ride after the image or between its parts. (Decoding the pixels would need an imaging
-# library in the Lambda layer, native code fed untrusted input; docs/decisions/0011.)
+# library in the Lambda layer, native code fed untrusted input; docs/decisions/0012.)
 
 # Tags that make a browser (or an XML reader) treat bytes as a document. Each pattern is at least six
 # bytes long, so that compressed image data matches one by chance far less than once in 10^5 photos.
