@@ -278,6 +278,22 @@ def test_every_alarm_notifies_the_ops_topic(template: Template) -> None:
     assert subscribed == {"OpsTopic", "MailEventsTopic"}  # alarms, and SES's bounces and complaints
 
 
+def test_slow_answers_and_a_throttled_table_page_someone(template: Template) -> None:
+    resources = template["Resources"]
+    latency = resources["ApiLatencyAlarm"]["Properties"]
+    assert (latency["Namespace"], latency["MetricName"], latency["ExtendedStatistic"]) == (
+        "AWS/ApiGateway",
+        "Latency",
+        "p99",
+    )
+    throttled = {
+        stat["MetricStat"]["Metric"]["MetricName"]: stat["MetricStat"]["Metric"]["Dimensions"][0]["Value"]
+        for stat in resources["TableThrottlesAlarm"]["Properties"]["Metrics"]
+        if "MetricStat" in stat
+    }
+    assert throttled == {"ReadThrottleEvents": {"Ref": "Table"}, "WriteThrottleEvents": {"Ref": "Table"}}
+
+
 def test_every_function_has_an_errors_and_throttles_alarm(template: Template) -> None:
     resources = template["Resources"]
     pairs = {
