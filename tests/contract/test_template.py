@@ -157,6 +157,7 @@ def test_stream_mapping_is_partial_failure_aware(translated: dict[str, Any]) -> 
     assert props["FunctionName"] == {"Ref": "StreamRouterFunction"}
     assert props["StartingPosition"] == "TRIM_HORIZON"
     assert props["BatchSize"] == 25
+    assert props["ParallelizationFactor"] == 10  # per partition key (a ticket with its clocks) in order
     assert props["BisectBatchOnFunctionError"] is True
     assert props["MaximumRetryAttempts"] == 3
     assert props["MaximumRecordAgeInSeconds"] == 3600
