@@ -16,6 +16,7 @@ from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import CLIENT, Opened
 from frontdesk.domain.lifecycle import allowed_actions
 from frontdesk.models import commands as cmd
+from frontdesk.models.catalogue import Catalogue, catalogue
 from frontdesk.models.site import Site
 from frontdesk.models.views import Created, PublicTicket, public_view
 from frontdesk.settings import settings
@@ -30,6 +31,11 @@ app.include_router(public_photos.router)
 
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@app.get("/public/catalogue", summary="Kinds, categories, departments, limits and patterns the pages show and check")
+def get_catalogue() -> Catalogue:
+    return catalogue()
 
 
 @app.get("/public/sites", summary="Sites, buildings and units for the form")

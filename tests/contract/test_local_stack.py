@@ -30,6 +30,7 @@ def test_routes_come_from_the_template(template: Template) -> None:
         for r in api_routes(template)
     }
     assert routes == {
+        ("GET", "/public/catalogue", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/public/sites", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("POST", "/public/tickets", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/public/track/{token}", "PublicApiFunction", PUBLIC, "lambda_handler", False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -13,6 +14,8 @@ import pytest
 from frontdesk.adapters.dynamodb import TicketStore
 from frontdesk.app.tickets import token_hash
 from frontdesk.clock import FixedClock
+from frontdesk.models import commands as cmd
+from frontdesk.models.ticket import CATEGORIES
 from local_stack.provision import Stack
 
 from .conftest import (
@@ -323,6 +326,31 @@ def test_list_sites_for_the_form_and_unknown_route(public: Api) -> None:
     event.update(path="/public/nothing-here")
     missing = public(event)
     assert (missing.status, missing.body["code"]) == (404, "not_found")
+
+
+def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
+    event = load_event("public_track_ticket.json")
+    event.update(resource="/public/catalogue", path="/public/catalogue", pathParameters=None)
+    reply = public(event)
+    assert reply.status == 200
+    body = reply.body
+    assert body["categories"] == {kind.value: list(names) for kind, names in CATEGORIES.items()}
+    assert body["public_kinds"] == ["repair", "complaint", "inquiry"]
+    assert body["limits"]["text"] == cmd.MAX_TEXT and body["limits"]["photos_per_ticket"] == 10
+    # the phone pattern the pages test is the one intake enforces: what it refuses, intake refuses
+    phone = re.compile(body["patterns"]["phone"])
+    for number in ("13800138000", "+86 138-0013-8000", "12", "phone"):
+        accepted = public(public_create(contact_phone=number)).status == 201
+        assert accepted == bool(phone.match(number)), number
+
+
+def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
+    """The lists and patterns come from GET /public/catalogue; a copy in a page would drift."""
+    web = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets"
+    for name in ("form.js", "staff.js"):
+        text = (web / name).read_text("utf-8")
+        assert "plumbing" not in text and "service_attitude" not in text, name
+        assert "[0-9 -]{5,19}" not in text, name
 
 
 # ------------------------------------------------------------------------------------------ tracking

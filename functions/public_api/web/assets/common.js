@@ -358,6 +358,20 @@
     return lines;
   }
 
+  // What the pages show and check (kinds, categories, limits, patterns), from the models behind the
+  // API (GET /public/catalogue): fetched once per page; an empty catalogue if it cannot be read.
+  let catalogueOnce = null;
+  function catalogue() {
+    if (!catalogueOnce) {
+      catalogueOnce = api("GET", "public/catalogue").then(function (result) {
+        if (result.ok && result.data && result.data.categories) return result.data;
+        catalogueOnce = null; // try again next time
+        return { kinds: [], public_kinds: [], categories: {}, departments: [], severities: [], limits: {}, patterns: {} };
+      });
+    }
+    return catalogueOnce;
+  }
+
   function wireLanguageButtons() {
     document.querySelectorAll("[data-action=lang]").forEach(function (button) {
       button.addEventListener("click", function () {
@@ -381,6 +395,7 @@
     fill: fill,
     $: $,
     api: api,
+    catalogue: catalogue,
     newKey: newKey,
     fieldError: fieldError,
     clearField: clearField,

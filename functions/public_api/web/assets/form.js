@@ -7,16 +7,12 @@
   const h = FD.h;
   const $ = FD.$;
 
-  const MAX_DESCRIPTION = 2000;
-  const PHONE = /^\+?[0-9][0-9 -]{5,19}$/;
-  const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-  const CATEGORIES = {
-    repair: ["plumbing", "electrical", "lighting", "hvac", "doors_windows", "furniture", "elevator", "public_facility", "other"],
-    complaint: ["equipment", "service_attitude", "service_quality", "emergency", "other"],
-    inquiry: ["general", "fees", "move_in_out", "renovation", "other"],
-  };
-
-  const MAX_PHOTOS = 10; // a ticket holds 10 photos (docs/decisions/0008)
+  // From GET /public/catalogue (the models that enforce them); until it arrives nothing is offered.
+  let MAX_DESCRIPTION = 2000;
+  let PHONE = null;
+  let EMAIL = null;
+  let CATEGORIES = {};
+  let MAX_PHOTOS = 0;
   const UI = window.FD_PHOTO_UI;
 
   let sites = [];
@@ -97,9 +93,9 @@
     const keep = select.value;
     FD.fill(select,
       option("", t("common.choose")),
-      CATEGORIES[kind].map(function (c) { return option(c, t("category." + kind + "." + c)); })
+      (CATEGORIES[kind] || []).map(function (c) { return option(c, t("category." + kind + "." + c)); })
     );
-    if (CATEGORIES[kind].indexOf(keep) >= 0) select.value = keep;
+    if ((CATEGORIES[kind] || []).indexOf(keep) >= 0) select.value = keep;
   }
 
   function renderPlace() {
@@ -136,9 +132,9 @@
     need("contact_name");
     const phone = value("contact_phone");
     if (!phone) problems.push(["contact_phone", "error.required"]);
-    else if (!PHONE.test(phone)) problems.push(["contact_phone", "error.phone"]);
+    else if (PHONE && !PHONE.test(phone)) problems.push(["contact_phone", "error.phone"]);
     const email = value("contact_email");
-    if (email && !EMAIL.test(email)) problems.push(["contact_email", "error.email"]);
+    if (email && EMAIL && !EMAIL.test(email)) problems.push(["contact_email", "error.email"]);
     return problems;
   }
 
@@ -313,6 +309,18 @@
     el("site_id").focus();
   }
 
+  async function loadCatalogue() {
+    const known = await FD.catalogue();
+    CATEGORIES = known.categories;
+    if (known.limits.text) MAX_DESCRIPTION = known.limits.text;
+    MAX_PHOTOS = known.limits.photos_per_ticket || 0;
+    PHONE = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
+    EMAIL = known.patterns.email ? new RegExp(known.patterns.email) : null;
+    el("description").maxLength = MAX_DESCRIPTION;
+    renderCategories();
+    renderCount();
+  }
+
   async function loadSites() {
     const result = await FD.api("GET", "public/sites");
     if (!result.ok || !Array.isArray(result.data)) {
@@ -378,6 +386,7 @@
     renderPlace();
     renderCategories();
     renderCount();
+    loadCatalogue();
     loadSites();
   }
 

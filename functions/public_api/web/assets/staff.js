@@ -9,18 +9,14 @@
   const TOKEN_KEY = "frontdesk.staff.token";
   const SITE_KEY = "frontdesk.staff.site";
   const REFRESH_MS = 30000;
-  const DEPARTMENTS = ["engineering", "security", "cleaning", "landscaping", "mail", "renovation", "customer_service"];
-  const KINDS = ["repair", "complaint", "inquiry", "paid_service", "emergency"];
-  const CATEGORIES = {
-    repair: ["plumbing", "electrical", "lighting", "hvac", "doors_windows", "furniture", "elevator", "public_facility", "other"],
-    complaint: ["equipment", "service_attitude", "service_quality", "emergency", "other"],
-    inquiry: ["general", "fees", "move_in_out", "renovation", "other"],
-    paid_service: ["installation", "replacement", "cleaning", "moving", "other"],
-    emergency: ["water_leak", "power_cut", "fire", "explosion_or_suspicious_object", "theft_or_robbery", "fight", "lost_property", "death"],
-  };
+  // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
+  let DEPARTMENTS = [];
+  let KINDS = [];
+  let CATEGORIES = {};
+  let PHONE = null;
   const DESK_ROLES = ["operator", "duty_manager", "manager"];
   const REPORT_ROLES = ["duty_manager", "manager"];
-  const MAX_TEXT = 2000;
+  let MAX_TEXT = 2000;
 
   let config = { user_pool_client_id: "", cognito_endpoint: "", time_scale: 1 };
   let session = null; // {token, user, groups, exp}
@@ -245,6 +241,7 @@
     el("new-ticket-toggle").hidden = !canIntake();
     el("reports-toggle").hidden = !canReports();
     renderWho();
+    await loadCatalogue();
     if (!sites.length) await loadSites();
     await loadQueue();
     followLink();
@@ -267,6 +264,15 @@
       return null;
     }
     return result;
+  }
+
+  async function loadCatalogue() {
+    const known = await FD.catalogue();
+    DEPARTMENTS = known.departments;
+    KINDS = known.kinds;
+    CATEGORIES = known.categories;
+    if (known.limits.text) MAX_TEXT = known.limits.text;
+    PHONE = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   }
 
   async function loadSites() {
@@ -1145,7 +1151,7 @@
       h("div", { class: "grid" },
         field("intake", { name: "channel", type: "select", label: "staff.intake.channel", options: ["phone", "walk_in", "letter"], optionPrefix: "channel.", required: true }),
         field("intake", { name: "kind", type: "select", label: "form.kind", options: KINDS, optionPrefix: "kind.", required: true, value: kind }),
-        field("intake", { name: "category", type: "select", label: "form.category", options: CATEGORIES[kind], optionPrefix: "category." + kind + ".", required: true, blank: true }),
+        field("intake", { name: "category", type: "select", label: "form.category", options: CATEGORIES[kind] || [], optionPrefix: "category." + kind + ".", required: true, blank: true }),
         field("intake", { name: "severity", type: "select", label: "staff.intake.severity", options: ["normal", "serious", "critical"], optionPrefix: "severity.", required: true }),
         h("div", { class: "field", "data-field": "building_id" },
           h("label", { for: "act-intake-building_id" }, h("span", { text: t("form.building") }), " ", h("span", { class: "req", text: t("common.required") })),
@@ -1185,7 +1191,7 @@
     ["channel", "kind", "category", "severity", "building_id"].forEach(function (n) { if (!read(n)) problems.push([n, "error.choose"]); });
     ["contact_name", "description"].forEach(function (n) { if (!read(n)) problems.push([n, "error.required"]); });
     if (!read("unit") && !read("location")) problems.push(["unit", "error.unit_or_location"]);
-    if (read("contact_phone") && !/^\+?[0-9][0-9 -]{5,19}$/.test(read("contact_phone"))) problems.push(["contact_phone", "error.phone"]);
+    if (read("contact_phone") && PHONE && !PHONE.test(read("contact_phone"))) problems.push(["contact_phone", "error.phone"]);
     if (problems.length) {
       problems.forEach(function (p) { FD.fieldError(form, p[0], t(p[1]), p[1]); });
       FD.focusFirstInvalid(form);

@@ -41,14 +41,17 @@ def _printable(value: str) -> str:
 Printable = AfterValidator(_printable)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), Printable]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), Printable]
+MAX_NAME = 60
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME), Printable]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT), Printable]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{5,19}$")]
+PHONE_PATTERN = r"^\+?[0-9][0-9 -]{5,19}$"  # also the pages' check (served in the catalogue)
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PATTERN)]
 # One rule for every address frontdesk mails: what SES accepts (a typo such as "a,b@x.cn" is refused here,
 # not by SES at the first escalation).
 Email = MailingEmail
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
-Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20), Printable]
+MAX_UNIT = 20
+Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_UNIT), Printable]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 Language = Literal["zh-CN", "en"]
 

@@ -1,0 +1,69 @@
+"""What the pages show and check, served from the models that enforce it (GET /public/catalogue).
+
+The tenant form and the staff console repeat none of it: kinds, categories, departments, the
+length limits and the patterns they check before sending all come from here, so a category added
+to ``CATEGORIES`` appears in both pages and a limit changed in ``commands`` changes their checks.
+"""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from pydantic import BaseModel, ConfigDict
+
+from frontdesk.domain.evidence import MAX_PHOTOS
+from frontdesk.models import commands as cmd
+from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
+from frontdesk.models.photo import OwnerKind
+from frontdesk.models.ticket import CATEGORIES, Department, Kind, Severity
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: int
+    name: int
+    unit: int
+    email: int
+    photos_per_ticket: int
+    photos_per_report: int
+
+
+class Patterns(BaseModel):
+    """Regular expressions the pages may test before sending (the API checks them again)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    phone: str
+    email: str
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kinds: list[Kind]
+    public_kinds: list[Kind]
+    categories: dict[Kind, list[str]]
+    departments: list[Department]
+    severities: list[Severity]
+    limits: Limits
+    patterns: Patterns
+
+
+def catalogue() -> Catalogue:
+    return Catalogue(
+        kinds=list(Kind),
+        public_kinds=[Kind(kind) for kind in get_args(cmd.NewTicket.model_fields["kind"].annotation)],
+        categories={kind: list(CATEGORIES[kind]) for kind in Kind},
+        departments=list(Department),
+        severities=list(Severity),
+        limits=Limits(
+            text=cmd.MAX_TEXT,
+            name=cmd.MAX_NAME,
+            unit=cmd.MAX_UNIT,
+            email=MAX_EMAIL,
+            photos_per_ticket=MAX_PHOTOS[OwnerKind.TICKET],
+            photos_per_report=MAX_PHOTOS[OwnerKind.REPORT],
+        ),
+        patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE),
+    )
