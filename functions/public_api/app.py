@@ -65,7 +65,7 @@ def create_ticket(
 @app.get("/public/track/<token>", summary="Status and timeline by tracking token")
 def track(token: Token) -> PublicTicket:
     ticket, timeline, actions = desk().read_by_token(token)
-    return public_view(ticket, timeline, actions)
+    return public_view(ticket, timeline, actions, desk().site(ticket.site_id).timezone)
 
 
 @app.post("/public/track/<token>/acceptance", summary="Accept or reject completed work, with a rating")
@@ -81,7 +81,7 @@ def quote_decision(token: Token, body: Annotated[cmd.QuoteDecision, Body()]) -> 
 def _act(token: str, action: str, body: cmd.Versioned) -> PublicTicket:
     ticket = desk().act_by_token(token, action, body)
     timeline = desk().read_by_token(token)[1]
-    return public_view(ticket, timeline, allowed_actions(ticket, CLIENT))
+    return public_view(ticket, timeline, allowed_actions(ticket, CLIENT), desk().site(ticket.site_id).timezone)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from frontdesk.adapters.dynamodb import TicketStore
+from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.app.tickets import token_hash
 from frontdesk.clock import FixedClock
 from frontdesk.models import commands as cmd
+from frontdesk.models.site import Site
 from frontdesk.models.ticket import CATEGORIES
 from local_stack.provision import Stack
 
@@ -342,6 +343,13 @@ def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
     for number in ("13800138000", "+86 138-0013-8000", "12", "phone"):
         accepted = public(public_create(contact_phone=number)).status == 201
         assert accepted == bool(phone.match(number)), number
+
+
+def test_tracking_gives_the_site_time_zone_the_page_shows_times_in(public: Api, table: Table, site: Site) -> None:
+    token = public(load_event("public_create_ticket.json")).body["tracking_token"]
+    assert public(track(token)).body["timezone"] == "Asia/Shanghai"
+    SiteStore(table).put(site.model_copy(update={"timezone": "Asia/Urumqi"}))
+    assert public(track(token)).body["timezone"] == "Asia/Urumqi"
 
 
 def test_the_pages_repeat_no_category_kind_or_pattern() -> None:

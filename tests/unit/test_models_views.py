@@ -163,7 +163,7 @@ def test_public_view_masks_the_phone_and_names_no_staff() -> None:
     walk.later(minutes=3).do("arrive")
     walk.do("unfinished", reason="等配件")
     walk.later(hours=3).do("complete", summary="已更换")
-    view = public_view(walk.ticket, walk.events, ["accept"])
+    view = public_view(walk.ticket, walk.events, ["accept"], "Asia/Shanghai")
     text = json.dumps(view.model_dump(mode="json"), ensure_ascii=False)
 
     assert view.contact_phone == "138****8000"
@@ -188,7 +188,7 @@ def test_public_view_masks_the_phone_and_names_no_staff() -> None:
 def test_public_view_shows_the_client_their_own_actions_and_the_quote() -> None:
     walk = walk_to(Kind.PAID_SERVICE, Status.QUOTED)
     walk.clock.advance(seconds=timedelta(minutes=1).total_seconds())
-    view = public_view(walk.ticket, walk.events, ["quote_decision"])
+    view = public_view(walk.ticket, walk.events, ["quote_decision"], "Asia/Shanghai")
     assert view.quote is not None and view.quote.total_cents == 8085
     assert view.timeline[-1].detail == {"total_cents": "8085"}
     assert view.created_at == "2026-11-22T02:00:00.000Z" == T0.strftime("%Y-%m-%dT%H:%M:%S.000Z")

@@ -84,10 +84,10 @@
       row("track.field.location", v.location),
       row("track.field.description", v.description),
       row("track.field.contact", [v.contact_name, v.contact_phone].filter(Boolean).join(" · ")),
-      row("track.field.created_at", FD.formatTime(v.created_at)),
-      v.arrival_due && !v.arrived_at ? row("track.field.arrival_due", FD.formatTime(v.arrival_due)) : null,
-      v.arrived_at ? row("track.field.arrived_at", FD.formatTime(v.arrived_at)) : null,
-      v.completed_at ? row("track.field.completed_at", FD.formatTime(v.completed_at)) : null,
+      row("track.field.created_at", FD.formatTime(v.created_at, v.timezone)),
+      v.arrival_due && !v.arrived_at ? row("track.field.arrival_due", FD.formatTime(v.arrival_due, v.timezone)) : null,
+      v.arrived_at ? row("track.field.arrived_at", FD.formatTime(v.arrived_at, v.timezone)) : null,
+      v.completed_at ? row("track.field.completed_at", FD.formatTime(v.completed_at, v.timezone)) : null,
       row("track.field.work_summary", v.work_summary),
       row("track.field.decline_reason", v.decline_reason)
     );
@@ -100,7 +100,7 @@
       const details = FD.describeDetail(e.detail);
       return h("li", { class: "event" },
         h("p", { class: "event-head" },
-          h("time", { datetime: e.at, text: FD.formatTime(e.at) }),
+          h("time", { datetime: e.at, text: FD.formatTime(e.at, v.timezone) }),
           " ",
           h("strong", { text: FD.tAny(["action." + e.action, "status." + e.to_status]) }),
           h("span", { class: "by", text: " · " + by })
@@ -168,7 +168,7 @@
     const list = photos ? photos.photos || [] : [];
     const max = photos ? photos.max_photos : 10;
     const taken = UI.counted(list);
-    UI.gallery(el("photos"), list, { you: true });
+    UI.gallery(el("photos"), list, { you: true, tz: view ? view.timezone : undefined });
     el("photos-empty").hidden = !photos || list.length > 0;
     el("photos-count").textContent = photos && list.length ? "(" + t("photo.count", { n: taken, max: max }) + ")" : "";
     const open = view && CLOSED.indexOf(view.status) < 0;

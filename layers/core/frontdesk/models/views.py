@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 
@@ -47,10 +47,12 @@ class PublicTicket(BaseModel):
     decline_reason: str
     actions: list[str]
     timeline: list[PublicEvent]
+    timezone: str = Field(description="The site's time zone: the page shows every time in it")
 
 
-def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str]) -> PublicTicket:
+def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str], timezone: str) -> PublicTicket:
     return PublicTicket(
+        timezone=timezone,
         number=ticket.number,
         kind=ticket.kind.value,
         category=ticket.category,
