@@ -13,6 +13,7 @@ import pytest
 
 from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.incidents import IncidentDesk, IncidentNotices
+from frontdesk.app.ports import MailRefused
 from frontdesk.clock import FixedClock, parse_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import VersionConflict
@@ -137,12 +138,15 @@ class Mailer:
     sent: list[tuple[list[str], str]] = field(default_factory=list)
     fail_once: bool = False
     refuse: str | None = None  # mail whose subject names this always fails
+    refused_address: str | None = None  # SES refuses this address for good (after the others)
 
     def send(self, to: Sequence[str], subject: str, body: str) -> None:
         if self.fail_once or (self.refuse is not None and self.refuse in subject):
             self.fail_once = False
             raise ConnectionError("SES unreachable")
-        self.sent.append((list(to), subject))
+        self.sent.append(([a for a in to if a != self.refused_address], subject))
+        if self.refused_address in to:
+            raise MailRefused("an address was refused")
 
 
 @dataclass
@@ -385,6 +389,19 @@ def test_a_crash_after_sending_sends_again_rather_than_losing_the_notice(world: 
     assert len(world.alerts.published) == 1  # the alert was marked: not again
     assert world.reports.items[report.report_id].owed == ()
     assert world.actions(report.report_id) == ["create", "escalate", "notify"]
+
+
+def test_an_address_ses_refuses_holds_back_neither_the_others_nor_the_record(world: World) -> None:
+    report = world.open()
+    world.clock.advance(hours=12)
+    clock = world.reach(report.report_id, 1)
+    world.mailer.refused_address = BOSS[0]
+
+    world.notices.on_rung(clock, 1)  # no exception: the stream record is not retried into the DLQ
+    world.notices.on_rung(clock, 1)
+
+    assert len(world.mailer.sent) == 1  # the others were mailed once, not again on a retry
+    assert world.reports.items[report.report_id].owed == ()
 
 
 def test_a_failed_send_is_retried_and_not_sent_twice(world: World) -> None:

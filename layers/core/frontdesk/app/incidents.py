@@ -19,11 +19,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
+from aws_lambda_powertools import Logger
+
 from frontdesk.app.ports import (
     Alerts,
     ClockPlanning,
     Mailer,
     MailingLists,
+    MailRefused,
     PhotoViews,
     ReportRecords,
     SiteLookup,
@@ -55,6 +58,7 @@ from frontdesk.models.ticket import Actor, Ticket
 from frontdesk.notifications import incident_reports as messages
 
 # Versions a busy report may move under the recorder before it gives up (the record is retried).
+logger = Logger(child=True)
 MAX_RECORD_ATTEMPTS: Final = 5
 
 
@@ -247,7 +251,12 @@ class IncidentNotices:
 
     def _mail(self, members: list[str], mail: messages.Mail) -> int:
         if members:
-            self._mailer.send(members, mail.subject, mail.body)
+            try:
+                self._mailer.send(members, mail.subject, mail.body)
+            except MailRefused:
+                # SES refused an address for good, after sending to every other one: a retry cannot
+                # help and would mail the others again, so the notice counts as sent (and is logged).
+                logger.warning("a mailing-list address was refused", extra={"subject": mail.subject})
         return len(members)
 
     def _once(self, report: IncidentReport, key: str, send: Callable[[], int]) -> int:
