@@ -358,7 +358,10 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
     for name in ("form.js", "staff.js"):
         text = (web / name).read_text("utf-8")
         assert "plumbing" not in text and "service_attitude" not in text, name
-        assert "[0-9 -]{5,19}" not in text, name
+        assert "[0-9 -]{5,19}" not in text and "Asia/Shanghai" not in text, name
+    assert "Asia/Shanghai" not in (web / "common.js").read_text("utf-8")
+    form = (web.parent / "index.html").read_text("utf-8")
+    assert re.findall(r'id="(\w+)"[^>]*maxlength', form) == [], "limits come from the catalogue"
 
 
 # ------------------------------------------------------------------------------------------ tracking

@@ -5,7 +5,6 @@
   const MESSAGES = window.FD_MESSAGES;
   const LANGS = ["zh-CN", "en"];
   const LANG_KEY = "frontdesk.lang";
-  const TZ = "Asia/Shanghai";
   const listeners = [];
 
   function stored(key) {
@@ -264,7 +263,7 @@
   function parts(date, tz) {
     const out = {};
     new Intl.DateTimeFormat("en-GB", {
-      timeZone: tz || TZ,
+      timeZone: tz || undefined, // the site's zone, sent with what is shown
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
@@ -381,7 +380,6 @@
   }
 
   window.FD = {
-    TZ: TZ,
     get lang() {
       return lang;
     },

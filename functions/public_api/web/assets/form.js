@@ -8,7 +8,7 @@
   const $ = FD.$;
 
   // From GET /public/catalogue (the models that enforce them); until it arrives nothing is offered.
-  let MAX_DESCRIPTION = 2000;
+  let MAX_DESCRIPTION = 0;
   let PHONE = null;
   let EMAIL = null;
   let CATEGORIES = {};
@@ -111,7 +111,7 @@
     const counter = el("description-count");
     counter.textContent = t("form.count", { n: n, max: MAX_DESCRIPTION });
     counter.setAttribute("aria-label", t("form.count.aria", { n: n, max: MAX_DESCRIPTION }));
-    counter.classList.toggle("over", n > MAX_DESCRIPTION);
+    counter.classList.toggle("over", MAX_DESCRIPTION > 0 && n > MAX_DESCRIPTION);
   }
 
   // ------------------------------------------------------------------ validation
@@ -316,7 +316,10 @@
     MAX_PHOTOS = known.limits.photos_per_ticket || 0;
     PHONE = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
     EMAIL = known.patterns.email ? new RegExp(known.patterns.email) : null;
-    el("description").maxLength = MAX_DESCRIPTION;
+    // the fields' limits are the API's (the page writes none of its own)
+    const limits = { description: known.limits.text, location: known.limits.short_text, unit: known.limits.unit,
+      contact_name: known.limits.name, contact_email: known.limits.email };
+    Object.keys(limits).forEach(function (name) { if (limits[name]) el(name).maxLength = limits[name]; });
     renderCategories();
     renderCount();
   }

@@ -301,7 +301,7 @@
 
   function tz() {
     const s = site();
-    return (s && s.timezone) || FD.TZ;
+    return s ? s.timezone : undefined;
   }
 
   function buildingName(id) {

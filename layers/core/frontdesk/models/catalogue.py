@@ -22,6 +22,7 @@ class Limits(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     text: int
+    short_text: int
     name: int
     unit: int
     email: int
@@ -59,6 +60,7 @@ def catalogue() -> Catalogue:
         severities=list(Severity),
         limits=Limits(
             text=cmd.MAX_TEXT,
+            short_text=cmd.MAX_SHORT,
             name=cmd.MAX_NAME,
             unit=cmd.MAX_UNIT,
             email=MAX_EMAIL,

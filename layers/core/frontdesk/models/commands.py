@@ -40,7 +40,8 @@ def _printable(value: str) -> str:
 
 Printable = AfterValidator(_printable)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT), Printable]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
+MAX_SHORT = 200
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT), Printable]
 MAX_NAME = 60
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME), Printable]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT), Printable]
@@ -66,7 +67,7 @@ class NewTicket(_Strict):
     site_id: Identifier
     building_id: Identifier
     unit: Unit = ""
-    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable] = ""
+    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT), Printable] = ""
     kind: Literal["repair", "complaint", "inquiry"]
     category: Identifier
     description: Text
@@ -82,7 +83,7 @@ class StaffNewTicket(_Strict):
     site_id: Identifier
     building_id: Identifier
     unit: Unit = ""
-    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable] = ""
+    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT), Printable] = ""
     kind: Kind
     category: Identifier
     severity: Severity = Severity.NORMAL
