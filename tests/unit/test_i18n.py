@@ -89,7 +89,12 @@ def _codes_in_source() -> set[str]:
     return found
 
 
-RAISED = sorted(_domain_error_codes() | set(ErrorCode) | _codes_in_source())
+def _validator_codes() -> set[str]:
+    """Codes the models' validators raise (``ValueError("email_invalid")``): field errors people read."""
+    return {code for path in SOURCES for code in re.findall(r"ValueError\(\"([a-z_]+)\"\)", path.read_text("utf-8"))}
+
+
+RAISED = sorted(_domain_error_codes() | set(ErrorCode) | _codes_in_source() | _validator_codes())
 
 
 def test_every_refusal_names_an_error_code_member_not_a_string() -> None:
@@ -101,6 +106,7 @@ def test_the_source_scan_finds_the_codes() -> None:
     assert {"forbidden", "illegal_transition", "quote_required", "json_invalid", "idempotency_key_reused"} <= set(
         RAISED
     )
+    assert {"bidi_control", "control_characters", "email_invalid"} <= _validator_codes()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
