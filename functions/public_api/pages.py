@@ -24,6 +24,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from frontdesk.i18n import LANGUAGES, catalogue
 from frontdesk.settings import settings
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
@@ -46,6 +47,8 @@ ASSETS: dict[str, str] = {
     "photos.js": JS,
     "photo-ui.js": JS,
 }
+# Generated from the message catalogue when first served; there is no such file under web/.
+MESSAGES = "i18n.js"
 PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": "staff.html"}
 
 YEAR = 31_536_000
@@ -60,8 +63,14 @@ class StaticFile:
 
 @cache
 def _asset(name: str) -> StaticFile:
-    body = (WEB / "assets" / name).read_text("utf-8")
+    body = _messages_script() if name == MESSAGES else (WEB / "assets" / name).read_text("utf-8")
     return StaticFile(body, _digest(body))
+
+
+def _messages_script() -> str:
+    """The pages' messages: the one catalogue Python reads too (frontdesk/i18n), never a copy."""
+    texts = {language: catalogue(language) for language in LANGUAGES}
+    return f"window.FD_MESSAGES = {json.dumps(texts, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
 @cache

@@ -358,7 +358,7 @@ def test_server_side_errors_are_shown_next_to_their_field(page: Page, desk: Desk
     with page.expect_response(lambda r: r.url.endswith("/public/tickets") and r.request.method == "POST") as sent:
         page.get_by_role("button", name="提交").click()
     assert sent.value.status == 400
-    expect(page.locator("#description-error")).to_have_text("内容过长,最多 2000 个字符。")
+    expect(page.locator("#description-error")).to_have_text("内容过长，最多 2000 个字符。")
     expect(page.locator("#description")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#form-alert")).to_contain_text("请更正标出的 1 项")
     expect(page.locator("#result")).to_be_hidden()

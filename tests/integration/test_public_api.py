@@ -414,7 +414,7 @@ def test_acceptance_event_on_a_ticket_not_yet_completed_is_409(public: Api) -> N
 
     assert reply.status == 409
     assert reply.body["code"] == "illegal_transition"
-    assert reply.body["message"] == "Not possible while the ticket is received."
+    assert reply.body["message"] == "Not possible while the ticket is “Received”."
 
 
 def test_acceptance_by_token_after_completion(public: Api, staff: Api, store: TicketStore) -> None:
