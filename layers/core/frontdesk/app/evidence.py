@@ -41,9 +41,7 @@ PACK_LINK_SECONDS: Final = 600
 SPOOL_BYTES: Final = 64 * 1024 * 1024
 
 
-class OriginalMissing(DomainError):
-    status = 409
-    code = ErrorCode.EVIDENCE_ORIGINAL_MISSING
+class OriginalMissing(DomainError, code=ErrorCode.EVIDENCE_ORIGINAL_MISSING, status=409): ...
 
 
 def photo_path(owner_kind: OwnerKind, index: int, photo: Photo) -> str:

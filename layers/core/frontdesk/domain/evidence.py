@@ -65,14 +65,10 @@ _HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", 
 _HEIF_GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})
 
 
-class PhotoLimitReached(DomainError):
-    status = 409
-    code = ErrorCode.PHOTO_LIMIT_REACHED
+class PhotoLimitReached(DomainError, code=ErrorCode.PHOTO_LIMIT_REACHED, status=409): ...
 
 
-class UploadsClosed(DomainError):
-    status = 409
-    code = ErrorCode.PHOTO_UPLOADS_CLOSED
+class UploadsClosed(DomainError, code=ErrorCode.PHOTO_UPLOADS_CLOSED, status=409): ...
 
 
 # ------------------------------------------------------------------------------------------- keys

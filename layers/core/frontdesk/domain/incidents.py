@@ -21,9 +21,10 @@ from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
 from frontdesk.domain.clocks import late_seconds
-from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
 from frontdesk.domain.evolve import evolve
+from frontdesk.domain.permissions import is_staff_in, require_staff_in
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.incident import (
@@ -38,7 +39,7 @@ from frontdesk.models.incident import (
     UpdateIncidentReport,
 )
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor, ActorKind, Role, Ticket
+from frontdesk.models.ticket import Actor, Role, Ticket
 
 DUE_HOURS: Final = {IncidentSeverity.GENERAL: 24, IncidentSeverity.MAJOR: 12}
 WRITERS: Final = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
@@ -52,9 +53,7 @@ SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_manager
 SUBMITTED_NOTICE: Final = "submitted"
 
 
-class NumberingBusy(DomainError):
-    status = 503
-    code = ErrorCode.NUMBERING_BUSY
+class NumberingBusy(DomainError, code=ErrorCode.NUMBERING_BUSY, status=503): ...
 
 
 @dataclass(frozen=True)
@@ -67,13 +66,11 @@ class ReportChange:
 
 
 def check_may_write(actor: Actor) -> None:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & WRITERS:
-        raise Forbidden(field="action", action="incident_report")
+    require_staff_in(actor, WRITERS, "incident_report")
 
 
 def check_may_read(actor: Actor) -> None:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & READERS:
-        raise Forbidden(field="action", action="read_incident_reports")
+    require_staff_in(actor, READERS, "read_incident_reports")
 
 
 # ------------------------------------------------------------------------------------------- numbers and deadlines
@@ -346,7 +343,7 @@ def notified(
 
 
 def allowed_actions(report: IncidentReport, actor: Actor) -> list[str]:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & WRITERS:
+    if not is_staff_in(actor, WRITERS):
         return []
     actions = ["update", "submit", "photos"] if report.state is ReportState.DRAFT else []
     return [*actions, "evidence_pack", "verify"]

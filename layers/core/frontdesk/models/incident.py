@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.commands import AwareDatetime, Identifier, Name, OptionalText, Printable, Text, Unit, Versioned
+from frontdesk.models.frozen import Frozen
 from frontdesk.models.photo import StaffPhotoView
 from frontdesk.models.ticket import Actor
 
@@ -89,17 +90,13 @@ class SubmitIncidentReport(Versioned):
     pass
 
 
-class ReportEscalation(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class ReportEscalation(Frozen):
     level: int = 0
     at: str = ""
 
 
-class IncidentReport(BaseModel):
+class IncidentReport(Frozen):
     """The stored report. Submitted reports are not changed again (000 §3.9: nothing is altered)."""
-
-    model_config = ConfigDict(frozen=True)
 
     report_id: str
     site_id: str
@@ -135,10 +132,8 @@ class IncidentReport(BaseModel):
     version: int = 1
 
 
-class ReportEvent(BaseModel):
+class ReportEvent(Frozen):
     """One change to a report; append-only, like a ticket's timeline."""
-
-    model_config = ConfigDict(frozen=True)
 
     report_id: str
     seq: int

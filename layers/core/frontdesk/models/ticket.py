@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from frontdesk.models.clock import ClockKind
+from frontdesk.models.frozen import Frozen
 
 
 class Kind(StrEnum):
@@ -102,32 +103,24 @@ class ActorKind(StrEnum):
     SYSTEM = "system"
 
 
-class Actor(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Actor(Frozen):
     kind: ActorKind
     id: str
     roles: frozenset[Role] = frozenset()
 
 
-class Contact(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Contact(Frozen):
     name: str
     phone: str = ""
     email: str = ""
 
 
-class Assignment(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Assignment(Frozen):
     department: Department
     assignee: str
 
 
-class QuoteLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class QuoteLine(Frozen):
     item: str
     amount_cents: int
 
@@ -148,9 +141,7 @@ class Resolution(StrEnum):
     REPLIED = "replied"  # a complaint or inquiry answered
 
 
-class Quote(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Quote(Frozen):
     lines: tuple[QuoteLine, ...]
     tax_cents: int
     labour_cents: int
@@ -160,28 +151,22 @@ class Quote(BaseModel):
     decided_at: str = ""
 
 
-class Acceptance(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Acceptance(Frozen):
     satisfied: bool
     rating: int | None = None
     comment: str = ""
     at: str
 
 
-class Escalation(BaseModel):
+class Escalation(Frozen):
     """Written when a clock reaches a rung: how far up which ladder this ticket has gone."""
-
-    model_config = ConfigDict(frozen=True)
 
     phase: ClockKind | Literal[""] = ""
     level: int = 0
     at: str = ""
 
 
-class Ticket(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Ticket(Frozen):
     ticket_id: str
     site_id: str
     number: str
@@ -221,10 +206,8 @@ class Ticket(BaseModel):
     escalation: Escalation = Escalation()
 
 
-class TimelineEvent(BaseModel):
+class TimelineEvent(Frozen):
     """One change to a ticket: who, when, what, from → to. Append-only."""
-
-    model_config = ConfigDict(frozen=True)
 
     ticket_id: str
     seq: int
