@@ -23,13 +23,13 @@ import re
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from local_stack.runtime import Function, FunctionError
+from local_stack.stats import DeliveryStats
 from local_stack.template import Resolver, Template, event_sources, function_properties
 
 log = logging.getLogger("local_stack.events")
@@ -39,33 +39,9 @@ ClientFactory = Callable[[str], Any]
 DELIVERED_HERE: Final = frozenset({"Api", "DynamoDB", "S3", "Schedule", "ScheduleV2"})
 DEFAULT_ASYNC_RETRIES: Final = 2
 RETRY_DELAYS_SECONDS: Final = (1.0, 2.0)  # Lambda waits about 1 and 2 minutes
-KEPT_FAILURES: Final = 100
 
 
 # ------------------------------------------------------------------------------------------- async delivery
-
-
-@dataclass
-class DeliveryStats:
-    mapping: str
-    received: int = 0
-    delivered: int = 0
-    failed: int = 0
-    invocations: int = 0
-    retries: int = 0
-    failures: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=KEPT_FAILURES))
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "received": self.received,
-                "delivered": self.delivered,
-                "failed": self.failed,
-                "invocations": self.invocations,
-                "retries": self.retries,
-                "failures": list(self.failures),
-            }
 
 
 @dataclass(frozen=True)

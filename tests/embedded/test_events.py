@@ -14,7 +14,6 @@ import pytest
 
 from local_stack.events import (
     AsyncPolicy,
-    DeliveryStats,
     S3Poller,
     ScheduleExpressionError,
     Scheduler,
@@ -28,6 +27,7 @@ from local_stack.events import (
 )
 from local_stack.provision import provision
 from local_stack.runtime import Function, FunctionError
+from local_stack.stats import DeliveryStats
 from local_stack.template import Handler, Template
 
 ANCHOR = datetime(2026, 11, 22, 13, 0, 0, tzinfo=UTC)

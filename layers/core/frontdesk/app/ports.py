@@ -94,6 +94,13 @@ class ReportLookup(Protocol):
     def get(self, report_id: str) -> IncidentReport | None: ...
 
 
+def require_report(reports: ReportLookup, report_id: str) -> IncidentReport:
+    report = reports.get(report_id)
+    if report is None:
+        raise NotFound(field="report_id", code=ErrorCode.INCIDENT_REPORT_NOT_FOUND)
+    return report
+
+
 class ReportRecords(ReportLookup, Protocol):
     def create(
         self,
