@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges
+from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
 from frontdesk.domain.evolve import evolve
@@ -107,10 +107,7 @@ class TicketEscalations:
         raise VersionConflict(field="version", code=ErrorCode.VERSION_CONFLICT)
 
     def _ticket(self, ticket_id: str) -> Ticket:
-        ticket = self.tickets.get(ticket_id)
-        if ticket is None:
-            raise LookupError(f"ticket {ticket_id} does not exist")
-        return ticket
+        return existing(self.tickets.get(ticket_id), f"ticket {ticket_id}")
 
     def _once(
         self, ticket: Ticket, clock: Clock, level: int, key: str, send: Callable[[], None], outcome: Outcome

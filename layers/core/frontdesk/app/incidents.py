@@ -33,6 +33,7 @@ from frontdesk.app.ports import (
     SiteLookup,
     StoredPhotoCount,
     TicketLookup,
+    existing,
     require_report,
     require_site,
     require_ticket,
@@ -203,10 +204,7 @@ class IncidentNotices:
         raise VersionConflict(field="version", code=ErrorCode.INCIDENT_VERSION_CONFLICT)
 
     def _report(self, report_id: str) -> IncidentReport:
-        report = self.reports.get(report_id)
-        if report is None:
-            raise LookupError(f"incident report {report_id} does not exist")
-        return report
+        return existing(self.reports.get(report_id), f"incident report {report_id}")
 
     def _send(self, report: IncidentReport, notice: str, lists: tuple[str, ...]) -> int:
         """Send one notice (once); how many addresses it went to."""

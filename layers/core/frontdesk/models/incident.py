@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from frontdesk.models.commands import AwareDatetime, Identifier, Name, OptionalText, Printable, Text, Unit, Versioned
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.photo import StaffPhotoView
-from frontdesk.models.ticket import Actor
+from frontdesk.models.ticket import Actor, Rung
 
 ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
 TicketId = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
@@ -90,9 +90,8 @@ class SubmitIncidentReport(Versioned):
     pass
 
 
-class ReportEscalation(Frozen):
-    level: int = 0
-    at: str = ""
+class ReportEscalation(Rung):
+    """A report has one ladder: the overdue report's."""
 
 
 class IncidentReport(Frozen):

@@ -158,12 +158,17 @@ class Acceptance(Frozen):
     at: str
 
 
-class Escalation(Frozen):
-    """Written when a clock reaches a rung: how far up which ladder this ticket has gone."""
+class Rung(Frozen):
+    """How far up its ladder a subject has gone (0: not escalated), and when it got there."""
 
-    phase: ClockKind | Literal[""] = ""
     level: int = 0
     at: str = ""
+
+
+class Escalation(Rung):
+    """Written when a clock reaches a rung: which of the ticket's ladders it went up."""
+
+    phase: ClockKind | Literal[""] = ""
 
 
 class Ticket(Frozen):
