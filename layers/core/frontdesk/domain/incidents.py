@@ -27,6 +27,7 @@ from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import is_staff_in, require_staff_in
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
+from frontdesk.models.frozen import project
 from frontdesk.models.incident import (
     INCIDENT_CATEGORIES,
     IncidentReport,
@@ -350,19 +351,10 @@ def allowed_actions(report: IncidentReport, actor: Actor) -> list[str]:
 
 
 def register_entry(report: IncidentReport, now: datetime) -> RegisterEntry:
-    return RegisterEntry(
-        report_id=report.report_id,
-        number=report.number,
-        state=report.state,
-        severity=report.severity,
-        category=report.category,
-        occurred_at=report.occurred_at,
-        due_at=report.due_at,
+    return project(
+        report,
+        RegisterEntry,
         overdue=is_overdue(report, now),
-        submitted_at=report.submitted_at,
-        on_time=report.on_time,
         escalation_level=report.escalation.level,
         place=report.place or report.unit or report.building_id,
-        reported_by_name=report.reported_by_name,
-        ticket_number=report.ticket_number,
     )

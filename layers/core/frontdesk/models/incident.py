@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from frontdesk.models.commands import AwareDatetime, Identifier, Name, OptionalText, Printable, Text, Unit, Versioned
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.photo import StaffPhotoView
-from frontdesk.models.ticket import Actor, Rung
+from frontdesk.models.ticket import EMERGENCIES, Actor, Rung
 
 ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
 TicketId = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
@@ -33,14 +33,7 @@ class ReportState(StrEnum):
 
 # What happened (000 §3.4-3.8), plus the complaint that harms the company's name or order (000 §3.6).
 INCIDENT_CATEGORIES = (
-    "water_leak",
-    "power_cut",
-    "fire",
-    "explosion_or_suspicious_object",
-    "theft_or_robbery",
-    "fight",
-    "lost_property",
-    "death",
+    *EMERGENCIES,
     "property_damage",
     "injury",
     "complaint",

@@ -43,6 +43,18 @@ class Status(StrEnum):
 
 TERMINAL = frozenset({Status.DECLINED, Status.CLOSED})
 
+# The emergencies of the manual's call lists (000 §3.4-3.8): a ticket's categories and an incident report's.
+EMERGENCIES = (
+    "water_leak",
+    "power_cut",
+    "fire",
+    "explosion_or_suspicious_object",
+    "theft_or_robbery",
+    "fight",
+    "lost_property",
+    "death",
+)
+
 # Categories by kind (DOMAIN.md; 000 §1.4, §3.4-3.8; 004).
 CATEGORIES: dict[Kind, tuple[str, ...]] = {
     Kind.REPAIR: (
@@ -59,16 +71,7 @@ CATEGORIES: dict[Kind, tuple[str, ...]] = {
     Kind.PAID_SERVICE: ("installation", "replacement", "cleaning", "moving", "other"),
     Kind.COMPLAINT: ("equipment", "service_attitude", "service_quality", "emergency", "other"),
     Kind.INQUIRY: ("general", "fees", "move_in_out", "renovation", "other"),
-    Kind.EMERGENCY: (
-        "water_leak",
-        "power_cut",
-        "fire",
-        "explosion_or_suspicious_object",
-        "theft_or_robbery",
-        "fight",
-        "lost_property",
-        "death",
-    ),
+    Kind.EMERGENCY: EMERGENCIES,
 }
 
 
