@@ -38,6 +38,7 @@ from frontdesk.models.photo import (
     PhotoList,
     PhotoState,
     QuarantineReason,
+    Refusal,
     StaffPhotoList,
     StaffPhotoView,
     UploadRequest,
@@ -319,14 +320,16 @@ class PhotoIngest:
         photo_id = None
         if slot is not None:
             self.photos.record_refusal(
-                slot.owner_kind,
-                slot.owner_id,
-                slot.photo_id,
-                version_id,
-                reason,
-                key,
-                target,
-                to_iso(self.clock.now()),
+                Refusal(
+                    owner_kind=slot.owner_kind,
+                    owner_id=slot.owner_id,
+                    photo_id=slot.photo_id,
+                    version_id=version_id,
+                    reason=reason,
+                    key=key,
+                    quarantine_key=target,
+                    at=to_iso(self.clock.now()),
+                )
             )
             photo_id = slot.photo_id
         else:

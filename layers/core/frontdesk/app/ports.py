@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
     from frontdesk.models.mailing import MailingList
-    from frontdesk.models.photo import OwnerKind, Photo, QuarantineReason, StaffPhotoView
+    from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
     from frontdesk.models.site import Site
     from frontdesk.models.ticket import Ticket, TimelineEvent
 
@@ -140,17 +140,7 @@ class PhotoRecords(Protocol):
     def of(self, owner_kind: OwnerKind, owner_id: str) -> list[Photo]: ...
     def record_stored(self, photo: Photo, limit: int) -> str: ...
     def record_quarantined(self, photo: Photo) -> bool: ...
-    def record_refusal(
-        self,
-        owner_kind: OwnerKind,
-        owner_id: str,
-        photo_id: str,
-        version_id: str | None,
-        reason: QuarantineReason,
-        key: str,
-        quarantine_key: str,
-        at: str,
-    ) -> None: ...
+    def record_refusal(self, refusal: Refusal) -> None: ...
 
 
 class PhotoViews(Protocol):

@@ -146,3 +146,16 @@ class StaffPhotoList(BaseModel):
     owner_id: str
     max_photos: int
     photos: list[StaffPhotoView]
+
+
+class Refusal(Frozen):
+    """A refused upload that had no open slot of its own (a second upload to the key, or none asked for)."""
+
+    owner_kind: OwnerKind
+    owner_id: str
+    photo_id: str
+    version_id: str | None
+    reason: QuarantineReason
+    key: str
+    quarantine_key: str
+    at: str
