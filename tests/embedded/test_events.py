@@ -26,31 +26,12 @@ from local_stack.events import (
     undelivered_events,
 )
 from local_stack.provision import provision
-from local_stack.runtime import Function, FunctionError
 from local_stack.stats import DeliveryStats
-from local_stack.template import Handler, Template
+from local_stack.template import Template
+
+from .recorder import Recorder
 
 ANCHOR = datetime(2026, 11, 22, 13, 0, 0, tzinfo=UTC)
-
-
-class Recorder(Function):
-    def __init__(self, logical_id: str = "ReportsFunction", fail: int = 0) -> None:
-        super().__init__(
-            logical_id=logical_id,
-            name=f"t-{logical_id}",
-            arn=f"arn:aws:lambda:us-east-1:123456789012:function:t-{logical_id}",
-            handler=Handler(logical_id, "x", "x/app.py", "lambda_handler"),
-            timeout=15,
-            memory=512,
-        )
-        self.fail = fail
-        self.events: list[Any] = []
-
-    def invoke(self, event: Any) -> Any:
-        self.events.append(event)
-        if len(self.events) <= self.fail:
-            raise FunctionError(self.logical_id, "RuntimeError", f"failure {len(self.events)}")
-        return None
 
 
 def _clients(aws: boto3.Session) -> Callable[[str], Any]:
@@ -117,7 +98,7 @@ def test_schedule_events_are_read_from_the_template(aws: boto3.Session) -> None:
     assert mappings["Monthly"].input == {"period": "m"}
     assert not mappings["Off"].enabled
     assert undelivered_events(template) == ["ReportsFunction.Queue (SQS)"]
-    function = Recorder()
+    function = Recorder("ReportsFunction")
     scheduler = Scheduler(
         list(mappings.values()), {"ReportsFunction": function}, {}, _clients(aws), "123456789012", "us-east-1"
     )
@@ -143,7 +124,7 @@ def test_a_failing_async_invocation_is_retried_then_sent_to_the_on_failure_queue
     policy = async_policy(template, "ReportsFunction", stack.resolver())
     assert policy == AsyncPolicy(maximum_retry_attempts=1, on_failure=stack["Failed"]["arn"])
     stats = DeliveryStats("ReportsFunction.X")
-    function = Recorder(fail=5)
+    function = Recorder("ReportsFunction", fail=5)
     delivered = invoke_async(
         function, {"n": 1}, stats=stats, policy=policy, clients=_clients(aws), stop=threading.Event(), delays=(0,)
     )
@@ -161,7 +142,7 @@ def test_a_failing_async_invocation_is_retried_then_sent_to_the_on_failure_queue
     assert body["requestPayload"] == {"n": 1}
     assert body["requestContext"]["condition"] == "RetriesExhausted"
     assert body["responsePayload"]["errorMessage"] == "failure 2"
-    function = Recorder(fail=1)
+    function = Recorder("ReportsFunction", fail=1)
     assert invoke_async(
         function, {"n": 2}, stats=stats, policy=policy, clients=_clients(aws), stop=threading.Event(), delays=(0,)
     )
@@ -185,7 +166,7 @@ def test_object_created_notifications_reach_the_function_through_the_template_fi
     (mapping,) = s3_mappings(template, stack.resolver())
     assert mapping.bucket == stack["Evidence"]["name"] and mapping.filter_rules == (("prefix", "uploads/"),)
     urls = subscribe_s3([mapping], _clients(aws), "t")
-    function = Recorder()
+    function = Recorder("ReportsFunction")
     poller = S3Poller(mapping, function, urls[mapping.name], AsyncPolicy(), _clients(aws))
     poller.start()
     try:

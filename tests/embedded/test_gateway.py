@@ -24,6 +24,8 @@ from local_stack.gateway import (
 from local_stack.runtime import Function, FunctionError, FunctionMissingError, load_functions
 from local_stack.template import Handler, Resolver, Template, api_routes, parameter_values
 
+from .recorder import Recorder
+
 CLAIMS = {
     "sub": "5b0d",
     "cognito:username": "operator",
@@ -33,26 +35,6 @@ CLAIMS = {
     "iat": 1795353517,
     "auth_time": 1795353517,
 }
-
-
-class Recorder(Function):
-    def __init__(self, logical_id: str, answer: Any) -> None:
-        super().__init__(
-            logical_id=logical_id,
-            name=f"frontdesk-{logical_id}",
-            arn=f"arn:aws:lambda:us-east-1:123456789012:function:frontdesk-{logical_id}",
-            handler=Handler(logical_id, "x", "x/app.py", "lambda_handler"),
-            timeout=15,
-            memory=512,
-        )
-        self.answer = answer
-        self.events: list[dict[str, Any]] = []
-
-    def invoke(self, event: Any) -> Any:
-        self.events.append(event)
-        if isinstance(self.answer, Exception):
-            raise self.answer
-        return self.answer
 
 
 class Authorizer(CognitoAuthorizer):
@@ -69,8 +51,8 @@ OK = {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body"
 def _gateway(
     template: Template, public: Any = OK, staff: Any = OK, **options: Any
 ) -> tuple[Gateway, Recorder, Recorder]:
-    public_fn = Recorder("PublicApiFunction", public)
-    staff_fn = Recorder("StaffApiFunction", staff)
+    public_fn = Recorder("PublicApiFunction", public, stack="frontdesk")
+    staff_fn = Recorder("StaffApiFunction", staff, stack="frontdesk")
     resolver = Resolver(parameters=parameter_values(template), physical={"UserPool": {"Ref": "p", "Arn": "a"}})
     gateway = Gateway(
         api_routes(template),

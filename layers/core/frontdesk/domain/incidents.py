@@ -150,26 +150,23 @@ def open_report(
     year = report_year(site, now)
     rid = report_id(site.site_id, year, seq)
     at = to_iso(now)
-    report = IncidentReport(
+    # What the duty manager wrote (severity, category, details, action, police file, remarks,
+    # open problems) is taken as written; the rest is the desk's.
+    report = project(
+        request,
+        IncidentReport,
         report_id=rid,
         site_id=site.site_id,
         year=year,
         seq=seq,
         number=report_number(site, year, seq),
         state=ReportState.DRAFT,
-        severity=request.severity,
-        category=request.category,
         report_date=local_date(now, site.timezone).isoformat(),
         occurred_at=to_iso(request.occurred_at),
         due_at=due_at(request.severity, request.occurred_at),
         building_id=where.building_id,
         unit=where.unit,
         place=where.place,
-        details=request.details,
-        immediate_action=request.immediate_action,
-        police_file_number=request.police_file_number,
-        remarks=request.remarks,
-        open_problems=request.open_problems,
         reported_by=actor.id,
         reported_by_name=request.reported_by_name or actor.id,
         ticket_id=ticket.ticket_id if ticket else None,
