@@ -55,6 +55,8 @@ DEFAULT_ACCOUNT_ID: Final = "123456789012"
 # in the sandbox, refuses mail from unverified identities). On AWS this is an operator step.
 SES_IDENTITY_PARAMETERS: Final = ("SenderEmail",)
 
+LOCAL_GATEWAY_TYPES: Final = frozenset({"AWS::Serverless::Api", "AWS::Serverless::HttpApi"})
+
 SKIPPED_TYPES: Final[Mapping[str, str]] = {
     "AWS::Serverless::Function": "code runs in-process; the local stack delivers its events",
     "AWS::Lambda::Function": "code runs in-process; the local stack delivers its events",
@@ -552,6 +554,10 @@ def provision(
                     "or, if it has no local meaning, to SKIPPED_TYPES"
                 )
             skipped[logical_id] = resource_type
+            if resource_type in LOCAL_GATEWAY_TYPES:
+                # The local gateway stands for the API: its id is the logical id (the URL built from it
+                # is not reachable locally; the local stack gives PublicBaseUrl its own address).
+                physical.setdefault(logical_id, {"Ref": logical_id.lower()})
 
     created: dict[str, ResourceInfo] = {}
     for logical_id in _creation_order(template):

@@ -199,8 +199,10 @@ class LocalStack:
         timescale.install(config.time_scale)
 
         self.template = load_template(config.template_path)
+        # Mail carries absolute links to the pages: here, this gateway's own address.
+        parameters = {"PublicBaseUrl": self.base_url} if config.port else {}
         self.stack = stack = provision(
-            self.client, self.template, config.stack_name, base_dir=config.template_path.parent
+            self.client, self.template, config.stack_name, parameters=parameters, base_dir=config.template_path.parent
         )
         os.environ.update(stack.env)
         # The staff console signs in through the gateway's same-origin Cognito pass-through (CSP stays self-only),

@@ -322,3 +322,9 @@ def test_every_function_and_the_clock_engine_log_with_retention(template: Templa
     (destination,) = machine["Logging"]["Destinations"]
     assert destination["CloudWatchLogsLogGroup"]["LogGroupArn"] == {"Fn::GetAtt": ["ClockStateMachineLogGroup", "Arn"]}
     assert groups["ClockStateMachineLogGroup"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+
+def test_the_function_that_mails_knows_the_apis_address(template: dict[str, Any]) -> None:
+    """Mail links must be absolute; the stream router may name the API (the API does not name it)."""
+    variables = template["Resources"]["StreamRouterFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["API_URL"] == {"Fn::Sub": "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Stage}"}

@@ -757,3 +757,34 @@ def test_after_a_switch_to_english_no_status_line_stays_chinese(page: Page, desk
     expect(page.locator("#detail-title")).to_have_text(created["number"])
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert chinese_left(page) == []
+
+
+def test_the_escalation_mails_link_opens_the_ticket(page: Page, desk: Desk) -> None:
+    """Class A arrival is 5 minutes (5 s at the demo's time scale): the late engineer's mail reaches
+    the duty manager with an absolute link, which opens the ticket after sign-in."""
+    created = desk.report(building_id="library", unit="1F-101", category="lighting", description="阅览室灯管闪烁。")
+    ticket_id = desk.ticket_id(created["number"])
+    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=desk.login("engineer")["username"])
+
+    def escalation_link() -> str | None:
+        _, outbox = http("GET", f"{desk.base}/local/outbox.json")
+        for mail in outbox:
+            subject = mail["subject"] or ""
+            if mail["channel"] == "email" and created["number"] in subject and "升级" in subject:
+                found = re.search(r"^查看工单：(\S+)$", mail["body"], re.MULTILINE)
+                return found.group(1) if found else ""
+        return None
+
+    deadline = time.monotonic() + 180  # bounded: far beyond 5 s, so a busy machine cannot break it
+    link = escalation_link()
+    while link is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+        link = escalation_link()
+    assert link == f"{desk.base}/staff#ticket={ticket_id}"
+
+    login = desk.login("duty_manager")
+    page.goto(link)
+    page.get_by_label("用户名").fill(login["username"])
+    page.get_by_label("密码", exact=True).fill(login["password"])
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#detail-title")).to_have_text(created["number"])

@@ -74,3 +74,23 @@ def test_settings_are_validated_from_the_environment_and_empty_means_unset() -> 
         Settings.model_validate({**env, "TIME_SCALE": "fast"})
     with pytest.raises(ValidationError, match="TABLE_NAME"):
         Settings.model_validate({"TABLE_NAME": ""})
+
+
+@pytest.mark.parametrize(
+    ("public", "api", "base"),
+    [
+        (
+            "https://desk.example.com/",
+            "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+            "https://desk.example.com",
+        ),
+        (
+            "",
+            "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+            "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+        ),
+    ],
+)
+def test_links_in_mail_are_absolute_even_without_a_public_base_url(public: str, api: str, base: str) -> None:
+    settings = Settings.model_validate({"TABLE_NAME": "t", "PUBLIC_BASE_URL": public, "API_URL": api})
+    assert settings.mail_base_url == base

@@ -83,8 +83,31 @@ def test_the_staff_mail_is_bilingual_with_number_building_unit_lateness_and_link
     for text in ("行政楼", "101", "2026-11-22 10:05", "Asia/Shanghai", "centre", "7 min", "7 分钟"):
         assert text in mail.body
     assert f"{BASE_URL}staff#ticket={ticket.ticket_id}" in mail.body
-    for private in ("张三", "13800138000", "卫生间漏水"):
+    # what a manager acts on: the category, who has it, the tenant's words and a phone to call back
+    assert "类别：给排水" in mail.body and "Category: Plumbing" in mail.body
+    assert "情况：卫生间漏水" in mail.body and "Description: 卫生间漏水" in mail.body
+    assert "客户电话：138****8000" in mail.body and "Client's phone: 138****8000" in mail.body
+    assert "负责人：" in mail.body and "Assigned to: " in mail.body
+    # a mailing list is not the place for the tenant's name or full number
+    for private in ("张三", "13800138000"):
         assert private not in mail.subject + mail.body
+
+
+def test_the_staff_mail_names_the_assignee_or_says_nobody_has_it() -> None:
+    ticket, clock = reached(level=1, late_seconds=60)
+    mail = messages.staff_mail(ticket, escalation_event(ticket, clock), SITE, BASE_URL)
+    assert ticket.assignment is not None
+    assert f"{ticket.assignment.assignee}（工程部）" in mail.body
+    assert f"Assigned to: {ticket.assignment.assignee} (Engineering)" in mail.body
+    unassigned = ticket.model_copy(update={"assignment": None})
+    mail = messages.staff_mail(unassigned, escalation_event(unassigned, clock), SITE, BASE_URL)
+    assert "负责人：尚未派工" in mail.body and "Assigned to: not dispatched yet" in mail.body
+
+
+def test_a_long_description_is_cut_to_one_line_in_the_mail() -> None:
+    assert messages.shorten("水管\n  漏水", 140) == "水管 漏水"
+    cut = messages.shorten("很" * 300, messages.DESCRIPTION_IN_MAIL)
+    assert len(cut) == messages.DESCRIPTION_IN_MAIL and cut.endswith("…")
 
 
 def test_a_building_without_an_english_name_and_a_public_area_still_read() -> None:

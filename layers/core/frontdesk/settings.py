@@ -28,9 +28,17 @@ class Settings(BaseModel):
     events_topic_arn: str = Field(default="", validation_alias=_env("EVENTS_TOPIC_ARN"))
     sender_email: str = Field(default="", validation_alias=_env("SENDER_EMAIL"))
     public_base_url: str = Field(default="", validation_alias=_env("PUBLIC_BASE_URL"))
+    # The API's own address (the stream router's, which mails): links in mail are absolute even
+    # when PublicBaseUrl is left empty, because a mail client has no page to be relative to.
+    api_url: str = Field(default="", validation_alias=_env("API_URL"))
     clock_machine_arn: str = Field(default="", validation_alias=_env("CLOCK_MACHINE_ARN"))
     escalation_topic_arn: str = Field(default="", validation_alias=_env("ESCALATION_TOPIC_ARN"))
     mail_configuration_set: str = Field(default="", validation_alias=_env("MAIL_CONFIGURATION_SET"))
+
+    @property
+    def mail_base_url(self) -> str:
+        return (self.public_base_url or self.api_url).rstrip("/")
+
     # The staff console signs in against Cognito with the public app client.
     user_pool_client_id: str = Field(default="", validation_alias=_env("USER_POOL_CLIENT_ID"))
     cognito_endpoint: str = Field(default="", validation_alias=_env("COGNITO_ENDPOINT"))

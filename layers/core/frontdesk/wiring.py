@@ -130,7 +130,7 @@ def ticket_escalations() -> TicketEscalations:
         sites=sites(),
         mailer=mailer(),
         alerts=alerts(),
-        base_url=settings().public_base_url,
+        base_url=settings().mail_base_url,
     )
 
 
@@ -231,5 +231,5 @@ def incident_notices() -> IncidentNotices:
         alerts=alerts(),
         photo_count=stored_photos,
         clock=clock(),
-        base_url=settings().public_base_url,
+        base_url=settings().mail_base_url,
     )

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,10 @@ from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.escalation import Phase
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
+from frontdesk.models.views import mask_phone
+
+# How much of the tenant's words an escalation mail quotes: enough to act on, the rest is on the ticket.
+DESCRIPTION_IN_MAIL: Final = 140
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,24 @@ def _params(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str, lan
         "timezone": site.timezone,
         "late": duration(int(event.detail["late_seconds"]), language),
         "link": staff_link(base_url, ticket.ticket_id),
+        "category": message(f"category.{ticket.kind.value}.{ticket.category}", language),
+        "assignee": _assignee(ticket, language),
+        "phone": mask_phone(ticket.contact.phone) or message("common.none", language),
+        "description": shorten(ticket.description, DESCRIPTION_IN_MAIL),
     }
+
+
+def _assignee(ticket: Ticket, language: str) -> str:
+    if ticket.assignment is None:
+        return message("escalation.unassigned", language)
+    department = message(f"department.{ticket.assignment.department.value}", language)
+    return message("escalation.assignee", language, name=ticket.assignment.assignee, department=department)
+
+
+def shorten(text: str, limit: int) -> str:
+    """The first ``limit`` characters of one line, marked … when cut (a mail is read at a glance)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def staff_mail(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str) -> Mail:
