@@ -46,6 +46,7 @@ from local_stack import moto_fixes, timescale
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
 
+from ..unit.builders import FixedRoster
 from .lambda_support import OPERATOR, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
 from .lambda_support import SITE as SHARED_SITE
 
@@ -151,7 +152,7 @@ class Harness:
         self.sites = SiteStore(self.table)
         self.sla = SlaStore(self.table)
         self.clocks = ClockStore(self.table)
-        self.desk = Desk(self.tickets, self.sites, time_, wiring.planner())
+        self.desk = Desk(self.tickets, self.sites, time_, wiring.planner(), FixedRoster())
         self.reports = ReportStore(self.table)
         self.incidents = IncidentDesk(
             self.reports, self.tickets, self.sites, wiring.photo_desk(), wiring.planner(), time_

@@ -20,7 +20,18 @@ from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket, TimelineEvent
 
-from .builders import ENGINEER, NOBODY, OPERATOR, SITE, T0, command, make_site, public_request, staff_request
+from .builders import (
+    ENGINEER,
+    NOBODY,
+    OPERATOR,
+    SITE,
+    T0,
+    FixedRoster,
+    command,
+    make_site,
+    public_request,
+    staff_request,
+)
 
 
 class MemoryTickets:
@@ -114,7 +125,13 @@ class Fixture:
         tokens = (f"token-{n:0>20}" for n in itertools.count(1))
         planner = ClockPlanner(self.clocks, self.clocks)
         self.desk = Desk(
-            self.tickets, self.sites, self.clock, planner, new_id=lambda: next(ids), new_token=lambda: next(tokens)
+            self.tickets,
+            self.sites,
+            self.clock,
+            planner,
+            FixedRoster(),
+            new_id=lambda: next(ids),
+            new_token=lambda: next(tokens),
         )
 
 
@@ -237,7 +254,7 @@ def test_client_acts_only_through_the_token(f: Fixture) -> None:
 def test_read_needs_a_staff_role(f: Fixture) -> None:
     ticket = f.desk.open(staff_request(), OPERATOR).ticket
     _, timeline, actions = f.desk.read(ticket.ticket_id, ENGINEER)
-    assert len(timeline) == 1 and actions == []
+    assert len(timeline) == 1 and actions == ["take"]  # an unassigned repair: the engineer may take it
     for actor in (NOBODY, CLIENT):
         with pytest.raises(Forbidden):
             f.desk.read(ticket.ticket_id, actor)
