@@ -136,7 +136,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
     reply = staff(dispatch)
     assert reply.status == 200, reply.raw
     assert reply.body["ticket"]["arrival_due"] == "2026-11-22T02:15:00.000Z"
-    assert reply.body["actions"] == ["reschedule"]
+    assert reply.body["actions"] == ["redispatch", "reassign", "reschedule"]
 
     # eng1 checks in 12 minutes later, on time, and quotes a part the property does not supply.
     clock.advance(minutes=12)
@@ -291,7 +291,12 @@ def test_lost_race_conflict_does_not_name_the_stale_version_as_current(
 def test_read_a_ticket_with_the_actions_open_to_the_caller(staff: Api, subtests: pytest.Subtests) -> None:
     ticket_id, _ = _open(staff)
     _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
-    expected = {("op1", "operator"): ["reschedule"], ENGINEER: ["reschedule", "arrive"], OTHER_ENGINEER: []}
+    expected = {
+        ("op1", "operator"): ["reschedule", "reassign", "redispatch"],
+        ("dm1", "duty_manager"): ["reschedule", "reassign", "redispatch", "cancel"],
+        ENGINEER: ["reschedule", "arrive"],
+        OTHER_ENGINEER: [],
+    }
     for who, actions in expected.items():
         with subtests.test(caller=who[0]):
             reply = staff(staff_read(ticket_id, *who))
