@@ -268,6 +268,22 @@ def router(env: Stack) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return call
 
 
+def staff_open(staff: Api, **changes: Any) -> tuple[str, str]:
+    """A ticket taken by op1 on the phone (staff_create_ticket.json with `changes`): its id and tracking token."""
+    reply = staff(staff_create(**changes))
+    assert reply.status == 201, reply.raw
+    return reply.body["ticket_id"], reply.body["tracking_token"]
+
+
+def staff_act(
+    staff: Api, ticket_id: str, action: str, body: dict[str, Any], who: tuple[str, str] = ("op1", "operator")
+) -> Any:
+    """A lifecycle action that must succeed; the answer's body."""
+    reply = staff(staff_action(ticket_id, action, body, *who))
+    assert reply.status == 200, f"{action}: {reply.raw}"
+    return reply.body
+
+
 def counter(table: Table, site_id: str = "ql", day: str = DAY) -> int | None:
     item = table.get_item(Key={"PK": f"SITE#{site_id}", "SK": f"COUNTER#{day}"}).get("Item")
     return None if item is None else int(str(item["n"]))

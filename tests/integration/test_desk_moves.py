@@ -18,8 +18,9 @@ from .conftest import (
     as_staff,
     load_event,
     set_header,
+    staff_act,
     staff_action,
-    staff_create,
+    staff_open,
     staff_read,
     with_path,
     with_query,
@@ -48,21 +49,12 @@ def _people(site_id: str = "ql", who: tuple[str, str] = OPERATOR, **query: str) 
 
 
 def _open(staff: Api, **changes: Any) -> str:
-    reply = staff(staff_create(**changes))
-    assert reply.status == 201, reply.raw
-    ticket_id: str = reply.body["ticket_id"]
-    return ticket_id
-
-
-def _act(staff: Api, ticket_id: str, action: str, body: dict[str, Any], who: tuple[str, str] = OPERATOR) -> Any:
-    reply = staff(staff_action(ticket_id, action, body, *who))
-    assert reply.status == 200, f"{action}: {reply.raw}"
-    return reply.body
+    return staff_open(staff, **changes)[0]
 
 
 def _dispatched(staff: Api, assignee: str = "eng1") -> str:
     ticket_id = _open(staff)  # a repair in the expert apartment: class C, 15 minutes
-    _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": assignee})
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": assignee})
     return ticket_id
 
 
@@ -156,7 +148,7 @@ def test_dispatch_to_someone_not_among_the_sites_engineers_is_a_field_error(
 
 def test_dispatch_takes_the_rosters_spelling_of_a_name(staff: Api) -> None:
     ticket_id = _open(staff)
-    body = _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "ENG1"})
+    body = staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "ENG1"})
     assert body["ticket"]["assignment"]["assignee"] == "eng1"  # the pool's user names ignore case
     assert "arrive" in staff(staff_read(ticket_id, *ENG1)).body["actions"]
 
@@ -168,7 +160,7 @@ def test_an_engineer_takes_an_unassigned_repair(staff: Api, clocks: ClockStore) 
     ticket_id = _open(staff)
     assert staff(staff_read(ticket_id, *ENG2)).body["actions"] == ["take"]
 
-    body = _act(staff, ticket_id, "take", {"version": 1}, ENG2)
+    body = staff_act(staff, ticket_id, "take", {"version": 1}, ENG2)
 
     ticket = body["ticket"]
     assert (ticket["status"], ticket["assignment"]) == ("dispatched", {"department": "engineering", "assignee": "eng2"})
@@ -185,7 +177,7 @@ def test_take_is_for_engineers_and_unassigned_repairs_only(staff: Api, store: Ti
     reply = staff(set_en)
     assert (reply.status, reply.body["code"], reply.body["message"]) == (403, "forbidden", "Your role may not do this.")
 
-    _act(staff, ticket_id, "take", {"version": 1}, ENG1)
+    staff_act(staff, ticket_id, "take", {"version": 1}, ENG1)
     reply = staff(staff_action(ticket_id, "take", {"version": 2}, *ENG2))
     assert (reply.status, reply.body["code"]) == (409, "illegal_transition")
     complaint = _open(staff, kind="complaint", category="service_attitude")
@@ -204,7 +196,7 @@ def test_a_wrongly_dispatched_ticket_is_reassigned_and_finished(
     arrival = _clocks(clocks, ticket_id)[ClockKind.ARRIVAL]
     clock.advance(minutes=5)
 
-    body = _act(staff, ticket_id, "reassign", {"version": 2, "assignee": "eng2", "reason": "王工今天休假"})
+    body = staff_act(staff, ticket_id, "reassign", {"version": 2, "assignee": "eng2", "reason": "王工今天休假"})
 
     ticket = body["ticket"]
     assert (ticket["status"], ticket["assignment"]["assignee"]) == ("dispatched", "eng2")
@@ -221,9 +213,9 @@ def test_a_wrongly_dispatched_ticket_is_reassigned_and_finished(
 
     reply = staff(staff_action(ticket_id, "arrive", {"version": 3}, *ENG1))
     assert (reply.status, reply.body["code"]) == (403, "forbidden")  # no longer eng1's work
-    _act(staff, ticket_id, "arrive", {"version": 3}, ENG2)
-    _act(staff, ticket_id, "complete", {"version": 4, "summary": "已更换阀芯"}, ENG2)
-    _act(staff, ticket_id, "close", {"version": 5, "note": "客户电话确认"})
+    staff_act(staff, ticket_id, "arrive", {"version": 3}, ENG2)
+    staff_act(staff, ticket_id, "complete", {"version": 4, "summary": "已更换阀芯"}, ENG2)
+    staff_act(staff, ticket_id, "close", {"version": 5, "note": "客户电话确认"})
     done = store.get(ticket_id)
     assert done is not None and (done.status.value, done.resolution.value) == ("closed", "closed_without_acceptance")
 
@@ -282,7 +274,7 @@ def test_dispatch_again_plans_a_new_arrival(staff: Api, clock: FixedClock, clock
     first = _clocks(clocks, ticket_id)[ClockKind.ARRIVAL]
     clock.advance(minutes=20)  # eng1 never came: 5 minutes past the deadline
 
-    body = _act(
+    body = staff_act(
         staff, ticket_id, "redispatch", {"version": 2, "assignee": "eng2", "reason": "王工联系不上"}, DUTY_MANAGER
     )
 
@@ -303,7 +295,7 @@ def test_dispatch_again_is_for_an_unarrived_visit_by_the_desk(staff: Api) -> Non
     ticket_id = _dispatched(staff, "eng1")
     body = {"version": 2, "assignee": "eng2", "reason": "x"}
     assert staff(staff_action(ticket_id, "redispatch", body, *ENG1)).status == 403
-    _act(staff, ticket_id, "arrive", {"version": 2}, ENG1)
+    staff_act(staff, ticket_id, "arrive", {"version": 2}, ENG1)
     reply = staff(staff_action(ticket_id, "redispatch", {**body, "version": 3}))
     assert (reply.status, reply.body["code"]) == (409, "illegal_transition")
 
@@ -314,7 +306,7 @@ def test_dispatch_again_is_for_an_unarrived_visit_by_the_desk(staff: Api) -> Non
 def test_a_duty_manager_cancels_a_ticket_and_its_clocks(staff: Api, clocks: ClockStore, store: TicketStore) -> None:
     ticket_id = _dispatched(staff, "eng1")
 
-    body = _act(staff, ticket_id, "cancel", {"version": 2, "reason": "客户来电撤回报修"}, DUTY_MANAGER)
+    body = staff_act(staff, ticket_id, "cancel", {"version": 2, "reason": "客户来电撤回报修"}, DUTY_MANAGER)
 
     ticket = body["ticket"]
     assert (ticket["status"], ticket["resolution"], ticket["cancel_reason"]) == (
@@ -333,7 +325,7 @@ def test_a_duty_manager_cancels_a_ticket_and_its_clocks(staff: Api, clocks: Cloc
 
 def test_a_complaints_reply_clock_is_cancelled_with_it(staff: Api, clocks: ClockStore) -> None:
     ticket_id = _open(staff, kind="complaint", category="service_attitude")
-    _act(staff, ticket_id, "cancel", {"version": 1, "reason": "重复投诉"}, DUTY_MANAGER)
+    staff_act(staff, ticket_id, "cancel", {"version": 1, "reason": "重复投诉"}, DUTY_MANAGER)
     assert _clocks(clocks, ticket_id)[ClockKind.REPLY].state is ClockState.CANCELLED
 
 
@@ -353,6 +345,6 @@ def test_only_a_duty_manager_cancels_and_only_with_a_reason(staff: Api, store: T
     ticket = store.get(ticket_id)
     assert ticket is not None and (ticket.version, ticket.status.value) == (2, "dispatched")
 
-    _act(staff, ticket_id, "cancel", {"version": 2, "reason": "重复报修"}, DUTY_MANAGER)
+    staff_act(staff, ticket_id, "cancel", {"version": 2, "reason": "重复报修"}, DUTY_MANAGER)
     reply = staff(staff_action(ticket_id, "cancel", {"version": 3, "reason": "again"}, *DUTY_MANAGER))
     assert (reply.status, reply.body["code"]) == (409, "illegal_transition")
