@@ -38,7 +38,6 @@ from moto import mock_aws  # noqa: E402
 from tests.conftest import FAKE_AWS_ENV  # noqa: E402
 from tests.integration.lambda_support import OPERATOR  # noqa: E402
 from tests.integration.sla_support import DUTY_MANAGER, SITE, Harness, sla_harness  # noqa: E402
-from tests.unit.builders import FixedRoster  # noqa: E402
 
 from frontdesk.adapters.ses import SesMailer  # noqa: E402
 from frontdesk.app.tickets import Desk  # noqa: E402
@@ -112,7 +111,7 @@ def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], 
             from frontdesk.app.incidents import IncidentDesk
 
             patch.setattr(wiring, "clock", functools.cache(SystemClock))  # real time in the router too
-            desk = Desk(h.tickets, h.sites, SystemClock(), wiring.planner(), FixedRoster())
+            desk = Desk(h.tickets, h.sites, SystemClock(), wiring.planner(), wiring.staff_desk())
             reports = IncidentDesk(h.reports, h.tickets, h.sites, wiring.photo_desk(), wiring.planner(), SystemClock())
             stop = threading.Event()
             poller = threading.Thread(target=_poll, args=(h, poll, stop), daemon=True)

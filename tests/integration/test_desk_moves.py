@@ -22,6 +22,7 @@ from .conftest import (
     staff_action,
     staff_open,
     staff_read,
+    track,
     with_path,
     with_query,
 )
@@ -205,7 +206,7 @@ def test_a_wrongly_dispatched_ticket_is_reassigned_and_finished(
     assert (event["action"], event["actor"]["id"]) == ("reassign", "op1")
     assert event["detail"] == {
         "previous_assignee": "eng1",
-        "reason": "王工今天休假",
+        "handover_reason": "王工今天休假",
         "department": "engineering",
         "assignee": "eng2",
     }
@@ -218,6 +219,25 @@ def test_a_wrongly_dispatched_ticket_is_reassigned_and_finished(
     staff_act(staff, ticket_id, "close", {"version": 5, "note": "客户电话确认"})
     done = store.get(ticket_id)
     assert done is not None and (done.status.value, done.resolution.value) == ("closed", "closed_without_acceptance")
+
+
+def test_the_tenant_sees_neither_who_nor_why_of_a_handover_but_why_it_was_cancelled(staff: Api, public: Api) -> None:
+    ticket_id, token = staff_open(staff)
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
+    staff_act(staff, ticket_id, "reassign", {"version": 2, "assignee": "eng2", "reason": "王工喝多了"})
+    staff_act(staff, ticket_id, "redispatch", {"version": 3, "assignee": "eng1", "reason": "李师傅电话不通"})
+    staff_act(staff, ticket_id, "cancel", {"version": 4, "reason": "客户来电撤回报修"}, DUTY_MANAGER)
+
+    page = public(track(token))
+
+    assert page.status == 200
+    assert "王工喝多了" not in page.raw and "李师傅电话不通" not in page.raw
+    assert "eng1" not in page.raw and "eng2" not in page.raw
+    assert [(e["action"], e["detail"]) for e in page.body["timeline"][2:]] == [
+        ("reassign", {}),
+        ("redispatch", {"arrival_due": "2026-11-22T02:15:00.000Z"}),
+        ("cancel", {"reason": "客户来电撤回报修"}),
+    ]
 
 
 def test_reassign_refusals_write_nothing(staff: Api, store: TicketStore, subtests: pytest.Subtests) -> None:
@@ -282,7 +302,7 @@ def test_dispatch_again_plans_a_new_arrival(staff: Api, clock: FixedClock, clock
     assert (ticket["assignment"]["assignee"], ticket["dispatched_at"]) == ("eng2", "2026-11-22T02:20:00.000Z")
     assert ticket["arrival_due"] == "2026-11-22T02:35:00.000Z"  # 15 minutes from now
     detail = body["timeline"][-1]["detail"]
-    assert (detail["previous_assignee"], detail["previous_due"], detail["reason"]) == (
+    assert (detail["previous_assignee"], detail["previous_due"], detail["handover_reason"]) == (
         "eng1",
         "2026-11-22T02:15:00.000Z",
         "王工联系不上",

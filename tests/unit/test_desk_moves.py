@@ -134,7 +134,7 @@ def test_reassign_keeps_the_run_and_its_deadlines(status: Status) -> None:
     kept = ("dispatched_at", "arrival_due", "completion_due", "arrived_at", "escalation")
     assert [getattr(after, f) for f in kept] == [getattr(before, f) for f in kept]
     assert change.event.detail["previous_assignee"] == "eng1"
-    assert change.event.detail["reason"] == "换人"
+    assert change.event.detail["handover_reason"] == "换人"
 
 
 def test_reassign_to_the_same_engineer_is_refused() -> None:

@@ -228,10 +228,12 @@ def _take(ticket: Ticket, c: cmd.Take, ctx: Context) -> Step:
 
 
 def _previous(ticket: Ticket, assignee: str, reason: str) -> dict[str, str]:
+    """Who had the work and why it moved. Not "reason": that one the tenant's tracking page shows
+    (models.views.PUBLIC_DETAIL), and why a colleague was taken off a job stays inside."""
     assert ticket.assignment is not None
     if assignee == ticket.assignment.assignee:
         raise InvalidInput(field="assignee", code=ErrorCode.SAME_ASSIGNEE, assignee=assignee)
-    return {"previous_assignee": ticket.assignment.assignee, "reason": reason}
+    return {"previous_assignee": ticket.assignment.assignee, "handover_reason": reason}
 
 
 @transition("redispatch", REPAIR_LIKE, {Status.DISPATCHED})
