@@ -86,7 +86,7 @@ openapi: venv ## regenerate the OpenAPI document from the code
 	$(BIN)/python infra/tools/openapi.py
 
 clean: ## remove build output and caches (keeps .venv)
-	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean ## also remove .venv

@@ -111,7 +111,7 @@ def run(per_kind: int, poll: float) -> tuple[dict[str, dict[str, list[float]]], 
             from frontdesk.app.incidents import IncidentDesk
 
             patch.setattr(wiring, "clock", functools.cache(SystemClock))  # real time in the router too
-            desk = Desk(h.tickets, h.sites, SystemClock(), wiring.planner())
+            desk = Desk(h.tickets, h.sites, SystemClock(), wiring.planner(), wiring.staff_desk())
             reports = IncidentDesk(h.reports, h.tickets, h.sites, wiring.photo_desk(), wiring.planner(), SystemClock())
             stop = threading.Event()
             poller = threading.Thread(target=_poll, args=(h, poll, stop), daemon=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import incidents
+import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
@@ -30,6 +31,7 @@ app = make_resolver(settings().max_body_bytes)
 app.include_router(mailing_lists)
 app.include_router(photos.router)
 app.include_router(incidents.router)
+app.include_router(people.router)
 
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -78,6 +80,21 @@ def dispatch(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Dispatc
     return _act(ticket_id, "dispatch", body, actor)
 
 
+@app.post("/staff/tickets/<ticket_id>/take", summary="An engineer takes an unassigned repair")
+def take(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Take, Body()]) -> StaffTicket:
+    return _act(ticket_id, "take", body, actor)
+
+
+@app.post("/staff/tickets/<ticket_id>/reassign", summary="Give work in hand to another engineer; deadlines stand")
+def reassign(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reassign, Body()]) -> StaffTicket:
+    return _act(ticket_id, "reassign", body, actor)
+
+
+@app.post("/staff/tickets/<ticket_id>/redispatch", summary="Dispatch an unarrived visit again: a new arrival deadline")
+def redispatch(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Redispatch, Body()]) -> StaffTicket:
+    return _act(ticket_id, "redispatch", body, actor)
+
+
 @app.post("/staff/tickets/<ticket_id>/reschedule", summary="Move the arrival later, agreed with the client")
 def reschedule(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reschedule, Body()]) -> StaffTicket:
     return _act(ticket_id, "reschedule", body, actor)
@@ -116,6 +133,11 @@ def reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reply, Bod
 @app.post("/staff/tickets/<ticket_id>/close", summary="Close a replied complaint or inquiry, or completed work")
 def close(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
     return _act(ticket_id, "close", body, actor)
+
+
+@app.post("/staff/tickets/<ticket_id>/cancel", summary="Cancel an open ticket, with a reason (duty managers)")
+def cancel(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Cancel, Body()]) -> StaffTicket:
+    return _act(ticket_id, "cancel", body, actor)
 
 
 def _act(ticket_id: str, action: str, body: cmd.Versioned, actor: Actor) -> StaffTicket:

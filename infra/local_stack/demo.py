@@ -1,4 +1,5 @@
-"""Demo data for the local stack: one site with buildings of every SLA class, one login per role.
+"""Demo data for the local stack: one site with buildings of every SLA class, one login per role,
+and a few more engineers and operators on the site's roster (the staff directory).
 
 The passwords are fixed and printed at start: this is a local demo against moto, never AWS.
 """
@@ -61,21 +62,69 @@ def seed_site(table_name: str, site: Site = DEMO_SITE) -> Site:
     return site
 
 
-def create_logins(cognito: Any, user_pool_id: str, roles: Iterable[str]) -> list[Login]:
-    """One confirmed user per role (Cognito group), username = role, with a permanent password."""
+@dataclass(frozen=True)
+class StaffMember:
+    """A user of the pool on a site's roster: a group (role), a department and a phone."""
+
+    username: str
+    name: str
+    role: str
+    department: str = ""
+    phone: str = ""
+
+
+# Who works where by default: field staff in engineering, the desk in customer service.
+DEPARTMENT_OF_ROLE = {"engineer": "engineering", "operator": "customer_service"}
+
+# The demo site's roster besides the one login per role (they cannot sign in: no password is set).
+DEMO_STAFF = (
+    StaffMember("wang.gong", "王工", "engineer", "engineering", "+8613800001001"),
+    StaffMember("li.shifu", "李师傅", "engineer", "engineering", "+8613800001002"),
+    StaffMember("chen.dian", "陈电工", "engineer", "engineering", "+8613800001003"),
+    StaffMember("zhao.an", "赵保安", "engineer", "security", "+8613800001004"),
+    StaffMember("liu.jie", "刘洁", "engineer", "cleaning", "+8613800001005"),
+    StaffMember("zhou.xiao", "周晓", "operator", "customer_service", "+8613800002001"),
+)
+
+
+def add_staff(cognito: Any, user_pool_id: str, member: StaffMember, site_id: str) -> None:
+    """One user of the pool in the member's group, on the site's roster."""
+    attributes = {"name": member.name, "custom:site_id": site_id, "custom:department": member.department}
+    if member.phone:
+        attributes["phone_number"] = member.phone
+    cognito.admin_create_user(
+        UserPoolId=user_pool_id,
+        Username=member.username,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items() if value],
+    )
+    cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=member.username, GroupName=member.role)
+
+
+def seed_staff(
+    cognito: Any, user_pool_id: str, site_id: str = DEMO_SITE.site_id, staff: Iterable[StaffMember] = DEMO_STAFF
+) -> list[str]:
+    """The site's roster in the pool; the user names added."""
+    added: list[str] = []
+    for member in staff:
+        add_staff(cognito, user_pool_id, member, site_id)
+        added.append(member.username)
+    return added
+
+
+def create_logins(
+    cognito: Any, user_pool_id: str, roles: Iterable[str], site_id: str = DEMO_SITE.site_id
+) -> list[Login]:
+    """One confirmed user per role (Cognito group), username = role, with a permanent password, on
+    the site's roster."""
     logins: list[Login] = []
     for role in roles:
         login = Login(username=role, password=demo_password(role), role=role)
-        cognito.admin_create_user(
-            UserPoolId=user_pool_id,
-            Username=login.username,
-            MessageAction="SUPPRESS",
-            UserAttributes=[{"Name": "name", "Value": role.replace("_", " ").title()}],
-        )
+        member = StaffMember(role, role.replace("_", " ").title(), role, DEPARTMENT_OF_ROLE.get(role, ""))
+        add_staff(cognito, user_pool_id, member, site_id)
         cognito.admin_set_user_password(
             UserPoolId=user_pool_id, Username=login.username, Password=login.password, Permanent=True
         )
-        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=login.username, GroupName=role)
         logins.append(login)
     return logins
 

@@ -22,7 +22,7 @@ import boto3
 
 from local_stack import moto_fixes, timescale
 from local_stack.authorizer import CognitoAuthorizer
-from local_stack.demo import DEMO_SITE, Login, create_logins, fill_mailing_lists, seed_site
+from local_stack.demo import DEMO_SITE, Login, create_logins, fill_mailing_lists, seed_site, seed_staff
 from local_stack.events import (
     S3Poller,
     Scheduler,
@@ -232,6 +232,8 @@ class LocalStack:
                 if info["type"] == "AWS::Cognito::UserPoolGroup" and info["name"]
             ]
             self.logins = create_logins(self.client("cognito-idp"), self.user_pool_id, groups)
+            if config.demo:
+                seed_staff(self.client("cognito-idp"), self.user_pool_id)
 
         self.outbox = Outbox(stack.account_id, stack.region)
         self.outbox.start()

@@ -2,7 +2,8 @@
 
 Fixtures build on tests/conftest.py (`aws`, `stack`):
 - `clock`: the desk's clock, fixed at 2026-11-22T02:00:00Z (10:00 in Shanghai); tests advance it.
-- `site`: site "ql" with a building of each SLA class, written through SiteStore.
+- `site`: site "ql" with a building of each SLA class, written through SiteStore, and its roster in
+  the user pool (`ROSTER`: engineers eng1 and eng2, op1, dm1, mgr1; eng9 works on another site).
 - `public`, `staff`, `router`: the function modules imported by file path after the environment is
   set, wrapped so a call takes an event and returns the decoded response.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +29,7 @@ from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.api import intake
 from frontdesk.clock import FixedClock
 from frontdesk.models.site import Building, BuildingClass, Site
+from local_stack.demo import StaffMember, add_staff
 from local_stack.provision import Stack
 
 from .lambda_support import LambdaContext, load_handler_module
@@ -39,6 +42,15 @@ EVENTS = REPO / "events"
 START = datetime(2026, 11, 22, 2, 0, 0, tzinfo=UTC)
 DAY = "2026-11-22"
 _unique = itertools.count()
+
+ROSTER = (
+    StaffMember("eng1", "王工", "engineer", "engineering", "+8613800001001"),
+    StaffMember("eng2", "李师傅", "engineer", "engineering", "+8613800001002"),
+    StaffMember("op1", "周晓", "operator", "customer_service", "+8613800002001"),
+    StaffMember("dm1", "孙经理", "duty_manager", "customer_service"),
+    StaffMember("mgr1", "吴主任", "manager"),
+)
+ELSEWHERE = StaffMember("eng9", "外场工程师", "engineer", "engineering")
 
 
 # ------------------------------------------------------------------------------------------ events
@@ -227,6 +239,10 @@ def site(table: Table) -> Site:
         ),
     )
     SiteStore(table).put(ql)
+    cognito, pool = boto3.client("cognito-idp"), os.environ["USER_POOL_ID"]
+    for member in ROSTER:
+        add_staff(cognito, pool, member, "ql")
+    add_staff(cognito, pool, ELSEWHERE, "other")
     return ql
 
 
@@ -250,6 +266,22 @@ def router(env: Stack) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return result
 
     return call
+
+
+def staff_open(staff: Api, **changes: Any) -> tuple[str, str]:
+    """A ticket taken by op1 on the phone (staff_create_ticket.json with `changes`): its id and tracking token."""
+    reply = staff(staff_create(**changes))
+    assert reply.status == 201, reply.raw
+    return reply.body["ticket_id"], reply.body["tracking_token"]
+
+
+def staff_act(
+    staff: Api, ticket_id: str, action: str, body: dict[str, Any], who: tuple[str, str] = ("op1", "operator")
+) -> Any:
+    """A lifecycle action that must succeed; the answer's body."""
+    reply = staff(staff_action(ticket_id, action, body, *who))
+    assert reply.status == 200, f"{action}: {reply.raw}"
+    return reply.body
 
 
 def counter(table: Table, site_id: str = "ql", day: str = DAY) -> int | None:

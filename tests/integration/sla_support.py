@@ -43,9 +43,11 @@ from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport, NewIncidentReport, SubmitIncidentReport, UpdateIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
 from local_stack import moto_fixes, timescale
+from local_stack.demo import add_staff
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
 
+from .conftest import ROSTER
 from .lambda_support import OPERATOR, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
 from .lambda_support import SITE as SHARED_SITE
 
@@ -151,7 +153,10 @@ class Harness:
         self.sites = SiteStore(self.table)
         self.sla = SlaStore(self.table)
         self.clocks = ClockStore(self.table)
-        self.desk = Desk(self.tickets, self.sites, time_, wiring.planner())
+        cognito = boto3.client("cognito-idp")
+        for member in ROSTER:  # the engineers work can be given to
+            add_staff(cognito, stack.env["USER_POOL_ID"], member, SITE.site_id)
+        self.desk = Desk(self.tickets, self.sites, time_, wiring.planner(), wiring.staff_desk())
         self.reports = ReportStore(self.table)
         self.incidents = IncidentDesk(
             self.reports, self.tickets, self.sites, wiring.photo_desk(), wiring.planner(), time_

@@ -24,8 +24,10 @@ from .conftest import (
     counter,
     load_event,
     set_header,
+    staff_act,
     staff_action,
     staff_create,
+    staff_open,
     staff_queue,
     staff_read,
     track,
@@ -40,20 +42,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publis
 
 ENGINEER = ("eng1", "engineer")
 OTHER_ENGINEER = ("eng2", "engineer")
-
-
-def _open(staff: Api, **changes: Any) -> tuple[str, str]:
-    reply = staff(staff_create(**changes))
-    assert reply.status == 201, reply.raw
-    return reply.body["ticket_id"], reply.body["tracking_token"]
-
-
-def _act(
-    staff: Api, ticket_id: str, action: str, body: dict[str, Any], who: tuple[str, str] = ("op1", "operator")
-) -> Any:
-    reply = staff(staff_action(ticket_id, action, body, *who))
-    assert reply.status == 200, f"{action}: {reply.raw}"
-    return reply.body
 
 
 def test_phone_intake_by_the_operator(staff: Api, store: TicketStore) -> None:
@@ -93,7 +81,7 @@ def test_engineer_may_not_take_intake_and_nothing_is_written(staff: Api, table: 
 
 
 def test_missing_claims_are_401(staff: Api, table: Table, subtests: pytest.Subtests) -> None:
-    ticket_id, _ = _open(staff)
+    ticket_id, _ = staff_open(staff)
     events = {
         "create": staff_create(),
         "queue": staff_queue(),
@@ -131,12 +119,12 @@ def test_a_group_name_is_matched_whole_never_in_pieces(staff: Api, subtests: pyt
 
 def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketStore, clock: FixedClock) -> None:
     # The operator takes the call (expert apartment: class C, 15 minutes) and dispatches eng1.
-    ticket_id, token = _open(staff, kind="repair", category="plumbing")
+    ticket_id, token = staff_open(staff, kind="repair", category="plumbing")
     dispatch = with_path(load_event("staff_dispatch.json"), ticket_id=ticket_id)
     reply = staff(dispatch)
     assert reply.status == 200, reply.raw
     assert reply.body["ticket"]["arrival_due"] == "2026-11-22T02:15:00.000Z"
-    assert reply.body["actions"] == ["reschedule"]
+    assert reply.body["actions"] == ["redispatch", "reassign", "reschedule"]
 
     # eng1 checks in 12 minutes later, on time, and quotes a part the property does not supply.
     clock.advance(minutes=12)
@@ -145,7 +133,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
     assert reply.body["ticket"]["arrived_on_time"] is True
     assert set(reply.body["actions"]) == {"quote", "unfinished", "complete"}
     quote = {"version": 3, "lines": [{"item": "恒温阀芯", "amount_cents": 6800}], "tax_cents": 884, "labour_cents": 0}
-    assert _act(staff, ticket_id, "quote", quote, ENGINEER)["ticket"]["quote"]["total_cents"] == 7684
+    assert staff_act(staff, ticket_id, "quote", quote, ENGINEER)["ticket"]["quote"]["total_cents"] == 7684
 
     # The client confirms the price on the tracking page; then the work is done.
     seen = public(track(token))
@@ -153,7 +141,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
     confirmed = public(client_post(token, "quote-decision", {"version": 4, "confirm": True}))
     assert (confirmed.status, confirmed.body["status"]) == (200, "in_progress")
     clock.advance(minutes=30)
-    _act(staff, ticket_id, "complete", {"version": 5, "summary": "更换阀芯"}, ENGINEER)
+    staff_act(staff, ticket_id, "complete", {"version": 5, "summary": "更换阀芯"}, ENGINEER)
 
     # Not satisfied: the ticket reopens and is dispatched again.
     reopened = public(
@@ -161,11 +149,11 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
     )
     assert (reopened.status, reopened.body["status"]) == (200, "reopened")
     clock.advance(minutes=1)
-    again = _act(staff, ticket_id, "dispatch", {"version": 7, "assignee": "eng1"})
+    again = staff_act(staff, ticket_id, "dispatch", {"version": 7, "assignee": "eng1"})
     assert again["ticket"]["arrival_due"] == "2026-11-22T02:58:00.000Z"  # 02:43 + 15 min
     assert again["ticket"]["arrived_at"] is None
-    _act(staff, ticket_id, "arrive", {"version": 8}, ENGINEER)
-    _act(staff, ticket_id, "complete", {"version": 9, "summary": "重新密封"}, ENGINEER)
+    staff_act(staff, ticket_id, "arrive", {"version": 8}, ENGINEER)
+    staff_act(staff, ticket_id, "complete", {"version": 9, "summary": "重新密封"}, ENGINEER)
     closed = public(client_post(token, "acceptance", {"version": 10, "satisfied": True, "rating": 5}))
     assert (closed.status, closed.body["status"]) == (200, "closed")
 
@@ -188,7 +176,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
 
 
 def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
-    ticket_id, token = _open(
+    ticket_id, token = staff_open(
         staff, kind="complaint", category="service_attitude", channel="walk_in", severity="serious"
     )
     created = store.get(ticket_id)
@@ -197,10 +185,12 @@ def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
     early = staff(staff_action(ticket_id, "reply", {"version": 1, "reply": "x", "method": "phone"}))
     assert (early.status, early.body["code"]) == (409, "handle_first")
 
-    handled = _act(staff, ticket_id, "handle", {"version": 1, "department": "security", "action_taken": "约谈当班保安"})
+    handled = staff_act(
+        staff, ticket_id, "handle", {"version": 1, "department": "security", "action_taken": "约谈当班保安"}
+    )
     assert handled["actions"] == ["reply"]
-    _act(staff, ticket_id, "reply", {"version": 2, "reply": "已致歉,保安已调岗", "method": "phone"})
-    closed = _act(staff, ticket_id, "close", {"version": 3, "note": ""})
+    staff_act(staff, ticket_id, "reply", {"version": 2, "reply": "已致歉,保安已调岗", "method": "phone"})
+    closed = staff_act(staff, ticket_id, "close", {"version": 3, "note": ""})
     assert closed["ticket"]["status"] == "closed" and closed["ticket"]["resolution"] == "replied"
 
     seen = public(track(token))
@@ -209,7 +199,7 @@ def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
 
 
 def test_refused_role_is_403(staff: Api, store: TicketStore, subtests: pytest.Subtests) -> None:
-    ticket_id, _ = _open(staff)
+    ticket_id, _ = staff_open(staff)
     cases: list[tuple[str, str, dict[str, Any], tuple[str, str]]] = [
         ("engineer dispatches", "dispatch", {"version": 1, "assignee": "eng1"}, ENGINEER),
         ("engineer declines", "decline", {"version": 1, "reason": "不修"}, ENGINEER),
@@ -219,7 +209,7 @@ def test_refused_role_is_403(staff: Api, store: TicketStore, subtests: pytest.Su
         with subtests.test(case=name):
             reply = staff(staff_action(ticket_id, action, body, *who))
             assert (reply.status, reply.body["code"], reply.body["field"]) == (403, "forbidden", "action")
-    _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
     cases = [
         ("operator arrives", "arrive", {"version": 2}, ("op1", "operator")),
         ("eng2 arrives for eng1", "arrive", {"version": 2}, OTHER_ENGINEER),
@@ -232,7 +222,7 @@ def test_refused_role_is_403(staff: Api, store: TicketStore, subtests: pytest.Su
 
 
 def test_illegal_transition_is_409(staff: Api, store: TicketStore) -> None:
-    ticket_id, _ = _open(staff)
+    ticket_id, _ = staff_open(staff)
     event = staff_action(ticket_id, "close", {"version": 1, "note": "x"})
     set_header(event, "Accept-Language", "en")
     reply = staff(event)
@@ -243,8 +233,8 @@ def test_illegal_transition_is_409(staff: Api, store: TicketStore) -> None:
 
 
 def test_stale_version_is_409_and_nothing_is_written(staff: Api, store: TicketStore) -> None:
-    ticket_id, _ = _open(staff)
-    _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
+    ticket_id, _ = staff_open(staff)
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
     before = store.get(ticket_id)
 
     reply = staff(staff_action(ticket_id, "dispatch", {"version": 1, "assignee": "eng2"}))
@@ -257,7 +247,7 @@ def test_stale_version_is_409_and_nothing_is_written(staff: Api, store: TicketSt
 
 def test_lost_race_in_storage_writes_neither_ticket_nor_event(staff: Api, store: TicketStore, site: Site) -> None:
     """Two writers read version 1; the second transaction is cancelled as a whole."""
-    ticket_id, _ = _open(staff)
+    ticket_id, _ = staff_open(staff)
     read = store.get(ticket_id)
     assert read is not None
     operator = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
@@ -276,7 +266,7 @@ def test_lost_race_conflict_does_not_name_the_stale_version_as_current(
     staff: Api, store: TicketStore, site: Site
 ) -> None:
     """The message reads "someone else updated this ticket (now version {expected})"."""
-    ticket_id, _ = _open(staff)
+    ticket_id, _ = staff_open(staff)
     read = store.get(ticket_id)
     assert read is not None
     operator = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
@@ -289,9 +279,14 @@ def test_lost_race_conflict_does_not_name_the_stale_version_as_current(
 
 
 def test_read_a_ticket_with_the_actions_open_to_the_caller(staff: Api, subtests: pytest.Subtests) -> None:
-    ticket_id, _ = _open(staff)
-    _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
-    expected = {("op1", "operator"): ["reschedule"], ENGINEER: ["reschedule", "arrive"], OTHER_ENGINEER: []}
+    ticket_id, _ = staff_open(staff)
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
+    expected = {
+        ("op1", "operator"): ["reschedule", "reassign", "redispatch"],
+        ("dm1", "duty_manager"): ["reschedule", "reassign", "redispatch", "cancel"],
+        ENGINEER: ["reschedule", "arrive"],
+        OTHER_ENGINEER: [],
+    }
     for who, actions in expected.items():
         with subtests.test(caller=who[0]):
             reply = staff(staff_read(ticket_id, *who))
@@ -303,8 +298,8 @@ def test_read_a_ticket_with_the_actions_open_to_the_caller(staff: Api, subtests:
 
 
 def test_reschedule_before_the_deadline_only(staff: Api, clock: FixedClock) -> None:
-    ticket_id, _ = _open(staff, building_id="dorm", unit="", location="3号楼二层盥洗室")
-    _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})  # class B: due 02:10
+    ticket_id, _ = staff_open(staff, building_id="dorm", unit="", location="3号楼二层盥洗室")
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})  # class B: due 02:10
     clock.advance(minutes=6)
     body = {
         "version": 2,
@@ -313,7 +308,7 @@ def test_reschedule_before_the_deadline_only(staff: Api, clock: FixedClock) -> N
         "contact_method": "phone",
         "note": "学生在上课",
     }
-    moved = _act(staff, ticket_id, "reschedule", body, ENGINEER)
+    moved = staff_act(staff, ticket_id, "reschedule", body, ENGINEER)
     assert moved["ticket"]["arrival_due"] == "2026-11-22T02:45:00.000Z"
     assert moved["timeline"][-1]["detail"]["agreed_with"] == "王同学"
 
@@ -338,14 +333,14 @@ def test_reschedule_before_the_deadline_only(staff: Api, clock: FixedClock) -> N
 
 
 def test_queue_orders_by_deadline_and_drops_closed_tickets(staff: Api, clock: FixedClock) -> None:
-    class_c, _ = _open(staff, building_id="expert", unit="1-102")
-    class_a, _ = _open(staff, building_id="admin", unit="102")
-    waiting, _ = _open(staff, building_id="dorm", unit="", location="5号楼门厅")
-    declined, _ = _open(staff, building_id="dorm", unit="", location="5号楼门厅")
+    class_c, _ = staff_open(staff, building_id="expert", unit="1-102")
+    class_a, _ = staff_open(staff, building_id="admin", unit="102")
+    waiting, _ = staff_open(staff, building_id="dorm", unit="", location="5号楼门厅")
+    declined, _ = staff_open(staff, building_id="dorm", unit="", location="5号楼门厅")
     clock.advance(minutes=2)
     for ticket_id in (class_c, class_a):
-        _act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
-    _act(staff, declined, "decline", {"version": 1, "reason": "重复报修"})
+        staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
+    staff_act(staff, declined, "decline", {"version": 1, "reason": "重复报修"})
 
     reply = staff(load_event("staff_list_queue.json"))
     assert reply.status == 200
@@ -355,9 +350,9 @@ def test_queue_orders_by_deadline_and_drops_closed_tickets(staff: Api, clock: Fi
         "2026-11-22T02:17:00.000Z",
     ]
 
-    _act(staff, class_a, "arrive", {"version": 2}, ENGINEER)
-    _act(staff, class_a, "complete", {"version": 3, "summary": "修好"}, ENGINEER)
-    _act(staff, class_a, "close", {"version": 4, "note": "客户电话确认"})
+    staff_act(staff, class_a, "arrive", {"version": 2}, ENGINEER)
+    staff_act(staff, class_a, "complete", {"version": 3, "summary": "修好"}, ENGINEER)
+    staff_act(staff, class_a, "close", {"version": 4, "note": "客户电话确认"})
     after = staff(staff_queue(limit="10"))
     assert [t["ticket_id"] for t in after.body["tickets"]] == [waiting, class_c]
     assert staff(staff_queue(limit="1")).body["tickets"][0]["ticket_id"] == waiting
@@ -375,7 +370,7 @@ def test_queue_query_is_validated(staff: Api, subtests: pytest.Subtests) -> None
 
 
 def test_malformed_staff_requests(staff: Api, store: TicketStore, subtests: pytest.Subtests) -> None:
-    ticket_id, _ = _open(staff)
+    ticket_id, _ = staff_open(staff)
     with subtests.test(case="unknown action"):
         reply = staff(staff_action(ticket_id, "teleport", {"version": 1}))
         assert (reply.status, reply.body["code"]) == (404, "not_found")

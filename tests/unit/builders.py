@@ -125,6 +125,10 @@ def command(action: str, version: int, **overrides: Any) -> cmd.Versioned:
         "handle": (cmd.Handle, {"department": Department.CUSTOMER_SERVICE, "action_taken": "已致歉并核实"}),
         "reply": (cmd.Reply, {"reply": "已电话回复客户", "method": "phone"}),
         "close": (cmd.Close, {"note": "客户电话确认"}),
+        "take": (cmd.Take, {}),
+        "reassign": (cmd.Reassign, {"assignee": "eng2", "reason": "eng1 请假"}),
+        "redispatch": (cmd.Redispatch, {"assignee": "eng2", "reason": "eng1 无法到场"}),
+        "cancel": (cmd.Cancel, {"reason": "客户撤回报修"}),
     }
     model, fields = defaults[action]
     return model.model_validate({"version": version, **fields, **overrides})
@@ -143,6 +147,10 @@ ACTIONS = (
     "handle",
     "reply",
     "close",
+    "take",
+    "reassign",
+    "redispatch",
+    "cancel",
 )
 
 # Who would normally take each action (the assignee is eng1).
@@ -159,7 +167,21 @@ ACTOR_FOR: dict[str, Actor] = {
     "handle": OPERATOR,
     "reply": OPERATOR,
     "close": OPERATOR,
+    "take": ENGINEER,
+    "reassign": OPERATOR,
+    "redispatch": OPERATOR,
+    "cancel": DUTY_MANAGER,
 }
+
+
+class FixedRoster:
+    """The site's engineers, for a desk without a user pool (frontdesk.app.ports.EngineerRoster)."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = frozenset(names or ("eng1", "eng2"))
+
+    def engineers(self, site_id: str) -> frozenset[str]:
+        return self.names
 
 
 class Walk:

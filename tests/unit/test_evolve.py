@@ -3,7 +3,6 @@ where ``model_copy(update=…)`` would have stored it (or silently dropped it) w
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from pydantic import ValidationError
 from frontdesk.domain import lifecycle
 from frontdesk.domain.evolve import UnknownField, evolve
 from frontdesk.domain.lifecycle import Step
-from frontdesk.models.site import Site
 from frontdesk.models.ticket import Status, Ticket
 
 from .builders import Walk
@@ -39,7 +37,7 @@ def test_a_wrong_type_is_refused() -> None:
 
 
 def _rule_writing(updates: dict[str, Any]) -> Any:
-    def rule(ticket: Ticket, command: Any, site: Site, now: datetime) -> Step:
+    def rule(ticket: Ticket, command: Any, ctx: lifecycle.Context) -> Step:
         return Step(Status.CLOSED, updates, {})
 
     return rule

@@ -29,15 +29,16 @@ from .builders import (
     walk_to,
 )
 
+# Every open ticket can be cancelled; work in hand can be given to another engineer.
 _REPAIR_LIKE_LEGAL: dict[Status, set[str]] = {
-    Status.RECEIVED: {"decline", "dispatch"},
-    Status.REOPENED: {"decline", "dispatch"},
-    Status.DISPATCHED: {"reschedule", "arrive"},
-    Status.ARRIVED: {"quote", "unfinished", "complete"},
-    Status.QUOTED: {"quote_decision"},
-    Status.IN_PROGRESS: {"unfinished", "complete"},
-    Status.UNFINISHED: {"quote", "complete"},
-    Status.COMPLETED: {"accept", "close"},
+    Status.RECEIVED: {"decline", "dispatch", "take", "cancel"},
+    Status.REOPENED: {"decline", "dispatch", "take", "cancel"},
+    Status.DISPATCHED: {"reschedule", "arrive", "reassign", "redispatch", "cancel"},
+    Status.ARRIVED: {"quote", "unfinished", "complete", "reassign", "cancel"},
+    Status.QUOTED: {"quote_decision", "reassign", "cancel"},
+    Status.IN_PROGRESS: {"unfinished", "complete", "reassign", "cancel"},
+    Status.UNFINISHED: {"quote", "complete", "reassign", "cancel"},
+    Status.COMPLETED: {"accept", "close", "cancel"},
     Status.DECLINED: set(),
     Status.CLOSED: set(),
 }
@@ -47,14 +48,18 @@ LEGAL: dict[Kind, dict[Status, set[str]]] = {
     Kind.REPAIR: _REPAIR_LIKE_LEGAL,
     Kind.EMERGENCY: _REPAIR_LIKE_LEGAL,
     # Paid work is not completed before the client confirmed the quote.
-    Kind.PAID_SERVICE: {**_REPAIR_LIKE_LEGAL, Status.ARRIVED: {"quote", "unfinished"}},
+    Kind.PAID_SERVICE: {**_REPAIR_LIKE_LEGAL, Status.ARRIVED: {"quote", "unfinished", "reassign", "cancel"}},
     Kind.COMPLAINT: {
-        Status.RECEIVED: {"handle"},
-        Status.HANDLED: {"reply"},
-        Status.REPLIED: {"close"},
+        Status.RECEIVED: {"handle", "cancel"},
+        Status.HANDLED: {"reply", "cancel"},
+        Status.REPLIED: {"close", "cancel"},
         Status.CLOSED: set(),
     },
-    Kind.INQUIRY: {Status.RECEIVED: {"reply"}, Status.REPLIED: {"close"}, Status.CLOSED: set()},
+    Kind.INQUIRY: {
+        Status.RECEIVED: {"reply", "cancel"},
+        Status.REPLIED: {"close", "cancel"},
+        Status.CLOSED: set(),
+    },
 }
 
 CELLS = [(kind, status, action) for kind, by_status in LEGAL.items() for status in by_status for action in ACTIONS]
@@ -206,10 +211,16 @@ def test_allowed_actions_follow_role_and_assignment() -> None:
     dispatched = walk_to(Kind.REPAIR, Status.DISPATCHED).ticket
     assert set(lifecycle.allowed_actions(dispatched, ENGINEER)) == {"arrive", "reschedule"}
     assert lifecycle.allowed_actions(dispatched, OTHER_ENGINEER) == []
-    assert lifecycle.allowed_actions(dispatched, OPERATOR) == ["reschedule"]
+    assert set(lifecycle.allowed_actions(dispatched, OPERATOR)) == {"reschedule", "reassign", "redispatch"}
+    assert set(lifecycle.allowed_actions(dispatched, DUTY_MANAGER)) == {
+        "reschedule",
+        "reassign",
+        "redispatch",
+        "cancel",
+    }
     received = Walk().ticket
     assert set(lifecycle.allowed_actions(received, OPERATOR)) == {"decline", "dispatch"}
-    assert lifecycle.allowed_actions(received, ENGINEER) == []
+    assert lifecycle.allowed_actions(received, ENGINEER) == ["take"]
     assert lifecycle.allowed_actions(received, SYSTEM) == []
 
 

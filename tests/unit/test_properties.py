@@ -53,7 +53,8 @@ def _walk(seed: int) -> int:
         walk.clock.advance(seconds=rng.randint(0, 900), microseconds=rng.randint(0, 999_999))
         before = walk.ticket
         actor = rng.choice(ACTORS)
-        offered = lifecycle.allowed_actions(before, actor)
+        # cancel ends a walk at once: offered seldom, so walks still go deep
+        offered = [a for a in lifecycle.allowed_actions(before, actor) if a != "cancel" or rng.random() < 0.05]
         # mostly what the console would offer, sometimes anything at all
         action = rng.choice(offered) if offered and rng.random() < 0.7 else rng.choice(ACTIONS)
         # mostly the right version, sometimes a stale or future one

@@ -20,7 +20,18 @@ from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket, TimelineEvent
 
-from .builders import ENGINEER, NOBODY, OPERATOR, SITE, T0, command, make_site, public_request, staff_request
+from .builders import (
+    ENGINEER,
+    NOBODY,
+    OPERATOR,
+    SITE,
+    T0,
+    FixedRoster,
+    command,
+    make_site,
+    public_request,
+    staff_request,
+)
 
 
 class MemoryTickets:
@@ -114,7 +125,13 @@ class Fixture:
         tokens = (f"token-{n:0>20}" for n in itertools.count(1))
         planner = ClockPlanner(self.clocks, self.clocks)
         self.desk = Desk(
-            self.tickets, self.sites, self.clock, planner, new_id=lambda: next(ids), new_token=lambda: next(tokens)
+            self.tickets,
+            self.sites,
+            self.clock,
+            planner,
+            FixedRoster(),
+            new_id=lambda: next(ids),
+            new_token=lambda: next(tokens),
         )
 
 
@@ -237,7 +254,7 @@ def test_client_acts_only_through_the_token(f: Fixture) -> None:
 def test_read_needs_a_staff_role(f: Fixture) -> None:
     ticket = f.desk.open(staff_request(), OPERATOR).ticket
     _, timeline, actions = f.desk.read(ticket.ticket_id, ENGINEER)
-    assert len(timeline) == 1 and actions == []
+    assert len(timeline) == 1 and actions == ["take"]  # an unassigned repair: the engineer may take it
     for actor in (NOBODY, CLIENT):
         with pytest.raises(Forbidden):
             f.desk.read(ticket.ticket_id, actor)
@@ -275,3 +292,26 @@ def test_a_transition_writes_its_clocks_with_the_ticket_and_a_refused_one_writes
     f.desk.act(dispatched.ticket_id, "arrive", command("arrive", dispatched.version), ENGINEER)
     arrival = f.clocks.of_subject(SubjectType.TICKET, dispatched.ticket_id)[ClockKind.ARRIVAL]
     assert (arrival.state, arrival.early_seconds) == (ClockState.MET, 180)
+
+
+class CountingRoster(FixedRoster):
+    def __init__(self) -> None:
+        super().__init__("eng1")
+        self.asked: list[str] = []
+
+    def engineers(self, site_id: str) -> frozenset[str]:
+        self.asked.append(site_id)
+        return super().engineers(site_id)
+
+
+def test_the_desk_reads_the_sites_engineers_for_the_actions_that_name_one(f: Fixture) -> None:
+    roster = CountingRoster()
+    f.desk = Desk(f.tickets, f.sites, f.clock, ClockPlanner(f.clocks, f.clocks), roster)
+    ticket = f.desk.open(staff_request(), OPERATOR).ticket
+    with pytest.raises(InvalidInput) as refused:
+        f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1, assignee="eng2"), OPERATOR)
+    assert refused.value.field == "assignee"
+    assert len(f.tickets.timeline(ticket.ticket_id)) == 1  # nothing written
+    f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1), OPERATOR)
+    f.desk.act(ticket.ticket_id, "arrive", command("arrive", 2), ENGINEER)
+    assert roster.asked == ["ql", "ql"]  # the two dispatches, not the arrival

@@ -41,6 +41,8 @@ class Settings(BaseModel):
 
     # The staff console signs in against Cognito with the public app client.
     user_pool_client_id: str = Field(default="", validation_alias=_env("USER_POOL_CLIENT_ID"))
+    # The staff directory reads the pool's users and groups.
+    user_pool_id: str = Field(default="", validation_alias=_env("USER_POOL_ID"))
     cognito_endpoint: str = Field(default="", validation_alias=_env("COGNITO_ENDPOINT"))
     aws_region: str = Field(default="us-east-1", validation_alias=_env("AWS_REGION"))
     # Local demo only: how many times faster the SLA clocks run (stated on the staff page).

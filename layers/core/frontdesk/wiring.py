@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from frontdesk.adapters.alerts import SnsAlerts
 from frontdesk.adapters.clocks import ClockStore, start_payload
+from frontdesk.adapters.cognito import CognitoStaff
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
 from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
@@ -22,6 +23,7 @@ from frontdesk.adapters.sns import ChangePublisher
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.staff import StaffDesk
 from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.models.clock import Clock as ClockItem
@@ -113,8 +115,13 @@ def planner() -> ClockPlanner:
 
 
 @_built
+def staff_desk() -> StaffDesk:
+    return StaffDesk(CognitoStaff(settings().user_pool_id), tickets(), sites())
+
+
+@_built
 def desk() -> Desk:
-    return Desk(tickets(), sites(), clock(), planner())
+    return Desk(tickets(), sites(), clock(), planner(), staff_desk())
 
 
 def tracking_url(token: str) -> str:

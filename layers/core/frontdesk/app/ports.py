@@ -7,7 +7,7 @@ than a whole store names the narrow port (``SiteLookup``), never a copy of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 from frontdesk.domain.errors import ErrorCode, NotFound
@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.mailing import MailingList
     from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
     from frontdesk.models.site import Site
-    from frontdesk.models.ticket import Ticket, TimelineEvent
+    from frontdesk.models.staff import Person
+    from frontdesk.models.ticket import Role, Ticket, TimelineEvent
 
 # ----------------------------------------------------------------------------------- sites
 
@@ -84,18 +85,36 @@ class TicketSystemChanges(TicketLookup, Protocol):
     def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool: ...
 
 
-class Tickets(TicketsByToken, TicketHistory, Protocol):
+class OpenTickets(Protocol):
+    def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]: ...
+
+
+class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
     """The desk's whole ticket store (frontdesk.adapters.dynamodb.TicketStore)."""
 
     def next_seq(self, site_id: str, day: str) -> int: ...
     def create(self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = ()) -> None: ...
     def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
-    def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]: ...
 
 
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
     return _found(tickets.get(ticket_id), "ticket_id", ErrorCode.TICKET_NOT_FOUND)
+
+
+# ----------------------------------------------------------------------------------- staff
+
+
+class StaffDirectory(Protocol):
+    """The user pool's staff with the given roles (frontdesk.adapters.cognito.CognitoStaff)."""
+
+    def people(self, roles: Collection[Role]) -> list[Person]: ...
+
+
+class EngineerRoster(Protocol):
+    """The user names a site's work can be given to (frontdesk.app.staff.StaffDesk)."""
+
+    def engineers(self, site_id: str) -> frozenset[str]: ...
 
 
 # ----------------------------------------------------------------------------------- incident reports

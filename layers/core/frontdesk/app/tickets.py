@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
-from frontdesk.app.ports import Sites, Tickets, require_site, require_ticket
+from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.clock import Clock
 from frontdesk.domain import intake, lifecycle
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
-from frontdesk.domain.permissions import may
+from frontdesk.domain.permissions import ASSIGNING, may
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import SubjectType
 from frontdesk.models.site import Site
@@ -41,6 +41,7 @@ class Desk:
         sites: Sites,
         clock: Clock,
         clocks: ClockPlanner,
+        roster: EngineerRoster,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
         new_token: Callable[[], str] = lambda: secrets.token_urlsafe(24),
     ) -> None:
@@ -48,6 +49,7 @@ class Desk:
         self._sites = sites
         self._clock = clock
         self._clocks = clocks
+        self._roster = roster
         self._new_id = new_id
         self._new_token = new_token
 
@@ -101,7 +103,9 @@ class Desk:
 
     def _apply(self, ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor) -> Ticket:
         now = self._clock.now()
-        change = lifecycle.apply(ticket, action, command, actor, self.site(ticket.site_id), now)
+        # Work is given only to the site's engineers: their list is read for the actions that name one.
+        engineers = self._roster.engineers(ticket.site_id) if action in ASSIGNING else None
+        change = lifecycle.apply(ticket, action, command, actor, self.site(ticket.site_id), now, engineers)
         self._tickets.save(change, ticket.version, self._clock_writes(change.ticket, now))
         return change.ticket
 

@@ -43,11 +43,13 @@ class ErrorCode(StrEnum):
     REPLY_BY_OUT_OF_RANGE = "reply_by_out_of_range"
     RESCHEDULE_AFTER_DEADLINE = "reschedule_after_deadline"
     RESCHEDULE_NOT_LATER = "reschedule_not_later"
+    SAME_ASSIGNEE = "same_assignee"
     SITE_NOT_FOUND = "site_not_found"
     TICKET_NOT_FOUND = "ticket_not_found"
     UNIT_OR_LOCATION_REQUIRED = "unit_or_location_required"
     UNKNOWN_BUILDING = "unknown_building"
     UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_ENGINEER = "unknown_engineer"
     UNKNOWN_UNIT = "unknown_unit"
     VERSION_CONFLICT = "version_conflict"
     # the API's own refusals (frontdesk.api): the body, the caller, the idempotency key

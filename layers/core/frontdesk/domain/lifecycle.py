@@ -5,28 +5,36 @@ Repair-like kinds (repair, paid service, emergency):
     → closed (satisfied) | reopened (unsatisfied) → dispatched …; arrived/in_progress → unfinished.
 Complaints: received → handled → replied → closed. Inquiries: received → replied → closed.
 
+Every ticket can always move (docs/decisions/0016-every-ticket-can-always-move.md): the desk can
+reassign work in hand to another engineer (the client's deadline stands) or dispatch an unarrived
+visit again (a new run, a new arrival deadline); an engineer can take an unassigned repair; a duty
+manager can cancel any open ticket, with a reason. The engineer named must be one of the site's
+engineers when the caller gives the roster (``engineers``).
+
 Every transition returns the new ticket (version + 1) and the timeline event that records it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
-from frontdesk.domain import clocks, sla
+from frontdesk.domain import clocks, sla, staffing
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import ASSIGNEE_ONLY, may
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import (
+    TERMINAL,
     Acceptance,
     Actor,
     ActorKind,
     Assignment,
+    Department,
     Escalation,
     Kind,
     Quote,
@@ -59,10 +67,24 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Context:
+    """What a rule may read besides the ticket and the command."""
+
+    site: Site
+    now: datetime
+    actor: Actor
+    # the site's engineers (user names) an assignee must be one of; None: not checked
+    engineers: frozenset[str] | None = None
+
+
+Rule = Callable[[Ticket, Any, Context], Step]
+
+
+@dataclass(frozen=True)
 class Transition:
     kinds: frozenset[Kind]
     sources: frozenset[Status]
-    rule: Callable[[Ticket, Any, Site, datetime], Step]
+    rule: Rule
     # A reason code when the ticket's own state blocks the action, beyond its status.
     blocked: Callable[[Ticket], ErrorCode | None]
 
@@ -79,8 +101,8 @@ def transition(
     kinds: Iterable[Kind],
     sources: Iterable[Status],
     blocked: Callable[[Ticket], ErrorCode | None] = _never,
-) -> Callable[[Callable[[Ticket, Any, Site, datetime], Step]], Callable[[Ticket, Any, Site, datetime], Step]]:
-    def register(rule: Callable[[Ticket, Any, Site, datetime], Step]) -> Callable[..., Step]:
+) -> Callable[[Rule], Rule]:
+    def register(rule: Rule) -> Rule:
         TRANSITIONS[action] = Transition(frozenset(kinds), frozenset(sources), rule, blocked)
         return rule
 
@@ -99,7 +121,15 @@ def allowed_actions(ticket: Ticket, actor: Actor) -> list[str]:
     ]
 
 
-def apply(ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor, site: Site, now: datetime) -> Change:
+def apply(
+    ticket: Ticket,
+    action: str,
+    command: cmd.Versioned,
+    actor: Actor,
+    site: Site,
+    now: datetime,
+    engineers: Collection[str] | None = None,
+) -> Change:
     t = TRANSITIONS.get(action)
     if t is None:
         raise NotFound(field="action", action=action)
@@ -112,7 +142,8 @@ def apply(ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor, sit
     reason = t.blocked(ticket)
     if reason is not None:
         raise IllegalTransition(field="action", code=reason)
-    step = t.rule(ticket, command, site, now)
+    roster = None if engineers is None else frozenset(engineers)
+    step = t.rule(ticket, command, Context(site, now, actor, roster))
     at = to_iso(now)
     new = evolve(ticket, {**step.updates, "status": step.to, "version": ticket.version + 1, "updated_at": at})
     event = TimelineEvent(
@@ -146,20 +177,30 @@ def _building(ticket: Ticket, site: Site) -> Any:
 
 
 @transition("decline", REPAIR_LIKE, {Status.RECEIVED, Status.REOPENED})
-def _decline(ticket: Ticket, c: cmd.Decline, site: Site, now: datetime) -> Step:
-    return Step(Status.DECLINED, {"decline_reason": c.reason, "closed_at": to_iso(now)}, {"reason": c.reason})
+def _decline(ticket: Ticket, c: cmd.Decline, ctx: Context) -> Step:
+    return Step(Status.DECLINED, {"decline_reason": c.reason, "closed_at": to_iso(ctx.now)}, {"reason": c.reason})
 
 
-@transition("dispatch", REPAIR_LIKE, {Status.RECEIVED, Status.REOPENED})
-def _dispatch(ticket: Ticket, c: cmd.Dispatch, site: Site, now: datetime) -> Step:
-    building = _building(ticket, site)
-    arrival = sla.arrival_due(site, building, now)
-    completion = sla.completion_due(site, now)
+def _assignee(ctx: Context, name: str) -> str:
+    """The engineer as the site's roster spells the name (user names are case-insensitive), or a field error."""
+    if ctx.engineers is None:
+        return name
+    found = staffing.engineer_named(ctx.engineers, name)
+    if found is None:
+        raise InvalidInput(field="assignee", code=ErrorCode.UNKNOWN_ENGINEER, assignee=name)
+    return found
+
+
+def _run(ticket: Ticket, department: Department, assignee: str, ctx: Context, detail: dict[str, str]) -> Step:
+    """A new run of the work: one owner, and the arrival and completion deadlines planned from now."""
+    building = _building(ticket, ctx.site)
+    arrival = sla.arrival_due(ctx.site, building, ctx.now)
+    completion = sla.completion_due(ctx.site, ctx.now)
     return Step(
         Status.DISPATCHED,
         {
-            "assignment": Assignment(department=c.department, assignee=c.assignee),
-            "dispatched_at": to_iso(now),
+            "assignment": Assignment(department=department, assignee=assignee),
+            "dispatched_at": to_iso(ctx.now),
             "arrival_due": arrival,
             "completion_due": completion,
             "arrived_at": None,
@@ -167,19 +208,62 @@ def _dispatch(ticket: Ticket, c: cmd.Dispatch, site: Site, now: datetime) -> Ste
             "escalation": Escalation(),
         },
         {
-            "department": c.department.value,
-            "assignee": c.assignee,
+            **detail,
+            "department": department.value,
+            "assignee": assignee,
             "arrival_due": arrival,
-            "arrival_minutes": str(sla.arrival_minutes(site, building)),
+            "arrival_minutes": str(sla.arrival_minutes(ctx.site, building)),
         },
     )
 
 
+@transition("dispatch", REPAIR_LIKE, {Status.RECEIVED, Status.REOPENED})
+def _dispatch(ticket: Ticket, c: cmd.Dispatch, ctx: Context) -> Step:
+    return _run(ticket, c.department, _assignee(ctx, c.assignee), ctx, {})
+
+
+@transition("take", REPAIR_LIKE, {Status.RECEIVED, Status.REOPENED})
+def _take(ticket: Ticket, c: cmd.Take, ctx: Context) -> Step:
+    return _run(ticket, c.department, _assignee(ctx, ctx.actor.id), ctx, {})
+
+
+def _previous(ticket: Ticket, assignee: str, reason: str) -> dict[str, str]:
+    """Who had the work and why it moved. Not "reason": that one the tenant's tracking page shows
+    (models.views.PUBLIC_DETAIL), and why a colleague was taken off a job stays inside."""
+    assert ticket.assignment is not None
+    if assignee == ticket.assignment.assignee:
+        raise InvalidInput(field="assignee", code=ErrorCode.SAME_ASSIGNEE, assignee=assignee)
+    return {"previous_assignee": ticket.assignment.assignee, "handover_reason": reason}
+
+
+@transition("redispatch", REPAIR_LIKE, {Status.DISPATCHED})
+def _redispatch(ticket: Ticket, c: cmd.Redispatch, ctx: Context) -> Step:
+    """The visit planned again: a new run, so a new arrival deadline from now (the late one stays on
+    the timeline with the level it reached)."""
+    assignee = _assignee(ctx, c.assignee)
+    detail = {
+        **_previous(ticket, assignee, c.reason),
+        "previous_due": ticket.arrival_due or "",
+        "previous_level": str(ticket.escalation.level),
+    }
+    return _run(ticket, c.department, assignee, ctx, detail)
+
+
+@transition("reassign", REPAIR_LIKE, WORKING | {Status.DISPATCHED, Status.QUOTED})
+def _reassign(ticket: Ticket, c: cmd.Reassign, ctx: Context) -> Step:
+    """Another owner for the same run: the deadlines promised to the client stand, so their clocks go on."""
+    assert ticket.assignment is not None
+    assignee = _assignee(ctx, c.assignee)
+    department = c.department or ticket.assignment.department
+    detail = {**_previous(ticket, assignee, c.reason), "department": department.value, "assignee": assignee}
+    return Step(ticket.status, {"assignment": Assignment(department=department, assignee=assignee)}, detail)
+
+
 @transition("reschedule", REPAIR_LIKE, {Status.DISPATCHED})
-def _reschedule(ticket: Ticket, c: cmd.Reschedule, site: Site, now: datetime) -> Step:
+def _reschedule(ticket: Ticket, c: cmd.Reschedule, ctx: Context) -> Step:
     assert ticket.arrival_due is not None
     due = parse_iso(ticket.arrival_due)
-    if now >= due:
+    if ctx.now >= due:
         raise IllegalTransition(field="new_arrival", code=ErrorCode.RESCHEDULE_AFTER_DEADLINE, due=ticket.arrival_due)
     if c.new_arrival <= due:
         raise InvalidInput(field="new_arrival", code=ErrorCode.RESCHEDULE_NOT_LATER, due=ticket.arrival_due)
@@ -198,19 +282,19 @@ def _reschedule(ticket: Ticket, c: cmd.Reschedule, site: Site, now: datetime) ->
 
 
 @transition("arrive", REPAIR_LIKE, {Status.DISPATCHED})
-def _arrive(ticket: Ticket, c: cmd.Arrive, site: Site, now: datetime) -> Step:
+def _arrive(ticket: Ticket, c: cmd.Arrive, ctx: Context) -> Step:
     assert ticket.arrival_due is not None
-    on_time = now <= parse_iso(ticket.arrival_due)
-    completion = sla.completion_due(site, now)
+    on_time = ctx.now <= parse_iso(ticket.arrival_due)
+    completion = sla.completion_due(ctx.site, ctx.now)
     return Step(
         Status.ARRIVED,
-        {"arrived_at": to_iso(now), "arrived_on_time": on_time, "completion_due": completion},
+        {"arrived_at": to_iso(ctx.now), "arrived_on_time": on_time, "completion_due": completion},
         {"on_time": str(on_time).lower(), "arrival_due": ticket.arrival_due, "completion_due": completion},
     )
 
 
 @transition("quote", REPAIR_LIKE, {Status.ARRIVED, Status.UNFINISHED})
-def _quote(ticket: Ticket, c: cmd.QuoteIn, site: Site, now: datetime) -> Step:
+def _quote(ticket: Ticket, c: cmd.QuoteIn, ctx: Context) -> Step:
     lines = tuple(QuoteLine(item=line.item, amount_cents=line.amount_cents) for line in c.lines)
     total = sum(line.amount_cents for line in lines) + c.tax_cents + c.labour_cents
     quote = Quote(
@@ -218,21 +302,21 @@ def _quote(ticket: Ticket, c: cmd.QuoteIn, site: Site, now: datetime) -> Step:
         tax_cents=c.tax_cents,
         labour_cents=c.labour_cents,
         total_cents=total,
-        quoted_at=to_iso(now),
+        quoted_at=to_iso(ctx.now),
     )
     # The completion clock pauses while the client decides (frontdesk.domain.clocks).
     return Step(Status.QUOTED, {"quote": quote}, {"total_cents": str(total), "clock_paused": "completion"})
 
 
 @transition("quote_decision", REPAIR_LIKE, {Status.QUOTED})
-def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, site: Site, now: datetime) -> Step:
+def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, ctx: Context) -> Step:
     assert ticket.quote is not None
     decision = QuoteDecision.CONFIRMED if c.confirm else QuoteDecision.DECLINED
-    quote = evolve(ticket.quote, {"decision": decision, "decided_at": to_iso(now)})
+    quote = evolve(ticket.quote, {"decision": decision, "decided_at": to_iso(ctx.now)})
     if c.confirm:
         # The client's time is not the desk's: the completion deadline moves by the time paused.
         assert ticket.completion_due is not None
-        due = clocks.resumed_due(ticket.completion_due, ticket.quote.quoted_at, now)
+        due = clocks.resumed_due(ticket.completion_due, ticket.quote.quoted_at, ctx.now)
         return Step(
             Status.IN_PROGRESS,
             {"quote": quote, "completion_due": due},
@@ -240,13 +324,13 @@ def _quote_decision(ticket: Ticket, c: cmd.QuoteDecision, site: Site, now: datet
         )
     return Step(
         Status.CLOSED,
-        {"quote": quote, "resolution": Resolution.QUOTE_DECLINED, "closed_at": to_iso(now)},
+        {"quote": quote, "resolution": Resolution.QUOTE_DECLINED, "closed_at": to_iso(ctx.now)},
         {"decision": decision},
     )
 
 
 @transition("unfinished", REPAIR_LIKE, {Status.ARRIVED, Status.IN_PROGRESS})
-def _unfinished(ticket: Ticket, c: cmd.Unfinished, site: Site, now: datetime) -> Step:
+def _unfinished(ticket: Ticket, c: cmd.Unfinished, ctx: Context) -> Step:
     return Step(Status.UNFINISHED, {"unfinished_reason": c.reason}, {"reason": c.reason})
 
 
@@ -256,27 +340,27 @@ def _quote_unconfirmed(ticket: Ticket) -> ErrorCode | None:
 
 
 @transition("complete", REPAIR_LIKE, WORKING, blocked=_quote_unconfirmed)
-def _complete(ticket: Ticket, c: cmd.Complete, site: Site, now: datetime) -> Step:
-    return Step(Status.COMPLETED, {"completed_at": to_iso(now), "work_summary": c.summary}, {"summary": c.summary})
+def _complete(ticket: Ticket, c: cmd.Complete, ctx: Context) -> Step:
+    return Step(Status.COMPLETED, {"completed_at": to_iso(ctx.now), "work_summary": c.summary}, {"summary": c.summary})
 
 
 @transition("accept", REPAIR_LIKE, {Status.COMPLETED})
-def _accept(ticket: Ticket, c: cmd.Acceptance, site: Site, now: datetime) -> Step:
-    acceptance = Acceptance(satisfied=c.satisfied, rating=c.rating, comment=c.comment, at=to_iso(now))
+def _accept(ticket: Ticket, c: cmd.Acceptance, ctx: Context) -> Step:
+    acceptance = Acceptance(satisfied=c.satisfied, rating=c.rating, comment=c.comment, at=to_iso(ctx.now))
     detail = {"satisfied": str(c.satisfied).lower(), "comment": c.comment}
     if c.rating is not None:
         detail["rating"] = str(c.rating)
     if c.satisfied:
         return Step(
             Status.CLOSED,
-            {"acceptance": acceptance, "resolution": Resolution.ACCEPTED, "closed_at": to_iso(now)},
+            {"acceptance": acceptance, "resolution": Resolution.ACCEPTED, "closed_at": to_iso(ctx.now)},
             detail,
         )
     return Step(Status.REOPENED, {"acceptance": acceptance, "completed_at": None}, detail)
 
 
 @transition("handle", COMPLAINT, {Status.RECEIVED})
-def _handle(ticket: Ticket, c: cmd.Handle, site: Site, now: datetime) -> Step:
+def _handle(ticket: Ticket, c: cmd.Handle, ctx: Context) -> Step:
     updates: dict[str, Any] = {}
     detail = {"department": c.department.value, "action_taken": c.action_taken}
     if c.severity is not None:
@@ -290,13 +374,23 @@ def _complaint_unhandled(ticket: Ticket) -> ErrorCode | None:
 
 
 @transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_complaint_unhandled)
-def _reply(ticket: Ticket, c: cmd.Reply, site: Site, now: datetime) -> Step:
-    return Step(Status.REPLIED, {"replied_at": to_iso(now)}, {"reply": c.reply, "method": c.method})
+def _reply(ticket: Ticket, c: cmd.Reply, ctx: Context) -> Step:
+    return Step(Status.REPLIED, {"replied_at": to_iso(ctx.now)}, {"reply": c.reply, "method": c.method})
 
 
 @transition("close", REPAIR_LIKE | COMPLAINT | INQUIRY, {Status.REPLIED, Status.COMPLETED})
-def _close(ticket: Ticket, c: cmd.Close, site: Site, now: datetime) -> Step:
+def _close(ticket: Ticket, c: cmd.Close, ctx: Context) -> Step:
     resolution = Resolution.CLOSED_WITHOUT_ACCEPTANCE if ticket.status is Status.COMPLETED else Resolution.REPLIED
     if ticket.status is Status.COMPLETED and not c.note:
         raise InvalidInput(field="note", code=ErrorCode.NOTE_REQUIRED)
-    return Step(Status.CLOSED, {"closed_at": to_iso(now), "resolution": resolution}, {"note": c.note})
+    return Step(Status.CLOSED, {"closed_at": to_iso(ctx.now), "resolution": resolution}, {"note": c.note})
+
+
+@transition("cancel", REPAIR_LIKE | COMPLAINT | INQUIRY, set(Status) - TERMINAL)
+def _cancel(ticket: Ticket, c: cmd.Cancel, ctx: Context) -> Step:
+    """Closed without the work or the reply: every open clock of the ticket is cancelled with it."""
+    return Step(
+        Status.CLOSED,
+        {"resolution": Resolution.CANCELLED, "cancel_reason": c.reason, "closed_at": to_iso(ctx.now)},
+        {"reason": c.reason},
+    )

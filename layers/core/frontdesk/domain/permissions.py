@@ -14,6 +14,10 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "intake": DESK,
     "decline": DESK,
     "dispatch": DESK,
+    "redispatch": DESK,
+    "reassign": DESK,
+    "take": FIELD,
+    "cancel": SUPERVISORS,
     "reschedule": DESK | FIELD,
     "arrive": FIELD,
     "quote": FIELD,
@@ -24,9 +28,13 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "close": DESK,
     "list": ALL_STAFF,
     "read": ALL_STAFF,
+    "people": ALL_STAFF,
 }
 
 CLIENT_ACTIONS = frozenset({"accept", "quote_decision"})
+
+# The actions that give a ticket to someone: the name must be one of the site's engineers.
+ASSIGNING = frozenset({"dispatch", "redispatch", "reassign", "take"})
 
 # Field work is done by the engineer it was given to; a supervisor may act for them where allowed.
 ASSIGNEE_ONLY = frozenset({"arrive", "quote", "complete", "unfinished", "reschedule"})

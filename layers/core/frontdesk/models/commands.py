@@ -112,6 +112,32 @@ class Dispatch(Versioned):
     assignee: Name
 
 
+class Take(Versioned):
+    """An engineer takes an unassigned repair: it is dispatched to them."""
+
+    department: Department = Department.ENGINEERING
+
+
+class Reassign(Versioned):
+    """Another owner for work in hand; the deadlines promised to the client stand."""
+
+    assignee: Name
+    department: Department | None = Field(default=None, description="Default: the current assignment's")
+    reason: Text
+
+
+class Redispatch(Versioned):
+    """Dispatch an unarrived visit again: a new arrival deadline from now."""
+
+    department: Department = Department.ENGINEERING
+    assignee: Name
+    reason: Text
+
+
+class Cancel(Versioned):
+    reason: Text
+
+
 class Arrive(Versioned):
     pass
 

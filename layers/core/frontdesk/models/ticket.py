@@ -142,6 +142,7 @@ class Resolution(StrEnum):
     QUOTE_DECLINED = "quote_declined"  # the client declined the price
     CLOSED_WITHOUT_ACCEPTANCE = "closed_without_acceptance"  # the desk closed completed work
     REPLIED = "replied"  # a complaint or inquiry answered
+    CANCELLED = "cancelled"  # a duty manager cancelled it, with a reason
 
 
 class Quote(Frozen):
@@ -208,6 +209,7 @@ class Ticket(Frozen):
     acceptance: Acceptance | None = None
     decline_reason: str = ""
     unfinished_reason: str = ""
+    cancel_reason: str = ""
     reschedule_count: int = 0
     closed_at: str | None = None
     resolution: Resolution = Resolution.OPEN
