@@ -1,7 +1,5 @@
 /* Message catalogue for the web pages: zh-CN (default) and en. Every visible string lives here. */
-"use strict";
-
-window.FD_MESSAGES = {
+export default {
   "zh-CN": {
     "app.name": "客户服务中心",
     "lang.switch": "English",
