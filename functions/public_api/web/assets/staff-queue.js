@@ -19,7 +19,7 @@ export async function loadSites() {
   }
   state.sites = result.data;
   const keep = FD.stored(SITE_KEY);
-  state.siteId = state.sites.some(function (s) { return s.site_id === keep; }) ? keep : state.sites.length ? sites[0].site_id : "";
+  state.siteId = state.sites.some(function (s) { return s.site_id === keep; }) ? keep : state.sites.length ? state.sites[0].site_id : "";
   renderSites();
 }
 
