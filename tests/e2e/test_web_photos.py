@@ -171,7 +171,7 @@ def test_the_pages_may_reach_the_evidence_bucket_and_nothing_else(desk: Desk, mo
         # photos.js before the page's own script, pinned to its content hash like every asset
         assert html.index('src="assets/photos.js?v=') < html.index('src="assets/photo-ui.js?v=')
     status, kind, body = fetch(f"{desk.base}/assets/photos.js")
-    assert status == 200 and kind == "text/javascript; charset=utf-8" and b"FD_PHOTOS" in body
+    assert status == 200 and kind == "text/javascript; charset=utf-8" and b"export async function upload(" in body
 
 
 def test_form_uploads_a_photo_with_progress_and_the_tracking_page_shows_it(page: Page, desk: Desk, moto: str) -> None:
@@ -399,7 +399,8 @@ def test_a_mail_link_opens_the_ticket_after_sign_in_and_staff_add_photos(page: P
 def test_both_languages_have_every_message(page: Page, desk: Desk) -> None:
     page.goto(f"{desk.base}/track")
     catalogues: dict[str, list[str]] = page.evaluate(
-        "() => Object.fromEntries(Object.entries(window.FD_MESSAGES).map(([lang, m]) => [lang, Object.keys(m)]))"
+        "async () => Object.fromEntries(Object.entries((await import('./assets/i18n.js')).default)"
+        ".map(([lang, m]) => [lang, Object.keys(m)]))"
     )
     assert sorted(catalogues) == ["en", "zh-CN"]
     zh, en = set(catalogues["zh-CN"]), set(catalogues["en"])
