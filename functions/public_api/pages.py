@@ -79,7 +79,7 @@ _loading: list[str] = []  # the modules whose imports are being pinned, outermos
 def _asset(name: str) -> StaticFile:
     """The asset with its module imports pinned; its hash therefore covers what it imports too."""
     if name in _loading:
-        # A module's hash would have to contain itself: the imports must form a tree (a DAG).
+        # A module's hash would have to contain itself: the imports must form a DAG.
         raise ValueError(f"import cycle: {' -> '.join([*_loading[_loading.index(name) :], name])}")
     _loading.append(name)
     try:

@@ -30,7 +30,6 @@ export function renderSites() {
   el("site").value = state.siteId;
 }
 
-
 export async function loadQueue(quiet) {
   if (!state.siteId) return;
   const result = await staffApi("GET", "staff/tickets?site_id=" + encodeURIComponent(state.siteId));
@@ -44,8 +43,6 @@ export async function loadQueue(quiet) {
   el("updated").textContent = t("staff.updated", { time: FD.formatTime(new Date().toISOString(), tz()).slice(11) });
   if (!quiet) FD.announce(el("status"), t("staff.queue.loaded", { n: queue.length }));
 }
-
-// ------------------------------------------------------------------ deadlines
 
 /**
  * The deadline the desk is racing now (as the API orders the queue). Every deadline is a clock of
@@ -118,6 +115,7 @@ export function paintCountdown(node, ticket) {
   node.className = "left " + c.state;
 }
 
+/** Repaints every countdown on screen: the entry module calls it every second. */
 export function tick() {
   document.querySelectorAll("[data-countdown]").forEach(function (node) {
     const id = node.getAttribute("data-countdown");
@@ -125,7 +123,6 @@ export function tick() {
     if (ticket) paintCountdown(node, ticket);
   });
 }
-
 
 export function renderQueue() {
   const list = el("tickets");
