@@ -1,4 +1,5 @@
-/* Message catalogue for the web pages: zh-CN (default) and en. Every visible string lives here. */
+/* Message catalogue for the web pages: zh-CN (default) and en. Every visible string lives here.
+   Imported by common.js alone, so the catalogue's source can change in that one import. */
 export default {
   "zh-CN": {
     "app.name": "客户服务中心",
