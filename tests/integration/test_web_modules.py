@@ -25,6 +25,7 @@ CATALOGUE = "i18n.js"  # the message catalogue: data, not code, so longer
 
 SPECIFIER = re.compile(r'\b(?:from|import)\s*"(?P<spec>[^"]+)"')
 NAMED = re.compile(r'\bimport\s*\{(?P<names>[^}]*)\}\s*from\s*"\./(?P<name>[^"?]+)"')
+NAMESPACE = re.compile(r'\bimport \* as (?P<alias>[\w$]+) from "\./(?P<name>[^"?]+)"')
 EXPORT = re.compile(r"^export (?:async )?(?:function|const|let) ([\w$]+)", re.MULTILINE)
 SCRIPT = re.compile(r"<script\b")
 MODULE = re.compile(r'<script type="module" src="assets/([a-z0-9.-]+)"></script>')
@@ -76,7 +77,8 @@ def test_every_script_is_a_small_module_that_keeps_nothing_on_window() -> None:
         lines = (WEB / "assets" / name).read_text("utf-8").count("\n")
         assert lines <= MAX_LINES or name == CATALOGUE, f"{name}: {lines} lines; split it by concern"
         code = _code(name)
-        assert not re.search(r"\b(?:window|globalThis|self)\s*(?:\.\s*[\w$]+|\[[^\]]+\])\s*=(?!=)", code), name
+        on_window = re.search(r"\b(?:window|globalThis|self)\s*(?:\.\s*[\w$]+|\[[^\]]+\])\s*=(?!=)", code)
+        assert not on_window, f"{name}: {on_window[0]}… share it with export/import instead"
         assert not re.search(r"\bimport\s*\(", code), f"{name}: a dynamic import is not pinned to a hash"
         assert '"use strict"' not in code, f"{name}: modules are strict already"
 
@@ -87,10 +89,15 @@ def test_every_import_names_an_allowlisted_module_and_what_it_exports() -> None:
         for spec in _imports(name):
             target = spec.removeprefix("./")
             assert spec.startswith("./") and assets.get(target, "").startswith("text/javascript"), (name, spec)
-        for match in NAMED.finditer(_code(name)):
+        code = _code(name)
+        for match in NAMED.finditer(code):
             exported = set(EXPORT.findall(_code(match["name"])))
             wanted = {part.split(" as ")[0].strip() for part in match["names"].split(",") if part.strip()}
             assert wanted <= exported, f"{name} imports {sorted(wanted - exported)} that {match['name']} lacks"
+        for match in NAMESPACE.finditer(code):
+            exported = set(EXPORT.findall(_code(match["name"])))
+            used = set(re.findall(rf"(?<![\w$.]){match['alias']}\.([\w$]+)", code))
+            assert used <= exported, f"{name} uses {sorted(used - exported)} that {match['name']} lacks"
     # The catalogue is read in one place, so its source can be swapped there.
     assert [name for name in _scripts() if f'"./{CATALOGUE}"' in _code(name)] == ["common.js"]
 
