@@ -27,6 +27,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from frontdesk.i18n import LANGUAGES, catalogue
 from frontdesk.settings import settings
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
@@ -58,6 +59,8 @@ ASSETS: dict[str, str] = {
     "staff-intake.js": JS,
     "staff-reports.js": JS,
 }
+# Generated from the message catalogue when first served; there is no such file under web/.
+MESSAGES = "i18n.js"
 PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": "staff.html"}
 
 YEAR = 31_536_000
@@ -83,7 +86,7 @@ def _asset(name: str) -> StaticFile:
         raise ValueError(f"import cycle: {' -> '.join([*_loading[_loading.index(name) :], name])}")
     _loading.append(name)
     try:
-        body = (WEB / "assets" / name).read_text("utf-8")
+        body = _messages_module() if name == MESSAGES else (WEB / "assets" / name).read_text("utf-8")
         if ASSETS[name] == JS:
             body = _IMPORT.sub(lambda m: f'{m["keyword"]}"./{_pinned(m["name"])}"', body)
     finally:
@@ -94,6 +97,12 @@ def _asset(name: str) -> StaticFile:
 def _pinned(name: str) -> str:
     """``name?v=<hash>`` for an allowlisted asset; anything else is left as written (and not served)."""
     return f"{name}?v={_asset(name).etag}" if name in ASSETS else name
+
+
+def _messages_module() -> str:
+    """The pages' messages: the one catalogue Python reads too (frontdesk/i18n), never a copy."""
+    texts = {language: catalogue(language) for language in LANGUAGES}
+    return f"export default {json.dumps(texts, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
 @cache

@@ -19,48 +19,24 @@ log = logging.getLogger("local_stack")
 # method, path, JSON body, id token -> (status, JSON answer): a call through the local gateway
 StaffCall = Callable[[str, str, Any, str], tuple[int, Any]]
 
+# building id, name, English name, SLA class (arrival within 5, 10 or 15 minutes), units
+_BUILDINGS: tuple[tuple[str, str, str, BuildingClass, tuple[str, ...]], ...] = (
+    ("library", "图书馆", "Library", BuildingClass.A, ("1F-101", "2F-201", "3F-301")),
+    ("admin", "行政楼", "Administration Building", BuildingClass.A, ("101", "205", "310")),
+    ("apartment-1", "学生公寓1号楼", "Student Apartment 1", BuildingClass.B, ("101", "102", "201", "202", "301")),
+    ("teaching-1", "第一教学楼", "Teaching Building 1", BuildingClass.B, ("A101", "A102", "B201")),
+    ("expert", "专家公寓", "Expert Apartment", BuildingClass.C, ("1-101", "1-102", "2-201")),
+)
+
 DEMO_SITE = Site(
     site_id="demo",
     code="QL",
     name="青岚校区",
     name_en="Qinglan Campus",
     timezone="Asia/Shanghai",
-    buildings=(
-        Building(
-            building_id="library",
-            name="图书馆",
-            name_en="Library",
-            building_class=BuildingClass.A,
-            units=("1F-101", "2F-201", "3F-301"),
-        ),
-        Building(
-            building_id="admin",
-            name="行政楼",
-            name_en="Administration Building",
-            building_class=BuildingClass.A,
-            units=("101", "205", "310"),
-        ),
-        Building(
-            building_id="apartment-1",
-            name="学生公寓1号楼",
-            name_en="Student Apartment 1",
-            building_class=BuildingClass.B,
-            units=("101", "102", "201", "202", "301"),
-        ),
-        Building(
-            building_id="teaching-1",
-            name="第一教学楼",
-            name_en="Teaching Building 1",
-            building_class=BuildingClass.B,
-            units=("A101", "A102", "B201"),
-        ),
-        Building(
-            building_id="expert",
-            name="专家公寓",
-            name_en="Expert Apartment",
-            building_class=BuildingClass.C,
-            units=("1-101", "1-102", "2-201"),
-        ),
+    buildings=tuple(
+        Building(building_id=key, name=name, name_en=name_en, building_class=sla_class, units=units)
+        for key, name, name_en, sla_class, units in _BUILDINGS
     ),
 )
 

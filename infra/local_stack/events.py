@@ -8,7 +8,7 @@ or dead-letter queue when the template names one. Nothing is dropped silently.
 - `S3` events: moto itself builds the S3 notification (it implements bucket notifications to SQS),
   so the local stack subscribes a private queue per event to the bucket with the template's
   `Events` and `Filter`, and a poller invokes the function with each notification.
-- `Schedule` / `ScheduleV2` events: a scheduler thread fires rate(), cron() and at() expressions
+- `Schedule` / `ScheduleV2` events: a scheduler thread fires the rate() expressions
   in real time (the time scale is for Step Functions waits only); `fire()` runs one at once.
 
 Other event types (SQS, SNS, EventBridgeRule …) are listed at start as not delivered locally.
@@ -16,7 +16,6 @@ Other event types (SQS, SNS, EventBridgeRule …) are listed at start as not del
 
 from __future__ import annotations
 
-import calendar
 import heapq
 import json
 import logging
@@ -24,14 +23,13 @@ import re
 import threading
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
-from zoneinfo import ZoneInfo
 
 from local_stack.runtime import Function, FunctionError
+from local_stack.stats import DeliveryStats
 from local_stack.template import Resolver, Template, event_sources, function_properties
 
 log = logging.getLogger("local_stack.events")
@@ -41,33 +39,9 @@ ClientFactory = Callable[[str], Any]
 DELIVERED_HERE: Final = frozenset({"Api", "DynamoDB", "S3", "Schedule", "ScheduleV2"})
 DEFAULT_ASYNC_RETRIES: Final = 2
 RETRY_DELAYS_SECONDS: Final = (1.0, 2.0)  # Lambda waits about 1 and 2 minutes
-KEPT_FAILURES: Final = 100
 
 
 # ------------------------------------------------------------------------------------------- async delivery
-
-
-@dataclass
-class DeliveryStats:
-    mapping: str
-    received: int = 0
-    delivered: int = 0
-    failed: int = 0
-    invocations: int = 0
-    retries: int = 0
-    failures: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=KEPT_FAILURES))
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "received": self.received,
-                "delivered": self.delivered,
-                "failed": self.failed,
-                "invocations": self.invocations,
-                "retries": self.retries,
-                "failures": list(self.failures),
-            }
 
 
 @dataclass(frozen=True)
@@ -290,141 +264,21 @@ def subscribe_s3(mappings: list[S3Mapping], clients: ClientFactory, stack_name: 
 # ------------------------------------------------------------------------------------------- schedules
 
 
-_MONTHS: Final = {name.upper(): i for i, name in enumerate(calendar.month_abbr) if name}
-_DAYS: Final = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
 _RATE: Final = re.compile(r"^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$")
-_CRON: Final = re.compile(r"^cron\((.*)\)$")
-_AT: Final = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class ScheduleExpressionError(ValueError):
     pass
 
 
-def _values(text: str, low: int, high: int, names: Mapping[str, int] | None = None) -> set[int]:
-    result: set[int] = set()
-    for part in text.split(","):
-        step = 1
-        stepped = "/" in part
-        if stepped:
-            part, step_text = part.split("/", 1)
-            step = int(step_text)
-            if step < 1:
-                raise ScheduleExpressionError(f"bad step in {text!r}")
-
-        def number(token: str) -> int:
-            token = token.upper()
-            value = names[token] if names and token in names else int(token)
-            if not low <= value <= high:
-                raise ScheduleExpressionError(f"{value} is outside {low}-{high}")
-            return value
-
-        if part == "*":
-            start, end = low, high
-        elif "-" in part:
-            first, last = part.split("-", 1)
-            start, end = number(first), number(last)
-        else:
-            start = number(part)
-            end = high if stepped else start
-        result.update(range(start, end + 1, step))
-    return result
-
-
-@dataclass(frozen=True)
-class Cron:
-    """An AWS cron expression: minutes hours day-of-month month day-of-week year (1 = Sunday)."""
-
-    minutes: frozenset[int]
-    hours: frozenset[int]
-    months: frozenset[int]
-    years: frozenset[int] | None
-    days_of_month: frozenset[int] | None  # None: "?" (the day of week decides)
-    last_day_of_month: bool
-    days_of_week: frozenset[int] | None  # None: "?" (the day of month decides)
-    nth_weekday: tuple[int, int] | None  # (weekday 1-7, n) for "2#1"
-    last_weekday: int | None  # weekday 1-7 for "6L"
-
-    @classmethod
-    def parse(cls, body: str) -> Cron:
-        fields = body.split()
-        if len(fields) != 6:
-            raise ScheduleExpressionError(f"cron needs 6 fields, got {len(fields)}: {body!r}")
-        minute, hour, dom, month, dow, year = fields
-        if (dom == "?") == (dow == "?"):
-            raise ScheduleExpressionError("exactly one of day-of-month and day-of-week must be '?'")
-        days_of_month: frozenset[int] | None = None
-        last_day = False
-        if dom == "L":
-            last_day = True
-        elif dom != "?":
-            if "W" in dom.upper():
-                raise ScheduleExpressionError("the W (weekday) wildcard is not supported locally")
-            days_of_month = frozenset(_values(dom, 1, 31))
-        days_of_week: frozenset[int] | None = None
-        nth: tuple[int, int] | None = None
-        last_weekday: int | None = None
-        if dow != "?":
-            upper = dow.upper()
-            if "#" in upper:
-                day, n = upper.split("#", 1)
-                nth = (_DAYS.get(day) or int(day), int(n))
-            elif upper == "L":
-                last_weekday = 7
-            elif upper.endswith("L"):
-                last_weekday = _DAYS.get(upper[:-1]) or int(upper[:-1])
-            else:
-                days_of_week = frozenset(_values(dow, 1, 7, _DAYS))
-        return cls(
-            minutes=frozenset(_values(minute, 0, 59)),
-            hours=frozenset(_values(hour, 0, 23)),
-            months=frozenset(_values(month, 1, 12, _MONTHS)),
-            years=None if year == "*" else frozenset(_values(year, 1970, 2199)),
-            days_of_month=days_of_month,
-            last_day_of_month=last_day,
-            days_of_week=days_of_week,
-            nth_weekday=nth,
-            last_weekday=last_weekday,
-        )
-
-    def matches_day(self, day: date) -> bool:
-        if day.month not in self.months or (self.years is not None and day.year not in self.years):
-            return False
-        last = calendar.monthrange(day.year, day.month)[1]
-        weekday = (day.isoweekday() % 7) + 1  # Sunday = 1
-        if self.last_day_of_month:
-            return day.day == last
-        if self.days_of_month is not None:
-            return day.day in self.days_of_month
-        if self.nth_weekday is not None:
-            wanted, n = self.nth_weekday
-            return weekday == wanted and (day.day - 1) // 7 + 1 == n
-        if self.last_weekday is not None:
-            return weekday == self.last_weekday and day.day + 7 > last
-        return self.days_of_week is not None and weekday in self.days_of_week
-
-    def next_after(self, moment: datetime, zone: ZoneInfo) -> datetime | None:
-        local = moment.astimezone(zone)
-        start = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
-        day = start.date()
-        for _ in range(366 * 5):
-            if self.matches_day(day):
-                for hour in sorted(self.hours):
-                    for minute in sorted(self.minutes):
-                        candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-                        if candidate >= start:
-                            return candidate.astimezone(UTC)
-            day += timedelta(days=1)
-        return None
-
-
-def next_fire(expression: str, after: datetime, *, anchor: datetime, timezone: str = "UTC") -> datetime | None:
-    """When `expression` (rate/cron/at) next fires strictly after `after`; None if never again.
-
-    rate() counts from `anchor` (when the schedule was created); cron() and at() read `timezone`.
-    """
+def next_fire(expression: str, after: datetime, *, anchor: datetime) -> datetime | None:
+    """When a rate() expression next fires strictly after `after`, counting from `anchor` (when the
+    schedule was created). The template uses rate() only; cron() and at() are refused rather than
+    half-supported (git history has a parser, should a schedule ever need one)."""
     expression = expression.strip()
-    zone = ZoneInfo(timezone)
     if match := _RATE.match(expression):
         amount, unit = int(match.group(1)), match.group(2).rstrip("s")
         if amount < 1:
@@ -432,12 +286,7 @@ def next_fire(expression: str, after: datetime, *, anchor: datetime, timezone: s
         period = timedelta(**{f"{unit}s": amount})
         elapsed = max(0.0, (after - anchor).total_seconds())
         return anchor + period * (int(elapsed // period.total_seconds()) + 1)
-    if match := _CRON.match(expression):
-        return Cron.parse(match.group(1)).next_after(after, zone)
-    if match := _AT.match(expression):
-        moment = datetime.fromisoformat(match.group(1)).replace(tzinfo=zone).astimezone(UTC)
-        return moment if moment > after else None
-    raise ScheduleExpressionError(f"not a schedule expression: {expression!r}")
+    raise ScheduleExpressionError(f"only rate() schedules run locally: {expression!r}")
 
 
 @dataclass(frozen=True)
@@ -446,7 +295,6 @@ class ScheduleMapping:
     event: str
     kind: str  # "Schedule" (an EventBridge rule) or "ScheduleV2" (EventBridge Scheduler)
     expression: str
-    timezone: str = "UTC"
     input: Any = None
     enabled: bool = True
     rule_name: str = ""
@@ -462,6 +310,7 @@ def schedule_mappings(template: Template, resolver: Resolver, stack_name: str) -
         props = resolver.resolve(source.properties)
         v2 = source.type == "ScheduleV2"
         expression = str(props["ScheduleExpression"] if v2 else props["Schedule"])
+        next_fire(expression, _EPOCH, anchor=_EPOCH)  # refuses what cannot run at start, not hours later
         enabled = str(props.get("State", "ENABLED")).upper() != "DISABLED" and props.get("Enabled", True) is not False
         raw_input = props.get("Input")
         found.append(
@@ -470,7 +319,6 @@ def schedule_mappings(template: Template, resolver: Resolver, stack_name: str) -
                 event=source.event,
                 kind=source.type,
                 expression=expression,
-                timezone=str(props.get("ScheduleExpressionTimezone", "UTC")) if v2 else "UTC",
                 input=json.loads(raw_input) if isinstance(raw_input, str) else raw_input,
                 enabled=enabled,
                 rule_name=str(props.get("Name") or f"{stack_name}-{source.function}{source.event}"),
@@ -544,7 +392,7 @@ class Scheduler(threading.Thread):
         for name, mapping in self.mappings.items():
             if not mapping.enabled:
                 continue
-            when = next_fire(mapping.expression, now, anchor=self._anchor, timezone=mapping.timezone)
+            when = next_fire(mapping.expression, now, anchor=self._anchor)
             self.next_times[name] = when
             if when is not None:
                 heapq.heappush(queue, (when, name))
@@ -556,7 +404,7 @@ class Scheduler(threading.Thread):
             mapping = self.mappings[name]
             log.info("schedule %s (%s) fires", name, mapping.expression)
             self.fire(name, when)
-            following = next_fire(mapping.expression, when, anchor=self._anchor, timezone=mapping.timezone)
+            following = next_fire(mapping.expression, when, anchor=self._anchor)
             self.next_times[name] = following
             if following is not None:
                 heapq.heappush(queue, (following, name))

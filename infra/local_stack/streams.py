@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from local_stack.filters import EventFilter, event_filter
 from local_stack.runtime import Function, FunctionError
+from local_stack.stats import DeliveryStats
 from local_stack.template import Resolver, Template, event_sources
 
 log = logging.getLogger("local_stack.streams")
@@ -46,7 +47,6 @@ IDLE_POLL_INTERVAL_SECONDS: Final = 1.0
 IDLE_AFTER_SECONDS: Final = 10.0
 SHARD_REFRESH_SECONDS: Final = 10.0
 MAX_BACKOFF_SECONDS: Final = 2.0
-KEPT_FAILURES: Final = 100
 # Properties of a DynamoDB event that change delivery and are not applied locally.
 UNSUPPORTED_PROPERTIES: Final = (
     "MaximumBatchingWindowInSeconds",
@@ -161,25 +161,17 @@ def _iso(epoch: float | None) -> str | None:
 
 
 @dataclass
-class StreamStats:
+class StreamStats(DeliveryStats):
     """What a poller did. `delivered + failed + filtered` counts every record read exactly once."""
 
-    mapping: str
-    received: int = 0
-    delivered: int = 0
-    failed: int = 0
     filtered: int = 0
     duplicates: int = 0
-    invocations: int = 0
     function_errors: int = 0
     partial_failures: int = 0
-    retries: int = 0
     bisections: int = 0
     in_flight: int = 0
     last_sequence_number: str | None = None
-    failures: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=KEPT_FAILURES))
     _high_water: dict[str, int] = field(default_factory=dict, repr=False)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def done(self, shard_id: str, records: list[dict[str, Any]], *, failed: bool = False) -> None:
         with self.lock:
@@ -196,24 +188,6 @@ class StreamStats:
                     self.failed += 1
                 else:
                     self.delivered += 1
-
-    def snapshot(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "received": self.received,
-                "delivered": self.delivered,
-                "failed": self.failed,
-                "filtered": self.filtered,
-                "duplicates": self.duplicates,
-                "in_flight": self.in_flight,
-                "invocations": self.invocations,
-                "function_errors": self.function_errors,
-                "partial_failures": self.partial_failures,
-                "retries": self.retries,
-                "bisections": self.bisections,
-                "last_sequence_number": self.last_sequence_number,
-                "failures": list(self.failures),
-            }
 
 
 # ------------------------------------------------------------------------------------------- poller

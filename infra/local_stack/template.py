@@ -2,13 +2,12 @@
 
 Everything the local stack knows about the application comes from here, so the local stack and
 the deployed stack cannot drift. The resolver covers the intrinsic functions the template uses
-(Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::Base64); conditions (Fn::If and
-friends) are deliberately unsupported and raise `TemplateError`.
+(Ref, Fn::GetAtt, Fn::Sub) and no more: any other function, conditions (Fn::If and friends)
+included, raises `TemplateError`, so a template change the local stack cannot follow fails at start.
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -244,18 +243,6 @@ class Resolver:
                 return self.sub(argument, {})
             text, variables = argument
             return self.sub(text, variables)
-        if function == "Fn::Join":
-            delimiter, items = argument
-            parts = self.resolve(items)
-            return str(delimiter).join(self._string(p, "Fn::Join item") for p in parts)
-        if function == "Fn::Select":
-            index, items = argument
-            return self.resolve(items)[int(self.resolve(index))]
-        if function == "Fn::Split":
-            delimiter, text = argument
-            return self._string(self.resolve(text), "Fn::Split source").split(str(delimiter))
-        if function == "Fn::Base64":
-            return base64.b64encode(self._string(self.resolve(argument), "Fn::Base64").encode()).decode()
         raise TemplateError(f"{function} is not supported by the local resolver")
 
 

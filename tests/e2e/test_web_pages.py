@@ -358,7 +358,7 @@ def test_server_side_errors_are_shown_next_to_their_field(page: Page, desk: Desk
     with page.expect_response(lambda r: r.url.endswith("/public/tickets") and r.request.method == "POST") as sent:
         page.get_by_role("button", name="提交").click()
     assert sent.value.status == 400
-    expect(page.locator("#description-error")).to_have_text("内容过长,最多 2000 个字符。")
+    expect(page.locator("#description-error")).to_have_text("内容过长，最多 2000 个字符。")
     expect(page.locator("#description")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#form-alert")).to_contain_text("请更正标出的 1 项")
     expect(page.locator("#result")).to_be_hidden()
@@ -724,3 +724,36 @@ def test_a_change_by_someone_else_reloads_the_ticket_and_says_so(page: Page, des
     expect(page.locator("#detail-status")).to_have_text("已派工")
     expect(page.locator("details[data-action=decline]")).to_have_count(0)
     assert desk.track(created["tracking_token"])["status"] == "dispatched"
+
+
+# ------------------------------------------------------------------------------------------- language
+
+
+def chinese_left(page: Page) -> list[str]:
+    """Visible lines with Chinese in them (the language button's own 中文 aside)."""
+    lines: list[str] = page.evaluate(
+        """() => document.body.innerText.split('\\n').map(s => s.trim())
+              .filter(s => /[\\u4e00-\\u9fff]/.test(s) && s !== '中文')"""
+    )
+    return lines
+
+
+def test_after_a_switch_to_english_no_status_line_stays_chinese(page: Page, desk: Desk) -> None:
+    """Every line the pages write, status lines included, follows a switch (the tenant's words aside)."""
+    created = desk.report(description="The tap drips.", contact_name="Li")
+    ticket_id = desk.ticket_id(created["number"])
+    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=desk.login("engineer")["username"])
+
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    expect(page.locator("#number")).to_have_text(created["number"])
+    page.get_by_role("button", name="Switch to English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#status-text")).to_have_text("Engineer dispatched")
+    assert chinese_left(page) == []
+
+    sign_in(page, desk, "operator")
+    page.get_by_role("button", name="Switch to English").click()
+    page.evaluate("id => { location.hash = 'ticket=' + id; }", ticket_id)
+    expect(page.locator("#detail-title")).to_have_text(created["number"])
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert chinese_left(page) == []

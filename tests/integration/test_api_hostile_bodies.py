@@ -49,7 +49,7 @@ def test_nesting_3000_deep_is_400(public: Api, table: Table) -> None:
     reply = public(with_body(public_create(), raw=DEEP))
     assert reply.status == 400, reply.raw
     assert (reply.body["code"], reply.body["field"]) == ("json_too_deep", "body")
-    assert reply.body["message"] == "请求内容嵌套过深,最多 32 层。"
+    assert reply.body["message"] == "请求内容嵌套过深，最多 32 层。"
     assert counter(table) is None
 
 

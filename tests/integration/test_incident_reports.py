@@ -168,10 +168,10 @@ def test_a_draft_is_completed_then_submitted_and_mailed_to_the_managers(ev: Evid
     (mail,) = ev.mail()
     assert sorted(mail.to) == sorted(MANAGERS["centre_manager"] + MANAGERS["department_and_engineering_managers"])
     zh, en = mail.subject.split(" / [")
-    assert zh == "【事故报告】QL-IR-2026-001(重大):漏水 / 爆管"
-    assert en == "Incident report] QL-IR-2026-001 (major): water leak / burst pipe"
-    assert "关闭三楼总阀" in mail.body and "Immediate action: 关闭三楼总阀" in mail.body
-    assert "照片: 1" in mail.body and "Photos: 1" in mail.body
+    assert zh == "【事故报告】QL-IR-2026-001（重大）：漏水、水管爆裂"
+    assert en == "Incident report] QL-IR-2026-001 (Major): Water leak or burst pipe"
+    assert "即时处理：关闭三楼总阀" in mail.body and "Immediate action: 关闭三楼总阀" in mail.body
+    assert "照片：1" in mail.body and "Photos: 1" in mail.body
     assert "staff#report=ql-2026-0001" in mail.body
     # once: the report written again (notified) owes nothing; a redelivered record sends nothing more
     stored = ev.item("REPORT#ql-2026-0001", "REPORT")

@@ -238,7 +238,7 @@ def test_illegal_transition_is_409(staff: Api, store: TicketStore) -> None:
     reply = staff(event)
     assert reply.status == 409
     assert reply.body["code"] == "illegal_transition"
-    assert reply.body["message"] == "Not possible while the ticket is received."
+    assert reply.body["message"] == "Not possible while the ticket is “Received”."
     assert len(store.timeline(ticket_id)) == 1
 
 
@@ -250,7 +250,7 @@ def test_stale_version_is_409_and_nothing_is_written(staff: Api, store: TicketSt
     reply = staff(staff_action(ticket_id, "dispatch", {"version": 1, "assignee": "eng2"}))
 
     assert (reply.status, reply.body["code"], reply.body["field"]) == (409, "version_conflict", "version")
-    assert reply.body["message"] == "该工单已被他人更新,请刷新后重试。"
+    assert reply.body["message"] == "该工单已被他人更新，请刷新后重试。"
     assert store.get(ticket_id) == before
     assert len(store.timeline(ticket_id)) == 2
 
@@ -333,7 +333,7 @@ def test_reschedule_before_the_deadline_only(staff: Api, clock: FixedClock) -> N
     assert naive.body["errors"][0] == {
         "field": "new_arrival",
         "code": "timezone_required",
-        "message": "时间须带时区(例如 +08:00)。",
+        "message": "时间须带时区（例如 +08:00）。",
     }
 
 

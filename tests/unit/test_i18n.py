@@ -67,7 +67,8 @@ def test_catalogues_use_the_same_placeholders(key: str) -> None:
         return {name for _, name, _, _ in Formatter().parse(text) if name}
 
     assert names(catalogue("zh-CN")[key]) == names(catalogue("en")[key])
-    assert catalogue("zh-CN")[key].strip() and catalogue("en")[key].strip()
+    if not key.endswith(".sep"):  # a separator may be empty (Chinese needs no space between units)
+        assert catalogue("zh-CN")[key].strip() and catalogue("en")[key].strip()
 
 
 def _domain_error_codes() -> set[str]:
@@ -164,7 +165,10 @@ def test_every_validation_error_code_has_a_message_in_both_languages(code: str) 
 
 
 def test_message_fills_parameters_and_names_the_status_in_the_language() -> None:
-    assert message("illegal_transition", "en", status="dispatched") == "Not possible while the ticket is dispatched."
+    assert (
+        message("illegal_transition", "en", status="dispatched")
+        == "Not possible while the ticket is “Engineer dispatched”."
+    )
     assert "已派工" in message("illegal_transition", "zh-CN", status="dispatched")
     assert "2000" in message("string_too_long", "en", max_length=2000)
 

@@ -10,9 +10,10 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from frontdesk.models import commands as cmd
+from frontdesk.models.frozen import project
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Kind, Status
-from frontdesk.models.views import PUBLIC_DETAIL, mask_phone, public_view
+from frontdesk.models.views import PUBLIC_DETAIL, PublicTicket, mask_phone, public_view
 
 from .builders import T0, Walk, public_request, staff_request, walk_to
 
@@ -192,3 +193,21 @@ def test_public_view_shows_the_client_their_own_actions_and_the_quote() -> None:
     assert view.quote is not None and view.quote.total_cents == 8085
     assert view.timeline[-1].detail == {"total_cents": "8085"}
     assert view.created_at == "2026-11-22T02:00:00.000Z" == T0.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def test_the_public_view_shows_only_what_it_declares() -> None:
+    """Views are cut from records by the view's own fields: a record's private fields never leak."""
+    ticket = walk_to(Kind.REPAIR, Status.CLOSED).ticket
+    shown = public_view(ticket, [], [], "Asia/Shanghai").model_dump()
+    assert set(shown) == set(PublicTicket.model_fields)
+    for private in ("ticket_id", "site_id", "contact", "assignment", "escalation", "local_day"):
+        assert private not in shown
+    assert shown["contact_phone"] == mask_phone(ticket.contact.phone) != ticket.contact.phone
+
+
+def test_a_projection_validates_what_it_copies() -> None:
+    class Narrow(BaseModel):
+        number: int  # the ticket's number is a string like QL-1122-001
+
+    with pytest.raises(ValidationError):
+        project(walk_to(Kind.REPAIR, Status.CLOSED).ticket, Narrow)

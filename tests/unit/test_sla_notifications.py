@@ -77,7 +77,7 @@ def test_the_staff_mail_is_bilingual_with_number_building_unit_lateness_and_link
     mail = messages.staff_mail(ticket, event, SITE, BASE_URL)
 
     zh, en = mail.subject.split(" / ")
-    assert zh == f"【超时升级·第2级】{ticket.number} 工程师未按时到场,已超时 7 分钟"
+    assert zh == f"【超时升级·第2级】{ticket.number} 工程师未按时到场，已超时 7 分钟"
     assert en == f"[Escalation level 2] {ticket.number}: the engineer has not arrived, late by 7 min"
     assert mail.body.index("工单") < mail.body.index("Ticket ")
     for text in ("行政楼", "101", "2026-11-22 10:05", "Asia/Shanghai", "centre", "7 min", "7 分钟"):

@@ -150,13 +150,16 @@ class TicketStore:
 
     def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
         """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between."""
+        self._put_change(change, expected_version, clock_writes(self._table.name, clocks))
+
+    def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(
             self._table,
             _ticket_item(change.ticket),
             _event_item(change.event),
             expected_version,
             ErrorCode.VERSION_CONFLICT,
-            clock_writes(self._table.name, clocks),
+            extra,
         )
 
     def get(self, ticket_id: str) -> Ticket | None:
@@ -187,21 +190,11 @@ class TicketStore:
         when `marker` shows an earlier delivery made it."""
         name = self._table.name
         try:
-            put_versioned(
-                self._table,
-                _ticket_item(change.ticket),
-                _event_item(change.event),
+            mark = {"PK": f"TICKET#{change.ticket.ticket_id}", "SK": marker, "type": "marker"}
+            self._put_change(
+                change,
                 expected_version,
-                ErrorCode.VERSION_CONFLICT,
-                [
-                    {
-                        "Put": {
-                            "TableName": name,
-                            "Item": {"PK": f"TICKET#{change.ticket.ticket_id}", "SK": marker, "type": "marker"},
-                            "ConditionExpression": "attribute_not_exists(PK)",
-                        }
-                    }
-                ],
+                [{"Put": {"TableName": name, "Item": mark, "ConditionExpression": "attribute_not_exists(PK)"}}],
             )
         except VersionConflict:
             marked = self._table.get_item(

@@ -1,4 +1,4 @@
-"""Incident reports in the single table (docs/decisions/0007).
+"""Incident reports in the single table (docs/decisions/0008).
 
 Keys (PK / SK):
     SITE#<site> / INCIDENT_COUNTER#<year>   the last number given in the site's year (`n`)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from frontdesk.models.photo import OwnerKind, Photo, PhotoState, QuarantineReason
+from frontdesk.models.photo import OwnerKind, Photo, PhotoState, Refusal
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -142,28 +142,14 @@ class PhotoStore:
             raise
         return True
 
-    def record_refusal(
-        self,
-        owner_kind: OwnerKind,
-        owner_id: str,
-        photo_id: str,
-        version_id: str | None,
-        reason: QuarantineReason,
-        key: str,
-        quarantine_key: str,
-        at: str,
-    ) -> None:
-        """A refused upload that had no open slot of its own (a second upload to the key, or none asked for)."""
+    def record_refusal(self, refusal: Refusal) -> None:
+        fields = refusal.model_dump(mode="json", exclude={"owner_kind", "owner_id"})
         self._table.put_item(
             Item={
-                "PK": owner_pk(owner_kind, owner_id),
-                "SK": f"QUARANTINE#{photo_id}#{version_id or 'null'}",
+                "PK": owner_pk(refusal.owner_kind, refusal.owner_id),
+                "SK": f"QUARANTINE#{refusal.photo_id}#{refusal.version_id or 'null'}",
                 "type": "quarantine",
-                "photo_id": photo_id,
-                "version_id": version_id or "",
-                "reason": reason.value,
-                "key": key,
-                "quarantine_key": quarantine_key,
-                "at": at,
+                **fields,
+                "version_id": refusal.version_id or "",
             }
         )

@@ -18,16 +18,13 @@ MAX_DEPTH = 32  # our deepest body (a quote's lines) is three levels
 MAX_NUMBER_CHARS = 30  # amounts are at most 100,000,000 cents
 
 
-class JsonTooDeep(InvalidInput):
-    code = ErrorCode.JSON_TOO_DEEP
+class JsonTooDeep(InvalidInput, code=ErrorCode.JSON_TOO_DEEP): ...
 
 
-class JsonNumberTooLong(InvalidInput):
-    code = ErrorCode.JSON_NUMBER_TOO_LONG
+class JsonNumberTooLong(InvalidInput, code=ErrorCode.JSON_NUMBER_TOO_LONG): ...
 
 
-class JsonInvalid(InvalidInput):
-    code = ErrorCode.JSON_INVALID
+class JsonInvalid(InvalidInput, code=ErrorCode.JSON_INVALID): ...
 
 
 def depth(text: str) -> int:

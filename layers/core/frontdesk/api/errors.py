@@ -28,14 +28,10 @@ from frontdesk.i18n import message, negotiate
 logger = Logger(child=True)
 
 
-class BadIdempotencyKey(DomainError):
-    status = 400
-    code = ErrorCode.IDEMPOTENCY_KEY_INVALID
+class BadIdempotencyKey(DomainError, code=ErrorCode.IDEMPOTENCY_KEY_INVALID, status=400): ...
 
 
-class Unauthorized(DomainError):
-    status = 401
-    code = ErrorCode.UNAUTHORIZED
+class Unauthorized(DomainError, code=ErrorCode.UNAUTHORIZED, status=401): ...
 
 
 def language(app: APIGatewayRestResolver) -> str:

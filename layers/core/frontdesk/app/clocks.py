@@ -21,22 +21,22 @@ from frontdesk.models.clock import Clock, SubjectType
 from frontdesk.models.escalation import Ladder
 
 
+@dataclass(frozen=True)
 class ClockPlanner:
-    def __init__(self, records: ClockRecords, ladders: Ladders) -> None:
-        self._records = records
-        self._ladders = ladders
+    records: ClockRecords
+    ladders: Ladders
 
     def writes(
         self, subject_type: SubjectType, subject_id: str, site_id: str, subject: Any, now: datetime
     ) -> list[ClockWrite]:
         """Every clock of the subject that this change starts, moves or ends."""
-        existing = self._records.of_subject(subject_type, subject_id)
+        existing = self.records.of_subject(subject_type, subject_id)
         ladder: Ladder | None = None
         result: list[ClockWrite] = []
         for kind in clocks.kinds_for(subject_type):
             if clocks.CLOCKS[kind].timing(subject) is None and kind not in existing:
                 continue
-            ladder = ladder or self._ladders.ladder(site_id)
+            ladder = ladder or self.ladders.ladder(site_id)
             before = existing.get(kind)
             after = clocks.plan(kind, subject, subject_id, site_id, before, ladder, now)
             if after is not None and after != before:
@@ -54,16 +54,11 @@ class Handled:
     recorded: Any = None  # what the subject's recorder did (notifications sent, skipped, failed)
 
 
+@dataclass(frozen=True)
 class ClockRunner:
-    def __init__(
-        self,
-        engine: Engine,
-        payload: Callable[[Clock], dict[str, Any]],
-        recorders: Mapping[SubjectType, Callable[[Clock, int], Any]],
-    ) -> None:
-        self._engine = engine
-        self._payload = payload
-        self._recorders = recorders
+    engine: Engine
+    payload: Callable[[Clock], dict[str, Any]]
+    recorders: Mapping[SubjectType, Callable[[Clock, int], Any]]
 
     def on_change(self, old: Clock | None, new: Clock) -> Handled:
         handled = Handled()
@@ -71,15 +66,15 @@ class ClockRunner:
             # Saves the transitions of a wait that can only end in "Ended"; if it fails, the
             # execution ends itself at its next rung (its condition is false).
             name = clocks.execution_name(old)
-            if self._engine.stop(name):
+            if self.engine.stop(name):
                 handled.stopped = name
         if clocks.started(old, new):
             name = clocks.execution_name(new)
-            self._engine.start(name, self._payload(new))
+            self.engine.start(name, self.payload(new))
             handled.started = name
         level = clocks.reached(old, new)
         if level is not None:
-            handled.recorded = self._recorders[new.subject_type](new, level)
+            handled.recorded = self.recorders[new.subject_type](new, level)
             handled.reached = level
         return handled
 
@@ -91,36 +86,36 @@ class Reconciled:
     gave_up: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
 class Reconciler:
-    def __init__(self, records: ClockRecords, engine: Engine, payload: Callable[[Clock], dict[str, Any]]) -> None:
-        self._records = records
-        self._engine = engine
-        self._payload = payload
+    records: ClockRecords
+    engine: Engine
+    payload: Callable[[Clock], dict[str, Any]]
 
     def run(self, sites: AllSites) -> Reconciled:
         report = Reconciled()
-        running = self._engine.running()
+        running = self.engine.running()
         for site in sites.all():
-            for clock in self._records.open_clocks(site.site_id):
+            for clock in self.records.open_clocks(site.site_id):
                 if not clocks.needs_execution(clock):
                     continue
                 report.checked += 1
-                check = clocks.check_execution(clock, running, self._engine.status)
+                check = clocks.check_execution(clock, running, self.engine.status)
                 if check.start is not None:
-                    self._engine.start(check.start, self._payload(clock))
+                    self.engine.start(check.start, self.payload(clock))
                     report.started.append(check.start)
                 elif not check.ok:
                     report.gave_up.append(clock.clock_id)
         return report
 
 
+@dataclass(frozen=True)
 class LadderEdits:
-    def __init__(self, records: ClockRecords) -> None:
-        self._records = records
+    records: ClockRecords
 
     def apply(self, site_id: str, ladder: Ladder) -> list[Clock]:
         """Re-plan every open clock of the site from its next rung on; the replanned clocks."""
-        writes = [ClockWrite(clocks.replan(clock, ladder), clock) for clock in self._records.open_clocks(site_id)]
+        writes = [ClockWrite(clocks.replan(clock, ladder), clock) for clock in self.records.open_clocks(site_id)]
         changed = [w for w in writes if w.previous is not None and w.clock.rungs != w.previous.rungs]
-        moved = self._records.put(changed)
+        moved = self.records.put(changed)
         return [w.clock for w in changed if w.clock not in moved]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges
+from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
 from frontdesk.domain.evolve import evolve
@@ -40,16 +40,14 @@ class Outcome:
     failed: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
 class TicketEscalations:
-    def __init__(
-        self, tickets: TicketSystemChanges, sent: Sent, sites: SiteLookup, mailer: Mailer, alerts: Alerts, base_url: str
-    ) -> None:
-        self._tickets = tickets
-        self._sent = sent
-        self._sites = sites
-        self._mailer = mailer
-        self._alerts = alerts
-        self._base_url = base_url
+    tickets: TicketSystemChanges
+    sent: Sent
+    sites: SiteLookup
+    mailer: Mailer
+    alerts: Alerts
+    base_url: str
 
     def __call__(self, clock: Clock, level: int) -> Outcome:
         outcome = Outcome()
@@ -66,18 +64,18 @@ class TicketEscalations:
             detail=detail,
         )
         outcome.event = event
-        site = self._sites.get(ticket.site_id)
+        site = self.sites.get(ticket.site_id)
         if site is None:
             raise LookupError(f"site {ticket.site_id} of ticket {ticket.ticket_id} does not exist")
         prefix = marker(clock, level)
 
         body, attributes = messages.alert(ticket, event)
-        self._once(ticket, clock, level, f"{prefix}#alert", lambda: self._alerts.publish(body, attributes), outcome)
+        self._once(ticket, clock, level, f"{prefix}#alert", lambda: self.alerts.publish(body, attributes), outcome)
 
-        members = self._sent.mailing_list(ticket.site_id, detail["mailing_list"]).members
+        members = self.sent.mailing_list(ticket.site_id, detail["mailing_list"]).members
         if members:
-            mail = messages.staff_mail(ticket, event, site, self._base_url)
-            send_list = lambda: self._mailer.send(members, mail.subject, mail.body)  # noqa: E731
+            mail = messages.staff_mail(ticket, event, site, self.base_url)
+            send_list = lambda: self.mailer.send(members, mail.subject, mail.body)  # noqa: E731
             self._once(ticket, clock, level, f"{prefix}#list", send_list, outcome)
         else:
             outcome.skipped.append("list_empty")
@@ -86,7 +84,7 @@ class TicketEscalations:
             if ticket.contact.email:
                 notice = messages.tenant_mail(ticket, event, site)
                 address = ticket.contact.email
-                send_tenant = lambda: self._mailer.send([address], notice.subject, notice.body)  # noqa: E731
+                send_tenant = lambda: self.mailer.send([address], notice.subject, notice.body)  # noqa: E731
                 self._once(ticket, clock, level, f"{prefix}#tenant", send_tenant, outcome)
             else:
                 outcome.skipped.append("tenant_no_email")
@@ -101,7 +99,7 @@ class TicketEscalations:
             ticket = self._ticket(ticket_id)
             change = build(ticket)
             try:
-                if self._tickets.record_system_change(change, ticket.version, mark):
+                if self.tickets.record_system_change(change, ticket.version, mark):
                     return change.ticket
                 return self._ticket(ticket_id)  # recorded by an earlier delivery
             except VersionConflict:
@@ -109,17 +107,14 @@ class TicketEscalations:
         raise VersionConflict(field="version", code=ErrorCode.VERSION_CONFLICT)
 
     def _ticket(self, ticket_id: str) -> Ticket:
-        ticket = self._tickets.get(ticket_id)
-        if ticket is None:
-            raise LookupError(f"ticket {ticket_id} does not exist")
-        return ticket
+        return existing(self.tickets.get(ticket_id), f"ticket {ticket_id}")
 
     def _once(
         self, ticket: Ticket, clock: Clock, level: int, key: str, send: Callable[[], None], outcome: Outcome
     ) -> None:
         what = key.rsplit("#", 1)[1]
         subject_key = f"TICKET#{ticket.ticket_id}"
-        if self._sent.was_sent(subject_key, key):
+        if self.sent.was_sent(subject_key, key):
             outcome.skipped.append(f"{what}_already_sent")
             return
         try:
@@ -129,7 +124,7 @@ class TicketEscalations:
             outcome.failed.append(what)
         else:
             outcome.sent.append(what)
-        self._sent.mark_sent(subject_key, key)
+        self.sent.mark_sent(subject_key, key)
 
     def _record_failure(self, ticket_id: str, clock: Clock, level: int, what: str, reason: str) -> None:
         def build(ticket: Ticket) -> Change:

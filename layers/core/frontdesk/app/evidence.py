@@ -16,6 +16,7 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import IO, Any, Final
 
@@ -41,9 +42,7 @@ PACK_LINK_SECONDS: Final = 600
 SPOOL_BYTES: Final = 64 * 1024 * 1024
 
 
-class OriginalMissing(DomainError):
-    status = 409
-    code = ErrorCode.EVIDENCE_ORIGINAL_MISSING
+class OriginalMissing(DomainError, code=ErrorCode.EVIDENCE_ORIGINAL_MISSING, status=409): ...
 
 
 def photo_path(owner_kind: OwnerKind, index: int, photo: Photo) -> str:
@@ -66,38 +65,29 @@ def _sha256_file(file: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+@dataclass(frozen=True)
 class EvidenceDesk:
-    def __init__(
-        self,
-        reports: PackRecords,
-        tickets: TicketHistory,
-        photos: PhotoRecords,
-        sites: SiteLookup,
-        bucket: Bucket,
-        clock: Clock,
-        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
-    ) -> None:
-        self._reports = reports
-        self._tickets = tickets
-        self._photos = photos
-        self._sites = sites
-        self._bucket = bucket
-        self._clock = clock
-        self._new_id = new_id
+    reports: PackRecords
+    tickets: TicketHistory
+    photos: PhotoRecords
+    sites: SiteLookup
+    bucket: Bucket
+    clock: Clock
+    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
 
     # ------------------------------------------------------------------ making a pack
 
     def build(self, report_id: str, actor: Actor, language: str) -> EvidencePackOut:
         check_may_read(actor)
         report = self._report(report_id)
-        site = self._sites.get(report.site_id)
+        site = self.sites.get(report.site_id)
         if site is None:
             raise NotFound(field="site_id", code=ErrorCode.SITE_NOT_FOUND)
-        ticket = self._tickets.get(report.ticket_id) if report.ticket_id else None
-        now = self._clock.now()
-        pack_id = self._new_id()
+        ticket = self.tickets.get(report.ticket_id) if report.ticket_id else None
+        now = self.clock.now()
+        pack_id = self.new_id()
         originals = self._originals(report)
-        timeline = self._reports.timeline(report_id)
+        timeline = self.reports.timeline(report_id)
         html = report_html.render(
             report,
             site,
@@ -129,7 +119,7 @@ class EvidenceDesk:
                     "ticket/timeline.json",
                     "timeline",
                     "application/json",
-                    lambda: _json([e.model_dump(mode="json") for e in self._tickets.timeline(found.ticket_id)]),
+                    lambda: _json([e.model_dump(mode="json") for e in self.tickets.timeline(found.ticket_id)]),
                 ),
             ]
         entries += [self._photo_entry(path, photo) for path, photo in originals]
@@ -147,8 +137,8 @@ class EvidenceDesk:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as file:
             written = write_pack(file, entries, meta, now)
             zip_sha256, size = _sha256_file(file)
-            version_id = self._bucket.upload(key, file, "application/zip")
-        self._reports.put_pack(
+            version_id = self.bucket.upload(key, file, "application/zip")
+        self.reports.put_pack(
             report_id,
             {
                 "pack_id": pack_id,
@@ -162,7 +152,7 @@ class EvidenceDesk:
                 "generated_by": actor.id,
             },
         )
-        url = self._bucket.presigned_get(
+        url = self.bucket.presigned_get(
             key, version_id, "application/zip", f"{report.number}-evidence.zip", PACK_LINK_SECONDS
         )
         return EvidencePackOut(
@@ -183,13 +173,13 @@ class EvidenceDesk:
             owners.append((OwnerKind.TICKET, report.ticket_id))
         found: list[tuple[str, Photo]] = []
         for kind, owner_id in owners:
-            stored = [p for p in self._photos.of(kind, owner_id) if p.state is PhotoState.STORED]
+            stored = [p for p in self.photos.of(kind, owner_id) if p.state is PhotoState.STORED]
             found += [(photo_path(kind, index, photo), photo) for index, photo in enumerate(stored, start=1)]
         return found
 
     def _photo_entry(self, path: str, photo: Photo) -> PackEntry:
         def read() -> bytes:
-            data = self._bucket.read(photo.key, photo.version_id, evidence.MAX_BYTES + 1)
+            data = self.bucket.read(photo.key, photo.version_id, evidence.MAX_BYTES + 1)
             if data is None:
                 raise OriginalMissing(field="photos", photo_id=photo.photo_id)
             return data
@@ -216,11 +206,11 @@ class EvidenceDesk:
         """A presigned POST to bring a pack back (from the insurer, say) to be checked."""
         check_may_read(actor)
         self._report(report_id)
-        upload_id = self._new_id()
-        url, fields = self._bucket.presigned_post(
+        upload_id = self.new_id()
+        url, fields = self.bucket.presigned_post(
             evidence.verify_key(report_id, upload_id), None, MAX_PACK_BYTES, evidence.UPLOAD_EXPIRY_SECONDS
         )
-        expires = self._clock.now() + timedelta(seconds=evidence.UPLOAD_EXPIRY_SECONDS)
+        expires = self.clock.now() + timedelta(seconds=evidence.UPLOAD_EXPIRY_SECONDS)
         return VerifyUploadSlot(
             upload_id=upload_id, url=url, fields=fields, max_bytes=MAX_PACK_BYTES, expires_at=to_iso(expires)
         )
@@ -232,14 +222,14 @@ class EvidenceDesk:
             raise InvalidInput(field="upload_id", code=ErrorCode.EVIDENCE_VERIFY_ONE)
         recorded = {p.photo_id: p.sha256 or "" for _, p in self._originals(report)}
         if request.pack_id:
-            record = self._reports.get_pack(report_id, request.pack_id)
+            record = self.reports.get_pack(report_id, request.pack_id)
             if record is None:
                 raise NotFound(field="pack_id", code=ErrorCode.EVIDENCE_PACK_NOT_FOUND)
             version = str(record.get("version_id") or "") or None
             return self._check(report_id, str(record["key"]), version, recorded, str(record["manifest_sha256"]), "pack")
         if request.upload_id:
             key = evidence.verify_key(report_id, request.upload_id)
-            found = self._bucket.head(key)
+            found = self.bucket.head(key)
             if found is None:
                 raise NotFound(field="upload_id", code=ErrorCode.EVIDENCE_UPLOAD_NOT_FOUND)
             if found.size > MAX_PACK_BYTES:
@@ -255,7 +245,7 @@ class EvidenceDesk:
         changed: list[str] = []
         missing: list[str] = []
         for path, photo in self._originals(report):
-            data = self._bucket.read(photo.key, photo.version_id, evidence.MAX_BYTES + 1)
+            data = self.bucket.read(photo.key, photo.version_id, evidence.MAX_BYTES + 1)
             if data is None:
                 missing.append(path)
                 continue
@@ -281,7 +271,7 @@ class EvidenceDesk:
         subject: str,
     ) -> Verification:
         with tempfile.TemporaryFile() as file:
-            self._bucket.download(key, version_id, file)
+            self.bucket.download(key, version_id, file)
             file.seek(0)
             if manifest_sha256 is None:
                 manifest_sha256 = self._made_manifest_sha256(report_id, file)
@@ -300,11 +290,11 @@ class EvidenceDesk:
         pack_id = manifest.get("pack_id")
         if not isinstance(pack_id, str) or manifest.get("report_id") != report_id:
             return None
-        record = self._reports.get_pack(report_id, pack_id)
+        record = self.reports.get_pack(report_id, pack_id)
         return str(record["manifest_sha256"]) if record else None
 
     def _report(self, report_id: str) -> IncidentReport:
-        report = self._reports.get(report_id)
+        report = self.reports.get(report_id)
         if report is None:
             raise NotFound(field="report_id", code=ErrorCode.INCIDENT_REPORT_NOT_FOUND)
         return report

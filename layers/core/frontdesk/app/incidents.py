@@ -16,6 +16,7 @@ fails is retried on its own and holds back no other.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
@@ -32,13 +33,15 @@ from frontdesk.app.ports import (
     SiteLookup,
     StoredPhotoCount,
     TicketLookup,
+    existing,
+    require_report,
     require_site,
     require_ticket,
 )
 from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain import incidents
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import ErrorCode, NotFound, VersionConflict
+from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.incidents import ReportChange
 from frontdesk.models.clock import Clock as ReportClock
 from frontdesk.models.clock import ClockKind, SubjectType
@@ -62,32 +65,24 @@ logger = Logger(child=True)
 MAX_RECORD_ATTEMPTS: Final = 5
 
 
+@dataclass(frozen=True)
 class IncidentDesk:
-    def __init__(
-        self,
-        reports: ReportRecords,
-        tickets: TicketLookup,
-        sites: SiteLookup,
-        photos: PhotoViews,
-        clocks: ClockPlanning,
-        clock: Clock,
-    ) -> None:
-        self._reports = reports
-        self._tickets = tickets
-        self._sites = sites
-        self._photos = photos
-        self._clocks = clocks
-        self._clock = clock
+    reports: ReportRecords
+    tickets: TicketLookup
+    sites: SiteLookup
+    photos: PhotoViews
+    clocks: ClockPlanning
+    clock: Clock
 
     def create(self, request: NewIncidentReport, actor: Actor) -> IncidentReport:
         site = self._site(request.site_id)
         ticket = self._ticket(request.ticket_id) if request.ticket_id else None
-        now = self._clock.now()
+        now = self.clock.now()
         # Everything is checked before a number is asked for; the number and the report are then
         # written together, so a refused request never leaves a gap in the series.
         incidents.open_report(request, site, ticket, actor, now, seq=1)
         year = incidents.report_year(site, now)
-        change = self._reports.create(
+        change = self.reports.create(
             site.site_id,
             year,
             lambda seq: incidents.open_report(request, site, ticket, actor, now, seq),
@@ -97,18 +92,18 @@ class IncidentDesk:
 
     def update(self, report_id: str, command: UpdateIncidentReport, actor: Actor) -> IncidentReport:
         report = self._report(report_id)
-        now = self._clock.now()
+        now = self.clock.now()
         change = incidents.update(report, command, self._site(report.site_id), actor, now)
         # a severity that moves the deadline re-plans the clock, in the same transaction
-        self._reports.save(change, expected_version=report.version, clocks=self._clock_writes(change.report, now))
+        self.reports.save(change, expected_version=report.version, clocks=self._clock_writes(change.report, now))
         return change.report
 
     def submit(self, report_id: str, command: SubmitIncidentReport, actor: Actor) -> IncidentReport:
         report = self._report(report_id)
-        now = self._clock.now()
+        now = self.clock.now()
         change = incidents.submit(report, command.version, actor, now)
         # the clock met (in time) or breached (late) with the submission itself
-        self._reports.save(change, expected_version=report.version, clocks=self._clock_writes(change.report, now))
+        self.reports.save(change, expected_version=report.version, clocks=self._clock_writes(change.report, now))
         return change.report
 
     def read(self, report_id: str, actor: Actor) -> IncidentReportView:
@@ -116,62 +111,49 @@ class IncidentDesk:
         report = self._report(report_id)
         return IncidentReportView(
             report=report,
-            overdue=incidents.is_overdue(report, self._clock.now()),
+            overdue=incidents.is_overdue(report, self.clock.now()),
             actions=incidents.allowed_actions(report, actor),
-            timeline=self._reports.timeline(report_id),
-            photos=self._photos.staff_views(OwnerKind.REPORT, report_id),
+            timeline=self.reports.timeline(report_id),
+            photos=self.photos.staff_views(OwnerKind.REPORT, report_id),
         )
 
     def register(self, site_id: str, year: int | None, actor: Actor) -> Register:
         """Every report of the site's year in number order, with its state (the 登记表)."""
         incidents.check_may_read(actor)
         site = self._site(site_id)
-        now = self._clock.now()
+        now = self.clock.now()
         chosen = year or incidents.report_year(site, now)
-        entries = [incidents.register_entry(r, now) for r in self._reports.register(site_id, chosen)]
+        entries = [incidents.register_entry(r, now) for r in self.reports.register(site_id, chosen)]
         return Register(site_id=site_id, year=chosen, reports=sorted(entries, key=lambda e: e.number))
 
     def _clock_writes(self, report: IncidentReport, now: datetime) -> list[ClockWrite]:
-        return self._clocks.writes(SubjectType.REPORT, report.report_id, report.site_id, report, now)
+        return self.clocks.writes(SubjectType.REPORT, report.report_id, report.site_id, report, now)
 
     def _site(self, site_id: str) -> Site:
-        return require_site(self._sites, site_id)
+        return require_site(self.sites, site_id)
 
     def _ticket(self, ticket_id: str) -> Ticket:
-        return require_ticket(self._tickets, ticket_id)
+        return require_ticket(self.tickets, ticket_id)
 
     def _report(self, report_id: str) -> IncidentReport:
-        report = self._reports.get(report_id)
-        if report is None:
-            raise NotFound(field="report_id", code=ErrorCode.INCIDENT_REPORT_NOT_FOUND)
-        return report
+        return require_report(self.reports, report_id)
 
 
 # ------------------------------------------------------------------------------------------- notices
 
 
+@dataclass(frozen=True)
 class IncidentNotices:
     """What the stream router does for incident reports: a rung their clock reached, the notices they owe."""
 
-    def __init__(
-        self,
-        reports: ReportRecords,
-        sites: SiteLookup,
-        lists: MailingLists,
-        mailer: Mailer,
-        alerts: Alerts,
-        photo_count: StoredPhotoCount,
-        clock: Clock,
-        base_url: str,
-    ) -> None:
-        self._reports = reports
-        self._sites = sites
-        self._lists = lists
-        self._mailer = mailer
-        self._alerts = alerts
-        self._photo_count = photo_count
-        self._clock = clock
-        self._base_url = base_url
+    reports: ReportRecords
+    sites: SiteLookup
+    lists: MailingLists
+    mailer: Mailer
+    alerts: Alerts
+    photo_count: StoredPhotoCount
+    clock: Clock
+    base_url: str
 
     def on_rung(self, clock: ReportClock, level: int) -> None:
         """The report's clock reached rung ``level``: recorded on the draft once, then what it owes sent."""
@@ -181,7 +163,7 @@ class IncidentNotices:
         def record(report: IncidentReport) -> ReportChange | None:
             if report.state is not ReportState.DRAFT or report.escalation.level >= level:
                 return None  # recorded by an earlier delivery (or submitted meanwhile: its clock ended)
-            return incidents.escalated(report, clock, level, self._clock.now())
+            return incidents.escalated(report, clock, level, self.clock.now())
 
         report = self._system_change(clock.subject_id, record)
         self._send_owed(report)
@@ -193,7 +175,7 @@ class IncidentNotices:
     def _send_owed(self, report: IncidentReport) -> None:
         ladder: Ladder | None = None
         for notice in report.owed:
-            ladder = ladder or self._lists.ladder(report.site_id)
+            ladder = ladder or self.lists.ladder(report.site_id)
             lists = incidents.notice_lists(notice, ladder)
             recipients = self._send(report, notice, lists)
             report = self._record_notified(report.report_id, notice, lists, recipients)
@@ -202,7 +184,7 @@ class IncidentNotices:
         def record(report: IncidentReport) -> ReportChange | None:
             if notice not in report.owed:
                 return None  # recorded by another delivery
-            return incidents.notified(report, notice, lists, recipients, self._clock.now())
+            return incidents.notified(report, notice, lists, recipients, self.clock.now())
 
         return self._system_change(report_id, record)
 
@@ -215,44 +197,41 @@ class IncidentNotices:
             if change is None:
                 return report
             try:
-                self._reports.save(change, expected_version=report.version)
+                self.reports.save(change, expected_version=report.version)
             except VersionConflict:
                 continue  # a person saved the report in between: read it again
             return change.report
         raise VersionConflict(field="version", code=ErrorCode.INCIDENT_VERSION_CONFLICT)
 
     def _report(self, report_id: str) -> IncidentReport:
-        report = self._reports.get(report_id)
-        if report is None:
-            raise LookupError(f"incident report {report_id} does not exist")
-        return report
+        return existing(self.reports.get(report_id), f"incident report {report_id}")
 
     def _send(self, report: IncidentReport, notice: str, lists: tuple[str, ...]) -> int:
         """Send one notice (once); how many addresses it went to."""
-        site = self._sites.get(report.site_id)
+        site = self.sites.get(report.site_id)
         if site is None:
             raise LookupError(f"site {report.site_id} of report {report.report_id} does not exist")
         level = incidents.escalation_level(notice)
         if level is None:
-            photos = self._photo_count(OwnerKind.REPORT, report.report_id)
-            mail = messages.submitted_mail(report, site, photos, self._base_url)
+            photos = self.photo_count(OwnerKind.REPORT, report.report_id)
+            mail = messages.submitted_mail(report, site, photos, self.base_url)
         else:
-            now = self._clock.now()
+            now = self.clock.now()
             late = max(int((now - parse_iso(report.due_at)).total_seconds()), 0)
-            mail = messages.overdue_mail(report, site, level, late, self._base_url)
+            mail = messages.overdue_mail(report, site, level, late, self.base_url)
             body, attributes = messages.alert(report, level, to_iso(now))
             self._once(report, f"{notice}#alert", lambda: self._publish(body, attributes))
-        members = sorted({m for name in lists for m in self._lists.mailing_list(report.site_id, name).members})
+        members = sorted({m for name in lists for m in self.lists.mailing_list(report.site_id, name).members})
         return self._once(report, f"{notice}#mail", lambda: self._mail(members, mail))
 
     def _publish(self, body: dict[str, Any], attributes: dict[str, str]) -> int:
-        self._alerts.publish(body, attributes)
+        self.alerts.publish(body, attributes)
         return 1
 
     def _mail(self, members: list[str], mail: messages.Mail) -> int:
         if members:
             try:
-                self._mailer.send(members, mail.subject, mail.body)
+                self.mailer.send(members, mail.subject, mail.body)
             except MailRefused:
                 # SES refused an address for good, after sending to every other one: a retry cannot
                 # help and would mail the others again, so the notice counts as sent (and is logged).
@@ -261,9 +240,9 @@ class IncidentNotices:
 
     def _once(self, report: IncidentReport, key: str, send: Callable[[], int]) -> int:
         """At most once per key, unless the function dies between sending and marking (then once more)."""
-        sent = self._reports.sent(report.report_id, key)
+        sent = self.reports.sent(report.report_id, key)
         if sent is not None:
             return sent
         count = send()
-        self._reports.mark_sent(report.report_id, key, to_iso(self._clock.now()), count)
+        self.reports.mark_sent(report.report_id, key, to_iso(self.clock.now()), count)
         return count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from frontdesk.app.ports import MailingRecords, OpenClocks, SiteLookup, require_site
 from frontdesk.domain.mailing import check_list_in_ladder, check_may_manage, check_may_read
 from frontdesk.models.escalation import Ladder
@@ -10,37 +12,37 @@ from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
 
 
+@dataclass(frozen=True)
 class MailingDesk:
-    def __init__(self, records: MailingRecords, sites: SiteLookup, clocks: OpenClocks) -> None:
-        self._records = records
-        self._sites = sites
-        self._clocks = clocks
+    records: MailingRecords
+    sites: SiteLookup
+    clocks: OpenClocks
 
     def overview(self, site_id: str, actor: Actor) -> MailingOverview:
         check_may_read(actor)
         self._site(site_id)
-        return overview(site_id, self._records.ladder(site_id), self._records.mailing_lists(site_id))
+        return overview(site_id, self.records.ladder(site_id), self.records.mailing_lists(site_id))
 
     def add(self, site_id: str, name: str, email: str, actor: Actor) -> MailingListView:
         check_may_manage(actor)
         self._site(site_id)
-        ladder = self._records.ladder(site_id)
+        ladder = self.records.ladder(site_id)
         check_list_in_ladder(ladder, name)
-        return view(ladder, self._records.add_member(site_id, name, email))
+        return view(ladder, self.records.add_member(site_id, name, email))
 
     def remove(self, site_id: str, name: str, email: str, actor: Actor) -> MailingListView:
         check_may_manage(actor)
         self._site(site_id)
-        ladder = self._records.ladder(site_id)
-        return view(ladder, self._records.remove_member(site_id, name, email))
+        ladder = self.records.ladder(site_id)
+        return view(ladder, self.records.remove_member(site_id, name, email))
 
     def set_ladder(self, site_id: str, ladder: Ladder, actor: Actor) -> MailingOverview:
         """Applies to new clocks, and to running ones from their next rung on."""
         check_may_manage(actor)
         self._site(site_id)
-        self._records.put_ladder(site_id, ladder)
-        self._clocks.apply(site_id, ladder)
-        return overview(site_id, ladder, self._records.mailing_lists(site_id))
+        self.records.put_ladder(site_id, ladder)
+        self.clocks.apply(site_id, ladder)
+        return overview(site_id, ladder, self.records.mailing_lists(site_id))
 
     def _site(self, site_id: str) -> Site:
-        return require_site(self._sites, site_id)
+        return require_site(self.sites, site_id)

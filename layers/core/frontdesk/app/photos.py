@@ -20,6 +20,7 @@ from frontdesk.app.ports import (
     ReportLookup,
     SiteLookup,
     TicketsByToken,
+    require_report,
     require_ticket,
 )
 from frontdesk.app.tickets import CLIENT, token_hash
@@ -37,6 +38,7 @@ from frontdesk.models.photo import (
     PhotoList,
     PhotoState,
     QuarantineReason,
+    Refusal,
     StaffPhotoList,
     StaffPhotoView,
     UploadRequest,
@@ -52,22 +54,14 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 # ------------------------------------------------------------------------------------------- the APIs' side
 
 
+@dataclass(frozen=True)
 class PhotoDesk:
-    def __init__(
-        self,
-        photos: PhotoRecords,
-        bucket: Bucket,
-        tickets: TicketsByToken,
-        reports: ReportLookup,
-        clock: Clock,
-        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
-    ) -> None:
-        self._photos = photos
-        self._bucket = bucket
-        self._tickets = tickets
-        self._reports = reports
-        self._clock = clock
-        self._new_id = new_id
+    photos: PhotoRecords
+    bucket: Bucket
+    tickets: TicketsByToken
+    reports: ReportLookup
+    clock: Clock
+    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
 
     # ------------------------------------------------------------------ slots
 
@@ -97,23 +91,23 @@ class PhotoDesk:
     ) -> UploadSlot:
         declared = evidence.accepted_type(request.content_type)
         evidence.check_declared_size(request.size)
-        now = self._clock.now()
-        evidence.check_room(owner_kind, self._photos.of(owner_kind, owner_id), now)
+        now = self.clock.now()
+        evidence.check_room(owner_kind, self.photos.of(owner_kind, owner_id), now)
         photo = evidence.new_slot(
             owner_kind,
             owner_id,
             site_id,
-            self._new_id(),
+            self.new_id(),
             declared,
             request.size,
             request.filename,
             actor,
             now,
         )
-        url, fields = self._bucket.presigned_post(
+        url, fields = self.bucket.presigned_post(
             photo.key, declared.value, evidence.MAX_BYTES, evidence.UPLOAD_EXPIRY_SECONDS
         )
-        self._photos.put_slot(photo)
+        self.photos.put_slot(photo)
         return UploadSlot(
             photo_id=photo.photo_id,
             url=url,
@@ -127,8 +121,8 @@ class PhotoDesk:
 
     def list_by_token(self, token: str) -> PhotoList:
         ticket = self._by_token(token)
-        now = self._clock.now()
-        photos = [p for p in self._photos.of(OwnerKind.TICKET, ticket.ticket_id) if evidence.visible(p, now)]
+        now = self.clock.now()
+        photos = [p for p in self.photos.of(OwnerKind.TICKET, ticket.ticket_id) if evidence.visible(p, now)]
         return PhotoList(
             owner_kind=OwnerKind.TICKET,
             owner_id=ticket.number,
@@ -139,33 +133,29 @@ class PhotoDesk:
     def list_for_ticket(self, ticket_id: str, actor: Actor) -> StaffPhotoList:
         if not may(actor, "read"):
             raise Forbidden(field="action", action="read")
-        ticket = self._ticket(ticket_id)
-        return StaffPhotoList(
-            owner_kind=OwnerKind.TICKET,
-            owner_id=ticket.ticket_id,
-            max_photos=evidence.MAX_PHOTOS[OwnerKind.TICKET],
-            photos=self.staff_views(OwnerKind.TICKET, ticket.ticket_id),
-        )
+        return self._staff_list(OwnerKind.TICKET, self._ticket(ticket_id).ticket_id)
 
     def list_for_report(self, report_id: str, actor: Actor) -> StaffPhotoList:
         check_may_read_reports(actor)
-        report = self._report(report_id)
+        return self._staff_list(OwnerKind.REPORT, self._report(report_id).report_id)
+
+    def _staff_list(self, owner_kind: OwnerKind, owner_id: str) -> StaffPhotoList:
         return StaffPhotoList(
-            owner_kind=OwnerKind.REPORT,
-            owner_id=report.report_id,
-            max_photos=evidence.MAX_PHOTOS[OwnerKind.REPORT],
-            photos=self.staff_views(OwnerKind.REPORT, report.report_id),
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            max_photos=evidence.MAX_PHOTOS[owner_kind],
+            photos=self.staff_views(owner_kind, owner_id),
         )
 
     def staff_views(self, owner_kind: OwnerKind, owner_id: str) -> list[StaffPhotoView]:
-        now = self._clock.now()
-        photos = [p for p in self._photos.of(owner_kind, owner_id) if evidence.visible(p, now)]
+        now = self.clock.now()
+        photos = [p for p in self.photos.of(owner_kind, owner_id) if evidence.visible(p, now)]
         return [evidence.staff_view(p, *self._link(p, now)) for p in photos]
 
     def _link(self, photo: Photo, now: datetime) -> tuple[str | None, str | None]:
         if photo.state is not PhotoState.STORED or photo.content_type is None:
             return None, None
-        url = self._bucket.presigned_get(
+        url = self.bucket.presigned_get(
             photo.key,
             photo.version_id,
             photo.content_type.value,
@@ -177,19 +167,16 @@ class PhotoDesk:
     # ------------------------------------------------------------------ lookups
 
     def _by_token(self, token: str) -> Ticket:
-        ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        ticket_id = self.tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
         if ticket_id is None:
             raise NotFound(field="token", code=ErrorCode.TICKET_NOT_FOUND)
         return self._ticket(ticket_id)
 
     def _ticket(self, ticket_id: str) -> Ticket:
-        return require_ticket(self._tickets, ticket_id)
+        return require_ticket(self.tickets, ticket_id)
 
     def _report(self, report_id: str) -> IncidentReport:
-        report = self._reports.get(report_id)
-        if report is None:
-            raise NotFound(field="report_id", code=ErrorCode.INCIDENT_REPORT_NOT_FOUND)
-        return report
+        return require_report(self.reports, report_id)
 
 
 # ------------------------------------------------------------------------------------------- photo_ingest
@@ -212,12 +199,12 @@ class Ingested:
     sha256: str | None = None
 
 
+@dataclass(frozen=True)
 class PhotoIngest:
-    def __init__(self, photos: PhotoRecords, sites: SiteLookup, clock: Clock, retention: Retention) -> None:
-        self._photos = photos
-        self._sites = sites
-        self._clock = clock
-        self._retention = retention
+    photos: PhotoRecords
+    sites: SiteLookup
+    clock: Clock
+    retention: Retention
 
     def ingest(self, bucket: Bucket, key: str, version_id: str | None, event_time: str | None = None) -> Ingested:
         """Verify one uploaded object and record it; safe to run again for the same object (retries)."""
@@ -229,8 +216,8 @@ class PhotoIngest:
         parsed = evidence.parse_upload_key(key)
         if parsed is None:
             return self._refuse(bucket, key, version_id, QuarantineReason.UNKNOWN_KEY, None)
-        owner_id = self._photos.owner_of(parsed.owner_kind, parsed.photo_id)
-        photo = self._photos.get(parsed.owner_kind, owner_id, parsed.photo_id) if owner_id else None
+        owner_id = self.photos.owner_of(parsed.owner_kind, parsed.photo_id)
+        photo = self.photos.get(parsed.owner_kind, owner_id, parsed.photo_id) if owner_id else None
         if photo is None:
             return self._refuse(bucket, key, version_id, QuarantineReason.NO_UPLOAD_SLOT, None)
         if photo.version_id == version_id and photo.state is PhotoState.STORED:
@@ -258,9 +245,9 @@ class PhotoIngest:
         if refused is not None:
             return self._quarantine_slot(bucket, photo, version_id, refused, found.size, uploaded_at)
 
-        site = self._sites.get(photo.site_id)
+        site = self.sites.get(photo.site_id)
         captured = capture_time(data, site.timezone if site else DEFAULT_TIMEZONE)
-        now = self._clock.now()
+        now = self.clock.now()
         stored = photo.model_copy(
             update={
                 "state": PhotoState.STORED,
@@ -272,16 +259,16 @@ class PhotoIngest:
                 "captured_local": captured.local if captured else None,
                 "uploaded_at": uploaded_at,
                 "recorded_at": to_iso(now),
-                "retain_until": to_iso(now + timedelta(days=self._retention.days)),
+                "retain_until": to_iso(now + timedelta(days=self.retention.days)),
             }
         )
-        result = self._photos.record_stored(stored, evidence.MAX_PHOTOS[photo.owner_kind])
+        result = self.photos.record_stored(stored, evidence.MAX_PHOTOS[photo.owner_kind])
         if result == "limit":
             return self._quarantine_slot(
                 bucket, photo, version_id, QuarantineReason.PHOTO_LIMIT_REACHED, found.size, uploaded_at
             )
         if result == "not_pending":
-            again = self._photos.get(photo.owner_kind, photo.owner_id, photo.photo_id)
+            again = self.photos.get(photo.owner_kind, photo.owner_id, photo.photo_id)
             if again is None or again.version_id != version_id or again.state is not PhotoState.STORED:
                 return self._refuse(bucket, key, version_id, QuarantineReason.DUPLICATE_UPLOAD, photo)
             stored = again
@@ -292,7 +279,7 @@ class PhotoIngest:
         if photo.retain_until is None:
             raise ValueError(f"{photo.photo_id} has no retention date")
         until = datetime.fromisoformat(photo.retain_until.replace("Z", "+00:00"))
-        bucket.retain(photo.key, photo.version_id, self._retention.mode, until)
+        bucket.retain(photo.key, photo.version_id, self.retention.mode, until)
 
     def _quarantine_slot(
         self,
@@ -311,12 +298,12 @@ class PhotoIngest:
                 "version_id": version_id,
                 "size": size,
                 "uploaded_at": uploaded_at,
-                "recorded_at": to_iso(self._clock.now()),
+                "recorded_at": to_iso(self.clock.now()),
                 "reason": reason,
                 "quarantine_key": target,
             }
         )
-        if not self._photos.record_quarantined(refused):
+        if not self.photos.record_quarantined(refused):
             return self._refuse(bucket, photo.key, version_id, QuarantineReason.DUPLICATE_UPLOAD, photo)
         return self._move(bucket, photo.key, version_id, reason, photo.photo_id)
 
@@ -332,15 +319,17 @@ class PhotoIngest:
         target = evidence.quarantine_key(key, version_id)
         photo_id = None
         if slot is not None:
-            self._photos.record_refusal(
-                slot.owner_kind,
-                slot.owner_id,
-                slot.photo_id,
-                version_id,
-                reason,
-                key,
-                target,
-                to_iso(self._clock.now()),
+            self.photos.record_refusal(
+                Refusal(
+                    owner_kind=slot.owner_kind,
+                    owner_id=slot.owner_id,
+                    photo_id=slot.photo_id,
+                    version_id=version_id,
+                    reason=reason,
+                    key=key,
+                    quarantine_key=target,
+                    at=to_iso(self.clock.now()),
+                )
             )
             photo_id = slot.photo_id
         else:

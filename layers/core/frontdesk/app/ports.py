@@ -8,7 +8,7 @@ than a whole store names the narrow port (``SiteLookup``), never a copy of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 from frontdesk.domain.errors import ErrorCode, NotFound
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
     from frontdesk.models.mailing import MailingList
-    from frontdesk.models.photo import OwnerKind, Photo, QuarantineReason, StaffPhotoView
+    from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
     from frontdesk.models.site import Site
     from frontdesk.models.ticket import Ticket, TimelineEvent
 
@@ -41,12 +41,26 @@ class Sites(SiteLookup, AllSites, Protocol):
     pass
 
 
+T = TypeVar("T")
+
+
+def _found(found: T | None, field: str, code: ErrorCode) -> T:
+    """What a request names, or 404 naming the field: one wording for every use case."""
+    if found is None:
+        raise NotFound(field=field, code=code)
+    return found
+
+
+def existing(found: T | None, what: str) -> T:
+    """A record the system itself refers to (a clock's subject): missing is a lost write or a bug,
+    so the stream record fails and is retried, rather than a 404 a person would read."""
+    if found is None:
+        raise LookupError(f"{what} does not exist")
+    return found
+
+
 def require_site(sites: SiteLookup, site_id: str) -> Site:
-    """The site a request names, or 404: one wording for every use case."""
-    site = sites.get(site_id)
-    if site is None:
-        raise NotFound(field="site_id", code=ErrorCode.SITE_NOT_FOUND)
-    return site
+    return _found(sites.get(site_id), "site_id", ErrorCode.SITE_NOT_FOUND)
 
 
 # ----------------------------------------------------------------------------------- tickets
@@ -81,10 +95,7 @@ class Tickets(TicketsByToken, TicketHistory, Protocol):
 
 
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
-    ticket = tickets.get(ticket_id)
-    if ticket is None:
-        raise NotFound(field="ticket_id", code=ErrorCode.TICKET_NOT_FOUND)
-    return ticket
+    return _found(tickets.get(ticket_id), "ticket_id", ErrorCode.TICKET_NOT_FOUND)
 
 
 # ----------------------------------------------------------------------------------- incident reports
@@ -92,6 +103,10 @@ def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
 
 class ReportLookup(Protocol):
     def get(self, report_id: str) -> IncidentReport | None: ...
+
+
+def require_report(reports: ReportLookup, report_id: str) -> IncidentReport:
+    return _found(reports.get(report_id), "report_id", ErrorCode.INCIDENT_REPORT_NOT_FOUND)
 
 
 class ReportRecords(ReportLookup, Protocol):
@@ -125,17 +140,7 @@ class PhotoRecords(Protocol):
     def of(self, owner_kind: OwnerKind, owner_id: str) -> list[Photo]: ...
     def record_stored(self, photo: Photo, limit: int) -> str: ...
     def record_quarantined(self, photo: Photo) -> bool: ...
-    def record_refusal(
-        self,
-        owner_kind: OwnerKind,
-        owner_id: str,
-        photo_id: str,
-        version_id: str | None,
-        reason: QuarantineReason,
-        key: str,
-        quarantine_key: str,
-        at: str,
-    ) -> None: ...
+    def record_refusal(self, refusal: Refusal) -> None: ...
 
 
 class PhotoViews(Protocol):

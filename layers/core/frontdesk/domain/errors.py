@@ -66,8 +66,20 @@ class ErrorCode(StrEnum):
 
 
 class DomainError(Exception):
+    """A refusal people read: an HTTP status, a code the catalogue names, the field it concerns.
+
+    A refusal is declared in one line: ``class NotFound(DomainError, code=ErrorCode.NOT_FOUND, status=404)``.
+    """
+
     status = 400
     code: ErrorCode = ErrorCode.INVALID
+
+    def __init_subclass__(cls, *, code: ErrorCode | None = None, status: int | None = None) -> None:
+        super().__init_subclass__()
+        if code is not None:
+            cls.code = code
+        if status is not None:
+            cls.status = status
 
     def __init__(self, field: str | None = None, code: ErrorCode | None = None, **params: str | int) -> None:
         self.field = field
@@ -77,26 +89,16 @@ class DomainError(Exception):
         super().__init__(f"{self.code} field={field} {params}")
 
 
-class InvalidInput(DomainError):
-    status = 400
-    code: ErrorCode = ErrorCode.INVALID
+class InvalidInput(DomainError, code=ErrorCode.INVALID, status=400): ...
 
 
-class NotFound(DomainError):
-    status = 404
-    code: ErrorCode = ErrorCode.NOT_FOUND
+class NotFound(DomainError, code=ErrorCode.NOT_FOUND, status=404): ...
 
 
-class Forbidden(DomainError):
-    status = 403
-    code: ErrorCode = ErrorCode.FORBIDDEN
+class Forbidden(DomainError, code=ErrorCode.FORBIDDEN, status=403): ...
 
 
-class IllegalTransition(DomainError):
-    status = 409
-    code: ErrorCode = ErrorCode.ILLEGAL_TRANSITION
+class IllegalTransition(DomainError, code=ErrorCode.ILLEGAL_TRANSITION, status=409): ...
 
 
-class VersionConflict(DomainError):
-    status = 409
-    code: ErrorCode = ErrorCode.VERSION_CONFLICT
+class VersionConflict(DomainError, code=ErrorCode.VERSION_CONFLICT, status=409): ...

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from frontdesk.clock import to_iso
 from frontdesk.domain.errors import DomainError, ErrorCode, InvalidInput
+from frontdesk.models.frozen import project
 from frontdesk.models.photo import (
     EXTENSIONS,
     ImageType,
@@ -65,14 +66,10 @@ _HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", 
 _HEIF_GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})
 
 
-class PhotoLimitReached(DomainError):
-    status = 409
-    code = ErrorCode.PHOTO_LIMIT_REACHED
+class PhotoLimitReached(DomainError, code=ErrorCode.PHOTO_LIMIT_REACHED, status=409): ...
 
 
-class UploadsClosed(DomainError):
-    status = 409
-    code = ErrorCode.PHOTO_UPLOADS_CLOSED
+class UploadsClosed(DomainError, code=ErrorCode.PHOTO_UPLOADS_CLOSED, status=409): ...
 
 
 # ------------------------------------------------------------------------------------------- keys
@@ -367,26 +364,15 @@ def visible(photo: Photo, now: datetime) -> bool:
 
 
 def public_view(photo: Photo, url: str | None, url_expires_at: str | None) -> PhotoView:
-    return PhotoView(
-        photo_id=photo.photo_id,
-        state=photo.state,
-        by=photo.uploaded_by.kind.value,
-        content_type=photo.content_type,
-        size=photo.size,
-        sha256=photo.sha256,
-        captured_at=photo.captured_at,
-        uploaded_at=photo.uploaded_at,
-        reason=photo.reason,
-        url=url,
-        url_expires_at=url_expires_at,
-    )
+    return project(photo, PhotoView, by=photo.uploaded_by.kind.value, url=url, url_expires_at=url_expires_at)
 
 
 def staff_view(photo: Photo, url: str | None, url_expires_at: str | None) -> StaffPhotoView:
-    return StaffPhotoView(
-        **public_view(photo, url, url_expires_at).model_dump(),
-        original_name=photo.original_name,
+    return project(
+        photo,
+        StaffPhotoView,
+        by=photo.uploaded_by.kind.value,
         uploaded_by=photo.uploaded_by.id,
-        version_id=photo.version_id,
-        retain_until=photo.retain_until,
+        url=url,
+        url_expires_at=url_expires_at,
     )

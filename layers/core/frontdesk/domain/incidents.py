@@ -21,11 +21,13 @@ from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
 from frontdesk.domain.clocks import late_seconds
-from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
 from frontdesk.domain.evolve import evolve
+from frontdesk.domain.permissions import is_staff_in, require_staff_in
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
+from frontdesk.models.frozen import project
 from frontdesk.models.incident import (
     INCIDENT_CATEGORIES,
     IncidentReport,
@@ -38,7 +40,7 @@ from frontdesk.models.incident import (
     UpdateIncidentReport,
 )
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor, ActorKind, Role, Ticket
+from frontdesk.models.ticket import Actor, Role, Ticket
 
 DUE_HOURS: Final = {IncidentSeverity.GENERAL: 24, IncidentSeverity.MAJOR: 12}
 WRITERS: Final = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
@@ -52,9 +54,7 @@ SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_manager
 SUBMITTED_NOTICE: Final = "submitted"
 
 
-class NumberingBusy(DomainError):
-    status = 503
-    code = ErrorCode.NUMBERING_BUSY
+class NumberingBusy(DomainError, code=ErrorCode.NUMBERING_BUSY, status=503): ...
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,11 @@ class ReportChange:
 
 
 def check_may_write(actor: Actor) -> None:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & WRITERS:
-        raise Forbidden(field="action", action="incident_report")
+    require_staff_in(actor, WRITERS, "incident_report")
 
 
 def check_may_read(actor: Actor) -> None:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & READERS:
-        raise Forbidden(field="action", action="read_incident_reports")
+    require_staff_in(actor, READERS, "read_incident_reports")
 
 
 # ------------------------------------------------------------------------------------------- numbers and deadlines
@@ -346,26 +344,17 @@ def notified(
 
 
 def allowed_actions(report: IncidentReport, actor: Actor) -> list[str]:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & WRITERS:
+    if not is_staff_in(actor, WRITERS):
         return []
     actions = ["update", "submit", "photos"] if report.state is ReportState.DRAFT else []
     return [*actions, "evidence_pack", "verify"]
 
 
 def register_entry(report: IncidentReport, now: datetime) -> RegisterEntry:
-    return RegisterEntry(
-        report_id=report.report_id,
-        number=report.number,
-        state=report.state,
-        severity=report.severity,
-        category=report.category,
-        occurred_at=report.occurred_at,
-        due_at=report.due_at,
+    return project(
+        report,
+        RegisterEntry,
         overdue=is_overdue(report, now),
-        submitted_at=report.submitted_at,
-        on_time=report.on_time,
         escalation_level=report.escalation.level,
         place=report.place or report.unit or report.building_id,
-        reported_by_name=report.reported_by_name,
-        ticket_number=report.ticket_number,
     )

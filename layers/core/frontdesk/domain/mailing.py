@@ -2,37 +2,30 @@
 
 from __future__ import annotations
 
-from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden
+from frontdesk.domain.errors import DomainError, ErrorCode
+from frontdesk.domain.permissions import require_staff_in
 from frontdesk.models.escalation import Ladder
-from frontdesk.models.ticket import Actor, ActorKind, Role
+from frontdesk.models.ticket import Actor, Role
 
 READERS = frozenset({Role.MANAGER, Role.DUTY_MANAGER})
 MANAGERS = frozenset({Role.MANAGER})
 
 
-class UnknownMailingList(DomainError):
-    status = 404
-    code = ErrorCode.MAILING_LIST_UNKNOWN
+class UnknownMailingList(DomainError, code=ErrorCode.MAILING_LIST_UNKNOWN, status=404): ...
 
 
-class MailingListFull(DomainError):
-    status = 409
-    code = ErrorCode.MAILING_LIST_FULL
+class MailingListFull(DomainError, code=ErrorCode.MAILING_LIST_FULL, status=409): ...
 
 
-class NotAMember(DomainError):
-    status = 404
-    code = ErrorCode.MAILING_MEMBER_NOT_FOUND
+class NotAMember(DomainError, code=ErrorCode.MAILING_MEMBER_NOT_FOUND, status=404): ...
 
 
 def check_may_read(actor: Actor) -> None:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & READERS:
-        raise Forbidden(field="action", action="read_mailing_lists")
+    require_staff_in(actor, READERS, "read_mailing_lists")
 
 
 def check_may_manage(actor: Actor) -> None:
-    if actor.kind is not ActorKind.STAFF or not actor.roles & MANAGERS:
-        raise Forbidden(field="action", action="manage_mailing_lists")
+    require_staff_in(actor, MANAGERS, "manage_mailing_lists")
 
 
 def check_list_in_ladder(ladder: Ladder, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from frontdesk.domain.errors import Forbidden
 from frontdesk.models.ticket import Actor, ActorKind, Role
 
 DESK = frozenset({Role.OPERATOR, Role.DUTY_MANAGER, Role.MANAGER})
@@ -37,3 +38,13 @@ def may(actor: Actor, action: str) -> bool:
     if actor.kind is ActorKind.SYSTEM:
         return False
     return bool(actor.roles & STAFF_ACTIONS.get(action, frozenset()))
+
+
+def is_staff_in(actor: Actor, roles: frozenset[Role]) -> bool:
+    return actor.kind is ActorKind.STAFF and bool(actor.roles & roles)
+
+
+def require_staff_in(actor: Actor, roles: frozenset[Role], action: str) -> None:
+    """Refuse anyone but staff holding one of ``roles``, naming the action refused."""
+    if not is_staff_in(actor, roles):
+        raise Forbidden(field="action", action=action)

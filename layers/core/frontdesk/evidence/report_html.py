@@ -36,7 +36,7 @@ def render(
     figures = "".join(
         f'<figure><a href="{escape(path)}"><img src="{escape(path)}" alt="{escape(path)}"></a>'
         f"<figcaption>{escape(path)}<br>SHA-256 {escape(digest)}"
-        + (f"<br>{escape(message('incident.field.captured_at', language))}: {escape(captured)}" if captured else "")
+        + (f"<br>{escape(_captured(captured, language))}" if captured else "")
         + "</figcaption></figure>"
         for path, digest, captured in photos
     )
@@ -56,3 +56,7 @@ def render(
         f"<h2>{escape(message('incident.pack.timeline', language))}</h2><table>{events}</table>"
         "</body></html>\n"
     )
+
+
+def _captured(captured: str, language: str) -> str:
+    return message("field.line", language, label=message("incident.field.captured_at", language), value=captured)

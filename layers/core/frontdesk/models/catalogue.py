@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from typing import get_args
 
-from pydantic import BaseModel, ConfigDict
-
 from frontdesk.domain.evidence import MAX_PHOTOS
 from frontdesk.models import commands as cmd
+from frontdesk.models.frozen import Frozen
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.photo import OwnerKind
 from frontdesk.models.ticket import CATEGORIES, Department, Kind, Severity
 
 
-class Limits(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Limits(Frozen):
     text: int
     short_text: int
     name: int
@@ -30,18 +27,14 @@ class Limits(BaseModel):
     photos_per_report: int
 
 
-class Patterns(BaseModel):
+class Patterns(Frozen):
     """Regular expressions the pages may test before sending (the API checks them again)."""
-
-    model_config = ConfigDict(frozen=True)
 
     phone: str
     email: str
 
 
-class Catalogue(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
     categories: dict[Kind, list[str]]

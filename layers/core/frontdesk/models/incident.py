@@ -10,8 +10,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.commands import AwareDatetime, Identifier, Name, OptionalText, Printable, Text, Unit, Versioned
+from frontdesk.models.frozen import Frozen
 from frontdesk.models.photo import StaffPhotoView
-from frontdesk.models.ticket import Actor
+from frontdesk.models.ticket import EMERGENCIES, Actor, Rung
 
 ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
 TicketId = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
@@ -32,14 +33,7 @@ class ReportState(StrEnum):
 
 # What happened (000 §3.4-3.8), plus the complaint that harms the company's name or order (000 §3.6).
 INCIDENT_CATEGORIES = (
-    "water_leak",
-    "power_cut",
-    "fire",
-    "explosion_or_suspicious_object",
-    "theft_or_robbery",
-    "fight",
-    "lost_property",
-    "death",
+    *EMERGENCIES,
     "property_damage",
     "injury",
     "complaint",
@@ -89,17 +83,12 @@ class SubmitIncidentReport(Versioned):
     pass
 
 
-class ReportEscalation(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    level: int = 0
-    at: str = ""
+class ReportEscalation(Rung):
+    """A report has one ladder: the overdue report's."""
 
 
-class IncidentReport(BaseModel):
+class IncidentReport(Frozen):
     """The stored report. Submitted reports are not changed again (000 §3.9: nothing is altered)."""
-
-    model_config = ConfigDict(frozen=True)
 
     report_id: str
     site_id: str
@@ -135,10 +124,8 @@ class IncidentReport(BaseModel):
     version: int = 1
 
 
-class ReportEvent(BaseModel):
+class ReportEvent(Frozen):
     """One change to a report; append-only, like a ticket's timeline."""
-
-    model_config = ConfigDict(frozen=True)
 
     report_id: str
     seq: int

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from frontdesk.models.escalation import Ladder, ListName, Phase
+from frontdesk.models.frozen import Frozen
 
 MAX_MEMBERS = 50  # one SES message reaches at most 50 recipients
 MAX_EMAIL = 254
@@ -55,9 +56,7 @@ class MemberIn(BaseModel):
     email: Email = Field(max_length=320, examples=["duty.manager@example.com"])
 
 
-class MailingList(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class MailingList(Frozen):
     site_id: str
     name: ListName
     members: tuple[str, ...] = ()

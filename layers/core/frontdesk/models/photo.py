@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.commands import Printable
+from frontdesk.models.frozen import Frozen
 from frontdesk.models.ticket import Actor
 
 
@@ -82,10 +83,8 @@ class UploadSlot(BaseModel):
     expires_at: str
 
 
-class Photo(BaseModel):
+class Photo(Frozen):
     """The stored item. `version_id` pins the S3 object version that was verified and locked."""
-
-    model_config = ConfigDict(frozen=True)
 
     photo_id: str
     owner_kind: OwnerKind
@@ -147,3 +146,16 @@ class StaffPhotoList(BaseModel):
     owner_id: str
     max_photos: int
     photos: list[StaffPhotoView]
+
+
+class Refusal(Frozen):
+    """A refused upload that had no open slot of its own (a second upload to the key, or none asked for)."""
+
+    owner_kind: OwnerKind
+    owner_id: str
+    photo_id: str
+    version_id: str | None
+    reason: QuarantineReason
+    key: str
+    quarantine_key: str
+    at: str

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from frontdesk.models.frozen import Frozen
 
 
 class BuildingClass(StrEnum):
@@ -22,9 +24,7 @@ DEFAULT_ARRIVAL_MINUTES: dict[BuildingClass, int] = {
 }
 
 
-class Building(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Building(Frozen):
     building_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
     name: str = Field(min_length=1, max_length=80)
     name_en: str = Field(default="", max_length=80)
@@ -32,9 +32,7 @@ class Building(BaseModel):
     units: tuple[str, ...] = ()
 
 
-class Site(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Site(Frozen):
     site_id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
     code: str = Field(pattern=r"^[A-Z]{1,4}$", description="Prefix of the short ticket number")
     name: str = Field(min_length=1, max_length=80)

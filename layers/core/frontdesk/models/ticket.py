@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from frontdesk.models.clock import ClockKind
+from frontdesk.models.frozen import Frozen
 
 
 class Kind(StrEnum):
@@ -42,6 +43,18 @@ class Status(StrEnum):
 
 TERMINAL = frozenset({Status.DECLINED, Status.CLOSED})
 
+# The emergencies of the manual's call lists (000 §3.4-3.8): a ticket's categories and an incident report's.
+EMERGENCIES = (
+    "water_leak",
+    "power_cut",
+    "fire",
+    "explosion_or_suspicious_object",
+    "theft_or_robbery",
+    "fight",
+    "lost_property",
+    "death",
+)
+
 # Categories by kind (DOMAIN.md; 000 §1.4, §3.4-3.8; 004).
 CATEGORIES: dict[Kind, tuple[str, ...]] = {
     Kind.REPAIR: (
@@ -58,16 +71,7 @@ CATEGORIES: dict[Kind, tuple[str, ...]] = {
     Kind.PAID_SERVICE: ("installation", "replacement", "cleaning", "moving", "other"),
     Kind.COMPLAINT: ("equipment", "service_attitude", "service_quality", "emergency", "other"),
     Kind.INQUIRY: ("general", "fees", "move_in_out", "renovation", "other"),
-    Kind.EMERGENCY: (
-        "water_leak",
-        "power_cut",
-        "fire",
-        "explosion_or_suspicious_object",
-        "theft_or_robbery",
-        "fight",
-        "lost_property",
-        "death",
-    ),
+    Kind.EMERGENCY: EMERGENCIES,
 }
 
 
@@ -102,32 +106,24 @@ class ActorKind(StrEnum):
     SYSTEM = "system"
 
 
-class Actor(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Actor(Frozen):
     kind: ActorKind
     id: str
     roles: frozenset[Role] = frozenset()
 
 
-class Contact(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Contact(Frozen):
     name: str
     phone: str = ""
     email: str = ""
 
 
-class Assignment(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Assignment(Frozen):
     department: Department
     assignee: str
 
 
-class QuoteLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class QuoteLine(Frozen):
     item: str
     amount_cents: int
 
@@ -148,9 +144,7 @@ class Resolution(StrEnum):
     REPLIED = "replied"  # a complaint or inquiry answered
 
 
-class Quote(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Quote(Frozen):
     lines: tuple[QuoteLine, ...]
     tax_cents: int
     labour_cents: int
@@ -160,28 +154,27 @@ class Quote(BaseModel):
     decided_at: str = ""
 
 
-class Acceptance(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Acceptance(Frozen):
     satisfied: bool
     rating: int | None = None
     comment: str = ""
     at: str
 
 
-class Escalation(BaseModel):
-    """Written when a clock reaches a rung: how far up which ladder this ticket has gone."""
+class Rung(Frozen):
+    """How far up its ladder a subject has gone (0: not escalated), and when it got there."""
 
-    model_config = ConfigDict(frozen=True)
-
-    phase: ClockKind | Literal[""] = ""
     level: int = 0
     at: str = ""
 
 
-class Ticket(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Escalation(Rung):
+    """Written when a clock reaches a rung: which of the ticket's ladders it went up."""
 
+    phase: ClockKind | Literal[""] = ""
+
+
+class Ticket(Frozen):
     ticket_id: str
     site_id: str
     number: str
@@ -221,10 +214,8 @@ class Ticket(BaseModel):
     escalation: Escalation = Escalation()
 
 
-class TimelineEvent(BaseModel):
+class TimelineEvent(Frozen):
     """One change to a ticket: who, when, what, from → to. Append-only."""
-
-    model_config = ConfigDict(frozen=True)
 
     ticket_id: str
     seq: int

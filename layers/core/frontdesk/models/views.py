@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from frontdesk.models.frozen import project
 from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 
 # Event details a client may see; everything else (assignee names, internal notes) stays inside.
@@ -51,26 +52,13 @@ class PublicTicket(BaseModel):
 
 
 def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str], timezone: str) -> PublicTicket:
-    return PublicTicket(
+    return project(
+        ticket,
+        PublicTicket,
         timezone=timezone,
-        number=ticket.number,
         kind=ticket.kind.value,
-        category=ticket.category,
-        status=ticket.status,
-        building_id=ticket.building_id,
-        unit=ticket.unit,
-        location=ticket.location,
-        description=ticket.description,
         contact_name=ticket.contact.name,
         contact_phone=mask_phone(ticket.contact.phone),
-        created_at=ticket.created_at,
-        version=ticket.version,
-        arrival_due=ticket.arrival_due,
-        arrived_at=ticket.arrived_at,
-        completed_at=ticket.completed_at,
-        work_summary=ticket.work_summary,
-        quote=ticket.quote,
-        decline_reason=ticket.decline_reason,
         actions=actions,
         timeline=[
             PublicEvent(

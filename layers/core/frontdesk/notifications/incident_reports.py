@@ -87,7 +87,7 @@ def submitted_mail(report: IncidentReport, site: Site, photos: int, base_url: st
     subjects = []
     for language in LANGUAGES:
         fields = values(report, site, photos, language)
-        lines = [f"{label(name, language)}: {fields[name]}" for name in FIELDS]
+        lines = [message("field.line", language, label=label(name, language), value=fields[name]) for name in FIELDS]
         late = "" if report.on_time is not False else message("incident.mail.late", language) + "\n"
         intro = message(
             "incident.mail.intro", language, number=report.number, link=report_link(base_url, report.report_id)

@@ -1,0 +1,25 @@
+"""The base of every stored record and value, and how a view is cut from a record."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+View = TypeVar("View", bound=BaseModel)
+
+
+class Frozen(BaseModel):
+    """Immutable once built: a change is a new, validated copy."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+def project(source: BaseModel, view: type[View], **values: Any) -> View:
+    """``view`` built from the fields it shares by name with ``source``, then ``values``.
+
+    The view's own fields are the allowlist: a field added to the record is not shown until the
+    view declares it (and a value of the wrong type is refused by the view's validation).
+    """
+    shared = {name: getattr(source, name) for name in view.model_fields if name in type(source).model_fields}
+    return view.model_validate({**shared, **values})
