@@ -74,6 +74,11 @@ export function setLang(next) {
   if (LANGS.indexOf(next) < 0 || next === lang) return;
   lang = next;
   store(LANG_KEY, next);
+  // A status line told of something done before the switch, in the old language (a server's
+  // message cannot be translated here): it goes, rather than stay in a language no longer shown.
+  document.querySelectorAll('[role="status"]').forEach(function (el) {
+    el.textContent = "";
+  });
   applyI18n(document);
   listeners.forEach(function (fn) {
     fn(lang);
