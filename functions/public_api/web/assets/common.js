@@ -49,7 +49,7 @@ export function tAny(keys, params) {
   return keys[keys.length - 1];
 }
 
-export function applyI18n(root) {
+function applyI18n(root) {
   const scope = root || document;
   scope.querySelectorAll("[data-i18n]").forEach(function (el) {
     el.textContent = t(el.getAttribute("data-i18n"));
@@ -70,7 +70,7 @@ export function applyI18n(root) {
   }
 }
 
-export function setLang(next) {
+function setLang(next) {
   if (LANGS.indexOf(next) < 0 || next === lang) return;
   lang = next;
   store(LANG_KEY, next);

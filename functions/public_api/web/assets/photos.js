@@ -5,7 +5,7 @@
    /staff/incident-reports/{id}/photos).
 
    Exports:
-     ACCEPT, MAX_BYTES, TYPES,
+     ACCEPT                                         the file input's accept list
      check(file) -> null | {code, params}          quick local check (type, size); the server checks again
      upload(slotPath, file, options) -> Promise<Result>
          options: {token, onProgress(loaded, total, fraction), onStage(stage), signal, wait}
@@ -13,14 +13,13 @@
          Result: {ok: true, photo_id, photo}  (photo: the checked photo, when options.wait !== false)
                | {ok: false, stage, status, code, message, field}
      list(listPath, options) -> Promise<{ok, status, data}>        data.photos[] with short-lived url
-     waitUntilChecked(listPath, photoId, options) -> Promise<photo | null>
    A refused file comes back as {ok: true, photo: {state: "quarantined", reason: …}}: it reached
    storage, and the check refused it (reasons: empty, too_large, not_an_image, duplicate_upload,
    photo_limit_reached …). */
 import * as FD from "./common.js";
 
-export const MAX_BYTES = 10 * 1024 * 1024;
-export const TYPES = {
+const MAX_BYTES = 10 * 1024 * 1024;
+const TYPES = {
   "image/jpeg": "image/jpeg",
   "image/jpg": "image/jpeg",
   "image/png": "image/png",
@@ -32,7 +31,7 @@ const EXTENSIONS = { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", he
 export const ACCEPT = "image/jpeg,image/png,image/heic,image/heif,image/webp,.heic,.heif";
 
 /** The type to declare: the browser's, or from the extension (some browsers give none for HEIC). */
-export function declaredType(file) {
+function declaredType(file) {
   const given = (file.type || "").toLowerCase();
   if (given) return TYPES[given] || given;
   const extension = (file.name || "").split(".").pop().toLowerCase();
@@ -109,7 +108,7 @@ export async function list(listPath, options) {
 }
 
 /** Poll the list until photo_ingest has stored or refused the photo (or the time is up: null). */
-export async function waitUntilChecked(listPath, photoId, options) {
+async function waitUntilChecked(listPath, photoId, options) {
   const opts = options || {};
   const deadline = Date.now() + (opts.timeoutMs || 30000);
   let interval = opts.intervalMs || 800;

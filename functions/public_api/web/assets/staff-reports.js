@@ -78,7 +78,7 @@ export function renderRegister() {
   }));
 }
 
-export async function openReport(reportId, quiet) {
+async function openReport(reportId, quiet) {
   if (el("reports").hidden || !register) await openRegister(true);
   const result = await staffApi("GET", reportPath(reportId));
   if (!result) return;

@@ -156,7 +156,7 @@ export async function signIn(event) {
   alert.focus();
 }
 
-export function startSession(token) {
+function startSession(token) {
   state.session = sessionFrom(token);
   if (!valid(state.session)) {
     state.session = null;
@@ -177,7 +177,7 @@ export function signOut(messageKey) {
   FD.announce(el("status"), t(messageKey || "staff.signed_out"));
 }
 
-export function showSignIn() {
+function showSignIn() {
   el("console").hidden = true;
   el("who").hidden = true;
   el("signout").hidden = true;
