@@ -6,7 +6,10 @@ the API lives under a stage prefix (``/prod/``).
 
 Assets are served from a strict allowlist. HTML references them as ``assets/<name>``; when a page is
 served each reference gets ``?v=<content hash>``, so a versioned asset may be cached for a year
-while the HTML itself is always revalidated.
+while the HTML itself is always revalidated. The scripts are native ES modules (no build step): their
+``from "./<name>"`` imports are pinned the same way, and a module's hash is taken over its text with
+those pins in it, so it changes whenever anything it imports changes, however deep. A deploy thus
+never mixes an old module, cached for a year, with a new one it imports.
 """
 
 from __future__ import annotations
@@ -41,11 +44,20 @@ ASSETS: dict[str, str] = {
     "app.css": CSS,
     "i18n.js": JS,
     "common.js": JS,
+    "photos.js": JS,
+    "photo-ui.js": JS,
+    "timeline.js": JS,
     "form.js": JS,
     "track.js": JS,
     "staff.js": JS,
-    "photos.js": JS,
-    "photo-ui.js": JS,
+    "staff-state.js": JS,
+    "staff-session.js": JS,
+    "staff-queue.js": JS,
+    "staff-fields.js": JS,
+    "staff-actions.js": JS,
+    "staff-ticket.js": JS,
+    "staff-intake.js": JS,
+    "staff-reports.js": JS,
 }
 # Generated from the message catalogue when first served; there is no such file under web/.
 MESSAGES = "i18n.js"
@@ -53,6 +65,8 @@ PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": 
 
 YEAR = 31_536_000
 _ASSET_REF = re.compile(r'(?P<attr>src|href)="assets/(?P<name>[a-z0-9.-]+)"')
+# A static import in a module: `import x from "./name"`, `export … from "./name"`, `import "./name"`.
+_IMPORT = re.compile(r'(?P<keyword>\b(?:from|import)\s*)"\./(?P<name>[a-z0-9.-]+)"')
 
 
 @dataclass(frozen=True)
@@ -61,29 +75,41 @@ class StaticFile:
     etag: str
 
 
+_loading: list[str] = []  # the modules whose imports are being pinned, outermost first
+
+
 @cache
 def _asset(name: str) -> StaticFile:
-    body = _messages_script() if name == MESSAGES else (WEB / "assets" / name).read_text("utf-8")
+    """The asset with its module imports pinned; its hash therefore covers what it imports too."""
+    if name in _loading:
+        # A module's hash would have to contain itself: the imports must form a DAG.
+        raise ValueError(f"import cycle: {' -> '.join([*_loading[_loading.index(name) :], name])}")
+    _loading.append(name)
+    try:
+        body = _messages_module() if name == MESSAGES else (WEB / "assets" / name).read_text("utf-8")
+        if ASSETS[name] == JS:
+            body = _IMPORT.sub(lambda m: f'{m["keyword"]}"./{_pinned(m["name"])}"', body)
+    finally:
+        _loading.pop()
     return StaticFile(body, _digest(body))
 
 
-def _messages_script() -> str:
+def _pinned(name: str) -> str:
+    """``name?v=<hash>`` for an allowlisted asset; anything else is left as written (and not served)."""
+    return f"{name}?v={_asset(name).etag}" if name in ASSETS else name
+
+
+def _messages_module() -> str:
     """The pages' messages: the one catalogue Python reads too (frontdesk/i18n), never a copy."""
     texts = {language: catalogue(language) for language in LANGUAGES}
-    return f"window.FD_MESSAGES = {json.dumps(texts, ensure_ascii=False, separators=(',', ':'))};\n"
+    return f"export default {json.dumps(texts, ensure_ascii=False, separators=(',', ':'))};\n"
 
 
 @cache
 def _page(name: str) -> StaticFile:
     """The page with each asset reference pinned to that asset's content hash."""
-
-    def pin(match: re.Match[str]) -> str:
-        asset = match["name"]
-        if asset not in ASSETS:
-            return match[0]
-        return f'{match["attr"]}="assets/{asset}?v={_asset(asset).etag}"'
-
-    body = _ASSET_REF.sub(pin, (WEB / PAGES[name]).read_text("utf-8"))
+    html = (WEB / PAGES[name]).read_text("utf-8")
+    body = _ASSET_REF.sub(lambda m: f'{m["attr"]}="assets/{_pinned(m["name"])}"', html)
     return StaticFile(body, _digest(body))
 
 

@@ -159,7 +159,7 @@ def test_the_pages_may_reach_the_evidence_bucket_and_nothing_else(desk: Desk, mo
         # photos.js before the page's own script, pinned to its content hash like every asset
         assert html.index('src="assets/photos.js?v=') < html.index('src="assets/photo-ui.js?v=')
     status, kind, body = fetch(f"{desk.base}/assets/photos.js")
-    assert status == 200 and kind == "text/javascript; charset=utf-8" and b"FD_PHOTOS" in body
+    assert status == 200 and kind == "text/javascript; charset=utf-8" and b"export async function upload(" in body
 
 
 def test_form_uploads_a_photo_with_progress_and_the_tracking_page_shows_it(page: Page, desk: Desk, moto: str) -> None:

@@ -1,421 +1,396 @@
-/* Shared helpers for the pages: language, API calls, DOM building, field errors, formatting. */
-(function () {
-  "use strict";
+/* Shared helpers for the pages: language, API calls, DOM building, field errors, formatting.
+   The one module that reads the message catalogue. */
+import MESSAGES from "./i18n.js";
 
-  const MESSAGES = window.FD_MESSAGES;
-  const LANGS = ["zh-CN", "en"];
-  const LANG_KEY = "frontdesk.lang";
-  const listeners = [];
+const LANGS = ["zh-CN", "en"];
+const LANG_KEY = "frontdesk.lang";
+const listeners = [];
 
-  function stored(key) {
-    try {
-      return window.localStorage.getItem(key);
-    } catch (e) {
-      return null;
-    }
+export function stored(key) {
+  try {
+    return window.localStorage.getItem(key);
+  } catch (e) {
+    return null;
   }
+}
 
-  function store(key, value) {
-    try {
-      window.localStorage.setItem(key, value);
-    } catch (e) {
-      /* private mode: the choice lasts for this page only */
-    }
+export function store(key, value) {
+  try {
+    window.localStorage.setItem(key, value);
+  } catch (e) {
+    /* private mode: the choice lasts for this page only */
   }
+}
 
-  let lang = LANGS.indexOf(stored(LANG_KEY)) >= 0 ? stored(LANG_KEY) : "zh-CN";
+// A live binding: a module that reads FD.lang sees the language after a switch.
+export let lang = LANGS.indexOf(stored(LANG_KEY)) >= 0 ? stored(LANG_KEY) : "zh-CN";
 
-  function has(key) {
-    return Object.prototype.hasOwnProperty.call(MESSAGES[lang], key);
-  }
+export function has(key) {
+  return Object.prototype.hasOwnProperty.call(MESSAGES[lang], key);
+}
 
-  /** The text for a key in the current language, with {name} placeholders filled in. */
-  function t(key, params) {
-    let text = has(key) ? MESSAGES[lang][key] : MESSAGES["zh-CN"][key];
-    if (text === undefined) return key;
-    if (params) {
-      text = text.replace(/\{(\w+)\}/g, function (whole, name) {
-        return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
-      });
-    }
-    return text;
-  }
-
-  /** The first key that exists, e.g. an action name with the status as fallback. */
-  function tAny(keys, params) {
-    for (const key of keys) {
-      if (has(key) || MESSAGES["zh-CN"][key] !== undefined) return t(key, params);
-    }
-    return keys[keys.length - 1];
-  }
-
-  function applyI18n(root) {
-    const scope = root || document;
-    scope.querySelectorAll("[data-i18n]").forEach(function (el) {
-      el.textContent = t(el.getAttribute("data-i18n"));
-    });
-    scope.querySelectorAll("[data-i18n-aria-label]").forEach(function (el) {
-      el.setAttribute("aria-label", t(el.getAttribute("data-i18n-aria-label")));
-    });
-    scope.querySelectorAll(".field-error[data-key]").forEach(function (el) {
-      el.textContent = t(el.getAttribute("data-key"), JSON.parse(el.getAttribute("data-params") || "{}"));
-    });
-    if (scope === document) {
-      document.documentElement.lang = lang;
-      document.querySelectorAll("[data-action=lang]").forEach(function (button) {
-        button.textContent = t("lang.switch");
-        button.setAttribute("aria-label", t("lang.switch.aria"));
-        button.setAttribute("lang", lang === "en" ? "zh-CN" : "en");
-      });
-    }
-  }
-
-  function setLang(next) {
-    if (LANGS.indexOf(next) < 0 || next === lang) return;
-    lang = next;
-    store(LANG_KEY, next);
-    applyI18n(document);
-    listeners.forEach(function (fn) {
-      fn(lang);
+/** The text for a key in the current language, with {name} placeholders filled in. */
+export function t(key, params) {
+  let text = has(key) ? MESSAGES[lang][key] : MESSAGES["zh-CN"][key];
+  if (text === undefined) return key;
+  if (params) {
+    text = text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole;
     });
   }
+  return text;
+}
 
-  function onLang(fn) {
-    listeners.push(fn);
+/** The first key that exists, e.g. an action name with the status as fallback. */
+export function tAny(keys, params) {
+  for (const key of keys) {
+    if (has(key) || MESSAGES["zh-CN"][key] !== undefined) return t(key, params);
   }
+  return keys[keys.length - 1];
+}
 
-  /** Builds an element: h("p", {class: "x", text: "y", onclick: fn}, child, ...). */
-  function h(tag, attrs) {
-    const el = document.createElement(tag);
-    const props = attrs || {};
-    Object.keys(props).forEach(function (name) {
-      const value = props[name];
-      if (value === undefined || value === null || value === false) return;
-      if (name === "class") el.className = value;
-      else if (name === "text") el.textContent = value;
-      else if (name.slice(0, 2) === "on" && typeof value === "function") el.addEventListener(name.slice(2), value);
-      else if (value === true) el.setAttribute(name, "");
-      else el.setAttribute(name, String(value));
+function applyI18n(root) {
+  const scope = root || document;
+  scope.querySelectorAll("[data-i18n]").forEach(function (el) {
+    el.textContent = t(el.getAttribute("data-i18n"));
+  });
+  scope.querySelectorAll("[data-i18n-aria-label]").forEach(function (el) {
+    el.setAttribute("aria-label", t(el.getAttribute("data-i18n-aria-label")));
+  });
+  scope.querySelectorAll(".field-error[data-key]").forEach(function (el) {
+    el.textContent = t(el.getAttribute("data-key"), JSON.parse(el.getAttribute("data-params") || "{}"));
+  });
+  if (scope === document) {
+    document.documentElement.lang = lang;
+    document.querySelectorAll("[data-action=lang]").forEach(function (button) {
+      button.textContent = t("lang.switch");
+      button.setAttribute("aria-label", t("lang.switch.aria"));
+      button.setAttribute("lang", lang === "en" ? "zh-CN" : "en");
     });
-    for (let i = 2; i < arguments.length; i += 1) {
-      append(el, arguments[i]);
-    }
-    return el;
   }
+}
 
-  function append(el, child) {
-    if (child === undefined || child === null || child === false) return;
-    if (Array.isArray(child)) child.forEach(function (c) { append(el, c); });
-    else el.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+function setLang(next) {
+  if (LANGS.indexOf(next) < 0 || next === lang) return;
+  lang = next;
+  store(LANG_KEY, next);
+  // A status line told of something done before the switch, in the old language (a server's
+  // message cannot be translated here): it goes, rather than stay in a language no longer shown.
+  document.querySelectorAll('[role="status"]').forEach(function (el) {
+    el.textContent = "";
+  });
+  applyI18n(document);
+  listeners.forEach(function (fn) {
+    fn(lang);
+  });
+}
+
+export function onLang(fn) {
+  listeners.push(fn);
+}
+
+/** Builds an element: h("p", {class: "x", text: "y", onclick: fn}, child, ...). */
+export function h(tag, attrs) {
+  const el = document.createElement(tag);
+  const props = attrs || {};
+  Object.keys(props).forEach(function (name) {
+    const value = props[name];
+    if (value === undefined || value === null || value === false) return;
+    if (name === "class") el.className = value;
+    else if (name === "text") el.textContent = value;
+    else if (name.slice(0, 2) === "on" && typeof value === "function") el.addEventListener(name.slice(2), value);
+    else if (value === true) el.setAttribute(name, "");
+    else el.setAttribute(name, String(value));
+  });
+  for (let i = 2; i < arguments.length; i += 1) {
+    append(el, arguments[i]);
   }
+  return el;
+}
 
-  /** Replaces an element's children; arrays are flattened and null/false skipped. */
-  function fill(el) {
-    const holder = document.createDocumentFragment();
-    for (let i = 1; i < arguments.length; i += 1) append(holder, arguments[i]);
-    el.replaceChildren(holder);
-    return el;
-  }
+function append(el, child) {
+  if (child === undefined || child === null || child === false) return;
+  if (Array.isArray(child)) child.forEach(function (c) { append(el, c); });
+  else el.appendChild(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+}
 
-  function $(selector, root) {
-    return (root || document).querySelector(selector);
-  }
+/** Replaces an element's children; arrays are flattened and null/false skipped. */
+export function fill(el) {
+  const holder = document.createDocumentFragment();
+  for (let i = 1; i < arguments.length; i += 1) append(holder, arguments[i]);
+  el.replaceChildren(holder);
+  return el;
+}
 
-  /** Calls the API with a relative path (the stage prefix stays in the page's URL). */
-  async function api(method, path, options) {
-    const opts = options || {};
-    const headers = Object.assign({ Accept: "application/json", "Accept-Language": lang }, opts.headers || {});
-    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-    if (opts.token) headers.Authorization = opts.token;
-    let response;
-    try {
-      response = await fetch(path, {
-        method: method,
-        headers: headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        credentials: "omit",
-        cache: "no-store",
-      });
-    } catch (e) {
-      return { ok: false, status: 0, data: { code: "network", message: t("error.network") } };
-    }
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (e) {
-      data = null;
-    }
-    if (!response.ok && (!data || typeof data !== "object" || typeof data.message !== "string")) {
-      data = { code: "http_" + response.status, message: t("error.generic") };
-    }
-    return { ok: response.ok, status: response.status, data: data };
-  }
+/** A <dt>/<dd> pair for a details list; nothing when there is no value. */
+export function pair(labelKey, value) {
+  if (value === undefined || value === null || value === "") return null;
+  return [h("dt", { text: t(labelKey) }), h("dd", null, value)];
+}
 
-  function newKey() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-    const bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
-  }
+export function $(selector, root) {
+  return (root || document).querySelector(selector);
+}
 
-  // ------------------------------------------------------------------ field errors
-
-  function wrapper(form, name) {
-    return form.querySelector('[data-field="' + cssEscape(name) + '"]');
-  }
-
-  function cssEscape(value) {
-    return window.CSS && CSS.escape ? CSS.escape(value) : String(value).replace(/["\\]/g, "\\$&");
-  }
-
-  /** Shows a message under one field and marks its controls invalid. key/params let it follow a language switch. */
-  function fieldError(form, name, message, key, params) {
-    const box = wrapper(form, name);
-    if (!box) return false;
-    const error = box.querySelector(".field-error");
-    if (error) {
-      error.textContent = message;
-      error.hidden = false;
-      if (key) {
-        error.setAttribute("data-key", key);
-        error.setAttribute("data-params", JSON.stringify(params || {}));
-      } else {
-        error.removeAttribute("data-key");
-        error.removeAttribute("data-params");
-      }
-    }
-    box.classList.add("invalid");
-    box.querySelectorAll("input, select, textarea").forEach(function (control) {
-      control.setAttribute("aria-invalid", "true");
+/** Calls the API with a relative path (the stage prefix stays in the page's URL). */
+export async function api(method, path, options) {
+  const opts = options || {};
+  const headers = Object.assign({ Accept: "application/json", "Accept-Language": lang }, opts.headers || {});
+  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+  if (opts.token) headers.Authorization = opts.token;
+  let response;
+  try {
+    response = await fetch(path, {
+      method: method,
+      headers: headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      credentials: "omit",
+      cache: "no-store",
     });
-    return true;
+  } catch (e) {
+    return { ok: false, status: 0, data: { code: "network", message: t("error.network") } };
   }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!response.ok && (!data || typeof data !== "object" || typeof data.message !== "string")) {
+    data = { code: "http_" + response.status, message: t("error.generic") };
+  }
+  return { ok: response.ok, status: response.status, data: data };
+}
 
-  function clearField(form, name) {
-    const box = wrapper(form, name);
-    if (!box) return;
-    box.classList.remove("invalid");
-    const error = box.querySelector(".field-error");
-    if (error) {
-      error.textContent = "";
-      error.hidden = true;
+export function newKey() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+  const bytes = new Uint8Array(16);
+  window.crypto.getRandomValues(bytes);
+  return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+}
+
+// ------------------------------------------------------------------ field errors
+
+function wrapper(form, name) {
+  return form.querySelector('[data-field="' + cssEscape(name) + '"]');
+}
+
+function cssEscape(value) {
+  return window.CSS && CSS.escape ? CSS.escape(value) : String(value).replace(/["\\]/g, "\\$&");
+}
+
+/** Shows a message under one field and marks its controls invalid. key/params let it follow a language switch. */
+export function fieldError(form, name, message, key, params) {
+  const box = wrapper(form, name);
+  if (!box) return false;
+  const error = box.querySelector(".field-error");
+  if (error) {
+    error.textContent = message;
+    error.hidden = false;
+    if (key) {
+      error.setAttribute("data-key", key);
+      error.setAttribute("data-params", JSON.stringify(params || {}));
+    } else {
       error.removeAttribute("data-key");
       error.removeAttribute("data-params");
     }
-    box.querySelectorAll("[aria-invalid]").forEach(function (control) {
-      control.removeAttribute("aria-invalid");
-    });
   }
-
-  function clearErrors(form) {
-    form.querySelectorAll("[data-field]").forEach(function (box) {
-      clearField(form, box.getAttribute("data-field"));
-    });
-  }
-
-  /**
-   * Puts the server's errors next to their fields. Returns how many landed on a field;
-   * mapField may rename a server field to the form's field (or return null to skip it).
-   */
-  function serverErrors(form, data, mapField) {
-    const entries = data && Array.isArray(data.errors) && data.errors.length
-      ? data.errors
-      : data && data.field ? [{ field: data.field, message: data.message }] : [];
-    let shown = 0;
-    const seen = {};
-    entries.forEach(function (entry) {
-      const name = mapField ? mapField(entry.field) : entry.field;
-      if (!name || seen[name]) return;
-      if (fieldError(form, name, entry.message)) {
-        seen[name] = true;
-        shown += 1;
-      }
-    });
-    return shown;
-  }
-
-  function focusFirstInvalid(form) {
-    const control = form.querySelector('[aria-invalid="true"]');
-    if (control) control.focus();
-    return control;
-  }
-
-  function showAlert(el, message) {
-    el.textContent = message;
-    el.hidden = false;
-  }
-
-  function hideAlert(el) {
-    el.textContent = "";
-    el.hidden = true;
-  }
-
-  /** Says something in a polite live region (cleared first so repeats are read again). */
-  function announce(el, message) {
-    el.textContent = "";
-    window.setTimeout(function () {
-      el.textContent = message;
-    }, 30);
-  }
-
-  // ------------------------------------------------------------------ formatting
-
-  function parts(date, tz) {
-    const out = {};
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone: tz || undefined, // the site's zone, sent with what is shown
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    }).formatToParts(date).forEach(function (p) {
-      out[p.type] = p.value;
-    });
-    return out;
-  }
-
-  /** "2026-11-22 14:03" in the site's time zone (Beijing time by default). */
-  function formatTime(iso, tz) {
-    if (!iso) return t("common.none");
-    const date = new Date(iso);
-    if (isNaN(date.getTime())) return iso;
-    const p = parts(date, tz);
-    return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
-  }
-
-  /** A wall-clock "YYYY-MM-DDTHH:MM" in a time zone as an ISO instant with that zone's offset. */
-  function zonedIso(local, tz) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local || "");
-    if (!m) return "";
-    const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
-    const p = parts(new Date(asUtc), tz);
-    const shown = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
-    const offsetMin = Math.round((shown - asUtc) / 60000);
-    const sign = offsetMin >= 0 ? "+" : "-";
-    const abs = Math.abs(offsetMin);
-    const pad = function (n) { return String(n).padStart(2, "0"); };
-    return m[1] + "-" + m[2] + "-" + m[3] + "T" + m[4] + ":" + m[5] + ":00" + sign + pad(Math.floor(abs / 60)) + ":" + pad(abs % 60);
-  }
-
-  /** "YYYY-MM-DDTHH:MM" for a datetime-local input, in a time zone. */
-  function localInput(iso, tz) {
-    const p = parts(new Date(iso), tz);
-    return p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute;
-  }
-
-  function yuan(cents) {
-    const value = (Number(cents) || 0) / 100;
-    return "¥" + value.toLocaleString(lang === "en" ? "en-US" : "zh-CN", {
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 2,
-    });
-  }
-
-  /** Localised name of a site or building. */
-  function placeName(item) {
-    if (!item) return "";
-    return lang === "en" && item.name_en ? item.name_en : item.name;
-  }
-
-  function findBuilding(sites, buildingId, siteId) {
-    for (const site of sites || []) {
-      if (siteId && site.site_id !== siteId) continue;
-      for (const building of site.buildings || []) {
-        if (building.building_id === buildingId) return building;
-      }
-    }
-    return null;
-  }
-
-  /** One line per timeline detail the viewer may see, localised. */
-  function describeDetail(detail, tz) {
-    const lines = [];
-    const d = detail || {};
-    const keys = Object.keys(d);
-    const timeKeys = { arrival_due: 1, completion_due: 1, previous_due: 1, deadline: 1, reply_agreed: 1 };
-    const valued = { on_time: 1, satisfied: 1, phase: 1, clock_paused: 1, clock_resumed: 1, notice: 1 };
-    const coded = {
-      department: "department.",
-      method: "method.",
-      contact_method: "method.",
-      severity: "severity.",
-      channel: "channel.",
-    };
-    keys.forEach(function (key) {
-      const value = d[key];
-      if (value === "" || value === null || value === undefined) return;
-      if (valued[key]) lines.push(tAny(["detail." + key + "." + value, value]));
-      else if (key === "decision") lines.push(t("detail.decision." + value));
-      else if (key === "total_cents") lines.push(t("detail.total_cents", { v: yuan(value) }));
-      else if (timeKeys[key]) lines.push(t("detail." + key, { v: formatTime(value, tz) }));
-      else if (coded[key]) lines.push(t("detail." + key, { v: tAny([coded[key] + value, value]) }));
-      else if (has("detail." + key) || MESSAGES["zh-CN"]["detail." + key] !== undefined) lines.push(t("detail." + key, { v: value }));
-    });
-    return lines;
-  }
-
-  // What the pages show and check (kinds, categories, limits, patterns), from the models behind the
-  // API (GET /public/catalogue): fetched once per page; an empty catalogue if it cannot be read.
-  let catalogueOnce = null;
-  function catalogue() {
-    if (!catalogueOnce) {
-      catalogueOnce = api("GET", "public/catalogue").then(function (result) {
-        if (result.ok && result.data && result.data.categories) return result.data;
-        catalogueOnce = null; // try again next time
-        return { kinds: [], public_kinds: [], categories: {}, departments: [], severities: [], limits: {}, patterns: {} };
-      });
-    }
-    return catalogueOnce;
-  }
-
-  function wireLanguageButtons() {
-    document.querySelectorAll("[data-action=lang]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        setLang(lang === "en" ? "zh-CN" : "en");
-      });
-    });
-  }
-
-  window.FD = {
-    get lang() {
-      return lang;
-    },
-    t: t,
-    tAny: tAny,
-    has: has,
-    setLang: setLang,
-    onLang: onLang,
-    applyI18n: applyI18n,
-    h: h,
-    fill: fill,
-    $: $,
-    api: api,
-    catalogue: catalogue,
-    newKey: newKey,
-    fieldError: fieldError,
-    clearField: clearField,
-    clearErrors: clearErrors,
-    serverErrors: serverErrors,
-    focusFirstInvalid: focusFirstInvalid,
-    showAlert: showAlert,
-    hideAlert: hideAlert,
-    announce: announce,
-    formatTime: formatTime,
-    zonedIso: zonedIso,
-    localInput: localInput,
-    yuan: yuan,
-    placeName: placeName,
-    findBuilding: findBuilding,
-    describeDetail: describeDetail,
-    stored: stored,
-    store: store,
-  };
-
-  document.addEventListener("DOMContentLoaded", function () {
-    wireLanguageButtons();
-    applyI18n(document);
+  box.classList.add("invalid");
+  box.querySelectorAll("input, select, textarea").forEach(function (control) {
+    control.setAttribute("aria-invalid", "true");
   });
-})();
+  return true;
+}
+
+export function clearField(form, name) {
+  const box = wrapper(form, name);
+  if (!box) return;
+  box.classList.remove("invalid");
+  const error = box.querySelector(".field-error");
+  if (error) {
+    error.textContent = "";
+    error.hidden = true;
+    error.removeAttribute("data-key");
+    error.removeAttribute("data-params");
+  }
+  box.querySelectorAll("[aria-invalid]").forEach(function (control) {
+    control.removeAttribute("aria-invalid");
+  });
+}
+
+export function clearErrors(form) {
+  form.querySelectorAll("[data-field]").forEach(function (box) {
+    clearField(form, box.getAttribute("data-field"));
+  });
+}
+
+/**
+ * Puts the server's errors next to their fields. Returns how many landed on a field;
+ * mapField may rename a server field to the form's field (or return null to skip it).
+ */
+export function serverErrors(form, data, mapField) {
+  const entries = data && Array.isArray(data.errors) && data.errors.length
+    ? data.errors
+    : data && data.field ? [{ field: data.field, message: data.message }] : [];
+  let shown = 0;
+  const seen = {};
+  entries.forEach(function (entry) {
+    const name = mapField ? mapField(entry.field) : entry.field;
+    if (!name || seen[name]) return;
+    if (fieldError(form, name, entry.message)) {
+      seen[name] = true;
+      shown += 1;
+    }
+  });
+  return shown;
+}
+
+export function focusFirstInvalid(form) {
+  const control = form.querySelector('[aria-invalid="true"]');
+  if (control) control.focus();
+  return control;
+}
+
+export function showAlert(el, message) {
+  el.textContent = message;
+  el.hidden = false;
+}
+
+export function hideAlert(el) {
+  el.textContent = "";
+  el.hidden = true;
+}
+
+/** Says something in a polite live region (cleared first so repeats are read again). */
+export function announce(el, message) {
+  el.textContent = "";
+  window.setTimeout(function () {
+    el.textContent = message;
+  }, 30);
+}
+
+// ------------------------------------------------------------------ formatting
+
+function parts(date, tz) {
+  const out = {};
+  new Intl.DateTimeFormat("en-GB", {
+    timeZone: tz || undefined, // the site's zone, sent with what is shown
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date).forEach(function (p) {
+    out[p.type] = p.value;
+  });
+  return out;
+}
+
+/** "2026-11-22 14:03" in the site's time zone (Beijing time by default). */
+export function formatTime(iso, tz) {
+  if (!iso) return t("common.none");
+  const date = new Date(iso);
+  if (isNaN(date.getTime())) return iso;
+  const p = parts(date, tz);
+  return p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute;
+}
+
+/** A wall-clock "YYYY-MM-DDTHH:MM" in a time zone as an ISO instant with that zone's offset. */
+export function zonedIso(local, tz) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local || "");
+  if (!m) return "";
+  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const p = parts(new Date(asUtc), tz);
+  const shown = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
+  const offsetMin = Math.round((shown - asUtc) / 60000);
+  const sign = offsetMin >= 0 ? "+" : "-";
+  const abs = Math.abs(offsetMin);
+  const pad = function (n) { return String(n).padStart(2, "0"); };
+  return m[1] + "-" + m[2] + "-" + m[3] + "T" + m[4] + ":" + m[5] + ":00" + sign + pad(Math.floor(abs / 60)) + ":" + pad(abs % 60);
+}
+
+/** "YYYY-MM-DDTHH:MM" for a datetime-local input, in a time zone. */
+export function localInput(iso, tz) {
+  const p = parts(new Date(iso), tz);
+  return p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute;
+}
+
+export function yuan(cents) {
+  const value = (Number(cents) || 0) / 100;
+  return "¥" + value.toLocaleString(lang === "en" ? "en-US" : "zh-CN", {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+}
+
+/** Localised name of a site or building. */
+export function placeName(item) {
+  if (!item) return "";
+  return lang === "en" && item.name_en ? item.name_en : item.name;
+}
+
+export function findBuilding(sites, buildingId, siteId) {
+  for (const site of sites || []) {
+    if (siteId && site.site_id !== siteId) continue;
+    for (const building of site.buildings || []) {
+      if (building.building_id === buildingId) return building;
+    }
+  }
+  return null;
+}
+
+/** One line per timeline detail the viewer may see, localised. */
+export function describeDetail(detail, tz) {
+  const lines = [];
+  const d = detail || {};
+  const keys = Object.keys(d);
+  const timeKeys = { arrival_due: 1, completion_due: 1, previous_due: 1, deadline: 1, reply_agreed: 1 };
+  const valued = { on_time: 1, satisfied: 1, phase: 1, clock_paused: 1, clock_resumed: 1, notice: 1 };
+  const coded = {
+    department: "department.",
+    method: "method.",
+    contact_method: "method.",
+    severity: "severity.",
+    channel: "channel.",
+  };
+  keys.forEach(function (key) {
+    const value = d[key];
+    if (value === "" || value === null || value === undefined) return;
+    if (valued[key]) lines.push(tAny(["detail." + key + "." + value, value]));
+    else if (key === "decision") lines.push(t("detail.decision." + value));
+    else if (key === "total_cents") lines.push(t("detail.total_cents", { v: yuan(value) }));
+    else if (timeKeys[key]) lines.push(t("detail." + key, { v: formatTime(value, tz) }));
+    else if (coded[key]) lines.push(t("detail." + key, { v: tAny([coded[key] + value, value]) }));
+    else if (has("detail." + key) || MESSAGES["zh-CN"]["detail." + key] !== undefined) lines.push(t("detail." + key, { v: value }));
+  });
+  return lines;
+}
+
+// What the pages show and check (kinds, categories, limits, patterns), from the models behind the
+// API (GET /public/catalogue): fetched once per page; an empty catalogue if it cannot be read.
+let catalogueOnce = null;
+export function catalogue() {
+  if (!catalogueOnce) {
+    catalogueOnce = api("GET", "public/catalogue").then(function (result) {
+      if (result.ok && result.data && result.data.categories) return result.data;
+      catalogueOnce = null; // try again next time
+      return { kinds: [], public_kinds: [], categories: {}, departments: [], severities: [], limits: {}, patterns: {} };
+    });
+  }
+  return catalogueOnce;
+}
+
+function wireLanguageButtons() {
+  document.querySelectorAll("[data-action=lang]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      setLang(lang === "en" ? "zh-CN" : "en");
+    });
+  });
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  wireLanguageButtons();
+  applyI18n(document);
+});

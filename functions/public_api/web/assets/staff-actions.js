@@ -1,0 +1,229 @@
+/* The staff console's action forms for the open ticket (dispatch, reschedule, quote, complete …):
+   each action the API offers this user gets a form; its body is checked here, then sent. */
+import * as FD from "./common.js";
+import { field } from "./staff-fields.js";
+import { staffApi } from "./staff-session.js";
+import { el, state, tz } from "./staff-state.js";
+
+const t = FD.t;
+const h = FD.h;
+
+const busy = {};
+
+function actionFields(action, ticket) {
+  const zone = tz();
+  switch (action) {
+    case "decline":
+      return [{ name: "reason", type: "textarea", label: "staff.in.reason", required: true }];
+    case "dispatch":
+      return [
+        { name: "department", type: "select", label: "staff.in.department", options: state.known.departments, optionPrefix: "department.", value: "engineering", required: true },
+        { name: "assignee", label: "staff.in.assignee", required: true, max: 60 },
+      ];
+    case "reschedule": {
+      const due = ticket.arrival_due ? new Date(Date.parse(ticket.arrival_due) + 15 * 60000).toISOString() : new Date().toISOString();
+      return [
+        { name: "new_arrival", type: "datetime-local", label: "staff.in.new_arrival", required: true, value: FD.localInput(due, zone) },
+        { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: 60, value: (ticket.contact || {}).name || "" },
+        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: ["phone", "in_person", "sms", "email"], optionPrefix: "method.", required: true },
+        { name: "note", type: "textarea", label: "staff.in.note" },
+      ];
+    }
+    case "complete":
+      return [{ name: "summary", type: "textarea", label: "staff.in.summary", required: true }];
+    case "unfinished":
+      return [{ name: "reason", type: "textarea", label: "staff.in.reason", required: true }];
+    case "handle":
+      return [
+        { name: "department", type: "select", label: "staff.in.department", options: state.known.departments, optionPrefix: "department.", required: true, blank: true },
+        { name: "action_taken", type: "textarea", label: "staff.in.action_taken", required: true },
+        { name: "severity", type: "select", label: "staff.in.severity", options: ["normal", "serious", "critical"], optionPrefix: "severity.", blank: true, value: "" },
+      ];
+    case "reply":
+      return [
+        { name: "reply", type: "textarea", label: "staff.in.reply", required: true },
+        { name: "method", type: "select", label: "staff.in.method", options: ["phone", "in_person", "letter", "email", "sms"], optionPrefix: "method.", required: true },
+      ];
+    case "close": {
+      const needsNote = ticket.status === "completed";
+      return [{ name: "note", type: "textarea", label: needsNote ? "staff.in.note.close" : "staff.in.note", required: needsNote }];
+    }
+    default:
+      return [];
+  }
+}
+
+function quoteRow(index) {
+  return h("div", { class: "quote-row", "data-row": String(index) },
+    field("quote", { name: "lines." + index + ".item", label: "staff.in.item", required: true, max: 200 }),
+    field("quote", { name: "lines." + index + ".amount_cents", label: "staff.in.amount", required: true, inputmode: "decimal" }),
+    h("button", { type: "button", class: "link remove-line", text: t("staff.in.remove_line"), onclick: function (event) {
+      const rows = event.target.closest(".quote-lines");
+      if (rows.children.length > 1) event.target.closest(".quote-row").remove();
+    } })
+  );
+}
+
+function quoteFields() {
+  let next = 1;
+  const rows = h("div", { class: "quote-lines" }, quoteRow(0));
+  return [
+    rows,
+    h("p", null, h("button", { type: "button", class: "secondary small", text: t("staff.in.add_line"), onclick: function () {
+      rows.appendChild(quoteRow(next));
+      next += 1;
+    } })),
+    field("quote", { name: "tax_cents", label: "staff.in.tax", required: true, inputmode: "decimal", value: "0" }),
+    field("quote", { name: "labour_cents", label: "staff.in.labour", required: true, inputmode: "decimal", value: "0" }),
+  ];
+}
+
+const MONEY = /^\d{1,7}(\.\d{1,2})?$/;
+
+function cents(text) {
+  return Math.round(parseFloat(text) * 100);
+}
+
+/** The body for an action from its form; client-side problems are marked on the form. */
+function collect(action, form, ticket) {
+  const problems = [];
+  const body = { version: ticket.version };
+  const read = function (name) {
+    const control = form.elements[name];
+    return control ? control.value.trim() : "";
+  };
+  if (action === "quote") {
+    const lines = [];
+    form.querySelectorAll(".quote-row").forEach(function (row, position) {
+      const index = row.getAttribute("data-row");
+      const item = read("lines." + index + ".item");
+      const amount = read("lines." + index + ".amount_cents");
+      if (!item) problems.push(["lines." + index + ".item", "error.required"]);
+      if (!MONEY.test(amount)) problems.push(["lines." + index + ".amount_cents", "error.amount"]);
+      lines.push({ item: item, amount_cents: cents(amount), _row: index, _position: position });
+    });
+    ["tax_cents", "labour_cents"].forEach(function (name) {
+      if (!MONEY.test(read(name))) problems.push([name, "error.amount"]);
+      body[name] = cents(read(name));
+    });
+    body.lines = lines.map(function (l) { return { item: l.item, amount_cents: l.amount_cents }; });
+    form._rows = lines.map(function (l) { return l._row; });
+    return { body: body, problems: problems };
+  }
+  actionFields(action, ticket).forEach(function (spec) {
+    const v = read(spec.name);
+    if (spec.required && !v) {
+      problems.push([spec.name, spec.type === "select" ? "error.choose" : "error.required"]);
+      return;
+    }
+    if (!v && !spec.required) {
+      if (spec.type !== "select") body[spec.name] = v;
+      return;
+    }
+    if (spec.type === "datetime-local") body[spec.name] = FD.zonedIso(v, tz());
+    else body[spec.name] = v;
+  });
+  return { body: body, problems: problems };
+}
+
+function mapServerField(form) {
+  return function (field) {
+    if (!field) return null;
+    const m = /^lines\.(\d+)\.(\w+)$/.exec(field);
+    if (m && form._rows) return "lines." + form._rows[Number(m[1])] + "." + m[2];
+    return field;
+  };
+}
+
+/** Since `ticket` was read, only the SLA timer (a system actor) has written, and `action` is still open. */
+function onlyTimerSince(fresh, ticket, action) {
+  const newer = (fresh.timeline || []).filter(function (e) { return e.seq > ticket.version; });
+  return fresh.ticket.status === ticket.status
+    && (fresh.actions || []).indexOf(action) >= 0
+    && newer.length > 0
+    && newer.every(function (e) { return e.actor && e.actor.kind === "system"; });
+}
+
+async function runAction(action, form, handlers) {
+  if (busy.action || !state.selected) return;
+  const ticket = state.selected.ticket;
+  const alert = form.querySelector(".alert");
+  FD.clearErrors(form);
+  FD.hideAlert(alert);
+  FD.hideAlert(el("detail-alert"));
+  const collected = collect(action, form, ticket);
+  if (collected.problems.length) {
+    collected.problems.forEach(function (p) { FD.fieldError(form, p[0], t(p[1]), p[1]); });
+    FD.focusFirstInvalid(form);
+    return;
+  }
+  busy.action = true;
+  const submit = form.querySelector("button[type=submit]");
+  submit.disabled = true;
+  const path = "staff/tickets/" + encodeURIComponent(ticket.ticket_id) + "/" + action;
+  let result = await staffApi("POST", path, collected.body);
+  // The SLA timer's escalations also move the version on; they change nothing this action depends
+  // on, so the action is sent again on the fresh version. Anyone else's change stops it.
+  for (let attempt = 0; attempt < 2 && result && result.status === 409 && result.data.code === "version_conflict"; attempt += 1) {
+    const fresh = await staffApi("GET", "staff/tickets/" + encodeURIComponent(ticket.ticket_id));
+    if (!fresh || !fresh.ok || !onlyTimerSince(fresh.data, ticket, action)) break;
+    collected.body.version = fresh.data.ticket.version;
+    result = await staffApi("POST", path, collected.body);
+  }
+  busy.action = false;
+  submit.disabled = false;
+  if (!result) return;
+  if (result.ok) {
+    handlers.done(result.data, action);
+    return;
+  }
+  if (result.status === 409 && result.data.code === "version_conflict") {
+    await handlers.conflict(ticket.ticket_id);
+    return;
+  }
+  const shown = FD.serverErrors(form, result.data, mapServerField(form));
+  if (shown) {
+    FD.showAlert(alert, result.data.message);
+    FD.focusFirstInvalid(form);
+  } else {
+    FD.showAlert(alert, result.data.message);
+    alert.focus();
+  }
+}
+
+function actionForm(action, ticket, handlers) {
+  const form = h("form", { class: "action-form", "data-action-form": action, novalidate: true },
+    h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
+    action === "quote" ? quoteFields() : actionFields(action, ticket).map(function (spec) { return field(action, spec); }),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: action === "decline" ? "danger" : "primary", text: t("staff.do." + action) }))
+  );
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    runAction(action, form, handlers);
+  });
+  form.addEventListener("input", function (event) {
+    const box = event.target.closest("[data-field]");
+    if (box && box.classList.contains("invalid")) FD.clearField(form, box.getAttribute("data-field"));
+  });
+  return form;
+}
+
+/**
+ * The open ticket's action forms in `list`. handlers.done(ticketView, action) takes the ticket as
+ * the action left it; handlers.conflict(ticketId) runs when someone else changed it meanwhile.
+ */
+export function renderActions(list, handlers) {
+  const ticket = state.selected.ticket;
+  const actions = state.selected.actions || [];
+  el("actions-none").hidden = actions.length > 0;
+  FD.fill(list, actions.map(function (action) {
+    const form = actionForm(action, ticket, handlers);
+    // Nothing to fill in (arrive): the button is the action.
+    if (action === "arrive") return h("div", { class: "action", "data-action": action }, form);
+    return h("details", { class: "action", "data-action": action, open: actions.length === 1 },
+      h("summary", { text: t("staff.do." + action) }),
+      form
+    );
+  }));
+}
+

@@ -1,0 +1,52 @@
+/* The staff console's shared state (one object, read and changed by the console's modules) and the
+   small lookups they all use. Nothing here talks to the API. */
+import * as FD from "./common.js";
+
+export const state = {
+  config: { user_pool_client_id: "", cognito_endpoint: "", time_scale: 1 },
+  session: null, // {token, user, groups, exp}
+  sites: [],
+  siteId: "",
+  selected: null, // StaffTicket {ticket, timeline, actions} of the open ticket
+  // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
+  known: { departments: [], kinds: [], categories: {}, phone: null, maxText: 2000 },
+};
+
+export function el(id) {
+  return document.getElementById(id);
+}
+
+/** How many times faster than real time a demo stack runs its clocks (1 on AWS). */
+export function scale() {
+  const n = Number(state.config.time_scale);
+  return n > 1 ? n : 1;
+}
+
+export function site() {
+  return state.sites.find(function (s) { return s.site_id === state.siteId; }) || null;
+}
+
+export function tz() {
+  const s = site();
+  return s ? s.timezone : undefined;
+}
+
+export function buildingName(id) {
+  const b = FD.findBuilding(state.sites, id, state.siteId);
+  return b ? FD.placeName(b) : id;
+}
+
+export function place(ticket) {
+  const where = ticket.unit || ticket.location;
+  return buildingName(ticket.building_id) + (where ? " · " + where : "");
+}
+
+/** Deep links (staff#ticket=<id>, staff#report=<id>, from the mails) follow what is open. */
+export function setLink(hash) {
+  if (window.location.hash === hash) return;
+  try {
+    window.history.replaceState(null, "", hash || window.location.pathname + window.location.search);
+  } catch (e) {
+    /* a page that cannot change its URL keeps the old one */
+  }
+}

@@ -1,0 +1,40 @@
+/* A ticket's timeline, newest first: the one renderer of the tracking page and the staff console.
+   The two APIs send the same events in two shapes: the tenant's view names who acted by role
+   (`by`), the staff view by actor ({kind, id}) and also gives the status an event left. */
+import * as FD from "./common.js";
+
+const t = FD.t;
+const h = FD.h;
+
+/** Who acted: the tenant reads "you" for themself; staff read a colleague's user name. */
+function who(event, staff) {
+  if (!staff) return event.by === "client" ? t("by.you") : FD.tAny(["by." + event.by, event.by]);
+  const actor = event.actor || {};
+  return actor.kind === "staff" ? actor.id : FD.tAny(["by." + actor.kind, actor.kind || ""]);
+}
+
+function status(event, staff) {
+  const to = t("status." + event.to_status);
+  return staff && event.from_status ? t("status." + event.from_status) + " → " + to : to;
+}
+
+/**
+ * Fills `list` with the events (as the API sends them, oldest first), times in the site's zone.
+ * options: {tz, staff: bool}: staff see colleagues' names and each status change from → to.
+ */
+export function renderTimeline(list, events, options) {
+  const opts = options || {};
+  FD.fill(list, (events || []).slice().reverse().map(function (e) {
+    const details = FD.describeDetail(e.detail, opts.tz);
+    return h("li", { class: "event" },
+      h("p", { class: "event-head" },
+        h("time", { datetime: e.at, text: FD.formatTime(e.at, opts.tz) }),
+        " ",
+        h("strong", { text: FD.tAny(["action." + e.action, "status." + e.to_status]) }),
+        h("span", { class: "by", text: " · " + who(e, opts.staff) })
+      ),
+      h("p", { class: "event-status" }, h("span", { class: "badge small", text: status(e, opts.staff) })),
+      details.length ? h("ul", { class: "event-detail" }, details.map(function (line) { return h("li", { text: line }); })) : null
+    );
+  }));
+}
