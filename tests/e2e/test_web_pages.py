@@ -751,6 +751,7 @@ def test_after_a_switch_to_english_no_status_line_stays_chinese(page: Page, desk
     expect(page.locator("#status-text")).to_have_text("Engineer dispatched")
     assert chinese_left(page) == []
 
+    page.get_by_role("button", name="切换到中文").click()  # the choice is remembered across pages
     sign_in(page, desk, "operator")
     page.get_by_role("button", name="Switch to English").click()
     page.evaluate("id => { location.hash = 'ticket=' + id; }", ticket_id)
