@@ -214,7 +214,7 @@ def test_form_uploads_a_photo_with_progress_and_the_tracking_page_shows_it(page:
     status, kind, body = fetch(src)
     assert (status, kind, body) == (200, "image/jpeg", picture)
     expect(page.locator("#photos li").first).to_contain_text("您 · 上传于")
-    expect(page.locator("#photos-count")).to_have_text("(1/10 张)")
+    expect(page.locator("#photos-count")).to_have_text("（1/10 张）")
     expect(page.get_by_label("添加照片")).to_be_visible()
     screenshot(page, "photos-track")
 
