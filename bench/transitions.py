@@ -44,16 +44,16 @@ QUOTE = {"lines": [{"item": "阀门", "amount_cents": 5000}], "tax_cents": 0, "l
 def _met(h: Harness) -> Ticket:
     t = h.dispatched()
     h.time.advance(minutes=3)
-    h.arrive(t)
-    h.settle()
-    h.time.advance(hours=1)
-    h.complete(t)
-    return t
+    return _arrive_and_finish(h, t)
 
 
 def _late(h: Harness) -> Ticket:
     t = h.dispatched()
     h.reach_first_rung(t)
+    return _arrive_and_finish(h, t)
+
+
+def _arrive_and_finish(h: Harness, t: Ticket) -> Ticket:
     h.arrive(t)
     h.settle()
     h.time.advance(hours=1)
