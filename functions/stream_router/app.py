@@ -7,7 +7,8 @@
 - a rung the state machine reached is recorded on the clock's subject (ticket or incident report)
   and becomes an alert on the escalation topic, mail to the rung's mailing list and, on a ticket's
   first rung, a notice to the tenant (each once);
-- an incident report that owes notices (submitted, escalated) sends them.
+- an incident report that owes notices (submitted, escalated) sends them;
+- a ticket whose tenant left an address owes them an acknowledgement: mailed, then forgotten.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -46,7 +47,7 @@ def route(record: DynamoDBRecord) -> None:
     if change is not None:
         _on_clock_change(*change)
         return
-    _on_report_written(event_name, raw.get("NewImage"))
+    _on_item_written(event_name, raw.get("NewImage"))
 
 
 def _publish_once(event: TimelineEvent) -> None:
@@ -60,12 +61,16 @@ def _publish_once(event: TimelineEvent) -> None:
     metrics.add_metric(name="EventsRouted", unit="Count", value=1)
 
 
-def _on_report_written(event_name: str, image: dict[str, Any] | None) -> None:
+def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
     if event_name not in {"INSERT", "MODIFY"} or not image:
         return
     item = from_image(image)
     if item.get("type") == "incident_report" and item.get("owed"):
         wiring.incident_notices().on_change(str(item["report_id"]))
+    elif item.get("type") == "notice" and item.get("notice") == "acknowledgement":
+        outcome = wiring.ticket_escalations().acknowledge(str(item["ticket_id"]))
+        logger.info("acknowledgement", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
+        metrics.add_metric(name="Acknowledgements", unit="Count", value=1)
 
 
 def _on_clock_change(old: Clock | None, new: Clock) -> None:

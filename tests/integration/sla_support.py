@@ -37,6 +37,7 @@ from frontdesk.app.incidents import IncidentDesk
 from frontdesk.app.tickets import CLIENT, Desk
 from frontdesk.clock import parse_iso
 from frontdesk.domain import lifecycle
+from frontdesk.i18n import LANGUAGES, catalogue
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
@@ -178,8 +179,14 @@ class Harness:
     # ------------------------------------------------------------------ tickets, through the application
 
     def open(self, kind: Kind = Kind.REPAIR, email: str = TENANT_EMAIL, building: str = "admin") -> Ticket:
+        return self.desk.open(self.request(kind, email, building), OPERATOR).ticket
+
+    def request(
+        self, kind: Kind = Kind.REPAIR, email: str = TENANT_EMAIL, building: str = "admin", language: str = "zh-CN"
+    ) -> cmd.StaffNewTicket:
+        """A phone intake at the harness's site."""
         category = {Kind.REPAIR: "plumbing", Kind.COMPLAINT: "service_attitude", Kind.INQUIRY: "fees"}[kind]
-        request = cmd.StaffNewTicket(
+        return cmd.StaffNewTicket(
             site_id=SITE.site_id,
             building_id=building,
             unit="101" if building == "admin" else "",
@@ -190,8 +197,8 @@ class Harness:
             contact_name="张三",
             contact_phone="13800138000",
             contact_email=email or None,
+            language=language,
         )
-        return self.desk.open(request, OPERATOR).ticket
 
     def act(self, ticket: Ticket, action: str, actor: Actor = OPERATOR, **fields: Any) -> Ticket:
         command_type = ACTION_COMMANDS[action]
@@ -293,7 +300,11 @@ class Harness:
     # ------------------------------------------------------------------ what happened
 
     def mail(self) -> list[Mail]:
-        return sent_mail()
+        """The escalations' mail (the acknowledgement a tenant with an address gets at intake is apart)."""
+        return [m for m in sent_mail() if not is_acknowledgement(m)]
+
+    def acknowledgements(self) -> list[Mail]:
+        return [m for m in sent_mail() if is_acknowledgement(m)]
 
     def alerts(self) -> list[dict[str, Any]]:
         return self._alerts()
@@ -372,3 +383,8 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
 
 def later(moment: datetime, **delta: float) -> datetime:
     return moment + timedelta(**delta)
+
+
+def is_acknowledgement(mail: Mail) -> bool:
+    heads = [catalogue(language)["acknowledgement.subject"].split("{")[0] for language in LANGUAGES]
+    return any(mail.subject.startswith(head) for head in heads)

@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
-from frontdesk.app.tickets import token_hash
+from frontdesk.app.tokens import token_hash
 from frontdesk.clock import FixedClock
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site

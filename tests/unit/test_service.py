@@ -10,7 +10,8 @@ from datetime import timedelta
 import pytest
 
 from frontdesk.app.clocks import ClockPlanner
-from frontdesk.app.tickets import CLIENT, Desk, token_hash
+from frontdesk.app.tickets import CLIENT, Desk
+from frontdesk.app.tokens import token_hash
 from frontdesk.clock import FixedClock
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
@@ -43,13 +44,18 @@ class MemoryTickets:
         self.tickets: dict[str, Ticket] = {}
         self.events: dict[str, list[TimelineEvent]] = {}
         self.tokens: dict[str, str] = {}
+        self.acknowledgements: set[str] = set()  # the tickets whose tenant is owed an acknowledgement
 
     def next_seq(self, site_id: str, day: str) -> int:
         self.counters[(site_id, day)] = self.counters.get((site_id, day), 0) + 1
         return self.counters[(site_id, day)]
 
-    def create(self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = ()) -> None:
+    def create(
+        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
+    ) -> None:
         assert change.ticket.ticket_id not in self.tickets and token_hash not in self.tokens
+        if acknowledge:
+            self.acknowledgements.add(change.ticket.ticket_id)
         self.tickets[change.ticket.ticket_id] = change.ticket
         self.events[change.ticket.ticket_id] = [change.event]
         self.tokens[token_hash] = change.ticket.ticket_id
@@ -164,6 +170,13 @@ def test_open_stores_only_the_hash_of_the_tracking_token(f: Fixture) -> None:
     assert list(f.tickets.tokens) == [hashlib.sha256(opened.tracking_token.encode()).hexdigest()]
     assert token_hash(opened.tracking_token) in f.tickets.tokens
     assert f.desk.read_by_token(opened.tracking_token)[0] == opened.ticket
+
+
+def test_a_tenant_with_an_address_is_owed_an_acknowledgement_in_the_same_write(f: Fixture) -> None:
+    with_address = f.desk.open(public_request(contact_email="li@example.com"), CLIENT)
+    without = f.desk.open(public_request(), CLIENT)
+    assert f.tickets.acknowledgements == {with_address.ticket.ticket_id}
+    assert without.ticket.ticket_id not in f.tickets.acknowledgements
 
 
 @pytest.mark.parametrize(

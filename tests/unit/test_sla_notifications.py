@@ -168,9 +168,17 @@ class Records:
     markers: set[str] = field(default_factory=set)
     sent: set[tuple[str, str]] = field(default_factory=set)
     conflicts: int = 0  # the next record_system_change calls that lose to a person's write
+    forgotten: list[tuple[str, str]] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self.ticket if ticket_id == self.ticket.ticket_id else None
+
+    def forget_notice(self, ticket_id: str, notice: str) -> None:
+        self.forgotten.append((ticket_id, notice))
+
+    def add_token(self, ticket_id: str, token_hash: str) -> None:
+        self.tokens.append(token_hash)
 
     def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool:
         if self.conflicts:

@@ -28,6 +28,7 @@ from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.models.clock import Clock as ClockItem
 from frontdesk.models.clock import SubjectType
+from frontdesk.notifications import messages
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
@@ -125,8 +126,7 @@ def desk() -> Desk:
 
 
 def tracking_url(token: str) -> str:
-    base = settings().public_base_url.rstrip("/")
-    return f"{base}/track#{token}" if base else f"track#{token}"
+    return messages.tracking_link(settings().public_base_url, token)
 
 
 @_built

@@ -19,6 +19,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
+from frontdesk.clock import parse_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
@@ -114,8 +115,14 @@ class TicketStore:
         )
         return int(result["Attributes"]["n"])  # type: ignore[arg-type]
 
-    def create(self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = ()) -> None:
+    def create(
+        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
+    ) -> None:
+        """The ticket, its token's hash, its first event and clocks; with ``acknowledge``, the
+        tenant's acknowledgement is owed in the same write (the stream router mails it with a link
+        of its own, then forgets it; a day's expiry removes it should that never happen)."""
         name = self._table.name
+        owed = [{"Put": {"TableName": name, "Item": _acknowledgement(change.ticket)}}] if acknowledge else []
         self._client.transact_write_items(
             TransactItems=[
                 {
@@ -139,6 +146,7 @@ class TicketStore:
                 },
                 {"Put": {"TableName": name, "Item": _event_item(change.event)}},
                 *cast("list[Any]", clock_writes(name, clocks)),
+                *cast("list[Any]", owed),
             ]
         )
 
@@ -172,6 +180,9 @@ class TicketStore:
             ConsistentRead=True,
         )
         return [TimelineEvent.model_validate(_strip(item)) for item in items]
+
+    def forget_notice(self, ticket_id: str, notice: str) -> None:
+        self._table.delete_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"NOTICE#{notice}"})
 
     def was_routed(self, event: TimelineEvent) -> bool:
         item = self._table.get_item(
@@ -254,3 +265,18 @@ class SiteStore:
     def all(self) -> list[Site]:
         page = self._table.query(KeyConditionExpression=Key("PK").eq("SITES"))
         return [Site.model_validate(_strip(item)) for item in page["Items"]]
+
+
+ACKNOWLEDGEMENT = "acknowledgement"
+NOTICE_TTL_SECONDS = 86_400
+
+
+def _acknowledgement(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "PK": f"TICKET#{ticket.ticket_id}",
+        "SK": f"NOTICE#{ACKNOWLEDGEMENT}",
+        "type": "notice",
+        "notice": ACKNOWLEDGEMENT,
+        "ticket_id": ticket.ticket_id,
+        "expiration": int(parse_iso(ticket.created_at).timestamp()) + NOTICE_TTL_SECONDS,
+    }

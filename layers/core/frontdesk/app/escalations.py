@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
+from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
 from frontdesk.domain.evolve import evolve
@@ -28,6 +29,7 @@ from frontdesk.notifications import messages
 # Versions a busy ticket may move under the recorder before it gives up (the record is retried).
 MAX_RECORD_ATTEMPTS: Final = 5
 TENANT_NOTICE_KINDS: Final = frozenset({ClockKind.ARRIVAL, ClockKind.COMPLETION, ClockKind.REPLY})
+ACKNOWLEDGEMENT: Final = "acknowledgement"
 
 
 @dataclass
@@ -126,19 +128,49 @@ class TicketEscalations:
             outcome.sent.append(what)
         self.sent.mark_sent(subject_key, key)
 
-    def _record_failure(self, ticket_id: str, clock: Clock, level: int, what: str, reason: str) -> None:
-        def build(ticket: Ticket) -> Change:
-            new = evolve(ticket, {"version": ticket.version + 1})
-            event = TimelineEvent(
-                ticket_id=ticket.ticket_id,
-                seq=new.version,
-                at=ticket.escalation.at or ticket.updated_at,
-                actor=CLOCK_ACTOR,
-                action="notify_failed",
-                from_status=ticket.status,
-                to_status=ticket.status,
-                detail={"phase": clock.kind.value, "level": str(level), "notice": what, "reason": reason[:200]},
-            )
-            return Change(new, event)
+    def acknowledge(self, ticket_id: str) -> str:
+        """The acknowledgement owed since intake: mailed once (sent, then marked), then forgotten.
+        Its link carries a token of its own (only tokens' hashes are stored, so the one shown at
+        intake cannot be read back). "sent", "skipped" (an earlier delivery sent it) or "failed"
+        (refused: on the timeline as notify_failed, like any refused notice)."""
+        ticket = self._ticket(ticket_id)
+        subject_key = f"TICKET#{ticket_id}"
+        outcome = "skipped"
+        if not self.sent.was_sent(subject_key, ACKNOWLEDGEMENT):
+            token = new_token()
+            self.tickets.add_token(ticket_id, token_hash(token))
+            mail = messages.acknowledgement_mail(ticket, messages.tracking_link(self.base_url, token))
+            try:
+                self.mailer.send([ticket.contact.email], mail.subject, mail.body)
+                outcome = "sent"
+            except MailRefused as refused:
+                detail = {"notice": ACKNOWLEDGEMENT, "reason": str(refused)[:200]}
+                self._system_change(ticket_id, f"{ACKNOWLEDGEMENT}#failed", lambda t: _failed(t, t.created_at, detail))
+                outcome = "failed"
+            self.sent.mark_sent(subject_key, ACKNOWLEDGEMENT)
+        self.tickets.forget_notice(ticket_id, ACKNOWLEDGEMENT)
+        return outcome
 
-        self._system_change(ticket_id, f"{marker(clock, level)}#failed#{what}", build)
+    def _record_failure(self, ticket_id: str, clock: Clock, level: int, what: str, reason: str) -> None:
+        detail = {"phase": clock.kind.value, "level": str(level), "notice": what, "reason": reason[:200]}
+        self._system_change(
+            ticket_id,
+            f"{marker(clock, level)}#failed#{what}",
+            lambda t: _failed(t, t.escalation.at or t.updated_at, detail),
+        )
+
+
+def _failed(ticket: Ticket, at: str, detail: dict[str, str]) -> Change:
+    """A notice the mail service refused, on the ticket's timeline (it holds nothing else back)."""
+    new = evolve(ticket, {"version": ticket.version + 1})
+    event = TimelineEvent(
+        ticket_id=ticket.ticket_id,
+        seq=new.version,
+        at=at,
+        actor=CLOCK_ACTOR,
+        action="notify_failed",
+        from_status=ticket.status,
+        to_status=ticket.status,
+        detail=detail,
+    )
+    return Change(new, event)

@@ -23,7 +23,8 @@ from frontdesk.app.ports import (
     require_report,
     require_ticket,
 )
-from frontdesk.app.tickets import CLIENT, token_hash
+from frontdesk.app.tickets import CLIENT
+from frontdesk.app.tokens import token_hash
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, NotFound

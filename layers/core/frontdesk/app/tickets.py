@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +9,7 @@ from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
+from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
 from frontdesk.domain import history, intake, lifecycle
 from frontdesk.domain.clocks import ClockWrite
@@ -25,10 +24,6 @@ from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
 CLIENT = Actor(kind=ActorKind.CLIENT, id="client")
 # A unit's page shows this many of its newest tickets (a quarter's repeats need far fewer).
 UNIT_HISTORY_LIMIT = 100
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -46,7 +41,7 @@ class Desk:
         clocks: ClockPlanner,
         roster: EngineerRoster,
         new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
-        new_token: Callable[[], str] = lambda: secrets.token_urlsafe(24),
+        new_token: Callable[[], str] = new_token,
     ) -> None:
         self._tickets = tickets
         self._sites = sites
@@ -72,7 +67,8 @@ class Desk:
         seq = self._tickets.next_seq(site.site_id, checked.ticket.local_day)
         change = intake.open_ticket(request, site, actor, now, self._new_id(), seq)
         token = self._new_token()
-        self._tickets.create(change, token_hash(token), self._clock_writes(change.ticket, now))
+        acknowledge = intake.acknowledged(change.ticket)
+        self._tickets.create(change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge)
         return Opened(change.ticket, token)
 
     def reissue_token(self, ticket_id: str) -> str:

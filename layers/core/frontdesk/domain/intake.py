@@ -96,3 +96,8 @@ def _reply_due(request: cmd.NewTicket | cmd.StaffNewTicket, kind: Kind, site: Si
     if not now < agreed <= now + sla.MAX_AGREED_REPLY:
         raise InvalidInput(field="reply_by", code=ErrorCode.REPLY_BY_OUT_OF_RANGE, days=sla.MAX_AGREED_REPLY.days)
     return deadline_iso(agreed)
+
+
+def acknowledged(ticket: Ticket) -> bool:
+    """A tenant who left an address is told the number and the tracking link at once (issue 10)."""
+    return bool(ticket.contact.email)

@@ -46,6 +46,27 @@ def staff_link(base_url: str, ticket_id: str) -> str:
     return f"{base_url.rstrip('/')}/staff#ticket={quote(ticket_id)}"
 
 
+def tracking_link(base_url: str, token: str) -> str:
+    """The tenant's page for one ticket (relative when there is no base: the API answer's case)."""
+    base = base_url.rstrip("/")
+    return f"{base}/track#{token}" if base else f"track#{token}"
+
+
+def acknowledgement_mail(ticket: Ticket, link: str) -> Mail:
+    """To the tenant who left an address, in their language: the number and where to follow it."""
+    language = ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    params = {
+        "number": ticket.number,
+        "kind": message(f"kind.{ticket.kind.value}", language),
+        "category": message(f"category.{ticket.kind.value}.{ticket.category}", language),
+        "link": link,
+    }
+    return Mail(
+        subject=message("acknowledgement.subject", language, **params),
+        body=message("acknowledgement.body", language, **params) + "\n",
+    )
+
+
 def _building_name(site: Site, building_id: str, language: str) -> str:
     building = site.building(building_id)
     if building is None:
