@@ -19,10 +19,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
@@ -40,6 +43,19 @@ FAKE_AWS_ENV = {
     "AWS_REGION": REGION,
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_botocore_loader() -> Iterator[None]:
+    """Every botocore session of the run shares one loader, so each service model is parsed once.
+
+    moto gives boto3 a new default session per test, and each new session re-read and re-parsed the
+    JSON service models of every client it made: a third of the integration tests' CPU time. The
+    models are read-only data (one session's clients already share them), so nothing else changes.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", functools.cache(botocore.loaders.create_loader))
+        yield
 
 
 @pytest.fixture(scope="session")
