@@ -113,6 +113,7 @@ class ManualTime:
     def __init__(self, start: datetime) -> None:
         self._now = start.astimezone(UTC)
         self._changed = threading.Condition()
+        self._targets: list[datetime] = []  # of the waits in progress
 
     def now(self, key: str = "") -> datetime:
         with self._changed:
@@ -131,11 +132,22 @@ class ManualTime:
         self, key: str, target: datetime, sleep: Callable[[float], Any], running: Callable[[], bool] = lambda: True
     ) -> bool:
         with self._changed:
-            while self._now < target:
-                if not running():
-                    return False
-                self._changed.wait(0.05)
+            self._targets.append(target)
+            try:
+                while self._now < target:
+                    if not running():
+                        return False
+                    self._changed.wait(0.05)
+            finally:
+                self._targets.remove(target)
         return running()
+
+    def blocked(self) -> int:
+        """How many waits cannot end until the clock moves again: a wait whose target the clock has
+        reached counts as running, even before its thread wakes up. Tests use it to know that every
+        execution is parked, instead of guessing from a quiet moment."""
+        with self._changed:
+            return sum(1 for target in self._targets if target > self._now)
 
 
 # ------------------------------------------------------------------------------------------- moto
