@@ -310,7 +310,7 @@ class Harness:
                 return
             if time.monotonic() > end:
                 raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.05)
+            time.sleep(0.01)
 
     def stop_all(self) -> None:
         for execution in self.executions("RUNNING"):
