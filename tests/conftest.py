@@ -19,11 +19,19 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
+import moto.cognitoidp.models
 import pytest
+from joserfc import jwk
 from moto import mock_aws
 
 from local_stack import moto_fixes
@@ -40,6 +48,42 @@ FAKE_AWS_ENV = {
     "AWS_REGION": REGION,
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_botocore_loader() -> Iterator[None]:
+    """Every botocore session of the run shares one loader, so each service model is parsed once.
+
+    moto gives boto3 a new default session per test, and each new session re-read and re-parsed the
+    JSON service models of every client it made: a third of the integration tests' CPU time. The
+    models are read-only data (one session's clients already share them), so nothing else changes.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", functools.cache(botocore.loaders.create_loader))
+        yield
+
+
+@functools.cache
+def _imported_rsa_key(text: str) -> jwk.RSAKey:
+    return jwk.RSAKey.import_key(json.loads(text))
+
+
+class _RSAKeyImportedOnce:
+    @staticmethod
+    def import_key(value: Any) -> jwk.RSAKey:
+        return _imported_rsa_key(json.dumps(value, sort_keys=True))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_cognito_signing_key() -> Iterator[None]:
+    """moto's user pools import the same signing key (a file of moto's) once per run, not once per pool.
+
+    Checking that RSA key took 40 % of provisioning the stack, which nearly every integration test
+    does. The key signs tokens and is never changed, so sharing the imported key changes nothing.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(moto.cognitoidp.models, "jwk", SimpleNamespace(RSAKey=_RSAKeyImportedOnce))
+        yield
 
 
 @pytest.fixture(scope="session")

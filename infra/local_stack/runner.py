@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import socket
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -156,6 +157,8 @@ class LocalStack:
     gateway: Gateway | None = None
     _moto: _MotoServer | None = None
     _server: GatewayServer | None = None
+    _session: boto3.session.Session | None = None
+    _session_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def moto_url(self) -> str:
@@ -168,12 +171,16 @@ class LocalStack:
         return f"http://{host}:{port}"
 
     def client(self, service: str) -> Any:
-        session = boto3.session.Session(
-            aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name=REGION,
-        )
-        return session.client(service, endpoint_url=self.moto_url)  # type: ignore[call-overload]
+        # One session for the stack: a new session parses the service models again (~0.2 s a
+        # client, a second of the start). Its clients are thread-safe; making them is not: the lock.
+        with self._session_lock:
+            if self._session is None:
+                self._session = boto3.session.Session(
+                    aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                    aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                    region_name=REGION,
+                )
+            return self._session.client(service, endpoint_url=self.moto_url)  # type: ignore[call-overload]
 
     # ------------------------------------------------------------------------------------- start
 

@@ -55,11 +55,19 @@ def describe(scale: float) -> str:
 class ScaledClock:
     """Per-execution clocks: real time plus whatever that execution's waits skipped."""
 
-    def __init__(self, scale: float, real_time: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        scale: float,
+        real_time: Callable[[], float] = time.time,
+        sleep: Callable[[float], Any] | None = None,
+    ) -> None:
+        """`real_time` and `sleep` stand in for the machine's clock in tests (a fake whose sleep moves
+        its time); without `sleep`, a wait sleeps as its caller says (moto's, which a stop interrupts)."""
         if scale <= 0:
             raise ValueError("the time scale must be positive")
         self.scale = scale
         self._real_time = real_time
+        self._sleep = sleep
         self._skipped: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -92,6 +100,7 @@ class ScaledClock:
         end, unless `running()` turns false, in which case the wait is abandoned (False).
         On success the execution's clock reads at least `target` (True).
         """
+        sleep = self._sleep or sleep
         virtual_remaining = (target - self.now(key)).total_seconds()
         real_end = self._real_time() + real_seconds(virtual_remaining, self.scale)
         while (left := real_end - self._real_time()) > 0:
@@ -113,6 +122,7 @@ class ManualTime:
     def __init__(self, start: datetime) -> None:
         self._now = start.astimezone(UTC)
         self._changed = threading.Condition()
+        self._targets: list[datetime] = []  # of the waits in progress
 
     def now(self, key: str = "") -> datetime:
         with self._changed:
@@ -131,11 +141,22 @@ class ManualTime:
         self, key: str, target: datetime, sleep: Callable[[float], Any], running: Callable[[], bool] = lambda: True
     ) -> bool:
         with self._changed:
-            while self._now < target:
-                if not running():
-                    return False
-                self._changed.wait(0.05)
+            self._targets.append(target)
+            try:
+                while self._now < target:
+                    if not running():
+                        return False
+                    self._changed.wait(0.05)
+            finally:
+                self._targets.remove(target)
         return running()
+
+    def blocked(self) -> int:
+        """How many waits cannot end until the clock moves again: a wait whose target the clock has
+        reached counts as running, even before its thread wakes up. Tests use it to know that every
+        execution is parked, instead of guessing from a quiet moment."""
+        with self._changed:
+            return sum(1 for target in self._targets if target > self._now)
 
 
 # ------------------------------------------------------------------------------------------- moto

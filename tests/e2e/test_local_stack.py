@@ -276,9 +276,7 @@ def test_a_busy_port_is_named_with_the_way_to_choose_another(tmp_path: Path, fla
 def test_ctrl_c_stops_everything_cleanly(tmp_path: Path) -> None:
     stack = start_stack("--no-demo", log_path=tmp_path / "stack.log")
     assert stack.call("GET", "/public/sites")[0] == 200
-    started = time.monotonic()
-    assert stack.stop(signal.SIGINT) == 0
-    assert time.monotonic() - started < 10
+    assert stack.stop(signal.SIGINT, timeout=10) == 0  # one that does not stop in time is killed: -9
     output = stack.log_text()
     assert "stopped" in output and "Traceback" not in output
     for port in (stack.port, stack.moto_port):  # nothing listens there any more

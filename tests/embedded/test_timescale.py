@@ -131,20 +131,21 @@ WAIT_ONLY = {
 }
 
 
-def _run(sfn: SFNClient, definition: dict[str, Any], deadline: datetime, limit: float) -> tuple[dict[str, str], float]:
+def _run(sfn: SFNClient, definition: dict[str, Any], deadline: datetime) -> dict[str, str]:
     arn = sfn.create_state_machine(
         name=f"t{time.time_ns()}", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/sfn"
     )["stateMachineArn"]
-    started = time.monotonic()
     execution = sfn.start_execution(
         stateMachineArn=arn, input=json.dumps({"deadline": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
     )["executionArn"]
+    # The waits sleep on the fake clock, so the execution ends at once; the bound only catches a hang.
+    end = time.monotonic() + 30
     while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-        assert time.monotonic() - started < limit, "the execution did not finish in time"
-        time.sleep(0.02)
+        assert time.monotonic() < end, "the execution hangs"
+        time.sleep(0.01)
     assert described["status"] == "SUCCEEDED", described
     output: dict[str, str] = json.loads(described.get("output", "{}"))
-    return output, time.monotonic() - started
+    return output
 
 
 def _parse(text: str) -> datetime:
@@ -152,19 +153,23 @@ def _parse(text: str) -> datetime:
 
 
 def test_moto_waits_run_scaled_and_the_state_machine_sees_the_deadline_reached(sfn: SFNClient) -> None:
-    timescale.install(60)
-    deadline = (datetime.now(UTC) + timedelta(minutes=3)).replace(microsecond=0)
-    output, took = _run(sfn, WAIT_THEN_MINUTE, deadline, limit=30)
-    assert took < 10  # three minutes and one, sixty times faster: about 4 s
+    machine = FakeTime()  # moto's waits sleep on it: the machine's speed does not matter
+    timescale.install_clock(ScaledClock(60, real_time=machine, sleep=machine.sleep))
+    deadline = datetime.fromtimestamp(machine.now, UTC) + timedelta(minutes=3)
+    output = _run(sfn, WAIT_THEN_MINUTE, deadline)
+    assert sum(machine.slept) == pytest.approx(4, abs=0.01)  # three minutes and one, sixty times faster
     first, after = _parse(output["first"]), _parse(output["entered"])
     assert first >= deadline  # so a `deadline <= $$.State.EnteredTime` guard holds right after the wait
     assert after >= first + timedelta(seconds=60)
 
 
 def test_at_scale_one_moto_never_wakes_early(sfn: SFNClient) -> None:
-    timescale.install(1)
-    for _ in range(3):
-        deadline = (datetime.now(UTC) + timedelta(seconds=2)).replace(microsecond=0)
-        output, _ = _run(sfn, WAIT_ONLY, deadline, limit=10)
+    """Through moto's Wait state (whose own wait floors the seconds), on a fake machine clock
+    started at several fractions of a second."""
+    for start in (1_800_000_000.0, 1_800_000_000.25, 1_800_000_000.999):
+        machine = FakeTime(start)
+        timescale.install_clock(ScaledClock(1, real_time=machine, sleep=machine.sleep))
+        deadline = datetime.fromtimestamp(int(start) + 2, UTC)
+        output = _run(sfn, WAIT_ONLY, deadline)
         assert _parse(output["entered"]) >= deadline
-        assert datetime.now(UTC) >= deadline
+        assert machine.now >= deadline.timestamp()

@@ -290,12 +290,17 @@ class Harness:
         self.settle()
 
     def settle(self) -> None:
-        """Deliver the stream until it is quiet and no execution is between two states."""
-        quiet = 0
+        """Deliver the stream until nothing can happen before the virtual clock moves again: every
+        running execution waits for a later virtual time, and the stream is empty. (Checked in that
+        order: a parked execution writes nothing, so an empty read after it is final.)"""
         end = time.monotonic() + CATCH_UP_SECONDS
-        while quiet < 3 and time.monotonic() < end:
-            time.sleep(0.05)
-            quiet = 0 if self.stream.pump() else quiet + 1
+        while not (self.parked() and self.stream.pump() == 0):
+            if time.monotonic() > end:
+                raise AssertionError("the executions and the stream did not settle")
+            time.sleep(0.01)
+
+    def parked(self) -> bool:
+        return len(self.executions("RUNNING")) == self.time.blocked()
 
     # ------------------------------------------------------------------ what happened
 
@@ -334,7 +339,7 @@ class Harness:
                 return
             if time.monotonic() > end:
                 raise AssertionError(f"timed out waiting for {what}")
-            time.sleep(0.05)
+            time.sleep(0.01)
 
     def stop_all(self) -> None:
         for execution in self.executions("RUNNING"):
