@@ -35,7 +35,7 @@ help: ## list the targets
 venv: $(STAMP) ## the project's virtualenv (.venv), reinstalled when pyproject.toml changes
 
 # uv (pinned, from PyPI into the venv) installs the pinned set several times faster than pip
-# (docs/decisions/0016); pip stays the fallback when uv cannot be had or fails. --compile-bytecode:
+# (docs/decisions/0017); pip stays the fallback when uv cannot be had or fails. --compile-bytecode:
 # uv writes no .pyc by default, and with PYTHONDONTWRITEBYTECODE set every process (pytest, each
 # local stack) would compile boto3, moto and pydantic from source again.
 $(STAMP): pyproject.toml constraints.txt
