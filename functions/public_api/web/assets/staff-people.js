@@ -57,7 +57,7 @@ export function engineerField(action, spec, siteId) {
   const exclude = (spec.exclude || "").toLowerCase();
   let people = [];
   const list = h("select", { id: id, name: spec.name, size: 5, required: !!spec.required, class: "engineer-list", "aria-describedby": hintId + " " + errorId });
-  const find = h("input", { id: findId, type: "search", autocomplete: "off", maxlength: 60, "aria-controls": id, "aria-describedby": hintId });
+  const find = h("input", { id: findId, type: "search", autocomplete: "off", maxlength: 60, "aria-controls": id, "aria-describedby": hintId + " " + errorId });
   const hint = h("p", { class: "hint", id: hintId, "aria-live": "polite", text: t("staff.people.loading") });
 
   function shown() {
