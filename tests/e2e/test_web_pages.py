@@ -819,7 +819,7 @@ def test_the_operator_picks_an_engineer_from_the_list_to_dispatch(page: Page, de
     expect(engineers).to_have_count(len(roster["people"]))
     expect(engineers.first).to_contain_text(roster["people"][0]["username"])
     expect(form.locator("[data-field=assignee] option[value='li.shifu']")).to_have_text(
-        re.compile(r"^李师傅 · li\.shifu · (空闲|在办 \d+ 单)$")
+        re.compile(r"^李师傅 · li\.shifu · 工程部 · (空闲|在办 \d+ 单)$")
     )
 
     screenshot(page, "staff-engineer-picker")

@@ -40,9 +40,14 @@ function matches(person, query) {
   return d.length >= 3 && d.length === q.replace(/[\s+-]/g, "").length && digits(person.phone).indexOf(d) >= 0;
 }
 
+/** Name · user name · department · how busy. */
 function optionText(person) {
-  const params = { name: person.name || person.username, username: person.username, n: person.open_tickets };
-  return t(person.open_tickets ? "staff.people.option" : "staff.people.free", params);
+  return [
+    person.name || person.username,
+    person.username,
+    person.department ? FD.tAny(["department." + person.department, person.department]) : "",
+    person.open_tickets ? t("staff.people.open", { n: person.open_tickets }) : t("staff.people.free"),
+  ].filter(Boolean).join(" · ");
 }
 
 /**
