@@ -42,21 +42,18 @@ QUOTE = {"lines": [{"item": "阀门", "amount_cents": 5000}], "tax_cents": 0, "l
 
 
 def _met(h: Harness) -> Ticket:
-    t = h.dispatch(h.open())
-    h.settle()
+    t = h.dispatched()
     h.time.advance(minutes=3)
-    h.arrive(t)
-    h.settle()
-    h.time.advance(hours=1)
-    h.complete(t)
-    return t
+    return _arrive_and_finish(h, t)
 
 
 def _late(h: Harness) -> Ticket:
-    t = h.dispatch(h.open())
-    h.settle()
-    h.advance_to(parse_iso(h.clock(t, "arrival").rungs[0].at))
-    h.wait_for(lambda: len(h.escalations(t)) == 1, "the first rung")
+    t = h.dispatched()
+    h.reach_first_rung(t)
+    return _arrive_and_finish(h, t)
+
+
+def _arrive_and_finish(h: Harness, t: Ticket) -> Ticket:
     h.arrive(t)
     h.settle()
     h.time.advance(hours=1)
@@ -65,8 +62,7 @@ def _late(h: Harness) -> Ticket:
 
 
 def _rescheduled(h: Harness) -> Ticket:
-    t = h.dispatch(h.open())
-    h.settle()
+    t = h.dispatched()
     due = h.due(t, "arrival")
     h.act(
         t, "reschedule", new_arrival=(due + timedelta(hours=1)).isoformat(), agreed_with="张三", contact_method="phone"
@@ -80,8 +76,7 @@ def _rescheduled(h: Harness) -> Ticket:
 
 
 def _paused(h: Harness) -> Ticket:
-    t = h.dispatch(h.open())
-    h.settle()
+    t = h.dispatched()
     h.time.advance(minutes=3)
     h.arrive(t)
     h.settle()
@@ -95,8 +90,7 @@ def _paused(h: Harness) -> Ticket:
 
 
 def _full(h: Harness) -> Ticket:
-    t = h.dispatch(h.open())
-    h.settle()
+    t = h.dispatched()
     h.advance_to(h.due(t, "completion") + timedelta(hours=1))
     h.wait_for(lambda: len(h.escalations(t)) == 3, "every rung")
     return t

@@ -8,10 +8,9 @@ import pages
 import public_photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk.api import intake
+from frontdesk.api.entry import api_handler
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import CLIENT, Opened
 from frontdesk.domain.lifecycle import allowed_actions
@@ -84,9 +83,4 @@ def _act(token: str, action: str, body: cmd.Versioned) -> PublicTicket:
     return public_view(ticket, timeline, allowed_actions(ticket, CLIENT), desk().site(ticket.site_id).timezone)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    intake.CONFIG.register_lambda_context(context)
-    return app.resolve(event, context)
+lambda_handler = api_handler(app, logger, tracer, metrics)

@@ -9,12 +9,11 @@ import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.typing import LambdaContext
 from mailing_lists import router as mailing_lists
 
 from frontdesk.api import intake
 from frontdesk.api.callers import StaffActor
+from frontdesk.api.entry import api_handler
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import Opened
 from frontdesk.domain import lifecycle
@@ -149,9 +148,4 @@ def _act(ticket_id: str, action: str, body: cmd.Versioned, actor: Actor) -> Staf
     )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    intake.CONFIG.register_lambda_context(context)
-    return app.resolve(event, context)
+lambda_handler = api_handler(app, logger, tracer, metrics)

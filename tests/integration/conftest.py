@@ -186,6 +186,12 @@ class Api:
         headers.update(response.get("headers") or {})
         return Reply(response["statusCode"], json.loads(raw) if raw else None, headers, raw)
 
+    def refusal_in_english(self, event: dict[str, Any]) -> tuple[int, str, str]:
+        """(status, code, message) of the answer to ``event`` asked in English."""
+        set_header(event, "Accept-Language", "en")
+        reply = self(event)
+        return reply.status, reply.body["code"], reply.body["message"]
+
 
 def import_function(name: str) -> ModuleType:
     """functions/<name>/app.py as a fresh module (the handlers are not a package)."""

@@ -212,6 +212,19 @@ class Harness:
     def dispatch(self, ticket: Ticket) -> Ticket:
         return self.act(ticket, "dispatch", assignee="eng1")
 
+    def dispatched(self, building: str = "admin") -> Ticket:
+        """A repair opened and dispatched, its clocks started."""
+        ticket = self.dispatch(self.open(building=building))
+        self.settle()
+        return ticket
+
+    def reach_first_rung(self, ticket: Ticket, kind: str = "arrival") -> datetime:
+        """Time moved to the clock's first rung, and that escalation recorded; when it was."""
+        first = parse_iso(self.clock(ticket, kind).rungs[0].at)
+        self.advance_to(first)
+        self.wait_for(lambda: len(self.escalations(ticket)) == 1, "the first rung")
+        return first
+
     def arrive(self, ticket: Ticket) -> Ticket:
         return self.act(ticket, "arrive", ENGINEER)
 

@@ -15,8 +15,6 @@ from .conftest import Api, client_post, counter, public_create, set_header, staf
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
-
 DEEP = "[" * 3000 + "]" * 3000
 LONG_INT = '{"version": ' + "9" * 5000 + "}"
 

@@ -42,8 +42,7 @@ def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_arrival_before_the_due_time_is_met_and_escalates_nothing(h: Harness) -> None:
-    ticket = h.dispatch(h.open())
-    h.settle()
+    ticket = h.dispatched()
     due = h.due(ticket, "arrival")
     # class A building: 5 minutes after dispatch, rounded up to the whole second
     assert due - parse_iso(h.ticket(ticket).dispatched_at or "") == timedelta(minutes=5, milliseconds=750)
@@ -59,8 +58,7 @@ def test_arrival_before_the_due_time_is_met_and_escalates_nothing(h: Harness) ->
 
 
 def test_a_missed_arrival_escalates_once_per_rung_never_before_its_time(h: Harness) -> None:
-    ticket = h.dispatch(h.open())
-    h.settle()
+    ticket = h.dispatched()
     clock = h.clock(ticket, "arrival")
     first, second = (parse_iso(r.at) for r in clock.rungs)
     assert second - first == timedelta(seconds=GAP_SECONDS)
@@ -125,8 +123,7 @@ def test_completion_pauses_while_the_client_decides_on_a_quote(h: Harness) -> No
 
 
 def test_a_reschedule_agreed_before_the_due_time_moves_it(h: Harness) -> None:
-    ticket = h.dispatch(h.open())
-    h.settle()
+    ticket = h.dispatched()
     due = h.due(ticket, "arrival")
     h.advance_to(due - timedelta(minutes=1))
     new_time = due + timedelta(minutes=30)
@@ -176,11 +173,8 @@ def test_closing_the_subject_cancels_its_clocks(h: Harness) -> None:
 
 
 def test_the_reconciler_restores_a_lost_execution_and_nothing_is_escalated_twice(h: Harness) -> None:
-    ticket = h.dispatch(h.open())
-    h.settle()
-    first = parse_iso(h.clock(ticket, "arrival").rungs[0].at)
-    h.advance_to(first)
-    h.wait_for(lambda: len(h.escalations(ticket)) == 1, "the first rung")
+    ticket = h.dispatched()
+    first = h.reach_first_rung(ticket)
     h.stop_all()  # the execution is lost
     reconciler = import_function("reconciler")
     result = reconciler.lambda_handler({}, LambdaContext())
@@ -193,11 +187,8 @@ def test_the_reconciler_restores_a_lost_execution_and_nothing_is_escalated_twice
 
 
 def test_a_ladder_edited_while_a_clock_runs_applies_from_its_next_rung(h: Harness) -> None:
-    ticket = h.dispatch(h.open())
-    h.settle()
-    first = parse_iso(h.clock(ticket, "arrival").rungs[0].at)
-    h.advance_to(first)
-    h.wait_for(lambda: len(h.escalations(ticket)) == 1, "the first rung")
+    ticket = h.dispatched()
+    first = h.reach_first_rung(ticket)
 
     edited = LADDER.model_copy(
         update={"arrival": (LADDER.arrival[0], Rung(mailing_list="duty_manager", after_seconds=60))}

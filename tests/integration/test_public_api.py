@@ -38,8 +38,6 @@ from .conftest import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
-
 
 def _tickets_today(store: TicketStore) -> list[str]:
     return [ticket.number for ticket in store.by_day("ql", DAY)]

@@ -15,8 +15,6 @@ from local_stack.template import Template
 
 from .sla_support import MEMBERS, TENANT_EMAIL, Harness, sla_harness
 
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
-
 
 @pytest.fixture
 def sla(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:

@@ -21,8 +21,6 @@ from .conftest import load_event
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
-
 Router = Callable[[dict[str, Any]], dict[str, Any]]
 STREAM = "stream_ticket_dispatched.json"
 

@@ -16,8 +16,6 @@ import pytest
 from .conftest import Api, load_event, set_header
 from .lambda_support import LambdaContext
 
-pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
-
 WEB = Path(__file__).resolve().parents[2] / "functions/public_api/web"
 ENTRIES = {"index.html": "form.js", "track.html": "track.js", "staff.html": "staff.js"}
 MAX_LINES = 500
@@ -104,13 +102,11 @@ def test_every_import_names_an_allowlisted_module_and_what_it_exports() -> None:
     assert [name for name in _scripts() if f'"./{CATALOGUE}"' in _code(name)] == ["common.js"]
 
 
-def test_every_page_loads_its_modules_and_only_modules() -> None:
+def test_every_page_names_its_entry_module_only() -> None:
     for page, entry in ENTRIES.items():
         html = (WEB / page).read_text("utf-8")
-        listed = MODULE.findall(html)
-        assert len(listed) == len(SCRIPT.findall(html)), f"{page}: a script that is not a module"
-        # The page names every module it runs, imports first, so the browser fetches them together.
-        assert listed == _load_order(entry), page
+        assert MODULE.findall(html) == [entry], page
+        assert len(SCRIPT.findall(html)) == 1, f"{page}: a script that is not its entry module"
         assert "<script>" not in html and "onclick=" not in html, page
 
 
@@ -155,7 +151,7 @@ def _pins(public: Api, page: str) -> dict[str, str]:
     """name -> hash of every module the page loads, as pinned in the served page and modules."""
     status, _, html = _get(public, f"/{page}")
     assert status == 200
-    pins = dict(re.findall(r'src="assets/([a-z0-9.-]+\.js)\?v=([0-9a-f]{16})"', html))
+    pins = dict(re.findall(r'(?:src|href)="assets/([a-z0-9.-]+\.js)\?v=([0-9a-f]{16})"', html))
     for name, digest in list(pins.items()):
         status, headers, body = _get(public, f"/assets/{name}?v={digest}")
         assert status == 200 and headers["Content-Type"] == "text/javascript; charset=utf-8", name
@@ -186,6 +182,17 @@ def test_served_modules_pin_their_imports_to_hashes_that_follow_what_they_import
     assert changed == ["staff-intake.js", "staff-reports.js", "staff-ticket.js", "staff.js", "timeline.js"]
     status, _, _ = _get(public, f"/assets/staff.js?v={after['staff.js']}", etag=before["staff.js"])
     assert status == 200  # the old ETag no longer matches
+
+
+@pytest.mark.parametrize(("page", "entry"), [(page.removesuffix(".html"), entry) for page, entry in ENTRIES.items()])
+def test_a_served_page_preloads_everything_its_entry_imports(public: Api, page: str, entry: str) -> None:
+    """One request wave, not one per import level; the shared head and bar are put in as well."""
+    status, _, html = _get(public, "/" if page == "index" else f"/{page}")
+    assert status == 200
+    preloaded = re.findall(r'<link rel="modulepreload" href="assets/([a-z0-9.-]+\.js)\?v=[0-9a-f]{16}">', html)
+    assert [*preloaded, entry] == _load_order(entry)
+    assert "<!--#include" not in html and '<meta charset="utf-8">' in html
+    assert html.index('<meta charset="utf-8">') < 200  # within the first bytes, as browsers require
 
 
 def test_an_import_cycle_is_refused_rather_than_hashed(public: Api, web: Path) -> None:

@@ -319,8 +319,15 @@ async function loadCatalogue() {
   const limits = { description: known.limits.text, location: known.limits.short_text, unit: known.limits.unit,
     contact_name: known.limits.name, contact_email: known.limits.email };
   Object.keys(limits).forEach(function (name) { if (limits[name]) el(name).maxLength = limits[name]; });
+  P.configure(known);
   renderCategories();
   renderCount();
+  renderPhotoNote();
+}
+
+// The limits in the note are the catalogue's, so the note is written here (and again on a language switch).
+function renderPhotoNote() {
+  el("photos-note").textContent = MAX_PHOTOS ? t("form.photos.note", { max: MAX_PHOTOS, mb: P.limitMb() }) : "";
 }
 
 async function loadSites() {
@@ -378,6 +385,7 @@ function init() {
     if (sites.length) renderSites();
     renderCategories();
     renderCount();
+    renderPhotoNote();
     setBusy(busy);
     renderChosen();
     renderPhotoProblems();

@@ -118,7 +118,7 @@ Row.prototype.label = function () {
       const code = this.error.code || "";
       const own = code === "aborted" ? "photo.aborted" : code;
       const known = FD.has(own) && (own.indexOf("photo.") === 0 || own === "photo_type_not_allowed" || own === "photo_too_large");
-      return t("photo.stage.failed", { message: known ? t(own, { limit_mb: 10 }) : this.error.message });
+      return t("photo.stage.failed", { message: known ? t(own, { limit_mb: P.limitMb() }) : this.error.message });
     }
     default:
       return t("photo.stage." + this.stage);

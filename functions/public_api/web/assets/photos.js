@@ -18,7 +18,16 @@
    photo_limit_reached …). */
 import * as FD from "./common.js";
 
-const MAX_BYTES = 10 * 1024 * 1024;
+// From GET /public/catalogue (configure): until it arrives, a file's size is left to the API's check.
+let maxMb = 0;
+
+export function configure(known) {
+  maxMb = (known.limits && known.limits.photo_mb) || 0;
+}
+
+export function limitMb() {
+  return maxMb;
+}
 const TYPES = {
   "image/jpeg": "image/jpeg",
   "image/jpg": "image/jpeg",
@@ -41,7 +50,7 @@ function declaredType(file) {
 export function check(file) {
   if (!file) return { code: "photo.none", params: {} };
   if (!TYPES[declaredType(file)]) return { code: "photo_type_not_allowed", params: { given: file.type || file.name } };
-  if (file.size > MAX_BYTES) return { code: "photo_too_large", params: { limit_mb: 10 } };
+  if (maxMb && file.size > maxMb * 1024 * 1024) return { code: "photo_too_large", params: { limit_mb: maxMb } };
   if (file.size <= 0) return { code: "photo.empty", params: {} };
   return null;
 }

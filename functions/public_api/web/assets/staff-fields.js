@@ -24,7 +24,7 @@ export function field(action, spec) {
   const describedBy = [spec.hint ? id + "-hint" : null, errorId].filter(Boolean).join(" ");
   let control;
   if (spec.type === "textarea") {
-    control = h("textarea", { id: id, name: spec.name, rows: 3, maxlength: spec.max || state.known.maxText, required: !!spec.required, "aria-describedby": describedBy });
+    control = h("textarea", { id: id, name: spec.name, rows: 3, maxlength: spec.max || state.known.maxText || undefined, required: !!spec.required, "aria-describedby": describedBy });
   } else if (spec.type === "select") {
     control = h("select", { id: id, name: spec.name, required: !!spec.required, "aria-describedby": describedBy },
       spec.blank ? h("option", { value: "", text: t("common.choose") }) : null,

@@ -34,11 +34,11 @@ function renderIntake() {
         ),
         h("p", { class: "field-error", id: "act-intake-building_id-error", hidden: true })
       ),
-      field("intake", { name: "unit", label: "form.unit", max: 20 }),
-      field("intake", { name: "location", label: "form.location", max: 200 }),
-      field("intake", { name: "contact_name", label: "form.contact_name", required: true, max: 60 }),
-      field("intake", { name: "contact_phone", type: "tel", label: "form.contact_phone", max: 21 }),
-      field("intake", { name: "contact_email", type: "email", label: "form.contact_email", max: 254 })
+      field("intake", { name: "unit", label: "form.unit", max: state.known.limits.unit }),
+      field("intake", { name: "location", label: "form.location", max: state.known.limits.short_text }),
+      field("intake", { name: "contact_name", label: "form.contact_name", required: true, max: state.known.limits.name }),
+      field("intake", { name: "contact_phone", type: "tel", label: "form.contact_phone" }),
+      field("intake", { name: "contact_email", type: "email", label: "form.contact_email", max: state.known.limits.email })
     ),
     field("intake", { name: "description", type: "textarea", label: "form.description", required: true }),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", text: t("staff.intake.submit") }))

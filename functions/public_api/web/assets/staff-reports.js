@@ -136,11 +136,11 @@ export function renderReport() {
   const photos = report.photos || [];
   UI.gallery(el("report-photos"), photos, { staff: true, tz: zone });
   el("report-photos-empty").hidden = photos.length > 0;
-  el("report-photos-count").textContent = photos.length ? "(" + t("photo.count", { n: UI.counted(photos), max: 20 }) + ")" : "";
+  el("report-photos-count").textContent = photos.length ? t("photo.count", { n: UI.counted(photos), max: state.known.photosPerReport }) : "";
   const mayAdd = actions.indexOf("photos") >= 0;
   el("report-photos-add").hidden = !mayAdd;
   el("report-photos-closed").hidden = mayAdd || r.state !== "submitted";
-  el("report-photo-input").disabled = !!busy.reportPhotos || UI.counted(photos) >= 20;
+  el("report-photo-input").disabled = !!busy.reportPhotos || UI.counted(photos) >= state.known.photosPerReport;
   el("report-pack").hidden = actions.indexOf("evidence_pack") < 0;
   el("report-verify").hidden = actions.indexOf("verify") < 0;
   el("report-verify-pack").hidden = actions.indexOf("verify") < 0 || !pack;
@@ -222,7 +222,7 @@ async function addReportPhotos() {
   const box = el("report-photos-box");
   if (busy.reportPhotos || !report || !valid(state.session)) return;
   const reportId = report.report.report_id;
-  const picked = UI.pick(input.files, 20 - UI.counted(report.photos));
+  const picked = UI.pick(input.files, state.known.photosPerReport - UI.counted(report.photos));
   input.value = "";
   if (picked.refused.length) FD.fieldError(box, "photos", UI.problemText(picked.refused));
   else FD.clearField(box, "photos");

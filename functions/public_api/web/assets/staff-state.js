@@ -9,7 +9,7 @@ export const state = {
   siteId: "",
   selected: null, // StaffTicket {ticket, timeline, actions} of the open ticket
   // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
-  known: { departments: [], kinds: [], categories: {}, phone: null, maxText: 2000 },
+  known: { departments: [], kinds: [], categories: {}, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
 };
 
 export function el(id) {

@@ -64,7 +64,7 @@ function renderTicketPhotos() {
   const list = loaded ? ticketPhotos.photos || [] : [];
   UI.gallery(el("detail-photos"), list, { staff: true, tz: tz() });
   el("detail-photos-empty").hidden = !loaded || list.length > 0;
-  el("detail-photos-count").textContent = loaded && list.length ? "(" + t("photo.count", { n: UI.counted(list), max: ticketPhotos.max_photos }) + ")" : "";
+  el("detail-photos-count").textContent = loaded && list.length ? t("photo.count", { n: UI.counted(list), max: ticketPhotos.max_photos }) : "";
   el("detail-photo-input").disabled = !!busy.photos || (loaded && UI.counted(list) >= ticketPhotos.max_photos);
 }
 

@@ -2,6 +2,7 @@
    actions, intake and incident reports. This entry module loads the configuration and wires the
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
+import * as P from "./photos.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { closeRegister, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
@@ -54,6 +55,9 @@ async function loadCatalogue() {
   state.known.categories = known.categories;
   if (known.limits.text) state.known.maxText = known.limits.text;
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
+  state.known.limits = known.limits;
+  state.known.photosPerReport = known.limits.photos_per_report || 0;
+  P.configure(known);
 }
 
 /** staff#ticket=<id> and staff#report=<id> (the links in the mails) open what they name. */

@@ -62,7 +62,7 @@ function renderSteps(v) {
     return h("li", { class: "step " + state, "aria-current": i === current ? "step" : null },
       h("span", { class: "dot", "aria-hidden": "true", text: state.indexOf("done") >= 0 ? "✓" : String(i + 1) }),
       h("span", { class: "label", text: t("status." + step) }),
-      h("span", { class: "sr-only", text: "(" + t(stateKey) + ")" })
+      h("span", { class: "sr-only", text: t(stateKey) })
     );
   }));
 }
@@ -143,11 +143,11 @@ function photosPath() {
 function renderPhotos() {
   const card = el("photos-card");
   const list = photos ? photos.photos || [] : [];
-  const max = photos ? photos.max_photos : 10;
+  const max = photos ? photos.max_photos : 0; // the API says how many (until it has, nothing can be added)
   const taken = UI.counted(list);
   UI.gallery(el("photos"), list, { you: true, tz: view ? view.timezone : undefined });
   el("photos-empty").hidden = !photos || list.length > 0;
-  el("photos-count").textContent = photos && list.length ? "(" + t("photo.count", { n: taken, max: max }) + ")" : "";
+  el("photos-count").textContent = photos && list.length ? t("photo.count", { n: taken, max: max }) : "";
   const open = view && CLOSED.indexOf(view.status) < 0;
   const full = taken >= max;
   el("photos-add").hidden = !open || !photos;
@@ -368,6 +368,7 @@ function init() {
   window.setInterval(function () {
     if (document.visibilityState === "visible" && token && view && !dirty && !busy) load(true);
   }, 30000);
+  FD.catalogue().then(P.configure);
   loadSites();
   load(false);
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from frontdesk.domain.evidence import MAX_PHOTOS
+from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.models import commands as cmd
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
@@ -25,6 +25,7 @@ class Limits(Frozen):
     email: int
     photos_per_ticket: int
     photos_per_report: int
+    photo_mb: int
 
 
 class Patterns(Frozen):
@@ -59,6 +60,7 @@ def catalogue() -> Catalogue:
             email=MAX_EMAIL,
             photos_per_ticket=MAX_PHOTOS[OwnerKind.TICKET],
             photos_per_report=MAX_PHOTOS[OwnerKind.REPORT],
+            photo_mb=MAX_BYTES // (1024 * 1024),
         ),
         patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE),
     )
