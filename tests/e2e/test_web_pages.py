@@ -934,3 +934,16 @@ def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Pa
     cancelled = page.locator("#timeline li", has_text="工单已撤销")
     expect(cancelled).to_contain_text("业主来电说明已自行处理好，撤销报修。")
     screenshot(page, "track-cancelled")
+
+
+def test_an_engineer_takes_an_unassigned_repair(page: Page, desk: Desk) -> None:
+    created = desk.report(building_id="expert", unit="1-101", category="plumbing", description="厨房水槽下水慢。")
+    engineer = desk.login("engineer")["username"]
+    sign_in(page, desk, "engineer")
+    open_ticket(page, created["number"])
+    take = open_action(page, "take")
+    expect(take.get_by_label("部门")).to_have_value("engineering")
+    take.get_by_role("button", name="接单").click()
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+    expect(page.locator("#detail-timeline li", has_text="工程人员接单")).to_contain_text(f"负责人：{engineer}")
+    expect(page.locator("#actions [data-action=arrive]")).to_have_count(1)
