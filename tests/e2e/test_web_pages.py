@@ -539,6 +539,14 @@ def open_ticket(page: Page, number: str) -> None:
     expect(page.locator("#detail-title")).to_have_text(number)
 
 
+def report_and_open(page: Page, desk: Desk, role: str, **fields: Any) -> dict[str, Any]:
+    """A new web-form ticket, opened in the console by a user with `role`."""
+    created = desk.report(**fields)
+    sign_in(page, desk, role)
+    open_ticket(page, created["number"])
+    return created
+
+
 def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page, desk: Desk) -> None:
     complaint = desk.report(
         kind="complaint",
@@ -811,9 +819,9 @@ def test_the_escalation_mails_link_opens_the_ticket(page: Page, desk: Desk) -> N
 
 
 def test_the_operator_picks_an_engineer_from_the_list_to_dispatch(page: Page, desk: Desk) -> None:
-    created = desk.report(building_id="expert", unit="2-201", category="electrical", description="客厅插座没电。")
-    sign_in(page, desk, "operator")
-    open_ticket(page, created["number"])
+    report_and_open(
+        page, desk, "operator", building_id="expert", unit="2-201", category="electrical", description="客厅插座没电。"
+    )
     form = open_action(page, "dispatch")
     engineers = form.locator("[data-field=assignee] select option")
     # The site's engineers, each with name, user name and how busy, least busy first.
@@ -866,10 +874,16 @@ def test_the_operator_picks_an_engineer_from_the_list_to_dispatch(page: Page, de
 
 
 def test_a_wrongly_dispatched_ticket_is_moved_to_the_right_engineer_and_finished(page: Page, desk: Desk) -> None:
-    created = desk.report(building_id="expert", unit="1-102", category="plumbing", description="马桶水箱一直流水。")
     engineer = desk.login("engineer")["username"]
-    sign_in(page, desk, "operator")
-    open_ticket(page, created["number"])
+    created = report_and_open(
+        page,
+        desk,
+        "operator",
+        building_id="expert",
+        unit="1-102",
+        category="plumbing",
+        description="马桶水箱一直流水。",
+    )
     dispatch = open_action(page, "dispatch")
     pick_engineer(dispatch, "王工")
     dispatch.get_by_role("button", name="派工").click()
@@ -918,9 +932,15 @@ def test_a_wrongly_dispatched_ticket_is_moved_to_the_right_engineer_and_finished
 
 
 def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Page, desk: Desk) -> None:
-    created = desk.report(building_id="expert", unit="2-201", category="plumbing", description="阳台地漏返味。")
-    sign_in(page, desk, "duty_manager")
-    open_ticket(page, created["number"])
+    created = report_and_open(
+        page,
+        desk,
+        "duty_manager",
+        building_id="expert",
+        unit="2-201",
+        category="plumbing",
+        description="阳台地漏返味。",
+    )
     cancel = open_action(page, "cancel")
     cancel.get_by_role("button", name="撤销工单").click()
     expect(cancel.locator("[data-field=reason] .field-error")).to_have_text("此项为必填项。")
@@ -937,10 +957,10 @@ def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Pa
 
 
 def test_an_engineer_takes_an_unassigned_repair(page: Page, desk: Desk) -> None:
-    created = desk.report(building_id="expert", unit="1-101", category="plumbing", description="厨房水槽下水慢。")
     engineer = desk.login("engineer")["username"]
-    sign_in(page, desk, "engineer")
-    open_ticket(page, created["number"])
+    report_and_open(
+        page, desk, "engineer", building_id="expert", unit="1-101", category="plumbing", description="厨房水槽下水慢。"
+    )
     take = open_action(page, "take")
     expect(take.get_by_label("部门")).to_have_value("engineering")
     take.get_by_role("button", name="接单").click()
