@@ -875,15 +875,7 @@ def test_the_operator_picks_an_engineer_from_the_list_to_dispatch(page: Page, de
 
 def test_a_wrongly_dispatched_ticket_is_moved_to_the_right_engineer_and_finished(page: Page, desk: Desk) -> None:
     engineer = desk.login("engineer")["username"]
-    created = report_and_open(
-        page,
-        desk,
-        "operator",
-        building_id="expert",
-        unit="1-102",
-        category="plumbing",
-        description="马桶水箱一直流水。",
-    )
+    created = report_and_open(page, desk, "operator", description="马桶水箱一直流水。")
     dispatch = open_action(page, "dispatch")
     pick_engineer(dispatch, "王工")
     dispatch.get_by_role("button", name="派工").click()
@@ -932,15 +924,7 @@ def test_a_wrongly_dispatched_ticket_is_moved_to_the_right_engineer_and_finished
 
 
 def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Page, desk: Desk) -> None:
-    created = report_and_open(
-        page,
-        desk,
-        "duty_manager",
-        building_id="expert",
-        unit="2-201",
-        category="plumbing",
-        description="阳台地漏返味。",
-    )
+    created = report_and_open(page, desk, "duty_manager", unit="2-201", description="阳台地漏返味。")
     cancel = open_action(page, "cancel")
     cancel.get_by_role("button", name="撤销工单").click()
     expect(cancel.locator("[data-field=reason] .field-error")).to_have_text("此项为必填项。")
