@@ -105,6 +105,13 @@ export function engineerField(action, spec, siteId) {
       list.value = list.options[0].value;
     }
   });
+  list.addEventListener("keydown", function (event) {
+    // A list box does not send its form on Enter as a text box does: the keyboard path is search, ↓, Enter.
+    if (event.key === "Enter" && list.value) {
+      event.preventDefault();
+      list.form.requestSubmit();
+    }
+  });
   load(false);
 
   return h("div", { class: "field engineer-picker", "data-field": spec.name },
