@@ -855,6 +855,7 @@ def test_the_operator_picks_an_engineer_from_the_list_to_dispatch(page: Page, de
 
     # The list is read again after the dispatch: li.shifu now has open work.
     reassign = open_action(page, "reassign")
+    expect(reassign.locator("[data-field=assignee] .hint")).to_have_text(re.compile(r"^共 \d+ 人"))  # read
     expect(reassign.locator("[data-field=assignee] option[value='li.shifu']")).to_have_count(0)  # has it now
     other = desk.report(building_id="expert", unit="1-101", category="electrical", description="走廊灯不亮。")
     page.locator("#back").click()  # to the list, then refresh it (a refresh would reopen an open ticket)
@@ -886,6 +887,7 @@ def test_a_wrongly_dispatched_ticket_is_moved_to_the_right_engineer_and_finished
     expect(again.locator("[data-field=assignee] option[value='wang.gong']")).to_have_count(0)
     # From the keyboard: search, down into the list (the least busy match is chosen), Enter sends.
     again.get_by_label("按姓名、用户名或电话查找").fill("li.")
+    expect(again.locator("[data-field=assignee] select option")).to_have_count(1)  # the list has been read
     again.get_by_label("按姓名、用户名或电话查找").press("ArrowDown")
     expect(again.locator("[data-field=assignee] select")).to_be_focused()
     expect(again.locator("[data-field=assignee] select")).to_have_value("li.shifu")
