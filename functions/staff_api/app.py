@@ -18,6 +18,8 @@ from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import Opened
 from frontdesk.domain import lifecycle
 from frontdesk.models import commands as cmd
+from frontdesk.models.commands import MAX_UNIT
+from frontdesk.models.history import UnitHistory
 from frontdesk.models.ticket import Actor
 from frontdesk.models.views import Created, Queue, StaffTicket
 from frontdesk.settings import settings
@@ -61,6 +63,19 @@ def queue(
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> Queue:
     return Queue(site_id=site_id, tickets=desk().queue(site_id, actor, limit))
+
+
+@app.get(
+    "/staff/sites/<site_id>/buildings/<building_id>/units/<unit>/tickets",
+    summary="A unit's tickets, open and closed, newest first, with the repeats the manual asks to analyse",
+)
+def unit_history(
+    actor: StaffActor,
+    site_id: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")],
+    building_id: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")],
+    unit: Annotated[str, Path(min_length=1, max_length=MAX_UNIT)],
+) -> UnitHistory:
+    return desk().unit_history(site_id, building_id, unit, actor)
 
 
 @app.get("/staff/tickets/<ticket_id>", summary="A ticket with its timeline and the actions open to you")

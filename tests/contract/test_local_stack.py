@@ -41,6 +41,14 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/tickets/{ticket_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/tickets/{ticket_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/people", "StaffApiFunction", STAFF, "lambda_handler", True),
+        (
+            "GET",
+            "/staff/sites/{site_id}/buildings/{building_id}/units/{unit}/tickets",
+            "StaffApiFunction",
+            STAFF,
+            "lambda_handler",
+            True,
+        ),
         ("GET", "/staff/sites/{site_id}/mailing-lists", "StaffApiFunction", STAFF, "lambda_handler", True),
         (
             "POST",

@@ -21,14 +21,7 @@ from frontdesk.models.photo import QuarantineReason
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "functions/public_api/web"
 PYTHON = sorted(p for root in ("layers/core/frontdesk", "functions") for p in (REPO / root).rglob("*.py"))
-# The pages, the partials pages.py puts into them (the shared head and bar), and their scripts.
-PAGES = sorted(
-    [
-        *WEB.glob("*.html"),
-        *WEB.glob("partials/*.html"),
-        *(p for p in (WEB / "assets").glob("*.js") if p.name != "i18n.js"),
-    ]
-)
+PAGES = sorted([*WEB.rglob("*.html"), *(p for p in (WEB / "assets").glob("*.js") if p.name != "i18n.js")])
 
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _JS_KEY_CALL = re.compile(r'\b(?:t|has)\(\s*"([a-z][\w.-]*[\w-])"')

@@ -78,6 +78,10 @@ class MemoryTickets:
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]:
         return [t for t in self.tickets.values() if t.site_id == site_id][:limit]
 
+    def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Ticket]:
+        found = [t for t in self.tickets.values() if (t.site_id, t.building_id, t.unit) == (site_id, building_id, unit)]
+        return sorted(found, key=lambda t: t.created_at, reverse=True)[:limit]
+
 
 class MemoryClocks:
     """Clocks and the site's ladder in memory: written only together with their ticket."""

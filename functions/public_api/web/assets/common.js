@@ -49,10 +49,13 @@ export function tAny(keys, params) {
   return keys[keys.length - 1];
 }
 
+// The catalogue's limits (photos_per_ticket, photo_mb …), for static texts that name them.
+const limits = {};
+
 function applyI18n(root) {
   const scope = root || document;
   scope.querySelectorAll("[data-i18n]").forEach(function (el) {
-    el.textContent = t(el.getAttribute("data-i18n"));
+    el.textContent = t(el.getAttribute("data-i18n"), limits);
   });
   scope.querySelectorAll("[data-i18n-aria-label]").forEach(function (el) {
     el.setAttribute("aria-label", t(el.getAttribute("data-i18n-aria-label")));
@@ -374,7 +377,11 @@ let catalogueOnce = null;
 export function catalogue() {
   if (!catalogueOnce) {
     catalogueOnce = api("GET", "public/catalogue").then(function (result) {
-      if (result.ok && result.data && result.data.categories) return result.data;
+      if (result.ok && result.data && result.data.categories) {
+        Object.assign(limits, result.data.limits);
+        applyI18n(document); // the texts that name a limit now have it
+        return result.data;
+      }
       catalogueOnce = null; // try again next time
       return { kinds: [], public_kinds: [], categories: {}, departments: [], severities: [], limits: {}, patterns: {} };
     });
@@ -393,4 +400,5 @@ function wireLanguageButtons() {
 document.addEventListener("DOMContentLoaded", function () {
   wireLanguageButtons();
   applyI18n(document);
+  catalogue(); // every page's texts may name a limit; the pages' own reads share this one request
 });

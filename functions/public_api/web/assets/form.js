@@ -322,12 +322,6 @@ async function loadCatalogue() {
   P.configure(known);
   renderCategories();
   renderCount();
-  renderPhotoNote();
-}
-
-// The limits in the note are the catalogue's, so the note is written here (and again on a language switch).
-function renderPhotoNote() {
-  el("photos-note").textContent = MAX_PHOTOS ? t("form.photos.note", { max: MAX_PHOTOS, mb: P.limitMb() }) : "";
 }
 
 async function loadSites() {
@@ -385,7 +379,6 @@ function init() {
     if (sites.length) renderSites();
     renderCategories();
     renderCount();
-    renderPhotoNote();
     setBusy(busy);
     renderChosen();
     renderPhotoProblems();

@@ -79,13 +79,6 @@ class ClockRunner:
         return handled
 
 
-@dataclass
-class Reconciled:
-    checked: int = 0
-    started: list[str] = field(default_factory=list)
-    gave_up: list[str] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class Reconciler:
     records: ClockRecords
@@ -107,6 +100,15 @@ class Reconciler:
                 elif not check.ok:
                     report.gave_up.append(clock.clock_id)
         return report
+
+
+@dataclass
+class Reconciled:
+    """What a reconciler run found: clocks checked, executions restarted, clocks given up on."""
+
+    checked: int = 0
+    started: list[str] = field(default_factory=list)
+    gave_up: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

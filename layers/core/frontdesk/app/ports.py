@@ -87,6 +87,7 @@ class TicketSystemChanges(TicketLookup, Protocol):
 
 class OpenTickets(Protocol):
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]: ...
+    def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Ticket]: ...
 
 
 class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):

@@ -12,16 +12,19 @@ from datetime import datetime
 from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.clock import Clock
-from frontdesk.domain import intake, lifecycle
+from frontdesk.domain import history, intake, lifecycle
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import SubjectType
+from frontdesk.models.history import UnitHistory
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
 
 CLIENT = Actor(kind=ActorKind.CLIENT, id="client")
+# A unit's page shows this many of its newest tickets (a quarter's repeats need far fewer).
+UNIT_HISTORY_LIMIT = 100
 
 
 def token_hash(token: str) -> str:
@@ -100,6 +103,21 @@ class Desk:
             raise Forbidden(field="action", action="list")
         self.site(site_id)
         return self._tickets.open_by_deadline(site_id, limit)
+
+    def unit_history(self, site_id: str, building_id: str, unit: str, actor: Actor) -> UnitHistory:
+        """Every ticket of one unit, newest first, open and closed, with the repeats among them."""
+        if not may(actor, "list"):
+            raise Forbidden(field="action", action="list")
+        if self.site(site_id).building(building_id) is None:
+            raise NotFound(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
+        tickets = self._tickets.by_unit(site_id, building_id, unit, UNIT_HISTORY_LIMIT)
+        return UnitHistory(
+            site_id=site_id,
+            building_id=building_id,
+            unit=unit,
+            tickets=tickets,
+            repeats=history.repeats(tickets, self._clock.now()),
+        )
 
     def _apply(self, ticket: Ticket, action: str, command: cmd.Versioned, actor: Actor) -> Ticket:
         now = self._clock.now()

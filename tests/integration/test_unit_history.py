@@ -1,0 +1,40 @@
+"""A unit's page: every ticket of the unit, open and closed, newest first, read through its index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdesk.clock import FixedClock
+
+from .conftest import Api, as_staff, load_event, staff_act, staff_open, with_path
+
+
+def _history(unit: str = "1-101", building: str = "expert", who: tuple[str, str] = ("op1", "operator")) -> Any:
+    event = with_path(load_event("staff_unit_history.json"), site_id="ql", building_id=building, unit=unit)
+    return as_staff(event, *who)
+
+
+def test_a_units_history_lists_its_open_and_closed_tickets_newest_first(staff: Api, clock: FixedClock) -> None:
+    first, _ = staff_open(staff, kind="complaint", category="service_attitude", description="保安态度差")
+    staff_act(staff, first, "cancel", {"version": 1, "reason": "客户撤回"}, ("dm1", "duty_manager"))
+    clock.advance(minutes=5)
+    second, _ = staff_open(staff, kind="complaint", category="service_attitude", description="又一次态度差")
+    clock.advance(minutes=5)
+    staff_open(staff, unit="1-102")  # another unit of the building
+
+    reply = staff(_history())
+
+    assert reply.status == 200, reply.raw
+    assert [t["ticket_id"] for t in reply.body["tickets"]] == [second, first]
+    assert [t["status"] for t in reply.body["tickets"]] == ["received", "closed"]
+    # the same complaint twice in a quarter: the manual's repeat, for the quarterly analysis
+    assert reply.body["repeats"] == [{"kind": "complaint", "category": "service_attitude", "count": 2, "threshold": 2}]
+
+
+def test_an_engineer_may_read_it_and_a_building_the_site_lacks_is_404(staff: Api) -> None:
+    staff_open(staff)
+    assert staff(_history(who=("eng1", "engineer"))).status == 200
+    missing = staff(_history(building="nowhere"))
+    assert (missing.status, missing.body["code"]) == (404, "unknown_building")
+    empty = staff(_history(unit="2-201"))
+    assert (empty.status, empty.body["tickets"], empty.body["repeats"]) == (200, [], [])
