@@ -54,6 +54,7 @@ ASSETS: dict[str, str] = {
     "staff-session.js": JS,
     "staff-queue.js": JS,
     "staff-fields.js": JS,
+    "staff-people.js": JS,
     "staff-actions.js": JS,
     "staff-ticket.js": JS,
     "staff-intake.js": JS,

@@ -524,6 +524,29 @@ def open_action(page: Page, action: str) -> Any:
     return page.locator(f"form[data-action-form={action}]")
 
 
+def pick_engineer(form: Any, query: str) -> None:
+    """Search the form's engineer list and pick the one match (the picker selects a single match)."""
+    form.get_by_label("按姓名、用户名或电话查找").fill(query)
+    expect(form.locator("[data-field=assignee] select option")).to_have_count(1)
+    expect(form.locator("[data-field=assignee] select")).not_to_have_value("")
+
+
+def open_ticket(page: Page, number: str) -> None:
+    """Open a ticket from the queue (at phone width the open ticket covers the list: back first)."""
+    if page.locator("#back").is_visible():
+        page.locator("#back").click()
+    page.locator("li.ticket", has_text=number).get_by_role("button").click()
+    expect(page.locator("#detail-title")).to_have_text(number)
+
+
+def report_and_open(page: Page, desk: Desk, role: str, **fields: Any) -> dict[str, Any]:
+    """A new web-form ticket, opened in the console by a user with `role`."""
+    created = desk.report(**fields)
+    sign_in(page, desk, role)
+    open_ticket(page, created["number"])
+    return created
+
+
 def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page, desk: Desk) -> None:
     complaint = desk.report(
         kind="complaint",
@@ -571,8 +594,8 @@ def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page,
     page.locator("details[data-action=dispatch] > summary").click()
     form = page.locator("form[data-action-form=dispatch]")
     form.get_by_role("button", name="派工").click()
-    expect(form.locator("[data-field=assignee] .field-error")).to_have_text("此项为必填项。")
-    form.get_by_label("负责人（用户名）").fill(desk.login("engineer")["username"])
+    expect(form.locator("[data-field=assignee] .field-error")).to_have_text("请从名单中选择一位工程人员。")
+    pick_engineer(form, desk.login("engineer")["username"])
     form.get_by_role("button", name="派工").click()
     expect(page.locator("#detail-status")).to_have_text("已派工")
     expect(page.locator("#detail-timeline")).to_contain_text("派工")
@@ -790,3 +813,147 @@ def test_the_escalation_mails_link_opens_the_ticket(page: Page, desk: Desk) -> N
 
     sign_in_at(page, desk, link, "duty_manager")
     expect(page.locator("#detail-title")).to_have_text(created["number"])
+
+
+# ------------------------------------------------------------------------------------------- the desk's moves
+
+
+def test_the_operator_picks_an_engineer_from_the_list_to_dispatch(page: Page, desk: Desk) -> None:
+    report_and_open(
+        page, desk, "operator", building_id="expert", unit="2-201", category="electrical", description="客厅插座没电。"
+    )
+    form = open_action(page, "dispatch")
+    engineers = form.locator("[data-field=assignee] select option")
+    # The site's engineers, each with name, user name and how busy, least busy first.
+    _, roster = desk.staff("operator", "GET", f"staff/sites/{SITE}/people?role=engineer")
+    expect(engineers).to_have_count(len(roster["people"]))
+    expect(engineers.first).to_contain_text(roster["people"][0]["username"])
+    expect(form.locator("[data-field=assignee] option[value='li.shifu']")).to_have_text(
+        re.compile(r"^李师傅 · li\.shifu · 工程部 · (空闲|在办 \d+ 单)$")
+    )
+
+    screenshot(page, "staff-engineer-picker")
+
+    # A name not on the list is refused before anything is sent.
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    search = form.get_by_label("按姓名、用户名或电话查找")
+    search.fill("ENGINEER-X")
+    expect(form.locator("[data-field=assignee] .hint")).to_have_text("没有与“ENGINEER-X”相符的工程人员。")
+    form.get_by_role("button", name="派工").click()
+    expect(form.locator("[data-field=assignee] .field-error")).to_have_text("请从名单中选择一位工程人员。")
+    assert sent == []
+
+    # Keyboard first: the last digits of a phone find one engineer; Enter sends the form.
+    search.fill("1002")
+    expect(engineers).to_have_count(1)
+    expect(form.locator("[data-field=assignee] select")).to_have_value("li.shifu")
+    search.press("Enter")
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+    expect(page.locator("#detail-fields")).to_contain_text("li.shifu")
+    screenshot(page, "staff-dispatched")
+
+    # The list is read again after the dispatch: li.shifu now has open work.
+    reassign = open_action(page, "reassign")
+    expect(reassign.locator("[data-field=assignee] .hint")).to_have_text(re.compile(r"^共 \d+ 人"))  # read
+    expect(reassign.locator("[data-field=assignee] option[value='li.shifu']")).to_have_count(0)  # has it now
+    other = desk.report(building_id="expert", unit="1-101", category="electrical", description="走廊灯不亮。")
+    page.locator("#back").click()  # to the list, then refresh it (a refresh would reopen an open ticket)
+    page.get_by_role("button", name="刷新", exact=True).click()
+    open_ticket(page, other["number"])
+    busy = open_action(page, "dispatch").locator("[data-field=assignee] option[value='li.shifu']")
+    expect(busy).to_have_text(re.compile(r"在办 [1-9]\d* 单$"))
+
+    # A name the server does not know (a list read before the roster changed) comes back at the field.
+    form = page.locator("form[data-action-form=dispatch]")
+    form.locator("[data-field=assignee] select").evaluate(
+        "select => { select.add(new Option('ghost', 'ghost')); select.value = 'ghost'; }"
+    )
+    form.get_by_role("button", name="派工").click()
+    expect(form.locator("[data-field=assignee] .field-error")).to_contain_text("ghost")
+    expect(form.locator("[data-field=assignee] select")).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_wrongly_dispatched_ticket_is_moved_to_the_right_engineer_and_finished(page: Page, desk: Desk) -> None:
+    engineer = desk.login("engineer")["username"]
+    created = report_and_open(page, desk, "operator", description="马桶水箱一直流水。")
+    dispatch = open_action(page, "dispatch")
+    pick_engineer(dispatch, "王工")
+    dispatch.get_by_role("button", name="派工").click()
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+
+    # Nobody went: dispatched again to another engineer, with a reason (a new visit).
+    again = open_action(page, "redispatch")
+    expect(again.locator("[data-field=assignee] option[value='wang.gong']")).to_have_count(0)
+    # From the keyboard: search, down into the list (the least busy match is chosen), Enter sends.
+    again.get_by_label("按姓名、用户名或电话查找").fill("li.")
+    expect(again.locator("[data-field=assignee] select option")).to_have_count(1)  # the list has been read
+    again.get_by_label("按姓名、用户名或电话查找").press("ArrowDown")
+    expect(again.locator("[data-field=assignee] select")).to_be_focused()
+    expect(again.locator("[data-field=assignee] select")).to_have_value("li.shifu")
+    page.keyboard.press("Enter")
+    expect(again.locator("[data-field=reason] .field-error")).to_have_text("此项为必填项。")
+    again.get_by_label("重新派工原因（仅员工可见）").fill("王工今天休假，电话联系不上。")
+    again.get_by_role("button", name="重新派工").click()
+    timeline = page.locator("#detail-timeline")
+    expect(timeline.locator("li", has_text="重新派工").first).to_contain_text("原负责人：wang.gong")
+    expect(page.locator("#detail-fields")).to_contain_text("li.shifu")
+
+    # Then handed to the engineer on duty (the deadline stands).
+    reassign = open_action(page, "reassign")
+    pick_engineer(reassign, engineer)
+    reassign.get_by_label("改派原因（仅员工可见）").fill("李师傅在另一栋楼抢修，改由值班工程师处理。")
+    reassign.get_by_role("button", name="改派").click()
+    expect(timeline.locator("li", has_text="改派").first).to_contain_text("改派原因：李师傅在另一栋楼抢修")
+    expect(page.locator("#detail-fields")).to_contain_text(engineer)
+    page.get_by_role("button", name="退出登录").click()
+
+    # The engineer arrives and finishes it ...
+    sign_in(page, desk, "engineer")
+    open_ticket(page, created["number"])
+    page.get_by_role("button", name="确认到场").click()
+    expect(page.locator("#detail-status")).to_have_text("已到场")
+    complete = open_action(page, "complete")
+    complete.get_by_label("完工说明").fill("更换了水箱进水阀，已不再流水。")
+    complete.get_by_role("button", name="报完工").click()
+    expect(page.locator("#detail-status")).to_have_text("已完工待验收")
+    page.get_by_role("button", name="退出登录").click()
+
+    # ... and the desk closes it.
+    sign_in(page, desk, "operator")
+    open_ticket(page, created["number"])
+    close = open_action(page, "close")
+    close.get_by_label("备注（未经客户验收而关闭时必填）").fill("已电话回访，客户确认修好。")
+    close.get_by_role("button", name="关闭工单").click()
+    expect(page.locator("#detail-status")).to_have_text("已关闭")
+    assert desk.track(created["tracking_token"])["status"] == "closed"
+
+
+def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Page, desk: Desk) -> None:
+    created = report_and_open(page, desk, "duty_manager", unit="2-201", description="阳台地漏返味。")
+    cancel = open_action(page, "cancel")
+    cancel.get_by_role("button", name="撤销工单").click()
+    expect(cancel.locator("[data-field=reason] .field-error")).to_have_text("此项为必填项。")
+    cancel.get_by_label("撤销原因（客户可在查询页看到）").fill("业主来电说明已自行处理好，撤销报修。")
+    cancel.get_by_role("button", name="撤销工单").click()
+    expect(page.locator("#detail-status")).to_have_text("已关闭")
+    expect(page.locator("#detail-timeline li", has_text="工单已撤销")).to_have_count(1)
+
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    expect(page.locator("#status-text")).to_have_text("已关闭")
+    cancelled = page.locator("#timeline li", has_text="工单已撤销")
+    expect(cancelled).to_contain_text("业主来电说明已自行处理好，撤销报修。")
+    screenshot(page, "track-cancelled")
+
+
+def test_an_engineer_takes_an_unassigned_repair(page: Page, desk: Desk) -> None:
+    engineer = desk.login("engineer")["username"]
+    report_and_open(
+        page, desk, "engineer", building_id="expert", unit="1-101", category="plumbing", description="厨房水槽下水慢。"
+    )
+    take = open_action(page, "take")
+    expect(take.get_by_label("部门")).to_have_value("engineering")
+    take.get_by_role("button", name="接单").click()
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+    expect(page.locator("#detail-timeline li", has_text="工程人员接单")).to_contain_text(f"负责人：{engineer}")
+    expect(page.locator("#actions [data-action=arrive]")).to_have_count(1)

@@ -1,7 +1,9 @@
-/* The staff console's action forms for the open ticket (dispatch, reschedule, quote, complete …):
-   each action the API offers this user gets a form; its body is checked here, then sent. */
+/* The staff console's action forms for the open ticket (dispatch, reassign, reschedule, quote,
+   complete, cancel …): each action the API offers this user gets a form; its body is checked here,
+   then sent. The engineer is picked from the site's list (staff-people.js). */
 import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
+import { engineerField, forgetEngineers } from "./staff-people.js";
 import { staffApi } from "./staff-session.js";
 import { el, state, tz } from "./staff-state.js";
 
@@ -10,16 +12,38 @@ const h = FD.h;
 
 const busy = {};
 
+// The actions that name an engineer: the site's open-ticket counts change when one succeeds.
+const ASSIGNING = ["dispatch", "take", "reassign", "redispatch"];
+
+function department(spec) {
+  return Object.assign({ name: "department", type: "select", label: "staff.in.department", options: state.known.departments, optionPrefix: "department.", value: "engineering", required: true }, spec);
+}
+
+/** The engineer picker; a move (`ticket` given) cannot name the engineer who has the work now. */
+function engineer(ticket) {
+  return { name: "assignee", type: "engineer", label: "staff.in.engineer", required: true, exclude: ticket && ticket.assignment ? ticket.assignment.assignee : "" };
+}
+
+function reason(label) {
+  return { name: "reason", type: "textarea", label: label, required: true };
+}
+
 function actionFields(action, ticket) {
   const zone = tz();
   switch (action) {
     case "decline":
-      return [{ name: "reason", type: "textarea", label: "staff.in.reason", required: true }];
+    case "unfinished":
+      return [reason("staff.in.reason")];
     case "dispatch":
-      return [
-        { name: "department", type: "select", label: "staff.in.department", options: state.known.departments, optionPrefix: "department.", value: "engineering", required: true },
-        { name: "assignee", label: "staff.in.assignee", required: true, max: 60 },
-      ];
+      return [department(), engineer()];
+    case "take":
+      return [department()];
+    case "reassign":
+      return [engineer(ticket), department({ label: "staff.in.department.keep", required: false, blank: true, value: "" }), reason("staff.in.reason.reassign")];
+    case "redispatch":
+      return [department(), engineer(ticket), reason("staff.in.reason.redispatch")];
+    case "cancel":
+      return [reason("staff.in.reason.cancel")];
     case "reschedule": {
       const due = ticket.arrival_due ? new Date(Date.parse(ticket.arrival_due) + 15 * 60000).toISOString() : new Date().toISOString();
       return [
@@ -31,11 +55,9 @@ function actionFields(action, ticket) {
     }
     case "complete":
       return [{ name: "summary", type: "textarea", label: "staff.in.summary", required: true }];
-    case "unfinished":
-      return [{ name: "reason", type: "textarea", label: "staff.in.reason", required: true }];
     case "handle":
       return [
-        { name: "department", type: "select", label: "staff.in.department", options: state.known.departments, optionPrefix: "department.", required: true, blank: true },
+        department({ blank: true, value: undefined }),
         { name: "action_taken", type: "textarea", label: "staff.in.action_taken", required: true },
         { name: "severity", type: "select", label: "staff.in.severity", options: ["normal", "serious", "critical"], optionPrefix: "severity.", blank: true, value: "" },
       ];
@@ -113,7 +135,7 @@ function collect(action, form, ticket) {
   actionFields(action, ticket).forEach(function (spec) {
     const v = read(spec.name);
     if (spec.required && !v) {
-      problems.push([spec.name, spec.type === "select" ? "error.choose" : "error.required"]);
+      problems.push([spec.name, spec.type === "engineer" ? "error.engineer" : spec.type === "select" ? "error.choose" : "error.required"]);
       return;
     }
     if (!v && !spec.required) {
@@ -174,6 +196,7 @@ async function runAction(action, form, handlers) {
   submit.disabled = false;
   if (!result) return;
   if (result.ok) {
+    if (ASSIGNING.indexOf(action) >= 0) forgetEngineers(ticket.site_id);
     handlers.done(result.data, action);
     return;
   }
@@ -194,8 +217,10 @@ async function runAction(action, form, handlers) {
 function actionForm(action, ticket, handlers) {
   const form = h("form", { class: "action-form", "data-action-form": action, novalidate: true },
     h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
-    action === "quote" ? quoteFields() : actionFields(action, ticket).map(function (spec) { return field(action, spec); }),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: action === "decline" ? "danger" : "primary", text: t("staff.do." + action) }))
+    action === "quote" ? quoteFields() : actionFields(action, ticket).map(function (spec) {
+      return spec.type === "engineer" ? engineerField(action, spec, ticket.site_id) : field(action, spec);
+    }),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: action === "decline" || action === "cancel" ? "danger" : "primary", text: t("staff.do." + action) }))
   );
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -5,8 +5,16 @@ import { state } from "./staff-state.js";
 const t = FD.t;
 const h = FD.h;
 
-function fieldId(action, name) {
+export function fieldId(action, name) {
   return "act-" + action + "-" + name.replace(/\./g, "-");
+}
+
+/** The label of the control `id`, marked when the field is required. */
+export function fieldLabel(id, spec) {
+  return h("label", { for: id },
+    h("span", { text: t(spec.label) }),
+    spec.required ? [" ", h("span", { class: "req", text: t("common.required") })] : null
+  );
 }
 
 /** A labelled control with its hint and error slot, wired with aria-describedby. */
@@ -37,10 +45,7 @@ export function field(action, spec) {
     if (spec.value !== undefined) control.value = spec.value;
   }
   return h("div", { class: "field" + (spec.class ? " " + spec.class : ""), "data-field": spec.name },
-    h("label", { for: id },
-      h("span", { text: t(spec.label) }),
-      spec.required ? [" ", h("span", { class: "req", text: t("common.required") })] : null
-    ),
+    fieldLabel(id, spec),
     control,
     spec.hint ? h("p", { class: "hint", id: id + "-hint", text: spec.hint }) : null,
     h("p", { class: "field-error", id: errorId, hidden: true })
