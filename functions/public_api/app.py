@@ -13,10 +13,12 @@ from frontdesk.api import intake
 from frontdesk.api.entry import api_handler
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import CLIENT, Opened
+from frontdesk.domain import conversation
 from frontdesk.domain.lifecycle import allowed_actions
 from frontdesk.models import commands as cmd
 from frontdesk.models.catalogue import Catalogue, catalogue
 from frontdesk.models.site import Site
+from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.models.views import Created, PublicTicket, public_view
 from frontdesk.settings import settings
 from frontdesk.wiring import desk, tracking_url
@@ -64,7 +66,7 @@ def create_ticket(
 @app.get("/public/track/<token>", summary="Status and timeline by tracking token")
 def track(token: Token) -> PublicTicket:
     ticket, timeline, actions = desk().read_by_token(token)
-    return public_view(ticket, timeline, actions, desk().site(ticket.site_id).timezone)
+    return _view(ticket, timeline, actions)
 
 
 @app.post("/public/track/<token>/acceptance", summary="Accept or reject completed work, with a rating")
@@ -77,10 +79,20 @@ def quote_decision(token: Token, body: Annotated[cmd.QuoteDecision, Body()]) -> 
     return _act(token, "quote_decision", body)
 
 
+@app.post("/public/track/<token>/answer", summary="The client writes back to the desk (open tickets)")
+def answer(token: Token, body: Annotated[cmd.Said, Body()]) -> PublicTicket:
+    ticket = desk().answer_by_token(token, body)
+    return _view(ticket, desk().read_by_token(token)[1], allowed_actions(ticket, CLIENT))
+
+
 def _act(token: str, action: str, body: cmd.Versioned) -> PublicTicket:
     ticket = desk().act_by_token(token, action, body)
-    timeline = desk().read_by_token(token)[1]
-    return public_view(ticket, timeline, allowed_actions(ticket, CLIENT), desk().site(ticket.site_id).timezone)
+    return _view(ticket, desk().read_by_token(token)[1], allowed_actions(ticket, CLIENT))
+
+
+def _view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str]) -> PublicTicket:
+    timezone = desk().site(ticket.site_id).timezone
+    return public_view(ticket, timeline, actions, timezone, conversation.open_to(ticket, CLIENT))
 
 
 lambda_handler = api_handler(app, logger, tracer, metrics)

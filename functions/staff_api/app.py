@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import canned_replies
 import incidents
 import people
 import photos
@@ -16,11 +17,11 @@ from frontdesk.api.callers import StaffActor
 from frontdesk.api.entry import api_handler
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import Opened
-from frontdesk.domain import lifecycle
+from frontdesk.domain import conversation, lifecycle
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
 from frontdesk.models.history import UnitHistory
-from frontdesk.models.ticket import Actor
+from frontdesk.models.ticket import Actor, Ticket
 from frontdesk.models.views import Created, Queue, StaffTicket
 from frontdesk.settings import settings
 from frontdesk.wiring import desk, tracking_url
@@ -33,6 +34,7 @@ app.include_router(mailing_lists)
 app.include_router(photos.router)
 app.include_router(incidents.router)
 app.include_router(people.router)
+app.include_router(canned_replies.router)
 
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -81,7 +83,9 @@ def unit_history(
 @app.get("/staff/tickets/<ticket_id>", summary="A ticket with its timeline and the actions open to you")
 def read(actor: StaffActor, ticket_id: TicketId) -> StaffTicket:
     ticket, timeline, actions = desk().read(ticket_id, actor)
-    return StaffTicket(ticket=ticket, timeline=timeline, actions=actions)
+    return StaffTicket(
+        ticket=ticket, timeline=timeline, actions=actions, conversation=conversation.open_to(ticket, actor)
+    )
 
 
 @app.post("/staff/tickets/<ticket_id>/decline", summary="Decline politely, with a reason")
@@ -154,12 +158,29 @@ def cancel(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Cancel, B
     return _act(ticket_id, "cancel", body, actor)
 
 
+@app.post("/staff/tickets/<ticket_id>/note", summary="An internal note: staff only, never shown to the client")
+def note(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Said, Body()]) -> StaffTicket:
+    return _view(desk().say(ticket_id, "note", body, actor), actor)
+
+
+@app.post(
+    "/staff/tickets/<ticket_id>/message",
+    summary="A reply to the client: on the tracking page, and mailed when they left an address (the desk)",
+)
+def message(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Said, Body()]) -> StaffTicket:
+    return _view(desk().say(ticket_id, "message", body, actor), actor)
+
+
 def _act(ticket_id: str, action: str, body: cmd.Versioned, actor: Actor) -> StaffTicket:
-    ticket = desk().act(ticket_id, action, body, actor)
+    return _view(desk().act(ticket_id, action, body, actor), actor)
+
+
+def _view(ticket: Ticket, actor: Actor) -> StaffTicket:
     return StaffTicket(
         ticket=ticket,
-        timeline=desk().read(ticket_id, actor)[1],
+        timeline=desk().read(ticket.ticket_id, actor)[1],
         actions=lifecycle.allowed_actions(ticket, actor),
+        conversation=conversation.open_to(ticket, actor),
     )
 
 

@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from frontdesk.adapters.alerts import SnsAlerts
+from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
@@ -20,6 +21,7 @@ from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
+from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.mailing import MailingDesk
@@ -123,6 +125,11 @@ def staff_desk() -> StaffDesk:
 @_built
 def desk() -> Desk:
     return Desk(tickets(), sites(), clock(), planner(), staff_desk())
+
+
+@_built
+def canned_replies() -> CannedReplyDesk:
+    return CannedReplyDesk(CannedReplyStore(table(settings().table_name)), sites())
 
 
 def tracking_url(token: str) -> str:

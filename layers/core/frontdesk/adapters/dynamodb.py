@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from frontdesk.adapters.clocks import clock_writes
 from frontdesk.clock import parse_iso
 from frontdesk.domain.clocks import ClockWrite
+from frontdesk.domain.conversation import notice_key
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.queue import queue_key
@@ -122,7 +123,7 @@ class TicketStore:
         tenant's acknowledgement is owed in the same write (the stream router mails it with a link
         of its own, then forgets it; a day's expiry removes it should that never happen)."""
         name = self._table.name
-        owed = [{"Put": {"TableName": name, "Item": _acknowledgement(change.ticket)}}] if acknowledge else []
+        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, change.ticket.created_at)] if acknowledge else []
         self._client.transact_write_items(
             TransactItems=[
                 {
@@ -156,9 +157,13 @@ class TicketStore:
             ConditionExpression="attribute_not_exists(PK)",
         )
 
-    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
-        """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between."""
-        self._put_change(change, expected_version, clock_writes(self._table.name, clocks))
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = "") -> None:
+        """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between.
+        With ``notice``, a mail to the tenant about this event is owed in the same write (the stream
+        router sends it, then forgets it)."""
+        name = self._table.name
+        owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
+        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed])
 
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(
@@ -180,6 +185,10 @@ class TicketStore:
             ConsistentRead=True,
         )
         return [TimelineEvent.model_validate(_strip(item)) for item in items]
+
+    def event(self, ticket_id: str, seq: int) -> TimelineEvent | None:
+        item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"EVT#{seq:06d}"}, ConsistentRead=True)
+        return TimelineEvent.model_validate(_strip(item["Item"])) if "Item" in item else None
 
     def forget_notice(self, ticket_id: str, notice: str) -> None:
         self._table.delete_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"NOTICE#{notice}"})
@@ -271,12 +280,17 @@ ACKNOWLEDGEMENT = "acknowledgement"
 NOTICE_TTL_SECONDS = 86_400
 
 
-def _acknowledgement(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "PK": f"TICKET#{ticket.ticket_id}",
-        "SK": f"NOTICE#{ACKNOWLEDGEMENT}",
+def _owed(table_name: str, ticket_id: str, notice: str, at: str, seq: int | None = None) -> dict[str, Any]:
+    """A notice owed to the tenant, written with the change it is about (a day's expiry removes it
+    should the stream router never get to it)."""
+    item: dict[str, Any] = {
+        "PK": f"TICKET#{ticket_id}",
+        "SK": f"NOTICE#{notice_key(notice, seq)}",
         "type": "notice",
-        "notice": ACKNOWLEDGEMENT,
-        "ticket_id": ticket.ticket_id,
-        "expiration": int(parse_iso(ticket.created_at).timestamp()) + NOTICE_TTL_SECONDS,
+        "notice": notice,
+        "ticket_id": ticket_id,
+        "expiration": int(parse_iso(at).timestamp()) + NOTICE_TTL_SECONDS,
     }
+    if seq is not None:
+        item["seq"] = seq
+    return {"Put": {"TableName": table_name, "Item": item}}

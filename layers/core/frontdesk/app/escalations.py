@@ -18,6 +18,7 @@ from typing import Final
 
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.app.tokens import new_token, token_hash
+from frontdesk.domain.conversation import REPLY, notice_key
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
 from frontdesk.domain.evolve import evolve
@@ -25,6 +26,7 @@ from frontdesk.domain.lifecycle import Change
 from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import messages
+from frontdesk.notifications.messages import Mail
 
 # Versions a busy ticket may move under the recorder before it gives up (the record is retried).
 MAX_RECORD_ATTEMPTS: Final = 5
@@ -129,26 +131,38 @@ class TicketEscalations:
         self.sent.mark_sent(subject_key, key)
 
     def acknowledge(self, ticket_id: str) -> str:
-        """The acknowledgement owed since intake: mailed once (sent, then marked), then forgotten.
-        Its link carries a token of its own (only tokens' hashes are stored, so the one shown at
-        intake cannot be read back). "sent", "skipped" (an earlier delivery sent it) or "failed"
-        (refused: on the timeline as notify_failed, like any refused notice)."""
+        """The acknowledgement owed since intake: the number and the tracking link."""
         ticket = self._ticket(ticket_id)
-        subject_key = f"TICKET#{ticket_id}"
+        build = lambda link: messages.acknowledgement_mail(ticket, link)  # noqa: E731
+        return self._mail_tenant(ticket, ACKNOWLEDGEMENT, notice_key(ACKNOWLEDGEMENT), ticket.created_at, build)
+
+    def mail_reply(self, ticket_id: str, seq: int) -> str:
+        """A reply the desk wrote to the tenant (the timeline event ``seq``), owed since it was written."""
+        ticket = self._ticket(ticket_id)
+        event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
+        build = lambda link: messages.reply_mail(ticket, event.detail["text"], link)  # noqa: E731
+        return self._mail_tenant(ticket, REPLY, notice_key(REPLY, seq), event.at, build)
+
+    def _mail_tenant(self, ticket: Ticket, notice: str, key: str, at: str, build: Callable[[str], Mail]) -> str:
+        """A notice owed to the tenant: mailed once (sent, then marked), then forgotten. Its link
+        carries a token of its own (only tokens' hashes are stored, so the one shown at intake
+        cannot be read back). "sent", "skipped" (an earlier delivery sent it) or "failed"
+        (refused: on the timeline as notify_failed, like any refused notice)."""
+        subject_key = f"TICKET#{ticket.ticket_id}"
         outcome = "skipped"
-        if not self.sent.was_sent(subject_key, ACKNOWLEDGEMENT):
+        if not self.sent.was_sent(subject_key, key):
             token = new_token()
-            self.tickets.add_token(ticket_id, token_hash(token))
-            mail = messages.acknowledgement_mail(ticket, messages.tracking_link(self.base_url, token))
+            self.tickets.add_token(ticket.ticket_id, token_hash(token))
+            mail = build(messages.tracking_link(self.base_url, token))
             try:
                 self.mailer.send([ticket.contact.email], mail.subject, mail.body)
                 outcome = "sent"
             except MailRefused as refused:
-                detail = {"notice": ACKNOWLEDGEMENT, "reason": str(refused)[:200]}
-                self._system_change(ticket_id, f"{ACKNOWLEDGEMENT}#failed", lambda t: _failed(t, t.created_at, detail))
+                detail = {"notice": notice, "reason": str(refused)[:200]}
+                self._system_change(ticket.ticket_id, f"{key}#failed", lambda t: _failed(t, at, detail))
                 outcome = "failed"
-            self.sent.mark_sent(subject_key, ACKNOWLEDGEMENT)
-        self.tickets.forget_notice(ticket_id, ACKNOWLEDGEMENT)
+            self.sent.mark_sent(subject_key, key)
+        self.tickets.forget_notice(ticket.ticket_id, key)
         return outcome
 
     def _record_failure(self, ticket_id: str, clock: Clock, level: int, what: str, reason: str) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.clocks import ClockWrite
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
+    from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
@@ -83,6 +84,7 @@ class TicketSystemChanges(TicketLookup, Protocol):
     """What the clock's side writes on a ticket: a change recorded once, under a marker."""
 
     def record_system_change(self, change: Change, expected_version: int, marker: str) -> bool: ...
+    def event(self, ticket_id: str, seq: int) -> TimelineEvent | None: ...
     def forget_notice(self, ticket_id: str, notice: str) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
 
@@ -99,12 +101,21 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
     def create(
         self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
     ) -> None: ...
-    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
+    def save(
+        self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = ""
+    ) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
 
 
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
     return _found(tickets.get(ticket_id), "ticket_id", ErrorCode.TICKET_NOT_FOUND)
+
+
+class CannedReplyRecords(Protocol):
+    """A site's canned replies (frontdesk.adapters.canned.CannedReplyStore)."""
+
+    def get(self, site_id: str) -> CannedReplies: ...
+    def put(self, site_id: str, replies: list[CannedReply], expected_version: int) -> CannedReplies: ...
 
 
 # ----------------------------------------------------------------------------------- staff

@@ -11,7 +11,7 @@ from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
-from frontdesk.domain import history, intake, lifecycle
+from frontdesk.domain import conversation, history, intake, lifecycle
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
@@ -83,6 +83,21 @@ class Desk:
 
     def act_by_token(self, token: str, action: str, command: cmd.Versioned) -> Ticket:
         return self._apply(self._by_token(token), action, command, CLIENT)
+
+    def say(self, ticket_id: str, action: str, command: cmd.Said, actor: Actor) -> Ticket:
+        """A note or a reply to the tenant (frontdesk.domain.conversation): the ticket one version
+        on, its status and clocks untouched; a reply to a tenant with an address is owed by mail."""
+        return self._say(self._load(ticket_id), action, command, actor)
+
+    def answer_by_token(self, token: str, command: cmd.Said) -> Ticket:
+        """The tenant's answer from the tracking page."""
+        return self._say(self._by_token(token), "answer", command, CLIENT)
+
+    def _say(self, ticket: Ticket, action: str, command: cmd.Said, actor: Actor) -> Ticket:
+        change = conversation.write(ticket, action, command, actor, self._clock.now())
+        notice = conversation.REPLY if conversation.mailed(ticket, change) else ""
+        self._tickets.save(change, ticket.version, notice=notice)
+        return change.ticket
 
     def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:
         if not may(actor, "read"):

@@ -12,6 +12,8 @@ class ErrorCode(StrEnum):
     """Every code the domain and the use cases refuse with; each has a message in both catalogues
     (frontdesk/i18n/*.json, checked by tests/unit/test_i18n.py)."""
 
+    ANSWER_CLOSED = "answer_closed"
+    CANNED_REPLIES_CONFLICT = "canned_replies_conflict"
     EVIDENCE_ORIGINAL_MISSING = "evidence_original_missing"
     EVIDENCE_PACK_NOT_FOUND = "evidence_pack_not_found"
     EVIDENCE_PACK_TOO_LARGE = "evidence_pack_too_large"

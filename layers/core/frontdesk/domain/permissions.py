@@ -29,9 +29,21 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "list": ALL_STAFF,
     "read": ALL_STAFF,
     "people": ALL_STAFF,
+    # Writing on a ticket without moving it (frontdesk.domain.conversation): an internal note by
+    # anyone who may read the ticket; a reply the tenant reads (and is mailed) only by the desk,
+    # who speak for the centre to the client (000 §1.2d: one person follows each request).
+    "note": ALL_STAFF,
+    "message": DESK,
+    # A site's canned replies: read by who may reply, edited by managers.
+    "canned_replies": DESK,
+    "edit_canned_replies": frozenset({Role.MANAGER}),
 }
 
-CLIENT_ACTIONS = frozenset({"accept", "quote_decision"})
+# "answer": the tenant writes back on the tracking page (by token, like acceptance).
+CLIENT_ACTIONS = frozenset({"accept", "quote_decision", "answer"})
+
+# The ticket's conversation: written on the timeline, never a change of status or of a clock.
+CONVERSATION = ("note", "message", "answer")
 
 # The actions that give a ticket to someone: the name must be one of the site's engineers.
 ASSIGNING = frozenset({"dispatch", "redispatch", "reassign", "take"})

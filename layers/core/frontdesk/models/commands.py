@@ -191,3 +191,9 @@ class Acceptance(Versioned):
 
 class QuoteDecision(Versioned):
     confirm: bool
+
+
+class Said(Versioned):
+    """A note, a reply to the tenant or the tenant's answer (frontdesk.domain.conversation)."""
+
+    text: Text

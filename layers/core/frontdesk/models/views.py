@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, Field
 
 from frontdesk.models.frozen import project
@@ -9,8 +11,10 @@ from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 
 # Event details a client may see; everything else (assignee names, internal notes) stays inside.
 PUBLIC_DETAIL = frozenset(
-    {"reason", "arrival_due", "on_time", "total_cents", "decision", "summary", "reply", "satisfied", "rating"}
+    {"reason", "arrival_due", "on_time", "total_cents", "decision", "summary", "reply", "satisfied", "rating", "text"}
 )
+# Events the client never sees at all, not even that they happened: the desk's internal notes.
+INTERNAL_ACTIONS = frozenset({"note"})
 
 
 def mask_phone(phone: str) -> str:
@@ -47,11 +51,18 @@ class PublicTicket(BaseModel):
     quote: Quote | None
     decline_reason: str
     actions: list[str]
+    conversation: list[str] = Field(description='"answer" while the client may write back on the ticket')
     timeline: list[PublicEvent]
     timezone: str = Field(description="The site's time zone: the page shows every time in it")
 
 
-def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str], timezone: str) -> PublicTicket:
+def public_view(
+    ticket: Ticket,
+    timeline: list[TimelineEvent],
+    actions: list[str],
+    timezone: str,
+    conversation: Sequence[str] = (),
+) -> PublicTicket:
     return project(
         ticket,
         PublicTicket,
@@ -60,6 +71,7 @@ def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str
         contact_name=ticket.contact.name,
         contact_phone=mask_phone(ticket.contact.phone),
         actions=actions,
+        conversation=list(conversation),
         timeline=[
             PublicEvent(
                 at=e.at,
@@ -70,6 +82,7 @@ def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str
                 detail={k: v for k, v in e.detail.items() if k in PUBLIC_DETAIL},
             )
             for e in timeline
+            if e.action not in INTERNAL_ACTIONS
         ],
     )
 
@@ -77,6 +90,9 @@ def public_view(ticket: Ticket, timeline: list[TimelineEvent], actions: list[str
 class StaffTicket(BaseModel):
     ticket: Ticket
     actions: list[str]
+    conversation: list[str] = Field(
+        default_factory=list, description="What you may write on the ticket without moving it: note, message"
+    )
     timeline: list[TimelineEvent]
 
 

@@ -52,9 +52,13 @@ def tracking_link(base_url: str, token: str) -> str:
     return f"{base}/track#{token}" if base else f"track#{token}"
 
 
+def _tenant_language(ticket: Ticket) -> str:
+    return ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+
+
 def acknowledgement_mail(ticket: Ticket, link: str) -> Mail:
     """To the tenant who left an address, in their language: the number and where to follow it."""
-    language = ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    language = _tenant_language(ticket)
     params = {
         "number": ticket.number,
         "kind": message(f"kind.{ticket.kind.value}", language),
@@ -64,6 +68,15 @@ def acknowledgement_mail(ticket: Ticket, link: str) -> Mail:
     return Mail(
         subject=message("acknowledgement.subject", language, **params),
         body=message("acknowledgement.body", language, **params) + "\n",
+    )
+
+
+def reply_mail(ticket: Ticket, text: str, link: str) -> Mail:
+    """The desk's reply, in the tenant's language, with the page where they can answer it."""
+    language = _tenant_language(ticket)
+    return Mail(
+        subject=message("reply_mail.subject", language, number=ticket.number),
+        body=message("reply_mail.body", language, number=ticket.number, text=text, link=link) + "\n",
     )
 
 
@@ -121,7 +134,7 @@ def staff_mail(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str) 
 
 
 def tenant_mail(ticket: Ticket, event: TimelineEvent, site: Site) -> Mail:
-    language = ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    language = _tenant_language(ticket)
     phase = Phase(event.detail["phase"])
     due = local_time(event.detail["deadline"], site.timezone)
     return Mail(
