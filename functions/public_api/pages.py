@@ -56,6 +56,7 @@ ASSETS: dict[str, str] = {
     "staff-fields.js": JS,
     "staff-people.js": JS,
     "staff-actions.js": JS,
+    "staff-conversation.js": JS,
     "staff-ticket.js": JS,
     "staff-intake.js": JS,
     "staff-reports.js": JS,

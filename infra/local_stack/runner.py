@@ -23,7 +23,15 @@ import boto3
 
 from local_stack import moto_fixes, timescale
 from local_stack.authorizer import CognitoAuthorizer
-from local_stack.demo import DEMO_SITE, Login, create_logins, fill_mailing_lists, seed_site, seed_staff
+from local_stack.demo import (
+    DEMO_SITE,
+    Login,
+    create_logins,
+    fill_canned_replies,
+    fill_mailing_lists,
+    seed_site,
+    seed_staff,
+)
 from local_stack.events import (
     S3Poller,
     Scheduler,
@@ -292,6 +300,7 @@ class LocalStack:
             return response.status, json.loads(response.body or b"null")
 
         self.mailing_lists = fill_mailing_lists(call, token)
+        fill_canned_replies(call, token)
 
     def _configure_moto(self) -> None:
         """Switch on Step Functions execution (before any state machine is created)."""

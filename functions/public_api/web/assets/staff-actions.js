@@ -66,6 +66,9 @@ function actionFields(action, ticket) {
         { name: "reply", type: "textarea", label: "staff.in.reply", required: true },
         { name: "method", type: "select", label: "staff.in.method", options: ["phone", "in_person", "letter", "email", "sms"], optionPrefix: "method.", required: true },
       ];
+    case "note":
+    case "message":
+      return [{ name: "text", type: "textarea", label: "staff.in.text." + action, required: true }];
     case "close": {
       const needsNote = ticket.status === "completed";
       return [{ name: "note", type: "textarea", label: needsNote ? "staff.in.note.close" : "staff.in.note", required: needsNote }];
@@ -157,13 +160,14 @@ function mapServerField(form) {
   };
 }
 
-/** Since `ticket` was read, only the SLA timer (a system actor) has written, and `action` is still open. */
+/** Since `ticket` was read, only the SLA timer (a system actor) has written, or a colleague a note
+    (neither changes what an action depends on), and `action` is still open. */
 function onlyTimerSince(fresh, ticket, action) {
   const newer = (fresh.timeline || []).filter(function (e) { return e.seq > ticket.version; });
   return fresh.ticket.status === ticket.status
-    && (fresh.actions || []).indexOf(action) >= 0
+    && (fresh.actions || []).concat(fresh.conversation || []).indexOf(action) >= 0
     && newer.length > 0
-    && newer.every(function (e) { return e.actor && e.actor.kind === "system"; });
+    && newer.every(function (e) { return (e.actor && e.actor.kind === "system") || e.action === "note"; });
 }
 
 async function runAction(action, form, handlers) {
@@ -214,12 +218,14 @@ async function runAction(action, form, handlers) {
   }
 }
 
-function actionForm(action, ticket, handlers) {
+/** The form of one action (or a conversation's: note, message), sent as the API asks; `extra` goes above its button. */
+export function actionForm(action, ticket, handlers, extra) {
   const form = h("form", { class: "action-form", "data-action-form": action, novalidate: true },
     h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
     action === "quote" ? quoteFields() : actionFields(action, ticket).map(function (spec) {
       return spec.type === "engineer" ? engineerField(action, spec, ticket.site_id) : field(action, spec);
     }),
+    extra || null,
     h("div", { class: "actions" }, h("button", { type: "submit", class: action === "decline" || action === "cancel" ? "danger" : "primary", text: t("staff.do." + action) }))
   );
   form.addEventListener("submit", function (event) {

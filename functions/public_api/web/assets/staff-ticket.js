@@ -4,6 +4,7 @@ import * as FD from "./common.js";
 import * as UI from "./photo-ui.js";
 import * as P from "./photos.js";
 import { renderActions } from "./staff-actions.js";
+import { renderConversation } from "./staff-conversation.js";
 import { followSite, loadQueue, paintCountdown, renderQueue } from "./staff-queue.js";
 import { staffApi, valid } from "./staff-session.js";
 import { el, place, setLink, state, tz } from "./staff-state.js";
@@ -147,6 +148,7 @@ export function renderDetail() {
   );
   renderTicketPhotos();
   renderActions(el("actions"), { done: actionDone, conflict: actionConflict });
+  renderConversation(el("conversation"), { done: actionDone, conflict: actionConflict });
   renderTimeline(el("detail-timeline"), state.selected.timeline, { tz: zone, staff: true });
 }
 

@@ -15,7 +15,16 @@ function who(event, staff) {
 
 function status(event, staff) {
   const to = t("status." + event.to_status);
-  return staff && event.from_status ? t("status." + event.from_status) + " → " + to : to;
+  return staff && event.from_status && event.from_status !== event.to_status ? t("status." + event.from_status) + " → " + to : to;
+}
+
+// The conversation on a ticket, marked so a reader tells at a glance who wrote and who can read it.
+const SAID = { note: "event said internal", message: "event said from-desk", answer: "event said from-client" };
+
+function mark(event, staff) {
+  if (event.action === "note") return t("timeline.mark.note");
+  if (event.action === "answer" && staff) return t("timeline.mark.client");
+  return "";
 }
 
 /**
@@ -26,8 +35,10 @@ export function renderTimeline(list, events, options) {
   const opts = options || {};
   FD.fill(list, (events || []).slice().reverse().map(function (e) {
     const details = FD.describeDetail(e.detail, opts.tz);
-    return h("li", { class: "event" },
+    const marked = mark(e, opts.staff);
+    return h("li", { class: SAID[e.action] || "event", "data-event": e.action },
       h("p", { class: "event-head" },
+        marked ? [h("span", { class: "badge small mark", text: marked }), " "] : null,
         h("time", { datetime: e.at, text: FD.formatTime(e.at, opts.tz) }),
         " ",
         h("strong", { text: FD.tAny(["action." + e.action, "status." + e.to_status]) }),

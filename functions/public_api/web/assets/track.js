@@ -200,6 +200,10 @@ async function addPhotos() {
   FD.announce(el("status"), UI.summary(counts));
 }
 
+function renderAnswer(v) {
+  el("answer-card").hidden = (v.conversation || []).indexOf("answer") < 0;
+}
+
 function render(v) {
   view = v;
   el("number").textContent = v.number;
@@ -208,6 +212,7 @@ function render(v) {
   renderSteps(v);
   renderQuote(v);
   renderAccept(v);
+  renderAnswer(v);
   renderDetails(v);
   renderTimeline(el("timeline"), v.timeline, { tz: v.timezone });
   if (photos && photosFor === token) renderPhotos();
@@ -251,15 +256,19 @@ async function load(quiet) {
   if (!quiet) FD.announce(status, t("track.loaded", { number: result.data.number, status: t("status." + result.data.status) }));
 }
 
-/** Since `old` was read, only the system (the SLA timer) has written, and `action` is still open. */
+/** Since `old` was read, only the system (the SLA timer) has written, or the desk something this page
+    does not show (an internal note), and `action` is still open. */
 function onlySystemSince(fresh, old, action) {
   const newer = (fresh.timeline || []).slice((old.timeline || []).length);
   return fresh.status === old.status
-    && (fresh.actions || []).indexOf(action) >= 0
-    && newer.length > 0
+    && (fresh.actions || []).concat(fresh.conversation || []).indexOf(action) >= 0
     && newer.every(function (e) { return e.by === "system"; });
 }
 
+// The action each path of the tracking API takes.
+const ACTION_OF = { acceptance: "accept", "quote-decision": "quote_decision", answer: "answer" };
+
+/** Sends an action on the ticket; true once it is done (the page shows the ticket as it left it). */
 async function act(path, body, form, doneMessage, focusAfter) {
   if (busy || !view) return;
   busy = true;
@@ -270,7 +279,7 @@ async function act(path, body, form, doneMessage, focusAfter) {
   // An escalation by the SLA timer moves the version on without changing what the client decides on.
   for (let attempt = 0; attempt < 2 && result.status === 409 && result.data.code === "version_conflict"; attempt += 1) {
     const fresh = await FD.api("GET", "public/track/" + encodeURIComponent(token));
-    if (!fresh.ok || !onlySystemSince(fresh.data, view, path === "acceptance" ? "accept" : "quote_decision")) break;
+    if (!fresh.ok || !onlySystemSince(fresh.data, view, ACTION_OF[path])) break;
     sent.version = fresh.data.version;
     result = await FD.api("POST", url, { body: sent });
   }
@@ -284,7 +293,7 @@ async function act(path, body, form, doneMessage, focusAfter) {
     FD.announce(el("status"), doneMessage);
     const target = focusAfter ? el(focusAfter) : null;
     if (target) target.focus();
-    return;
+    return true;
   }
   if (result.status === 409 && result.data.code === "version_conflict") {
     await load(true);
@@ -317,6 +326,19 @@ function submitAcceptance(event) {
   act("acceptance", body, form, t("track.accept.done." + satisfied), "status-text");
 }
 
+async function submitAnswer(event) {
+  event.preventDefault();
+  const form = el("answer-form");
+  FD.clearErrors(form);
+  const text = el("answer-text").value.trim();
+  if (!text) {
+    FD.fieldError(form, "text", t("error.required"), "error.required");
+    FD.focusFirstInvalid(form);
+    return;
+  }
+  if (await act("answer", { text: text }, form, t("track.answer.done"), "timeline-title")) form.reset();
+}
+
 function decideQuote(confirm) {
   act("quote-decision", { confirm: confirm }, null,
     t(confirm ? "track.quote.done.confirmed" : "track.quote.done.declined"), "status-text");
@@ -347,6 +369,8 @@ async function loadSites() {
 function init() {
   el("token-form").addEventListener("submit", submitToken);
   el("accept-form").addEventListener("submit", submitAcceptance);
+  el("answer-form").addEventListener("submit", submitAnswer);
+  el("answer-form").addEventListener("input", function () { FD.clearField(el("answer-form"), "text"); });
   el("accept-form").addEventListener("input", function () { dirty = true; });
   el("accept-form").addEventListener("change", function (event) {
     dirty = true;
