@@ -16,6 +16,7 @@ from frontdesk.clock import FixedClock
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
 from frontdesk.domain.lifecycle import Change
+from frontdesk.models import commands as cmd
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.site import Site
@@ -45,6 +46,7 @@ class MemoryTickets:
         self.events: dict[str, list[TimelineEvent]] = {}
         self.tokens: dict[str, str] = {}
         self.acknowledgements: set[str] = set()  # the tickets whose tenant is owed an acknowledgement
+        self.notices: list[tuple[str, str, int]] = []  # (ticket, notice, event seq) owed with a change
 
     def next_seq(self, site_id: str, day: str) -> int:
         self.counters[(site_id, day)] = self.counters.get((site_id, day), 0) + 1
@@ -61,12 +63,14 @@ class MemoryTickets:
         self.tokens[token_hash] = change.ticket.ticket_id
         self.clocks.write(clocks)
 
-    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = "") -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:
             raise VersionConflict(field="version", expected=expected_version)
         self.tickets[change.ticket.ticket_id] = change.ticket
         self.events[change.ticket.ticket_id].append(change.event)
         self.clocks.write(clocks)
+        if notice:
+            self.notices.append((change.ticket.ticket_id, notice, change.event.seq))
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self.tickets.get(ticket_id)
@@ -332,3 +336,33 @@ def test_the_desk_reads_the_sites_engineers_for_the_actions_that_name_one(f: Fix
     f.desk.act(ticket.ticket_id, "dispatch", command("dispatch", 1), OPERATOR)
     f.desk.act(ticket.ticket_id, "arrive", command("arrive", 2), ENGINEER)
     assert roster.asked == ["ql", "ql"]  # the two dispatches, not the arrival
+
+
+def test_notes_and_replies_write_the_timeline_and_no_clock(f: Fixture) -> None:
+    opened = f.desk.open(staff_request(Kind.REPAIR, contact_email="tenant@example.org"), OPERATOR)
+    ticket_id = opened.ticket.ticket_id
+    dispatched = f.desk.act(ticket_id, "dispatch", command("dispatch", 1), OPERATOR)
+    clocks = f.clocks.of_subject(SubjectType.TICKET, ticket_id)
+    f.clock.advance(minutes=1)
+    noted = f.desk.say(ticket_id, "note", cmd.Said(version=2, text="门禁卡坏了，师傅需从侧门进"), ENGINEER)
+    replied = f.desk.say(ticket_id, "message", cmd.Said(version=3, text="师傅十分钟内到。"), OPERATOR)
+    answered = f.desk.answer_by_token(opened.tracking_token, cmd.Said(version=4, text="好的"))
+    assert [t.version for t in (noted, replied, answered)] == [3, 4, 5]
+    assert {t.status for t in (noted, replied, answered)} == {dispatched.status}
+    assert (
+        answered.arrival_due == dispatched.arrival_due and f.clocks.of_subject(SubjectType.TICKET, ticket_id) == clocks
+    )
+    assert [e.action for e in f.tickets.timeline(ticket_id)][-3:] == ["note", "message", "answer"]
+    assert f.tickets.notices == [(ticket_id, "message", 4)]  # only the reply is mailed
+
+
+def test_a_refused_note_writes_nothing(f: Fixture) -> None:
+    ticket = f.desk.open(staff_request(Kind.INQUIRY), OPERATOR).ticket
+    with pytest.raises(VersionConflict):
+        f.desk.say(ticket.ticket_id, "note", cmd.Said(version=2, text="x"), OPERATOR)
+    with pytest.raises(Forbidden):
+        f.desk.say(ticket.ticket_id, "message", cmd.Said(version=1, text="x"), ENGINEER)
+    with pytest.raises(NotFound):
+        f.desk.answer_by_token("not-a-token-of-anyone", cmd.Said(version=1, text="x"))
+    assert len(f.tickets.timeline(ticket.ticket_id)) == 1 and f.tickets.get(ticket.ticket_id) == ticket
+    assert f.tickets.notices == []

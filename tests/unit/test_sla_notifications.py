@@ -174,6 +174,9 @@ class Records:
     def get(self, ticket_id: str) -> Ticket | None:
         return self.ticket if ticket_id == self.ticket.ticket_id else None
 
+    def event(self, ticket_id: str, seq: int) -> TimelineEvent | None:
+        return next((e for e in self.events if (e.ticket_id, e.seq) == (ticket_id, seq)), None)
+
     def forget_notice(self, ticket_id: str, notice: str) -> None:
         self.forgotten.append((ticket_id, notice))
 
