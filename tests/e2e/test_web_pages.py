@@ -957,3 +957,88 @@ def test_an_engineer_takes_an_unassigned_repair(page: Page, desk: Desk) -> None:
     expect(page.locator("#detail-status")).to_have_text("已派工")
     expect(page.locator("#detail-timeline li", has_text="工程人员接单")).to_contain_text(f"负责人：{engineer}")
     expect(page.locator("#actions [data-action=arrive]")).to_have_count(1)
+
+
+# ------------------------------------------------------------------------------------------- notes and replies
+
+
+def open_conversation(page: Page, action: str) -> Any:
+    """The note or reply form of the open ticket, unfolded."""
+    details = page.locator(f"details[data-conversation={action}]")
+    if details.get_attribute("open") is None:
+        details.locator("> summary").click()
+    return details.locator("form")
+
+
+def test_a_note_and_a_reply_each_appear_in_the_right_places(page: Page, desk: Desk) -> None:
+    note = "客户家里有老人，敲门后请多等一会儿。"
+    created = report_and_open(
+        page, desk, "operator", unit="2-201", description="热水器不出热水。", contact_email="tenant@example.org"
+    )
+    timeline = page.locator("#detail-timeline")
+
+    # An internal note: an empty one is refused at its field, then it is on the timeline, marked staff only.
+    form = open_conversation(page, "note")
+    form.get_by_role("button", name="添加备注").click()
+    expect(form.locator("[data-field=text] .field-error")).to_have_text("此项为必填项。")
+    form.get_by_label("备注内容（仅员工可见）").fill(note)
+    form.get_by_role("button", name="添加备注").click()
+    noted = timeline.locator("li[data-event=note]")
+    expect(noted).to_contain_text(note)
+    expect(noted).to_contain_text("仅员工可见")
+    expect(page.locator("#detail-status")).to_have_text("已受理")  # a note moves nothing
+
+    # A reply, started from one of the site's canned replies (in the tenant's language).
+    form = open_conversation(page, "message")
+    expect(form).to_contain_text("系统也会发邮件给客户")
+    form.get_by_label("常用回复").select_option(label="致歉")
+    text = form.get_by_label("回复内容（客户可在查询页看到）")
+    expect(text).to_have_value("给您带来不便，我们深表歉意，会尽快处理。")
+    text.fill("给您带来不便，我们深表歉意。师傅今天下午三点上门。")
+    form.get_by_role("button", name="书面回复客户").click()
+    replied = timeline.locator("li[data-event=message]")
+    expect(replied).to_contain_text("师傅今天下午三点上门。")
+    expect(page.locator("#status")).to_contain_text("已完成操作：书面回复客户")
+    screenshot(page, "staff-conversation")
+
+    # The tenant reads the reply on the tracking page, never the note.
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    track = page.locator("#timeline")
+    expect(track.locator("li[data-event=message]")).to_contain_text("师傅今天下午三点上门。")
+    expect(track.locator("li[data-event=note]")).to_have_count(0)
+    expect(track).not_to_contain_text(note)
+    assert note not in json.dumps(desk.track(created["tracking_token"]), ensure_ascii=False)
+
+    # ... and has it by mail (the stream router mails it: bounded, never timed).
+    def reply_mails() -> list[dict[str, Any]]:
+        _, outbox = http("GET", f"{desk.base}/local/outbox.json")
+        return [
+            m for m in outbox if m["channel"] == "email" and f"关于您的请求 {created['number']}" in (m["subject"] or "")
+        ]
+
+    deadline = time.monotonic() + 120
+    while not reply_mails() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    (mail,) = reply_mails()
+    assert "师傅今天下午三点上门。" in mail["body"] and note not in mail["body"]
+
+
+def test_a_tenants_answer_on_the_tracking_page_reaches_the_console(page: Page, desk: Desk) -> None:
+    created = desk.report(unit="1-101", category="lighting", description="客厅吸顶灯闪烁。")
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    card = page.get_by_role("region", name="给客服中心留言")
+    card.get_by_role("button", name="发送留言").click()
+    expect(page.locator("#answer-text-error")).to_have_text("此项为必填项。")
+    card.get_by_label("留言内容").fill("白天家里没人，请下午五点以后再来。")
+    card.get_by_role("button", name="发送留言").click()
+    expect(page.locator("#status")).to_contain_text("留言已发送。")
+    expect(page.locator("#timeline li[data-event=answer]")).to_contain_text("白天家里没人")
+    expect(card.get_by_label("留言内容")).to_have_value("")
+    screenshot(page, "track-answer")
+
+    sign_in(page, desk, "operator")
+    open_ticket(page, created["number"])
+    answered = page.locator("#detail-timeline li[data-event=answer]")
+    expect(answered).to_contain_text("白天家里没人，请下午五点以后再来。")
+    expect(answered).to_contain_text("来自客户")
+    expect(answered).to_have_class(re.compile(r"\bfrom-client\b"))
