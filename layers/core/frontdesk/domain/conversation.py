@@ -15,13 +15,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
-from frontdesk.clock import to_iso
+from frontdesk.domain import lifecycle
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, VersionConflict
-from frontdesk.domain.evolve import evolve
-from frontdesk.domain.lifecycle import Change
+from frontdesk.domain.lifecycle import Change, Step
 from frontdesk.domain.permissions import CONVERSATION, may
 from frontdesk.models import commands as cmd
-from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Ticket, TimelineEvent
+from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Ticket
 
 # The notice a reply to a tenant with an address owes (mailed by the stream router).
 REPLY: Final = "message"
@@ -41,19 +40,7 @@ def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: dat
     refused = _allowed(ticket, actor, action)
     if refused is not None:
         raise IllegalTransition(field="text", code=refused)
-    at = to_iso(now)
-    new = evolve(ticket, {"version": ticket.version + 1, "updated_at": at})
-    event = TimelineEvent(
-        ticket_id=ticket.ticket_id,
-        seq=new.version,
-        at=at,
-        actor=actor,
-        action=action,
-        from_status=ticket.status,
-        to_status=ticket.status,
-        detail={"text": command.text},
-    )
-    return Change(new, event)
+    return lifecycle.recorded(ticket, actor, action, Step(ticket.status, {}, {"text": command.text}), now)
 
 
 def _allowed(ticket: Ticket, actor: Actor, action: str) -> ErrorCode | None:

@@ -144,6 +144,11 @@ def apply(
         raise IllegalTransition(field="action", code=reason)
     roster = None if engineers is None else frozenset(engineers)
     step = t.rule(ticket, command, Context(site, now, actor, roster))
+    return recorded(ticket, actor, action, step, now)
+
+
+def recorded(ticket: Ticket, actor: Actor, action: str, step: Step, now: datetime) -> Change:
+    """The ticket one version on, as ``step`` leaves it, and the timeline event that records it."""
     at = to_iso(now)
     new = evolve(ticket, {**step.updates, "status": step.to, "version": ticket.version + 1, "updated_at": at})
     event = TimelineEvent(
