@@ -1042,3 +1042,27 @@ def test_a_tenants_answer_on_the_tracking_page_reaches_the_console(page: Page, d
     expect(answered).to_contain_text("白天家里没人，请下午五点以后再来。")
     expect(answered).to_contain_text("来自客户")
     expect(answered).to_have_class(re.compile(r"\bfrom-client\b"))
+
+
+def test_a_manager_edits_the_canned_replies_and_the_reply_form_offers_them(page: Page, desk: Desk) -> None:
+    _, before = desk.staff("manager", "GET", f"staff/sites/{SITE}/canned-replies")
+    report_and_open(page, desk, "manager", unit="1-102", description="阳台窗户关不严。")
+    editor = open_conversation(page, "canned")
+    rows = editor.locator(".canned-row")
+    expect(rows).to_have_count(len(before["replies"]))
+    editor.get_by_role("button", name="添加一条").click()
+    editor.get_by_role("button", name="保存常用回复").click()
+    added = rows.last
+    expect(added.locator("[data-field$=title_zh] .field-error")).to_have_text("此项为必填项。")
+    added.get_by_label("标题（中文）").fill("请稍候")
+    added.get_by_label("标题（英文）").fill("Please wait")
+    added.get_by_label("内容（中文）").fill("我们正在联系相关部门，稍后回复您。")
+    added.get_by_label("内容（英文）").fill("We are contacting the department and will reply soon.")
+    editor.get_by_role("button", name="保存常用回复").click()
+    expect(page.locator("#status")).to_contain_text("常用回复已保存。")
+    _, after = desk.staff("operator", "GET", f"staff/sites/{SITE}/canned-replies")
+    assert after["version"] == before["version"] + 1 and len(after["replies"]) == len(before["replies"]) + 1
+
+    form = open_conversation(page, "message")
+    form.get_by_label("常用回复").select_option(label="请稍候")
+    expect(form.get_by_label("回复内容（客户可在查询页看到）")).to_have_value("我们正在联系相关部门，稍后回复您。")

@@ -1,28 +1,17 @@
 /* The open ticket's conversation: an internal note (staff only) and a reply to the client (on the
    tracking page, and mailed when they left an address), offered the site's canned replies in the
-   client's language. Both are written on the timeline; neither moves the ticket. What is typed
-   survives a reload of the ticket (someone else's change), and goes once it is sent. */
+   client's language (managers edit them here too: staff-canned.js). Both are written on the
+   timeline; neither moves the ticket. What is typed survives a reload of the ticket (someone
+   else's change), and goes once it is sent. */
 import * as FD from "./common.js";
 import { actionForm } from "./staff-actions.js";
-import { staffApi } from "./staff-session.js";
+import { cannedEditor, cannedReplies, mayEdit } from "./staff-canned.js";
 import { el, state } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
 
 const drafts = {}; // "<ticket id> <action>" → the text typed and not yet sent
-const canned = {}; // site id → its canned replies (a promise, read once per site)
-
-function cannedReplies(siteId) {
-  if (!canned[siteId]) {
-    canned[siteId] = staffApi("GET", "staff/sites/" + encodeURIComponent(siteId) + "/canned-replies").then(function (result) {
-      if (result && result.ok) return result.data.replies || [];
-      delete canned[siteId]; // read again next time
-      return [];
-    });
-  }
-  return canned[siteId];
-}
 
 /** A choice of the site's canned replies: picking one puts its text, in the client's language, in the reply. */
 function cannedPicker(ticket, form) {
@@ -81,5 +70,11 @@ export function renderConversation(box, handlers) {
   const ticket = state.selected.ticket;
   const offered = state.selected.conversation || [];
   el("conversation-title").hidden = offered.length === 0;
-  FD.fill(box, offered.map(function (action) { return conversationForm(action, ticket, handlers); }));
+  FD.fill(box,
+    offered.map(function (action) { return conversationForm(action, ticket, handlers); }),
+    mayEdit() ? cannedEditor(ticket.site_id, function () {
+      renderConversation(box, handlers);
+      FD.announce(el("status"), t("staff.canned.saved"));
+    }) : null
+  );
 }
