@@ -145,3 +145,15 @@ def test_said_refuses_control_and_bidi_characters() -> None:
         with pytest.raises(ValidationError):
             cmd.Said(version=1, text=text)
     assert cmd.Said(version=1, text="第一行\n第二行").text == "第一行\n第二行"
+
+
+def test_a_tracking_link_writes_a_bounded_number_of_answers() -> None:
+    ticket = Walk().ticket
+    for _ in range(conversation.MAX_ANSWERS):
+        ticket = conversation.write(ticket, "answer", said(ticket.version, "在吗？"), CLIENT_ACTOR, T0).ticket
+    assert ticket.answers == conversation.MAX_ANSWERS
+    assert conversation.open_to(ticket, CLIENT_ACTOR) == []
+    with pytest.raises(IllegalTransition) as refused:
+        conversation.write(ticket, "answer", said(ticket.version), CLIENT_ACTOR, T0)
+    assert refused.value.code == ErrorCode.ANSWER_LIMIT
+    assert conversation.write(ticket, "message", said(ticket.version), OPERATOR, T0).ticket.answers == ticket.answers

@@ -22,6 +22,8 @@ from frontdesk.domain.permissions import CONVERSATION, may
 from frontdesk.models import commands as cmd
 from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Ticket
 
+# A tracking link is a bearer token: what one ticket's holder may write is bounded.
+MAX_ANSWERS: Final = 50
 # The notice a reply to a tenant with an address owes (mailed by the stream router).
 REPLY: Final = "message"
 
@@ -40,7 +42,8 @@ def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: dat
     refused = _allowed(ticket, actor, action)
     if refused is not None:
         raise IllegalTransition(field="text", code=refused)
-    return lifecycle.recorded(ticket, actor, action, Step(ticket.status, {}, {"text": command.text}), now)
+    counted = {"answers": ticket.answers + 1} if action == "answer" else {}
+    return lifecycle.recorded(ticket, actor, action, Step(ticket.status, counted, {"text": command.text}), now)
 
 
 def _allowed(ticket: Ticket, actor: Actor, action: str) -> ErrorCode | None:
@@ -50,6 +53,8 @@ def _allowed(ticket: Ticket, actor: Actor, action: str) -> ErrorCode | None:
         return ErrorCode.FORBIDDEN
     if actor.kind is ActorKind.CLIENT and ticket.status in TERMINAL:
         return ErrorCode.ANSWER_CLOSED
+    if actor.kind is ActorKind.CLIENT and ticket.answers >= MAX_ANSWERS:
+        return ErrorCode.ANSWER_LIMIT
     return None
 
 

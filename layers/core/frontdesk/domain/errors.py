@@ -13,6 +13,7 @@ class ErrorCode(StrEnum):
     (frontdesk/i18n/*.json, checked by tests/unit/test_i18n.py)."""
 
     ANSWER_CLOSED = "answer_closed"
+    ANSWER_LIMIT = "answer_limit"
     CANNED_REPLIES_CONFLICT = "canned_replies_conflict"
     EVIDENCE_ORIGINAL_MISSING = "evidence_original_missing"
     EVIDENCE_PACK_NOT_FOUND = "evidence_pack_not_found"

@@ -211,6 +211,7 @@ class Ticket(Frozen):
     unfinished_reason: str = ""
     cancel_reason: str = ""
     reschedule_count: int = 0
+    answers: int = Field(default=0, description="How many times the client wrote back (bounded)")
     closed_at: str | None = None
     resolution: Resolution = Resolution.OPEN
     escalation: Escalation = Escalation()
