@@ -13,7 +13,7 @@ so a writer holding a stale version is refused (409) and reads what changed firs
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from frontdesk.domain import lifecycle
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, VersionConflict
@@ -34,7 +34,7 @@ def open_to(ticket: Ticket, actor: Actor) -> list[str]:
 
 
 def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: datetime) -> Change:
-    """The ticket one version on, unchanged otherwise, and the event that says it."""
+    """The ticket one version on, unchanged otherwise (its place in the queue too), and the event that says it."""
     if action not in CONVERSATION or not may(actor, action):
         raise Forbidden(field="action", action=action)
     if command.version != ticket.version:
@@ -42,8 +42,11 @@ def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: dat
     refused = _allowed(ticket, actor, action)
     if refused is not None:
         raise IllegalTransition(field="text", code=refused)
-    counted = {"answers": ticket.answers + 1} if action == "answer" else {}
-    return lifecycle.recorded(ticket, actor, action, Step(ticket.status, counted, {"text": command.text}), now)
+    # updated_at stays: a waiting ticket's place in the queue is the moment it came in (domain.queue).
+    kept: dict[str, Any] = {"updated_at": ticket.updated_at}
+    if action == "answer":
+        kept["answers"] = ticket.answers + 1
+    return lifecycle.recorded(ticket, actor, action, Step(ticket.status, kept, {"text": command.text}), now)
 
 
 def _allowed(ticket: Ticket, actor: Actor, action: str) -> ErrorCode | None:

@@ -148,9 +148,10 @@ def apply(
 
 
 def recorded(ticket: Ticket, actor: Actor, action: str, step: Step, now: datetime) -> Change:
-    """The ticket one version on, as ``step`` leaves it, and the timeline event that records it."""
+    """The ticket one version on, as ``step`` leaves it, and the timeline event that records it.
+    ``updated_at`` is now unless the step keeps it (the queue orders waiting tickets by it)."""
     at = to_iso(now)
-    new = evolve(ticket, {**step.updates, "status": step.to, "version": ticket.version + 1, "updated_at": at})
+    new = evolve(ticket, {"updated_at": at, **step.updates, "status": step.to, "version": ticket.version + 1})
     event = TimelineEvent(
         ticket_id=ticket.ticket_id,
         seq=new.version,
