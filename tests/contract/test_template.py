@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -328,3 +329,23 @@ def test_the_function_that_mails_knows_the_apis_address(template: dict[str, Any]
     """Mail links must be absolute; the stream router may name the API (the API does not name it)."""
     variables = template["Resources"]["StreamRouterFunction"]["Properties"]["Environment"]["Variables"]
     assert variables["API_URL"] == {"Fn::Sub": "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Stage}"}
+
+
+def test_the_dashboard_is_valid_json_and_shows_metrics_the_code_emits(template: dict[str, Any]) -> None:
+    """A dashboard line for a metric nobody emits is an empty graph an operator trusts."""
+    body = template["Resources"]["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))["widgets"]
+    titles = [w["properties"]["title"] for w in widgets]
+    assert titles == [
+        "Intake",
+        "Clocks and escalations",
+        "Stream lag (ms)",
+        "Errors",
+        "Mail: bounce and complaint rates",
+    ]
+    ours = {m[1] for w in widgets for m in w["properties"]["metrics"] if m[0] == "frontdesk"}
+    repo = Path(__file__).resolve().parents[2]
+    sources = [*(repo / "functions").rglob("*.py"), *(repo / "layers/core").rglob("*.py")]
+    code = "\n".join(p.read_text("utf-8") for p in sources)
+    emitted = set(re.findall(r'add_metric\(name="([A-Za-z]+)"', code))
+    assert ours and ours <= emitted, sorted(ours - emitted)
