@@ -15,6 +15,7 @@ UV_VERSION := 0.13.8
 CODE := layers/core functions infra tests bench
 
 STACK_NAME ?= frontdesk
+REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),$(shell aws configure get region 2>/dev/null))
 STAGE ?= prod
 S3_BUCKET ?=
 SENDER_EMAIL ?= noreply@example.com
@@ -79,6 +80,7 @@ build: venv ## build/: the layer (arm64 py3.13 wheels, no Docker), function fold
 
 deploy: venv ## AWS CLI: package to S3_BUCKET, deploy stack STACK_NAME
 	@test -n "$(S3_BUCKET)" || { echo "usage: make deploy S3_BUCKET=<artifact bucket> [STACK_NAME=… STAGE=… SENDER_EMAIL=…]" >&2; exit 2; }
+	$(PYTHON) infra/tools/region_check.py "$(REGION)"
 	$(MAKE) --no-print-directory build
 	aws cloudformation package --template-file build/template.yaml \
 		--s3-bucket $(S3_BUCKET) --s3-prefix $(STACK_NAME) --output-template-file build/packaged.yaml
