@@ -77,8 +77,10 @@ REFUSALS = {
     "409": "Changed by someone else (version), or not possible in the current state",
     "413": "The body is larger than the API accepts",
     "415": "The body is not JSON",
+    "422": "The Idempotency-Key was used before with another body",
     "429": "Too many requests (the stage's throttle)",
     "500": "Unexpected: nothing was half-written",
+    "503": "The table is busy (throttled): nothing was written, try again",
 }
 
 
@@ -89,14 +91,16 @@ def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for operation in (o for item in doc["paths"].values() for o in item.values()):
         responses = operation["responses"]
-        responses.pop("422", None)
+        responses.pop("422", None)  # powertools' validation status; the API answers 400
         codes = ["400", "429", "500"]
         if api == "staff":
             codes += ["401", "403"]
         if any(p.get("in") == "path" for p in operation.get("parameters", [])):
             codes.append("404")
         if "requestBody" in operation:
-            codes += ["409", "413", "415"]
+            codes += ["409", "413", "415", "503"]
+        if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+            codes.append("422")
         for code in codes:
             responses.setdefault(code, {"description": REFUSALS[code], **error})
     if api == "staff":
