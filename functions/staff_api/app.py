@@ -43,8 +43,8 @@ def create_ticket(
     actor: StaffActor, body: Annotated[cmd.StaffNewTicket, Body()], idempotency_key: IdempotencyKey = None
 ) -> tuple[dict[str, Any], int]:
 
-    def action() -> Opened:
-        opened = desk().open(body, actor)
+    def action(ticket_id: str | None) -> Opened:
+        opened = desk().open(body, actor, ticket_id)
         metrics.add_metric(name="TicketsOpened", unit="Count", value=1)
         return opened
 
