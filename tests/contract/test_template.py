@@ -6,6 +6,7 @@ import ast
 import copy
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -349,3 +350,23 @@ def test_the_dashboard_is_valid_json_and_shows_metrics_the_code_emits(template: 
     code = "\n".join(p.read_text("utf-8") for p in sources)
     emitted = set(re.findall(r'add_metric\(name="([A-Za-z]+)"', code))
     assert ours and ours <= emitted, sorted(ours - emitted)
+
+
+def test_sam_build_says_plainly_that_make_build_builds_the_layer(template: dict[str, Any], tmp_path: Path) -> None:
+    """`sam build` would ship the layer without its dependencies (every function failing on import):
+    SAM's makefile build method sends it to a target that stops with the way to build it."""
+    layer = template["Resources"]["CoreLayer"]
+    assert layer["Metadata"] == {"BuildMethod": "makefile"}
+    repo = Path(__file__).resolve().parents[2]
+    ran = subprocess.run(
+        ["make", "-s", "-C", str(repo / "layers/core"), "build-CoreLayer", f"ARTIFACTS_DIR={tmp_path}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (
+        ran.returncode != 0
+        and "make build" in ran.stderr
+        and "sam deploy --template-file build/template.yaml" in ran.stderr
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing half-built for sam to package
