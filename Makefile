@@ -15,6 +15,7 @@ UV_VERSION := 0.13.8
 CODE := layers/core functions infra tests bench
 
 STACK_NAME ?= frontdesk
+REGION ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION),$(shell aws configure get region 2>/dev/null))
 STAGE ?= prod
 S3_BUCKET ?=
 SENDER_EMAIL ?= noreply@example.com
@@ -27,7 +28,7 @@ CAPABILITIES := CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
 
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help venv constraints lint test browser build deploy sam-deploy run openapi clean distclean
+.PHONY: help venv constraints lint test browser build deploy smoke sam-deploy run openapi clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -79,11 +80,16 @@ build: venv ## build/: the layer (arm64 py3.13 wheels, no Docker), function fold
 
 deploy: venv ## AWS CLI: package to S3_BUCKET, deploy stack STACK_NAME
 	@test -n "$(S3_BUCKET)" || { echo "usage: make deploy S3_BUCKET=<artifact bucket> [STACK_NAME=… STAGE=… SENDER_EMAIL=…]" >&2; exit 2; }
+	$(PYTHON) infra/tools/region_check.py "$(REGION)"
 	$(MAKE) --no-print-directory build
 	aws cloudformation package --template-file build/template.yaml \
 		--s3-bucket $(S3_BUCKET) --s3-prefix $(STACK_NAME) --output-template-file build/packaged.yaml
 	aws cloudformation deploy --template-file build/packaged.yaml --stack-name $(STACK_NAME) \
-		--capabilities $(CAPABILITIES) --parameter-overrides $(PARAMETERS) --no-fail-on-empty-changeset
+		--s3-bucket $(S3_BUCKET) --s3-prefix $(STACK_NAME) --capabilities $(CAPABILITIES) --parameter-overrides $(PARAMETERS) --no-fail-on-empty-changeset
+
+smoke: ## after a deploy: make smoke URL=https://<api>.execute-api.<region>.amazonaws.com/<stage>/
+	@test -n "$(URL)" || { echo "usage: make smoke URL=<the API's base URL>" >&2; exit 2; }
+	$(PYTHON) infra/tools/smoke.py $(URL)
 
 sam-deploy: build ## the same with SAM CLI (it creates its own artifact bucket)
 	sam deploy --template-file build/template.yaml --stack-name $(STACK_NAME) --resolve-s3 \

@@ -144,6 +144,7 @@ def build(build_dir: Path) -> Path:
                 raise SystemExit(f"{logical_id}: only the core layer ({PACKAGE.parent}) is built")
             build_layer(build_dir / "layer", runtime_requirements(), python_version, machine)
             props["ContentUri"] = "layer/"
+            resource.pop("Metadata", None)  # built now: `sam build` must not be sent to layers/core/Makefile
         elif kind == "AWS::Serverless::Function" and (code := _local(props.get("CodeUri"))):
             name = PurePosixPath(code.rstrip("/")).name
             shutil.copytree(ROOT / code, build_dir / "functions" / name, ignore=IGNORED)

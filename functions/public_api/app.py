@@ -50,8 +50,8 @@ def list_sites() -> list[Site]:
 def create_ticket(
     body: Annotated[cmd.NewTicket, Body()], idempotency_key: IdempotencyKey = None
 ) -> tuple[dict[str, Any], int]:
-    def action() -> Opened:
-        opened = desk().open(body, CLIENT)
+    def action(ticket_id: str | None) -> Opened:
+        opened = desk().open(body, CLIENT, ticket_id)
         metrics.add_metric(name="TicketsOpened", unit="Count", value=1)
         return opened
 

@@ -40,13 +40,13 @@ TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-@app.post("/staff/tickets", summary="Phone, walk-in or letter intake")
+@app.post("/staff/tickets", summary="Phone, walk-in or letter intake", responses={201: {"description": "Created"}})
 def create_ticket(
     actor: StaffActor, body: Annotated[cmd.StaffNewTicket, Body()], idempotency_key: IdempotencyKey = None
 ) -> tuple[dict[str, Any], int]:
 
-    def action() -> Opened:
-        opened = desk().open(body, actor)
+    def action(ticket_id: str | None) -> Opened:
+        opened = desk().open(body, actor, ticket_id)
         metrics.add_metric(name="TicketsOpened", unit="Count", value=1)
         return opened
 

@@ -14,7 +14,7 @@ deterministic: an explicit name property when the template sets one, else
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,10 +50,6 @@ ClientFactory = Callable[[str], Any]
 """Service name ("dynamodb", "sqs" …) -> a boto3 client for it."""
 
 DEFAULT_ACCOUNT_ID: Final = "123456789012"
-
-# Parameters whose values are e-mail senders: verified in SES after provisioning (moto, like SES
-# in the sandbox, refuses mail from unverified identities). On AWS this is an operator step.
-SES_IDENTITY_PARAMETERS: Final = ("SenderEmail",)
 
 LOCAL_GATEWAY_TYPES: Final = frozenset({"AWS::Serverless::Api", "AWS::Serverless::HttpApi"})
 
@@ -453,6 +449,17 @@ def _ses_configuration_set(ctx: _Context, logical_id: str, raw: Mapping[str, Any
     return {"Ref": name}, _info(name=name, id=name)
 
 
+def _ses_email_identity(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[Attributes, Names]:
+    """The sender. On AWS the owner confirms it from a mail (README); moto, like SES in the sandbox,
+    refuses mail from an identity it has not verified, so here it is verified at once."""
+    identity = str(ctx.props(raw, "EmailIdentity")["EmailIdentity"])
+    if "@" in identity:
+        ctx.ses().verify_email_identity(EmailAddress=identity)
+    else:
+        ctx.ses().verify_domain_identity(Domain=identity)
+    return {"Ref": identity}, _info(name=identity, id=identity)
+
+
 def _ses_event_destination(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[Attributes, Names]:
     p = ctx.props(raw, "ConfigurationSetName", "EventDestination")
     destination = {k: v for k, v in p["EventDestination"].items() if k in ("Name", "Enabled", "MatchingEventTypes")}
@@ -477,6 +484,7 @@ CREATORS: Final[Mapping[str, Creator]] = {
     "AWS::StepFunctions::StateMachine": _state_machine,
     "AWS::SES::ConfigurationSet": _ses_configuration_set,
     "AWS::SES::ConfigurationSetEventDestination": _ses_event_destination,
+    "AWS::SES::EmailIdentity": _ses_email_identity,
 }
 
 
@@ -523,14 +531,12 @@ def provision(
     *,
     parameters: Mapping[str, str] | None = None,
     known: Mapping[str, Mapping[str, str]] | None = None,
-    ses_identities: Iterable[str] | None = None,
     base_dir: Path = REPO_ROOT,
 ) -> Stack:
     """Create every resource of `template` that moto can hold; return what was created.
 
     `parameters` override the template's parameter defaults. `known` gives local values for
     resources that are not created here but are referred to (e.g. {"Api": {"Ref": "local"}}).
-    `ses_identities` are verified in SES; by default the values of `SES_IDENTITY_PARAMETERS`.
     `base_dir` is the template's folder (for DefinitionUri files).
     """
     clients = _client_factory(session_or_client_factory)
@@ -571,17 +577,6 @@ def provision(
             stream_arn=names.get("stream_arn"),
             id=names.get("id"),
         )
-
-    identities = (
-        [values[name] for name in SES_IDENTITY_PARAMETERS if name in values]
-        if ses_identities is None
-        else list(ses_identities)
-    )
-    for identity in identities:
-        if "@" in identity:
-            ctx.ses().verify_email_identity(EmailAddress=identity)
-        else:
-            ctx.ses().verify_domain_identity(Domain=identity)
 
     function_env = {
         lid: function_environment(template, lid, resolver) for lid in resources(template, SERVERLESS_FUNCTION)

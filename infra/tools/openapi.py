@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "openapi"
@@ -41,9 +42,73 @@ def documents() -> dict[str, str]:
             spec.loader.exec_module(module)
         finally:
             sys.path.remove(str(code_dir))
-        schema = module.app.get_openapi_json_schema(title=title, version="1.0.0")
-        docs[name] = json.dumps(json.loads(schema), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        schema = truthful(json.loads(module.app.get_openapi_json_schema(title=title, version="1.0.0")), name)
+        docs[name] = json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     return docs
+
+
+# The API's one error shape (frontdesk.api.errors.error_response), in the user's language.
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["code", "message", "field"],
+    "properties": {
+        "code": {"type": "string", "description": "A stable code (frontdesk.domain.errors.ErrorCode)"},
+        "message": {"type": "string", "description": "The refusal in the Accept-Language (zh-CN or en)"},
+        "field": {"type": ["string", "null"], "description": "The field it concerns, when one does"},
+        "errors": {
+            "type": "array",
+            "description": "Every field refused, for a validation failure",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": ["string", "null"]},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+REFUSALS = {
+    "400": "Invalid input: a field-level error for every field refused",
+    "401": "No valid Cognito id token in Authorization",
+    "403": "Your role may not do this",
+    "404": "What the path names does not exist",
+    "409": "Changed by someone else (version), or not possible in the current state",
+    "413": "The body is larger than the API accepts",
+    "415": "The body is not JSON",
+    "422": "The Idempotency-Key was used before with another body",
+    "429": "Too many requests (the stage's throttle)",
+    "500": "Unexpected: nothing was half-written",
+    "503": "The table is busy (throttled): nothing was written, try again",
+}
+
+
+def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
+    """What the API really answers, beyond powertools' defaults: 400 (not 422) with the API's error
+    shape, and the other refusals an operation can meet; the staff API's security scheme."""
+    doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    for operation in (o for item in doc["paths"].values() for o in item.values()):
+        responses = operation["responses"]
+        responses.pop("422", None)  # powertools' validation status; the API answers 400
+        codes = ["400", "429", "500"]
+        if api == "staff":
+            codes += ["401", "403"]
+        if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+            codes.append("404")
+        if "requestBody" in operation:
+            codes += ["409", "413", "415", "503"]
+        if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
+            codes.append("422")
+        for code in codes:
+            responses.setdefault(code, {"description": REFUSALS[code], **error})
+    if api == "staff":
+        doc["components"]["securitySchemes"] = {
+            "cognito": {"type": "apiKey", "in": "header", "name": "Authorization", "description": "A Cognito id token"}
+        }
+        doc["security"] = [{"cognito": []}]
+    return doc
 
 
 def main(argv: list[str]) -> int:

@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,3 +56,33 @@ def test_every_documented_operation_is_routed_by_the_template() -> None:
                 assert any(m == method.upper() and p.match(concrete) for m, p in routes), (
                     f"{method.upper()} {path} is in the code but no Api event in template.yaml routes it"
                 )
+
+
+def _operations(name: str) -> list[tuple[str, str, dict[str, Any]]]:
+    doc = json.loads((ROOT / "docs" / "openapi" / f"{name}.json").read_text("utf-8"))
+    return [(path, method, op) for path, item in doc["paths"].items() for method, op in item.items()]
+
+
+def test_the_documents_state_the_refusals_the_api_really_answers() -> None:
+    """400 with the API's error shape (powertools' 422 only where an Idempotency-Key was reused);
+    401/403 on every staff route; 404 where the path names something; 409/413/415/503 where a body
+    is sent; the created tickets are 201."""
+    for name in ("public", "staff"):
+        for path, method, op in _operations(name):
+            responses = op["responses"]
+            keyed = any(p.get("name") == "Idempotency-Key" for p in op.get("parameters", []))
+            assert ("422" in responses) == keyed and {"400", "429", "500"} <= set(responses), (path, method)
+            error = responses["400"]["content"]["application/json"]["schema"]
+            assert error == {"$ref": "#/components/schemas/Error"}, (path, method)
+            if name == "staff":
+                assert {"401", "403"} <= set(responses), (path, method)
+            if "{" in path:
+                assert "404" in responses, (path, method)
+            if "requestBody" in op:
+                assert {"409", "413", "415", "503"} <= set(responses), (path, method)
+    created = {(p, m) for name in ("public", "staff") for p, m, op in _operations(name) if "201" in op["responses"]}
+    assert {("/public/tickets", "post"), ("/staff/tickets", "post")} <= created
+    staff = json.loads((ROOT / "docs" / "openapi" / "staff.json").read_text("utf-8"))
+    assert (
+        staff["security"] == [{"cognito": []}] and staff["components"]["securitySchemes"]["cognito"]["in"] == "header"
+    )

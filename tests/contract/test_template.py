@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -328,3 +330,43 @@ def test_the_function_that_mails_knows_the_apis_address(template: dict[str, Any]
     """Mail links must be absolute; the stream router may name the API (the API does not name it)."""
     variables = template["Resources"]["StreamRouterFunction"]["Properties"]["Environment"]["Variables"]
     assert variables["API_URL"] == {"Fn::Sub": "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Stage}"}
+
+
+def test_the_dashboard_is_valid_json_and_shows_metrics_the_code_emits(template: dict[str, Any]) -> None:
+    """A dashboard line for a metric nobody emits is an empty graph an operator trusts."""
+    body = template["Resources"]["OperationsDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))["widgets"]
+    titles = [w["properties"]["title"] for w in widgets]
+    assert titles == [
+        "Intake",
+        "Clocks and escalations",
+        "Stream lag (ms)",
+        "Errors",
+        "Mail: bounce and complaint rates",
+    ]
+    ours = {m[1] for w in widgets for m in w["properties"]["metrics"] if m[0] == "frontdesk"}
+    repo = Path(__file__).resolve().parents[2]
+    sources = [*(repo / "functions").rglob("*.py"), *(repo / "layers/core").rglob("*.py")]
+    code = "\n".join(p.read_text("utf-8") for p in sources)
+    emitted = set(re.findall(r'add_metric\(name="([A-Za-z]+)"', code))
+    assert ours and ours <= emitted, sorted(ours - emitted)
+
+
+def test_sam_build_says_plainly_that_make_build_builds_the_layer(template: dict[str, Any], tmp_path: Path) -> None:
+    """`sam build` would ship the layer without its dependencies (every function failing on import):
+    SAM's makefile build method sends it to a target that stops with the way to build it."""
+    layer = template["Resources"]["CoreLayer"]
+    assert layer["Metadata"] == {"BuildMethod": "makefile"}
+    repo = Path(__file__).resolve().parents[2]
+    ran = subprocess.run(
+        ["make", "-s", "-C", str(repo / "layers/core"), "build-CoreLayer", f"ARTIFACTS_DIR={tmp_path}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (
+        ran.returncode != 0
+        and "make build" in ran.stderr
+        and "sam deploy --template-file build/template.yaml" in ran.stderr
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing half-built for sam to package

@@ -3,6 +3,7 @@ stream delivery with nothing lost or doubled, a busy port, and a clean Ctrl-C.""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import signal
 import socket
@@ -11,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import boto3
@@ -21,6 +23,19 @@ from jwt.algorithms import RSAAlgorithm
 from moto.utilities.utils import load_resource
 
 from .conftest import RunningStack, free_port, launch, start_stack
+
+
+def _load_smoke() -> ModuleType:
+    """infra/tools/smoke.py, a script (no package), as the Makefile runs it."""
+    path = Path(__file__).resolve().parents[2] / "infra/tools/smoke.py"
+    spec = importlib.util.spec_from_file_location("smoke", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+smoke = _load_smoke()
 
 pytestmark = pytest.mark.e2e
 
@@ -307,3 +322,18 @@ def test_deadlines_stay_true_under_the_time_scale(local_stack: RunningStack) -> 
     assert status == 200
     due = datetime.fromisoformat(dispatched["ticket"]["arrival_due"].replace("Z", "+00:00"))
     assert before + timedelta(minutes=15) <= due <= datetime.now(UTC) + timedelta(minutes=15, seconds=1)
+
+
+def test_the_post_deploy_smoke_test_passes_against_the_local_stack(
+    local_stack: RunningStack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make smoke URL=…` is what an operator runs after a deploy; here it runs against the stack
+    built from the same template, so a route it checks cannot silently disappear."""
+    assert smoke.main([local_stack.base_url + "/"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("ok  ") == 6 and "FAIL" not in printed
+
+
+def test_the_smoke_test_fails_loudly_on_a_stack_that_is_not_there() -> None:
+    closed = free_port()
+    assert smoke.main([f"http://127.0.0.1:{closed}/"]) != 0

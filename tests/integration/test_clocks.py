@@ -317,3 +317,22 @@ def test_the_reconciler_restores_a_report_clock_and_nothing_is_escalated_twice(h
     h.settle()
     assert [e["level"] for e in h.report_escalations(report)] == ["1", "2"]
     assert len(h.mail()) == 2
+
+
+@pytest.mark.parametrize(("offset", "escalations"), [(-0.5, 0), (0.5, 1)])
+def test_an_arrival_half_a_second_either_side_of_the_deadline(h: Harness, offset: float, escalations: int) -> None:
+    """Half a second early is on time and escalates nothing; half a second late has escalated once,
+    and arriving then stops the ladder (issue 15's reliability scenario)."""
+    ticket = h.dispatched()
+    due = h.due(ticket, "arrival")
+    assert due.microsecond == 0  # deadlines are whole seconds: the rung fires at the due time itself
+    h.advance_to(due + timedelta(seconds=offset))
+    if escalations:
+        h.wait_for(lambda: len(h.escalations(ticket)) == escalations, "the first rung")
+    h.arrive(ticket)
+    h.advance_to(due + timedelta(hours=3))  # past every later rung of the ladder
+    h.settle()
+    assert len(h.escalations(ticket)) == escalations
+    clock = h.clock(ticket, "arrival")
+    assert clock.ended_at is not None  # the arrival ended it either way: nothing more will fire
+    assert clock.state is (ClockState.BREACHED if escalations else ClockState.MET)

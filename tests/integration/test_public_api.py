@@ -85,6 +85,28 @@ def test_idempotency_key_replay_returns_the_same_ticket_once(public: Api, store:
     assert public(public_create(key="form-abc-9")).body["number"] == "QL-1122-002"  # another key, another ticket
 
 
+def test_a_retry_after_the_first_invocation_died_finds_its_ticket_not_a_second_one(
+    public: Api, store: TicketStore, table: Table, env: Stack
+) -> None:
+    """The first invocation wrote the ticket, then timed out before the cache held its answer; once
+    its in-progress record expired the client's retry runs the intake again (issue 15)."""
+    first = public(public_create(key="form-timeout-1"))
+    cache = boto3.resource("dynamodb").Table(env["IdempotencyTable"]["name"] or "")
+    for item in cache.scan()["Items"]:  # as if it had never been written: the answer was lost
+        cache.delete_item(Key={"id": item["id"]})
+
+    again = public(public_create(key="form-timeout-1"))
+
+    assert first.status == again.status == 201 and _same_ticket(again, first)
+    assert _tickets_today(store) == ["QL-1122-001"]
+    assert public(track(first.body["tracking_token"])).body["number"] == "QL-1122-001"
+    # the same key with another body is another request, even once the cache has forgotten the key
+    for item in cache.scan()["Items"]:
+        cache.delete_item(Key={"id": item["id"]})
+    other = public(public_create(key="form-timeout-1", description="另一件事：门锁坏了。"))
+    assert other.status == 201 and other.body["number"] == "QL-1122-002"  # the retry took no number
+
+
 def _same_ticket(again: Reply, first: Reply) -> bool:
     """A replay answers with the same ticket; its tracking token is a new one (the first is not kept anywhere)."""
     same = {k: v for k, v in again.body.items() if k not in ("tracking_token", "tracking_url")} == {

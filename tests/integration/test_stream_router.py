@@ -124,3 +124,33 @@ def test_the_whole_sample_batch_is_handled_without_failures(stack: Stack, router
     read = _subscribe(stack)
     assert router(load_event(STREAM)) == {"batchItemFailures": []}
     assert [m["action"] for m in read()] == ["dispatch"]
+
+
+def test_a_poison_record_in_a_batch_of_100_is_set_aside_and_the_99_others_are_routed(
+    stack: Stack, router: Router
+) -> None:
+    """Partial batch response: only the record that cannot be read goes back (to be retried, then to
+    the dead-letter queue); the 99 others are published once, not redone."""
+    read = _subscribe(stack)
+    _, insert = load_event(STREAM)["Records"]
+    records = []
+    for n in range(100):
+        record = copy.deepcopy(insert)
+        ticket_id = f"{n:032x}"
+        image = record["dynamodb"]["NewImage"]
+        image.update(PK={"S": f"TICKET#{ticket_id}"}, ticket_id={"S": ticket_id})
+        record["dynamodb"]["Keys"]["PK"] = {"S": f"TICKET#{ticket_id}"}
+        record["dynamodb"]["SequenceNumber"] = f"{4421584400000000017450439100 + n}"
+        record["eventID"] = f"poison-test-{n}"
+        records.append(record)
+    poison = records[37]
+    poison["dynamodb"]["NewImage"]["seq"] = {"S": "not a number"}  # an event no model accepts
+
+    result = router({"Records": records})
+
+    assert result == {"batchItemFailures": [{"itemIdentifier": poison["dynamodb"]["SequenceNumber"]}]}
+    published: list[dict[str, Any]] = []
+    while batch := read():
+        published.extend(batch)
+    assert len(published) == 99 and len({p["ticket_id"] for p in published}) == 99
+    assert f"{37:032x}" not in {p["ticket_id"] for p in published}

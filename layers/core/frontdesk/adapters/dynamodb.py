@@ -11,7 +11,8 @@ Every ticket change is one transaction: the ticket put, conditional on the versi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
@@ -22,7 +23,7 @@ from frontdesk.adapters.clocks import clock_writes
 from frontdesk.clock import parse_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.conversation import notice_key
-from frontdesk.domain.errors import ErrorCode, VersionConflict
+from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.queue import queue_key
 from frontdesk.models.site import Site
@@ -93,8 +94,30 @@ def put_versioned(
             ]
         )
     except ClientError as error:
+        if throttled(error):
+            raise Busy() from error
         if error.response["Error"]["Code"] == "TransactionCanceledException":
             raise VersionConflict(field="version", code=conflict_code) from error
+        raise
+
+
+# Refusals that mean "not now" rather than "not this": a clear 503, never a 500 or a false 409.
+_THROTTLED = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
+_THROTTLED_REASONS = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
+
+
+def throttled(error: ClientError) -> bool:
+    reasons = error.response.get("CancellationReasons") or []
+    return error.response["Error"]["Code"] in _THROTTLED or any(r.get("Code") in _THROTTLED_REASONS for r in reasons)
+
+
+@contextmanager
+def busy_when_throttled() -> Iterator[None]:
+    try:
+        yield
+    except ClientError as error:
+        if throttled(error):
+            raise Busy() from error
         raise
 
 
@@ -108,12 +131,13 @@ class TicketStore:
         self._client = table.meta.client
 
     def next_seq(self, site_id: str, day: str) -> int:
-        result = self._table.update_item(
-            Key={"PK": f"SITE#{site_id}", "SK": f"COUNTER#{day}"},
-            UpdateExpression="ADD n :one",
-            ExpressionAttributeValues={":one": 1},
-            ReturnValues="UPDATED_NEW",
-        )
+        with busy_when_throttled():
+            result = self._table.update_item(
+                Key={"PK": f"SITE#{site_id}", "SK": f"COUNTER#{day}"},
+                UpdateExpression="ADD n :one",
+                ExpressionAttributeValues={":one": 1},
+                ReturnValues="UPDATED_NEW",
+            )
         return int(result["Attributes"]["n"])  # type: ignore[arg-type]
 
     def create(
@@ -124,6 +148,12 @@ class TicketStore:
         of its own, then forgets it; a day's expiry removes it should that never happen)."""
         name = self._table.name
         owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, change.ticket.created_at)] if acknowledge else []
+        with busy_when_throttled():
+            self._create(name, change, token_hash, clocks, owed)
+
+    def _create(
+        self, name: str, change: Change, token_hash: str, clocks: Sequence[ClockWrite], owed: list[dict[str, Any]]
+    ) -> None:
         self._client.transact_write_items(
             TransactItems=[
                 {

@@ -8,6 +8,8 @@ new tracking token for the same ticket; every token handed out keeps working (do
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from functools import cache
@@ -60,15 +62,20 @@ def open_ticket_once(
     scope: str,
     key: str | None,
     body: dict[str, Any],
-    action: Callable[[], Opened],
+    action: Callable[[str | None], Opened],
     reissue: Callable[[str], str],
 ) -> tuple[dict[str, Any], str]:
     """Open a ticket once per (scope, key): its id, number and status as cached, and its tracking
-    token, the one just made or, on a replay, a new one (the cache never holds a token)."""
+    token, the one just made or, on a replay, a new one (the cache never holds a token).
+
+    With a key, the ticket's id is derived from the scope, the key and the body: should an
+    invocation die after writing the ticket and before the cache holds its answer, the client's
+    retry runs again and finds that very ticket instead of opening a second one."""
     made: list[str] = []
+    ticket_id = replay_id(scope, key, body) if key is not None else None
 
     def run() -> dict[str, Any]:
-        opened = action()
+        opened = action(ticket_id)
         made.append(opened.tracking_token)
         ticket = opened.ticket
         return {"ticket_id": ticket.ticket_id, "number": ticket.number, "status": ticket.status.value}
@@ -76,3 +83,9 @@ def open_ticket_once(
     cached = open_once(table_name, scope, key, body, run)
     token = made[0] if made else reissue(str(cached["ticket_id"]))
     return cached, token
+
+
+def replay_id(scope: str, key: str, body: dict[str, Any]) -> str:
+    """The ticket id a keyed intake gets: the same request gives the same id, another body another."""
+    canonical = json.dumps({"scope": scope, "key": key, "body": body}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]

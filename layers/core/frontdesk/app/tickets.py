@@ -57,15 +57,19 @@ class Desk:
     def site(self, site_id: str) -> Site:
         return require_site(self._sites, site_id)
 
-    def open(self, request: cmd.NewTicket | cmd.StaffNewTicket, actor: Actor) -> Opened:
+    def open(self, request: cmd.NewTicket | cmd.StaffNewTicket, actor: Actor, ticket_id: str | None = None) -> Opened:
+        """A new ticket; with ``ticket_id`` (a keyed intake's), the one an earlier attempt of the same
+        request already opened, if it did (with a fresh token: the store keeps only hashes)."""
         if actor.kind is ActorKind.STAFF and not may(actor, "intake"):
             raise Forbidden(field="action", action="intake")
+        if ticket_id is not None and (earlier := self._tickets.get(ticket_id)) is not None:
+            return Opened(earlier, self.reissue_token(ticket_id))
         site = self.site(request.site_id)
         now = self._clock.now()
         # Validate before taking a number, so refused input does not burn one.
         checked = intake.open_ticket(request, site, actor, now, "check", 0)
         seq = self._tickets.next_seq(site.site_id, checked.ticket.local_day)
-        change = intake.open_ticket(request, site, actor, now, self._new_id(), seq)
+        change = intake.open_ticket(request, site, actor, now, ticket_id or self._new_id(), seq)
         token = self._new_token()
         acknowledge = intake.acknowledged(change.ticket)
         self._tickets.create(change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge)

@@ -66,6 +66,7 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
     INTERNAL = "internal"
+    BUSY = "busy"
     BODY_TOO_LARGE = "body_too_large"
     BODY_ENCODING = "body_encoding"
 
@@ -107,3 +108,7 @@ class IllegalTransition(DomainError, code=ErrorCode.ILLEGAL_TRANSITION, status=4
 
 
 class VersionConflict(DomainError, code=ErrorCode.VERSION_CONFLICT, status=409): ...
+
+
+class Busy(DomainError, code=ErrorCode.BUSY, status=503):
+    """The table refused for now (throttled, after the SDK's own retries): nothing was written."""
