@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from frontdesk.domain.errors import ErrorCode, VersionConflict
+from frontdesk.adapters.dynamodb import throttled
+from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
 from frontdesk.models.canned import CannedReplies, CannedReply
 
 if TYPE_CHECKING:
@@ -46,6 +47,8 @@ class CannedReplyStore:
                 **condition,
             )
         except ClientError as error:
+            if throttled(error):
+                raise Busy() from error
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise VersionConflict(field="version", code=ErrorCode.CANNED_REPLIES_CONFLICT) from error
             raise
