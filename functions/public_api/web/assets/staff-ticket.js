@@ -5,7 +5,7 @@ import * as UI from "./photo-ui.js";
 import * as P from "./photos.js";
 import { renderActions } from "./staff-actions.js";
 import { followSite, loadQueue, paintCountdown, renderQueue } from "./staff-queue.js";
-import { staffApi, valid } from "./staff-session.js";
+import { canReports, staffApi, valid } from "./staff-session.js";
 import { el, place, setLink, state, tz } from "./staff-state.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -145,6 +145,7 @@ export function renderDetail() {
     tk.acceptance ? FD.pair("staff.field.acceptance", t("detail.satisfied." + tk.acceptance.satisfied) + (tk.acceptance.rating ? " · " + t("detail.rating", { v: tk.acceptance.rating }) : "") + (tk.acceptance.comment ? " · " + tk.acceptance.comment : "")) : null,
     FD.pair("staff.field.decline_reason", tk.decline_reason)
   );
+  el("detail-new-report").hidden = !canReports();
   renderTicketPhotos();
   renderActions(el("actions"), { done: actionDone, conflict: actionConflict });
   renderTimeline(el("detail-timeline"), state.selected.timeline, { tz: zone, staff: true });

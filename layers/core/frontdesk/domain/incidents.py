@@ -11,6 +11,9 @@ life (draft → submitted), and how an overdue report records its ladder. Pure: 
   between the two re-sends, never loses, a notice.
 - Submitting closes the report to changes, meets (or breaches) its clock and owes its mail to the
   managers and department heads.
+- A manager then approves it (archived, final: 000 §3.5.2c 经理审批后存档) or sends it back to its
+  writer as a draft, with a reason; the first submission keeps its outcome against the deadline
+  (docs/decisions/0018-manager-approval-of-incident-reports.md).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
 from frontdesk.domain.clocks import late_seconds
-from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import is_staff_in, require_staff_in
@@ -45,6 +48,8 @@ from frontdesk.models.ticket import Actor, Role, Ticket
 DUE_HOURS: Final = {IncidentSeverity.GENERAL: 24, IncidentSeverity.MAJOR: 12}
 WRITERS: Final = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
 READERS: Final = WRITERS
+# The 管业经理 approves; a duty manager writes and submits (000 §3.6a, §3.5.2c).
+APPROVERS: Final = frozenset({Role.MANAGER})
 # A report may be opened a little after the fact, never about the future (clock skew allowed).
 FUTURE_SKEW: Final = timedelta(minutes=5)
 
@@ -74,6 +79,11 @@ def check_may_read(actor: Actor) -> None:
     require_staff_in(actor, READERS, "read_incident_reports")
 
 
+def check_may_approve(actor: Actor) -> None:
+    if not is_staff_in(actor, APPROVERS):
+        raise Forbidden(field="action", code=ErrorCode.INCIDENT_MANAGERS_ONLY)
+
+
 # ------------------------------------------------------------------------------------------- numbers and deadlines
 
 
@@ -94,7 +104,8 @@ def due_at(severity: IncidentSeverity, occurred_at: datetime) -> str:
 
 
 def is_overdue(report: IncidentReport, now: datetime) -> bool:
-    return report.state is ReportState.DRAFT and report.due_at <= to_iso(now)
+    """A draft past its deadline that was never submitted (one sent back was submitted: its clock ended)."""
+    return report.state is ReportState.DRAFT and report.submitted_at is None and report.due_at <= to_iso(now)
 
 
 # ------------------------------------------------------------------------------------------- opening
@@ -250,7 +261,8 @@ def update(
 
 
 def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) -> ReportChange:
-    """Complete reports only: what happened, what was done at once, and where (000 §3.9)."""
+    """Complete reports only: what happened, what was done at once, and where (000 §3.9). A report
+    sent back and submitted again keeps its first submission's time and outcome against the deadline."""
     check_may_write(actor)
     _check_version(report, version)
     _check_draft(report)
@@ -258,18 +270,50 @@ def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) ->
         if not getattr(report, name):
             raise InvalidInput(field=name, code=ErrorCode.INCIDENT_FIELD_REQUIRED)
     at = to_iso(now)
-    on_time = at <= report.due_at
+    first = report.submitted_at is None
+    submitted_at = at if first else report.submitted_at
+    on_time = at <= report.due_at if first else report.on_time
+    detail = {"on_time": str(on_time).lower(), "due_at": report.due_at}
+    if not first:
+        detail["resubmitted"] = "true"
     return _change(
         report,
         actor,
         now,
         "submit",
-        {"on_time": str(on_time).lower(), "due_at": report.due_at},
+        detail,
         state=ReportState.SUBMITTED,
-        submitted_at=at,
+        submitted_at=submitted_at,
         submitted_by=actor.id,
         on_time=on_time,
         owed=(*report.owed, SUBMITTED_NOTICE),
+    )
+
+
+def _check_submitted(report: IncidentReport) -> None:
+    if report.state is not ReportState.SUBMITTED:
+        raise IllegalTransition(
+            field="state", code=ErrorCode.INCIDENT_NOT_SUBMITTED, number=report.number, state=report.state.value
+        )
+
+
+def approve(report: IncidentReport, version: int, actor: Actor, now: datetime) -> ReportChange:
+    """A manager approves a submitted report: archived, closed to every change (000 §3.5.2c)."""
+    check_may_approve(actor)
+    _check_version(report, version)
+    _check_submitted(report)
+    at = to_iso(now)
+    return _change(report, actor, now, "approve", {}, state=ReportState.APPROVED, approved_at=at, approved_by=actor.id)
+
+
+def send_back(report: IncidentReport, version: int, reason: str, actor: Actor, now: datetime) -> ReportChange:
+    """A manager returns a submitted report to draft, saying what is missing; its writer completes it
+    and submits it again."""
+    check_may_approve(actor)
+    _check_version(report, version)
+    _check_submitted(report)
+    return _change(
+        report, actor, now, "send_back", {"reason": reason}, state=ReportState.DRAFT, returned_reason=reason
     )
 
 
@@ -344,6 +388,8 @@ def allowed_actions(report: IncidentReport, actor: Actor) -> list[str]:
     if not is_staff_in(actor, WRITERS):
         return []
     actions = ["update", "submit", "photos"] if report.state is ReportState.DRAFT else []
+    if report.state is ReportState.SUBMITTED and is_staff_in(actor, APPROVERS):
+        actions = ["approve", "send_back"]
     return [*actions, "evidence_pack", "verify"]
 
 
