@@ -59,6 +59,11 @@ SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_manager
 SUBMITTED_NOTICE: Final = "submitted"
 
 
+def resubmitted_notice(version: int) -> str:
+    """The notice of a report submitted again after a send-back: one per submission (each is mailed)."""
+    return f"{SUBMITTED_NOTICE}-{version}"
+
+
 class NumberingBusy(DomainError, code=ErrorCode.NUMBERING_BUSY, status=503): ...
 
 
@@ -274,6 +279,7 @@ def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) ->
     submitted_at = at if first else report.submitted_at
     on_time = at <= report.due_at if first else report.on_time
     detail = {"on_time": str(on_time).lower(), "due_at": report.due_at}
+    notice = SUBMITTED_NOTICE if first else resubmitted_notice(report.version + 1)
     if not first:
         detail["resubmitted"] = "true"
     return _change(
@@ -286,7 +292,7 @@ def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) ->
         submitted_at=submitted_at,
         submitted_by=actor.id,
         on_time=on_time,
-        owed=(*report.owed, SUBMITTED_NOTICE),
+        owed=(*report.owed, notice),
     )
 
 
@@ -312,9 +318,7 @@ def send_back(report: IncidentReport, version: int, reason: str, actor: Actor, n
     check_may_approve(actor)
     _check_version(report, version)
     _check_submitted(report)
-    return _change(
-        report, actor, now, "send_back", {"reason": reason}, state=ReportState.DRAFT, returned_reason=reason
-    )
+    return _change(report, actor, now, "send_back", {"reason": reason}, state=ReportState.DRAFT, returned_reason=reason)
 
 
 # ------------------------------------------------------------------------------------------- the overdue ladder
