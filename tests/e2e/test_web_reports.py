@@ -70,7 +70,7 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     # The manager finds it in the register and approves it.
     page.get_by_role("button", name="退出登录").click()
     manager = desk.login("manager")
-    page.get_by_label("用户名").fill(manager["username"])
+    page.locator("#username").fill(manager["username"])
     page.get_by_label("密码", exact=True).fill(manager["password"])
     page.get_by_role("button", name="登录").click()
     expect(page.locator("#who")).to_contain_text(manager["username"])

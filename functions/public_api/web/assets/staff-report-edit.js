@@ -51,11 +51,16 @@ function fillFields(box, prefix, r, isNew) {
   }));
 }
 
-/** What a form holds, as the API takes it (empty optional names left out). */
-function values(form) {
+/**
+ * What a form holds, as the API takes it (empty optional names left out); with `r`, only what differs
+ * from the report (a time shown to the minute is not sent back unchanged, losing its seconds).
+ */
+function values(form, r) {
   const out = {};
   form.querySelectorAll("input[name], select[name], textarea[name]").forEach(function (control) {
-    out[control.name] = control.value.trim();
+    const value = control.value.trim();
+    const was = !r ? null : control.name === "occurred_at" ? FD.localInput(r.occurred_at, tz()) : r[control.name] || "";
+    if (value !== was) out[control.name] = value;
   });
   if ("occurred_at" in out) out.occurred_at = FD.zonedIso(out.occurred_at, tz()) || out.occurred_at;
   if (out.reported_by_name === "") delete out.reported_by_name;
@@ -165,7 +170,12 @@ async function save(event) {
   if (!shown) return null;
   const r = shown.report;
   const form = el("report-edit");
-  const view = await send("save", form, el("report-alert"), reportPath(r.report_id, "update"), Object.assign(values(form), { version: r.version }), r.report_id);
+  const changes = values(form, r);
+  if (!Object.keys(changes).length) { // nothing to save: the report as it is
+    if (event) hooks.opened(shown, t("incident.form.saved", { number: r.number }));
+    return shown;
+  }
+  const view = await send("save", form, el("report-alert"), reportPath(r.report_id, "update"), Object.assign(changes, { version: r.version }), r.report_id);
   if (view && event) hooks.opened(view, t("incident.form.saved", { number: view.report.number }));
   return view;
 }
