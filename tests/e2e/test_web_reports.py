@@ -8,12 +8,13 @@ the printed report is the manual's form. Screenshots land in /tmp/screens/report
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import Desk, _base_url, open_ticket, screenshot, sign_in
+from .test_web_pages import SITE, Desk, _base_url, open_ticket, screenshot, sign_in, sign_in_at
 
 pytestmark = pytest.mark.e2e
 
@@ -114,3 +115,75 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     report.get_by_role("button", name="收起，返回登记表").click()
     expect(report).to_be_hidden()
     expect(page.locator("#reports")).to_be_visible()
+
+
+def _submitted_by_api(desk: Desk) -> dict[str, Any]:
+    status, created = desk.staff(
+        "duty_manager",
+        "POST",
+        "staff/incident-reports",
+        {
+            "site_id": SITE,
+            "severity": "general",
+            "category": "fight",
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "place": "东门停车场",
+            "details": "两名访客在停车场争执推搡，保安已将双方分开。",
+            "immediate_action": "带至保安部办公室，检查现场设施无损坏。",
+        },
+    )
+    assert status == 201, created
+    report = created["report"]
+    status, submitted = desk.staff(
+        "duty_manager", "POST", f"staff/incident-reports/{report['report_id']}/submit", {"version": report["version"]}
+    )
+    assert status == 200, submitted
+    return dict(submitted["report"])
+
+
+def test_a_manager_sends_a_report_back_and_a_stale_approval_is_refused(page: Page, desk: Desk) -> None:
+    report = _submitted_by_api(desk)
+    link = f"{desk.base}/staff#report={report['report_id']}"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_at(page, desk, link, "manager")
+    opened = page.locator("#report")
+    expect(opened.locator("#report-state")).to_have_text("已提交")
+
+    review = opened.locator("#report-review")
+    review.get_by_role("button", name="退回修改").click()
+    expect(review.locator("[data-field=reason] .field-error")).to_be_visible()  # a reason is required
+    review.get_by_label("退回原因").fill("请补充是否报警及回执号。")
+    review.get_by_role("button", name="退回修改").click()
+    expect(opened.locator("#report-state")).to_have_text("草稿")
+    expect(opened.locator("#report-fields")).to_contain_text("请补充是否报警及回执号。")
+    expect(opened.locator("#report-timeline li[data-action=send_back]")).to_contain_text("请补充是否报警及回执号。")
+    expect(opened.locator("#report-countdown")).to_be_hidden()  # it reached the manager in time
+
+    # The duty manager completes it from the mail's link and submits it again.
+    page.get_by_role("button", name="退出登录").click()
+    sign_in_at(page, desk, link, "duty_manager")
+    expect(opened.locator("#report-fields")).to_contain_text("请补充是否报警及回执号。")
+    opened.locator("#report-edit").get_by_label("报警回执号").fill("未报警")
+    opened.get_by_role("button", name="提交给经理").click()
+    expect(opened.locator("#report-state")).to_have_text("已提交")
+    page.get_by_role("button", name="Switch to English").click()
+    expect(opened.locator("#report-timeline li[data-action=send_back]")).to_contain_text("Sent back")
+    page.get_by_role("button", name="切换到中文").click()
+
+    # The manager's screen is stale: someone approved meanwhile. The console says so and shows it now.
+    page.get_by_role("button", name="退出登录").click()
+    sign_in_at(page, desk, link, "manager")
+    expect(opened.get_by_role("button", name="审批通过并存档")).to_be_visible()
+    status, current = desk.staff("manager", "GET", f"staff/incident-reports/{report['report_id']}")
+    assert status == 200, current
+    status, approved = desk.staff(
+        "manager",
+        "POST",
+        f"staff/incident-reports/{report['report_id']}/approve",
+        {"version": current["report"]["version"]},
+    )
+    assert status == 200, approved
+    opened.get_by_role("button", name="审批通过并存档").click()
+    expect(opened.locator("#report-alert")).to_contain_text("这份报告已被他人更新")
+    expect(opened.locator("#report-state")).to_have_text("经理已审批存档")
+    expect(opened.get_by_role("button", name="审批通过并存档")).to_be_hidden()

@@ -51,6 +51,31 @@ function fillFields(box, prefix, r, isNew) {
   }));
 }
 
+/** The fields again (another language), with what was typed in them kept. */
+function refill(box, prefix, r, isNew) {
+  const typed = {};
+  box.querySelectorAll("[name]").forEach(function (control) { typed[control.name] = control.value; });
+  fillFields(box, prefix, r, isNew);
+  box.querySelectorAll("[name]").forEach(function (control) {
+    if (control.name in typed) control.value = typed[control.name];
+  });
+}
+
+function relabel() {
+  if (!el("report-new-form").hidden) refill(el("report-new-fields"), "report-new", null, true);
+  if (shown && builtFor && !el("report-edit").hidden) refill(el("report-edit-fields"), "report-edit", shown.report, false);
+  const reason = el("report-review-fields").querySelector("textarea");
+  if (reason) {
+    const typed = reason.value;
+    FD.fill(el("report-review-fields"), reasonField());
+    el("report-review-fields").querySelector("textarea").value = typed;
+  }
+}
+
+function reasonField() {
+  return field("report-review", { name: "reason", label: "incident.send_back.reason", type: "textarea" });
+}
+
 /**
  * What a form holds, as the API takes it (empty optional names left out); with `r`, only what differs
  * from the report (a time shown to the minute is not sent back unchanged, losing its seconds).
@@ -109,7 +134,7 @@ export function showNewForm(ticket) {
   const form = el("report-new-form");
   form.hidden = false;
   FD.hideAlert(el("report-new-alert"));
-  el("report-new-ticket").textContent = fromTicket ? t("incident.field.ticket") + "：" + fromTicket.number : "";
+  el("report-new-ticket").textContent = fromTicket ? t("incident.form.for_ticket", { number: fromTicket.number }) : "";
   el("report-new-ticket").hidden = !fromTicket;
   fillFields(el("report-new-fields"), "report-new", null, true);
   el("report-new").setAttribute("aria-expanded", "true");
@@ -153,7 +178,7 @@ export function renderReportForms(view) {
   el("report-approve").hidden = !reviewing;
   el("report-send-back").hidden = actions.indexOf("send_back") < 0;
   if (reviewing && !el("report-review-fields").childElementCount) {
-    FD.fill(el("report-review-fields"), field("report-review", { name: "reason", label: "incident.send_back.reason", type: "textarea" }));
+    FD.fill(el("report-review-fields"), reasonField());
   }
   tickReport();
   fillSheet(view);
@@ -280,4 +305,5 @@ export function wireReportForms(given) {
   el("report-approve").addEventListener("click", approve);
   el("report-review").addEventListener("submit", sendBack);
   el("report-print").addEventListener("click", function () { window.print(); });
+  FD.onLang(relabel);
 }

@@ -174,6 +174,7 @@ export function renderReport() {
     r.approved_at ? FD.pair("incident.field.approved_at", r.approved_by + " · " + FD.formatTime(r.approved_at, zone)) : null
   );
   renderReportForms(report);
+  renderEvents(report.timeline || [], zone);
   const photos = report.photos || [];
   UI.gallery(el("report-photos"), photos, { staff: true, tz: zone });
   el("report-photos-empty").hidden = photos.length > 0;
@@ -187,6 +188,22 @@ export function renderReport() {
   el("report-verify-pack").hidden = actions.indexOf("verify") < 0 || !pack;
   renderPack();
   renderVerification();
+}
+
+/** Who did what to the report and when, newest first (a manager's approval or send-back among them). */
+function renderEvents(events, zone) {
+  FD.fill(el("report-timeline"), events.slice().reverse().map(function (e) {
+    const actor = e.actor || {};
+    return h("li", { class: "event", "data-action": e.action },
+      h("p", { class: "event-head" },
+        h("time", { datetime: e.at, text: FD.formatTime(e.at, zone) }),
+        " ",
+        h("strong", { text: FD.tAny(["incident.event." + e.action, e.action]) }),
+        h("span", { class: "by", text: " · " + (actor.kind === "staff" ? actor.id : FD.tAny(["by." + actor.kind, actor.kind || ""])) })
+      ),
+      e.detail && e.detail.reason ? h("p", { class: "event-detail", text: t("incident.event.reason", { reason: e.detail.reason }) }) : null
+    );
+  }));
 }
 
 function renderVerification() {
