@@ -10,6 +10,7 @@ import pytest
 from frontdesk.clock import to_iso
 from frontdesk.domain import clocks, incidents
 from frontdesk.domain.errors import Forbidden, IllegalTransition, VersionConflict
+from frontdesk.evidence import report_html
 from frontdesk.models.clock import ClockKind
 from frontdesk.models.escalation import DEFAULT_LADDER
 from frontdesk.models.incident import (
@@ -131,3 +132,14 @@ def test_the_report_clock_stays_done_through_send_back_and_approval() -> None:
     for later in (sent_back, approved):
         again = clocks.plan(ClockKind.INCIDENT_REPORT, later, later.report_id, "ql", done, DEFAULT_LADDER, T0)
         assert again is None or again == done
+
+
+def test_the_evidence_pack_page_names_the_approval() -> None:
+    report = _submitted()
+    approved = incidents.approve(report, report.version, MANAGER, T0 + timedelta(hours=2)).report
+
+    page = report_html.render(approved, SITE, [], [], "zh-CN", to_iso(T0 + timedelta(hours=3)))
+    before = report_html.render(report, SITE, [], [], "zh-CN", to_iso(T0 + timedelta(hours=3)))
+
+    assert "<tr><th>经理审批</th><td>mgr1 · 2026-" in page
+    assert "经理审批" not in before
