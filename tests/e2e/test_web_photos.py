@@ -453,6 +453,9 @@ def test_a_mail_link_opens_an_incident_report_with_photos_a_pack_and_its_verific
     page.wait_for_function(
         "() => { const i = document.querySelector('#report-photos img'); return i && i.naturalWidth > 0; }"
     )
+    page.emulate_media(media="print")  # the printed form counts the photos (the originals are in the pack)
+    expect(page.locator("#report-sheet")).to_contain_text("1 张（原件见证据包）")
+    page.emulate_media(media="screen")
 
     # The evidence pack, then both checks.
     opened.get_by_role("button", name="下载证据包").click()

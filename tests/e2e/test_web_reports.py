@@ -115,6 +115,10 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     report.get_by_role("button", name="收起，返回登记表").click()
     expect(report).to_be_hidden()
     expect(page.locator("#reports")).to_be_visible()
+    page.emulate_media(media="print")  # with no report open, the console prints as it is
+    expect(page.locator("#main")).to_be_visible()
+    expect(page.locator("#report-sheet")).to_be_hidden()
+    page.emulate_media(media="screen")
 
 
 def _submitted_by_api(desk: Desk) -> dict[str, Any]:

@@ -188,6 +188,8 @@ export function forgetReportForms() {
   shown = null;
   builtFor = "";
   FD.fill(el("report-review-fields"));
+  FD.fill(el("report-sheet"));
+  document.body.classList.remove("report-sheet");
 }
 
 async function save(event) {
@@ -270,7 +272,8 @@ function fillSheet(view) {
   const zone = tz();
   const occurred = FD.formatTime(r.occurred_at, zone);
   const where = [r.building_id ? buildingName(r.building_id) : "", r.unit, r.place].filter(Boolean).join(" · ");
-  const photos = (view.photos || []).filter(function (p) { return p.status === "stored"; }).length;
+  const photos = (view.photos || []).filter(function (p) { return p.state === "stored"; }).length;
+  document.body.classList.add("report-sheet");
   FD.fill(el("report-sheet"),
     h("h1", { text: t("incident.print.title") }),
     h("p", { class: "sheet-number", text: r.number + " · " + t("incident.severity." + r.severity) + " · " + t("incident.state." + r.state) }),
