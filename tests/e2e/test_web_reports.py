@@ -48,8 +48,13 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     assert "-IR-" in number
     expect(new).to_be_hidden()
     expect(report.locator("#report-fields")).to_contain_text(created["number"])  # the ticket it is about
+    expect(report.locator("#report-fields")).to_contain_text("图书馆 · 1F-101")  # and its place
     expect(report.locator("#report-countdown")).to_contain_text("距报告时限还剩")  # major: 12 h, site time
     expect(report.get_by_role("button", name="审批通过并存档")).to_be_hidden()
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(report.get_by_role("button", name="提交给经理")).to_be_visible()
+    screenshot(page, "reports-draft-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The draft is completed and submitted; an empty immediate action is refused next to its field.
     draft = report.locator("#report-edit")

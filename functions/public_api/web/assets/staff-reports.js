@@ -169,6 +169,7 @@ export function renderReport() {
     FD.pair("incident.field.returned_reason", r.state === "draft" ? r.returned_reason : ""),
     written,
     editing ? FD.pair("incident.field.due_at", FD.formatTime(r.due_at, zone)) : null,
+    editing && r.building_id ? FD.pair("staff.field.place", [buildingName(r.building_id), r.unit].filter(Boolean).join(" · ")) : null,
     ticketLink ? FD.pair("incident.field.ticket", ticketLink) : null,
     r.submitted_at ? FD.pair("incident.field.submitted_at", FD.formatTime(r.submitted_at, zone) + (r.on_time === null || r.on_time === undefined ? "" : " · " + t("incident.on_time." + r.on_time))) : null,
     r.approved_at ? FD.pair("incident.field.approved_at", r.approved_by + " · " + FD.formatTime(r.approved_at, zone)) : null
