@@ -143,3 +143,17 @@ def test_the_evidence_pack_page_names_the_approval() -> None:
 
     assert "<tr><th>经理审批</th><td>mgr1 · 2026-" in page
     assert "经理审批" not in before
+
+
+def test_a_report_sent_back_records_no_rung_of_its_ended_clock() -> None:
+    draft = _draft()
+    clock = clocks.plan(ClockKind.INCIDENT_REPORT, draft, draft.report_id, "ql", None, DEFAULT_LADDER, T0)
+    assert clock is not None
+    reached = clock.model_copy(update={"level": 1})
+    due = datetime.fromisoformat(draft.due_at.replace("Z", "+00:00"))
+    assert incidents.escalated(draft, reached, 1, due).report.escalation.level == 1  # a draft never submitted
+    report = incidents.submit(draft, 1, DUTY_MANAGER, T0 + timedelta(hours=1)).report
+    sent_back = incidents.send_back(report, report.version, "缺照片", MANAGER, T0 + timedelta(hours=2)).report
+
+    with pytest.raises(ValueError, match="not to be recorded"):
+        incidents.escalated(sent_back, reached, 1, due)

@@ -52,7 +52,6 @@ from frontdesk.models.incident import (
     IncidentReportView,
     NewIncidentReport,
     Register,
-    ReportState,
     SendBackIncidentReport,
     SubmitIncidentReport,
     UpdateIncidentReport,
@@ -175,7 +174,7 @@ class IncidentNotices:
             raise ValueError(f"{clock.clock_id} is not an incident report's clock")
 
         def record(report: IncidentReport) -> ReportChange | None:
-            if report.state is not ReportState.DRAFT or report.escalation.level >= level:
+            if report.submitted_at is not None or report.escalation.level >= level:
                 return None  # recorded by an earlier delivery (or submitted meanwhile: its clock ended)
             return incidents.escalated(report, clock, level, self.clock.now())
 

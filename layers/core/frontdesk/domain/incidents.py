@@ -108,9 +108,13 @@ def due_at(severity: IncidentSeverity, occurred_at: datetime) -> str:
     return deadline_iso(occurred_at + timedelta(hours=DUE_HOURS[severity]))
 
 
+def _awaited(report: IncidentReport) -> bool:
+    """A draft never submitted: its deadline still runs (one sent back was submitted: its clock ended)."""
+    return report.state is ReportState.DRAFT and report.submitted_at is None
+
+
 def is_overdue(report: IncidentReport, now: datetime) -> bool:
-    """A draft past its deadline that was never submitted (one sent back was submitted: its clock ended)."""
-    return report.state is ReportState.DRAFT and report.submitted_at is None and report.due_at <= to_iso(now)
+    return _awaited(report) and report.due_at <= to_iso(now)
 
 
 # ------------------------------------------------------------------------------------------- opening
@@ -345,7 +349,7 @@ def escalated(report: IncidentReport, clock: Clock, level: int, now: datetime) -
     if clock.subject_id != report.report_id:
         raise ValueError(f"{clock.clock_id} is not the clock of {report.report_id}")
     reached = min(clock.level, len(clock.rungs))
-    if report.state is not ReportState.DRAFT or not report.escalation.level < level <= reached:
+    if not _awaited(report) or not report.escalation.level < level <= reached:
         raise ValueError(f"{report.report_id}: rung {level} is not to be recorded")
     at = rung_at(clock, level)
     return _change(
