@@ -13,10 +13,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from frontdesk.api import intake
 from frontdesk.api.callers import Language, StaffActor
 from frontdesk.models.incident import (
+    ApproveIncidentReport,
     EvidencePackOut,
     IncidentReportView,
     NewIncidentReport,
     Register,
+    SendBackIncidentReport,
     SubmitIncidentReport,
     UpdateIncidentReport,
     Verification,
@@ -86,6 +88,28 @@ def submit_report(
     actor: StaffActor, report_id: ReportId, body: Annotated[SubmitIncidentReport, Body()]
 ) -> IncidentReportView:
     incident_desk().submit(report_id, body, actor)
+    return _view(report_id, actor)
+
+
+@router.post(
+    "/staff/incident-reports/<report_id>/approve",
+    summary="Approve a submitted report (managers): archived, closed to every change (000 §3.5.2c)",
+)
+def approve_report(
+    actor: StaffActor, report_id: ReportId, body: Annotated[ApproveIncidentReport, Body()]
+) -> IncidentReportView:
+    incident_desk().approve(report_id, body, actor)
+    return _view(report_id, actor)
+
+
+@router.post(
+    "/staff/incident-reports/<report_id>/send-back",
+    summary="Send a submitted report back to its writer as a draft, with a reason (managers)",
+)
+def send_back_report(
+    actor: StaffActor, report_id: ReportId, body: Annotated[SendBackIncidentReport, Body()]
+) -> IncidentReportView:
+    incident_desk().send_back(report_id, body, actor)
     return _view(report_id, actor)
 
 

@@ -441,10 +441,10 @@ def test_a_mail_link_opens_an_incident_report_with_photos_a_pack_and_its_verific
     expect(row).to_contain_text(beijing(report["due_at"]))
     opened = page.locator("#report")
     expect(opened.locator("#report-title")).to_have_text(report["number"])
-    fields = opened.locator("#report-fields")
-    expect(fields).to_contain_text("漏水、水管爆裂")
-    expect(fields).to_contain_text("图书馆 · 一楼大厅")
-    expect(fields).to_contain_text("水管爆裂,大厅积水约 3 厘米。")
+    draft = opened.locator("#report-edit")  # a draft opens with its fields to complete
+    expect(draft.get_by_label("事故类别")).to_have_value("water_leak")
+    expect(draft.get_by_label("发生地点")).to_have_value("一楼大厅")
+    expect(draft.get_by_label("事件内容")).to_have_value("水管爆裂,大厅积水约 3 厘米。")
 
     # Photos of the damage, while the report is a draft.
     opened.get_by_label("上传照片").set_input_files([photo_file("hall.jpg", small_jpeg())])
@@ -453,6 +453,9 @@ def test_a_mail_link_opens_an_incident_report_with_photos_a_pack_and_its_verific
     page.wait_for_function(
         "() => { const i = document.querySelector('#report-photos img'); return i && i.naturalWidth > 0; }"
     )
+    page.emulate_media(media="print")  # the printed form counts the photos (the originals are in the pack)
+    expect(page.locator("#report-sheet")).to_contain_text("1 张（原件见证据包）")
+    page.emulate_media(media="screen")
 
     # The evidence pack, then both checks.
     opened.get_by_role("button", name="下载证据包").click()

@@ -69,7 +69,7 @@ function deadline(ticket) {
 }
 
 /** Milliseconds left: on the SLA timer's clock for timed deadlines (N× faster in a scaled demo). */
-function remaining(d) {
+export function remaining(d) {
   const now = Date.now();
   const dueMs = Date.parse(d.due);
   const startMs = d.start ? Date.parse(d.start) : NaN;
@@ -78,7 +78,7 @@ function remaining(d) {
   return dueMs - (startMs + n * Math.max(0, now - startMs));
 }
 
-function duration(ms) {
+export function duration(ms) {
   let seconds = Math.floor(Math.abs(ms) / 1000);
   const d = Math.floor(seconds / 86400);
   seconds -= d * 86400;

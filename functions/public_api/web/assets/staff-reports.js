@@ -1,8 +1,10 @@
 /* The staff console's incident reports (managers and duty managers): the site's register for the
-   year, one report with its photos, its evidence pack and the verification of either. */
+   year, one report with its photos, its evidence pack and the verification of either. Writing,
+   submitting, approving and printing a report are in staff-report-edit.js. */
 import * as FD from "./common.js";
 import * as UI from "./photo-ui.js";
 import * as P from "./photos.js";
+import { forgetReportForms, hideNewForm, renderReportForms, showNewForm, wireReportForms } from "./staff-report-edit.js";
 import { followSite } from "./staff-queue.js";
 import { canReports, staffApi, valid } from "./staff-session.js";
 import { el, buildingName, setLink, state, tz } from "./staff-state.js";
@@ -42,6 +44,8 @@ export function closeRegister(keepLink) {
   register = null;
   report = null;
   pack = null;
+  forgetReportForms();
+  hideNewForm();
   el("reports").hidden = true;
   el("report").hidden = true;
   el("reports-toggle").setAttribute("aria-expanded", "false");
@@ -57,8 +61,8 @@ export function renderRegister() {
   const zone = tz();
   FD.fill(el("reports-rows"), rows.map(function (entry) {
     const current = report && report.report.report_id === entry.report_id;
-    const due = entry.state === "submitted"
-      ? t("incident.state.submitted") + " " + FD.formatTime(entry.submitted_at, zone) + (entry.on_time === false ? " · " + t("incident.on_time.false") : "")
+    const due = entry.submitted_at
+      ? t("incident.state." + entry.state) + " " + FD.formatTime(entry.approved_at || entry.submitted_at, zone) + (entry.on_time === false ? " · " + t("incident.on_time.false") : "")
       : FD.formatTime(entry.due_at, zone);
     return h("tr", { class: current ? "selected" : null, "data-report": entry.report_id },
       h("th", { scope: "row" },
@@ -78,7 +82,7 @@ export function renderRegister() {
   }));
 }
 
-async function openReport(reportId, quiet) {
+async function openReport(reportId, quiet, message) {
   if (el("reports").hidden || !register) await openRegister(true);
   const result = await staffApi("GET", reportPath(reportId));
   if (!result) return;
@@ -102,8 +106,37 @@ async function openReport(reportId, quiet) {
   setLink("#report=" + reportId);
   if (!quiet) {
     el("report").focus();
-    FD.announce(el("status"), t("staff.reports.opened", { number: report.report.number }));
+    FD.announce(el("status"), message || t("staff.reports.opened", { number: report.report.number }));
   }
+}
+
+/** A view the forms got back (created, saved, submitted, approved, sent back): shown, and said. */
+async function showView(view, message) {
+  if (!report || report.report.report_id !== view.report.report_id) {
+    pack = null;
+    verification = null;
+  }
+  report = view;
+  renderReport();
+  setLink("#report=" + view.report.report_id);
+  await openRegister(true); // the register lists its new state
+  if (message) {
+    el("report").focus();
+    FD.announce(el("status"), message);
+  }
+}
+
+/** Someone changed the report meanwhile (409): what it is now, with why the change was refused. */
+async function reloadReport(reportId, message) {
+  await openReport(reportId, true);
+  FD.showAlert(el("report-alert"), message);
+  el("report-alert").focus();
+}
+
+/** The form for a new report, on its own (the register) or for the open ticket. */
+async function newReport(ticket) {
+  if (el("reports").hidden || !register) await openRegister(true);
+  showNewForm(ticket);
 }
 
 export function renderReport() {
@@ -115,10 +148,11 @@ export function renderReport() {
   el("report-title").textContent = r.number;
   el("report-state").textContent = t("incident.state." + r.state);
   el("report-overdue").hidden = !report.overdue;
+  const editing = actions.indexOf("update") >= 0;
   const ticketLink = r.ticket_id
     ? h("a", { href: "#ticket=" + r.ticket_id, text: r.ticket_number || r.ticket_id })
     : null;
-  FD.fill(el("report-fields"),
+  const written = editing ? [] : [
     FD.pair("incident.field.severity", t("incident.severity." + r.severity)),
     FD.pair("incident.field.category", FD.tAny(["incident.category." + r.category, r.category])),
     FD.pair("incident.field.occurred_at", FD.formatTime(r.occurred_at, zone)),
@@ -130,22 +164,47 @@ export function renderReport() {
     FD.pair("incident.field.remarks", r.remarks),
     FD.pair("incident.field.open_problems", r.open_problems),
     FD.pair("incident.field.reported_by_name", r.reported_by_name),
+  ];
+  FD.fill(el("report-fields"),
+    FD.pair("incident.field.returned_reason", r.state === "draft" ? r.returned_reason : ""),
+    written,
+    editing ? FD.pair("incident.field.due_at", FD.formatTime(r.due_at, zone)) : null,
+    editing && r.building_id ? FD.pair("staff.field.place", [buildingName(r.building_id), r.unit].filter(Boolean).join(" · ")) : null,
     ticketLink ? FD.pair("incident.field.ticket", ticketLink) : null,
-    r.submitted_at ? FD.pair("incident.field.submitted_at", FD.formatTime(r.submitted_at, zone) + (r.on_time === null || r.on_time === undefined ? "" : " · " + t("incident.on_time." + r.on_time))) : null
+    r.submitted_at ? FD.pair("incident.field.submitted_at", FD.formatTime(r.submitted_at, zone) + (r.on_time === null || r.on_time === undefined ? "" : " · " + t("incident.on_time." + r.on_time))) : null,
+    r.approved_at ? FD.pair("incident.field.approved_at", r.approved_by + " · " + FD.formatTime(r.approved_at, zone)) : null
   );
+  renderReportForms(report);
+  renderEvents(report.timeline || [], zone);
   const photos = report.photos || [];
   UI.gallery(el("report-photos"), photos, { staff: true, tz: zone });
   el("report-photos-empty").hidden = photos.length > 0;
   el("report-photos-count").textContent = photos.length ? t("photo.count", { n: UI.counted(photos), max: state.known.photosPerReport }) : "";
   const mayAdd = actions.indexOf("photos") >= 0;
   el("report-photos-add").hidden = !mayAdd;
-  el("report-photos-closed").hidden = mayAdd || r.state !== "submitted";
+  el("report-photos-closed").hidden = mayAdd || r.state === "draft";
   el("report-photo-input").disabled = !!busy.reportPhotos || UI.counted(photos) >= state.known.photosPerReport;
   el("report-pack").hidden = actions.indexOf("evidence_pack") < 0;
   el("report-verify").hidden = actions.indexOf("verify") < 0;
   el("report-verify-pack").hidden = actions.indexOf("verify") < 0 || !pack;
   renderPack();
   renderVerification();
+}
+
+/** Who did what to the report and when, newest first (a manager's approval or send-back among them). */
+function renderEvents(events, zone) {
+  FD.fill(el("report-timeline"), events.slice().reverse().map(function (e) {
+    const actor = e.actor || {};
+    return h("li", { class: "event", "data-action": e.action },
+      h("p", { class: "event-head" },
+        h("time", { datetime: e.at, text: FD.formatTime(e.at, zone) }),
+        " ",
+        h("strong", { text: FD.tAny(["incident.event." + e.action, e.action]) }),
+        h("span", { class: "by", text: " · " + (actor.kind === "staff" ? actor.id : FD.tAny(["by." + actor.kind, actor.kind || ""])) })
+      ),
+      e.detail && e.detail.reason ? h("p", { class: "event-detail", text: t("incident.event.reason", { reason: e.detail.reason }) }) : null
+    );
+  }));
 }
 
 function renderVerification() {
@@ -251,6 +310,7 @@ export function followReportLink() {
 function closeReport() {
   report = null;
   pack = null;
+  forgetReportForms();
   el("report").hidden = true;
   setLink("");
   renderRegister();
@@ -266,6 +326,11 @@ export function wireReports() {
     else closeRegister();
   });
   el("report-close").addEventListener("click", closeReport);
+  el("report-new").addEventListener("click", function () { newReport(null); });
+  el("detail-new-report").addEventListener("click", function () {
+    if (state.selected) newReport(state.selected.ticket);
+  });
+  wireReportForms({ opened: showView, reload: reloadReport });
   el("report-pack").addEventListener("click", makePack);
   el("report-verify").addEventListener("click", function () { verify(false); });
   el("report-verify-pack").addEventListener("click", function () { verify(true); });

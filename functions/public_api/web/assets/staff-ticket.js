@@ -6,7 +6,7 @@ import * as P from "./photos.js";
 import { renderActions } from "./staff-actions.js";
 import { renderConversation } from "./staff-conversation.js";
 import { followSite, loadQueue, paintCountdown, renderQueue } from "./staff-queue.js";
-import { staffApi, valid } from "./staff-session.js";
+import { canReports, staffApi, valid } from "./staff-session.js";
 import { el, place, setLink, state, tz } from "./staff-state.js";
 import { renderTimeline } from "./timeline.js";
 
@@ -146,6 +146,7 @@ export function renderDetail() {
     tk.acceptance ? FD.pair("staff.field.acceptance", t("detail.satisfied." + tk.acceptance.satisfied) + (tk.acceptance.rating ? " · " + t("detail.rating", { v: tk.acceptance.rating }) : "") + (tk.acceptance.comment ? " · " + tk.acceptance.comment : "")) : null,
     FD.pair("staff.field.decline_reason", tk.decline_reason)
   );
+  el("detail-new-report").hidden = !canReports();
   renderTicketPhotos();
   renderActions(el("actions"), { done: actionDone, conflict: actionConflict });
   renderConversation(el("conversation"), { done: actionDone, conflict: actionConflict });

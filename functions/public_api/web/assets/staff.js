@@ -5,6 +5,7 @@ import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, renderQueue, renderSites, tick } from "./staff-queue.js";
+import { configureReportForms, tickReport } from "./staff-report-edit.js";
 import { closeRegister, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
 import { canIntake, canReports, onSession, renderWho, resume, signIn, signOut } from "./staff-session.js";
 import { el, scale, setLink, state } from "./staff-state.js";
@@ -57,6 +58,7 @@ async function loadCatalogue() {
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   state.known.limits = known.limits;
   state.known.photosPerReport = known.limits.photos_per_report || 0;
+  configureReportForms(known);
   P.configure(known);
 }
 
@@ -112,7 +114,10 @@ async function init() {
     renderReport();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
-  window.setInterval(tick, 1000);
+  window.setInterval(function () {
+    tick();
+    tickReport();
+  }, 1000);
 
   await loadConfig();
   resume();

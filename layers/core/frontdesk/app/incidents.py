@@ -47,11 +47,12 @@ from frontdesk.models.clock import Clock as ReportClock
 from frontdesk.models.clock import ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.incident import (
+    ApproveIncidentReport,
     IncidentReport,
     IncidentReportView,
     NewIncidentReport,
     Register,
-    ReportState,
+    SendBackIncidentReport,
     SubmitIncidentReport,
     UpdateIncidentReport,
 )
@@ -104,6 +105,18 @@ class IncidentDesk:
         change = incidents.submit(report, command.version, actor, now)
         # the clock met (in time) or breached (late) with the submission itself
         self.reports.save(change, expected_version=report.version, clocks=self._clock_writes(change.report, now))
+        return change.report
+
+    def approve(self, report_id: str, command: ApproveIncidentReport, actor: Actor) -> IncidentReport:
+        report = self._report(report_id)
+        change = incidents.approve(report, command.version, actor, self.clock.now())
+        self.reports.save(change, expected_version=report.version)  # its clock ended at the submission
+        return change.report
+
+    def send_back(self, report_id: str, command: SendBackIncidentReport, actor: Actor) -> IncidentReport:
+        report = self._report(report_id)
+        change = incidents.send_back(report, command.version, command.reason, actor, self.clock.now())
+        self.reports.save(change, expected_version=report.version)
         return change.report
 
     def read(self, report_id: str, actor: Actor) -> IncidentReportView:
@@ -161,7 +174,7 @@ class IncidentNotices:
             raise ValueError(f"{clock.clock_id} is not an incident report's clock")
 
         def record(report: IncidentReport) -> ReportChange | None:
-            if report.state is not ReportState.DRAFT or report.escalation.level >= level:
+            if report.submitted_at is not None or report.escalation.level >= level:
                 return None  # recorded by an earlier delivery (or submitted meanwhile: its clock ended)
             return incidents.escalated(report, clock, level, self.clock.now())
 

@@ -32,7 +32,7 @@ from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain.evolve import evolve
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
-from frontdesk.models.incident import IncidentReport, ReportState
+from frontdesk.models.incident import IncidentReport
 from frontdesk.models.ticket import TERMINAL, Kind, Status, Ticket
 
 # After a failed conditional escalation whose clock had not changed (woken early), the execution
@@ -104,7 +104,9 @@ def _report(report: IncidentReport) -> Timing | None:
     return Timing(
         anchor=report.created_at,
         due=report.due_at,
-        done_at=report.submitted_at if report.state is ReportState.SUBMITTED else None,
+        # the first submission meets (or breaches) it: a report sent back and submitted again, or
+        # approved, keeps that outcome (docs/decisions/0019-manager-approval-of-incident-reports.md)
+        done_at=report.submitted_at,
     )
 
 

@@ -25,6 +25,8 @@ class ErrorCode(StrEnum):
     ILLEGAL_TRANSITION = "illegal_transition"
     INCIDENT_FIELD_REQUIRED = "incident_field_required"
     INCIDENT_IN_FUTURE = "incident_in_future"
+    INCIDENT_MANAGERS_ONLY = "incident_managers_only"
+    INCIDENT_NOT_SUBMITTED = "incident_not_submitted"
     INCIDENT_PLACE_REQUIRED = "incident_place_required"
     INCIDENT_REPORT_NOT_FOUND = "incident_report_not_found"
     INCIDENT_REPORT_SUBMITTED = "incident_report_submitted"

@@ -11,6 +11,9 @@ life (draft → submitted), and how an overdue report records its ladder. Pure: 
   between the two re-sends, never loses, a notice.
 - Submitting closes the report to changes, meets (or breaches) its clock and owes its mail to the
   managers and department heads.
+- A manager then approves it (archived, final: 000 §3.5.2c 经理审批后存档) or sends it back to its
+  writer as a draft, with a reason; the first submission keeps its outcome against the deadline
+  (docs/decisions/0019-manager-approval-of-incident-reports.md).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, local_date, parse_iso, to_iso
 from frontdesk.domain.clocks import late_seconds
-from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import is_staff_in, require_staff_in
@@ -45,6 +48,8 @@ from frontdesk.models.ticket import Actor, Role, Ticket
 DUE_HOURS: Final = {IncidentSeverity.GENERAL: 24, IncidentSeverity.MAJOR: 12}
 WRITERS: Final = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
 READERS: Final = WRITERS
+# The 管业经理 approves; a duty manager writes and submits (000 §3.6a, §3.5.2c).
+APPROVERS: Final = frozenset({Role.MANAGER})
 # A report may be opened a little after the fact, never about the future (clock skew allowed).
 FUTURE_SKEW: Final = timedelta(minutes=5)
 
@@ -52,6 +57,11 @@ FUTURE_SKEW: Final = timedelta(minutes=5)
 # lists an overdue report's rungs go to are in the site's ladder (Ladder.incident_report).
 SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_managers")
 SUBMITTED_NOTICE: Final = "submitted"
+
+
+def resubmitted_notice(version: int) -> str:
+    """The notice of a report submitted again after a send-back: one per submission (each is mailed)."""
+    return f"{SUBMITTED_NOTICE}-{version}"
 
 
 class NumberingBusy(DomainError, code=ErrorCode.NUMBERING_BUSY, status=503): ...
@@ -74,6 +84,11 @@ def check_may_read(actor: Actor) -> None:
     require_staff_in(actor, READERS, "read_incident_reports")
 
 
+def check_may_approve(actor: Actor) -> None:
+    if not is_staff_in(actor, APPROVERS):
+        raise Forbidden(field="action", code=ErrorCode.INCIDENT_MANAGERS_ONLY)
+
+
 # ------------------------------------------------------------------------------------------- numbers and deadlines
 
 
@@ -93,8 +108,13 @@ def due_at(severity: IncidentSeverity, occurred_at: datetime) -> str:
     return deadline_iso(occurred_at + timedelta(hours=DUE_HOURS[severity]))
 
 
+def _awaited(report: IncidentReport) -> bool:
+    """A draft never submitted: its deadline still runs (one sent back was submitted: its clock ended)."""
+    return report.state is ReportState.DRAFT and report.submitted_at is None
+
+
 def is_overdue(report: IncidentReport, now: datetime) -> bool:
-    return report.state is ReportState.DRAFT and report.due_at <= to_iso(now)
+    return _awaited(report) and report.due_at <= to_iso(now)
 
 
 # ------------------------------------------------------------------------------------------- opening
@@ -250,7 +270,8 @@ def update(
 
 
 def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) -> ReportChange:
-    """Complete reports only: what happened, what was done at once, and where (000 §3.9)."""
+    """Complete reports only: what happened, what was done at once, and where (000 §3.9). A report
+    sent back and submitted again keeps its first submission's time and outcome against the deadline."""
     check_may_write(actor)
     _check_version(report, version)
     _check_draft(report)
@@ -258,19 +279,50 @@ def submit(report: IncidentReport, version: int, actor: Actor, now: datetime) ->
         if not getattr(report, name):
             raise InvalidInput(field=name, code=ErrorCode.INCIDENT_FIELD_REQUIRED)
     at = to_iso(now)
-    on_time = at <= report.due_at
+    first = report.submitted_at is None
+    submitted_at = at if first else report.submitted_at
+    on_time = at <= report.due_at if first else report.on_time
+    detail = {"on_time": str(on_time).lower(), "due_at": report.due_at}
+    notice = SUBMITTED_NOTICE if first else resubmitted_notice(report.version + 1)
+    if not first:
+        detail["resubmitted"] = "true"
     return _change(
         report,
         actor,
         now,
         "submit",
-        {"on_time": str(on_time).lower(), "due_at": report.due_at},
+        detail,
         state=ReportState.SUBMITTED,
-        submitted_at=at,
+        submitted_at=submitted_at,
         submitted_by=actor.id,
         on_time=on_time,
-        owed=(*report.owed, SUBMITTED_NOTICE),
+        owed=(*report.owed, notice),
     )
+
+
+def _check_submitted(report: IncidentReport) -> None:
+    if report.state is not ReportState.SUBMITTED:
+        raise IllegalTransition(
+            field="state", code=ErrorCode.INCIDENT_NOT_SUBMITTED, number=report.number, state=report.state.value
+        )
+
+
+def approve(report: IncidentReport, version: int, actor: Actor, now: datetime) -> ReportChange:
+    """A manager approves a submitted report: archived, closed to every change (000 §3.5.2c)."""
+    check_may_approve(actor)
+    _check_version(report, version)
+    _check_submitted(report)
+    at = to_iso(now)
+    return _change(report, actor, now, "approve", {}, state=ReportState.APPROVED, approved_at=at, approved_by=actor.id)
+
+
+def send_back(report: IncidentReport, version: int, reason: str, actor: Actor, now: datetime) -> ReportChange:
+    """A manager returns a submitted report to draft, saying what is missing; its writer completes it
+    and submits it again."""
+    check_may_approve(actor)
+    _check_version(report, version)
+    _check_submitted(report)
+    return _change(report, actor, now, "send_back", {"reason": reason}, state=ReportState.DRAFT, returned_reason=reason)
 
 
 # ------------------------------------------------------------------------------------------- the overdue ladder
@@ -297,7 +349,7 @@ def escalated(report: IncidentReport, clock: Clock, level: int, now: datetime) -
     if clock.subject_id != report.report_id:
         raise ValueError(f"{clock.clock_id} is not the clock of {report.report_id}")
     reached = min(clock.level, len(clock.rungs))
-    if report.state is not ReportState.DRAFT or not report.escalation.level < level <= reached:
+    if not _awaited(report) or not report.escalation.level < level <= reached:
         raise ValueError(f"{report.report_id}: rung {level} is not to be recorded")
     at = rung_at(clock, level)
     return _change(
@@ -344,6 +396,8 @@ def allowed_actions(report: IncidentReport, actor: Actor) -> list[str]:
     if not is_staff_in(actor, WRITERS):
         return []
     actions = ["update", "submit", "photos"] if report.state is ReportState.DRAFT else []
+    if report.state is ReportState.SUBMITTED and is_staff_in(actor, APPROVERS):
+        actions = ["approve", "send_back"]
     return [*actions, "evidence_pack", "verify"]
 
 

@@ -33,6 +33,9 @@ def render(
     rows = "".join(
         f"<tr><th>{escape(label(name, language))}</th><td>{escape(fields[name])}</td></tr>" for name in FIELDS
     )
+    if report.approved_at:  # archived after the manager's approval (000 §3.5.2c)
+        approved = f"{report.approved_by} · {local_time(report.approved_at, site.timezone)}"
+        rows += f"<tr><th>{escape(label('approved_at', language))}</th><td>{escape(approved)}</td></tr>"
     figures = "".join(
         f'<figure><a href="{escape(path)}"><img src="{escape(path)}" alt="{escape(path)}"></a>'
         f"<figcaption>{escape(path)}<br>SHA-256 {escape(digest)}"

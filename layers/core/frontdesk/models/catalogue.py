@@ -12,6 +12,7 @@ from typing import get_args
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.models import commands as cmd
 from frontdesk.models.frozen import Frozen
+from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.photo import OwnerKind
 from frontdesk.models.ticket import CATEGORIES, Department, Kind, Severity
@@ -41,6 +42,8 @@ class Catalogue(Frozen):
     categories: dict[Kind, list[str]]
     departments: list[Department]
     severities: list[Severity]
+    incident_categories: list[str]
+    incident_severities: list[IncidentSeverity]
     limits: Limits
     patterns: Patterns
 
@@ -52,6 +55,8 @@ def catalogue() -> Catalogue:
         categories={kind: list(CATEGORIES[kind]) for kind in Kind},
         departments=list(Department),
         severities=list(Severity),
+        incident_categories=list(INCIDENT_CATEGORIES),
+        incident_severities=list(IncidentSeverity),
         limits=Limits(
             text=cmd.MAX_TEXT,
             short_text=cmd.MAX_SHORT,

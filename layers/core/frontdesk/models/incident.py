@@ -29,6 +29,7 @@ class IncidentSeverity(StrEnum):
 class ReportState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+    APPROVED = "approved"  # by a manager, then archived (000 §3.5.2c 经理审批后存档); final
 
 
 # What happened (000 §3.4-3.8), plus the complaint that harms the company's name or order (000 §3.6).
@@ -83,6 +84,16 @@ class SubmitIncidentReport(Versioned):
     pass
 
 
+class ApproveIncidentReport(Versioned):
+    """A manager approves a submitted report: it is archived, closed to every change."""
+
+
+class SendBackIncidentReport(Versioned):
+    """A manager sends a submitted report back to its writer as a draft, saying what is missing."""
+
+    reason: Text
+
+
 class ReportEscalation(Rung):
     """A report has one ladder: the overdue report's."""
 
@@ -119,6 +130,9 @@ class IncidentReport(Frozen):
     submitted_by: str | None = None
     on_time: bool | None = None
     mailed_at: str | None = None
+    approved_at: str | None = None
+    approved_by: str | None = None
+    returned_reason: str = Field(default="", description="Why a manager last sent the report back to draft")
     escalation: ReportEscalation = ReportEscalation()
     owed: tuple[str, ...] = Field(default=(), description="Notices still to be sent: escalation-<n>, submitted")
     version: int = 1
@@ -150,6 +164,7 @@ class RegisterEntry(BaseModel):
     overdue: bool
     submitted_at: str | None
     on_time: bool | None
+    approved_at: str | None = None
     escalation_level: int
     place: str
     reported_by_name: str
