@@ -20,6 +20,7 @@ from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
+from frontdesk.app.board import Board
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.mailing import MailingDesk
@@ -113,6 +114,11 @@ def alerts() -> SnsAlerts:
 @_built
 def planner() -> ClockPlanner:
     return ClockPlanner(clock_store(), sla_store())
+
+
+@_built
+def board() -> Board:
+    return Board(tickets(), sites(), clock())
 
 
 @_built

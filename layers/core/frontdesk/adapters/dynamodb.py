@@ -3,7 +3,10 @@
 Keys (PK / SK):
     SITES / SITE#<site>                     site with its buildings and units
     SITE#<site> / COUNTER#<local day>       the day's ticket sequence (atomic ADD)
-    TICKET#<id> / TICKET                    the ticket (GSI1 open-by-deadline, GSI2 by unit, GSI3 by day)
+    TICKET#<id> / TICKET                    the ticket (GSI1 open-by-deadline, GSI2 by unit, GSI3 by day,
+                                            GSI5 by last change, GSI6 by assignee while assigned)
+    TICKET#<id> / TERM#<term>               a search term (GSI4 TERM#<site>#<term> / created#id), written
+                                            with the ticket (docs/decisions/0018)
     TICKET#<id> / EVT#<seq:06d>             timeline event; seq = ticket version it produced
     TRACK#<sha256(token)> / TRACK           tracking token → ticket id (the raw token is never stored)
 Every ticket change is one transaction: the ticket put, conditional on the version read, and its event.
@@ -11,7 +14,7 @@ Every ticket change is one transaction: the ticket put, conditional on the versi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
@@ -24,6 +27,7 @@ from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.queue import queue_key
+from frontdesk.domain.search import Found, Plan, Source, terms
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 
@@ -47,11 +51,59 @@ def _ticket_item(ticket: Ticket) -> dict[str, Any]:
         GSI2SK=ticket.created_at,
         GSI3PK=f"DAY#{ticket.site_id}#{ticket.local_day}",
         GSI3SK=ticket.number,
+        GSI5PK=f"SITE#{ticket.site_id}",
+        GSI5SK=f"{ticket.updated_at}#{ticket.ticket_id}",
     )
+    if ticket.assignment is not None:
+        item.update(GSI6PK=f"WORK#{ticket.site_id}#{ticket.assignment.assignee}", GSI6SK=item["GSI5SK"])
     open_key = queue_key(ticket)
     if open_key is not None:
         item.update(GSI1PK=f"OPEN#{ticket.site_id}", GSI1SK=open_key)
     return item
+
+
+def _term_items(ticket: Ticket) -> list[dict[str, Any]]:
+    """The ticket's search terms: the fields they come from never change after intake."""
+    return [
+        {
+            "PK": f"TICKET#{ticket.ticket_id}",
+            "SK": f"TERM#{term}",
+            "type": "term",
+            "ticket_id": ticket.ticket_id,
+            "GSI4PK": f"TERM#{ticket.site_id}#{term}",
+            "GSI4SK": f"{ticket.created_at}#{ticket.ticket_id}",
+        }
+        for term in terms(ticket)
+    ]
+
+
+def _term_puts(table_name: str, ticket: Ticket) -> list[dict[str, Any]]:
+    return [{"Put": {"TableName": table_name, "Item": term}} for term in _term_items(ticket)]
+
+
+# Where each search source reads: index, its key attributes, and the direction.
+_SOURCES: dict[Source, tuple[str, str, str, bool]] = {
+    Source.TERMS: ("GSI4", "GSI4PK", "GSI4SK", False),
+    Source.WORK: ("GSI6", "GSI6PK", "GSI6SK", False),
+    Source.OPEN: ("GSI1", "GSI1PK", "GSI1SK", True),
+    Source.CHANGED: ("GSI5", "GSI5PK", "GSI5SK", False),
+}
+# One index page; and the most index items one search request reads before it answers with what
+# it found and a cursor (a rare filter on a large site then costs several requests, each bounded).
+SEARCH_PAGE = 100
+SEARCH_MAX_READ = 1000
+
+
+def _partition(site_id: str, plan: Plan) -> str:
+    match plan.source:
+        case Source.TERMS:
+            return f"TERM#{site_id}#{plan.partition}"
+        case Source.WORK:
+            return f"WORK#{site_id}#{plan.partition}"
+        case Source.OPEN:
+            return f"OPEN#{site_id}"
+        case Source.CHANGED:
+            return f"SITE#{site_id}"
 
 
 def _event_item(event: TimelineEvent) -> dict[str, Any]:
@@ -145,6 +197,7 @@ class TicketStore:
                     }
                 },
                 {"Put": {"TableName": name, "Item": _event_item(change.event)}},
+                *cast("list[Any]", _term_puts(name, change.ticket)),
                 *cast("list[Any]", clock_writes(name, clocks)),
                 *cast("list[Any]", owed),
             ]
@@ -236,6 +289,48 @@ class TicketStore:
     def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]:
         items = self._query(
             IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(f"DAY#{site_id}#{day}"), limit=limit
+        )
+        return [Ticket.model_validate(_strip(item)) for item in items]
+
+    def search(
+        self, site_id: str, plan: Plan, accept: Callable[[Ticket], bool], limit: int, after: dict[str, str] | None
+    ) -> Found:
+        """Up to ``limit`` accepted tickets from the plan's index partition, from ``after`` on; the key
+        to go on from (None at the end) and how many items were read."""
+        index, pk, sk, forward = _SOURCES[plan.source]
+        kwargs: dict[str, Any] = {
+            "IndexName": index,
+            "KeyConditionExpression": Key(pk).eq(_partition(site_id, plan)),
+            "ScanIndexForward": forward,
+            "Limit": SEARCH_PAGE,
+        }
+        found: list[Ticket] = []
+        read = 0
+        while True:
+            if after:
+                kwargs["ExclusiveStartKey"] = after
+            page = self._table.query(**kwargs)
+            read += int(page.get("ScannedCount", len(page["Items"])))
+            for item in page["Items"]:
+                if plan.source is Source.TERMS:
+                    ticket = self.get(str(item["PK"]).removeprefix("TICKET#"))
+                    read += 1
+                else:
+                    ticket = Ticket.model_validate(_strip(item))
+                if ticket is not None and accept(ticket):
+                    found.append(ticket)
+                if len(found) >= limit or read >= SEARCH_MAX_READ:
+                    return Found(found, {k: str(item[k]) for k in ("PK", "SK", pk, sk)}, read)
+            if "LastEvaluatedKey" not in page:
+                return Found(found, None, read)
+            after = {k: str(v) for k, v in page["LastEvaluatedKey"].items()}
+
+    def changed_since(self, site_id: str, since: str, limit: int = 500) -> list[Ticket]:
+        """Every ticket of the site written after ``since`` (open or closed), oldest change first."""
+        items = self._query(
+            IndexName="GSI5",
+            KeyConditionExpression=Key("GSI5PK").eq(f"SITE#{site_id}") & Key("GSI5SK").gt(since),
+            limit=limit,
         )
         return [Ticket.model_validate(_strip(item)) for item in items]
 

@@ -85,6 +85,19 @@ class Queue(BaseModel):
     tickets: list[Ticket]
 
 
+class SearchResults(BaseModel):
+    site_id: str
+    tickets: list[Ticket]
+    cursor: str | None = Field(description="Opaque: pass it back for the next page; null on the last")
+    items_read: int = Field(description="Index items and tickets read to answer (the search's cost)")
+
+
+class Changes(BaseModel):
+    site_id: str
+    tickets: list[Ticket] = Field(description="Written since `since`, open and closed, in the board's order")
+    until: str = Field(description="Pass as `since` on the next poll")
+
+
 class Created(BaseModel):
     ticket_id: str
     number: str
