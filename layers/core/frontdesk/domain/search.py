@@ -65,13 +65,14 @@ def terms(ticket: Ticket) -> list[str]:
 
 
 def query_terms(q: str) -> list[str]:
-    """The terms a query asks for, most selective first. A phone typed with spaces or dashes, or
-    its last 4 digits, is one term; a short number (``QL-1122-007``) is one term."""
+    """The terms a query asks for, most selective first. A phone typed with spaces or dashes (7
+    digits or more), or its last 4 digits, is one term; so is a short number (``QL-1122-007``) or a
+    unit (``1-102``)."""
     text = normalise(q)
     if not text:
         return []
     bare = _SEPARATORS.sub("", text)
-    if bare.isdigit() and len(bare) >= 4:
+    if (bare.isdigit() and len(bare) >= 7) or (text.isdigit() and len(text) >= 4):
         return [bare]
     parts = text.split()
     if len(parts) == 1 and not _CJK.search(text) and "-" in text:
