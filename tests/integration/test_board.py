@@ -15,7 +15,7 @@ from frontdesk.models.site import Site
 from .conftest import Api, as_staff, load_event, staff_act, staff_open, staff_queue, with_query
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.service_resource import Table
+    pass
 
 DUTY_MANAGER = ("dm1", "duty_manager")
 ENGINEER = ("eng1", "engineer")
