@@ -73,7 +73,8 @@ def queue(
 ) -> Queue | Changes:
     if since is not None:
         return board().changes(site_id, since, actor)
-    return Queue(site_id=site_id, tickets=board_order(desk().queue(site_id, actor, limit)))
+    until = board().now()  # taken before the read: a change during it is polled again
+    return Queue(site_id=site_id, tickets=board_order(desk().queue(site_id, actor, limit)), until=until)
 
 
 @app.get("/staff/tickets/search", summary="Find tickets, open and closed, by term and filters; paged")

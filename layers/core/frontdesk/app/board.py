@@ -69,6 +69,10 @@ class Board:
         until = max([since, *(ticket.updated_at for ticket in tickets)])
         return Changes(site_id=site_id, tickets=board_order(tickets), until=until)
 
+    def now(self) -> str:
+        """Where a board that has just read the queue polls from."""
+        return to_iso(self._clock.now())
+
     def _may_list(self, actor: Actor, site_id: str) -> None:
         if not may(actor, "list"):
             raise Forbidden(field="action", action="list")

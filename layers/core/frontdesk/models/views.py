@@ -83,6 +83,7 @@ class StaffTicket(BaseModel):
 class Queue(BaseModel):
     site_id: str
     tickets: list[Ticket]
+    until: str = Field(default="", description="Pass as `since` to poll for what changes from now on")
 
 
 class SearchResults(BaseModel):
