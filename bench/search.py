@@ -97,7 +97,7 @@ def create_table() -> Any:
     """The table as template.yaml declares it: keys and every GSI (no stream: nothing reads one here)."""
     raw = resources(load_template(), "AWS::DynamoDB::Table")["Table"]
     props = raw["Properties"]
-    client = boto3.client("dynamodb")
+    client: Any = boto3.client("dynamodb")
     client.create_table(
         TableName="bench",
         AttributeDefinitions=props["AttributeDefinitions"],
@@ -170,7 +170,7 @@ def fill(table: Any, count: int, seed: int) -> tuple[list[Ticket], int]:
                 to_status=Status.RECEIVED,
             )
             written = [
-                store_module._ticket_item(ticket),
+                store_module._ticket_item(ticket, ticket.updated_at),
                 store_module._event_item(event),
                 *store_module._term_items(ticket),
             ]
@@ -242,7 +242,9 @@ def main() -> None:
             ("no filter (newest changes)", Filters()),
         ]
         print(f"{args.tickets} tickets, {items} items in the table (a Scan reads all of them)")
-        header = f"{'shape':34} {'found':>5} {'queries':>7} {'index items':>11} {'gets':>5} {'read':>6} {'of a scan':>9}"
+        header = (
+            f"{'shape':34} {'found':>5} {'queries':>7} {'index items':>11} {'gets':>5} {'read':>6} {'of a scan':>9}"
+        )
         print(header)
         print("-" * len(header))
         for name, filters in shapes:

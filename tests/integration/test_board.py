@@ -10,7 +10,9 @@ import pytest
 
 from frontdesk import wiring
 from frontdesk.clock import FixedClock, to_iso
+from frontdesk.domain.lifecycle import Change
 from frontdesk.models.site import Site
+from frontdesk.models.ticket import Escalation
 
 from .conftest import Api, as_staff, load_event, staff_act, staff_open, staff_queue, with_query
 
@@ -175,14 +177,22 @@ def test_polling_returns_only_what_changed(
     assert "Scan" not in calls
 
 
-def test_the_queue_puts_escalated_first(staff: Api, store: Any, clock: FixedClock, tickets: dict[str, str]) -> None:
-    from frontdesk.domain.lifecycle import Change
-    from frontdesk.models.ticket import Escalation
-
+def test_an_escalation_reaches_the_board_and_goes_first(staff: Api, clock: FixedClock, tickets: dict[str, str]) -> None:
+    """A clock's rung changes no business time of the ticket (updated_at stays), yet the poll sees it:
+    the board's index is ordered by when the ticket was written."""
+    store = wiring.tickets()
     late = list(tickets)[3]
     ticket = store.get(late)
+    assert ticket is not None
+    clock.advance(minutes=10)
+    since = to_iso(clock.now())
+    clock.advance(minutes=1)
     escalated = ticket.model_copy(update={"escalation": Escalation(level=1, at=ticket.updated_at), "version": 2})
     event = store.timeline(late)[0].model_copy(update={"seq": 2, "action": "escalate"})
     store.save(Change(escalated, event), 1)
+
+    polled = staff(staff_queue(since=since)).body
+    assert [t["ticket_id"] for t in polled["tickets"]] == [late]
+    assert polled["tickets"][0]["updated_at"] == ticket.updated_at
     order = [t["ticket_id"] for t in staff(staff_queue()).body["tickets"]]
     assert order[0] == late

@@ -69,7 +69,7 @@ def clock() -> Clock:
 
 @_built
 def tickets() -> TicketStore:
-    return TicketStore(table(settings().table_name))
+    return TicketStore(table(settings().table_name), clock().now)
 
 
 @_built

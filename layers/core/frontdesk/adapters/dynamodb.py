@@ -15,6 +15,7 @@ Every ticket change is one transaction: the ticket put, conditional on the versi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
@@ -22,7 +23,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.clock import parse_iso
+from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
@@ -41,7 +42,9 @@ def table(name: str) -> Table:
     return boto3.resource("dynamodb").Table(name)
 
 
-def _ticket_item(ticket: Ticket) -> dict[str, Any]:
+def _ticket_item(ticket: Ticket, written_at: str) -> dict[str, Any]:
+    """The ticket with its index keys; ``written_at`` (when this write happens) orders the live
+    board's index: a change the system makes (a clock's rung) moves no business time of the ticket."""
     item: dict[str, Any] = ticket.model_dump(mode="json", exclude_none=True)
     item.update(
         PK=f"TICKET#{ticket.ticket_id}",
@@ -52,7 +55,7 @@ def _ticket_item(ticket: Ticket) -> dict[str, Any]:
         GSI3PK=f"DAY#{ticket.site_id}#{ticket.local_day}",
         GSI3SK=ticket.number,
         GSI5PK=f"SITE#{ticket.site_id}",
-        GSI5SK=f"{ticket.updated_at}#{ticket.ticket_id}",
+        GSI5SK=f"{written_at}#{ticket.ticket_id}",
     )
     if ticket.assignment is not None:
         item.update(GSI6PK=f"WORK#{ticket.site_id}#{ticket.assignment.assignee}", GSI6SK=item["GSI5SK"])
@@ -154,9 +157,10 @@ def _strip(item: dict[str, Any]) -> dict[str, Any]:
 
 
 class TicketStore:
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._table = table
         self._client = table.meta.client
+        self._now = now
 
     def next_seq(self, site_id: str, day: str) -> int:
         result = self._table.update_item(
@@ -180,7 +184,7 @@ class TicketStore:
                 {
                     "Put": {
                         "TableName": name,
-                        "Item": _ticket_item(change.ticket),
+                        "Item": _ticket_item(change.ticket, to_iso(self._now())),
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
                 },
@@ -216,7 +220,7 @@ class TicketStore:
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(
             self._table,
-            _ticket_item(change.ticket),
+            _ticket_item(change.ticket, to_iso(self._now())),
             _event_item(change.event),
             expected_version,
             ErrorCode.VERSION_CONFLICT,
@@ -325,14 +329,15 @@ class TicketStore:
                 return Found(found, None, read)
             after = {k: str(v) for k, v in page["LastEvaluatedKey"].items()}
 
-    def changed_since(self, site_id: str, since: str, limit: int = 500) -> list[Ticket]:
-        """Every ticket of the site written after ``since`` (open or closed), oldest change first."""
+    def changed_since(self, site_id: str, since: str, limit: int = 500) -> list[tuple[str, Ticket]]:
+        """Every ticket of the site written after ``since`` (open or closed), oldest write first,
+        each with the time of its last write."""
         items = self._query(
             IndexName="GSI5",
             KeyConditionExpression=Key("GSI5PK").eq(f"SITE#{site_id}") & Key("GSI5SK").gt(since),
             limit=limit,
         )
-        return [Ticket.model_validate(_strip(item)) for item in items]
+        return [(str(item["GSI5SK"]).split("#")[0], Ticket.model_validate(_strip(item))) for item in items]
 
     def _query(self, limit: int = 1000, **kwargs: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

@@ -65,9 +65,9 @@ class Board:
             start = parse_iso(since) - POLL_OVERLAP
         except ValueError as error:
             raise InvalidInput(field="since") from error
-        tickets = self._tickets.changed_since(site_id, to_iso(start), CHANGES_READ)
-        until = max([since, *(ticket.updated_at for ticket in tickets)])
-        return Changes(site_id=site_id, tickets=board_order(tickets), until=until)
+        written = self._tickets.changed_since(site_id, to_iso(start), CHANGES_READ)
+        until = max([since, *(at for at, _ in written)])
+        return Changes(site_id=site_id, tickets=board_order([ticket for _, ticket in written]), until=until)
 
     def now(self) -> str:
         """Where a board that has just read the queue polls from."""
