@@ -1,5 +1,5 @@
 """Find anything and the live board against moto: every search shape through an index, paging with
-an opaque cursor, polling that returns only what changed, and never a Scan (docs/decisions/0018)."""
+an opaque cursor, polling that returns only what changed, and never a Scan (docs/decisions/0020)."""
 
 from __future__ import annotations
 

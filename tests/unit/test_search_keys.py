@@ -1,5 +1,5 @@
 """Find anything, the pure part: the terms a ticket is found by, how a query is read, which index a
-search reads, the board's order, and the opaque cursor (docs/decisions/0018)."""
+search reads, the board's order, and the opaque cursor (docs/decisions/0020)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import { closeDetail, forgetTicket, openTicket, renderDetail, wireTicket } from 
 
 const t = FD.t;
 
-// The live queue asks for what changed since its last poll (a small read, docs/decisions/0018).
+// The live queue asks for what changed since its last poll (a small read, docs/decisions/0020).
 const POLL_MS = 4000;
 const TICKET_LINK = /^#ticket=([a-f0-9]{32})$/;
 

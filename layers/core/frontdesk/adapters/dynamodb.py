@@ -6,7 +6,7 @@ Keys (PK / SK):
     TICKET#<id> / TICKET                    the ticket (GSI1 open-by-deadline, GSI2 by unit, GSI3 by day,
                                             GSI5 by last change, GSI6 by assignee while assigned)
     TICKET#<id> / TERM#<term>               a search term (GSI4 TERM#<site>#<term> / created#id), written
-                                            with the ticket (docs/decisions/0018)
+                                            with the ticket (docs/decisions/0020)
     TICKET#<id> / EVT#<seq:06d>             timeline event; seq = ticket version it produced
     TRACK#<sha256(token)> / TRACK           tracking token → ticket id (the raw token is never stored)
 Every ticket change is one transaction: the ticket put, conditional on the version read, and its event.

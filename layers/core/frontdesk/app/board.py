@@ -1,5 +1,5 @@
 """The live board and "find anything": searches through the store's indexes, and what changed since
-the last poll. Never a table scan (docs/decisions/0018)."""
+the last poll. Never a table scan (docs/decisions/0020)."""
 
 from __future__ import annotations
 

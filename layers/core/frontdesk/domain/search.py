@@ -2,7 +2,7 @@
 
 A ticket is found by its short number, its tenant's phone (all digits or the last 4), the tenant's
 name, its unit, and the words of its description. Each of those is a *term*; the store keeps one
-small item per term, written with the ticket (docs/decisions/0018). A query is cut into terms the
+small item per term, written with the ticket (docs/decisions/0020). A query is cut into terms the
 same way; the most selective one names the index partition to read, the others are checked on the
 tickets read (``matches``). Pure: no I/O, times passed in.
 """
