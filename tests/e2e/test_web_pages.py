@@ -951,8 +951,8 @@ def test_an_engineer_takes_an_unassigned_repair(page: Page, desk: Desk) -> None:
     engineer = desk.login("engineer")["username"]
     created = desk.report(building_id="expert", unit="1-101", category="plumbing", description="厨房水槽下水慢。")
     sign_in(page, desk, "engineer")
-    expect(page.get_by_label("我的工单")).to_be_checked()  # an engineer starts on their own work:
-    page.get_by_label("我的工单").uncheck()  # the whole queue, to take one
+    expect(page.get_by_role("checkbox", name="我的工单")).to_be_checked()  # an engineer starts on their own work:
+    page.get_by_role("checkbox", name="我的工单").uncheck()  # the whole queue, to take one
     open_ticket(page, created["number"])
     take = open_action(page, "take")
     expect(take.get_by_label("部门")).to_have_value("engineering")
@@ -1010,14 +1010,14 @@ def test_an_engineer_sees_their_own_work_by_default(page: Page, desk: Desk) -> N
     engineer = desk.login("engineer")["username"]
     mine = desk.report(building_id="library", unit="2F-201", category="hvac", description="空调出风口滴水。")
     desk.act("operator", desk.ticket_id(mine["number"]), "dispatch", department="engineering", assignee=engineer)
-    theirs = desk.report(building_id="library", unit="2F-202", category="hvac", description="空调遥控失灵。")
+    theirs = desk.report(building_id="library", unit="2F-201", category="lighting", description="办公室灯管不亮。")
 
     sign_in(page, desk, "engineer")
-    expect(page.get_by_label("我的工单")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="我的工单")).to_be_checked()
     expect(page.locator("#queue-title")).to_have_text("我的工单（按时限排序）")
     expect(page.locator("li.ticket", has_text=mine["number"])).to_have_count(1)
     expect(page.locator("li.ticket", has_text=theirs["number"])).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/staff#mine=1$"))
 
-    page.get_by_label("我的工单").uncheck()
+    page.get_by_role("checkbox", name="我的工单").uncheck()
     expect(page.locator("li.ticket", has_text=theirs["number"])).to_have_count(1)
