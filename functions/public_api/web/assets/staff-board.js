@@ -3,13 +3,13 @@
    queue module (staff-queue.js) reads the view from the shared state and shows what it asks for. */
 import * as FD from "./common.js";
 import { loadQueue } from "./staff-queue.js";
-import { el, setLink, site, state, viewLink } from "./staff-state.js";
+import { VIEW_FLAGS, VIEW_TEXT, el, setLink, site, state, viewLink } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
 
-const TEXT = ["q", "status", "kind", "category", "building", "assignee"]; // as staff-state.js viewLink
-const FLAGS = ["overdue", "escalated", "mine"];
+const TEXT = VIEW_TEXT;
+const FLAGS = VIEW_FLAGS;
 const STATUSES = ["received", "dispatched", "arrived", "quoted", "in_progress", "unfinished", "completed", "reopened", "handled", "replied", "closed", "declined"];
 const DESK = ["operator", "duty_manager", "manager"];
 

@@ -42,8 +42,8 @@ export function place(ticket) {
   return buildingName(ticket.building_id) + (where ? " · " + where : "");
 }
 
-const VIEW_TEXT = ["q", "status", "kind", "category", "building", "assignee"];
-const VIEW_FLAGS = ["overdue", "escalated", "mine"];
+export const VIEW_TEXT = ["q", "status", "kind", "category", "building", "assignee"];
+export const VIEW_FLAGS = ["overdue", "escalated", "mine"];
 
 /** The board's view as a link: #q=…&status=…&mine=1 ("" for the whole queue). */
 export function viewLink(view) {
