@@ -53,6 +53,7 @@ ASSETS: dict[str, str] = {
     "staff-state.js": JS,
     "staff-session.js": JS,
     "staff-queue.js": JS,
+    "staff-board.js": JS,
     "staff-fields.js": JS,
     "staff-people.js": JS,
     "staff-actions.js": JS,

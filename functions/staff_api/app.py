@@ -18,13 +18,14 @@ from frontdesk.api.entry import api_handler
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import Opened
 from frontdesk.domain import conversation, lifecycle
+from frontdesk.domain.search import Filters, board_order
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
 from frontdesk.models.history import UnitHistory
-from frontdesk.models.ticket import Actor, Ticket
-from frontdesk.models.views import Created, Queue, StaffTicket
+from frontdesk.models.ticket import Actor, Kind, Status, Ticket
+from frontdesk.models.views import Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
-from frontdesk.wiring import desk, tracking_url
+from frontdesk.wiring import board, desk, tracking_url
 
 logger = Logger()
 tracer = Tracer()
@@ -36,6 +37,7 @@ app.include_router(incidents.router)
 app.include_router(people.router)
 app.include_router(canned_replies.router)
 
+ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
@@ -58,13 +60,52 @@ def create_ticket(
     return Created(**ticket, tracking_token=token, tracking_url=tracking_url(token)).model_dump(mode="json"), 201
 
 
-@app.get("/staff/tickets", summary="Open tickets of a site, most urgent deadline first")
+SiteId = Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")]
+
+
+@app.get(
+    "/staff/tickets",
+    summary="Open tickets of a site, escalated first, then by time left; with `since`, only what changed",
+)
 def queue(
     actor: StaffActor,
-    site_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")],
+    site_id: SiteId,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
-) -> Queue:
-    return Queue(site_id=site_id, tickets=desk().queue(site_id, actor, limit))
+    since: Annotated[str | None, Query(pattern=ISO_INSTANT, description="Only tickets written since")] = None,
+) -> Queue | Changes:
+    if since is not None:
+        return board().changes(site_id, since, actor)
+    until = board().now()  # taken before the read: a change during it is polled again
+    return Queue(site_id=site_id, tickets=board_order(desk().queue(site_id, actor, limit)), until=until)
+
+
+@app.get("/staff/tickets/search", summary="Find tickets, open and closed, by term and filters; paged")
+def search(
+    actor: StaffActor,
+    site_id: SiteId,
+    q: Annotated[str, Query(max_length=100, description="Number, phone or its last 4 digits, name, unit, words")] = "",
+    status: Annotated[Status | None, Query()] = None,
+    kind: Annotated[Kind | None, Query()] = None,
+    category: Annotated[str, Query(pattern=r"^[a-z_]{0,40}$")] = "",
+    building_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{0,40}$")] = "",
+    assignee: Annotated[str, Query(max_length=128)] = "",
+    overdue: bool = False,
+    escalated: bool = False,
+    mine: Annotated[bool, Query(description="The caller's own work (overrides assignee)")] = False,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str, Query(max_length=1000)] = "",
+) -> SearchResults:
+    filters = Filters(
+        q=q,
+        status=status,
+        kind=kind,
+        category=category,
+        building_id=building_id,
+        assignee=actor.id if mine else assignee,
+        overdue=overdue,
+        escalated=escalated,
+    )
+    return board().search(site_id, filters, actor, limit, cursor)
 
 
 @app.get(

@@ -13,6 +13,7 @@ import re
 import time
 import urllib.error
 import urllib.request
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -948,9 +949,11 @@ def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Pa
 
 def test_an_engineer_takes_an_unassigned_repair(page: Page, desk: Desk) -> None:
     engineer = desk.login("engineer")["username"]
-    report_and_open(
-        page, desk, "engineer", building_id="expert", unit="1-101", category="plumbing", description="厨房水槽下水慢。"
-    )
+    created = desk.report(building_id="expert", unit="1-101", category="plumbing", description="厨房水槽下水慢。")
+    sign_in(page, desk, "engineer")
+    expect(page.get_by_role("checkbox", name="我的工单")).to_be_checked()  # an engineer starts on their own work:
+    page.get_by_role("checkbox", name="我的工单").uncheck()  # the whole queue, to take one
+    open_ticket(page, created["number"])
     take = open_action(page, "take")
     expect(take.get_by_label("部门")).to_have_value("engineering")
     take.get_by_role("button", name="接单").click()
@@ -1066,3 +1069,64 @@ def test_a_manager_edits_the_canned_replies_and_the_reply_form_offers_them(page:
     form = open_conversation(page, "message")
     form.get_by_label("常用回复").select_option(label="请稍候")
     expect(form.get_by_label("回复内容（客户可在查询页看到）")).to_have_value("我们正在联系相关部门，稍后回复您。")
+
+
+# ------------------------------------------------------------------ find anything, the live board
+
+
+def test_a_search_finds_a_closed_ticket_by_the_last_4_digits_of_the_phone(page: Page, desk: Desk) -> None:
+    last4 = f"{uuid.uuid4().int % 10000:04d}"
+    created = desk.report(contact_phone=f"1391234{last4}", description="洗手池下水管松动。")
+    desk.act("duty_manager", desk.ticket_id(created["number"]), "cancel", reason="业主已自行修好。")
+
+    sign_in(page, desk, "operator")
+    expect(page.locator("li.ticket", has_text=created["number"])).to_have_count(0)  # the queue holds open work
+    page.get_by_label("查找工单").fill(last4)
+    page.get_by_label("查找工单").press("Enter")
+    found = page.locator("li.ticket", has_text=created["number"])
+    expect(found).to_contain_text("已关闭")
+    expect(page.locator("#queue-title")).to_have_text("查找结果（含已关闭）")
+    expect(page).to_have_url(re.compile(rf"/staff#q={last4}$"))
+    screenshot(page, "staff-search-closed")
+
+    page.reload()  # the view is in the link: bookmarked, it shows the same results
+    expect(page.locator("li.ticket", has_text=created["number"])).to_contain_text("已关闭")
+    expect(page.get_by_label("查找工单")).to_have_value(last4)
+    page.get_by_role("button", name="清除筛选").click()
+    expect(page.locator("li.ticket", has_text=created["number"])).to_have_count(0)
+
+
+def test_the_queue_shows_a_new_ticket_unasked_and_puts_an_escalated_one_first(page: Page, desk: Desk) -> None:
+    sign_in(page, desk, "operator")
+    expect(page.locator("#queue-title")).to_have_text("待办工单（按时限排序）")
+    expect(page.locator("#updated")).to_contain_text("更新于")  # the queue is in: what comes now is new
+
+    arrived = desk.report(building_id="library", unit="1F-101", category="lighting", description="门厅灯忽明忽暗。")
+    fresh = page.locator("li.ticket", has_text=arrived["number"])
+    expect(fresh).to_contain_text("新", timeout=20_000)  # no refresh clicked: the poll brought it
+    expect(fresh).to_have_class(re.compile(r"\bfresh\b"))
+
+    # Dispatched and never arrived: the arrival clock escalates it (5 min in the library, scaled).
+    desk.act("operator", desk.ticket_id(arrived["number"]), "dispatch", department="engineering", assignee="li.shifu")
+    expect(fresh).to_have_class(re.compile(r"\bescalated\b"), timeout=60_000)
+    expect(fresh).to_contain_text("已升级")
+    classes = page.locator("li.ticket").evaluate_all("els => els.map(e => e.classList.contains('escalated'))")
+    assert classes[: classes.count(True)] == [True] * classes.count(True)  # every escalated ticket before the rest
+    screenshot(page, "staff-live-escalated")
+
+
+def test_an_engineer_sees_their_own_work_by_default(page: Page, desk: Desk) -> None:
+    engineer = desk.login("engineer")["username"]
+    mine = desk.report(building_id="library", unit="2F-201", category="hvac", description="空调出风口滴水。")
+    desk.act("operator", desk.ticket_id(mine["number"]), "dispatch", department="engineering", assignee=engineer)
+    theirs = desk.report(building_id="library", unit="2F-201", category="lighting", description="办公室灯管不亮。")
+
+    sign_in(page, desk, "engineer")
+    expect(page.get_by_role("checkbox", name="我的工单")).to_be_checked()
+    expect(page.locator("#queue-title")).to_have_text("我的工单（按时限排序）")
+    expect(page.locator("li.ticket", has_text=mine["number"])).to_have_count(1)
+    expect(page.locator("li.ticket", has_text=theirs["number"])).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/staff#mine=1$"))
+
+    page.get_by_role("checkbox", name="我的工单").uncheck()
+    expect(page.locator("li.ticket", has_text=theirs["number"])).to_have_count(1)

@@ -67,7 +67,7 @@ def test_the_sample_is_what_the_adapter_writes() -> None:
     fields = {k: v for k, v in new.items() if k not in {"PK", "SK", "type"} and not k.startswith("GSI")}
     ticket = Ticket.model_validate(fields)
 
-    assert set(new) == set(_ticket_item(ticket))
+    assert set(new) == set(_ticket_item(ticket, ticket.updated_at))
     assert (old["status"], ticket.status) == ("received", Status.DISPATCHED)
     assert new["GSI1SK"] == f"{ticket.arrival_due}#{ticket.ticket_id}"
     assert modify["dynamodb"]["Keys"] == {"PK": {"S": f"TICKET#{ticket.ticket_id}"}, "SK": {"S": "TICKET"}}

@@ -21,6 +21,7 @@ from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
+from frontdesk.app.board import Board
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
@@ -70,7 +71,7 @@ def clock() -> Clock:
 
 @_built
 def tickets() -> TicketStore:
-    return TicketStore(table(settings().table_name))
+    return TicketStore(table(settings().table_name), clock().now)
 
 
 @_built
@@ -115,6 +116,11 @@ def alerts() -> SnsAlerts:
 @_built
 def planner() -> ClockPlanner:
     return ClockPlanner(clock_store(), sla_store())
+
+
+@_built
+def board() -> Board:
+    return Board(tickets(), sites(), clock())
 
 
 @_built

@@ -1,5 +1,7 @@
-/* The staff console's queue: the site chosen, its open tickets ordered by the deadline the desk is
-   racing, and each ticket's countdown (repainted every second by tick). */
+/* The staff console's queue: the site chosen, its open tickets (escalated first, then by time left),
+   kept live by polling only what changed since the last poll, and each ticket's countdown (repainted
+   every second by tick). With filters in the view (staff-board.js) it shows a search's results,
+   open and closed, page by page. */
 import * as FD from "./common.js";
 import { el, place, scale, state, tz } from "./staff-state.js";
 import { staffApi } from "./staff-session.js";
@@ -9,7 +11,13 @@ const h = FD.h;
 
 const SITE_KEY = "frontdesk.staff.site";
 
+const FINISHED = ["closed", "declined"];
+
 let queue = [];
+let until = ""; // the next poll asks for what changed since then (the API's answer says it)
+let cursor = null; // the search's next page
+let loaded = false; // the first answer of this view is in: what the polls add from now on is new
+const fresh = new Set(); // tickets that arrived by polling: marked new
 
 export async function loadSites() {
   const result = await FD.api("GET", "public/sites");
@@ -30,18 +38,100 @@ export function renderSites() {
   el("site").value = state.siteId;
 }
 
-export async function loadQueue(quiet) {
+/** Whether the view asks for a search (anything beyond "mine", which the live queue shows itself). */
+export function searching() {
+  const v = state.view;
+  return Boolean(v.q || v.status || v.kind || v.category || v.building || v.assignee || v.overdue || v.escalated);
+}
+
+function searchPath(more) {
+  const v = state.view;
+  const p = new URLSearchParams({ site_id: state.siteId });
+  if (v.q) p.set("q", v.q);
+  ["status", "kind", "category", "assignee"].forEach(function (k) { if (v[k]) p.set(k, v[k]); });
+  if (v.building) p.set("building_id", v.building);
+  ["overdue", "escalated", "mine"].forEach(function (k) { if (v[k]) p.set(k, "true"); });
+  if (more && cursor) p.set("cursor", cursor);
+  return "staff/tickets/search?" + p.toString();
+}
+
+function stamp() {
+  el("updated").textContent = t("staff.updated", { time: FD.formatTime(new Date().toISOString(), tz()).slice(11) });
+}
+
+/** The view's tickets from the start (or, with `more`, the search's next page). */
+export async function loadQueue(quiet, more) {
   if (!state.siteId) return;
-  const result = await staffApi("GET", "staff/tickets?site_id=" + encodeURIComponent(state.siteId));
+  const search = searching();
+  const result = await staffApi("GET", search ? searchPath(more) : "staff/tickets?site_id=" + encodeURIComponent(state.siteId));
   if (!result) return;
   if (!result.ok) {
     if (!quiet) FD.announce(el("status"), result.data.message);
     return;
   }
-  queue = result.data.tickets || [];
+  const tickets = result.data.tickets || [];
+  queue = more ? queue.concat(tickets) : tickets;
+  cursor = search ? result.data.cursor || null : null;
+  until = search ? "" : result.data.until || "";
+  loaded = true;
+  if (!more) fresh.clear();
   renderQueue();
-  el("updated").textContent = t("staff.updated", { time: FD.formatTime(new Date().toISOString(), tz()).slice(11) });
-  if (!quiet) FD.announce(el("status"), t("staff.queue.loaded", { n: queue.length }));
+  stamp();
+  if (!quiet) FD.announce(el("status"), search ? t("staff.board.results", { n: queue.length }) : t("staff.queue.loaded", { n: shown().length }));
+}
+
+/** The live queue reads only what changed since the last poll: a new ticket comes in marked, a
+    closed one leaves, an escalated one moves to the top. A search's results stay as they were found. */
+export async function pollQueue() {
+  if (!state.siteId || !loaded || searching() || !until) return;
+  const site = state.siteId;
+  const result = await staffApi("GET", "staff/tickets?site_id=" + encodeURIComponent(site) + "&since=" + encodeURIComponent(until));
+  if (!result || !result.ok || site !== state.siteId || searching()) return;
+  until = result.data.until || until;
+  let changed = false;
+  (result.data.tickets || []).forEach(function (ticket) {
+    const at = queue.findIndex(function (q) { return q.ticket_id === ticket.ticket_id; });
+    if (at >= 0 && queue[at].version >= ticket.version) return; // read again by the poll's overlap
+    const done = FINISHED.indexOf(ticket.status) >= 0;
+    if (done && at < 0) return;
+    changed = true;
+    if (done) queue.splice(at, 1);
+    else if (at >= 0) queue[at] = ticket;
+    else {
+      queue.push(ticket);
+      fresh.add(ticket.ticket_id);
+    }
+  });
+  if (changed) {
+    queue = ordered(queue);
+    renderQueue();
+  }
+  stamp();
+}
+
+function escalation(ticket) {
+  return FINISHED.indexOf(ticket.status) < 0 && ticket.escalation ? ticket.escalation.level || 0 : 0;
+}
+
+/** Escalated first (higher rungs first), then by the deadline being raced, as the API orders it. */
+function ordered(tickets) {
+  function key(ticket) {
+    const d = deadline(ticket);
+    return d.due || d.since || "~";
+  }
+  return tickets.slice().sort(function (a, b) {
+    const rung = escalation(b) - escalation(a);
+    if (rung) return rung;
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : a.ticket_id < b.ticket_id ? -1 : 1;
+  });
+}
+
+/** The live queue with "mine": the tickets assigned to whoever is signed in. */
+function shown() {
+  if (searching() || !state.view.mine || !state.session) return queue;
+  return queue.filter(function (ticket) { return ticket.assignment && ticket.assignment.assignee === state.session.user; });
 }
 
 /**
@@ -63,6 +153,9 @@ function deadline(ticket) {
     case "handled":
       if (ticket.reply_due) return { kind: "reply", due: ticket.reply_due, start: ticket.created_at, timed: true };
       return { kind: "waiting", since: ticket.updated_at };
+    case "closed":
+    case "declined":
+      return { kind: "done" };
     default:
       return { kind: "client" };
   }
@@ -97,6 +190,7 @@ export function duration(ms) {
 /** Text and state for a ticket's countdown. */
 function countdown(ticket) {
   const d = deadline(ticket);
+  if (d.kind === "done") return { text: "", state: "done" };
   if (d.kind === "client") return { text: t("staff.with_client"), state: "client" };
   if (d.kind === "waiting") {
     const since = Date.parse(d.since);
@@ -127,15 +221,22 @@ export function tick() {
 export function renderQueue() {
   const list = el("tickets");
   const focused = document.activeElement ? document.activeElement.getAttribute("data-ticket") : null;
-  el("queue-empty").hidden = queue.length > 0;
-  FD.fill(list, queue.map(function (ticket) {
+  const tickets = shown();
+  const search = searching();
+  el("queue-title").textContent = t(search ? "staff.board.results_title" : state.view.mine ? "staff.board.mine_title" : "staff.queue.title");
+  el("queue-empty").textContent = t(search ? "staff.board.none" : "staff.queue.empty");
+  el("queue-empty").hidden = tickets.length > 0;
+  el("tickets-more").hidden = !(search && cursor);
+  FD.fill(list, tickets.map(function (ticket) {
     const d = deadline(ticket);
     const label = { arrival: "staff.deadline.arrival", completion: "staff.deadline.completion", reply: "staff.deadline.reply", waiting: "staff.deadline.waiting" }[d.kind];
     const left = h("span", { class: "left", "data-countdown": ticket.ticket_id });
     paintCountdown(left, ticket);
     const assignee = ticket.assignment ? FD.tAny(["department." + ticket.assignment.department, ticket.assignment.department]) + " · " + ticket.assignment.assignee : t("staff.unassigned");
     const current = state.selected && state.selected.ticket.ticket_id === ticket.ticket_id;
-    return h("li", { class: "ticket" + (current ? " selected" : "") },
+    const rung = escalation(ticket);
+    const isNew = fresh.has(ticket.ticket_id);
+    return h("li", { class: "ticket" + (current ? " selected" : "") + (rung ? " escalated" : "") + (isNew ? " fresh" : "") },
       h("button", {
         type: "button",
         class: "ticket-button",
@@ -145,6 +246,8 @@ export function renderQueue() {
       },
         h("span", { class: "row1" },
           h("strong", { class: "number", text: ticket.number }),
+          isNew ? h("span", { class: "badge small fresh", text: t("staff.board.new") }) : null,
+          rung ? h("span", { class: "badge small escalated", text: t("staff.board.escalated", { n: rung }) }) : null,
           h("span", { class: "badge small", "data-status": ticket.status, text: t("status." + ticket.status) }),
           ticket.severity && ticket.severity !== "normal" ? h("span", { class: "badge small severity", text: t("severity." + ticket.severity) }) : null
         ),
@@ -180,5 +283,9 @@ export function followSite(id) {
 /** Signed out: no queue is kept. */
 export function clearQueue() {
   queue = [];
+  until = "";
+  cursor = null;
+  loaded = false;
+  fresh.clear();
   FD.fill(el("tickets"));
 }

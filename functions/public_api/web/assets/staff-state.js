@@ -8,6 +8,7 @@ export const state = {
   sites: [],
   siteId: "",
   selected: null, // StaffTicket {ticket, timeline, actions} of the open ticket
+  view: {}, // the board's filters (staff-board.js), kept in the URL: staff#q=…&status=…
   // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
   known: { departments: [], kinds: [], categories: {}, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
 };
@@ -41,8 +42,22 @@ export function place(ticket) {
   return buildingName(ticket.building_id) + (where ? " · " + where : "");
 }
 
-/** Deep links (staff#ticket=<id>, staff#report=<id>, from the mails) follow what is open. */
+export const VIEW_TEXT = ["q", "status", "kind", "category", "building", "assignee"];
+export const VIEW_FLAGS = ["overdue", "escalated", "mine"];
+
+/** The board's view as a link: #q=…&status=…&mine=1 ("" for the whole queue). */
+export function viewLink(view) {
+  const p = new URLSearchParams();
+  VIEW_TEXT.forEach(function (k) { if (view[k]) p.set(k, view[k]); });
+  VIEW_FLAGS.forEach(function (k) { if (view[k]) p.set(k, "1"); });
+  const text = p.toString();
+  return text ? "#" + text : "";
+}
+
+/** Deep links (staff#ticket=<id>, staff#report=<id>, from the mails) follow what is open; with
+    nothing open, the link shows the board's view. */
 export function setLink(hash) {
+  hash = hash || viewLink(state.view);
   if (window.location.hash === hash) return;
   try {
     window.history.replaceState(null, "", hash || window.location.pathname + window.location.search);

@@ -4,7 +4,8 @@
 import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
-import { chooseSite, clearQueue, loadQueue, loadSites, renderQueue, renderSites, tick } from "./staff-queue.js";
+import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
+import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
 import { closeRegister, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
 import { canIntake, canReports, onSession, renderWho, resume, signIn, signOut } from "./staff-session.js";
@@ -13,7 +14,8 @@ import { closeDetail, forgetTicket, openTicket, renderDetail, wireTicket } from 
 
 const t = FD.t;
 
-const REFRESH_MS = 30000;
+// The live queue asks for what changed since its last poll (a small read, docs/decisions/0020).
+const POLL_MS = 4000;
 const TICKET_LINK = /^#ticket=([a-f0-9]{32})$/;
 
 let refreshTimer = null;
@@ -31,12 +33,13 @@ async function showConsole() {
     await loadSites();
     refreshIntake();
   }
+  startBoard();
   await loadQueue();
   followLink();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = window.setInterval(function () {
-    if (document.visibilityState === "visible" && state.session) loadQueue(true);
-  }, REFRESH_MS);
+    if (document.visibilityState === "visible" && state.session) pollQueue();
+  }, POLL_MS);
 }
 
 /** Signed out: nothing of the last user stays on screen (the deep link stays, to sign in again). */
@@ -93,12 +96,14 @@ async function init() {
     chooseSite(el("site").value);
     closeDetail();
     refreshIntake();
+    renderBoard();
     loadQueue();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
     }
   });
+  wireBoard();
   wireTicket();
   wireIntake();
   wireReports();
@@ -107,6 +112,7 @@ async function init() {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
     renderWho();
     if (state.sites.length) renderSites();
+    if (state.session) renderBoard();
     renderQueue();
     if (state.selected) renderDetail();
     refreshIntake();

@@ -3,7 +3,10 @@
 Keys (PK / SK):
     SITES / SITE#<site>                     site with its buildings and units
     SITE#<site> / COUNTER#<local day>       the day's ticket sequence (atomic ADD)
-    TICKET#<id> / TICKET                    the ticket (GSI1 open-by-deadline, GSI2 by unit, GSI3 by day)
+    TICKET#<id> / TICKET                    the ticket (GSI1 open-by-deadline, GSI2 by unit, GSI3 by day,
+                                            GSI5 by last change, GSI6 by assignee while assigned)
+    TICKET#<id> / TERM#<term>               a search term (GSI4 TERM#<site>#<term> / created#id), written
+                                            with the ticket (docs/decisions/0020)
     TICKET#<id> / EVT#<seq:06d>             timeline event; seq = ticket version it produced
     TRACK#<sha256(token)> / TRACK           tracking token → ticket id (the raw token is never stored)
 Every ticket change is one transaction: the ticket put, conditional on the version read, and its event.
@@ -11,8 +14,9 @@ Every ticket change is one transaction: the ticket put, conditional on the versi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
@@ -20,12 +24,13 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.clock import parse_iso
+from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.conversation import notice_key
 from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.queue import queue_key
+from frontdesk.domain.search import Found, Plan, Source, terms
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 
@@ -39,7 +44,9 @@ def table(name: str) -> Table:
     return boto3.resource("dynamodb").Table(name)
 
 
-def _ticket_item(ticket: Ticket) -> dict[str, Any]:
+def _ticket_item(ticket: Ticket, written_at: str) -> dict[str, Any]:
+    """The ticket with its index keys; ``written_at`` (when this write happens) orders the live
+    board's index: a change the system makes (a clock's rung) moves no business time of the ticket."""
     item: dict[str, Any] = ticket.model_dump(mode="json", exclude_none=True)
     item.update(
         PK=f"TICKET#{ticket.ticket_id}",
@@ -49,11 +56,59 @@ def _ticket_item(ticket: Ticket) -> dict[str, Any]:
         GSI2SK=ticket.created_at,
         GSI3PK=f"DAY#{ticket.site_id}#{ticket.local_day}",
         GSI3SK=ticket.number,
+        GSI5PK=f"SITE#{ticket.site_id}",
+        GSI5SK=f"{written_at}#{ticket.ticket_id}",
     )
+    if ticket.assignment is not None:
+        item.update(GSI6PK=f"WORK#{ticket.site_id}#{ticket.assignment.assignee}", GSI6SK=item["GSI5SK"])
     open_key = queue_key(ticket)
     if open_key is not None:
         item.update(GSI1PK=f"OPEN#{ticket.site_id}", GSI1SK=open_key)
     return item
+
+
+def _term_items(ticket: Ticket) -> list[dict[str, Any]]:
+    """The ticket's search terms: the fields they come from never change after intake."""
+    return [
+        {
+            "PK": f"TICKET#{ticket.ticket_id}",
+            "SK": f"TERM#{term}",
+            "type": "term",
+            "ticket_id": ticket.ticket_id,
+            "GSI4PK": f"TERM#{ticket.site_id}#{term}",
+            "GSI4SK": f"{ticket.created_at}#{ticket.ticket_id}",
+        }
+        for term in terms(ticket)
+    ]
+
+
+def _term_puts(table_name: str, ticket: Ticket) -> list[dict[str, Any]]:
+    return [{"Put": {"TableName": table_name, "Item": term}} for term in _term_items(ticket)]
+
+
+# Where each search source reads: index, its key attributes, and the direction.
+_SOURCES: dict[Source, tuple[str, str, str, bool]] = {
+    Source.TERMS: ("GSI4", "GSI4PK", "GSI4SK", False),
+    Source.WORK: ("GSI6", "GSI6PK", "GSI6SK", False),
+    Source.OPEN: ("GSI1", "GSI1PK", "GSI1SK", True),
+    Source.CHANGED: ("GSI5", "GSI5PK", "GSI5SK", False),
+}
+# One index page; and the most index items one search request reads before it answers with what
+# it found and a cursor (a rare filter on a large site then costs several requests, each bounded).
+SEARCH_PAGE = 100
+SEARCH_MAX_READ = 1000
+
+
+def _partition(site_id: str, plan: Plan) -> str:
+    match plan.source:
+        case Source.TERMS:
+            return f"TERM#{site_id}#{plan.partition}"
+        case Source.WORK:
+            return f"WORK#{site_id}#{plan.partition}"
+        case Source.OPEN:
+            return f"OPEN#{site_id}"
+        case Source.CHANGED:
+            return f"SITE#{site_id}"
 
 
 def _event_item(event: TimelineEvent) -> dict[str, Any]:
@@ -126,9 +181,10 @@ def _strip(item: dict[str, Any]) -> dict[str, Any]:
 
 
 class TicketStore:
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._table = table
         self._client = table.meta.client
+        self._now = now
 
     def next_seq(self, site_id: str, day: str) -> int:
         with busy_when_throttled():
@@ -159,7 +215,7 @@ class TicketStore:
                 {
                     "Put": {
                         "TableName": name,
-                        "Item": _ticket_item(change.ticket),
+                        "Item": _ticket_item(change.ticket, to_iso(self._now())),
                         "ConditionExpression": "attribute_not_exists(PK)",
                     }
                 },
@@ -176,6 +232,7 @@ class TicketStore:
                     }
                 },
                 {"Put": {"TableName": name, "Item": _event_item(change.event)}},
+                *cast("list[Any]", _term_puts(name, change.ticket)),
                 *cast("list[Any]", clock_writes(name, clocks)),
                 *cast("list[Any]", owed),
             ]
@@ -198,7 +255,7 @@ class TicketStore:
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(
             self._table,
-            _ticket_item(change.ticket),
+            _ticket_item(change.ticket, to_iso(self._now())),
             _event_item(change.event),
             expected_version,
             ErrorCode.VERSION_CONFLICT,
@@ -277,6 +334,49 @@ class TicketStore:
             IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(f"DAY#{site_id}#{day}"), limit=limit
         )
         return [Ticket.model_validate(_strip(item)) for item in items]
+
+    def search(
+        self, site_id: str, plan: Plan, accept: Callable[[Ticket], bool], limit: int, after: dict[str, str] | None
+    ) -> Found:
+        """Up to ``limit`` accepted tickets from the plan's index partition, from ``after`` on; the key
+        to go on from (None at the end) and how many items were read."""
+        index, pk, sk, forward = _SOURCES[plan.source]
+        kwargs: dict[str, Any] = {
+            "IndexName": index,
+            "KeyConditionExpression": Key(pk).eq(_partition(site_id, plan)),
+            "ScanIndexForward": forward,
+            "Limit": SEARCH_PAGE,
+        }
+        found: list[Ticket] = []
+        read = 0
+        while True:
+            if after:
+                kwargs["ExclusiveStartKey"] = after
+            page = self._table.query(**kwargs)
+            read += int(page.get("ScannedCount", len(page["Items"])))
+            for item in page["Items"]:
+                if plan.source is Source.TERMS:
+                    ticket = self.get(str(item["PK"]).removeprefix("TICKET#"))
+                    read += 1
+                else:
+                    ticket = Ticket.model_validate(_strip(item))
+                if ticket is not None and accept(ticket):
+                    found.append(ticket)
+                if len(found) >= limit or read >= SEARCH_MAX_READ:
+                    return Found(found, {k: str(item[k]) for k in ("PK", "SK", pk, sk)}, read)
+            if "LastEvaluatedKey" not in page:
+                return Found(found, None, read)
+            after = {k: str(v) for k, v in page["LastEvaluatedKey"].items()}
+
+    def changed_since(self, site_id: str, since: str, limit: int = 500) -> list[tuple[str, Ticket]]:
+        """Every ticket of the site written after ``since`` (open or closed), oldest write first,
+        each with the time of its last write."""
+        items = self._query(
+            IndexName="GSI5",
+            KeyConditionExpression=Key("GSI5PK").eq(f"SITE#{site_id}") & Key("GSI5SK").gt(since),
+            limit=limit,
+        )
+        return [(str(item["GSI5SK"]).split("#")[0], Ticket.model_validate(_strip(item))) for item in items]
 
     def _query(self, limit: int = 1000, **kwargs: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.clocks import ClockWrite
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
+    from frontdesk.domain.search import Found, Plan
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.escalation import Ladder
@@ -92,6 +93,15 @@ class TicketSystemChanges(TicketLookup, Protocol):
 class OpenTickets(Protocol):
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]: ...
     def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Ticket]: ...
+
+
+class TicketSearch(Protocol):
+    """Reads through the store's indexes for the board (frontdesk.adapters.dynamodb.TicketStore)."""
+
+    def search(
+        self, site_id: str, plan: Plan, accept: Callable[[Ticket], bool], limit: int, after: dict[str, str] | None
+    ) -> Found: ...
+    def changed_since(self, site_id: str, since: str, limit: int = 500) -> list[tuple[str, Ticket]]: ...
 
 
 class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):

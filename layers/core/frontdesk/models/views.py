@@ -99,6 +99,20 @@ class StaffTicket(BaseModel):
 class Queue(BaseModel):
     site_id: str
     tickets: list[Ticket]
+    until: str = Field(default="", description="Pass as `since` to poll for what changes from now on")
+
+
+class SearchResults(BaseModel):
+    site_id: str
+    tickets: list[Ticket]
+    cursor: str | None = Field(description="Opaque: pass it back for the next page; null on the last")
+    items_read: int = Field(description="Index items and tickets read to answer (the search's cost)")
+
+
+class Changes(BaseModel):
+    site_id: str
+    tickets: list[Ticket] = Field(description="Written since `since`, open and closed, in the board's order")
+    until: str = Field(description="Pass as `since` on the next poll")
 
 
 class Created(BaseModel):
