@@ -80,7 +80,7 @@ build: venv ## build/: the layer (arm64 py3.13 wheels, no Docker), function fold
 
 deploy: venv ## AWS CLI: package to S3_BUCKET, deploy stack STACK_NAME
 	@test -n "$(S3_BUCKET)" || { echo "usage: make deploy S3_BUCKET=<artifact bucket> [STACK_NAME=… STAGE=… SENDER_EMAIL=…]" >&2; exit 2; }
-	$(PYTHON) infra/tools/region_check.py "$(REGION)"
+	$(PYTHON) infra/deploy_tools/region_check.py "$(REGION)"
 	$(MAKE) --no-print-directory build
 	aws cloudformation package --template-file build/template.yaml \
 		--s3-bucket $(S3_BUCKET) --s3-prefix $(STACK_NAME) --output-template-file build/packaged.yaml
@@ -89,7 +89,7 @@ deploy: venv ## AWS CLI: package to S3_BUCKET, deploy stack STACK_NAME
 
 smoke: ## after a deploy: make smoke URL=https://<api>.execute-api.<region>.amazonaws.com/<stage>/
 	@test -n "$(URL)" || { echo "usage: make smoke URL=<the API's base URL>" >&2; exit 2; }
-	$(PYTHON) infra/tools/smoke.py $(URL)
+	$(PYTHON) infra/deploy_tools/smoke.py $(URL)
 
 sam-deploy: build ## the same with SAM CLI (it creates its own artifact bucket)
 	sam deploy --template-file build/template.yaml --stack-name $(STACK_NAME) --resolve-s3 \

@@ -15,6 +15,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
+from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.photo import PhotoList, UploadRequest, UploadSlot
 from frontdesk.wiring import photo_desk
 
@@ -25,7 +26,7 @@ Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_
 
 @router.post(
     "/public/track/<token>/photos",
-    summary="Upload a photo of the problem: a presigned POST straight to storage (JPEG, PNG, HEIC, WebP; 10 MB)",
+    summary=f"Upload a photo of the problem: a presigned POST straight to storage ({PHOTO_RULE})",
 )
 def upload_photo(token: Token, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
     return photo_desk().slot_by_token(token, body)

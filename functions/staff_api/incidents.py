@@ -5,6 +5,7 @@ insurer and their verification.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -12,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 
 from frontdesk.api import intake
 from frontdesk.api.callers import Language, StaffActor
+from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.incident import (
     ApproveIncidentReport,
     EvidencePackOut,
@@ -76,8 +78,7 @@ def read_report(actor: StaffActor, report_id: ReportId) -> IncidentReportView:
 def update_report(
     actor: StaffActor, report_id: ReportId, body: Annotated[UpdateIncidentReport, Body()]
 ) -> IncidentReportView:
-    incident_desk().update(report_id, body, actor)
-    return _view(report_id, actor)
+    return _changed(incident_desk().update, report_id, body, actor)
 
 
 @router.post(
@@ -87,8 +88,7 @@ def update_report(
 def submit_report(
     actor: StaffActor, report_id: ReportId, body: Annotated[SubmitIncidentReport, Body()]
 ) -> IncidentReportView:
-    incident_desk().submit(report_id, body, actor)
-    return _view(report_id, actor)
+    return _changed(incident_desk().submit, report_id, body, actor)
 
 
 @router.post(
@@ -98,8 +98,7 @@ def submit_report(
 def approve_report(
     actor: StaffActor, report_id: ReportId, body: Annotated[ApproveIncidentReport, Body()]
 ) -> IncidentReportView:
-    incident_desk().approve(report_id, body, actor)
-    return _view(report_id, actor)
+    return _changed(incident_desk().approve, report_id, body, actor)
 
 
 @router.post(
@@ -109,13 +108,12 @@ def approve_report(
 def send_back_report(
     actor: StaffActor, report_id: ReportId, body: Annotated[SendBackIncidentReport, Body()]
 ) -> IncidentReportView:
-    incident_desk().send_back(report_id, body, actor)
-    return _view(report_id, actor)
+    return _changed(incident_desk().send_back, report_id, body, actor)
 
 
 @router.post(
     "/staff/incident-reports/<report_id>/photos",
-    summary="Upload a photo of the damage: a presigned POST straight to storage (JPEG, PNG, HEIC, WebP; 10 MB)",
+    summary=f"Upload a photo of the damage: a presigned POST straight to storage ({PHOTO_RULE})",
 )
 def upload_photo(actor: StaffActor, report_id: ReportId, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
     return photo_desk().slot_for_report(report_id, body, actor)
@@ -143,3 +141,11 @@ def verify_upload(actor: StaffActor, report_id: ReportId) -> VerifyUploadSlot:
 )
 def verify(actor: StaffActor, report_id: ReportId, body: Annotated[VerifyRequest, Body()]) -> Verification:
     return evidence_desk().verify(report_id, body, actor)
+
+
+def _changed(
+    change: Callable[[str, Any, Actor], object], report_id: str, body: Any, actor: Actor
+) -> IncidentReportView:
+    """One change to the report, then the report as the caller now sees it."""
+    change(report_id, body, actor)
+    return _view(report_id, actor)

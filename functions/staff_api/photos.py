@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from frontdesk.api.callers import StaffActor
+from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.photo import StaffPhotoList, UploadRequest, UploadSlot
 from frontdesk.wiring import photo_desk
 
@@ -22,7 +23,7 @@ TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 
 @router.post(
     "/staff/tickets/<ticket_id>/photos",
-    summary="Upload a photo to a ticket: a presigned POST straight to storage (JPEG, PNG, HEIC, WebP; 10 MB)",
+    summary=f"Upload a photo to a ticket: a presigned POST straight to storage ({PHOTO_RULE})",
 )
 def upload_photo(actor: StaffActor, ticket_id: TicketId, body: Annotated[UploadRequest, Body()]) -> UploadSlot:
     return photo_desk().slot_for_ticket(ticket_id, body, actor)

@@ -3,7 +3,6 @@ stream delivery with nothing lost or doubled, a busy port, and a clean Ctrl-C.""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import signal
 import socket
@@ -12,7 +11,6 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import boto3
@@ -22,20 +20,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from moto.utilities.utils import load_resource
 
+from deploy_tools import smoke
+
 from .conftest import RunningStack, free_port, launch, start_stack
-
-
-def _load_smoke() -> ModuleType:
-    """infra/tools/smoke.py, a script (no package), as the Makefile runs it."""
-    path = Path(__file__).resolve().parents[2] / "infra/tools/smoke.py"
-    spec = importlib.util.spec_from_file_location("smoke", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-smoke = _load_smoke()
 
 pytestmark = pytest.mark.e2e
 
@@ -291,7 +278,7 @@ def test_a_busy_port_is_named_with_the_way_to_choose_another(tmp_path: Path, fla
 def test_ctrl_c_stops_everything_cleanly(tmp_path: Path) -> None:
     stack = start_stack("--no-demo", log_path=tmp_path / "stack.log")
     assert stack.call("GET", "/public/sites")[0] == 200
-    assert stack.stop(signal.SIGINT, timeout=10) == 0  # one that does not stop in time is killed: -9
+    assert stack.stop(signal.SIGINT) == 0  # one that does not stop in time is killed: -9
     output = stack.log_text()
     assert "stopped" in output and "Traceback" not in output
     for port in (stack.port, stack.moto_port):  # nothing listens there any more

@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, Request, expect
 
+from deploy_tools.smoke import call as http  # (status, JSON answer) of one request
+
 from .conftest import CHROMIUM
 
 pytestmark = pytest.mark.e2e
@@ -36,23 +38,6 @@ if not Path(CHROMIUM).exists():  # the Makefile installs it; a browser test must
 
 
 # ------------------------------------------------------------------------------------------- HTTP
-
-
-def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=20) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        try:
-            return error.code, json.loads(raw) if raw else None
-        except ValueError:
-            return error.code, raw.decode("utf-8", "replace")
 
 
 def raw_get(url: str) -> tuple[int, dict[str, str], bytes]:

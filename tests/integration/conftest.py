@@ -51,6 +51,8 @@ ROSTER = (
     StaffMember("mgr1", "吴主任", "manager"),
 )
 ELSEWHERE = StaffMember("eng9", "外场工程师", "engineer", "engineering")
+# (username, group) of the roster, as the staff events' helpers take them
+ENG1, ENG2, OP1, DM1, MGR1 = ((m.username, m.role) for m in ROSTER)
 
 
 # ------------------------------------------------------------------------------------------ events

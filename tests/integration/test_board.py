@@ -14,13 +14,10 @@ from frontdesk.domain.lifecycle import Change
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Escalation
 
-from .conftest import Api, as_staff, load_event, staff_act, staff_open, staff_queue, with_query
+from .conftest import DM1, Api, as_staff, load_event, staff_act, staff_open, staff_queue, with_query
 
 if TYPE_CHECKING:
     pass
-
-DUTY_MANAGER = ("dm1", "duty_manager")
-ENGINEER = ("eng1", "engineer")
 
 
 def search(username: str = "op1", groups: str = "operator", **query: str) -> dict[str, Any]:
@@ -82,7 +79,7 @@ def tickets(staff: Api, clock: FixedClock, site: Site) -> dict[str, str]:
         ticket_id, _ = staff_open(staff, **spec)
         made[ticket_id] = spec["contact_name"]
     ids = list(made)
-    staff_act(staff, ids[0], "cancel", {"version": 1, "reason": "客户来电撤回报修"}, DUTY_MANAGER)
+    staff_act(staff, ids[0], "cancel", {"version": 1, "reason": "客户来电撤回报修"}, DM1)
     staff_act(staff, ids[1], "dispatch", {"version": 1, "assignee": "eng1"})
     return made
 
@@ -196,3 +193,9 @@ def test_an_escalation_reaches_the_board_and_goes_first(staff: Api, clock: Fixed
     assert polled["tickets"][0]["updated_at"] == ticket.updated_at
     order = [t["ticket_id"] for t in staff(staff_queue()).body["tickets"]]
     assert order[0] == late
+
+
+@pytest.mark.parametrize("since", ["2026-13-45T99:99:99Z", "0001-01-01T00:00:00Z", "yesterday"])
+def test_a_since_that_is_no_instant_is_a_field_error_not_a_500(staff: Api, since: str) -> None:
+    reply = staff(staff_queue(since=since))
+    assert (reply.status, reply.body["field"]) == (400, "since")

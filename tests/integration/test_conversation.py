@@ -19,6 +19,8 @@ from frontdesk.models.ticket import Actor, ActorKind, Kind, Role
 from local_stack.template import Template
 
 from .conftest import (
+    ENG1,
+    MGR1,
     Api,
     Reply,
     as_staff,
@@ -39,8 +41,6 @@ from .sla_support import TENANT_EMAIL, Harness, sla_harness
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-ENGINEER = ("eng1", "engineer")
-MANAGER = ("mgr1", "manager")
 NOTE = "客户说晚上七点后才在家，勿早到。"
 REPLY = "您好，师傅今天下午三点上门，请留人在家。"
 
@@ -60,7 +60,7 @@ def test_a_note_stays_inside_a_reply_reaches_the_tenant(staff: Api, public: Api,
     before = store.get(ticket_id)
     assert before is not None
 
-    noted = _said(staff, ticket_id, "note", NOTE, 1, ENGINEER)  # an engineer may note
+    noted = _said(staff, ticket_id, "note", NOTE, 1, ENG1)  # an engineer may note
     assert noted.status == 200, noted.raw
     assert noted.body["conversation"] == ["note"] and noted.body["ticket"]["version"] == 2
     replied = _said(staff, ticket_id, "message", REPLY, 2)
@@ -100,13 +100,13 @@ def test_the_tenants_answer_reaches_the_staff_read(staff: Api, public: Api) -> N
 def test_who_may_write_what(staff: Api, public: Api, store: TicketStore, subtests: pytest.Subtests) -> None:
     ticket_id, token = staff_open(staff)
     with subtests.test("an engineer does not speak for the centre"):
-        refused = _said(staff, ticket_id, "message", REPLY, 1, ENGINEER)
+        refused = _said(staff, ticket_id, "message", REPLY, 1, ENG1)
         assert (refused.status, refused.body["code"]) == (403, "forbidden")
     with subtests.test("no role, no note"):
         refused = _said(staff, ticket_id, "note", NOTE, 1, ("guest", "[guests]"))
         assert (refused.status, refused.body["code"]) == (403, "forbidden")
     with subtests.test("each desk role replies"):
-        for version, who in enumerate((("op1", "operator"), ("dm1", "duty_manager"), MANAGER), start=1):
+        for version, who in enumerate((("op1", "operator"), ("dm1", "duty_manager"), MGR1), start=1):
             assert _said(staff, ticket_id, "message", REPLY, version, who).status == 200
     with subtests.test("a closed ticket takes no answer from the tenant, but a note from staff"):
         staff_act(staff, ticket_id, "cancel", {"version": 4, "reason": "重复报修"}, ("dm1", "duty_manager"))
@@ -240,23 +240,23 @@ def test_canned_replies_per_site_edited_by_managers(staff: Api, subtests: pytest
     empty = staff(_canned("GET", ("op1", "operator")))
     assert (empty.status, empty.body) == (200, {"site_id": "ql", "version": 0, "replies": []})
     with subtests.test("only managers edit"):
-        for who in (("op1", "operator"), ("dm1", "duty_manager"), ENGINEER):
+        for who in (("op1", "operator"), ("dm1", "duty_manager"), ENG1):
             refused = staff(_canned("PUT", who, {"version": 0, "replies": REPLIES}))
             assert (refused.status, refused.body["code"]) == (403, "forbidden")
-    saved = staff(_canned("PUT", MANAGER, {"version": 0, "replies": REPLIES}))
+    saved = staff(_canned("PUT", MGR1, {"version": 0, "replies": REPLIES}))
     assert (saved.status, saved.body["version"], saved.body["replies"]) == (200, 1, REPLIES)
     assert staff(_canned("GET", ("dm1", "duty_manager"))).body == saved.body
     with subtests.test("engineers do not reply, so they do not read them"):
-        assert staff(_canned("GET", ENGINEER)).status == 403
+        assert staff(_canned("GET", ENG1)).status == 403
     with subtests.test("a stale list is refused"):
-        stale = staff(_canned("PUT", MANAGER, {"version": 0, "replies": []}))
+        stale = staff(_canned("PUT", MGR1, {"version": 0, "replies": []}))
         assert (stale.status, stale.body["code"]) == (409, "canned_replies_conflict")
     with subtests.test("both languages are required, and the list is bounded"):
-        half = staff(_canned("PUT", MANAGER, {"version": 1, "replies": [{**REPLIES[0], "text_en": ""}]}))
+        half = staff(_canned("PUT", MGR1, {"version": 1, "replies": [{**REPLIES[0], "text_en": ""}]}))
         assert (half.status, half.body["errors"][0]["field"]) == (400, "replies.0.text_en"), half.raw
-        many = staff(_canned("PUT", MANAGER, {"version": 1, "replies": REPLIES * 31}))
+        many = staff(_canned("PUT", MGR1, {"version": 1, "replies": REPLIES * 31}))
         assert many.status == 400
     with subtests.test("an unknown site"):
-        assert staff(_canned("GET", MANAGER, site_id="nowhere")).status == 404
-    assert staff(_canned("GET", MANAGER)).body["version"] == 1
+        assert staff(_canned("GET", MGR1, site_id="nowhere")).status == 404
+    assert staff(_canned("GET", MGR1)).body["version"] == 1
     assert json.dumps(REPLIES, ensure_ascii=False) in json.dumps(saved.body["replies"], ensure_ascii=False)

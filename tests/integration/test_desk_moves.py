@@ -14,6 +14,10 @@ from frontdesk.clock import FixedClock
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 
 from .conftest import (
+    DM1,
+    ENG1,
+    ENG2,
+    OP1,
     Api,
     as_staff,
     load_event,
@@ -30,18 +34,13 @@ from .conftest import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-OPERATOR = ("op1", "operator")
-ENG1 = ("eng1", "engineer")
-ENG2 = ("eng2", "engineer")
-DUTY_MANAGER = ("dm1", "duty_manager")
-
 
 @pytest.fixture
 def clocks(table: Table) -> ClockStore:
     return ClockStore(table)
 
 
-def _people(site_id: str = "ql", who: tuple[str, str] = OPERATOR, **query: str) -> dict[str, Any]:
+def _people(site_id: str = "ql", who: tuple[str, str] = OP1, **query: str) -> dict[str, Any]:
     event = with_path(load_event("staff_list_people.json"), site_id=site_id)
     with_query(event, **query)
     return as_staff(event, *who)
@@ -171,7 +170,7 @@ def test_an_engineer_takes_an_unassigned_repair(staff: Api, clocks: ClockStore) 
 
 def test_take_is_for_engineers_and_unassigned_repairs_only(staff: Api, store: TicketStore) -> None:
     ticket_id = _open(staff)
-    set_en = staff_action(ticket_id, "take", {"version": 1}, *OPERATOR)
+    set_en = staff_action(ticket_id, "take", {"version": 1}, *OP1)
     set_header(set_en, "Accept-Language", "en")
     reply = staff(set_en)
     assert (reply.status, reply.body["code"], reply.body["message"]) == (403, "forbidden", "Your role may not do this.")
@@ -224,7 +223,7 @@ def test_the_tenant_sees_neither_who_nor_why_of_a_handover_but_why_it_was_cancel
     staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
     staff_act(staff, ticket_id, "reassign", {"version": 2, "assignee": "eng2", "reason": "王工喝多了"})
     staff_act(staff, ticket_id, "redispatch", {"version": 3, "assignee": "eng1", "reason": "李师傅电话不通"})
-    staff_act(staff, ticket_id, "cancel", {"version": 4, "reason": "客户来电撤回报修"}, DUTY_MANAGER)
+    staff_act(staff, ticket_id, "cancel", {"version": 4, "reason": "客户来电撤回报修"}, DM1)
 
     page = public(track(token))
 
@@ -241,31 +240,31 @@ def test_the_tenant_sees_neither_who_nor_why_of_a_handover_but_why_it_was_cancel
 def test_reassign_refusals_write_nothing(staff: Api, store: TicketStore, subtests: pytest.Subtests) -> None:
     ticket_id = _dispatched(staff, "eng1")
     cases: dict[str, tuple[dict[str, Any], tuple[str, str], int, str, str | None]] = {
-        "no reason": ({"version": 2, "assignee": "eng2"}, OPERATOR, 400, "validation_failed", "reason"),
+        "no reason": ({"version": 2, "assignee": "eng2"}, OP1, 400, "validation_failed", "reason"),
         "blank reason": (
             {"version": 2, "assignee": "eng2", "reason": "  "},
-            OPERATOR,
+            OP1,
             400,
             "validation_failed",
             "reason",
         ),
         "same engineer": (
             {"version": 2, "assignee": "eng1", "reason": "x"},
-            OPERATOR,
+            OP1,
             400,
             "same_assignee",
             "assignee",
         ),
         "not an engineer": (
             {"version": 2, "assignee": "eng9", "reason": "x"},
-            OPERATOR,
+            OP1,
             400,
             "unknown_engineer",
             "assignee",
         ),
         "stale version": (
             {"version": 1, "assignee": "eng2", "reason": "x"},
-            OPERATOR,
+            OP1,
             409,
             "version_conflict",
             "version",
@@ -292,9 +291,7 @@ def test_dispatch_again_plans_a_new_arrival(staff: Api, clock: FixedClock, clock
     first = _clocks(clocks, ticket_id)[ClockKind.ARRIVAL]
     clock.advance(minutes=20)  # eng1 never came: 5 minutes past the deadline
 
-    body = staff_act(
-        staff, ticket_id, "redispatch", {"version": 2, "assignee": "eng2", "reason": "王工联系不上"}, DUTY_MANAGER
-    )
+    body = staff_act(staff, ticket_id, "redispatch", {"version": 2, "assignee": "eng2", "reason": "王工联系不上"}, DM1)
 
     ticket = body["ticket"]
     assert (ticket["assignment"]["assignee"], ticket["dispatched_at"]) == ("eng2", "2026-11-22T02:20:00.000Z")
@@ -324,7 +321,7 @@ def test_dispatch_again_is_for_an_unarrived_visit_by_the_desk(staff: Api) -> Non
 def test_a_duty_manager_cancels_a_ticket_and_its_clocks(staff: Api, clocks: ClockStore, store: TicketStore) -> None:
     ticket_id = _dispatched(staff, "eng1")
 
-    body = staff_act(staff, ticket_id, "cancel", {"version": 2, "reason": "客户来电撤回报修"}, DUTY_MANAGER)
+    body = staff_act(staff, ticket_id, "cancel", {"version": 2, "reason": "客户来电撤回报修"}, DM1)
 
     ticket = body["ticket"]
     assert (ticket["status"], ticket["resolution"], ticket["cancel_reason"]) == (
@@ -343,20 +340,20 @@ def test_a_duty_manager_cancels_a_ticket_and_its_clocks(staff: Api, clocks: Cloc
 
 def test_a_complaints_reply_clock_is_cancelled_with_it(staff: Api, clocks: ClockStore) -> None:
     ticket_id = _open(staff, kind="complaint", category="service_attitude")
-    staff_act(staff, ticket_id, "cancel", {"version": 1, "reason": "重复投诉"}, DUTY_MANAGER)
+    staff_act(staff, ticket_id, "cancel", {"version": 1, "reason": "重复投诉"}, DM1)
     assert _clocks(clocks, ticket_id)[ClockKind.REPLY].state is ClockState.CANCELLED
 
 
 def test_only_a_duty_manager_cancels_and_only_with_a_reason(staff: Api, store: TicketStore) -> None:
     ticket_id = _dispatched(staff, "eng1")
-    for who in (OPERATOR, ENG1):
+    for who in (OP1, ENG1):
         event = staff_action(ticket_id, "cancel", {"version": 2, "reason": "x"}, *who)
         assert staff.refusal_in_english(event) == (403, "forbidden", "Your role may not do this.")
-    reply = staff(staff_action(ticket_id, "cancel", {"version": 2}, *DUTY_MANAGER))
+    reply = staff(staff_action(ticket_id, "cancel", {"version": 2}, *DM1))
     assert (reply.status, [e["field"] for e in reply.body["errors"]]) == (400, ["reason"])
     ticket = store.get(ticket_id)
     assert ticket is not None and (ticket.version, ticket.status.value) == (2, "dispatched")
 
-    staff_act(staff, ticket_id, "cancel", {"version": 2, "reason": "重复报修"}, DUTY_MANAGER)
-    reply = staff(staff_action(ticket_id, "cancel", {"version": 3, "reason": "again"}, *DUTY_MANAGER))
+    staff_act(staff, ticket_id, "cancel", {"version": 2, "reason": "重复报修"}, DM1)
+    reply = staff(staff_action(ticket_id, "cancel", {"version": 3, "reason": "again"}, *DM1))
     assert (reply.status, reply.body["code"]) == (409, "illegal_transition")

@@ -17,6 +17,8 @@ from frontdesk.models.ticket import Actor, ActorKind, Role
 
 from .conftest import (
     DAY,
+    ENG1,
+    ENG2,
     START,
     Api,
     as_staff,
@@ -37,9 +39,6 @@ from .conftest import (
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
-
-ENGINEER = ("eng1", "engineer")
-OTHER_ENGINEER = ("eng2", "engineer")
 
 
 def test_phone_intake_by_the_operator(staff: Api, store: TicketStore) -> None:
@@ -125,7 +124,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
     assert reply.body["ticket"]["arrived_on_time"] is True
     assert set(reply.body["actions"]) == {"quote", "unfinished", "complete"}
     quote = {"version": 3, "lines": [{"item": "恒温阀芯", "amount_cents": 6800}], "tax_cents": 884, "labour_cents": 0}
-    assert staff_act(staff, ticket_id, "quote", quote, ENGINEER)["ticket"]["quote"]["total_cents"] == 7684
+    assert staff_act(staff, ticket_id, "quote", quote, ENG1)["ticket"]["quote"]["total_cents"] == 7684
 
     # The client confirms the price on the tracking page; then the work is done.
     seen = public(track(token))
@@ -133,7 +132,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
     confirmed = public(client_post(token, "quote-decision", {"version": 4, "confirm": True}))
     assert (confirmed.status, confirmed.body["status"]) == (200, "in_progress")
     clock.advance(minutes=30)
-    staff_act(staff, ticket_id, "complete", {"version": 5, "summary": "更换阀芯"}, ENGINEER)
+    staff_act(staff, ticket_id, "complete", {"version": 5, "summary": "更换阀芯"}, ENG1)
 
     # Not satisfied: the ticket reopens and is dispatched again.
     reopened = public(
@@ -144,8 +143,8 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
     again = staff_act(staff, ticket_id, "dispatch", {"version": 7, "assignee": "eng1"})
     assert again["ticket"]["arrival_due"] == "2026-11-22T02:58:00.000Z"  # 02:43 + 15 min
     assert again["ticket"]["arrived_at"] is None
-    staff_act(staff, ticket_id, "arrive", {"version": 8}, ENGINEER)
-    staff_act(staff, ticket_id, "complete", {"version": 9, "summary": "重新密封"}, ENGINEER)
+    staff_act(staff, ticket_id, "arrive", {"version": 8}, ENG1)
+    staff_act(staff, ticket_id, "complete", {"version": 9, "summary": "重新密封"}, ENG1)
     closed = public(client_post(token, "acceptance", {"version": 10, "satisfied": True, "rating": 5}))
     assert (closed.status, closed.body["status"]) == (200, "closed")
 
@@ -193,8 +192,8 @@ def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
 def test_refused_role_is_403(staff: Api, store: TicketStore, subtests: pytest.Subtests) -> None:
     ticket_id, _ = staff_open(staff)
     cases: list[tuple[str, str, dict[str, Any], tuple[str, str]]] = [
-        ("engineer dispatches", "dispatch", {"version": 1, "assignee": "eng1"}, ENGINEER),
-        ("engineer declines", "decline", {"version": 1, "reason": "不修"}, ENGINEER),
+        ("engineer dispatches", "dispatch", {"version": 1, "assignee": "eng1"}, ENG1),
+        ("engineer declines", "decline", {"version": 1, "reason": "不修"}, ENG1),
         ("manager without a group", "dispatch", {"version": 1, "assignee": "eng1"}, ("mgr", "")),
     ]
     for name, action, body, who in cases:
@@ -204,7 +203,7 @@ def test_refused_role_is_403(staff: Api, store: TicketStore, subtests: pytest.Su
     staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
     cases = [
         ("operator arrives", "arrive", {"version": 2}, ("op1", "operator")),
-        ("eng2 arrives for eng1", "arrive", {"version": 2}, OTHER_ENGINEER),
+        ("eng2 arrives for eng1", "arrive", {"version": 2}, ENG2),
     ]
     for name, action, body, who in cases:
         with subtests.test(case=name):
@@ -276,8 +275,8 @@ def test_read_a_ticket_with_the_actions_open_to_the_caller(staff: Api, subtests:
     expected = {
         ("op1", "operator"): ["reschedule", "reassign", "redispatch"],
         ("dm1", "duty_manager"): ["reschedule", "reassign", "redispatch", "cancel"],
-        ENGINEER: ["reschedule", "arrive"],
-        OTHER_ENGINEER: [],
+        ENG1: ["reschedule", "arrive"],
+        ENG2: [],
     }
     for who, actions in expected.items():
         with subtests.test(caller=who[0]):
@@ -300,21 +299,19 @@ def test_reschedule_before_the_deadline_only(staff: Api, clock: FixedClock) -> N
         "contact_method": "phone",
         "note": "学生在上课",
     }
-    moved = staff_act(staff, ticket_id, "reschedule", body, ENGINEER)
+    moved = staff_act(staff, ticket_id, "reschedule", body, ENG1)
     assert moved["ticket"]["arrival_due"] == "2026-11-22T02:45:00.000Z"
     assert moved["timeline"][-1]["detail"]["agreed_with"] == "王同学"
 
-    not_later = staff(staff_action(ticket_id, "reschedule", {**body, "version": 3}, *ENGINEER))
+    not_later = staff(staff_action(ticket_id, "reschedule", {**body, "version": 3}, *ENG1))
     assert (not_later.status, not_later.body["code"]) == (400, "reschedule_not_later")
     clock.advance(minutes=40)
     late = staff(
-        staff_action(
-            ticket_id, "reschedule", {**body, "version": 3, "new_arrival": "2026-11-22T12:00:00+08:00"}, *ENGINEER
-        )
+        staff_action(ticket_id, "reschedule", {**body, "version": 3, "new_arrival": "2026-11-22T12:00:00+08:00"}, *ENG1)
     )
     assert (late.status, late.body["code"]) == (409, "reschedule_after_deadline")
     naive = staff(
-        staff_action(ticket_id, "reschedule", {**body, "version": 3, "new_arrival": "2026-11-22T12:00:00"}, *ENGINEER)
+        staff_action(ticket_id, "reschedule", {**body, "version": 3, "new_arrival": "2026-11-22T12:00:00"}, *ENG1)
     )
     assert naive.status == 400
     assert naive.body["errors"][0] == {
@@ -342,8 +339,8 @@ def test_queue_orders_by_deadline_and_drops_closed_tickets(staff: Api, clock: Fi
         "2026-11-22T02:17:00.000Z",
     ]
 
-    staff_act(staff, class_a, "arrive", {"version": 2}, ENGINEER)
-    staff_act(staff, class_a, "complete", {"version": 3, "summary": "修好"}, ENGINEER)
+    staff_act(staff, class_a, "arrive", {"version": 2}, ENG1)
+    staff_act(staff, class_a, "complete", {"version": 3, "summary": "修好"}, ENG1)
     staff_act(staff, class_a, "close", {"version": 4, "note": "客户电话确认"})
     after = staff(staff_queue(limit="10"))
     assert [t["ticket_id"] for t in after.body["tickets"]] == [waiting, class_c]

@@ -63,7 +63,7 @@ class Board:
         self._may_list(actor, site_id)
         try:
             start = parse_iso(since) - POLL_OVERLAP
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # not a date, or the year 1 (nothing before it)
             raise InvalidInput(field="since") from error
         written = self._tickets.changed_since(site_id, to_iso(start), CHANGES_READ)
         until = max([since, *(at for at, _ in written)])

@@ -33,6 +33,8 @@ from frontdesk.models.photo import (
 from frontdesk.models.ticket import Actor
 
 MAX_BYTES = 10 * 1024 * 1024
+# How the API documents describe what a photo may be (the rule above, said once).
+PHOTO_RULE = f"JPEG, PNG, HEIC, WebP; at most {MAX_BYTES // (1024 * 1024)} MB"
 UPLOAD_EXPIRY_SECONDS = 300  # the presigned POST; a slot not used by then no longer counts
 LINK_EXPIRY_SECONDS = 300  # presigned GET links on the pages
 MAX_PHOTOS: dict[OwnerKind, int] = {OwnerKind.TICKET: 10, OwnerKind.REPORT: 20}

@@ -66,7 +66,12 @@ class UploadRequest(BaseModel):
         description="The file's type: image/jpeg, image/png, image/heic or image/webp",
         examples=["image/jpeg"],
     )
-    size: int = Field(ge=1, le=2**40, description="The file's size in bytes (at most 10 MB)", examples=[2_400_000])
+    size: int = Field(
+        ge=1,
+        le=2**40,
+        description="The file's size in bytes (at most limits.photo_mb)",
+        examples=[2_400_000],
+    )
     filename: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable] = Field(
         default="", description="The file's name on the device, shown to staff only"
     )

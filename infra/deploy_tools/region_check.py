@@ -1,7 +1,7 @@
 """Stop a deploy to a region where the stack cannot be created, with the reason, before CloudFormation
 fails half-way through (`make deploy` runs it first; python3 only).
 
-python infra/tools/region_check.py <region>     exit 0, or 2 with the reason on stderr
+python infra/deploy_tools/region_check.py <region>     exit 0, or 2 with the reason on stderr
 """
 
 from __future__ import annotations
