@@ -155,7 +155,7 @@ def require_report(reports: ReportLookup, report_id: str) -> IncidentReport:
 
 
 # The clocks a report must have, planned from the report as written (frontdesk.domain.clocks).
-ReportClocks = Callable[[IncidentReport], Sequence[ClockWrite]]
+ReportClocks = Callable[["IncidentReport"], Sequence["ClockWrite"]]
 
 
 class ReportRecords(ReportLookup, Protocol):
