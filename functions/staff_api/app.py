@@ -15,7 +15,7 @@ from mailing_lists import router as mailing_lists
 from frontdesk.api import intake
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.entry import api_handler
-from frontdesk.api.params import BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
+from frontdesk.api.params import BuildingFilter, BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import Opened
 from frontdesk.domain import conversation, lifecycle
@@ -23,7 +23,6 @@ from frontdesk.domain.search import Filters, board_order
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
 from frontdesk.models.history import UnitHistory
-from frontdesk.models.identifiers import NAME_ID
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket
 from frontdesk.models.views import Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
@@ -84,7 +83,7 @@ def search(
     status: Annotated[Status | None, Query()] = None,
     kind: Annotated[Kind | None, Query()] = None,
     category: Annotated[str, Query(pattern=r"^[a-z_]{0,40}$")] = "",
-    building_id: Annotated[str | None, Query(pattern=NAME_ID)] = None,
+    building_id: BuildingFilter = "",
     assignee: Annotated[str, Query(max_length=128)] = "",
     overdue: bool = False,
     escalated: bool = False,
@@ -97,7 +96,7 @@ def search(
         status=status,
         kind=kind,
         category=category,
-        building_id=building_id or "",
+        building_id=building_id,
         assignee=actor.id if mine else assignee,
         overdue=overdue,
         escalated=escalated,

@@ -11,6 +11,7 @@ from frontdesk.models import identifiers as ids
 SitePath = Annotated[str, Path(pattern=ids.SITE_ID)]
 SiteQuery = Annotated[str, Query(pattern=ids.SITE_ID)]
 BuildingPath = Annotated[str, Path(pattern=ids.NAME_ID)]
+BuildingFilter = Annotated[str, Query(pattern=ids.optional(ids.NAME_ID))]
 TicketId = Annotated[str, Path(pattern=ids.HEX_ID)]
 ReportId = Annotated[str, Path(pattern=ids.REPORT_ID)]
 ListName = Annotated[str, Path(pattern=ids.LIST_NAME)]

@@ -15,3 +15,8 @@ REPORT_ID: Final = r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$"
 LIST_NAME: Final = r"^[a-z0-9_-]{1,40}$"
 # A tracking token: URL-safe base64 of a random secret.
 TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret; 16 to 64 characters
+
+
+def optional(pattern: str) -> str:
+    """The shape, or nothing: a filter left empty (``building_id=``) is no filter."""
+    return f"^(?:{pattern.removeprefix('^').removesuffix('$')})?$"
