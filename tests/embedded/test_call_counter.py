@@ -13,9 +13,10 @@ def test_a_write_costs_a_unit_per_kb_doubled_in_a_transaction_plus_one_per_index
     assert write_units("PutItem", {"Item": small}) == 1 + 2
     large = {**small, "text": {"S": "水" * 1000}}  # 3,000 bytes of UTF-8, more as JSON: 3 KB or more
     assert write_units("PutItem", {"Item": large}) >= 3 + 2
-    assert write_units("TransactWriteItems", {"TransactItems": [{"Put": {"Item": small}}, {"ConditionCheck": {}}]}) == (
-        2 + 2
-    ) + 2
+    assert (
+        write_units("TransactWriteItems", {"TransactItems": [{"Put": {"Item": small}}, {"ConditionCheck": {}}]})
+        == (2 + 2) + 2
+    )
     assert write_units("UpdateItem", {"UpdateExpression": "SET GSI6PK = :a, #s = :s"}) == 2
 
 
