@@ -189,6 +189,11 @@ def reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reply, Bod
     return _act(ticket_id, "reply", body, actor)
 
 
+@app.post("/staff/tickets/<ticket_id>/validity", summary="Judge whether a complaint is valid, with a reason (managers)")
+def validity(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Validity, Body()]) -> StaffTicket:
+    return _act(ticket_id, "validity", body, actor)
+
+
 @app.post("/staff/tickets/<ticket_id>/close", summary="Close a replied complaint or inquiry, or completed work")
 def close(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
     return _act(ticket_id, "close", body, actor)

@@ -536,7 +536,7 @@ def report_and_open(page: Page, desk: Desk, role: str, **fields: Any) -> dict[st
 def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page, desk: Desk) -> None:
     complaint = desk.report(
         kind="complaint",
-        category="service_attitude",
+        category="staff_attitude",
         building_id="library",
         unit="2F-201",
         description="前台工作人员态度生硬。",

@@ -168,7 +168,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
 
 def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
     ticket_id, token = staff_open(
-        staff, kind="complaint", category="service_attitude", channel="walk_in", severity="serious"
+        staff, kind="complaint", category="staff_attitude", channel="walk_in", severity="serious"
     )
     created = store.get(ticket_id)
     assert created is not None and created.reply_due == "2026-11-22T16:00:00.000Z"

@@ -15,10 +15,10 @@ def _history(unit: str = "1-101", building: str = "expert", who: tuple[str, str]
 
 
 def test_a_units_history_lists_its_open_and_closed_tickets_newest_first(staff: Api, clock: FixedClock) -> None:
-    first, _ = staff_open(staff, kind="complaint", category="service_attitude", description="保安态度差")
+    first, _ = staff_open(staff, kind="complaint", category="staff_attitude", description="保安态度差")
     staff_act(staff, first, "cancel", {"version": 1, "reason": "客户撤回"}, ("dm1", "duty_manager"))
     clock.advance(minutes=5)
-    second, _ = staff_open(staff, kind="complaint", category="service_attitude", description="又一次态度差")
+    second, _ = staff_open(staff, kind="complaint", category="staff_attitude", description="又一次态度差")
     clock.advance(minutes=5)
     staff_open(staff, unit="1-102")  # another unit of the building
 
@@ -28,7 +28,7 @@ def test_a_units_history_lists_its_open_and_closed_tickets_newest_first(staff: A
     assert [t["ticket_id"] for t in reply.body["tickets"]] == [second, first]
     assert [t["status"] for t in reply.body["tickets"]] == ["received", "closed"]
     # the same complaint twice in a quarter: the manual's repeat, for the quarterly analysis
-    assert reply.body["repeats"] == [{"kind": "complaint", "category": "service_attitude", "count": 2, "threshold": 2}]
+    assert reply.body["repeats"] == [{"kind": "complaint", "category": "staff_attitude", "count": 2, "threshold": 2}]
 
 
 def test_an_engineer_may_read_it_and_a_building_the_site_lacks_is_404(staff: Api) -> None:

@@ -67,7 +67,7 @@ CATEGORY = {
     Kind.REPAIR: "plumbing",
     Kind.PAID_SERVICE: "installation",
     Kind.EMERGENCY: "water_leak",
-    Kind.COMPLAINT: "service_attitude",
+    Kind.COMPLAINT: "staff_attitude",
     Kind.INQUIRY: "fees",
 }
 
@@ -129,6 +129,7 @@ def command(action: str, version: int, **overrides: Any) -> cmd.Versioned:
         "reassign": (cmd.Reassign, {"assignee": "eng2", "reason": "eng1 请假"}),
         "redispatch": (cmd.Redispatch, {"assignee": "eng2", "reason": "eng1 无法到场"}),
         "cancel": (cmd.Cancel, {"reason": "客户撤回报修"}),
+        "validity": (cmd.Validity, {"valid": True, "reason": "保安确有失职"}),
     }
     model, fields = defaults[action]
     return model.model_validate({"version": version, **fields, **overrides})
@@ -151,6 +152,7 @@ ACTIONS = (
     "reassign",
     "redispatch",
     "cancel",
+    "validity",
 )
 
 # Who would normally take each action (the assignee is eng1).
@@ -171,6 +173,7 @@ ACTOR_FOR: dict[str, Actor] = {
     "reassign": OPERATOR,
     "redispatch": OPERATOR,
     "cancel": DUTY_MANAGER,
+    "validity": MANAGER,
 }
 
 

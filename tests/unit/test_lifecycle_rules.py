@@ -49,10 +49,11 @@ LEGAL: dict[Kind, dict[Status, set[str]]] = {
     Kind.EMERGENCY: _REPAIR_LIKE_LEGAL,
     # Paid work is not completed before the client confirmed the quote.
     Kind.PAID_SERVICE: {**_REPAIR_LIKE_LEGAL, Status.ARRIVED: {"quote", "unfinished", "reassign", "cancel"}},
+    # A manager judges whether a complaint is valid at any time before it is closed.
     Kind.COMPLAINT: {
-        Status.RECEIVED: {"handle", "cancel"},
-        Status.HANDLED: {"reply", "cancel"},
-        Status.REPLIED: {"close", "cancel"},
+        Status.RECEIVED: {"handle", "cancel", "validity"},
+        Status.HANDLED: {"reply", "cancel", "validity"},
+        Status.REPLIED: {"close", "cancel", "validity"},
         Status.CLOSED: set(),
     },
     Kind.INQUIRY: {

@@ -19,22 +19,22 @@ def _ticket(kind: Kind, category: str, days_ago: int) -> Ticket:
 
 def test_a_complaint_twice_and_a_repair_three_times_in_a_quarter_are_repeats() -> None:
     tickets = [
-        _ticket(Kind.COMPLAINT, "service_attitude", 3),
-        _ticket(Kind.COMPLAINT, "service_attitude", 40),
+        _ticket(Kind.COMPLAINT, "staff_attitude", 3),
+        _ticket(Kind.COMPLAINT, "staff_attitude", 40),
         _ticket(Kind.REPAIR, "plumbing", 1),
         _ticket(Kind.REPAIR, "plumbing", 20),
         _ticket(Kind.REPAIR, "plumbing", 80),
         _ticket(Kind.REPAIR, "lighting", 2),
     ]
     found = [(r.kind, r.category, r.count, r.threshold) for r in repeats(tickets, T0)]
-    assert found == [(Kind.COMPLAINT, "service_attitude", 2, 2), (Kind.REPAIR, "plumbing", 3, 3)]
+    assert found == [(Kind.COMPLAINT, "staff_attitude", 2, 2), (Kind.REPAIR, "plumbing", 3, 3)]
 
 
 def test_below_the_count_or_outside_the_quarter_is_no_repeat() -> None:
     old = REPEAT_WINDOW.days + 1
     tickets = [
-        _ticket(Kind.COMPLAINT, "service_attitude", 3),
-        _ticket(Kind.COMPLAINT, "service_attitude", old),
+        _ticket(Kind.COMPLAINT, "staff_attitude", 3),
+        _ticket(Kind.COMPLAINT, "staff_attitude", old),
         _ticket(Kind.REPAIR, "plumbing", 1),
         _ticket(Kind.REPAIR, "plumbing", 2),
         _ticket(Kind.REPAIR, "plumbing", old),

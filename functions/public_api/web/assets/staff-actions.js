@@ -59,7 +59,12 @@ function actionFields(action, ticket) {
       return [
         department({ blank: true, value: undefined }),
         { name: "action_taken", type: "textarea", label: "staff.in.action_taken", required: true },
-        { name: "severity", type: "select", label: "staff.in.severity", options: ["normal", "serious", "critical"], optionPrefix: "severity.", blank: true, value: "" },
+        { name: "severity", type: "select", label: "staff.in.severity", options: state.known.severities, optionPrefix: "severity.", blank: true, value: "" },
+      ];
+    case "validity":
+      return [
+        { name: "valid", type: "select", label: "staff.in.valid", options: ["true", "false"], optionPrefix: "staff.in.valid.", required: true, blank: true, value: "" },
+        reason("staff.in.validity_reason"),
       ];
     case "reply":
       return [

@@ -57,6 +57,8 @@ async function loadCatalogue() {
   state.known.departments = known.departments;
   state.known.kinds = known.kinds;
   state.known.categories = known.categories;
+  state.known.severities = known.severities || [];
+  state.known.disabledOccupants = known.disabled_occupants || [];
   if (known.limits.text) state.known.maxText = known.limits.text;
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   state.known.limits = known.limits;

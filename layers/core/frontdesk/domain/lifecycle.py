@@ -45,6 +45,7 @@ from frontdesk.models.ticket import (
     Status,
     Ticket,
     TimelineEvent,
+    Validity,
 )
 
 REPAIR_LIKE = frozenset({Kind.REPAIR, Kind.PAID_SERVICE, Kind.EMERGENCY})
@@ -390,6 +391,15 @@ def _close(ticket: Ticket, c: cmd.Close, ctx: Context) -> Step:
     if ticket.status is Status.COMPLETED and not c.note:
         raise InvalidInput(field="note", code=ErrorCode.NOTE_REQUIRED)
     return Step(Status.CLOSED, {"closed_at": to_iso(ctx.now), "resolution": resolution}, {"note": c.note})
+
+
+@transition("validity", COMPLAINT, set(Status) - TERMINAL)
+def _validity(ticket: Ticket, c: cmd.Validity, ctx: Context) -> Step:
+    """A manager judges whether the complaint is valid (有效投诉), with a reason: counted in the month's
+    valid-complaint rate (004 QW21-04 §4.1.3.4), judged before the complaint is closed (a closed ticket
+    never moves). A later judgement replaces it; the timeline keeps both."""
+    validity = Validity(valid=c.valid, reason=c.reason, by=ctx.actor.id, at=to_iso(ctx.now))
+    return Step(ticket.status, {"validity": validity}, {"valid": str(c.valid).lower(), "reason": c.reason})
 
 
 @transition("cancel", REPAIR_LIKE | COMPLAINT | INQUIRY, set(Status) - TERMINAL)

@@ -26,6 +26,8 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "handle": DESK,
     "reply": DESK,
     "close": DESK,
+    # whether a complaint is valid (有效投诉) is a manager's judgement, with a reason
+    "validity": frozenset({Role.MANAGER}),
     "list": ALL_STAFF,
     "read": ALL_STAFF,
     "people": ALL_STAFF,

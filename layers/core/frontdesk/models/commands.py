@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.mailing import Email as MailingEmail
-from frontdesk.models.ticket import Department, Kind, Severity
+from frontdesk.models.ticket import Department, DisabledOccupants, Kind, Severity
 
 MAX_TEXT = 2000
 
@@ -97,6 +97,15 @@ class StaffNewTicket(_Strict):
         default=None,
         description="Complaints and inquiries: the reply time agreed with the client (default: end of the local day)",
     )
+    department_concerned: Department | None = Field(
+        default=None, description="Complaints: the department the complaint is about (004 QW21-04 §4.1.3)"
+    )
+    concerning: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT), Printable] = Field(
+        default="", description="Complaints: the staff member or the equipment the complaint is about"
+    )
+    disabled_occupants: DisabledOccupants | None = Field(
+        default=None, description="Fire emergencies (required): occupants with disabilities in the unit (000 §3.8)"
+    )
 
 
 class Versioned(_Strict):
@@ -172,6 +181,13 @@ class Handle(Versioned):
     department: Department
     action_taken: Text
     severity: Severity | None = None
+
+
+class Validity(Versioned):
+    """A manager's judgement whether a complaint is valid (有效投诉), with the reason."""
+
+    valid: bool
+    reason: Text
 
 
 class Reply(Versioned):
