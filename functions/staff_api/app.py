@@ -10,6 +10,7 @@ import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from emergency_calls import router as emergency_calls
 from mailing_lists import router as mailing_lists
 
 from frontdesk.api import intake
@@ -32,6 +33,7 @@ tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(mailing_lists)
+app.include_router(emergency_calls)
 app.include_router(photos.router)
 app.include_router(incidents.router)
 app.include_router(people.router)

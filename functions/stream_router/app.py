@@ -9,7 +9,9 @@
   first rung, a notice to the tenant (each once);
 - an incident report that owes notices (submitted, escalated) sends them;
 - a ticket whose tenant left an address owes them an acknowledgement, and each reply the desk
-  writes them: mailed, then forgotten.
+  writes them: mailed, then forgotten;
+- a serious complaint, one for company leadership or an emergency owes the staff named for it a
+  mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -29,6 +31,7 @@ from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
 from frontdesk.domain.conversation import REPLY
+from frontdesk.domain.routing import ROUTED
 from frontdesk.models.clock import Clock
 from frontdesk.models.ticket import TimelineEvent
 
@@ -73,6 +76,18 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         outcome = wiring.ticket_escalations().acknowledge(str(item["ticket_id"]))
         logger.info("acknowledgement", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
         metrics.add_metric(name="Acknowledgements", unit="Count", value=1)
+    elif item.get("type") == "notice" and item.get("notice") == ROUTED:
+        routed = wiring.intake_routing().route(str(item["ticket_id"]))
+        logger.info(
+            "routed at intake",
+            extra={
+                "ticket_id": item["ticket_id"],
+                "sent": routed.sent,
+                "empty": routed.empty,
+                "refused": routed.refused,
+            },
+        )
+        metrics.add_metric(name="IntakeRoutings", unit="Count", value=1)
     elif item.get("type") == "notice" and item.get("notice") == REPLY:
         outcome = wiring.ticket_escalations().mail_reply(str(item["ticket_id"]), int(str(item["seq"])))
         logger.info("reply mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})

@@ -17,6 +17,7 @@ from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
+from frontdesk.adapters.routing import EmergencyCallStore
 from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
@@ -26,6 +27,7 @@ from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.staff import StaffDesk
 from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
@@ -174,7 +176,30 @@ def reconciler() -> Reconciler:
 
 @_built
 def mailing_desk() -> MailingDesk:
-    return MailingDesk(sla_store(), sites(), LadderEdits(clock_store()))
+    return MailingDesk(sla_store(), sites(), LadderEdits(clock_store()), emergency_calls())
+
+
+@_built
+def emergency_calls() -> EmergencyCallStore:
+    return EmergencyCallStore(table(settings().table_name))
+
+
+@_built
+def emergency_call_desk() -> EmergencyCallDesk:
+    return EmergencyCallDesk(emergency_calls(), sites())
+
+
+@_built
+def intake_routing() -> IntakeRouting:
+    return IntakeRouting(
+        tickets=tickets(),
+        sent=sla_store(),
+        sites=sites(),
+        calls=emergency_calls(),
+        mailer=mailer(),
+        clock=clock(),
+        base_url=settings().mail_base_url,
+    )
 
 
 # ------------------------------------------------------------------------------------- photos, reports, evidence

@@ -358,6 +358,7 @@ export function describeDetail(detail, tz) {
     severity: "severity.",
     channel: "channel.",
     disabled_occupants: "occupants.",
+    routed_for: "routing.what.",
   };
   keys.forEach(function (key) {
     const value = d[key];

@@ -197,13 +197,22 @@ class TicketStore:
         return int(result["Attributes"]["n"])  # type: ignore[arg-type]
 
     def create(
-        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite] = (),
+        acknowledge: bool = False,
+        route: bool = False,
     ) -> None:
         """The ticket, its token's hash, its first event and clocks; with ``acknowledge``, the
         tenant's acknowledgement is owed in the same write (the stream router mails it with a link
-        of its own, then forgets it; a day's expiry removes it should that never happen)."""
+        of its own, then forgets it; a day's expiry removes it should that never happen); with
+        ``route``, the staff told at intake are owed their mail the same way (frontdesk.app.routing)."""
         name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, change.ticket.created_at)] if acknowledge else []
+        at = change.ticket.created_at
+        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, at)] if acknowledge else []
+        if route:
+            owed.append(_owed(name, change.ticket.ticket_id, ROUTE, at))
         with busy_when_throttled():
             self._create(name, change, token_hash, clocks, owed)
 
@@ -407,6 +416,7 @@ class SiteStore:
 
 
 ACKNOWLEDGEMENT = "acknowledgement"
+ROUTE = "route"  # frontdesk.domain.routing.ROUTED
 NOTICE_TTL_SECONDS = 86_400
 
 

@@ -11,7 +11,7 @@ from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
-from frontdesk.domain import conversation, history, intake, lifecycle
+from frontdesk.domain import conversation, history, intake, lifecycle, routing
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
@@ -72,7 +72,10 @@ class Desk:
         change = intake.open_ticket(request, site, actor, now, ticket_id or self._new_id(), seq)
         token = self._new_token()
         acknowledge = intake.acknowledged(change.ticket)
-        self._tickets.create(change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge)
+        route = routing.routed(change.ticket)
+        self._tickets.create(
+            change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route=route
+        )
         return Opened(change.ticket, token)
 
     def reissue_token(self, ticket_id: str) -> str:

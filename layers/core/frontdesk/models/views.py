@@ -13,8 +13,9 @@ from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 PUBLIC_DETAIL = frozenset(
     {"reason", "arrival_due", "on_time", "total_cents", "decision", "summary", "reply", "satisfied", "rating", "text"}
 )
-# Events the client never sees at all, not even that they happened: the desk's internal notes.
-INTERNAL_ACTIONS = frozenset({"note"})
+# Events the client never sees at all, not even that they happened: the desk's internal notes, a
+# manager's judgement whether a complaint is valid (the month's statistics), and who was told at intake.
+INTERNAL_ACTIONS = frozenset({"note", "validity", "route"})
 
 
 def mask_phone(phone: str) -> str:
