@@ -6,7 +6,7 @@ from typing import Any
 
 from frontdesk.clock import FixedClock
 
-from .conftest import Api, as_staff, load_event, staff_act, staff_open, with_path
+from .conftest import Api, as_staff, load_event, staff_act, staff_open, staff_read, with_path
 
 
 def _history(unit: str = "1-101", building: str = "expert", who: tuple[str, str] = ("op1", "operator")) -> Any:
@@ -38,3 +38,20 @@ def test_an_engineer_may_read_it_and_a_building_the_site_lacks_is_404(staff: Api
     assert (missing.status, missing.body["code"]) == (404, "unknown_building")
     empty = staff(_history(unit="2-201"))
     assert (empty.status, empty.body["tickets"], empty.body["repeats"]) == (200, [], [])
+
+
+def test_a_repeat_complaint_is_flagged_at_intake_and_shows_on_the_ticket(staff: Api, clock: FixedClock) -> None:
+    first, _ = staff_open(staff, kind="complaint", category="security", description="保安态度差")
+    clock.advance(days=20)
+    other, _ = staff_open(staff, kind="complaint", category="cleaning", description="楼道不干净")
+    clock.advance(days=20)
+    second, _ = staff_open(staff, kind="complaint", category="security", description="又是保安")
+
+    def read(ticket_id: str) -> Any:
+        reply = staff(staff_read(ticket_id))
+        assert reply.status == 200, reply.raw
+        return reply.body
+
+    assert [read(t)["ticket"]["repeat_of"] for t in (first, other, second)] == [0, 0, 2]
+    created = read(second)["timeline"][0]
+    assert (created["action"], created["detail"]["repeat_of"]) == ("create", "2")

@@ -70,6 +70,7 @@ class Desk:
         checked = intake.open_ticket(request, site, actor, now, "check", 0)
         seq = self._tickets.next_seq(site.site_id, checked.ticket.local_day)
         change = intake.open_ticket(request, site, actor, now, ticket_id or self._new_id(), seq)
+        change = history.flag_repeat(change, self._repeat_of(change.ticket, now))
         token = self._new_token()
         acknowledge = intake.acknowledged(change.ticket)
         route = routing.routed(change.ticket)
@@ -77,6 +78,13 @@ class Desk:
             change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route=route
         )
         return Opened(change.ticket, token)
+
+    def _repeat_of(self, ticket: Ticket, now: datetime) -> int:
+        """Read through the unit-history index (GSI2) only for the kinds a repeat is counted for."""
+        if ticket.kind not in history.REPEAT_AT or not ticket.unit:
+            return 0
+        earlier = self._tickets.by_unit(ticket.site_id, ticket.building_id, ticket.unit, UNIT_HISTORY_LIMIT)
+        return history.repeat_of(earlier, ticket, now)
 
     def reissue_token(self, ticket_id: str) -> str:
         """Another tracking token for an existing ticket (an intake replay); the earlier ones keep working."""
