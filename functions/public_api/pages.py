@@ -58,6 +58,8 @@ ASSETS: dict[str, str] = {
     "staff-people.js": JS,
     "staff-actions.js": JS,
     "staff-conversation.js": JS,
+    "staff-complaint.js": JS,
+    "staff-linked.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,
     "staff-intake.js": JS,

@@ -17,8 +17,8 @@ from frontdesk.api import intake
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.entry import api_handler
 from frontdesk.api.resolver import make_resolver
-from frontdesk.app.tickets import Opened
-from frontdesk.domain import conversation, lifecycle
+from frontdesk.app.tickets import Opened, staff_actions
+from frontdesk.domain import conversation
 from frontdesk.domain.search import Filters, board_order
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
@@ -127,7 +127,11 @@ def unit_history(
 def read(actor: StaffActor, ticket_id: TicketId) -> StaffTicket:
     ticket, timeline, actions = desk().read(ticket_id, actor)
     return StaffTicket(
-        ticket=ticket, timeline=timeline, actions=actions, conversation=conversation.open_to(ticket, actor)
+        ticket=ticket,
+        timeline=timeline,
+        actions=actions,
+        conversation=conversation.open_to(ticket, actor),
+        linked_repairs=desk().linked_repairs(ticket),
     )
 
 
@@ -196,6 +200,14 @@ def validity(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Validit
     return _act(ticket_id, "validity", body, actor)
 
 
+@app.post(
+    "/staff/tickets/<ticket_id>/repairs",
+    summary="A repair the complaint needs, at its place, for its client: dispatched as any repair (the desk)",
+)
+def spawn_repair(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.LinkedRepair, Body()]) -> StaffTicket:
+    return _view(desk().spawn_repair(ticket_id, body, actor), actor)
+
+
 @app.post("/staff/tickets/<ticket_id>/close", summary="Close a replied complaint or inquiry, or completed work")
 def close(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
     return _act(ticket_id, "close", body, actor)
@@ -227,8 +239,9 @@ def _view(ticket: Ticket, actor: Actor) -> StaffTicket:
     return StaffTicket(
         ticket=ticket,
         timeline=desk().read(ticket.ticket_id, actor)[1],
-        actions=lifecycle.allowed_actions(ticket, actor),
+        actions=staff_actions(ticket, actor),
         conversation=conversation.open_to(ticket, actor),
+        linked_repairs=desk().linked_repairs(ticket),
     )
 
 

@@ -1,6 +1,7 @@
 """Stream router: reacts to every change on the table stream.
 
-- an appended timeline event is published to the events topic (then marked: at least once);
+- an appended timeline event is published to the events topic (then marked: at least once); a
+  repair's acceptance is also recorded on the complaint it came from (frontdesk.app.linked);
 - a clock written starts the execution of a new generation (named after the clock and its
   generation: a replayed record finds it there, which is not an error) and stops the one a change
   ended (met, paused, cancelled, re-planned);
@@ -61,6 +62,8 @@ def _publish_once(event: TimelineEvent) -> None:
     if store.was_routed(event):
         logger.info("already routed", extra={"ticket_id": event.ticket_id, "seq": event.seq})
         return
+    if event.action == "accept":  # before the mark: a failure here retries the record
+        wiring.linked_complaints().on_accept(event)
     publisher.publish(event)
     store.mark_routed(event)
     metrics.add_metric(name="EventsRouted", unit="Count", value=1)

@@ -21,6 +21,7 @@ from .conftest import (
     staff_action,
     staff_create,
     staff_open,
+    staff_read,
     track,
     with_body,
     with_path,
@@ -147,3 +148,24 @@ def test_the_emergency_call_list_is_the_manuals_until_a_manager_edits_it(staff: 
     saved = staff(_calls("PUT", MGR1, {"calls": edited}))
     assert saved.status == 200 and saved.body["default"] is False
     assert staff(_calls("GET", DUTY)).body["calls"]["fight"] == ["security_head", "duty_manager"]
+
+
+def test_the_desk_raises_a_repair_from_a_complaint_and_the_complaint_shows_its_state(staff: Api) -> None:
+    ticket_id, _ = _complaint(staff)
+    body = {"version": 1, "category": "lighting", "description": "楼道灯不亮"}
+    refused = staff(staff_action(ticket_id, "repairs", body, *ENG1))
+    assert (refused.status, refused.body["code"]) == (403, "forbidden")
+    wrong = staff(staff_action(ticket_id, "repairs", {**body, "category": "staff_attitude"}))
+    assert (wrong.status, wrong.body["field"]) == (400, "category")
+
+    raised = staff_act(staff, ticket_id, "repairs", body)
+    (linked,) = raised["linked_repairs"]
+    assert (linked["status"], linked["category"], linked["assignee"]) == ("received", "lighting", "")
+    staff_act(staff, linked["ticket_id"], "dispatch", {"version": 1, "assignee": "eng1"})
+
+    again = staff(staff_read(ticket_id))
+    assert [(r["number"], r["status"], r["assignee"]) for r in again.body["linked_repairs"]] == [
+        (linked["number"], "dispatched", "eng1")
+    ]
+    stale = staff(staff_action(ticket_id, "repairs", body))  # a retry of the same request
+    assert (stale.status, stale.body["code"]) == (409, "version_conflict")

@@ -71,6 +71,21 @@ class MemoryTickets:
         self.tokens[token_hash] = change.ticket.ticket_id
         self.clocks.write(clocks)
 
+    def create_linked(
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite],
+        parent: Change,
+        parent_version: int,
+        acknowledge: bool = False,
+    ) -> None:
+        if self.tickets[parent.ticket.ticket_id].version != parent_version:
+            raise VersionConflict(field="version", expected=parent_version)
+        self.create(change, token_hash, clocks, acknowledge)
+        self.tickets[parent.ticket.ticket_id] = parent.ticket
+        self.events[parent.ticket.ticket_id].append(parent.event)
+
     def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = "") -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:
             raise VersionConflict(field="version", expected=expected_version)

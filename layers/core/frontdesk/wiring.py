@@ -26,6 +26,7 @@ from frontdesk.app.board import Board
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
+from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.staff import StaffDesk
@@ -187,6 +188,11 @@ def emergency_calls() -> EmergencyCallStore:
 @_built
 def emergency_call_desk() -> EmergencyCallDesk:
     return EmergencyCallDesk(emergency_calls(), sites())
+
+
+@_built
+def linked_complaints() -> LinkedComplaints:
+    return LinkedComplaints(tickets())
 
 
 @_built

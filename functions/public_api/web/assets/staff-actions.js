@@ -61,6 +61,11 @@ function actionFields(action, ticket) {
         { name: "action_taken", type: "textarea", label: "staff.in.action_taken", required: true },
         { name: "severity", type: "select", label: "staff.in.severity", options: state.known.severities, optionPrefix: "severity.", blank: true, value: "" },
       ];
+    case "repairs":
+      return [
+        { name: "category", type: "select", label: "form.category", options: state.known.categories.repair || [], optionPrefix: "category.repair.", required: true, blank: true, value: "" },
+        { name: "description", type: "textarea", label: "form.description", required: true },
+      ];
     case "validity":
       return [
         { name: "valid", type: "select", label: "staff.in.valid", options: ["true", "false"], optionPrefix: "staff.in.valid.", required: true, blank: true, value: "" },

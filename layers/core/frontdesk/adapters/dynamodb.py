@@ -216,6 +216,48 @@ class TicketStore:
         with busy_when_throttled():
             self._create(name, change, token_hash, clocks, owed)
 
+    def create_linked(
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite],
+        parent: Change,
+        parent_version: int,
+        acknowledge: bool = False,
+    ) -> None:
+        """A ticket spawned from another (a complaint's repair) and the parent one version on, listing
+        it, in one transaction: refused (version conflict) if anyone wrote the parent in between. With
+        ``acknowledge``, the new ticket's acknowledgement (its number and tracking link) is owed."""
+        name = self._table.name
+        at = change.ticket.created_at
+        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, at)] if acknowledge else []
+        parent_items: list[Any] = [
+            *owed,
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _ticket_item(parent.ticket, to_iso(self._now())),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": parent_version},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _event_item(parent.event),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        try:
+            self._create(name, change, token_hash, clocks, parent_items)
+        except ClientError as error:
+            if throttled(error):
+                raise Busy() from error
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise VersionConflict(field="version", code=ErrorCode.VERSION_CONFLICT) from error
+            raise
+
     def _create(
         self, name: str, change: Change, token_hash: str, clocks: Sequence[ClockWrite], owed: list[dict[str, Any]]
     ) -> None:

@@ -121,6 +121,15 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
         self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = ""
     ) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
+    def create_linked(
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite],
+        parent: Change,
+        parent_version: int,
+        acknowledge: bool = False,
+    ) -> None: ...
 
 
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:

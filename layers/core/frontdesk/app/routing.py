@@ -2,7 +2,7 @@
 
 ``IntakeRouting`` runs on the stream: the notice written with the ticket (``NOTICE#route``) is
 mailed to each list once, whatever the number of deliveries — sent, then marked
-(``NOTIFIED#ROUTED#<list>``), as the acknowledgement and the escalations are — then the ticket's
+(``NOTIFIED#INTAKE#<list>``), as the acknowledgement and the escalations are — then the ticket's
 timeline records who was told (once, under a marker) and the notice is forgotten.
 
 ``EmergencyCallDesk`` is the staff API's: the desk reads a site's call list, a manager replaces it.
@@ -63,7 +63,7 @@ class IntakeRouting:
         outcome = Routed()
         subject_key = f"TICKET#{ticket_id}"
         for name in routing.lists(ticket, self.calls.calls(ticket.site_id)) if reason else ():
-            key = f"ROUTED#{name}"
+            key = f"INTAKE#{name}"
             if self.sent.was_sent(subject_key, key):
                 outcome.already.append(name)
                 continue
@@ -95,7 +95,7 @@ class IntakeRouting:
         for _ in range(MAX_RECORD_ATTEMPTS):
             ticket = existing(self.tickets.get(ticket_id), f"ticket {ticket_id}")
             try:
-                self.tickets.record_system_change(_routed(ticket, at, detail), ticket.version, "ROUTED#intake")
+                self.tickets.record_system_change(_routed(ticket, at, detail), ticket.version, "INTAKE_ROUTED")
                 return
             except VersionConflict:
                 continue  # a person changed the ticket in between: read it again

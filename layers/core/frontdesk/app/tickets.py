@@ -11,7 +11,7 @@ from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
-from frontdesk.domain import conversation, history, intake, lifecycle, routing
+from frontdesk.domain import conversation, history, intake, lifecycle, linked, routing
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
@@ -20,6 +20,8 @@ from frontdesk.models.clock import SubjectType
 from frontdesk.models.history import UnitHistory
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
+from frontdesk.models.views import LinkedTicket
+from frontdesk.models.views import linked as linked_view
 
 CLIENT = Actor(kind=ActorKind.CLIENT, id="client")
 # A unit's page shows this many of its newest tickets (a quarter's repeats need far fewer).
@@ -30,6 +32,11 @@ UNIT_HISTORY_LIMIT = 100
 class Opened:
     ticket: Ticket
     tracking_token: str
+
+
+def staff_actions(ticket: Ticket, actor: Actor) -> list[str]:
+    """What the console offers this user on the ticket: its transitions, and raising a complaint's repair."""
+    return [*lifecycle.allowed_actions(ticket, actor), *linked.offered(ticket, actor)]
 
 
 class Desk:
@@ -86,6 +93,28 @@ class Desk:
         earlier = self._tickets.by_unit(ticket.site_id, ticket.building_id, ticket.unit, UNIT_HISTORY_LIMIT)
         return history.repeat_of(earlier, ticket, now)
 
+    def spawn_repair(self, complaint_id: str, command: cmd.LinkedRepair, actor: Actor) -> Ticket:
+        """A repair the complaint needs, written with the complaint listing it (one transaction): the
+        complaint as it is afterwards. The repair is dispatched like any other."""
+        complaint = self._load(complaint_id)
+        linked.check_may_link(complaint, command, actor)
+        site = self.site(complaint.site_id)
+        now = self._clock.now()
+        linked.spawn_repair(complaint, command, site, actor, now, "check", 0)  # refused before a number is taken
+        seq = self._tickets.next_seq(site.site_id, intake.site_day(site, now))
+        repair, parent = linked.spawn_repair(complaint, command, site, actor, now, self._new_id(), seq)
+        # A client who left an address gets the repair's number and its own tracking link (to accept it).
+        token = self._new_token()
+        writes = self._clock_writes(repair.ticket, now)
+        acknowledge = intake.acknowledged(repair.ticket)
+        self._tickets.create_linked(repair, token_hash(token), writes, parent, complaint.version, acknowledge)
+        return parent.ticket
+
+    def linked_repairs(self, ticket: Ticket) -> list[LinkedTicket]:
+        """Each repair a complaint spawned, as it stands now (at most linked.MAX_LINKED reads)."""
+        found = (self._tickets.get(ticket_id) for ticket_id in ticket.linked_repairs)
+        return [linked_view(repair) for repair in found if repair is not None]
+
     def reissue_token(self, ticket_id: str) -> str:
         """Another tracking token for an existing ticket (an intake replay); the earlier ones keep working."""
         self._load(ticket_id)
@@ -118,7 +147,7 @@ class Desk:
         if not may(actor, "read"):
             raise Forbidden(field="action", action="read")
         ticket = self._load(ticket_id)
-        return ticket, self._tickets.timeline(ticket_id), lifecycle.allowed_actions(ticket, actor)
+        return ticket, self._tickets.timeline(ticket_id), staff_actions(ticket, actor)
 
     def read_by_token(self, token: str) -> tuple[Ticket, list[TimelineEvent], list[str]]:
         ticket = self._by_token(token)

@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     COMPLAINT_FIELD_ONLY = "complaint_field_only"
     DISABLED_OCCUPANTS_REQUIRED = "disabled_occupants_required"
     FIRE_FIELD_ONLY = "fire_field_only"
+    LINKED_REPAIRS_FULL = "linked_repairs_full"
     UNKNOWN_ENGINEER = "unknown_engineer"
     UNKNOWN_UNIT = "unknown_unit"
     VERSION_CONFLICT = "version_conflict"

@@ -28,6 +28,8 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "close": DESK,
     # whether a complaint is valid (有效投诉) is a manager's judgement, with a reason
     "validity": frozenset({Role.MANAGER}),
+    # a complaint that can be solved now becomes a repair at once (000 §3.3c 马上派人处理)
+    "link_repair": DESK,
     "list": ALL_STAFF,
     "read": ALL_STAFF,
     "people": ALL_STAFF,

@@ -190,6 +190,13 @@ class Validity(Versioned):
     reason: Text
 
 
+class LinkedRepair(Versioned):
+    """A repair the complaint needs, at the complaint's place, for the complaint's client."""
+
+    category: Identifier = Field(description="A repair category (GET /public/catalogue)")
+    description: Text
+
+
 class Reply(Versioned):
     reply: Text
     method: Literal["phone", "in_person", "letter", "email", "sms"]

@@ -256,6 +256,9 @@ class Ticket(Frozen):
     # At intake: how many times this unit has had this complaint within the quarter, or this repair,
     # counting this one, when that is a repeat (001 p11 §4.6; domain/history.py); 0 otherwise.
     repeat_of: int = 0
+    # A complaint's repairs, dispatched as any repair (000 §3.3c 马上派人处理), and the complaint a repair came from.
+    linked_repairs: tuple[str, ...] = ()
+    complaint_id: str = ""
 
 
 class TimelineEvent(Frozen):

@@ -88,6 +88,29 @@ def public_view(
     )
 
 
+class LinkedTicket(BaseModel):
+    """A repair a complaint spawned, as it stands now."""
+
+    ticket_id: str
+    number: str
+    category: str
+    status: Status
+    resolution: str
+    assignee: str
+
+
+def linked(ticket: Ticket) -> LinkedTicket:
+    assignee = ticket.assignment.assignee if ticket.assignment is not None else ""
+    return LinkedTicket(
+        ticket_id=ticket.ticket_id,
+        number=ticket.number,
+        category=ticket.category,
+        status=ticket.status,
+        resolution=ticket.resolution.value,
+        assignee=assignee,
+    )
+
+
 class StaffTicket(BaseModel):
     ticket: Ticket
     actions: list[str]
@@ -95,6 +118,9 @@ class StaffTicket(BaseModel):
         default_factory=list, description="What you may write on the ticket without moving it: note, message"
     )
     timeline: list[TimelineEvent]
+    linked_repairs: list[LinkedTicket] = Field(
+        default_factory=list, description="A complaint's repairs (POST …/repairs), each as it stands now"
+    )
 
 
 class Queue(BaseModel):
