@@ -130,6 +130,10 @@ def command(action: str, version: int, **overrides: Any) -> cmd.Versioned:
         "redispatch": (cmd.Redispatch, {"assignee": "eng2", "reason": "eng1 无法到场"}),
         "cancel": (cmd.Cancel, {"reason": "客户撤回报修"}),
         "validity": (cmd.Validity, {"valid": True, "reason": "保安确有失职"}),
+        "agree_reply": (
+            cmd.AgreeReply,
+            {"reply_by": T0 + timedelta(hours=2), "agreed_with": "张三", "contact_method": "phone"},
+        ),
     }
     model, fields = defaults[action]
     return model.model_validate({"version": version, **fields, **overrides})
@@ -153,6 +157,7 @@ ACTIONS = (
     "redispatch",
     "cancel",
     "validity",
+    "agree_reply",
 )
 
 # Who would normally take each action (the assignee is eng1).
@@ -174,6 +179,7 @@ ACTOR_FOR: dict[str, Actor] = {
     "redispatch": OPERATOR,
     "cancel": DUTY_MANAGER,
     "validity": MANAGER,
+    "agree_reply": OPERATOR,
 }
 
 

@@ -51,13 +51,13 @@ LEGAL: dict[Kind, dict[Status, set[str]]] = {
     Kind.PAID_SERVICE: {**_REPAIR_LIKE_LEGAL, Status.ARRIVED: {"quote", "unfinished", "reassign", "cancel"}},
     # A manager judges whether a complaint is valid at any time before it is closed.
     Kind.COMPLAINT: {
-        Status.RECEIVED: {"handle", "cancel", "validity"},
-        Status.HANDLED: {"reply", "cancel", "validity"},
+        Status.RECEIVED: {"handle", "cancel", "validity", "agree_reply"},
+        Status.HANDLED: {"reply", "cancel", "validity", "agree_reply"},
         Status.REPLIED: {"close", "cancel", "validity"},
         Status.CLOSED: set(),
     },
     Kind.INQUIRY: {
-        Status.RECEIVED: {"reply", "cancel"},
+        Status.RECEIVED: {"reply", "cancel", "agree_reply"},
         Status.REPLIED: {"close", "cancel"},
         Status.CLOSED: set(),
     },

@@ -61,6 +61,13 @@ function actionFields(action, ticket) {
         { name: "action_taken", type: "textarea", label: "staff.in.action_taken", required: true },
         { name: "severity", type: "select", label: "staff.in.severity", options: state.known.severities, optionPrefix: "severity.", blank: true, value: "" },
       ];
+    case "agree_reply":
+      return [
+        { name: "reply_by", type: "datetime-local", label: "staff.in.reply_by", required: true, value: FD.localInput(ticket.reply_due || new Date().toISOString(), zone) },
+        { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: 60, value: (ticket.contact || {}).name || "" },
+        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: ["phone", "in_person", "sms", "email"], optionPrefix: "method.", required: true },
+        { name: "note", type: "textarea", label: "staff.in.note" },
+      ];
     case "repairs":
       return [
         { name: "category", type: "select", label: "form.category", options: state.known.categories.repair || [], optionPrefix: "category.repair.", required: true, blank: true, value: "" },

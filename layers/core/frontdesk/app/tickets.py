@@ -138,9 +138,12 @@ class Desk:
         return self._say(self._by_token(token), "answer", command, CLIENT)
 
     def _say(self, ticket: Ticket, action: str, command: cmd.Said, actor: Actor) -> Ticket:
-        change = conversation.write(ticket, action, command, actor, self._clock.now())
+        now = self._clock.now()
+        change = conversation.write(ticket, action, command, actor, now)
         notice = conversation.REPLY if conversation.mailed(ticket, change) else ""
-        self._tickets.save(change, ticket.version, notice=notice)
+        # a reply on the thread may meet the reply clock: written with it, as any milestone is
+        writes = self._clock_writes(change.ticket, now) if conversation.meets_reply_clock(ticket, action) else []
+        self._tickets.save(change, ticket.version, writes, notice=notice)
         return change.ticket
 
     def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:

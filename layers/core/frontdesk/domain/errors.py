@@ -58,6 +58,8 @@ class ErrorCode(StrEnum):
     DISABLED_OCCUPANTS_REQUIRED = "disabled_occupants_required"
     FIRE_FIELD_ONLY = "fire_field_only"
     LINKED_REPAIRS_FULL = "linked_repairs_full"
+    ALREADY_REPLIED = "already_replied"
+    REPLY_AFTER_DEADLINE = "reply_after_deadline"
     UNKNOWN_ENGINEER = "unknown_engineer"
     UNKNOWN_UNIT = "unknown_unit"
     VERSION_CONFLICT = "version_conflict"

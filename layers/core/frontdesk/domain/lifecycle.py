@@ -382,7 +382,34 @@ def _complaint_unhandled(ticket: Ticket) -> ErrorCode | None:
 
 @transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_complaint_unhandled)
 def _reply(ticket: Ticket, c: cmd.Reply, ctx: Context) -> Step:
-    return Step(Status.REPLIED, {"replied_at": to_iso(ctx.now)}, {"reply": c.reply, "method": c.method})
+    # The same-day reply clock is met by the first recorded reply (this, or one on the reply thread).
+    replied_at = ticket.replied_at or to_iso(ctx.now)
+    return Step(Status.REPLIED, {"replied_at": replied_at}, {"reply": c.reply, "method": c.method})
+
+
+def _replied(ticket: Ticket) -> ErrorCode | None:
+    return ErrorCode.ALREADY_REPLIED if ticket.replied_at is not None else None
+
+
+@transition("agree_reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_replied)
+def _agree_reply(ticket: Ticket, c: cmd.AgreeReply, ctx: Context) -> Step:
+    """A reply time agreed with the client before the one due passed: the reply clock follows it (a
+    new generation); after it passed, the breach stands and the reply is simply late."""
+    assert ticket.reply_due is not None
+    due = parse_iso(ticket.reply_due)
+    if ctx.now >= due:
+        raise IllegalTransition(field="reply_by", code=ErrorCode.REPLY_AFTER_DEADLINE, due=ticket.reply_due)
+    if not ctx.now < c.reply_by <= ctx.now + sla.MAX_AGREED_REPLY:
+        raise InvalidInput(field="reply_by", code=ErrorCode.REPLY_BY_OUT_OF_RANGE, days=sla.MAX_AGREED_REPLY.days)
+    agreed = deadline_iso(c.reply_by)
+    detail = {
+        "previous_due": ticket.reply_due,
+        "reply_agreed": agreed,
+        "agreed_with": c.agreed_with,
+        "contact_method": c.contact_method,
+        "note": c.note,
+    }
+    return Step(ticket.status, {"reply_due": agreed}, detail)
 
 
 @transition("close", REPAIR_LIKE | COMPLAINT | INQUIRY, {Status.REPLIED, Status.COMPLETED})

@@ -25,6 +25,7 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "unfinished": FIELD | SUPERVISORS,
     "handle": DESK,
     "reply": DESK,
+    "agree_reply": DESK,
     "close": DESK,
     # whether a complaint is valid (有效投诉) is a manager's judgement, with a reason
     "validity": frozenset({Role.MANAGER}),

@@ -190,6 +190,15 @@ class Validity(Versioned):
     reason: Text
 
 
+class AgreeReply(Versioned):
+    """A reply time agreed with the client after intake (000 §3.3f; 004 QW21-04 §4.1.1.2 约定时间给客户回复)."""
+
+    reply_by: AwareDatetime
+    agreed_with: Name = Field(description="Who on the client's side agreed to the time")
+    contact_method: Literal["phone", "in_person", "sms", "email"]
+    note: OptionalText = ""
+
+
 class LinkedRepair(Versioned):
     """A repair the complaint needs, at the complaint's place, for the complaint's client."""
 
