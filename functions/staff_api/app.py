@@ -201,6 +201,24 @@ def validity(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Validit
 
 
 @app.post(
+    "/staff/tickets/<ticket_id>/agree_reply",
+    summary="Record a reply time agreed with the client, before the one due passed: the reply clock follows it",
+)
+def agree_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.AgreeReply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "agree_reply", body, actor)
+
+
+@app.post("/staff/tickets/<ticket_id>/draft_reply", summary="Draft a written complaint's written reply")
+def draft_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.DraftReply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "draft_reply", body, actor)
+
+
+@app.post("/staff/tickets/<ticket_id>/approve_reply", summary="Approve the written reply before it is sent (managers)")
+def approve_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.ApproveReply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "approve_reply", body, actor)
+
+
+@app.post(
     "/staff/tickets/<ticket_id>/repairs",
     summary="A repair the complaint needs, at its place, for its client: dispatched as any repair (the desk)",
 )

@@ -169,3 +169,36 @@ def test_the_desk_raises_a_repair_from_a_complaint_and_the_complaint_shows_its_s
     ]
     stale = staff(staff_action(ticket_id, "repairs", body))  # a retry of the same request
     assert (stale.status, stale.body["code"]) == (409, "version_conflict")
+
+
+def test_a_written_reply_cannot_be_sent_before_a_manager_approves_it(staff: Api, public: Api) -> None:
+    ticket_id, token = _complaint(staff, channel="letter")
+    staff_act(staff, ticket_id, "handle", {"version": 1, "department": "security", "action_taken": "约谈当班保安"})
+    reply = {"version": 2, "reply": "已书面答复", "method": "letter"}
+    early = staff(staff_action(ticket_id, "reply", reply))
+    assert (early.status, early.body["code"]) == (409, "reply_not_approved")
+
+    drafted = staff_act(staff, ticket_id, "draft_reply", {"version": 2, "text": "尊敬的业主：经核实……特此函复。"})
+    assert "approve_reply" not in drafted["actions"]  # the operator's view
+    refused = staff(staff_action(ticket_id, "approve_reply", {"version": 3}))
+    assert (refused.status, refused.body["code"]) == (403, "forbidden")
+    still = staff(staff_action(ticket_id, "reply", {**reply, "version": 3}))
+    assert (still.status, still.body["code"]) == (409, "reply_not_approved")
+
+    approved = staff_act(staff, ticket_id, "approve_reply", {"version": 3}, MGR1)
+    assert approved["ticket"]["written_reply"]["approved_by"] == "mgr1"
+    sent = staff_act(staff, ticket_id, "reply", {**reply, "version": 4})
+    assert sent["ticket"]["status"] == "replied"
+    actions = [e["action"] for e in sent["timeline"]]
+    assert actions[-3:] == ["draft_reply", "approve_reply", "reply"]  # the approval is on the timeline
+    # the client reads the reply, not the draft or its approval
+    assert [e["action"] for e in staff_public_timeline(public, token)] == ["create", "handle", "reply"]
+
+
+def test_an_agreed_reply_time_through_the_api(staff: Api) -> None:
+    ticket_id, _ = _complaint(staff)
+    body = {"version": 1, "reply_by": "2026-11-23T10:00:00+08:00", "agreed_with": "张三", "contact_method": "phone"}
+    moved = staff_act(staff, ticket_id, "agree_reply", body)
+    assert moved["ticket"]["reply_due"] == "2026-11-23T02:00:00.000Z"
+    naive = staff(staff_action(ticket_id, "agree_reply", {**body, "version": 2, "reply_by": "2026-11-23T10:00:00"}))
+    assert (naive.status, naive.body["errors"][0]["field"]) == (400, "reply_by")

@@ -130,6 +130,8 @@ def command(action: str, version: int, **overrides: Any) -> cmd.Versioned:
         "redispatch": (cmd.Redispatch, {"assignee": "eng2", "reason": "eng1 无法到场"}),
         "cancel": (cmd.Cancel, {"reason": "客户撤回报修"}),
         "validity": (cmd.Validity, {"valid": True, "reason": "保安确有失职"}),
+        "draft_reply": (cmd.DraftReply, {"text": "尊敬的业主：经核实……特此函复。"}),
+        "approve_reply": (cmd.ApproveReply, {}),
         "agree_reply": (
             cmd.AgreeReply,
             {"reply_by": T0 + timedelta(hours=2), "agreed_with": "张三", "contact_method": "phone"},
@@ -158,6 +160,8 @@ ACTIONS = (
     "cancel",
     "validity",
     "agree_reply",
+    "draft_reply",
+    "approve_reply",
 )
 
 # Who would normally take each action (the assignee is eng1).
@@ -180,6 +184,8 @@ ACTOR_FOR: dict[str, Actor] = {
     "cancel": DUTY_MANAGER,
     "validity": MANAGER,
     "agree_reply": OPERATOR,
+    "draft_reply": OPERATOR,
+    "approve_reply": MANAGER,
 }
 
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from frontdesk.domain import intake
-from frontdesk.domain.errors import Forbidden, InvalidInput
+from frontdesk.domain import intake, lifecycle
+from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput
 from frontdesk.models.catalogue import catalogue
-from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
+from frontdesk.models.ticket import CATEGORIES, Channel, Department, DisabledOccupants, Kind, Severity, Status
 
 from .builders import DUTY_MANAGER, MANAGER, OPERATOR, SITE, T0, TICKET_ID, Walk, staff_request
 
@@ -92,3 +92,35 @@ def test_a_manager_judges_a_complaint_valid_with_a_reason_on_the_timeline() -> N
 def test_only_a_manager_judges_validity(actor: Any) -> None:
     with pytest.raises(Forbidden):
         Walk(Kind.COMPLAINT).do("validity", actor)
+
+
+def test_a_written_complaint_is_replied_only_with_a_written_reply_a_manager_approved() -> None:
+    walk = Walk(request=staff_request(Kind.COMPLAINT, channel=Channel.LETTER))
+    walk.do("handle")
+    assert "reply" not in lifecycle.allowed_actions(walk.ticket, OPERATOR)
+    with pytest.raises(IllegalTransition) as early:
+        walk.do("reply")
+    assert early.value.code == "reply_not_approved"
+    with pytest.raises(IllegalTransition) as nothing:
+        walk.do("approve_reply")
+    assert nothing.value.code == "no_draft_to_approve"
+
+    walk.do("draft_reply", text="尊敬的业主：……特此函复。")
+    with pytest.raises(Forbidden):
+        walk.do("approve_reply", OPERATOR)
+    approved = walk.do("approve_reply", MANAGER)
+    assert approved.ticket.written_reply is not None and approved.ticket.written_reply.approved_by == "mgr1"
+    assert approved.event.action == "approve_reply"
+    # a new draft after the approval needs approving again
+    walk.do("draft_reply", text="尊敬的业主：修改稿。")
+    with pytest.raises(IllegalTransition):
+        walk.do("reply")
+    walk.do("approve_reply", MANAGER)
+    replied = walk.do("reply", method="letter")
+    assert replied.ticket.status is Status.REPLIED and replied.event.detail["approved_by"] == "mgr1"
+
+
+def test_a_complaint_by_phone_needs_no_written_reply() -> None:
+    walk = Walk(Kind.COMPLAINT)
+    walk.do("handle")
+    assert walk.do("reply").ticket.status is Status.REPLIED

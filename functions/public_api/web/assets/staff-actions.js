@@ -61,6 +61,8 @@ function actionFields(action, ticket) {
         { name: "action_taken", type: "textarea", label: "staff.in.action_taken", required: true },
         { name: "severity", type: "select", label: "staff.in.severity", options: state.known.severities, optionPrefix: "severity.", blank: true, value: "" },
       ];
+    case "draft_reply":
+      return [{ name: "text", type: "textarea", label: "staff.in.written_reply", required: true, value: ticket.written_reply ? ticket.written_reply.text : undefined }];
     case "agree_reply":
       return [
         { name: "reply_by", type: "datetime-local", label: "staff.in.reply_by", required: true, value: FD.localInput(ticket.reply_due || new Date().toISOString(), zone) },

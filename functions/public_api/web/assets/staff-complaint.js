@@ -41,5 +41,11 @@ export function complaintPairs(tk) {
     FD.pair("staff.field.concerning", tk.concerning),
     validity ? FD.pair("staff.field.validity", t("detail.valid." + validity.valid) + " · " + validity.reason + " · " + validity.by) : null,
     tk.disabled_occupants ? FD.pair("staff.field.disabled_occupants", t("occupants." + tk.disabled_occupants)) : null,
+    tk.written_reply ? FD.pair("staff.field.written_reply", writtenReply(tk.written_reply)) : null,
   ];
+}
+
+function writtenReply(reply) {
+  const state = reply.approved_by ? t("staff.written.approved", { by: reply.approved_by }) : t("staff.written.waiting");
+  return [FD.h("span", { class: "badge small", "data-written": reply.approved_by ? "approved" : "waiting", text: state }), " ", reply.text];
 }

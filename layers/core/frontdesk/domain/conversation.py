@@ -56,7 +56,10 @@ def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: dat
 def meets_reply_clock(ticket: Ticket, action: str) -> bool:
     """A reply on the thread to a complaint or inquiry not yet replied to: the reply the clock waits for."""
     waiting = ticket.reply_due is not None and ticket.replied_at is None and ticket.status not in TERMINAL
-    return action == REPLY and waiting and ticket.kind in (Kind.COMPLAINT, Kind.INQUIRY)
+    # a written complaint is answered by the written reply a manager approved, not on the thread
+    return (
+        action == REPLY and waiting and ticket.kind in (Kind.COMPLAINT, Kind.INQUIRY) and not lifecycle.written(ticket)
+    )
 
 
 def _allowed(ticket: Ticket, actor: Actor, action: str) -> ErrorCode | None:

@@ -59,6 +59,8 @@ class ErrorCode(StrEnum):
     FIRE_FIELD_ONLY = "fire_field_only"
     LINKED_REPAIRS_FULL = "linked_repairs_full"
     ALREADY_REPLIED = "already_replied"
+    REPLY_NOT_APPROVED = "reply_not_approved"
+    NO_DRAFT_TO_APPROVE = "no_draft_to_approve"
     REPLY_AFTER_DEADLINE = "reply_after_deadline"
     UNKNOWN_ENGINEER = "unknown_engineer"
     UNKNOWN_UNIT = "unknown_unit"

@@ -34,6 +34,7 @@ from frontdesk.models.ticket import (
     Actor,
     ActorKind,
     Assignment,
+    Channel,
     Department,
     Escalation,
     Kind,
@@ -46,6 +47,7 @@ from frontdesk.models.ticket import (
     Ticket,
     TimelineEvent,
     Validity,
+    WrittenReply,
 )
 
 REPAIR_LIKE = frozenset({Kind.REPAIR, Kind.PAID_SERVICE, Kind.EMERGENCY})
@@ -377,14 +379,48 @@ def _handle(ticket: Ticket, c: cmd.Handle, ctx: Context) -> Step:
 
 
 def _complaint_unhandled(ticket: Ticket) -> ErrorCode | None:
-    return ErrorCode.HANDLE_FIRST if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED else None
+    if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED:
+        return ErrorCode.HANDLE_FIRST
+    return ErrorCode.REPLY_NOT_APPROVED if needs_approved_reply(ticket) else None
+
+
+def written(ticket: Ticket) -> bool:
+    """A written complaint (a letter) is answered in writing, approved by a manager (DOMAIN.md)."""
+    return ticket.kind is Kind.COMPLAINT and ticket.channel is Channel.LETTER
+
+
+def needs_approved_reply(ticket: Ticket) -> bool:
+    approved = ticket.written_reply is not None and bool(ticket.written_reply.approved_by)
+    return written(ticket) and not approved
+
+
+@transition("draft_reply", COMPLAINT, {Status.RECEIVED, Status.HANDLED})
+def _draft_reply(ticket: Ticket, c: cmd.DraftReply, ctx: Context) -> Step:
+    """A (new) draft of the written reply; a draft changed after its approval needs approving again."""
+    draft = WrittenReply(text=c.text, drafted_by=ctx.actor.id, drafted_at=to_iso(ctx.now))
+    return Step(ticket.status, {"written_reply": draft}, {"text": c.text})
+
+
+def _no_draft(ticket: Ticket) -> ErrorCode | None:
+    waiting = ticket.written_reply is not None and not ticket.written_reply.approved_by
+    return None if waiting else ErrorCode.NO_DRAFT_TO_APPROVE
+
+
+@transition("approve_reply", COMPLAINT, {Status.RECEIVED, Status.HANDLED}, blocked=_no_draft)
+def _approve_reply(ticket: Ticket, c: cmd.ApproveReply, ctx: Context) -> Step:
+    assert ticket.written_reply is not None
+    approved = evolve(ticket.written_reply, {"approved_by": ctx.actor.id, "approved_at": to_iso(ctx.now)})
+    return Step(ticket.status, {"written_reply": approved}, {"drafted_by": approved.drafted_by})
 
 
 @transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_complaint_unhandled)
 def _reply(ticket: Ticket, c: cmd.Reply, ctx: Context) -> Step:
     # The same-day reply clock is met by the first recorded reply (this, or one on the reply thread).
     replied_at = ticket.replied_at or to_iso(ctx.now)
-    return Step(Status.REPLIED, {"replied_at": replied_at}, {"reply": c.reply, "method": c.method})
+    detail = {"reply": c.reply, "method": c.method}
+    if written(ticket) and ticket.written_reply is not None:
+        detail["approved_by"] = ticket.written_reply.approved_by
+    return Step(Status.REPLIED, {"replied_at": replied_at}, detail)
 
 
 def _replied(ticket: Ticket) -> ErrorCode | None:

@@ -26,6 +26,9 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "handle": DESK,
     "reply": DESK,
     "agree_reply": DESK,
+    # a written complaint's written reply: drafted at the desk, approved by a manager before it is sent
+    "draft_reply": DESK,
+    "approve_reply": frozenset({Role.MANAGER}),
     "close": DESK,
     # whether a complaint is valid (有效投诉) is a manager's judgement, with a reason
     "validity": frozenset({Role.MANAGER}),

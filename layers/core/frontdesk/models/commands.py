@@ -190,6 +190,16 @@ class Validity(Versioned):
     reason: Text
 
 
+class DraftReply(Versioned):
+    """The written reply to a written complaint, for a manager to approve before it is sent."""
+
+    text: Text
+
+
+class ApproveReply(Versioned):
+    pass
+
+
 class AgreeReply(Versioned):
     """A reply time agreed with the client after intake (000 §3.3f; 004 QW21-04 §4.1.1.2 约定时间给客户回复)."""
 

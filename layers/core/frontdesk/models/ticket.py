@@ -193,6 +193,17 @@ class Validity(Frozen):
     at: str
 
 
+class WrittenReply(Frozen):
+    """The written reply a written complaint gets, drafted at the desk and approved by a manager
+    before it is sent (DOMAIN.md; 001 part 2)."""
+
+    text: str
+    drafted_by: str
+    drafted_at: str
+    approved_by: str = ""
+    approved_at: str = ""
+
+
 class Rung(Frozen):
     """How far up its ladder a subject has gone (0: not escalated), and when it got there."""
 
@@ -259,6 +270,7 @@ class Ticket(Frozen):
     # A complaint's repairs, dispatched as any repair (000 §3.3c 马上派人处理), and the complaint a repair came from.
     linked_repairs: tuple[str, ...] = ()
     complaint_id: str = ""
+    written_reply: WrittenReply | None = None
 
 
 class TimelineEvent(Frozen):

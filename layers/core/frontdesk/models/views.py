@@ -14,8 +14,9 @@ PUBLIC_DETAIL = frozenset(
     {"reason", "arrival_due", "on_time", "total_cents", "decision", "summary", "reply", "satisfied", "rating", "text"}
 )
 # Events the client never sees at all, not even that they happened: the desk's internal notes, a
-# manager's judgement whether a complaint is valid (the month's statistics), and who was told at intake.
-INTERNAL_ACTIONS = frozenset({"note", "validity", "route"})
+# manager's judgement whether a complaint is valid (the month's statistics), who was told at intake,
+# and a written reply's draft and approval (the client reads the reply once it is sent).
+INTERNAL_ACTIONS = frozenset({"note", "validity", "route", "draft_reply", "approve_reply"})
 
 
 def mask_phone(phone: str) -> str:
