@@ -12,7 +12,8 @@
 - a ticket whose tenant left an address owes them an acknowledgement, and each reply the desk
   writes them: mailed, then forgotten;
 - a serious complaint, one for company leadership or an emergency owes the staff named for it a
-  mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten.
+  mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten;
+- work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -33,6 +34,7 @@ from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
 from frontdesk.domain.conversation import REPLY
 from frontdesk.domain.routing import ROUTED
+from frontdesk.domain.sweep import UNFINISHED
 from frontdesk.models.clock import Clock
 from frontdesk.models.ticket import TimelineEvent
 
@@ -91,6 +93,10 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
             },
         )
         metrics.add_metric(name="IntakeRoutings", unit="Count", value=1)
+    elif item.get("type") == "notice" and item.get("notice") == UNFINISHED:
+        outcome = wiring.ticket_escalations().mail_unfinished(str(item["ticket_id"]), int(str(item["seq"])))
+        logger.info("unfinished mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
+        metrics.add_metric(name="UnfinishedMailed", unit="Count", value=1)
     elif item.get("type") == "notice" and item.get("notice") == REPLY:
         outcome = wiring.ticket_escalations().mail_reply(str(item["ticket_id"]), int(str(item["seq"])))
         logger.info("reply mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})

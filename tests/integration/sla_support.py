@@ -140,6 +140,7 @@ ACTION_COMMANDS: dict[str, type[cmd.Versioned]] = {
     "reply": cmd.Reply,
     "close": cmd.Close,
     "decline": cmd.Decline,
+    "unfinished": cmd.Unfinished,
 }
 
 

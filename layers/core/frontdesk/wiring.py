@@ -22,6 +22,7 @@ from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
+from frontdesk.adapters.sweep import SweepMarks
 from frontdesk.app.board import Board
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
@@ -30,6 +31,7 @@ from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.staff import StaffDesk
+from frontdesk.app.sweep import EndOfDaySweep
 from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.models.clock import Clock as ClockItem
@@ -188,6 +190,11 @@ def emergency_calls() -> EmergencyCallStore:
 @_built
 def emergency_call_desk() -> EmergencyCallDesk:
     return EmergencyCallDesk(emergency_calls(), sites())
+
+
+@_built
+def end_of_day_sweep() -> EndOfDaySweep:
+    return EndOfDaySweep(tickets(), sites(), SweepMarks(table(settings().table_name)), planner(), clock())
 
 
 @_built

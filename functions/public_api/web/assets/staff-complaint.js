@@ -41,6 +41,7 @@ export function complaintPairs(tk) {
     FD.pair("staff.field.concerning", tk.concerning),
     validity ? FD.pair("staff.field.validity", t("detail.valid." + validity.valid) + " · " + validity.reason + " · " + validity.by) : null,
     tk.disabled_occupants ? FD.pair("staff.field.disabled_occupants", t("occupants." + tk.disabled_occupants)) : null,
+    FD.pair("staff.field.follow_up_day", tk.follow_up_day),
     tk.written_reply ? FD.pair("staff.field.written_reply", writtenReply(tk.written_reply)) : null,
   ];
 }

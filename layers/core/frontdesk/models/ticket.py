@@ -271,6 +271,8 @@ class Ticket(Frozen):
     linked_repairs: tuple[str, ...] = ()
     complaint_id: str = ""
     written_reply: WrittenReply | None = None
+    # Marked 未完成 by the end-of-day sweep: the site-local day it is followed up (000 §3.1d).
+    follow_up_day: str = ""
 
 
 class TimelineEvent(Frozen):
