@@ -51,9 +51,9 @@ LEGAL: dict[Kind, dict[Status, set[str]]] = {
     Kind.PAID_SERVICE: {**_REPAIR_LIKE_LEGAL, Status.ARRIVED: {"quote", "unfinished", "reassign", "cancel"}},
     # A manager judges whether a complaint is valid at any time before it is closed.
     Kind.COMPLAINT: {
-        # a written reply is approved once drafted (approve_reply is blocked until then)
-        Status.RECEIVED: {"handle", "cancel", "validity", "agree_reply", "draft_reply"},
-        Status.HANDLED: {"reply", "cancel", "validity", "agree_reply", "draft_reply"},
+        # (a written complaint's written reply: tests/unit/test_complaint_intake.py)
+        Status.RECEIVED: {"handle", "cancel", "validity", "agree_reply"},
+        Status.HANDLED: {"reply", "cancel", "validity", "agree_reply"},
         Status.REPLIED: {"close", "cancel", "validity"},
         Status.CLOSED: set(),
     },

@@ -61,6 +61,7 @@ class ErrorCode(StrEnum):
     ALREADY_REPLIED = "already_replied"
     REPLY_NOT_APPROVED = "reply_not_approved"
     NO_DRAFT_TO_APPROVE = "no_draft_to_approve"
+    NOT_A_WRITTEN_COMPLAINT = "not_a_written_complaint"
     REPLY_AFTER_DEADLINE = "reply_after_deadline"
     UNKNOWN_ENGINEER = "unknown_engineer"
     UNKNOWN_UNIT = "unknown_unit"

@@ -394,7 +394,11 @@ def needs_approved_reply(ticket: Ticket) -> bool:
     return written(ticket) and not approved
 
 
-@transition("draft_reply", COMPLAINT, {Status.RECEIVED, Status.HANDLED})
+def _not_written(ticket: Ticket) -> ErrorCode | None:
+    return None if written(ticket) else ErrorCode.NOT_A_WRITTEN_COMPLAINT
+
+
+@transition("draft_reply", COMPLAINT, {Status.RECEIVED, Status.HANDLED}, blocked=_not_written)
 def _draft_reply(ticket: Ticket, c: cmd.DraftReply, ctx: Context) -> Step:
     """A (new) draft of the written reply; a draft changed after its approval needs approving again."""
     draft = WrittenReply(text=c.text, drafted_by=ctx.actor.id, drafted_at=to_iso(ctx.now))
