@@ -60,6 +60,7 @@ ASSETS: dict[str, str] = {
     "staff-conversation.js": JS,
     "staff-complaint.js": JS,
     "staff-linked.js": JS,
+    "staff-calls.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,
     "staff-intake.js": JS,

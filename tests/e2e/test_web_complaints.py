@@ -129,3 +129,23 @@ def test_a_serious_phone_complaint_with_a_linked_repair_from_intake_to_close(pag
     close.get_by_role("button", name="关闭工单").click()
     expect(page.locator("#detail-status")).to_have_text("已关闭")
     screenshot(page, "complaint-closed")
+
+
+def test_a_manager_edits_the_emergency_call_list_in_the_console(page: Page, desk: Desk) -> None:
+    sign_in(page, desk, "manager")
+    page.get_by_role("button", name="登记来电/来访").click()
+    page.locator("#calls > summary").click()
+    fight = page.get_by_label("打架斗殴", exact=True)
+    expect(fight).to_have_value("security_head")  # the manual's default (000 §3.4d)
+    fight.fill("security_head, duty_manager")
+    page.get_by_role("button", name="保存通知名单").click()
+    expect(page.locator("#status")).to_contain_text("通知名单已保存")
+    status, calls = desk.staff("operator", "GET", "staff/sites/demo/emergency-calls")
+    assert status == 200 and calls["calls"]["fight"] == ["security_head", "duty_manager"]
+
+    page.get_by_label("人员死亡", exact=True).fill("")
+    page.get_by_role("button", name="保存通知名单").click()
+    expect(page.locator("#calls .alert")).to_be_visible()
+    # leave the shared stack as it was
+    restored = {**calls["calls"], "fight": ["security_head"]}
+    assert desk.staff("manager", "PUT", "staff/sites/demo/emergency-calls", {"calls": restored})[0] == 200

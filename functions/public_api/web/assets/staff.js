@@ -4,6 +4,7 @@
 import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
+import { wireCalls } from "./staff-calls.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
@@ -108,6 +109,7 @@ async function init() {
   wireBoard();
   wireTicket();
   wireIntake();
+  wireCalls();
   wireReports();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
