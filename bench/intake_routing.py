@@ -78,9 +78,7 @@ def run(h: Harness, label: str, fields: dict[str, Any], n: int) -> None:
                     times.append(time.perf_counter() - start)
         h.stream.pump()  # the route's own timeline event
     mails = len(sent_mail()) - before
-    stats = (
-        f"{_ms(first, 0.5):>8.1f}{_ms(first, 0.99):>8.1f}{_ms(second, 0.5):>8.1f}" if first else f"{'—':>8}" * 3
-    )
+    stats = f"{_ms(first, 0.5):>8.1f}{_ms(first, 0.99):>8.1f}{_ms(second, 0.5):>8.1f}" if first else f"{'—':>8}" * 3
     print(f"{label:22}{n:>5}{mails / n:>14.2f}{stats}")
 
 
