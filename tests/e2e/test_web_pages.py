@@ -291,7 +291,7 @@ def test_form_works_from_the_keyboard_with_a_visible_focus(page: Page, desk: Des
     page.locator("input[name=kind][value=repair]").focus()
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("radio", name="投诉")).to_be_checked()
-    expect(page.get_by_label("类别").locator("option")).to_contain_text(["请选择", "设备设施", "服务态度"])
+    expect(page.get_by_label("类别").locator("option")).to_contain_text(["请选择", "安保工作", "清洁"])
 
 
 def test_empty_submission_marks_the_fields_and_sends_nothing(page: Page, desk: Desk) -> None:

@@ -179,7 +179,7 @@ def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
     handled = staff_act(
         staff, ticket_id, "handle", {"version": 1, "department": "security", "action_taken": "约谈当班保安"}
     )
-    assert handled["actions"] == ["reply", "repairs"]
+    assert handled["actions"] == ["reply", "agree_reply", "repairs"]
     staff_act(staff, ticket_id, "reply", {"version": 2, "reply": "已致歉,保安已调岗", "method": "phone"})
     closed = staff_act(staff, ticket_id, "close", {"version": 3, "note": ""})
     assert closed["ticket"]["status"] == "closed" and closed["ticket"]["resolution"] == "replied"
