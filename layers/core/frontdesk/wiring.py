@@ -35,9 +35,11 @@ from frontdesk.notifications import messages
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
+    from frontdesk.adapters.duty import DutyStore
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
+    from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
@@ -253,3 +255,35 @@ def incident_notices() -> IncidentNotices:
         clock=clock(),
         base_url=settings().mail_base_url,
     )
+
+
+# ------------------------------------------------------------------------------------- the duty log
+
+
+@_built
+def duty_store() -> DutyStore:
+    from frontdesk.adapters.duty import DutyStore
+
+    return DutyStore(table(settings().table_name))
+
+
+@_built
+def duty_desk() -> DutyDesk:
+    from frontdesk.app.duty import DutyDesk, SealRetention
+
+    config = settings()
+    return DutyDesk(
+        duty_store(),
+        sites(),
+        bucket(),
+        SealRetention(config.evidence_retention_days, config.evidence_lock_mode),
+        clock(),
+    )
+
+
+@_built
+def duty_entries() -> DutyAutoEntries:
+    """The stream router's side of the duty log: complaints, emergencies and reports enter themselves."""
+    from frontdesk.app.duty import DutyAutoEntries
+
+    return DutyAutoEntries(duty_desk(), tickets(), report_store())
