@@ -1,5 +1,7 @@
-"""Staff API: the duty log (值班记录, 000 §3.9). Entries are only ever added: no route changes or
-removes one, and a correction is a new entry naming the one it corrects (docs/decisions/0024)."""
+"""Staff API: the duty log (值班记录, 000 §3.9) and the shift handover (交接班).
+
+Entries are only ever added: no route changes or removes one, and a correction is a new entry
+naming the one it corrects (docs/decisions/0024)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,16 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from frontdesk.api.callers import StaffActor
-from frontdesk.models.duty import CloseDutyPage, DutyPages, DutyPageView, DutyVerification, NewDutyEntry
+from frontdesk.models.duty import (
+    CloseDutyPage,
+    DutyPages,
+    DutyPageView,
+    DutyVerification,
+    Handover,
+    NewDutyEntry,
+    SignIn,
+    SignOut,
+)
 from frontdesk.wiring import duty_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
@@ -56,3 +67,27 @@ def close_page(actor: StaffActor, page_id: PageId, body: Annotated[CloseDutyPage
 )
 def verify_page(actor: StaffActor, page_id: PageId) -> DutyVerification:
     return duty_desk().verify(page_id, actor)
+
+
+@router.get(
+    "/staff/duty-pages/<page_id>/handover",
+    summary="The shift's handover: pre-filled as its page closes (open tickets, unfinished work, running clocks)",
+)
+def handover(actor: StaffActor, page_id: PageId) -> Handover:
+    return duty_desk().handover(page_id, actor)
+
+
+@router.post(
+    "/staff/duty-pages/<page_id>/sign-out",
+    summary="The outgoing shift enters the cash counted and signs the handover (after closing the page)",
+)
+def sign_out(actor: StaffActor, page_id: PageId, body: Annotated[SignOut, Body()]) -> Handover:
+    return duty_desk().sign_out(page_id, body, actor)
+
+
+@router.post(
+    "/staff/duty-pages/<page_id>/sign-in",
+    summary="The incoming shift signs the handover: another person than the one who signed out",
+)
+def sign_in(actor: StaffActor, page_id: PageId, body: Annotated[SignIn, Body()]) -> Handover:
+    return duty_desk().sign_in(page_id, body, actor)

@@ -17,14 +17,16 @@ import pytest
 from botocore.exceptions import ClientError
 
 from frontdesk import wiring
+from frontdesk.adapters.clocks import ClockStore
 from frontdesk.adapters.duty import entry_key
 from frontdesk.clock import FixedClock
+from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.incident import NewIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Role
 from local_stack.provision import Stack
 from local_stack.template import Template, api_routes
 
-from .conftest import Api, Reply, load_event, staff_open
+from .conftest import Api, Reply, load_event, staff_act, staff_open
 from .evidence_support import enable_object_lock
 from .sla_support import StreamPump, import_function
 
@@ -173,8 +175,8 @@ def _hostile_paths(template: Template, page_id: str) -> list[tuple[str, str]]:
         "building_id": ["admin"],
         "unit": ["101"],
         "list_name": ["duty_manager"],
-        "action": ["update", "delete", "edit", "correct", "entries", "1", "close"],
-        "view": ["verify", "entries", "1"],
+        "action": ["update", "delete", "edit", "correct", "entries", "1", "close", "sign-out", "sign-in"],
+        "view": ["verify", "entries", "1", "handover"],
     }
     paths: list[tuple[str, str]] = []
     for route in api_routes(template):
@@ -377,3 +379,70 @@ def test_a_person_and_the_stream_writing_at_once_both_get_their_entry(night: Api
     page = call(night, "GET", f"/staff/duty-pages/{NIGHT_PAGE}").body
     assert [(e["seq"], e["automatic"]) for e in page["entries"]] == [(1, False), (2, True)]
     assert call(night, "GET", f"/staff/duty-pages/{NIGHT_PAGE}/verify").body["ok"] is True
+
+
+# ------------------------------------------------------------------------------------------- handover
+
+
+def test_the_handover_is_prefilled_and_signed_by_two_different_people(night: Api, table: Table) -> None:
+    repair, _ = staff_open(night)
+    staff_act(night, repair, "dispatch", {"version": 1, "department": "engineering", "assignee": "eng1"})
+    unfinished, _ = staff_open(night, unit="1-102")
+    staff_act(night, unfinished, "dispatch", {"version": 1, "department": "engineering", "assignee": "eng2"})
+    staff_act(night, unfinished, "arrive", {"version": 2}, ("eng2", "engineer"))
+    staff_act(night, unfinished, "unfinished", {"version": 3, "reason": "缺配件,明早再来"}, ("eng2", "engineer"))
+    page = _write(night)["page"]
+
+    pending = call(night, "GET", f"/staff/duty-pages/{NIGHT_PAGE}/handover")
+    assert (pending.status, pending.body["state"]) == (200, "pending")
+    assert (pending.body["shift_change_at"], pending.body["due_at"]) == (
+        "2026-11-23T00:00:00.000Z",  # 08:00 in Shanghai
+        "2026-11-23T00:30:00.000Z",
+    )
+    assert pending.body["next_page_id"] == "ql-2026-11-23-day"
+    early = call(night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-out", {"version": 1, "cash_cents": 0})
+    assert (early.status, early.body["code"]) == (409, "handover_not_ready")
+
+    closed = call(night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/close", {"version": page["version"]})
+    assert closed.status == 200, closed.raw
+    form = call(night, "GET", f"/staff/duty-pages/{NIGHT_PAGE}/handover").body
+    assert form["state"] == "prepared"
+    assert [t["ticket_id"] for t in form["open_tickets"]] == [repair]
+    assert form["open_tickets"][0]["due"] is not None and "contact" not in form["open_tickets"][0]
+    assert [t["ticket_id"] for t in form["unfinished"]] == [unfinished]
+    running = {(c["kind"], c["subject_id"]) for c in form["running_clocks"]}
+    assert ("arrival", repair) in running and ("completion", unfinished) in running
+
+    too_early = call(night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-in", {"version": form["version"]})
+    assert (too_early.status, too_early.body["code"]) == (409, "handover_not_ready")
+    negative = call(night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-out", {"version": 2, "cash_cents": -1})
+    assert (negative.status, negative.body["code"]) == (400, "validation_failed")
+    signed_out = call(
+        night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-out", {"version": form["version"], "cash_cents": 35_000}
+    )
+    assert signed_out.status == 200, signed_out.raw
+    assert (signed_out.body["outgoing_by"], signed_out.body["cash_cents"]) == ("dm1", 35_000)
+
+    same = call(night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-in", {"version": signed_out.body["version"]})
+    assert (same.status, same.body["code"], same.body["field"]) == (409, "handover_same_person", "actor")
+    engineer = call(
+        night,
+        "POST",
+        f"/staff/duty-pages/{NIGHT_PAGE}/sign-in",
+        {"version": signed_out.body["version"]},
+        user="eng1",
+        groups="engineer",
+    )
+    assert engineer.status == 403
+    signed_in = call(
+        night,
+        "POST",
+        f"/staff/duty-pages/{NIGHT_PAGE}/sign-in",
+        {"version": signed_out.body["version"]},
+        user="op1",
+        groups="operator",
+    )
+    assert signed_in.status == 200, signed_in.raw
+    assert (signed_in.body["state"], signed_in.body["incoming_by"]) == ("completed", "op1")
+    clock = ClockStore(table).of_subject(SubjectType.HANDOVER, NIGHT_PAGE)[ClockKind.HANDOVER]
+    assert clock.state is ClockState.MET

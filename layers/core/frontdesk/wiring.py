@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
-    from frontdesk.app.duty import DutyAutoEntries, DutyDesk
+    from frontdesk.app.duty import DutyAutoEntries, DutyDesk, HandoverEscalations
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
@@ -160,11 +160,16 @@ def _report_rung(clock: ClockItem, level: int) -> None:
     incident_notices().on_rung(clock, level)
 
 
+def _handover_rung(clock: ClockItem, level: int) -> int:
+    return handover_escalations().on_rung(clock, level)
+
+
 @_built
 def clock_runner() -> ClockRunner:
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
         SubjectType.TICKET: ticket_escalations(),
         SubjectType.REPORT: _report_rung,
+        SubjectType.HANDOVER: _handover_rung,
     }
     return ClockRunner(engine(), start_payload, recorders)
 
@@ -278,6 +283,9 @@ def duty_desk() -> DutyDesk:
         bucket(),
         SealRetention(config.evidence_retention_days, config.evidence_lock_mode),
         clock(),
+        planner(),
+        tickets(),
+        clock_store(),
     )
 
 
@@ -287,3 +295,19 @@ def duty_entries() -> DutyAutoEntries:
     from frontdesk.app.duty import DutyAutoEntries
 
     return DutyAutoEntries(duty_desk(), tickets(), report_store())
+
+
+@_built
+def handover_escalations() -> HandoverEscalations:
+    """The stream router's side of handovers: a rung their clock reached is mailed to its list, once."""
+    from frontdesk.app.duty import HandoverEscalations
+
+    return HandoverEscalations(
+        log=duty_store(),
+        sites=sites(),
+        lists=sla_store(),
+        sent=sla_store(),
+        mailer=mailer(),
+        clock=clock(),
+        base_url=settings().mail_base_url,
+    )

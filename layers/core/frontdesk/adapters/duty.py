@@ -8,6 +8,10 @@ Keys (PK / SK):
                                         ``attribute_not_exists``: a redelivered stream record adds nothing,
                                         whichever page is open by then)
 
+    HANDOVER#<page_id> / HANDOVER       the shift's handover to the next (written with the page's first
+                                        write, pre-filled as the page closes, signed by both shifts)
+    HANDOVER#<page_id> / CLOCK#handover its clock (frontdesk.adapters.clocks), in the same transactions
+
 Every item carries ``expiration`` (the table's TTL) three years after its shift: the manual's retention.
 The page is rewritten (a Put conditional on its version) as entries are added and when it closes;
 no code path here issues an UpdateItem or a DeleteItem on a ``DUTY#`` key, and the functions'
@@ -22,11 +26,12 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from frontdesk.adapters.clocks import clock_writes
 from frontdesk.adapters.dynamodb import throttled
 from frontdesk.clock import parse_iso
-from frontdesk.domain.duty import RETENTION_DAYS
+from frontdesk.domain.duty import RETENTION_DAYS, HandoverWrite
 from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
-from frontdesk.models.duty import DutyEntry, DutyPage
+from frontdesk.models.duty import DutyEntry, DutyPage, Handover
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -72,6 +77,29 @@ def _entry_item(entry: DutyEntry, page: DutyPage) -> dict[str, Any]:
     item: dict[str, Any] = entry.model_dump(mode="json", exclude_none=True)
     item.update(entry_key(entry.page_id, entry.seq), type="duty_entry", expiration=_expiration(page))
     return item
+
+
+def _handover_item(handover: Handover) -> dict[str, Any]:
+    item: dict[str, Any] = handover.model_dump(mode="json", exclude_none=True)
+    item.update(
+        PK=f"HANDOVER#{handover.page_id}",
+        SK="HANDOVER",
+        type="handover",
+        expiration=int((parse_iso(handover.shift_change_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp()),
+    )
+    return item
+
+
+def handover_writes(table_name: str, write: HandoverWrite | None) -> list[dict[str, Any]]:
+    """The handover (new, or over the version read) and its clocks, as TransactWriteItems entries."""
+    if write is None:
+        return []
+    put: dict[str, Any] = {"TableName": table_name, "Item": _handover_item(write.handover)}
+    if write.previous_version == 0:
+        put["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        put.update(ConditionExpression="version = :v", ExpressionAttributeValues={":v": write.previous_version})
+    return [{"Put": put}, *clock_writes(table_name, write.clocks)]
 
 
 def page_put(table_name: str, page: DutyPage, previous_version: int) -> dict[str, Any]:
@@ -124,9 +152,10 @@ class DutyStore:
         entry: DutyEntry,
         previous_version: int,
         source: str | None = None,
+        handover: HandoverWrite | None = None,
     ) -> None:
-        """The entry (never over another), the page moved on from the version read and the source's
-        marker, or nothing."""
+        """The entry (never over another), the page moved on from the version read, the source's
+        marker and the handover (with a new page), or nothing."""
         name = self._table.name
         items: list[dict[str, Any]] = [
             page_put(name, page, previous_version),
@@ -148,13 +177,21 @@ class DutyStore:
             items.append(
                 {"Put": {"TableName": name, "Item": marker, "ConditionExpression": "attribute_not_exists(PK)"}}
             )
-        self._write(items)
+        self._write([*items, *handover_writes(name, handover)])
 
     def has_source(self, source: str) -> bool:
         return "Item" in self._table.get_item(Key=_source_key(source), ConsistentRead=True)
 
-    def save_page(self, page: DutyPage, previous_version: int) -> None:
-        self._write([page_put(self._table.name, page, previous_version)])
+    def save_page(self, page: DutyPage, previous_version: int, handover: HandoverWrite | None = None) -> None:
+        name = self._table.name
+        self._write([page_put(name, page, previous_version), *handover_writes(name, handover)])
+
+    def handover(self, pid: str) -> Handover | None:
+        item = self._table.get_item(Key={"PK": f"HANDOVER#{pid}", "SK": "HANDOVER"}, ConsistentRead=True).get("Item")
+        return Handover.model_validate(_strip(item)) if item else None
+
+    def save_handover(self, write: HandoverWrite) -> None:
+        self._write(handover_writes(self._table.name, write))
 
     def _write(self, items: list[dict[str, Any]]) -> None:
         try:

@@ -6,6 +6,10 @@
 - ``close``: the page is closed to entries; its closing hash goes to the evidence bucket first (a
   new object version under Object Lock retention), then the page records it.
 - ``verify``: the chain recomputed, the closing hash read back; names every entry altered.
+- the **handover** of each shift is written with its page's first write, with its clock (due 30 min
+  after the shift change); closing the page pre-fills it (open tickets, unfinished work, running
+  clocks); the outgoing shift counts the cash and signs, then another person of the incoming shift
+  signs, which meets (or breaches) the clock in the same transaction.
 - ``enter_automatically``: a complaint, an emergency or an incident report enters itself, once per
   source however often the stream delivers it (docs/decisions/0024).
 """
@@ -15,19 +19,48 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 from aws_lambda_powertools import Logger
 
-from frontdesk.app.ports import DutyRecords, ReportLookup, Seals, SiteLookup, TicketLookup, require_site
-from frontdesk.clock import Clock
+from frontdesk.app.ports import (
+    ClockPlanning,
+    ClockRecords,
+    DutyRecords,
+    Mailer,
+    MailingLists,
+    MailRefused,
+    OpenTickets,
+    ReportLookup,
+    Seals,
+    Sent,
+    SiteLookup,
+    TicketLookup,
+    require_site,
+)
+from frontdesk.clock import Clock, parse_iso
 from frontdesk.domain import duty
-from frontdesk.domain.errors import ErrorCode, VersionConflict
+from frontdesk.domain.clocks import ClockWrite
+from frontdesk.domain.duty import HandoverWrite
+from frontdesk.domain.errors import ErrorCode, IllegalTransition, VersionConflict
 from frontdesk.domain.evolve import evolve
-from frontdesk.models.duty import CloseDutyPage, DutyPage, DutyPageView, DutyVerification, NewDutyEntry, PageState
+from frontdesk.models.clock import Clock as ClockItem
+from frontdesk.models.clock import ClockKind, SubjectType
+from frontdesk.models.duty import (
+    CloseDutyPage,
+    DutyPage,
+    DutyPageView,
+    DutyVerification,
+    Handover,
+    NewDutyEntry,
+    PageState,
+    SignIn,
+    SignOut,
+)
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
+from frontdesk.notifications import handover as messages
 
 logger = Logger(child=True)
 # Writers a busy page may see in between before an append gives up (409, "try again").
@@ -48,6 +81,9 @@ class DutyDesk:
     seals: Seals
     retention: SealRetention
     clock: Clock
+    planner: ClockPlanning
+    open_tickets: OpenTickets
+    clocks: ClockRecords
 
     # ------------------------------------------------------------------ reading
 
@@ -87,8 +123,45 @@ class DutyDesk:
         version_id = self.seals.upload(key, io.BytesIO(body), "application/json")
         self.seals.retain(key, version_id, self.retention.mode, now + timedelta(days=self.retention.days))
         closed = evolve(closed, {"closing_key": key, "closing_version": version_id})
-        self.log.save_page(closed, page.version)
+        site = require_site(self.sites, page.site_id)
+        stored = self.log.handover(page.page_id)
+        handover = stored or duty.new_handover(site, page)
+        prepared = duty.prepare(
+            handover, self.open_tickets.open_by_deadline(site.site_id), self.clocks.open_clocks(site.site_id), now
+        )
+        write = HandoverWrite(prepared, stored.version if stored else 0, self._handover_clocks(prepared, now))
+        self.log.save_page(closed, page.version, write)
         return self._view(closed)
+
+    # ------------------------------------------------------------------ handover
+
+    def handover(self, page_id: str, actor: Actor) -> Handover:
+        duty.check_may_read(actor)
+        page = self._page(page_id)
+        return self.log.handover(page.page_id) or duty.new_handover(require_site(self.sites, page.site_id), page)
+
+    def sign_out(self, page_id: str, command: SignOut, actor: Actor) -> Handover:
+        handover = self._stored_handover(page_id)
+        signed = duty.sign_out(handover, command, actor, self.clock.now())
+        self.log.save_handover(HandoverWrite(signed, handover.version))
+        return signed
+
+    def sign_in(self, page_id: str, command: SignIn, actor: Actor) -> Handover:
+        handover = self._stored_handover(page_id)
+        now = self.clock.now()
+        signed = duty.sign_in(handover, command, actor, now)
+        # the handover's clock met (or breached) with the second signature itself
+        self.log.save_handover(HandoverWrite(signed, handover.version, self._handover_clocks(signed, now)))
+        return signed
+
+    def _stored_handover(self, page_id: str) -> Handover:
+        stored = self.log.handover(self._page(page_id).page_id)
+        if stored is None:
+            raise IllegalTransition(field="state", code=ErrorCode.HANDOVER_NOT_READY, state="pending")
+        return stored
+
+    def _handover_clocks(self, handover: Handover, now: datetime) -> list[ClockWrite]:
+        return self.planner.writes(SubjectType.HANDOVER, handover.page_id, handover.site_id, handover, now)
 
     def verify(self, page_id: str, actor: Actor) -> DutyVerification:
         duty.check_may_read(actor)
@@ -123,8 +196,12 @@ class DutyDesk:
             now = self.clock.now()
             page = duty.writing_page(site, now, self.log.page)
             moved, entry = duty.append(page, request, author, now, automatic=source is not None, source=source)
+            opening = None
+            if page.version == 0:  # a new page: its shift's handover and the handover's clock with it
+                handover = duty.new_handover(site, moved)
+                opening = HandoverWrite(handover, 0, self._handover_clocks(handover, now))
             try:
-                self.log.append(moved, entry, page.version, source=source)
+                self.log.append(moved, entry, page.version, source=source, handover=opening)
             except VersionConflict:
                 if source is not None and self.log.has_source(source):
                     raise
@@ -161,3 +238,40 @@ class DutyAutoEntries:
     def on_report(self, report_id: str) -> bool:
         report = self.reports.get(report_id)
         return report is not None and self.desk.enter_automatically(f"report:{report_id}", duty.report_entry(report))
+
+
+@dataclass(frozen=True)
+class HandoverEscalations:
+    """A handover's clock reached a rung (the stream router): the rung's mailing list is mailed, once."""
+
+    log: DutyRecords
+    sites: SiteLookup
+    lists: MailingLists
+    sent: Sent
+    mailer: Mailer
+    clock: Clock
+    base_url: str
+
+    def on_rung(self, clock: ClockItem, level: int) -> int:
+        """How many addresses were mailed (0 when an earlier delivery sent it, or nobody is on the list)."""
+        if clock.subject_type is not SubjectType.HANDOVER:
+            raise ValueError(f"{clock.clock_id} is not a handover's clock")
+        handover = self.log.handover(clock.subject_id)
+        site = self.sites.get(clock.site_id)
+        if handover is None or site is None:
+            raise LookupError(f"handover {clock.subject_id} of clock {clock.clock_id} does not exist")
+        key = f"{clock.kind.value}#g{clock.gen}#{level}"
+        subject_key = f"HANDOVER#{handover.page_id}"
+        if self.sent.was_sent(subject_key, key):
+            return 0
+        rung = self.lists.ladder(site.site_id).rung(ClockKind.HANDOVER, level)
+        members = sorted(self.lists.mailing_list(site.site_id, rung.mailing_list).members)
+        late = max(int((self.clock.now() - parse_iso(handover.due_at)).total_seconds()), 0)
+        mail = messages.overdue_mail(handover, site, level, late, self.base_url)
+        if members:
+            try:
+                self.mailer.send(members, mail.subject, mail.body)
+            except MailRefused:
+                logger.warning("a mailing-list address was refused", extra={"page_id": handover.page_id})
+        self.sent.mark_sent(subject_key, key)
+        return len(members)

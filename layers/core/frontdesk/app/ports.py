@@ -16,12 +16,13 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from datetime import datetime
 
     from frontdesk.domain.clocks import ClockWrite
+    from frontdesk.domain.duty import HandoverWrite
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
-    from frontdesk.models.duty import DutyEntry, DutyPage
+    from frontdesk.models.duty import DutyEntry, DutyPage, Handover
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
     from frontdesk.models.mailing import MailingList
@@ -250,9 +251,12 @@ class DutyRecords(Protocol):
         entry: DutyEntry,
         previous_version: int,
         source: str | None = None,
+        handover: HandoverWrite | None = None,
     ) -> None: ...
     def has_source(self, source: str) -> bool: ...
-    def save_page(self, page: DutyPage, previous_version: int) -> None: ...
+    def save_page(self, page: DutyPage, previous_version: int, handover: HandoverWrite | None = None) -> None: ...
+    def handover(self, pid: str) -> Handover | None: ...
+    def save_handover(self, write: HandoverWrite) -> None: ...
 
 
 # ----------------------------------------------------------------------------------- mail, alerts, lists

@@ -21,24 +21,32 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from frontdesk.clock import parse_iso, to_iso
+from frontdesk.clock import deadline_iso, parse_iso, to_iso
+from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.models.clock import Clock
 from frontdesk.models.duty import (
     MAX_TEXT,
+    CarriedClock,
+    CarriedTicket,
     DutyCategory,
     DutyEntry,
     DutyPage,
     DutyPageView,
     DutyVerification,
+    Handover,
+    HandoverState,
     NewDutyEntry,
     PageState,
     Shift,
+    SignIn,
+    SignOut,
 )
 from frontdesk.models.incident import IncidentReport
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor, Kind, Ticket
+from frontdesk.models.ticket import TERMINAL, Actor, Kind, Status, Ticket
 
 DAY_STARTS: Final = time(8, 0)
 NIGHT_STARTS: Final = time(17, 30)
@@ -330,4 +338,116 @@ def report_entry(report: IncidentReport) -> NewDutyEntry:
         occurred_at=report.occurred_at,
         tickets=(report.ticket_id,) if report.ticket_id else (),
         reports=(report.report_id,),
+    )
+
+
+# ------------------------------------------------------------------------------------------- handover
+
+# 003; 004 QW21-06: the next shift comes early, both sign; not done 30 min after the change escalates.
+HANDOVER_GRACE: Final = timedelta(minutes=30)
+# A ticket's next deadline, as the handover shows it.
+_DUE_FIELDS: Final = ("arrival_due", "completion_due", "reply_due")
+
+
+@dataclass(frozen=True)
+class HandoverWrite:
+    """A handover as it must be written, over the version read (0: new), with its clocks' writes."""
+
+    handover: Handover
+    previous_version: int
+    clocks: Sequence[ClockWrite] = ()
+
+
+def new_handover(site: Site, page: DutyPage) -> Handover:
+    """The handover of the page's shift, written with the page: its clock runs from then."""
+    change = parse_iso(page.ends_at)
+    following = shift_at(site, change)
+    return Handover(
+        page_id=page.page_id,
+        site_id=page.site_id,
+        next_page_id=page_id(site.site_id, following.day, following.shift),
+        shift_change_at=to_iso(change),
+        due_at=deadline_iso(change + HANDOVER_GRACE),
+    )
+
+
+def carried(ticket: Ticket) -> CarriedTicket:
+    dues = [due for due in (getattr(ticket, name) for name in _DUE_FIELDS) if due]
+    return CarriedTicket(
+        ticket_id=ticket.ticket_id,
+        number=ticket.number,
+        kind=ticket.kind.value,
+        category=ticket.category,
+        status=ticket.status.value,
+        building_id=ticket.building_id,
+        unit=ticket.unit,
+        due=min(dues) if dues else None,
+    )
+
+
+def prepare(handover: Handover, tickets: Sequence[Ticket], clocks: Sequence[Clock], now: datetime) -> Handover:
+    """The form pre-filled as the page closes: the open tickets, the unfinished work, the running clocks."""
+    open_tickets = [t for t in tickets if t.status not in TERMINAL]
+    return evolve(
+        handover,
+        {
+            "state": HandoverState.PREPARED,
+            "prepared_at": to_iso(now),
+            "open_tickets": tuple(carried(t) for t in open_tickets if t.status is not Status.UNFINISHED),
+            "unfinished": tuple(carried(t) for t in open_tickets if t.status is Status.UNFINISHED),
+            "running_clocks": tuple(
+                CarriedClock(
+                    clock_id=c.clock_id,
+                    kind=c.kind.value,
+                    subject_type=c.subject_type.value,
+                    subject_id=c.subject_id,
+                    due=c.due,
+                    level=c.level,
+                )
+                for c in clocks
+                if c.is_open and c.subject_id != handover.page_id
+            ),
+            "version": handover.version + 1,
+        },
+    )
+
+
+def _expect(handover: Handover, state: HandoverState, version: int) -> None:
+    if handover.state is not state:
+        raise IllegalTransition(field="state", code=ErrorCode.HANDOVER_NOT_READY, state=handover.state.value)
+    if version != handover.version:
+        raise IllegalTransition(field="version", code=ErrorCode.DUTY_VERSION_CONFLICT)
+
+
+def sign_out(handover: Handover, command: SignOut, actor: Actor, now: datetime) -> Handover:
+    """The outgoing shift counted the cash and signs (after closing its page)."""
+    check_may_write(actor)
+    _expect(handover, HandoverState.PREPARED, command.version)
+    return evolve(
+        handover,
+        {
+            "state": HandoverState.SIGNED_OUT,
+            "cash_cents": command.cash_cents,
+            "cash_note": command.cash_note,
+            "outgoing_by": actor.id,
+            "outgoing_at": to_iso(now),
+            "version": handover.version + 1,
+        },
+    )
+
+
+def sign_in(handover: Handover, command: SignIn, actor: Actor, now: datetime) -> Handover:
+    """The incoming shift signs: another person than the one who signed out."""
+    check_may_write(actor)
+    _expect(handover, HandoverState.SIGNED_OUT, command.version)
+    if actor.id == handover.outgoing_by:
+        raise IllegalTransition(field="actor", code=ErrorCode.HANDOVER_SAME_PERSON)
+    return evolve(
+        handover,
+        {
+            "state": HandoverState.COMPLETED,
+            "incoming_by": actor.id,
+            "incoming_at": to_iso(now),
+            "version": handover.version + 1,
+        },
     )

@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     DUTY_PAGE_CLOSED = "duty_page_closed"
     DUTY_PAGE_NOT_FOUND = "duty_page_not_found"
     DUTY_VERSION_CONFLICT = "duty_version_conflict"
+    HANDOVER_NOT_READY = "handover_not_ready"
+    HANDOVER_SAME_PERSON = "handover_same_person"
     EVIDENCE_ORIGINAL_MISSING = "evidence_original_missing"
     EVIDENCE_PACK_NOT_FOUND = "evidence_pack_not_found"
     EVIDENCE_PACK_TOO_LARGE = "evidence_pack_too_large"

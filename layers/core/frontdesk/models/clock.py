@@ -17,6 +17,7 @@ class ClockKind(StrEnum):
     COMPLETION = "completion"  # the work done: 24 h after arrival
     REPLY = "reply"  # complaints and inquiries answered: end of the site-local day, or an agreed time
     INCIDENT_REPORT = "incident_report"  # the report submitted: 12 h (major) or 24 h (general)
+    HANDOVER = "handover"  # both shifts signed the handover: 30 min after the shift change
 
 
 class ClockState(StrEnum):
@@ -33,6 +34,7 @@ OPEN_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED})
 class SubjectType(StrEnum):
     TICKET = "ticket"
     REPORT = "report"
+    HANDOVER = "handover"  # a shift's handover (frontdesk.models.duty.Handover)
 
 
 class PlannedRung(BaseModel):

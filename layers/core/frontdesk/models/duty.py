@@ -143,3 +143,80 @@ class DutyVerification(Frozen):
 class DutyPages(Frozen):
     site_id: str
     pages: tuple[DutyPage, ...]
+
+
+# ------------------------------------------------------------------------------------------- handover
+
+
+class HandoverState(StrEnum):
+    PENDING = "pending"  # the shift is running: its page is open
+    PREPARED = "prepared"  # the page closed; the form pre-filled with what is carried forward
+    SIGNED_OUT = "signed_out"  # the outgoing shift counted the cash and signed
+    COMPLETED = "completed"  # the incoming shift signed: the open items are theirs
+
+
+class CarriedTicket(Frozen):
+    """An open ticket handed to the next shift (no client details)."""
+
+    ticket_id: str
+    number: str
+    kind: str
+    category: str
+    status: str
+    building_id: str
+    unit: str = ""
+    due: str | None = Field(default=None, description="The next deadline on it, if any")
+
+
+class CarriedClock(Frozen):
+    """A deadline still running at the handover."""
+
+    clock_id: str
+    kind: str
+    subject_type: str
+    subject_id: str
+    due: str
+    level: int
+
+
+MAX_CASH_CENTS = 100_000_000
+
+
+class Handover(Frozen):
+    """The handover of a shift (the page ``page_id``) to the next one: due 30 min after the shift change."""
+
+    page_id: str
+    site_id: str
+    next_page_id: str
+    shift_change_at: str
+    due_at: str
+    state: HandoverState = HandoverState.PENDING
+    open_tickets: tuple[CarriedTicket, ...] = ()
+    unfinished: tuple[CarriedTicket, ...] = ()
+    running_clocks: tuple[CarriedClock, ...] = ()
+    prepared_at: str | None = None
+    cash_cents: int | None = None
+    cash_note: str = ""
+    outgoing_by: str | None = None
+    outgoing_at: str | None = None
+    incoming_by: str | None = None
+    incoming_at: str | None = None
+    version: int = 1
+
+
+class SignOut(BaseModel):
+    """The outgoing shift counted the cash and signs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(ge=1, description="The handover's version as read")
+    cash_cents: int = Field(ge=0, le=MAX_CASH_CENTS, description="Cash counted at the desk, in fen")
+    cash_note: Text = ""
+
+
+class SignIn(BaseModel):
+    """The incoming shift read the page, takes over the open items and signs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(ge=1, description="The handover's version as read")
