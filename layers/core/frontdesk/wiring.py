@@ -39,10 +39,11 @@ if TYPE_CHECKING:
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
-    from frontdesk.app.duty import DutyAutoEntries, DutyDesk, HandoverEscalations
+    from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
+    from frontdesk.app.rung_mail import Compose, RungMail
     from frontdesk.models.photo import OwnerKind
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -298,16 +299,14 @@ def duty_entries() -> DutyAutoEntries:
 
 
 @_built
-def handover_escalations() -> HandoverEscalations:
+def handover_escalations() -> RungMail:
     """The stream router's side of handovers: a rung their clock reached is mailed to its list, once."""
-    from frontdesk.app.duty import HandoverEscalations
+    from frontdesk.app.duty import handover_mail
 
-    return HandoverEscalations(
-        log=duty_store(),
-        sites=sites(),
-        lists=sla_store(),
-        sent=sla_store(),
-        mailer=mailer(),
-        clock=clock(),
-        base_url=settings().mail_base_url,
-    )
+    return _rung_mail(handover_mail(duty_store(), settings().mail_base_url))
+
+
+def _rung_mail(compose: Compose) -> RungMail:
+    from frontdesk.app.rung_mail import RungMail
+
+    return RungMail(sites(), sla_store(), sla_store(), mailer(), clock(), compose)

@@ -28,25 +28,22 @@ from frontdesk.app.ports import (
     ClockPlanning,
     ClockRecords,
     DutyRecords,
-    Mailer,
-    MailingLists,
-    MailRefused,
     OpenTickets,
     ReportLookup,
     Seals,
-    Sent,
     SiteLookup,
     TicketLookup,
     require_site,
 )
-from frontdesk.clock import Clock, parse_iso
+from frontdesk.app.rung_mail import Compose
+from frontdesk.clock import Clock
 from frontdesk.domain import duty
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.duty import HandoverWrite
 from frontdesk.domain.errors import ErrorCode, IllegalTransition, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.models.clock import Clock as ClockItem
-from frontdesk.models.clock import ClockKind, SubjectType
+from frontdesk.models.clock import SubjectType
 from frontdesk.models.duty import (
     CloseDutyPage,
     DutyPage,
@@ -61,6 +58,7 @@ from frontdesk.models.duty import (
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
 from frontdesk.notifications import handover as messages
+from frontdesk.notifications.messages import Mail
 
 logger = Logger(child=True)
 # Writers a busy page may see in between before an append gives up (409, "try again").
@@ -240,38 +238,11 @@ class DutyAutoEntries:
         return report is not None and self.desk.enter_automatically(f"report:{report_id}", duty.report_entry(report))
 
 
-@dataclass(frozen=True)
-class HandoverEscalations:
-    """A handover's clock reached a rung (the stream router): the rung's mailing list is mailed, once."""
+def handover_mail(log: DutyRecords, base_url: str) -> Compose:
+    """What a handover's rung says (frontdesk.app.rung_mail mails it to the rung's list, once)."""
 
-    log: DutyRecords
-    sites: SiteLookup
-    lists: MailingLists
-    sent: Sent
-    mailer: Mailer
-    clock: Clock
-    base_url: str
+    def compose(clock: ClockItem, level: int, site: Site, late: int) -> Mail | None:
+        handover = log.handover(clock.subject_id)
+        return messages.overdue_mail(handover, site, level, late, base_url) if handover else None
 
-    def on_rung(self, clock: ClockItem, level: int) -> int:
-        """How many addresses were mailed (0 when an earlier delivery sent it, or nobody is on the list)."""
-        if clock.subject_type is not SubjectType.HANDOVER:
-            raise ValueError(f"{clock.clock_id} is not a handover's clock")
-        handover = self.log.handover(clock.subject_id)
-        site = self.sites.get(clock.site_id)
-        if handover is None or site is None:
-            raise LookupError(f"handover {clock.subject_id} of clock {clock.clock_id} does not exist")
-        key = f"{clock.kind.value}#g{clock.gen}#{level}"
-        subject_key = f"HANDOVER#{handover.page_id}"
-        if self.sent.was_sent(subject_key, key):
-            return 0
-        rung = self.lists.ladder(site.site_id).rung(ClockKind.HANDOVER, level)
-        members = sorted(self.lists.mailing_list(site.site_id, rung.mailing_list).members)
-        late = max(int((self.clock.now() - parse_iso(handover.due_at)).total_seconds()), 0)
-        mail = messages.overdue_mail(handover, site, level, late, self.base_url)
-        if members:
-            try:
-                self.mailer.send(members, mail.subject, mail.body)
-            except MailRefused:
-                logger.warning("a mailing-list address was refused", extra={"page_id": handover.page_id})
-        self.sent.mark_sent(subject_key, key)
-        return len(members)
+    return compose

@@ -18,6 +18,7 @@ class ClockKind(StrEnum):
     REPLY = "reply"  # complaints and inquiries answered: end of the site-local day, or an agreed time
     INCIDENT_REPORT = "incident_report"  # the report submitted: 12 h (major) or 24 h (general)
     HANDOVER = "handover"  # both shifts signed the handover: 30 min after the shift change
+    KEY_RETURN = "key_return"  # an emergency key back and sealed again: 2 h after it was taken
 
 
 class ClockState(StrEnum):
@@ -35,6 +36,7 @@ class SubjectType(StrEnum):
     TICKET = "ticket"
     REPORT = "report"
     HANDOVER = "handover"  # a shift's handover (frontdesk.models.duty.Handover)
+    KEY_USE = "key_use"  # a use of an emergency key (frontdesk.models.keys.KeyUse)
 
 
 class PlannedRung(BaseModel):
