@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import canned_replies
 import duty
 import incidents
+import keys
 import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -38,6 +39,7 @@ app.include_router(incidents.router)
 app.include_router(people.router)
 app.include_router(canned_replies.router)
 app.include_router(duty.router)
+app.include_router(keys.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]

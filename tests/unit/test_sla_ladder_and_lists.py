@@ -57,7 +57,7 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
     ]
     shown = overview("ql", ladder(), stored)
 
-    # the reply, incident-report and handover rungs of the default ladder use duty_manager, centre_manager, …
+    # the default ladder's other rungs (reply, incident report, handover, key return) use duty_manager, …
     assert [(m.name, m.members) for m in shown.lists] == [
         ("duty", []),
         ("managers", ["a@example.com", "b@example.com"]),
@@ -71,6 +71,7 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
         (Phase.REPLY, 2),
         (Phase.INCIDENT_REPORT, 1),
         (Phase.HANDOVER, 2),
+        (Phase.KEY_RETURN, 2),
     ]
     assert shown.lists[-1].used_by == []
 

@@ -37,11 +37,13 @@ from frontdesk.settings import settings
 if TYPE_CHECKING:
     from frontdesk.adapters.duty import DutyStore
     from frontdesk.adapters.incidents import ReportStore
+    from frontdesk.adapters.keys import KeyStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
     from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
+    from frontdesk.app.keys import KeyDesk
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
     from frontdesk.app.rung_mail import Compose, RungMail
     from frontdesk.models.photo import OwnerKind
@@ -165,12 +167,17 @@ def _handover_rung(clock: ClockItem, level: int) -> int:
     return handover_escalations().on_rung(clock, level)
 
 
+def _key_rung(clock: ClockItem, level: int) -> int:
+    return key_escalations().on_rung(clock, level)
+
+
 @_built
 def clock_runner() -> ClockRunner:
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
         SubjectType.TICKET: ticket_escalations(),
         SubjectType.REPORT: _report_rung,
         SubjectType.HANDOVER: _handover_rung,
+        SubjectType.KEY_USE: _key_rung,
     }
     return ClockRunner(engine(), start_payload, recorders)
 
@@ -310,3 +317,28 @@ def _rung_mail(compose: Compose) -> RungMail:
     from frontdesk.app.rung_mail import RungMail
 
     return RungMail(sites(), sla_store(), sla_store(), mailer(), clock(), compose)
+
+
+# ------------------------------------------------------------------------------------- emergency keys
+
+
+@_built
+def key_store() -> KeyStore:
+    from frontdesk.adapters.keys import KeyStore
+
+    return KeyStore(table(settings().table_name))
+
+
+@_built
+def key_desk() -> KeyDesk:
+    from frontdesk.app.keys import KeyDesk
+
+    return KeyDesk(key_store(), sites(), planner(), clock())
+
+
+@_built
+def key_escalations() -> RungMail:
+    """The stream router's side of emergency keys: a key not back in time is mailed to the rung's list, once."""
+    from frontdesk.app.keys import key_return_mail
+
+    return _rung_mail(key_return_mail(key_store(), settings().mail_base_url))
