@@ -10,7 +10,6 @@ import copy
 import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
 import boto3
 import pytest
@@ -26,9 +25,10 @@ from frontdesk.models.ticket import Actor, ActorKind, Role
 from local_stack.provision import Stack
 from local_stack.template import Template, api_routes
 
-from .conftest import Api, Reply, load_event, staff_act, staff_open
+from .conftest import Api, staff_act, staff_open
 from .evidence_support import enable_object_lock
 from .sla_support import StreamPump, import_function
+from .staff_calls import call
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -36,38 +36,6 @@ if TYPE_CHECKING:
 NIGHT = datetime(2026, 11, 22, 11, 0, 0, tzinfo=UTC)  # 19:00 in Shanghai: the night shift of the 22nd
 NIGHT_PAGE = "ql-2026-11-22-night"
 ROLES = {"operator": "op1", "engineer": "eng1", "duty_manager": "dm1", "manager": "mgr1"}
-
-
-def call(
-    staff: Api,
-    method: str,
-    path: str,
-    body: Any = None,
-    user: str = "dm1",
-    groups: str = "duty_manager",
-    language: str = "en",
-) -> Reply:
-    event = load_event("staff_list_queue.json")
-    path, _, query = path.partition("?")
-    params = dict(parse_qsl(query))
-    event.update(
-        httpMethod=method,
-        path=path,
-        resource=path,
-        pathParameters=None,
-        body=None,
-        queryStringParameters=params or None,
-        multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
-    )
-    event["headers"]["Accept-Language"] = language
-    event["multiValueHeaders"]["Accept-Language"] = [language]
-    event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
-    claims = event["requestContext"].setdefault("authorizer", {}).setdefault("claims", {})
-    claims.update({"cognito:username": user, "cognito:groups": groups, "email": f"{user}@example.com"})
-    if body is not None:
-        event["body"] = json.dumps(body, ensure_ascii=False)
-        event["headers"]["Content-Length"] = str(len(event["body"].encode()))
-    return staff(event)
 
 
 def entry(**changes: Any) -> dict[str, Any]:
