@@ -294,6 +294,7 @@ def duty_desk() -> DutyDesk:
         planner(),
         tickets(),
         clock_store(),
+        key_store(),
     )
 
 

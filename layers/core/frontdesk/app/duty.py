@@ -8,7 +8,7 @@
 - ``verify``: the chain recomputed, the closing hash read back; names every entry altered.
 - the **handover** of each shift is written with its page's first write, with its clock (due 30 min
   after the shift change); closing the page pre-fills it (open tickets, unfinished work, running
-  clocks); the outgoing shift counts the cash and signs, then another person of the incoming shift
+  clocks, emergency keys out); the outgoing shift counts the cash and signs, then another person of the incoming shift
   signs, which meets (or breaches) the clock in the same transaction.
 - ``enter_automatically``: a complaint, an emergency or an incident report enters itself, once per
   source however often the stream delivers it (docs/decisions/0024).
@@ -28,6 +28,7 @@ from frontdesk.app.ports import (
     ClockPlanning,
     ClockRecords,
     DutyRecords,
+    KeysOut,
     OpenTickets,
     ReportLookup,
     Seals,
@@ -82,6 +83,7 @@ class DutyDesk:
     planner: ClockPlanning
     open_tickets: OpenTickets
     clocks: ClockRecords
+    keys: KeysOut
 
     # ------------------------------------------------------------------ reading
 
@@ -125,7 +127,11 @@ class DutyDesk:
         stored = self.log.handover(page.page_id)
         handover = stored or duty.new_handover(site, page)
         prepared = duty.prepare(
-            handover, self.open_tickets.open_by_deadline(site.site_id), self.clocks.open_clocks(site.site_id), now
+            handover,
+            self.open_tickets.open_by_deadline(site.site_id),
+            self.clocks.open_clocks(site.site_id),
+            self.keys.out(site.site_id),
+            now,
         )
         write = HandoverWrite(prepared, stored.version if stored else 0, self._handover_clocks(prepared, now))
         self.log.save_page(closed, page.version, write)

@@ -30,6 +30,7 @@ from frontdesk.models.clock import Clock
 from frontdesk.models.duty import (
     MAX_TEXT,
     CarriedClock,
+    CarriedKey,
     CarriedTicket,
     DutyCategory,
     DutyEntry,
@@ -45,6 +46,7 @@ from frontdesk.models.duty import (
     SignOut,
 )
 from frontdesk.models.incident import IncidentReport
+from frontdesk.models.keys import KeyUse
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import TERMINAL, Actor, Kind, Status, Ticket
 
@@ -385,8 +387,11 @@ def carried(ticket: Ticket) -> CarriedTicket:
     )
 
 
-def prepare(handover: Handover, tickets: Sequence[Ticket], clocks: Sequence[Clock], now: datetime) -> Handover:
-    """The form pre-filled as the page closes: the open tickets, the unfinished work, the running clocks."""
+def prepare(
+    handover: Handover, tickets: Sequence[Ticket], clocks: Sequence[Clock], keys_out: Sequence[KeyUse], now: datetime
+) -> Handover:
+    """The form pre-filled as the page closes: the open tickets, the unfinished work, the running
+    clocks, the emergency keys out."""
     open_tickets = [t for t in tickets if t.status not in TERMINAL]
     return evolve(
         handover,
@@ -406,6 +411,16 @@ def prepare(handover: Handover, tickets: Sequence[Ticket], clocks: Sequence[Cloc
                 )
                 for c in clocks
                 if c.is_open and c.subject_id != handover.page_id
+            ),
+            "keys_out": tuple(
+                CarriedKey(
+                    use_id=u.use_id,
+                    building_id=u.building_id,
+                    unit=u.unit,
+                    taken_by=u.taken_by,
+                    return_due=u.return_due,
+                )
+                for u in keys_out
             ),
             "version": handover.version + 1,
         },

@@ -179,6 +179,16 @@ class CarriedClock(Frozen):
     level: int
 
 
+class CarriedKey(Frozen):
+    """An emergency key out at the handover (000 §3.10)."""
+
+    use_id: str
+    building_id: str
+    unit: str
+    taken_by: str
+    return_due: str
+
+
 MAX_CASH_CENTS = 100_000_000
 
 
@@ -194,6 +204,7 @@ class Handover(Frozen):
     open_tickets: tuple[CarriedTicket, ...] = ()
     unfinished: tuple[CarriedTicket, ...] = ()
     running_clocks: tuple[CarriedClock, ...] = ()
+    keys_out: tuple[CarriedKey, ...] = ()
     prepared_at: str | None = None
     cash_cents: int | None = None
     cash_note: str = ""
