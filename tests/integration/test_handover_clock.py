@@ -56,7 +56,7 @@ def _close_and_sign_out(h: Harness) -> None:
 
 
 def _handover_mail(h: Harness) -> list[tuple[str, list[str]]]:
-    return [(m.subject, m.to) for m in h.mail() if PAGE in m.subject]
+    return [(m.subject, m.to) for m in h.handover_mail() if PAGE in m.subject]
 
 
 def test_the_handover_clock_starts_with_the_shifts_first_entry(h: Harness) -> None:
