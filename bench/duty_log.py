@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "core"), str(ROOT / "infra")]
 
 import boto3  # noqa: E402
+from botocore.client import BaseClient  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from tests.conftest import FAKE_AWS_ENV  # noqa: E402
 
@@ -43,15 +44,21 @@ SITE = Site(
 
 
 class Calls:
-    """Every DynamoDB request the desk makes, and the items its transactions write."""
+    """Every DynamoDB request the desk makes (through any of its stores' clients), and the items its
+    transactions write."""
 
     def __init__(self) -> None:
         self.requests: Counter[str] = Counter()
         self.items = 0
+        original = BaseClient._make_api_call  # type: ignore[attr-defined]  # botocore's one request path
 
-    def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
-        self.requests[model.name] += 1
-        self.items += len(params.get("TransactItems", []))
+        def counted(client: Any, operation: str, params: dict[str, Any]) -> Any:
+            if client.meta.service_model.service_name == "dynamodb":
+                self.requests[operation] += 1
+                self.items += len(params.get("TransactItems", []))
+            return original(client, operation, params)
+
+        BaseClient._make_api_call = counted  # type: ignore[attr-defined]
 
     def take(self) -> tuple[dict[str, int], int]:
         seen, items = dict(self.requests), self.items
@@ -67,11 +74,10 @@ def main(entries: int) -> None:
         os.environ.update(stack.env)
         wiring.reset()
         clock = FixedClock(NIGHT)
-        wiring.clock = lambda: clock  # type: ignore[assignment]
+        wiring.clock = lambda: clock
         SiteStore(boto3.resource("dynamodb").Table(stack["Table"]["name"] or "")).put(SITE)
         desk = wiring.duty_desk()
         calls = Calls()
-        desk.log._client.meta.events.register("provide-client-params.dynamodb.*", calls)  # type: ignore[attr-defined]
         request = NewDutyEntry(site_id="ql", category=DutyCategory.OTHER, happened="巡楼一次,正常")
 
         desk.write(request, DM)
