@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import canned_replies
+import duty
 import incidents
+import keys
 import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -39,6 +41,8 @@ app.include_router(photos.router)
 app.include_router(incidents.router)
 app.include_router(people.router)
 app.include_router(canned_replies.router)
+app.include_router(duty.router)
+app.include_router(keys.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

@@ -9,6 +9,8 @@
   and becomes an alert on the escalation topic, mail to the rung's mailing list and, on a ticket's
   first rung, a notice to the tenant (each once);
 - an incident report that owes notices (submitted, escalated) sends them;
+- a complaint or emergency ticket, or an incident report, created enters itself in the duty log
+  (once per ticket or report, however often the record is delivered: docs/decisions/0024);
 - a ticket whose tenant left an address owes them an acknowledgement, and each reply the desk
   writes them: mailed, then forgotten;
 - a serious complaint, one for company leadership or an emergency owes the staff named for it a
@@ -33,6 +35,7 @@ from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
 from frontdesk.domain.conversation import REPLY
+from frontdesk.domain.duty import LOGGED_KINDS
 from frontdesk.domain.routing import ROUTED
 from frontdesk.domain.sweep import UNFINISHED
 from frontdesk.models.clock import Clock
@@ -75,6 +78,8 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
     if event_name not in {"INSERT", "MODIFY"} or not image:
         return
     item = from_image(image)
+    if event_name == "INSERT":
+        _enter_in_duty_log(item)
     if item.get("type") == "incident_report" and item.get("owed"):
         wiring.incident_notices().on_change(str(item["report_id"]))
     elif item.get("type") == "notice" and item.get("notice") == "acknowledgement":
@@ -101,6 +106,17 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         outcome = wiring.ticket_escalations().mail_reply(str(item["ticket_id"]), int(str(item["seq"])))
         logger.info("reply mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
         metrics.add_metric(name="RepliesMailed", unit="Count", value=1)
+
+
+def _enter_in_duty_log(item: dict[str, Any]) -> None:
+    if item.get("type") == "ticket" and item.get("kind") in LOGGED_KINDS:
+        entered = wiring.duty_entries().on_ticket(str(item["ticket_id"]))
+    elif item.get("type") == "incident_report":
+        entered = wiring.duty_entries().on_report(str(item["report_id"]))
+    else:
+        return
+    if entered:
+        metrics.add_metric(name="DutyEntries", unit="Count", value=1)
 
 
 def _on_clock_change(old: Clock | None, new: Clock) -> None:

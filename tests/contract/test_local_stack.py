@@ -87,6 +87,16 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/incident-reports", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/incident-reports/{report_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/incident-reports/{report_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/duty-log", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/duty-pages", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/duty-entries", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/duty-pages/{page_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/duty-pages/{page_id}/{view}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/duty-pages/{page_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/emergency-keys", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/emergency-keys", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/emergency-keys/{key_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/emergency-keys/{key_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
     }
     staff = [r for r in api_routes(template) if r.requires_cognito_auth]
     assert {(r.authorizer, r.user_pool, r.api) for r in staff} == {("CognitoAuthorizer", "UserPool", "Api")}

@@ -306,8 +306,13 @@ class Harness:
     # ------------------------------------------------------------------ what happened
 
     def mail(self) -> list[Mail]:
-        """The escalations' mail (the acknowledgement a tenant with an address gets at intake is apart)."""
-        return [m for m in sent_mail() if not is_acknowledgement(m)]
+        """The escalations' mail of tickets, reports and keys (the acknowledgement a tenant with an
+        address gets at intake is apart, and so is a late shift handover's: an incident report or a
+        complaint enters the duty log, which starts its shift's handover clock)."""
+        return [m for m in sent_mail() if not is_acknowledgement(m) and not is_handover(m)]
+
+    def handover_mail(self) -> list[Mail]:
+        return [m for m in sent_mail() if is_handover(m)]
 
     def acknowledgements(self) -> list[Mail]:
         return [m for m in sent_mail() if is_acknowledgement(m)]
@@ -389,6 +394,11 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
 
 def later(moment: datetime, **delta: float) -> datetime:
     return moment + timedelta(**delta)
+
+
+def is_handover(mail: Mail) -> bool:
+    heads = [catalogue(language)["duty.handover.overdue.subject"].split("{")[0] for language in LANGUAGES]
+    return any(mail.subject.startswith(head) for head in heads)
 
 
 def is_acknowledgement(mail: Mail) -> bool:

@@ -90,6 +90,8 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         {"phase": "arrival", "level": 2, "after_seconds": 600},
         {"phase": "reply", "level": 2, "after_seconds": 3600},
         {"phase": "incident_report", "level": 1, "after_seconds": 0},
+        {"phase": "handover", "level": 2, "after_seconds": 1800},
+        {"phase": "key_return", "level": 2, "after_seconds": 3600},
     ]
     assert api("GET", "/staff/sites/ql/mailing-lists", groups="operator")[0] == 403
     assert api("GET", "/staff/sites/nowhere/mailing-lists")[1]["code"] == "site_not_found"

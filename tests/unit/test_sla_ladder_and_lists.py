@@ -57,7 +57,7 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
     ]
     shown = overview("ql", ladder(), stored)
 
-    # the reply and incident-report rungs of the default ladder use duty_manager, centre_manager, …
+    # the default ladder's other rungs (reply, incident report, handover, key return) use duty_manager, …
     assert [(m.name, m.members) for m in shown.lists] == [
         ("duty", []),
         ("managers", ["a@example.com", "b@example.com"]),
@@ -67,7 +67,12 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
         ("old_list", ["a@example.com"]),
     ]
     assert [(r.phase, r.level) for r in shown.lists[1].used_by] == [(Phase.COMPLETION, 1)]
-    assert [(r.phase, r.level) for r in shown.lists[3].used_by] == [(Phase.REPLY, 2), (Phase.INCIDENT_REPORT, 1)]
+    assert [(r.phase, r.level) for r in shown.lists[3].used_by] == [
+        (Phase.REPLY, 2),
+        (Phase.INCIDENT_REPORT, 1),
+        (Phase.HANDOVER, 2),
+        (Phase.KEY_RETURN, 2),
+    ]
     assert shown.lists[-1].used_by == []
 
 

@@ -40,12 +40,17 @@ from frontdesk.notifications import messages
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
+    from frontdesk.adapters.duty import DutyStore
     from frontdesk.adapters.incidents import ReportStore
+    from frontdesk.adapters.keys import KeyStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
+    from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
+    from frontdesk.app.keys import KeyDesk
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
+    from frontdesk.app.rung_mail import Compose, RungMail
     from frontdesk.models.photo import OwnerKind
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,11 +168,21 @@ def _report_rung(clock: ClockItem, level: int) -> None:
     incident_notices().on_rung(clock, level)
 
 
+def _handover_rung(clock: ClockItem, level: int) -> int:
+    return handover_escalations().on_rung(clock, level)
+
+
+def _key_rung(clock: ClockItem, level: int) -> int:
+    return key_escalations().on_rung(clock, level)
+
+
 @_built
 def clock_runner() -> ClockRunner:
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
         SubjectType.TICKET: ticket_escalations(),
         SubjectType.REPORT: _report_rung,
+        SubjectType.HANDOVER: _handover_rung,
+        SubjectType.KEY_USE: _key_rung,
     }
     return ClockRunner(engine(), start_payload, recorders)
 
@@ -291,3 +306,78 @@ def incident_notices() -> IncidentNotices:
         clock=clock(),
         base_url=settings().mail_base_url,
     )
+
+
+# ------------------------------------------------------------------------------------- the duty log
+
+
+@_built
+def duty_store() -> DutyStore:
+    from frontdesk.adapters.duty import DutyStore
+
+    return DutyStore(table(settings().table_name))
+
+
+@_built
+def duty_desk() -> DutyDesk:
+    from frontdesk.app.duty import DutyDesk, SealRetention
+
+    config = settings()
+    return DutyDesk(
+        duty_store(),
+        sites(),
+        bucket(),
+        SealRetention(config.evidence_retention_days, config.evidence_lock_mode),
+        clock(),
+        planner(),
+        tickets(),
+        clock_store(),
+        key_store(),
+    )
+
+
+@_built
+def duty_entries() -> DutyAutoEntries:
+    """The stream router's side of the duty log: complaints, emergencies and reports enter themselves."""
+    from frontdesk.app.duty import DutyAutoEntries
+
+    return DutyAutoEntries(duty_desk(), tickets(), report_store())
+
+
+@_built
+def handover_escalations() -> RungMail:
+    """The stream router's side of handovers: a rung their clock reached is mailed to its list, once."""
+    from frontdesk.app.duty import handover_mail
+
+    return _rung_mail(handover_mail(duty_store(), settings().mail_base_url))
+
+
+def _rung_mail(compose: Compose) -> RungMail:
+    from frontdesk.app.rung_mail import RungMail
+
+    return RungMail(sites(), sla_store(), sla_store(), mailer(), clock(), compose)
+
+
+# ------------------------------------------------------------------------------------- emergency keys
+
+
+@_built
+def key_store() -> KeyStore:
+    from frontdesk.adapters.keys import KeyStore
+
+    return KeyStore(table(settings().table_name))
+
+
+@_built
+def key_desk() -> KeyDesk:
+    from frontdesk.app.keys import KeyDesk
+
+    return KeyDesk(key_store(), sites(), planner(), clock())
+
+
+@_built
+def key_escalations() -> RungMail:
+    """The stream router's side of emergency keys: a key not back in time is mailed to the rung's list, once."""
+    from frontdesk.app.keys import key_return_mail
+
+    return _rung_mail(key_return_mail(key_store(), settings().mail_base_url))

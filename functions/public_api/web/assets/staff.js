@@ -1,8 +1,9 @@
 /* The staff console: sign in against Cognito, the site's open tickets by deadline, one ticket's
-   actions, intake and incident reports. This entry module loads the configuration and wires the
+   actions, intake, incident reports and the duty log. This entry module loads the configuration and wires the
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
+import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireCalls } from "./staff-calls.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
@@ -28,6 +29,7 @@ async function showConsole() {
   el("signout").hidden = false;
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
+  el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
   renderWho();
   await loadCatalogue();
   if (!state.sites.length) {
@@ -47,6 +49,7 @@ async function showConsole() {
 function clearConsole() {
   forgetTicket();
   closeRegister(true);
+  closeDuty(true);
   clearQueue();
   closeIntake();
   if (refreshTimer) window.clearInterval(refreshTimer);
@@ -65,6 +68,7 @@ async function loadCatalogue() {
   state.known.limits = known.limits;
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
+  configureDuty(known);
   P.configure(known);
 }
 
@@ -74,6 +78,7 @@ function followLink() {
   const ticket = TICKET_LINK.exec(window.location.hash);
   if (ticket && (!state.selected || state.selected.ticket.ticket_id !== ticket[1])) openTicket(ticket[1]);
   followReportLink();
+  followDutyLink();
 }
 
 async function loadConfig() {
@@ -105,12 +110,17 @@ async function init() {
       closeRegister();
       openRegister();
     }
+    if (!el("duty").hidden) {
+      closeDuty();
+      openDuty();
+    }
   });
   wireBoard();
   wireTicket();
   wireIntake();
   wireCalls();
   wireReports();
+  wireDuty();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -122,6 +132,7 @@ async function init() {
     refreshIntake();
     renderRegister();
     renderReport();
+    renderDuty();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {

@@ -3,6 +3,8 @@
 Keys (PK / SK):
     TICKET#<id> / CLOCK#<kind>     a ticket's clock (arrival, completion, reply)
     REPORT#<id> / CLOCK#<kind>     an incident report's clock
+    HANDOVER#<page> / CLOCK#<kind> a shift handover's clock (docs/decisions/0024)
+    KEYUSE#<use> / CLOCK#<kind>    an emergency key's return clock (docs/decisions/0024)
 GSI1 (sparse): ``CLOCKS#<site>`` / ``<next rung time>#<clock id>`` while the clock is open (running
 or paused): the reconciler's list, and the clocks a ladder edit re-plans.
 
@@ -27,7 +29,12 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 CLOCK_PREFIX: Final = "CLOCK#"
-_SUBJECT_PK: Final = {SubjectType.TICKET: "TICKET#", SubjectType.REPORT: "REPORT#"}
+_SUBJECT_PK: Final = {
+    SubjectType.TICKET: "TICKET#",
+    SubjectType.REPORT: "REPORT#",
+    SubjectType.HANDOVER: "HANDOVER#",
+    SubjectType.KEY_USE: "KEYUSE#",
+}
 _KEYS: Final = frozenset({"PK", "SK", "type"})
 
 

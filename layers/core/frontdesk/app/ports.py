@@ -16,13 +16,16 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from datetime import datetime
 
     from frontdesk.domain.clocks import ClockWrite
+    from frontdesk.domain.duty import HandoverWrite
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
+    from frontdesk.models.duty import DutyEntry, DutyPage, Handover
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
+    from frontdesk.models.keys import EmergencyKey, KeyUse
     from frontdesk.models.mailing import MailingList
     from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
     from frontdesk.models.routing import EmergencyCalls
@@ -235,6 +238,53 @@ class Bucket(Protocol):
     def quarantine(self, key: str, version_id: str | None, target: str, reason: str) -> None: ...
     def retain(self, key: str, version_id: str | None, mode: str, until: datetime) -> None: ...
     def upload(self, key: str, body: IO[bytes], content_type: str) -> str | None: ...
+
+
+class Seals(Protocol):
+    """The evidence bucket as the duty log uses it: a closed page's hash, kept under Object Lock."""
+
+    def read(self, key: str, version_id: str | None, limit: int) -> bytes | None: ...
+    def retain(self, key: str, version_id: str | None, mode: str, until: datetime) -> None: ...
+    def upload(self, key: str, body: IO[bytes], content_type: str) -> str | None: ...
+
+
+# ----------------------------------------------------------------------------------- the duty log
+
+
+class DutyRecords(Protocol):
+    def page(self, pid: str) -> DutyPage | None: ...
+    def entries(self, pid: str) -> list[DutyEntry]: ...
+    def entry(self, pid: str, seq: int) -> DutyEntry | None: ...
+    def pages(self, site_id: str, limit: int = 20) -> list[DutyPage]: ...
+    def append(
+        self,
+        page: DutyPage,
+        entry: DutyEntry,
+        previous_version: int,
+        source: str | None = None,
+        handover: HandoverWrite | None = None,
+    ) -> None: ...
+    def has_source(self, source: str) -> bool: ...
+    def save_page(self, page: DutyPage, previous_version: int, handover: HandoverWrite | None = None) -> None: ...
+    def handover(self, pid: str) -> Handover | None: ...
+    def save_handover(self, write: HandoverWrite) -> None: ...
+
+
+# ----------------------------------------------------------------------------------- emergency keys
+
+
+class KeysOut(Protocol):
+    def out(self, site_id: str) -> list[KeyUse]: ...
+
+
+class KeyRecords(KeysOut, Protocol):
+    def create(self, key: EmergencyKey) -> None: ...
+    def get(self, key_id: str) -> EmergencyKey | None: ...
+    def use(self, use_id: str) -> KeyUse | None: ...
+    def keys(self, site_id: str) -> list[EmergencyKey]: ...
+    def save(
+        self, key: EmergencyKey, key_version: int, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]
+    ) -> None: ...
 
 
 # ----------------------------------------------------------------------------------- mail, alerts, lists

@@ -31,8 +31,10 @@ from typing import Any, Final
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain.evolve import evolve
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
+from frontdesk.models.duty import Handover
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport
+from frontdesk.models.keys import KeyUse
 from frontdesk.models.ticket import TERMINAL, Kind, Status, Ticket
 
 # After a failed conditional escalation whose clock had not changed (woken early), the execution
@@ -103,6 +105,14 @@ def _report(report: IncidentReport) -> Timing | None:
     )
 
 
+def _handover(handover: Handover) -> Timing:
+    return Timing(anchor=handover.shift_change_at, due=handover.due_at, done_at=handover.incoming_at)
+
+
+def _key_return(use: KeyUse) -> Timing:
+    return Timing(anchor=use.taken_at, due=use.return_due, done_at=use.returned_at)
+
+
 CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
     spec.kind: spec
     for spec in (
@@ -129,6 +139,18 @@ CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
             SubjectType.REPORT,
             "12 h after the occurrence for a major incident, 24 h for a general one",
             _report,
+        ),
+        ClockSpec(
+            ClockKind.HANDOVER,
+            SubjectType.HANDOVER,
+            "30 minutes after the shift change (08:00, 17:30 site-local), until both shifts have signed",
+            _handover,
+        ),
+        ClockSpec(
+            ClockKind.KEY_RETURN,
+            SubjectType.KEY_USE,
+            "2 hours after an emergency key was taken, until it is back and sealed again",
+            _key_return,
         ),
     )
 }

@@ -11,6 +11,8 @@ from typing import get_args
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.models import commands as cmd
+from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
+from frontdesk.models.duty import DutyCategory
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
@@ -27,6 +29,7 @@ class Limits(Frozen):
     photos_per_ticket: int
     photos_per_report: int
     photo_mb: int
+    duty_text: int
 
 
 class Patterns(Frozen):
@@ -45,6 +48,7 @@ class Catalogue(Frozen):
     disabled_occupants: list[DisabledOccupants]
     incident_categories: list[str]
     incident_severities: list[IncidentSeverity]
+    duty_categories: list[DutyCategory]
     limits: Limits
     patterns: Patterns
 
@@ -59,6 +63,7 @@ def catalogue() -> Catalogue:
         disabled_occupants=list(DisabledOccupants),
         incident_categories=list(INCIDENT_CATEGORIES),
         incident_severities=list(IncidentSeverity),
+        duty_categories=list(DutyCategory),
         limits=Limits(
             text=cmd.MAX_TEXT,
             short_text=cmd.MAX_SHORT,
@@ -68,6 +73,7 @@ def catalogue() -> Catalogue:
             photos_per_ticket=MAX_PHOTOS[OwnerKind.TICKET],
             photos_per_report=MAX_PHOTOS[OwnerKind.REPORT],
             photo_mb=MAX_BYTES // (1024 * 1024),
+            duty_text=MAX_DUTY_TEXT,
         ),
         patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE),
     )

@@ -17,6 +17,8 @@ class ClockKind(StrEnum):
     COMPLETION = "completion"  # the work done: 24 h after arrival
     REPLY = "reply"  # complaints and inquiries answered: end of the site-local day, or an agreed time
     INCIDENT_REPORT = "incident_report"  # the report submitted: 12 h (major) or 24 h (general)
+    HANDOVER = "handover"  # both shifts signed the handover: 30 min after the shift change
+    KEY_RETURN = "key_return"  # an emergency key back and sealed again: 2 h after it was taken
 
 
 class ClockState(StrEnum):
@@ -33,6 +35,8 @@ OPEN_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED})
 class SubjectType(StrEnum):
     TICKET = "ticket"
     REPORT = "report"
+    HANDOVER = "handover"  # a shift's handover (frontdesk.models.duty.Handover)
+    KEY_USE = "key_use"  # a use of an emergency key (frontdesk.models.keys.KeyUse)
 
 
 class PlannedRung(BaseModel):

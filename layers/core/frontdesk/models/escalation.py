@@ -56,6 +56,14 @@ DEFAULT_REPORT_RUNGS = (
     Rung(mailing_list="department_and_engineering_managers", after_seconds=3600),
 )
 
+# 003; 004 QW21-06: a handover not signed by both shifts 30 min after the shift change → the duty
+# manager's list, the centre manager half an hour later.
+DEFAULT_HANDOVER_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=1800))
+
+# 000 §3.10: an emergency key not back and sealed again 2 h after it was taken → the duty manager,
+# the centre manager an hour later.
+DEFAULT_KEY_RETURN_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=3600))
+
 
 class Ladder(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -65,6 +73,8 @@ class Ladder(BaseModel):
     # Added with the clock engine: ladders stored before it take these defaults.
     reply: Rungs = Field(default=DEFAULT_REPLY_RUNGS)
     incident_report: Rungs = Field(default=DEFAULT_REPORT_RUNGS)
+    handover: Rungs = Field(default=DEFAULT_HANDOVER_RUNGS)
+    key_return: Rungs = Field(default=DEFAULT_KEY_RETURN_RUNGS)
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
         rungs: tuple[Rung, ...] = getattr(self, phase.value)

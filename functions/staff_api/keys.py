@@ -1,0 +1,52 @@
+"""Staff API: the emergency key register (应急钥匙, 000 §3.10): seal a unit's key, take it with the
+client's permission or the emergency override, bring it back sealed again (docs/decisions/0024)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+
+from frontdesk.api.callers import StaffActor
+from frontdesk.models.keys import KeyRegister, KeyView, NewKey, ReturnKey, TakeKey
+from frontdesk.wiring import key_desk
+
+router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+
+KeyId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
+
+
+@router.post(
+    "/staff/emergency-keys",
+    summary="Register a unit's key sealed at move-in, with its seal number",
+    responses={201: {"description": "Created"}},
+)
+def seal_key(actor: StaffActor, body: Annotated[NewKey, Body()]) -> tuple[KeyView, int]:
+    return key_desk().seal(body, actor), 201
+
+
+@router.get("/staff/sites/<site_id>/emergency-keys", summary="The site's sealed keys and the keys out now")
+def key_register(actor: StaffActor, site_id: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]) -> KeyRegister:
+    return key_desk().register(site_id, actor)
+
+
+@router.get("/staff/emergency-keys/<key_id>", summary="A key and, while it is out, its use")
+def read_key(actor: StaffActor, key_id: KeyId) -> KeyView:
+    return key_desk().read(key_id, actor)
+
+
+@router.post(
+    "/staff/emergency-keys/<key_id>/take",
+    summary=(
+        "Take the key: the client's permission, or the override for water, fire, smoke or explosion; "
+        "after hours also the stamped authorisation and an escort. Due back within 2 hours"
+    ),
+)
+def take_key(actor: StaffActor, key_id: KeyId, body: Annotated[TakeKey, Body()]) -> KeyView:
+    return key_desk().take(key_id, body, actor)
+
+
+@router.post("/staff/emergency-keys/<key_id>/return", summary="Bring the key back, sealed again with a new seal")
+def return_key(actor: StaffActor, key_id: KeyId, body: Annotated[ReturnKey, Body()]) -> KeyView:
+    return key_desk().give_back(key_id, body, actor)

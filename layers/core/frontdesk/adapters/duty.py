@@ -1,0 +1,213 @@
+"""The duty log in the single table (docs/decisions/0024): append-only, enforced here and in IAM.
+
+Keys (PK / SK):
+    DUTY#<page_id> / PAGE               the page: its state, entry count and the chain's head (``version``);
+                                        GSI2 = the site's pages by start (``DUTYPAGES#<site>`` / starts_at)
+    DUTY#<page_id> / ENTRY#<seq:06d>    an entry: put once, ``attribute_not_exists`` — never updated
+    DUTYSOURCE#<source> / SOURCE        "this ticket or report has its automatic entry" (put with it,
+                                        ``attribute_not_exists``: a redelivered stream record adds nothing,
+                                        whichever page is open by then)
+
+    HANDOVER#<page_id> / HANDOVER       the shift's handover to the next (written with the page's first
+                                        write, pre-filled as the page closes, signed by both shifts)
+    HANDOVER#<page_id> / CLOCK#handover its clock (frontdesk.adapters.clocks), in the same transactions
+
+Every item carries ``expiration`` (the table's TTL) three years after its shift: the manual's retention.
+The page is rewritten (a Put conditional on its version) as entries are added and when it closes;
+no code path here issues an UpdateItem or a DeleteItem on a ``DUTY#`` key, and the functions'
+policies deny both (template.yaml).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from frontdesk.adapters.clocks import clock_writes
+from frontdesk.adapters.dynamodb import throttled
+from frontdesk.clock import parse_iso
+from frontdesk.domain.duty import RETENTION_DAYS, HandoverWrite
+from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
+from frontdesk.models.duty import DutyEntry, DutyPage, Handover
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+_KEYS: Final = frozenset({"PK", "SK", "type", "expiration"})
+ENTRY_PREFIX: Final = "ENTRY#"
+
+
+def page_pk(pid: str) -> str:
+    return f"DUTY#{pid}"
+
+
+def entry_key(pid: str, seq: int) -> dict[str, str]:
+    return {"PK": page_pk(pid), "SK": f"{ENTRY_PREFIX}{seq:06d}"}
+
+
+def _source_key(source: str) -> dict[str, str]:
+    return {"PK": f"DUTYSOURCE#{source}", "SK": "SOURCE"}
+
+
+def _expiration(page: DutyPage) -> int:
+    return int((parse_iso(page.ends_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp())
+
+
+def _strip(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k not in _KEYS and not k.startswith("GSI")}
+
+
+def _page_item(page: DutyPage) -> dict[str, Any]:
+    item: dict[str, Any] = page.model_dump(mode="json", exclude_none=True)
+    item.update(
+        PK=page_pk(page.page_id),
+        SK="PAGE",
+        type="duty_page",
+        expiration=_expiration(page),
+        GSI2PK=f"DUTYPAGES#{page.site_id}",
+        GSI2SK=page.starts_at,
+    )
+    return item
+
+
+def _entry_item(entry: DutyEntry, page: DutyPage) -> dict[str, Any]:
+    item: dict[str, Any] = entry.model_dump(mode="json", exclude_none=True)
+    item.update(entry_key(entry.page_id, entry.seq), type="duty_entry", expiration=_expiration(page))
+    return item
+
+
+def _handover_item(handover: Handover) -> dict[str, Any]:
+    item: dict[str, Any] = handover.model_dump(mode="json", exclude_none=True)
+    item.update(
+        PK=f"HANDOVER#{handover.page_id}",
+        SK="HANDOVER",
+        type="handover",
+        expiration=int((parse_iso(handover.shift_change_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp()),
+    )
+    return item
+
+
+def handover_writes(table_name: str, write: HandoverWrite | None) -> list[dict[str, Any]]:
+    """The handover (new, or over the version read) and its clocks, as TransactWriteItems entries."""
+    if write is None:
+        return []
+    put: dict[str, Any] = {"TableName": table_name, "Item": _handover_item(write.handover)}
+    if write.previous_version == 0:
+        put["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        put.update(ConditionExpression="version = :v", ExpressionAttributeValues={":v": write.previous_version})
+    return [{"Put": put}, *clock_writes(table_name, write.clocks)]
+
+
+def page_put(table_name: str, page: DutyPage, previous_version: int) -> dict[str, Any]:
+    """The page as a TransactWriteItems Put: new, or over the version read (and still open)."""
+    put: dict[str, Any] = {"TableName": table_name, "Item": _page_item(page)}
+    if previous_version == 0:
+        put["ConditionExpression"] = "attribute_not_exists(PK)"
+    else:
+        put.update(
+            ConditionExpression="version = :v AND #state = :open",
+            ExpressionAttributeNames={"#state": "state"},
+            ExpressionAttributeValues={":v": previous_version, ":open": "open"},
+        )
+    return {"Put": put}
+
+
+class DutyStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self._client = table.meta.client
+
+    def page(self, pid: str) -> DutyPage | None:
+        item = self._table.get_item(Key={"PK": page_pk(pid), "SK": "PAGE"}, ConsistentRead=True).get("Item")
+        return DutyPage.model_validate(_strip(item)) if item else None
+
+    def entries(self, pid: str) -> list[DutyEntry]:
+        items = self._query(
+            KeyConditionExpression=Key("PK").eq(page_pk(pid)) & Key("SK").begins_with(ENTRY_PREFIX),
+            ConsistentRead=True,
+        )
+        return [DutyEntry.model_validate(_strip(item)) for item in items]
+
+    def entry(self, pid: str, seq: int) -> DutyEntry | None:
+        item = self._table.get_item(Key=entry_key(pid, seq), ConsistentRead=True).get("Item")
+        return DutyEntry.model_validate(_strip(item)) if item else None
+
+    def pages(self, site_id: str, limit: int = 20) -> list[DutyPage]:
+        """The site's latest pages, newest first."""
+        page = self._table.query(
+            IndexName="GSI2",
+            KeyConditionExpression=Key("GSI2PK").eq(f"DUTYPAGES#{site_id}"),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [DutyPage.model_validate(_strip(item)) for item in page["Items"]]
+
+    def append(
+        self,
+        page: DutyPage,
+        entry: DutyEntry,
+        previous_version: int,
+        source: str | None = None,
+        handover: HandoverWrite | None = None,
+    ) -> None:
+        """The entry (never over another), the page moved on from the version read, the source's
+        marker and the handover (with a new page), or nothing."""
+        name = self._table.name
+        items: list[dict[str, Any]] = [
+            page_put(name, page, previous_version),
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _entry_item(entry, page),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        if source is not None:
+            marker = {
+                **_source_key(source),
+                "type": "duty_source",
+                "seq": entry.seq,
+                "expiration": _expiration(page),
+            }
+            items.append(
+                {"Put": {"TableName": name, "Item": marker, "ConditionExpression": "attribute_not_exists(PK)"}}
+            )
+        self._write([*items, *handover_writes(name, handover)])
+
+    def has_source(self, source: str) -> bool:
+        return "Item" in self._table.get_item(Key=_source_key(source), ConsistentRead=True)
+
+    def save_page(self, page: DutyPage, previous_version: int, handover: HandoverWrite | None = None) -> None:
+        name = self._table.name
+        self._write([page_put(name, page, previous_version), *handover_writes(name, handover)])
+
+    def handover(self, pid: str) -> Handover | None:
+        item = self._table.get_item(Key={"PK": f"HANDOVER#{pid}", "SK": "HANDOVER"}, ConsistentRead=True).get("Item")
+        return Handover.model_validate(_strip(item)) if item else None
+
+    def save_handover(self, write: HandoverWrite) -> None:
+        self._write(handover_writes(self._table.name, write))
+
+    def _write(self, items: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=cast("Any", items))
+        except ClientError as error:
+            if throttled(error):
+                raise Busy() from error
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise VersionConflict(field="version", code=ErrorCode.DUTY_VERSION_CONFLICT) from error
+            raise
+
+    def _query(self, **kwargs: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self._table.query(**kwargs)
+            items.extend(page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

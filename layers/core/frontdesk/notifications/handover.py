@@ -1,0 +1,32 @@
+"""What a late handover says in mail: bilingual (zh-CN, then en), the page, the shift change, how late."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdesk.i18n import LANGUAGES, message
+from frontdesk.models.duty import Handover
+from frontdesk.models.site import Site
+from frontdesk.notifications.messages import Mail, duration, local_time
+
+
+def handover_link(base_url: str, page_id: str) -> str:
+    return f"{base_url.rstrip('/')}/staff#duty={page_id}"
+
+
+def overdue_mail(handover: Handover, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
+    def params(language: str) -> dict[str, Any]:
+        return {
+            "page": handover.page_id,
+            "level": level,
+            "change": local_time(handover.shift_change_at, site.timezone),
+            "due": local_time(handover.due_at, site.timezone),
+            "timezone": site.timezone,
+            "late": duration(late_seconds, language),
+            "state": message(f"duty.handover.state.{handover.state.value}", language),
+            "link": handover_link(base_url, handover.page_id),
+        }
+
+    subject = " / ".join(message("duty.handover.overdue.subject", lang, **params(lang)) for lang in LANGUAGES)
+    body = "\n\n".join(message("duty.handover.overdue.body", lang, **params(lang)) for lang in LANGUAGES)
+    return Mail(subject=subject, body=body + "\n")

@@ -1,0 +1,150 @@
+"""The emergency key register through the staff API (000 §3.10; docs/decisions/0024): a unit's key
+sealed with its seal number, taken with the client's permission or the emergency override, after
+hours only with the stamped authorisation and an escort, brought back under a new seal; its return
+clock written with the use. Bad input is a 4xx naming the field, in zh-CN and en."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from frontdesk.adapters.clocks import ClockStore
+from frontdesk.clock import FixedClock
+from frontdesk.models.clock import ClockKind, ClockState, SubjectType
+
+from .conftest import Api
+from .staff_calls import call
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+KEYS = "/staff/emergency-keys"
+
+
+@pytest.fixture
+def office(clock: FixedClock, staff: Api) -> Api:
+    """The staff API at 10:00 on Monday 2026-11-23 in Shanghai: office hours (the harness starts on a Sunday)."""
+    clock.advance(days=1)
+    return staff
+
+
+def _seal(staff: Api, unit: str = "101", seal: str = "S-0001") -> dict[str, Any]:
+    sealed = call(
+        staff,
+        "POST",
+        KEYS,
+        {"site_id": "ql", "building_id": "admin", "unit": unit, "seal_number": seal, "sealed_with": "张老师"},
+    )
+    assert sealed.status == 201, sealed.raw
+    key: dict[str, Any] = sealed.body["key"]
+    return key
+
+
+def test_a_key_is_sealed_taken_in_an_emergency_and_sealed_again(office: Api, table: Table) -> None:
+    staff = office
+    key = _seal(staff)
+    assert (key["state"], key["seal_number"], key["sealed_by"]) == ("sealed", "S-0001", "dm1")
+    again = call(
+        staff,
+        "POST",
+        KEYS,
+        {"site_id": "ql", "building_id": "admin", "unit": "101", "seal_number": "S-0009", "sealed_with": "张"},
+    )
+    assert (again.status, again.body["code"], again.body["field"]) == (409, "key_exists", "unit")
+
+    taken = call(
+        staff, "POST", f"{KEYS}/{key['key_id']}/take", {"version": 1, "reason": "楼上漏水", "override": "water"}
+    )
+    assert taken.status == 200, taken.raw
+    use = taken.body["use"]
+    assert (taken.body["key"]["state"], use["override"], use["taken_by"]) == ("out", "water", "dm1")
+    assert use["return_due"] == "2026-11-23T04:00:00.000Z"  # 2 h after 10:00 in Shanghai
+    clock = ClockStore(table).of_subject(SubjectType.KEY_USE, use["use_id"])[ClockKind.KEY_RETURN]
+    assert (clock.state, clock.due) == (ClockState.RUNNING, use["return_due"])
+    register = call(staff, "GET", "/staff/sites/ql/emergency-keys", user="op1", groups="operator").body
+    assert [u["use_id"] for u in register["out"]] == [use["use_id"]]
+
+    back = call(
+        staff,
+        "POST",
+        f"{KEYS}/{key['key_id']}/return",
+        {"version": 2, "new_seal_number": "S-0002"},
+        user="op1",
+        groups="operator",
+    )
+    assert back.status == 200, back.raw
+    assert (back.body["key"]["state"], back.body["key"]["seal_number"]) == ("sealed", "S-0002")
+    assert (back.body["use"]["new_seal"], back.body["use"]["old_seal"]) == ("S-0002", "S-0001")
+    clock = ClockStore(table).of_subject(SubjectType.KEY_USE, use["use_id"])[ClockKind.KEY_RETURN]
+    assert clock.state is ClockState.MET
+    assert call(staff, "GET", "/staff/sites/ql/emergency-keys").body["out"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "field"),
+    [
+        ({"version": 1, "reason": "查看", "override": "noise"}, "validation_failed", "override"),
+        ({"version": 1, "reason": "查看"}, "key_permission_or_override", "permission"),
+        (
+            {
+                "version": 1,
+                "reason": "查看",
+                "override": "fire",
+                "permission": {"given_by": "张", "how": "phone", "at": "2026-11-22T09:00:00+08:00"},
+            },
+            "key_permission_or_override",
+            "permission",
+        ),
+        (
+            {"version": 1, "reason": "查看", "permission": {"given_by": "张", "how": "fax", "at": "2026-11-22T09:00Z"}},
+            "validation_failed",
+            "how",
+        ),
+    ],
+)
+def test_a_use_without_permission_or_with_a_false_emergency_is_refused(
+    office: Api, body: dict[str, Any], code: str, field: str
+) -> None:
+    key = _seal(office)
+    for language in ("en", "zh-CN"):
+        refused = call(office, "POST", f"{KEYS}/{key['key_id']}/take", body, language=language)
+        assert refused.status == 400, refused.raw
+        assert refused.body["code"] == code
+        named = refused.body.get("field") or refused.body["errors"][0]["field"]
+        assert field in named
+    assert call(office, "GET", f"{KEYS}/{key['key_id']}").body["key"]["state"] == "sealed"  # nothing taken
+
+
+def test_after_hours_the_key_needs_the_authorisation_and_an_escort(staff: Api, clock: FixedClock) -> None:
+    key = _seal(staff)
+    clock.advance(hours=10)  # 20:00 on a Sunday in Shanghai
+    path = f"{KEYS}/{key['key_id']}/take"
+    body: dict[str, Any] = {"version": 1, "reason": "烟感报警", "override": "smoke"}
+
+    refused = call(staff, "POST", path, body, language="zh-CN")
+    assert (refused.status, refused.body["code"], refused.body["field"]) == (400, "key_after_hours", "after_hours")
+    assert "授权书" in refused.body["message"]
+    alone = call(staff, "POST", path, {**body, "after_hours": {"authorisation": "授权 118", "escort": "dm1"}})
+    assert (alone.status, alone.body["code"]) == (400, "key_escort_self")
+    taken = call(staff, "POST", path, {**body, "after_hours": {"authorisation": "授权 118", "escort": "op1"}})
+    assert taken.status == 200, taken.raw
+    assert taken.body["use"]["after_hours"] == {"authorisation": "授权 118", "escort": "op1"}
+
+    late = call(staff, "POST", path, {**body, "version": 2})
+    assert (late.status, late.body["code"]) == (409, "key_out")
+    assert call(staff, "POST", path, body, user="eng1", groups="engineer").status == 403
+
+
+def test_a_second_take_of_the_same_key_is_refused(office: Api) -> None:
+    staff = office
+    key = _seal(staff)
+    path = f"{KEYS}/{key['key_id']}/take"
+    first = call(staff, "POST", path, {"version": 1, "reason": "漏水", "override": "water"})
+    second = call(
+        staff, "POST", path, {"version": 1, "reason": "漏水", "override": "water"}, user="op1", groups="operator"
+    )
+    assert first.status == 200
+    assert (second.status, second.body["code"]) == (409, "key_out")
+    missing = call(staff, "POST", f"{KEYS}/{'0' * 32}/return", {"version": 1, "new_seal_number": "S-1"})
+    assert (missing.status, missing.body["code"]) == (404, "key_not_found")
