@@ -17,6 +17,12 @@ deep-copies every table it touches once per item (`local_stack.moto_transactions
 items it touches), and Query sorts the whole table to find one partition (`local_stack.moto_queries`
 reads that partition). FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
 
+moto's Step Functions makes an execution's environment in the execution's own thread, after
+parsing the definition (a quarter of a second): StopExecution in that moment raises
+AttributeError (``None.set_stop``) where AWS stops the execution. A clock started and ended at
+once (a ticket dispatched and closed in one stream batch) met it. The stop here waits for the
+environment (bounded), then stops.
+
 `install()` and `uninstall()` nest (the test fixture and the harnesses that need atomic writes
 each install them): the last `uninstall()` puts moto back.
 """
@@ -27,11 +33,14 @@ import functools
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Final
 
 WRITES: Final = ("put_item", "update_item", "delete_item", "transact_write_items")
 READS: Final = ("get_item", "query", "scan", "batch_get_item", "transact_get_items")
+# How long a stop waits for an execution that is still starting (parsing is ~0.25 s; load stretches it).
+STARTING_BOUND_SECONDS: Final = 60.0
 
 log = logging.getLogger("local_stack")
 
@@ -77,6 +86,23 @@ def install() -> None:
                 return __original(self, *args, **kwargs)
 
         setattr(DynamoDBBackend, name, atomic)
+    _stop_waits_for_start()
+
+
+def _stop_waits_for_start() -> None:
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    original = ExecutionWorker.stop
+    _originals["ExecutionWorker.stop"] = original
+
+    @functools.wraps(original)
+    def stop(self: Any, *args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + STARTING_BOUND_SECONDS
+        while self.env is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return original(self, *args, **kwargs)
+
+    ExecutionWorker.stop = stop  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
@@ -89,10 +115,13 @@ def uninstall() -> None:
         if _installs:
             return
     from moto.dynamodb.models.table import Table
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     for name, original in _originals.items():
         if name == "Table.query":
             Table.query = original  # type: ignore[method-assign]
+        elif name == "ExecutionWorker.stop":
+            ExecutionWorker.stop = original  # type: ignore[method-assign]
         else:
             setattr(DynamoDBBackend, name, original)
     _originals.clear()

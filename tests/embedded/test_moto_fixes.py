@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -100,3 +101,22 @@ def test_a_read_never_sees_an_item_half_written(
     writer.join(60)
     reader.join(60)
     assert seen and seen[0]["Item"] == {**key, "n": {"N": "1"}}
+
+
+def test_an_execution_stopped_while_it_is_still_starting_is_stopped(
+    aws: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto makes an execution's environment in its own thread after parsing the definition; a stop
+    in that moment raised AttributeError (a clock started and ended in one stream batch met it)."""
+    from moto.core.config import default_user_config
+
+    monkeypatch.setitem(default_user_config, "stepfunctions", {"execute_state_machine": True})
+    sfn = aws.client("stepfunctions")
+    definition = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}}
+    machine = sfn.create_state_machine(
+        name="m", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/r"
+    )["stateMachineArn"]
+    arns = [sfn.start_execution(stateMachineArn=machine, name=f"e{i}")["executionArn"] for i in range(5)]
+    for arn in arns:  # at once: before their threads have parsed the definition
+        sfn.stop_execution(executionArn=arn, cause="ended")
+    assert {sfn.describe_execution(executionArn=arn)["status"] for arn in arns} == {"ABORTED"}

@@ -287,7 +287,7 @@ def test_an_unknown_page_is_a_404_and_a_future_page_is_empty(night: Api) -> None
 
 def test_complaints_emergencies_and_reports_enter_themselves_once(night: Api, stack: Stack, table: Table) -> None:
     pump = StreamPump(stack, import_function("stream_router").lambda_handler)
-    complaint, _ = staff_open(night, kind="complaint", category="service_attitude", description="前台态度差")
+    complaint, _ = staff_open(night, kind="complaint", category="staff_attitude", description="前台态度差")
     emergency, _ = staff_open(night, kind="emergency", category="water_leak", description="3 楼水管爆裂")
     staff_open(night)  # a repair: not entered
     report = wiring.incident_desk().create(
@@ -327,7 +327,7 @@ def test_complaints_emergencies_and_reports_enter_themselves_once(night: Api, st
 def test_a_person_and_the_stream_writing_at_once_both_get_their_entry(night: Api, stack: Stack) -> None:
     """The stream's entry and a person's race for the same next number: one is chained after the other."""
     pump = StreamPump(stack, import_function("stream_router").lambda_handler)
-    staff_open(night, kind="complaint", category="service_attitude", description="前台态度差")
+    staff_open(night, kind="complaint", category="staff_attitude", description="前台态度差")
     records = pump.read()
     store = wiring.duty_store()
     real_page = store.page

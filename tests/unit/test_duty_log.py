@@ -162,7 +162,7 @@ def test_page_ids_name_a_site_day_and_shift() -> None:
 @pytest.mark.parametrize(
     ("kind", "category", "expected"),
     [
-        (Kind.COMPLAINT, "service_attitude", DutyCategory.COMPLAINT_CALL),
+        (Kind.COMPLAINT, "staff_attitude", DutyCategory.COMPLAINT_CALL),
         (Kind.EMERGENCY, "theft_or_robbery", DutyCategory.THEFT),
         (Kind.EMERGENCY, "water_leak", DutyCategory.ACCIDENT),
         (Kind.EMERGENCY, "fight", DutyCategory.FIGHT),
