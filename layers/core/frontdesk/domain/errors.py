@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     INCIDENT_IN_FUTURE = "incident_in_future"
     INCIDENT_MANAGERS_ONLY = "incident_managers_only"
     INCIDENT_NOT_SUBMITTED = "incident_not_submitted"
+    INCIDENT_OWN_REPORT = "incident_own_report"
     INCIDENT_PLACE_REQUIRED = "incident_place_required"
     INCIDENT_REPORT_NOT_FOUND = "incident_report_not_found"
     INCIDENT_REPORT_SUBMITTED = "incident_report_submitted"
