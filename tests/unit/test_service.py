@@ -63,7 +63,14 @@ class MemoryTickets:
         self.tokens[token_hash] = change.ticket.ticket_id
         self.clocks.write(clocks)
 
-    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = "") -> None:
+    def save(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
+    ) -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:
             raise VersionConflict(field="version", expected=expected_version)
         self.tickets[change.ticket.ticket_id] = change.ticket

@@ -102,6 +102,7 @@ class TicketSearch(Protocol):
         self, site_id: str, plan: Plan, accept: Callable[[Ticket], bool], limit: int, after: dict[str, str] | None
     ) -> Found: ...
     def changed_since(self, site_id: str, since: str, limit: int = 500) -> list[tuple[str, Ticket]]: ...
+    def has_terms(self, ticket_id: str, terms: Sequence[str]) -> bool: ...
 
 
 class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
@@ -112,7 +113,12 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
         self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
     ) -> None: ...
     def save(
-        self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = ""
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
     ) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
 

@@ -11,7 +11,7 @@ from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
-from frontdesk.domain import conversation, history, intake, lifecycle
+from frontdesk.domain import conversation, history, intake, lifecycle, search
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
@@ -100,7 +100,8 @@ class Desk:
     def _say(self, ticket: Ticket, action: str, command: cmd.Said, actor: Actor) -> Ticket:
         change = conversation.write(ticket, action, command, actor, self._clock.now())
         notice = conversation.REPLY if conversation.mailed(ticket, change) else ""
-        self._tickets.save(change, ticket.version, notice=notice)
+        # A note's or a reply's words find the ticket: its term items are written with the event.
+        self._tickets.save(change, ticket.version, notice=notice, terms=search.text_terms(action, command.text))
         return change.ticket
 
     def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:
