@@ -8,8 +8,8 @@
   and becomes an alert on the escalation topic, mail to the rung's mailing list and, on a ticket's
   first rung, a notice to the tenant (each once);
 - an incident report that owes notices (submitted, escalated) sends them;
-- a ticket whose tenant left an address owes them an acknowledgement, and each reply the desk
-  writes them: mailed, then forgotten.
+- a ticket whose tenant left an address owes them an acknowledgement, each reply the desk
+  writes them, and a word when it is closed as a duplicate of another: mailed, then forgotten.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -28,6 +28,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
+from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY
 from frontdesk.models.clock import Clock
 from frontdesk.models.ticket import TimelineEvent
@@ -77,6 +78,10 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         outcome = wiring.ticket_escalations().mail_reply(str(item["ticket_id"]), int(str(item["seq"])))
         logger.info("reply mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
         metrics.add_metric(name="RepliesMailed", unit="Count", value=1)
+    elif item.get("type") == "notice" and item.get("notice") == DUPLICATE_NOTICE:
+        outcome = wiring.ticket_escalations().mail_duplicate(str(item["ticket_id"]), int(str(item["seq"])))
+        logger.info("duplicate mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
+        metrics.add_metric(name="DuplicatesMailed", unit="Count", value=1)
 
 
 def _on_clock_change(old: Clock | None, new: Clock) -> None:

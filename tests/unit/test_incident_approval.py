@@ -19,7 +19,6 @@ from frontdesk.models.incident import (
     ReportState,
     UpdateIncidentReport,
 )
-
 from frontdesk.models.ticket import Role
 
 from .builders import DUTY_MANAGER, ENGINEER, MANAGER, OPERATOR, SITE, SYSTEM, T0, staff

@@ -19,9 +19,9 @@ from frontdesk.domain.search import (
     matches,
     plan,
     query_terms,
+    terms,
     text_terms,
     unproven_terms,
-    terms,
     words,
 )
 from frontdesk.models.ticket import Escalation, Kind, Status, Ticket

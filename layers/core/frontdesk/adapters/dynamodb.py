@@ -262,6 +262,39 @@ class TicketStore:
         found_by = _term_puts(name, change.ticket, terms) if terms else []
         self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed, *found_by])
 
+    def save_linked(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite],
+        notice: str,
+        other: Change,
+        other_version: int,
+    ) -> None:
+        """Two tickets changed together (a duplicate closed and its primary listing it), or neither:
+        each conditional on the version read, ``change`` with its clocks and its owed notice."""
+        name = self._table.name
+        owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
+        now = to_iso(self._now())
+        second = [
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _ticket_item(other.ticket, now),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": other_version},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _event_item(other.event),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed, *second])
+
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(
             self._table,

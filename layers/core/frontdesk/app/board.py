@@ -13,8 +13,7 @@ from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain.errors import Forbidden, InvalidInput
 from frontdesk.domain.permissions import may
 from frontdesk.domain.search import Filters, board_order, matches, plan, unproven_terms
-from frontdesk.models.ticket import Ticket
-from frontdesk.models.ticket import Actor
+from frontdesk.models.ticket import Actor, Ticket
 from frontdesk.models.views import Changes, SearchResults
 
 # An index is eventually consistent, and a ticket's time is taken before its write commits: a poll

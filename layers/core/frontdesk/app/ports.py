@@ -123,6 +123,28 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
 
 
+class LinkedTickets(TicketLookup, Protocol):
+    """Two tickets written together (frontdesk.adapters.dynamodb.TicketStore)."""
+
+    def save(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
+    ) -> None: ...
+    def save_linked(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite],
+        notice: str,
+        other: Change,
+        other_version: int,
+    ) -> None: ...
+
+
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
     return _found(tickets.get(ticket_id), "ticket_id", ErrorCode.TICKET_NOT_FOUND)
 

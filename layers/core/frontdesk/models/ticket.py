@@ -143,6 +143,7 @@ class Resolution(StrEnum):
     CLOSED_WITHOUT_ACCEPTANCE = "closed_without_acceptance"  # the desk closed completed work
     REPLIED = "replied"  # a complaint or inquiry answered
     CANCELLED = "cancelled"  # a duty manager cancelled it, with a reason
+    DUPLICATE = "duplicate"  # the same matter as another ticket (duplicate_of), handled there
 
 
 class Quote(Frozen):
@@ -173,6 +174,13 @@ class Escalation(Rung):
     """Written when a clock reaches a rung: which of the ticket's ladders it went up."""
 
     phase: ClockKind | Literal[""] = ""
+
+
+class TicketLink(Frozen):
+    """Another ticket, named by its id and the number people read."""
+
+    ticket_id: str
+    number: str
 
 
 class Ticket(Frozen):
@@ -215,6 +223,10 @@ class Ticket(Frozen):
     closed_at: str | None = None
     resolution: Resolution = Resolution.OPEN
     escalation: Escalation = Escalation()
+    duplicate_of: TicketLink | None = Field(
+        default=None, description="Closed as a duplicate: the ticket it is handled under"
+    )
+    duplicates: tuple[TicketLink, ...] = Field(default=(), description="The tickets closed as duplicates of this one")
 
 
 class TimelineEvent(Frozen):
