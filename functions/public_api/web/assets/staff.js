@@ -3,6 +3,7 @@
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
+import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
@@ -47,6 +48,7 @@ function clearConsole() {
   forgetTicket();
   closeRegister(true);
   clearQueue();
+  clearPicked();
   closeIntake();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
@@ -104,6 +106,7 @@ async function init() {
     }
   });
   wireBoard();
+  wireBulk(function () { loadQueue(true); });
   wireTicket();
   wireIntake();
   wireReports();
@@ -114,6 +117,7 @@ async function init() {
     if (state.sites.length) renderSites();
     if (state.session) renderBoard();
     renderQueue();
+    renderBulk();
     if (state.selected) renderDetail();
     refreshIntake();
     renderRegister();
