@@ -427,6 +427,55 @@ class TicketStore:
             "Item" in self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"TERM#{term}"}) for term in terms
         )
 
+    # ------------------------------------------------------------------ the one-off backfill (ADR 0021)
+
+    def without_search_keys(
+        self, limit: int, after: dict[str, Any] | None
+    ) -> tuple[list[Ticket], dict[str, Any] | None]:
+        """Tickets the backfill has not done (no ``search_keys`` mark), one bounded page of a Scan: a
+        one-off migration reads the table once, which nothing else here does. The key to go on from
+        (None: the table has been read to its end)."""
+        kwargs: dict[str, Any] = {
+            "FilterExpression": "#type = :ticket AND attribute_not_exists(search_keys)",
+            "ExpressionAttributeNames": {"#type": "type"},
+            "ExpressionAttributeValues": {":ticket": "ticket"},
+            "Limit": limit,
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        with busy_when_throttled():
+            page = self._table.scan(**kwargs)
+        tickets = [Ticket.model_validate(_strip(item)) for item in page["Items"]]
+        return tickets, page.get("LastEvaluatedKey")
+
+    def add_search_keys(self, ticket: Ticket, found_by: Sequence[str]) -> bool:
+        """The ticket's term items (``found_by``), then its index keys and the backfill's mark, unless
+        it changed since it was read (False: read it again). Terms first: an interrupted run leaves
+        the ticket unmarked, and the next one puts them again (a term put twice is one item). The
+        board's key keeps the time of the ticket's last write, so the live board is not flooded."""
+        with busy_when_throttled(), self._table.batch_writer(overwrite_by_pkeys=["PK", "SK"]) as batch:
+            for term in _term_items(ticket, found_by):
+                batch.put_item(Item=term)
+        keys = _ticket_item(ticket, ticket.updated_at)
+        values: dict[str, Any] = {":v": ticket.version, ":one": 1, ":site": keys["GSI5PK"], ":sk": keys["GSI5SK"]}
+        update = "SET search_keys = :one, GSI5PK = :site, GSI5SK = if_not_exists(GSI5SK, :sk)"
+        if "GSI6PK" in keys:
+            update += ", GSI6PK = :work, GSI6SK = if_not_exists(GSI6SK, :sk)"
+            values[":work"] = keys["GSI6PK"]
+        try:
+            with busy_when_throttled():
+                self._table.update_item(
+                    Key={"PK": keys["PK"], "SK": TICKET_SK},
+                    UpdateExpression=update,
+                    ConditionExpression="version = :v",
+                    ExpressionAttributeValues=values,
+                )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def _query(self, limit: int = 1000, **kwargs: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         while True:
