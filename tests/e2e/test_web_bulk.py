@@ -72,6 +72,7 @@ def test_an_operator_closes_two_reports_of_one_outage_as_duplicates_of_the_first
     # The duplicate's tenant reads, in their language, that it is handled under the first's number.
     page.goto(f"{desk.base}/track#{others[0]['tracking_token']}")
     expect(page.locator("#status-text")).to_have_text("已关闭")
+    expect(page.locator("#steps li")).to_have_count(2)  # received, closed: no visit is promised any more
     expect(page.locator("#outcome")).to_have_text(
         f"其他客户也报告了同一件事，现统一由工单 {first['number']} 处理。"
         "您的工单已作为重复报告关闭，您反映的情况不会遗漏。"

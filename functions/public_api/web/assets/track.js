@@ -41,6 +41,12 @@ function stepsFor(v) {
     if (v.quote || v.status === "quoted") steps.push("quoted", "in_progress");
     steps.push("completed", "closed");
   }
+  // Closed without the work (a duplicate, cancelled): only the steps it went through, then closed.
+  if (v.resolution === "duplicate" || v.resolution === "cancelled") {
+    const reached = {};
+    (v.timeline || []).forEach(function (e) { reached[e.to_status] = true; });
+    steps = steps.filter(function (s) { return reached[s] || s === "closed"; });
+  }
   if (steps.indexOf(v.status) < 0) {
     if (v.status === "unfinished") steps.splice(steps.indexOf("completed"), 0, "unfinished");
     else if (v.status === "reopened") steps.splice(1, 0, "reopened");
