@@ -29,7 +29,8 @@ def _as_before_0020(table: Table, ticket_id: str) -> None:
         if str(item["SK"]).startswith("TERM#"):
             table.delete_item(Key={"PK": item["PK"], "SK": item["SK"]})
         elif item["SK"] == "TICKET":
-            table.put_item(Item={k: v for k, v in item.items() if k not in {"GSI5PK", "GSI5SK", "GSI6PK", "GSI6SK"}})
+            old = {"GSI5PK", "GSI5SK", "GSI6PK", "GSI6SK", "notes"}
+            table.put_item(Item={k: v for k, v in item.items() if k not in old})
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_a_ticket_written_meanwhile_is_read_again_and_the_tool_prints_its_report
     stale = store.get(old[2])
     assert stale is not None
     staff_act(staff, old[2], "note", {"version": stale.version, "text": "客户说下午在家"})  # board keys, no terms
-    assert store.add_search_keys(stale, []) is False  # the version read is gone: nothing marked
+    assert store.add_search_keys(stale, [], 0) is False  # the version read is gone: nothing marked
     assert numbers(staff, q="pump2") == []
 
     class Racing:
@@ -85,11 +86,11 @@ def test_a_ticket_written_meanwhile_is_read_again_and_the_tool_prints_its_report
         def __getattr__(self, name: str) -> Any:
             return getattr(store, name)
 
-        def add_search_keys(self, ticket: Any, found_by: Any) -> bool:
+        def add_search_keys(self, ticket: Any, found_by: Any, notes: int) -> bool:
             if ticket.ticket_id == old[3] and not self.raced:
                 self.raced = True
                 staff_act(staff, old[3], "note", {"version": ticket.version, "text": "又响了"})
-            return store.add_search_keys(ticket, found_by)
+            return store.add_search_keys(ticket, found_by, notes)
 
     racing = Racing()
     done = SearchBackfill(racing, page=2).run(max_tickets=100)

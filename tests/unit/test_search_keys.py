@@ -94,6 +94,8 @@ def test_filters_are_checked_on_what_the_index_gave() -> None:
     assert matches(mine, Filters(q="8000 漏水", assignee="eng1", kind=Kind.REPAIR), T0)
     assert unproven_terms(mine, Filters(q="8000 漏水")) == []
     assert unproven_terms(mine, Filters(q="8000 火灾")) == ["火灾"]  # perhaps a note's word: the store says
+    assert not matches(mine, Filters(q="8000 火灾"), T0)  # not on a ticket without notes: no read needed
+    assert matches(mine.model_copy(update={"notes": 1}), Filters(q="8000 火灾"), T0)
     assert not matches(mine, Filters(assignee="eng2"), T0)
     assert not matches(mine, Filters(status=Status.CLOSED), T0)
     assert not matches(mine, Filters(escalated=True), T0)

@@ -448,8 +448,9 @@ class TicketStore:
         tickets = [Ticket.model_validate(_strip(item)) for item in page["Items"]]
         return tickets, page.get("LastEvaluatedKey")
 
-    def add_search_keys(self, ticket: Ticket, found_by: Sequence[str]) -> bool:
-        """The ticket's term items (``found_by``), then its index keys and the backfill's mark, unless
+    def add_search_keys(self, ticket: Ticket, found_by: Sequence[str], notes: int) -> bool:
+        """The ticket's term items (``found_by``), then its index keys, how many notes and replies it
+        has (``notes``: a search checks their words on it) and the backfill's mark, unless
         it changed since it was read (False: read it again). Terms first: an interrupted run leaves
         the ticket unmarked, and the next one puts them again (a term put twice is one item). The
         board's key keeps the time of the ticket's last write, so the live board is not flooded."""
@@ -457,8 +458,14 @@ class TicketStore:
             for term in _term_items(ticket, found_by):
                 batch.put_item(Item=term)
         keys = _ticket_item(ticket, ticket.updated_at)
-        values: dict[str, Any] = {":v": ticket.version, ":one": 1, ":site": keys["GSI5PK"], ":sk": keys["GSI5SK"]}
-        update = "SET search_keys = :one, GSI5PK = :site, GSI5SK = if_not_exists(GSI5SK, :sk)"
+        values: dict[str, Any] = {
+            ":v": ticket.version,
+            ":one": 1,
+            ":site": keys["GSI5PK"],
+            ":sk": keys["GSI5SK"],
+            ":notes": notes,
+        }
+        update = "SET search_keys = :one, notes = :notes, GSI5PK = :site, GSI5SK = if_not_exists(GSI5SK, :sk)"
         if "GSI6PK" in keys:
             update += ", GSI6PK = :work, GSI6SK = if_not_exists(GSI6SK, :sk)"
             values[":work"] = keys["GSI6PK"]

@@ -31,7 +31,7 @@ class BackfillRecords(Protocol):
     ) -> tuple[list[Ticket], dict[str, Any] | None]: ...
     def get(self, ticket_id: str) -> Ticket | None: ...
     def timeline(self, ticket_id: str) -> list[TimelineEvent]: ...
-    def add_search_keys(self, ticket: Ticket, found_by: Sequence[str]) -> bool: ...
+    def add_search_keys(self, ticket: Ticket, found_by: Sequence[str], notes: int) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,9 @@ class SearchBackfill:
         for _ in range(WRITE_ATTEMPTS):
             if ticket is None:
                 return False
-            found_by = ticket_terms(ticket, self._records.timeline(ticket.ticket_id))
-            if self._records.add_search_keys(ticket, found_by):
+            timeline = self._records.timeline(ticket.ticket_id)
+            notes = sum(event.action in search.SEARCHED_TEXT for event in timeline)
+            if self._records.add_search_keys(ticket, ticket_terms(ticket, timeline), notes):
                 return True
             ticket = self._records.get(ticket.ticket_id)  # written meanwhile: its terms, as it is now
         return False

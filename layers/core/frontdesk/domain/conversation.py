@@ -19,6 +19,7 @@ from frontdesk.domain import lifecycle
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, VersionConflict
 from frontdesk.domain.lifecycle import Change, Step
 from frontdesk.domain.permissions import CONVERSATION, may
+from frontdesk.domain.search import SEARCHED_TEXT
 from frontdesk.models import commands as cmd
 from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Ticket
 
@@ -46,6 +47,8 @@ def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: dat
     kept: dict[str, Any] = {"updated_at": ticket.updated_at}
     if action == "answer":
         kept["answers"] = ticket.answers + 1
+    if action in SEARCHED_TEXT:
+        kept["notes"] = ticket.notes + 1  # a search checks its words' term items only on a ticket with notes
     return lifecycle.recorded(ticket, actor, action, Step(ticket.status, kept, {"text": command.text}), now)
 
 

@@ -140,14 +140,18 @@ def is_escalated(ticket: Ticket) -> bool:
 
 def unproven_terms(ticket: Ticket, filters: Filters) -> list[str]:
     """The query's terms a ticket read from the first term's partition is not known to have from its
-    own fields: words of its notes and replies, which only the store's term items tell."""
+    own fields: words of its notes and replies, which only the store's term items tell (``matches``
+    refuses them at once on a ticket with no note)."""
     own = set(terms(ticket))
     return [term for term in query_terms(filters.q)[1:] if term not in own]
 
 
 def matches(ticket: Ticket, filters: Filters, now: datetime) -> bool:
     """Whether a ticket read from the plan's index is one the search asked for, its terms apart (a
-    ticket read by a term has that term; the others are ``unproven_terms``)."""
+    ticket read by a term has that term; the others are ``unproven_terms``, possible only on a
+    ticket with notes: one without is refused here, with no read)."""
+    if unproven_terms(ticket, filters) and not ticket.notes:
+        return False
     assignee = ticket.assignment.assignee if ticket.assignment else ""
     return (
         (filters.status is None or ticket.status is filters.status)

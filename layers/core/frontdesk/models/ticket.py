@@ -220,6 +220,7 @@ class Ticket(Frozen):
     cancel_reason: str = ""
     reschedule_count: int = 0
     answers: int = Field(default=0, description="How many times the client wrote back (bounded)")
+    notes: int = Field(default=0, description="Notes and replies the staff wrote (their words find the ticket)")
     closed_at: str | None = None
     resolution: Resolution = Resolution.OPEN
     escalation: Escalation = Escalation()
