@@ -18,6 +18,7 @@ from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, NotFound,
 from frontdesk.domain.permissions import may
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import SubjectType
+from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Ticket
 
 # A primary written by someone else between our read and our write: read it again, this often.
@@ -48,17 +49,18 @@ class BulkDesk:
         """Each ticket dispatched or reassigned to the engineer, each checked as one would be."""
         if not (may(actor, "dispatch") or may(actor, "reassign")):
             raise Forbidden(field="action", action="dispatch")
-        rosters: dict[str, frozenset[str]] = {}  # one roster read per site, not per ticket
+        rosters: dict[str, frozenset[str]] = {}  # one roster and one site read per site, not per ticket
+        sites: dict[str, Site] = {}
         outcomes: list[Outcome] = []
         for ref in command.tickets:
             action = "dispatch"
             try:
                 ticket = require_ticket(self._tickets, ref.ticket_id)
                 action, one = bulk.assignment(ticket, command)
-                site = require_site(self._sites, ticket.site_id)
-                engineers = rosters.get(site.site_id)
-                if engineers is None:
-                    engineers = rosters[site.site_id] = self._roster.engineers(site.site_id)
+                if ticket.site_id not in sites:
+                    sites[ticket.site_id] = require_site(self._sites, ticket.site_id)
+                    rosters[ticket.site_id] = self._roster.engineers(ticket.site_id)
+                site, engineers = sites[ticket.site_id], rosters[ticket.site_id]
                 now = self._clock.now()
                 change = lifecycle.apply(ticket, action, one, actor, site, now, engineers)
                 self._tickets.save(change, ticket.version, self._clock_writes(change.ticket, now))
