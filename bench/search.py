@@ -4,7 +4,8 @@ moto in-process (`mock_aws`, the size fixes of docs/decisions/0011), the table c
 template.yaml's own definition (its keys and every GSI; without the stream, which the bench does
 not read). One site gets `--tickets` tickets over 60 site-local days, written as the store writes
 them (the ticket item with its index keys, its search terms, its first event) by batch_write_item:
-85 % closed, the rest open in every state, a few escalated. Then each query shape runs through the
+85 % closed, the rest open in every state, a few escalated; every 20th ticket has an internal note
+whose words are terms too (docs/decisions/0021). Then each query shape runs through the
 same `Board` the staff API uses and the bench reports, per shape: the tickets returned, the index
 items DynamoDB examined (the sum of `ScannedCount` over the Query pages), the GetItems, and the
 items read as a fraction of the table (what a Scan would read). moto's `ConsumedCapacity` is a flat
@@ -43,7 +44,7 @@ from frontdesk.adapters import dynamodb as store_module  # noqa: E402
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore  # noqa: E402
 from frontdesk.app.board import Board  # noqa: E402
 from frontdesk.clock import FixedClock, to_iso  # noqa: E402
-from frontdesk.domain.search import Filters  # noqa: E402
+from frontdesk.domain.search import Filters, text_terms  # noqa: E402
 from frontdesk.models.site import Building, BuildingClass, Site  # noqa: E402
 from frontdesk.models.ticket import (  # noqa: E402
     TERMINAL,
@@ -79,6 +80,7 @@ DESCRIPTIONS = (
     ("inquiry", "fees", "咨询物业费缴纳方式"),
     ("paid_service", "installation", "需要安装热水器"),
 )
+NOTES = ("Grundfos 水泵轴承磨损，已订配件", "业主晚上七点后在家", "已电话回访，客户满意")
 OPEN_STATES = (Status.RECEIVED, Status.DISPATCHED, Status.ARRIVED, Status.IN_PROGRESS, Status.UNFINISHED)
 ENGINEERS = tuple(f"eng{n}" for n in range(1, 11))
 OPERATOR = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
@@ -174,6 +176,11 @@ def fill(table: Any, count: int, seed: int) -> tuple[list[Ticket], int]:
                 store_module._event_item(event),
                 *store_module._term_items(ticket),
             ]
+            if int(ticket.ticket_id, 16) % 20 == 0:
+                text = NOTES[int(ticket.ticket_id, 16) // 20 % len(NOTES)]
+                note = event.model_copy(update={"seq": 2, "action": "note", "detail": {"text": text}})
+                written[0] = store_module._ticket_item(ticket.model_copy(update={"notes": 1}), ticket.updated_at)
+                written += [store_module._event_item(note), *store_module._term_items(ticket, text_terms("note", text))]
             for item in written:
                 batch.put_item(Item=item)
             items += len(written)
@@ -231,6 +238,9 @@ def main() -> None:
             ("unit + building", Filters(q=named.unit, building_id=named.building_id)),
             ("word in description (common)", Filters(q="漏水")),
             ("two words", Filters(q="空调 异响")),
+            ("word in a note (Latin)", Filters(q="grundfos")),
+            ("word in a note (Chinese)", Filters(q="回访")),
+            ("description word + note word", Filters(q="漏水 轴承")),
             ("mine (eng1)", Filters(assignee="eng1")),
             ("mine + open status", Filters(assignee="eng1", status=Status.DISPATCHED)),
             ("status dispatched (open)", Filters(status=Status.DISPATCHED)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import bulk
 import canned_replies
 import duty
 import incidents
@@ -43,6 +44,7 @@ app.include_router(people.router)
 app.include_router(canned_replies.router)
 app.include_router(duty.router)
 app.include_router(keys.router)
+app.include_router(bulk.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

@@ -11,8 +11,8 @@
 - an incident report that owes notices (submitted, escalated) sends them;
 - a complaint or emergency ticket, or an incident report, created enters itself in the duty log
   (once per ticket or report, however often the record is delivered: docs/decisions/0024);
-- a ticket whose tenant left an address owes them an acknowledgement, and each reply the desk
-  writes them: mailed, then forgotten;
+- a ticket whose tenant left an address owes them an acknowledgement, each reply the desk
+  writes them, and a word when it is closed as a duplicate of another: mailed, then forgotten;
 - a serious complaint, one for company leadership or an emergency owes the staff named for it a
   mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten;
 - work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten.
@@ -34,6 +34,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
+from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY
 from frontdesk.domain.duty import LOGGED_KINDS
 from frontdesk.domain.routing import ROUTED
@@ -106,6 +107,10 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         outcome = wiring.ticket_escalations().mail_reply(str(item["ticket_id"]), int(str(item["seq"])))
         logger.info("reply mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
         metrics.add_metric(name="RepliesMailed", unit="Count", value=1)
+    elif item.get("type") == "notice" and item.get("notice") == DUPLICATE_NOTICE:
+        outcome = wiring.ticket_escalations().mail_duplicate(str(item["ticket_id"]), int(str(item["seq"])))
+        logger.info("duplicate mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
+        metrics.add_metric(name="DuplicatesMailed", unit="Count", value=1)
 
 
 def _enter_in_duty_log(item: dict[str, Any]) -> None:

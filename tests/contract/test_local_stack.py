@@ -40,6 +40,7 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("POST", "/staff/tickets", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/tickets", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/tickets/search", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/tickets/bulk-assign", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/tickets/{ticket_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/tickets/{ticket_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/people", "StaffApiFunction", STAFF, "lambda_handler", True),

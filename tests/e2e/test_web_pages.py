@@ -929,6 +929,9 @@ def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Pa
 
     page.goto(f"{desk.base}/track#{created['tracking_token']}")
     expect(page.locator("#status-text")).to_have_text("已关闭")
+    expect(page.locator("#outcome")).to_have_text("此工单已撤销。")  # said plainly, not only in the timeline
+    expect(page.locator("#steps li")).to_have_count(2)
+    expect(page.locator("#view")).to_contain_text("撤销原因业主来电说明已自行处理好，撤销报修。")
     cancelled = page.locator("#timeline li", has_text="工单已撤销")
     expect(cancelled).to_contain_text("业主来电说明已自行处理好，撤销报修。")
     screenshot(page, "track-cancelled")

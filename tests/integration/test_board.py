@@ -199,3 +199,21 @@ def test_an_escalation_reaches_the_board_and_goes_first(staff: Api, clock: Fixed
 def test_a_since_that_is_no_instant_is_a_field_error_not_a_500(staff: Api, since: str) -> None:
     reply = staff(staff_queue(since=since))
     assert (reply.status, reply.body["field"]) == (400, "since")
+
+
+def test_a_word_of_a_note_or_a_reply_finds_its_ticket(staff: Api, tickets: dict[str, str], calls: list[str]) -> None:
+    """ADR 0021: a note's words are terms of its ticket, written in the note's own transaction; a
+    query mixing a note's word and the description's finds it; a tenant's answer adds none."""
+    socket, complaint = list(tickets)[1], list(tickets)[2]
+    assert numbers(staff, q="Schneider") == []
+    staff_act(
+        staff, socket, "note", {"version": 2, "text": "更换 Schneider 断路器，配电箱在走廊"}, ("eng1", "engineer")
+    )
+    staff_act(staff, complaint, "message", {"version": 1, "text": "We spoke to the cleaning supervisor"})
+    calls.clear()
+    assert numbers(staff, q="schneider") == ["QL-1122-002"]
+    assert numbers(staff, q="配电箱") == ["QL-1122-002"]
+    assert numbers(staff, q="插座 断路器") == ["QL-1122-002"]  # one word from the description, one from the note
+    assert numbers(staff, q="插座 supervisor") == []
+    assert numbers(staff, q="supervisor rude") == ["QL-1122-003"]
+    assert set(calls) <= {"Query", "GetItem"}, calls

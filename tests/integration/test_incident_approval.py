@@ -167,3 +167,39 @@ def test_sent_back_completed_and_submitted_again_then_approved(ev: Evidence) -> 
         "notify",
         "approve",
     ]
+
+
+def test_a_manager_may_not_approve_the_report_they_submitted(ev: Evidence) -> None:
+    """ADR 0021: the approval is another manager's; the submitter is told so in their language."""
+    created = ev.staff(
+        "POST",
+        REPORTS,
+        {
+            "site_id": "ql",
+            "severity": "general",
+            "category": "fight",
+            "place": "东门",
+            "details": "两人争执",
+            "immediate_action": "劝开",
+            "occurred_at": "2026-11-22T09:30:00+08:00",
+        },
+        **MANAGER,
+    )
+    path = f"{REPORTS}/{created.body['report']['report_id']}"
+    submitted = ev.staff("POST", f"{path}/submit", {"version": 1}, **MANAGER).body["report"]
+    assert ev.staff("GET", path, **MANAGER).body["actions"] == ["send_back", "evidence_pack", "verify"]
+    english = ev.staff("POST", f"{path}/approve", {"version": submitted["version"]}, **MANAGER)
+    chinese = ev.staff("POST", f"{path}/approve", {"version": submitted["version"]}, **MANAGER, language="zh-CN")
+    number = submitted["number"]
+    assert (english.status, english.body["code"], english.body["field"]) == (403, "incident_own_report", "action")
+    assert (
+        english.body["message"]
+        == f"You submitted report {number}: another manager must approve it. You may send it back."
+    )
+    assert (chinese.status, chinese.body["message"]) == (
+        403,
+        f"报告 {number} 由您提交，须由另一位经理审批；您可以退回。",
+    )
+    assert ev.staff("GET", path).body["report"]["state"] == "submitted"
+    approved = ev.staff("POST", f"{path}/approve", {"version": submitted["version"]}, user="mgr2", groups="manager")
+    assert (approved.status, approved.body["report"]["state"]) == (200, "approved")

@@ -19,8 +19,9 @@ from frontdesk.models.incident import (
     ReportState,
     UpdateIncidentReport,
 )
+from frontdesk.models.ticket import Role
 
-from .builders import DUTY_MANAGER, ENGINEER, MANAGER, OPERATOR, SITE, SYSTEM, T0
+from .builders import DUTY_MANAGER, ENGINEER, MANAGER, OPERATOR, SITE, SYSTEM, T0, staff
 
 OCCURRED = T0 - timedelta(minutes=30)
 
@@ -157,3 +158,16 @@ def test_a_report_sent_back_records_no_rung_of_its_ended_clock() -> None:
 
     with pytest.raises(ValueError, match="not to be recorded"):
         incidents.escalated(sent_back, reached, 1, due)
+
+
+def test_a_manager_may_not_approve_a_report_they_submitted_but_may_send_it_back() -> None:
+    """The approval is a second reading (ADR 0021): the submitter is refused, whatever the case of the name."""
+    own = incidents.submit(_draft(), 1, MANAGER, T0 + timedelta(hours=1)).report
+    other = staff("MGR1", Role.MANAGER)
+    with pytest.raises(Forbidden, match="incident_own_report") as refused:
+        incidents.approve(own, own.version, other, T0 + timedelta(hours=2))
+    assert (refused.value.field, refused.value.params) == ("action", {"number": own.number})
+    assert incidents.allowed_actions(own, MANAGER) == ["send_back", "evidence_pack", "verify"]
+    assert incidents.send_back(own, own.version, "补照片", MANAGER, T0).report.state is ReportState.DRAFT
+    second = staff("mgr2", Role.MANAGER)
+    assert incidents.approve(own, own.version, second, T0).report.approved_by == "mgr2"

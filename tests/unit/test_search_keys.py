@@ -20,6 +20,8 @@ from frontdesk.domain.search import (
     plan,
     query_terms,
     terms,
+    text_terms,
+    unproven_terms,
     words,
 )
 from frontdesk.models.ticket import Escalation, Kind, Status, Ticket
@@ -90,7 +92,10 @@ def test_a_search_reads_the_narrowest_index(filters: Filters, expected: Plan) ->
 def test_filters_are_checked_on_what_the_index_gave() -> None:
     mine = assigned(ticket())
     assert matches(mine, Filters(q="8000 漏水", assignee="eng1", kind=Kind.REPAIR), T0)
-    assert not matches(mine, Filters(q="8000 火灾"), T0)
+    assert unproven_terms(mine, Filters(q="8000 漏水")) == []
+    assert unproven_terms(mine, Filters(q="8000 火灾")) == ["火灾"]  # perhaps a note's word: the store says
+    assert not matches(mine, Filters(q="8000 火灾"), T0)  # not on a ticket without notes: no read needed
+    assert matches(mine.model_copy(update={"notes": 1}), Filters(q="8000 火灾"), T0)
     assert not matches(mine, Filters(assignee="eng2"), T0)
     assert not matches(mine, Filters(status=Status.CLOSED), T0)
     assert not matches(mine, Filters(escalated=True), T0)
@@ -131,3 +136,11 @@ def test_a_cursor_is_opaque_and_checked() -> None:
     for bad in ("not-a-cursor", encode_cursor({"PK": "x"}) or ""):
         with pytest.raises(InvalidInput):
             decode_cursor(bad)
+
+
+def test_a_note_or_a_reply_gives_terms_and_a_tenants_answer_none() -> None:
+    """ADR 0021: what the staff write finds the ticket; a tracking link's holder cannot grow the index."""
+    assert text_terms("note", "电梯 Otis 停在三楼") == ["电梯", "otis", "停在", "在三", "三楼"]
+    assert text_terms("message", "已派 Otis") == ["已派", "otis"]
+    assert text_terms("answer", "电梯 Otis") == []
+    assert len(text_terms("note", " ".join(f"w{i:03d}" for i in range(200)))) == MAX_TEXT_TERMS

@@ -86,7 +86,14 @@ class MemoryTickets:
         self.tickets[parent.ticket.ticket_id] = parent.ticket
         self.events[parent.ticket.ticket_id].append(parent.event)
 
-    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = "") -> None:
+    def save(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
+    ) -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:
             raise VersionConflict(field="version", expected=expected_version)
         self.tickets[change.ticket.ticket_id] = change.ticket

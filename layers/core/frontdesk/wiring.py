@@ -24,6 +24,7 @@ from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
 from frontdesk.adapters.sweep import SweepMarks
 from frontdesk.app.board import Board
+from frontdesk.app.bulk import BulkDesk
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
@@ -141,6 +142,11 @@ def staff_desk() -> StaffDesk:
 @_built
 def desk() -> Desk:
     return Desk(tickets(), sites(), clock(), planner(), staff_desk())
+
+
+@_built
+def bulk_desk() -> BulkDesk:
+    return BulkDesk(tickets(), sites(), clock(), planner(), staff_desk())
 
 
 @_built

@@ -15,6 +15,8 @@ const busy = {};
 
 function renderIntake() {
   const form = el("intake-form");
+  // Rebuilt while in use (another kind, another language): the keyboard stays on the control it was on.
+  const focused = form.contains(document.activeElement) ? document.activeElement.name : "";
   const s = site();
   const kind = (form.elements.kind && form.elements.kind.value) || "repair";
   const category = (form.elements.category && form.elements.category.value) || "";
@@ -52,6 +54,7 @@ function renderIntake() {
       if (control.tagName === "SELECT" && control.value !== keep[name]) control.value = control.options.length ? control.options[0].value : "";
     }
   });
+  if (focused && form.elements[focused]) form.elements[focused].focus();
 }
 
 async function submitIntake(event) {

@@ -4,6 +4,7 @@
    open and closed, page by page. */
 import * as FD from "./common.js";
 import { el, place, scale, state, tz } from "./staff-state.js";
+import { pickBox, syncPicked } from "./staff-bulk.js";
 import { staffApi } from "./staff-session.js";
 
 const t = FD.t;
@@ -226,8 +227,12 @@ export function tick() {
 
 export function renderQueue() {
   const list = el("tickets");
-  const focused = document.activeElement ? document.activeElement.getAttribute("data-ticket") : null;
+  const active = document.activeElement;
+  const focused = active ? active.getAttribute("data-ticket") || active.getAttribute("data-pick") : null;
+  const focusedAttr = active && active.hasAttribute("data-pick") ? "data-pick" : "data-ticket";
   const tickets = shown();
+  state.board = tickets;
+  syncPicked(tickets);
   const search = searching();
   el("queue-title").textContent = t(search ? "staff.board.results_title" : state.view.mine ? "staff.board.mine_title" : "staff.queue.title");
   el("queue-empty").textContent = t(search ? "staff.board.none" : "staff.queue.empty");
@@ -243,6 +248,7 @@ export function renderQueue() {
     const rung = escalation(ticket);
     const isNew = fresh.has(ticket.ticket_id);
     return h("li", { class: "ticket" + (current ? " selected" : "") + (rung ? " escalated" : "") + (isNew ? " fresh" : "") },
+      pickBox(ticket),
       h("button", {
         type: "button",
         class: "ticket-button",
@@ -267,7 +273,7 @@ export function renderQueue() {
     );
   }));
   // A refresh must not take the keyboard focus away from the ticket it was on.
-  const again = focused ? list.querySelector('[data-ticket="' + focused + '"]') : null;
+  const again = focused ? list.querySelector("[" + focusedAttr + '="' + focused + '"]') : null;
   if (again) again.focus();
 }
 
@@ -289,6 +295,7 @@ export function followSite(id) {
 /** Signed out: no queue is kept. */
 export function clearQueue() {
   queue = [];
+  state.board = [];
   until = "";
   cursor = null;
   loaded = false;

@@ -173,9 +173,12 @@ export function renderReportForms(view) {
     builtFor = key;
     fillFields(el("report-edit-fields"), "report-edit", r, false);
   }
-  const reviewing = actions.indexOf("approve") >= 0;
+  // A manager who submitted the report may send it back, but another manager approves it (ADR 0021).
+  const approving = actions.indexOf("approve") >= 0;
+  const reviewing = approving || actions.indexOf("send_back") >= 0;
   el("report-review").hidden = !reviewing;
-  el("report-approve").hidden = !reviewing;
+  el("report-approve").hidden = !approving;
+  el("report-review-own").hidden = approving || !reviewing;
   el("report-send-back").hidden = actions.indexOf("send_back") < 0;
   if (reviewing && !el("report-review-fields").childElementCount) {
     FD.fill(el("report-review-fields"), reasonField());

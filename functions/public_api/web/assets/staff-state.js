@@ -8,6 +8,7 @@ export const state = {
   sites: [],
   siteId: "",
   selected: null, // StaffTicket {ticket, timeline, actions} of the open ticket
+  board: [], // the tickets the board shows now (the queue, or a search's results)
   view: {}, // the board's filters (staff-board.js), kept in the URL: staff#q=…&status=…
   // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
   known: { departments: [], kinds: [], categories: {}, severities: [], disabledOccupants: [], phone: null, maxText: 0, photosPerReport: 0, limits: {} },

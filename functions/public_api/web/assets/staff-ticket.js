@@ -13,6 +13,7 @@ import { el, place, setLink, state, tz } from "./staff-state.js";
 import { renderTimeline } from "./timeline.js";
 
 const t = FD.t;
+const h = FD.h;
 
 let ticketPhotos = null; // {ticket_id, max_photos, photos[]} of the open ticket
 const busy = {};
@@ -115,6 +116,11 @@ export function closeDetail() {
   if (button) button.focus();
 }
 
+/** Another ticket, as a link that opens it here (staff#ticket=<id>). */
+function linkTo(other) {
+  return h("a", { href: "#ticket=" + other.ticket_id, class: "ticket-link", text: other.number });
+}
+
 export function renderDetail() {
   const tk = state.selected.ticket;
   const zone = tz();
@@ -147,7 +153,10 @@ export function renderDetail() {
     FD.pair("staff.field.unfinished_reason", tk.unfinished_reason),
     FD.pair("staff.field.work_summary", tk.work_summary),
     tk.acceptance ? FD.pair("staff.field.acceptance", t("detail.satisfied." + tk.acceptance.satisfied) + (tk.acceptance.rating ? " · " + t("detail.rating", { v: tk.acceptance.rating }) : "") + (tk.acceptance.comment ? " · " + tk.acceptance.comment : "")) : null,
-    FD.pair("staff.field.decline_reason", tk.decline_reason)
+    FD.pair("staff.field.decline_reason", tk.decline_reason),
+    FD.pair("staff.field.cancel_reason", tk.cancel_reason),
+    tk.duplicate_of ? FD.pair("staff.field.duplicate_of", linkTo(tk.duplicate_of)) : null,
+    tk.duplicates && tk.duplicates.length ? FD.pair("staff.field.duplicates", tk.duplicates.map(linkTo)) : null
   );
   FD.fill(el("detail-linked"), linkedRepairs(state.selected, function (id) { openTicket(id, true); }));
   el("detail-new-report").hidden = !canReports();

@@ -3,6 +3,7 @@
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
+import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireCalls } from "./staff-calls.js";
@@ -51,6 +52,7 @@ function clearConsole() {
   closeRegister(true);
   closeDuty(true);
   clearQueue();
+  clearPicked();
   closeIntake();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
@@ -116,6 +118,7 @@ async function init() {
     }
   });
   wireBoard();
+  wireBulk(function () { loadQueue(true); });
   wireTicket();
   wireIntake();
   wireCalls();
@@ -128,6 +131,7 @@ async function init() {
     if (state.sites.length) renderSites();
     if (state.session) renderBoard();
     renderQueue();
+    renderBulk();
     if (state.selected) renderDetail();
     refreshIntake();
     renderRegister();

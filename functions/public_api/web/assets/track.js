@@ -41,6 +41,12 @@ function stepsFor(v) {
     if (v.quote || v.status === "quoted") steps.push("quoted", "in_progress");
     steps.push("completed", "closed");
   }
+  // Closed without the work (a duplicate, cancelled): only the steps it went through, then closed.
+  if (v.resolution === "duplicate" || v.resolution === "cancelled") {
+    const reached = {};
+    (v.timeline || []).forEach(function (e) { reached[e.to_status] = true; });
+    steps = steps.filter(function (s) { return reached[s] || s === "closed"; });
+  }
   if (steps.indexOf(v.status) < 0) {
     if (v.status === "unfinished") steps.splice(steps.indexOf("completed"), 0, "unfinished");
     else if (v.status === "reopened") steps.splice(1, 0, "reopened");
@@ -84,7 +90,8 @@ function renderDetails(v) {
     v.arrived_at ? FD.pair("track.field.arrived_at", FD.formatTime(v.arrived_at, v.timezone)) : null,
     v.completed_at ? FD.pair("track.field.completed_at", FD.formatTime(v.completed_at, v.timezone)) : null,
     FD.pair("track.field.work_summary", v.work_summary),
-    FD.pair("track.field.decline_reason", v.decline_reason)
+    FD.pair("track.field.decline_reason", v.decline_reason),
+    FD.pair("track.field.cancel_reason", v.cancel_reason)
   );
 }
 
@@ -200,6 +207,14 @@ async function addPhotos() {
   FD.announce(el("status"), UI.summary(counts));
 }
 
+/** How a closed ticket ended, when that is not the work done: handled under another number, or cancelled. */
+function renderOutcome(v) {
+  const outcome = el("outcome");
+  const key = v.resolution === "duplicate" ? "track.outcome.duplicate" : v.resolution === "cancelled" ? "track.outcome.cancelled" : "";
+  outcome.hidden = !key;
+  outcome.textContent = key ? t(key, { number: v.duplicate_of }) : "";
+}
+
 function renderAnswer(v) {
   el("answer-card").hidden = (v.conversation || []).indexOf("answer") < 0;
 }
@@ -209,6 +224,7 @@ function render(v) {
   el("number").textContent = v.number;
   el("status-text").textContent = t("status." + v.status);
   el("status-text").setAttribute("data-status", v.status);
+  renderOutcome(v);
   renderSteps(v);
   renderQuote(v);
   renderAccept(v);

@@ -6,7 +6,8 @@ Keys (PK / SK):
     TICKET#<id> / TICKET                    the ticket (GSI1 open-by-deadline, GSI2 by unit, GSI3 by day,
                                             GSI5 by last change, GSI6 by assignee while assigned)
     TICKET#<id> / TERM#<term>               a search term (GSI4 TERM#<site>#<term> / created#id), written
-                                            with the ticket (docs/decisions/0020)
+                                            with the ticket (docs/decisions/0020) or with the note or reply
+                                            whose word it is (0021)
     TICKET#<id> / EVT#<seq:06d>             timeline event; seq = ticket version it produced
     TRACK#<sha256(token)> / TRACK           tracking token → ticket id (the raw token is never stored)
 Every ticket change is one transaction: the ticket put, conditional on the version read, and its event.
@@ -67,8 +68,9 @@ def _ticket_item(ticket: Ticket, written_at: str) -> dict[str, Any]:
     return item
 
 
-def _term_items(ticket: Ticket) -> list[dict[str, Any]]:
-    """The ticket's search terms: the fields they come from never change after intake."""
+def _term_items(ticket: Ticket, found_by: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The ticket's search terms (the fields they come from never change after intake), or the
+    terms ``found_by`` a later write adds (a note's words). Putting a term again changes nothing."""
     return [
         {
             "PK": f"TICKET#{ticket.ticket_id}",
@@ -78,12 +80,12 @@ def _term_items(ticket: Ticket) -> list[dict[str, Any]]:
             "GSI4PK": f"TERM#{ticket.site_id}#{term}",
             "GSI4SK": f"{ticket.created_at}#{ticket.ticket_id}",
         }
-        for term in terms(ticket)
+        for term in (terms(ticket) if found_by is None else found_by)
     ]
 
 
-def _term_puts(table_name: str, ticket: Ticket) -> list[dict[str, Any]]:
-    return [{"Put": {"TableName": table_name, "Item": term}} for term in _term_items(ticket)]
+def _term_puts(table_name: str, ticket: Ticket, found_by: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    return [{"Put": {"TableName": table_name, "Item": term}} for term in _term_items(ticket, found_by)]
 
 
 # Where each search source reads: index, its key attributes, and the direction.
@@ -295,13 +297,54 @@ class TicketStore:
             ConditionExpression="attribute_not_exists(PK)",
         )
 
-    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = "") -> None:
+    def save(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
+    ) -> None:
         """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between.
         With ``notice``, a mail to the tenant about this event is owed in the same write (the stream
-        router sends it, then forgets it)."""
+        router sends it, then forgets it); ``terms`` (a note's words) are search terms it adds."""
         name = self._table.name
         owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
-        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed])
+        found_by = _term_puts(name, change.ticket, terms) if terms else []
+        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed, *found_by])
+
+    def save_linked(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite],
+        notice: str,
+        other: Change,
+        other_version: int,
+    ) -> None:
+        """Two tickets changed together (a duplicate closed and its primary listing it), or neither:
+        each conditional on the version read, ``change`` with its clocks and its owed notice."""
+        name = self._table.name
+        owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
+        now = to_iso(self._now())
+        second = [
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _ticket_item(other.ticket, now),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": other_version},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _event_item(other.event),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed, *second])
 
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(
@@ -428,6 +471,68 @@ class TicketStore:
             limit=limit,
         )
         return [(str(item["GSI5SK"]).split("#")[0], Ticket.model_validate(_strip(item))) for item in items]
+
+    def has_terms(self, ticket_id: str, terms: Sequence[str]) -> bool:
+        """Whether the ticket has each term (a term item, written with the ticket or a later note)."""
+        return all(
+            "Item" in self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"TERM#{term}"}) for term in terms
+        )
+
+    # ------------------------------------------------------------------ the one-off backfill (ADR 0021)
+
+    def without_search_keys(
+        self, limit: int, after: dict[str, Any] | None
+    ) -> tuple[list[Ticket], dict[str, Any] | None]:
+        """Tickets the backfill has not done (no ``search_keys`` mark), one bounded page of a Scan: a
+        one-off migration reads the table once, which nothing else here does. The key to go on from
+        (None: the table has been read to its end)."""
+        kwargs: dict[str, Any] = {
+            "FilterExpression": "#type = :ticket AND attribute_not_exists(search_keys)",
+            "ExpressionAttributeNames": {"#type": "type"},
+            "ExpressionAttributeValues": {":ticket": "ticket"},
+            "Limit": limit,
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        with busy_when_throttled():
+            page = self._table.scan(**kwargs)
+        tickets = [Ticket.model_validate(_strip(item)) for item in page["Items"]]
+        return tickets, page.get("LastEvaluatedKey")
+
+    def add_search_keys(self, ticket: Ticket, found_by: Sequence[str], notes: int) -> bool:
+        """The ticket's term items (``found_by``), then its index keys, how many notes and replies it
+        has (``notes``: a search checks their words on it) and the backfill's mark, unless
+        it changed since it was read (False: read it again). Terms first: an interrupted run leaves
+        the ticket unmarked, and the next one puts them again (a term put twice is one item). The
+        board's key keeps the time of the ticket's last write, so the live board is not flooded."""
+        with busy_when_throttled(), self._table.batch_writer(overwrite_by_pkeys=["PK", "SK"]) as batch:
+            for term in _term_items(ticket, found_by):
+                batch.put_item(Item=term)
+        keys = _ticket_item(ticket, ticket.updated_at)
+        values: dict[str, Any] = {
+            ":v": ticket.version,
+            ":one": 1,
+            ":site": keys["GSI5PK"],
+            ":sk": keys["GSI5SK"],
+            ":notes": notes,
+        }
+        update = "SET search_keys = :one, notes = :notes, GSI5PK = :site, GSI5SK = if_not_exists(GSI5SK, :sk)"
+        if "GSI6PK" in keys:
+            update += ", GSI6PK = :work, GSI6SK = if_not_exists(GSI6SK, :sk)"
+            values[":work"] = keys["GSI6PK"]
+        try:
+            with busy_when_throttled():
+                self._table.update_item(
+                    Key={"PK": keys["PK"], "SK": TICKET_SK},
+                    UpdateExpression=update,
+                    ConditionExpression="version = :v",
+                    ExpressionAttributeValues=values,
+                )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
     def _query(self, limit: int = 1000, **kwargs: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

@@ -12,8 +12,8 @@ from frontdesk.app.ports import SiteLookup, TicketSearch, require_site
 from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain.errors import Forbidden, InvalidInput
 from frontdesk.domain.permissions import may
-from frontdesk.domain.search import Filters, board_order, matches, plan
-from frontdesk.models.ticket import Actor
+from frontdesk.domain.search import Filters, board_order, matches, plan, unproven_terms
+from frontdesk.models.ticket import Actor, Ticket
 from frontdesk.models.views import Changes, SearchResults
 
 # An index is eventually consistent, and a ticket's time is taken before its write commits: a poll
@@ -52,7 +52,13 @@ class Board:
         self._may_list(actor, site_id)
         after = decode_cursor(cursor)
         now = self._clock.now()
-        found = self._tickets.search(site_id, plan(filters), lambda ticket: matches(ticket, filters, now), limit, after)
+
+        def accept(ticket: Ticket) -> bool:
+            return matches(ticket, filters, now) and self._tickets.has_terms(
+                ticket.ticket_id, unproven_terms(ticket, filters)
+            )
+
+        found = self._tickets.search(site_id, plan(filters), accept, limit, after)
         return SearchResults(
             site_id=site_id, tickets=found.tickets, cursor=encode_cursor(found.after), items_read=found.read
         )

@@ -18,6 +18,7 @@ from typing import Final
 
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.app.tokens import new_token, token_hash
+from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY, notice_key
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
@@ -151,6 +152,13 @@ class TicketEscalations:
         event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
         build = lambda link: messages.unfinished_mail(ticket, link)  # noqa: E731
         return self._mail_tenant(ticket, UNFINISHED, notice_key(UNFINISHED, seq), event.at, build)
+
+    def mail_duplicate(self, ticket_id: str, seq: int) -> str:
+        """The tenant of a ticket closed as a duplicate (event ``seq``): handled under the primary's number."""
+        ticket = self._ticket(ticket_id)
+        event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
+        build = lambda link: messages.duplicate_mail(ticket, event.detail["duplicate_of"], link)  # noqa: E731
+        return self._mail_tenant(ticket, DUPLICATE_NOTICE, notice_key(DUPLICATE_NOTICE, seq), event.at, build)
 
     def _mail_tenant(self, ticket: Ticket, notice: str, key: str, at: str, build: Callable[[str], Mail]) -> str:
         """A notice owed to the tenant: mailed once (sent, then marked), then forgotten. Its link

@@ -106,6 +106,7 @@ class TicketSearch(Protocol):
         self, site_id: str, plan: Plan, accept: Callable[[Ticket], bool], limit: int, after: dict[str, str] | None
     ) -> Found: ...
     def changed_since(self, site_id: str, since: str, limit: int = 500) -> list[tuple[str, Ticket]]: ...
+    def has_terms(self, ticket_id: str, terms: Sequence[str]) -> bool: ...
 
 
 class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
@@ -121,7 +122,12 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
         route: bool = False,
     ) -> None: ...
     def save(
-        self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = ""
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
     ) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
     def create_linked(
@@ -132,6 +138,28 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
         parent: Change,
         parent_version: int,
         acknowledge: bool = False,
+    ) -> None: ...
+
+
+class LinkedTickets(TicketLookup, Protocol):
+    """Two tickets written together (frontdesk.adapters.dynamodb.TicketStore)."""
+
+    def save(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
+    ) -> None: ...
+    def save_linked(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite],
+        notice: str,
+        other: Change,
+        other_version: int,
     ) -> None: ...
 
 

@@ -11,7 +11,7 @@ from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
-from frontdesk.domain import conversation, history, intake, lifecycle, linked, routing
+from frontdesk.domain import conversation, history, intake, lifecycle, linked, routing, search
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
@@ -141,9 +141,11 @@ class Desk:
         now = self._clock.now()
         change = conversation.write(ticket, action, command, actor, now)
         notice = conversation.REPLY if conversation.mailed(ticket, change) else ""
-        # a reply on the thread may meet the reply clock: written with it, as any milestone is
+        # a reply on the thread may meet the reply clock: written with it, as any milestone is; a
+        # note's or a reply's words find the ticket: its term items are written with the event
         writes = self._clock_writes(change.ticket, now) if conversation.meets_reply_clock(ticket, action) else []
-        self._tickets.save(change, ticket.version, writes, notice=notice)
+        terms = search.text_terms(action, command.text)
+        self._tickets.save(change, ticket.version, writes, notice=notice, terms=terms)
         return change.ticket
 
     def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:

@@ -21,6 +21,7 @@ from frontdesk.domain import lifecycle
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, VersionConflict
 from frontdesk.domain.lifecycle import Change, Step
 from frontdesk.domain.permissions import CONVERSATION, may
+from frontdesk.domain.search import SEARCHED_TEXT
 from frontdesk.models import commands as cmd
 from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Kind, Ticket
 
@@ -50,6 +51,8 @@ def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: dat
         kept["answers"] = ticket.answers + 1
     if meets_reply_clock(ticket, action):
         kept["replied_at"] = to_iso(now)
+    if action in SEARCHED_TEXT:
+        kept["notes"] = ticket.notes + 1  # a search checks its words' term items only on a ticket with notes
     return lifecycle.recorded(ticket, actor, action, Step(ticket.status, kept, {"text": command.text}), now)
 
 

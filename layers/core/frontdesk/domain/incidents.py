@@ -89,6 +89,17 @@ def check_may_approve(actor: Actor) -> None:
         raise Forbidden(field="action", code=ErrorCode.INCIDENT_MANAGERS_ONLY)
 
 
+def _is_submitter(report: IncidentReport, actor: Actor) -> bool:
+    """User names are compared without case, as the user pool compares them (ADR 0016)."""
+    return report.submitted_by is not None and report.submitted_by.casefold() == actor.id.casefold()
+
+
+def _check_not_own(report: IncidentReport, actor: Actor) -> None:
+    """The approval is a second person's reading (000 §3.5.2c): the submitter cannot approve (ADR 0021)."""
+    if _is_submitter(report, actor):
+        raise Forbidden(field="action", code=ErrorCode.INCIDENT_OWN_REPORT, number=report.number)
+
+
 # ------------------------------------------------------------------------------------------- numbers and deadlines
 
 
@@ -312,6 +323,7 @@ def approve(report: IncidentReport, version: int, actor: Actor, now: datetime) -
     check_may_approve(actor)
     _check_version(report, version)
     _check_submitted(report)
+    _check_not_own(report, actor)
     at = to_iso(now)
     return _change(report, actor, now, "approve", {}, state=ReportState.APPROVED, approved_at=at, approved_by=actor.id)
 
@@ -397,7 +409,7 @@ def allowed_actions(report: IncidentReport, actor: Actor) -> list[str]:
         return []
     actions = ["update", "submit", "photos"] if report.state is ReportState.DRAFT else []
     if report.state is ReportState.SUBMITTED and is_staff_in(actor, APPROVERS):
-        actions = ["approve", "send_back"]
+        actions = ["send_back"] if _is_submitter(report, actor) else ["approve", "send_back"]
     return [*actions, "evidence_pack", "verify"]
 
 

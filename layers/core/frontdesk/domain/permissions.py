@@ -18,6 +18,8 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "reassign": DESK,
     "take": FIELD,
     "cancel": SUPERVISORS,
+    # One matter reported by many (a power cut): the desk closes the others as its duplicates.
+    "duplicate": DESK,
     "reschedule": DESK | FIELD,
     "arrive": FIELD,
     "quote": FIELD,

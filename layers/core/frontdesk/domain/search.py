@@ -1,7 +1,8 @@
 """Find anything: the terms a ticket is found by, the index a search reads, and the board's order.
 
 A ticket is found by its short number, its tenant's phone (all digits or the last 4), the tenant's
-name, its unit, and the words of its description. Each of those is a *term*; the store keeps one
+name, its unit, the words of its description and the words the staff write on it (a note or a reply:
+``SEARCHED_TEXT``, terms written with the event, docs/decisions/0021). Each of those is a *term*; the store keeps one
 small item per term, written with the ticket (docs/decisions/0020). A query is cut into terms the
 same way; the most selective one names the index partition to read, the others are checked on the
 tickets read (``matches``). Pure: no I/O, times passed in.
@@ -22,6 +23,9 @@ from frontdesk.models.ticket import TERMINAL, Kind, Status, Ticket
 # A ticket's description gives at most this many terms (with its other fields, the transaction
 # that creates it stays far below DynamoDB's 100 actions).
 MAX_TEXT_TERMS = 40
+# What staff write on a ticket that makes it found by its words: an internal note and a reply to the
+# tenant. Not the tenant's answer: a tracking link's holder must not be able to grow the index.
+SEARCHED_TEXT = frozenset({"note", "message"})
 _WORD = re.compile(r"[\w-]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _SEPARATORS = re.compile(r"[\s\-()+]")
@@ -62,6 +66,11 @@ def terms(ticket: Ticket) -> list[str]:
         found += [normalise(ticket.unit).replace(" ", ""), *words(ticket.unit)]
     found += words(ticket.description)[:MAX_TEXT_TERMS]
     return [term for term in dict.fromkeys(found) if term]
+
+
+def text_terms(action: str, text: str) -> list[str]:
+    """The terms a note's or a reply's words add to its ticket (none for other writes)."""
+    return words(text)[:MAX_TEXT_TERMS] if action in SEARCHED_TEXT else []
 
 
 def query_terms(q: str) -> list[str]:
@@ -129,10 +138,19 @@ def is_escalated(ticket: Ticket) -> bool:
     return ticket.status not in TERMINAL and ticket.escalation.level > 0
 
 
+def unproven_terms(ticket: Ticket, filters: Filters) -> list[str]:
+    """The query's terms a ticket read from the first term's partition is not known to have from its
+    own fields: words of its notes and replies, which only the store's term items tell (``matches``
+    refuses them at once on a ticket with no note)."""
+    own = set(terms(ticket))
+    return [term for term in query_terms(filters.q)[1:] if term not in own]
+
+
 def matches(ticket: Ticket, filters: Filters, now: datetime) -> bool:
-    """Whether a ticket read from the plan's index is one the search asked for."""
-    wanted = query_terms(filters.q)
-    if wanted and not set(wanted) <= set(terms(ticket)):
+    """Whether a ticket read from the plan's index is one the search asked for, its terms apart (a
+    ticket read by a term has that term; the others are ``unproven_terms``, possible only on a
+    ticket with notes: one without is refused here, with no read)."""
+    if unproven_terms(ticket, filters) and not ticket.notes:
         return False
     assignee = ticket.assignment.assignee if ticket.assignment else ""
     return (

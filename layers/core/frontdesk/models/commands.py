@@ -240,3 +240,40 @@ class Said(Versioned):
     """A note, a reply to the tenant or the tenant's answer (frontdesk.domain.conversation)."""
 
     text: Text
+
+
+# One bulk request names at most this many tickets: each is its own transaction, all within one call.
+MAX_BULK = 50
+TicketIdentifier = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
+
+
+class TicketRef(_Strict):
+    """A ticket as the desk saw it: a stale version is refused for that ticket alone."""
+
+    ticket_id: TicketIdentifier
+    version: int = Field(ge=1)
+
+
+def _distinct(refs: list[TicketRef]) -> list[TicketRef]:
+    if len({ref.ticket_id for ref in refs}) != len(refs):
+        raise ValueError("tickets_repeated")
+    return refs
+
+
+TicketRefs = Annotated[list[TicketRef], Field(min_length=1, max_length=MAX_BULK), AfterValidator(_distinct)]
+
+
+class BulkAssign(_Strict):
+    """Several tickets to one engineer: each waiting ticket is dispatched, each in hand reassigned."""
+
+    tickets: TicketRefs
+    assignee: Name
+    department: Department = Department.ENGINEERING
+    reason: OptionalText = Field(default="", description="Why work in hand changes hands (needed to reassign)")
+
+
+class MarkDuplicates(_Strict):
+    """Close tickets as duplicates of the one in the path (one matter reported by many)."""
+
+    duplicates: TicketRefs
+    note: OptionalText = ""

@@ -165,6 +165,7 @@ class Resolution(StrEnum):
     CLOSED_WITHOUT_ACCEPTANCE = "closed_without_acceptance"  # the desk closed completed work
     REPLIED = "replied"  # a complaint or inquiry answered
     CANCELLED = "cancelled"  # a duty manager cancelled it, with a reason
+    DUPLICATE = "duplicate"  # the same matter as another ticket (duplicate_of), handled there
 
 
 class Quote(Frozen):
@@ -217,6 +218,13 @@ class Escalation(Rung):
     phase: ClockKind | Literal[""] = ""
 
 
+class TicketLink(Frozen):
+    """Another ticket, named by its id and the number people read."""
+
+    ticket_id: str
+    number: str
+
+
 class Ticket(Frozen):
     ticket_id: str
     site_id: str
@@ -254,6 +262,7 @@ class Ticket(Frozen):
     cancel_reason: str = ""
     reschedule_count: int = 0
     answers: int = Field(default=0, description="How many times the client wrote back (bounded)")
+    notes: int = Field(default=0, description="Notes and replies the staff wrote (their words find the ticket)")
     closed_at: str | None = None
     resolution: Resolution = Resolution.OPEN
     escalation: Escalation = Escalation()
@@ -273,6 +282,10 @@ class Ticket(Frozen):
     written_reply: WrittenReply | None = None
     # Marked 未完成 by the end-of-day sweep: the site-local day it is followed up (000 §3.1d).
     follow_up_day: str = ""
+    duplicate_of: TicketLink | None = Field(
+        default=None, description="Closed as a duplicate: the ticket it is handled under"
+    )
+    duplicates: tuple[TicketLink, ...] = Field(default=(), description="The tickets closed as duplicates of this one")
 
 
 class TimelineEvent(Frozen):

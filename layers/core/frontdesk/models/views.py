@@ -11,12 +11,25 @@ from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 
 # Event details a client may see; everything else (assignee names, internal notes) stays inside.
 PUBLIC_DETAIL = frozenset(
-    {"reason", "arrival_due", "on_time", "total_cents", "decision", "summary", "reply", "satisfied", "rating", "text"}
+    {
+        "reason",
+        "arrival_due",
+        "on_time",
+        "total_cents",
+        "decision",
+        "summary",
+        "reply",
+        "satisfied",
+        "rating",
+        "text",
+        "duplicate_of",
+    }
 )
 # Events the client never sees at all, not even that they happened: the desk's internal notes, a
 # manager's judgement whether a complaint is valid (the month's statistics), who was told at intake,
-# and a written reply's draft and approval (the client reads the reply once it is sent).
-INTERNAL_ACTIONS = frozenset({"note", "validity", "route", "draft_reply", "approve_reply"})
+# a written reply's draft and approval (the client reads the reply once it is sent), and that other
+# tenants' reports were linked to theirs as duplicates.
+INTERNAL_ACTIONS = frozenset({"note", "validity", "route", "draft_reply", "approve_reply", "duplicate_linked"})
 
 
 def mask_phone(phone: str) -> str:
@@ -52,6 +65,9 @@ class PublicTicket(BaseModel):
     work_summary: str
     quote: Quote | None
     decline_reason: str
+    resolution: str = Field(description="How a closed ticket ended: accepted, replied, cancelled, duplicate …")
+    cancel_reason: str
+    duplicate_of: str = Field(description="Closed as a duplicate: the number of the ticket it is handled under")
     actions: list[str]
     conversation: list[str] = Field(description='"answer" while the client may write back on the ticket')
     timeline: list[PublicEvent]
@@ -72,6 +88,8 @@ def public_view(
         kind=ticket.kind.value,
         contact_name=ticket.contact.name,
         contact_phone=mask_phone(ticket.contact.phone),
+        resolution=ticket.resolution.value,
+        duplicate_of=ticket.duplicate_of.number if ticket.duplicate_of else "",
         actions=actions,
         conversation=list(conversation),
         timeline=[
@@ -149,3 +167,23 @@ class Created(BaseModel):
     status: Status
     tracking_token: str
     tracking_url: str
+
+
+class BulkOutcome(BaseModel):
+    """One ticket of a bulk request: done (the ticket as written) or refused (as it alone would be)."""
+
+    ticket_id: str
+    action: str
+    ok: bool
+    status: int = Field(description="The HTTP status this ticket alone would have had")
+    code: str | None = None
+    field: str | None = None
+    message: str | None = Field(default=None, description="Why it was refused, in the caller's language")
+    ticket: Ticket | None = None
+
+
+class BulkResults(BaseModel):
+    done: int
+    refused: int
+    outcomes: list[BulkOutcome] = Field(description="One per ticket named, in the order named")
+    primary: Ticket | None = Field(default=None, description="Duplicates: the primary, listing its duplicates")

@@ -89,6 +89,16 @@ def unfinished_mail(ticket: Ticket, link: str) -> Mail:
     )
 
 
+def duplicate_mail(ticket: Ticket, primary_number: str, link: str) -> Mail:
+    """The tenant's report is the same matter as another ticket: it is followed there."""
+    language = _tenant_language(ticket)
+    params = {"number": ticket.number, "primary": primary_number, "link": link}
+    return Mail(
+        subject=message("duplicate_mail.subject", language, **params),
+        body=message("duplicate_mail.body", language, **params) + "\n",
+    )
+
+
 def _building_name(site: Site, building_id: str, language: str) -> str:
     building = site.building(building_id)
     if building is None:
