@@ -45,6 +45,8 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/sites/{site_id}/people", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/canned-replies", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("PUT", "/staff/sites/{site_id}/canned-replies", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/calendar", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("PUT", "/staff/sites/{site_id}/calendar", "StaffApiFunction", STAFF, "lambda_handler", True),
         (
             "GET",
             "/staff/sites/{site_id}/buildings/{building_id}/units/{unit}/tickets",

@@ -13,6 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from frontdesk.adapters.alerts import SnsAlerts
+from frontdesk.adapters.calendars import CalendarStore
 from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
@@ -22,6 +23,7 @@ from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
 from frontdesk.app.board import Board
+from frontdesk.app.calendars import CalendarDesk
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
@@ -131,6 +133,11 @@ def staff_desk() -> StaffDesk:
 @_built
 def desk() -> Desk:
     return Desk(tickets(), sites(), clock(), planner(), staff_desk())
+
+
+@_built
+def calendars() -> CalendarDesk:
+    return CalendarDesk(CalendarStore(table(settings().table_name)), sites())
 
 
 @_built

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
+    from frontdesk.models.calendar import YearCalendar
+    from frontdesk.models.callback import Callback
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.escalation import Ladder
@@ -126,6 +128,25 @@ class CannedReplyRecords(Protocol):
 
     def get(self, site_id: str) -> CannedReplies: ...
     def put(self, site_id: str, replies: list[CannedReply], expected_version: int) -> CannedReplies: ...
+
+
+# ----------------------------------------------------------------------------------- calendars and callbacks
+
+
+class CalendarRecords(Protocol):
+    """The calendar years loaded per site (frontdesk.adapters.calendars.CalendarStore)."""
+
+    def years(self, site_id: str) -> list[YearCalendar]: ...
+    def put(self, site_id: str, year: YearCalendar) -> None: ...
+
+
+class CallbackRecords(Protocol):
+    """Callbacks (回访) and their clocks (frontdesk.adapters.callbacks.CallbackStore)."""
+
+    def get(self, callback_id: str) -> Callback | None: ...
+    def create(self, callback: Callback, clocks: Sequence[ClockWrite]) -> bool: ...
+    def save(self, callback: Callback, expected_version: int, clocks: Sequence[ClockWrite]) -> None: ...
+    def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]: ...
 
 
 # ----------------------------------------------------------------------------------- staff
