@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import calendars
+import callbacks
 import canned_replies
 import incidents
 import people
@@ -38,6 +39,7 @@ app.include_router(incidents.router)
 app.include_router(people.router)
 app.include_router(canned_replies.router)
 app.include_router(calendars.router)
+app.include_router(callbacks.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from frontdesk.adapters.alerts import SnsAlerts
 from frontdesk.adapters.calendars import CalendarStore
+from frontdesk.adapters.callbacks import CallbackStore
 from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
@@ -24,6 +25,7 @@ from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
 from frontdesk.app.board import Board
 from frontdesk.app.calendars import CalendarDesk
+from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
@@ -141,6 +143,28 @@ def calendars() -> CalendarDesk:
 
 
 @_built
+def callback_store() -> CallbackStore:
+    return CallbackStore(table(settings().table_name), clock().now)
+
+
+@_built
+def callbacks() -> CallbackDesk:
+    return CallbackDesk(callback_store(), tickets(), sites(), calendars(), planner(), clock())
+
+
+@_built
+def callback_escalations() -> CallbackEscalations:
+    return CallbackEscalations(
+        records=callback_store(),
+        sites=sites(),
+        sent=sla_store(),
+        mailer=mailer(),
+        alerts=alerts(),
+        base_url=settings().mail_base_url,
+    )
+
+
+@_built
 def canned_replies() -> CannedReplyDesk:
     return CannedReplyDesk(CannedReplyStore(table(settings().table_name)), sites())
 
@@ -170,6 +194,7 @@ def clock_runner() -> ClockRunner:
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
         SubjectType.TICKET: ticket_escalations(),
         SubjectType.REPORT: _report_rung,
+        SubjectType.CALLBACK: callback_escalations(),
     }
     return ClockRunner(engine(), start_payload, recorders)
 

@@ -3,6 +3,7 @@
 Keys (PK / SK):
     TICKET#<id> / CLOCK#<kind>     a ticket's clock (arrival, completion, reply)
     REPORT#<id> / CLOCK#<kind>     an incident report's clock
+    CALLBACK#<id> / CLOCK#<kind>   a callback's clock (docs/decisions/0023)
 GSI1 (sparse): ``CLOCKS#<site>`` / ``<next rung time>#<clock id>`` while the clock is open (running
 or paused): the reconciler's list, and the clocks a ladder edit re-plans.
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 CLOCK_PREFIX: Final = "CLOCK#"
-_SUBJECT_PK: Final = {SubjectType.TICKET: "TICKET#", SubjectType.REPORT: "REPORT#"}
+_SUBJECT_PK: Final = {SubjectType.TICKET: "TICKET#", SubjectType.REPORT: "REPORT#", SubjectType.CALLBACK: "CALLBACK#"}
 _KEYS: Final = frozenset({"PK", "SK", "type"})
 
 

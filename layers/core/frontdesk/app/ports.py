@@ -15,6 +15,7 @@ from frontdesk.domain.errors import ErrorCode, NotFound
 if TYPE_CHECKING:  # annotations only: a handler importing one port loads no model it does not use
     from datetime import datetime
 
+    from frontdesk.domain.calendar import Calendar
     from frontdesk.domain.clocks import ClockWrite
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
@@ -144,9 +145,29 @@ class CallbackRecords(Protocol):
     """Callbacks (回访) and their clocks (frontdesk.adapters.callbacks.CallbackStore)."""
 
     def get(self, callback_id: str) -> Callback | None: ...
-    def create(self, callback: Callback, clocks: Sequence[ClockWrite]) -> bool: ...
-    def save(self, callback: Callback, expected_version: int, clocks: Sequence[ClockWrite]) -> None: ...
+    def create(self, callback: Callback, clocks: Sequence[ClockWrite], rework_done: bool = False) -> bool: ...
+    def save(
+        self,
+        callback: Callback,
+        expected_version: int,
+        clocks: Sequence[ClockWrite],
+        ticket: Change | None = None,
+        ticket_version: int = 0,
+        ticket_clocks: Sequence[ClockWrite] = (),
+        rework: bool = False,
+    ) -> None: ...
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]: ...
+    def reworked(self, ticket_id: str) -> str | None: ...
+
+
+def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
+    return _found(callbacks.get(callback_id), "callback_id", ErrorCode.CALLBACK_NOT_FOUND)
+
+
+class Calendars(Protocol):
+    """A site's business calendar (frontdesk.app.calendars.CalendarDesk)."""
+
+    def calendar(self, site_id: str) -> Calendar: ...
 
 
 # ----------------------------------------------------------------------------------- staff

@@ -14,6 +14,12 @@ class ErrorCode(StrEnum):
 
     ANSWER_CLOSED = "answer_closed"
     ANSWER_LIMIT = "answer_limit"
+    CALLBACK_CLOSED = "callback_closed"
+    CALLBACK_FIELD_REQUIRED = "callback_field_required"
+    CALLBACK_NOT_FOUND = "callback_not_found"
+    CALLBACK_SATISFIED_WITH_DEFECT = "callback_satisfied_with_defect"
+    CALLBACK_TICKET_IN_WORK = "callback_ticket_in_work"
+    CALLBACK_VERSION_CONFLICT = "callback_version_conflict"
     CANNED_REPLIES_CONFLICT = "canned_replies_conflict"
     EVIDENCE_ORIGINAL_MISSING = "evidence_original_missing"
     EVIDENCE_PACK_NOT_FOUND = "evidence_pack_not_found"

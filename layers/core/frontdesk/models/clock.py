@@ -17,6 +17,10 @@ class ClockKind(StrEnum):
     COMPLETION = "completion"  # the work done: 24 h after arrival
     REPLY = "reply"  # complaints and inquiries answered: end of the site-local day, or an agreed time
     INCIDENT_REPORT = "incident_report"  # the report submitted: 12 h (major) or 24 h (general)
+    # callbacks (回访, docs/decisions/0023): due times in the site's business days
+    CALLBACK_COMPLAINT = "callback_complaint"  # a complaint called back: 3 business days after handled
+    CALLBACK_KEY_REPAIR = "callback_key_repair"  # a key repair called back: 1-3 business days after completion
+    CALLBACK_SPECIAL = "callback_special"  # the special callback: 24 h after the rework is completed
 
 
 class ClockState(StrEnum):
@@ -33,6 +37,7 @@ OPEN_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED})
 class SubjectType(StrEnum):
     TICKET = "ticket"
     REPORT = "report"
+    CALLBACK = "callback"
 
 
 class PlannedRung(BaseModel):

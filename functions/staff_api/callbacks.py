@@ -1,0 +1,39 @@
+"""Staff API: callbacks (回访). The site's open callbacks by due time; one callback; an attempt
+recorded (phone or visit) with the manual's fields. docs/decisions/0023."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from frontdesk.api.callers import StaffActor
+from frontdesk.models.callback import Callback, CallbackIn, CallbackList
+from frontdesk.wiring import callbacks
+
+router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+
+SiteId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]
+CallbackId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}-[0-9]{1,6}$")]
+
+
+@router.get("/staff/sites/<site_id>/callbacks", summary="The site's open callbacks, soonest due first")
+def list_callbacks(
+    actor: StaffActor, site_id: SiteId, limit: Annotated[int, Query(ge=1, le=500)] = 200
+) -> CallbackList:
+    return callbacks().queue(site_id, actor, limit)
+
+
+@router.get("/staff/callbacks/<callback_id>", summary="One callback with its attempts")
+def get_callback(actor: StaffActor, callback_id: CallbackId) -> Callback:
+    return callbacks().read(callback_id, actor)
+
+
+@router.post(
+    "/staff/callbacks/<callback_id>/attempts",
+    summary="Record a callback attempt: satisfied, unsatisfied (reopens the complaint, or reworks the repair "
+    "when the defect remains) or unreachable (closed after 3 different days) (the desk)",
+)
+def record_attempt(actor: StaffActor, callback_id: CallbackId, body: Annotated[CallbackIn, Body()]) -> Callback:
+    return callbacks().record(callback_id, body, actor)

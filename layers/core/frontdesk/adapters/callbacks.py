@@ -1,0 +1,165 @@
+"""Callbacks (回访) in the single table (docs/decisions/0023-callbacks-and-business-calendars.md).
+
+Keys (PK / SK):
+    CALLBACK#<id> / CALLBACK        the callback; while open, GSI1 ``CALLBACKS#<site>`` / ``<due>#<id>``
+    CALLBACK#<id> / CLOCK#<kind>    its clock (frontdesk.adapters.clocks)
+    TICKET#<id> / REWORK            the ticket's run is the rework of a failed callback: its completion
+                                    owes a special callback (removed in the write that creates it)
+
+A callback is written with its clock in one transaction; a recorded attempt that sends the repair
+back to work (or reopens the complaint) writes the callback, its clock, the ticket, the ticket's
+event and clocks in one transaction too: nothing half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final, cast
+
+from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
+
+from frontdesk.adapters.clocks import clock_writes
+from frontdesk.adapters.dynamodb import _event_item, _ticket_item, throttled
+from frontdesk.clock import to_iso
+from frontdesk.domain.clocks import ClockWrite
+from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
+from frontdesk.domain.lifecycle import Change
+from frontdesk.models.callback import Callback
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+SK: Final = "CALLBACK"
+REWORK_SK: Final = "REWORK"
+
+
+def _key(callback_id: str) -> dict[str, str]:
+    return {"PK": f"CALLBACK#{callback_id}", "SK": SK}
+
+
+def callback_item(callback: Callback) -> dict[str, Any]:
+    item: dict[str, Any] = callback.model_dump(mode="json", exclude_none=True)
+    item.update(_key(callback.callback_id), type="callback")
+    if callback.is_open:
+        item.update(GSI1PK=f"CALLBACKS#{callback.site_id}", GSI1SK=f"{callback.due}#{callback.callback_id}")
+    return item
+
+
+def _callback(item: dict[str, Any]) -> Callback:
+    return Callback.model_validate(
+        {k: v for k, v in item.items() if k not in {"PK", "SK", "type"} and not k.startswith("GSI")}
+    )
+
+
+class CallbackStore:
+    def __init__(self, table: Table, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._table = table
+        self._client = table.meta.client
+        self._now = now
+
+    def get(self, callback_id: str) -> Callback | None:
+        item = self._table.get_item(Key=_key(callback_id), ConsistentRead=True).get("Item")
+        return _callback(item) if item else None
+
+    def reworked(self, ticket_id: str) -> str | None:
+        """The failed callback whose rework the ticket's current run is, if it is one."""
+        item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": REWORK_SK}, ConsistentRead=True)
+        return str(item["Item"]["callback_id"]) if "Item" in item else None
+
+    def create(self, callback: Callback, clocks: Sequence[ClockWrite], rework_done: bool = False) -> bool:
+        """The callback and its clock; False if an earlier delivery of the same event created it.
+        ``rework_done``: the ticket's rework marker is removed in the same write."""
+        name = self._table.name
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": callback_item(callback),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            *clock_writes(name, clocks),
+        ]
+        if rework_done:
+            items.append(
+                {"Delete": {"TableName": name, "Key": {"PK": f"TICKET#{callback.ticket_id}", "SK": REWORK_SK}}}
+            )
+        try:
+            self._client.transact_write_items(TransactItems=cast("Any", items))
+        except ClientError as error:
+            if throttled(error):
+                raise Busy() from error
+            if error.response["Error"]["Code"] == "TransactionCanceledException" and self.get(callback.callback_id):
+                return False
+            raise
+        return True
+
+    def save(
+        self,
+        callback: Callback,
+        expected_version: int,
+        clocks: Sequence[ClockWrite],
+        ticket: Change | None = None,
+        ticket_version: int = 0,
+        ticket_clocks: Sequence[ClockWrite] = (),
+        rework: bool = False,
+    ) -> None:
+        """The callback (refused if recorded by someone since ``expected_version``) and its clock;
+        with ``ticket``, the ticket's change, event and clocks (and with ``rework``, the marker that
+        its completion owes a special callback) in the same transaction."""
+        name = self._table.name
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": callback_item(callback),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": expected_version},
+                }
+            },
+            *clock_writes(name, clocks),
+        ]
+        if ticket is not None:
+            items += [
+                {
+                    "Put": {
+                        "TableName": name,
+                        "Item": _ticket_item(ticket.ticket, to_iso(self._now())),
+                        "ConditionExpression": "version = :v",
+                        "ExpressionAttributeValues": {":v": ticket_version},
+                    }
+                },
+                {
+                    "Put": {
+                        "TableName": name,
+                        "Item": _event_item(ticket.event),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+                *clock_writes(name, ticket_clocks),
+            ]
+        if ticket is not None and rework:
+            marker = {
+                "PK": f"TICKET#{ticket.ticket.ticket_id}",
+                "SK": REWORK_SK,
+                "type": "rework",
+                "callback_id": callback.callback_id,
+            }
+            items.append({"Put": {"TableName": name, "Item": marker}})
+        try:
+            self._client.transact_write_items(TransactItems=cast("Any", items))
+        except ClientError as error:
+            if throttled(error):
+                raise Busy() from error
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise VersionConflict(field="version", code=ErrorCode.CALLBACK_VERSION_CONFLICT) from error
+            raise
+
+    def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]:
+        """The site's open callbacks, soonest due first (one page of the index: bounded)."""
+        page = self._table.query(
+            IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(f"CALLBACKS#{site_id}"), Limit=limit
+        )
+        return [_callback(item) for item in page["Items"]]
