@@ -1,0 +1,67 @@
+"""Callbacks through the staff API: the site's queue by due time, one callback, an attempt recorded
+(field errors in zh-CN and en, the desk only, nothing half-written)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdesk import wiring
+from frontdesk.adapters.dynamodb import TicketStore
+
+from .conftest import ENG1, OP1, Api, as_staff, load_event, set_header, staff_act, staff_open, with_body, with_path
+
+
+def _event(method: str, resource: str, who: tuple[str, str], body: Any = None, **path: str) -> dict[str, Any]:
+    event = load_event("staff_list_people.json")
+    event["resource"] = resource
+    event["requestContext"]["resourcePath"] = resource
+    event["httpMethod"] = event["requestContext"]["httpMethod"] = method
+    event["queryStringParameters"] = event["multiValueQueryStringParameters"] = None
+    event["pathParameters"] = {}
+    with_path(event, **path)
+    if body is not None:
+        with_body(event, body)
+    return as_staff(event, *who)
+
+
+def _handled_complaint(staff: Api, store: TicketStore) -> str:
+    ticket_id, _ = staff_open(staff, kind="complaint", category="service_attitude")
+    staff_act(staff, ticket_id, "handle", {"version": 1, "department": "engineering", "action_taken": "已协调"})
+    created = wiring.callbacks().on_event(store.timeline(ticket_id)[-1])  # as the stream router does
+    assert created is not None
+    return created.callback_id
+
+
+def test_the_queue_one_callback_and_an_attempt(staff: Api, store: TicketStore) -> None:
+    callback_id = _handled_complaint(staff, store)
+    listed = staff(_event("GET", "/staff/sites/{site_id}/callbacks", ENG1, site_id="ql"))
+    assert listed.status == 200, listed.raw
+    assert [(c["callback_id"], c["reason"], c["assignee"]) for c in listed.body["callbacks"]] == [
+        (callback_id, "complaint", "op1")
+    ]
+    one = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=callback_id))
+    assert (one.status, one.body["state"], one.body["attempts"]) == (200, "open", [])
+
+    body = {"version": 1, "method": "visit", "result": "satisfied", "quality": 5, "effect": 5, "satisfaction": 5}
+    resource = "/staff/callbacks/{callback_id}/attempts"
+    event = _event("POST", resource, OP1, {**body}, callback_id=callback_id)
+    zh = staff(event)
+    assert (zh.status, zh.body["field"], zh.body["code"]) == (400, "client_confirmed", "callback_field_required")
+    assert "客户确认" in zh.body["message"]
+    set_header(event, "Accept-Language", "en")
+    assert "confirmation" in staff(event).body["message"]
+    bad_mark = staff(_event("POST", resource, OP1, {**body, "quality": 9}, callback_id=callback_id))
+    assert (bad_mark.status, bad_mark.body["field"]) == (400, "quality")
+    refused = staff(_event("POST", resource, ENG1, {**body, "client_confirmed": True}, callback_id=callback_id))
+    assert (refused.status, refused.body["code"]) == (403, "forbidden")
+
+    done = staff(_event("POST", resource, OP1, {**body, "client_confirmed": True}, callback_id=callback_id))
+    assert done.status == 200, done.raw
+    assert (done.body["state"], done.body["attempts"][0]["by"], done.body["version"]) == ("satisfied", "op1", 2)
+    again = staff(
+        _event("POST", resource, OP1, {**body, "version": 2, "client_confirmed": True}, callback_id=callback_id)
+    )
+    assert (again.status, again.body["code"]) == (409, "callback_closed")
+    assert staff(_event("GET", "/staff/sites/{site_id}/callbacks", OP1, site_id="ql")).body["callbacks"] == []
+    missing = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id="0" * 32 + "-1"))
+    assert (missing.status, missing.body["code"]) == (404, "callback_not_found")
