@@ -58,6 +58,7 @@ ASSETS: dict[str, str] = {
     "staff-people.js": JS,
     "staff-actions.js": JS,
     "staff-conversation.js": JS,
+    "staff-callbacks.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,
     "staff-intake.js": JS,

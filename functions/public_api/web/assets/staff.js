@@ -3,6 +3,7 @@
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
+import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
@@ -47,6 +48,7 @@ function clearConsole() {
   forgetTicket();
   closeRegister(true);
   clearQueue();
+  clearCallbacks();
   closeIntake();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
@@ -62,6 +64,7 @@ async function loadCatalogue() {
   state.known.limits = known.limits;
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
+  configureCallbacks(known);
   P.configure(known);
 }
 
@@ -90,6 +93,7 @@ async function init() {
   });
   el("reload").addEventListener("click", function () {
     loadQueue();
+    loadCallbacks();
     if (state.selected) openTicket(state.selected.ticket.ticket_id, true);
   });
   el("site").addEventListener("change", function () {
@@ -98,6 +102,8 @@ async function init() {
     refreshIntake();
     renderBoard();
     loadQueue();
+    clearCallbacks();
+    loadCallbacks();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
@@ -107,6 +113,7 @@ async function init() {
   wireTicket();
   wireIntake();
   wireReports();
+  wireCallbacks();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -118,11 +125,13 @@ async function init() {
     refreshIntake();
     renderRegister();
     renderReport();
+    renderCallbacks();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {
     tick();
     tickReport();
+    tickCallbacks();
   }, 1000);
 
   await loadConfig();

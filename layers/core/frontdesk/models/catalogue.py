@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import get_args
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
+from frontdesk.models import callback as cb
 from frontdesk.models import commands as cmd
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
@@ -36,6 +37,18 @@ class Patterns(Frozen):
     email: str
 
 
+class CallbackRules(Frozen):
+    """What the console's callback form offers (frontdesk.models.callback)."""
+
+    reasons: list[cb.CallbackReason]
+    methods: list[cb.Method]
+    results: list[cb.Result]
+    mark_min: int
+    mark_max: int
+    text: int
+    unreachable_days: int
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -46,6 +59,7 @@ class Catalogue(Frozen):
     incident_severities: list[IncidentSeverity]
     limits: Limits
     patterns: Patterns
+    callbacks: CallbackRules
 
 
 def catalogue() -> Catalogue:
@@ -68,4 +82,13 @@ def catalogue() -> Catalogue:
             photo_mb=MAX_BYTES // (1024 * 1024),
         ),
         patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE),
+        callbacks=CallbackRules(
+            reasons=list(cb.CallbackReason),
+            methods=list(cb.Method),
+            results=list(cb.Result),
+            mark_min=cb.MIN_MARK,
+            mark_max=cb.MAX_MARK,
+            text=cb.MAX_TEXT,
+            unreachable_days=cb.UNREACHABLE_DAYS,
+        ),
     )
