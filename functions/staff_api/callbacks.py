@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from frontdesk.api.callers import StaffActor
-from frontdesk.models.callback import Callback, CallbackIn, CallbackList
-from frontdesk.wiring import callbacks
+from frontdesk.models.callback import Callback, CallbackIn, CallbackList, Sample, SampleIn
+from frontdesk.wiring import callbacks, tickets
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 
@@ -37,3 +37,17 @@ def get_callback(actor: StaffActor, callback_id: CallbackId) -> Callback:
 )
 def record_attempt(actor: StaffActor, callback_id: CallbackId, body: Annotated[CallbackIn, Body()]) -> Callback:
     return callbacks().record(callback_id, body, actor)
+
+
+@router.post(
+    "/staff/sites/<site_id>/samples",
+    summary="Draw the week's sample of ordinary repairs to call back (the site's rate, 20 % by default); "
+    "drawn once: the seed and the population are stored (supervisors)",
+)
+def draw_sample(actor: StaffActor, site_id: SiteId, body: Annotated[SampleIn, Body()]) -> Sample:
+    return callbacks().draw_sample(site_id, body, actor, tickets())
+
+
+@router.get("/staff/sites/<site_id>/samples/<week>", summary="A week's sample as it was drawn")
+def get_sample(actor: StaffActor, site_id: SiteId, week: Annotated[str, Path(pattern=r"^\d{4}-W\d{2}$")]) -> Sample:
+    return callbacks().sample(site_id, week, actor)

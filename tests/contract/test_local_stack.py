@@ -50,6 +50,8 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/sites/{site_id}/callbacks", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/callbacks/{callback_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/callbacks/{callback_id}/attempts", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/sites/{site_id}/samples", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/samples/{week}", "StaffApiFunction", STAFF, "lambda_handler", True),
         (
             "GET",
             "/staff/sites/{site_id}/buildings/{building_id}/units/{unit}/tickets",

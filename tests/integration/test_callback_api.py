@@ -8,7 +8,19 @@ from typing import Any
 from frontdesk import wiring
 from frontdesk.adapters.dynamodb import TicketStore
 
-from .conftest import ENG1, OP1, Api, as_staff, load_event, set_header, staff_act, staff_open, with_body, with_path
+from .conftest import (
+    ENG1,
+    MGR1,
+    OP1,
+    Api,
+    as_staff,
+    load_event,
+    set_header,
+    staff_act,
+    staff_open,
+    with_body,
+    with_path,
+)
 
 
 def _event(method: str, resource: str, who: tuple[str, str], body: Any = None, **path: str) -> dict[str, Any]:
@@ -65,3 +77,35 @@ def test_the_queue_one_callback_and_an_attempt(staff: Api, store: TicketStore) -
     assert staff(_event("GET", "/staff/sites/{site_id}/callbacks", OP1, site_id="ql")).body["callbacks"] == []
     missing = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id="0" * 32 + "-1"))
     assert (missing.status, missing.body["code"]) == (404, "callback_not_found")
+
+
+def _completed_repair(staff: Api, category: str = "plumbing") -> str:
+    ticket_id, _ = staff_open(staff, kind="repair", category=category)
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
+    staff_act(staff, ticket_id, "arrive", {"version": 2}, ENG1)
+    staff_act(staff, ticket_id, "complete", {"version": 3, "summary": "换了阀门"}, ENG1)
+    return ticket_id
+
+
+def test_a_weeks_sample_is_drawn_once_with_its_seed_and_population(staff: Api) -> None:
+    ordinary = sorted(_completed_repair(staff) for _ in range(6))
+    _completed_repair(staff, "elevator")  # a key repair: called back already, not sampled
+    staff_open(staff, kind="repair", category="plumbing")  # not completed: not sampled
+    draw = "/staff/sites/{site_id}/samples"
+    refused = staff(_event("POST", draw, OP1, {"week": "2026-W47"}, site_id="ql"))
+    assert (refused.status, refused.body["code"]) == (403, "forbidden")
+    bad = staff(_event("POST", draw, ("dm1", "duty_manager"), {"week": "2026-W60"}, site_id="ql"))
+    assert (bad.status, bad.body["field"], bad.body["code"]) == (400, "week", "sample_week_invalid")
+
+    drawn = staff(_event("POST", draw, ("dm1", "duty_manager"), {"week": "2026-W47", "seed": "qa-1"}, site_id="ql"))
+    assert drawn.status == 200, drawn.raw
+    body = drawn.body
+    assert (body["seed"], body["percent"], body["population"], body["drawn_by"]) == ("qa-1", 20, ordinary, "dm1")
+    assert len(body["chosen"]) == 2 and set(body["chosen"]) <= set(ordinary)  # 20 % of 6, rounded up
+
+    again = staff(_event("POST", draw, MGR1, {"week": "2026-W47", "seed": "other"}, site_id="ql"))
+    assert again.body == body  # drawn once: the stored sample stands
+    read = staff(_event("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W47"))
+    assert read.body == body
+    none = staff(_event("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W46"))
+    assert (none.status, none.body["code"]) == (404, "sample_not_found")

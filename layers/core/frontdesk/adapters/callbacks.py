@@ -3,6 +3,7 @@
 Keys (PK / SK):
     CALLBACK#<id> / CALLBACK        the callback; while open, GSI1 ``CALLBACKS#<site>`` / ``<due>#<id>``
     CALLBACK#<id> / CLOCK#<kind>    its clock (frontdesk.adapters.clocks)
+    SITE#<site> / SAMPLE#<week>     a week's sample of ordinary repairs: seed, population, chosen
     TICKET#<id> / REWORK            the ticket's run is the rework of a failed callback: its completion
                                     owes a special callback (removed in the write that creates it)
 
@@ -26,7 +27,7 @@ from frontdesk.clock import to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
-from frontdesk.models.callback import Callback
+from frontdesk.models.callback import Callback, Sample
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -156,6 +157,28 @@ class CallbackStore:
             if error.response["Error"]["Code"] == "TransactionCanceledException":
                 raise VersionConflict(field="version", code=ErrorCode.CALLBACK_VERSION_CONFLICT) from error
             raise
+
+    def put_sample(self, sample: Sample) -> Sample:
+        """The week's sample, once: a second draw of the same week answers the first."""
+        item = {**sample.model_dump(mode="json"), "PK": f"SITE#{sample.site_id}", "SK": f"SAMPLE#{sample.week}"}
+        try:
+            self._table.put_item(Item={**item, "type": "sample"}, ConditionExpression="attribute_not_exists(PK)")
+        except ClientError as error:
+            if throttled(error):
+                raise Busy() from error
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            drawn = self.get_sample(sample.site_id, sample.week)
+            if drawn is None:
+                raise
+            return drawn
+        return sample
+
+    def get_sample(self, site_id: str, week: str) -> Sample | None:
+        item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": f"SAMPLE#{week}"}, ConsistentRead=True)
+        if "Item" not in item:
+            return None
+        return Sample.model_validate({k: v for k, v in item["Item"].items() if k not in {"PK", "SK", "type"}})
 
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]:
         """The site's open callbacks, soonest due first (one page of the index: bounded)."""

@@ -11,6 +11,7 @@ recorded by the desk; a missed one escalates (its clock). docs/decisions/0023.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Final
 
@@ -24,15 +25,20 @@ from frontdesk.app.ports import (
     Sent,
     SiteLookup,
     TicketLookup,
+    TicketsByDay,
     existing,
     require_callback,
+    require_sample,
     require_site,
 )
 from frontdesk.clock import Clock as Time
+from frontdesk.clock import to_iso
 from frontdesk.domain import callbacks as rules
+from frontdesk.domain import sampling
+from frontdesk.domain.errors import ErrorCode, InvalidInput
 from frontdesk.domain.escalation import marker, rung_detail
 from frontdesk.domain.permissions import STAFF_ACTIONS, require_staff_in
-from frontdesk.models.callback import Callback, CallbackIn, CallbackList
+from frontdesk.models.callback import Callback, CallbackIn, CallbackList, Sample, SampleIn
 from frontdesk.models.clock import Clock, SubjectType
 from frontdesk.models.ticket import Actor, TimelineEvent
 from frontdesk.notifications import callbacks as notices
@@ -102,6 +108,38 @@ class CallbackDesk:
             rework=recorded.then is rules.Then.REWORK,
         )
         return linked
+
+    def draw_sample(self, site_id: str, request: SampleIn, actor: Actor, days: TicketsByDay) -> Sample:
+        """The week's sample of ordinary repairs, drawn once and stored with its seed and population."""
+        require_staff_in(actor, STAFF_ACTIONS["draw_sample"], "draw_sample")
+        site = require_site(self.sites, site_id)
+        try:
+            week = sampling.week_days(request.week)
+        except ValueError as error:
+            raise InvalidInput(field="week", code=ErrorCode.SAMPLE_WEEK_INVALID) from error
+        drawn = self.records.get_sample(site_id, request.week)
+        if drawn is not None:
+            return drawn
+        population = sorted(
+            t.ticket_id for day in week for t in days.by_day(site_id, day.isoformat()) if sampling.eligible(t)
+        )
+        seed = request.seed or secrets.token_hex(8)
+        return self.records.put_sample(
+            Sample(
+                site_id=site_id,
+                week=request.week,
+                seed=seed,
+                percent=site.sample_percent,
+                population=tuple(population),
+                chosen=sampling.sample(population, seed, request.week, site.sample_percent),
+                drawn_at=to_iso(self.clock.now()),
+                drawn_by=actor.id,
+            )
+        )
+
+    def sample(self, site_id: str, week: str, actor: Actor) -> Sample:
+        require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")
+        return require_sample(self.records, site_id, week)
 
     def _load(self, callback_id: str) -> Callback:
         return require_callback(self.records, callback_id)

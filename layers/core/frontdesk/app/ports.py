@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
     from frontdesk.models.calendar import YearCalendar
-    from frontdesk.models.callback import Callback
+    from frontdesk.models.callback import Callback, Sample
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.escalation import Ladder
@@ -158,10 +158,20 @@ class CallbackRecords(Protocol):
     ) -> None: ...
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]: ...
     def reworked(self, ticket_id: str) -> str | None: ...
+    def put_sample(self, sample: Sample) -> Sample: ...
+    def get_sample(self, site_id: str, week: str) -> Sample | None: ...
+
+
+class TicketsByDay(Protocol):
+    def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]: ...
 
 
 def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
     return _found(callbacks.get(callback_id), "callback_id", ErrorCode.CALLBACK_NOT_FOUND)
+
+
+def require_sample(callbacks: CallbackRecords, site_id: str, week: str) -> Sample:
+    return _found(callbacks.get_sample(site_id, week), "week", ErrorCode.SAMPLE_NOT_FOUND)
 
 
 class Calendars(Protocol):

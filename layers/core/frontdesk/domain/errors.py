@@ -55,6 +55,8 @@ class ErrorCode(StrEnum):
     RESCHEDULE_AFTER_DEADLINE = "reschedule_after_deadline"
     RESCHEDULE_NOT_LATER = "reschedule_not_later"
     SAME_ASSIGNEE = "same_assignee"
+    SAMPLE_NOT_FOUND = "sample_not_found"
+    SAMPLE_WEEK_INVALID = "sample_week_invalid"
     SITE_NOT_FOUND = "site_not_found"
     TICKET_NOT_FOUND = "ticket_not_found"
     UNIT_OR_LOCATION_REQUIRED = "unit_or_location_required"

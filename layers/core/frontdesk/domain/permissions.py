@@ -43,6 +43,7 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     # Callbacks (回访, docs/decisions/0023): the queue read by all staff, made and recorded by the desk.
     "callbacks": ALL_STAFF,
     "record_callback": DESK,
+    "draw_sample": SUPERVISORS,
 }
 
 # "answer": the tenant writes back on the tracking page (by token, like acceptance).

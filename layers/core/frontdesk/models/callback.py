@@ -109,6 +109,28 @@ class Callback(Frozen):
         return self.state is CallbackState.OPEN
 
 
+class SampleIn(BaseModel):
+    """Draw a week's sample of ordinary repairs; without a seed, a random one is drawn and stored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"], description="ISO week, site-local days")
+    seed: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class Sample(Frozen):
+    """A week's sample as drawn: everything needed to draw it again and check it."""
+
+    site_id: str
+    week: str
+    seed: str
+    percent: int
+    population: tuple[str, ...]  # the eligible tickets of the week (ids, sorted)
+    chosen: tuple[str, ...]
+    drawn_at: str
+    drawn_by: str
+
+
 class CallbackList(BaseModel):
     site_id: str
     callbacks: list[Callback]
