@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import pages
 import public_photos
+import survey
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 
@@ -29,6 +30,7 @@ metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)
 app.include_router(public_photos.router)
+app.include_router(survey.router)
 
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

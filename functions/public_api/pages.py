@@ -59,6 +59,7 @@ ASSETS: dict[str, str] = {
     "staff-actions.js": JS,
     "staff-conversation.js": JS,
     "staff-callbacks.js": JS,
+    "survey.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,
     "staff-intake.js": JS,

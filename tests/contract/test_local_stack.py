@@ -35,6 +35,8 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("POST", "/public/tickets", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/public/track/{token}", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("POST", "/public/track/{token}/acceptance", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/public/track/{token}/survey", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("POST", "/public/track/{token}/survey", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("POST", "/public/track/{token}/quote-decision", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("POST", "/public/track/{token}/answer", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("POST", "/staff/tickets", "StaffApiFunction", STAFF, "lambda_handler", True),

@@ -72,3 +72,40 @@ def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: 
     # the English console says the same
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("button", name="Callbacks", exact=True)).to_be_visible()
+
+
+def test_a_tenant_answers_the_survey_link_in_chinese_and_the_console_shows_the_callback_met(
+    page: Page, desk: Desk
+) -> None:
+    created = desk.report(kind="complaint", category="service_quality", description="保洁不及时。")
+    ticket_id = desk.ticket_id(created["number"])
+    desk.act("operator", ticket_id, "handle", department="cleaning", action_taken="已安排保洁主管跟进")
+    callback = wait_for_callback(desk, created["number"])
+
+    page.set_viewport_size({"width": 390, "height": 844})  # the tenant's phone
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    card = page.locator("#survey-card")
+    expect(card.get_by_role("heading", name="回访问卷")).to_be_visible()
+    expect(card).to_contain_text(created["number"])
+    expect(card.get_by_text("问题仍然存在")).to_have_count(0)  # a complaint: no defect to ask about
+    card.get_by_label("满意", exact=True).check()
+    card.locator("[data-field=quality]").get_by_label("5 很好").check()
+    card.locator("[data-field=effect]").get_by_label("4 好").check()
+    card.get_by_role("button", name="提交问卷").click()
+    expect(card.locator("[data-field=satisfaction] .field-error")).to_be_visible()  # every mark is asked for
+    card.locator("[data-field=satisfaction]").get_by_label("5 很好").check()
+    card.get_by_label("您的建议").fill("保洁阿姨很负责。")
+    card.get_by_role("button", name="提交问卷").click()
+    expect(card).to_contain_text("谢谢！您的回答已记录。")
+    screenshot(page, "callbacks-survey-answered")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, desk, "operator")
+    page.get_by_role("button", name="回访", exact=True).click()
+    done = page.locator(f'[data-callback-done="{callback["callback_id"]}"]')
+    expect(done).to_contain_text(created["number"])
+    expect(done).to_contain_text("按时完成")
+    expect(done).to_contain_text("满意")
+    expect(done).to_contain_text("客户本人（问卷链接）")
+    expect(page.locator(f'[data-callback="{callback["callback_id"]}"]')).to_have_count(0)
+    screenshot(page, "callbacks-met")

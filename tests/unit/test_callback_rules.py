@@ -18,7 +18,7 @@ from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER
 from frontdesk.models.ticket import Kind, Status
 
-from .builders import OPERATOR, SITE, Walk, staff_request
+from .builders import DUTY_MANAGER, OPERATOR, SITE, Walk, public_request, staff_request
 
 CN = site_calendar("Asia/Shanghai", ())
 # Friday 4 December 2026, 10:00 in Shanghai
@@ -176,3 +176,18 @@ def test_a_callback_clock_is_met_when_it_is_concluded_in_time() -> None:
     done = attempt(callback, FRIDAY + timedelta(hours=1), result="satisfied", **REACHED).callback
     met = clocks.plan(ClockKind.CALLBACK_COMPLAINT, done, done.callback_id, "ql", clock, DEFAULT_LADDER, FRIDAY)
     assert met is not None and met.state is ClockState.MET
+
+
+def test_who_calls_back() -> None:
+    _, by_phone = handled_complaint()
+    assert by_phone.assignee == "op1"  # who took the call follows the request
+    web = Walk(request=public_request(kind="complaint", category="service_attitude"), start=FRIDAY)
+    web.ticket = web.ticket.model_copy(update={"received_by": "client"})
+    web.do("handle", DUTY_MANAGER)
+    callback = rules.for_event(web.ticket, web.events[-1], CN, reworked=False)
+    assert callback is not None and callback.assignee == "dm1"  # the desk member who handled it
+    repair = Walk(request=public_request(kind="repair", category="elevator"), start=FRIDAY)
+    repair.ticket = repair.ticket.model_copy(update={"received_by": "client"})
+    repair.run("dispatch", "arrive", "complete")
+    key = rules.for_event(repair.ticket, repair.events[-1], CN, reworked=False)
+    assert key is not None and key.assignee == ""  # not the engineer: the desk picks it up

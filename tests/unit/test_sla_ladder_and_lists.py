@@ -67,7 +67,12 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
         ("old_list", ["a@example.com"]),
     ]
     assert [(r.phase, r.level) for r in shown.lists[1].used_by] == [(Phase.COMPLETION, 1)]
-    assert [(r.phase, r.level) for r in shown.lists[3].used_by] == [(Phase.REPLY, 2), (Phase.INCIDENT_REPORT, 1)]
+    assert [(r.phase, r.level) for r in shown.lists[3].used_by] == [
+        (Phase.REPLY, 2),
+        (Phase.INCIDENT_REPORT, 1),
+        (Phase.CALLBACK_COMPLAINT, 2),  # a missed callback, a working day on (docs/decisions/0023)
+        (Phase.CALLBACK_SPECIAL, 2),
+    ]
     assert shown.lists[-1].used_by == []
 
 

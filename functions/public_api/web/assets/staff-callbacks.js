@@ -13,6 +13,7 @@ const DESK = ["operator", "duty_manager", "manager"];
 
 let rules = { reasons: [], methods: [], results: [], mark_min: 1, mark_max: 5, text: 500, unreachable_days: 3 };
 let list = [];
+let done = []; // the latest concluded, newest first
 let recording = ""; // the callback whose form is open
 let loadedFor = "";
 
@@ -49,6 +50,7 @@ export async function loadCallbacks() {
   const result = await staffApi("GET", "staff/sites/" + encodeURIComponent(site) + "/callbacks");
   if (!result || site !== state.siteId) return;
   list = result.ok ? result.data.callbacks : [];
+  done = result.ok ? result.data.concluded : [];
   loadedFor = site;
   renderCallbacks();
 }
@@ -130,7 +132,7 @@ function row(callback) {
       h("span", { class: "left", "data-callback-countdown": callback.callback_id })
     ),
     h("p", { class: "row3 muted", text: t("callback.row", {
-      assignee: callback.assignee,
+      assignee: callback.assignee || t("callback.unassigned"),
       due: FD.formatTime(callback.due, tz()),
       n: unreachable,
       days: rules.unreachable_days,
@@ -141,12 +143,34 @@ function row(callback) {
   );
 }
 
+/** A concluded callback: its result, and whether it was met (concluded by its due time). */
+function doneRow(callback) {
+  const met = callback.done_at <= callback.due;
+  const last = callback.attempts[callback.attempts.length - 1] || {};
+  return h("li", { class: "callback done", "data-callback-done": callback.callback_id },
+    h("p", { class: "row1" },
+      h("strong", { class: "number", text: callback.ticket_number }), " ",
+      h("span", { class: "badge small", text: t("callback.reason." + callback.reason) }), " ",
+      h("span", { class: "badge small", "data-met": String(met), text: t(met ? "callback.done.met" : "callback.done.late") }), " ",
+      h("span", { class: "badge small", text: t("callback.result." + callback.state) })
+    ),
+    h("p", { class: "row3 muted", text: t("callback.done.row", {
+      at: FD.formatTime(callback.done_at, tz()),
+      method: t("callback.method." + last.method),
+      by: last.by === "client" ? t("callback.done.by_client") : last.by,
+    }) })
+  );
+}
+
 export function renderCallbacks() {
   const box = el("callbacks-list");
   if (!box) return;
-  const shown = loadedFor === state.siteId ? list : [];
+  const mine = loadedFor === state.siteId;
+  const shown = mine ? list : [];
   el("callbacks-empty").hidden = shown.length > 0;
   FD.fill(box, shown.map(row));
+  FD.fill(el("callbacks-done"), (mine ? done : []).map(doneRow));
+  el("callbacks-done-title").hidden = !mine || !done.length;
   tickCallbacks();
 }
 
@@ -163,6 +187,7 @@ export function wireCallbacks() {
 /** Signed out or another site: nothing of the last list stays. */
 export function clearCallbacks() {
   list = [];
+  done = [];
   loadedFor = "";
   recording = "";
   renderCallbacks();

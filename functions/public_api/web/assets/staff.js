@@ -36,6 +36,7 @@ async function showConsole() {
   }
   startBoard();
   await loadQueue();
+  loadCallbacks(); // the panel opened before the sites were read
   followLink();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = window.setInterval(function () {

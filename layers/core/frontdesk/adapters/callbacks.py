@@ -1,9 +1,12 @@
 """Callbacks (回访) in the single table (docs/decisions/0023-callbacks-and-business-calendars.md).
 
 Keys (PK / SK):
-    CALLBACK#<id> / CALLBACK        the callback; while open, GSI1 ``CALLBACKS#<site>`` / ``<due>#<id>``
+    CALLBACK#<id> / CALLBACK        the callback; while open, GSI1 ``CALLBACKS#<site>`` / ``<due>#<id>``,
+                                    concluded ``CALLBACKS_DONE#<site>`` / ``<done at>#<id>``; it and
+                                    its clock expire 2 years after creation (TTL ``expires_at``)
     CALLBACK#<id> / CLOCK#<kind>    its clock (frontdesk.adapters.clocks)
     SITE#<site> / SAMPLE#<week>     a week's sample of ordinary repairs: seed, population, chosen
+    TICKET#<id> / CALLBACK          the ticket's latest callback (what its survey link answers)
     TICKET#<id> / REWORK            the ticket's run is the rework of a failed callback: its completion
                                     owes a special callback (removed in the write that creates it)
 
@@ -15,7 +18,7 @@ event and clocks in one transaction too: nothing half-written.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from boto3.dynamodb.conditions import Key
@@ -23,34 +26,42 @@ from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
 from frontdesk.adapters.dynamodb import _event_item, _ticket_item, throttled
-from frontdesk.clock import to_iso
+from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
-from frontdesk.models.callback import Callback, Sample
+from frontdesk.models.callback import RETENTION_DAYS, Callback, Sample
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 SK: Final = "CALLBACK"
 REWORK_SK: Final = "REWORK"
+LATEST_SK: Final = "CALLBACK"  # on the ticket: its latest callback (the survey link answers that one)
 
 
 def _key(callback_id: str) -> dict[str, str]:
     return {"PK": f"CALLBACK#{callback_id}", "SK": SK}
 
 
+def expires_at(created_at: str) -> int:
+    """The TTL (epoch seconds): 2 years after the callback was created (001 part 11 §4.7)."""
+    return int((parse_iso(created_at) + timedelta(days=RETENTION_DAYS)).timestamp())
+
+
 def callback_item(callback: Callback) -> dict[str, Any]:
     item: dict[str, Any] = callback.model_dump(mode="json", exclude_none=True)
-    item.update(_key(callback.callback_id), type="callback")
+    item.update(_key(callback.callback_id), type="callback", expires_at=expires_at(callback.created_at))
     if callback.is_open:
         item.update(GSI1PK=f"CALLBACKS#{callback.site_id}", GSI1SK=f"{callback.due}#{callback.callback_id}")
+    elif callback.done_at is not None:
+        item.update(GSI1PK=f"CALLBACKS_DONE#{callback.site_id}", GSI1SK=f"{callback.done_at}#{callback.callback_id}")
     return item
 
 
 def _callback(item: dict[str, Any]) -> Callback:
     return Callback.model_validate(
-        {k: v for k, v in item.items() if k not in {"PK", "SK", "type"} and not k.startswith("GSI")}
+        {k: v for k, v in item.items() if k not in {"PK", "SK", "type", "expires_at"} and not k.startswith("GSI")}
     )
 
 
@@ -63,6 +74,20 @@ class CallbackStore:
     def get(self, callback_id: str) -> Callback | None:
         item = self._table.get_item(Key=_key(callback_id), ConsistentRead=True).get("Item")
         return _callback(item) if item else None
+
+    def latest_for(self, ticket_id: str) -> Callback | None:
+        item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": LATEST_SK}, ConsistentRead=True)
+        return self.get(str(item["Item"]["callback_id"])) if "Item" in item else None
+
+    def concluded(self, site_id: str, limit: int = 20) -> list[Callback]:
+        """The site's latest concluded callbacks, newest first (one bounded page of the index)."""
+        page = self._table.query(
+            IndexName="GSI1",
+            KeyConditionExpression=Key("GSI1PK").eq(f"CALLBACKS_DONE#{site_id}"),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [_callback(item) for item in page["Items"]]
 
     def reworked(self, ticket_id: str) -> str | None:
         """The failed callback whose rework the ticket's current run is, if it is one."""
@@ -82,6 +107,18 @@ class CallbackStore:
                 }
             },
             *clock_writes(name, clocks),
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": {
+                        "PK": f"TICKET#{callback.ticket_id}",
+                        "SK": LATEST_SK,
+                        "type": "latest_callback",
+                        "callback_id": callback.callback_id,
+                        "expires_at": expires_at(callback.created_at),
+                    },
+                }
+            },
         ]
         if rework_done:
             items.append(

@@ -24,33 +24,37 @@ from frontdesk.app.ports import (
     MailRefused,
     Sent,
     SiteLookup,
-    TicketLookup,
     TicketsByDay,
+    TicketsByToken,
     existing,
     require_callback,
     require_sample,
     require_site,
 )
+from frontdesk.app.tickets import CLIENT
+from frontdesk.app.tokens import token_hash
 from frontdesk.clock import Clock as Time
 from frontdesk.clock import to_iso
 from frontdesk.domain import callbacks as rules
 from frontdesk.domain import sampling
-from frontdesk.domain.errors import ErrorCode, InvalidInput
+from frontdesk.domain.errors import ErrorCode, InvalidInput, NotFound
 from frontdesk.domain.escalation import marker, rung_detail
 from frontdesk.domain.permissions import STAFF_ACTIONS, require_staff_in
-from frontdesk.models.callback import Callback, CallbackIn, CallbackList, Sample, SampleIn
+from frontdesk.models.callback import Callback, CallbackIn, CallbackList, Sample, SampleIn, SurveyIn, SurveyView
 from frontdesk.models.clock import Clock, SubjectType
-from frontdesk.models.ticket import Actor, TimelineEvent
+from frontdesk.models.ticket import Actor, Kind, TimelineEvent
 from frontdesk.notifications import callbacks as notices
 
 # The ticket events that may call for a callback (the rest are not read at all).
 CALLING_ACTIONS: Final = frozenset({"handle", "complete"})
+# The console shows this many of the latest concluded callbacks under the open ones.
+CONCLUDED_SHOWN: Final = 20
 
 
 @dataclass(frozen=True)
 class CallbackDesk:
     records: CallbackRecords
-    tickets: TicketLookup
+    tickets: TicketsByToken
     sites: SiteLookup
     calendars: Calendars
     planner: ClockPlanning
@@ -73,7 +77,11 @@ class CallbackDesk:
     def queue(self, site_id: str, actor: Actor, limit: int = 200) -> CallbackList:
         require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")
         require_site(self.sites, site_id)
-        return CallbackList(site_id=site_id, callbacks=self.records.open_by_due(site_id, limit))
+        return CallbackList(
+            site_id=site_id,
+            callbacks=self.records.open_by_due(site_id, limit),
+            concluded=self.records.concluded(site_id, CONCLUDED_SHOWN),
+        )
 
     def read(self, callback_id: str, actor: Actor) -> Callback:
         require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")
@@ -81,22 +89,49 @@ class CallbackDesk:
 
     def record(self, callback_id: str, attempt: CallbackIn, actor: Actor) -> Callback:
         require_staff_in(actor, STAFF_ACTIONS["record_callback"], "record_callback")
-        callback = self._load(callback_id)
+        return self._record(self._load(callback_id), attempt, actor)
+
+    def survey(self, token: str) -> SurveyView:
+        """The callback a tenant may answer from the tracking page's link (no login: the token)."""
+        callback = self._by_token(token)
+        return SurveyView(
+            ticket_number=callback.ticket_number,
+            reason=callback.reason,
+            repair=callback.ticket_kind != Kind.COMPLAINT.value,
+            due=callback.due,
+        )
+
+    def answer(self, token: str, survey: SurveyIn) -> Callback:
+        """The tenant's own answer: a callback met when it covers the manual's fields."""
+        callback = self._by_token(token)
+        return self._record(callback, rules.answered(callback, survey), CLIENT)
+
+    def _by_token(self, token: str) -> Callback:
+        ticket_id = self.tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        callback = self.records.latest_for(ticket_id) if ticket_id else None
+        if callback is None or not callback.is_open:
+            raise NotFound(field="token", code=ErrorCode.SURVEY_NOT_FOUND)
+        return callback
+
+    def _record(self, callback: Callback, attempt: CallbackIn, actor: Actor) -> Callback:
         now = self.clock.now()
         recorded = rules.record(callback, attempt, actor, self.calendars.calendar(callback.site_id), now)
         writes = self.planner.writes(
             SubjectType.CALLBACK, callback.callback_id, callback.site_id, recorded.callback, now
         )
-        if recorded.then is rules.Then.NOTHING:
+        if recorded.callback.is_open:
             self.records.save(recorded.callback, callback.version, writes)
             return recorded.callback
         ticket = existing(self.tickets.get(callback.ticket_id), f"ticket {callback.ticket_id}")
+        linked = recorded.callback
         if recorded.then is rules.Then.REWORK:
             site = require_site(self.sites, ticket.site_id)
             change = rules.rework(ticket, recorded.callback, actor, site, now)
-        else:
+            linked = linked.model_copy(update={"rework_ticket_id": ticket.ticket_id})
+        elif recorded.then is rules.Then.REOPEN:
             change = rules.reopen(ticket, recorded.callback, actor, now)
-        linked = recorded.callback.model_copy(update={"rework_ticket_id": ticket.ticket_id})
+        else:
+            change = rules.summary(ticket, recorded.callback, actor, now)
         ticket_writes = self.planner.writes(SubjectType.TICKET, ticket.ticket_id, ticket.site_id, change.ticket, now)
         self.records.save(
             linked,

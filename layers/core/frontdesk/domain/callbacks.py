@@ -37,10 +37,12 @@ from frontdesk.models.callback import (
     CallbackIn,
     CallbackReason,
     CallbackState,
+    Method,
     Result,
+    SurveyIn,
 )
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor, Kind, Resolution, Status, Ticket, TimelineEvent
+from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Resolution, Status, Ticket, TimelineEvent
 
 COMPLAINT_BUSINESS_DAYS: Final = 3
 KEY_REPAIR_BUSINESS_DAYS: Final = 3
@@ -92,11 +94,21 @@ def for_event(ticket: Ticket, event: TimelineEvent, calendar: Calendar, reworked
         created_at=event.at,
         earliest=to_iso(earliest) if earliest else None,
         due=deadline_iso(due),
-        # 000 §1.2d: one person follows each request: whoever received it calls the client back.
-        assignee=ticket.received_by,
+        assignee=assignee(ticket, event),
         unit=ticket.unit,
         building_id=ticket.building_id,
     )
+
+
+def assignee(ticket: Ticket, event: TimelineEvent) -> str:
+    """Who calls back (000 §1.2d: one person follows each request): whoever took the request at the
+    desk; for a request the client sent from the web form, whoever at the desk handled it; else
+    nobody yet (the queue shows it unassigned)."""
+    if ticket.channel is not Channel.WEB:
+        return ticket.received_by
+    if event.actor.kind is ActorKind.STAFF and event.action == "handle":
+        return event.actor.id
+    return ""
 
 
 class Then(StrEnum):
@@ -111,6 +123,17 @@ class Then(StrEnum):
 class Recorded:
     callback: Callback
     then: Then
+
+
+def answered(callback: Callback, survey: SurveyIn) -> CallbackIn:
+    """The client's survey answer as an attempt: by the link, confirmed by the client giving it."""
+    fields: dict[str, Any] = {
+        **survey.model_dump(),
+        "version": callback.version,
+        "method": Method.LINK,  # not one the desk may give (CallbackIn refuses it): built, not validated
+        "client_confirmed": True,
+    }
+    return CallbackIn.model_construct(**fields)
 
 
 def record(callback: Callback, attempt: CallbackIn, actor: Actor, calendar: Calendar, now: datetime) -> Recorded:
@@ -146,6 +169,29 @@ def record(callback: Callback, attempt: CallbackIn, actor: Actor, calendar: Cale
     return Recorded(evolve(callback, updates), then)
 
 
+def summary_detail(callback: Callback) -> dict[str, str]:
+    """What the ticket keeps of a concluded callback (the callback itself expires after 2 years)."""
+    detail = {
+        "callback_id": callback.callback_id,
+        "callback_reason": callback.reason.value,
+        "result": callback.state.value,
+        "attempts": str(len(callback.attempts)),
+        "on_time": str(bool(callback.done_at and callback.done_at <= callback.due)).lower(),
+    }
+    last = callback.attempts[-1] if callback.attempts else None
+    if last is not None:
+        detail["method"] = last.method.value
+    if last is not None and last.satisfaction is not None:
+        detail["satisfaction"] = str(last.satisfaction)
+    return detail
+
+
+def summary(ticket: Ticket, callback: Callback, actor: Actor, now: datetime) -> Change:
+    """A concluded callback on the ticket's timeline (``callback``): the ticket keeps its summary."""
+    step = lifecycle.Step(ticket.status, {"updated_at": ticket.updated_at}, summary_detail(callback))
+    return lifecycle.recorded(ticket, actor, "callback", step, now)
+
+
 def rework(ticket: Ticket, callback: Callback, actor: Actor, site: Site, now: datetime) -> Change:
     """The repair back to work at once, dispatched to the engineer who did it: a new run (new
     arrival and completion deadlines from now), recorded as ``rework`` on the ticket's timeline."""
@@ -164,7 +210,7 @@ def rework(ticket: Ticket, callback: Callback, actor: Actor, site: Site, now: da
     )
     dispatch = cmd.Dispatch(version=ticket.version, department=assignment.department, assignee=assignment.assignee)
     step = lifecycle.TRANSITIONS["dispatch"].rule(reopened, dispatch, lifecycle.Context(site, now, actor))
-    step = lifecycle.Step(step.to, step.updates, {**step.detail, "callback_id": callback.callback_id})
+    step = lifecycle.Step(step.to, step.updates, {**step.detail, **summary_detail(callback)})
     change = lifecycle.recorded(reopened, actor, "rework", step, now)
     return Change(change.ticket, evolve(change.event, {"from_status": ticket.status}))
 
@@ -176,6 +222,6 @@ def reopen(ticket: Ticket, callback: Callback, actor: Actor, now: datetime) -> C
     step = lifecycle.Step(
         Status.RECEIVED,
         {"closed_at": None, "resolution": Resolution.OPEN},
-        {"callback_id": callback.callback_id},
+        summary_detail(callback),
     )
     return lifecycle.recorded(ticket, actor, "reopen", step, now)

@@ -56,6 +56,7 @@ class ErrorCode(StrEnum):
     RESCHEDULE_NOT_LATER = "reschedule_not_later"
     SAME_ASSIGNEE = "same_assignee"
     SAMPLE_NOT_FOUND = "sample_not_found"
+    SURVEY_NOT_FOUND = "survey_not_found"
     SAMPLE_WEEK_INVALID = "sample_week_invalid"
     SITE_NOT_FOUND = "site_not_found"
     TICKET_NOT_FOUND = "ticket_not_found"

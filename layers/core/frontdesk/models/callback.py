@@ -9,7 +9,7 @@ while open it is listed under GSI1 ``CALLBACKS#<site>`` / ``<due>#<id>``.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Final
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,6 +41,14 @@ class CallbackState(StrEnum):
 class Method(StrEnum):
     PHONE = "phone"
     VISIT = "visit"
+    LINK = "link"  # the client answered the survey link themselves
+
+
+# How the desk calls back (the link is the client's own answer).
+DESK_METHODS: Final = (Method.PHONE, Method.VISIT)
+# Callback records are kept 2 years (001 part 11 §4.7), then expire by TTL; the ticket's timeline
+# keeps a summary of each (the ``callback`` event).
+RETENTION_DAYS: Final = 730
 
 
 class Result(StrEnum):
@@ -56,7 +64,7 @@ class CallbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1)
-    method: Method
+    method: Literal[Method.PHONE, Method.VISIT]
     result: Result
     quality: int | None = Field(default=None, ge=MIN_MARK, le=MAX_MARK, description="质量评价 (1-5)")
     effect: int | None = Field(default=None, ge=MIN_MARK, le=MAX_MARK, description="服务效果评价 (1-5)")
@@ -66,6 +74,30 @@ class CallbackIn(BaseModel):
     defect_remains: bool = Field(default=False, description="The defect is still there: rework at once")
     client_confirmed: bool = Field(default=False, description="The client confirmed the record")
     note: str = Field(default="", max_length=MAX_TEXT)
+
+
+class SurveyIn(BaseModel):
+    """The client's own answer from the survey link (no login: the tracking token opens it). It
+    covers the manual's record, and the client giving it is the client's confirmation."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    result: Literal[Result.SATISFIED, Result.UNSATISFIED]
+    quality: int = Field(ge=MIN_MARK, le=MAX_MARK)
+    effect: int = Field(ge=MIN_MARK, le=MAX_MARK)
+    satisfaction: int = Field(ge=MIN_MARK, le=MAX_MARK)
+    shortcomings: str = Field(default="", max_length=MAX_TEXT)
+    suggestions: str = Field(default="", max_length=MAX_TEXT)
+    defect_remains: bool = False
+
+
+class SurveyView(BaseModel):
+    """What the tracking page asks: the callback the ticket has open (no staff names)."""
+
+    ticket_number: str
+    reason: CallbackReason
+    repair: bool = Field(description="Ask whether the defect remains")
+    due: str
 
 
 class Attempt(Frozen):
@@ -134,3 +166,4 @@ class Sample(Frozen):
 class CallbackList(BaseModel):
     site_id: str
     callbacks: list[Callback]
+    concluded: list[Callback] = Field(default_factory=list, description="The latest concluded, newest first")

@@ -84,7 +84,7 @@ def catalogue() -> Catalogue:
         patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
-            methods=list(cb.Method),
+            methods=list(cb.DESK_METHODS),
             results=list(cb.Result),
             mark_min=cb.MIN_MARK,
             mark_max=cb.MAX_MARK,
