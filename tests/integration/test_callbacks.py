@@ -16,6 +16,7 @@ from frontdesk.adapters.callbacks import CallbackStore
 from frontdesk.clock import parse_iso
 from frontdesk.domain.calendar import shipped_years
 from frontdesk.domain.errors import DomainError
+from frontdesk.models import commands as cmd
 from frontdesk.models.calendar import YearCalendar
 from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
@@ -23,7 +24,7 @@ from frontdesk.models.ticket import Kind, Status, Ticket
 from local_stack.template import Template
 
 from .lambda_support import OPERATOR
-from .sla_support import ENGINEER, MANAGER, Harness, sla_harness
+from .sla_support import DUTY_MANAGER, ENGINEER, MANAGER, Harness, sla_harness
 
 SHANGHAI = timedelta(hours=8)
 
@@ -139,6 +140,22 @@ def test_a_complaint_called_back_in_time_meets_its_clock_and_an_unsatisfied_one_
     h.act(reopened, "handle", department="customer_service", action_taken="经理上门致歉")
     h.settle()
     assert [c.state for c in callbacks(h, complaint)] == [CallbackState.UNSATISFIED, CallbackState.OPEN]
+
+
+def test_a_cancelled_ticket_cancels_its_open_callback(h: Harness) -> None:
+    complaint = handled_complaint(h)
+    callback = the_callback(h, complaint, CallbackReason.COMPLAINT)
+    h.desk.act(
+        complaint.ticket_id, "cancel", cmd.Cancel(version=h.ticket(complaint).version, reason="重复登记"), DUTY_MANAGER
+    )
+    h.settle()
+    cancelled = CallbackStore(h.table).get(callback.callback_id)
+    assert cancelled is not None and cancelled.state is CallbackState.CANCELLED
+    assert callback_clock(h, callback, ClockKind.CALLBACK_COMPLAINT).state is ClockState.CANCELLED
+    h.advance_to(parse_iso(callback.due) + timedelta(days=2))
+    assert callback_clock(h, callback, ClockKind.CALLBACK_COMPLAINT).level == 0 and missed_mail(h) == []
+    queue = wiring.callbacks().queue("ql", OPERATOR)
+    assert (queue.callbacks, queue.concluded) == ([], [])
 
 
 def key_repair(h: Harness) -> Ticket:

@@ -30,7 +30,7 @@ from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
 from frontdesk.domain.lifecycle import Change
-from frontdesk.models.callback import RETENTION_DAYS, Callback, Sample
+from frontdesk.models.callback import RETENTION_DAYS, Callback, CallbackState, Sample
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -54,7 +54,7 @@ def callback_item(callback: Callback) -> dict[str, Any]:
     item.update(_key(callback.callback_id), type="callback", expires_at=expires_at(callback.created_at))
     if callback.is_open:
         item.update(GSI1PK=f"CALLBACKS#{callback.site_id}", GSI1SK=f"{callback.due}#{callback.callback_id}")
-    elif callback.done_at is not None:
+    elif callback.done_at is not None and callback.state is not CallbackState.CANCELLED:
         item.update(GSI1PK=f"CALLBACKS_DONE#{callback.site_id}", GSI1SK=f"{callback.done_at}#{callback.callback_id}")
     return item
 

@@ -34,7 +34,7 @@ from frontdesk.app.ports import (
 from frontdesk.app.tickets import CLIENT
 from frontdesk.app.tokens import token_hash
 from frontdesk.clock import Clock as Time
-from frontdesk.clock import to_iso
+from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain import callbacks as rules
 from frontdesk.domain import sampling
 from frontdesk.domain.errors import ErrorCode, InvalidInput, NotFound
@@ -46,7 +46,7 @@ from frontdesk.models.ticket import Actor, Kind, TimelineEvent
 from frontdesk.notifications import callbacks as notices
 
 # The ticket events that may call for a callback (the rest are not read at all).
-CALLING_ACTIONS: Final = frozenset({"handle", "complete"})
+CALLING_ACTIONS: Final = frozenset({"handle", "complete", "cancel"})
 # The console shows this many of the latest concluded callbacks under the open ones.
 CONCLUDED_SHOWN: Final = 20
 
@@ -64,6 +64,9 @@ class CallbackDesk:
         """The callback this ticket event calls for, created (with its clock) if it was not yet."""
         if event.action not in CALLING_ACTIONS:
             return None
+        if event.action == "cancel":
+            self._cancel(event)
+            return None
         ticket = existing(self.tickets.get(event.ticket_id), f"ticket {event.ticket_id}")
         reworked = event.action == "complete" and self.records.reworked(ticket.ticket_id) is not None
         callback = rules.for_event(ticket, event, self.calendars.calendar(ticket.site_id), reworked)
@@ -73,6 +76,17 @@ class CallbackDesk:
             SubjectType.CALLBACK, callback.callback_id, callback.site_id, callback, self.clock.now()
         )
         return callback if self.records.create(callback, writes, rework_done=reworked) else None
+
+    def _cancel(self, event: TimelineEvent) -> None:
+        """A ticket cancelled (a duty manager's decision, with a reason): its open callback goes with it."""
+        callback = self.records.latest_for(event.ticket_id)
+        if callback is None or not callback.is_open:
+            return
+        cancelled = rules.cancelled(callback, parse_iso(event.at))
+        writes = self.planner.writes(
+            SubjectType.CALLBACK, callback.callback_id, callback.site_id, cancelled, self.clock.now()
+        )
+        self.records.save(cancelled, callback.version, writes)
 
     def queue(self, site_id: str, actor: Actor, limit: int = 200) -> CallbackList:
         require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")

@@ -192,6 +192,11 @@ def summary(ticket: Ticket, callback: Callback, actor: Actor, now: datetime) -> 
     return lifecycle.recorded(ticket, actor, "callback", step, now)
 
 
+def cancelled(callback: Callback, at: datetime) -> Callback:
+    """The ticket was cancelled: its open callback ends with it (its clock is cancelled, not breached)."""
+    return evolve(callback, {"state": CallbackState.CANCELLED, "done_at": to_iso(at), "version": callback.version + 1})
+
+
 def rework(ticket: Ticket, callback: Callback, actor: Actor, site: Site, now: datetime) -> Change:
     """The repair back to work at once, dispatched to the engineer who did it: a new run (new
     arrival and completion deadlines from now), recorded as ``rework`` on the ticket's timeline."""
