@@ -15,7 +15,7 @@ from frontdesk.wiring import callbacks, tickets
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 
 SiteId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]
-CallbackId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}-[0-9]{1,6}$")]
+CallbackId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$")]
 
 
 @router.get("/staff/sites/<site_id>/callbacks", summary="The site's open callbacks, soonest due first")

@@ -118,6 +118,12 @@ def test_a_weeks_sample_is_drawn_once_with_its_seed_and_population(staff: Api) -
     assert again.body == body  # drawn once: the stored sample stands
     read = staff(_event("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W47"))
     assert read.body == body
+    # each chosen repair has its callback, 1 to 2 months after completion
+    for ticket_id in body["chosen"]:
+        sampled = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=f"{ticket_id}-s2026w47"))
+        assert (sampled.status, sampled.body["reason"], sampled.body["state"]) == (200, "sample", "open")
+    listed = staff(_event("GET", "/staff/sites/{site_id}/callbacks", OP1, site_id="ql")).body["callbacks"]
+    assert sorted(c["ticket_id"] for c in listed if c["reason"] == "sample") == sorted(body["chosen"])
     none = staff(_event("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W46"))
     assert (none.status, none.body["code"]) == (404, "sample_not_found")
 

@@ -44,6 +44,7 @@ def test_every_callback_kind_is_one_clock_of_the_callback_subject() -> None:
         ClockKind.CALLBACK_COMPLAINT,
         ClockKind.CALLBACK_KEY_REPAIR,
         ClockKind.CALLBACK_SPECIAL,
+        ClockKind.CALLBACK_SAMPLE,
     ]
 
 
@@ -191,3 +192,21 @@ def test_who_calls_back() -> None:
     repair.run("dispatch", "arrive", "complete")
     key = rules.for_event(repair.ticket, repair.events[-1], CN, reworked=False)
     assert key is not None and key.assignee == ""  # not the engineer: the desk picks it up
+
+
+def test_a_sampled_repair_is_called_back_one_to_two_months_after_completion() -> None:
+    walk = Walk(Kind.REPAIR, start=datetime(2026, 11, 30, 2, 0, tzinfo=UTC))  # Monday 30 November, 10:00
+    walk.run("dispatch", "arrive", "complete")
+    callback = rules.for_sample(walk.ticket, "2026-W49", CN, FRIDAY)
+    assert (callback.reason, callback.callback_id) == (CallbackReason.SAMPLE, f"{walk.ticket.ticket_id}-s2026w49")
+    completed = parse_iso(walk.ticket.completed_at or "")
+    assert parse_iso(callback.earliest or "") == completed.replace(month=12, day=30)  # 30 Nov + 1 month
+    # 30 January 2027 is a Saturday: the 2 months end with Monday 1 February's day shift
+    assert parse_iso(callback.due) == datetime(2027, 2, 1, 9, 30, tzinfo=UTC)
+    clock = clocks.plan(ClockKind.CALLBACK_SAMPLE, callback, callback.callback_id, "ql", None, DEFAULT_LADDER, FRIDAY)
+    assert clock is not None and clock.due == callback.due
+
+
+def test_months_after_keeps_to_the_months_last_day() -> None:
+    assert rules.months_after(datetime(2027, 1, 31, 3, tzinfo=UTC), 1) == datetime(2027, 2, 28, 3, tzinfo=UTC)
+    assert rules.months_after(datetime(2026, 11, 30, 3, tzinfo=UTC), 2) == datetime(2027, 1, 30, 3, tzinfo=UTC)

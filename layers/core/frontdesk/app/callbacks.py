@@ -168,12 +168,13 @@ class CallbackDesk:
             raise InvalidInput(field="week", code=ErrorCode.SAMPLE_WEEK_INVALID) from error
         drawn = self.records.get_sample(site_id, request.week)
         if drawn is not None:
-            return drawn
-        population = sorted(
-            t.ticket_id for day in week for t in days.by_day(site_id, day.isoformat()) if sampling.eligible(t)
-        )
+            return self._sample_callbacks(drawn)
+        tickets = {
+            t.ticket_id: t for day in week for t in days.by_day(site_id, day.isoformat()) if sampling.eligible(t)
+        }
+        population = sorted(tickets)
         seed = request.seed or secrets.token_hex(8)
-        return self.records.put_sample(
+        drawn = self.records.put_sample(
             Sample(
                 site_id=site_id,
                 week=request.week,
@@ -185,6 +186,20 @@ class CallbackDesk:
                 drawn_by=actor.id,
             )
         )
+        return self._sample_callbacks(drawn)
+
+    def _sample_callbacks(self, sample: Sample) -> Sample:
+        """Each chosen repair's callback, with its clock (a second draw creates what a first one missed)."""
+        calendar = self.calendars.calendar(sample.site_id)
+        now = self.clock.now()
+        for ticket_id in sample.chosen:
+            if self.records.get(rules.sample_id(ticket_id, sample.week)) is not None:
+                continue
+            ticket = existing(self.tickets.get(ticket_id), f"ticket {ticket_id}")
+            callback = rules.for_sample(ticket, sample.week, calendar, now)
+            writes = self.planner.writes(SubjectType.CALLBACK, callback.callback_id, callback.site_id, callback, now)
+            self.records.create(callback, writes)
+        return sample
 
     def sample(self, site_id: str, week: str, actor: Actor) -> Sample:
         require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")

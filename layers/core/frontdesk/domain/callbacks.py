@@ -7,7 +7,9 @@ Pure rules: the calendar and the times are passed in. docs/decisions/0023-callba
   business day after. A repair is *key* (``is_key_repair``) when it is an emergency, when its
   category touches many people (lifts, public facilities), or when one of its clocks escalated
   during the run just completed (the client already waited too long);
-- the special callback: 24 h after a rework that a failed callback triggered is completed.
+- the special callback: 24 h after a rework that a failed callback triggered is completed;
+- a repair of the weekly sample (frontdesk.domain.sampling): from 1 month to the end of the
+  business day 2 months after its completion.
 
 **Recording** one attempt (``record``): reached, the manual's record is complete (the three marks
 and the client's confirmation) and the result is satisfied or unsatisfied; unreachable attempts are
@@ -18,6 +20,7 @@ to the engineer who did it; an unsatisfied complaint callback reopens the compla
 
 from __future__ import annotations
 
+import calendar as calendar_module
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -109,6 +112,38 @@ def assignee(ticket: Ticket, event: TimelineEvent) -> str:
     if event.actor.kind is ActorKind.STAFF and event.action == "handle":
         return event.actor.id
     return ""
+
+
+def months_after(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later (the month's last day when it has fewer), same time of day."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar_module.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def sample_id(ticket_id: str, week: str) -> str:
+    """One sample callback per ticket and week (``…-s2026w48``)."""
+    return f"{ticket_id}-s{week.replace('-W', 'w')}"
+
+
+def for_sample(ticket: Ticket, week: str, calendar: Calendar, at: datetime) -> Callback:
+    """A repair of the week's sample: called back 1 to 2 months after its completion (001 p11 §4.1.1b)."""
+    completed = parse_iso(ticket.completed_at or to_iso(at))
+    return Callback(
+        callback_id=sample_id(ticket.ticket_id, week),
+        site_id=ticket.site_id,
+        ticket_id=ticket.ticket_id,
+        ticket_number=ticket.number,
+        ticket_kind=ticket.kind.value,
+        reason=CallbackReason.SAMPLE,
+        created_at=to_iso(at),
+        earliest=to_iso(months_after(completed, 1)),
+        due=deadline_iso(calendar.business_days_after(months_after(completed, 2), 0)),
+        assignee=ticket.received_by if ticket.channel is not Channel.WEB else "",
+        unit=ticket.unit,
+        building_id=ticket.building_id,
+    )
 
 
 class Then(StrEnum):

@@ -172,6 +172,13 @@ CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
             "the special callback 24 h after the rework a failed callback triggered is completed",
             _callback(CallbackReason.SPECIAL),
         ),
+        ClockSpec(
+            ClockKind.CALLBACK_SAMPLE,
+            SubjectType.CALLBACK,
+            "a repair of the weekly sample called back from 1 month to the end of the business day 2 months "
+            "after completion",
+            _callback(CallbackReason.SAMPLE),
+        ),
     )
 }
 

@@ -28,6 +28,7 @@ class CallbackReason(StrEnum):
     COMPLAINT = "complaint"  # every complaint, within 3 business days of being handled (100 %)
     KEY_REPAIR = "key_repair"  # a key repair, 1-3 business days after completion; the result to engineering
     SPECIAL = "special"  # 24 h after the rework a failed callback triggered is completed (001 part 2)
+    SAMPLE = "sample"  # an ordinary repair of the weekly sample, 1-2 months after completion (001 p11 §4.1.1b)
 
 
 class CallbackState(StrEnum):

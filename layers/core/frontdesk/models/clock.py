@@ -21,6 +21,7 @@ class ClockKind(StrEnum):
     CALLBACK_COMPLAINT = "callback_complaint"  # a complaint called back: 3 business days after handled
     CALLBACK_KEY_REPAIR = "callback_key_repair"  # a key repair called back: 1-3 business days after completion
     CALLBACK_SPECIAL = "callback_special"  # the special callback: 24 h after the rework is completed
+    CALLBACK_SAMPLE = "callback_sample"  # a sampled repair called back 1-2 months after completion
 
 
 class ClockState(StrEnum):

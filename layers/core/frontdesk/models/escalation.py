@@ -68,6 +68,9 @@ DEFAULT_SPECIAL_CALLBACK_RUNGS = (
     Rung(mailing_list="centre_manager", after_seconds=3600),
 )
 
+# A sampled repair not called back within its 2 months: the duty manager, the centre manager a day later.
+DEFAULT_SAMPLE_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
+
 
 class Ladder(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -80,6 +83,7 @@ class Ladder(BaseModel):
     callback_complaint: Rungs = Field(default=DEFAULT_CALLBACK_RUNGS)
     callback_key_repair: Rungs = Field(default=DEFAULT_KEY_REPAIR_CALLBACK_RUNGS)
     callback_special: Rungs = Field(default=DEFAULT_SPECIAL_CALLBACK_RUNGS)
+    callback_sample: Rungs = Field(default=DEFAULT_SAMPLE_CALLBACK_RUNGS)
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
         rungs: tuple[Rung, ...] = getattr(self, phase.value)
