@@ -141,10 +141,10 @@ def proc_status(pid: int) -> dict[str, float]:
 class Stack:
     """`python -m local_stack` in a child process on free ports; stopped with SIGINT."""
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, time_scale: float = 1) -> None:
         self.port, self.moto_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        args = ["--port", str(self.port), "--moto-port", str(self.moto_port), "--time-scale", "1"]
+        args = ["--port", str(self.port), "--moto-port", str(self.moto_port), "--time-scale", f"{time_scale:g}"]
         self._log = log.open("wb")
         # nothing of this shell may point the stack at AWS or fix its ports
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FRONTDESK_", "MOTO_"))}

@@ -8,10 +8,11 @@ import pages
 import public_photos
 import survey
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api import intake
 from frontdesk.api.entry import api_handler
+from frontdesk.api.params import IdempotencyKey, Token
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import CLIENT, Opened
 from frontdesk.domain import conversation
@@ -31,9 +32,6 @@ app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)
 app.include_router(public_photos.router)
 app.include_router(survey.router)
-
-Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 @app.get("/public/catalogue", summary="Kinds, categories, departments, limits and patterns the pages show and check")

@@ -73,9 +73,11 @@ PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": 
 YEAR = 31_536_000
 _ASSET_REF = re.compile(r'(?P<attr>src|href)="assets/(?P<name>[a-z0-9.-]+)"')
 # A static import in a module: `import x from "./name"`, `export … from "./name"`, `import "./name"`.
-# A page's entry module, and the shared parts a page names: <!--#include head--> (web/partials/head.html).
+# A page's entry module, and the shared parts a page names: <!--#include top--> (web/partials/top.html),
+# with the part's {{name}}s filled: <!--#include photo-add id=detail texts=staff hidden=-->.
 _ENTRY = re.compile(r'<script type="module" src="assets/(?P<name>[a-z0-9.-]+)"></script>')
-_INCLUDE = re.compile(r"<!--#include (?P<part>[a-z]+)-->")
+_INCLUDE = re.compile(r"<!--#include (?P<part>[a-z-]+)(?P<args>(?: [a-z]+=[a-z-]*)*)-->")
+_SLOT = re.compile(r"\{\{(?P<name>[a-z]+)\}\}")
 _IMPORT = re.compile(r'(?P<keyword>\b(?:from|import)\s*)"\./(?P<name>[a-z0-9.-]+)"')
 
 
@@ -119,10 +121,17 @@ def _messages_module() -> str:
 def _page(name: str) -> StaticFile:
     """The page with the shared parts put in, its entry module's imports preloaded, and each asset
     reference pinned to that asset's content hash."""
-    html = _INCLUDE.sub(lambda m: (WEB / "partials" / f"{m['part']}.html").read_text("utf-8"), _read(PAGES[name]))
+    html = _INCLUDE.sub(_included, _read(PAGES[name]))
     html = _ENTRY.sub(_preloaded, html)
     body = _ASSET_REF.sub(lambda m: f'{m["attr"]}="assets/{_pinned(m["name"])}"', html)
     return StaticFile(body, _digest(body))
+
+
+def _included(include: re.Match[str]) -> str:
+    """A shared part with its slots filled; a slot the include does not fill is an error, never shipped."""
+    values = dict(arg.split("=", 1) for arg in include["args"].split())
+    part = (WEB / "partials" / f"{include['part']}.html").read_text("utf-8")
+    return _SLOT.sub(lambda slot: values[slot["name"]], part)
 
 
 def _read(page: str) -> str:

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from frontdesk.api.params import Token
 from frontdesk.models.callback import Callback, SurveyIn, SurveyView
 from frontdesk.wiring import callbacks
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
-
-Token = Annotated[str, Path(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 @router.get("/public/track/<token>/survey", summary="The callback survey the ticket has open, if any")

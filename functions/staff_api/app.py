@@ -11,12 +11,13 @@ import incidents
 import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from mailing_lists import router as mailing_lists
 
 from frontdesk.api import intake
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.entry import api_handler
+from frontdesk.api.params import BuildingFilter, BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
 from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import Opened
 from frontdesk.domain import conversation, lifecycle
@@ -42,8 +43,6 @@ app.include_router(calendars.router)
 app.include_router(callbacks.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
-TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 @app.post("/staff/tickets", summary="Phone, walk-in or letter intake", responses={201: {"description": "Created"}})
@@ -64,16 +63,13 @@ def create_ticket(
     return Created(**ticket, tracking_token=token, tracking_url=tracking_url(token)).model_dump(mode="json"), 201
 
 
-SiteId = Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")]
-
-
 @app.get(
     "/staff/tickets",
     summary="Open tickets of a site, escalated first, then by time left; with `since`, only what changed",
 )
 def queue(
     actor: StaffActor,
-    site_id: SiteId,
+    site_id: SiteQuery,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
     since: Annotated[str | None, Query(pattern=ISO_INSTANT, description="Only tickets written since")] = None,
 ) -> Queue | Changes:
@@ -86,12 +82,12 @@ def queue(
 @app.get("/staff/tickets/search", summary="Find tickets, open and closed, by term and filters; paged")
 def search(
     actor: StaffActor,
-    site_id: SiteId,
+    site_id: SiteQuery,
     q: Annotated[str, Query(max_length=100, description="Number, phone or its last 4 digits, name, unit, words")] = "",
     status: Annotated[Status | None, Query()] = None,
     kind: Annotated[Kind | None, Query()] = None,
     category: Annotated[str, Query(pattern=r"^[a-z_]{0,40}$")] = "",
-    building_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{0,40}$")] = "",
+    building_id: BuildingFilter = "",
     assignee: Annotated[str, Query(max_length=128)] = "",
     overdue: bool = False,
     escalated: bool = False,
@@ -118,8 +114,8 @@ def search(
 )
 def unit_history(
     actor: StaffActor,
-    site_id: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")],
-    building_id: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")],
+    site_id: SitePath,
+    building_id: BuildingPath,
     unit: Annotated[str, Path(min_length=1, max_length=MAX_UNIT)],
 ) -> UnitHistory:
     return desk().unit_history(site_id, building_id, unit, actor)

@@ -6,21 +6,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from frontdesk.api.callers import StaffActor
+from frontdesk.api.params import CallbackId, SitePath, WeekPath
 from frontdesk.models.callback import Callback, CallbackIn, CallbackList, Sample, SampleIn
 from frontdesk.wiring import callbacks, tickets
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 
-SiteId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]
-CallbackId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$")]
-
 
 @router.get("/staff/sites/<site_id>/callbacks", summary="The site's open callbacks, soonest due first")
 def list_callbacks(
-    actor: StaffActor, site_id: SiteId, limit: Annotated[int, Query(ge=1, le=500)] = 200
+    actor: StaffActor, site_id: SitePath, limit: Annotated[int, Query(ge=1, le=500)] = 200
 ) -> CallbackList:
     return callbacks().queue(site_id, actor, limit)
 
@@ -44,10 +42,10 @@ def record_attempt(actor: StaffActor, callback_id: CallbackId, body: Annotated[C
     summary="Draw the week's sample of ordinary repairs to call back (the site's rate, 20 % by default); "
     "drawn once: the seed and the population are stored (supervisors)",
 )
-def draw_sample(actor: StaffActor, site_id: SiteId, body: Annotated[SampleIn, Body()]) -> Sample:
+def draw_sample(actor: StaffActor, site_id: SitePath, body: Annotated[SampleIn, Body()]) -> Sample:
     return callbacks().draw_sample(site_id, body, actor, tickets())
 
 
 @router.get("/staff/sites/<site_id>/samples/<week>", summary="A week's sample as it was drawn")
-def get_sample(actor: StaffActor, site_id: SiteId, week: Annotated[str, Path(pattern=r"^\d{4}-W\d{2}$")]) -> Sample:
+def get_sample(actor: StaffActor, site_id: SitePath, week: WeekPath) -> Sample:
     return callbacks().sample(site_id, week, actor)

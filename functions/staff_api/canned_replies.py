@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
+from frontdesk.api.params import SitePath
 from frontdesk.models.canned import CannedReplies, CannedRepliesIn
 from frontdesk.wiring import canned_replies
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 
-SiteId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]
-
 
 @router.get("/staff/sites/<site_id>/canned-replies", summary="The site's canned replies, in zh-CN and en (the desk)")
-def get_canned_replies(actor: StaffActor, site_id: SiteId) -> CannedReplies:
+def get_canned_replies(actor: StaffActor, site_id: SitePath) -> CannedReplies:
     return canned_replies().get(site_id, actor)
 
 
@@ -25,5 +24,5 @@ def get_canned_replies(actor: StaffActor, site_id: SiteId) -> CannedReplies:
     "/staff/sites/<site_id>/canned-replies",
     summary="Replace the site's canned replies; a stale version is refused (managers)",
 )
-def put_canned_replies(actor: StaffActor, site_id: SiteId, body: Annotated[CannedRepliesIn, Body()]) -> CannedReplies:
+def put_canned_replies(actor: StaffActor, site_id: SitePath, body: Annotated[CannedRepliesIn, Body()]) -> CannedReplies:
     return canned_replies().put(site_id, body, actor)

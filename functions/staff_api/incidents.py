@@ -5,14 +5,16 @@ insurer and their verification.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from pydantic import BaseModel
 
 from frontdesk.api import intake
 from frontdesk.api.callers import Language, StaffActor
+from frontdesk.api.params import IdempotencyKey, ReportId, SiteQuery
+from frontdesk.api.routes import declare_post
 from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.incident import (
     ApproveIncidentReport,
@@ -33,9 +35,6 @@ from frontdesk.settings import settings
 from frontdesk.wiring import evidence_desk, incident_desk, photo_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
-
-ReportId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
 def _view(report_id: str, actor: Actor) -> IncidentReportView:
@@ -63,7 +62,7 @@ def create_report(
 @router.get("/staff/incident-reports", summary="The register: every report of a site's year, in number order")
 def register(
     actor: StaffActor,
-    site_id: Annotated[str, Query(pattern=r"^[a-z0-9-]{1,40}$")],
+    site_id: SiteQuery,
     year: Annotated[int | None, Query(ge=2000, le=2999)] = None,
 ) -> Register:
     return incident_desk().register(site_id, year, actor)
@@ -74,41 +73,50 @@ def read_report(actor: StaffActor, report_id: ReportId) -> IncidentReportView:
     return _view(report_id, actor)
 
 
-@router.post("/staff/incident-reports/<report_id>/update", summary="Complete or correct a draft report")
-def update_report(
-    actor: StaffActor, report_id: ReportId, body: Annotated[UpdateIncidentReport, Body()]
-) -> IncidentReportView:
-    return _changed(incident_desk().update, report_id, body, actor)
-
-
-@router.post(
-    "/staff/incident-reports/<report_id>/submit",
-    summary="Submit the report: it is closed to changes and mailed to the managers and department heads",
+# The four changes of a report's life: the same route shape, declared once (_change_route below).
+CHANGES: tuple[tuple[str, type[BaseModel], str], ...] = (
+    ("update", UpdateIncidentReport, "Complete or correct a draft report"),
+    (
+        "submit",
+        SubmitIncidentReport,
+        "Submit the report: it is closed to changes and mailed to the managers and department heads",
+    ),
+    (
+        "approve",
+        ApproveIncidentReport,
+        "Approve a submitted report (managers): archived, closed to every change (000 §3.5.2c)",
+    ),
+    (
+        "send-back",
+        SendBackIncidentReport,
+        "Send a submitted report back to its writer as a draft, with a reason (managers)",
+    ),
 )
-def submit_report(
-    actor: StaffActor, report_id: ReportId, body: Annotated[SubmitIncidentReport, Body()]
-) -> IncidentReportView:
-    return _changed(incident_desk().submit, report_id, body, actor)
 
 
-@router.post(
-    "/staff/incident-reports/<report_id>/approve",
-    summary="Approve a submitted report (managers): archived, closed to every change (000 §3.5.2c)",
-)
-def approve_report(
-    actor: StaffActor, report_id: ReportId, body: Annotated[ApproveIncidentReport, Body()]
-) -> IncidentReportView:
-    return _changed(incident_desk().approve, report_id, body, actor)
+def _change_route(action: str, body_type: type[BaseModel], summary: str) -> None:
+    """``POST /staff/incident-reports/<report_id>/<action>``: the change, then the report as the caller now sees it."""
+    method = action.replace("-", "_")
+
+    def route(actor: Actor, report_id: str, body: BaseModel) -> IncidentReportView:
+        getattr(incident_desk(), method)(report_id, body, actor)
+        return _view(report_id, actor)
+
+    declare_post(
+        router,
+        f"/staff/incident-reports/<report_id>/{action}",
+        summary,
+        route,
+        name=f"{method}_report",
+        returns=IncidentReportView,
+        actor=StaffActor,
+        report_id=ReportId,
+        body=Annotated[body_type, Body()],
+    )
 
 
-@router.post(
-    "/staff/incident-reports/<report_id>/send-back",
-    summary="Send a submitted report back to its writer as a draft, with a reason (managers)",
-)
-def send_back_report(
-    actor: StaffActor, report_id: ReportId, body: Annotated[SendBackIncidentReport, Body()]
-) -> IncidentReportView:
-    return _changed(incident_desk().send_back, report_id, body, actor)
+for _action, _body, _summary in CHANGES:
+    _change_route(_action, _body, _summary)
 
 
 @router.post(
@@ -141,11 +149,3 @@ def verify_upload(actor: StaffActor, report_id: ReportId) -> VerifyUploadSlot:
 )
 def verify(actor: StaffActor, report_id: ReportId, body: Annotated[VerifyRequest, Body()]) -> Verification:
     return evidence_desk().verify(report_id, body, actor)
-
-
-def _changed(
-    change: Callable[[str, Any, Actor], object], report_id: str, body: Any, actor: Actor
-) -> IncidentReportView:
-    """One change to the report, then the report as the caller now sees it."""
-    change(report_id, body, actor)
-    return _view(report_id, actor)

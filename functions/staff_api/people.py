@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from frontdesk.api.callers import StaffActor
+from frontdesk.api.params import SitePath
 from frontdesk.models.staff import People
 from frontdesk.models.ticket import Role
 from frontdesk.wiring import staff_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
-
-SiteId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]
 
 
 @router.get(
@@ -23,7 +22,7 @@ SiteId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]
 )
 def people(
     actor: StaffActor,
-    site_id: SiteId,
+    site_id: SitePath,
     role: Annotated[Role | None, Query(description="Only people with this role, e.g. engineer")] = None,
     q: Annotated[str, Query(max_length=60, description="Part of a user name, name, phone or department")] = "",
 ) -> People:

@@ -9,16 +9,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
+from frontdesk.api.params import TicketId
 from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.photo import StaffPhotoList, UploadRequest, UploadSlot
 from frontdesk.wiring import photo_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
-
-TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 
 
 @router.post(

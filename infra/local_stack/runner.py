@@ -23,6 +23,7 @@ import boto3
 
 from local_stack import moto_fixes, timescale
 from local_stack.authorizer import CognitoAuthorizer
+from local_stack.calls import CallCounter
 from local_stack.demo import (
     DEMO_SITE,
     Login,
@@ -163,6 +164,7 @@ class LocalStack:
     s3_pollers: list[S3Poller] = field(default_factory=list)
     scheduler: Scheduler | None = None
     gateway: Gateway | None = None
+    calls: CallCounter = field(default_factory=CallCounter)  # what the functions ask of AWS (/local/stats.json)
     _moto: _MotoServer | None = None
     _server: GatewayServer | None = None
     _session: boto3.session.Session | None = None
@@ -225,6 +227,8 @@ class LocalStack:
         os.environ.setdefault("COGNITO_ENDPOINT", "/local/cognito")
         os.environ["TIME_SCALE"] = f"{config.time_scale:g}"
         boto3.setup_default_session()  # once, here: the functions' threads share it as Lambda's container would
+        # before any function makes a client: a client copies the session's handlers when it is made
+        self.calls.install(boto3._get_default_session().events)
         self.functions = load_functions(
             self.template, config.stack_name, stack.region, stack.account_id, root=config.template_path.parent
         )
@@ -457,9 +461,16 @@ class LocalStack:
             ),
             "gateway": self.gateway.stats.snapshot() if self.gateway else {},
             "functions": {
-                lid: {"invocations": f.invocations, "errors": f.errors, "loaded": f.exists()}
+                lid: {
+                    "invocations": f.invocations,
+                    "errors": f.errors,
+                    "loaded": f.exists(),
+                    "billed_ms": f.billed_ms,
+                    "memory_mb": f.memory,
+                }
                 for lid, f in self.functions.items()
             },
+            "aws": self.calls.snapshot(),
         }
 
     def local(self, request: Request) -> Response:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import math
 import sys
 import threading
 import time
@@ -24,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
+from local_stack import calls
 from local_stack.template import REPO_ROOT, Handler, Template, function_properties, functions
 
 log = logging.getLogger("local_stack")
@@ -78,6 +80,7 @@ class Function:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     invocations: int = 0
     errors: int = 0
+    billed_ms: int = 0  # Lambda bills each invocation's duration rounded up to the millisecond
 
     @property
     def file(self) -> Path:
@@ -135,7 +138,8 @@ class Function:
             started = time.monotonic()
             try:
                 handler = self._load()
-                result = handler(payload, self.context())
+                with calls.inside(self.logical_id):
+                    result = handler(payload, self.context())
             except FunctionError:
                 self.errors += 1
                 raise
@@ -144,6 +148,7 @@ class Function:
                 log.error("%s failed:\n%s", self.logical_id, traceback.format_exc().rstrip())
                 raise FunctionError(self.logical_id, type(error).__name__, str(error)) from error
             elapsed = time.monotonic() - started
+            self.billed_ms += math.ceil(elapsed * 1000)
             if elapsed > self.timeout:
                 # A thread cannot be stopped, but the caller gets what Lambda would have answered.
                 self.errors += 1

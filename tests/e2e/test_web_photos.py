@@ -313,11 +313,11 @@ def test_the_tracking_page_takes_photos_while_the_ticket_is_open(page: Page, des
     add = page.get_by_label("添加照片")
     expect(add).to_be_enabled()
 
-    watch_stages(page, "#photo-uploads")
+    watch_stages(page, "#track-uploads")
     uploads: list[str] = []
     page.on("request", lambda r: uploads.append(r.url) if r.method == "POST" and r.url.startswith(moto) else None)
     add.set_input_files([photo_file("lock.jpg", small_jpeg())])
-    row = page.locator("#photo-uploads li.upload")
+    row = page.locator("#track-uploads li.upload")
     expect(row.locator(".upload-stage")).to_have_text("已完成", timeout=30_000)
     expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     assert stages(page)[-1] == "done"
@@ -333,7 +333,7 @@ def test_the_tracking_page_takes_photos_while_the_ticket_is_open(page: Page, des
     page.get_by_role("button", name="刷新").click()
     expect(page.locator("#status-text")).to_have_text("已婉拒")
     expect(page.locator("#photos-closed")).to_have_text("工单已结束，不能再添加照片。")
-    expect(page.locator("#photos-add")).to_be_hidden()
+    expect(page.locator("#track-photos-add")).to_be_hidden()
     expect(page.locator("#photos img")).to_have_count(1)  # what was sent stays on record
 
 

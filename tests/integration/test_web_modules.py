@@ -200,3 +200,15 @@ def test_an_import_cycle_is_refused_rather_than_hashed(public: Api, web: Path) -
     common.write_text('import "./staff.js";\n' + common.read_text("utf-8"), "utf-8")
     with pytest.raises(ValueError, match=r"import cycle: common\.js -> staff\.js -> common\.js"):
         public.module.pages._asset("common.js")
+
+
+def test_a_shared_part_is_put_in_with_every_slot_filled_or_not_at_all() -> None:
+    """The photo block is written once (web/partials/photo-add.html) for the three pages that upload."""
+    pages = _pages()
+    staff = pages._page("staff").body
+    assert 'id="detail-photo-input"' in staff and 'id="report-photo-input"' in staff
+    assert 'id="report-photos-add" hidden>' in staff and 'id="detail-photos-add" >' in staff
+    match = pages._INCLUDE.search("<!--#include photo-add id=x texts=track-->")  # no hidden=
+    assert match is not None
+    with pytest.raises(KeyError, match="hidden"):
+        pages._included(match)

@@ -13,7 +13,7 @@ import pytest
 
 from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.incidents import IncidentDesk, IncidentNotices
-from frontdesk.app.ports import MailRefused
+from frontdesk.app.ports import MailRefused, ReportClocks
 from frontdesk.clock import FixedClock, parse_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import VersionConflict
@@ -94,11 +94,7 @@ class Reports:
     fail_mark: Callable[[str], bool] = lambda key: False
 
     def create(
-        self,
-        site_id: str,
-        year: int,
-        build: Callable[[int], ReportChange],
-        clocks: Callable[[IncidentReport], Sequence[ClockWrite]],
+        self, site_id: str, year: int, build: Callable[[int], ReportChange], clocks: ReportClocks
     ) -> ReportChange:
         change = build(len(self.items) + 1)
         self.clocks.write(clocks(change.report))

@@ -1,11 +1,13 @@
 """One message catalogue per language (layers/core/frontdesk/i18n), read by Python and by the pages.
 
-No browser needed: the pages' keys are read from their source, Python's from its syntax tree.
+No browser needed: the pages' keys are read from the pages as served (shared parts put in) and from
+the scripts' source, Python's from its syntax tree.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import re
 from collections.abc import Iterator
@@ -21,7 +23,18 @@ from frontdesk.models.photo import QuarantineReason
 REPO = Path(__file__).resolve().parents[2]
 WEB = REPO / "functions/public_api/web"
 PYTHON = sorted(p for root in ("layers/core/frontdesk", "functions") for p in (REPO / root).rglob("*.py"))
-PAGES = sorted([*WEB.rglob("*.html"), *(p for p in (WEB / "assets").glob("*.js") if p.name != "i18n.js")])
+SCRIPTS = sorted(p for p in (WEB / "assets").glob("*.js") if p.name != "i18n.js")
+
+
+def _served_pages() -> list[str]:
+    """Each page as functions/public_api/pages.py serves it: with its shared parts' slots filled."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(WEB.parent))  # the function's folder, as on Lambda
+        pages = importlib.import_module("pages")
+    return [pages._page(name).body for name in pages.PAGES]
+
+
+PAGE_TEXTS = [*_served_pages(), *(path.read_text("utf-8") for path in SCRIPTS)]
 
 _JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _JS_KEY_CALL = re.compile(r'\b(?:t|has)\(\s*"([a-z][\w.-]*[\w-])"')
@@ -39,14 +52,13 @@ def _python_strings() -> Iterator[str]:
 
 
 def _page_strings() -> Iterator[str]:
-    for path in PAGES:
-        yield from _JS_STRING.findall(path.read_text("utf-8"))
+    for text in PAGE_TEXTS:
+        yield from _JS_STRING.findall(text)
 
 
 def _keys_the_pages_name() -> set[str]:
     found: set[str] = set()
-    for path in PAGES:
-        text = path.read_text("utf-8")
+    for text in PAGE_TEXTS:
         found.update(_JS_KEY_CALL.findall(text), _HTML_KEY.findall(text))
     return found
 
@@ -77,6 +89,8 @@ def test_every_key_a_page_names_is_in_the_catalogue(key: str) -> None:
 def test_the_scan_sees_the_pages_and_python() -> None:
     named = _keys_the_pages_name()
     assert {"form.submit", "error.generic", "photo.aborted"} <= named
+    assert {"track.photos.uploads", "staff.photos.hint"} <= named  # from a shared part, its slots filled
+    assert not any("{{" in text for text in PAGE_TEXTS)
     assert {"status.", "category.", "incident.field."} <= PREFIXES
     assert "incident.mail.late" in STRINGS
 

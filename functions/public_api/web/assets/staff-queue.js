@@ -59,12 +59,17 @@ function stamp() {
   el("updated").textContent = t("staff.updated", { time: FD.formatTime(new Date().toISOString(), tz()).slice(11) });
 }
 
+// Each load of the view is numbered: an answer to an older one (the queue asked for at sign-in,
+// arriving after a search was made) is dropped, never shown over the newer view.
+let asked = 0;
+
 /** The view's tickets from the start (or, with `more`, the search's next page). */
 export async function loadQueue(quiet, more) {
   if (!state.siteId) return;
+  const ask = ++asked;
   const search = searching();
   const result = await staffApi("GET", search ? searchPath(more) : "staff/tickets?site_id=" + encodeURIComponent(state.siteId));
-  if (!result) return;
+  if (!result || ask !== asked) return;
   if (!result.ok) {
     if (!quiet) FD.announce(el("status"), result.data.message);
     return;
@@ -85,8 +90,9 @@ export async function loadQueue(quiet, more) {
 export async function pollQueue() {
   if (!state.siteId || !loaded || searching() || !until) return;
   const site = state.siteId;
+  const ask = asked;
   const result = await staffApi("GET", "staff/tickets?site_id=" + encodeURIComponent(site) + "&since=" + encodeURIComponent(until));
-  if (!result || !result.ok || site !== state.siteId || searching()) return;
+  if (!result || !result.ok || site !== state.siteId || searching() || ask !== asked) return;
   until = result.data.until || until;
   let changed = false;
   (result.data.tickets || []).forEach(function (ticket) {

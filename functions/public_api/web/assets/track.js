@@ -151,8 +151,8 @@ function renderPhotos() {
   el("photos-count").textContent = photos && list.length ? t("photo.count", { n: taken, max: max }) : "";
   const open = view && CLOSED.indexOf(view.status) < 0;
   const full = taken >= max;
-  el("photos-add").hidden = !open || !photos;
-  el("photo-input").disabled = uploadingPhotos || full;
+  el("track-photos-add").hidden = !open || !photos;
+  el("track-photo-input").disabled = uploadingPhotos || full;
   const note = el("photos-closed");
   const noteKey = !view || !photos ? "" : !open ? "track.photos.closed" : full && !uploadingPhotos ? "track.photos.full" : "";
   note.hidden = !noteKey;
@@ -179,7 +179,7 @@ async function loadPhotos(quiet) {
 }
 
 async function addPhotos() {
-  const input = el("photo-input");
+  const input = el("track-photo-input");
   const card = el("photos-card");
   if (uploadingPhotos || !token) return;
   if (!photos || photosFor !== token) await loadPhotos(false); // how many there are
@@ -192,7 +192,7 @@ async function addPhotos() {
   if (!picked.accepted.length) return;
   uploadingPhotos = true;
   renderPhotos();
-  const list = el("photo-uploads");
+  const list = el("track-uploads");
   FD.fill(list);
   const counts = await UI.uploadAll(photosPath(), picked.accepted, list, {});
   uploadingPhotos = false;
@@ -237,7 +237,7 @@ async function load(quiet) {
     photos = null;
     photosFor = "";
     FD.fill(el("photos"));
-    FD.fill(el("photo-uploads"));
+    FD.fill(el("track-uploads"));
     FD.clearField(el("photos-card"), "photos");
   }
   const result = await FD.api("GET", "public/track/" + encodeURIComponent(token));
@@ -382,8 +382,8 @@ function init() {
   el("quote-confirm").addEventListener("click", function () { decideQuote(true); });
   el("quote-decline").addEventListener("click", function () { decideQuote(false); });
   el("refresh").addEventListener("click", function () { load(false); });
-  el("photo-input").setAttribute("accept", P.ACCEPT);
-  el("photo-input").addEventListener("change", addPhotos);
+  el("track-photo-input").setAttribute("accept", P.ACCEPT);
+  el("track-photo-input").addEventListener("change", addPhotos);
   window.addEventListener("hashchange", function () { load(false); });
   FD.onLang(function () {
     renderRating();

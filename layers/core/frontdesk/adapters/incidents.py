@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
 from frontdesk.adapters.dynamodb import put_versioned
+from frontdesk.app.ports import ReportClocks
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode
 from frontdesk.domain.incidents import NumberingBusy, ReportChange
@@ -96,7 +97,7 @@ class ReportStore:
         site_id: str,
         year: int,
         build: Callable[[int], ReportChange],
-        clocks: Callable[[IncidentReport], Sequence[ClockWrite]] = lambda report: (),
+        clocks: ReportClocks = lambda report: (),
     ) -> ReportChange:
         """Write the report ``build(n)`` gives for the next number n, the counter and the report's
         clocks (``clocks(report)``, once its id is known), together."""

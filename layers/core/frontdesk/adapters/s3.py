@@ -66,14 +66,7 @@ class EvidenceBucket:
         )
         return post["url"], {str(k): str(v) for k, v in post["fields"].items()}
 
-    def presigned_get(
-        self,
-        key: str,
-        version_id: str | None,
-        content_type: str,
-        filename: str,
-        expires_in: int,
-    ) -> str:
+    def presigned_get(self, key: str, version_id: str | None, content_type: str, filename: str, expires_in: int) -> str:
         """A link to exactly this version, served with the type the bytes have (not the one declared) and
         as an attachment: opened on its own, a file from the bucket is saved, never rendered as a page
         (an <img> still shows it). S3 cannot add X-Content-Type-Options (docs/decisions/0012)."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from frontdesk.domain.errors import DomainError
 from frontdesk.domain.mailing import MailingListFull, NotAMember
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.mailing import MAX_MEMBERS, MailingList
@@ -72,40 +73,54 @@ class SlaStore:
 
     def add_member(self, site_id: str, name: str, email: str) -> MailingList:
         """Add an address (a no-op if it is there); refused when the list is full."""
-        try:
-            result = self._table.update_item(
-                Key={"PK": f"SITE#{site_id}", "SK": f"{MAILING_PREFIX}{name}"},
-                UpdateExpression="SET #type = :type, site_id = :site, #name = :name ADD members :email",
-                ConditionExpression="attribute_not_exists(members) OR size(members) < :max OR contains(members, :one)",
-                ExpressionAttributeNames={"#type": "type", "#name": "name"},
-                ExpressionAttributeValues={
-                    ":type": "mailing_list",
-                    ":site": site_id,
-                    ":name": name,
-                    ":email": {email},
-                    ":one": email,
-                    ":max": MAX_MEMBERS,
-                },
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as error:
-            if _conditional_failed(error):
-                raise MailingListFull(field="email", name=name, limit=MAX_MEMBERS) from error
-            raise
-        return _mailing_list(result["Attributes"])
+        return self._change_members(
+            site_id,
+            name,
+            email,
+            "SET #type = :type, site_id = :site, #name = :name ADD members :email",
+            "attribute_not_exists(members) OR size(members) < :max OR contains(members, :one)",
+            {":type": "mailing_list", ":site": site_id, ":name": name, ":max": MAX_MEMBERS},
+            MailingListFull(field="email", name=name, limit=MAX_MEMBERS),
+        )
 
     def remove_member(self, site_id: str, name: str, email: str) -> MailingList:
+        """Remove an address; refused when it is not on the list."""
+        return self._change_members(
+            site_id,
+            name,
+            email,
+            "DELETE members :email",
+            "contains(members, :one)",
+            {},
+            NotAMember(field="email", name=name, email=email),
+        )
+
+    def _change_members(
+        self,
+        site_id: str,
+        name: str,
+        email: str,
+        update: str,
+        condition: str,
+        values: dict[str, Any],
+        refusal: DomainError,
+    ) -> MailingList:
+        """One conditional change to a list's members; the refusal when its condition does not hold."""
+        request: dict[str, Any] = {
+            "Key": {"PK": f"SITE#{site_id}", "SK": f"{MAILING_PREFIX}{name}"},
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": {**values, ":email": {email}, ":one": email},
+            "ReturnValues": "ALL_NEW",
+        }
+        names = {alias: alias[1:] for alias in ("#type", "#name") if alias in update}
+        if names:  # DynamoDB refuses a name the expressions do not use
+            request["ExpressionAttributeNames"] = names
         try:
-            result = self._table.update_item(
-                Key={"PK": f"SITE#{site_id}", "SK": f"{MAILING_PREFIX}{name}"},
-                UpdateExpression="DELETE members :email",
-                ConditionExpression="contains(members, :one)",
-                ExpressionAttributeValues={":email": {email}, ":one": email},
-                ReturnValues="ALL_NEW",
-            )
+            result = self._table.update_item(**request)
         except ClientError as error:
             if _conditional_failed(error):
-                raise NotAMember(field="email", name=name, email=email) from error
+                raise refusal from error
             raise
         return _mailing_list(result["Attributes"])
 

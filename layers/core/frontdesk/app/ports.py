@@ -208,13 +208,13 @@ def require_report(reports: ReportLookup, report_id: str) -> IncidentReport:
     return _found(reports.get(report_id), "report_id", ErrorCode.INCIDENT_REPORT_NOT_FOUND)
 
 
+# The clocks a report must have, planned from the report as written (frontdesk.domain.clocks).
+ReportClocks = Callable[["IncidentReport"], Sequence["ClockWrite"]]
+
+
 class ReportRecords(ReportLookup, Protocol):
     def create(
-        self,
-        site_id: str,
-        year: int,
-        build: Callable[[int], ReportChange],
-        clocks: Callable[[IncidentReport], Sequence[ClockWrite]],
+        self, site_id: str, year: int, build: Callable[[int], ReportChange], clocks: ReportClocks
     ) -> ReportChange: ...
     def save(self, change: ReportChange, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
     def timeline(self, report_id: str) -> list[ReportEvent]: ...
@@ -266,12 +266,7 @@ class Bucket(Protocol):
         self, key: str, content_type: str | None, max_bytes: int, expires_in: int
     ) -> tuple[str, dict[str, str]]: ...
     def presigned_get(
-        self,
-        key: str,
-        version_id: str | None,
-        content_type: str,
-        filename: str,
-        expires_in: int,
+        self, key: str, version_id: str | None, content_type: str, filename: str, expires_in: int
     ) -> str: ...
     def head(self, key: str, version_id: str | None = None) -> StoredObjectInfo | None: ...
     def read(self, key: str, version_id: str | None, limit: int) -> bytes | None: ...

@@ -67,27 +67,20 @@ class ClockSpec:
     timing: Callable[[Any], Timing | None]  # None: the subject has no such clock (now)
 
 
-def _arrival(ticket: Ticket) -> Timing | None:
-    if ticket.kind not in REPAIR_LIKE or ticket.dispatched_at is None or ticket.arrival_due is None:
+def _repair(ticket: Ticket, due: str | None, done_at: str | None, paused: bool = False) -> Timing | None:
+    """A repair's clock runs from its dispatch (a new dispatch, a new run) until it closes."""
+    if ticket.kind not in REPAIR_LIKE or ticket.dispatched_at is None or due is None:
         return None
-    return Timing(
-        anchor=ticket.dispatched_at,
-        due=ticket.arrival_due,
-        done_at=ticket.arrived_at,
-        ended=ticket.status in TERMINAL,
-    )
+    return Timing(anchor=ticket.dispatched_at, due=due, paused=paused, done_at=done_at, ended=ticket.status in TERMINAL)
+
+
+def _arrival(ticket: Ticket) -> Timing | None:
+    return _repair(ticket, ticket.arrival_due, ticket.arrived_at)
 
 
 def _completion(ticket: Ticket) -> Timing | None:
-    if ticket.kind not in REPAIR_LIKE or ticket.dispatched_at is None or ticket.completion_due is None:
-        return None
-    return Timing(
-        anchor=ticket.dispatched_at,
-        due=ticket.completion_due,
-        paused=ticket.status is Status.QUOTED,  # the client decides on the price: not the desk's time
-        done_at=ticket.completed_at,
-        ended=ticket.status in TERMINAL,
-    )
+    # the client decides on the price: not the desk's time
+    return _repair(ticket, ticket.completion_due, ticket.completed_at, paused=ticket.status is Status.QUOTED)
 
 
 def _reply(ticket: Ticket) -> Timing | None:

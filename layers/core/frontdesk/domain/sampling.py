@@ -20,19 +20,20 @@ from datetime import date, timedelta
 from typing import Final
 
 from frontdesk.domain.callbacks import is_key_repair
+from frontdesk.models import identifiers as ids
 from frontdesk.models.ticket import Kind, Ticket
 
-WEEK: Final = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK: Final = re.compile(ids.ISO_WEEK)
 DEFAULT_PERCENT: Final = 20
 
 
 def week_days(week: str) -> list[date]:
     """The seven days (Monday first) of an ISO week written ``2026-W48``."""
-    match = WEEK.match(week)
-    if match is None:
+    if WEEK.match(week) is None:
         raise ValueError("sample_week_invalid")
+    year, number = week.split("-W")
     try:
-        monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        monday = date.fromisocalendar(int(year), int(number), 1)
     except ValueError as error:
         raise ValueError("sample_week_invalid") from error
     return [monday + timedelta(days=n) for n in range(7)]

@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from frontdesk.models import identifiers as ids
 from frontdesk.models.frozen import Frozen
 
 MAX_TEXT: Final = 500
@@ -147,7 +148,7 @@ class SampleIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    week: str = Field(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"], description="ISO week, site-local days")
+    week: str = Field(pattern=ids.ISO_WEEK, examples=["2026-W48"], description="ISO week, site-local days")
     seed: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from frontdesk.models.identifiers import NAME_ID
 from frontdesk.models.mailing import Email as MailingEmail
 from frontdesk.models.ticket import Department, Kind, Severity
 
@@ -50,7 +51,7 @@ Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=PHONE_PA
 # One rule for every address frontdesk mails: what SES accepts (a typo such as "a,b@x.cn" is refused here,
 # not by SES at the first escalation).
 Email = MailingEmail
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,40}$")]
+Identifier = Annotated[str, StringConstraints(pattern=NAME_ID)]
 MAX_UNIT = 20
 Unit = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_UNIT), Printable]
 AwareDatetime = Annotated[datetime, AfterValidator(_aware)]

@@ -13,11 +13,12 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.clock import ClockKind
+from frontdesk.models.identifiers import LIST_NAME
 
 # A ladder's phases are the clock kinds: one set of rungs per kind.
 Phase = ClockKind
 
-ListName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_-]{1,40}$")]
+ListName = Annotated[str, StringConstraints(pattern=LIST_NAME)]
 
 MAX_RUNGS = 10
 MAX_GAP_SECONDS = 7 * 24 * 3600

@@ -9,13 +9,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from frontdesk.models import identifiers as ids
 from frontdesk.models.commands import AwareDatetime, Identifier, Name, OptionalText, Printable, Text, Unit, Versioned
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.photo import StaffPhotoView
 from frontdesk.models.ticket import EMERGENCIES, Actor, Rung
 
-ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
-TicketId = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
+ReportId = Annotated[str, StringConstraints(pattern=ids.REPORT_ID)]
+HexId = Annotated[str, StringConstraints(pattern=ids.HEX_ID)]
+TicketId = HexId
 Optional2000 = OptionalText
 Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable]
 PoliceFile = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), Printable]
@@ -202,8 +204,8 @@ class VerifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    pack_id: Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")] | None = None
-    upload_id: Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")] | None = None
+    pack_id: HexId | None = None
+    upload_id: HexId | None = None
 
 
 class VerifyUploadSlot(BaseModel):

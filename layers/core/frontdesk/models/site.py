@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from frontdesk.models.frozen import Frozen
+from frontdesk.models.identifiers import NAME_ID, SITE_ID
 
 
 class BuildingClass(StrEnum):
@@ -25,7 +26,7 @@ DEFAULT_ARRIVAL_MINUTES: dict[BuildingClass, int] = {
 
 
 class Building(Frozen):
-    building_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    building_id: str = Field(pattern=NAME_ID)
     name: str = Field(min_length=1, max_length=80)
     name_en: str = Field(default="", max_length=80)
     building_class: BuildingClass
@@ -33,7 +34,7 @@ class Building(Frozen):
 
 
 class Site(Frozen):
-    site_id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    site_id: str = Field(pattern=SITE_ID)
     code: str = Field(pattern=r"^[A-Z]{1,4}$", description="Prefix of the short ticket number")
     name: str = Field(min_length=1, max_length=80)
     name_en: str = Field(default="", max_length=80)

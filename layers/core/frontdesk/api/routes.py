@@ -1,0 +1,18 @@
+"""Routes of one shape declared once: a factory builds the handler, this gives it its signature."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+
+def declare_post(
+    router: Router, path: str, summary: str, route: Callable[..., Any], name: str, returns: type, **parameters: Any
+) -> None:
+    """``POST path`` served by ``route``, a function called ``name`` (the OpenAPI operationId);
+    powertools reads its parameters and what it returns from its annotations."""
+    route.__name__ = name
+    route.__annotations__ = {**parameters, "return": returns}
+    router.post(path, summary=summary)(route)
