@@ -74,6 +74,10 @@ def _callback_for(event: TimelineEvent) -> None:
             extra={"callback_id": created.callback_id, "reason": created.reason.value, "due": created.due},
         )
         metrics.add_metric(name="CallbacksCreated", unit="Count", value=1)
+    # offered to the tenant by mail, once (a redelivered record sends what an earlier one did not)
+    if wiring.callbacks().invitation(event) is not None:
+        outcome = wiring.ticket_escalations().invite_to_survey(event.ticket_id, event.seq)
+        logger.info("survey offered", extra={"ticket_id": event.ticket_id, "outcome": outcome})
 
 
 def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:

@@ -18,13 +18,13 @@ from frontdesk.domain.calendar import shipped_years
 from frontdesk.domain.errors import DomainError
 from frontdesk.models import commands as cmd
 from frontdesk.models.calendar import YearCalendar
-from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState
+from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState, Result, SurveyIn
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.ticket import Kind, Status, Ticket
 from local_stack.template import Template
 
 from .lambda_support import OPERATOR
-from .sla_support import DUTY_MANAGER, ENGINEER, MANAGER, Harness, sla_harness
+from .sla_support import DUTY_MANAGER, ENGINEER, MANAGER, TENANT_EMAIL, Harness, sla_harness
 
 SHANGHAI = timedelta(hours=8)
 
@@ -156,6 +156,23 @@ def test_a_cancelled_ticket_cancels_its_open_callback(h: Harness) -> None:
     assert callback_clock(h, callback, ClockKind.CALLBACK_COMPLAINT).level == 0 and missed_mail(h) == []
     queue = wiring.callbacks().queue("ql", OPERATOR)
     assert (queue.callbacks, queue.concluded) == ([], [])
+
+
+def test_the_tenant_is_mailed_the_survey_link_once_and_answers_it(h: Harness) -> None:
+    complaint = handled_complaint(h)
+    invitations = [m for m in h.mail() if m.subject.startswith("请评价我们的服务")]
+    assert [(m.to, complaint.number in m.subject) for m in invitations] == [([TENANT_EMAIL], True)]
+    token = invitations[0].body.split("track#", 1)[1].split()[0]
+    h.stream.deliver(h.stream.delivered)  # every record delivered again: nothing is mailed twice
+    assert len([m for m in h.mail() if m.subject.startswith("请评价我们的服务")]) == 1
+
+    assert wiring.callbacks().survey(token).reason is CallbackReason.COMPLAINT
+    answer = SurveyIn(result=Result.SATISFIED, quality=5, effect=5, satisfaction=4, suggestions="很好")
+    assert wiring.callbacks().answer(token, answer).state is CallbackState.SATISFIED
+    h.settle()
+    callback = the_callback(h, complaint, CallbackReason.COMPLAINT)
+    assert callback_clock(h, callback, ClockKind.CALLBACK_COMPLAINT).state is ClockState.MET
+    assert h.tickets.timeline(complaint.ticket_id)[-1].detail["method"] == "link"
 
 
 def key_repair(h: Harness) -> Ticket:

@@ -88,6 +88,13 @@ class CallbackDesk:
         )
         self.records.save(cancelled, callback.version, writes)
 
+    def invitation(self, event: TimelineEvent) -> Callback | None:
+        """The open callback this ticket event created, if any: its survey is offered to the tenant."""
+        if event.action not in CALLING_ACTIONS - {"cancel"}:
+            return None
+        callback = self.records.get(rules.callback_id(event.ticket_id, event.seq))
+        return callback if callback is not None and callback.is_open else None
+
     def queue(self, site_id: str, actor: Actor, limit: int = 200) -> CallbackList:
         require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")
         require_site(self.sites, site_id)

@@ -25,6 +25,7 @@ from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.ticket import Ticket, TimelineEvent
+from frontdesk.notifications import callbacks as callback_notices
 from frontdesk.notifications import messages
 from frontdesk.notifications.messages import Mail
 
@@ -32,6 +33,7 @@ from frontdesk.notifications.messages import Mail
 MAX_RECORD_ATTEMPTS: Final = 5
 TENANT_NOTICE_KINDS: Final = frozenset({ClockKind.ARRIVAL, ClockKind.COMPLETION, ClockKind.REPLY})
 ACKNOWLEDGEMENT: Final = "acknowledgement"
+SURVEY: Final = "survey"
 
 
 @dataclass
@@ -142,6 +144,15 @@ class TicketEscalations:
         event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
         build = lambda link: messages.reply_mail(ticket, event.detail["text"], link)  # noqa: E731
         return self._mail_tenant(ticket, REPLY, notice_key(REPLY, seq), event.at, build)
+
+    def invite_to_survey(self, ticket_id: str, seq: int) -> str:
+        """The callback the event ``seq`` created, offered to the tenant who left an address: the
+        tracking page's survey (docs/decisions/0023), mailed once like any notice."""
+        ticket = self._ticket(ticket_id)
+        if not ticket.contact.email:
+            return "skipped"
+        build = lambda link: callback_notices.survey_mail(ticket, link)  # noqa: E731
+        return self._mail_tenant(ticket, SURVEY, notice_key(SURVEY, seq), ticket.updated_at, build)
 
     def _mail_tenant(self, ticket: Ticket, notice: str, key: str, at: str, build: Callable[[str], Mail]) -> str:
         """A notice owed to the tenant: mailed once (sent, then marked), then forgotten. Its link

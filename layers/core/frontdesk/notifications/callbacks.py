@@ -7,6 +7,7 @@ from typing import Any
 
 from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.callback import Callback
+from frontdesk.models.ticket import Ticket
 from frontdesk.notifications.messages import Mail, duration, local_time
 
 
@@ -26,6 +27,15 @@ def missed_mail(callback: Callback, late_seconds: int, timezone: str, base_url: 
         subjects.append(message("callback.mail.subject", language, **params))
         parts.append(message("callback.mail.body", language, **params))
     return Mail(subject=" / ".join(subjects), body="\n\n".join(parts) + "\n")
+
+
+def survey_mail(ticket: Ticket, link: str) -> Mail:
+    """To the tenant who left an address, in their language: the survey is on the tracking page."""
+    language = ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    return Mail(
+        subject=message("survey.mail.subject", language, number=ticket.number),
+        body=message("survey.mail.body", language, number=ticket.number, link=link) + "\n",
+    )
 
 
 def alert(callback: Callback, level: int, mailing_list: str, late_seconds: int) -> dict[str, Any]:
