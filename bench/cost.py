@@ -28,6 +28,7 @@ import argparse
 import json
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
@@ -77,8 +78,11 @@ class Driver:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.stack.base + path, data=data, headers=headers, method=method)
         self.requests += 1
-        with urllib.request.urlopen(request, timeout=120) as response:  # 127.0.0.1 only
-            return json.load(response)
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # 127.0.0.1 only
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            raise SystemExit(f"{method} {path} -> {error.code}: {error.read().decode()[:400]}") from None
 
     def token(self, role: str) -> str:
         if role not in self.tokens:

@@ -12,6 +12,7 @@ import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from emergency_calls import router as emergency_calls
 from mailing_lists import router as mailing_lists
 
 from frontdesk.api import intake
@@ -19,8 +20,8 @@ from frontdesk.api.callers import StaffActor
 from frontdesk.api.entry import api_handler
 from frontdesk.api.params import BuildingFilter, BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
 from frontdesk.api.resolver import make_resolver
-from frontdesk.app.tickets import Opened
-from frontdesk.domain import conversation, lifecycle
+from frontdesk.app.tickets import Opened, staff_actions
+from frontdesk.domain import conversation
 from frontdesk.domain.search import Filters, board_order
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
@@ -35,6 +36,7 @@ tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(mailing_lists)
+app.include_router(emergency_calls)
 app.include_router(photos.router)
 app.include_router(incidents.router)
 app.include_router(people.router)
@@ -125,7 +127,11 @@ def unit_history(
 def read(actor: StaffActor, ticket_id: TicketId) -> StaffTicket:
     ticket, timeline, actions = desk().read(ticket_id, actor)
     return StaffTicket(
-        ticket=ticket, timeline=timeline, actions=actions, conversation=conversation.open_to(ticket, actor)
+        ticket=ticket,
+        timeline=timeline,
+        actions=actions,
+        conversation=conversation.open_to(ticket, actor),
+        linked_repairs=desk().linked_repairs(ticket),
     )
 
 
@@ -189,6 +195,37 @@ def reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reply, Bod
     return _act(ticket_id, "reply", body, actor)
 
 
+@app.post("/staff/tickets/<ticket_id>/validity", summary="Judge whether a complaint is valid, with a reason (managers)")
+def validity(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Validity, Body()]) -> StaffTicket:
+    return _act(ticket_id, "validity", body, actor)
+
+
+@app.post(
+    "/staff/tickets/<ticket_id>/agree_reply",
+    summary="Record a reply time agreed with the client, before the one due passed: the reply clock follows it",
+)
+def agree_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.AgreeReply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "agree_reply", body, actor)
+
+
+@app.post("/staff/tickets/<ticket_id>/draft_reply", summary="Draft a written complaint's written reply")
+def draft_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.DraftReply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "draft_reply", body, actor)
+
+
+@app.post("/staff/tickets/<ticket_id>/approve_reply", summary="Approve the written reply before it is sent (managers)")
+def approve_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.ApproveReply, Body()]) -> StaffTicket:
+    return _act(ticket_id, "approve_reply", body, actor)
+
+
+@app.post(
+    "/staff/tickets/<ticket_id>/repairs",
+    summary="A repair the complaint needs, at its place, for its client: dispatched as any repair (the desk)",
+)
+def spawn_repair(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.LinkedRepair, Body()]) -> StaffTicket:
+    return _view(desk().spawn_repair(ticket_id, body, actor), actor)
+
+
 @app.post("/staff/tickets/<ticket_id>/close", summary="Close a replied complaint or inquiry, or completed work")
 def close(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
     return _act(ticket_id, "close", body, actor)
@@ -220,8 +257,9 @@ def _view(ticket: Ticket, actor: Actor) -> StaffTicket:
     return StaffTicket(
         ticket=ticket,
         timeline=desk().read(ticket.ticket_id, actor)[1],
-        actions=lifecycle.allowed_actions(ticket, actor),
+        actions=staff_actions(ticket, actor),
         conversation=conversation.open_to(ticket, actor),
+        linked_repairs=desk().linked_repairs(ticket),
     )
 
 

@@ -1,6 +1,7 @@
 """Stream router: reacts to every change on the table stream.
 
 - an appended timeline event is published to the events topic (then marked: at least once); a
+  repair's acceptance is also recorded on the complaint it came from (frontdesk.app.linked); a
   complaint handled, a key repair or a rework completed creates its callback (回访) with its clock;
 - a clock written starts the execution of a new generation (named after the clock and its
   generation: a replayed record finds it there, which is not an error) and stops the one a change
@@ -10,7 +11,10 @@
   first rung, a notice to the tenant (each once);
 - an incident report that owes notices (submitted, escalated) sends them;
 - a ticket whose tenant left an address owes them an acknowledgement, and each reply the desk
-  writes them: mailed, then forgotten.
+  writes them: mailed, then forgotten;
+- a serious complaint, one for company leadership or an emergency owes the staff named for it a
+  mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten;
+- work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -30,6 +34,8 @@ from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
 from frontdesk.domain.conversation import REPLY
+from frontdesk.domain.routing import ROUTED
+from frontdesk.domain.sweep import UNFINISHED
 from frontdesk.models.clock import Clock
 from frontdesk.models.ticket import TimelineEvent
 
@@ -60,6 +66,8 @@ def _publish_once(event: TimelineEvent) -> None:
     if store.was_routed(event):
         logger.info("already routed", extra={"ticket_id": event.ticket_id, "seq": event.seq})
         return
+    if event.action == "accept":  # before the mark: a failure here retries the record
+        wiring.linked_complaints().on_accept(event)
     publisher.publish(event)
     store.mark_routed(event)
     metrics.add_metric(name="EventsRouted", unit="Count", value=1)
@@ -90,6 +98,22 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         outcome = wiring.ticket_escalations().acknowledge(str(item["ticket_id"]))
         logger.info("acknowledgement", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
         metrics.add_metric(name="Acknowledgements", unit="Count", value=1)
+    elif item.get("type") == "notice" and item.get("notice") == ROUTED:
+        routed = wiring.intake_routing().route(str(item["ticket_id"]))
+        logger.info(
+            "routed at intake",
+            extra={
+                "ticket_id": item["ticket_id"],
+                "sent": routed.sent,
+                "empty": routed.empty,
+                "refused": routed.refused,
+            },
+        )
+        metrics.add_metric(name="IntakeRoutings", unit="Count", value=1)
+    elif item.get("type") == "notice" and item.get("notice") == UNFINISHED:
+        outcome = wiring.ticket_escalations().mail_unfinished(str(item["ticket_id"]), int(str(item["seq"])))
+        logger.info("unfinished mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
+        metrics.add_metric(name="UnfinishedMailed", unit="Count", value=1)
     elif item.get("type") == "notice" and item.get("notice") == REPLY:
         outcome = wiring.ticket_escalations().mail_reply(str(item["ticket_id"]), int(str(item["seq"])))
         logger.info("reply mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})

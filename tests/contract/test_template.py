@@ -113,6 +113,7 @@ def test_functions_share_globals(translated: dict[str, Any]) -> None:
         "StreamRouterFunction",
         "ReconcilerFunction",
         "PhotoIngestFunction",
+        "EndOfDayFunction",
     }
     for function in lambdas.values():
         props = function["Properties"]

@@ -36,7 +36,7 @@ def wait_for_callback(desk: Desk, number: str) -> dict[str, Any]:
 
 
 def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: Desk) -> None:
-    created = desk.report(kind="complaint", category="service_attitude", description="前台服务态度差。")
+    created = desk.report(kind="complaint", category="staff_attitude", description="前台服务态度差。")
     ticket_id = desk.ticket_id(created["number"])
     desk.act("operator", ticket_id, "handle", department="customer_service", action_taken="已向当事员工了解情况")
     callback = wait_for_callback(desk, created["number"])
@@ -77,7 +77,7 @@ def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: 
 def test_a_tenant_answers_the_survey_link_in_chinese_and_the_console_shows_the_callback_met(
     page: Page, desk: Desk
 ) -> None:
-    created = desk.report(kind="complaint", category="service_quality", description="保洁不及时。")
+    created = desk.report(kind="complaint", category="cleaning", description="保洁不及时。")
     ticket_id = desk.ticket_id(created["number"])
     desk.act("operator", ticket_id, "handle", department="cleaning", action_taken="已安排保洁主管跟进")
     callback = wait_for_callback(desk, created["number"])

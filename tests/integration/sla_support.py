@@ -140,6 +140,7 @@ ACTION_COMMANDS: dict[str, type[cmd.Versioned]] = {
     "reply": cmd.Reply,
     "close": cmd.Close,
     "decline": cmd.Decline,
+    "unfinished": cmd.Unfinished,
 }
 
 
@@ -185,7 +186,7 @@ class Harness:
         self, kind: Kind = Kind.REPAIR, email: str = TENANT_EMAIL, building: str = "admin", language: str = "zh-CN"
     ) -> cmd.StaffNewTicket:
         """A phone intake at the harness's site."""
-        category = {Kind.REPAIR: "plumbing", Kind.COMPLAINT: "service_attitude", Kind.INQUIRY: "fees"}[kind]
+        category = {Kind.REPAIR: "plumbing", Kind.COMPLAINT: "staff_attitude", Kind.INQUIRY: "fees"}[kind]
         return cmd.StaffNewTicket(
             site_id=SITE.site_id,
             building_id=building,

@@ -61,7 +61,7 @@ def tickets(staff: Api, clock: FixedClock, site: Site) -> dict[str, str]:
             "building_id": "admin",
             "unit": "101",
             "kind": "complaint",
-            "category": "service_attitude",
+            "category": "staff_attitude",
             "description": "Cleaner was rude at the lobby",
             "contact_name": "王五",
             "contact_phone": "13700001111",

@@ -46,7 +46,7 @@ def _handled_complaint(staff: Api, store: TicketStore) -> str:
 
 def _handled(staff: Api, store: TicketStore) -> tuple[str, str]:
     """A complaint handled and its callback created: the callback's id and the tracking token."""
-    ticket_id, token = staff_open(staff, kind="complaint", category="service_attitude")
+    ticket_id, token = staff_open(staff, kind="complaint", category="staff_attitude")
     staff_act(staff, ticket_id, "handle", {"version": 1, "department": "engineering", "action_taken": "已协调"})
     created = wiring.callbacks().on_event(store.timeline(ticket_id)[-1])  # as the stream router does
     assert created is not None
@@ -174,7 +174,7 @@ def _survey(method: str, token: str, body: Any = None) -> dict[str, Any]:
 
 
 def test_the_tenant_answers_the_survey_by_link(public: Api, staff: Api, store: TicketStore) -> None:
-    _, token = staff_open(staff, kind="complaint", category="service_attitude")
+    _, token = staff_open(staff, kind="complaint", category="staff_attitude")
     none = public(_survey("GET", token))
     assert (none.status, none.body["code"]) == (404, "survey_not_found")
     callback_id, token = _handled(staff, store)

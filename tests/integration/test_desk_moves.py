@@ -178,7 +178,7 @@ def test_take_is_for_engineers_and_unassigned_repairs_only(staff: Api, store: Ti
     staff_act(staff, ticket_id, "take", {"version": 1}, ENG1)
     reply = staff(staff_action(ticket_id, "take", {"version": 2}, *ENG2))
     assert (reply.status, reply.body["code"]) == (409, "illegal_transition")
-    complaint = _open(staff, kind="complaint", category="service_attitude")
+    complaint = _open(staff, kind="complaint", category="staff_attitude")
     assert staff(staff_action(complaint, "take", {"version": 1}, *ENG2)).status == 409
     ticket = store.get(ticket_id)
     assert ticket is not None and ticket.assignment is not None and ticket.assignment.assignee == "eng1"
@@ -339,7 +339,7 @@ def test_a_duty_manager_cancels_a_ticket_and_its_clocks(staff: Api, clocks: Cloc
 
 
 def test_a_complaints_reply_clock_is_cancelled_with_it(staff: Api, clocks: ClockStore) -> None:
-    ticket_id = _open(staff, kind="complaint", category="service_attitude")
+    ticket_id = _open(staff, kind="complaint", category="staff_attitude")
     staff_act(staff, ticket_id, "cancel", {"version": 1, "reason": "重复投诉"}, DM1)
     assert _clocks(clocks, ticket_id)[ClockKind.REPLY].state is ClockState.CANCELLED
 

@@ -377,7 +377,7 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
     web = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets"
     for script in web.glob("*.js"):
         text = script.read_text("utf-8")
-        assert "plumbing" not in text and "service_attitude" not in text, script.name
+        assert "plumbing" not in text and "staff_attitude" not in text, script.name
         assert "[0-9 -]{5,19}" not in text and "Asia/Shanghai" not in text, script.name
     form = (web.parent / "index.html").read_text("utf-8")
     assert re.findall(r'id="(\w+)"[^>]*maxlength', form) == [], "limits come from the catalogue"

@@ -74,6 +74,17 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         "centre_manager",
         "department_and_engineering_managers",
         "duty_manager",  # the reply clock's first rung
+        # then the lists intake tells (frontdesk.domain.routing): a serious complaint's manager list is
+        # the centre manager's, above; then company leadership and the roles of the emergency call list
+        "company_leadership",
+        "engineering_head",
+        "property_manager",
+        "cleaning_head",
+        "security_head",
+        "customer_service_head",
+        "central_control_room",
+        "security_manager",
+        "top_executive",
     ]
     assert body["lists"][1]["used_by"] == [
         {"phase": "arrival", "level": 2, "after_seconds": 600},
@@ -86,6 +97,14 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
     ]
     assert api("GET", "/staff/sites/ql/mailing-lists", groups="operator")[0] == 403
     assert api("GET", "/staff/sites/nowhere/mailing-lists")[1]["code"] == "site_not_found"
+
+
+def test_a_manager_fills_the_lists_intake_tells_and_a_name_nobody_uses_is_refused(api: Call) -> None:
+    status, body = api("POST", "/staff/sites/ql/mailing-lists/security_head/add", {"email": "sec@example.com"})
+    assert (status, body["members"], body["used_by"]) == (200, ["sec@example.com"], [])
+    assert api("POST", "/staff/sites/ql/mailing-lists/company_leadership/add", {"email": "ceo@example.com"})[0] == 200
+    status, body = api("POST", "/staff/sites/ql/mailing-lists/security_hed/add", {"email": "sec@example.com"})
+    assert (status, body["code"]) == (404, "mailing_list_unknown")
 
 
 def test_a_manager_adds_and_removes_addresses(api: Call) -> None:
@@ -163,13 +182,13 @@ def test_a_manager_sets_the_ladder_of_a_site(api: Call) -> None:
     status, body = api("POST", "/staff/sites/ql/escalation-ladder", ladder)
 
     assert status == 200
-    assert [m["name"] for m in body["lists"]] == [
+    assert [m["name"] for m in body["lists"]][:5] == [
         "duty",
         "centre_manager",
         "property_manager",
         "department_and_engineering_managers",
         "duty_manager",  # the reply and incident-report rungs keep their defaults
-    ]
+    ]  # then the lists intake tells (above)
     assert [r["mailing_list"] for r in body["ladder"]["reply"]] == ["duty_manager", "centre_manager"]
     assert api("POST", "/staff/sites/ql/mailing-lists/duty/add", {"email": "duty@example.com"})[0] == 200
     assert api("POST", "/staff/sites/ql/escalation-ladder", ladder, groups="duty_manager")[0] == 403

@@ -168,7 +168,7 @@ def test_repair_walk_through_the_roles(staff: Api, public: Api, store: TicketSto
 
 def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
     ticket_id, token = staff_open(
-        staff, kind="complaint", category="service_attitude", channel="walk_in", severity="serious"
+        staff, kind="complaint", category="staff_attitude", channel="walk_in", severity="serious"
     )
     created = store.get(ticket_id)
     assert created is not None and created.reply_due == "2026-11-22T16:00:00.000Z"
@@ -179,7 +179,7 @@ def test_complaint_walk(staff: Api, public: Api, store: TicketStore) -> None:
     handled = staff_act(
         staff, ticket_id, "handle", {"version": 1, "department": "security", "action_taken": "约谈当班保安"}
     )
-    assert handled["actions"] == ["reply"]
+    assert handled["actions"] == ["reply", "agree_reply", "repairs"]
     staff_act(staff, ticket_id, "reply", {"version": 2, "reply": "已致歉,保安已调岗", "method": "phone"})
     closed = staff_act(staff, ticket_id, "close", {"version": 3, "note": ""})
     assert closed["ticket"]["status"] == "closed" and closed["ticket"]["resolution"] == "replied"

@@ -6,7 +6,7 @@ from typing import Any
 
 from frontdesk.clock import FixedClock
 
-from .conftest import Api, as_staff, load_event, staff_act, staff_open, with_path
+from .conftest import Api, as_staff, load_event, staff_act, staff_open, staff_read, with_path
 from .test_board import search
 
 
@@ -16,10 +16,10 @@ def _history(unit: str = "1-101", building: str = "expert", who: tuple[str, str]
 
 
 def test_a_units_history_lists_its_open_and_closed_tickets_newest_first(staff: Api, clock: FixedClock) -> None:
-    first, _ = staff_open(staff, kind="complaint", category="service_attitude", description="保安态度差")
+    first, _ = staff_open(staff, kind="complaint", category="staff_attitude", description="保安态度差")
     staff_act(staff, first, "cancel", {"version": 1, "reason": "客户撤回"}, ("dm1", "duty_manager"))
     clock.advance(minutes=5)
-    second, _ = staff_open(staff, kind="complaint", category="service_attitude", description="又一次态度差")
+    second, _ = staff_open(staff, kind="complaint", category="staff_attitude", description="又一次态度差")
     clock.advance(minutes=5)
     staff_open(staff, unit="1-102")  # another unit of the building
 
@@ -29,7 +29,7 @@ def test_a_units_history_lists_its_open_and_closed_tickets_newest_first(staff: A
     assert [t["ticket_id"] for t in reply.body["tickets"]] == [second, first]
     assert [t["status"] for t in reply.body["tickets"]] == ["received", "closed"]
     # the same complaint twice in a quarter: the manual's repeat, for the quarterly analysis
-    assert reply.body["repeats"] == [{"kind": "complaint", "category": "service_attitude", "count": 2, "threshold": 2}]
+    assert reply.body["repeats"] == [{"kind": "complaint", "category": "staff_attitude", "count": 2, "threshold": 2}]
 
 
 def test_an_engineer_may_read_it_and_a_building_the_site_lacks_is_404(staff: Api) -> None:
@@ -49,3 +49,20 @@ def test_every_building_id_a_site_may_hold_is_a_valid_path_and_filter(staff: Api
     assert staff(search(building_id="")).status == 200  # the console sends an empty filter as no filter
     refused = staff(search(building_id="Tower B"))
     assert (refused.status, refused.body["field"]) == (400, "building_id")
+
+
+def test_a_repeat_complaint_is_flagged_at_intake_and_shows_on_the_ticket(staff: Api, clock: FixedClock) -> None:
+    first, _ = staff_open(staff, kind="complaint", category="security", description="保安态度差")
+    clock.advance(days=20)
+    other, _ = staff_open(staff, kind="complaint", category="cleaning", description="楼道不干净")
+    clock.advance(days=20)
+    second, _ = staff_open(staff, kind="complaint", category="security", description="又是保安")
+
+    def read(ticket_id: str) -> Any:
+        reply = staff(staff_read(ticket_id))
+        assert reply.status == 200, reply.raw
+        return reply.body
+
+    assert [read(t)["ticket"]["repeat_of"] for t in (first, other, second)] == [0, 0, 2]
+    created = read(second)["timeline"][0]
+    assert (created["action"], created["detail"]["repeat_of"]) == ("create", "2")

@@ -67,7 +67,7 @@ CATEGORY = {
     Kind.REPAIR: "plumbing",
     Kind.PAID_SERVICE: "installation",
     Kind.EMERGENCY: "water_leak",
-    Kind.COMPLAINT: "service_attitude",
+    Kind.COMPLAINT: "staff_attitude",
     Kind.INQUIRY: "fees",
 }
 
@@ -129,6 +129,13 @@ def command(action: str, version: int, **overrides: Any) -> cmd.Versioned:
         "reassign": (cmd.Reassign, {"assignee": "eng2", "reason": "eng1 请假"}),
         "redispatch": (cmd.Redispatch, {"assignee": "eng2", "reason": "eng1 无法到场"}),
         "cancel": (cmd.Cancel, {"reason": "客户撤回报修"}),
+        "validity": (cmd.Validity, {"valid": True, "reason": "保安确有失职"}),
+        "draft_reply": (cmd.DraftReply, {"text": "尊敬的业主：经核实……特此函复。"}),
+        "approve_reply": (cmd.ApproveReply, {}),
+        "agree_reply": (
+            cmd.AgreeReply,
+            {"reply_by": T0 + timedelta(hours=2), "agreed_with": "张三", "contact_method": "phone"},
+        ),
     }
     model, fields = defaults[action]
     return model.model_validate({"version": version, **fields, **overrides})
@@ -151,6 +158,10 @@ ACTIONS = (
     "reassign",
     "redispatch",
     "cancel",
+    "validity",
+    "agree_reply",
+    "draft_reply",
+    "approve_reply",
 )
 
 # Who would normally take each action (the assignee is eng1).
@@ -171,6 +182,10 @@ ACTOR_FOR: dict[str, Actor] = {
     "reassign": OPERATOR,
     "redispatch": OPERATOR,
     "cancel": DUTY_MANAGER,
+    "validity": MANAGER,
+    "agree_reply": OPERATOR,
+    "draft_reply": OPERATOR,
+    "approve_reply": MANAGER,
 }
 
 

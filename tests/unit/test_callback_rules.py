@@ -182,7 +182,7 @@ def test_a_callback_clock_is_met_when_it_is_concluded_in_time() -> None:
 def test_who_calls_back() -> None:
     _, by_phone = handled_complaint()
     assert by_phone.assignee == "op1"  # who took the call follows the request
-    web = Walk(request=public_request(kind="complaint", category="service_attitude"), start=FRIDAY)
+    web = Walk(request=public_request(kind="complaint", category="staff_attitude"), start=FRIDAY)
     web.ticket = web.ticket.model_copy(update={"received_by": "client"})
     web.do("handle", DUTY_MANAGER)
     callback = rules.for_event(web.ticket, web.events[-1], CN, reworked=False)

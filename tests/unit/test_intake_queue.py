@@ -70,10 +70,10 @@ def test_public_intake_is_web_by_the_client_with_normal_severity() -> None:
 
 
 def test_staff_intake_records_channel_severity_and_who_received_it() -> None:
-    request = staff_request(Kind.COMPLAINT, channel=Channel.LETTER, severity=Severity.CRITICAL, contact_phone=None)
+    request = staff_request(Kind.COMPLAINT, channel=Channel.LETTER, severity=Severity.LEADERSHIP, contact_phone=None)
     ticket = intake.open_ticket(request, SITE, OPERATOR, T0, TICKET_ID, 1).ticket
     assert ticket.channel is Channel.LETTER
-    assert ticket.severity is Severity.CRITICAL
+    assert ticket.severity is Severity.LEADERSHIP
     assert ticket.received_by == "op1"
     assert ticket.contact.phone == ""
 

@@ -49,14 +49,16 @@ LEGAL: dict[Kind, dict[Status, set[str]]] = {
     Kind.EMERGENCY: _REPAIR_LIKE_LEGAL,
     # Paid work is not completed before the client confirmed the quote.
     Kind.PAID_SERVICE: {**_REPAIR_LIKE_LEGAL, Status.ARRIVED: {"quote", "unfinished", "reassign", "cancel"}},
+    # A manager judges whether a complaint is valid at any time before it is closed.
     Kind.COMPLAINT: {
-        Status.RECEIVED: {"handle", "cancel"},
-        Status.HANDLED: {"reply", "cancel"},
-        Status.REPLIED: {"close", "cancel"},
+        # (a written complaint's written reply: tests/unit/test_complaint_intake.py)
+        Status.RECEIVED: {"handle", "cancel", "validity", "agree_reply"},
+        Status.HANDLED: {"reply", "cancel", "validity", "agree_reply"},
+        Status.REPLIED: {"close", "cancel", "validity"},
         Status.CLOSED: set(),
     },
     Kind.INQUIRY: {
-        Status.RECEIVED: {"reply", "cancel"},
+        Status.RECEIVED: {"reply", "cancel", "agree_reply"},
         Status.REPLIED: {"close", "cancel"},
         Status.CLOSED: set(),
     },

@@ -46,6 +46,7 @@ class MemoryTickets:
         self.events: dict[str, list[TimelineEvent]] = {}
         self.tokens: dict[str, str] = {}
         self.acknowledgements: set[str] = set()  # the tickets whose tenant is owed an acknowledgement
+        self.routed: set[str] = set()  # the tickets whose staff are owed a mail at intake (domain.routing)
         self.notices: list[tuple[str, str, int]] = []  # (ticket, notice, event seq) owed with a change
 
     def next_seq(self, site_id: str, day: str) -> int:
@@ -53,15 +54,37 @@ class MemoryTickets:
         return self.counters[(site_id, day)]
 
     def create(
-        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite] = (),
+        acknowledge: bool = False,
+        route: bool = False,
     ) -> None:
         assert change.ticket.ticket_id not in self.tickets and token_hash not in self.tokens
         if acknowledge:
             self.acknowledgements.add(change.ticket.ticket_id)
+        if route:
+            self.routed.add(change.ticket.ticket_id)
         self.tickets[change.ticket.ticket_id] = change.ticket
         self.events[change.ticket.ticket_id] = [change.event]
         self.tokens[token_hash] = change.ticket.ticket_id
         self.clocks.write(clocks)
+
+    def create_linked(
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite],
+        parent: Change,
+        parent_version: int,
+        acknowledge: bool = False,
+    ) -> None:
+        if self.tickets[parent.ticket.ticket_id].version != parent_version:
+            raise VersionConflict(field="version", expected=parent_version)
+        self.create(change, token_hash, clocks, acknowledge)
+        self.tickets[parent.ticket.ticket_id] = parent.ticket
+        self.events[parent.ticket.ticket_id].append(parent.event)
 
     def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = "") -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from frontdesk.clock import to_iso
+from frontdesk.domain import history
 from frontdesk.domain.history import REPEAT_WINDOW, repeats
+from frontdesk.domain.lifecycle import Change
 from frontdesk.models.ticket import Kind, Status, Ticket
 
 from .builders import T0, walk_to
@@ -19,22 +21,22 @@ def _ticket(kind: Kind, category: str, days_ago: int) -> Ticket:
 
 def test_a_complaint_twice_and_a_repair_three_times_in_a_quarter_are_repeats() -> None:
     tickets = [
-        _ticket(Kind.COMPLAINT, "service_attitude", 3),
-        _ticket(Kind.COMPLAINT, "service_attitude", 40),
+        _ticket(Kind.COMPLAINT, "staff_attitude", 3),
+        _ticket(Kind.COMPLAINT, "staff_attitude", 40),
         _ticket(Kind.REPAIR, "plumbing", 1),
         _ticket(Kind.REPAIR, "plumbing", 20),
         _ticket(Kind.REPAIR, "plumbing", 80),
         _ticket(Kind.REPAIR, "lighting", 2),
     ]
     found = [(r.kind, r.category, r.count, r.threshold) for r in repeats(tickets, T0)]
-    assert found == [(Kind.COMPLAINT, "service_attitude", 2, 2), (Kind.REPAIR, "plumbing", 3, 3)]
+    assert found == [(Kind.COMPLAINT, "staff_attitude", 2, 2), (Kind.REPAIR, "plumbing", 3, 3)]
 
 
 def test_below_the_count_or_outside_the_quarter_is_no_repeat() -> None:
     old = REPEAT_WINDOW.days + 1
     tickets = [
-        _ticket(Kind.COMPLAINT, "service_attitude", 3),
-        _ticket(Kind.COMPLAINT, "service_attitude", old),
+        _ticket(Kind.COMPLAINT, "staff_attitude", 3),
+        _ticket(Kind.COMPLAINT, "staff_attitude", old),
         _ticket(Kind.REPAIR, "plumbing", 1),
         _ticket(Kind.REPAIR, "plumbing", 2),
         _ticket(Kind.REPAIR, "plumbing", old),
@@ -43,3 +45,43 @@ def test_below_the_count_or_outside_the_quarter_is_no_repeat() -> None:
         _ticket(Kind.INQUIRY, "general", 3),
     ]
     assert repeats(tickets, T0) == []
+
+
+# ------------------------------------------------------------------ the flag at intake
+
+
+def _earlier(kind: Kind, category: str, days_ago: int, n: int, unit: str = "101") -> Ticket:
+    ticket = _ticket(kind, category, days_ago)
+    return ticket.model_copy(update={"ticket_id": f"earlier{n}", "unit": unit})
+
+
+def test_a_complaint_of_a_category_the_unit_complained_of_within_the_quarter_is_flagged_at_intake() -> None:
+    new = _ticket(Kind.COMPLAINT, "staff_attitude", 0)
+    assert history.repeat_of([], new, T0) == 0
+    assert history.repeat_of([_earlier(Kind.COMPLAINT, "staff_attitude", 30, 1)], new, T0) == 2
+    # another category, another unit, or before the quarter: no repeat
+    others = [
+        _earlier(Kind.COMPLAINT, "cleaning", 3, 1),
+        _earlier(Kind.COMPLAINT, "staff_attitude", 3, 2, unit="102"),
+        _earlier(Kind.COMPLAINT, "staff_attitude", REPEAT_WINDOW.days + 1, 3),
+    ]
+    assert history.repeat_of(others, new, T0) == 0
+
+
+def test_a_repair_is_flagged_when_the_unit_already_had_the_same_repair_twice() -> None:
+    new = _ticket(Kind.REPAIR, "plumbing", 0)
+    once = [_earlier(Kind.REPAIR, "plumbing", 10, 1)]
+    assert history.repeat_of(once, new, T0) == 0
+    twice = [*once, _earlier(Kind.REPAIR, "plumbing", 50, 2)]
+    assert history.repeat_of(twice, new, T0) == 3
+    walk = walk_to(Kind.REPAIR, Status.RECEIVED)
+    flagged = history.flag_repeat(Change(walk.ticket, walk.events[0]), 3)
+    assert (flagged.ticket.repeat_of, flagged.event.detail["repeat_of"]) == (3, "3")
+    assert history.flag_repeat(Change(walk.ticket, walk.events[0]), 0).ticket.repeat_of == 0
+
+
+def test_a_public_area_and_an_inquiry_are_never_flagged() -> None:
+    inquiry = _ticket(Kind.INQUIRY, "general", 0)
+    assert history.repeat_of([_earlier(Kind.INQUIRY, "general", 1, n) for n in range(3)], inquiry, T0) == 0
+    outside = _ticket(Kind.COMPLAINT, "staff_attitude", 0).model_copy(update={"unit": "", "location": "大堂"})
+    assert history.repeat_of([_earlier(Kind.COMPLAINT, "staff_attitude", 1, 1, unit="")], outside, T0) == 0

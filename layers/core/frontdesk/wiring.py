@@ -19,18 +19,23 @@ from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
+from frontdesk.adapters.routing import EmergencyCallStore
 from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.adapters.sns import ChangePublisher
+from frontdesk.adapters.sweep import SweepMarks
 from frontdesk.app.board import Board
 from frontdesk.app.calendars import CalendarDesk
 from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
+from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.staff import StaffDesk
+from frontdesk.app.sweep import EndOfDaySweep
 from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.models.clock import Clock as ClockItem
@@ -206,7 +211,40 @@ def reconciler() -> Reconciler:
 
 @_built
 def mailing_desk() -> MailingDesk:
-    return MailingDesk(sla_store(), sites(), LadderEdits(clock_store()))
+    return MailingDesk(sla_store(), sites(), LadderEdits(clock_store()), emergency_calls())
+
+
+@_built
+def emergency_calls() -> EmergencyCallStore:
+    return EmergencyCallStore(table(settings().table_name))
+
+
+@_built
+def emergency_call_desk() -> EmergencyCallDesk:
+    return EmergencyCallDesk(emergency_calls(), sites())
+
+
+@_built
+def end_of_day_sweep() -> EndOfDaySweep:
+    return EndOfDaySweep(tickets(), sites(), SweepMarks(table(settings().table_name)), planner(), clock())
+
+
+@_built
+def linked_complaints() -> LinkedComplaints:
+    return LinkedComplaints(tickets())
+
+
+@_built
+def intake_routing() -> IntakeRouting:
+    return IntakeRouting(
+        tickets=tickets(),
+        sent=sla_store(),
+        sites=sites(),
+        calls=emergency_calls(),
+        mailer=mailer(),
+        clock=clock(),
+        base_url=settings().mail_base_url,
+    )
 
 
 # ------------------------------------------------------------------------------------- photos, reports, evidence

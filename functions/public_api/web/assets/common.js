@@ -350,13 +350,15 @@ export function describeDetail(detail, tz) {
   const d = detail || {};
   const keys = Object.keys(d);
   const timeKeys = { arrival_due: 1, completion_due: 1, previous_due: 1, deadline: 1, reply_agreed: 1 };
-  const valued = { on_time: 1, satisfied: 1, phase: 1, clock_paused: 1, clock_resumed: 1, notice: 1 };
+  const valued = { on_time: 1, satisfied: 1, phase: 1, clock_paused: 1, clock_resumed: 1, notice: 1, valid: 1 };
   const coded = {
     department: "department.",
     method: "method.",
     contact_method: "method.",
     severity: "severity.",
     channel: "channel.",
+    disabled_occupants: "occupants.",
+    routed_for: "routing.what.",
   };
   keys.forEach(function (key) {
     const value = d[key];

@@ -59,7 +59,26 @@ function actionFields(action, ticket) {
       return [
         department({ blank: true, value: undefined }),
         { name: "action_taken", type: "textarea", label: "staff.in.action_taken", required: true },
-        { name: "severity", type: "select", label: "staff.in.severity", options: ["normal", "serious", "critical"], optionPrefix: "severity.", blank: true, value: "" },
+        { name: "severity", type: "select", label: "staff.in.severity", options: state.known.severities, optionPrefix: "severity.", blank: true, value: "" },
+      ];
+    case "draft_reply":
+      return [{ name: "text", type: "textarea", label: "staff.in.written_reply", required: true, value: ticket.written_reply ? ticket.written_reply.text : undefined }];
+    case "agree_reply":
+      return [
+        { name: "reply_by", type: "datetime-local", label: "staff.in.reply_by", required: true, value: FD.localInput(ticket.reply_due || new Date().toISOString(), zone) },
+        { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: 60, value: (ticket.contact || {}).name || "" },
+        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: ["phone", "in_person", "sms", "email"], optionPrefix: "method.", required: true },
+        { name: "note", type: "textarea", label: "staff.in.note" },
+      ];
+    case "repairs":
+      return [
+        { name: "category", type: "select", label: "form.category", options: state.known.categories.repair || [], optionPrefix: "category.repair.", required: true, blank: true, value: "" },
+        { name: "description", type: "textarea", label: "form.description", required: true },
+      ];
+    case "validity":
+      return [
+        { name: "valid", type: "select", label: "staff.in.valid", options: ["true", "false"], optionPrefix: "staff.in.valid.", required: true, blank: true, value: "" },
+        reason("staff.in.validity_reason"),
       ];
     case "reply":
       return [

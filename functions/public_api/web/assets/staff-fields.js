@@ -25,6 +25,7 @@ export function field(action, spec) {
   let control;
   if (spec.type === "textarea") {
     control = h("textarea", { id: id, name: spec.name, rows: 3, maxlength: spec.max || state.known.maxText || undefined, required: !!spec.required, "aria-describedby": describedBy });
+    if (spec.value !== undefined) control.value = spec.value;
   } else if (spec.type === "select") {
     control = h("select", { id: id, name: spec.name, required: !!spec.required, "aria-describedby": describedBy },
       spec.blank ? h("option", { value: "", text: t("common.choose") }) : null,

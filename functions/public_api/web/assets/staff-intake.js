@@ -1,5 +1,6 @@
 /* The staff console's intake: a ticket taken by phone, at the desk or from a letter. */
 import * as FD from "./common.js";
+import { intakeFields, intakeNames } from "./staff-complaint.js";
 import { field } from "./staff-fields.js";
 import { loadQueue } from "./staff-queue.js";
 import { staffApi } from "./staff-session.js";
@@ -16,6 +17,7 @@ function renderIntake() {
   const form = el("intake-form");
   const s = site();
   const kind = (form.elements.kind && form.elements.kind.value) || "repair";
+  const category = (form.elements.category && form.elements.category.value) || "";
   const keep = {};
   Array.prototype.forEach.call(form.elements, function (c) { if (c.name) keep[c.name] = c.value; });
   const buildings = s ? s.buildings || [] : [];
@@ -25,7 +27,7 @@ function renderIntake() {
       field("intake", { name: "channel", type: "select", label: "staff.intake.channel", options: ["phone", "walk_in", "letter"], optionPrefix: "channel.", required: true }),
       field("intake", { name: "kind", type: "select", label: "form.kind", options: state.known.kinds, optionPrefix: "kind.", required: true, value: kind }),
       field("intake", { name: "category", type: "select", label: "form.category", options: state.known.categories[kind] || [], optionPrefix: "category." + kind + ".", required: true, blank: true }),
-      field("intake", { name: "severity", type: "select", label: "staff.intake.severity", options: ["normal", "serious", "critical"], optionPrefix: "severity.", required: true }),
+      intakeFields(kind, category),
       h("div", { class: "field", "data-field": "building_id" },
         h("label", { for: "act-intake-building_id" }, h("span", { text: t("form.building") }), " ", h("span", { class: "req", text: t("common.required") })),
         h("select", { id: "act-intake-building_id", name: "building_id", required: true, "aria-describedby": "act-intake-building_id-error" },
@@ -61,7 +63,7 @@ async function submitIntake(event) {
   FD.hideAlert(alert);
   const read = function (name) { return form.elements[name] ? form.elements[name].value.trim() : ""; };
   const problems = [];
-  ["channel", "kind", "category", "severity", "building_id"].forEach(function (n) { if (!read(n)) problems.push([n, "error.choose"]); });
+  ["channel", "kind", "category", "building_id"].forEach(function (n) { if (!read(n)) problems.push([n, "error.choose"]); });
   ["contact_name", "description"].forEach(function (n) { if (!read(n)) problems.push([n, "error.required"]); });
   if (!read("unit") && !read("location")) problems.push(["unit", "error.unit_or_location"]);
   if (read("contact_phone") && state.known.phone && !state.known.phone.test(read("contact_phone"))) problems.push(["contact_phone", "error.phone"]);
@@ -77,12 +79,12 @@ async function submitIntake(event) {
     location: read("location"),
     kind: read("kind"),
     category: read("category"),
-    severity: read("severity"),
     channel: read("channel"),
     description: read("description"),
     contact_name: read("contact_name"),
     language: FD.lang,
   };
+  intakeNames(body.kind, body.category).forEach(function (n) { if (read(n)) body[n] = read(n); });
   if (read("contact_phone")) body.contact_phone = read("contact_phone");
   if (read("contact_email")) body.contact_email = read("contact_email");
   busy.intake = true;
@@ -136,6 +138,6 @@ export function wireIntake() {
   el("intake-form").addEventListener("input", function () { intakeKey = null; });
   el("intake-form").addEventListener("change", function (event) {
     intakeKey = null;
-    if (event.target.name === "kind") renderIntake();
+    if (event.target.name === "kind" || event.target.name === "category") renderIntake();
   });
 }

@@ -10,7 +10,7 @@ export const state = {
   selected: null, // StaffTicket {ticket, timeline, actions} of the open ticket
   view: {}, // the board's filters (staff-board.js), kept in the URL: staff#q=…&status=…
   // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
-  known: { departments: [], kinds: [], categories: {}, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
+  known: { departments: [], kinds: [], categories: {}, severities: [], disabledOccupants: [], phone: null, maxText: 0, photosPerReport: 0, limits: {} },
 };
 
 export function el(id) {

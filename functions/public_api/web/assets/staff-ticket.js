@@ -4,6 +4,8 @@ import * as FD from "./common.js";
 import * as UI from "./photo-ui.js";
 import * as P from "./photos.js";
 import { renderActions } from "./staff-actions.js";
+import { complaintPairs } from "./staff-complaint.js";
+import { linkedRepairs } from "./staff-linked.js";
 import { renderConversation } from "./staff-conversation.js";
 import { followSite, loadQueue, paintCountdown, renderQueue } from "./staff-queue.js";
 import { canReports, staffApi, valid } from "./staff-session.js";
@@ -129,6 +131,7 @@ export function renderDetail() {
   FD.fill(el("detail-fields"),
     FD.pair("staff.field.kind", t("kind." + tk.kind) + " · " + FD.tAny(["category." + tk.kind + "." + tk.category, tk.category])),
     tk.severity && tk.severity !== "normal" ? FD.pair("staff.field.severity", t("severity." + tk.severity)) : null,
+    complaintPairs(tk),
     FD.pair("staff.field.channel", FD.tAny(["channel." + tk.channel, tk.channel])),
     FD.pair("staff.field.place", place(tk)),
     FD.pair("staff.field.description", tk.description),
@@ -146,6 +149,7 @@ export function renderDetail() {
     tk.acceptance ? FD.pair("staff.field.acceptance", t("detail.satisfied." + tk.acceptance.satisfied) + (tk.acceptance.rating ? " · " + t("detail.rating", { v: tk.acceptance.rating }) : "") + (tk.acceptance.comment ? " · " + tk.acceptance.comment : "")) : null,
     FD.pair("staff.field.decline_reason", tk.decline_reason)
   );
+  FD.fill(el("detail-linked"), linkedRepairs(state.selected, function (id) { openTicket(id, true); }));
   el("detail-new-report").hidden = !canReports();
   renderTicketPhotos();
   renderActions(el("actions"), { done: actionDone, conflict: actionConflict });

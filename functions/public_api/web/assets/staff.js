@@ -5,6 +5,7 @@ import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
+import { wireCalls } from "./staff-calls.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
@@ -60,6 +61,8 @@ async function loadCatalogue() {
   state.known.departments = known.departments;
   state.known.kinds = known.kinds;
   state.known.categories = known.categories;
+  state.known.severities = known.severities || [];
+  state.known.disabledOccupants = known.disabled_occupants || [];
   if (known.limits.text) state.known.maxText = known.limits.text;
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   state.known.limits = known.limits;
@@ -113,6 +116,7 @@ async function init() {
   wireBoard();
   wireTicket();
   wireIntake();
+  wireCalls();
   wireReports();
   wireCallbacks();
   window.addEventListener("hashchange", followLink);

@@ -197,15 +197,66 @@ class TicketStore:
         return int(result["Attributes"]["n"])  # type: ignore[arg-type]
 
     def create(
-        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite] = (),
+        acknowledge: bool = False,
+        route: bool = False,
     ) -> None:
         """The ticket, its token's hash, its first event and clocks; with ``acknowledge``, the
         tenant's acknowledgement is owed in the same write (the stream router mails it with a link
-        of its own, then forgets it; a day's expiry removes it should that never happen)."""
+        of its own, then forgets it; a day's expiry removes it should that never happen); with
+        ``route``, the staff told at intake are owed their mail the same way (frontdesk.app.routing)."""
         name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, change.ticket.created_at)] if acknowledge else []
+        at = change.ticket.created_at
+        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, at)] if acknowledge else []
+        if route:
+            owed.append(_owed(name, change.ticket.ticket_id, ROUTE, at))
         with busy_when_throttled():
             self._create(name, change, token_hash, clocks, owed)
+
+    def create_linked(
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite],
+        parent: Change,
+        parent_version: int,
+        acknowledge: bool = False,
+    ) -> None:
+        """A ticket spawned from another (a complaint's repair) and the parent one version on, listing
+        it, in one transaction: refused (version conflict) if anyone wrote the parent in between. With
+        ``acknowledge``, the new ticket's acknowledgement (its number and tracking link) is owed."""
+        name = self._table.name
+        at = change.ticket.created_at
+        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, at)] if acknowledge else []
+        parent_items: list[Any] = [
+            *owed,
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _ticket_item(parent.ticket, to_iso(self._now())),
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": parent_version},
+                }
+            },
+            {
+                "Put": {
+                    "TableName": name,
+                    "Item": _event_item(parent.event),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+        ]
+        try:
+            self._create(name, change, token_hash, clocks, parent_items)
+        except ClientError as error:
+            if throttled(error):
+                raise Busy() from error
+            if error.response["Error"]["Code"] == "TransactionCanceledException":
+                raise VersionConflict(field="version", code=ErrorCode.VERSION_CONFLICT) from error
+            raise
 
     def _create(
         self, name: str, change: Change, token_hash: str, clocks: Sequence[ClockWrite], owed: list[dict[str, Any]]
@@ -407,6 +458,7 @@ class SiteStore:
 
 
 ACKNOWLEDGEMENT = "acknowledgement"
+ROUTE = "route"  # frontdesk.domain.routing.ROUTED
 NOTICE_TTL_SECONDS = 86_400
 
 

@@ -34,6 +34,7 @@ MAX_RECORD_ATTEMPTS: Final = 5
 TENANT_NOTICE_KINDS: Final = frozenset({ClockKind.ARRIVAL, ClockKind.COMPLETION, ClockKind.REPLY})
 ACKNOWLEDGEMENT: Final = "acknowledgement"
 SURVEY: Final = "survey"
+UNFINISHED: Final = "unfinished"  # frontdesk.domain.sweep.UNFINISHED
 
 
 @dataclass
@@ -153,6 +154,14 @@ class TicketEscalations:
             return "skipped"
         build = lambda link: callback_notices.survey_mail(ticket, link)  # noqa: E731
         return self._mail_tenant(ticket, SURVEY, notice_key(SURVEY, seq), ticket.updated_at, build)
+
+    def mail_unfinished(self, ticket_id: str, seq: int) -> str:
+        """Work the end-of-day sweep marked unfinished (the timeline event ``seq``): the client is told
+        it goes on the next day (000 §3.1d)."""
+        ticket = self._ticket(ticket_id)
+        event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
+        build = lambda link: messages.unfinished_mail(ticket, link)  # noqa: E731
+        return self._mail_tenant(ticket, UNFINISHED, notice_key(UNFINISHED, seq), event.at, build)
 
     def _mail_tenant(self, ticket: Ticket, notice: str, key: str, at: str, build: Callable[[str], Mail]) -> str:
         """A notice owed to the tenant: mailed once (sent, then marked), then forgotten. Its link

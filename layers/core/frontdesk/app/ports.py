@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.incident import IncidentReport, ReportEvent
     from frontdesk.models.mailing import MailingList
     from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
+    from frontdesk.models.routing import EmergencyCalls
     from frontdesk.models.site import Site
     from frontdesk.models.staff import Person
     from frontdesk.models.ticket import Role, Ticket, TimelineEvent
@@ -112,12 +113,26 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
 
     def next_seq(self, site_id: str, day: str) -> int: ...
     def create(
-        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite] = (), acknowledge: bool = False
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite] = (),
+        acknowledge: bool = False,
+        route: bool = False,
     ) -> None: ...
     def save(
         self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = ""
     ) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
+    def create_linked(
+        self,
+        change: Change,
+        token_hash: str,
+        clocks: Sequence[ClockWrite],
+        parent: Change,
+        parent_version: int,
+        acknowledge: bool = False,
+    ) -> None: ...
 
 
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
@@ -308,6 +323,14 @@ class Sent(Protocol):
     def mailing_list(self, site_id: str, name: str) -> MailingList: ...
     def was_sent(self, subject_key: str, key: str) -> bool: ...
     def mark_sent(self, subject_key: str, key: str) -> None: ...
+
+
+class EmergencyCallRecords(Protocol):
+    """A site's emergency call list (frontdesk.adapters.routing.EmergencyCallStore)."""
+
+    def stored(self, site_id: str) -> EmergencyCalls | None: ...
+    def calls(self, site_id: str) -> EmergencyCalls: ...
+    def put(self, site_id: str, calls: EmergencyCalls) -> None: ...
 
 
 class MailingRecords(Ladders, Protocol):

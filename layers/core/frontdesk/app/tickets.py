@@ -11,7 +11,7 @@ from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
-from frontdesk.domain import conversation, history, intake, lifecycle
+from frontdesk.domain import conversation, history, intake, lifecycle, linked, routing
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
@@ -20,6 +20,8 @@ from frontdesk.models.clock import SubjectType
 from frontdesk.models.history import UnitHistory
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
+from frontdesk.models.views import LinkedTicket
+from frontdesk.models.views import linked as linked_view
 
 CLIENT = Actor(kind=ActorKind.CLIENT, id="client")
 # A unit's page shows this many of its newest tickets (a quarter's repeats need far fewer).
@@ -30,6 +32,11 @@ UNIT_HISTORY_LIMIT = 100
 class Opened:
     ticket: Ticket
     tracking_token: str
+
+
+def staff_actions(ticket: Ticket, actor: Actor) -> list[str]:
+    """What the console offers this user on the ticket: its transitions, and raising a complaint's repair."""
+    return [*lifecycle.allowed_actions(ticket, actor), *linked.offered(ticket, actor)]
 
 
 class Desk:
@@ -70,10 +77,43 @@ class Desk:
         checked = intake.open_ticket(request, site, actor, now, "check", 0)
         seq = self._tickets.next_seq(site.site_id, checked.ticket.local_day)
         change = intake.open_ticket(request, site, actor, now, ticket_id or self._new_id(), seq)
+        change = history.flag_repeat(change, self._repeat_of(change.ticket, now))
         token = self._new_token()
         acknowledge = intake.acknowledged(change.ticket)
-        self._tickets.create(change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge)
+        route = routing.routed(change.ticket)
+        self._tickets.create(
+            change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route=route
+        )
         return Opened(change.ticket, token)
+
+    def _repeat_of(self, ticket: Ticket, now: datetime) -> int:
+        """Read through the unit-history index (GSI2) only for the kinds a repeat is counted for."""
+        if ticket.kind not in history.REPEAT_AT or not ticket.unit:
+            return 0
+        earlier = self._tickets.by_unit(ticket.site_id, ticket.building_id, ticket.unit, UNIT_HISTORY_LIMIT)
+        return history.repeat_of(earlier, ticket, now)
+
+    def spawn_repair(self, complaint_id: str, command: cmd.LinkedRepair, actor: Actor) -> Ticket:
+        """A repair the complaint needs, written with the complaint listing it (one transaction): the
+        complaint as it is afterwards. The repair is dispatched like any other."""
+        complaint = self._load(complaint_id)
+        linked.check_may_link(complaint, command, actor)
+        site = self.site(complaint.site_id)
+        now = self._clock.now()
+        linked.spawn_repair(complaint, command, site, actor, now, "check", 0)  # refused before a number is taken
+        seq = self._tickets.next_seq(site.site_id, intake.site_day(site, now))
+        repair, parent = linked.spawn_repair(complaint, command, site, actor, now, self._new_id(), seq)
+        # A client who left an address gets the repair's number and its own tracking link (to accept it).
+        token = self._new_token()
+        writes = self._clock_writes(repair.ticket, now)
+        acknowledge = intake.acknowledged(repair.ticket)
+        self._tickets.create_linked(repair, token_hash(token), writes, parent, complaint.version, acknowledge)
+        return parent.ticket
+
+    def linked_repairs(self, ticket: Ticket) -> list[LinkedTicket]:
+        """Each repair a complaint spawned, as it stands now (at most linked.MAX_LINKED reads)."""
+        found = (self._tickets.get(ticket_id) for ticket_id in ticket.linked_repairs)
+        return [linked_view(repair) for repair in found if repair is not None]
 
     def reissue_token(self, ticket_id: str) -> str:
         """Another tracking token for an existing ticket (an intake replay); the earlier ones keep working."""
@@ -98,16 +138,19 @@ class Desk:
         return self._say(self._by_token(token), "answer", command, CLIENT)
 
     def _say(self, ticket: Ticket, action: str, command: cmd.Said, actor: Actor) -> Ticket:
-        change = conversation.write(ticket, action, command, actor, self._clock.now())
+        now = self._clock.now()
+        change = conversation.write(ticket, action, command, actor, now)
         notice = conversation.REPLY if conversation.mailed(ticket, change) else ""
-        self._tickets.save(change, ticket.version, notice=notice)
+        # a reply on the thread may meet the reply clock: written with it, as any milestone is
+        writes = self._clock_writes(change.ticket, now) if conversation.meets_reply_clock(ticket, action) else []
+        self._tickets.save(change, ticket.version, writes, notice=notice)
         return change.ticket
 
     def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:
         if not may(actor, "read"):
             raise Forbidden(field="action", action="read")
         ticket = self._load(ticket_id)
-        return ticket, self._tickets.timeline(ticket_id), lifecycle.allowed_actions(ticket, actor)
+        return ticket, self._tickets.timeline(ticket_id), staff_actions(ticket, actor)
 
     def read_by_token(self, token: str) -> tuple[Ticket, list[TimelineEvent], list[str]]:
         ticket = self._by_token(token)

@@ -1,8 +1,9 @@
 """Writing on a ticket without moving it: an internal note, a reply to the tenant, the tenant's answer.
 
 Each is one timeline event (the timeline is the ticket's history: nothing is kept anywhere else).
-None changes the status or a deadline, so no clock moves; each bumps the version like any write,
-so a writer holding a stale version is refused (409) and reads what changed first.
+None changes the status or a deadline; each bumps the version like any write, so a writer holding a
+stale version is refused (409) and reads what changed first. The first ``message`` to the client of
+an open complaint or inquiry is a recorded reply: it meets the same-day reply clock (000 §3.3f).
 
 - ``note``: internal, by any staff role who may read the ticket; never on the tenant's view.
 - ``message``: a reply the tenant reads on the tracking page, mailed when they left an address;
@@ -15,12 +16,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Final
 
+from frontdesk.clock import to_iso
 from frontdesk.domain import lifecycle
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, VersionConflict
 from frontdesk.domain.lifecycle import Change, Step
 from frontdesk.domain.permissions import CONVERSATION, may
 from frontdesk.models import commands as cmd
-from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Ticket
+from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Kind, Ticket
 
 # A tracking link is a bearer token: what one ticket's holder may write is bounded.
 MAX_ANSWERS: Final = 50
@@ -46,7 +48,18 @@ def write(ticket: Ticket, action: str, command: cmd.Said, actor: Actor, now: dat
     kept: dict[str, Any] = {"updated_at": ticket.updated_at}
     if action == "answer":
         kept["answers"] = ticket.answers + 1
+    if meets_reply_clock(ticket, action):
+        kept["replied_at"] = to_iso(now)
     return lifecycle.recorded(ticket, actor, action, Step(ticket.status, kept, {"text": command.text}), now)
+
+
+def meets_reply_clock(ticket: Ticket, action: str) -> bool:
+    """A reply on the thread to a complaint or inquiry not yet replied to: the reply the clock waits for."""
+    waiting = ticket.reply_due is not None and ticket.replied_at is None and ticket.status not in TERMINAL
+    # a written complaint is answered by the written reply a manager approved, not on the thread
+    return (
+        action == REPLY and waiting and ticket.kind in (Kind.COMPLAINT, Kind.INQUIRY) and not lifecycle.written(ticket)
+    )
 
 
 def _allowed(ticket: Ticket, actor: Actor, action: str) -> ErrorCode | None:

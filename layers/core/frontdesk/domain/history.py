@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from frontdesk.clock import to_iso
+from frontdesk.domain.evolve import evolve
+from frontdesk.domain.lifecycle import Change
 from frontdesk.models.history import Repeat
 from frontdesk.models.ticket import Kind, Ticket
 
@@ -25,3 +27,33 @@ def repeats(tickets: list[Ticket], now: datetime) -> list[Repeat]:
         for (kind, category), count in sorted(counts.items())
         if count >= REPEAT_AT[kind]
     ]
+
+
+def repeat_of(earlier: list[Ticket], ticket: Ticket, now: datetime) -> int:
+    """At intake: the how-manieth of its kind and category within the quarter this unit's ticket is,
+    when that makes it a repeat (a second complaint of one category, a third repair of one kind:
+    001 p11 §4.6); 0 otherwise, and for a place without a unit."""
+    threshold = REPEAT_AT.get(ticket.kind)
+    if threshold is None or not ticket.unit:
+        return 0
+    since = to_iso(now - REPEAT_WINDOW)
+    same = [
+        t
+        for t in earlier
+        if t.ticket_id != ticket.ticket_id
+        and (t.building_id, t.unit, t.kind, t.category)
+        == (ticket.building_id, ticket.unit, ticket.kind, ticket.category)
+        and t.created_at >= since
+    ]
+    count = len(same) + 1
+    return count if count >= threshold else 0
+
+
+def flag_repeat(change: Change, count: int) -> Change:
+    """The new ticket marked as the ``count``-th of its kind for its unit, on the ticket and its first
+    event (the console shows it; it clears, closes or merges nothing by itself)."""
+    if not count:
+        return change
+    ticket = evolve(change.ticket, {"repeat_of": count})
+    event = evolve(change.event, {"detail": {**change.event.detail, "repeat_of": str(count)}})
+    return Change(ticket, event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, local_date, to_iso
 from frontdesk.domain import sla
@@ -10,7 +11,19 @@ from frontdesk.domain.errors import ErrorCode, InvalidInput
 from frontdesk.domain.lifecycle import REPAIR_LIKE, Change
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import CATEGORIES, Actor, Channel, Contact, Kind, Status, Ticket, TimelineEvent
+from frontdesk.models.ticket import (
+    CATEGORIES,
+    Actor,
+    Channel,
+    Contact,
+    Kind,
+    Severity,
+    Status,
+    Ticket,
+    TimelineEvent,
+)
+
+FIRE: Final = "fire"
 
 
 def short_number(site: Site, day: str, seq: int) -> str:
@@ -43,6 +56,7 @@ def open_ticket(
 
     channel = request.channel if isinstance(request, cmd.StaffNewTicket) else Channel.WEB
     severity = request.severity if isinstance(request, cmd.StaffNewTicket) else None
+    facts = _facts(request, kind) if isinstance(request, cmd.StaffNewTicket) else {}
     day = site_day(site, now)
     at = to_iso(now)
     ticket = Ticket(
@@ -67,8 +81,13 @@ def open_ticket(
         updated_at=at,
         reply_due=_reply_due(request, kind, site, now),
         **({"severity": severity} if severity is not None else {}),
+        **facts,
     )
     detail = {"channel": ticket.channel.value, "kind": kind.value, "category": request.category}
+    if ticket.severity is not Severity.NORMAL:
+        detail["severity"] = ticket.severity.value
+    if ticket.disabled_occupants:
+        detail["disabled_occupants"] = ticket.disabled_occupants.value
     if isinstance(request, cmd.StaffNewTicket) and request.reply_by is not None:
         detail["reply_agreed"] = ticket.reply_due or ""
     event = TimelineEvent(
@@ -82,6 +101,28 @@ def open_ticket(
         detail=detail,
     )
     return Change(ticket, event)
+
+
+def _facts(request: cmd.StaffNewTicket, kind: Kind) -> dict[str, Any]:
+    """What the statistics need of a complaint (004 QW21-04 §4.1.3) and what a fire call asks (000 §3.8):
+    each refused, by its field, on a ticket it does not describe."""
+    facts: dict[str, Any] = {}
+    if request.department_concerned is not None or request.concerning:
+        if kind is not Kind.COMPLAINT:
+            field = "department_concerned" if request.department_concerned is not None else "concerning"
+            raise InvalidInput(field=field, code=ErrorCode.COMPLAINT_FIELD_ONLY)
+        facts["department_concerned"] = request.department_concerned
+        facts["concerning"] = request.concerning
+    if request.severity is not Severity.NORMAL and kind is not Kind.COMPLAINT:
+        raise InvalidInput(field="severity", code=ErrorCode.COMPLAINT_FIELD_ONLY)
+    fire = kind is Kind.EMERGENCY and request.category == FIRE
+    if fire and request.disabled_occupants is None:
+        raise InvalidInput(field="disabled_occupants", code=ErrorCode.DISABLED_OCCUPANTS_REQUIRED)
+    if not fire and request.disabled_occupants is not None:
+        raise InvalidInput(field="disabled_occupants", code=ErrorCode.FIRE_FIELD_ONLY)
+    if fire:
+        facts["disabled_occupants"] = request.disabled_occupants
+    return facts
 
 
 def _reply_due(request: cmd.NewTicket | cmd.StaffNewTicket, kind: Kind, site: Site, now: datetime) -> str | None:

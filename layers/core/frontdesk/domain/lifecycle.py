@@ -34,6 +34,7 @@ from frontdesk.models.ticket import (
     Actor,
     ActorKind,
     Assignment,
+    Channel,
     Department,
     Escalation,
     Kind,
@@ -45,6 +46,8 @@ from frontdesk.models.ticket import (
     Status,
     Ticket,
     TimelineEvent,
+    Validity,
+    WrittenReply,
 )
 
 REPAIR_LIKE = frozenset({Kind.REPAIR, Kind.PAID_SERVICE, Kind.EMERGENCY})
@@ -376,12 +379,77 @@ def _handle(ticket: Ticket, c: cmd.Handle, ctx: Context) -> Step:
 
 
 def _complaint_unhandled(ticket: Ticket) -> ErrorCode | None:
-    return ErrorCode.HANDLE_FIRST if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED else None
+    if ticket.kind is Kind.COMPLAINT and ticket.status is Status.RECEIVED:
+        return ErrorCode.HANDLE_FIRST
+    return ErrorCode.REPLY_NOT_APPROVED if needs_approved_reply(ticket) else None
+
+
+def written(ticket: Ticket) -> bool:
+    """A written complaint (a letter) is answered in writing, approved by a manager (DOMAIN.md)."""
+    return ticket.kind is Kind.COMPLAINT and ticket.channel is Channel.LETTER
+
+
+def needs_approved_reply(ticket: Ticket) -> bool:
+    approved = ticket.written_reply is not None and bool(ticket.written_reply.approved_by)
+    return written(ticket) and not approved
+
+
+def _not_written(ticket: Ticket) -> ErrorCode | None:
+    return None if written(ticket) else ErrorCode.NOT_A_WRITTEN_COMPLAINT
+
+
+@transition("draft_reply", COMPLAINT, {Status.RECEIVED, Status.HANDLED}, blocked=_not_written)
+def _draft_reply(ticket: Ticket, c: cmd.DraftReply, ctx: Context) -> Step:
+    """A (new) draft of the written reply; a draft changed after its approval needs approving again."""
+    draft = WrittenReply(text=c.text, drafted_by=ctx.actor.id, drafted_at=to_iso(ctx.now))
+    return Step(ticket.status, {"written_reply": draft}, {"text": c.text})
+
+
+def _no_draft(ticket: Ticket) -> ErrorCode | None:
+    waiting = ticket.written_reply is not None and not ticket.written_reply.approved_by
+    return None if waiting else ErrorCode.NO_DRAFT_TO_APPROVE
+
+
+@transition("approve_reply", COMPLAINT, {Status.RECEIVED, Status.HANDLED}, blocked=_no_draft)
+def _approve_reply(ticket: Ticket, c: cmd.ApproveReply, ctx: Context) -> Step:
+    assert ticket.written_reply is not None
+    approved = evolve(ticket.written_reply, {"approved_by": ctx.actor.id, "approved_at": to_iso(ctx.now)})
+    return Step(ticket.status, {"written_reply": approved}, {"drafted_by": approved.drafted_by})
 
 
 @transition("reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_complaint_unhandled)
 def _reply(ticket: Ticket, c: cmd.Reply, ctx: Context) -> Step:
-    return Step(Status.REPLIED, {"replied_at": to_iso(ctx.now)}, {"reply": c.reply, "method": c.method})
+    # The same-day reply clock is met by the first recorded reply (this, or one on the reply thread).
+    replied_at = ticket.replied_at or to_iso(ctx.now)
+    detail = {"reply": c.reply, "method": c.method}
+    if written(ticket) and ticket.written_reply is not None:
+        detail["approved_by"] = ticket.written_reply.approved_by
+    return Step(Status.REPLIED, {"replied_at": replied_at}, detail)
+
+
+def _replied(ticket: Ticket) -> ErrorCode | None:
+    return ErrorCode.ALREADY_REPLIED if ticket.replied_at is not None else None
+
+
+@transition("agree_reply", COMPLAINT | INQUIRY, {Status.RECEIVED, Status.HANDLED}, blocked=_replied)
+def _agree_reply(ticket: Ticket, c: cmd.AgreeReply, ctx: Context) -> Step:
+    """A reply time agreed with the client before the one due passed: the reply clock follows it (a
+    new generation); after it passed, the breach stands and the reply is simply late."""
+    assert ticket.reply_due is not None
+    due = parse_iso(ticket.reply_due)
+    if ctx.now >= due:
+        raise IllegalTransition(field="reply_by", code=ErrorCode.REPLY_AFTER_DEADLINE, due=ticket.reply_due)
+    if not ctx.now < c.reply_by <= ctx.now + sla.MAX_AGREED_REPLY:
+        raise InvalidInput(field="reply_by", code=ErrorCode.REPLY_BY_OUT_OF_RANGE, days=sla.MAX_AGREED_REPLY.days)
+    agreed = deadline_iso(c.reply_by)
+    detail = {
+        "previous_due": ticket.reply_due,
+        "reply_agreed": agreed,
+        "agreed_with": c.agreed_with,
+        "contact_method": c.contact_method,
+        "note": c.note,
+    }
+    return Step(ticket.status, {"reply_due": agreed}, detail)
 
 
 @transition("close", REPAIR_LIKE | COMPLAINT | INQUIRY, {Status.REPLIED, Status.COMPLETED})
@@ -390,6 +458,15 @@ def _close(ticket: Ticket, c: cmd.Close, ctx: Context) -> Step:
     if ticket.status is Status.COMPLETED and not c.note:
         raise InvalidInput(field="note", code=ErrorCode.NOTE_REQUIRED)
     return Step(Status.CLOSED, {"closed_at": to_iso(ctx.now), "resolution": resolution}, {"note": c.note})
+
+
+@transition("validity", COMPLAINT, set(Status) - TERMINAL)
+def _validity(ticket: Ticket, c: cmd.Validity, ctx: Context) -> Step:
+    """A manager judges whether the complaint is valid (有效投诉), with a reason: counted in the month's
+    valid-complaint rate (004 QW21-04 §4.1.3.4), judged before the complaint is closed (a closed ticket
+    never moves). A later judgement replaces it; the timeline keeps both."""
+    validity = Validity(valid=c.valid, reason=c.reason, by=ctx.actor.id, at=to_iso(ctx.now))
+    return Step(ticket.status, {"validity": validity}, {"valid": str(c.valid).lower(), "reason": c.reason})
 
 
 @transition("cancel", REPAIR_LIKE | COMPLAINT | INQUIRY, set(Status) - TERMINAL)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from frontdesk.domain.errors import DomainError, ErrorCode
 from frontdesk.domain.permissions import require_staff_in
 from frontdesk.models.escalation import Ladder
@@ -28,7 +30,8 @@ def check_may_manage(actor: Actor) -> None:
     require_staff_in(actor, MANAGERS, "manage_mailing_lists")
 
 
-def check_list_in_ladder(ladder: Ladder, name: str) -> None:
-    """Lists are named by the rungs that mail them: a name the ladder does not use is a typo."""
-    if name not in ladder.list_names():
+def check_list_in_ladder(ladder: Ladder, name: str, routing: Sequence[str] = ()) -> None:
+    """Lists are named by the rungs that mail them or by the roles intake tells (``routing``,
+    frontdesk.domain.routing): a name neither uses is a typo."""
+    if name not in ladder.list_names() and name not in routing:
         raise UnknownMailingList(field="list_name", name=name)

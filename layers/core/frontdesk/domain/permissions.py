@@ -25,7 +25,15 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "unfinished": FIELD | SUPERVISORS,
     "handle": DESK,
     "reply": DESK,
+    "agree_reply": DESK,
+    # a written complaint's written reply: drafted at the desk, approved by a manager before it is sent
+    "draft_reply": DESK,
+    "approve_reply": frozenset({Role.MANAGER}),
     "close": DESK,
+    # whether a complaint is valid (有效投诉) is a manager's judgement, with a reason
+    "validity": frozenset({Role.MANAGER}),
+    # a complaint that can be solved now becomes a repair at once (000 §3.3c 马上派人处理)
+    "link_repair": DESK,
     "list": ALL_STAFF,
     "read": ALL_STAFF,
     "people": ALL_STAFF,

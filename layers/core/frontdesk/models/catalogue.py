@@ -16,7 +16,7 @@ from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.photo import OwnerKind
-from frontdesk.models.ticket import CATEGORIES, Department, Kind, Severity
+from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
 
 
 class Limits(Frozen):
@@ -55,6 +55,7 @@ class Catalogue(Frozen):
     categories: dict[Kind, list[str]]
     departments: list[Department]
     severities: list[Severity]
+    disabled_occupants: list[DisabledOccupants]
     incident_categories: list[str]
     incident_severities: list[IncidentSeverity]
     limits: Limits
@@ -69,6 +70,7 @@ def catalogue() -> Catalogue:
         categories={kind: list(CATEGORIES[kind]) for kind in Kind},
         departments=list(Department),
         severities=list(Severity),
+        disabled_occupants=list(DisabledOccupants),
         incident_categories=list(INCIDENT_CATEGORIES),
         incident_severities=list(IncidentSeverity),
         limits=Limits(

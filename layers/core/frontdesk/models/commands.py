@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from frontdesk.models.identifiers import NAME_ID
 from frontdesk.models.mailing import Email as MailingEmail
-from frontdesk.models.ticket import Department, Kind, Severity
+from frontdesk.models.ticket import Department, DisabledOccupants, Kind, Severity
 
 MAX_TEXT = 2000
 
@@ -98,6 +98,15 @@ class StaffNewTicket(_Strict):
         default=None,
         description="Complaints and inquiries: the reply time agreed with the client (default: end of the local day)",
     )
+    department_concerned: Department | None = Field(
+        default=None, description="Complaints: the department the complaint is about (004 QW21-04 §4.1.3)"
+    )
+    concerning: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT), Printable] = Field(
+        default="", description="Complaints: the staff member or the equipment the complaint is about"
+    )
+    disabled_occupants: DisabledOccupants | None = Field(
+        default=None, description="Fire emergencies (required): occupants with disabilities in the unit (000 §3.8)"
+    )
 
 
 class Versioned(_Strict):
@@ -173,6 +182,39 @@ class Handle(Versioned):
     department: Department
     action_taken: Text
     severity: Severity | None = None
+
+
+class Validity(Versioned):
+    """A manager's judgement whether a complaint is valid (有效投诉), with the reason."""
+
+    valid: bool
+    reason: Text
+
+
+class DraftReply(Versioned):
+    """The written reply to a written complaint, for a manager to approve before it is sent."""
+
+    text: Text
+
+
+class ApproveReply(Versioned):
+    pass
+
+
+class AgreeReply(Versioned):
+    """A reply time agreed with the client after intake (000 §3.3f; 004 QW21-04 §4.1.1.2 约定时间给客户回复)."""
+
+    reply_by: AwareDatetime
+    agreed_with: Name = Field(description="Who on the client's side agreed to the time")
+    contact_method: Literal["phone", "in_person", "sms", "email"]
+    note: OptionalText = ""
+
+
+class LinkedRepair(Versioned):
+    """A repair the complaint needs, at the complaint's place, for the complaint's client."""
+
+    category: Identifier = Field(description="A repair category (GET /public/catalogue)")
+    description: Text
 
 
 class Reply(Versioned):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -90,9 +91,11 @@ def view(ladder: Ladder, mailing_list: MailingList) -> MailingListView:
     return MailingListView(name=mailing_list.name, members=sorted(mailing_list.members), used_by=used_by)
 
 
-def overview(site_id: str, ladder: Ladder, lists: list[MailingList]) -> MailingOverview:
-    """Every list the ladder uses (empty ones too), then any other stored list."""
+def overview(site_id: str, ladder: Ladder, lists: list[MailingList], routing: Sequence[str] = ()) -> MailingOverview:
+    """Every list the ladder uses (empty ones too), then those intake tells (``routing``), then any
+    other stored list."""
     stored = {m.name: m for m in lists}
-    names = [*ladder.list_names(), *sorted(set(stored) - set(ladder.list_names()))]
+    used = list(dict.fromkeys([*ladder.list_names(), *routing]))
+    names = [*used, *sorted(set(stored) - set(used))]
     views = [view(ladder, stored.get(name) or MailingList(site_id=site_id, name=name)) for name in names]
     return MailingOverview(site_id=site_id, ladder=ladder, lists=views)

@@ -55,6 +55,19 @@ EMERGENCIES = (
     "death",
 )
 
+# The complaint categories the desk counts each month (004 QW21-04 §4.1.3.1): security, cleaning,
+# landscaping, engineering repair, letters and newspapers, renovation, staff attitude, other.
+COMPLAINT_CATEGORIES = (
+    "security",
+    "cleaning",
+    "landscaping",
+    "engineering_repair",
+    "mail",
+    "renovation",
+    "staff_attitude",
+    "other",
+)
+
 # Categories by kind (DOMAIN.md; 000 §1.4, §3.4-3.8; 004).
 CATEGORIES: dict[Kind, tuple[str, ...]] = {
     Kind.REPAIR: (
@@ -69,7 +82,7 @@ CATEGORIES: dict[Kind, tuple[str, ...]] = {
         "other",
     ),
     Kind.PAID_SERVICE: ("installation", "replacement", "cleaning", "moving", "other"),
-    Kind.COMPLAINT: ("equipment", "service_attitude", "service_quality", "emergency", "other"),
+    Kind.COMPLAINT: COMPLAINT_CATEGORIES,
     Kind.INQUIRY: ("general", "fees", "move_in_out", "renovation", "other"),
     Kind.EMERGENCY: EMERGENCIES,
 }
@@ -86,11 +99,20 @@ class Department(StrEnum):
 
 
 class Severity(StrEnum):
-    """Complaint severity: serious → manager at once; critical → company leadership (000 §3.3)."""
+    """Complaint severity: ordinary; serious → the manager at once (000 §3.3c); a compensation claim
+    or a complaint against the office head → company leadership (001 part 2)."""
 
     NORMAL = "normal"
     SERIOUS = "serious"
-    CRITICAL = "critical"
+    LEADERSHIP = "leadership"
+
+
+class DisabledOccupants(StrEnum):
+    """Fire: does the unit have occupants with disabilities (000 §3.8)? Asked at intake."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
 
 
 class Role(StrEnum):
@@ -162,6 +184,26 @@ class Acceptance(Frozen):
     at: str
 
 
+class Validity(Frozen):
+    """Whether a complaint is valid (有效投诉, counted in the valid-complaint rate), decided by a manager."""
+
+    valid: bool
+    reason: str
+    by: str
+    at: str
+
+
+class WrittenReply(Frozen):
+    """The written reply a written complaint gets, drafted at the desk and approved by a manager
+    before it is sent (DOMAIN.md; 001 part 2)."""
+
+    text: str
+    drafted_by: str
+    drafted_at: str
+    approved_by: str = ""
+    approved_at: str = ""
+
+
 class Rung(Frozen):
     """How far up its ladder a subject has gone (0: not escalated), and when it got there."""
 
@@ -215,6 +257,22 @@ class Ticket(Frozen):
     closed_at: str | None = None
     resolution: Resolution = Resolution.OPEN
     escalation: Escalation = Escalation()
+    # Complaints, for the statistics (004 QW21-04 §4.1.3): the department and the staff member or
+    # equipment the complaint is about, and whether a manager judged it valid.
+    department_concerned: Department | None = None
+    concerning: str = ""
+    validity: Validity | None = None
+    # Fire (000 §3.8): occupants with disabilities in the unit, asked at intake ("" for other kinds).
+    disabled_occupants: DisabledOccupants | Literal[""] = ""
+    # At intake: how many times this unit has had this complaint within the quarter, or this repair,
+    # counting this one, when that is a repeat (001 p11 §4.6; domain/history.py); 0 otherwise.
+    repeat_of: int = 0
+    # A complaint's repairs, dispatched as any repair (000 §3.3c 马上派人处理), and the complaint a repair came from.
+    linked_repairs: tuple[str, ...] = ()
+    complaint_id: str = ""
+    written_reply: WrittenReply | None = None
+    # Marked 未完成 by the end-of-day sweep: the site-local day it is followed up (000 §3.1d).
+    follow_up_day: str = ""
 
 
 class TimelineEvent(Frozen):

@@ -13,8 +13,10 @@ from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 PUBLIC_DETAIL = frozenset(
     {"reason", "arrival_due", "on_time", "total_cents", "decision", "summary", "reply", "satisfied", "rating", "text"}
 )
-# Events the client never sees at all, not even that they happened: the desk's internal notes.
-INTERNAL_ACTIONS = frozenset({"note"})
+# Events the client never sees at all, not even that they happened: the desk's internal notes, a
+# manager's judgement whether a complaint is valid (the month's statistics), who was told at intake,
+# and a written reply's draft and approval (the client reads the reply once it is sent).
+INTERNAL_ACTIONS = frozenset({"note", "validity", "route", "draft_reply", "approve_reply"})
 
 
 def mask_phone(phone: str) -> str:
@@ -87,6 +89,29 @@ def public_view(
     )
 
 
+class LinkedTicket(BaseModel):
+    """A repair a complaint spawned, as it stands now."""
+
+    ticket_id: str
+    number: str
+    category: str
+    status: Status
+    resolution: str
+    assignee: str
+
+
+def linked(ticket: Ticket) -> LinkedTicket:
+    assignee = ticket.assignment.assignee if ticket.assignment is not None else ""
+    return LinkedTicket(
+        ticket_id=ticket.ticket_id,
+        number=ticket.number,
+        category=ticket.category,
+        status=ticket.status,
+        resolution=ticket.resolution.value,
+        assignee=assignee,
+    )
+
+
 class StaffTicket(BaseModel):
     ticket: Ticket
     actions: list[str]
@@ -94,6 +119,9 @@ class StaffTicket(BaseModel):
         default_factory=list, description="What you may write on the ticket without moving it: note, message"
     )
     timeline: list[TimelineEvent]
+    linked_repairs: list[LinkedTicket] = Field(
+        default_factory=list, description="A complaint's repairs (POST …/repairs), each as it stands now"
+    )
 
 
 class Queue(BaseModel):

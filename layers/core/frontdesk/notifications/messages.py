@@ -80,6 +80,15 @@ def reply_mail(ticket: Ticket, text: str, link: str) -> Mail:
     )
 
 
+def unfinished_mail(ticket: Ticket, link: str) -> Mail:
+    """The end of the day came before the work was done: it goes on tomorrow (000 §3.1d)."""
+    language = _tenant_language(ticket)
+    return Mail(
+        subject=message("unfinished_mail.subject", language, number=ticket.number),
+        body=message("unfinished_mail.body", language, number=ticket.number, link=link) + "\n",
+    )
+
+
 def _building_name(site: Site, building_id: str, language: str) -> str:
     building = site.building(building_id)
     if building is None:

@@ -1,0 +1,140 @@
+"""Escalations under a burst, through the real HTTP API and the outbox: from a clock's due time to
+its first mail.
+
+`python -m local_stack` (time scale 1, the demo site) runs in a child process on 127.0.0.1. The
+bench opens N repairs by phone in the library (class A: 5 minutes to arrive), dispatches each, then
+has the engineer agree a later arrival time with the client for each (the console's reschedule; a
+new time must be later than the current one), so that the due times are either
+
+    same     all in one second (one power cut, many tickets), or
+    spread   evenly over one minute.
+
+Nobody arrives. Each ticket's first arrival rung mails the engineer-and-duty-manager list; the
+outbox stamps a message when it first sees it (within its poll interval, 0.2 s), and the lag is
+that stamp minus the due time: p50, p99, max, and the count of mails before their due time (must
+be 0). The stack's RSS and thread count are read from /proc before and after.
+
+    .venv/bin/python bench/clocks.py [--tickets 200] [--mode same|spread|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "bench")]
+from cost import Driver  # noqa: E402
+from intake import Stack, percentile, proc_status  # noqa: E402
+
+CLIENTS = 4
+PHONE_INTAKE = {
+    "site_id": "demo",
+    "building_id": "library",
+    "unit": "1F-101",
+    "kind": "repair",
+    "category": "plumbing",
+    "channel": "phone",
+    "description": "整栋停电后水泵不工作。",
+    "contact_name": "赵老师",
+    "contact_phone": "13900000000",
+}
+
+
+def _iso(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def opened(driver: Driver) -> dict[str, Any]:
+    created = driver.call("POST", "/staff/tickets", PHONE_INTAKE, token=driver.token("operator"))
+    engineer = driver.logins["engineer"]["username"]
+    reply = driver.act(created["ticket_id"], "dispatch", {"version": 1, "assignee": engineer}, "operator")
+    due = datetime.fromisoformat(reply["ticket"]["arrival_due"].replace("Z", "+00:00"))
+    return {"ticket_id": created["ticket_id"], "number": created["number"], "due": due}
+
+
+def agree(driver: Driver, ticket: dict[str, Any], due: datetime) -> None:
+    body = {"version": 2, "new_arrival": _iso(due), "agreed_with": "赵老师", "contact_method": "phone"}
+    driver.act(ticket["ticket_id"], "reschedule", body, "engineer")  # the assigned engineer agrees it
+    ticket["due"] = due
+
+
+def first_mails(driver: Driver, numbers: set[str]) -> dict[str, datetime]:
+    mails = driver.call("GET", "/local/outbox.json")
+    seen: dict[str, datetime] = {}
+    for message in mails:
+        if message["channel"] != "email":
+            continue
+        text = f"{message.get('subject') or ''} {message.get('body') or ''}"
+        for number in numbers & {word.strip("（）()：:,，") for word in text.split()}:
+            at = datetime.fromisoformat(message["seen_at"].replace("Z", "+00:00"))
+            seen[number] = min(at, seen.get(number, at))
+    return seen
+
+
+def run(mode: str, tickets: int, log: Path) -> dict[str, Any]:
+    stack = Stack(log)
+    try:
+        driver = Driver(stack)
+        driver.token("operator"), driver.token("engineer")
+        before = proc_status(stack.process.pid)
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            made = list(pool.map(lambda _: opened(driver), range(tickets)))
+        # after every due time the dispatch set; each new time is agreed before the ticket's current one
+        first_due = max(t["due"] for t in made) + timedelta(seconds=10)
+        for i, ticket in enumerate(made):
+            offset = 0.0 if mode == "same" else 60.0 * i / max(1, tickets - 1)
+            ticket["planned"] = first_due + timedelta(seconds=int(offset))
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            list(pool.map(lambda t: agree(driver, t, t["planned"]), made))  # refused once a due time passed
+        last_due = max(t["due"] for t in made)
+        numbers = {t["number"] for t in made}
+        deadline = time.monotonic() + (last_due - datetime.now(UTC)).total_seconds() + 120
+        seen: dict[str, datetime] = {}
+        while time.monotonic() < deadline and len(seen) < len(numbers):
+            time.sleep(2)
+            seen = first_mails(driver, numbers)
+        after = proc_status(stack.process.pid)
+        lags = [(seen[t["number"]] - t["due"]).total_seconds() for t in made if t["number"] in seen]
+        return {
+            "mode": mode,
+            "tickets": tickets,
+            "mailed": len(lags),
+            "early": sum(1 for lag in lags if lag < 0),
+            "p50": percentile(lags, 50) if lags else None,
+            "p99": percentile(lags, 99) if lags else None,
+            "max": max(lags) if lags else None,
+            "rss_mb": (before.get("rss_mb"), after.get("rss_mb")),
+            "threads": (before.get("threads"), after.get("threads")),
+        }
+    finally:
+        stack.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tickets", type=int, default=200, help="clocks per run (bounded: at most 1,000)")
+    parser.add_argument("--mode", choices=("same", "spread", "both"), default="both")
+    args = parser.parse_args(argv)
+    logs = ROOT / "build"
+    logs.mkdir(exist_ok=True)
+    modes = ("same", "spread") if args.mode == "both" else (args.mode,)
+    for mode in modes:
+        r = run(mode, min(args.tickets, 1000), logs / f"bench-clocks-{mode}.log")
+        print(
+            f"{r['mode']:>6}: {r['mailed']}/{r['tickets']} mailed, early {r['early']}, "
+            f"lag p50 {r['p50']:.2f} s, p99 {r['p99']:.2f} s, max {r['max']:.2f} s; "
+            f"stack RSS {r['rss_mb'][0]:.0f} → {r['rss_mb'][1]:.0f} MB, "
+            f"threads {r['threads'][0]:.0f} → {r['threads'][1]:.0f}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

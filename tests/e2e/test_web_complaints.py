@@ -1,0 +1,151 @@
+"""A serious complaint taken by phone in the console, end to end in Chromium against the local stack:
+the manager is mailed at intake, a linked repair is raised and dispatched from the complaint, the
+client accepts the repair (the complaint's record shows it), and the complaint is replied to the same
+day and closed. Waits are bounded polls with wide margins, never timings."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from deploy_tools.smoke import call as http
+
+from .test_web_pages import Desk, desk, open_action, pick_engineer, screenshot, sign_in
+
+_ = desk  # the module's fixture: the local stack as the tests use it
+
+BOUND_SECONDS = 120.0  # far beyond what the stream router needs, so a busy machine cannot break it
+
+
+def _until(found: Callable[[], Any], what: str) -> Any:
+    deadline = time.monotonic() + BOUND_SECONDS
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"not within {BOUND_SECONDS:.0f} s: {what}")
+
+
+def _mail(desk: Desk, subject: str) -> dict[str, Any] | None:
+    _, outbox = http("GET", f"{desk.base}/local/outbox.json")
+    return next((m for m in outbox if m["channel"] == "email" and subject in (m["subject"] or "")), None)
+
+
+def test_a_serious_phone_complaint_with_a_linked_repair_from_intake_to_close(page: Page, desk: Desk) -> None:
+    sign_in(page, desk, "operator")
+    page.get_by_role("button", name="登记来电/来访").click()
+    intake = page.locator("#intake-form")
+    intake.get_by_label("来源").select_option(label="电话")
+    intake.get_by_label("类型").select_option(label="投诉")
+    intake.get_by_label("类别").select_option(label="工程维修")
+    intake.get_by_label("严重程度").select_option(label="严重")
+    intake.get_by_label("被投诉部门").select_option(label="工程部")
+    intake.get_by_label("被投诉员工或设备").fill("三楼走廊照明")
+    intake.get_by_label("楼宇").select_option(label="行政楼")
+    intake.get_by_label("房号").fill("310")
+    intake.get_by_label("姓名").fill("钱老师")
+    intake.get_by_label("联系电话").fill("13912345678")
+    intake.get_by_label("电子邮箱").fill("qian.teacher@example.com")
+    intake.get_by_label("情况说明").fill("走廊灯坏了一周，报修三次没人来，要求马上处理。")
+    intake.get_by_role("button", name="登记").click()
+
+    expect(page.locator("#detail-status")).to_have_text("已受理")
+    number = page.locator("#detail-title").inner_text()
+    fields = page.locator("#detail-fields")
+    expect(fields).to_contain_text("严重")
+    expect(fields).to_contain_text("三楼走廊照明")
+    # the manager is told at intake, through the stream
+    told = _until(lambda: _mail(desk, f"【立即通知·严重投诉】{number}"), "the manager's mail")
+    assert "被投诉员工或设备：三楼走廊照明" in told["body"]
+
+    # solvable now: a repair is raised from the complaint, and dispatched like any repair
+    raise_repair = open_action(page, "repairs")
+    raise_repair.get_by_label("类别").select_option(label="照明、灯具")
+    raise_repair.get_by_label("情况说明").fill("三楼走廊灯管更换。")
+    raise_repair.get_by_role("button", name="派维修单").click()
+    linked = page.locator("#detail-linked li[data-linked-repair]")
+    expect(linked).to_have_count(1)
+    expect(linked).to_contain_text("已受理")
+    repair_number = linked.get_by_role("button").inner_text()
+    linked.get_by_role("button").click()
+    expect(page.locator("#detail-title")).to_have_text(repair_number)
+    engineer = desk.login("engineer")["username"]
+    dispatch = open_action(page, "dispatch")
+    pick_engineer(dispatch, engineer)
+    dispatch.get_by_role("button", name="派工").click()
+    expect(page.locator("#detail-status")).to_have_text("已派工")
+    screenshot(page, "complaint-linked-repair")
+
+    # the engineer does the work; the client accepts it from the link mailed for the repair
+    repair_id = desk.ticket_id(repair_number)
+    desk.act("engineer", repair_id, "arrive")
+    desk.act("engineer", repair_id, "complete", summary="更换灯管两支，已恢复照明。")
+    ack = _until(lambda: _mail(desk, f"已收到您的请求 {repair_number}"), "the repair's acknowledgement")
+    token = re.search(r"track#(\S+)$", ack["body"], re.MULTILINE)
+    assert token is not None
+    seen = desk.track(token.group(1))
+    status, accepted = http(
+        "POST",
+        f"{desk.base}/public/track/{token.group(1)}/acceptance",
+        {"version": seen["version"], "satisfied": True, "rating": 5},
+    )
+    assert status == 200, accepted
+
+    # back on the complaint: the repair's state, and its acceptance on the complaint's record
+    page.locator("button[data-linked]").click()
+    expect(page.locator("#detail-title")).to_have_text(number)
+    complaint_id = desk.ticket_id(number)
+
+    def acceptance_recorded() -> bool:
+        status, view = desk.staff("operator", "GET", f"staff/tickets/{complaint_id}")
+        return status == 200 and any(e["action"] == "repair_accepted" for e in view["timeline"])
+
+    _until(acceptance_recorded, "the acceptance on the complaint")
+    # read the complaint again: to the repair and back
+    page.locator("#detail-linked li[data-linked-repair] button").click()
+    expect(page.locator("#detail-title")).to_have_text(repair_number)
+    page.locator("button[data-linked]").click()
+    expect(page.locator("#detail-title")).to_have_text(number)
+    expect(page.locator("#detail-linked li[data-linked-repair]")).to_contain_text("已关闭")
+    expect(page.locator("#detail-timeline")).to_contain_text("关联维修已验收")
+
+    # reported back the same day, then closed
+    handle = open_action(page, "handle")
+    handle.get_by_label("部门").select_option(label="工程部")
+    handle.get_by_label("处理措施").fill("已派维修单更换灯管，并对报修延误进行内部通报。")
+    handle.get_by_role("button", name="记录处理").click()
+    expect(page.locator("#detail-status")).to_have_text("已处理")
+    reply = open_action(page, "reply")
+    reply.get_by_label("回复内容").fill("灯管已更换，向您致歉，已加强报修跟进。")
+    reply.get_by_label("回复方式").select_option(label="电话")
+    reply.get_by_role("button", name="回复客户").click()
+    expect(page.locator("#detail-status")).to_have_text("已回复")
+    close = open_action(page, "close")
+    close.get_by_role("button", name="关闭工单").click()
+    expect(page.locator("#detail-status")).to_have_text("已关闭")
+    screenshot(page, "complaint-closed")
+
+
+def test_a_manager_edits_the_emergency_call_list_in_the_console(page: Page, desk: Desk) -> None:
+    sign_in(page, desk, "manager")
+    page.get_by_role("button", name="登记来电/来访").click()
+    page.locator("#calls > summary").click()
+    fight = page.get_by_label("打架斗殴", exact=True)
+    expect(fight).to_have_value("security_head")  # the manual's default (000 §3.4d)
+    fight.fill("security_head, duty_manager")
+    page.get_by_role("button", name="保存通知名单").click()
+    expect(page.locator("#status")).to_contain_text("通知名单已保存")
+    status, calls = desk.staff("operator", "GET", "staff/sites/demo/emergency-calls")
+    assert status == 200 and calls["calls"]["fight"] == ["security_head", "duty_manager"]
+
+    page.get_by_label("人员死亡", exact=True).fill("")
+    page.get_by_role("button", name="保存通知名单").click()
+    expect(page.locator("#calls .alert")).to_be_visible()
+    # leave the shared stack as it was
+    restored = {**calls["calls"], "fight": ["security_head"]}
+    assert desk.staff("manager", "PUT", "staff/sites/demo/emergency-calls", {"calls": restored})[0] == 200

@@ -1,0 +1,87 @@
+"""The end-of-day sweep (000 §3.1d) against the stack: at the site's local end of day, work begun and
+still open is marked 未完成 once, put on the next day's follow-up list, and its client told once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import boto3
+import pytest
+
+from frontdesk import wiring
+from frontdesk.clock import parse_iso
+from frontdesk.models.ticket import Kind, Status
+from local_stack.template import Template
+
+from .lambda_support import LambdaContext
+from .sla_support import ENGINEER, TENANT_EMAIL, Harness, import_function, sla_harness
+
+MIDNIGHT = parse_iso("2026-11-23T16:00:00Z")  # the end of Monday 23 November in Shanghai
+
+
+@pytest.fixture
+def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    with sla_harness(aws, template, monkeypatch) as harness:
+        harness.use_site()
+        yield harness
+
+
+def _sweep() -> dict[str, list[str]]:
+    result: dict[str, list[str]] = import_function("end_of_day").lambda_handler({}, LambdaContext())
+    return result
+
+
+def _unfinished_mail(h: Harness) -> list[str]:
+    return [m.subject for m in h.mail() if m.to == [TENANT_EMAIL] and "今日未能完成" in m.subject]
+
+
+def test_work_open_at_the_end_of_the_day_is_marked_unfinished_once_and_the_client_told(h: Harness) -> None:
+    begun = h.arrive(h.dispatched())  # the engineer is on it
+    waiting = h.dispatched()  # not begun: not the sweep's
+    done = h.complete(h.arrive(h.dispatched()))
+    h.settle()
+
+    assert _sweep()["marked"] == []  # the day has not ended
+    h.advance_to(MIDNIGHT + timedelta(minutes=3))
+    first = _sweep()
+    assert first["marked"] == [begun.ticket_id] and first["days"] == ["ql 2026-11-23"]
+    swept = h.ticket(begun)
+    assert (swept.status, swept.follow_up_day) == (Status.UNFINISHED, "2026-11-24")
+    (event,) = [e for e in h.tickets.timeline(begun.ticket_id) if e.action == "unfinished"]
+    assert event.actor.id == "sweep" and event.detail == {"swept_day": "2026-11-23", "follow_up_day": "2026-11-24"}
+    assert (h.ticket(waiting).status, h.ticket(done).status) == (Status.DISPATCHED, Status.COMPLETED)
+
+    assert _sweep() == {"marked": [], "days": [], "busy": []}  # twice: nothing twice
+    h.settle()
+    assert _unfinished_mail(h) == [f"您的维修 {begun.number} 今日未能完成"]
+    # it goes on the next day: the engineer completes it, and the next night has nothing to mark
+    h.complete(begun)
+    h.advance_to(MIDNIGHT + timedelta(days=1, minutes=3))
+    assert _sweep()["marked"] == []
+    h.settle()
+    assert len(_unfinished_mail(h)) == 1
+    assert h.stream.failures == []
+
+
+def test_a_day_with_no_open_work_produces_nothing(h: Harness) -> None:
+    inquiry = h.open(Kind.INQUIRY)
+    h.act(inquiry, "reply", reply="已答复", method="phone")
+    h.act(inquiry, "close", note="")
+    h.settle()
+    before = len(h.mail())
+    h.advance_to(MIDNIGHT + timedelta(minutes=3))
+    assert _sweep() == {"marked": [], "days": ["ql 2026-11-23"], "busy": []}
+    h.settle()
+    assert len(h.mail()) == before
+
+
+def test_the_reason_recorded_goes_with_the_mark(h: Harness) -> None:
+    ticket = h.arrive(h.dispatched())
+    h.act(ticket, "unfinished", ENGINEER, reason="等配件")
+    h.act(ticket, "quote", ENGINEER, lines=[{"item": "配件", "amount_cents": 100}], tax_cents=0, labour_cents=0)
+    h.client_act(ticket, "quote_decision", confirm=True)  # in progress again
+    h.advance_to(MIDNIGHT + timedelta(minutes=3))
+    assert wiring.end_of_day_sweep().run().marked == [ticket.ticket_id]
+    (event,) = [e for e in h.tickets.timeline(ticket.ticket_id) if e.actor.id == "sweep"]
+    assert event.detail["reason"] == "等配件"
