@@ -11,6 +11,8 @@ Step Functions bills STANDARD workflows per state transition.
     repair, full ladder    never arrives: both arrival rungs, then the completion rung
     complaint, replied     replied the same day
     complaint, unreplied   both reply rungs (duty manager, centre manager)
+    callback, met          a complaint's callback (回访) recorded an hour after it was handled
+    callback, missed       a complaint's callback never made: both rungs (duty manager, centre manager)
 
     .venv/bin/python bench/transitions.py
 """
@@ -31,9 +33,14 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from tests.conftest import FAKE_AWS_ENV  # noqa: E402
+from tests.integration.lambda_support import OPERATOR  # noqa: E402
 from tests.integration.sla_support import ENGINEER, Harness, sla_harness  # noqa: E402
 
+from frontdesk import wiring  # noqa: E402
+from frontdesk.adapters.callbacks import CallbackStore  # noqa: E402
 from frontdesk.clock import parse_iso  # noqa: E402
+from frontdesk.models.callback import Callback, CallbackIn  # noqa: E402
+from frontdesk.models.clock import ClockKind, SubjectType  # noqa: E402
 from frontdesk.models.ticket import Kind, Ticket  # noqa: E402
 from local_stack.template import load_template  # noqa: E402
 
@@ -112,6 +119,43 @@ def _unreplied(h: Harness) -> Ticket:
     return t
 
 
+def _callback(h: Harness, t: Ticket) -> Callback:
+    store = CallbackStore(h.table)
+    found = [store.get(f"{t.ticket_id}-{e.seq}") for e in h.tickets.timeline(t.ticket_id)]
+    (callback,) = [c for c in found if c is not None]
+    return callback
+
+
+def _callback_met(h: Harness) -> Ticket:
+    t = h.open(Kind.COMPLAINT)
+    h.act(t, "handle", department="customer_service", action_taken="已致歉")
+    h.settle()
+    h.time.advance(hours=1)
+    callback = _callback(h, t)
+    attempt = {"version": 1, "method": "phone", "result": "satisfied", "quality": 5, "effect": 5, "satisfaction": 5}
+    wiring.callbacks().record(
+        callback.callback_id, CallbackIn.model_validate({**attempt, "client_confirmed": True}), OPERATOR
+    )
+    h.settle()
+    return t
+
+
+def _callback_missed(h: Harness) -> Ticket:
+    t = h.open(Kind.COMPLAINT)
+    h.act(t, "handle", department="customer_service", action_taken="已致歉")
+    h.settle()
+    callback = _callback(h, t)
+    clock = h.clocks.of_subject(SubjectType.CALLBACK, callback.callback_id)[ClockKind.CALLBACK_COMPLAINT]
+    h.advance_to(parse_iso(clock.rungs[-1].at))
+    h.wait_for(
+        lambda: (
+            h.clocks.of_subject(SubjectType.CALLBACK, callback.callback_id)[ClockKind.CALLBACK_COMPLAINT].level == 2
+        ),
+        "both callback rungs",
+    )
+    return t
+
+
 SCENARIOS: dict[str, Callable[[Harness], Ticket]] = {
     "repair, all met": _met,
     "repair, late arrival": _late,
@@ -120,6 +164,8 @@ SCENARIOS: dict[str, Callable[[Harness], Ticket]] = {
     "repair, full ladder": _full,
     "complaint, replied": _replied,
     "complaint, unreplied": _unreplied,
+    "callback, met": _callback_met,
+    "callback, missed": _callback_missed,
 }
 
 
@@ -137,7 +183,11 @@ def main() -> None:
             print(f"{'scenario':24}{'executions':>11}{'transitions':>12}{'USD per 1000':>14}")
             paths: list[str] = []
             for label, ticket in tickets.items():
-                names = sorted(e["name"] for e in h.executions() if e["name"].startswith(f"ticket-{ticket.ticket_id}-"))
+                # a callback row counts its callback's clock; the others their ticket's clocks
+                prefix = "callback" if label.startswith("callback") else "ticket"
+                names = sorted(
+                    e["name"] for e in h.executions() if e["name"].startswith(f"{prefix}-{ticket.ticket_id}-")
+                )
                 states = {name: h.states_entered(name) for name in names}
                 total = sum(len(s) for s in states.values())
                 print(f"{label:24}{len(names):>11}{total:>12}{total * PRICE_PER_TRANSITION_USD * 1000:>14.3f}")

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import pages
 import public_photos
+import survey
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
@@ -30,6 +31,7 @@ metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)
 app.include_router(public_photos.router)
+app.include_router(survey.router)
 
 
 @app.get("/public/catalogue", summary="Kinds, categories, departments, limits and patterns the pages show and check")

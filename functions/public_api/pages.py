@@ -58,6 +58,8 @@ ASSETS: dict[str, str] = {
     "staff-people.js": JS,
     "staff-actions.js": JS,
     "staff-conversation.js": JS,
+    "staff-callbacks.js": JS,
+    "survey.js": JS,
     "staff-complaint.js": JS,
     "staff-linked.js": JS,
     "staff-calls.js": JS,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import bulk
+import calendars
+import callbacks
 import canned_replies
 import duty
 import incidents
@@ -45,6 +47,8 @@ app.include_router(canned_replies.router)
 app.include_router(duty.router)
 app.include_router(keys.router)
 app.include_router(bulk.router)
+app.include_router(calendars.router)
+app.include_router(callbacks.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

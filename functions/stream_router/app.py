@@ -1,7 +1,8 @@
 """Stream router: reacts to every change on the table stream.
 
 - an appended timeline event is published to the events topic (then marked: at least once); a
-  repair's acceptance is also recorded on the complaint it came from (frontdesk.app.linked);
+  repair's acceptance is also recorded on the complaint it came from (frontdesk.app.linked); a
+  complaint handled, a key repair or a rework completed creates its callback (回访) with its clock;
 - a clock written starts the execution of a new generation (named after the clock and its
   generation: a replayed record finds it there, which is not an error) and stops the one a change
   ended (met, paused, cancelled, re-planned);
@@ -54,6 +55,7 @@ def route(record: DynamoDBRecord) -> None:
     event = timeline_event(event_name, raw.get("NewImage"))
     if event is not None:
         _publish_once(event)
+        _callback_for(event)
         return
     change = clock_change(event_name, raw.get("OldImage"), raw.get("NewImage"))
     if change is not None:
@@ -73,6 +75,21 @@ def _publish_once(event: TimelineEvent) -> None:
     publisher.publish(event)
     store.mark_routed(event)
     metrics.add_metric(name="EventsRouted", unit="Count", value=1)
+
+
+def _callback_for(event: TimelineEvent) -> None:
+    """A complaint handled, a key repair or a rework completed: its callback, once (docs/decisions/0023)."""
+    created = wiring.callbacks().on_event(event)
+    if created is not None:
+        logger.info(
+            "callback created",
+            extra={"callback_id": created.callback_id, "reason": created.reason.value, "due": created.due},
+        )
+        metrics.add_metric(name="CallbacksCreated", unit="Count", value=1)
+    # offered to the tenant by mail, once (a redelivered record sends what an earlier one did not)
+    if wiring.callbacks().invitation(event) is not None:
+        outcome = wiring.ticket_escalations().invite_to_survey(event.ticket_id, event.seq)
+        logger.info("survey offered", extra={"ticket_id": event.ticket_id, "outcome": outcome})
 
 
 def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:

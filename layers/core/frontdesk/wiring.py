@@ -13,6 +13,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from frontdesk.adapters.alerts import SnsAlerts
+from frontdesk.adapters.calendars import CalendarStore
+from frontdesk.adapters.callbacks import CallbackStore
 from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
@@ -25,6 +27,8 @@ from frontdesk.adapters.sns import ChangePublisher
 from frontdesk.adapters.sweep import SweepMarks
 from frontdesk.app.board import Board
 from frontdesk.app.bulk import BulkDesk
+from frontdesk.app.calendars import CalendarDesk
+from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
@@ -150,6 +154,33 @@ def bulk_desk() -> BulkDesk:
 
 
 @_built
+def calendars() -> CalendarDesk:
+    return CalendarDesk(CalendarStore(table(settings().table_name)), sites())
+
+
+@_built
+def callback_store() -> CallbackStore:
+    return CallbackStore(table(settings().table_name), clock().now)
+
+
+@_built
+def callbacks() -> CallbackDesk:
+    return CallbackDesk(callback_store(), tickets(), sites(), calendars(), planner(), clock())
+
+
+@_built
+def callback_escalations() -> CallbackEscalations:
+    return CallbackEscalations(
+        records=callback_store(),
+        sites=sites(),
+        sent=sla_store(),
+        mailer=mailer(),
+        alerts=alerts(),
+        base_url=settings().mail_base_url,
+    )
+
+
+@_built
 def canned_replies() -> CannedReplyDesk:
     return CannedReplyDesk(CannedReplyStore(table(settings().table_name)), sites())
 
@@ -189,6 +220,7 @@ def clock_runner() -> ClockRunner:
         SubjectType.REPORT: _report_rung,
         SubjectType.HANDOVER: _handover_rung,
         SubjectType.KEY_USE: _key_rung,
+        SubjectType.CALLBACK: callback_escalations(),
     }
     return ClockRunner(engine(), start_payload, recorders)
 

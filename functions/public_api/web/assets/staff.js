@@ -5,6 +5,7 @@ import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
+import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireCalls } from "./staff-calls.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
@@ -39,6 +40,7 @@ async function showConsole() {
   }
   startBoard();
   await loadQueue();
+  loadCallbacks(); // the panel opened before the sites were read
   followLink();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = window.setInterval(function () {
@@ -53,6 +55,7 @@ function clearConsole() {
   closeDuty(true);
   clearQueue();
   clearPicked();
+  clearCallbacks();
   closeIntake();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
@@ -71,6 +74,7 @@ async function loadCatalogue() {
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
   configureDuty(known);
+  configureCallbacks(known);
   P.configure(known);
 }
 
@@ -100,6 +104,7 @@ async function init() {
   });
   el("reload").addEventListener("click", function () {
     loadQueue();
+    loadCallbacks();
     if (state.selected) openTicket(state.selected.ticket.ticket_id, true);
   });
   el("site").addEventListener("change", function () {
@@ -108,6 +113,8 @@ async function init() {
     refreshIntake();
     renderBoard();
     loadQueue();
+    clearCallbacks();
+    loadCallbacks();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
@@ -124,6 +131,7 @@ async function init() {
   wireCalls();
   wireReports();
   wireDuty();
+  wireCallbacks();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -137,11 +145,13 @@ async function init() {
     renderRegister();
     renderReport();
     renderDuty();
+    renderCallbacks();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {
     tick();
     tickReport();
+    tickCallbacks();
   }, 1000);
 
   await loadConfig();

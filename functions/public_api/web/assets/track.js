@@ -2,6 +2,7 @@
 import * as FD from "./common.js";
 import * as UI from "./photo-ui.js";
 import * as P from "./photos.js";
+import { loadSurvey } from "./survey.js";
 import { renderTimeline } from "./timeline.js";
 
 const t = FD.t;
@@ -269,6 +270,7 @@ async function load(quiet) {
   FD.hideAlert(el("alert"));
   render(result.data);
   if (!uploadingPhotos) loadPhotos(quiet);
+  loadSurvey(token);
   if (!quiet) FD.announce(status, t("track.loaded", { number: result.data.number, status: t("status." + result.data.status) }));
 }
 

@@ -5,6 +5,7 @@ Keys (PK / SK):
     REPORT#<id> / CLOCK#<kind>     an incident report's clock
     HANDOVER#<page> / CLOCK#<kind> a shift handover's clock (docs/decisions/0024)
     KEYUSE#<use> / CLOCK#<kind>    an emergency key's return clock (docs/decisions/0024)
+    CALLBACK#<id> / CLOCK#<kind>   a callback's clock (docs/decisions/0023)
 GSI1 (sparse): ``CLOCKS#<site>`` / ``<next rung time>#<clock id>`` while the clock is open (running
 or paused): the reconciler's list, and the clocks a ladder edit re-plans.
 
@@ -16,13 +17,16 @@ generation and level read, so a clock the state machine moved up in between refu
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.stream_images import from_image
+from frontdesk.clock import parse_iso
 from frontdesk.domain.clocks import ClockWrite, execution_input
+from frontdesk.models.callback import RETENTION_DAYS
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 
 if TYPE_CHECKING:
@@ -34,8 +38,9 @@ _SUBJECT_PK: Final = {
     SubjectType.REPORT: "REPORT#",
     SubjectType.HANDOVER: "HANDOVER#",
     SubjectType.KEY_USE: "KEYUSE#",
+    SubjectType.CALLBACK: "CALLBACK#",
 }
-_KEYS: Final = frozenset({"PK", "SK", "type"})
+_KEYS: Final = frozenset({"PK", "SK", "type", "expires_at"})
 
 
 def subject_pk(subject_type: SubjectType, subject_id: str) -> str:
@@ -49,6 +54,8 @@ def clock_key(clock: Clock) -> dict[str, str]:
 def clock_item(clock: Clock) -> dict[str, Any]:
     item: dict[str, Any] = clock.model_dump(mode="json", exclude_none=True)
     item.update(clock_key(clock), type="clock")
+    if clock.subject_type is SubjectType.CALLBACK:  # kept as long as its callback (docs/decisions/0023)
+        item["expires_at"] = int((parse_iso(clock.anchor) + timedelta(days=RETENTION_DAYS)).timestamp())
     if clock.is_open:
         next_at = clock.rungs[clock.level].at if clock.rungs_left() else clock.due
         item.update(GSI1PK=f"CLOCKS#{clock.site_id}", GSI1SK=f"{next_at}#{clock.clock_id}")

@@ -26,6 +26,7 @@ from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.ticket import Ticket, TimelineEvent
+from frontdesk.notifications import callbacks as callback_notices
 from frontdesk.notifications import messages
 from frontdesk.notifications.messages import Mail
 
@@ -33,6 +34,7 @@ from frontdesk.notifications.messages import Mail
 MAX_RECORD_ATTEMPTS: Final = 5
 TENANT_NOTICE_KINDS: Final = frozenset({ClockKind.ARRIVAL, ClockKind.COMPLETION, ClockKind.REPLY})
 ACKNOWLEDGEMENT: Final = "acknowledgement"
+SURVEY: Final = "survey"
 UNFINISHED: Final = "unfinished"  # frontdesk.domain.sweep.UNFINISHED
 
 
@@ -144,6 +146,15 @@ class TicketEscalations:
         event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
         build = lambda link: messages.reply_mail(ticket, event.detail["text"], link)  # noqa: E731
         return self._mail_tenant(ticket, REPLY, notice_key(REPLY, seq), event.at, build)
+
+    def invite_to_survey(self, ticket_id: str, seq: int) -> str:
+        """The callback the event ``seq`` created, offered to the tenant who left an address: the
+        tracking page's survey (docs/decisions/0023), mailed once like any notice."""
+        ticket = self._ticket(ticket_id)
+        if not ticket.contact.email:
+            return "skipped"
+        build = lambda link: callback_notices.survey_mail(ticket, link)  # noqa: E731
+        return self._mail_tenant(ticket, SURVEY, notice_key(SURVEY, seq), ticket.updated_at, build)
 
     def mail_unfinished(self, ticket_id: str, seq: int) -> str:
         """Work the end-of-day sweep marked unfinished (the timeline event ``seq``): the client is told

@@ -15,11 +15,14 @@ from frontdesk.domain.errors import ErrorCode, NotFound
 if TYPE_CHECKING:  # annotations only: a handler importing one port loads no model it does not use
     from datetime import datetime
 
+    from frontdesk.domain.calendar import Calendar
     from frontdesk.domain.clocks import ClockWrite
     from frontdesk.domain.duty import HandoverWrite
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
+    from frontdesk.models.calendar import YearCalendar
+    from frontdesk.models.callback import Callback, Sample
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
@@ -172,6 +175,57 @@ class CannedReplyRecords(Protocol):
 
     def get(self, site_id: str) -> CannedReplies: ...
     def put(self, site_id: str, replies: list[CannedReply], expected_version: int) -> CannedReplies: ...
+
+
+# ----------------------------------------------------------------------------------- calendars and callbacks
+
+
+class CalendarRecords(Protocol):
+    """The calendar years loaded per site (frontdesk.adapters.calendars.CalendarStore)."""
+
+    def years(self, site_id: str) -> list[YearCalendar]: ...
+    def put(self, site_id: str, year: YearCalendar) -> None: ...
+
+
+class CallbackRecords(Protocol):
+    """Callbacks (回访) and their clocks (frontdesk.adapters.callbacks.CallbackStore)."""
+
+    def get(self, callback_id: str) -> Callback | None: ...
+    def create(self, callback: Callback, clocks: Sequence[ClockWrite], rework_done: bool = False) -> bool: ...
+    def save(
+        self,
+        callback: Callback,
+        expected_version: int,
+        clocks: Sequence[ClockWrite],
+        ticket: Change | None = None,
+        ticket_version: int = 0,
+        ticket_clocks: Sequence[ClockWrite] = (),
+        rework: bool = False,
+    ) -> None: ...
+    def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]: ...
+    def reworked(self, ticket_id: str) -> str | None: ...
+    def latest_for(self, ticket_id: str) -> Callback | None: ...
+    def concluded(self, site_id: str, limit: int = 20) -> list[Callback]: ...
+    def put_sample(self, sample: Sample) -> Sample: ...
+    def get_sample(self, site_id: str, week: str) -> Sample | None: ...
+
+
+class TicketsByDay(Protocol):
+    def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]: ...
+
+
+def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
+    return _found(callbacks.get(callback_id), "callback_id", ErrorCode.CALLBACK_NOT_FOUND)
+
+
+def require_sample(callbacks: CallbackRecords, site_id: str, week: str) -> Sample:
+    return _found(callbacks.get_sample(site_id, week), "week", ErrorCode.SAMPLE_NOT_FOUND)
+
+
+class Calendars(Protocol):
+    """A site's business calendar (frontdesk.app.calendars.CalendarDesk)."""
+
+    def calendar(self, site_id: str) -> Calendar: ...
 
 
 # ----------------------------------------------------------------------------------- staff

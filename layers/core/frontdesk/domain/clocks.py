@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain.evolve import evolve
+from frontdesk.models.callback import Callback, CallbackReason, CallbackState
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
 from frontdesk.models.duty import Handover
 from frontdesk.models.escalation import Ladder, Rung
@@ -113,6 +114,22 @@ def _key_return(use: KeyUse) -> Timing:
     return Timing(anchor=use.taken_at, due=use.return_due, done_at=use.returned_at)
 
 
+def _callback(reason: CallbackReason) -> Callable[[Callback], Timing | None]:
+    """A callback's clock: met when the callback is concluded (reached, or closed as unreachable)."""
+
+    def timing(callback: Callback) -> Timing | None:
+        if callback.reason is not reason:
+            return None
+        return Timing(
+            anchor=callback.created_at,
+            due=callback.due,
+            done_at=callback.done_at if callback.state is not CallbackState.CANCELLED else None,
+            ended=callback.state is CallbackState.CANCELLED,
+        )
+
+    return timing
+
+
 CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
     spec.kind: spec
     for spec in (
@@ -151,6 +168,31 @@ CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
             SubjectType.KEY_USE,
             "2 hours after an emergency key was taken, until it is back and sealed again",
             _key_return,
+        ),
+        ClockSpec(
+            ClockKind.CALLBACK_COMPLAINT,
+            SubjectType.CALLBACK,
+            "a complaint called back by the end of the 3rd business day after it was handled (site calendar)",
+            _callback(CallbackReason.COMPLAINT),
+        ),
+        ClockSpec(
+            ClockKind.CALLBACK_KEY_REPAIR,
+            SubjectType.CALLBACK,
+            "a key repair called back from the next business morning to the end of the 3rd business day after it",
+            _callback(CallbackReason.KEY_REPAIR),
+        ),
+        ClockSpec(
+            ClockKind.CALLBACK_SPECIAL,
+            SubjectType.CALLBACK,
+            "the special callback 24 h after the rework a failed callback triggered is completed",
+            _callback(CallbackReason.SPECIAL),
+        ),
+        ClockSpec(
+            ClockKind.CALLBACK_SAMPLE,
+            SubjectType.CALLBACK,
+            "a repair of the weekly sample called back from 1 month to the end of the business day 2 months "
+            "after completion",
+            _callback(CallbackReason.SAMPLE),
         ),
     )
 }

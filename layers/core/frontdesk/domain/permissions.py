@@ -47,6 +47,13 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     # A site's canned replies: read by who may reply, edited by managers.
     "canned_replies": DESK,
     "edit_canned_replies": frozenset({Role.MANAGER}),
+    # A site's business calendar: read by all staff, a year's holidays loaded by managers.
+    "calendar": ALL_STAFF,
+    "edit_calendar": frozenset({Role.MANAGER}),
+    # Callbacks (回访, docs/decisions/0023): the queue read by all staff, made and recorded by the desk.
+    "callbacks": ALL_STAFF,
+    "record_callback": DESK,
+    "draw_sample": SUPERVISORS,
 }
 
 # "answer": the tenant writes back on the tracking page (by token, like acceptance).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import get_args
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
+from frontdesk.models import callback as cb
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory
@@ -39,6 +40,18 @@ class Patterns(Frozen):
     email: str
 
 
+class CallbackRules(Frozen):
+    """What the console's callback form offers (frontdesk.models.callback)."""
+
+    reasons: list[cb.CallbackReason]
+    methods: list[cb.Method]
+    results: list[cb.Result]
+    mark_min: int
+    mark_max: int
+    text: int
+    unreachable_days: int
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -51,6 +64,7 @@ class Catalogue(Frozen):
     duty_categories: list[DutyCategory]
     limits: Limits
     patterns: Patterns
+    callbacks: CallbackRules
 
 
 def catalogue() -> Catalogue:
@@ -76,4 +90,13 @@ def catalogue() -> Catalogue:
             duty_text=MAX_DUTY_TEXT,
         ),
         patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE),
+        callbacks=CallbackRules(
+            reasons=list(cb.CallbackReason),
+            methods=list(cb.DESK_METHODS),
+            results=list(cb.Result),
+            mark_min=cb.MIN_MARK,
+            mark_max=cb.MAX_MARK,
+            text=cb.MAX_TEXT,
+            unreachable_days=cb.UNREACHABLE_DAYS,
+        ),
     )

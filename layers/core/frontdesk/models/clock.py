@@ -19,6 +19,11 @@ class ClockKind(StrEnum):
     INCIDENT_REPORT = "incident_report"  # the report submitted: 12 h (major) or 24 h (general)
     HANDOVER = "handover"  # both shifts signed the handover: 30 min after the shift change
     KEY_RETURN = "key_return"  # an emergency key back and sealed again: 2 h after it was taken
+    # callbacks (回访, docs/decisions/0023): due times in the site's business days
+    CALLBACK_COMPLAINT = "callback_complaint"  # a complaint called back: 3 business days after handled
+    CALLBACK_KEY_REPAIR = "callback_key_repair"  # a key repair called back: 1-3 business days after completion
+    CALLBACK_SPECIAL = "callback_special"  # the special callback: 24 h after the rework is completed
+    CALLBACK_SAMPLE = "callback_sample"  # a sampled repair called back 1-2 months after completion
 
 
 class ClockState(StrEnum):
@@ -37,6 +42,7 @@ class SubjectType(StrEnum):
     REPORT = "report"
     HANDOVER = "handover"  # a shift's handover (frontdesk.models.duty.Handover)
     KEY_USE = "key_use"  # a use of an emergency key (frontdesk.models.keys.KeyUse)
+    CALLBACK = "callback"
 
 
 class PlannedRung(BaseModel):

@@ -64,6 +64,22 @@ DEFAULT_HANDOVER_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="
 # the centre manager an hour later.
 DEFAULT_KEY_RETURN_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=3600))
 
+# Callbacks (001 part 11 §4.5; 000 §3.1d): a missed callback → the duty manager, the centre manager
+# a working day later; a key repair's → the engineering managers too (the result goes to them).
+DEFAULT_CALLBACK_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=86400))
+DEFAULT_KEY_REPAIR_CALLBACK_RUNGS = (
+    Rung(mailing_list="duty_manager"),
+    Rung(mailing_list="department_and_engineering_managers", after_seconds=86400),
+)
+# The special callback is due 24 h after the rework: late, it goes to the centre manager at once.
+DEFAULT_SPECIAL_CALLBACK_RUNGS = (
+    Rung(mailing_list="duty_manager"),
+    Rung(mailing_list="centre_manager", after_seconds=3600),
+)
+
+# A sampled repair not called back within its 2 months: the duty manager, the centre manager a day later.
+DEFAULT_SAMPLE_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
+
 
 class Ladder(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -75,6 +91,10 @@ class Ladder(BaseModel):
     incident_report: Rungs = Field(default=DEFAULT_REPORT_RUNGS)
     handover: Rungs = Field(default=DEFAULT_HANDOVER_RUNGS)
     key_return: Rungs = Field(default=DEFAULT_KEY_RETURN_RUNGS)
+    callback_complaint: Rungs = Field(default=DEFAULT_CALLBACK_RUNGS)
+    callback_key_repair: Rungs = Field(default=DEFAULT_KEY_REPAIR_CALLBACK_RUNGS)
+    callback_special: Rungs = Field(default=DEFAULT_SPECIAL_CALLBACK_RUNGS)
+    callback_sample: Rungs = Field(default=DEFAULT_SAMPLE_CALLBACK_RUNGS)
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
         rungs: tuple[Rung, ...] = getattr(self, phase.value)

@@ -13,6 +13,10 @@ HEX_ID: Final = r"^[a-f0-9]{32}$"
 # <site>-<year>-<number>: numbered without gaps per site and year.
 REPORT_ID: Final = r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$"
 LIST_NAME: Final = r"^[a-z0-9_-]{1,40}$"
+# A callback: its ticket and the event that called for it (``…-7``), or the week that sampled it (``…-s2026w48``).
+CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$"
+# An ISO week, as the weekly callback sample names it.
+ISO_WEEK: Final = r"^\d{4}-W\d{2}$"
 # A tracking token: URL-safe base64 of a random secret.
 TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret; 16 to 64 characters
 

@@ -41,6 +41,8 @@ class Site(Frozen):
     timezone: str = "Asia/Shanghai"
     arrival_minutes: dict[BuildingClass, int] = Field(default_factory=lambda: dict(DEFAULT_ARRIVAL_MINUTES))
     completion_hours: int = Field(default=24, ge=1, le=240)
+    # The share of the week's ordinary repairs called back (001 part 2: 20 %; the target is 30 %).
+    sample_percent: int = Field(default=20, ge=0, le=100)
     buildings: tuple[Building, ...] = ()
 
     def building(self, building_id: str) -> Building | None:

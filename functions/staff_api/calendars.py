@@ -1,0 +1,28 @@
+"""Staff API: a site's business calendar (working hours, holidays and 调休 per year); managers load a year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from frontdesk.api.callers import StaffActor
+from frontdesk.api.params import SitePath
+from frontdesk.models.calendar import CalendarView, YearCalendar
+from frontdesk.wiring import calendars
+
+router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+
+
+@router.get("/staff/sites/<site_id>/calendar", summary="The site's business calendar: hours, time zone, years")
+def get_calendar(actor: StaffActor, site_id: SitePath) -> CalendarView:
+    return calendars().view(site_id, actor)
+
+
+@router.put(
+    "/staff/sites/<site_id>/calendar",
+    summary="Load one year's public holidays and adjusted working days for the site (managers)",
+)
+def put_calendar(actor: StaffActor, site_id: SitePath, body: Annotated[YearCalendar, Body()]) -> CalendarView:
+    return calendars().load(site_id, body, actor)

@@ -1,0 +1,37 @@
+"""A site's business calendar: read by staff, a year loaded by managers, and the domain's
+``Calendar`` for the use cases that count business days (callbacks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frontdesk.app.ports import CalendarRecords, SiteLookup, require_site
+from frontdesk.domain.calendar import Calendar, shipped_years, site_calendar
+from frontdesk.domain.permissions import STAFF_ACTIONS, require_staff_in
+from frontdesk.models.calendar import CalendarView, Hours, YearCalendar
+from frontdesk.models.ticket import Actor
+
+
+@dataclass(frozen=True)
+class CalendarDesk:
+    records: CalendarRecords
+    sites: SiteLookup
+
+    def view(self, site_id: str, actor: Actor) -> CalendarView:
+        require_staff_in(actor, STAFF_ACTIONS["calendar"], "calendar")
+        site = require_site(self.sites, site_id)
+        years = {year.year: year for year in (*shipped_years(), *self.records.years(site_id))}
+        return CalendarView(
+            site_id=site_id, timezone=site.timezone, hours=Hours(), years=tuple(years[y] for y in sorted(years))
+        )
+
+    def load(self, site_id: str, year: YearCalendar, actor: Actor) -> CalendarView:
+        require_staff_in(actor, STAFF_ACTIONS["edit_calendar"], "edit_calendar")
+        require_site(self.sites, site_id)
+        self.records.put(site_id, year)
+        return self.view(site_id, actor)
+
+    def calendar(self, site_id: str) -> Calendar:
+        """The site's calendar in its own time zone (the system's read: no caller to check)."""
+        site = require_site(self.sites, site_id)
+        return site_calendar(site.timezone, self.records.years(site_id))

@@ -1,0 +1,111 @@
+"""The console's callbacks (回访) in a real browser against the local stack (docs/decisions/0023):
+a complaint handled is in the site's callback queue with its assignee and countdown; the desk
+records it (the client's confirmation is required, next to its field) and it leaves the queue."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .test_web_pages import SITE, Desk, _base_url, screenshot, sign_in
+
+pytestmark = pytest.mark.e2e
+
+# Real seconds the stack's stream router may take to create the callback: a bound, not a speed.
+CALLBACK_BOUND_SECONDS = 30.0
+
+
+@pytest.fixture(scope="module")
+def desk(local_stack: Any) -> Desk:
+    return Desk(_base_url(local_stack))
+
+
+def wait_for_callback(desk: Desk, number: str) -> dict[str, Any]:
+    end = time.monotonic() + CALLBACK_BOUND_SECONDS
+    while time.monotonic() < end:
+        status, body = desk.staff("operator", "GET", f"staff/sites/{SITE}/callbacks")
+        assert status == 200, body
+        found = [c for c in body["callbacks"] if c["ticket_number"] == number]
+        if found:
+            return dict(found[0])
+        time.sleep(0.2)
+    raise AssertionError(f"no callback for {number}")
+
+
+def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: Desk) -> None:
+    created = desk.report(kind="complaint", category="staff_attitude", description="前台服务态度差。")
+    ticket_id = desk.ticket_id(created["number"])
+    desk.act("operator", ticket_id, "handle", department="customer_service", action_taken="已向当事员工了解情况")
+    callback = wait_for_callback(desk, created["number"])
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, desk, "operator")
+    page.get_by_role("button", name="回访", exact=True).click()
+    row = page.locator(f'[data-callback="{callback["callback_id"]}"]')
+    expect(row).to_contain_text(created["number"])
+    expect(row).to_contain_text("投诉回访")
+    expect(row).to_contain_text(f"负责人 {callback['assignee']}")
+    expect(row.locator("[data-callback-countdown]")).to_contain_text("剩")
+
+    row.get_by_role("button", name="记录回访").click()
+    form = row.locator("form")
+    form.get_by_label("回访方式").select_option(label="电话")
+    form.get_by_label("回访结果").select_option(label="满意")
+    form.get_by_label("质量评价").select_option(label="5 很好")
+    form.get_by_label("服务效果").select_option(label="4 好")
+    form.get_by_label("满意程度").select_option(label="5 很好")
+    form.get_by_label("客户建议").fill("希望前台多一些耐心。")
+    form.get_by_role("button", name="保存回访记录").click()
+    expect(form.locator("[data-field=client_confirmed] .field-error")).to_contain_text("客户确认")
+    screenshot(page, "callbacks-confirm-required")
+
+    form.get_by_label("客户已确认记录内容").check()
+    form.get_by_role("button", name="保存回访记录").click()
+    expect(row).to_be_hidden()
+    status, done = desk.staff("operator", "GET", f"staff/callbacks/{callback['callback_id']}")
+    assert status == 200 and done["state"] == "satisfied"
+    assert done["attempts"][0]["suggestions"] == "希望前台多一些耐心。"
+
+    # the English console says the same
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("button", name="Callbacks", exact=True)).to_be_visible()
+
+
+def test_a_tenant_answers_the_survey_link_in_chinese_and_the_console_shows_the_callback_met(
+    page: Page, desk: Desk
+) -> None:
+    created = desk.report(kind="complaint", category="cleaning", description="保洁不及时。")
+    ticket_id = desk.ticket_id(created["number"])
+    desk.act("operator", ticket_id, "handle", department="cleaning", action_taken="已安排保洁主管跟进")
+    callback = wait_for_callback(desk, created["number"])
+
+    page.set_viewport_size({"width": 390, "height": 844})  # the tenant's phone
+    page.goto(f"{desk.base}/track#{created['tracking_token']}")
+    card = page.locator("#survey-card")
+    expect(card.get_by_role("heading", name="回访问卷")).to_be_visible()
+    expect(card).to_contain_text(created["number"])
+    expect(card.get_by_text("问题仍然存在")).to_have_count(0)  # a complaint: no defect to ask about
+    card.get_by_label("满意", exact=True).check()
+    card.locator("[data-field=quality]").get_by_label("5 很好").check()
+    card.locator("[data-field=effect]").get_by_label("4 好").check()
+    card.get_by_role("button", name="提交问卷").click()
+    expect(card.locator("[data-field=satisfaction] .field-error")).to_be_visible()  # every mark is asked for
+    card.locator("[data-field=satisfaction]").get_by_label("5 很好").check()
+    card.get_by_label("您的建议").fill("保洁阿姨很负责。")
+    card.get_by_role("button", name="提交问卷").click()
+    expect(card).to_contain_text("谢谢！您的回答已记录。")
+    screenshot(page, "callbacks-survey-answered")
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, desk, "operator")
+    page.get_by_role("button", name="回访", exact=True).click()
+    done = page.locator(f'[data-callback-done="{callback["callback_id"]}"]')
+    expect(done).to_contain_text(created["number"])
+    expect(done).to_contain_text("按时完成")
+    expect(done).to_contain_text("满意")
+    expect(done).to_contain_text("客户本人（问卷链接）")
+    expect(page.locator(f'[data-callback="{callback["callback_id"]}"]')).to_have_count(0)
+    screenshot(page, "callbacks-met")
