@@ -89,7 +89,7 @@ def test_several_tickets_go_to_one_engineer_each_checked_alone(staff: Api, store
     staff_act(staff, stale, "note", {"version": 1, "text": "客户改约"})
     closed = staff_open(staff)[0]
     staff_act(staff, closed, "cancel", {"version": 1, "reason": "客户撤回"}, DM1)
-    complaint = staff_open(staff, kind="complaint", category="service_attitude")[0]
+    complaint = staff_open(staff, kind="complaint", category="staff_attitude")[0]
     refs = [
         _ref(waiting[0], 1),
         _ref(stale, 1),
