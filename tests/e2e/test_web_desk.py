@@ -65,9 +65,13 @@ def test_the_whole_phone_intake_is_done_from_the_keyboard(page: Page, desk: Desk
     tab(page, f"{form} [name=kind]")
     arrow_to(page, f"{form} [name=kind]", "投诉")  # another kind rebuilds the form around the keyboard
     tab(page, f"{form} [name=category]")
-    arrow_to(page, f"{form} [name=category]", "设备设施")
+    arrow_to(page, f"{form} [name=category]", "工程维修")
     tab(page, f"{form} [name=severity]")
     arrow_to(page, f"{form} [name=severity]", "严重")
+    tab(page, f"{form} [name=department_concerned]")
+    arrow_to(page, f"{form} [name=department_concerned]", "工程部")
+    tab(page, f"{form} [name=concerning]")
+    page.keyboard.type("三楼会议室空调")
     tab(page, f"{form} [name=building_id]")
     arrow_to(page, f"{form} [name=building_id]", "行政楼")
     tab(page, f"{form} [name=unit]")
@@ -87,7 +91,7 @@ def test_the_whole_phone_intake_is_done_from_the_keyboard(page: Page, desk: Desk
     expect(page.locator("#status")).to_contain_text("已登记")
     expect(page.locator("#detail")).to_be_focused()  # the keyboard lands on the new ticket
     fields = page.locator("#detail-fields")
-    for text in ("投诉", "设备设施", "严重", "电话", "行政楼 · 310", "钱老师", "13912345678"):
+    for text in ("投诉", "工程维修", "严重", "三楼会议室空调", "电话", "行政楼 · 310", "钱老师", "13912345678"):
         expect(fields).to_contain_text(text)
     expect(page.locator("#detail-status")).to_have_text("已受理")
 
