@@ -95,7 +95,10 @@ def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
         codes = ["400", "429", "500"]
         if api == "staff":
             codes += ["401", "403"]
-        if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+        parameters = operation.get("parameters", [])
+        # 404 for an id the path names, a site (or other id) the query names, or a staff body naming a site
+        names_an_id = any(p.get("in") == "path" or p.get("name", "").endswith("_id") for p in parameters)
+        if names_an_id or (api == "staff" and "requestBody" in operation):
             codes.append("404")
         if "requestBody" in operation:
             codes += ["409", "413", "415", "503"]
