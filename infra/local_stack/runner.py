@@ -80,6 +80,7 @@ class Config:
     template_path: Path = TEMPLATE_PATH
     stack_name: str = "frontdesk"
     throttle: bool = False  # the API stage's throttle (429 past rate/burst), as on AWS
+    waf: bool = False  # the WAF web ACL's rate-based rule per IP (403 past its limit), as on AWS
 
 
 class PortBusyError(Exception):
@@ -269,6 +270,7 @@ class LocalStack:
             account_id=stack.account_id,
             local=self.local,
             throttle=config.throttle,
+            waf=config.waf,
         )
         if config.demo:
             self._fill_demo_mailing_lists()

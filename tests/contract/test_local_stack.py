@@ -18,6 +18,7 @@ from local_stack.template import (
     api_routes,
     event_sources,
     match_route,
+    parameter_values,
 )
 
 PUBLIC = "functions/public_api/app.py"
@@ -229,7 +230,7 @@ def test_resolver_handles_the_intrinsics_in_use() -> None:
     assert resolver.resolve({"a": {"Ref": "AWS::NoValue"}, "b": [{"Ref": "AWS::NoValue"}, 1]}) == {"b": [1]}
     with pytest.raises(UnresolvedReferenceError):
         resolver.resolve({"Fn::GetAtt": ["Table", "StreamArn"]})
-    for unused in ("Fn::If", "Fn::Join", "Fn::Select", "Fn::Base64"):
+    for unused in ("Fn::Join", "Fn::Select", "Fn::Base64"):
         with pytest.raises(TemplateError, match=unused):
             resolver.resolve({unused: ["C", 1, 2]})
 
@@ -245,4 +246,27 @@ def test_the_resources_use_only_the_intrinsics_the_local_resolver_knows(template
             return set().union(*(functions(child) for child in node))
         return set()
 
-    assert functions(template["Resources"]) == {"Ref", "Fn::GetAtt", "Fn::Sub"}
+    assert functions(template["Resources"]) == {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If"}
+    assert functions(template.get("Conditions", {})) <= {"Ref", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"}
+
+
+def test_resolver_chooses_a_branch_by_the_templates_conditions() -> None:
+    conditions = {
+        "HasReserve": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Reserve"}, 0]}]},
+        "Both": {"Fn::And": [{"Condition": "HasReserve"}, {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}]},
+    }
+    value = {"Reserved": {"Fn::If": ["HasReserve", {"Ref": "Reserve"}, {"Ref": "AWS::NoValue"}]}, "Memory": 512}
+    for reserve, expected in (("0", {"Memory": 512}), ("5", {"Reserved": "5", "Memory": 512})):
+        resolver = Resolver(parameters={"Reserve": reserve, "Stage": "prod"}, conditions=conditions)
+        assert resolver.resolve(value) == expected
+        assert resolver.condition("Both") is (reserve != "0")
+    with pytest.raises(TemplateError, match="Missing"):
+        Resolver(parameters={}, conditions=conditions).resolve({"Fn::If": ["Missing", 1, 2]})
+
+
+def test_the_public_functions_reserved_concurrency_is_none_unless_a_parameter_asks(template: Template) -> None:
+    raw = template["Resources"]["PublicApiFunction"]["Properties"]
+    for reserve, expected in (("0", {}), ("20", {"ReservedConcurrentExecutions": "20"})):
+        values = parameter_values(template, {"PublicReservedConcurrency": reserve})
+        resolver = Resolver(parameters=values, conditions=template["Conditions"])
+        assert resolver.resolve({k: v for k, v in raw.items() if k == "ReservedConcurrentExecutions"}) == expected
