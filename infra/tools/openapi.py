@@ -83,6 +83,8 @@ REFUSALS = {
     "503": "The table is busy (throttled): nothing was written, try again",
 }
 
+WAF_REFUSAL = "Too many requests from your address (the WAF's rate rule per IP): code WAF_FILTERED"
+
 
 def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
     """What the API really answers, beyond powertools' defaults: 400 (not 422) with the API's error
@@ -95,6 +97,9 @@ def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
         codes = ["400", "429", "500"]
         if api == "staff":
             codes += ["401", "403"]
+        else:
+            # the WAF web ACL's rate rule per IP (template.yaml PublicWebAcl): API Gateway's WAF_FILTERED
+            responses.setdefault("403", {"description": WAF_REFUSAL, **error})
         parameters = operation.get("parameters", [])
         # 404 for an id the path names, a site (or other id) the query names, or a staff body naming a site
         names_an_id = any(p.get("in") == "path" or p.get("name", "").endswith("_id") for p in parameters)
