@@ -321,8 +321,15 @@ def _user_pool(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[
     # CloudFormation's properties are the API's parameters, except the pool name.
     p = ctx.resolve(dict(raw))
     name = ctx.name(logical_id, p.pop("UserPoolName", None))
+    enabled_mfas = p.pop("EnabledMfas", [])  # CloudFormation's; the API sets it with SetUserPoolMfaConfig
     pool = ctx.cognito().create_user_pool(PoolName=name, **p)["UserPool"]
     pool_id, arn = pool["Id"], pool["Arn"]
+    if "SOFTWARE_TOKEN_MFA" in enabled_mfas:
+        ctx.cognito().set_user_pool_mfa_config(
+            UserPoolId=pool_id,
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+            MfaConfiguration=p.get("MfaConfiguration", "OFF"),
+        )
     provider = f"cognito-idp.{ctx.resolver.region}.amazonaws.com/{pool_id}"
     return (
         {
