@@ -1,5 +1,5 @@
-/* The staff console's sign-in: Cognito from the browser (USER_PASSWORD_AUTH, a new password when
-   Cognito asks for one), the ID token kept for this tab, and the API calls made with it. ID tokens
+/* The staff console's sign-in: Cognito from the browser (USER_PASSWORD_AUTH, a new password or a
+   TOTP code when Cognito asks for one), the ID token kept for this tab, and the API calls made with it. ID tokens
    live 15 minutes: the refresh token renews them before they expire, and signing out revokes it
    (RevokeToken), so no new token can be had with it (docs/decisions/0025). What the console shows
    once signed in (or clears on signing out) is the entry module's, through onSession. */
@@ -103,10 +103,17 @@ export async function signIn(event) {
   const username = el("username").value.trim();
   const password = el("password").value;
   const newPassword = el("new_password").value;
+  const mfaCode = el("mfa_code").value.trim();
   let problems = 0;
   if (!challenge) {
     if (!username) { FD.fieldError(form, "username", t("error.required"), "error.required"); problems += 1; }
     if (!password) { FD.fieldError(form, "password", t("error.required"), "error.required"); problems += 1; }
+  } else if (challenge.name === "SOFTWARE_TOKEN_MFA") {
+    if (!/^[0-9]{6}$/.test(mfaCode)) {
+      const key = mfaCode ? "staff.signin.mfa_code.bad" : "error.required";
+      FD.fieldError(form, "mfa_code", t(key), key);
+      problems += 1;
+    }
   } else if (!newPassword) {
     FD.fieldError(form, "new_password", t("error.required"), "error.required");
     problems += 1;
@@ -125,11 +132,14 @@ export async function signIn(event) {
   button.textContent = t("staff.signin.busy");
   let result;
   if (challenge) {
+    const answer = challenge.name === "SOFTWARE_TOKEN_MFA"
+      ? { USERNAME: challenge.username, SOFTWARE_TOKEN_MFA_CODE: mfaCode }
+      : { USERNAME: challenge.username, NEW_PASSWORD: newPassword };
     result = await cognito("RespondToAuthChallenge", {
       ChallengeName: challenge.name,
       ClientId: state.config.user_pool_client_id,
       Session: challenge.session,
-      ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: newPassword },
+      ChallengeResponses: answer,
     });
   } else {
     result = await cognito("InitiateAuth", {
@@ -146,6 +156,7 @@ export async function signIn(event) {
   if (result.ok && data.AuthenticationResult && data.AuthenticationResult.IdToken) {
     challenge = null;
     el("new-password-field").hidden = true;
+    el("mfa-code-field").hidden = true;
     form.reset();
     keepRefreshToken(data.AuthenticationResult.RefreshToken || null);
     startSession(data.AuthenticationResult.IdToken);
@@ -159,9 +170,29 @@ export async function signIn(event) {
     FD.showAlert(alert, t("staff.signin.new_password.hint"));
     return;
   }
+  if (result.ok && data.ChallengeName === "SOFTWARE_TOKEN_MFA") {
+    // TOTP (docs/decisions/0025): the code from the user's authenticator app, for this session
+    challenge = { name: data.ChallengeName, session: data.Session, username: username || (challenge && challenge.username) };
+    el("new-password-field").hidden = true;
+    el("mfa-code-field").hidden = false;
+    el("mfa_code").value = "";
+    el("mfa_code").focus();
+    FD.showAlert(alert, t("staff.signin.mfa_code.hint"));
+    return;
+  }
   if (result.ok && data.ChallengeName) {
     FD.showAlert(alert, t("staff.signin.challenge"));
     return;
+  }
+  if (challenge && challenge.name === "SOFTWARE_TOKEN_MFA" && /CodeMismatch/.test(String(data.__type || ""))) {
+    FD.fieldError(form, "mfa_code", t("staff.signin.mfa_code.bad"), "staff.signin.mfa_code.bad");
+    el("mfa_code").focus();
+    return;
+  }
+  if (challenge && challenge.name === "SOFTWARE_TOKEN_MFA") {
+    // the session has ended (too many codes, or too late): start again from the password
+    challenge = null;
+    el("mfa-code-field").hidden = true;
   }
   const key = cognitoError(data);
   if (key === "staff.signin.password_policy") FD.fieldError(form, "new_password", t(key), key);
