@@ -166,8 +166,12 @@ def test_stack_environment_is_the_templates(stack: Stack) -> None:
 
 
 def test_parameters_can_be_overridden(aws: boto3.Session, template: Template) -> None:
-    stack = provision(aws, template, "other", parameters={"Stage": "dev", "PublicBaseUrl": "http://localhost:8000"})
+    overrides = {"Stage": "dev", "PublicBaseUrl": "http://localhost:8000", "ThreatProtection": "ENFORCED"}
+    stack = provision(aws, template, "other", parameters=overrides)
     assert stack["Table"]["name"] == "other-Table"
+    pool = aws.client("cognito-idp").describe_user_pool(UserPoolId=stack["UserPool"]["id"] or "")["UserPool"]
+    assert pool["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}  # the pool moto made from Fn::If
+    assert pool["MfaConfiguration"] == "OPTIONAL"
     assert stack["UserPool"]["name"] == "frontdesk-dev"
     assert stack.env["PUBLIC_BASE_URL"] == "http://localhost:8000"
 
@@ -270,3 +274,15 @@ def test_the_public_functions_reserved_concurrency_is_none_unless_a_parameter_as
         values = parameter_values(template, {"PublicReservedConcurrency": reserve})
         resolver = Resolver(parameters=values, conditions=template["Conditions"])
         assert resolver.resolve({k: v for k, v in raw.items() if k == "ReservedConcurrentExecutions"}) == expected
+
+
+def test_threat_protection_is_off_unless_a_parameter_asks(template: Template) -> None:
+    raw = template["Resources"]["UserPool"]["Properties"]
+    keys = ("UserPoolTier", "UserPoolAddOns")
+    for mode, expected in (
+        ("OFF", {}),
+        ("AUDIT", {"UserPoolTier": "PLUS", "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}),
+    ):
+        values = parameter_values(template, {"ThreatProtection": mode})
+        resolver = Resolver(parameters=values, conditions=template["Conditions"])
+        assert resolver.resolve({k: v for k, v in raw.items() if k in keys}) == expected
