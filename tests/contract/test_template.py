@@ -393,3 +393,19 @@ def test_the_public_function_reserves_concurrency_only_when_asked(translated: di
         "Fn::If": ["HasPublicReservedConcurrency", {"Ref": "PublicReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
     }
     assert translated["Parameters"]["PublicReservedConcurrency"]["Default"] == 0
+
+
+def test_api_access_logs_are_a_choice_and_hold_no_token_or_address(translated: dict[str, Any]) -> None:
+    resources = translated["Resources"]
+    condition, chosen, otherwise = resources["ApiStage"]["Properties"]["AccessLogSetting"]["Fn::If"]
+    assert condition == "HasApiAccessLogs" and otherwise == {"Ref": "AWS::NoValue"}
+    assert chosen["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    line = json.loads(chosen["Format"])  # one JSON object per request
+    assert {"requestId", "status", "resource", "waf"} <= set(line)
+    # the path holds a tracking token (/public/track/{token}); the address is the tenant's
+    for personal in ("$context.path", "$context.identity.sourceIp", "$context.identity.userAgent"):
+        assert personal not in chosen["Format"]
+    group = resources["ApiAccessLogGroup"]
+    assert group["Condition"] == "HasApiAccessLogs"
+    assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert translated["Parameters"]["ApiAccessLogs"]["Default"] == "false"
