@@ -552,9 +552,9 @@ class Gateway:
             return preflight
         found = match_route(self.routes, request.method, request.path)
         # WAF sees the request before API Gateway routes it: an unknown path counts too.
-        refused = self._waf_refuses(request, self._api(found[0] if found else None))
-        if refused:
-            return self.gateway_error("WAF_FILTERED", request, request_id, self._api(found[0] if found else None))
+        routed_api = self._api(found[0] if found else None)
+        if self._waf_refuses(request, routed_api):
+            return self.gateway_error("WAF_FILTERED", request, request_id, routed_api)
         if found is None:
             return self.gateway_error("MISSING_AUTHENTICATION_TOKEN", request, request_id, self._api(None))
         route, path_parameters = found
