@@ -86,10 +86,30 @@ REFUSALS = {
 WAF_REFUSAL = "Too many requests from your address (the WAF's rate rule per IP): code WAF_FILTERED"
 
 
+# pydantic writes a `datetime.time` as "08:00:00" and describes it as format "time", which JSON
+# Schema takes to be RFC 3339's full-time, offset required ("08:00:00Z"): every answer would break
+# its own schema (Schemathesis ST108). The document states what the API sends instead.
+LOCAL_TIME = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"}
+
+
+def _local_times(node: Any) -> None:
+    """Every `format: time` string schema (a naive time) as the pattern of what pydantic writes."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            del node["format"]
+            node.update(LOCAL_TIME)
+        for child in node.values():
+            _local_times(child)
+    elif isinstance(node, list):
+        for child in node:
+            _local_times(child)
+
+
 def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
     """What the API really answers, beyond powertools' defaults: 400 (not 422) with the API's error
     shape, and the other refusals an operation can meet; the staff API's security scheme."""
     doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    _local_times(doc)
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for operation in (o for item in doc["paths"].values() for o in item.values()):
         responses = operation["responses"]

@@ -88,3 +88,18 @@ def test_the_documents_state_the_refusals_the_api_really_answers() -> None:
     assert (
         staff["security"] == [{"cognito": []}] and staff["components"]["securitySchemes"]["cognito"]["in"] == "header"
     )
+
+
+def test_a_naive_time_is_documented_as_what_pydantic_writes() -> None:
+    """JSON Schema's format "time" wants an offset ("08:00:00Z"); the API writes "08:00:00"."""
+    tool = _tool()
+    hours = {"type": "string", "format": "time", "title": "Day Start"}
+    doc: dict[str, Any] = {
+        "paths": {},
+        "components": {"schemas": {"Hours": {"type": "object", "properties": {"day_start": hours}}}},
+    }
+    day_start = tool.truthful(doc, "staff")["components"]["schemas"]["Hours"]["properties"]["day_start"]
+    assert "format" not in day_start and day_start["title"] == "Day Start"
+    pattern = re.compile(day_start["pattern"])
+    assert all(pattern.match(t) for t in ("08:00:00", "17:30", "23:59:59.5"))
+    assert not any(pattern.match(t) for t in ("24:00:00", "8:00", "08:00:00Z"))
