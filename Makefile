@@ -11,6 +11,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# checkov pins an older boto3 than the project's: its own venv, from its own pins (docs/decisions/0025)
+CHECKOV_VENV := $(VENV)/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 UV_VERSION := 0.13.8
 CODE := layers/core functions infra tests bench
 
@@ -22,7 +25,13 @@ SENDER_EMAIL ?= noreply@example.com
 PUBLIC_BASE_URL ?=
 OPS_EMAIL ?=
 LOG_RETENTION_DAYS ?= 90
+PUBLIC_RATE_LIMIT ?= 300
+PUBLIC_RESERVED_CONCURRENCY ?= 0
+THREAT_PROTECTION ?= OFF
+API_ACCESS_LOGS ?= false
 PARAMETERS = Stage=$(STAGE) SenderEmail=$(SENDER_EMAIL) LogRetentionDays=$(LOG_RETENTION_DAYS) \
+	PublicRateLimit=$(PUBLIC_RATE_LIMIT) PublicReservedConcurrency=$(PUBLIC_RESERVED_CONCURRENCY) \
+	ThreatProtection=$(THREAT_PROTECTION) ApiAccessLogs=$(API_ACCESS_LOGS) \
 	$(if $(PUBLIC_BASE_URL),PublicBaseUrl=$(PUBLIC_BASE_URL)) $(if $(OPS_EMAIL),OpsEmail=$(OPS_EMAIL))
 CAPABILITIES := CAPABILITY_IAM CAPABILITY_AUTO_EXPAND
 
@@ -49,17 +58,30 @@ $(STAMP): pyproject.toml constraints.txt
 	fi
 	touch $@
 
+$(CHECKOV_STAMP): constraints-checkov.txt $(STAMP)
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	if $(BIN)/uv --version >/dev/null 2>&1; then \
+		$(BIN)/uv pip install --python $(CHECKOV_VENV)/bin/python --compile-bytecode -r constraints-checkov.txt; \
+	else \
+		$(CHECKOV_VENV)/bin/python -m pip install -r constraints-checkov.txt; \
+	fi
+	touch $@
+
 constraints: ## re-pin every transitive dependency after changing pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable --exclude uv; } > constraints.tmp
 	mv constraints.tmp constraints.txt
 
-lint: venv ## ruff (lint + format check), mypy --strict, cfn-lint
+# checkov takes ~3 s of CPU, most of it importing itself: it runs beside mypy, and its output is
+# shown (and its failure fails lint) once mypy is done.
+lint: venv $(CHECKOV_STAMP) ## ruff (lint + format check), mypy --strict, cfn-lint, checkov (.checkov.yaml)
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
-	$(BIN)/mypy layers/core infra tests bench
-	@# Each function is its own Lambda code root (its app.py imports its sibling modules), so one run each.
-	for fn in functions/*/; do MYPYPATH=layers/core:infra:$$fn $(BIN)/mypy $$fn; done
+	$(CHECKOV_VENV)/bin/checkov --config-file .checkov.yaml > $(VENV)/checkov.out 2>&1 & checkov=$$!; \
+	$(BIN)/mypy layers/core infra tests bench; \
+	for fn in functions/*/; do MYPYPATH=layers/core:infra:$$fn $(BIN)/mypy $$fn; done; \
+	if wait $$checkov; then tail -n 3 $(VENV)/checkov.out; else cat $(VENV)/checkov.out; exit 1; fi
+	@# (each function is its own Lambda code root, its app.py imports its sibling modules: one mypy run each)
 	$(BIN)/cfn-lint template.yaml
 
 # Lint first: CI runs `make test` only, so the bar for style and types is enforced there too.

@@ -57,6 +57,13 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         default=os.environ.get("FRONTDESK_THROTTLE") == "1",
         help="apply the API stage's throttle (429 past its rate and burst, as on AWS; env FRONTDESK_THROTTLE=1)",
     )
+    parser.add_argument(
+        "--waf",
+        action="store_true",
+        default=os.environ.get("FRONTDESK_WAF") == "1",
+        help="apply the WAF web ACL's rate rule per IP (403 past PublicRateLimit requests to /public/* "
+        "in 5 minutes, as on AWS; env FRONTDESK_WAF=1)",
+    )
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scale = args.time_scale if args.time_scale is not None else (1.0 if args.no_demo else DEFAULT_DEMO_SCALE)
@@ -70,6 +77,7 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         demo=not args.no_demo,
         template_path=args.template.resolve(),
         throttle=args.throttle,
+        waf=args.waf,
     )
 
 

@@ -18,7 +18,7 @@ import re
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from local_stack.authorizer import AuthorizerUnavailableError, CognitoAuthorizer, gateway_claims
 from local_stack.runtime import Function, FunctionError
-from local_stack.template import Resolver, Route, Template, match_route, resources
+from local_stack.template import Resolver, Route, Template, TemplateError, match_route, references, resources
 
 log = logging.getLogger("local_stack.gateway")
 
@@ -45,6 +45,8 @@ _GATEWAY_ERRORS: Final[Mapping[str, tuple[int, str, str]]] = {
     "AUTHORIZER_CONFIGURATION_ERROR": (500, "Internal server error", "AuthorizerConfigurationException"),
     "REQUEST_TOO_LARGE": (413, "Request Too Long", "RequestTooLongException"),
     "THROTTLED": (429, "Too Many Requests", "TooManyRequestsException"),
+    # A request the API's WAF web ACL blocks (here: its rate-based rule, with --waf).
+    "WAF_FILTERED": (403, "Forbidden", "ForbiddenException"),
     # A function error or a malformed proxy result: API Gateway answers 502 from DEFAULT_5XX.
     "DEFAULT_5XX": (502, "Internal server error", "InternalServerErrorException"),
 }
@@ -107,6 +109,93 @@ class ApiSettings:
     gateway_responses: dict[str, dict[str, Any]] = field(default_factory=dict)
     binary_media_types: tuple[str, ...] = ()
     throttle: tuple[float, int] | None = None  # the stage's (rate per second, burst) for "/*" "*"
+    rate_rules: tuple[RateRule, ...] = ()  # the rate-based rules of the WAF web ACL associated with it
+
+
+@dataclass(frozen=True)
+class RateRule:
+    """A WAF rate-based rule keyed on the client's IP, scoped down to a URI-path byte match."""
+
+    name: str
+    limit: int  # requests per key within the window
+    window_seconds: int
+    search: str = ""  # "" = every path
+    position: str = "CONTAINS"
+
+    def applies(self, path: str) -> bool:
+        if not self.search:
+            return True
+        return {
+            "CONTAINS": self.search in path,
+            "STARTS_WITH": path.startswith(self.search),
+            "ENDS_WITH": path.endswith(self.search),
+            "EXACTLY": path == self.search,
+        }[self.position]
+
+
+_BYTE_MATCH_POSITIONS: Final = frozenset({"CONTAINS", "STARTS_WITH", "ENDS_WITH", "EXACTLY"})
+
+
+def _rate_rule(rule: Mapping[str, Any]) -> RateRule | None:
+    """The rule as the local gateway emulates it; None for rules it does not (managed rule groups)."""
+    statement = rule.get("Statement", {}).get("RateBasedStatement")
+    if statement is None:
+        return None
+    if statement.get("AggregateKeyType", "IP") != "IP":
+        raise TemplateError(f"WAF rule {rule.get('Name')}: only AggregateKeyType IP is emulated locally")
+    search, position = "", "CONTAINS"
+    scope = statement.get("ScopeDownStatement")
+    if scope is not None:
+        match = scope.get("ByteMatchStatement")
+        if match is None or set(match.get("FieldToMatch", {})) != {"UriPath"}:
+            raise TemplateError(f"WAF rule {rule.get('Name')}: only a UriPath byte match is emulated locally")
+        search, position = str(match["SearchString"]), str(match["PositionalConstraint"])
+        if position not in _BYTE_MATCH_POSITIONS:
+            raise TemplateError(f"WAF rule {rule.get('Name')}: positional constraint {position} is not emulated")
+    return RateRule(
+        name=str(rule.get("Name", "")),
+        limit=int(statement["Limit"]),
+        window_seconds=int(statement.get("EvaluationWindowSec", 300)),
+        search=search,
+        position=position,
+    )
+
+
+def web_acl_rules(template: Template, resolver: Resolver) -> dict[str, tuple[RateRule, ...]]:
+    """API logical id -> the rate-based rules of the web ACL a WebACLAssociation gives it."""
+    acls = resources(template, "AWS::WAFv2::WebACL")
+    apis = resources(template, "AWS::Serverless::Api", "AWS::ApiGateway::RestApi")
+    found: dict[str, tuple[RateRule, ...]] = {}
+    for association in resources(template, "AWS::WAFv2::WebACLAssociation").values():
+        props = association.get("Properties", {})
+        for acl_id in references(props.get("WebACLArn")) & set(acls):
+            rules = resolver.resolve(acls[acl_id].get("Properties", {}).get("Rules", []))
+            emulated = tuple(rule for rule in (_rate_rule(r) for r in rules) if rule is not None)
+            for api_id in references(props.get("ResourceArn")) & set(apis):
+                found[api_id] = found.get(api_id, ()) + emulated
+    return found
+
+
+class RateCounter:
+    """WAF's count of one rule: the requests each IP made within the trailing window.
+
+    A request over the limit is refused and still counted, so a client that keeps sending stays
+    refused until its rate falls below the limit (AWS evaluates its counts every few seconds; this
+    counts exactly, which only makes tests exact)."""
+
+    def __init__(self, rule: RateRule, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rule, self._clock = rule, clock
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client_ip: str) -> bool:
+        with self._lock:
+            now = self._clock()
+            seen = self._seen.setdefault(client_ip, deque())
+            while seen and seen[0] <= now - self.rule.window_seconds:
+                seen.popleft()
+            seen.append(now)
+            return len(seen) <= self.rule.limit
 
 
 def _unquote(value: Any) -> str:
@@ -118,6 +207,7 @@ def _unquote(value: Any) -> str:
 def api_settings(template: Template, resolver: Resolver) -> dict[str | None, ApiSettings]:
     """Settings of every AWS::Serverless::Api (by logical id); None is the implicit API's."""
     found: dict[str | None, ApiSettings] = {None: ApiSettings()}
+    rate_rules = web_acl_rules(template, resolver)
     for logical_id, resource in resources(template, "AWS::Serverless::Api").items():
         props = resolver.resolve(
             {
@@ -138,6 +228,7 @@ def api_settings(template: Template, resolver: Resolver) -> dict[str | None, Api
             gateway_responses=dict(props.get("GatewayResponses", {})),
             binary_media_types=tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes", [])),
             throttle=_stage_throttle(props.get("MethodSettings") or []),
+            rate_rules=rate_rules.get(logical_id, ()),
         )
     return found
 
@@ -351,6 +442,7 @@ class Gateway:
         account_id: str,
         local: LocalHandler | None = None,
         throttle: bool = False,
+        waf: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.routes = list(routes)
@@ -365,6 +457,12 @@ class Gateway:
             id(settings): TokenBucket(*settings.throttle, clock=clock)
             for settings in apis.values()
             if throttle and settings.throttle is not None
+        }
+        # Off unless asked (`--waf`) for the same reason: every local client is one IP, 127.0.0.1.
+        self._rate_counters = {
+            id(settings): [RateCounter(rule, clock) for rule in settings.rate_rules]
+            for settings in apis.values()
+            if waf
         }
 
     # -- gateway responses
@@ -431,6 +529,12 @@ class Gateway:
 
     # -- the request
 
+    def _waf_refuses(self, request: Request, api: ApiSettings) -> bool:
+        counters = [c for c in self._rate_counters.get(id(api), []) if c.rule.applies(request.path)]
+        # every applicable rule counts the request, as WAF evaluates each rate-based rule
+        verdicts = [counter.allow(request.client_ip) for counter in counters]
+        return not all(verdicts)
+
     def handle(self, request: Request) -> Response:
         started = time.monotonic()
         response = self._handle(request)
@@ -447,6 +551,10 @@ class Gateway:
         if preflight is not None:
             return preflight
         found = match_route(self.routes, request.method, request.path)
+        # WAF sees the request before API Gateway routes it: an unknown path counts too.
+        routed_api = self._api(found[0] if found else None)
+        if self._waf_refuses(request, routed_api):
+            return self.gateway_error("WAF_FILTERED", request, request_id, routed_api)
         if found is None:
             return self.gateway_error("MISSING_AUTHENTICATION_TOKEN", request, request_id, self._api(None))
         route, path_parameters = found
@@ -533,6 +641,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY …) reaches the gateway too: a method no route declares is
+        # 403 Missing Authentication Token there, as on AWS, never http.server's HTML 501.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         return  # Gateway.handle logs each request

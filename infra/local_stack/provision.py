@@ -79,6 +79,8 @@ SKIPPED_TYPES: Final[Mapping[str, str]] = {
     "AWS::Events::Rule": "the local stack fires schedules itself",
     "AWS::Scheduler::Schedule": "the local stack fires schedules itself",
     "AWS::Scheduler::ScheduleGroup": "the local stack fires schedules itself",
+    "AWS::WAFv2::WebACL": "the local gateway emulates its rate-based rule (--waf); managed rule groups are AWS's",
+    "AWS::WAFv2::WebACLAssociation": "the local gateway applies the web ACL to the API it names",
 }
 
 
@@ -120,6 +122,7 @@ class Stack:
     outputs: dict[str, str]
     physical: dict[str, dict[str, str]]
     skipped: dict[str, str] = field(default_factory=dict)
+    conditions: dict[str, Any] = field(default_factory=dict)  # the template's Conditions, for Fn::If
 
     def __getitem__(self, logical_id: str) -> ResourceInfo:
         return self.resources[logical_id]
@@ -137,6 +140,7 @@ class Stack:
         return Resolver(
             parameters=self.parameters,
             physical=self.physical,
+            conditions=self.conditions,
             region=self.region,
             account_id=self.account_id,
             stack_name=self.stack_name,
@@ -317,8 +321,15 @@ def _user_pool(ctx: _Context, logical_id: str, raw: Mapping[str, Any]) -> tuple[
     # CloudFormation's properties are the API's parameters, except the pool name.
     p = ctx.resolve(dict(raw))
     name = ctx.name(logical_id, p.pop("UserPoolName", None))
+    enabled_mfas = p.pop("EnabledMfas", [])  # CloudFormation's; the API sets it with SetUserPoolMfaConfig
     pool = ctx.cognito().create_user_pool(PoolName=name, **p)["UserPool"]
     pool_id, arn = pool["Id"], pool["Arn"]
+    if "SOFTWARE_TOKEN_MFA" in enabled_mfas:
+        ctx.cognito().set_user_pool_mfa_config(
+            UserPoolId=pool_id,
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+            MfaConfiguration=p.get("MfaConfiguration", "OFF"),
+        )
     provider = f"cognito-idp.{ctx.resolver.region}.amazonaws.com/{pool_id}"
     return (
         {
@@ -546,7 +557,12 @@ def provision(
     values = parameter_values(template, parameters)
     physical: dict[str, dict[str, str]] = {lid: dict(attrs) for lid, attrs in (known or {}).items()}
     resolver = Resolver(
-        parameters=values, physical=physical, region=region, account_id=account_id, stack_name=stack_name
+        parameters=values,
+        physical=physical,
+        conditions=dict(template.get("Conditions", {})),
+        region=region,
+        account_id=account_id,
+        stack_name=stack_name,
     )
     ctx = _Context(clients=clients, resolver=resolver, stack_name=stack_name, base_dir=base_dir)
 
@@ -597,4 +613,5 @@ def provision(
         outputs=outputs,
         physical=physical,
         skipped=skipped,
+        conditions=dict(template.get("Conditions", {})),
     )

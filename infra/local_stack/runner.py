@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import boto3
 
-from local_stack import moto_fixes, timescale
+from local_stack import cognito_revoke, moto_fixes, timescale
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
 from local_stack.demo import (
@@ -81,6 +81,7 @@ class Config:
     template_path: Path = TEMPLATE_PATH
     stack_name: str = "frontdesk"
     throttle: bool = False  # the API stage's throttle (429 past rate/burst), as on AWS
+    waf: bool = False  # the WAF web ACL's rate-based rule per IP (403 past its limit), as on AWS
 
 
 class PortBusyError(Exception):
@@ -273,6 +274,7 @@ class LocalStack:
             account_id=stack.account_id,
             local=self.local,
             throttle=config.throttle,
+            waf=config.waf,
         )
         if config.demo:
             self._fill_demo_mailing_lists()
@@ -530,6 +532,9 @@ class LocalStack:
         target = request.header("X-Amz-Target") or ""
         if not target.startswith("AWSCognitoIdentityProviderService."):
             return Response.json(400, {"message": "only Cognito user pool calls are forwarded"})
+        if target == cognito_revoke.TARGET and self.stack is not None:  # moto has no RevokeToken
+            status, answer = cognito_revoke.revoke_token(request.body, self.stack.account_id, self.stack.region)
+            return Response(status, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(answer).encode())
         forwarded = urllib.request.Request(  # noqa: S310 (our own moto)
             f"{self.moto_url}/",
             data=request.body,

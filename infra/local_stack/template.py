@@ -2,8 +2,9 @@
 
 Everything the local stack knows about the application comes from here, so the local stack and
 the deployed stack cannot drift. The resolver covers the intrinsic functions the template uses
-(Ref, Fn::GetAtt, Fn::Sub) and no more: any other function, conditions (Fn::If and friends)
-included, raises `TemplateError`, so a template change the local stack cannot follow fails at start.
+(Ref, Fn::GetAtt, Fn::Sub, and Fn::If over the template's Conditions, which may use Fn::Equals,
+Fn::Not, Fn::And, Fn::Or and Condition) and no more: any other function raises `TemplateError`, so
+a template change the local stack cannot follow fails at start.
 """
 
 from __future__ import annotations
@@ -164,6 +165,7 @@ class Resolver:
 
     parameters: Mapping[str, str]
     physical: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    conditions: Mapping[str, Any] = field(default_factory=dict)  # the template's Conditions section
     region: str = "us-east-1"
     account_id: str = "123456789012"
     stack_name: str = "frontdesk"
@@ -233,9 +235,38 @@ class Resolver:
             return [item for item in (self.resolve(child) for child in value) if item is not NO_VALUE]
         return value
 
+    def condition(self, name: str) -> bool:
+        """A named condition of the template, evaluated against the parameters."""
+        if name not in self.conditions:
+            raise TemplateError(f"condition {name} is not defined in Conditions")
+        return self._truth(self.conditions[name])
+
+    def _truth(self, node: Any) -> bool:
+        intrinsic = _intrinsic(node) if isinstance(node, dict) else None
+        if intrinsic is None and isinstance(node, dict) and set(node) == {"Condition"}:
+            intrinsic = ("Condition", node["Condition"])
+        if intrinsic is None:
+            raise TemplateError(f"not a condition: {node!r}")
+        function, argument = intrinsic
+        if function == "Condition":
+            return self.condition(str(argument))
+        if function == "Fn::Equals":
+            left, right = (self.resolve(side) for side in argument)
+            return str(left) == str(right)  # CloudFormation compares the values as strings
+        if function == "Fn::Not":
+            return not self._truth(argument[0])
+        if function == "Fn::And":
+            return all(self._truth(child) for child in argument)
+        if function == "Fn::Or":
+            return any(self._truth(child) for child in argument)
+        raise TemplateError(f"{function} is not supported in a condition by the local resolver")
+
     def _call(self, function: str, argument: Any) -> Any:
         if function == "Ref":
             return self.ref(str(argument))
+        if function == "Fn::If":
+            name, if_true, if_false = argument
+            return self.resolve(if_true if self.condition(str(name)) else if_false)
         if function == "Fn::GetAtt":
             return self.get_att(*_get_att_target(argument))
         if function == "Fn::Sub":

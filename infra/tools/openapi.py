@@ -83,11 +83,33 @@ REFUSALS = {
     "503": "The table is busy (throttled): nothing was written, try again",
 }
 
+WAF_REFUSAL = "Too many requests from your address (the WAF's rate rule per IP): code WAF_FILTERED"
+
+
+# pydantic writes a `datetime.time` as "08:00:00" and describes it as format "time", which JSON
+# Schema takes to be RFC 3339's full-time, offset required ("08:00:00Z"): every answer would break
+# its own schema (Schemathesis ST108). The document states what the API sends instead.
+LOCAL_TIME = {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$"}
+
+
+def _local_times(node: Any) -> None:
+    """Every `format: time` string schema (a naive time) as the pattern of what pydantic writes."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            del node["format"]
+            node.update(LOCAL_TIME)
+        for child in node.values():
+            _local_times(child)
+    elif isinstance(node, list):
+        for child in node:
+            _local_times(child)
+
 
 def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
     """What the API really answers, beyond powertools' defaults: 400 (not 422) with the API's error
     shape, and the other refusals an operation can meet; the staff API's security scheme."""
     doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    _local_times(doc)
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     for operation in (o for item in doc["paths"].values() for o in item.values()):
         responses = operation["responses"]
@@ -95,7 +117,13 @@ def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
         codes = ["400", "429", "500"]
         if api == "staff":
             codes += ["401", "403"]
-        if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+        else:
+            # the WAF web ACL's rate rule per IP (template.yaml PublicWebAcl): API Gateway's WAF_FILTERED
+            responses.setdefault("403", {"description": WAF_REFUSAL, **error})
+        parameters = operation.get("parameters", [])
+        # 404 for an id the path names, a site (or other id) the query names, or a staff body naming a site
+        names_an_id = any(p.get("in") == "path" or p.get("name", "").endswith("_id") for p in parameters)
+        if names_an_id or (api == "staff" and "requestBody" in operation):
             codes.append("404")
         if "requestBody" in operation:
             codes += ["409", "413", "415", "503"]

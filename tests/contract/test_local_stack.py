@@ -18,6 +18,7 @@ from local_stack.template import (
     api_routes,
     event_sources,
     match_route,
+    parameter_values,
 )
 
 PUBLIC = "functions/public_api/app.py"
@@ -187,8 +188,12 @@ def test_stack_environment_is_the_templates(stack: Stack) -> None:
 
 
 def test_parameters_can_be_overridden(aws: boto3.Session, template: Template) -> None:
-    stack = provision(aws, template, "other", parameters={"Stage": "dev", "PublicBaseUrl": "http://localhost:8000"})
+    overrides = {"Stage": "dev", "PublicBaseUrl": "http://localhost:8000", "ThreatProtection": "ENFORCED"}
+    stack = provision(aws, template, "other", parameters=overrides)
     assert stack["Table"]["name"] == "other-Table"
+    pool = aws.client("cognito-idp").describe_user_pool(UserPoolId=stack["UserPool"]["id"] or "")["UserPool"]
+    assert pool["UserPoolAddOns"] == {"AdvancedSecurityMode": "ENFORCED"}  # the pool moto made from Fn::If
+    assert pool["MfaConfiguration"] == "OPTIONAL"
     assert stack["UserPool"]["name"] == "frontdesk-dev"
     assert stack.env["PUBLIC_BASE_URL"] == "http://localhost:8000"
 
@@ -251,7 +256,7 @@ def test_resolver_handles_the_intrinsics_in_use() -> None:
     assert resolver.resolve({"a": {"Ref": "AWS::NoValue"}, "b": [{"Ref": "AWS::NoValue"}, 1]}) == {"b": [1]}
     with pytest.raises(UnresolvedReferenceError):
         resolver.resolve({"Fn::GetAtt": ["Table", "StreamArn"]})
-    for unused in ("Fn::If", "Fn::Join", "Fn::Select", "Fn::Base64"):
+    for unused in ("Fn::Join", "Fn::Select", "Fn::Base64"):
         with pytest.raises(TemplateError, match=unused):
             resolver.resolve({unused: ["C", 1, 2]})
 
@@ -267,4 +272,39 @@ def test_the_resources_use_only_the_intrinsics_the_local_resolver_knows(template
             return set().union(*(functions(child) for child in node))
         return set()
 
-    assert functions(template["Resources"]) == {"Ref", "Fn::GetAtt", "Fn::Sub"}
+    assert functions(template["Resources"]) == {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::If"}
+    assert functions(template.get("Conditions", {})) <= {"Ref", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or"}
+
+
+def test_resolver_chooses_a_branch_by_the_templates_conditions() -> None:
+    conditions = {
+        "HasReserve": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Reserve"}, 0]}]},
+        "Both": {"Fn::And": [{"Condition": "HasReserve"}, {"Fn::Equals": [{"Ref": "Stage"}, "prod"]}]},
+    }
+    value = {"Reserved": {"Fn::If": ["HasReserve", {"Ref": "Reserve"}, {"Ref": "AWS::NoValue"}]}, "Memory": 512}
+    for reserve, expected in (("0", {"Memory": 512}), ("5", {"Reserved": "5", "Memory": 512})):
+        resolver = Resolver(parameters={"Reserve": reserve, "Stage": "prod"}, conditions=conditions)
+        assert resolver.resolve(value) == expected
+        assert resolver.condition("Both") is (reserve != "0")
+    with pytest.raises(TemplateError, match="Missing"):
+        Resolver(parameters={}, conditions=conditions).resolve({"Fn::If": ["Missing", 1, 2]})
+
+
+def test_the_public_functions_reserved_concurrency_is_none_unless_a_parameter_asks(template: Template) -> None:
+    raw = template["Resources"]["PublicApiFunction"]["Properties"]
+    for reserve, expected in (("0", {}), ("20", {"ReservedConcurrentExecutions": "20"})):
+        values = parameter_values(template, {"PublicReservedConcurrency": reserve})
+        resolver = Resolver(parameters=values, conditions=template["Conditions"])
+        assert resolver.resolve({k: v for k, v in raw.items() if k == "ReservedConcurrentExecutions"}) == expected
+
+
+def test_threat_protection_is_off_unless_a_parameter_asks(template: Template) -> None:
+    raw = template["Resources"]["UserPool"]["Properties"]
+    keys = ("UserPoolTier", "UserPoolAddOns")
+    for mode, expected in (
+        ("OFF", {}),
+        ("AUDIT", {"UserPoolTier": "PLUS", "UserPoolAddOns": {"AdvancedSecurityMode": "AUDIT"}}),
+    ):
+        values = parameter_values(template, {"ThreatProtection": mode})
+        resolver = Resolver(parameters=values, conditions=template["Conditions"])
+        assert resolver.resolve({k: v for k, v in raw.items() if k in keys}) == expected

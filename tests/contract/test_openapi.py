@@ -65,8 +65,8 @@ def _operations(name: str) -> list[tuple[str, str, dict[str, Any]]]:
 
 def test_the_documents_state_the_refusals_the_api_really_answers() -> None:
     """400 with the API's error shape (powertools' 422 only where an Idempotency-Key was reused);
-    401/403 on every staff route; 404 where the path names something; 409/413/415/503 where a body
-    is sent; the created tickets are 201."""
+    401/403 on every staff route, 403 (the WAF) on every public one; 404 where the path or query
+    names something; 409/413/415/503 where a body is sent; the created tickets are 201."""
     for name in ("public", "staff"):
         for path, method, op in _operations(name):
             responses = op["responses"]
@@ -76,7 +76,9 @@ def test_the_documents_state_the_refusals_the_api_really_answers() -> None:
             assert error == {"$ref": "#/components/schemas/Error"}, (path, method)
             if name == "staff":
                 assert {"401", "403"} <= set(responses), (path, method)
-            if "{" in path:
+            else:  # the WAF's rate rule per IP
+                assert "WAF_FILTERED" in responses["403"]["description"], (path, method)
+            if "{" in path or any(p.get("name", "").endswith("_id") for p in op.get("parameters", [])):
                 assert "404" in responses, (path, method)
             if "requestBody" in op:
                 assert {"409", "413", "415", "503"} <= set(responses), (path, method)
@@ -86,3 +88,18 @@ def test_the_documents_state_the_refusals_the_api_really_answers() -> None:
     assert (
         staff["security"] == [{"cognito": []}] and staff["components"]["securitySchemes"]["cognito"]["in"] == "header"
     )
+
+
+def test_a_naive_time_is_documented_as_what_pydantic_writes() -> None:
+    """JSON Schema's format "time" wants an offset ("08:00:00Z"); the API writes "08:00:00"."""
+    tool = _tool()
+    hours = {"type": "string", "format": "time", "title": "Day Start"}
+    doc: dict[str, Any] = {
+        "paths": {},
+        "components": {"schemas": {"Hours": {"type": "object", "properties": {"day_start": hours}}}},
+    }
+    day_start = tool.truthful(doc, "staff")["components"]["schemas"]["Hours"]["properties"]["day_start"]
+    assert "format" not in day_start and day_start["title"] == "Day Start"
+    pattern = re.compile(day_start["pattern"])
+    assert all(pattern.match(t) for t in ("08:00:00", "17:30", "23:59:59.5"))
+    assert not any(pattern.match(t) for t in ("24:00:00", "8:00", "08:00:00Z"))

@@ -371,3 +371,42 @@ def test_sam_build_says_plainly_that_make_build_builds_the_layer(template: dict[
         and "sam deploy --template-file build/template.yaml" in ran.stderr
     )
     assert list(tmp_path.iterdir()) == []  # nothing half-built for sam to package
+
+
+def test_public_intake_has_a_rate_limit_per_ip_on_the_api_stage(translated: dict[str, Any]) -> None:
+    resources = translated["Resources"]
+    acl = resources["PublicWebAcl"]["Properties"]
+    assert acl["Scope"] == "REGIONAL" and acl["DefaultAction"] == {"Allow": {}}
+    (rate,) = [r for r in acl["Rules"] if "RateBasedStatement" in r["Statement"]]
+    statement = rate["Statement"]["RateBasedStatement"]
+    assert rate["Action"] == {"Block": {}}  # no custom response: API Gateway answers WAF_FILTERED
+    assert statement["Limit"] == {"Ref": "PublicRateLimit"} and statement["AggregateKeyType"] == "IP"
+    assert statement["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/public/"
+    association = resources["PublicWebAclAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["PublicWebAcl", "Arn"]}
+    assert "/restapis/${Api}/stages/${ApiStage}" in association["ResourceArn"]["Fn::Sub"]
+    assert resources["ApiStage"]["Type"] == "AWS::ApiGateway::Stage"
+
+
+def test_the_public_function_reserves_concurrency_only_when_asked(translated: dict[str, Any]) -> None:
+    reserved = translated["Resources"]["PublicApiFunction"]["Properties"]["ReservedConcurrentExecutions"]
+    assert reserved == {
+        "Fn::If": ["HasPublicReservedConcurrency", {"Ref": "PublicReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+    }
+    assert translated["Parameters"]["PublicReservedConcurrency"]["Default"] == 0
+
+
+def test_api_access_logs_are_a_choice_and_hold_no_token_or_address(translated: dict[str, Any]) -> None:
+    resources = translated["Resources"]
+    condition, chosen, otherwise = resources["ApiStage"]["Properties"]["AccessLogSetting"]["Fn::If"]
+    assert condition == "HasApiAccessLogs" and otherwise == {"Ref": "AWS::NoValue"}
+    assert chosen["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    line = json.loads(chosen["Format"])  # one JSON object per request
+    assert {"requestId", "status", "resource", "waf"} <= set(line)
+    # the path holds a tracking token (/public/track/{token}); the address is the tenant's
+    for personal in ("$context.path", "$context.identity.sourceIp", "$context.identity.userAgent"):
+        assert personal not in chosen["Format"]
+    group = resources["ApiAccessLogGroup"]
+    assert group["Condition"] == "HasApiAccessLogs"
+    assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    assert translated["Parameters"]["ApiAccessLogs"]["Default"] == "false"

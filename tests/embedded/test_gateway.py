@@ -49,11 +49,17 @@ OK = {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body"
 
 
 def _gateway(
-    template: Template, public: Any = OK, staff: Any = OK, **options: Any
+    template: Template,
+    public: Any = OK,
+    staff: Any = OK,
+    parameters: dict[str, str] | None = None,
+    **options: Any,
 ) -> tuple[Gateway, Recorder, Recorder]:
     public_fn = Recorder("PublicApiFunction", public, stack="frontdesk")
     staff_fn = Recorder("StaffApiFunction", staff, stack="frontdesk")
-    resolver = Resolver(parameters=parameter_values(template), physical={"UserPool": {"Ref": "p", "Arn": "a"}})
+    resolver = Resolver(
+        parameters=parameter_values(template, parameters), physical={"UserPool": {"Ref": "p", "Arn": "a"}}
+    )
     gateway = Gateway(
         api_routes(template),
         {"PublicApiFunction": public_fn, "StaffApiFunction": staff_fn},
@@ -65,9 +71,11 @@ def _gateway(
     return gateway, public_fn, staff_fn
 
 
-def _request(method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Request:
+def _request(
+    method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None, client_ip: str = "127.0.0.1"
+) -> Request:
     pairs = tuple((headers or {}).items())
-    return Request(method, target, (("Host", "127.0.0.1:3000"), *pairs), body)
+    return Request(method, target, (("Host", "127.0.0.1:3000"), *pairs), body, client_ip=client_ip)
 
 
 def test_api_settings_come_from_the_template(template: Template) -> None:
@@ -270,3 +278,34 @@ def test_the_stage_throttle_answers_429_past_the_burst_and_refills_at_the_rate(t
 def test_without_the_flag_there_is_no_throttle(template: Template) -> None:
     gateway, _, _ = _gateway(template, clock=ManualClock())
     assert {gateway.handle(_request("GET", "/public/sites")).status for _ in range(60)} == {200}
+
+
+def test_the_web_acls_rate_rule_comes_from_the_template(template: Template) -> None:
+    resolver = Resolver(parameters=parameter_values(template, {"PublicRateLimit": "25"}))
+    (rule,) = api_settings(template, resolver)["Api"].rate_rules
+    assert (rule.limit, rule.window_seconds) == (25, 300)
+    assert rule.applies("/public/tickets") and rule.applies("/prod/public/sites")
+    assert not rule.applies("/staff/tickets") and not rule.applies("/")
+
+
+def test_a_client_over_the_rate_limit_is_refused_while_another_ip_is_not(template: Template) -> None:
+    clock = ManualClock()
+    gateway, public, staff = _gateway(template, parameters={"PublicRateLimit": "10"}, waf=True, clock=clock)
+    flood = [gateway.handle(_request("GET", "/public/sites", client_ip="203.0.113.7")) for _ in range(11)]
+    assert [r.status for r in flood] == [200] * 10 + [403]
+    refused = flood[-1]
+    assert json.loads(refused.body)["code"] == "WAF_FILTERED"  # API Gateway's response, the API's shape
+    assert refused.header("x-amzn-ErrorType") == "ForbiddenException"
+    assert gateway.handle(_request("POST", "/public/tickets", b"{}", client_ip="203.0.113.7")).status == 403
+    # another client, and the staff routes (out of the rule's scope), are served meanwhile
+    assert gateway.handle(_request("GET", "/public/sites", client_ip="198.51.100.20")).status == 200
+    staff_call = _request("GET", "/staff/tickets", headers={"Authorization": "good"}, client_ip="203.0.113.7")
+    assert gateway.handle(staff_call).status == 200
+    assert (len(public.events), len(staff.events)) == (11, 1)
+    clock.now += 300  # the window has passed: its requests no longer count
+    assert gateway.handle(_request("GET", "/public/sites", client_ip="203.0.113.7")).status == 200
+
+
+def test_without_the_waf_flag_no_client_is_limited(template: Template) -> None:
+    gateway, _, _ = _gateway(template, parameters={"PublicRateLimit": "10"}, clock=ManualClock())
+    assert {gateway.handle(_request("GET", "/public/sites")).status for _ in range(30)} == {200}

@@ -135,6 +135,9 @@ export function $(selector, root) {
   return (root || document).querySelector(selector);
 }
 
+// the WAF's rate rule per IP (403) and the stage's throttle (429): docs/decisions/0025
+const RATE_REFUSALS = ["WAF_FILTERED", "THROTTLED"];
+
 /** Calls the API with a relative path (the stage prefix stays in the page's URL). */
 export async function api(method, path, options) {
   const opts = options || {};
@@ -162,6 +165,8 @@ export async function api(method, path, options) {
   if (!response.ok && (!data || typeof data !== "object" || typeof data.message !== "string")) {
     data = { code: "http_" + response.status, message: t("error.generic") };
   }
+  // API Gateway's own refusals carry an English message: say it in the reader's language.
+  if (!response.ok && RATE_REFUSALS.indexOf(data.code) >= 0) data = Object.assign({}, data, { message: t("error.too_many") });
   return { ok: response.ok, status: response.status, data: data };
 }
 

@@ -1,12 +1,16 @@
-/* The staff console's sign-in: Cognito from the browser (USER_PASSWORD_AUTH, a new password when
-   Cognito asks for one), the ID token kept for this tab, and the API calls made with it. What the
-   console shows once signed in (or clears on signing out) is the entry module's, through onSession. */
+/* The staff console's sign-in: Cognito from the browser (USER_PASSWORD_AUTH, a new password or a
+   TOTP code when Cognito asks for one), the ID token kept for this tab, and the API calls made with it. ID tokens
+   live 15 minutes: the refresh token renews them before they expire, and signing out revokes it
+   (RevokeToken), so no new token can be had with it (docs/decisions/0025). What the console shows
+   once signed in (or clears on signing out) is the entry module's, through onSession. */
 import * as FD from "./common.js";
 import { el, state } from "./staff-state.js";
 
 const t = FD.t;
 
 const TOKEN_KEY = "frontdesk.staff.token";
+const REFRESH_KEY = "frontdesk.staff.refresh";
+const RENEW_BEFORE_MS = 120000; // renew an ID token this long before it expires
 const DESK_ROLES = ["operator", "duty_manager", "manager"];
 const REPORT_ROLES = ["duty_manager", "manager"];
 
@@ -32,11 +36,19 @@ function decodeJwt(token) {
   }
 }
 
+/** Whole group names, as the API reads them (frontdesk/api/callers.py group_names): "x manager" is
+    one group of that name, never the manager group. */
+function groupNames(text) {
+  if (text.startsWith("[") && text.endsWith("]") && text.indexOf(" ") >= 0) return text.slice(1, -1).split(" ");
+  if (text.indexOf(",") >= 0 && text.indexOf(" ") < 0) return text.split(",");
+  return text ? [text] : [];
+}
+
 function sessionFrom(token) {
   const claims = decodeJwt(token);
   if (!claims) return null;
   let groups = claims["cognito:groups"] || [];
-  if (typeof groups === "string") groups = groups.split(/[\s,[\]]+/).filter(Boolean);
+  if (typeof groups === "string") groups = groupNames(groups);
   return {
     token: token,
     user: claims["cognito:username"] || claims.username || claims.email || claims.sub || "",
@@ -91,10 +103,17 @@ export async function signIn(event) {
   const username = el("username").value.trim();
   const password = el("password").value;
   const newPassword = el("new_password").value;
+  const mfaCode = el("mfa_code").value.trim();
   let problems = 0;
   if (!challenge) {
     if (!username) { FD.fieldError(form, "username", t("error.required"), "error.required"); problems += 1; }
     if (!password) { FD.fieldError(form, "password", t("error.required"), "error.required"); problems += 1; }
+  } else if (challenge.name === "SOFTWARE_TOKEN_MFA") {
+    if (!/^[0-9]{6}$/.test(mfaCode)) {
+      const key = mfaCode ? "staff.signin.mfa_code.bad" : "error.required";
+      FD.fieldError(form, "mfa_code", t(key), key);
+      problems += 1;
+    }
   } else if (!newPassword) {
     FD.fieldError(form, "new_password", t("error.required"), "error.required");
     problems += 1;
@@ -113,11 +132,14 @@ export async function signIn(event) {
   button.textContent = t("staff.signin.busy");
   let result;
   if (challenge) {
+    const answer = challenge.name === "SOFTWARE_TOKEN_MFA"
+      ? { USERNAME: challenge.username, SOFTWARE_TOKEN_MFA_CODE: mfaCode }
+      : { USERNAME: challenge.username, NEW_PASSWORD: newPassword };
     result = await cognito("RespondToAuthChallenge", {
       ChallengeName: challenge.name,
       ClientId: state.config.user_pool_client_id,
       Session: challenge.session,
-      ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: newPassword },
+      ChallengeResponses: answer,
     });
   } else {
     result = await cognito("InitiateAuth", {
@@ -134,7 +156,9 @@ export async function signIn(event) {
   if (result.ok && data.AuthenticationResult && data.AuthenticationResult.IdToken) {
     challenge = null;
     el("new-password-field").hidden = true;
+    el("mfa-code-field").hidden = true;
     form.reset();
+    keepRefreshToken(data.AuthenticationResult.RefreshToken || null);
     startSession(data.AuthenticationResult.IdToken);
     FD.announce(el("status"), t("staff.signin.done", { user: state.session.user }));
     return;
@@ -146,9 +170,29 @@ export async function signIn(event) {
     FD.showAlert(alert, t("staff.signin.new_password.hint"));
     return;
   }
+  if (result.ok && data.ChallengeName === "SOFTWARE_TOKEN_MFA") {
+    // TOTP (docs/decisions/0025): the code from the user's authenticator app, for this session
+    challenge = { name: data.ChallengeName, session: data.Session, username: username || (challenge && challenge.username) };
+    el("new-password-field").hidden = true;
+    el("mfa-code-field").hidden = false;
+    el("mfa_code").value = "";
+    el("mfa_code").focus();
+    FD.showAlert(alert, t("staff.signin.mfa_code.hint"));
+    return;
+  }
   if (result.ok && data.ChallengeName) {
     FD.showAlert(alert, t("staff.signin.challenge"));
     return;
+  }
+  if (challenge && challenge.name === "SOFTWARE_TOKEN_MFA" && /CodeMismatch/.test(String(data.__type || ""))) {
+    FD.fieldError(form, "mfa_code", t("staff.signin.mfa_code.bad"), "staff.signin.mfa_code.bad");
+    el("mfa_code").focus();
+    return;
+  }
+  if (challenge && challenge.name === "SOFTWARE_TOKEN_MFA") {
+    // the session has ended (too many codes, or too late): start again from the password
+    challenge = null;
+    el("mfa-code-field").hidden = true;
   }
   const key = cognitoError(data);
   if (key === "staff.signin.password_policy") FD.fieldError(form, "new_password", t(key), key);
@@ -167,9 +211,44 @@ function startSession(token) {
   hooks.signedIn();
 }
 
+function keepRefreshToken(token) {
+  try {
+    if (token) window.sessionStorage.setItem(REFRESH_KEY, token);
+    else window.sessionStorage.removeItem(REFRESH_KEY);
+  } catch (e) { /* this tab only */ }
+}
+
+function refreshToken() {
+  try { return window.sessionStorage.getItem(REFRESH_KEY); } catch (e) { return null; }
+}
+
+/** A new ID token from the refresh token; false when there is none or Cognito refuses it. */
+async function renew() {
+  const token = refreshToken();
+  if (!token || !state.config.user_pool_client_id) return false;
+  const result = await cognito("InitiateAuth", {
+    AuthFlow: "REFRESH_TOKEN_AUTH",
+    ClientId: state.config.user_pool_client_id,
+    AuthParameters: { REFRESH_TOKEN: token },
+  });
+  const renewed = result.ok && result.data.AuthenticationResult && result.data.AuthenticationResult.IdToken;
+  if (!renewed) return false;
+  const session = sessionFrom(renewed);
+  if (!valid(session)) return false;
+  state.session = session;
+  try { window.sessionStorage.setItem(TOKEN_KEY, renewed); } catch (e) { /* this tab only */ }
+  return true;
+}
+
 export function signOut(messageKey) {
   state.session = null;
   hooks.signedOut();
+  const token = refreshToken();
+  if (token && state.config.user_pool_client_id) {
+    // the refresh token can make no new ID token after this (the current one expires by itself)
+    cognito("RevokeToken", { Token: token, ClientId: state.config.user_pool_client_id });
+  }
+  keepRefreshToken(null);
   try { window.sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing stored */ }
   showSignIn();
   const alert = el("signin-alert");
@@ -197,6 +276,8 @@ export function canIntake() {
 
 /** An API call with the session's token; null (and the sign-in form) once the session has expired. */
 export async function staffApi(method, path, body, headers) {
+  const ending = state.session && state.session.exp && state.session.exp * 1000 < Date.now() + RENEW_BEFORE_MS;
+  if (state.session && ending) await renew();
   if (!valid(state.session)) {
     signOut("staff.expired");
     return null;
@@ -214,10 +295,11 @@ export function canReports() {
 }
 
 /** This tab's session again while its token is valid; otherwise the sign-in form. */
-export function resume() {
+export async function resume() {
   let token = null;
   try { token = window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { token = null; }
   const restored = token ? sessionFrom(token) : null;
   if (valid(restored)) startSession(token);
+  else if (await renew()) hooks.signedIn();
   else showSignIn();
 }
