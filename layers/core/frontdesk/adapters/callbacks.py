@@ -25,10 +25,10 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import _event_item, _ticket_item, throttled
+from frontdesk.adapters.dynamodb import change_puts, put_at, put_new, throttled, transact
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
+from frontdesk.domain.errors import Busy, ErrorCode
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models.callback import RETENTION_DAYS, Callback, CallbackState, Sample
 
@@ -99,13 +99,7 @@ class CallbackStore:
         ``rework_done``: the ticket's rework marker is removed in the same write."""
         name = self._table.name
         items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": callback_item(callback),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
+            put_new(name, callback_item(callback)),
             *clock_writes(name, clocks),
             {
                 "Put": {
@@ -148,34 +142,10 @@ class CallbackStore:
         with ``ticket``, the ticket's change, event and clocks (and with ``rework``, the marker that
         its completion owes a special callback) in the same transaction."""
         name = self._table.name
-        items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": callback_item(callback),
-                    "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": {":v": expected_version},
-                }
-            },
-            *clock_writes(name, clocks),
-        ]
+        items = [put_at(name, callback_item(callback), expected_version), *clock_writes(name, clocks)]
         if ticket is not None:
             items += [
-                {
-                    "Put": {
-                        "TableName": name,
-                        "Item": _ticket_item(ticket.ticket, to_iso(self._now())),
-                        "ConditionExpression": "version = :v",
-                        "ExpressionAttributeValues": {":v": ticket_version},
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": name,
-                        "Item": _event_item(ticket.event),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
+                *change_puts(name, ticket, ticket_version, to_iso(self._now())),
                 *clock_writes(name, ticket_clocks),
             ]
         if ticket is not None and rework:
@@ -186,14 +156,7 @@ class CallbackStore:
                 "callback_id": callback.callback_id,
             }
             items.append({"Put": {"TableName": name, "Item": marker}})
-        try:
-            self._client.transact_write_items(TransactItems=cast("Any", items))
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version", code=ErrorCode.CALLBACK_VERSION_CONFLICT) from error
-            raise
+        transact(self._table, items, ErrorCode.CALLBACK_VERSION_CONFLICT)
 
     def put_sample(self, sample: Sample) -> Sample:
         """The week's sample, once: a second draw of the same week answers the first."""
