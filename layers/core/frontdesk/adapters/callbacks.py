@@ -21,11 +21,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import change_puts, put_at, put_new, throttled, transact
+from frontdesk.adapters.dynamodb import change_puts, index_page, put_at, put_new, throttled, transact
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode
@@ -81,13 +80,10 @@ class CallbackStore:
 
     def concluded(self, site_id: str, limit: int = 20) -> list[Callback]:
         """The site's latest concluded callbacks, newest first (one bounded page of the index)."""
-        page = self._table.query(
-            IndexName="GSI1",
-            KeyConditionExpression=Key("GSI1PK").eq(f"CALLBACKS_DONE#{site_id}"),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [_callback(item) for item in page["Items"]]
+        return [
+            _callback(item)
+            for item in index_page(self._table, "GSI1", f"CALLBACKS_DONE#{site_id}", limit, newest_first=True)
+        ]
 
     def reworked(self, ticket_id: str) -> str | None:
         """The failed callback whose rework the ticket's current run is, if it is one."""
@@ -182,7 +178,4 @@ class CallbackStore:
 
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]:
         """The site's open callbacks, soonest due first (one page of the index: bounded)."""
-        page = self._table.query(
-            IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(f"CALLBACKS#{site_id}"), Limit=limit
-        )
-        return [_callback(item) for item in page["Items"]]
+        return [_callback(item) for item in index_page(self._table, "GSI1", f"CALLBACKS#{site_id}", limit)]

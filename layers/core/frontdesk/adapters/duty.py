@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 from boto3.dynamodb.conditions import Key
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import model_item, put_new, put_new_or_at, query_all, strip, transact
+from frontdesk.adapters.dynamodb import index_page, model_item, put_new, put_new_or_at, query_all, strip, transact
 from frontdesk.clock import parse_iso
 from frontdesk.domain.duty import RETENTION_DAYS, HandoverWrite
 from frontdesk.domain.errors import ErrorCode
@@ -122,13 +122,8 @@ class DutyStore:
 
     def pages(self, site_id: str, limit: int = 20) -> list[DutyPage]:
         """The site's latest pages, newest first."""
-        page = self._table.query(
-            IndexName="GSI2",
-            KeyConditionExpression=Key("GSI2PK").eq(f"DUTYPAGES#{site_id}"),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [DutyPage.model_validate(_strip(item)) for item in page["Items"]]
+        items = index_page(self._table, "GSI2", f"DUTYPAGES#{site_id}", limit, newest_first=True)
+        return [DutyPage.model_validate(_strip(item)) for item in items]
 
     def append(
         self,

@@ -210,6 +210,20 @@ def model_item(model: BaseModel, **keys: Any) -> dict[str, Any]:
     return item
 
 
+def index_page(
+    table: Table, index: str, partition: str, limit: int, newest_first: bool = False
+) -> list[dict[str, Any]]:
+    """One bounded page of an index partition (its key ``<index>PK``), in its sort key's order or,
+    ``newest_first``, the reverse."""
+    page = table.query(
+        IndexName=index,
+        KeyConditionExpression=Key(f"{index}PK").eq(partition),
+        ScanIndexForward=not newest_first,
+        Limit=limit,
+    )
+    return page["Items"]
+
+
 def query_all(table: Table, **kwargs: Any) -> list[dict[str, Any]]:
     """Every item a query finds, page after page."""
     items: list[dict[str, Any]] = []
