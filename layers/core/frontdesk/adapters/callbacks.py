@@ -21,14 +21,13 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final, cast
 
-from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import _event_item, _ticket_item, throttled
+from frontdesk.adapters.dynamodb import change_puts, index_page, put_at, put_new, throttled, transact
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
+from frontdesk.domain.errors import Busy, ErrorCode
 from frontdesk.domain.lifecycle import Change
 from frontdesk.models.callback import RETENTION_DAYS, Callback, CallbackState, Sample
 
@@ -81,13 +80,10 @@ class CallbackStore:
 
     def concluded(self, site_id: str, limit: int = 20) -> list[Callback]:
         """The site's latest concluded callbacks, newest first (one bounded page of the index)."""
-        page = self._table.query(
-            IndexName="GSI1",
-            KeyConditionExpression=Key("GSI1PK").eq(f"CALLBACKS_DONE#{site_id}"),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [_callback(item) for item in page["Items"]]
+        return [
+            _callback(item)
+            for item in index_page(self._table, "GSI1", f"CALLBACKS_DONE#{site_id}", limit, newest_first=True)
+        ]
 
     def reworked(self, ticket_id: str) -> str | None:
         """The failed callback whose rework the ticket's current run is, if it is one."""
@@ -99,13 +95,7 @@ class CallbackStore:
         ``rework_done``: the ticket's rework marker is removed in the same write."""
         name = self._table.name
         items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": callback_item(callback),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
+            put_new(name, callback_item(callback)),
             *clock_writes(name, clocks),
             {
                 "Put": {
@@ -148,34 +138,10 @@ class CallbackStore:
         with ``ticket``, the ticket's change, event and clocks (and with ``rework``, the marker that
         its completion owes a special callback) in the same transaction."""
         name = self._table.name
-        items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": callback_item(callback),
-                    "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": {":v": expected_version},
-                }
-            },
-            *clock_writes(name, clocks),
-        ]
+        items = [put_at(name, callback_item(callback), expected_version), *clock_writes(name, clocks)]
         if ticket is not None:
             items += [
-                {
-                    "Put": {
-                        "TableName": name,
-                        "Item": _ticket_item(ticket.ticket, to_iso(self._now())),
-                        "ConditionExpression": "version = :v",
-                        "ExpressionAttributeValues": {":v": ticket_version},
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": name,
-                        "Item": _event_item(ticket.event),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
+                *change_puts(name, ticket, ticket_version, to_iso(self._now())),
                 *clock_writes(name, ticket_clocks),
             ]
         if ticket is not None and rework:
@@ -186,14 +152,7 @@ class CallbackStore:
                 "callback_id": callback.callback_id,
             }
             items.append({"Put": {"TableName": name, "Item": marker}})
-        try:
-            self._client.transact_write_items(TransactItems=cast("Any", items))
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version", code=ErrorCode.CALLBACK_VERSION_CONFLICT) from error
-            raise
+        transact(self._table, items, ErrorCode.CALLBACK_VERSION_CONFLICT)
 
     def put_sample(self, sample: Sample) -> Sample:
         """The week's sample, once: a second draw of the same week answers the first."""
@@ -219,7 +178,4 @@ class CallbackStore:
 
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]:
         """The site's open callbacks, soonest due first (one page of the index: bounded)."""
-        page = self._table.query(
-            IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(f"CALLBACKS#{site_id}"), Limit=limit
-        )
-        return [_callback(item) for item in page["Items"]]
+        return [_callback(item) for item in index_page(self._table, "GSI1", f"CALLBACKS#{site_id}", limit)]

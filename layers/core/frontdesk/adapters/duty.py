@@ -21,16 +21,15 @@ policies deny both (template.yaml).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import throttled
+from frontdesk.adapters.dynamodb import index_page, model_item, put_new, put_new_or_at, query_all, strip, transact
 from frontdesk.clock import parse_iso
 from frontdesk.domain.duty import RETENTION_DAYS, HandoverWrite
-from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
+from frontdesk.domain.errors import ErrorCode
 from frontdesk.models.duty import DutyEntry, DutyPage, Handover
 
 if TYPE_CHECKING:
@@ -57,49 +56,34 @@ def _expiration(page: DutyPage) -> int:
 
 
 def _strip(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in _KEYS and not k.startswith("GSI")}
+    return strip(item, _KEYS)
 
 
 def _page_item(page: DutyPage) -> dict[str, Any]:
-    item: dict[str, Any] = page.model_dump(mode="json", exclude_none=True)
-    item.update(
-        PK=page_pk(page.page_id),
-        SK="PAGE",
-        type="duty_page",
-        expiration=_expiration(page),
-        GSI2PK=f"DUTYPAGES#{page.site_id}",
-        GSI2SK=page.starts_at,
-    )
-    return item
+    by_start = {"GSI2PK": f"DUTYPAGES#{page.site_id}", "GSI2SK": page.starts_at}
+    expiration = _expiration(page)
+    return model_item(page, PK=page_pk(page.page_id), SK="PAGE", type="duty_page", expiration=expiration, **by_start)
 
 
 def _entry_item(entry: DutyEntry, page: DutyPage) -> dict[str, Any]:
-    item: dict[str, Any] = entry.model_dump(mode="json", exclude_none=True)
-    item.update(entry_key(entry.page_id, entry.seq), type="duty_entry", expiration=_expiration(page))
-    return item
+    return model_item(entry, **entry_key(entry.page_id, entry.seq), type="duty_entry", expiration=_expiration(page))
 
 
 def _handover_item(handover: Handover) -> dict[str, Any]:
-    item: dict[str, Any] = handover.model_dump(mode="json", exclude_none=True)
-    item.update(
-        PK=f"HANDOVER#{handover.page_id}",
-        SK="HANDOVER",
-        type="handover",
-        expiration=int((parse_iso(handover.shift_change_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp()),
+    expiration = int((parse_iso(handover.shift_change_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp())
+    return model_item(
+        handover, PK=f"HANDOVER#{handover.page_id}", SK="HANDOVER", type="handover", expiration=expiration
     )
-    return item
 
 
 def handover_writes(table_name: str, write: HandoverWrite | None) -> list[dict[str, Any]]:
     """The handover (new, or over the version read) and its clocks, as TransactWriteItems entries."""
     if write is None:
         return []
-    put: dict[str, Any] = {"TableName": table_name, "Item": _handover_item(write.handover)}
-    if write.previous_version == 0:
-        put["ConditionExpression"] = "attribute_not_exists(PK)"
-    else:
-        put.update(ConditionExpression="version = :v", ExpressionAttributeValues={":v": write.previous_version})
-    return [{"Put": put}, *clock_writes(table_name, write.clocks)]
+    return [
+        put_new_or_at(table_name, _handover_item(write.handover), write.previous_version),
+        *clock_writes(table_name, write.clocks),
+    ]
 
 
 def page_put(table_name: str, page: DutyPage, previous_version: int) -> dict[str, Any]:
@@ -138,13 +122,8 @@ class DutyStore:
 
     def pages(self, site_id: str, limit: int = 20) -> list[DutyPage]:
         """The site's latest pages, newest first."""
-        page = self._table.query(
-            IndexName="GSI2",
-            KeyConditionExpression=Key("GSI2PK").eq(f"DUTYPAGES#{site_id}"),
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        return [DutyPage.model_validate(_strip(item)) for item in page["Items"]]
+        items = index_page(self._table, "GSI2", f"DUTYPAGES#{site_id}", limit, newest_first=True)
+        return [DutyPage.model_validate(_strip(item)) for item in items]
 
     def append(
         self,
@@ -157,26 +136,10 @@ class DutyStore:
         """The entry (never over another), the page moved on from the version read, the source's
         marker and the handover (with a new page), or nothing."""
         name = self._table.name
-        items: list[dict[str, Any]] = [
-            page_put(name, page, previous_version),
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": _entry_item(entry, page),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        ]
+        items = [page_put(name, page, previous_version), put_new(name, _entry_item(entry, page))]
         if source is not None:
-            marker = {
-                **_source_key(source),
-                "type": "duty_source",
-                "seq": entry.seq,
-                "expiration": _expiration(page),
-            }
-            items.append(
-                {"Put": {"TableName": name, "Item": marker, "ConditionExpression": "attribute_not_exists(PK)"}}
-            )
+            marker = {**_source_key(source), "type": "duty_source", "seq": entry.seq, "expiration": _expiration(page)}
+            items.append(put_new(name, marker))
         self._write([*items, *handover_writes(name, handover)])
 
     def has_source(self, source: str) -> bool:
@@ -194,20 +157,7 @@ class DutyStore:
         self._write(handover_writes(self._table.name, write))
 
     def _write(self, items: list[dict[str, Any]]) -> None:
-        try:
-            self._client.transact_write_items(TransactItems=cast("Any", items))
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version", code=ErrorCode.DUTY_VERSION_CONFLICT) from error
-            raise
+        transact(self._table, items, ErrorCode.DUTY_VERSION_CONFLICT)
 
     def _query(self, **kwargs: Any) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        while True:
-            page = self._table.query(**kwargs)
-            items.extend(page["Items"])
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return query_all(self._table, **kwargs)

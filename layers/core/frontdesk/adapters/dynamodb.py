@@ -15,14 +15,15 @@ Every ticket change is one transaction: the ticket put, conditional on the versi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import boto3
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
+from pydantic import BaseModel
 
 from frontdesk.adapters.clocks import clock_writes
 from frontdesk.clock import parse_iso, to_iso
@@ -119,6 +120,48 @@ def _event_item(event: TimelineEvent) -> dict[str, Any]:
     return item
 
 
+def change_puts(table_name: str, change: Change, version: int, written_at: str) -> list[dict[str, Any]]:
+    """A ticket's change as TransactWriteItems Puts: the ticket over ``version``, its new event."""
+    return [
+        put_at(table_name, _ticket_item(change.ticket, written_at), version),
+        put_new(table_name, _event_item(change.event)),
+    ]
+
+
+def put_new(table_name: str, item: dict[str, Any]) -> dict[str, Any]:
+    """A TransactWriteItems Put of an item that must not exist yet."""
+    return {"Put": {"TableName": table_name, "Item": item, "ConditionExpression": "attribute_not_exists(PK)"}}
+
+
+def put_at(table_name: str, item: dict[str, Any], version: int) -> dict[str, Any]:
+    """A TransactWriteItems Put over the item as read at ``version``."""
+    return {
+        "Put": {
+            "TableName": table_name,
+            "Item": item,
+            "ConditionExpression": "version = :v",
+            "ExpressionAttributeValues": {":v": version},
+        }
+    }
+
+
+def put_new_or_at(table_name: str, item: dict[str, Any], previous_version: int) -> dict[str, Any]:
+    """New when ``previous_version`` is 0, else over the version read."""
+    return put_new(table_name, item) if previous_version == 0 else put_at(table_name, item, previous_version)
+
+
+def transact(table: Table, items: Sequence[dict[str, Any]], conflict: ErrorCode = ErrorCode.VERSION_CONFLICT) -> None:
+    """Write all the items or none: 503 when throttled, 409 (``conflict``) when a condition failed."""
+    try:
+        table.meta.client.transact_write_items(TransactItems=cast("Any", list(items)))
+    except ClientError as error:
+        if throttled(error):
+            raise Busy() from error
+        if error.response["Error"]["Code"] == "TransactionCanceledException":
+            raise VersionConflict(field="version", code=conflict) from error
+        raise
+
+
 def put_versioned(
     table: Table,
     item: dict[str, Any],
@@ -129,33 +172,7 @@ def put_versioned(
 ) -> None:
     """Write an item and its timeline event (and `also`: its clocks), or none of them; refuse if
     anyone wrote the item, or moved one of its clocks, in between."""
-    try:
-        table.meta.client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": table.name,
-                        "Item": item,
-                        "ConditionExpression": "version = :v",
-                        "ExpressionAttributeValues": {":v": expected_version},
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": table.name,
-                        "Item": event_item,
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                *cast("list[Any]", also),
-            ]
-        )
-    except ClientError as error:
-        if throttled(error):
-            raise Busy() from error
-        if error.response["Error"]["Code"] == "TransactionCanceledException":
-            raise VersionConflict(field="version", code=conflict_code) from error
-        raise
+    transact(table, [put_at(table.name, item, expected_version), put_new(table.name, event_item), *also], conflict_code)
 
 
 # Refusals that mean "not now" rather than "not this": a clear 503, never a 500 or a false 409.
@@ -178,8 +195,44 @@ def busy_when_throttled() -> Iterator[None]:
         raise
 
 
-def _strip(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in {"PK", "SK", "type"} and not k.startswith("GSI")}
+KEY_ATTRIBUTES: Final = frozenset({"PK", "SK", "type"})
+
+
+def strip(item: dict[str, Any], keys: Collection[str] = KEY_ATTRIBUTES) -> dict[str, Any]:
+    """The stored item without its keys (``keys`` and every index key): the model's fields."""
+    return {k: v for k, v in item.items() if k not in keys and not k.startswith("GSI")}
+
+
+def model_item(model: BaseModel, **keys: Any) -> dict[str, Any]:
+    """The model as an item, with its keys."""
+    item: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    item.update(keys)
+    return item
+
+
+def index_page(
+    table: Table, index: str, partition: str, limit: int, newest_first: bool = False
+) -> list[dict[str, Any]]:
+    """One bounded page of an index partition (its key ``<index>PK``), in its sort key's order or,
+    ``newest_first``, the reverse."""
+    page = table.query(
+        IndexName=index,
+        KeyConditionExpression=Key(f"{index}PK").eq(partition),
+        ScanIndexForward=not newest_first,
+        Limit=limit,
+    )
+    return page["Items"]
+
+
+def query_all(table: Table, **kwargs: Any) -> list[dict[str, Any]]:
+    """Every item a query finds, page after page."""
+    items: list[dict[str, Any]] = []
+    while True:
+        page = table.query(**kwargs)
+        items.extend(page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 class TicketStore:
@@ -216,7 +269,9 @@ class TicketStore:
         if route:
             owed.append(_owed(name, change.ticket.ticket_id, ROUTE, at))
         with busy_when_throttled():
-            self._create(name, change, token_hash, clocks, owed)
+            self._client.transact_write_items(
+                TransactItems=cast("Any", self._created(change, token_hash, clocks, owed))
+            )
 
     def create_linked(
         self,
@@ -231,65 +286,28 @@ class TicketStore:
         it, in one transaction: refused (version conflict) if anyone wrote the parent in between. With
         ``acknowledge``, the new ticket's acknowledgement (its number and tracking link) is owed."""
         name = self._table.name
-        at = change.ticket.created_at
-        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, at)] if acknowledge else []
-        parent_items: list[Any] = [
-            *owed,
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": _ticket_item(parent.ticket, to_iso(self._now())),
-                    "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": {":v": parent_version},
-                }
-            },
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": _event_item(parent.event),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        ]
-        try:
-            self._create(name, change, token_hash, clocks, parent_items)
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version", code=ErrorCode.VERSION_CONFLICT) from error
-            raise
+        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, change.ticket.created_at)] if acknowledge else []
+        parent_puts = self._change_puts(parent, parent_version)
+        transact(self._table, self._created(change, token_hash, clocks, [*owed, *parent_puts]))
 
-    def _create(
-        self, name: str, change: Change, token_hash: str, clocks: Sequence[ClockWrite], owed: list[dict[str, Any]]
-    ) -> None:
-        self._client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": name,
-                        "Item": _ticket_item(change.ticket, to_iso(self._now())),
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                {
-                    "Put": {
-                        "TableName": name,
-                        "Item": {
-                            "PK": f"TRACK#{token_hash}",
-                            "SK": "TRACK",
-                            "type": "token",
-                            "ticket_id": change.ticket.ticket_id,
-                        },
-                        "ConditionExpression": "attribute_not_exists(PK)",
-                    }
-                },
-                {"Put": {"TableName": name, "Item": _event_item(change.event)}},
-                *cast("list[Any]", _term_puts(name, change.ticket)),
-                *cast("list[Any]", clock_writes(name, clocks)),
-                *cast("list[Any]", owed),
-            ]
-        )
+    def _created(
+        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite], owed: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """A new ticket's items: the ticket, its token's hash, its first event, terms and clocks, and ``owed``."""
+        name = self._table.name
+        token = {"PK": f"TRACK#{token_hash}", "SK": "TRACK", "type": "token", "ticket_id": change.ticket.ticket_id}
+        return [
+            put_new(name, _ticket_item(change.ticket, to_iso(self._now()))),
+            put_new(name, token),
+            {"Put": {"TableName": name, "Item": _event_item(change.event)}},
+            *_term_puts(name, change.ticket),
+            *clock_writes(name, clocks),
+            *owed,
+        ]
+
+    def _change_puts(self, change: Change, version: int) -> list[dict[str, Any]]:
+        """A changed ticket over the version read, and its new event, as TransactWriteItems Puts."""
+        return change_puts(self._table.name, change, version, to_iso(self._now()))
 
     def add_token(self, ticket_id: str, token_hash: str) -> None:
         self._table.put_item(
@@ -326,25 +344,9 @@ class TicketStore:
         each conditional on the version read, ``change`` with its clocks and its owed notice."""
         name = self._table.name
         owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
-        now = to_iso(self._now())
-        second = [
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": _ticket_item(other.ticket, now),
-                    "ConditionExpression": "version = :v",
-                    "ExpressionAttributeValues": {":v": other_version},
-                }
-            },
-            {
-                "Put": {
-                    "TableName": name,
-                    "Item": _event_item(other.event),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-        ]
-        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed, *second])
+        self._put_change(
+            change, expected_version, [*clock_writes(name, clocks), *owed, *self._change_puts(other, other_version)]
+        )
 
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(
@@ -358,18 +360,18 @@ class TicketStore:
 
     def get(self, ticket_id: str) -> Ticket | None:
         item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": TICKET_SK}, ConsistentRead=True)
-        return Ticket.model_validate(_strip(item["Item"])) if "Item" in item else None
+        return Ticket.model_validate(strip(item["Item"])) if "Item" in item else None
 
     def timeline(self, ticket_id: str) -> list[TimelineEvent]:
         items = self._query(
             KeyConditionExpression=Key("PK").eq(f"TICKET#{ticket_id}") & Key("SK").begins_with("EVT#"),
             ConsistentRead=True,
         )
-        return [TimelineEvent.model_validate(_strip(item)) for item in items]
+        return [TimelineEvent.model_validate(strip(item)) for item in items]
 
     def event(self, ticket_id: str, seq: int) -> TimelineEvent | None:
         item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"EVT#{seq:06d}"}, ConsistentRead=True)
-        return TimelineEvent.model_validate(_strip(item["Item"])) if "Item" in item else None
+        return TimelineEvent.model_validate(strip(item["Item"])) if "Item" in item else None
 
     def forget_notice(self, ticket_id: str, notice: str) -> None:
         self._table.delete_item(Key={"PK": f"TICKET#{ticket_id}", "SK": f"NOTICE#{notice}"})
@@ -412,7 +414,7 @@ class TicketStore:
 
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]:
         items = self._query(IndexName="GSI1", KeyConditionExpression=Key("GSI1PK").eq(f"OPEN#{site_id}"), limit=limit)
-        return [Ticket.model_validate(_strip(item)) for item in items]
+        return [Ticket.model_validate(strip(item)) for item in items]
 
     def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Ticket]:
         items = self._query(
@@ -421,13 +423,13 @@ class TicketStore:
             ScanIndexForward=False,
             limit=limit,
         )
-        return [Ticket.model_validate(_strip(item)) for item in items]
+        return [Ticket.model_validate(strip(item)) for item in items]
 
     def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]:
         items = self._query(
             IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(f"DAY#{site_id}#{day}"), limit=limit
         )
-        return [Ticket.model_validate(_strip(item)) for item in items]
+        return [Ticket.model_validate(strip(item)) for item in items]
 
     def search(
         self, site_id: str, plan: Plan, accept: Callable[[Ticket], bool], limit: int, after: dict[str, str] | None
@@ -453,7 +455,7 @@ class TicketStore:
                     ticket = self.get(str(item["PK"]).removeprefix("TICKET#"))
                     read += 1
                 else:
-                    ticket = Ticket.model_validate(_strip(item))
+                    ticket = Ticket.model_validate(strip(item))
                 if ticket is not None and accept(ticket):
                     found.append(ticket)
                 if len(found) >= limit or read >= SEARCH_MAX_READ:
@@ -470,7 +472,7 @@ class TicketStore:
             KeyConditionExpression=Key("GSI5PK").eq(f"SITE#{site_id}") & Key("GSI5SK").gt(since),
             limit=limit,
         )
-        return [(str(item["GSI5SK"]).split("#")[0], Ticket.model_validate(_strip(item))) for item in items]
+        return [(str(item["GSI5SK"]).split("#")[0], Ticket.model_validate(strip(item))) for item in items]
 
     def has_terms(self, ticket_id: str, terms: Sequence[str]) -> bool:
         """Whether the ticket has each term (a term item, written with the ticket or a later note)."""
@@ -496,7 +498,7 @@ class TicketStore:
             kwargs["ExclusiveStartKey"] = after
         with busy_when_throttled():
             page = self._table.scan(**kwargs)
-        tickets = [Ticket.model_validate(_strip(item)) for item in page["Items"]]
+        tickets = [Ticket.model_validate(strip(item)) for item in page["Items"]]
         return tickets, page.get("LastEvaluatedKey")
 
     def add_search_keys(self, ticket: Ticket, found_by: Sequence[str], notes: int) -> bool:
@@ -555,11 +557,11 @@ class SiteStore:
 
     def get(self, site_id: str) -> Site | None:
         item = self._table.get_item(Key={"PK": "SITES", "SK": f"SITE#{site_id}"})
-        return Site.model_validate(_strip(item["Item"])) if "Item" in item else None
+        return Site.model_validate(strip(item["Item"])) if "Item" in item else None
 
     def all(self) -> list[Site]:
         page = self._table.query(KeyConditionExpression=Key("PK").eq("SITES"))
-        return [Site.model_validate(_strip(item)) for item in page["Items"]]
+        return [Site.model_validate(strip(item)) for item in page["Items"]]
 
 
 ACKNOWLEDGEMENT = "acknowledgement"

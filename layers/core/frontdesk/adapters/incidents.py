@@ -28,7 +28,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import put_versioned
+from frontdesk.adapters.dynamodb import model_item, put_new, put_versioned, query_all, strip
 from frontdesk.app.ports import ReportClocks
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode
@@ -42,23 +42,11 @@ MAX_NUMBERING_ATTEMPTS: Final = 100
 # Give up (503, "try again") well inside the API function's 15 s rather than retry until it times out.
 NUMBERING_BUDGET_SECONDS = 8.0
 _RETRYABLE: Final = frozenset({"ConditionalCheckFailed", "TransactionConflict"})
-_KEYS = frozenset({"PK", "SK", "type"})
-
-
-def _strip(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in _KEYS and not k.startswith("GSI")}
 
 
 def _report_item(report: IncidentReport) -> dict[str, Any]:
-    item: dict[str, Any] = report.model_dump(mode="json", exclude_none=True)
-    item.update(
-        PK=f"REPORT#{report.report_id}",
-        SK="REPORT",
-        type="incident_report",
-        GSI2PK=f"INCIDENTS#{report.site_id}#{report.year}",
-        GSI2SK=f"{report.seq:06d}",
-    )
-    return item
+    register = {"GSI2PK": f"INCIDENTS#{report.site_id}#{report.year}", "GSI2SK": f"{report.seq:06d}"}
+    return model_item(report, PK=f"REPORT#{report.report_id}", SK="REPORT", type="incident_report", **register)
 
 
 def _event_item(event: ReportEvent) -> dict[str, Any]:
@@ -126,20 +114,8 @@ class ReportStore:
                 self._client.transact_write_items(
                     TransactItems=[
                         {"Update": cast("Any", counter)},
-                        {
-                            "Put": {
-                                "TableName": name,
-                                "Item": _report_item(change.report),
-                                "ConditionExpression": "attribute_not_exists(PK)",
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": name,
-                                "Item": _event_item(change.event),
-                                "ConditionExpression": "attribute_not_exists(PK)",
-                            }
-                        },
+                        cast("Any", put_new(name, _report_item(change.report))),
+                        cast("Any", put_new(name, _event_item(change.event))),
                         *cast("list[Any]", clock_writes(name, clocks(change.report))),
                     ]
                 )
@@ -169,18 +145,21 @@ class ReportStore:
 
     def get(self, report_id: str) -> IncidentReport | None:
         item = self._table.get_item(Key={"PK": f"REPORT#{report_id}", "SK": "REPORT"}, ConsistentRead=True).get("Item")
-        return IncidentReport.model_validate(_strip(item)) if item else None
+        return IncidentReport.model_validate(strip(item)) if item else None
 
     def timeline(self, report_id: str) -> list[ReportEvent]:
-        items = self._query(
+        items = query_all(
+            self._table,
             KeyConditionExpression=Key("PK").eq(f"REPORT#{report_id}") & Key("SK").begins_with("EVT#"),
             ConsistentRead=True,
         )
-        return [ReportEvent.model_validate(_strip(item)) for item in items]
+        return [ReportEvent.model_validate(strip(item)) for item in items]
 
     def register(self, site_id: str, year: int) -> list[IncidentReport]:
-        items = self._query(IndexName="GSI2", KeyConditionExpression=Key("GSI2PK").eq(f"INCIDENTS#{site_id}#{year}"))
-        return [IncidentReport.model_validate(_strip(item)) for item in items]
+        items = query_all(
+            self._table, IndexName="GSI2", KeyConditionExpression=Key("GSI2PK").eq(f"INCIDENTS#{site_id}#{year}")
+        )
+        return [IncidentReport.model_validate(strip(item)) for item in items]
 
     # ------------------------------------------------------------------ notices
 
@@ -212,13 +191,4 @@ class ReportStore:
 
     def get_pack(self, report_id: str, pack_id: str) -> dict[str, Any] | None:
         item = self._table.get_item(Key={"PK": f"REPORT#{report_id}", "SK": f"PACK#{pack_id}"}, ConsistentRead=True)
-        return _strip(item["Item"]) if "Item" in item else None
-
-    def _query(self, **kwargs: Any) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        while True:
-            page = self._table.query(**kwargs)
-            items.extend(page["Items"])
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return strip(item["Item"]) if "Item" in item else None

@@ -13,54 +13,28 @@ the same key.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
-from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import throttled
+from frontdesk.adapters.dynamodb import model_item, put_new_or_at, query_all, strip, transact
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import Busy, ErrorCode, IllegalTransition, VersionConflict
+from frontdesk.domain.errors import ErrorCode, IllegalTransition, VersionConflict
 from frontdesk.models.keys import EmergencyKey, KeyUse
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-_KEYS: Final = frozenset({"PK", "SK", "type"})
-
-
-def _strip(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in _KEYS and not k.startswith("GSI")}
-
 
 def _key_item(key: EmergencyKey) -> dict[str, Any]:
-    item: dict[str, Any] = key.model_dump(mode="json", exclude_none=True)
-    item.update(
-        PK=f"KEY#{key.key_id}",
-        SK="KEY",
-        type="emergency_key",
-        GSI2PK=f"KEYS#{key.site_id}",
-        GSI2SK=f"{key.building_id}#{key.unit}",
-    )
-    return item
+    site_keys = {"GSI2PK": f"KEYS#{key.site_id}", "GSI2SK": f"{key.building_id}#{key.unit}"}
+    return model_item(key, PK=f"KEY#{key.key_id}", SK="KEY", type="emergency_key", **site_keys)
 
 
 def _use_item(use: KeyUse) -> dict[str, Any]:
-    item: dict[str, Any] = use.model_dump(mode="json", exclude_none=True)
-    item.update(PK=f"KEYUSE#{use.use_id}", SK="USE", type="key_use")
-    if use.returned_at is None:
-        item.update(GSI2PK=f"KEYSOUT#{use.site_id}", GSI2SK=use.taken_at)
-    return item
-
-
-def _put(table_name: str, item: dict[str, Any], previous_version: int) -> dict[str, Any]:
-    put: dict[str, Any] = {"TableName": table_name, "Item": item}
-    if previous_version == 0:
-        put["ConditionExpression"] = "attribute_not_exists(PK)"
-    else:
-        put.update(ConditionExpression="version = :v", ExpressionAttributeValues={":v": previous_version})
-    return {"Put": put}
+    out = {"GSI2PK": f"KEYSOUT#{use.site_id}", "GSI2SK": use.taken_at} if use.returned_at is None else {}
+    return model_item(use, PK=f"KEYUSE#{use.use_id}", SK="USE", type="key_use", **out)
 
 
 class KeyStore:
@@ -73,48 +47,37 @@ class KeyStore:
         name = self._table.name
         marker = {"PK": f"KEYUNIT#{key.site_id}#{key.building_id}#{key.unit}", "SK": "KEYUNIT", "key_id": key.key_id}
         try:
-            self._write([_put(name, _key_item(key), 0), _put(name, {**marker, "type": "key_unit"}, 0)])
+            transact(
+                self._table,
+                [put_new_or_at(name, _key_item(key), 0), put_new_or_at(name, {**marker, "type": "key_unit"}, 0)],
+            )
         except VersionConflict as error:
             raise IllegalTransition(field="unit", code=ErrorCode.KEY_EXISTS) from error
 
     def get(self, key_id: str) -> EmergencyKey | None:
         item = self._table.get_item(Key={"PK": f"KEY#{key_id}", "SK": "KEY"}, ConsistentRead=True).get("Item")
-        return EmergencyKey.model_validate(_strip(item)) if item else None
+        return EmergencyKey.model_validate(strip(item)) if item else None
 
     def use(self, use_id: str) -> KeyUse | None:
         item = self._table.get_item(Key={"PK": f"KEYUSE#{use_id}", "SK": "USE"}, ConsistentRead=True).get("Item")
-        return KeyUse.model_validate(_strip(item)) if item else None
+        return KeyUse.model_validate(strip(item)) if item else None
 
     def keys(self, site_id: str) -> list[EmergencyKey]:
-        return [EmergencyKey.model_validate(_strip(i)) for i in self._query(f"KEYS#{site_id}")]
+        return [EmergencyKey.model_validate(strip(i)) for i in self._query(f"KEYS#{site_id}")]
 
     def out(self, site_id: str) -> list[KeyUse]:
-        return [KeyUse.model_validate(_strip(i)) for i in self._query(f"KEYSOUT#{site_id}")]
+        return [KeyUse.model_validate(strip(i)) for i in self._query(f"KEYSOUT#{site_id}")]
 
     def save(
         self, key: EmergencyKey, key_version: int, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]
     ) -> None:
         """The key, its use and the use's clock, or none (the key moved: 409)."""
         name = self._table.name
-        key_put, use_put = _put(name, _key_item(key), key_version), _put(name, _use_item(use), use_version)
-        self._write([key_put, use_put, *clock_writes(name, clocks)])
-
-    def _write(self, items: list[dict[str, Any]]) -> None:
-        try:
-            self._client.transact_write_items(TransactItems=cast("Any", items))
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] == "TransactionCanceledException":
-                raise VersionConflict(field="version") from error
-            raise
+        key_put, use_put = (
+            put_new_or_at(name, _key_item(key), key_version),
+            put_new_or_at(name, _use_item(use), use_version),
+        )
+        transact(self._table, [key_put, use_put, *clock_writes(name, clocks)])
 
     def _query(self, partition: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"IndexName": "GSI2", "KeyConditionExpression": Key("GSI2PK").eq(partition)}
-        while True:
-            page = self._table.query(**kwargs)
-            items.extend(page["Items"])
-            if "LastEvaluatedKey" not in page:
-                return items
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return query_all(self._table, IndexName="GSI2", KeyConditionExpression=Key("GSI2PK").eq(partition))

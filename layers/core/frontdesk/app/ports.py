@@ -112,7 +112,20 @@ class TicketSearch(Protocol):
     def has_terms(self, ticket_id: str, terms: Sequence[str]) -> bool: ...
 
 
-class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
+class TicketSaves(TicketLookup, Protocol):
+    """A ticket's change saved over the version read, with its clocks, owed notice and added terms."""
+
+    def save(
+        self,
+        change: Change,
+        expected_version: int,
+        clocks: Sequence[ClockWrite] = (),
+        notice: str = "",
+        terms: Sequence[str] = (),
+    ) -> None: ...
+
+
+class Tickets(TicketsByToken, TicketHistory, OpenTickets, TicketSaves, Protocol):
     """The desk's whole ticket store (frontdesk.adapters.dynamodb.TicketStore)."""
 
     def next_seq(self, site_id: str, day: str) -> int: ...
@@ -123,14 +136,6 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
         clocks: Sequence[ClockWrite] = (),
         acknowledge: bool = False,
         route: bool = False,
-    ) -> None: ...
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
     ) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
     def create_linked(
@@ -144,17 +149,9 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, Protocol):
     ) -> None: ...
 
 
-class LinkedTickets(TicketLookup, Protocol):
+class LinkedTickets(TicketSaves, Protocol):
     """Two tickets written together (frontdesk.adapters.dynamodb.TicketStore)."""
 
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
-    ) -> None: ...
     def save_linked(
         self,
         change: Change,
