@@ -1,31 +1,16 @@
 """Remarks: something recorded on a ticket's timeline that does not move it (routing mail sent, a
-notice refused, a linked repair accepted). One place owns the shape: the ticket one version on, its
-status kept, and the event that records the remark."""
+notice refused, a linked repair accepted): a lifecycle step that keeps the status and ``updated_at``
+(the queue orders waiting tickets by it), so only the version moves on."""
 
 from __future__ import annotations
 
-from frontdesk.domain.evolve import evolve
-from frontdesk.domain.lifecycle import Change
-from frontdesk.models.ticket import Actor, Ticket, TimelineEvent
+from frontdesk.clock import parse_iso
+from frontdesk.domain.lifecycle import Change, Step, recorded
+from frontdesk.models.ticket import Actor, Ticket
 
 
-def remarked(
-    ticket: Ticket,
-    actor: Actor,
-    action: str,
-    at: str,
-    detail: dict[str, str],
-) -> Change:
-    """The ticket one version on, its status unchanged, and the event that records ``action`` at ``at``."""
-    new = evolve(ticket, {"version": ticket.version + 1})
-    event = TimelineEvent(
-        ticket_id=ticket.ticket_id,
-        seq=new.version,
-        at=at,
-        actor=actor,
-        action=action,
-        from_status=ticket.status,
-        to_status=ticket.status,
-        detail=detail,
-    )
-    return Change(new, event)
+def remarked(ticket: Ticket, actor: Actor, action: str, at: str, detail: dict[str, str]) -> Change:
+    """The ticket one version on, status and ``updated_at`` kept, and the event that records ``action``
+    at ``at`` (a time as ``to_iso`` writes it)."""
+    keep = Step(to=ticket.status, updates={"updated_at": ticket.updated_at}, detail=detail)
+    return recorded(ticket, actor, action, keep, parse_iso(at))
