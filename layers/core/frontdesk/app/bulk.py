@@ -35,15 +35,13 @@ class Outcome:
     refused: DomainError | None = None
 
 
+@dataclass(frozen=True)
 class BulkDesk:
-    def __init__(
-        self, tickets: LinkedTickets, sites: SiteLookup, clock: Clock, clocks: ClockPlanner, roster: EngineerRoster
-    ) -> None:
-        self._tickets = tickets
-        self._sites = sites
-        self._clock = clock
-        self._clocks = clocks
-        self._roster = roster
+    tickets: LinkedTickets
+    sites: SiteLookup
+    clock: Clock
+    clocks: ClockPlanner
+    roster: EngineerRoster
 
     def assign(self, command: cmd.BulkAssign, actor: Actor) -> list[Outcome]:
         """Each ticket dispatched or reassigned to the engineer, each checked as one would be."""
@@ -55,15 +53,15 @@ class BulkDesk:
         for ref in command.tickets:
             action = "dispatch"
             try:
-                ticket = require_ticket(self._tickets, ref.ticket_id)
+                ticket = require_ticket(self.tickets, ref.ticket_id)
                 action, one = bulk.assignment(ticket, command)
                 if ticket.site_id not in sites:
-                    sites[ticket.site_id] = require_site(self._sites, ticket.site_id)
-                    rosters[ticket.site_id] = self._roster.engineers(ticket.site_id)
+                    sites[ticket.site_id] = require_site(self.sites, ticket.site_id)
+                    rosters[ticket.site_id] = self.roster.engineers(ticket.site_id)
                 site, engineers = sites[ticket.site_id], rosters[ticket.site_id]
-                now = self._clock.now()
+                now = self.clock.now()
                 change = lifecycle.apply(ticket, action, one, actor, site, now, engineers)
-                self._tickets.save(change, ticket.version, self._clock_writes(change.ticket, now))
+                self.tickets.save(change, ticket.version, self._clock_writes(change.ticket, now))
                 outcomes.append(Outcome(ref.ticket_id, action, ticket=change.ticket))
             except DomainError as refused:
                 outcomes.append(Outcome(ref.ticket_id, action, refused=refused))
@@ -75,23 +73,23 @@ class BulkDesk:
         """Each ticket closed as a duplicate of the primary, which lists it, in one write per ticket;
         the primary as it ends up, and each ticket's outcome."""
         bulk.check_may_mark(actor)
-        bulk.check_primary(require_ticket(self._tickets, primary_id))
+        bulk.check_primary(require_ticket(self.tickets, primary_id))
         outcomes = [self._mark(primary_id, ref, command.note, actor) for ref in command.duplicates]
-        return require_ticket(self._tickets, primary_id), outcomes
+        return require_ticket(self.tickets, primary_id), outcomes
 
     def _mark(self, primary_id: str, ref: cmd.TicketRef, note: str, actor: Actor) -> Outcome:
         action = bulk.CLOSED_AS_DUPLICATE
         try:
             for _ in range(PRIMARY_ATTEMPTS):
-                primary = require_ticket(self._tickets, primary_id)
-                ticket = self._tickets.get(ref.ticket_id)
+                primary = require_ticket(self.tickets, primary_id)
+                ticket = self.tickets.get(ref.ticket_id)
                 if ticket is None:
                     raise NotFound(field="ticket_id", code=ErrorCode.TICKET_NOT_FOUND)
-                now = self._clock.now()
+                now = self.clock.now()
                 closed, listed = bulk.close_as_duplicate(ticket, primary, ref.version, note, actor, now)
                 notice = bulk.DUPLICATE_NOTICE if ticket.contact.email else ""
                 try:
-                    self._tickets.save_linked(
+                    self.tickets.save_linked(
                         closed, ticket.version, self._clock_writes(closed.ticket, now), notice, listed, primary.version
                     )
                 except VersionConflict:
@@ -102,4 +100,4 @@ class BulkDesk:
             return Outcome(ref.ticket_id, action, refused=refused)
 
     def _clock_writes(self, ticket: Ticket, now: datetime) -> list[ClockWrite]:
-        return self._clocks.writes(SubjectType.TICKET, ticket.ticket_id, ticket.site_id, ticket, now)
+        return self.clocks.writes(SubjectType.TICKET, ticket.ticket_id, ticket.site_id, ticket, now)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from frontdesk.app.ports import CalendarRecords, SiteLookup, require_site
+from frontdesk.app.site_access import staff_site
 from frontdesk.domain.calendar import Calendar, shipped_years, site_calendar
-from frontdesk.domain.permissions import STAFF_ACTIONS, require_staff_in
 from frontdesk.models.calendar import CalendarView, Hours, YearCalendar
 from frontdesk.models.ticket import Actor
 
@@ -18,16 +18,14 @@ class CalendarDesk:
     sites: SiteLookup
 
     def view(self, site_id: str, actor: Actor) -> CalendarView:
-        require_staff_in(actor, STAFF_ACTIONS["calendar"], "calendar")
-        site = require_site(self.sites, site_id)
+        site = staff_site(self.sites, site_id, actor, "calendar")
         years = {year.year: year for year in (*shipped_years(), *self.records.years(site_id))}
         return CalendarView(
             site_id=site_id, timezone=site.timezone, hours=Hours(), years=tuple(years[y] for y in sorted(years))
         )
 
     def load(self, site_id: str, year: YearCalendar, actor: Actor) -> CalendarView:
-        require_staff_in(actor, STAFF_ACTIONS["edit_calendar"], "edit_calendar")
-        require_site(self.sites, site_id)
+        staff_site(self.sites, site_id, actor, "edit_calendar")
         self.records.put(site_id, year)
         return self.view(site_id, actor)
 

@@ -31,6 +31,7 @@ from frontdesk.app.ports import (
     require_sample,
     require_site,
 )
+from frontdesk.app.site_access import staff_site
 from frontdesk.app.tickets import CLIENT
 from frontdesk.app.tokens import token_hash
 from frontdesk.clock import Clock as Time
@@ -39,7 +40,7 @@ from frontdesk.domain import callbacks as rules
 from frontdesk.domain import sampling
 from frontdesk.domain.errors import ErrorCode, InvalidInput, NotFound
 from frontdesk.domain.escalation import marker, rung_detail
-from frontdesk.domain.permissions import STAFF_ACTIONS, require_staff_in
+from frontdesk.domain.permissions import require_staff_to
 from frontdesk.models.callback import Callback, CallbackIn, CallbackList, Sample, SampleIn, SurveyIn, SurveyView
 from frontdesk.models.clock import Clock, SubjectType
 from frontdesk.models.ticket import Actor, Kind, TimelineEvent
@@ -96,8 +97,7 @@ class CallbackDesk:
         return callback if callback is not None and callback.is_open else None
 
     def queue(self, site_id: str, actor: Actor, limit: int = 200) -> CallbackList:
-        require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")
-        require_site(self.sites, site_id)
+        staff_site(self.sites, site_id, actor, "callbacks")
         return CallbackList(
             site_id=site_id,
             callbacks=self.records.open_by_due(site_id, limit),
@@ -105,11 +105,11 @@ class CallbackDesk:
         )
 
     def read(self, callback_id: str, actor: Actor) -> Callback:
-        require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")
+        require_staff_to(actor, "callbacks")
         return self._load(callback_id)
 
     def record(self, callback_id: str, attempt: CallbackIn, actor: Actor) -> Callback:
-        require_staff_in(actor, STAFF_ACTIONS["record_callback"], "record_callback")
+        require_staff_to(actor, "record_callback")
         return self._record(self._load(callback_id), attempt, actor)
 
     def survey(self, token: str) -> SurveyView:
@@ -167,8 +167,7 @@ class CallbackDesk:
 
     def draw_sample(self, site_id: str, request: SampleIn, actor: Actor, days: TicketsByDay) -> Sample:
         """The week's sample of ordinary repairs, drawn once and stored with its seed and population."""
-        require_staff_in(actor, STAFF_ACTIONS["draw_sample"], "draw_sample")
-        site = require_site(self.sites, site_id)
+        site = staff_site(self.sites, site_id, actor, "draw_sample")
         try:
             week = sampling.week_days(request.week)
         except ValueError as error:
@@ -209,7 +208,7 @@ class CallbackDesk:
         return sample
 
     def sample(self, site_id: str, week: str, actor: Actor) -> Sample:
-        require_staff_in(actor, STAFF_ACTIONS["callbacks"], "callbacks")
+        require_staff_to(actor, "callbacks")
         return require_sample(self.records, site_id, week)
 
     def _load(self, callback_id: str) -> Callback:

@@ -19,11 +19,12 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
 from aws_lambda_powertools import Logger
 
+from frontdesk.app.object_lock import Retention
 from frontdesk.app.ports import (
     ClockPlanning,
     ClockRecords,
@@ -67,10 +68,8 @@ MAX_APPEND_ATTEMPTS: Final = 5
 SEAL_BYTES: Final = 4096
 
 
-@dataclass(frozen=True)
-class SealRetention:
-    days: int
-    mode: str  # GOVERNANCE or COMPLIANCE
+# The sealed pages are locked like the photo evidence, under the same setting.
+SealRetention = Retention
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,7 @@ class DutyDesk:
         key = duty.seal_key(closed)
         body = json.dumps(duty.seal(closed), ensure_ascii=False, sort_keys=True).encode()
         version_id = self.seals.upload(key, io.BytesIO(body), "application/json")
-        self.seals.retain(key, version_id, self.retention.mode, now + timedelta(days=self.retention.days))
+        self.seals.retain(key, version_id, self.retention.mode, self.retention.until(now))
         closed = evolve(closed, {"closing_key": key, "closing_version": version_id})
         site = require_site(self.sites, page.site_id)
         stored = self.log.handover(page.page_id)

@@ -22,8 +22,8 @@ from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY, notice_key
 from frontdesk.domain.errors import ErrorCode, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detail, ticket_escalation
-from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
+from frontdesk.domain.remarks import remarked
 from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import callbacks as callback_notices
@@ -204,15 +204,4 @@ class TicketEscalations:
 
 def _failed(ticket: Ticket, at: str, detail: dict[str, str]) -> Change:
     """A notice the mail service refused, on the ticket's timeline (it holds nothing else back)."""
-    new = evolve(ticket, {"version": ticket.version + 1})
-    event = TimelineEvent(
-        ticket_id=ticket.ticket_id,
-        seq=new.version,
-        at=at,
-        actor=CLOCK_ACTOR,
-        action="notify_failed",
-        from_status=ticket.status,
-        to_status=ticket.status,
-        detail=detail,
-    )
-    return Change(new, event)
+    return remarked(ticket, CLOCK_ACTOR, "notify_failed", at, detail)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
+from frontdesk.app.object_lock import Retention as Retention  # wiring builds it from here
 from frontdesk.app.ports import (
     Bucket,
     PhotoRecords,
@@ -184,12 +185,6 @@ class PhotoDesk:
 
 
 @dataclass(frozen=True)
-class Retention:
-    days: int
-    mode: str  # GOVERNANCE or COMPLIANCE
-
-
-@dataclass(frozen=True)
 class Ingested:
     """What happened to one uploaded object (for logs and metrics; no personal data)."""
 
@@ -260,7 +255,7 @@ class PhotoIngest:
                 "captured_local": captured.local if captured else None,
                 "uploaded_at": uploaded_at,
                 "recorded_at": to_iso(now),
-                "retain_until": to_iso(now + timedelta(days=self.retention.days)),
+                "retain_until": to_iso(self.retention.until(now)),
             }
         )
         result = self.photos.record_stored(stored, evidence.MAX_PHOTOS[photo.owner_kind])

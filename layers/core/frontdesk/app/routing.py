@@ -26,10 +26,10 @@ from frontdesk.app.ports import (
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import routing
 from frontdesk.domain.errors import ErrorCode, VersionConflict
-from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change
+from frontdesk.domain.remarks import remarked
 from frontdesk.models.routing import EmergencyCallList, EmergencyCalls
-from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
+from frontdesk.models.ticket import Actor, ActorKind, Ticket
 from frontdesk.notifications.routing import routing_mail
 
 ROUTER: Final = Actor(kind=ActorKind.SYSTEM, id="router")
@@ -103,18 +103,7 @@ class IntakeRouting:
 
 
 def _routed(ticket: Ticket, at: str, detail: dict[str, str]) -> Change:
-    new = evolve(ticket, {"version": ticket.version + 1})
-    event = TimelineEvent(
-        ticket_id=ticket.ticket_id,
-        seq=new.version,
-        at=at,
-        actor=ROUTER,
-        action=routing.ROUTED,
-        from_status=ticket.status,
-        to_status=ticket.status,
-        detail={k: v for k, v in detail.items() if v},
-    )
-    return Change(new, event)
+    return remarked(ticket, ROUTER, routing.ROUTED, at, {k: v for k, v in detail.items() if v})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, Ver
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change, Step
 from frontdesk.domain.permissions import may
+from frontdesk.domain.remarks import remarked
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import TERMINAL, Actor, ActorKind, Channel, Kind, Ticket, TimelineEvent
@@ -82,15 +83,5 @@ def spawn_repair(
 
 def repair_accepted(complaint: Ticket, repair: Ticket, event: TimelineEvent) -> Change:
     """The client's acceptance of one of the complaint's repairs, on the complaint's timeline."""
-    new = evolve(complaint, {"version": complaint.version + 1})
-    recorded = TimelineEvent(
-        ticket_id=complaint.ticket_id,
-        seq=new.version,
-        at=event.at,
-        actor=LINKS_ACTOR,
-        action=ACCEPTED,
-        from_status=complaint.status,
-        to_status=complaint.status,
-        detail={"repair": repair.number, "satisfied": event.detail.get("satisfied", "")},
-    )
-    return Change(new, recorded)
+    detail = {"repair": repair.number, "satisfied": event.detail.get("satisfied", "")}
+    return remarked(complaint, LINKS_ACTOR, ACCEPTED, event.at, detail)

@@ -85,3 +85,8 @@ def require_staff_in(actor: Actor, roles: frozenset[Role], action: str) -> None:
     """Refuse anyone but staff holding one of ``roles``, naming the action refused."""
     if not is_staff_in(actor, roles):
         raise Forbidden(field="action", action=action)
+
+
+def require_staff_to(actor: Actor, action: str) -> None:
+    """Refuse anyone but staff whose roles ``STAFF_ACTIONS`` grants ``action``."""
+    require_staff_in(actor, STAFF_ACTIONS[action], action)
