@@ -78,6 +78,8 @@ MEMBERS = {
 }
 DUTY_MANAGER = Actor(kind=ActorKind.STAFF, id="duty1", roles=frozenset({Role.DUTY_MANAGER}))
 TENANT_EMAIL = "tenant@example.org"
+ONE_SECOND = timedelta(seconds=1)
+MILLISECOND = timedelta(milliseconds=1)
 # Real seconds a test waits for the stack to catch up with the virtual clock: a bound, not a speed.
 CATCH_UP_SECONDS = 20.0
 
@@ -390,6 +392,15 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
         timescale.uninstall()
         clear_caches()
         moto_fixes.uninstall()
+
+
+@pytest.fixture
+def site_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    """The harness with its site written, as most clock tests start: a test module takes it as its
+    `h` fixture by `h = site_harness`."""
+    with sla_harness(aws, template, monkeypatch) as harness:
+        harness.use_site()
+        yield harness
 
 
 def later(moment: datetime, **delta: float) -> datetime:
