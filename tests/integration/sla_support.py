@@ -78,6 +78,8 @@ MEMBERS = {
 }
 DUTY_MANAGER = Actor(kind=ActorKind.STAFF, id="duty1", roles=frozenset({Role.DUTY_MANAGER}))
 TENANT_EMAIL = "tenant@example.org"
+ONE_SECOND = timedelta(seconds=1)
+MILLISECOND = timedelta(milliseconds=1)
 # Real seconds a test waits for the stack to catch up with the virtual clock: a bound, not a speed.
 CATCH_UP_SECONDS = 20.0
 
@@ -183,23 +185,28 @@ class Harness:
         return self.desk.open(self.request(kind, email, building), OPERATOR).ticket
 
     def request(
-        self, kind: Kind = Kind.REPAIR, email: str = TENANT_EMAIL, building: str = "admin", language: str = "zh-CN"
+        self,
+        kind: Kind = Kind.REPAIR,
+        email: str = TENANT_EMAIL,
+        building: str = "admin",
+        language: str = "zh-CN",
+        **changes: Any,
     ) -> cmd.StaffNewTicket:
-        """A phone intake at the harness's site."""
-        category = {Kind.REPAIR: "plumbing", Kind.COMPLAINT: "staff_attitude", Kind.INQUIRY: "fees"}[kind]
-        return cmd.StaffNewTicket(
-            site_id=SITE.site_id,
-            building_id=building,
-            unit="101" if building == "admin" else "",
-            kind=kind,
-            category=category,
-            channel=Channel.PHONE,
-            description="卫生间漏水",
-            contact_name="张三",
-            contact_phone="13800138000",
-            contact_email=email or None,
-            language=language,
-        )
+        """A phone intake at the harness's site; `changes` (a category, a description, …) replace its fields."""
+        fields: dict[str, Any] = {
+            "site_id": SITE.site_id,
+            "building_id": building,
+            "unit": "101" if building == "admin" else "",
+            "kind": kind,
+            "category": {Kind.REPAIR: "plumbing", Kind.COMPLAINT: "staff_attitude", Kind.INQUIRY: "fees"}.get(kind),
+            "channel": Channel.PHONE,
+            "description": "卫生间漏水",
+            "contact_name": "张三",
+            "contact_phone": "13800138000",
+            "contact_email": email or None,
+            "language": language,
+        }
+        return cmd.StaffNewTicket(**(fields | changes))
 
     def act(self, ticket: Ticket, action: str, actor: Actor = OPERATOR, **fields: Any) -> Ticket:
         command_type = ACTION_COMMANDS[action]
@@ -390,6 +397,15 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
         timescale.uninstall()
         clear_caches()
         moto_fixes.uninstall()
+
+
+@pytest.fixture
+def site_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    """The harness with its site written, as most clock tests start: a test module takes it as its
+    `h` fixture by `h = site_harness`."""
+    with sla_harness(aws, template, monkeypatch) as harness:
+        harness.use_site()
+        yield harness
 
 
 def later(moment: datetime, **delta: float) -> datetime:

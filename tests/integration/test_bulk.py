@@ -5,10 +5,8 @@ is reported alone and never holds back the others."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 
 from frontdesk import wiring
@@ -16,7 +14,6 @@ from frontdesk.adapters.clocks import ClockStore
 from frontdesk.adapters.dynamodb import TicketStore
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
-from local_stack.template import Template
 
 from .conftest import (
     DM1,
@@ -33,7 +30,7 @@ from .conftest import (
     with_path,
 )
 from .lambda_support import OPERATOR, sent_mail
-from .sla_support import TENANT_EMAIL, Harness, sla_harness
+from .sla_support import TENANT_EMAIL, Harness, site_harness
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -231,11 +228,7 @@ def test_a_bad_duplicate_is_refused_alone_and_a_bad_primary_refuses_all(staff: A
 # ------------------------------------------------------------------------------------------ the tenant's mail
 
 
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def test_a_duplicates_tenant_with_an_address_is_mailed_the_primarys_number_once(h: Harness) -> None:

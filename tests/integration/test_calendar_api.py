@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import ENG1, MGR1, OP1, Api, as_staff, load_event, set_header, with_body, with_path
+from .conftest import ENG1, MGR1, OP1, Api, set_header
+from .staff_routes import site_route
 
 YEAR = {
     "year": 2026,
@@ -16,15 +17,7 @@ YEAR = {
 
 
 def _calendar(method: str, who: tuple[str, str], body: Any = None, site_id: str = "ql") -> dict[str, Any]:
-    event = load_event("staff_list_people.json")
-    event["resource"] = "/staff/sites/{site_id}/calendar"
-    event["requestContext"]["resourcePath"] = event["resource"]
-    event["httpMethod"] = event["requestContext"]["httpMethod"] = method
-    event["queryStringParameters"] = event["multiValueQueryStringParameters"] = None
-    with_path(event, site_id=site_id)
-    if body is not None:
-        with_body(event, body)
-    return as_staff(event, *who)
+    return site_route(method, "/staff/sites/{site_id}/calendar", who, body, site_id)
 
 
 def test_staff_read_the_shipped_calendar_and_a_manager_loads_a_year(staff: Api) -> None:

@@ -17,7 +17,6 @@ from .conftest import (
     MGR1,
     OP1,
     Api,
-    as_staff,
     load_event,
     set_header,
     staff_act,
@@ -25,19 +24,7 @@ from .conftest import (
     with_body,
     with_path,
 )
-
-
-def _event(method: str, resource: str, who: tuple[str, str], body: Any = None, **path: str) -> dict[str, Any]:
-    event = load_event("staff_list_people.json")
-    event["resource"] = resource
-    event["requestContext"]["resourcePath"] = resource
-    event["httpMethod"] = event["requestContext"]["httpMethod"] = method
-    event["queryStringParameters"] = event["multiValueQueryStringParameters"] = None
-    event["pathParameters"] = {}
-    with_path(event, **path)
-    if body is not None:
-        with_body(event, body)
-    return as_staff(event, *who)
+from .staff_routes import staff_route
 
 
 def _handled_complaint(staff: Api, store: TicketStore) -> str:
@@ -55,38 +42,38 @@ def _handled(staff: Api, store: TicketStore) -> tuple[str, str]:
 
 def test_the_queue_one_callback_and_an_attempt(staff: Api, store: TicketStore) -> None:
     callback_id = _handled_complaint(staff, store)
-    listed = staff(_event("GET", "/staff/sites/{site_id}/callbacks", ENG1, site_id="ql"))
+    listed = staff(staff_route("GET", "/staff/sites/{site_id}/callbacks", ENG1, site_id="ql"))
     assert listed.status == 200, listed.raw
     assert [(c["callback_id"], c["reason"], c["assignee"]) for c in listed.body["callbacks"]] == [
         (callback_id, "complaint", "op1")
     ]
-    one = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=callback_id))
+    one = staff(staff_route("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=callback_id))
     assert (one.status, one.body["state"], one.body["attempts"]) == (200, "open", [])
 
     body = {"version": 1, "method": "visit", "result": "satisfied", "quality": 5, "effect": 5, "satisfaction": 5}
     resource = "/staff/callbacks/{callback_id}/attempts"
-    event = _event("POST", resource, OP1, {**body}, callback_id=callback_id)
+    event = staff_route("POST", resource, OP1, {**body}, callback_id=callback_id)
     zh = staff(event)
     assert (zh.status, zh.body["field"], zh.body["code"]) == (400, "client_confirmed", "callback_field_required")
     assert "客户确认" in zh.body["message"]
     set_header(event, "Accept-Language", "en")
     assert "confirmation" in staff(event).body["message"]
-    bad_mark = staff(_event("POST", resource, OP1, {**body, "quality": 9}, callback_id=callback_id))
+    bad_mark = staff(staff_route("POST", resource, OP1, {**body, "quality": 9}, callback_id=callback_id))
     assert (bad_mark.status, bad_mark.body["field"]) == (400, "quality")
-    refused = staff(_event("POST", resource, ENG1, {**body, "client_confirmed": True}, callback_id=callback_id))
+    refused = staff(staff_route("POST", resource, ENG1, {**body, "client_confirmed": True}, callback_id=callback_id))
     assert (refused.status, refused.body["code"]) == (403, "forbidden")
 
-    done = staff(_event("POST", resource, OP1, {**body, "client_confirmed": True}, callback_id=callback_id))
+    done = staff(staff_route("POST", resource, OP1, {**body, "client_confirmed": True}, callback_id=callback_id))
     assert done.status == 200, done.raw
     assert (done.body["state"], done.body["attempts"][0]["by"], done.body["version"]) == ("satisfied", "op1", 2)
     again = staff(
-        _event("POST", resource, OP1, {**body, "version": 2, "client_confirmed": True}, callback_id=callback_id)
+        staff_route("POST", resource, OP1, {**body, "version": 2, "client_confirmed": True}, callback_id=callback_id)
     )
     assert (again.status, again.body["code"]) == (409, "callback_closed")
-    after = staff(_event("GET", "/staff/sites/{site_id}/callbacks", OP1, site_id="ql")).body
+    after = staff(staff_route("GET", "/staff/sites/{site_id}/callbacks", OP1, site_id="ql")).body
     assert after["callbacks"] == []
     assert [(c["callback_id"], c["state"]) for c in after["concluded"]] == [(callback_id, "satisfied")]
-    missing = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id="0" * 32 + "-1"))
+    missing = staff(staff_route("GET", "/staff/callbacks/{callback_id}", OP1, callback_id="0" * 32 + "-1"))
     assert (missing.status, missing.body["code"]) == (404, "callback_not_found")
 
 
@@ -103,28 +90,30 @@ def test_a_weeks_sample_is_drawn_once_with_its_seed_and_population(staff: Api) -
     _completed_repair(staff, "elevator")  # a key repair: called back already, not sampled
     staff_open(staff, kind="repair", category="plumbing")  # not completed: not sampled
     draw = "/staff/sites/{site_id}/samples"
-    refused = staff(_event("POST", draw, OP1, {"week": "2026-W47"}, site_id="ql"))
+    refused = staff(staff_route("POST", draw, OP1, {"week": "2026-W47"}, site_id="ql"))
     assert (refused.status, refused.body["code"]) == (403, "forbidden")
-    bad = staff(_event("POST", draw, ("dm1", "duty_manager"), {"week": "2026-W60"}, site_id="ql"))
+    bad = staff(staff_route("POST", draw, ("dm1", "duty_manager"), {"week": "2026-W60"}, site_id="ql"))
     assert (bad.status, bad.body["field"], bad.body["code"]) == (400, "week", "sample_week_invalid")
 
-    drawn = staff(_event("POST", draw, ("dm1", "duty_manager"), {"week": "2026-W47", "seed": "qa-1"}, site_id="ql"))
+    drawn = staff(
+        staff_route("POST", draw, ("dm1", "duty_manager"), {"week": "2026-W47", "seed": "qa-1"}, site_id="ql")
+    )
     assert drawn.status == 200, drawn.raw
     body = drawn.body
     assert (body["seed"], body["percent"], body["population"], body["drawn_by"]) == ("qa-1", 20, ordinary, "dm1")
     assert len(body["chosen"]) == 2 and set(body["chosen"]) <= set(ordinary)  # 20 % of 6, rounded up
 
-    again = staff(_event("POST", draw, MGR1, {"week": "2026-W47", "seed": "other"}, site_id="ql"))
+    again = staff(staff_route("POST", draw, MGR1, {"week": "2026-W47", "seed": "other"}, site_id="ql"))
     assert again.body == body  # drawn once: the stored sample stands
-    read = staff(_event("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W47"))
+    read = staff(staff_route("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W47"))
     assert read.body == body
     # each chosen repair has its callback, 1 to 2 months after completion
     for ticket_id in body["chosen"]:
-        sampled = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=f"{ticket_id}-s2026w47"))
+        sampled = staff(staff_route("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=f"{ticket_id}-s2026w47"))
         assert (sampled.status, sampled.body["reason"], sampled.body["state"]) == (200, "sample", "open")
-    listed = staff(_event("GET", "/staff/sites/{site_id}/callbacks", OP1, site_id="ql")).body["callbacks"]
+    listed = staff(staff_route("GET", "/staff/sites/{site_id}/callbacks", OP1, site_id="ql")).body["callbacks"]
     assert sorted(c["ticket_id"] for c in listed if c["reason"] == "sample") == sorted(body["chosen"])
-    none = staff(_event("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W46"))
+    none = staff(staff_route("GET", "/staff/sites/{site_id}/samples/{week}", OP1, site_id="ql", week="2026-W46"))
     assert (none.status, none.body["code"]) == (404, "sample_not_found")
 
 
@@ -134,7 +123,7 @@ def test_the_ticket_keeps_a_summary_and_the_record_expires_after_two_years(
     callback_id = _handled_complaint(staff, store)
     body = {"version": 1, "method": "phone", "result": "satisfied", "quality": 4, "effect": 4, "satisfaction": 5}
     done = staff(
-        _event(
+        staff_route(
             "POST",
             "/staff/callbacks/{callback_id}/attempts",
             OP1,
@@ -193,7 +182,7 @@ def test_the_tenant_answers_the_survey_by_link(public: Api, staff: Api, store: T
 
     done = public(_survey("POST", token, {**answer, "satisfaction": 5}))
     assert (done.status, done.body) == (200, {"state": "satisfied"})
-    callback = staff(_event("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=callback_id)).body
+    callback = staff(staff_route("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=callback_id)).body
     (attempt,) = callback["attempts"]
     assert (attempt["method"], attempt["by"], attempt["client_confirmed"]) == ("link", "client", True)
     again = public(_survey("GET", token))

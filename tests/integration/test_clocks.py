@@ -5,10 +5,8 @@ resumed; rescheduled; cancelled when the subject closes; restored by the reconci
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import boto3
 import pytest
 
 from frontdesk import wiring
@@ -16,7 +14,6 @@ from frontdesk.clock import parse_iso
 from frontdesk.models.clock import ClockState
 from frontdesk.models.escalation import Rung
 from frontdesk.models.ticket import Kind
-from local_stack.template import Template
 
 from .lambda_support import LambdaContext
 from .sla_support import (
@@ -24,21 +21,15 @@ from .sla_support import (
     GAP_SECONDS,
     LADDER,
     MANAGER,
+    ONE_SECOND,
     SITE,
     TENANT_EMAIL,
     Harness,
     import_function,
-    sla_harness,
+    site_harness,
 )
 
-ONE_SECOND = timedelta(seconds=1)
-
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def test_arrival_before_the_due_time_is_met_and_escalates_nothing(h: Harness) -> None:

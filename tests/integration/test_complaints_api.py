@@ -14,8 +14,6 @@ from .conftest import (
     ENG1,
     MGR1,
     Api,
-    as_staff,
-    load_event,
     set_header,
     staff_act,
     staff_action,
@@ -23,9 +21,8 @@ from .conftest import (
     staff_open,
     staff_read,
     track,
-    with_body,
-    with_path,
 )
+from .staff_routes import site_route
 
 OPERATOR = ("op1", "operator")
 DUTY = ("dm1", "duty_manager")
@@ -110,15 +107,7 @@ def staff_public_timeline(public: Api, token: str) -> list[dict[str, Any]]:
 
 
 def _calls(method: str, who: tuple[str, str], body: Any = None, site_id: str = "ql") -> dict[str, Any]:
-    event = load_event("staff_list_people.json")
-    event["resource"] = "/staff/sites/{site_id}/emergency-calls"
-    event["requestContext"]["resourcePath"] = event["resource"]
-    event["httpMethod"] = event["requestContext"]["httpMethod"] = method
-    event["queryStringParameters"] = event["multiValueQueryStringParameters"] = None
-    with_path(event, site_id=site_id)
-    if body is not None:
-        with_body(event, body)
-    return as_staff(event, *who)
+    return site_route(method, "/staff/sites/{site_id}/emergency-calls", who, body, site_id)
 
 
 def test_the_emergency_call_list_is_the_manuals_until_a_manager_edits_it(staff: Api, subtests: pytest.Subtests) -> None:

@@ -4,10 +4,8 @@ stream router; a site's canned replies."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
 
@@ -16,27 +14,23 @@ from frontdesk.adapters.dynamodb import TicketStore
 from frontdesk.app.tokens import token_hash
 from frontdesk.models import commands as cmd
 from frontdesk.models.ticket import Actor, ActorKind, Kind, Role
-from local_stack.template import Template
 
 from .conftest import (
     ENG1,
     MGR1,
     Api,
     Reply,
-    as_staff,
     client_post,
-    load_event,
     set_header,
     staff_act,
     staff_action,
     staff_open,
     staff_read,
     track,
-    with_body,
-    with_path,
 )
 from .lambda_support import OPERATOR, sent_mail
-from .sla_support import TENANT_EMAIL, Harness, sla_harness
+from .sla_support import TENANT_EMAIL, Harness, site_harness
+from .staff_routes import site_route
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -161,11 +155,7 @@ def test_bad_input_is_a_field_error_in_the_callers_language_and_writes_nothing(
 # ------------------------------------------------------------------------------------------ the reply by mail
 
 
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def _replies() -> list[Any]:
@@ -216,15 +206,7 @@ def test_no_address_no_mail_and_a_refused_address_is_on_the_timeline(h: Harness)
 
 
 def _canned(method: str, who: tuple[str, str], body: Any = None, site_id: str = "ql") -> dict[str, Any]:
-    event = load_event("staff_list_people.json")
-    event["resource"] = "/staff/sites/{site_id}/canned-replies"
-    event["requestContext"]["resourcePath"] = event["resource"]
-    event["httpMethod"] = event["requestContext"]["httpMethod"] = method
-    event["queryStringParameters"] = event["multiValueQueryStringParameters"] = None
-    with_path(event, site_id=site_id)
-    if body is not None:
-        with_body(event, body)
-    return as_staff(event, *who)
+    return site_route(method, "/staff/sites/{site_id}/canned-replies", who, body, site_id)
 
 
 REPLIES = [

@@ -25,7 +25,7 @@ from frontdesk.models.ticket import Actor, ActorKind, Role
 from local_stack.provision import Stack
 from local_stack.template import Template, api_routes
 
-from .conftest import Api, staff_act, staff_open
+from .conftest import Api, Reply, staff_act, staff_open
 from .evidence_support import enable_object_lock
 from .sla_support import StreamPump, import_function
 from .staff_calls import call
@@ -412,25 +412,17 @@ def test_the_handover_is_prefilled_and_signed_by_two_different_people(night: Api
     assert signed_out.status == 200, signed_out.raw
     assert (signed_out.body["outgoing_by"], signed_out.body["cash_cents"]) == ("dm1", 35_000)
 
-    same = call(night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-in", {"version": signed_out.body["version"]})
+    def sign_in(**who: str) -> Reply:
+        """The incoming shift signs the page the outgoing one signed out (as the duty manager unless `who` says)."""
+        return call(
+            night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-in", {"version": signed_out.body["version"]}, **who
+        )
+
+    same = sign_in()
     assert (same.status, same.body["code"], same.body["field"]) == (409, "handover_same_person", "actor")
-    engineer = call(
-        night,
-        "POST",
-        f"/staff/duty-pages/{NIGHT_PAGE}/sign-in",
-        {"version": signed_out.body["version"]},
-        user="eng1",
-        groups="engineer",
-    )
+    engineer = sign_in(user="eng1", groups="engineer")
     assert engineer.status == 403
-    signed_in = call(
-        night,
-        "POST",
-        f"/staff/duty-pages/{NIGHT_PAGE}/sign-in",
-        {"version": signed_out.body["version"]},
-        user="op1",
-        groups="operator",
-    )
+    signed_in = sign_in(user="op1", groups="operator")
     assert signed_in.status == 200, signed_in.raw
     assert (signed_in.body["state"], signed_in.body["incoming_by"]) == ("completed", "op1")
     clock = ClockStore(table).of_subject(SubjectType.HANDOVER, NIGHT_PAGE)[ClockKind.HANDOVER]

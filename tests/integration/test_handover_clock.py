@@ -6,34 +6,24 @@ half an hour later."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-
-import boto3
-import pytest
 
 from frontdesk import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.duty import CloseDutyPage, DutyCategory, NewDutyEntry, SignIn, SignOut
 from frontdesk.models.ticket import Actor, ActorKind, Role
-from local_stack.template import Template
 
-from .sla_support import DUTY_MANAGER, Harness, sla_harness
+from .sla_support import DUTY_MANAGER, MILLISECOND, Harness, site_harness
 
 # The harness starts at 09:00 on Monday 2026-11-23 in Shanghai: the day shift, which changes at 17:30.
 PAGE = "ql-2026-11-23-day"
 SHIFT_CHANGE = parse_iso("2026-11-23T09:30:00Z")
 DUE = parse_iso("2026-11-23T10:00:00Z")
 NIGHT_MANAGER = Actor(kind=ActorKind.STAFF, id="duty2", roles=frozenset({Role.DUTY_MANAGER}))
-MILLISECOND = timedelta(milliseconds=1)
 
 
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def _handover_clock(h: Harness) -> Clock:

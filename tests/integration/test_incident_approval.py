@@ -12,8 +12,8 @@ import pytest
 from local_stack.provision import Stack
 
 from .evidence_support import Evidence, evidence
+from .incident_drafts import REPORTS, create, draft
 
-REPORTS = "/staff/incident-reports"
 MANAGER = {"user": "mgr1", "groups": "manager"}
 
 
@@ -35,9 +35,7 @@ def _submitted(ev: Evidence) -> tuple[str, dict[str, Any]]:
         "details": "三楼水管爆裂，101 室天花板渗水",
         "immediate_action": "关闭总阀",
     }
-    created = ev.staff("POST", REPORTS, body)
-    assert created.status == 201, created.body
-    path = f"{REPORTS}/{created.body['report']['report_id']}"
+    path, _ = create(ev, body)
     ev.clock.advance(hours=1)
     submitted = ev.staff("POST", f"{path}/submit", {"version": 1})
     assert submitted.status == 200, submitted.body
@@ -104,19 +102,7 @@ def test_a_stale_version_is_a_409(ev: Evidence) -> None:
 
 
 def test_a_draft_cannot_be_approved(ev: Evidence) -> None:
-    created = ev.staff(
-        "POST",
-        REPORTS,
-        {
-            "site_id": "ql",
-            "severity": "general",
-            "category": "fight",
-            "occurred_at": "2026-11-22T09:30:00+08:00",
-            "place": "东门",
-            "details": "两人争执",
-        },
-    )
-    path = f"{REPORTS}/{created.body['report']['report_id']}"
+    path, _ = draft(ev)
     refused = ev.staff("POST", f"{path}/approve", {"version": 1}, **MANAGER)
     assert (refused.status, refused.body["code"]) == (409, "incident_not_submitted")
 
@@ -171,21 +157,7 @@ def test_sent_back_completed_and_submitted_again_then_approved(ev: Evidence) -> 
 
 def test_a_manager_may_not_approve_the_report_they_submitted(ev: Evidence) -> None:
     """ADR 0021: the approval is another manager's; the submitter is told so in their language."""
-    created = ev.staff(
-        "POST",
-        REPORTS,
-        {
-            "site_id": "ql",
-            "severity": "general",
-            "category": "fight",
-            "place": "东门",
-            "details": "两人争执",
-            "immediate_action": "劝开",
-            "occurred_at": "2026-11-22T09:30:00+08:00",
-        },
-        **MANAGER,
-    )
-    path = f"{REPORTS}/{created.body['report']['report_id']}"
+    path, _ = draft(ev, MANAGER, immediate_action="劝开")
     submitted = ev.staff("POST", f"{path}/submit", {"version": 1}, **MANAGER).body["report"]
     assert ev.staff("GET", path, **MANAGER).body["actions"] == ["send_back", "evidence_pack", "verify"]
     english = ev.staff("POST", f"{path}/approve", {"version": submitted["version"]}, **MANAGER)

@@ -17,8 +17,7 @@ from frontdesk.models.clock import ClockState
 from local_stack.provision import Stack
 
 from .evidence_support import MANAGERS, Evidence, evidence
-
-REPORTS = "/staff/incident-reports"
+from .incident_drafts import REPORTS, create, draft
 
 
 @pytest.fixture
@@ -38,9 +37,7 @@ def _major(ev: Evidence) -> dict[str, Any]:
         "unit": "102",
         "details": "102 室配电箱起火,已扑灭",
     }
-    created = ev.staff("POST", REPORTS, body)
-    assert created.status == 201, created.body
-    report: dict[str, Any] = created.body["report"]
+    _, report = create(ev, body)
     assert report["due_at"] == "2026-11-22T14:00:00.000Z"
     return report
 
@@ -108,20 +105,10 @@ def test_a_major_report_overdue_at_12_hours_escalates(ev: Evidence) -> None:
 
 
 def test_a_severity_change_re_plans_the_clock_and_a_timely_submission_meets_it(ev: Evidence) -> None:
-    created = ev.staff(
-        "POST",
-        REPORTS,
-        {
-            "site_id": "ql",
-            "severity": "general",
-            "category": "water_leak",
-            "occurred_at": "2026-11-22T10:00:00+08:00",
-            "place": "三楼机房",
-            "details": "漏水",
-        },
+    path, report = draft(
+        ev, category="water_leak", occurred_at="2026-11-22T10:00:00+08:00", place="三楼机房", details="漏水"
     )
-    rid = created.body["report"]["report_id"]
-    path = f"{REPORTS}/{rid}"
+    rid = report["report_id"]
     assert ev.report_clock(rid).due == "2026-11-23T02:00:00.000Z"  # general: 24 h
     ev.clock.advance(hours=11)
 

@@ -12,9 +12,8 @@ import pytest
 
 from frontdesk import wiring
 from frontdesk.clock import parse_iso
-from frontdesk.models import commands as cmd
 from frontdesk.models.routing import DEFAULT_CALLS, EmergencyCalls
-from frontdesk.models.ticket import Channel, Kind, Ticket
+from frontdesk.models.ticket import Kind, Ticket
 from local_stack.template import Template
 
 from .lambda_support import OPERATOR
@@ -40,18 +39,7 @@ def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -
 
 
 def _open(h: Harness, kind: Kind, category: str, **fields: Any) -> Ticket:
-    request = cmd.StaffNewTicket(
-        site_id=SITE.site_id,
-        building_id="admin",
-        unit="101",
-        kind=kind,
-        category=category,
-        channel=Channel.PHONE,
-        description="客户来电",
-        contact_name="张三",
-        contact_phone="13800138000",
-        **fields,
-    )
+    request = h.request(kind, email="", category=category, description="客户来电", **fields)
     return h.desk.open(request, OPERATOR).ticket
 
 

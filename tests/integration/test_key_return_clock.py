@@ -5,30 +5,17 @@ before — and the centre manager an hour later; the late return then breaches t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-
-import boto3
-import pytest
 
 from frontdesk import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.keys import KeyUse, NewKey, ReturnKey, TakeKey
-from frontdesk.models.ticket import Actor, ActorKind, Role
-from local_stack.template import Template
 
-from .sla_support import DUTY_MANAGER, Harness, sla_harness
+from .lambda_support import OPERATOR
+from .sla_support import DUTY_MANAGER, MILLISECOND, Harness, site_harness
 
-OPERATOR = Actor(kind=ActorKind.STAFF, id="op1", roles=frozenset({Role.OPERATOR}))
-MILLISECOND = timedelta(milliseconds=1)
-
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def _taken(h: Harness) -> KeyUse:

@@ -4,10 +4,8 @@ client; met by a recorded reply, the reply thread's too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import boto3
 import pytest
 
 from frontdesk.clock import parse_iso
@@ -15,19 +13,11 @@ from frontdesk.domain.errors import IllegalTransition
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import ClockState
 from frontdesk.models.ticket import Kind
-from local_stack.template import Template
 
 from .lambda_support import OPERATOR
-from .sla_support import Harness, sla_harness
+from .sla_support import ONE_SECOND, Harness, site_harness
 
-ONE_SECOND = timedelta(seconds=1)
-
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def test_a_complaint_not_replied_by_the_end_of_the_day_escalates_and_never_early(h: Harness) -> None:
