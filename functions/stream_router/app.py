@@ -92,6 +92,15 @@ def _callback_for(event: TimelineEvent) -> None:
         logger.info("survey offered", extra={"ticket_id": event.ticket_id, "outcome": outcome})
 
 
+# A notice item owed to a tenant, mailed by the ticket's escalations: (what it mails, the metric).
+# Each is mailed at most once; the notice is forgotten after.
+_TENANT_NOTICES: dict[str, tuple[str, str]] = {
+    UNFINISHED: ("mail_unfinished", "UnfinishedMailed"),
+    REPLY: ("mail_reply", "RepliesMailed"),
+    DUPLICATE_NOTICE: ("mail_duplicate", "DuplicatesMailed"),
+}
+
+
 def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
     if event_name not in {"INSERT", "MODIFY"} or not image:
         return
@@ -100,34 +109,25 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         _enter_in_duty_log(item)
     if item.get("type") == "incident_report" and item.get("owed"):
         wiring.incident_notices().on_change(str(item["report_id"]))
-    elif item.get("type") == "notice" and item.get("notice") == "acknowledgement":
-        outcome = wiring.ticket_escalations().acknowledge(str(item["ticket_id"]))
-        logger.info("acknowledgement", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
+    elif item.get("type") == "notice":
+        _on_notice(str(item.get("notice")), str(item["ticket_id"]), item)
+
+
+def _on_notice(notice: str, ticket_id: str, item: dict[str, Any]) -> None:
+    if notice == "acknowledgement":
+        outcome = wiring.ticket_escalations().acknowledge(ticket_id)
+        logger.info("acknowledgement", extra={"ticket_id": ticket_id, "outcome": outcome})
         metrics.add_metric(name="Acknowledgements", unit="Count", value=1)
-    elif item.get("type") == "notice" and item.get("notice") == ROUTED:
-        routed = wiring.intake_routing().route(str(item["ticket_id"]))
-        logger.info(
-            "routed at intake",
-            extra={
-                "ticket_id": item["ticket_id"],
-                "sent": routed.sent,
-                "empty": routed.empty,
-                "refused": routed.refused,
-            },
-        )
+    elif notice == ROUTED:
+        routed = wiring.intake_routing().route(ticket_id)
+        told = {"sent": routed.sent, "empty": routed.empty, "refused": routed.refused}
+        logger.info("routed at intake", extra={"ticket_id": ticket_id, **told})
         metrics.add_metric(name="IntakeRoutings", unit="Count", value=1)
-    elif item.get("type") == "notice" and item.get("notice") == UNFINISHED:
-        outcome = wiring.ticket_escalations().mail_unfinished(str(item["ticket_id"]), int(str(item["seq"])))
-        logger.info("unfinished mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
-        metrics.add_metric(name="UnfinishedMailed", unit="Count", value=1)
-    elif item.get("type") == "notice" and item.get("notice") == REPLY:
-        outcome = wiring.ticket_escalations().mail_reply(str(item["ticket_id"]), int(str(item["seq"])))
-        logger.info("reply mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
-        metrics.add_metric(name="RepliesMailed", unit="Count", value=1)
-    elif item.get("type") == "notice" and item.get("notice") == DUPLICATE_NOTICE:
-        outcome = wiring.ticket_escalations().mail_duplicate(str(item["ticket_id"]), int(str(item["seq"])))
-        logger.info("duplicate mailed", extra={"ticket_id": item["ticket_id"], "outcome": outcome})
-        metrics.add_metric(name="DuplicatesMailed", unit="Count", value=1)
+    elif notice in _TENANT_NOTICES:
+        mail, metric = _TENANT_NOTICES[notice]
+        outcome = getattr(wiring.ticket_escalations(), mail)(ticket_id, int(str(item["seq"])))
+        logger.info(f"{notice} mailed", extra={"ticket_id": ticket_id, "outcome": outcome})
+        metrics.add_metric(name=metric, unit="Count", value=1)
 
 
 def _enter_in_duty_log(item: dict[str, Any]) -> None:
