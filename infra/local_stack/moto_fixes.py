@@ -19,9 +19,9 @@ reads that partition). FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure 
 
 moto's Step Functions makes an execution's environment in the execution's own thread, after
 parsing the definition (a quarter of a second): StopExecution in that moment raises
-AttributeError (``None.set_stop``) where AWS stops the execution. A clock started and ended at
-once (a ticket dispatched and closed in one stream batch) met it. The stop here waits for the
-environment (bounded), then stops.
+AttributeError (``None.set_stop``), and until the program enters its first state it is dropped,
+where AWS stops the execution. A clock started and ended at once (a ticket dispatched and closed
+in one stream batch) met it. The stop here waits for the program to run (bounded), then stops.
 
 `install()` and `uninstall()` nest (the test fixture and the harnesses that need atomic writes
 each install them): the last `uninstall()` puts moto back.
@@ -97,8 +97,10 @@ def _stop_waits_for_start() -> None:
 
     @functools.wraps(original)
     def stop(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # started: the environment exists and its program has entered its first state (before
+        # that, moto drops a stop: the execution would run on)
         deadline = time.monotonic() + STARTING_BOUND_SECONDS
-        while self.env is None and time.monotonic() < deadline:
+        while (self.env is None or self.env.program_state() is None) and time.monotonic() < deadline:
             time.sleep(0.01)
         return original(self, *args, **kwargs)
 

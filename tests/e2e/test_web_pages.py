@@ -1086,6 +1086,30 @@ def test_a_search_finds_a_closed_ticket_by_the_last_4_digits_of_the_phone(page: 
     expect(page.locator("li.ticket", has_text=created["number"])).to_have_count(0)
 
 
+def test_a_search_typed_while_the_console_starts_is_kept(page: Page, desk: Desk) -> None:
+    """The console is on screen while it still reads the catalogue; what the operator types in the
+    search box then is not wiped when the board starts."""
+    last4 = f"{uuid.uuid4().int % 10000:04d}"
+    created = desk.report(contact_phone=f"1371234{last4}", description="楼道窗户关不上。")
+    held: list[Any] = []  # the catalogue's answer, held until the operator has typed
+    page.route(re.compile(r".*/public/catalogue.*"), lambda route: held.append(route))
+    sign_in(page, desk, "operator")
+    for _ in range(600):  # at most 30 s for the console to ask
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    page.get_by_label("查找工单").fill(last4)
+    with page.expect_response(lambda reply: "/public/catalogue" in reply.url):
+        for route in held:
+            route.continue_()
+    expect(page.locator("#updated")).to_contain_text("更新于")  # the board has started
+    expect(page.get_by_label("查找工单")).to_have_value(last4)
+    page.get_by_label("查找工单").press("Enter")
+    expect(page.locator("li.ticket", has_text=created["number"])).to_have_count(1)
+    expect(page.locator("#queue-title")).to_have_text("查找结果（含已关闭）")
+
+
 def test_a_queue_answer_that_arrives_after_a_search_does_not_replace_its_results(page: Page, desk: Desk) -> None:
     """Under load the queue asked for at sign-in can answer after the operator has searched."""
     last4 = f"{uuid.uuid4().int % 10000:04d}"

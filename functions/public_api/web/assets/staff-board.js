@@ -54,7 +54,8 @@ export function renderBoard() {
     const b = buildings.find(function (x) { return x.building_id === id; });
     return b ? FD.placeName(b) : id;
   });
-  el("board-q").value = v.q || "";
+  // what the desk is typing stays (the board can start while the operator already types a search)
+  if (document.activeElement !== el("board-q")) el("board-q").value = v.q || "";
   el("board-status").value = v.status || "";
   el("board-category").value = v.category || "";
   el("board-building").value = v.building || "";
