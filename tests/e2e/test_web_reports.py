@@ -126,32 +126,30 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     page.emulate_media(media="screen")
 
 
-def _submitted_by_api(desk: Desk) -> dict[str, Any]:
-    status, created = desk.staff(
-        "duty_manager",
-        "POST",
-        "staff/incident-reports",
-        {
-            "site_id": SITE,
-            "severity": "general",
-            "category": "fight",
-            "occurred_at": datetime.now(UTC).isoformat(),
-            "place": "东门停车场",
-            "details": "两名访客在停车场争执推搡，保安已将双方分开。",
-            "immediate_action": "带至保安部办公室，检查现场设施无损坏。",
-        },
-    )
+def submitted_by_api(desk: Desk, role: str = "duty_manager", **fields: str) -> dict[str, Any]:
+    """A general incident report (a fight) drafted and submitted through the staff API by ``role``;
+    ``fields`` replace the draft's place, details or immediate action."""
+    draft = {
+        "site_id": SITE,
+        "severity": "general",
+        "category": "fight",
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "place": "东门停车场",
+        "details": "两名访客在停车场争执推搡，保安已将双方分开。",
+        "immediate_action": "带至保安部办公室，检查现场设施无损坏。",
+    }
+    status, created = desk.staff(role, "POST", "staff/incident-reports", {**draft, **fields})
     assert status == 201, created
     report = created["report"]
     status, submitted = desk.staff(
-        "duty_manager", "POST", f"staff/incident-reports/{report['report_id']}/submit", {"version": report["version"]}
+        role, "POST", f"staff/incident-reports/{report['report_id']}/submit", {"version": report["version"]}
     )
     assert status == 200, submitted
     return dict(submitted["report"])
 
 
 def test_a_manager_sends_a_report_back_and_a_stale_approval_is_refused(page: Page, desk: Desk) -> None:
-    report = _submitted_by_api(desk)
+    report = submitted_by_api(desk)
     link = f"{desk.base}/staff#report={report['report_id']}"
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in_at(page, desk, link, "manager")
