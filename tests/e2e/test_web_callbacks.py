@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import SITE, Desk, _base_url, screenshot, sign_in
+from .test_web_pages import SITE, Desk, _base_url, fill_in, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -65,12 +65,11 @@ def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: 
 
     row.get_by_role("button", name="记录回访").click()
     form = row.locator("form")
-    form.get_by_label("回访方式").select_option(label="电话")
-    form.get_by_label("回访结果").select_option(label="满意")
-    form.get_by_label("质量评价").select_option(label="5 很好")
-    form.get_by_label("服务效果").select_option(label="4 好")
-    form.get_by_label("满意程度").select_option(label="5 很好")
-    form.get_by_label("客户建议").fill("希望前台多一些耐心。")
+    fill_in(
+        form,
+        choose={"回访方式": "电话", "回访结果": "满意", "质量评价": "5 很好", "服务效果": "4 好", "满意程度": "5 很好"},
+        type_in={"客户建议": "希望前台多一些耐心。"},
+    )
     form.get_by_role("button", name="保存回访记录").click()
     expect(form.locator("[data-field=client_confirmed] .field-error")).to_contain_text("客户确认")
     screenshot(page, "callbacks-confirm-required")

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import Desk, _base_url, open_ticket, screenshot, sign_in, sign_in_at
-from .test_web_reports import submitted_by_api
+from .test_web_pages import Desk, _base_url, open_ticket, screenshot, sign_in, sign_in_at, submitted_by_api
 
 pytestmark = pytest.mark.e2e
 
