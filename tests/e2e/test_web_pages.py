@@ -1110,16 +1110,10 @@ def test_a_manager_edits_the_canned_replies_and_the_reply_form_offers_them(page:
     editor.get_by_role("button", name="保存常用回复").click()
     added = rows.last
     expect(added.locator("[data-field$=title_zh] .field-error")).to_have_text("此项为必填项。")
-    fill_in(
-        added,
-        choose={},
-        type_in={
-            "标题（中文）": "请稍候",
-            "标题（英文）": "Please wait",
-            "内容（中文）": "我们正在联系相关部门，稍后回复您。",
-            "内容（英文）": "We are contacting the department and will reply soon.",
-        },
-    )
+    added.get_by_label("标题（中文）").fill("请稍候")
+    added.get_by_label("标题（英文）").fill("Please wait")
+    added.get_by_label("内容（中文）").fill("我们正在联系相关部门，稍后回复您。")
+    added.get_by_label("内容（英文）").fill("We are contacting the department and will reply soon.")
     editor.get_by_role("button", name="保存常用回复").click()
     expect(page.locator("#status")).to_contain_text("常用回复已保存。")
     _, after = desk.staff("operator", "GET", f"staff/sites/{SITE}/canned-replies")
