@@ -12,22 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "layers" / "core"), str(ROOT / "infra")]
-for _name, _value in {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-    "POWERTOOLS_TRACE_DISABLED": "true",
-}.items():
-    os.environ.setdefault(_name, _value)
+from moto_in_process import prepare
+
+prepare(AWS_REGION="us-east-1", POWERTOOLS_TRACE_DISABLED="true")
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402

@@ -17,25 +17,16 @@ items read as a fraction of the table (what a Scan would read). moto's `Consumed
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "layers" / "core"), str(ROOT / "infra")]
-for _name, _value in {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
-}.items():
-    os.environ.setdefault(_name, _value)
+from moto_in_process import prepare
+
+prepare()
 
 import boto3  # noqa: E402
 from moto import mock_aws  # noqa: E402

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from aws_lambda_powertools import Logger, Metrics
 
+from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import end_of_day_sweep
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
-
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def sweep(logger: Logger, metrics: Metrics) -> dict[str, Any]:
     report = end_of_day_sweep().run()
     metrics.add_metric(name="MarkedUnfinished", unit="Count", value=len(report.marked))
     if report.days:
@@ -26,3 +19,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if report.busy:
         logger.warning("tickets moved during the sweep; the next run takes them", extra={"tickets": report.busy})
     return {"marked": report.marked, "days": report.days, "busy": report.busy}
+
+
+lambda_handler = scheduled_handler(sweep)

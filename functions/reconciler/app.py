@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from aws_lambda_powertools import Logger, Metrics
 
+from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import reconciler, sites
 
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
 
-
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def reconcile(logger: Logger, metrics: Metrics) -> dict[str, Any]:
     report = reconciler().run(sites())
     metrics.add_metric(name="ClocksChecked", unit="Count", value=report.checked)
     metrics.add_metric(name="ClockExecutionsRestarted", unit="Count", value=len(report.started))
@@ -32,3 +25,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if report.gave_up:
         logger.error("clock executions keep failing; not restarted", extra={"clock_ids": report.gave_up})
     return {"checked": report.checked, "started": report.started, "gave_up": report.gave_up}
+
+
+lambda_handler = scheduled_handler(reconcile)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import bulk
@@ -141,87 +142,51 @@ def read(actor: StaffActor, ticket_id: TicketId) -> StaffTicket:
     )
 
 
-@app.post("/staff/tickets/<ticket_id>/decline", summary="Decline politely, with a reason")
-def decline(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Decline, Body()]) -> StaffTicket:
-    return _act(ticket_id, "decline", body, actor)
+def _action_routes(*actions: tuple[str, type[cmd.Versioned], str]) -> None:
+    """Per (action, its command, summary), in the order the API lists them: ``POST
+    /staff/tickets/<ticket_id>/<action>`` with the command in the body, answering the ticket as staff see
+    it after; its handler is called ``action`` (the OpenAPI operationId)."""
+    for action, command, summary in actions:
+        route = _action_handler(action)
+        route.__annotations__ = {
+            "actor": StaffActor,
+            "ticket_id": TicketId,
+            "body": Annotated[command, Body()],
+            "return": StaffTicket,
+        }
+        app.post(f"/staff/tickets/<ticket_id>/{action}", summary=summary)(route)
 
 
-@app.post("/staff/tickets/<ticket_id>/dispatch", summary="Dispatch to a department and an assignee")
-def dispatch(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Dispatch, Body()]) -> StaffTicket:
-    return _act(ticket_id, "dispatch", body, actor)
+def _action_handler(action: str) -> Callable[[Actor, str, cmd.Versioned], StaffTicket]:
+    def route(actor: Actor, ticket_id: str, body: cmd.Versioned) -> StaffTicket:
+        return _act(ticket_id, action, body, actor)
+
+    route.__name__ = action
+    return route
 
 
-@app.post("/staff/tickets/<ticket_id>/take", summary="An engineer takes an unassigned repair")
-def take(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Take, Body()]) -> StaffTicket:
-    return _act(ticket_id, "take", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/reassign", summary="Give work in hand to another engineer; deadlines stand")
-def reassign(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reassign, Body()]) -> StaffTicket:
-    return _act(ticket_id, "reassign", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/redispatch", summary="Dispatch an unarrived visit again: a new arrival deadline")
-def redispatch(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Redispatch, Body()]) -> StaffTicket:
-    return _act(ticket_id, "redispatch", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/reschedule", summary="Move the arrival later, agreed with the client")
-def reschedule(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reschedule, Body()]) -> StaffTicket:
-    return _act(ticket_id, "reschedule", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/arrive", summary="The assigned engineer checks in at the unit")
-def arrive(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Arrive, Body()]) -> StaffTicket:
-    return _act(ticket_id, "arrive", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/quote", summary="Quote paid work: items, tax, labour")
-def quote(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.QuoteIn, Body()]) -> StaffTicket:
-    return _act(ticket_id, "quote", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/complete", summary="Report the work complete")
-def complete(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Complete, Body()]) -> StaffTicket:
-    return _act(ticket_id, "complete", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/unfinished", summary="Mark unfinished at the end of the day")
-def unfinished(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Unfinished, Body()]) -> StaffTicket:
-    return _act(ticket_id, "unfinished", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/handle", summary="Record how a complaint was handled")
-def handle(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Handle, Body()]) -> StaffTicket:
-    return _act(ticket_id, "handle", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/reply", summary="Report back to the client")
-def reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Reply, Body()]) -> StaffTicket:
-    return _act(ticket_id, "reply", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/validity", summary="Judge whether a complaint is valid, with a reason (managers)")
-def validity(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Validity, Body()]) -> StaffTicket:
-    return _act(ticket_id, "validity", body, actor)
-
-
-@app.post(
-    "/staff/tickets/<ticket_id>/agree_reply",
-    summary="Record a reply time agreed with the client, before the one due passed: the reply clock follows it",
+_action_routes(
+    ("decline", cmd.Decline, "Decline politely, with a reason"),
+    ("dispatch", cmd.Dispatch, "Dispatch to a department and an assignee"),
+    ("take", cmd.Take, "An engineer takes an unassigned repair"),
+    ("reassign", cmd.Reassign, "Give work in hand to another engineer; deadlines stand"),
+    ("redispatch", cmd.Redispatch, "Dispatch an unarrived visit again: a new arrival deadline"),
+    ("reschedule", cmd.Reschedule, "Move the arrival later, agreed with the client"),
+    ("arrive", cmd.Arrive, "The assigned engineer checks in at the unit"),
+    ("quote", cmd.QuoteIn, "Quote paid work: items, tax, labour"),
+    ("complete", cmd.Complete, "Report the work complete"),
+    ("unfinished", cmd.Unfinished, "Mark unfinished at the end of the day"),
+    ("handle", cmd.Handle, "Record how a complaint was handled"),
+    ("reply", cmd.Reply, "Report back to the client"),
+    ("validity", cmd.Validity, "Judge whether a complaint is valid, with a reason (managers)"),
+    (
+        "agree_reply",
+        cmd.AgreeReply,
+        "Record a reply time agreed with the client, before the one due passed: the reply clock follows it",
+    ),
+    ("draft_reply", cmd.DraftReply, "Draft a written complaint's written reply"),
+    ("approve_reply", cmd.ApproveReply, "Approve the written reply before it is sent (managers)"),
 )
-def agree_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.AgreeReply, Body()]) -> StaffTicket:
-    return _act(ticket_id, "agree_reply", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/draft_reply", summary="Draft a written complaint's written reply")
-def draft_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.DraftReply, Body()]) -> StaffTicket:
-    return _act(ticket_id, "draft_reply", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/approve_reply", summary="Approve the written reply before it is sent (managers)")
-def approve_reply(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.ApproveReply, Body()]) -> StaffTicket:
-    return _act(ticket_id, "approve_reply", body, actor)
 
 
 @app.post(
@@ -232,14 +197,10 @@ def spawn_repair(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Lin
     return _view(desk().spawn_repair(ticket_id, body, actor), actor)
 
 
-@app.post("/staff/tickets/<ticket_id>/close", summary="Close a replied complaint or inquiry, or completed work")
-def close(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Close, Body()]) -> StaffTicket:
-    return _act(ticket_id, "close", body, actor)
-
-
-@app.post("/staff/tickets/<ticket_id>/cancel", summary="Cancel an open ticket, with a reason (duty managers)")
-def cancel(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Cancel, Body()]) -> StaffTicket:
-    return _act(ticket_id, "cancel", body, actor)
+_action_routes(
+    ("close", cmd.Close, "Close a replied complaint or inquiry, or completed work"),
+    ("cancel", cmd.Cancel, "Cancel an open ticket, with a reason (duty managers)"),
+)
 
 
 @app.post("/staff/tickets/<ticket_id>/note", summary="An internal note: staff only, never shown to the client")

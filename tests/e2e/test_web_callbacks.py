@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import SITE, Desk, _base_url, screenshot, sign_in
+from .test_web_pages import SITE, Desk, _base_url, fill_in, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -35,15 +35,28 @@ def wait_for_callback(desk: Desk, number: str) -> dict[str, Any]:
     raise AssertionError(f"no callback for {number}")
 
 
-def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: Desk) -> None:
-    created = desk.report(kind="complaint", category="staff_attitude", description="前台服务态度差。")
-    ticket_id = desk.ticket_id(created["number"])
-    desk.act("operator", ticket_id, "handle", department="customer_service", action_taken="已向当事员工了解情况")
-    callback = wait_for_callback(desk, created["number"])
+def handled_complaint(
+    desk: Desk, category: str, description: str, **handled: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A complaint reported on the web form and handled at the desk, and the callback that follows."""
+    created = desk.report(kind="complaint", category=category, description=description)
+    desk.act("operator", desk.ticket_id(created["number"]), "handle", **handled)
+    return created, wait_for_callback(desk, created["number"])
 
+
+def open_callbacks(page: Page, desk: Desk) -> None:
+    """The console's callbacks, at desktop width, as the operator."""
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, desk, "operator")
     page.get_by_role("button", name="回访", exact=True).click()
+
+
+def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: Desk) -> None:
+    created, callback = handled_complaint(
+        desk, "staff_attitude", "前台服务态度差。", department="customer_service", action_taken="已向当事员工了解情况"
+    )
+
+    open_callbacks(page, desk)
     row = page.locator(f'[data-callback="{callback["callback_id"]}"]')
     expect(row).to_contain_text(created["number"])
     expect(row).to_contain_text("投诉回访")
@@ -52,12 +65,11 @@ def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: 
 
     row.get_by_role("button", name="记录回访").click()
     form = row.locator("form")
-    form.get_by_label("回访方式").select_option(label="电话")
-    form.get_by_label("回访结果").select_option(label="满意")
-    form.get_by_label("质量评价").select_option(label="5 很好")
-    form.get_by_label("服务效果").select_option(label="4 好")
-    form.get_by_label("满意程度").select_option(label="5 很好")
-    form.get_by_label("客户建议").fill("希望前台多一些耐心。")
+    fill_in(
+        form,
+        choose={"回访方式": "电话", "回访结果": "满意", "质量评价": "5 很好", "服务效果": "4 好", "满意程度": "5 很好"},
+        type_in={"客户建议": "希望前台多一些耐心。"},
+    )
     form.get_by_role("button", name="保存回访记录").click()
     expect(form.locator("[data-field=client_confirmed] .field-error")).to_contain_text("客户确认")
     screenshot(page, "callbacks-confirm-required")
@@ -77,10 +89,9 @@ def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: 
 def test_a_tenant_answers_the_survey_link_in_chinese_and_the_console_shows_the_callback_met(
     page: Page, desk: Desk
 ) -> None:
-    created = desk.report(kind="complaint", category="cleaning", description="保洁不及时。")
-    ticket_id = desk.ticket_id(created["number"])
-    desk.act("operator", ticket_id, "handle", department="cleaning", action_taken="已安排保洁主管跟进")
-    callback = wait_for_callback(desk, created["number"])
+    created, callback = handled_complaint(
+        desk, "cleaning", "保洁不及时。", department="cleaning", action_taken="已安排保洁主管跟进"
+    )
 
     page.set_viewport_size({"width": 390, "height": 844})  # the tenant's phone
     page.goto(f"{desk.base}/track#{created['tracking_token']}")
@@ -99,9 +110,7 @@ def test_a_tenant_answers_the_survey_link_in_chinese_and_the_console_shows_the_c
     expect(card).to_contain_text("谢谢！您的回答已记录。")
     screenshot(page, "callbacks-survey-answered")
 
-    page.set_viewport_size({"width": 1280, "height": 900})
-    sign_in(page, desk, "operator")
-    page.get_by_role("button", name="回访", exact=True).click()
+    open_callbacks(page, desk)
     done = page.locator(f'[data-callback-done="{callback["callback_id"]}"]')
     expect(done).to_contain_text(created["number"])
     expect(done).to_contain_text("按时完成")

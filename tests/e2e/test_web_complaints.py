@@ -14,7 +14,17 @@ from playwright.sync_api import Page, expect
 
 from deploy_tools.smoke import call as http
 
-from .test_web_pages import Desk, desk, open_action, pick_engineer, screenshot, sign_in
+from .test_web_pages import (
+    SERIOUS_PHONE_COMPLAINT,
+    Desk,
+    desk,
+    handle_and_reply,
+    open_action,
+    pick_engineer,
+    record_a_call,
+    screenshot,
+    sign_in,
+)
 
 _ = desk  # the module's fixture: the local stack as the tests use it
 
@@ -38,20 +48,18 @@ def _mail(desk: Desk, subject: str) -> dict[str, Any] | None:
 
 def test_a_serious_phone_complaint_with_a_linked_repair_from_intake_to_close(page: Page, desk: Desk) -> None:
     sign_in(page, desk, "operator")
-    page.get_by_role("button", name="登记来电/来访").click()
-    intake = page.locator("#intake-form")
-    intake.get_by_label("来源").select_option(label="电话")
-    intake.get_by_label("类型").select_option(label="投诉")
-    intake.get_by_label("类别").select_option(label="工程维修")
-    intake.get_by_label("严重程度").select_option(label="严重")
-    intake.get_by_label("被投诉部门").select_option(label="工程部")
-    intake.get_by_label("被投诉员工或设备").fill("三楼走廊照明")
-    intake.get_by_label("楼宇").select_option(label="行政楼")
-    intake.get_by_label("房号").fill("310")
-    intake.get_by_label("姓名").fill("钱老师")
-    intake.get_by_label("联系电话").fill("13912345678")
-    intake.get_by_label("电子邮箱").fill("qian.teacher@example.com")
-    intake.get_by_label("情况说明").fill("走廊灯坏了一周，报修三次没人来，要求马上处理。")
+    intake = record_a_call(
+        page,
+        choose={**SERIOUS_PHONE_COMPLAINT, "类别": "工程维修", "被投诉部门": "工程部", "楼宇": "行政楼"},
+        type_in={
+            "被投诉员工或设备": "三楼走廊照明",
+            "房号": "310",
+            "姓名": "钱老师",
+            "联系电话": "13912345678",
+            "电子邮箱": "qian.teacher@example.com",
+            "情况说明": "走廊灯坏了一周，报修三次没人来，要求马上处理。",
+        },
+    )
     intake.get_by_role("button", name="登记").click()
 
     expect(page.locator("#detail-status")).to_have_text("已受理")
@@ -115,16 +123,9 @@ def test_a_serious_phone_complaint_with_a_linked_repair_from_intake_to_close(pag
     expect(page.locator("#detail-timeline")).to_contain_text("关联维修已验收")
 
     # reported back the same day, then closed
-    handle = open_action(page, "handle")
-    handle.get_by_label("部门").select_option(label="工程部")
-    handle.get_by_label("处理措施").fill("已派维修单更换灯管，并对报修延误进行内部通报。")
-    handle.get_by_role("button", name="记录处理").click()
-    expect(page.locator("#detail-status")).to_have_text("已处理")
-    reply = open_action(page, "reply")
-    reply.get_by_label("回复内容").fill("灯管已更换，向您致歉，已加强报修跟进。")
-    reply.get_by_label("回复方式").select_option(label="电话")
-    reply.get_by_role("button", name="回复客户").click()
-    expect(page.locator("#detail-status")).to_have_text("已回复")
+    handle_and_reply(
+        page, "工程部", "已派维修单更换灯管，并对报修延误进行内部通报。", "灯管已更换，向您致歉，已加强报修跟进。"
+    )
     close = open_action(page, "close")
     close.get_by_role("button", name="关闭工单").click()
     expect(page.locator("#detail-status")).to_have_text("已关闭")

@@ -4,13 +4,12 @@ browser (Debian's Chromium) against the local stack. Screenshots land in /tmp/sc
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import SITE, Desk, _base_url, open_ticket, screenshot, sign_in, sign_in_at
+from .test_web_pages import Desk, _base_url, open_ticket, screenshot, sign_in, sign_in_at, submitted_by_api
 
 pytestmark = pytest.mark.e2e
 
@@ -158,25 +157,14 @@ def test_the_queue_a_ticket_and_the_intake_are_usable_at_phone_width(page: Page,
 
 def test_a_manager_who_submitted_a_report_is_offered_the_send_back_not_the_approval(page: Page, desk: Desk) -> None:
     """ADR 0021: the approval is another manager's reading."""
-    status, created = desk.staff(
+    report = submitted_by_api(
+        desk,
         "manager",
-        "POST",
-        "staff/incident-reports",
-        {
-            "site_id": SITE,
-            "severity": "general",
-            "category": "fight",
-            "occurred_at": datetime.now(UTC).isoformat(),
-            "place": "南门",
-            "details": "两名访客争执，保安已劝开。",
-            "immediate_action": "记录双方信息。",
-        },
+        place="南门",
+        details="两名访客争执，保安已劝开。",
+        immediate_action="记录双方信息。",
     )
-    assert status == 201, created
-    report = created["report"]
     path = f"staff/incident-reports/{report['report_id']}"
-    status, submitted = desk.staff("manager", "POST", f"{path}/submit", {"version": report["version"]})
-    assert status == 200, submitted
 
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in_at(page, desk, f"{desk.base}/staff#report={report['report_id']}", "manager")

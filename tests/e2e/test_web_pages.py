@@ -14,7 +14,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,6 +115,14 @@ class Desk:
         status, created = http("POST", f"{self.base}/public/tickets", body, {"Accept-Language": "zh-CN"})
         assert status == 201, created
         return dict(created)
+
+    def engineer_on_site(self, number: str) -> str:
+        """The ticket ``number`` dispatched to the engineer, who has arrived: its id."""
+        ticket_id = self.ticket_id(number)
+        engineer = self.login("engineer")["username"]
+        self.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
+        self.act("engineer", ticket_id, "arrive")
+        return ticket_id
 
     def ticket_id(self, number: str) -> str:
         status, queue = self.staff("operator", "GET", f"staff/tickets?site_id={SITE}")
@@ -416,10 +425,7 @@ def test_tracking_page_follows_the_work_and_acceptance_closes_the_ticket(page: P
     expect(page.locator("#accept-card")).to_be_hidden()
     screenshot(page, "track")
 
-    ticket_id = desk.ticket_id(created["number"])
-    engineer = desk.login("engineer")["username"]
-    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
-    desk.act("engineer", ticket_id, "arrive")
+    ticket_id = desk.engineer_on_site(created["number"])
     desk.act("engineer", ticket_id, "complete", summary="疏通了下水管,已恢复正常。")
 
     page.get_by_role("button", name="刷新").click()
@@ -449,10 +455,7 @@ def test_tracking_page_follows_the_work_and_acceptance_closes_the_ticket(page: P
 
 def test_tracking_page_shows_a_quote_in_yuan_and_confirms_it(page: Page, desk: Desk) -> None:
     created = desk.report(unit="2-201", category="doors_windows", description="阳台推拉门的滑轮坏了。")
-    ticket_id = desk.ticket_id(created["number"])
-    engineer = desk.login("engineer")["username"]
-    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
-    desk.act("engineer", ticket_id, "arrive")
+    ticket_id = desk.engineer_on_site(created["number"])
     desk.act(
         "engineer",
         ticket_id,
@@ -497,7 +500,20 @@ def sign_in_at(page: Page, desk: Desk, url: str, role: str) -> None:
     """Open ``url`` (the console, or a link from a mail) and sign in there as ``role``."""
     login = desk.login(role)
     page.goto(url)
-    page.get_by_label("用户名").fill(login["username"])
+    _log_in(page, login)
+
+
+def sign_out_and_in(page: Page, desk: Desk, role: str) -> dict[str, str]:
+    """Sign out of the console and, on the same page, in again as ``role``: its login."""
+    page.get_by_role("button", name="退出登录").click()
+    login = desk.login(role)
+    _log_in(page, login)
+    expect(page.locator("#who")).to_contain_text(login["username"])
+    return login
+
+
+def _log_in(page: Page, login: dict[str, str]) -> None:
+    page.get_by_label("用户名", exact=True).fill(login["username"])
     page.get_by_label("密码", exact=True).fill(login["password"])
     page.get_by_role("button", name="登录").click()
 
@@ -508,6 +524,67 @@ def open_action(page: Page, action: str) -> Any:
     if details.get_attribute("open") is None:
         details.locator("> summary").click()
     return page.locator(f"form[data-action-form={action}]")
+
+
+def fill_in(form: Any, choose: Mapping[str, str], type_in: Mapping[str, str]) -> None:
+    """The form's fields by their labels: the options to choose in selects, then the text to type in."""
+    for label, option in choose.items():
+        form.get_by_label(label).select_option(label=option)
+    for label, text in type_in.items():
+        form.get_by_label(label).fill(text)
+
+
+SERIOUS_PHONE_COMPLAINT = {"来源": "电话", "类型": "投诉", "严重程度": "严重"}
+
+
+def record_a_call(page: Page, choose: Mapping[str, str], type_in: Mapping[str, str]) -> Any:
+    """The desk's intake form for a call or a visit, opened and filled (not yet sent)."""
+    page.get_by_role("button", name="登记来电/来访").click()
+    intake = page.locator("#intake-form")
+    fill_in(intake, choose, type_in)
+    return intake
+
+
+def required_then_sent(form: Any, send: str, error: Any, label: str, text: str) -> None:
+    """Sent with the field ``label`` empty: ``error`` asks for it; filled with ``text``, sent again."""
+    form.get_by_role("button", name=send).click()
+    expect(error).to_have_text("此项为必填项。")
+    form.get_by_label(label).fill(text)
+    form.get_by_role("button", name=send).click()
+
+
+def handle_and_reply(page: Page, department: str, measures: str, reply: str) -> None:
+    """The open complaint handled by ``department``, then the client answered by phone."""
+    handling = open_action(page, "handle")
+    fill_in(handling, choose={"部门": department}, type_in={"处理措施": measures})
+    handling.get_by_role("button", name="记录处理").click()
+    expect(page.locator("#detail-status")).to_have_text("已处理")
+    replying = open_action(page, "reply")
+    fill_in(replying, choose={"回复方式": "电话"}, type_in={"回复内容": reply})
+    replying.get_by_role("button", name="回复客户").click()
+    expect(page.locator("#detail-status")).to_have_text("已回复")
+
+
+def submitted_by_api(desk: Desk, role: str = "duty_manager", **fields: str) -> dict[str, Any]:
+    """A general incident report (a fight) drafted and submitted through the staff API by ``role``;
+    ``fields`` replace the draft's place, details or immediate action."""
+    draft = {
+        "site_id": SITE,
+        "severity": "general",
+        "category": "fight",
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "place": "东门停车场",
+        "details": "两名访客在停车场争执推搡，保安已将双方分开。",
+        "immediate_action": "带至保安部办公室，检查现场设施无损坏。",
+    }
+    status, created = desk.staff(role, "POST", "staff/incident-reports", {**draft, **fields})
+    assert status == 201, created
+    report = created["report"]
+    status, submitted = desk.staff(
+        role, "POST", f"staff/incident-reports/{report['report_id']}/submit", {"version": report["version"]}
+    )
+    assert status == 200, submitted
+    return dict(submitted["report"])
 
 
 def pick_engineer(form: Any, query: str) -> None:
@@ -648,20 +725,18 @@ def test_engineer_sees_only_field_actions(page: Page, desk: Desk) -> None:
 
 def test_operator_records_a_phone_complaint_and_follows_it_to_the_end(page: Page, desk: Desk) -> None:
     sign_in(page, desk, "operator")
-    page.get_by_role("button", name="登记来电/来访").click()
-    intake = page.locator("#intake-form")
-    intake.get_by_label("来源").select_option(label="电话")
-    intake.get_by_label("类型").select_option(label="投诉")
-    intake.get_by_label("类别").select_option(label="员工服务态度")
-    intake.get_by_label("严重程度").select_option(label="严重")
-    intake.get_by_label("楼宇").select_option(label="行政楼")
-    intake.get_by_label("房号").fill("205")
-    intake.get_by_label("姓名").fill("赵主任")
-    intake.get_by_label("联系电话").fill("0531-88391832")
-    intake.get_by_role("button", name="登记").click()
-    expect(intake.locator("[data-field=description] .field-error")).to_have_text("此项为必填项。")
-    intake.get_by_label("情况说明").fill("保洁人员下午没有打扫会议室,态度也不好。")
-    intake.get_by_role("button", name="登记").click()
+    intake = record_a_call(
+        page,
+        choose={**SERIOUS_PHONE_COMPLAINT, "类别": "员工服务态度", "楼宇": "行政楼"},
+        type_in={"房号": "205", "姓名": "赵主任", "联系电话": "0531-88391832"},
+    )
+    required_then_sent(
+        intake,
+        "登记",
+        intake.locator("[data-field=description] .field-error"),
+        "情况说明",
+        "保洁人员下午没有打扫会议室,态度也不好。",
+    )
 
     expect(page.locator("#status")).to_contain_text("已登记")
     expect(page.locator("#detail-status")).to_have_text("已受理")
@@ -674,17 +749,9 @@ def test_operator_records_a_phone_complaint_and_follows_it_to_the_end(page: Page
     expect(shown).to_have_count(3)
     assert sorted(shown.evaluate_all("els => els.map(e => e.dataset.action)")) == ["agree_reply", "handle", "repairs"]
 
-    handle = open_action(page, "handle")
-    handle.get_by_label("部门").select_option(label="保洁部")
-    handle.get_by_label("处理措施").fill("已通知保洁主管,立即安排打扫,并对当班人员进行教育。")
-    handle.get_by_role("button", name="记录处理").click()
-    expect(page.locator("#detail-status")).to_have_text("已处理")
-
-    reply = open_action(page, "reply")
-    reply.get_by_label("回复内容").fill("会议室已打扫完毕,向您致歉。")
-    reply.get_by_label("回复方式").select_option(label="电话")
-    reply.get_by_role("button", name="回复客户").click()
-    expect(page.locator("#detail-status")).to_have_text("已回复")
+    handle_and_reply(
+        page, "保洁部", "已通知保洁主管,立即安排打扫,并对当班人员进行教育。", "会议室已打扫完毕,向您致歉。"
+    )
     expect(page.locator("#detail-timeline")).to_contain_text("回复:会议室已打扫完毕".replace(":", "："))
 
     close = open_action(page, "close")
@@ -695,10 +762,7 @@ def test_operator_records_a_phone_complaint_and_follows_it_to_the_end(page: Page
 
 def test_engineer_quotes_from_the_console_and_the_client_sees_it(page: Page, desk: Desk) -> None:
     created = desk.report(unit="2-201", category="furniture", description="衣柜门铰链断了。")
-    ticket_id = desk.ticket_id(created["number"])
-    engineer = desk.login("engineer")["username"]
-    desk.act("operator", ticket_id, "dispatch", department="engineering", assignee=engineer)
-    desk.act("engineer", ticket_id, "arrive")
+    desk.engineer_on_site(created["number"])
 
     sign_in(page, desk, "engineer")
     page.locator("li.ticket", has_text=created["number"]).get_by_role("button").click()
@@ -920,10 +984,13 @@ def test_a_wrongly_dispatched_ticket_is_moved_to_the_right_engineer_and_finished
 def test_a_duty_manager_cancels_a_ticket_and_the_tracking_page_shows_it(page: Page, desk: Desk) -> None:
     created = report_and_open(page, desk, "duty_manager", unit="2-201", description="阳台地漏返味。")
     cancel = open_action(page, "cancel")
-    cancel.get_by_role("button", name="撤销工单").click()
-    expect(cancel.locator("[data-field=reason] .field-error")).to_have_text("此项为必填项。")
-    cancel.get_by_label("撤销原因（客户可在查询页看到）").fill("业主来电说明已自行处理好，撤销报修。")
-    cancel.get_by_role("button", name="撤销工单").click()
+    required_then_sent(
+        cancel,
+        "撤销工单",
+        cancel.locator("[data-field=reason] .field-error"),
+        "撤销原因（客户可在查询页看到）",
+        "业主来电说明已自行处理好，撤销报修。",
+    )
     expect(page.locator("#detail-status")).to_have_text("已关闭")
     expect(page.locator("#detail-timeline li", has_text="工单已撤销")).to_have_count(1)
 
@@ -972,10 +1039,7 @@ def test_a_note_and_a_reply_each_appear_in_the_right_places(page: Page, desk: De
 
     # An internal note: an empty one is refused at its field, then it is on the timeline, marked staff only.
     form = open_conversation(page, "note")
-    form.get_by_role("button", name="添加备注").click()
-    expect(form.locator("[data-field=text] .field-error")).to_have_text("此项为必填项。")
-    form.get_by_label("备注内容（仅员工可见）").fill(note)
-    form.get_by_role("button", name="添加备注").click()
+    required_then_sent(form, "添加备注", form.locator("[data-field=text] .field-error"), "备注内容（仅员工可见）", note)
     noted = timeline.locator("li[data-event=note]")
     expect(noted).to_contain_text(note)
     expect(noted).to_contain_text("仅员工可见")
@@ -1020,10 +1084,9 @@ def test_a_tenants_answer_on_the_tracking_page_reaches_the_console(page: Page, d
     created = desk.report(unit="1-101", category="lighting", description="客厅吸顶灯闪烁。")
     page.goto(f"{desk.base}/track#{created['tracking_token']}")
     card = page.get_by_role("region", name="给客服中心留言")
-    card.get_by_role("button", name="发送留言").click()
-    expect(page.locator("#answer-text-error")).to_have_text("此项为必填项。")
-    card.get_by_label("留言内容").fill("白天家里没人，请下午五点以后再来。")
-    card.get_by_role("button", name="发送留言").click()
+    required_then_sent(
+        card, "发送留言", page.locator("#answer-text-error"), "留言内容", "白天家里没人，请下午五点以后再来。"
+    )
     expect(page.locator("#status")).to_contain_text("留言已发送。")
     expect(page.locator("#timeline li[data-event=answer]")).to_contain_text("白天家里没人")
     expect(card.get_by_label("留言内容")).to_have_value("")

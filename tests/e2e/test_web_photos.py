@@ -31,6 +31,7 @@ from .test_web_pages import (
     open_form,
     screenshot,
     sign_in_at,
+    sign_out_and_in,
 )
 
 pytestmark = pytest.mark.e2e
@@ -478,11 +479,6 @@ def test_a_mail_link_opens_an_incident_report_with_photos_a_pack_and_its_verific
     page.get_by_role("button", name="切换到中文").click()
 
     # An operator has no register.
-    page.get_by_role("button", name="退出登录").click()
-    operator = desk.login("operator")
-    page.get_by_label("用户名").fill(operator["username"])
-    page.get_by_label("密码", exact=True).fill(operator["password"])
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("#who")).to_contain_text(operator["username"])
+    sign_out_and_in(page, desk, "operator")
     expect(page.locator("#reports-toggle")).to_be_hidden()
     expect(page.locator("#reports")).to_be_hidden()

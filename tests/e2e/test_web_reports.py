@@ -8,13 +8,21 @@ the printed report is the manual's form. Screenshots land in /tmp/screens/report
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import SITE, Desk, _base_url, open_ticket, screenshot, sign_in, sign_in_at
+from .test_web_pages import (
+    Desk,
+    _base_url,
+    open_ticket,
+    screenshot,
+    sign_in,
+    sign_in_at,
+    sign_out_and_in,
+    submitted_by_api,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -74,12 +82,7 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     screenshot(page, "reports-submitted")
 
     # The manager finds it in the register and approves it.
-    page.get_by_role("button", name="退出登录").click()
-    manager = desk.login("manager")
-    page.locator("#username").fill(manager["username"])
-    page.get_by_label("密码", exact=True).fill(manager["password"])
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("#who")).to_contain_text(manager["username"])
+    manager = sign_out_and_in(page, desk, "manager")
     page.get_by_role("button", name="事故报告", exact=True).click()
     page.get_by_role("button", name=f"打开事故报告 {number}").click()
     expect(report.locator("#report-state")).to_have_text("已提交")
@@ -126,32 +129,8 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     page.emulate_media(media="screen")
 
 
-def _submitted_by_api(desk: Desk) -> dict[str, Any]:
-    status, created = desk.staff(
-        "duty_manager",
-        "POST",
-        "staff/incident-reports",
-        {
-            "site_id": SITE,
-            "severity": "general",
-            "category": "fight",
-            "occurred_at": datetime.now(UTC).isoformat(),
-            "place": "东门停车场",
-            "details": "两名访客在停车场争执推搡，保安已将双方分开。",
-            "immediate_action": "带至保安部办公室，检查现场设施无损坏。",
-        },
-    )
-    assert status == 201, created
-    report = created["report"]
-    status, submitted = desk.staff(
-        "duty_manager", "POST", f"staff/incident-reports/{report['report_id']}/submit", {"version": report["version"]}
-    )
-    assert status == 200, submitted
-    return dict(submitted["report"])
-
-
 def test_a_manager_sends_a_report_back_and_a_stale_approval_is_refused(page: Page, desk: Desk) -> None:
-    report = _submitted_by_api(desk)
+    report = submitted_by_api(desk)
     link = f"{desk.base}/staff#report={report['report_id']}"
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in_at(page, desk, link, "manager")

@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import parse_qsl
 
 import boto3
 import pytest
@@ -48,6 +47,7 @@ from local_stack.provision import Stack
 from local_stack.template import load_template
 
 from .lambda_support import OPERATOR, SITE, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
+from .staff_calls import api_event
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -168,30 +168,16 @@ class Evidence:
         language: str = "en",
         headers: dict[str, str] | None = None,
     ) -> Reply:
-        event = copy.deepcopy(self._sample)
-        path, _, query = path.partition("?")
-        params = dict(parse_qsl(query))
-        event.update(
-            httpMethod=method,
-            path=path,
-            resource=path,
-            pathParameters=None,
-            body=None,
-            queryStringParameters=params or None,
-            multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
+        event = api_event(
+            copy.deepcopy(self._sample),
+            method,
+            path,
+            body,
+            user=user,
+            groups=groups,
+            language=language,
+            headers=headers,
         )
-        all_headers = {"Accept-Language": language, **(headers or {})}
-        for name, value in all_headers.items():
-            event["headers"][name] = value
-            event["multiValueHeaders"][name] = [value]
-        event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
-        if user is None:
-            event["requestContext"].pop("authorizer", None)
-        else:
-            event["requestContext"]["authorizer"]["claims"].update({"cognito:username": user, "cognito:groups": groups})
-        if body is not None:
-            event["body"] = json.dumps(body, ensure_ascii=False)
-            event["headers"]["Content-Length"] = str(len(event["body"].encode()))
         context = LambdaContext()
         intake.CONFIG.register_lambda_context(cast(Any, context))  # as the API functions' handlers do
         response = app.resolve(event, context)

@@ -1,4 +1,5 @@
-"""Any staff route called through the whole staff API function, by path, as a signed-in role."""
+"""Any staff route called through the whole staff API function, by path, as a signed-in role; and the
+API Gateway event such a call is, built on a sample event."""
 
 from __future__ import annotations
 
@@ -7,6 +8,48 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from .conftest import Api, Reply, load_event
+
+
+def api_event(
+    event: dict[str, Any],
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    user: str | None,
+    groups: str,
+    language: str,
+    headers: dict[str, str] | None = None,
+    email: str | None = None,
+) -> dict[str, Any]:
+    """``event`` (a sample, changed in place) as ``method path?query`` with ``body`` as JSON, signed in as
+    ``user`` in ``groups`` (with ``email`` when given; no authorizer at all for no user)."""
+    path, _, query = path.partition("?")
+    params = dict(parse_qsl(query))
+    event.update(
+        httpMethod=method,
+        path=path,
+        resource=path,
+        pathParameters=None,
+        body=None,
+        queryStringParameters=params or None,
+        multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
+    )
+    for name, value in {"Accept-Language": language, **(headers or {})}.items():
+        event["headers"][name] = value
+        event["multiValueHeaders"][name] = [value]
+    event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
+    if user is None:
+        event["requestContext"].pop("authorizer", None)
+    else:
+        claims = event["requestContext"].setdefault("authorizer", {}).setdefault("claims", {})
+        claims.update({"cognito:username": user, "cognito:groups": groups})
+        if email is not None:
+            claims["email"] = email
+    if body is not None:
+        event["body"] = json.dumps(body, ensure_ascii=False)
+        event["headers"]["Content-Length"] = str(len(event["body"].encode()))
+    return event
 
 
 def call(
@@ -19,23 +62,6 @@ def call(
     language: str = "en",
 ) -> Reply:
     event = load_event("staff_list_queue.json")
-    path, _, query = path.partition("?")
-    params = dict(parse_qsl(query))
-    event.update(
-        httpMethod=method,
-        path=path,
-        resource=path,
-        pathParameters=None,
-        body=None,
-        queryStringParameters=params or None,
-        multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
+    return staff(
+        api_event(event, method, path, body, user=user, groups=groups, language=language, email=f"{user}@example.com")
     )
-    event["headers"]["Accept-Language"] = language
-    event["multiValueHeaders"]["Accept-Language"] = [language]
-    event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
-    claims = event["requestContext"].setdefault("authorizer", {}).setdefault("claims", {})
-    claims.update({"cognito:username": user, "cognito:groups": groups, "email": f"{user}@example.com"})
-    if body is not None:
-        event["body"] = json.dumps(body, ensure_ascii=False)
-        event["headers"]["Content-Length"] = str(len(event["body"].encode()))
-    return staff(event)

@@ -1,0 +1,27 @@
+"""The Lambda entry point the scheduled functions share: logging context, trace and metrics around one
+run, which reports what it did through the logger and metrics it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+Run = Callable[[Logger, Metrics], dict[str, Any]]
+
+
+def scheduled_handler(run: Run) -> Handler:
+    logger = Logger()
+    tracer = Tracer()
+    metrics = Metrics()
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return run(logger, metrics)
+
+    return lambda_handler
