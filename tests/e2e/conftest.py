@@ -176,14 +176,35 @@ def start_stack(*args: str, log_path: Path, env: Mapping[str, str] | None = None
         time.sleep(0.2)
 
 
-@pytest.fixture(scope="session")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """One local stack (demo data, default time scale) for the session."""
-    stack = start_stack(log_path=tmp_path_factory.mktemp("local_stack") / "local_stack.log")
+# A repair taken by phone at the demo site: what the API tests open and vary.
+PHONE_REPAIR: dict[str, str] = {
+    "site_id": "demo",
+    "building_id": "library",
+    "unit": "2F-201",
+    "kind": "repair",
+    "category": "plumbing",
+    "channel": "phone",
+    "description": "洗手间水龙头漏水 / the tap in the washroom leaks",
+    "contact_name": "李老师",
+    "contact_phone": "13800000000",
+}
+
+
+@contextlib.contextmanager
+def stack_of_its_own(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[RunningStack]:
+    """A local stack (demo data, default time scale), stopped however the block ends."""
+    stack = start_stack(log_path=tmp_path_factory.mktemp(name) / "local_stack.log")
     try:
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """One local stack for the session."""
+    with stack_of_its_own(tmp_path_factory, "local_stack") as stack:
+        yield stack
 
 
 # ------------------------------------------------------------------ the browser

@@ -22,21 +22,11 @@ from moto.utilities.utils import load_resource
 
 from deploy_tools import smoke
 
-from .conftest import RunningStack, free_port, launch, start_stack
+from .conftest import PHONE_REPAIR, RunningStack, free_port, launch, start_stack
 
 pytestmark = pytest.mark.e2e
 
-INTAKE = {
-    "site_id": "demo",
-    "building_id": "library",
-    "unit": "2F-201",
-    "kind": "repair",
-    "category": "plumbing",
-    "channel": "phone",
-    "description": "洗手间水龙头漏水 / the tap in the washroom leaks",
-    "contact_name": "李老师",
-    "contact_phone": "13800000000",
-}
+INTAKE = PHONE_REPAIR
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float = 20, what: str = "condition") -> None:

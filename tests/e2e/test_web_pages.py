@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -1149,23 +1149,38 @@ def test_a_search_finds_a_closed_ticket_by_the_last_4_digits_of_the_phone(page: 
     expect(page.locator("li.ticket", has_text=created["number"])).to_have_count(0)
 
 
+class Held:
+    """The first answers to requests matching ``pattern``, held back until ``release``: a slow
+    server, made deterministic (the route is set before the page asks)."""
+
+    def __init__(self, page: Page, pattern: str) -> None:
+        self.page = page
+        self.routes: list[Any] = []
+        page.route(re.compile(pattern), lambda route: self.routes.append(route))
+
+    def asked(self) -> None:
+        for _ in range(600):  # at most 30 s for the page to ask
+            if self.routes:
+                return
+            self.page.wait_for_timeout(50)
+        raise AssertionError("the page never asked")
+
+    def release(self, answered: Callable[[Any], bool]) -> None:
+        with self.page.expect_response(answered):
+            for route in self.routes:
+                route.continue_()
+
+
 def test_a_search_typed_while_the_console_starts_is_kept(page: Page, desk: Desk) -> None:
     """The console is on screen while it still reads the catalogue; what the operator types in the
     search box then is not wiped when the board starts."""
     last4 = f"{uuid.uuid4().int % 10000:04d}"
     created = desk.report(contact_phone=f"1371234{last4}", description="楼道窗户关不上。")
-    held: list[Any] = []  # the catalogue's answer, held until the operator has typed
-    page.route(re.compile(r".*/public/catalogue.*"), lambda route: held.append(route))
+    catalogue = Held(page, r".*/public/catalogue.*")  # answered once the operator has typed
     sign_in(page, desk, "operator")
-    for _ in range(600):  # at most 30 s for the console to ask
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held
+    catalogue.asked()
     page.get_by_label("查找工单").fill(last4)
-    with page.expect_response(lambda reply: "/public/catalogue" in reply.url):
-        for route in held:
-            route.continue_()
+    catalogue.release(lambda reply: "/public/catalogue" in reply.url)
     expect(page.locator("#updated")).to_contain_text("更新于")  # the board has started
     expect(page.get_by_label("查找工单")).to_have_value(last4)
     page.get_by_label("查找工单").press("Enter")
@@ -1178,21 +1193,14 @@ def test_a_queue_answer_that_arrives_after_a_search_does_not_replace_its_results
     last4 = f"{uuid.uuid4().int % 10000:04d}"
     created = desk.report(contact_phone=f"1381234{last4}", description="走廊灯不亮。")
     desk.act("duty_manager", desk.ticket_id(created["number"]), "cancel", reason="重复报修。")  # not in the queue
-    held: list[Any] = []  # the queue's first load, answered only after the search
-    page.route(re.compile(r".*/staff/tickets\?site_id=[^&]*$"), lambda route: held.append(route))
+    queue = Held(page, r".*/staff/tickets\?site_id=[^&]*$")  # the first load, answered after the search
     sign_in(page, desk, "operator")
-    for _ in range(600):  # at most 30 s for the console to ask
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held
+    queue.asked()
     page.get_by_label("查找工单").fill(last4)
     page.get_by_label("查找工单").press("Enter")
     found = page.locator("li.ticket", has_text=created["number"])
     expect(found).to_have_count(1)
-    with page.expect_response(lambda reply: "/staff/tickets?site_id=" in reply.url and "since=" not in reply.url):
-        for route in held:
-            route.continue_()
+    queue.release(lambda reply: "/staff/tickets?site_id=" in reply.url and "since=" not in reply.url)
     page.wait_for_timeout(500)  # room for the late answer to be (wrongly) drawn
     expect(found).to_have_count(1)
     expect(page.locator("#queue-title")).to_have_text("查找结果（含已关闭）")
