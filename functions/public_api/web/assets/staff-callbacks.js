@@ -4,12 +4,11 @@
 import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { duration, remaining } from "./staff-queue.js";
-import { staffApi } from "./staff-session.js";
+import { canIntake, staffApi } from "./staff-session.js";
 import { el, state, tz } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
-const DESK = ["operator", "duty_manager", "manager"];
 
 let rules = { reasons: [], methods: [], results: [], mark_min: 1, mark_max: 5, text: 500, unreachable_days: 3 };
 let list = [];
@@ -19,10 +18,6 @@ let loadedFor = "";
 
 export function configureCallbacks(known) {
   if (known && known.callbacks) rules = known.callbacks;
-}
-
-function mayRecord() {
-  return !!state.session && state.session.groups.some(function (g) { return DESK.indexOf(g) >= 0; });
 }
 
 /** Text and state of a callback's countdown, on its clock's time (N× faster in a scaled demo). */
@@ -137,7 +132,7 @@ function row(callback) {
       n: unreachable,
       days: rules.unreachable_days,
     }) }),
-    recording === callback.callback_id ? form(callback) : mayRecord()
+    recording === callback.callback_id ? form(callback) : canIntake()
       ? h("button", { type: "button", class: "secondary", text: t("callback.record.open"), onclick: function () { recording = callback.callback_id; renderCallbacks(); } })
       : null
   );
