@@ -4,16 +4,19 @@ due in business days; what recording an attempt does; the clocks a callback has.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from frontdesk.clock import parse_iso
 from frontdesk.domain import callbacks as rules
 from frontdesk.domain import clocks
 from frontdesk.domain.calendar import site_calendar
 from frontdesk.domain.errors import DomainError
-from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState
+from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState, Result, SurveyIn
+from frontdesk.models.catalogue import catalogue
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER
 from frontdesk.models.ticket import Kind, Status
@@ -210,3 +213,21 @@ def test_a_sampled_repair_is_called_back_one_to_two_months_after_completion() ->
 def test_months_after_keeps_to_the_months_last_day() -> None:
     assert rules.months_after(datetime(2027, 1, 31, 3, tzinfo=UTC), 1) == datetime(2027, 2, 28, 3, tzinfo=UTC)
     assert rules.months_after(datetime(2026, 11, 30, 3, tzinfo=UTC), 2) == datetime(2027, 1, 30, 3, tzinfo=UTC)
+
+
+def test_the_pages_offer_the_callback_choices_the_catalogue_serves_and_keep_no_copy() -> None:
+    """The survey's answers and the marks' range are the models' (GET /public/catalogue): a copy in
+    the pages' scripts would drift from what the API accepts."""
+    served = catalogue().callbacks
+    assert served.survey_results == [Result.SATISFIED, Result.UNSATISFIED]
+    for result in Result:
+        answer = {"result": result, "quality": 5, "effect": 5, "satisfaction": 5}
+        if result in served.survey_results:
+            SurveyIn.model_validate(answer)
+        else:
+            with pytest.raises(ValidationError):
+                SurveyIn.model_validate(answer)
+    web = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets"
+    for name in ("survey.js", "staff-callbacks.js"):
+        text = (web / name).read_text("utf-8")
+        assert '"unsatisfied"' not in text and "mark_max:" not in text and "unreachable_days:" not in text, name

@@ -10,7 +10,7 @@ import { el, state, tz } from "./staff-state.js";
 const t = FD.t;
 const h = FD.h;
 
-let rules = { reasons: [], methods: [], results: [], mark_min: 1, mark_max: 5, text: 500, unreachable_days: 3 };
+let rules = null; // the catalogue's callbacks (configureCallbacks): no copy of them here
 let list = [];
 let done = []; // the latest concluded, newest first
 let recording = ""; // the callback whose form is open
@@ -42,6 +42,8 @@ export function tickCallbacks() {
 export async function loadCallbacks() {
   const site = state.siteId;
   if (!site || el("callbacks").hidden) return;
+  if (!rules) configureCallbacks(await FD.catalogue()); // its first read failed: read it again
+  if (!rules) return;
   const result = await staffApi("GET", "staff/sites/" + encodeURIComponent(site) + "/callbacks");
   if (!result || site !== state.siteId) return;
   list = result.ok ? result.data.callbacks : [];

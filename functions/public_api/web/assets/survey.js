@@ -45,7 +45,7 @@ function form(survey, rules) {
     h("fieldset", { class: "field choice", "data-field": "result" },
       h("legend", {}, h("span", { text: t("survey.result") }), " ", h("span", { class: "req", text: t("common.required") })),
       h("div", { class: "choices" },
-        ["satisfied", "unsatisfied"].map(function (value) {
+        rules.survey_results.map(function (value) {
           return h("label", { class: "chip" }, h("input", { type: "radio", name: "result", value: value }), " ", h("span", { text: t("callback.result." + value) }));
         })
       ),

@@ -46,6 +46,7 @@ class CallbackRules(Frozen):
     reasons: list[cb.CallbackReason]
     methods: list[cb.Method]
     results: list[cb.Result]
+    survey_results: list[cb.Result]  # what the client may answer by the survey link
     mark_min: int
     mark_max: int
     text: int
@@ -94,6 +95,7 @@ def catalogue() -> Catalogue:
             reasons=list(cb.CallbackReason),
             methods=list(cb.DESK_METHODS),
             results=list(cb.Result),
+            survey_results=list(get_args(cb.SurveyIn.model_fields["result"].annotation)),
             mark_min=cb.MIN_MARK,
             mark_max=cb.MAX_MARK,
             text=cb.MAX_TEXT,
