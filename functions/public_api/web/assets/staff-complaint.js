@@ -27,9 +27,7 @@ export function intakeFields(kind, category) {
 
 /** The names of the fields above a request of this kind and category must send (when filled). */
 export function intakeNames(kind, category) {
-  if (kind === "complaint") return ["severity", "department_concerned", "concerning"];
-  if (kind === "emergency" && category === FIRE) return ["disabled_occupants"];
-  return [];
+  return intakeFields(kind, category).map(function (node) { return node.getAttribute("data-field"); });
 }
 
 /** The open ticket's complaint and emergency facts, as <dt>/<dd> pairs. */
