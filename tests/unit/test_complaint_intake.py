@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -124,3 +125,13 @@ def test_a_complaint_by_phone_needs_no_written_reply() -> None:
     walk = Walk(Kind.COMPLAINT)
     walk.do("handle")
     assert walk.do("reply").ticket.status is Status.REPLIED
+
+
+def test_the_console_asks_about_occupants_with_disabilities_on_the_category_the_catalogue_names() -> None:
+    """The fire call's extra field (000 §3.8) is intake's rule: the console reads its category from
+    GET /public/catalogue and keeps no copy of it."""
+    served = catalogue()
+    assert served.fire_category == intake.FIRE
+    assert served.fire_category in served.categories[Kind.EMERGENCY]
+    script = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets/staff-complaint.js"
+    assert '"fire"' not in script.read_text("utf-8")

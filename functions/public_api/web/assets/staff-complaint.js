@@ -8,8 +8,6 @@ import { state } from "./staff-state.js";
 
 const t = FD.t;
 
-export const FIRE = "fire";
-
 /** The intake fields that depend on the kind (and, for an emergency, on the category). */
 export function intakeFields(kind, category) {
   if (kind === "complaint") {
@@ -19,7 +17,7 @@ export function intakeFields(kind, category) {
       field("intake", { name: "concerning", label: "staff.field.concerning", max: state.known.limits.short_text }),
     ];
   }
-  if (kind === "emergency" && category === FIRE) {
+  if (kind === "emergency" && category === state.known.fireCategory) {
     return [field("intake", { name: "disabled_occupants", type: "select", label: "staff.field.disabled_occupants", options: state.known.disabledOccupants, optionPrefix: "occupants.", required: true, blank: true, value: "" })];
   }
   return [];

@@ -68,6 +68,7 @@ async function loadCatalogue() {
   state.known.categories = known.categories;
   state.known.severities = known.severities || [];
   state.known.disabledOccupants = known.disabled_occupants || [];
+  state.known.fireCategory = known.fire_category || null;
   if (known.limits.text) state.known.maxText = known.limits.text;
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   state.known.limits = known.limits;

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import get_args
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
+from frontdesk.domain.intake import FIRE
 from frontdesk.models import callback as cb
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
@@ -60,6 +61,7 @@ class Catalogue(Frozen):
     departments: list[Department]
     severities: list[Severity]
     disabled_occupants: list[DisabledOccupants]
+    fire_category: str  # the emergency whose intake asks about occupants with disabilities
     incident_categories: list[str]
     incident_severities: list[IncidentSeverity]
     duty_categories: list[DutyCategory]
@@ -76,6 +78,7 @@ def catalogue() -> Catalogue:
         departments=list(Department),
         severities=list(Severity),
         disabled_occupants=list(DisabledOccupants),
+        fire_category=FIRE,
         incident_categories=list(INCIDENT_CATEGORIES),
         incident_severities=list(IncidentSeverity),
         duty_categories=list(DutyCategory),
