@@ -3,14 +3,18 @@ new entries, and ``verify`` naming every entry altered, removed or moved."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
 from frontdesk.domain import duty
 from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden
 from frontdesk.domain.evolve import evolve
-from frontdesk.models.duty import DutyCategory, DutyEntry, DutyPage, EntryRef, NewDutyEntry, PageState, Shift
+from frontdesk.models.catalogue import catalogue
+from frontdesk.models.duty import DutyCategory, DutyEntry, DutyPage, EntryRef, NewDutyEntry, PageId, PageState, Shift
 from frontdesk.models.ticket import Kind
 
 from .builders import DUTY_MANAGER, ENGINEER, OPERATOR, T0, Walk, make_site
@@ -177,3 +181,27 @@ def test_complaints_and_emergencies_must_be_entered(kind: Kind, category: str, e
     assert (entry.category if entry else None) == expected
     if entry is not None:
         assert entry.tickets == (ticket.ticket_id,) and ticket.number in entry.happened
+
+
+@pytest.mark.parametrize(
+    ("page_id", "valid"),
+    [
+        ("ql-2026-12-03-day", True),
+        ("ql-2026-12-03-night", True),
+        ("ql-2026-12-03-noon", False),
+        ("QL-2026-12-03-day", False),
+    ],
+)
+def test_the_console_knows_a_duty_page_link_by_the_pattern_the_api_checks(page_id: str, valid: bool) -> None:
+    """staff#duty=<page> (the handover mail's link): the page reads the page id's pattern from
+    GET /public/catalogue, the one the API checks, and keeps no copy of it."""
+    served = re.compile(catalogue().patterns.duty_page)
+    assert bool(served.match(page_id)) == valid
+    try:
+        TypeAdapter(PageId).validate_python(page_id)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == valid
+    script = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets/staff-duty.js"
+    assert "day|night" not in script.read_text("utf-8")

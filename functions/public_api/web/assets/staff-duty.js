@@ -10,7 +10,6 @@ import { el, setLink, state, tz } from "./staff-state.js";
 const t = FD.t;
 const h = FD.h;
 
-const DUTY_LINK = /^#duty=([a-z0-9-]{1,40}-\d{4}-\d{2}-\d{2}-(?:day|night))$/;
 const TEXTS = ["happened", "handling", "outcome"];
 let view = null; // DutyPageView of the page shown
 let pages = []; // the site's latest pages, newest first
@@ -19,6 +18,13 @@ let handover = null; // the handover of the page shown (once there is one to act
 let correcting = null; // the entry a correction names {page_id, seq}
 let verdict = null; // the last verification of the page shown
 let busy = false;
+let dutyLink = null; // staff#duty=<page>: the page id's pattern is the catalogue's (configureDuty)
+
+/** The page a staff#duty=<page> link names, or "". */
+function linkedPage(hash) {
+  const found = dutyLink && dutyLink.exec(hash);
+  return found ? found[1] : "";
+}
 
 function pagePath(pageId, what) {
   return "staff/duty-pages/" + encodeURIComponent(pageId) + (what ? "/" + what : "");
@@ -63,7 +69,7 @@ export function closeDuty(keepLink) {
   verdict = null;
   el("duty").hidden = true;
   el("duty-toggle").setAttribute("aria-expanded", "false");
-  if (!keepLink && DUTY_LINK.test(window.location.hash)) setLink("");
+  if (!keepLink && linkedPage(window.location.hash)) setLink("");
 }
 
 /** The page named (or the running shift's), the site's latest pages, and the handover to act on. */
@@ -281,13 +287,15 @@ async function sign(step, body, form) {
 
 /** staff#duty=<page> (the handover mail's link) opens that page. */
 export function followDutyLink() {
-  const found = DUTY_LINK.exec(window.location.hash);
-  if (!found || !state.session || !canIntake()) return;
-  if (!view || view.page.page_id !== found[1]) openDuty(found[1]);
+  const pageId = linkedPage(window.location.hash);
+  if (!pageId || !state.session || !canIntake()) return;
+  if (!view || view.page.page_id !== pageId) openDuty(pageId);
 }
 
 export function configureDuty(known) {
   state.known.dutyCategories = known.duty_categories || [];
+  const page = known.patterns && known.patterns.duty_page;
+  dutyLink = page ? new RegExp("^#duty=(" + page.replace(/^\^|\$$/g, "") + ")$") : null;
 }
 
 export function wireDuty() {

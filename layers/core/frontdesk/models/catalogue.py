@@ -14,7 +14,7 @@ from frontdesk.domain.intake import FIRE
 from frontdesk.models import callback as cb
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
-from frontdesk.models.duty import DutyCategory
+from frontdesk.models.duty import DutyCategory, PageId
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
@@ -39,6 +39,13 @@ class Patterns(Frozen):
 
     phone: str
     email: str
+    duty_page: str  # a duty page's id: the console's staff#duty=<page> links
+
+
+def _pattern(shape: object) -> str:
+    """The pattern of an ``Annotated[str, StringConstraints(pattern=...)]``."""
+    (constraints,) = get_args(shape)[1:]
+    return str(constraints.pattern)
 
 
 class CallbackRules(Frozen):
@@ -93,7 +100,7 @@ def catalogue() -> Catalogue:
             photo_mb=MAX_BYTES // (1024 * 1024),
             duty_text=MAX_DUTY_TEXT,
         ),
-        patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE),
+        patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE, duty_page=_pattern(PageId)),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
             methods=list(cb.DESK_METHODS),
