@@ -10,6 +10,7 @@ Screenshots land in /tmp/screens/duty-*.png.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -59,6 +60,12 @@ def test_the_duty_manager_writes_corrects_and_hands_over_to_the_next_shift(page:
     expect(theft).to_be_visible()
     _write(form, "施工情况", WORKS)
     expect(duty.locator("#duty-entries li", has_text=WORKS)).to_be_visible()
+
+    # The page's link survives a reload (the board once replaced it with its own view).
+    expect(page).to_have_url(re.compile(r"/staff#duty="))
+    page.reload()
+    expect(duty.locator("#duty-entries li", has_text=WORKS)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/staff#duty="))
 
     # A correction is a new entry: the corrected one stays as it was, and each names the other.
     theft.get_by_role("button", name="更正").click()

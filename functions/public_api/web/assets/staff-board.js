@@ -13,11 +13,14 @@ const FLAGS = VIEW_FLAGS;
 const STATUSES = ["received", "dispatched", "arrived", "quoted", "in_progress", "unfinished", "completed", "reopened", "handled", "replied", "closed", "declined"];
 const DESK = ["operator", "duty_manager", "manager"];
 
-/** The view a hash names, or null when it names none (a ticket or report link, or nothing). */
+// A link to a panel (a ticket, a report, a page of the duty log) names no view: the board leaves it.
+const PANEL_LINK = /^#?(ticket|report|duty)=/;
+
+/** The view a hash names, or null when it names none (a panel's link, or nothing). */
 export function readView(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
-  if (/(^|&)(ticket|report)=/.test(text)) return null;
+  if (PANEL_LINK.test(text)) return null;
   const p = new URLSearchParams(text);
   const view = {};
   TEXT.forEach(function (k) { if (p.get(k)) view[k] = p.get(k).slice(0, 100); });
@@ -85,7 +88,7 @@ function show(view) {
 export function startBoard() {
   const linked = readView(window.location.hash);
   state.view = linked || defaultView();
-  if (!linked && !/^#(ticket|report)=/.test(window.location.hash)) setLink(viewLink(state.view));
+  if (!linked && !PANEL_LINK.test(window.location.hash)) setLink(viewLink(state.view));
   renderBoard();
 }
 
