@@ -10,14 +10,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import until
-from .test_web_pages import SITE, Desk, _base_url, fill_in, screenshot, sign_in
+from .test_web_pages import SITE, Desk, desk, fill_in, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def desk(local_stack: Any) -> Desk:
-    return Desk(_base_url(local_stack))
+_ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
 def wait_for_callback(desk: Desk, number: str) -> dict[str, Any]:
