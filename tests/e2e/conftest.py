@@ -24,7 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,18 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 60.0  # bounded: a hung stack still fails; a busy machine does not
+POLL_BOUND_SECONDS = 120.0  # far beyond what the stream router needs, so a busy machine cannot break it
+
+
+def until(found: Callable[[], Any], what: str, bound_seconds: float = POLL_BOUND_SECONDS) -> Any:
+    """``found()``'s first truthy value, asked every half second for at most ``bound_seconds``."""
+    deadline = time.monotonic() + bound_seconds
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"not within {bound_seconds:.0f} s: {what}")
 
 
 def free_port() -> int:

@@ -7,19 +7,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import Desk, _base_url, open_ticket, screenshot, sign_in
+from .test_web_pages import Desk, desk, open_ticket, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def desk(local_stack: Any) -> Desk:
-    return Desk(_base_url(local_stack))
+_ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
 def _find(page: Page, word: str) -> None:

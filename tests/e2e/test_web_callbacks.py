@@ -4,35 +4,27 @@ records it (the client's confirmation is required, next to its field) and it lea
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import SITE, Desk, _base_url, fill_in, screenshot, sign_in
+from .conftest import until
+from .test_web_pages import SITE, Desk, desk, fill_in, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
-# Real seconds the stack's stream router may take to create the callback: a bound, not a speed.
-CALLBACK_BOUND_SECONDS = 30.0
 
-
-@pytest.fixture(scope="module")
-def desk(local_stack: Any) -> Desk:
-    return Desk(_base_url(local_stack))
+_ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
 def wait_for_callback(desk: Desk, number: str) -> dict[str, Any]:
-    end = time.monotonic() + CALLBACK_BOUND_SECONDS
-    while time.monotonic() < end:
+    def found() -> dict[str, Any] | None:
         status, body = desk.staff("operator", "GET", f"staff/sites/{SITE}/callbacks")
         assert status == 200, body
-        found = [c for c in body["callbacks"] if c["ticket_number"] == number]
-        if found:
-            return dict(found[0])
-        time.sleep(0.2)
-    raise AssertionError(f"no callback for {number}")
+        return next((dict(c) for c in body["callbacks"] if c["ticket_number"] == number), None)
+
+    return dict(until(found, f"the callback for {number}"))
 
 
 def handled_complaint(

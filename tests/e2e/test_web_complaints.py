@@ -6,14 +6,13 @@ day and closed. Waits are bounded polls with wide margins, never timings."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from deploy_tools.smoke import call as http
 
+from .conftest import until
 from .test_web_pages import (
     SERIOUS_PHONE_COMPLAINT,
     Desk,
@@ -27,18 +26,6 @@ from .test_web_pages import (
 )
 
 _ = desk  # the module's fixture: the local stack as the tests use it
-
-BOUND_SECONDS = 120.0  # far beyond what the stream router needs, so a busy machine cannot break it
-
-
-def _until(found: Callable[[], Any], what: str) -> Any:
-    deadline = time.monotonic() + BOUND_SECONDS
-    while time.monotonic() < deadline:
-        value = found()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise AssertionError(f"not within {BOUND_SECONDS:.0f} s: {what}")
 
 
 def _mail(desk: Desk, subject: str) -> dict[str, Any] | None:
@@ -68,7 +55,7 @@ def test_a_serious_phone_complaint_with_a_linked_repair_from_intake_to_close(pag
     expect(fields).to_contain_text("严重")
     expect(fields).to_contain_text("三楼走廊照明")
     # the manager is told at intake, through the stream
-    told = _until(lambda: _mail(desk, f"【立即通知·严重投诉】{number}"), "the manager's mail")
+    told = until(lambda: _mail(desk, f"【立即通知·严重投诉】{number}"), "the manager's mail")
     assert "被投诉员工或设备：三楼走廊照明" in told["body"]
 
     # solvable now: a repair is raised from the complaint, and dispatched like any repair
@@ -93,7 +80,7 @@ def test_a_serious_phone_complaint_with_a_linked_repair_from_intake_to_close(pag
     repair_id = desk.ticket_id(repair_number)
     desk.act("engineer", repair_id, "arrive")
     desk.act("engineer", repair_id, "complete", summary="更换灯管两支，已恢复照明。")
-    ack = _until(lambda: _mail(desk, f"已收到您的请求 {repair_number}"), "the repair's acknowledgement")
+    ack = until(lambda: _mail(desk, f"已收到您的请求 {repair_number}"), "the repair's acknowledgement")
     token = re.search(r"track#(\S+)$", ack["body"], re.MULTILINE)
     assert token is not None
     seen = desk.track(token.group(1))
@@ -113,7 +100,7 @@ def test_a_serious_phone_complaint_with_a_linked_repair_from_intake_to_close(pag
         status, view = desk.staff("operator", "GET", f"staff/tickets/{complaint_id}")
         return status == 200 and any(e["action"] == "repair_accepted" for e in view["timeline"])
 
-    _until(acceptance_recorded, "the acceptance on the complaint")
+    until(acceptance_recorded, "the acceptance on the complaint")
     # read the complaint again: to the repair and back
     page.locator("#detail-linked li[data-linked-repair] button").click()
     expect(page.locator("#detail-title")).to_have_text(repair_number)

@@ -4,12 +4,10 @@ browser (Debian's Chromium) against the local stack. Screenshots land in /tmp/sc
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import Desk, _base_url, open_ticket, screenshot, sign_in, sign_in_at, submitted_by_api
+from .test_web_pages import Desk, desk, open_ticket, screenshot, sign_in, sign_in_at, submitted_by_api
 
 pytestmark = pytest.mark.e2e
 
@@ -18,9 +16,7 @@ MAX_TABS = 80
 MAX_ARROWS = 40
 
 
-@pytest.fixture(scope="module")
-def desk(local_stack: Any) -> Desk:
-    return Desk(_base_url(local_stack))
+_ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
 def tab_to(page: Page, selector: str) -> None:

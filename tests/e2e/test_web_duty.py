@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import Desk, _base_url, screenshot, sign_in
+from .test_web_pages import Desk, desk, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,9 +25,7 @@ CORRECTION = "更正：被盗的是自行车，不是电动车。"
 WORKS = "5 号楼外墙施工至 22:00，噪音投诉一起。"
 
 
-@pytest.fixture(scope="module")
-def desk(local_stack: Any) -> Desk:
-    return Desk(_base_url(local_stack))
+_ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
 def _open_duty_log(page: Page) -> Any:

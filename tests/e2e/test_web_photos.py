@@ -25,8 +25,8 @@ from .test_web_pages import (
     NUMBER,
     SITE,
     Desk,
-    _base_url,
     beijing,
+    desk,
     fill_form,
     open_form,
     screenshot,
@@ -102,9 +102,7 @@ def photo_file(name: str, body: bytes, mime: str = "image/jpeg") -> FilePayload:
 # ------------------------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def desk(local_stack: Any) -> Desk:
-    return Desk(_base_url(local_stack))
+_ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,12 @@ the printed report is the manual's form. Screenshots land in /tmp/screens/report
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from .test_web_pages import (
     Desk,
-    _base_url,
+    desk,
     open_ticket,
     screenshot,
     sign_in,
@@ -27,9 +25,7 @@ from .test_web_pages import (
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def desk(local_stack: Any) -> Desk:
-    return Desk(_base_url(local_stack))
+_ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
 def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report(page: Page, desk: Desk) -> None:

@@ -3,11 +3,10 @@ API Gateway event such a call is, built on a sample event."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from .conftest import Api, Reply, load_event
+from .conftest import Api, Reply, load_event, set_header, with_body, with_query
 
 
 def api_event(
@@ -25,19 +24,10 @@ def api_event(
     """``event`` (a sample, changed in place) as ``method path?query`` with ``body`` as JSON, signed in as
     ``user`` in ``groups`` (with ``email`` when given; no authorizer at all for no user)."""
     path, _, query = path.partition("?")
-    params = dict(parse_qsl(query))
-    event.update(
-        httpMethod=method,
-        path=path,
-        resource=path,
-        pathParameters=None,
-        body=None,
-        queryStringParameters=params or None,
-        multiValueQueryStringParameters={k: [v] for k, v in params.items()} or None,
-    )
+    event.update(httpMethod=method, path=path, resource=path, pathParameters=None, body=None)
+    with_query(event, **dict(parse_qsl(query)))
     for name, value in {"Accept-Language": language, **(headers or {})}.items():
-        event["headers"][name] = value
-        event["multiValueHeaders"][name] = [value]
+        set_header(event, name, value)
     event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
     if user is None:
         event["requestContext"].pop("authorizer", None)
@@ -46,10 +36,7 @@ def api_event(
         claims.update({"cognito:username": user, "cognito:groups": groups})
         if email is not None:
             claims["email"] = email
-    if body is not None:
-        event["body"] = json.dumps(body, ensure_ascii=False)
-        event["headers"]["Content-Length"] = str(len(event["body"].encode()))
-    return event
+    return event if body is None else with_body(event, body)
 
 
 def call(
