@@ -103,7 +103,6 @@ def page_put(table_name: str, page: DutyPage, previous_version: int) -> dict[str
 class DutyStore:
     def __init__(self, table: Table) -> None:
         self._table = table
-        self._client = table.meta.client
 
     def page(self, pid: str) -> DutyPage | None:
         item = self._table.get_item(Key={"PK": page_pk(pid), "SK": "PAGE"}, ConsistentRead=True).get("Item")
