@@ -24,6 +24,7 @@ from frontdesk.api.callers import StaffActor
 from frontdesk.api.entry import api_handler
 from frontdesk.api.params import BuildingFilter, BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
 from frontdesk.api.resolver import make_resolver
+from frontdesk.api.routes import declare_post
 from frontdesk.app.tickets import Opened, staff_actions
 from frontdesk.domain import conversation
 from frontdesk.domain.search import Filters, board_order
@@ -147,21 +148,23 @@ def _action_routes(*actions: tuple[str, type[cmd.Versioned], str]) -> None:
     /staff/tickets/<ticket_id>/<action>`` with the command in the body, answering the ticket as staff see
     it after; its handler is called ``action`` (the OpenAPI operationId)."""
     for action, command, summary in actions:
-        route = _action_handler(action)
-        route.__annotations__ = {
-            "actor": StaffActor,
-            "ticket_id": TicketId,
-            "body": Annotated[command, Body()],
-            "return": StaffTicket,
-        }
-        app.post(f"/staff/tickets/<ticket_id>/{action}", summary=summary)(route)
+        declare_post(
+            app,
+            f"/staff/tickets/<ticket_id>/{action}",
+            summary,
+            _action_handler(action),
+            name=action,
+            returns=StaffTicket,
+            actor=StaffActor,
+            ticket_id=TicketId,
+            body=Annotated[command, Body()],
+        )
 
 
 def _action_handler(action: str) -> Callable[[Actor, str, cmd.Versioned], StaffTicket]:
     def route(actor: Actor, ticket_id: str, body: cmd.Versioned) -> StaffTicket:
         return _act(ticket_id, action, body, actor)
 
-    route.__name__ = action
     return route
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.errors import language_of_headers
+from frontdesk.api.params import TicketId
 from frontdesk.app.bulk import Outcome
 from frontdesk.i18n import message
 from frontdesk.models import commands as cmd
@@ -17,8 +18,6 @@ from frontdesk.models.views import BulkOutcome, BulkResults
 from frontdesk.wiring import bulk_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
-
-TicketId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 
 
 @router.post(

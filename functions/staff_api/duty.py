@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
+from frontdesk.api.params import DutyPageId, SitePath
 from frontdesk.models.duty import (
     CloseDutyPage,
     DutyPages,
@@ -25,17 +26,14 @@ from frontdesk.wiring import duty_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 
-SiteId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]
-PageId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{2}-\d{2}-(day|night)$")]
-
 
 @router.get("/staff/sites/<site_id>/duty-log", summary="The page of the shift now running, with its entries")
-def current_page(actor: StaffActor, site_id: SiteId) -> DutyPageView:
+def current_page(actor: StaffActor, site_id: SitePath) -> DutyPageView:
     return duty_desk().current(site_id, actor)
 
 
 @router.get("/staff/sites/<site_id>/duty-pages", summary="The site's latest duty-log pages, newest first")
-def pages(actor: StaffActor, site_id: SiteId) -> DutyPages:
+def pages(actor: StaffActor, site_id: SitePath) -> DutyPages:
     return DutyPages(site_id=site_id, pages=tuple(duty_desk().pages(site_id, actor)))
 
 
@@ -49,7 +47,7 @@ def write_entry(actor: StaffActor, body: Annotated[NewDutyEntry, Body()]) -> tup
 
 
 @router.get("/staff/duty-pages/<page_id>", summary="A page of the duty log with its entries and corrections")
-def read_page(actor: StaffActor, page_id: PageId) -> DutyPageView:
+def read_page(actor: StaffActor, page_id: DutyPageId) -> DutyPageView:
     return duty_desk().read(page_id, actor)
 
 
@@ -57,7 +55,7 @@ def read_page(actor: StaffActor, page_id: PageId) -> DutyPageView:
     "/staff/duty-pages/<page_id>/close",
     summary="Close the page: no more entries; its closing hash is kept under Object Lock",
 )
-def close_page(actor: StaffActor, page_id: PageId, body: Annotated[CloseDutyPage, Body()]) -> DutyPageView:
+def close_page(actor: StaffActor, page_id: DutyPageId, body: Annotated[CloseDutyPage, Body()]) -> DutyPageView:
     return duty_desk().close(page_id, body, actor)
 
 
@@ -65,7 +63,7 @@ def close_page(actor: StaffActor, page_id: PageId, body: Annotated[CloseDutyPage
     "/staff/duty-pages/<page_id>/verify",
     summary="Recompute the page's hash chain and compare the closing hash: names every entry altered",
 )
-def verify_page(actor: StaffActor, page_id: PageId) -> DutyVerification:
+def verify_page(actor: StaffActor, page_id: DutyPageId) -> DutyVerification:
     return duty_desk().verify(page_id, actor)
 
 
@@ -73,7 +71,7 @@ def verify_page(actor: StaffActor, page_id: PageId) -> DutyVerification:
     "/staff/duty-pages/<page_id>/handover",
     summary="The shift's handover: pre-filled as its page closes (open tickets, unfinished work, running clocks)",
 )
-def handover(actor: StaffActor, page_id: PageId) -> Handover:
+def handover(actor: StaffActor, page_id: DutyPageId) -> Handover:
     return duty_desk().handover(page_id, actor)
 
 
@@ -81,7 +79,7 @@ def handover(actor: StaffActor, page_id: PageId) -> Handover:
     "/staff/duty-pages/<page_id>/sign-out",
     summary="The outgoing shift enters the cash counted and signs the handover (after closing the page)",
 )
-def sign_out(actor: StaffActor, page_id: PageId, body: Annotated[SignOut, Body()]) -> Handover:
+def sign_out(actor: StaffActor, page_id: DutyPageId, body: Annotated[SignOut, Body()]) -> Handover:
     return duty_desk().sign_out(page_id, body, actor)
 
 
@@ -89,5 +87,5 @@ def sign_out(actor: StaffActor, page_id: PageId, body: Annotated[SignOut, Body()
     "/staff/duty-pages/<page_id>/sign-in",
     summary="The incoming shift signs the handover: another person than the one who signed out",
 )
-def sign_in(actor: StaffActor, page_id: PageId, body: Annotated[SignIn, Body()]) -> Handover:
+def sign_in(actor: StaffActor, page_id: DutyPageId, body: Annotated[SignIn, Body()]) -> Handover:
     return duty_desk().sign_in(page_id, body, actor)

@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
+from frontdesk.api.params import KeyId, SitePath
 from frontdesk.models.keys import KeyRegister, KeyView, NewKey, ReturnKey, TakeKey
 from frontdesk.wiring import key_desk
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
-
-KeyId = Annotated[str, Path(pattern=r"^[a-f0-9]{32}$")]
 
 
 @router.post(
@@ -27,7 +26,7 @@ def seal_key(actor: StaffActor, body: Annotated[NewKey, Body()]) -> tuple[KeyVie
 
 
 @router.get("/staff/sites/<site_id>/emergency-keys", summary="The site's sealed keys and the keys out now")
-def key_register(actor: StaffActor, site_id: Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}$")]) -> KeyRegister:
+def key_register(actor: StaffActor, site_id: SitePath) -> KeyRegister:
     return key_desk().register(site_id, actor)
 
 

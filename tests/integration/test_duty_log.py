@@ -18,6 +18,8 @@ from botocore.exceptions import ClientError
 from frontdesk import wiring
 from frontdesk.adapters.clocks import ClockStore
 from frontdesk.adapters.duty import entry_key
+from frontdesk.adapters.dynamodb import ACKNOWLEDGEMENT, _owed
+from frontdesk.adapters.sweep import SweepMarks
 from frontdesk.clock import FixedClock
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.incident import NewIncidentReport
@@ -427,3 +429,26 @@ def test_the_handover_is_prefilled_and_signed_by_two_different_people(night: Api
     assert (signed_in.body["state"], signed_in.body["incoming_by"]) == ("completed", "op1")
     clock = ClockStore(table).of_subject(SubjectType.HANDOVER, NIGHT_PAGE)[ClockKind.HANDOVER]
     assert clock.state is ClockState.MET
+
+
+# ------------------------------------------------------------------------------------------- retention
+
+
+def test_duty_items_notices_and_sweep_marks_carry_the_tables_ttl_attribute(night: Api, table: Table) -> None:
+    """The table has one TTL attribute (template.yaml): an item that names its expiry otherwise never expires."""
+    ttl = table.meta.client.describe_time_to_live(TableName=table.name)["TimeToLiveDescription"]
+    attribute = ttl["AttributeName"]
+    _write(night)
+    duty = [
+        item
+        for item in table.scan()["Items"]
+        if str(item["PK"]).startswith(("DUTY#", "DUTYSOURCE#", "HANDOVER#")) and item["SK"] != "CLOCK#handover"
+    ]
+    assert {item["type"] for item in duty} >= {"duty_page", "duty_entry", "handover"}
+    assert [item["type"] for item in duty if attribute not in item] == []
+    SweepMarks(table).mark("ql", "2026-11-22", "2026-11-22T15:00:00.000Z", 0)
+    swept = table.get_item(Key={"PK": "SITE#ql", "SK": "SWEPT#2026-11-22"})["Item"]
+    table.put_item(Item=_owed(table.name, "a" * 32, ACKNOWLEDGEMENT, "2026-11-22T15:00:00.000Z")["Put"]["Item"])
+    notice = table.get_item(Key={"PK": f"TICKET#{'a' * 32}", "SK": f"NOTICE#{ACKNOWLEDGEMENT}"})["Item"]
+    assert attribute in swept
+    assert attribute in notice

@@ -10,14 +10,18 @@ import pytest
 from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 from frontdesk import wiring
+from frontdesk.models.routing import DEFAULT_CALLS
 
 from .conftest import Api, counter, public_create, set_header, staff_action, staff_open
+from .staff_routes import site_route
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 
-def _throttle(operation: str, code: str = "ProvisionedThroughputExceededException", **more: Any) -> list[str]:
+def _throttle(
+    operation: str, code: str = "ProvisionedThroughputExceededException", client: Any = None, **more: Any
+) -> list[str]:
     """Every call of ``operation`` on the desk's DynamoDB client answers ``code``; the calls are counted."""
     calls: list[str] = []
 
@@ -26,7 +30,7 @@ def _throttle(operation: str, code: str = "ProvisionedThroughputExceededExceptio
         error = {"Error": {"Code": code, "Message": "throttled (test)"}, "ResponseMetadata": {"HTTPStatusCode": 400}}
         return AWSResponse("https://dynamodb.test", 400, HTTPHeaders(), None), {**error, **more}
 
-    client = wiring.tickets()._table.meta.client
+    client = client or wiring.tickets()._table.meta.client
     client.meta.events.register(f"before-call.dynamodb.{operation}", cast("Callable[..., None]", refuse))
     return calls
 
@@ -53,3 +57,12 @@ def test_a_change_cancelled_by_throttling_is_503_not_a_version_conflict(staff: A
     _throttle("TransactWriteItems", "TransactionCanceledException", CancellationReasons=[{"Code": "ThrottlingError"}])
     reply = staff(staff_action(ticket_id, "decline", {"version": 1, "reason": "重复登记"}))
     assert (reply.status, reply.body["code"]) == (503, "busy")  # "try again", not "someone changed it"
+
+
+def test_a_throttled_emergency_call_list_edit_is_a_clear_503(staff: Api) -> None:
+    client = wiring.emergency_calls()._table.meta.client
+    calls = _throttle("PutItem", client=client)
+    edited = {k: list(v) for k, v in DEFAULT_CALLS.items()}
+    reply = staff(site_route("PUT", "/staff/sites/{site_id}/emergency-calls", ("mgr1", "manager"), {"calls": edited}))
+    assert (reply.status, reply.body["code"]) == (503, "busy")
+    assert calls == ["PutItem"]

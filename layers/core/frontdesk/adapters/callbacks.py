@@ -24,7 +24,17 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import change_puts, index_page, put_at, put_new, throttled, transact
+from frontdesk.adapters.dynamodb import (
+    KEY_ATTRIBUTES,
+    change_puts,
+    index_page,
+    model_item,
+    put_at,
+    put_new,
+    strip,
+    throttled,
+    transact,
+)
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode
@@ -49,8 +59,9 @@ def expires_at(created_at: str) -> int:
 
 
 def callback_item(callback: Callback) -> dict[str, Any]:
-    item: dict[str, Any] = callback.model_dump(mode="json", exclude_none=True)
-    item.update(_key(callback.callback_id), type="callback", expires_at=expires_at(callback.created_at))
+    item = model_item(
+        callback, **_key(callback.callback_id), type="callback", expires_at=expires_at(callback.created_at)
+    )
     if callback.is_open:
         item.update(GSI1PK=f"CALLBACKS#{callback.site_id}", GSI1SK=f"{callback.due}#{callback.callback_id}")
     elif callback.done_at is not None and callback.state is not CallbackState.CANCELLED:
@@ -59,9 +70,7 @@ def callback_item(callback: Callback) -> dict[str, Any]:
 
 
 def _callback(item: dict[str, Any]) -> Callback:
-    return Callback.model_validate(
-        {k: v for k, v in item.items() if k not in {"PK", "SK", "type", "expires_at"} and not k.startswith("GSI")}
-    )
+    return Callback.model_validate(strip(item, KEY_ATTRIBUTES | {"expires_at"}))
 
 
 class CallbackStore:
@@ -174,7 +183,7 @@ class CallbackStore:
         item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": f"SAMPLE#{week}"}, ConsistentRead=True)
         if "Item" not in item:
             return None
-        return Sample.model_validate({k: v for k, v in item["Item"].items() if k not in {"PK", "SK", "type"}})
+        return Sample.model_validate(strip(item["Item"]))
 
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]:
         """The site's open callbacks, soonest due first (one page of the index: bounded)."""

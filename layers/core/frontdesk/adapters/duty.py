@@ -12,7 +12,7 @@ Keys (PK / SK):
                                         write, pre-filled as the page closes, signed by both shifts)
     HANDOVER#<page_id> / CLOCK#handover its clock (frontdesk.adapters.clocks), in the same transactions
 
-Every item carries ``expiration`` (the table's TTL) three years after its shift: the manual's retention.
+Every item carries ``expires_at`` (the table's TTL attribute) three years after its shift: the manual's retention.
 The page is rewritten (a Put conditional on its version) as entries are added and when it closes;
 no code path here issues an UpdateItem or a DeleteItem on a ``DUTY#`` key, and the functions'
 policies deny both (template.yaml).
@@ -26,7 +26,16 @@ from typing import TYPE_CHECKING, Any, Final
 from boto3.dynamodb.conditions import Key
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.adapters.dynamodb import index_page, model_item, put_new, put_new_or_at, query_all, strip, transact
+from frontdesk.adapters.dynamodb import (
+    EXPIRES_AT,
+    index_page,
+    model_item,
+    put_new,
+    put_new_or_at,
+    query_all,
+    strip,
+    transact,
+)
 from frontdesk.clock import parse_iso
 from frontdesk.domain.duty import RETENTION_DAYS, HandoverWrite
 from frontdesk.domain.errors import ErrorCode
@@ -35,7 +44,7 @@ from frontdesk.models.duty import DutyEntry, DutyPage, Handover
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
-_KEYS: Final = frozenset({"PK", "SK", "type", "expiration"})
+_KEYS: Final = frozenset({"PK", "SK", "type", EXPIRES_AT})
 ENTRY_PREFIX: Final = "ENTRY#"
 
 
@@ -62,17 +71,17 @@ def _strip(item: dict[str, Any]) -> dict[str, Any]:
 def _page_item(page: DutyPage) -> dict[str, Any]:
     by_start = {"GSI2PK": f"DUTYPAGES#{page.site_id}", "GSI2SK": page.starts_at}
     expiration = _expiration(page)
-    return model_item(page, PK=page_pk(page.page_id), SK="PAGE", type="duty_page", expiration=expiration, **by_start)
+    return model_item(page, PK=page_pk(page.page_id), SK="PAGE", type="duty_page", expires_at=expiration, **by_start)
 
 
 def _entry_item(entry: DutyEntry, page: DutyPage) -> dict[str, Any]:
-    return model_item(entry, **entry_key(entry.page_id, entry.seq), type="duty_entry", expiration=_expiration(page))
+    return model_item(entry, **entry_key(entry.page_id, entry.seq), type="duty_entry", expires_at=_expiration(page))
 
 
 def _handover_item(handover: Handover) -> dict[str, Any]:
     expiration = int((parse_iso(handover.shift_change_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp())
     return model_item(
-        handover, PK=f"HANDOVER#{handover.page_id}", SK="HANDOVER", type="handover", expiration=expiration
+        handover, PK=f"HANDOVER#{handover.page_id}", SK="HANDOVER", type="handover", expires_at=expiration
     )
 
 
@@ -103,7 +112,6 @@ def page_put(table_name: str, page: DutyPage, previous_version: int) -> dict[str
 class DutyStore:
     def __init__(self, table: Table) -> None:
         self._table = table
-        self._client = table.meta.client
 
     def page(self, pid: str) -> DutyPage | None:
         item = self._table.get_item(Key={"PK": page_pk(pid), "SK": "PAGE"}, ConsistentRead=True).get("Item")
@@ -138,7 +146,7 @@ class DutyStore:
         name = self._table.name
         items = [page_put(name, page, previous_version), put_new(name, _entry_item(entry, page))]
         if source is not None:
-            marker = {**_source_key(source), "type": "duty_source", "seq": entry.seq, "expiration": _expiration(page)}
+            marker = {**_source_key(source), "type": "duty_source", "seq": entry.seq, EXPIRES_AT: _expiration(page)}
             items.append(put_new(name, marker))
         self._write([*items, *handover_writes(name, handover)])
 

@@ -196,6 +196,8 @@ def busy_when_throttled() -> Iterator[None]:
 
 
 KEY_ATTRIBUTES: Final = frozenset({"PK", "SK", "type"})
+# The table's one TTL attribute (template.yaml TimeToLiveSpecification): an item without it never expires.
+EXPIRES_AT: Final = "expires_at"
 
 
 def strip(item: dict[str, Any], keys: Collection[str] = KEY_ATTRIBUTES) -> dict[str, Any]:
@@ -578,7 +580,7 @@ def _owed(table_name: str, ticket_id: str, notice: str, at: str, seq: int | None
         "type": "notice",
         "notice": notice,
         "ticket_id": ticket_id,
-        "expiration": int(parse_iso(at).timestamp()) + NOTICE_TTL_SECONDS,
+        EXPIRES_AT: int(parse_iso(at).timestamp()) + NOTICE_TTL_SECONDS,
     }
     if seq is not None:
         item["seq"] = seq

@@ -40,7 +40,6 @@ def _use_item(use: KeyUse) -> dict[str, Any]:
 class KeyStore:
     def __init__(self, table: Table) -> None:
         self._table = table
-        self._client = table.meta.client
 
     def create(self, key: EmergencyKey) -> None:
         """The key and its unit's marker: refused (409) when the unit has a key already."""

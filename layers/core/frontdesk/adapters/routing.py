@@ -6,8 +6,9 @@ Keys (PK / SK):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from frontdesk.adapters.dynamodb import busy_when_throttled
 from frontdesk.models.routing import DEFAULT_EMERGENCY_CALLS, EmergencyCalls
 
 if TYPE_CHECKING:
@@ -28,12 +29,12 @@ class EmergencyCallStore:
         return self.stored(site_id) or DEFAULT_EMERGENCY_CALLS
 
     def put(self, site_id: str, calls: EmergencyCalls) -> None:
-        self._table.put_item(
-            Item={
-                "PK": f"SITE#{site_id}",
-                "SK": CALLS_SK,
-                "type": "emergency_calls",
-                "site_id": site_id,
-                "calls": {name: list(roles) for name, roles in calls.calls.items()},
-            }
-        )
+        item: dict[str, Any] = {
+            "PK": f"SITE#{site_id}",
+            "SK": CALLS_SK,
+            "type": "emergency_calls",
+            "site_id": site_id,
+            "calls": {name: list(roles) for name, roles in calls.calls.items()},
+        }
+        with busy_when_throttled():
+            self._table.put_item(Item=item)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from frontdesk.adapters.dynamodb import EXPIRES_AT
 from frontdesk.clock import parse_iso
 
 if TYPE_CHECKING:
@@ -34,6 +35,6 @@ class SweepMarks:
                 "day": day,
                 "at": at,
                 "marked": marked,
-                "expiration": int(parse_iso(at).timestamp()) + KEEP_SECONDS,
+                EXPIRES_AT: int(parse_iso(at).timestamp()) + KEEP_SECONDS,
             }
         )

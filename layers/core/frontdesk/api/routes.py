@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
 
 def declare_post(
-    router: Router, path: str, summary: str, route: Callable[..., Any], name: str, returns: type, **parameters: Any
+    router: BaseRouter, path: str, summary: str, route: Callable[..., Any], name: str, returns: type, **parameters: Any
 ) -> None:
     """``POST path`` served by ``route``, a function called ``name`` (the OpenAPI operationId);
     powertools reads its parameters and what it returns from its annotations."""
