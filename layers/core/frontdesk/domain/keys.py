@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -20,13 +20,12 @@ from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.models.calendar import DAY_END, DAY_START
 from frontdesk.models.keys import EmergencyKey, KeyState, KeyUse, NewKey, ReturnKey, TakeKey
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
 
 RETURN_WITHIN: Final = timedelta(hours=2)
-OFFICE_OPENS: Final = time(8, 0)
-OFFICE_CLOSES: Final = time(17, 30)
 
 
 class KeyNotFound(DomainError, code=ErrorCode.KEY_NOT_FOUND, status=404): ...
@@ -38,7 +37,7 @@ def check_may_use(actor: Actor) -> None:
 
 def office_hours(site: Site, moment: datetime) -> bool:
     local = moment.astimezone(ZoneInfo(site.timezone))
-    return local.weekday() < 5 and OFFICE_OPENS <= local.time() < OFFICE_CLOSES
+    return local.weekday() < 5 and DAY_START <= local.time() < DAY_END
 
 
 def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) -> EmergencyKey:
