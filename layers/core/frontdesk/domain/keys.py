@@ -17,7 +17,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
-from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput
+from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
 from frontdesk.models.calendar import DAY_END, DAY_START
@@ -61,7 +61,7 @@ def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) 
 
 def _versioned(key: EmergencyKey, version: int) -> None:
     if version != key.version:
-        raise IllegalTransition(field="version", code=ErrorCode.VERSION_CONFLICT)
+        raise VersionConflict(field="version", expected=key.version, given=version)
 
 
 def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: datetime) -> tuple[EmergencyKey, KeyUse]:
