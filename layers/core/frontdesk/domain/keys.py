@@ -73,7 +73,8 @@ def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: dat
         raise InvalidInput(field="permission", code=ErrorCode.KEY_PERMISSION_OR_OVERRIDE)
     if command.permission is not None and parse_iso(command.permission.at) > now + timedelta(minutes=1):
         raise InvalidInput(field="permission.at", code=ErrorCode.KEY_IN_FUTURE)
-    if not office_hours(site, now):
+    after_hours = not office_hours(site, now)
+    if after_hours:
         if command.after_hours is None:
             raise InvalidInput(field="after_hours", code=ErrorCode.KEY_AFTER_HOURS)
         if command.after_hours.escort == actor.id:
@@ -88,7 +89,7 @@ def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: dat
         reason=command.reason,
         permission=command.permission,
         override=command.override,
-        after_hours=command.after_hours if not office_hours(site, now) else None,
+        after_hours=command.after_hours if after_hours else None,
         taken_at=to_iso(now),
         taken_by=actor.id,
         return_due=deadline_iso(now + RETURN_WITHIN),
