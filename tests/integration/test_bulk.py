@@ -198,7 +198,8 @@ def test_duplicates_of_one_outage_are_closed_under_the_primary(
 def test_a_bad_duplicate_is_refused_alone_and_a_bad_primary_refuses_all(staff: Api, store: TicketStore) -> None:
     primary, other, closed, fine = (staff_open(staff)[0] for _ in range(4))
     staff_act(staff, closed, "cancel", {"version": 1, "reason": "客户撤回"}, DM1)
-    body = {"duplicates": [_ref(primary, 1), _ref(other, 9), _ref(closed, 2), _ref(fine, 1)]}
+    unknown = "e" * 32
+    body = {"duplicates": [_ref(primary, 1), _ref(other, 9), _ref(closed, 2), _ref(unknown, 1), _ref(fine, 1)]}
 
     reply = staff(duplicates(primary, body))
 
@@ -207,8 +208,10 @@ def test_a_bad_duplicate_is_refused_alone_and_a_bad_primary_refuses_all(staff: A
         (False, "duplicate_of_itself"),
         (False, "version_conflict"),
         (False, "duplicate_closed"),
+        (False, "ticket_not_found"),
         (True, None),
     ]
+    assert reply.body["outcomes"][3]["field"] == "ticket_id"
     assert store.get(other).status.value == "received"  # type: ignore[union-attr]
     # a duplicate cannot be the primary of others, nor can a cancelled ticket
     for bad in (fine, closed):

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, time
 import pytest
 from pydantic import ValidationError
 
-from frontdesk.domain.calendar import Shift, calendar, shipped_years, site_calendar
+from frontdesk.domain.calendar import calendar, shipped_years, site_calendar
 from frontdesk.models.calendar import Hours, YearCalendar
+from frontdesk.models.duty import Shift
 
 SHANGHAI = "Asia/Shanghai"
 CN = site_calendar(SHANGHAI, ())

@@ -12,7 +12,7 @@ import pytest
 from pydantic import ValidationError
 
 from frontdesk.domain import keys
-from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden
+from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, VersionConflict
 from frontdesk.models.keys import KeyState, NewKey, ReturnKey, TakeKey
 
 from .builders import DUTY_MANAGER, ENGINEER, OPERATOR, make_site
@@ -104,6 +104,15 @@ def test_the_key_is_due_back_in_two_hours_and_comes_back_under_a_new_seal() -> N
     sealed, returned = keys.give_back(taken, use, ReturnKey(version=2, new_seal_number="S-0002"), OPERATOR, OFFICE)
     assert (sealed.state, sealed.seal_number, sealed.current_use) == (KeyState.SEALED, "S-0002", None)
     assert (returned.new_seal, returned.returned_by) == ("S-0002", "op1")
+
+
+def test_a_stale_version_is_a_version_conflict_taking_and_giving_back() -> None:
+    with pytest.raises(VersionConflict) as stale:
+        keys.take(_key(), _take(override="water", version=7), SITE, DUTY_MANAGER, OFFICE)
+    assert (stale.value.code, stale.value.field, stale.value.status) == (ErrorCode.VERSION_CONFLICT, "version", 409)
+    taken, use = keys.take(_key(), _take(override="water"), SITE, DUTY_MANAGER, OFFICE)
+    with pytest.raises(VersionConflict):
+        keys.give_back(taken, use, ReturnKey(version=1, new_seal_number="S-0002"), OPERATOR, OFFICE)
 
 
 def test_only_the_desk_uses_the_keys_and_units_must_exist() -> None:

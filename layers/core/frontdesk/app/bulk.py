@@ -14,7 +14,7 @@ from frontdesk.app.ports import EngineerRoster, LinkedTickets, SiteLookup, requi
 from frontdesk.clock import Clock
 from frontdesk.domain import bulk, lifecycle
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, NotFound, VersionConflict
+from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, VersionConflict
 from frontdesk.domain.permissions import may
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import SubjectType
@@ -82,9 +82,7 @@ class BulkDesk:
         try:
             for _ in range(PRIMARY_ATTEMPTS):
                 primary = require_ticket(self.tickets, primary_id)
-                ticket = self.tickets.get(ref.ticket_id)
-                if ticket is None:
-                    raise NotFound(field="ticket_id", code=ErrorCode.TICKET_NOT_FOUND)
+                ticket = require_ticket(self.tickets, ref.ticket_id)
                 now = self.clock.now()
                 closed, listed = bulk.close_as_duplicate(ticket, primary, ref.version, note, actor, now)
                 notice = bulk.DUPLICATE_NOTICE if ticket.contact.email else ""

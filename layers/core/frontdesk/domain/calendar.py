@@ -22,22 +22,17 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.models.calendar import Hours, YearCalendar
+from frontdesk.models.duty import Shift
 
 SHIPPED: Final = Path(__file__).resolve().parents[1] / "calendars" / "cn-mainland.json"
 # A bound on the search for a working day: no calendar has a month without one.
 MAX_DAYS_OFF_IN_A_ROW: Final = 31
-
-
-class Shift(StrEnum):
-    DAY = "day"
-    NIGHT = "night"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.models.calendar import DAY_END, DAY_START
 from frontdesk.models.clock import Clock
 from frontdesk.models.duty import (
     MAX_TEXT,
@@ -50,8 +51,6 @@ from frontdesk.models.keys import KeyUse
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import TERMINAL, Actor, Kind, Status, Ticket
 
-DAY_STARTS: Final = time(8, 0)
-NIGHT_STARTS: Final = time(17, 30)
 # Kept 3 years (000 §3.9): the table's TTL and the closing hash's Object Lock (EvidenceRetentionDays).
 RETENTION_DAYS: Final = 1095
 SYSTEM_AUTHOR: Final = "system"
@@ -92,16 +91,16 @@ def shift_at(site: Site, moment: datetime) -> ShiftSpan:
     zone = ZoneInfo(site.timezone)
     local = moment.astimezone(zone)
     today = local.date()
-    day_start = datetime.combine(today, DAY_STARTS, zone)
-    night_start = datetime.combine(today, NIGHT_STARTS, zone)
+    day_start = datetime.combine(today, DAY_START, zone)
+    night_start = datetime.combine(today, DAY_END, zone)
     if day_start <= local < night_start:
         return ShiftSpan(today.isoformat(), Shift.DAY, day_start, night_start)
     began = today if local >= night_start else today - timedelta(days=1)
     return ShiftSpan(
         began.isoformat(),
         Shift.NIGHT,
-        datetime.combine(began, NIGHT_STARTS, zone),
-        datetime.combine(began + timedelta(days=1), DAY_STARTS, zone),
+        datetime.combine(began, DAY_END, zone),
+        datetime.combine(began + timedelta(days=1), DAY_START, zone),
     )
 
 
@@ -157,7 +156,7 @@ def parse_page_id(pid: str) -> tuple[str, tuple[str, Shift]]:
 
 def shift_of(site: Site, named: tuple[str, Shift]) -> ShiftSpan:
     day, shift = named
-    begins = DAY_STARTS if shift is Shift.DAY else NIGHT_STARTS
+    begins = DAY_START if shift is Shift.DAY else DAY_END
     return shift_at(site, datetime.combine(date.fromisoformat(day), begins, ZoneInfo(site.timezone)))
 
 

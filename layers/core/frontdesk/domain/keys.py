@@ -12,21 +12,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
-from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput
+from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.models.calendar import DAY_END, DAY_START
 from frontdesk.models.keys import EmergencyKey, KeyState, KeyUse, NewKey, ReturnKey, TakeKey
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
 
 RETURN_WITHIN: Final = timedelta(hours=2)
-OFFICE_OPENS: Final = time(8, 0)
-OFFICE_CLOSES: Final = time(17, 30)
 
 
 class KeyNotFound(DomainError, code=ErrorCode.KEY_NOT_FOUND, status=404): ...
@@ -38,7 +37,7 @@ def check_may_use(actor: Actor) -> None:
 
 def office_hours(site: Site, moment: datetime) -> bool:
     local = moment.astimezone(ZoneInfo(site.timezone))
-    return local.weekday() < 5 and OFFICE_OPENS <= local.time() < OFFICE_CLOSES
+    return local.weekday() < 5 and DAY_START <= local.time() < DAY_END
 
 
 def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) -> EmergencyKey:
@@ -62,7 +61,7 @@ def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) 
 
 def _versioned(key: EmergencyKey, version: int) -> None:
     if version != key.version:
-        raise IllegalTransition(field="version", code=ErrorCode.VERSION_CONFLICT)
+        raise VersionConflict(field="version", expected=key.version, given=version)
 
 
 def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: datetime) -> tuple[EmergencyKey, KeyUse]:
@@ -74,7 +73,8 @@ def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: dat
         raise InvalidInput(field="permission", code=ErrorCode.KEY_PERMISSION_OR_OVERRIDE)
     if command.permission is not None and parse_iso(command.permission.at) > now + timedelta(minutes=1):
         raise InvalidInput(field="permission.at", code=ErrorCode.KEY_IN_FUTURE)
-    if not office_hours(site, now):
+    after_hours = not office_hours(site, now)
+    if after_hours:
         if command.after_hours is None:
             raise InvalidInput(field="after_hours", code=ErrorCode.KEY_AFTER_HOURS)
         if command.after_hours.escort == actor.id:
@@ -89,7 +89,7 @@ def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: dat
         reason=command.reason,
         permission=command.permission,
         override=command.override,
-        after_hours=command.after_hours if not office_hours(site, now) else None,
+        after_hours=command.after_hours if after_hours else None,
         taken_at=to_iso(now),
         taken_by=actor.id,
         return_due=deadline_iso(now + RETURN_WITHIN),
