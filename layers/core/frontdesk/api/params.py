@@ -19,6 +19,6 @@ ListName = Annotated[str, Path(pattern=ids.LIST_NAME)]
 CallbackId = Annotated[str, Path(pattern=ids.CALLBACK_ID)]
 WeekPath = Annotated[str, Path(pattern=ids.ISO_WEEK)]
 # A duty-log page: <site>-<day>-<day|night>, as frontdesk.models.duty.PageId names it.
-DutyPageId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{2}-\d{2}-(day|night)$")]
+DutyPageId = Annotated[str, Path(pattern=ids.DUTY_PAGE)]
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=ids.TRACKING_TOKEN)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

@@ -46,6 +46,7 @@ from frontdesk.models.duty import (
     SignIn,
     SignOut,
 )
+from frontdesk.models.identifiers import DUTY_PAGE
 from frontdesk.models.incident import IncidentReport
 from frontdesk.models.keys import KeyUse
 from frontdesk.models.site import Site
@@ -139,7 +140,7 @@ def writing_page(site: Site, now: datetime, stored: Callable[[str], DutyPage | N
     raise IllegalTransition(field="site_id", code=ErrorCode.DUTY_PAGE_CLOSED)
 
 
-_PAGE_ID: Final = re.compile(r"^(?P<site>[a-z0-9-]{1,40})-(?P<day>\d{4}-\d{2}-\d{2})-(?P<shift>day|night)$")
+_PAGE_ID: Final = re.compile(DUTY_PAGE)
 
 
 def parse_page_id(pid: str) -> tuple[str, tuple[str, Shift]]:
@@ -148,10 +149,11 @@ def parse_page_id(pid: str) -> tuple[str, tuple[str, Shift]]:
     if found is None:
         raise DutyPageNotFound(field="page_id")
     try:
-        date.fromisoformat(found["day"])
+        site_id, day, shift = found.groups()
+        date.fromisoformat(day)
     except ValueError as error:
         raise DutyPageNotFound(field="page_id") from error
-    return found["site"], (found["day"], Shift(found["shift"]))
+    return site_id, (day, Shift(shift))
 
 
 def shift_of(site: Site, named: tuple[str, Shift]) -> ShiftSpan:

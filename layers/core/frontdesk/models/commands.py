@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from frontdesk.models.identifiers import NAME_ID
+from frontdesk.models.identifiers import HEX_ID, NAME_ID
 from frontdesk.models.mailing import Email as MailingEmail
 from frontdesk.models.ticket import Department, DisabledOccupants, Kind, Severity
 
@@ -244,7 +244,7 @@ class Said(Versioned):
 
 # One bulk request names at most this many tickets: each is its own transaction, all within one call.
 MAX_BULK = 50
-TicketIdentifier = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
+TicketIdentifier = Annotated[str, StringConstraints(pattern=HEX_ID)]
 
 
 class TicketRef(_Strict):

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from frontdesk.models import identifiers as ids
 from frontdesk.models.frozen import Frozen
 
 
@@ -39,9 +40,9 @@ class PageState(StrEnum):
 
 MAX_TEXT = 2000
 MAX_LINKS = 10
-PageId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{2}-\d{2}-(day|night)$")]
-TicketRef = Annotated[str, StringConstraints(pattern=r"^[a-f0-9]{32}$")]
-ReportRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$")]
+PageId = Annotated[str, StringConstraints(pattern=ids.DUTY_PAGE)]
+TicketRef = Annotated[str, StringConstraints(pattern=ids.HEX_ID)]
+ReportRef = Annotated[str, StringConstraints(pattern=ids.REPORT_ID)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
 
 
@@ -57,7 +58,7 @@ class NewDutyEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    site_id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    site_id: str = Field(pattern=ids.SITE_ID)
     category: DutyCategory
     happened: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)] = Field(
         description="What happened, told objectively (事情情况)"

@@ -12,6 +12,8 @@ NAME_ID: Final = r"^[A-Za-z0-9_-]{1,40}$"
 HEX_ID: Final = r"^[a-f0-9]{32}$"
 # <site>-<year>-<number>: numbered without gaps per site and year.
 REPORT_ID: Final = r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$"
+# A page of the duty log: <site>-<site-local day>-<shift>; groups: site, day, shift.
+DUTY_PAGE: Final = r"^([a-z0-9-]{1,40})-(\d{4}-\d{2}-\d{2})-(day|night)$"
 LIST_NAME: Final = r"^[a-z0-9_-]{1,40}$"
 # A callback: its ticket and the event that called for it (``…-7``), or the week that sampled it (``…-s2026w48``).
 CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$"

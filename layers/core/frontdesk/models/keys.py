@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.frozen import Frozen
+from frontdesk.models.identifiers import SITE_ID
 
 SealNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,20}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
@@ -44,7 +45,7 @@ class NewKey(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    site_id: str = Field(pattern=r"^[a-z0-9-]{1,40}$")
+    site_id: str = Field(pattern=SITE_ID)
     building_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
     unit: str = Field(min_length=1, max_length=40)
     seal_number: SealNumber
