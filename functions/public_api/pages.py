@@ -52,6 +52,7 @@ ASSETS: dict[str, str] = {
     "staff.js": JS,
     "staff-state.js": JS,
     "staff-session.js": JS,
+    "staff-mfa.js": JS,
     "staff-queue.js": JS,
     "staff-board.js": JS,
     "staff-fields.js": JS,

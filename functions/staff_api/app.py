@@ -20,7 +20,7 @@ from emergency_calls import router as emergency_calls
 from mailing_lists import router as mailing_lists
 
 from frontdesk.api import intake
-from frontdesk.api.callers import StaffActor
+from frontdesk.api.callers import StaffActor, every_caller_checked
 from frontdesk.api.entry import api_handler
 from frontdesk.api.params import BuildingFilter, BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
 from frontdesk.api.resolver import make_resolver
@@ -34,12 +34,13 @@ from frontdesk.models.history import UnitHistory
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket
 from frontdesk.models.views import Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
-from frontdesk.wiring import board, desk, tracking_url
+from frontdesk.wiring import board, desk, second_factor, tracking_url
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
+app.use(middlewares=[every_caller_checked(lambda actor: second_factor().check(actor))])
 app.include_router(mailing_lists)
 app.include_router(emergency_calls)
 app.include_router(photos.router)

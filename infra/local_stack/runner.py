@@ -82,6 +82,9 @@ class Config:
     stack_name: str = "frontdesk"
     throttle: bool = False  # the API stage's throttle (429 past rate/burst), as on AWS
     waf: bool = False  # the WAF web ACL's rate-based rule per IP (403 past its limit), as on AWS
+    # The template's ManagerMfa. Locally "optional" unless asked: the demo's managers have no
+    # authenticator app, and a newcomer should see the console before setting one up.
+    manager_mfa: str = "optional"
 
 
 class PortBusyError(Exception):
@@ -144,6 +147,9 @@ def aws_environment(moto_url: str, moto_port: int) -> dict[str, str]:
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
         "MOTO_PORT": str(moto_port),
+        # moto checks TOTP codes for real (RFC 6238 against its one fixed secret) instead of taking
+        # any six digits: a sign-in or set-up with a wrong code is refused as on AWS
+        "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
         # no X-Ray daemon locally
         "POWERTOOLS_TRACE_DISABLED": "true",
     }
@@ -218,7 +224,9 @@ class LocalStack:
 
         self.template = load_template(config.template_path)
         # Mail carries absolute links to the pages: here, this gateway's own address.
-        parameters = {"PublicBaseUrl": self.base_url} if config.port else {}
+        parameters = {"ManagerMfa": config.manager_mfa}
+        if config.port:
+            parameters["PublicBaseUrl"] = self.base_url
         self.stack = stack = provision(
             self.client, self.template, config.stack_name, parameters=parameters, base_dir=config.template_path.parent
         )

@@ -35,6 +35,7 @@ from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
+from frontdesk.app.second_factor import SecondFactorGate
 from frontdesk.app.staff import StaffDesk
 from frontdesk.app.sweep import EndOfDaySweep
 from frontdesk.app.tickets import Desk
@@ -140,7 +141,17 @@ def board() -> Board:
 
 @_built
 def staff_desk() -> StaffDesk:
-    return StaffDesk(CognitoStaff(settings().user_pool_id), tickets(), sites())
+    return StaffDesk(directory(), tickets(), sites())
+
+
+@_built
+def directory() -> CognitoStaff:
+    return CognitoStaff(settings().user_pool_id)
+
+
+@_built
+def second_factor() -> SecondFactorGate:
+    return SecondFactorGate(directory(), required=settings().manager_mfa == "required")
 
 
 @_built

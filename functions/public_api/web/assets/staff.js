@@ -8,11 +8,12 @@ import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDut
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireCalls } from "./staff-calls.js";
+import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
 import { closeRegister, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
-import { canIntake, canReports, onSession, renderWho, resume, signIn, signOut } from "./staff-session.js";
+import { canIntake, canReports, onSecondFactorNeeded, onSession, renderWho, resume, signIn, signOut } from "./staff-session.js";
 import { el, scale, setLink, state } from "./staff-state.js";
 import { closeDetail, forgetTicket, openTicket, renderDetail, wireTicket } from "./staff-ticket.js";
 
@@ -29,6 +30,7 @@ async function showConsole() {
   el("console").hidden = false;
   el("who").hidden = false;
   el("signout").hidden = false;
+  el("mfa-toggle").hidden = false;
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
@@ -57,6 +59,8 @@ function clearConsole() {
   clearPicked();
   clearCallbacks();
   closeIntake();
+  closeMfa();
+  el("mfa-toggle").hidden = true;
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
 }
@@ -98,6 +102,7 @@ async function loadConfig() {
 
 async function init() {
   onSession(showConsole, clearConsole);
+  onSecondFactorNeeded(requireMfa);
   el("signin-form").addEventListener("submit", signIn);
   el("signout").addEventListener("click", function () {
     setLink(""); // a deliberate sign-out forgets the ticket the link opened
@@ -133,6 +138,7 @@ async function init() {
   wireReports();
   wireDuty();
   wireCallbacks();
+  wireMfa();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });

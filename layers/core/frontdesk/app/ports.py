@@ -234,6 +234,12 @@ class StaffDirectory(Protocol):
     def people(self, roles: Collection[Role]) -> list[Person]: ...
 
 
+class TotpDirectory(Protocol):
+    """Whether a user has an authenticator app turned on (frontdesk.adapters.cognito.CognitoStaff)."""
+
+    def has_totp(self, username: str) -> bool: ...
+
+
 class EngineerRoster(Protocol):
     """The user names a site's work can be given to (frontdesk.app.staff.StaffDesk)."""
 

@@ -51,6 +51,7 @@ class ErrorCode(StrEnum):
     HANDLE_FIRST = "handle_first"
     HANDOVER_REASON_REQUIRED = "handover_reason_required"
     ILLEGAL_TRANSITION = "illegal_transition"
+    MFA_REQUIRED = "mfa_required"
     INCIDENT_FIELD_REQUIRED = "incident_field_required"
     INCIDENT_IN_FUTURE = "incident_in_future"
     INCIDENT_MANAGERS_ONLY = "incident_managers_only"
@@ -145,6 +146,10 @@ class NotFound(DomainError, code=ErrorCode.NOT_FOUND, status=404): ...
 
 
 class Forbidden(DomainError, code=ErrorCode.FORBIDDEN, status=403): ...
+
+
+class SecondFactorRequired(DomainError, code=ErrorCode.MFA_REQUIRED, status=403):
+    """A manager signed in without TOTP set up, where the site requires it (docs/decisions/0025)."""
 
 
 class IllegalTransition(DomainError, code=ErrorCode.ILLEGAL_TRANSITION, status=409): ...

@@ -8,6 +8,9 @@ from frontdesk.models.ticket import Actor, ActorKind, Role
 DESK = frozenset({Role.OPERATOR, Role.DUTY_MANAGER, Role.MANAGER})
 SUPERVISORS = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
 FIELD = frozenset({Role.ENGINEER})
+# Who must sign in with a second factor (TOTP) when the deployment requires it: the roles that
+# approve, judge and edit what others rely on. Everyone else may choose it.
+SECOND_FACTOR = frozenset({Role.MANAGER})
 ALL_STAFF = frozenset(Role)
 
 STAFF_ACTIONS: dict[str, frozenset[Role]] = {
@@ -90,3 +93,7 @@ def require_staff_in(actor: Actor, roles: frozenset[Role], action: str) -> None:
 def require_staff_to(actor: Actor, action: str) -> None:
     """Refuse anyone but staff whose roles ``STAFF_ACTIONS`` grants ``action``."""
     require_staff_in(actor, STAFF_ACTIONS[action], action)
+
+
+def needs_second_factor(actor: Actor) -> bool:
+    return bool(actor.roles & SECOND_FACTOR)
