@@ -7,11 +7,8 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
 from playwright.sync_api import Page, expect
@@ -53,19 +50,8 @@ def stale_totp(secret: str) -> str:
     raise AssertionError("no stale code differs from the current one")
 
 
-def _cognito(stack: RunningStack) -> Any:
-    return boto3.client(
-        "cognito-idp",
-        region_name=stack.config["cognito"]["region"],
-        endpoint_url=stack.moto_url,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
 def _new_manager(stack: RunningStack, prefix: str) -> tuple[str, str]:
-    cognito, pool = _cognito(stack), stack.config["cognito"]["user_pool_id"]
+    cognito, pool = stack.cognito(), stack.config["cognito"]["user_pool_id"]
     username, password = f"{prefix}.{uuid.uuid4().hex[:8]}", "Frontdesk#mfa-manager1"
     cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
     cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
@@ -109,7 +95,7 @@ def test_a_manager_sets_up_totp_in_the_console_and_then_signs_in_with_it(page: P
     page.locator("#totp_code").fill(stale_totp(shown))
     page.get_by_role("button", name="开启两步验证").click()
     expect(page.locator("#totp_code-error")).to_have_text(BAD)
-    user = _cognito(local_stack).admin_get_user(
+    user = local_stack.cognito().admin_get_user(
         UserPoolId=local_stack.config["cognito"]["user_pool_id"], Username=username
     )
     assert "SOFTWARE_TOKEN_MFA" not in user.get("UserMFASettingList", [])

@@ -8,9 +8,7 @@ import json
 import time
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from playwright.sync_api import Page, expect
 
 from .conftest import RunningStack
@@ -27,25 +25,14 @@ def _session_item(page: Page, key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _cognito(stack: RunningStack) -> Any:
-    return boto3.client(
-        "cognito-idp",
-        region_name=stack.config["cognito"]["region"],
-        endpoint_url=stack.moto_url,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
 def _renews(stack: RunningStack, refresh_token: str) -> bool:
     try:
-        answer = _cognito(stack).initiate_auth(
+        answer = stack.cognito().initiate_auth(
             AuthFlow="REFRESH_TOKEN_AUTH",
             ClientId=stack.config["cognito"]["client_id"],
             AuthParameters={"REFRESH_TOKEN": refresh_token},
         )
-    except _cognito(stack).exceptions.NotAuthorizedException:
+    except stack.cognito().exceptions.NotAuthorizedException:
         return False
     return bool(answer["AuthenticationResult"]["IdToken"])
 
@@ -93,7 +80,7 @@ def test_the_console_renews_an_expired_id_token_and_revokes_its_refresh_token_on
 def test_the_local_cognito_revokes_only_a_token_of_the_client_named(local_stack: RunningStack) -> None:
     login = local_stack.logins["operator"]
     client_id = local_stack.config["cognito"]["client_id"]
-    tokens = _cognito(local_stack).initiate_auth(
+    tokens = local_stack.cognito().initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH",
         ClientId=client_id,
         AuthParameters={"USERNAME": login["username"], "PASSWORD": login["password"]},
