@@ -53,6 +53,7 @@ ASSETS: dict[str, str] = {
     "staff-state.js": JS,
     "staff-session.js": JS,
     "staff-mfa.js": JS,
+    "srp.js": JS,
     "staff-queue.js": JS,
     "staff-board.js": JS,
     "staff-fields.js": JS,
@@ -245,6 +246,7 @@ def console_config() -> Response[str]:
     config = settings()
     body: dict[str, Any] = {
         "user_pool_client_id": config.user_pool_client_id,
+        "user_pool_id": config.user_pool_id,
         "cognito_endpoint": config.cognito_url,
         "region": config.aws_region,
         "time_scale": config.time_scale,

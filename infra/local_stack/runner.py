@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import boto3
 
-from local_stack import cognito_revoke, moto_fixes, timescale
+from local_stack import cognito_revoke, cognito_srp, moto_fixes, timescale
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
 from local_stack.demo import (
@@ -176,6 +176,7 @@ class LocalStack:
     _server: GatewayServer | None = None
     _session: boto3.session.Session | None = None
     _session_lock: threading.Lock = field(default_factory=threading.Lock)
+    _srp_sign_in: cognito_srp.SrpSignIn | None = None
 
     @property
     def moto_url(self) -> str:
@@ -231,6 +232,7 @@ class LocalStack:
             self.client, self.template, config.stack_name, parameters=parameters, base_dir=config.template_path.parent
         )
         os.environ.update(stack.env)
+        self._srp_sign_in = cognito_srp.SrpSignIn(stack.account_id, stack.region)
         # The staff console signs in through the gateway's same-origin Cognito pass-through (CSP stays self-only),
         # and states the demo's time scale.
         os.environ.setdefault("COGNITO_ENDPOINT", "/local/cognito")
@@ -504,7 +506,9 @@ class LocalStack:
         return Response.json(404, {"message": "Not Found"})
 
     def _login(self, request: Request) -> Response:
-        """Username + password -> Cognito tokens (InitiateAuth USER_PASSWORD_AUTH against moto)."""
+        """Username + password -> Cognito tokens, for scripts and tests: InitiateAuth USER_PASSWORD_AUTH
+        asked of moto itself, which ignores the client's flows. The console and every client of the
+        Cognito endpoint (/local/cognito) sign in with SRP, checked for real (cognito_srp)."""
         try:
             body = json.loads(request.body or b"{}")
             username, password = str(body["username"]), str(body["password"])
@@ -536,16 +540,47 @@ class LocalStack:
         )
 
     def _cognito(self, request: Request) -> Response:
-        """Forward a Cognito user-pools JSON API call (e.g. InitiateAuth) to moto, unchanged."""
+        """A Cognito user-pools JSON API call (e.g. InitiateAuth), forwarded to moto, with what moto
+        leaves out done here: RevokeToken, each client's ExplicitAuthFlows, and SRP checked for real."""
         target = request.header("X-Amz-Target") or ""
         if not target.startswith("AWSCognitoIdentityProviderService."):
             return Response.json(400, {"message": "only Cognito user pool calls are forwarded"})
-        if target == cognito_revoke.TARGET and self.stack is not None:  # moto has no RevokeToken
-            status, answer = cognito_revoke.revoke_token(request.body, self.stack.account_id, self.stack.region)
-            return Response(status, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(answer).encode())
+        if self.stack is None:
+            return self._to_moto(target, request.body)
+        if target == cognito_revoke.TARGET:  # moto has no RevokeToken
+            return _amz_json(*cognito_revoke.revoke_token(request.body, self.stack.account_id, self.stack.region))
+        if target not in (cognito_srp.INITIATE, cognito_srp.RESPOND):
+            return self._to_moto(target, request.body)
+        try:
+            call = json.loads(request.body or b"{}")
+        except ValueError:
+            return self._to_moto(target, request.body)
+        if not isinstance(call, dict):
+            return self._to_moto(target, request.body)
+        srp = self._srp_sign_in
+        assert srp is not None  # made with the stack
+        body = request.body
+        if target == cognito_srp.INITIATE:
+            refused = srp.refuse_flow(call)
+            if refused is not None:
+                return _amz_json(*refused)
+        elif call.get("ChallengeName") == "PASSWORD_VERIFIER":
+            checked = srp.check(call)
+            if isinstance(checked, tuple):
+                return _amz_json(*checked)
+            body = json.dumps(checked).encode()
+        answer = self._to_moto(target, body)
+        if target == cognito_srp.INITIATE and call.get("AuthFlow") == "USER_SRP_AUTH" and answer.status == 200:
+            try:
+                return _amz_json(200, srp.challenge(call, json.loads(answer.body)))
+            except ValueError:
+                return _amz_json(400, {"__type": "InvalidParameterException", "message": "SRP_A is not valid"})
+        return answer
+
+    def _to_moto(self, target: str, body: bytes) -> Response:
         forwarded = urllib.request.Request(  # noqa: S310 (our own moto)
             f"{self.moto_url}/",
-            data=request.body,
+            data=body,
             headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target},
             method="POST",
         )
@@ -597,6 +632,10 @@ class LocalStack:
             "=" * 88,
         ]
         return "\n".join(lines)
+
+
+def _amz_json(status: int, body: dict[str, Any]) -> Response:
+    return Response(status, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(body).encode())
 
 
 def _index() -> str:

@@ -162,7 +162,8 @@ def test_messaging_and_identities_are_provisioned(stack: Stack, aws: boto3.Sessi
     groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
     assert groups == {"operator", "engineer", "duty_manager", "manager"}
     client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=stack["UserPoolClient"]["id"] or "")
-    assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
+    # SRP only: the password never leaves the browser (tests/e2e/test_srp.py)
+    assert set(client["UserPoolClient"]["ExplicitAuthFlows"]) == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
     assert "ClientSecret" not in client["UserPoolClient"]
     pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True

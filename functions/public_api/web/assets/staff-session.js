@@ -1,10 +1,11 @@
-/* The staff console's sign-in: Cognito from the browser (USER_PASSWORD_AUTH, a new password or a
-   TOTP code when Cognito asks for one), the ID token kept for this tab, and the API calls made with it. ID tokens
+/* The staff console's sign-in: Cognito from the browser (SRP, so the password never leaves it; a
+   new password or a TOTP code when Cognito asks for one), the ID token kept for this tab, and the API calls made with it. ID tokens
    live 15 minutes: the refresh token renews them before they expire, and signing out revokes it
    (RevokeToken), so no new token can be had with it (docs/decisions/0025). The access token is kept
    beside it for the calls Cognito makes on the user's own account (setting up TOTP). What the console shows
    once signed in (or clears on signing out) is the entry module's, through onSession. */
 import * as FD from "./common.js";
+import { passwordClaim, srpStart } from "./srp.js";
 import { el, state } from "./staff-state.js";
 
 const t = FD.t;
@@ -130,7 +131,7 @@ export async function signIn(event) {
     FD.focusFirstInvalid(form);
     return;
   }
-  if (!state.config.user_pool_client_id || !state.config.cognito_endpoint) {
+  if (!state.config.user_pool_client_id || !state.config.user_pool_id || !state.config.cognito_endpoint) {
     FD.showAlert(alert, t("staff.signin.not_configured"));
     return;
   }
@@ -150,11 +151,7 @@ export async function signIn(event) {
       ChallengeResponses: answer,
     });
   } else {
-    result = await cognito("InitiateAuth", {
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: state.config.user_pool_client_id,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    });
+    result = await srpSignIn(username, password);
   }
   busy.signin = false;
   button.disabled = false;
@@ -207,6 +204,29 @@ export async function signIn(event) {
   if (key === "staff.signin.password_policy") FD.fieldError(form, "new_password", t(key), key);
   else FD.showAlert(alert, t(key));
   alert.focus();
+}
+
+/** USER_SRP_AUTH, then the answer to its PASSWORD_VERIFIER challenge: Cognito's last answer. */
+async function srpSignIn(username, password) {
+  const start = srpStart();
+  const first = await cognito("InitiateAuth", {
+    AuthFlow: "USER_SRP_AUTH",
+    ClientId: state.config.user_pool_client_id,
+    AuthParameters: { USERNAME: username, SRP_A: start.SRP_A },
+  });
+  if (!first.ok || first.data.ChallengeName !== "PASSWORD_VERIFIER") return first;
+  let claim;
+  try {
+    claim = await passwordClaim(state.config.user_pool_id, password, start, first.data.ChallengeParameters || {}, new Date());
+  } catch (e) {
+    return { ok: false, status: 0, data: {} };
+  }
+  return cognito("RespondToAuthChallenge", {
+    ChallengeName: "PASSWORD_VERIFIER",
+    ClientId: state.config.user_pool_client_id,
+    Session: first.data.Session,
+    ChallengeResponses: claim,
+  });
 }
 
 function startSession(token) {

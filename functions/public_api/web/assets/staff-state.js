@@ -3,7 +3,7 @@
 import * as FD from "./common.js";
 
 export const state = {
-  config: { user_pool_client_id: "", cognito_endpoint: "", time_scale: 1 },
+  config: { user_pool_client_id: "", user_pool_id: "", cognito_endpoint: "", time_scale: 1 },
   session: null, // {token, user, groups, exp}
   sites: [],
   siteId: "",
