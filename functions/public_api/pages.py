@@ -63,6 +63,7 @@ ASSETS: dict[str, str] = {
     "staff-complaint.js": JS,
     "staff-linked.js": JS,
     "staff-calls.js": JS,
+    "staff-apology.js": JS,
     "staff-bulk.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,

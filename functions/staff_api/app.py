@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import apology
 import bulk
 import calendars
 import callbacks
@@ -51,6 +52,7 @@ app.include_router(keys.router)
 app.include_router(bulk.router)
 app.include_router(calendars.router)
 app.include_router(callbacks.router)
+app.include_router(apology.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

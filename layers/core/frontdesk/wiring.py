@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from frontdesk.adapters.keys import KeyStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
+    from frontdesk.app.apology import ApologyDesk
     from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
@@ -243,6 +244,14 @@ def emergency_calls() -> EmergencyCallStore:
 @_built
 def emergency_call_desk() -> EmergencyCallDesk:
     return EmergencyCallDesk(emergency_calls(), sites())
+
+
+@_built
+def apology_desk() -> ApologyDesk:
+    from frontdesk.adapters.apology import ApologyTemplateStore
+    from frontdesk.app.apology import ApologyDesk
+
+    return ApologyDesk(ApologyTemplateStore(table(settings().table_name)), tickets(), sites(), clock())
 
 
 @_built

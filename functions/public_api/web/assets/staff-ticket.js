@@ -4,6 +4,7 @@ import * as FD from "./common.js";
 import * as UI from "./photo-ui.js";
 import * as P from "./photos.js";
 import { renderActions } from "./staff-actions.js";
+import { showLetter } from "./staff-apology.js";
 import { complaintPairs } from "./staff-complaint.js";
 import { linkedRepairs } from "./staff-linked.js";
 import { renderConversation } from "./staff-conversation.js";
@@ -167,6 +168,12 @@ export function renderDetail() {
 }
 
 function actionDone(ticketView, action) {
+  if (action === "apology") {
+    // the answer is the letter as filled in: shown (printed), then the complaint read again
+    showLetter(ticketView);
+    openTicket(ticketView.ticket_id, true);
+    return;
+  }
   state.selected = ticketView;
   renderDetail();
   FD.announce(el("status"), t("staff.actions.done", { action: t("staff.do." + action) }));

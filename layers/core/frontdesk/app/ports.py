@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
+    from frontdesk.models.apology import ApologyTemplates
     from frontdesk.models.calendar import YearCalendar
     from frontdesk.models.callback import Callback, Sample
     from frontdesk.models.canned import CannedReplies, CannedReply
@@ -406,6 +407,13 @@ class EmergencyCallRecords(Protocol):
     def stored(self, site_id: str) -> EmergencyCalls | None: ...
     def calls(self, site_id: str) -> EmergencyCalls: ...
     def put(self, site_id: str, calls: EmergencyCalls) -> None: ...
+
+
+class ApologyTemplateRecords(Protocol):
+    """A site's apology letter template (frontdesk.adapters.apology.ApologyTemplateStore)."""
+
+    def stored(self, site_id: str) -> ApologyTemplates | None: ...
+    def put(self, site_id: str, templates: ApologyTemplates) -> None: ...
 
 
 class MailingRecords(Ladders, Protocol):
