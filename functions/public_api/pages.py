@@ -64,6 +64,7 @@ ASSETS: dict[str, str] = {
     "staff-linked.js": JS,
     "staff-calls.js": JS,
     "staff-apology.js": JS,
+    "staff-corrective.js": JS,
     "staff-bulk.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,

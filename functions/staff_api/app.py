@@ -10,6 +10,7 @@ import bulk
 import calendars
 import callbacks
 import canned_replies
+import corrective
 import duty
 import incidents
 import keys
@@ -53,6 +54,7 @@ app.include_router(bulk.router)
 app.include_router(calendars.router)
 app.include_router(callbacks.router)
 app.include_router(apology.router)
+app.include_router(corrective.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

@@ -6,6 +6,7 @@ import * as P from "./photos.js";
 import { renderActions } from "./staff-actions.js";
 import { showLetter } from "./staff-apology.js";
 import { complaintPairs } from "./staff-complaint.js";
+import { renderCorrective } from "./staff-corrective.js";
 import { linkedRepairs } from "./staff-linked.js";
 import { renderConversation } from "./staff-conversation.js";
 import { followSite, loadQueue, paintCountdown, renderQueue } from "./staff-queue.js";
@@ -160,6 +161,7 @@ export function renderDetail() {
     tk.duplicates && tk.duplicates.length ? FD.pair("staff.field.duplicates", tk.duplicates.map(linkTo)) : null
   );
   FD.fill(el("detail-linked"), linkedRepairs(state.selected, function (id) { openTicket(id, true); }));
+  renderCorrective(tk);
   el("detail-new-report").hidden = !canReports();
   renderTicketPhotos();
   renderActions(el("actions"), { done: actionDone, conflict: actionConflict });

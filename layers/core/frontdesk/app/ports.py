@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.callback import Callback, Sample
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
+    from frontdesk.models.corrective import CorrectiveAction
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
@@ -414,6 +415,13 @@ class ApologyTemplateRecords(Protocol):
 
     def stored(self, site_id: str) -> ApologyTemplates | None: ...
     def put(self, site_id: str, templates: ApologyTemplates) -> None: ...
+
+
+class CorrectiveActionRecords(Protocol):
+    """Major complaints' corrective-action reports and their clocks (frontdesk.adapters.corrective)."""
+
+    def get(self, ticket_id: str) -> CorrectiveAction | None: ...
+    def save(self, report: CorrectiveAction, expected_version: int, clocks: Sequence[ClockWrite]) -> None: ...
 
 
 class MailingRecords(Ladders, Protocol):
