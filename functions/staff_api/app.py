@@ -105,6 +105,9 @@ def search(
     assignee: Annotated[str, Query(max_length=128)] = "",
     overdue: bool = False,
     escalated: bool = False,
+    follow_up: Annotated[
+        bool, Query(description="Open work on today's follow-up list (site-local) or left over from an earlier one")
+    ] = False,
     mine: Annotated[bool, Query(description="The caller's own work (overrides assignee)")] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str, Query(max_length=1000)] = "",
@@ -119,7 +122,7 @@ def search(
         overdue=overdue,
         escalated=escalated,
     )
-    return board().search(site_id, filters, actor, limit, cursor)
+    return board().search(site_id, filters, actor, limit, cursor, follow_up=follow_up)
 
 
 @app.get(
