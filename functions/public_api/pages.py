@@ -65,6 +65,8 @@ ASSETS: dict[str, str] = {
     "staff-complaint.js": JS,
     "staff-linked.js": JS,
     "staff-calls.js": JS,
+    "staff-apology.js": JS,
+    "staff-corrective.js": JS,
     "staff-bulk.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import apology
 import bulk
 import calendars
 import callbacks
 import canned_replies
+import corrective
 import duty
 import incidents
 import keys
@@ -52,6 +54,8 @@ app.include_router(keys.router)
 app.include_router(bulk.router)
 app.include_router(calendars.router)
 app.include_router(callbacks.router)
+app.include_router(apology.router)
+app.include_router(corrective.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 
@@ -102,6 +106,9 @@ def search(
     assignee: Annotated[str, Query(max_length=128)] = "",
     overdue: bool = False,
     escalated: bool = False,
+    follow_up: Annotated[
+        bool, Query(description="Open work on today's follow-up list (site-local) or left over from an earlier one")
+    ] = False,
     mine: Annotated[bool, Query(description="The caller's own work (overrides assignee)")] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str, Query(max_length=1000)] = "",
@@ -116,7 +123,7 @@ def search(
         overdue=overdue,
         escalated=escalated,
     )
-    return board().search(site_id, filters, actor, limit, cursor)
+    return board().search(site_id, filters, actor, limit, cursor, follow_up=follow_up)
 
 
 @app.get(

@@ -16,7 +16,8 @@
   writes them, and a word when it is closed as a duplicate of another: mailed, then forgotten;
 - a serious complaint, one for company leadership or an emergency owes the staff named for it a
   mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten;
-- work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten.
+- work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten;
+- an apology letter sent by mail (frontdesk.domain.apology) is mailed to the client once, then forgotten.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -35,6 +36,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
+from frontdesk.domain.apology import APOLOGY_NOTICE
 from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY
 from frontdesk.domain.duty import LOGGED_KINDS
@@ -98,6 +100,7 @@ _TENANT_NOTICES: dict[str, tuple[str, str]] = {
     UNFINISHED: ("mail_unfinished", "UnfinishedMailed"),
     REPLY: ("mail_reply", "RepliesMailed"),
     DUPLICATE_NOTICE: ("mail_duplicate", "DuplicatesMailed"),
+    APOLOGY_NOTICE: ("mail_apology", "ApologiesMailed"),
 }
 
 

@@ -58,6 +58,9 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/sites/{site_id}/samples/{week}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("PUT", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/apology-template", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/tickets/{ticket_id}/corrective-action", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("PUT", "/staff/sites/{site_id}/apology-template", "StaffApiFunction", STAFF, "lambda_handler", True),
         (
             "GET",
             "/staff/sites/{site_id}/buildings/{building_id}/units/{unit}/tickets",

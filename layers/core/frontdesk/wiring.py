@@ -46,11 +46,14 @@ from frontdesk.notifications import messages
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
+    from frontdesk.adapters.corrective import CorrectiveActionStore
     from frontdesk.adapters.duty import DutyStore
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.keys import KeyStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
+    from frontdesk.app.apology import ApologyDesk
+    from frontdesk.app.corrective import CorrectiveActionDesk
     from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
@@ -224,6 +227,10 @@ def _key_rung(clock: ClockItem, level: int) -> int:
     return key_escalations().on_rung(clock, level)
 
 
+def _corrective_rung(clock: ClockItem, level: int) -> int:
+    return corrective_escalations().on_rung(clock, level)
+
+
 @_built
 def clock_runner() -> ClockRunner:
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
@@ -232,6 +239,7 @@ def clock_runner() -> ClockRunner:
         SubjectType.HANDOVER: _handover_rung,
         SubjectType.KEY_USE: _key_rung,
         SubjectType.CALLBACK: callback_escalations(),
+        SubjectType.CORRECTIVE_ACTION: _corrective_rung,
     }
     return ClockRunner(engine(), start_payload, recorders)
 
@@ -254,6 +262,36 @@ def emergency_calls() -> EmergencyCallStore:
 @_built
 def emergency_call_desk() -> EmergencyCallDesk:
     return EmergencyCallDesk(emergency_calls(), sites())
+
+
+@_built
+def apology_desk() -> ApologyDesk:
+    from frontdesk.adapters.apology import ApologyTemplateStore
+    from frontdesk.app.apology import ApologyDesk
+
+    return ApologyDesk(ApologyTemplateStore(table(settings().table_name)), tickets(), sites(), clock())
+
+
+@_built
+def corrective_store() -> CorrectiveActionStore:
+    from frontdesk.adapters.corrective import CorrectiveActionStore
+
+    return CorrectiveActionStore(table(settings().table_name))
+
+
+@_built
+def corrective_desk() -> CorrectiveActionDesk:
+    from frontdesk.app.corrective import CorrectiveActionDesk
+
+    return CorrectiveActionDesk(corrective_store(), tickets(), sites(), planner(), clock())
+
+
+@_built
+def corrective_escalations() -> RungMail:
+    """The stream router's side of corrective actions: one not verified in time is mailed to the rung's list, once."""
+    from frontdesk.app.corrective import corrective_action_mail
+
+    return _rung_mail(corrective_action_mail(corrective_store(), settings().mail_base_url))
 
 
 @_built

@@ -44,7 +44,7 @@ export function place(ticket) {
 }
 
 export const VIEW_TEXT = ["q", "status", "kind", "category", "building", "assignee"];
-export const VIEW_FLAGS = ["overdue", "escalated", "mine"];
+export const VIEW_FLAGS = ["overdue", "escalated", "follow_up", "mine"];
 
 /** The board's view as a link: #q=…&status=…&mine=1 ("" for the whole queue). */
 export function viewLink(view) {

@@ -7,6 +7,7 @@ import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
+import { wireApology } from "./staff-apology.js";
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
@@ -135,6 +136,7 @@ async function init() {
   wireTicket();
   wireIntake();
   wireCalls();
+  wireApology();
   wireReports();
   wireDuty();
   wireCallbacks();

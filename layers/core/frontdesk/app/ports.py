@@ -21,10 +21,12 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
+    from frontdesk.models.apology import ApologyTemplates
     from frontdesk.models.calendar import YearCalendar
     from frontdesk.models.callback import Callback, Sample
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
+    from frontdesk.models.corrective import CorrectiveAction
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
@@ -412,6 +414,20 @@ class EmergencyCallRecords(Protocol):
     def stored(self, site_id: str) -> EmergencyCalls | None: ...
     def calls(self, site_id: str) -> EmergencyCalls: ...
     def put(self, site_id: str, calls: EmergencyCalls) -> None: ...
+
+
+class ApologyTemplateRecords(Protocol):
+    """A site's apology letter template (frontdesk.adapters.apology.ApologyTemplateStore)."""
+
+    def stored(self, site_id: str) -> ApologyTemplates | None: ...
+    def put(self, site_id: str, templates: ApologyTemplates) -> None: ...
+
+
+class CorrectiveActionRecords(Protocol):
+    """Major complaints' corrective-action reports and their clocks (frontdesk.adapters.corrective)."""
+
+    def get(self, ticket_id: str) -> CorrectiveAction | None: ...
+    def save(self, report: CorrectiveAction, expected_version: int, clocks: Sequence[ClockWrite]) -> None: ...
 
 
 class MailingRecords(Ladders, Protocol):

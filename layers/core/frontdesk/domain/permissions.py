@@ -39,6 +39,15 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "validity": frozenset({Role.MANAGER}),
     # a complaint that can be solved now becomes a repair at once (000 §3.3c 马上派人处理)
     "link_repair": DESK,
+    # the apology letter (致歉信) a valid complaint that was our fault owes: sent or printed by the
+    # desk from the site's template, which managers edit
+    "apology": DESK,
+    "apology_template": DESK,
+    "edit_apology_template": frozenset({Role.MANAGER}),
+    # a major complaint's corrective-action report (纠正措施报告, 001 part 2): written by the
+    # supervisors, its verification (the action was done) by a manager
+    "corrective_action": SUPERVISORS,
+    "verify_action": frozenset({Role.MANAGER}),
     "list": ALL_STAFF,
     "read": ALL_STAFF,
     "people": ALL_STAFF,
