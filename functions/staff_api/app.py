@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import bulk
 import calendars
 import callbacks
+import campaigns
 import canned_replies
 import duty
 import incidents
@@ -51,6 +52,7 @@ app.include_router(keys.router)
 app.include_router(bulk.router)
 app.include_router(calendars.router)
 app.include_router(callbacks.router)
+app.include_router(campaigns.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from frontdesk.adapters.alerts import SnsAlerts
 from frontdesk.adapters.calendars import CalendarStore
 from frontdesk.adapters.callbacks import CallbackStore
+from frontdesk.adapters.campaigns import CampaignStore
 from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
@@ -29,6 +30,7 @@ from frontdesk.app.board import Board
 from frontdesk.app.bulk import BulkDesk
 from frontdesk.app.calendars import CalendarDesk
 from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
+from frontdesk.app.campaigns import CampaignDesk, SurveyLinks
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
@@ -178,6 +180,18 @@ def callback_escalations() -> CallbackEscalations:
         alerts=alerts(),
         base_url=settings().mail_base_url,
     )
+
+
+@_built
+def campaigns() -> CampaignDesk:
+    return CampaignDesk(
+        CampaignStore(table(settings().table_name)), sites(), tickets(), mailer(), clock(), settings().mail_base_url
+    )
+
+
+@_built
+def survey_links() -> SurveyLinks:
+    return SurveyLinks(campaigns(), callbacks())
 
 
 @_built

@@ -113,7 +113,7 @@ export async function loadSurvey(token) {
   }
   openFor = token;
   dirty = false;
-  el("survey-intro").textContent = t("survey.intro." + result.data.reason, { number: result.data.ticket_number });
+  el("survey-intro").textContent = t("survey.intro." + result.data.reason, { number: result.data.ticket_number, unit: result.data.unit });
   FD.fill(el("survey-body"), form(result.data, known.callbacks));
   card.hidden = false;
 }

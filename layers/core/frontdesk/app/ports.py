@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.search import Found, Plan
     from frontdesk.models.calendar import YearCalendar
     from frontdesk.models.callback import Callback, Sample
+    from frontdesk.models.campaign import Campaign, Invitation
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
@@ -217,6 +218,19 @@ def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
 
 def require_sample(callbacks: CallbackRecords, site_id: str, week: str) -> Sample:
     return _found(callbacks.get_sample(site_id, week), "week", ErrorCode.SAMPLE_NOT_FOUND)
+
+
+class CampaignRecords(Protocol):
+    """The semi-annual survey campaigns (frontdesk.adapters.campaigns)."""
+
+    def get_campaign(self, site_id: str, period: str) -> Campaign | None: ...
+    def put_campaign(self, campaign: Campaign) -> Campaign: ...
+    def create_invitation(self, invitation: Invitation, token_hash: str, created_at: str) -> bool: ...
+    def invitation(self, site_id: str, period: str, building_id: str, unit: str) -> Invitation | None: ...
+    def invitations(self, site_id: str, period: str) -> list[Invitation]: ...
+    def by_link(self, token_hash: str) -> Invitation | None: ...
+    def mark_mailed(self, invitation: Invitation, at: str) -> None: ...
+    def save_answer(self, answered: Invitation) -> None: ...
 
 
 class Calendars(Protocol):
