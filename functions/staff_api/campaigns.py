@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
-from frontdesk.api.params import CampaignPath, SitePath
+from frontdesk.api.params import CampaignPath, QuarterPath, SitePath
 from frontdesk.models.campaign import CampaignIn, CampaignView
-from frontdesk.wiring import campaigns
+from frontdesk.models.quarterly import QuarterlyAnalysis
+from frontdesk.wiring import campaigns, quarterly
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
 
@@ -31,3 +33,28 @@ def start_campaign(actor: StaffActor, site_id: SitePath, body: Annotated[Campaig
 )
 def get_campaign(actor: StaffActor, site_id: SitePath, period: CampaignPath) -> CampaignView:
     return campaigns().view(site_id, period, actor)
+
+
+@router.get(
+    "/staff/sites/<site_id>/quarterly/<quarter>",
+    summary="The quarter's callback analysis: failed callbacks, units with the same complaint twice or more "
+    "and with the same repair three times or more (supervisors)",
+)
+def get_quarterly(actor: StaffActor, site_id: SitePath, quarter: QuarterPath) -> QuarterlyAnalysis:
+    return quarterly().analysis(site_id, quarter, actor)
+
+
+@router.get(
+    "/staff/sites/<site_id>/quarterly/<quarter>/csv",
+    summary="The quarter's callback analysis as CSV, one row per finding (supervisors)",
+    response_description="text/csv",
+)
+def get_quarterly_csv(actor: StaffActor, site_id: SitePath, quarter: QuarterPath) -> Response[str]:
+    text = quarterly().csv(site_id, quarter, actor)
+    name = f"callbacks-{site_id}-{quarter}.csv"
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8",
+        body=text,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -58,6 +58,8 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/sites/{site_id}/samples/{week}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/sites/{site_id}/campaigns", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/campaigns/{period}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/quarterly/{quarter}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/quarterly/{quarter}/csv", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("PUT", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         (

@@ -20,6 +20,7 @@ from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
+from frontdesk.adapters.quarterly import QuarterRecords
 from frontdesk.adapters.routing import EmergencyCallStore
 from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
@@ -36,6 +37,7 @@ from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconci
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.quarterly import QuarterlyDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.staff import StaffDesk
 from frontdesk.app.sweep import EndOfDaySweep
@@ -192,6 +194,19 @@ def campaigns() -> CampaignDesk:
 @_built
 def survey_links() -> SurveyLinks:
     return SurveyLinks(campaigns(), callbacks())
+
+
+@_built
+def quarterly() -> QuarterlyDesk:
+    return QuarterlyDesk(
+        QuarterRecords(table(settings().table_name)),
+        sites(),
+        calendars(),
+        sla_store(),
+        mailer(),
+        clock(),
+        settings().mail_base_url,
+    )
 
 
 @_built

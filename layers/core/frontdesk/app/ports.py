@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 from frontdesk.domain.errors import ErrorCode, NotFound
 
 if TYPE_CHECKING:  # annotations only: a handler importing one port loads no model it does not use
-    from datetime import datetime
+    from datetime import date, datetime
 
     from frontdesk.domain.calendar import Calendar
     from frontdesk.domain.clocks import ClockWrite
@@ -231,6 +231,13 @@ class CampaignRecords(Protocol):
     def by_link(self, token_hash: str) -> Invitation | None: ...
     def mark_mailed(self, invitation: Invitation, at: str) -> None: ...
     def save_answer(self, answered: Invitation) -> None: ...
+
+
+class QuarterReads(Protocol):
+    """A quarter's records by key (frontdesk.adapters.quarterly): its days' tickets, its concluded callbacks."""
+
+    def tickets_on(self, site_id: str, days: list[date]) -> list[Ticket]: ...
+    def concluded_between(self, site_id: str, start: str, end: str) -> list[Callback]: ...
 
 
 class Calendars(Protocol):
