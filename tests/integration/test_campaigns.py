@@ -65,6 +65,8 @@ def test_a_campaign_invites_every_unit_once_and_counts_the_answers(
     assert (refused.status, refused.body["code"]) == (403, "forbidden")
     bad = staff(site_route("POST", START, MGR1, {"period": "2026-10"}))
     assert (bad.status, bad.body["field"]) == (400, "period")
+    past = staff(site_route("POST", START, MGR1, {"period": "2026-06"}))
+    assert (past.status, past.body["code"]) == (409, "campaign_closed")
 
     started = staff(site_route("POST", START, MGR1, {"period": "2026-11"}))
     assert started.status == 200, started.raw
@@ -110,6 +112,8 @@ def test_a_campaign_invites_every_unit_once_and_counts_the_answers(
     assert (done.status, done.body) == (200, {"state": "satisfied"})
     twice = public(_survey("POST", mailed_token, ANSWER))
     assert (twice.status, twice.body["code"]) == (409, "campaign_answered")
+    asked_again = public(_survey("GET", mailed_token))
+    assert (asked_again.status, asked_again.body["code"]) == (409, "campaign_answered")
     event = _survey("POST", mailed_token, ANSWER)
     set_header(event, "Accept-Language", "en")
     assert "answered already" in public(event).body["message"]
@@ -136,5 +140,5 @@ def test_a_site_without_units_has_no_campaign(staff: Api, table: Table) -> None:
     from frontdesk.models.site import Site
 
     SiteStore(table).put(Site(site_id="empty", code="EM", name="空项目"))
-    refused = staff(site_route("POST", START, MGR1, {"period": "2026-06"}, site_id="empty"))
+    refused = staff(site_route("POST", START, MGR1, {"period": "2026-11"}, site_id="empty"))
     assert (refused.status, refused.body["code"]) == (409, "campaign_no_units")

@@ -37,10 +37,17 @@ def test_every_listed_unit_once_in_the_sites_order() -> None:
     assert campaigns.units(SITE) == [("a", "101"), ("a", "102"), ("c", "1-1")]
 
 
-@pytest.mark.parametrize(("period", "closes"), [("2026-06", "2026-07-31"), ("2026-11", "2026-12-31")])
+@pytest.mark.parametrize(("period", "closes"), [("2027-06", "2027-07-31"), ("2026-11", "2026-12-31")])
 def test_answers_are_taken_until_the_end_of_the_following_month(period: str, closes: str) -> None:
     campaign = campaigns.start(SITE, period, MANAGER, NOW)
     assert (campaign.closes_on, campaign.units, campaign.responses, campaign.started_by) == (closes, 3, 0, "mgr1")
+
+
+def test_a_campaign_past_its_answers_cannot_start() -> None:
+    with pytest.raises(IllegalTransition) as closed:
+        campaigns.start(SITE, "2026-06", MANAGER, NOW)
+    assert (closed.value.code, closed.value.field) == ("campaign_closed", "period")
+    assert campaigns.start(SITE, "2027-06", MANAGER, NOW).closes_on == "2027-07-31"  # early is allowed
 
 
 @pytest.mark.parametrize("period", ["2026-05", "2026-12", "26-06", "2026-6"])
@@ -78,6 +85,6 @@ def test_the_last_day_counts_in_the_sites_own_time_zone() -> None:
     [(10, 7, 70.0, True), (10, 6, 60.0, False), (3, 2, 66.7, False), (0, 0, 0.0, False), (200, 140, 70.0, True)],
 )
 def test_the_response_rate_against_the_target(units: int, responses: int, rate: float, meets: bool) -> None:
-    started = campaigns.start(SITE, "2026-06", MANAGER, NOW)
+    started = campaigns.start(SITE, "2027-06", MANAGER, NOW)
     campaign = started.model_copy(update={"units": units, "responses": responses})
     assert (campaigns.rate(campaign), campaigns.meets_target(campaign)) == (rate, meets)

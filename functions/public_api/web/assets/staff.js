@@ -7,6 +7,7 @@ import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
+import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
 import { wireCalls } from "./staff-calls.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
@@ -32,6 +33,7 @@ async function showConsole() {
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
+  el("surveys-toggle").hidden = !canIntake();
   renderWho();
   await loadCatalogue();
   if (!state.sites.length) {
@@ -56,6 +58,7 @@ function clearConsole() {
   clearQueue();
   clearPicked();
   clearCallbacks();
+  clearSurveys();
   closeIntake();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
@@ -76,6 +79,7 @@ async function loadCatalogue() {
   configureReportForms(known);
   configureDuty(known);
   configureCallbacks(known);
+  configureSurveys(known);
   P.configure(known);
 }
 
@@ -86,6 +90,7 @@ function followLink() {
   if (ticket && (!state.selected || state.selected.ticket.ticket_id !== ticket[1])) openTicket(ticket[1]);
   followReportLink();
   followDutyLink();
+  followQuarterLink();
 }
 
 async function loadConfig() {
@@ -116,6 +121,7 @@ async function init() {
     loadQueue();
     clearCallbacks();
     loadCallbacks();
+    clearSurveys();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
@@ -133,6 +139,7 @@ async function init() {
   wireReports();
   wireDuty();
   wireCallbacks();
+  wireSurveys();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -147,6 +154,7 @@ async function init() {
     renderReport();
     renderDuty();
     renderCallbacks();
+    renderSurveys();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {

@@ -19,8 +19,10 @@ async function load() {
   const token = tokenFromHash();
   el("status").hidden = true;
   el("alert").hidden = true;
-  if (/^[A-Za-z0-9_-]{16,64}$/.test(token)) await loadSurvey(token);
-  if (el("survey-card").hidden) FD.showAlert(el("alert"), FD.t("survey_not_found"));
+  const result = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await loadSurvey(token) : null;
+  if (!el("survey-card").hidden) return;
+  const said = result && !result.ok && result.data && result.data.message; // answered already, closed …
+  FD.showAlert(el("alert"), said || FD.t("survey_not_found"));
 }
 
 document.addEventListener("DOMContentLoaded", function () {

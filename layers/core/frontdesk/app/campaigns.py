@@ -128,6 +128,8 @@ class CampaignDesk:
         if invitation is None:
             return None
         campaign = self._campaign(invitation)
+        site = require_site(self.sites, invitation.site_id)
+        rules.require_open(invitation, campaign, self.clock.now(), site.timezone)
         return CampaignSurveyView(
             unit=invitation.unit, building_id=invitation.building_id, period=campaign.period, due=campaign.closes_on
         )

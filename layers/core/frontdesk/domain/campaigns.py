@@ -3,7 +3,8 @@ with a response rate of at least 70 %). Pure rules: the site, the times and the 
 docs/decisions/0023-callbacks-and-business-calendars.md.
 
 - ``units``: who is surveyed: every unit of the site's buildings (the site's unit list), once each;
-- ``start``: the campaign; answers are taken until the end of the month after the campaign's month;
+- ``start``: the campaign; answers are taken until the end of the month after the campaign's month
+  (a campaign past that cannot be started);
 - ``answered``: a unit answers once, covering the manual's marks (the same questions as a callback
   survey); a second answer, or one after the campaign closed, is refused;
 - ``rate``: responses per unit, against the target.
@@ -40,6 +41,9 @@ def closes_on(period: str) -> date:
 
 
 def start(site: Site, period: str, actor: Actor, now: datetime) -> Campaign:
+    """The campaign; refused once its answers are no longer taken (a past one cannot start)."""
+    if local_date(now, site.timezone) > closes_on(period):
+        raise IllegalTransition(field="period", code=ErrorCode.CAMPAIGN_CLOSED, state="closed")
     return Campaign(
         site_id=site.site_id,
         period=period,
@@ -50,12 +54,17 @@ def start(site: Site, period: str, actor: Actor, now: datetime) -> Campaign:
     )
 
 
-def answered(invitation: Invitation, campaign: Campaign, survey: SurveyIn, now: datetime, timezone: str) -> Invitation:
-    """The unit's answer, once, while the campaign takes answers."""
+def require_open(invitation: Invitation, campaign: Campaign, now: datetime, timezone: str) -> None:
+    """Refused unless the unit may still answer: not answered yet, and the campaign still taking answers."""
     if invitation.answer is not None:
         raise IllegalTransition(field="token", code=ErrorCode.CAMPAIGN_ANSWERED, state="answered")
     if local_date(now, timezone).isoformat() > campaign.closes_on:
         raise IllegalTransition(field="token", code=ErrorCode.CAMPAIGN_CLOSED, state="closed")
+
+
+def answered(invitation: Invitation, campaign: Campaign, survey: SurveyIn, now: datetime, timezone: str) -> Invitation:
+    """The unit's answer, once, while the campaign takes answers."""
+    require_open(invitation, campaign, now, timezone)
     answer = Answer(at=to_iso(now), **survey.model_dump(exclude={"defect_remains"}))
     return evolve(invitation, {"answer": answer})
 
