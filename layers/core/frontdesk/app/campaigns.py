@@ -55,8 +55,9 @@ class CampaignDesk:
             raise IllegalTransition(field="period", code=ErrorCode.CAMPAIGN_NO_UNITS, state="no_units")
         now = self.clock.now()
         campaign = self.records.put_campaign(rules.start(site, request.period, actor, now))
+        invited = {(i.building_id, i.unit) for i in self.records.invitations(site_id, campaign.period)}
         for building_id, unit in units:
-            if self.records.invitation(site_id, campaign.period, building_id, unit) is not None:
+            if (building_id, unit) in invited:
                 continue
             address = self._address(site_id, building_id, unit)
             token = new_token()
