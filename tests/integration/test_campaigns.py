@@ -5,12 +5,15 @@ for the desk, each unit answering once by its link, and the response rate agains
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import pytest
 from boto3.dynamodb.conditions import Key
 
+from frontdesk import wiring
+from frontdesk.app.ports import MailRefused
 from frontdesk.clock import FixedClock
 from local_stack.provision import Stack
 
@@ -142,3 +145,20 @@ def test_a_site_without_units_has_no_campaign(staff: Api, table: Table) -> None:
     SiteStore(table).put(Site(site_id="empty", code="EM", name="空项目"))
     refused = staff(site_route("POST", START, MGR1, {"period": "2026-11"}, site_id="empty"))
     assert (refused.status, refused.body["code"]) == (409, "campaign_no_units")
+
+
+def test_an_address_that_refuses_the_mail_leaves_the_link_to_the_desk(
+    staff: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff_open(staff, building_id="admin", unit="102", contact_email="gone@example.com")
+    assert staff(site_route("POST", START, MGR1, {"period": "2026-11"})).status == 200
+
+    def refuse(to: Sequence[str], subject: str, body: str) -> None:
+        raise MailRefused("MessageRejected")
+
+    monkeypatch.setattr(wiring.mailer(), "send", refuse)
+    assert wiring.campaigns().mail("ql", "2026-11", "admin", "102") == "failed"  # as the stream router calls it
+    assert wiring.campaigns().mail("ql", "2026-11", "admin", "102") == "skipped"  # once
+    page = staff(staff_route("GET", ONE, OP1, site_id="ql", period="2026-11")).body
+    (unit,) = [i for i in page["invitations"] if i["unit"] == "102"]
+    assert (unit["email_known"], unit["mailed"], bool(unit["link_token"])) == (True, True, True)

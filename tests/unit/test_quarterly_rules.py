@@ -3,8 +3,9 @@ the site's calendar, failed callbacks and the repeat thresholds (2 complaints, 3
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -99,12 +100,24 @@ def test_the_mail_goes_on_the_first_business_day_of_the_following_month(quarter:
     assert quarterly.mail_day(quarter, SHANGHAI).isoformat() == mailed_on
 
 
-def test_the_analysis_is_owed_from_that_day_to_the_end_of_its_month() -> None:
-    assert quarterly.due_for_mail(date(2027, 1, 1), SHANGHAI) is None
-    assert quarterly.due_for_mail(date(2027, 1, 4), SHANGHAI) == "2026-Q4"
-    assert quarterly.due_for_mail(date(2027, 1, 31), SHANGHAI) == "2026-Q4"  # a missed run catches up
-    assert quarterly.due_for_mail(date(2027, 2, 1), SHANGHAI) is None
-    assert quarterly.due_for_mail(date(2026, 11, 4), SHANGHAI) is None
+def test_the_analysis_is_owed_from_that_mornings_day_shift_to_the_end_of_its_month() -> None:
+    def owed(year: int, month: int, day: int, hour: int, minute: int = 0) -> str | None:  # Shanghai wall clock
+        at = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
+        return quarterly.due_for_mail(at, SHANGHAI)
+
+    assert owed(2027, 1, 1, 10) is None  # New Year's Day
+    assert owed(2027, 1, 4, 7, 59) is None  # the first business day, before the day shift
+    assert owed(2027, 1, 4, 8) == "2026-Q4"
+    assert owed(2027, 1, 31, 23) == "2026-Q4"  # a missed run catches up
+    assert owed(2027, 2, 1, 9) is None
+    assert owed(2026, 11, 4, 9) is None
+
+
+def test_the_mail_day_is_the_sites_own() -> None:
+    new_york = site_calendar("America/New_York", ())
+    monday = datetime(2027, 1, 4, 13, 30, tzinfo=UTC)  # 21:30 in Shanghai, 08:30 in New York
+    assert quarterly.due_for_mail(monday, new_york) == "2026-Q4"
+    assert quarterly.due_for_mail(datetime(2027, 1, 4, 12, 30, tzinfo=UTC), new_york) is None
 
 
 def test_failed_callbacks_are_the_unsatisfied_ones_oldest_first() -> None:

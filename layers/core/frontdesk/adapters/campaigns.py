@@ -122,12 +122,12 @@ class CampaignStore:
         item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
         return _invitation(item) if item else None
 
-    def mark_mailed(self, invitation: Invitation, at: str) -> None:
+    def mark_mailed(self, invitation: Invitation, at: str, refused: bool = False) -> None:
         self._table.update_item(
             Key=_key_of(invitation),
-            UpdateExpression="SET mailed_at = :at",
+            UpdateExpression="SET mailed_at = :at, mail_refused = :refused",
             ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues={":at": at},
+            ExpressionAttributeValues={":at": at, ":refused": refused},
         )
 
     def save_answer(self, answered: Invitation) -> None:

@@ -93,7 +93,7 @@ class CampaignDesk:
                     mailed=i.mailed_at is not None,
                     email_known=i.email_known,
                     answered=i.answer is not None,
-                    link_token=None if i.email_known or i.answer is not None else i.token,
+                    link_token=i.token if (not i.email_known or i.mail_refused) and i.answer is None else None,
                 )
                 for i in invitations
             ],
@@ -116,13 +116,13 @@ class CampaignDesk:
             return "skipped"
         site = require_site(self.sites, site_id)
         mail = notices.invitation_mail(site, invitation, notices.survey_link(self.base_url, invitation.token))
-        outcome = "sent"
         try:
             self.mailer.send([address[0]], mail.subject, mail.body)
-        except MailRefused:
-            outcome = "failed"
+        except MailRefused:  # a retry cannot help: the campaign's page lists the link for the desk
+            self.records.mark_mailed(invitation, to_iso(self.clock.now()), refused=True)
+            return "failed"
         self.records.mark_mailed(invitation, to_iso(self.clock.now()))
-        return outcome
+        return "sent"
 
     def survey(self, token: str) -> CampaignSurveyView | None:
         invitation = self._by_token(token)

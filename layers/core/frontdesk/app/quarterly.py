@@ -10,7 +10,6 @@ from typing import Final
 from frontdesk.app.ports import Calendars, Mailer, MailRefused, QuarterReads, Sent, Sites
 from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock as Time
-from frontdesk.clock import local_date
 from frontdesk.domain import quarterly as rules
 from frontdesk.models.quarterly import QuarterlyAnalysis
 from frontdesk.models.routing import MANAGER_LIST
@@ -57,7 +56,7 @@ class QuarterlyDesk:
         outcome = QuarterlyMailed()
         now = self.clock.now()
         for site in self.sites.all():
-            quarter = rules.due_for_mail(local_date(now, site.timezone), self.calendars.calendar(site.site_id))
+            quarter = rules.due_for_mail(now, self.calendars.calendar(site.site_id))
             subject_key, key = f"SITE#{site.site_id}", f"quarterly#{quarter}"
             if quarter is None or self.sent.was_sent(subject_key, key):
                 continue

@@ -10,7 +10,7 @@ calendar and the times are passed in. docs/decisions/0023-callbacks-and-business
   intake flags repeats by; a ticket closed as a duplicate of another is the same request, not a
   repeat, and is not counted;
 - the analysis is mailed on the **first business day of the month after the quarter** (the site's
-  calendar), so well before the 10th.
+  calendar), when its day shift starts, so well before the 10th.
 """
 
 from __future__ import annotations
@@ -74,12 +74,14 @@ def mail_day(quarter: str, calendar: Calendar) -> date:
     return start if calendar.is_working_day(start) else calendar.next_working_day(start)
 
 
-def due_for_mail(today: date, calendar: Calendar) -> str | None:
-    """The quarter whose analysis is owed by ``today`` (site-local): from the first business day of
-    the following month to the end of that month (a run missed on the day catches up later)."""
-    ended = previous(quarter_of(today))
-    owed_from = mail_day(ended, calendar)
-    return ended if owed_from <= today and today.month == owed_from.month else None
+def due_for_mail(now: datetime, calendar: Calendar) -> str | None:
+    """The quarter whose analysis is owed at ``now``: from the morning of the first business day of
+    the following month (the site's day shift starts) to the end of that month (a run missed on the
+    day catches up later)."""
+    local = calendar.local(now)
+    ended = previous(quarter_of(local.date()))
+    owed_from = calendar.at(mail_day(ended, calendar), calendar.hours.day_start)
+    return ended if owed_from <= local and local.month == owed_from.month else None
 
 
 def failed(callbacks: list[Callback]) -> list[FailedCallback]:

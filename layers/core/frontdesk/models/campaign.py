@@ -64,6 +64,7 @@ class Invitation(Frozen):
     language: str = "zh-CN"
     email_known: bool = False
     mailed_at: str | None = None
+    mail_refused: bool = False  # the address was refused for good: the desk hands the link over instead
     answer: Answer | None = None
 
 
@@ -73,7 +74,9 @@ class InvitationView(BaseModel):
     mailed: bool
     email_known: bool
     answered: bool
-    link_token: str | None = Field(description="For the desk to hand over: units no address is known for")
+    link_token: str | None = Field(
+        description="For the desk to hand over: units no address is known for, or whose address refused the mail"
+    )
 
 
 class CampaignView(BaseModel):
