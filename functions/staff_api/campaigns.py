@@ -47,7 +47,7 @@ def get_quarterly(actor: StaffActor, site_id: SitePath, quarter: QuarterPath) ->
 @router.get(
     "/staff/sites/<site_id>/quarterly/<quarter>/csv",
     summary="The quarter's callback analysis as CSV, one row per finding (supervisors)",
-    response_description="text/csv",
+    responses={200: {"description": "One row per finding", "content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def get_quarterly_csv(actor: StaffActor, site_id: SitePath, quarter: QuarterPath) -> Response[str]:
     text = quarterly().csv(site_id, quarter, actor)

@@ -135,8 +135,9 @@ def test_the_page_and_the_csv(staff: Api, table: Table) -> None:
     _quarter_records(table)
     refused = staff(staff_route("GET", PAGE, OP1, site_id="ql", quarter="2026-Q4"))
     assert (refused.status, refused.body["code"]) == (403, "forbidden")
-    bad = staff(staff_route("GET", PAGE, DM1, site_id="ql", quarter="2026-Q5"))
-    assert (bad.status, bad.body["field"]) == (400, "quarter")
+    for quarter in ("2026-Q5", "0000-Q1", "9999-Q4"):
+        bad = staff(staff_route("GET", PAGE, DM1, site_id="ql", quarter=quarter))
+        assert (bad.status, bad.body["field"]) == (400, "quarter")
 
     page = staff(staff_route("GET", PAGE, DM1, site_id="ql", quarter="2026-Q4"))
     assert page.status == 200, page.raw

@@ -50,7 +50,7 @@ def test_a_campaign_past_its_answers_cannot_start() -> None:
     assert campaigns.start(SITE, "2027-06", MANAGER, NOW).closes_on == "2027-07-31"  # early is allowed
 
 
-@pytest.mark.parametrize("period", ["2026-05", "2026-12", "26-06", "2026-6"])
+@pytest.mark.parametrize("period", ["2026-05", "2026-12", "26-06", "2026-6", "0000-06", "9999-11"])
 def test_only_june_and_november(period: str) -> None:
     with pytest.raises(ValueError, match="period"):
         CampaignIn(period=period)
