@@ -61,7 +61,9 @@ ASSETS: dict[str, str] = {
     "staff-actions.js": JS,
     "staff-conversation.js": JS,
     "staff-callbacks.js": JS,
+    "staff-surveys.js": JS,
     "survey.js": JS,
+    "survey-page.js": JS,
     "staff-complaint.js": JS,
     "staff-linked.js": JS,
     "staff-calls.js": JS,
@@ -77,7 +79,7 @@ ASSETS: dict[str, str] = {
 }
 # Generated from the message catalogue when first served; there is no such file under web/.
 MESSAGES = "i18n.js"
-PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": "staff.html"}
+PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "survey": "survey.html", "staff": "staff.html"}
 
 YEAR = 31_536_000
 _ASSET_REF = re.compile(r'(?P<attr>src|href)="assets/(?P<name>[a-z0-9.-]+)"')
@@ -235,6 +237,12 @@ def index_page() -> Response[str]:
 @router.get("/track", include_in_schema=False)
 def track_page() -> Response[str]:
     return _serve_page("track")
+
+
+@router.get("/survey", include_in_schema=False)
+def survey_page() -> Response[str]:
+    # The semi-annual survey's link of one unit (docs/decisions/0023).
+    return _serve_page("survey")
 
 
 @router.get("/staff", include_in_schema=False)

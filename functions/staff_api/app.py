@@ -9,6 +9,7 @@ import apology
 import bulk
 import calendars
 import callbacks
+import campaigns
 import canned_replies
 import corrective
 import duty
@@ -56,6 +57,7 @@ app.include_router(calendars.router)
 app.include_router(callbacks.router)
 app.include_router(apology.router)
 app.include_router(corrective.router)
+app.include_router(campaigns.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

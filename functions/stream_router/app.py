@@ -18,6 +18,7 @@
   mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten;
 - work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten;
 - an apology letter sent by mail (frontdesk.domain.apology) is mailed to the client once, then forgotten.
+- a unit invited to the semi-annual survey whose tenant left an address is mailed its link, once.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -34,6 +35,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk import wiring
+from frontdesk.adapters.campaigns import INVITATION
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
 from frontdesk.domain.apology import APOLOGY_NOTICE
@@ -114,6 +116,9 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         wiring.incident_notices().on_change(str(item["report_id"]))
     elif item.get("type") == "notice":
         _on_notice(str(item.get("notice")), str(item["ticket_id"]), item)
+    elif item.get("type") == INVITATION and event_name == "INSERT" and item.get("email_known"):
+        where = (str(item["site_id"]), str(item["period"]), str(item["building_id"]), str(item["unit"]))
+        logger.info("survey invitation", extra={"site_id": where[0], "outcome": wiring.campaigns().mail(*where)})
 
 
 def _on_notice(notice: str, ticket_id: str, item: dict[str, Any]) -> None:

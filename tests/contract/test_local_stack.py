@@ -56,6 +56,10 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("POST", "/staff/callbacks/{callback_id}/attempts", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/sites/{site_id}/samples", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/samples/{week}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/sites/{site_id}/campaigns", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/campaigns/{period}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/quarterly/{quarter}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/quarterly/{quarter}/csv", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("PUT", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/apology-template", "StaffApiFunction", STAFF, "lambda_handler", True),
@@ -90,6 +94,7 @@ def test_routes_come_from_the_template(template: Template) -> None:
         # the web pages, served by the public function
         ("GET", "/", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/track", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/survey", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/staff", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/config.json", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/assets/{name}", "PublicApiFunction", PUBLIC, "lambda_handler", False),

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from frontdesk.adapters.alerts import SnsAlerts
 from frontdesk.adapters.calendars import CalendarStore
 from frontdesk.adapters.callbacks import CallbackStore
+from frontdesk.adapters.campaigns import CampaignStore
 from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
+from frontdesk.adapters.quarterly import QuarterRecords
 from frontdesk.adapters.routing import EmergencyCallStore
 from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
@@ -29,11 +31,13 @@ from frontdesk.app.board import Board
 from frontdesk.app.bulk import BulkDesk
 from frontdesk.app.calendars import CalendarDesk
 from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
+from frontdesk.app.campaigns import CampaignDesk, SurveyLinks
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.quarterly import QuarterlyDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.second_factor import SecondFactorGate
 from frontdesk.app.staff import StaffDesk
@@ -191,6 +195,31 @@ def callback_escalations() -> CallbackEscalations:
         mailer=mailer(),
         alerts=alerts(),
         base_url=settings().mail_base_url,
+    )
+
+
+@_built
+def campaigns() -> CampaignDesk:
+    return CampaignDesk(
+        CampaignStore(table(settings().table_name)), sites(), tickets(), mailer(), clock(), settings().mail_base_url
+    )
+
+
+@_built
+def survey_links() -> SurveyLinks:
+    return SurveyLinks(campaigns(), callbacks())
+
+
+@_built
+def quarterly() -> QuarterlyDesk:
+    return QuarterlyDesk(
+        QuarterRecords(table(settings().table_name)),
+        sites(),
+        calendars(),
+        sla_store(),
+        mailer(),
+        clock(),
+        settings().mail_base_url,
     )
 
 

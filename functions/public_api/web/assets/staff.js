@@ -8,6 +8,7 @@ import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDut
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireApology } from "./staff-apology.js";
+import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
@@ -35,6 +36,7 @@ async function showConsole() {
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
+  el("surveys-toggle").hidden = !canIntake();
   renderWho();
   await loadCatalogue();
   if (!state.sites.length) {
@@ -59,6 +61,7 @@ function clearConsole() {
   clearQueue();
   clearPicked();
   clearCallbacks();
+  clearSurveys();
   closeIntake();
   closeMfa();
   el("mfa-toggle").hidden = true;
@@ -81,6 +84,7 @@ async function loadCatalogue() {
   configureReportForms(known);
   configureDuty(known);
   configureCallbacks(known);
+  configureSurveys(known);
   P.configure(known);
 }
 
@@ -91,6 +95,7 @@ function followLink() {
   if (ticket && (!state.selected || state.selected.ticket.ticket_id !== ticket[1])) openTicket(ticket[1]);
   followReportLink();
   followDutyLink();
+  followQuarterLink();
 }
 
 async function loadConfig() {
@@ -122,6 +127,7 @@ async function init() {
     loadQueue();
     clearCallbacks();
     loadCallbacks();
+    clearSurveys();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
@@ -141,6 +147,7 @@ async function init() {
   wireDuty();
   wireCallbacks();
   wireMfa();
+  wireSurveys();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -155,6 +162,7 @@ async function init() {
     renderReport();
     renderDuty();
     renderCallbacks();
+    renderSurveys();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {

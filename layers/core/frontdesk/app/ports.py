@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 from frontdesk.domain.errors import ErrorCode, NotFound
 
 if TYPE_CHECKING:  # annotations only: a handler importing one port loads no model it does not use
-    from datetime import datetime
+    from datetime import date, datetime
 
     from frontdesk.domain.calendar import Calendar
     from frontdesk.domain.clocks import ClockWrite
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.apology import ApologyTemplates
     from frontdesk.models.calendar import YearCalendar
     from frontdesk.models.callback import Callback, Sample
+    from frontdesk.models.campaign import Campaign, Invitation
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.corrective import CorrectiveAction
@@ -219,6 +220,26 @@ def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
 
 def require_sample(callbacks: CallbackRecords, site_id: str, week: str) -> Sample:
     return _found(callbacks.get_sample(site_id, week), "week", ErrorCode.SAMPLE_NOT_FOUND)
+
+
+class CampaignRecords(Protocol):
+    """The semi-annual survey campaigns (frontdesk.adapters.campaigns)."""
+
+    def get_campaign(self, site_id: str, period: str) -> Campaign | None: ...
+    def put_campaign(self, campaign: Campaign) -> Campaign: ...
+    def create_invitation(self, invitation: Invitation, token_hash: str, created_at: str) -> bool: ...
+    def invitation(self, site_id: str, period: str, building_id: str, unit: str) -> Invitation | None: ...
+    def invitations(self, site_id: str, period: str) -> list[Invitation]: ...
+    def by_link(self, token_hash: str) -> Invitation | None: ...
+    def mark_mailed(self, invitation: Invitation, at: str, refused: bool = False) -> None: ...
+    def save_answer(self, answered: Invitation) -> None: ...
+
+
+class QuarterReads(Protocol):
+    """A quarter's records by key (frontdesk.adapters.quarterly): its days' tickets, its concluded callbacks."""
+
+    def tickets_on(self, site_id: str, days: list[date]) -> list[Ticket]: ...
+    def concluded_between(self, site_id: str, start: str, end: str) -> list[Callback]: ...
 
 
 class Calendars(Protocol):

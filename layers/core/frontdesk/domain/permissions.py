@@ -66,6 +66,11 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "callbacks": ALL_STAFF,
     "record_callback": DESK,
     "draw_sample": SUPERVISORS,
+    # The semi-annual survey campaign, started by managers; its page and the quarterly analysis
+    # read by supervisors.
+    "start_campaign": frozenset({Role.MANAGER}),
+    "campaigns": SUPERVISORS | DESK,
+    "quarterly": SUPERVISORS,
 }
 
 # "answer": the tenant writes back on the tracking page (by token, like acceptance).

@@ -12,6 +12,7 @@ from typing import get_args
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
 from frontdesk.models import callback as cb
+from frontdesk.models import campaign
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
@@ -61,6 +62,13 @@ class CallbackRules(Frozen):
     unreachable_days: int
 
 
+class SurveyRules(Frozen):
+    """The semi-annual survey campaign's months and target (frontdesk.models.campaign)."""
+
+    campaign_months: list[int]
+    target_percent: int
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -75,6 +83,7 @@ class Catalogue(Frozen):
     limits: Limits
     patterns: Patterns
     callbacks: CallbackRules
+    surveys: SurveyRules
 
 
 def catalogue() -> Catalogue:
@@ -111,4 +120,5 @@ def catalogue() -> Catalogue:
             text=cb.MAX_TEXT,
             unreachable_days=cb.UNREACHABLE_DAYS,
         ),
+        surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
     )
