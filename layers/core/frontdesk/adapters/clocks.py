@@ -38,6 +38,7 @@ _SUBJECT_PK: Final = {
     SubjectType.REPORT: "REPORT#",
     SubjectType.HANDOVER: "HANDOVER#",
     SubjectType.KEY_USE: "KEYUSE#",
+    SubjectType.KEY_AUDIT: "KEYAUDIT#",
     SubjectType.CALLBACK: "CALLBACK#",
 }
 _KEYS: Final = frozenset({"PK", "SK", "type", "expires_at"})
