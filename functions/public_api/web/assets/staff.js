@@ -1,5 +1,5 @@
 /* The staff console: sign in against Cognito, the site's open tickets by deadline, one ticket's
-   actions, intake, incident reports and the duty log. This entry module loads the configuration and wires the
+   actions, intake, incident reports, the duty log and the emergency keys. This entry module loads the configuration and wires the
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
@@ -7,6 +7,7 @@ import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
+import { closeKeys, configureKeys, loadKeys, openKeys, renderKeys, tickKeys, wireKeys } from "./staff-keys.js";
 import { wireCalls } from "./staff-calls.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
@@ -32,6 +33,7 @@ async function showConsole() {
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
+  el("keys-toggle").hidden = !canIntake(); // and the emergency keys
   renderWho();
   await loadCatalogue();
   if (!state.sites.length) {
@@ -53,6 +55,7 @@ function clearConsole() {
   forgetTicket();
   closeRegister(true);
   closeDuty(true);
+  closeKeys();
   clearQueue();
   clearPicked();
   clearCallbacks();
@@ -76,6 +79,7 @@ async function loadCatalogue() {
   configureReportForms(known);
   configureDuty(known);
   configureCallbacks(known);
+  configureKeys(known);
   P.configure(known);
 }
 
@@ -106,6 +110,7 @@ async function init() {
   el("reload").addEventListener("click", function () {
     loadQueue();
     loadCallbacks();
+    loadKeys();
     if (state.selected) openTicket(state.selected.ticket.ticket_id, true);
   });
   el("site").addEventListener("change", function () {
@@ -124,6 +129,10 @@ async function init() {
       closeDuty();
       openDuty();
     }
+    if (!el("keys").hidden) {
+      closeKeys();
+      openKeys();
+    }
   });
   wireBoard();
   wireBulk(function () { loadQueue(true); });
@@ -133,6 +142,7 @@ async function init() {
   wireReports();
   wireDuty();
   wireCallbacks();
+  wireKeys();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -147,12 +157,14 @@ async function init() {
     renderReport();
     renderDuty();
     renderCallbacks();
+    renderKeys();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {
     tick();
     tickReport();
     tickCallbacks();
+    tickKeys();
   }, 1000);
 
   await loadConfig();

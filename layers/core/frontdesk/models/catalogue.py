@@ -17,6 +17,8 @@ from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
+from frontdesk.models.key_audit import Finding
+from frontdesk.models.keys import Emergency, IdDocument, PermissionBy, SealNumber
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.photo import OwnerKind
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
@@ -40,6 +42,7 @@ class Patterns(Frozen):
     phone: str
     email: str
     duty_page: str  # a duty page's id: the console's staff#duty=<page> links
+    seal_number: str  # an emergency key's seal number
 
 
 def _pattern(shape: object) -> str:
@@ -61,6 +64,15 @@ class CallbackRules(Frozen):
     unreachable_days: int
 
 
+class KeyRules(Frozen):
+    """What the console's emergency key forms offer (frontdesk.models.keys, frontdesk.models.key_audit)."""
+
+    emergencies: list[Emergency]  # the only reasons for the override
+    permission_ways: list[PermissionBy]
+    id_documents: list[IdDocument]
+    findings: list[Finding]
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -75,6 +87,7 @@ class Catalogue(Frozen):
     limits: Limits
     patterns: Patterns
     callbacks: CallbackRules
+    keys: KeyRules
 
 
 def catalogue() -> Catalogue:
@@ -100,7 +113,12 @@ def catalogue() -> Catalogue:
             photo_mb=MAX_BYTES // (1024 * 1024),
             duty_text=MAX_DUTY_TEXT,
         ),
-        patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE, duty_page=_pattern(PageId)),
+        patterns=Patterns(
+            phone=cmd.PHONE_PATTERN,
+            email=EMAIL_SHAPE,
+            duty_page=_pattern(PageId),
+            seal_number=_pattern(SealNumber),
+        ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
             methods=list(cb.DESK_METHODS),
@@ -110,5 +128,11 @@ def catalogue() -> Catalogue:
             mark_max=cb.MAX_MARK,
             text=cb.MAX_TEXT,
             unreachable_days=cb.UNREACHABLE_DAYS,
+        ),
+        keys=KeyRules(
+            emergencies=list(Emergency),
+            permission_ways=list(PermissionBy),
+            id_documents=list(IdDocument),
+            findings=list(Finding),
         ),
     )
