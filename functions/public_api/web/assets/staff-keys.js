@@ -198,7 +198,14 @@ function sealFields() {
   const s = site();
   const buildings = s ? s.buildings || [] : [];
   return [
-    field("key", { name: "building_id", label: "form.building", type: "select", required: true, blank: true, options: buildings.map(function (b) { return b.building_id; }), optionPrefix: "" }),
+    h("div", { class: "field", "data-field": "building_id" },
+      h("label", { for: "act-key-building_id" }, h("span", { text: t("form.building") }), " ", h("span", { class: "req", text: t("common.required") })),
+      h("select", { id: "act-key-building_id", name: "building_id", required: true, "aria-describedby": "act-key-building_id-error" },
+        h("option", { value: "", text: t("common.choose") }),
+        buildings.map(function (b) { return h("option", { value: b.building_id, text: FD.placeName(b) }); })
+      ),
+      h("p", { class: "field-error", id: "act-key-building_id-error", hidden: true })
+    ),
     field("key", { name: "unit", label: "staff.keys.unit", required: true, max: 40 }),
     field("key", { name: "seal_number", label: "staff.keys.seal", required: true, max: 20 }),
     field("key", { name: "sealed_with", label: "staff.keys.field.sealed_with", required: true, max: 80 }),
