@@ -273,3 +273,19 @@ def test_a_staff_use_takes_no_deposit() -> None:
     with pytest.raises(DomainError) as refused:
         keys.give_back(taken, use, command, OPERATOR, OFFICE)
     assert (refused.value.code, refused.value.field) == (ErrorCode.KEY_DEPOSIT_NOT_TAKEN, "deposit")
+
+
+def test_the_tell_clock_runs_only_after_an_override_and_is_met_by_the_record() -> None:
+    from frontdesk.domain.clocks import CLOCKS
+    from frontdesk.models.clock import ClockKind
+
+    timing = CLOCKS[ClockKind.KEY_TELL_CLIENT].timing
+    _, allowed = keys.take(_key(), _take(permission=PERMISSION), CALENDAR, DUTY_MANAGER, OFFICE)
+    assert timing(allowed) is None
+    _, opened = keys.take(_key(), _take(override="smoke"), CALENDAR, DUTY_MANAGER, OFFICE)
+    running = timing(opened)
+    assert running is not None and (running.due, running.done_at) == (opened.tell_due, None)
+    recorded = OFFICE + timedelta(hours=3)  # told at 10:30, recorded at 13:00: the record is what counts
+    told = keys.tell_client(opened, _tell(), OPERATOR, recorded)
+    met = timing(told)
+    assert met is not None and met.done_at == "2026-11-23T05:00:00.000Z"

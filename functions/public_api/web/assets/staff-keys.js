@@ -19,6 +19,7 @@ let audit = null; // KeyAuditView of the site's month
 let month = "";
 let form = null; // {mode: "take"|"return"|"tell"|"seal", key, use}
 let busy = false;
+let loads = 0; // the latest read wins: an earlier one answering late must not paint an older register
 
 export function configureKeys(known) {
   if (known && known.keys) rules = known.keys;
@@ -53,12 +54,13 @@ export async function loadKeys() {
   if (el("keys").hidden || !state.siteId) return;
   if (!rules) configureKeys(await FD.catalogue());
   const forSite = state.siteId;
+  const mine = ++loads;
   month = localMonth();
   const [keys, monthly] = await Promise.all([
     staffApi("GET", sitePath("emergency-keys")),
     staffApi("GET", sitePath("key-audits/" + month)),
   ]);
-  if (!keys || forSite !== state.siteId) return;
+  if (!keys || forSite !== state.siteId || mine !== loads) return;
   if (!keys.ok) {
     FD.showAlert(el("keys-alert"), keys.data.message);
     return;
@@ -240,9 +242,16 @@ function renderForm() {
   const where = form.key || form.use;
   el("keys-form-title").textContent = t(TITLES[form.mode], { place: where ? place(where) : "" });
   el("keys-submit").textContent = t(SUBMITS[form.mode]);
-  if (el("keys-fields").firstChild) return; // keep what was typed (a language switch relabels on reopen)
+  // Rebuilt in the language shown, keeping what was typed (openForm empties it first).
+  const kept = {};
+  node.querySelectorAll("input, select, textarea").forEach(function (c) { kept[c.name] = c.type === "checkbox" ? c.checked : c.value; });
   const fields = form.mode === "take" ? takeFields() : form.mode === "return" ? returnFields(form.use) : form.mode === "tell" ? tellFields() : sealFields();
   FD.fill(el("keys-fields"), fields);
+  node.querySelectorAll("input, select, textarea").forEach(function (c) {
+    if (!(c.name in kept)) return;
+    if (c.type === "checkbox") c.checked = kept[c.name];
+    else c.value = kept[c.name];
+  });
   showGroups();
 }
 
