@@ -4,8 +4,9 @@ local stack (issue 13; 000 §3.10; 004 QW21-04 §4.5; ADR 0024).
 The duty manager registers a unit's sealed key, takes it in an emergency (the override; the after-hours
 authorisation and escort filled, as the stack runs on the machine's clock and the API decides whether
 they are needed), sees it out with its countdown and the client to be told, records that the client
-was told, and brings the key back under a new seal; the month's cabinet audit is shown with its due
-time. Screenshots land in /tmp/screens/keys-*.png.
+was told, and brings the key back under a new seal; a contractor then borrows it with the client's
+permission, leaving an ID and a deposit that is refunded in part, with the reason; the month's cabinet
+audit is shown with its due time. Screenshots land in /tmp/screens/keys-*.png.
 """
 
 from __future__ import annotations
@@ -76,6 +77,36 @@ def test_the_duty_manager_seals_takes_tells_and_returns_a_key(page: Page, desk: 
     form.get_by_role("button", name="归还并重新封存", exact=True).click()
     expect(row).to_contain_text("已封存")
     expect(row).to_contain_text("S-E2E-2")
+
+    # A contractor borrows it with the client's permission: ID and deposit, refunded in part with a reason.
+    row.get_by_role("button", name="领用钥匙").click()
+    form.get_by_label("事由").fill("更换门锁")
+    form.get_by_label("依据").select_option(label="客户同意")
+    form.get_by_label("同意人").fill("张老师")
+    form.get_by_label("方式").select_option(label="当面")
+    form.get_by_label("授权书编号").fill("授权 2026-08")
+    form.get_by_label("陪同员工").fill("值班保安")
+    form.get_by_label("借用人不是本公司员工").check()
+    form.get_by_label("借用人姓名").fill("王师傅")
+    form.get_by_label("证件类型").select_option(label="身份证")
+    form.get_by_label("证件号码").fill("11010519491231002X")
+    form.get_by_label("押金（元）").fill("200")
+    form.get_by_role("button", name="领用钥匙", exact=True).click()
+    expect(form.locator("[data-field='outsider.receipt'] .field-error")).to_be_visible()  # the API names it
+    form.get_by_label("押金收据号").fill("YJ-0042")
+    form.get_by_role("button", name="领用钥匙", exact=True).click()
+    expect(row).to_contain_text("已领出")
+    expect(keys.locator("#keys-to-tell-box")).to_be_hidden()  # with permission, nobody to tell after
+
+    row.get_by_role("button", name="归还并重新封存").click()
+    expect(form).to_contain_text("王师傅 交押金 ¥200.00（收据 YJ-0042）")
+    form.get_by_label("新封条编号").fill("S-E2E-3")
+    form.get_by_label("退还押金（元）").fill("150")
+    form.get_by_role("button", name="归还并重新封存", exact=True).click()
+    expect(form.locator("[data-field='deposit.withheld_reason'] .field-error")).to_be_visible()
+    form.get_by_label("扣留原因").fill("门锁损坏，扣维修费")
+    form.get_by_role("button", name="归还并重新封存", exact=True).click()
+    expect(row).to_contain_text("S-E2E-3")
 
     # The month's cabinet audit, with its due time on the 28th.
     expect(keys.locator("#keys-audit-title")).to_contain_text("钥匙清理统计")
