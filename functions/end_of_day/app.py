@@ -1,5 +1,7 @@
 """End-of-day sweep (on a schedule): at each site's local end of day, work begun and still open is
-marked 未完成, put on the next day's follow-up list and its client told (frontdesk.app.sweep)."""
+marked 未完成, put on the next day's follow-up list and its client told (frontdesk.app.sweep). The
+same run opens each site's monthly key-cabinet audit with its clock on the 25th (frontdesk.app.key_audit):
+the one site-local calendar job that needs no function of its own."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 
 from frontdesk.scheduled import scheduled_handler
-from frontdesk.wiring import end_of_day_sweep
+from frontdesk.wiring import end_of_day_sweep, key_audits
 
 
 def sweep(logger: Logger, metrics: Metrics) -> dict[str, Any]:
@@ -18,7 +20,10 @@ def sweep(logger: Logger, metrics: Metrics) -> dict[str, Any]:
         logger.info("days swept", extra={"days": report.days, "marked": len(report.marked)})
     if report.busy:
         logger.warning("tickets moved during the sweep; the next run takes them", extra={"tickets": report.busy})
-    return {"marked": report.marked, "days": report.days, "busy": report.busy}
+    audits = key_audits().open_due()
+    if audits:
+        logger.info("key-cabinet audits opened", extra={"audits": audits})
+    return {"marked": report.marked, "days": report.days, "busy": report.busy, "key_audits": audits}
 
 
 lambda_handler = scheduled_handler(sweep)

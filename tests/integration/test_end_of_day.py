@@ -52,7 +52,7 @@ def test_work_open_at_the_end_of_the_day_is_marked_unfinished_once_and_the_clien
     assert event.actor.id == "sweep" and event.detail == {"swept_day": "2026-11-23", "follow_up_day": "2026-11-24"}
     assert (h.ticket(waiting).status, h.ticket(done).status) == (Status.DISPATCHED, Status.COMPLETED)
 
-    assert _sweep() == {"marked": [], "days": [], "busy": []}  # twice: nothing twice
+    assert _sweep() == {"marked": [], "days": [], "busy": [], "key_audits": []}  # twice: nothing twice
     h.settle()
     assert _unfinished_mail(h) == [f"您的维修 {begun.number} 今日未能完成"]
     # it goes on the next day: the engineer completes it, and the next night has nothing to mark
@@ -71,7 +71,7 @@ def test_a_day_with_no_open_work_produces_nothing(h: Harness) -> None:
     h.settle()
     before = len(h.mail())
     h.advance_to(MIDNIGHT + timedelta(minutes=3))
-    assert _sweep() == {"marked": [], "days": ["ql 2026-11-23"], "busy": []}
+    assert _sweep() == {"marked": [], "days": ["ql 2026-11-23"], "busy": [], "key_audits": []}
     h.settle()
     assert len(h.mail()) == before
 
@@ -85,3 +85,20 @@ def test_the_reason_recorded_goes_with_the_mark(h: Harness) -> None:
     assert wiring.end_of_day_sweep().run().marked == [ticket.ticket_id]
     (event,) = [e for e in h.tickets.timeline(ticket.ticket_id) if e.actor.id == "sweep"]
     assert event.detail["reason"] == "等配件"
+
+
+def test_the_same_run_opens_the_months_key_audit_on_the_25th_once(h: Harness) -> None:
+    """004 QW21-04 §4.5.6: from the 25th (site-local) a site with keys has its audit due, with its clock."""
+    from frontdesk.models.clock import ClockKind, SubjectType
+    from frontdesk.models.keys import NewKey
+
+    from .lambda_support import OPERATOR
+
+    request = NewKey(site_id="ql", building_id="admin", unit="101", seal_number="S-1", sealed_with="张老师")
+    wiring.key_desk().seal(request, OPERATOR)
+    assert _sweep()["key_audits"] == []  # the 23rd
+    h.advance_to(parse_iso("2026-11-24T16:00:00Z"))  # 25 November, 00:00 in Shanghai
+    assert _sweep()["key_audits"] == ["ql-2026-11"]
+    assert _sweep()["key_audits"] == []
+    h.settle()
+    assert ClockKind.KEY_AUDIT in h.clocks.of_subject(SubjectType.KEY_AUDIT, "ql-2026-11")

@@ -92,6 +92,8 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         {"phase": "incident_report", "level": 1, "after_seconds": 0},
         {"phase": "handover", "level": 2, "after_seconds": 1800},
         {"phase": "key_return", "level": 2, "after_seconds": 3600},
+        {"phase": "key_tell_client", "level": 2, "after_seconds": 3600},
+        {"phase": "key_audit", "level": 1, "after_seconds": 0},  # the cabinet audit on the 28th (0024)
         # a missed callback a working day on (docs/decisions/0023)
         {"phase": "callback_complaint", "level": 2, "after_seconds": 86400},
         {"phase": "callback_special", "level": 2, "after_seconds": 3600},

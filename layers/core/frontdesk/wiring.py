@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
+    from frontdesk.app.key_audit import KeyAuditDesk
     from frontdesk.app.keys import KeyDesk
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
     from frontdesk.app.rung_mail import Compose, RungMail
@@ -260,6 +261,10 @@ def _corrective_rung(clock: ClockItem, level: int) -> int:
     return corrective_escalations().on_rung(clock, level)
 
 
+def _key_audit_rung(clock: ClockItem, level: int) -> int:
+    return key_audit_escalations().on_rung(clock, level)
+
+
 @_built
 def clock_runner() -> ClockRunner:
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
@@ -267,6 +272,7 @@ def clock_runner() -> ClockRunner:
         SubjectType.REPORT: _report_rung,
         SubjectType.HANDOVER: _handover_rung,
         SubjectType.KEY_USE: _key_rung,
+        SubjectType.KEY_AUDIT: _key_audit_rung,
         SubjectType.CALLBACK: callback_escalations(),
         SubjectType.CORRECTIVE_ACTION: _corrective_rung,
     }
@@ -488,7 +494,7 @@ def key_store() -> KeyStore:
 def key_desk() -> KeyDesk:
     from frontdesk.app.keys import KeyDesk
 
-    return KeyDesk(key_store(), sites(), planner(), clock())
+    return KeyDesk(key_store(), sites(), calendars(), planner(), clock())
 
 
 @_built
@@ -497,3 +503,22 @@ def key_escalations() -> RungMail:
     from frontdesk.app.keys import key_return_mail
 
     return _rung_mail(key_return_mail(key_store(), settings().mail_base_url))
+
+
+@_built
+def key_audits() -> KeyAuditDesk:
+    from frontdesk.adapters.key_audits import KeyAuditStore
+    from frontdesk.app.key_audit import KeyAuditDesk
+
+    return KeyAuditDesk(
+        KeyAuditStore(table(settings().table_name)), key_store(), sites(), calendars(), planner(), clock()
+    )
+
+
+@_built
+def key_audit_escalations() -> RungMail:
+    """The stream router's side of the cabinet audit: not filed on the 28th, the rung's list is mailed, once."""
+    from frontdesk.adapters.key_audits import KeyAuditStore
+    from frontdesk.app.key_audit import key_audit_mail
+
+    return _rung_mail(key_audit_mail(KeyAuditStore(table(settings().table_name)), settings().mail_base_url))

@@ -1,5 +1,5 @@
 /* The staff console: sign in against Cognito, the site's open tickets by deadline, one ticket's
-   actions, intake, incident reports and the duty log. This entry module loads the configuration and wires the
+   actions, intake, incident reports, the duty log and the emergency keys. This entry module loads the configuration and wires the
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
@@ -9,6 +9,7 @@ import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tic
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireApology } from "./staff-apology.js";
 import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
+import { closeKeys, configureKeys, loadKeys, openKeys, renderKeys, tickKeys, wireKeys } from "./staff-keys.js";
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
@@ -37,6 +38,7 @@ async function showConsole() {
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
   el("surveys-toggle").hidden = !canIntake();
+  el("keys-toggle").hidden = !canIntake(); // and the emergency keys
   renderWho();
   await loadCatalogue();
   if (!state.sites.length) {
@@ -58,6 +60,7 @@ function clearConsole() {
   forgetTicket();
   closeRegister(true);
   closeDuty(true);
+  closeKeys();
   clearQueue();
   clearPicked();
   clearCallbacks();
@@ -85,6 +88,7 @@ async function loadCatalogue() {
   configureDuty(known);
   configureCallbacks(known);
   configureSurveys(known);
+  configureKeys(known);
   P.configure(known);
 }
 
@@ -117,6 +121,7 @@ async function init() {
   el("reload").addEventListener("click", function () {
     loadQueue();
     loadCallbacks();
+    loadKeys();
     if (state.selected) openTicket(state.selected.ticket.ticket_id, true);
   });
   el("site").addEventListener("change", function () {
@@ -136,6 +141,10 @@ async function init() {
       closeDuty();
       openDuty();
     }
+    if (!el("keys").hidden) {
+      closeKeys();
+      openKeys();
+    }
   });
   wireBoard();
   wireBulk(function () { loadQueue(true); });
@@ -148,6 +157,7 @@ async function init() {
   wireCallbacks();
   wireMfa();
   wireSurveys();
+  wireKeys();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -163,12 +173,14 @@ async function init() {
     renderDuty();
     renderCallbacks();
     renderSurveys();
+    renderKeys();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {
     tick();
     tickReport();
     tickCallbacks();
+    tickKeys();
   }, 1000);
 
   await loadConfig();

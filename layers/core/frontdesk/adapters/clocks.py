@@ -39,6 +39,7 @@ _SUBJECT_PK: Final = {
     SubjectType.REPORT: "REPORT#",
     SubjectType.HANDOVER: "HANDOVER#",
     SubjectType.KEY_USE: "KEYUSE#",
+    SubjectType.KEY_AUDIT: "KEYAUDIT#",
     SubjectType.CALLBACK: "CALLBACK#",
     SubjectType.CORRECTIVE_ACTION: "CORRECTIVE#",
 }

@@ -5,7 +5,10 @@ Keys (PK / SK):
     KEYUNIT#<site>#<building>#<unit> / KEYUNIT one key per unit (put with it, ``attribute_not_exists``)
     KEYUSE#<use_id> / USE                     one use; GSI2 = the site's keys out (``KEYSOUT#<site>``,
                                               sparse: only until the key is back)
+                                              GSI3 = the site's overrides whose client is not told
+                                              yet (``KEYTELL#<site>``, sparse, by the due time)
     KEYUSE#<use_id> / CLOCK#key_return        its return clock, in the same transactions
+    KEYUSE#<use_id> / CLOCK#key_tell_client   after an override, the "tell the client" clock
 A use and its key are written together, conditional on the key's version: two people cannot take
 the same key.
 """
@@ -34,6 +37,8 @@ def _key_item(key: EmergencyKey) -> dict[str, Any]:
 
 def _use_item(use: KeyUse) -> dict[str, Any]:
     out = {"GSI2PK": f"KEYSOUT#{use.site_id}", "GSI2SK": use.taken_at} if use.returned_at is None else {}
+    if use.tell_due is not None and use.client_told is None:
+        out.update(GSI3PK=f"KEYTELL#{use.site_id}", GSI3SK=use.tell_due)
     return model_item(use, PK=f"KEYUSE#{use.use_id}", SK="USE", type="key_use", **out)
 
 
@@ -66,6 +71,15 @@ class KeyStore:
 
     def out(self, site_id: str) -> list[KeyUse]:
         return [KeyUse.model_validate(strip(i)) for i in self._query(f"KEYSOUT#{site_id}")]
+
+    def to_tell(self, site_id: str) -> list[KeyUse]:
+        items = query_all(self._table, IndexName="GSI3", KeyConditionExpression=Key("GSI3PK").eq(f"KEYTELL#{site_id}"))
+        return [KeyUse.model_validate(strip(i)) for i in items]
+
+    def save_use(self, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]) -> None:
+        """A use alone (the client told) and its clocks, or nothing (the use moved: 409)."""
+        name = self._table.name
+        transact(self._table, [put_new_or_at(name, _use_item(use), use_version), *clock_writes(name, clocks)])
 
     def save(
         self, key: EmergencyKey, key_version: int, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]

@@ -1,7 +1,8 @@
 """The emergency key desk (000 §3.10): seal a unit's key, take it (with the client's permission or
-the emergency override; after hours with the stamped authorisation and an escort), bring it back
-sealed again. Taking it starts its return clock (2 h) in the same transaction; bringing it back meets
-or breaches it (docs/decisions/0024)."""
+the emergency override; after hours — in the site calendar — with the stamped authorisation and an
+escort; an outsider with an ID and a deposit), bring it back sealed again. Taking it starts its
+return clock (2 h) and, after an override, its "tell the client" clock in the same transaction;
+bringing it back, and recording that the client was told, meet or breach them (docs/decisions/0024)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from frontdesk.app.ports import ClockPlanning, KeyRecords, SiteLookup, require_site
+from frontdesk.app.ports import Calendars, ClockPlanning, KeyRecords, SiteLookup, require_site
 from frontdesk.app.rung_mail import Compose
 from frontdesk.clock import Clock
 from frontdesk.domain import keys
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, IllegalTransition
 from frontdesk.models.clock import Clock as ClockItem
-from frontdesk.models.clock import SubjectType
-from frontdesk.models.keys import EmergencyKey, KeyRegister, KeyUse, KeyView, NewKey, ReturnKey, TakeKey
+from frontdesk.models.clock import ClockKind, SubjectType
+from frontdesk.models.keys import EmergencyKey, KeyRegister, KeyUse, KeyView, NewKey, ReturnKey, TakeKey, TellClient
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
 from frontdesk.notifications import keys as messages
@@ -28,6 +29,7 @@ from frontdesk.notifications.messages import Mail
 class KeyDesk:
     records: KeyRecords
     sites: SiteLookup
+    calendars: Calendars
     planner: ClockPlanning
     clock: Clock
 
@@ -41,7 +43,10 @@ class KeyDesk:
         keys.check_may_use(actor)
         require_site(self.sites, site_id)
         return KeyRegister(
-            site_id=site_id, keys=tuple(self.records.keys(site_id)), out=tuple(self.records.out(site_id))
+            site_id=site_id,
+            keys=tuple(self.records.keys(site_id)),
+            out=tuple(self.records.out(site_id)),
+            to_tell=tuple(self.records.to_tell(site_id)),
         )
 
     def read(self, key_id: str, actor: Actor) -> KeyView:
@@ -52,7 +57,7 @@ class KeyDesk:
     def take(self, key_id: str, command: TakeKey, actor: Actor) -> KeyView:
         key = self._key(key_id)
         now = self.clock.now()
-        taken, use = keys.take(key, command, self._site(key.site_id), actor, now)
+        taken, use = keys.take(key, command, self.calendars.calendar(key.site_id), actor, now)
         self.records.save(taken, key.version, use, 0, self._clocks(use, now))
         return KeyView(key=taken, use=use)
 
@@ -67,6 +72,17 @@ class KeyDesk:
         self.records.save(sealed, key.version, returned, use.version, self._clocks(returned, now))
         return KeyView(key=sealed, use=returned)
 
+    def tell_client(self, use_id: str, command: TellClient, actor: Actor) -> KeyUse:
+        """After an override: the client told (who, how, when); meets or breaches the use's task clock."""
+        use = self.records.use(use_id)
+        if use is None:
+            keys.check_may_use(actor)
+            raise keys.KeyUseNotFound(field="use_id")
+        now = self.clock.now()
+        told = keys.tell_client(use, command, actor, now)
+        self.records.save_use(told, use.version, self._clocks(told, now))
+        return told
+
     def _clocks(self, use: KeyUse, now: datetime) -> list[ClockWrite]:
         return self.planner.writes(SubjectType.KEY_USE, use.use_id, use.site_id, use, now)
 
@@ -76,15 +92,17 @@ class KeyDesk:
             raise keys.KeyNotFound(field="key_id")
         return found
 
-    def _site(self, site_id: str) -> Site:
-        return require_site(self.sites, site_id)
-
 
 def key_return_mail(records: KeyRecords, base_url: str) -> Compose:
-    """What a late key's rung says (frontdesk.app.rung_mail mails it to the rung's list, once)."""
+    """What a late key's rung says, or a client not told after an override (frontdesk.app.rung_mail
+    mails it to the rung's list, once)."""
 
     def compose(clock: ClockItem, level: int, site: Site, late: int) -> Mail | None:
         use = records.use(clock.subject_id)
-        return messages.overdue_mail(use, site, level, late, base_url) if use else None
+        if use is None:
+            return None
+        if clock.kind is ClockKind.KEY_TELL_CLIENT:
+            return messages.untold_mail(use, site, level, late, base_url)
+        return messages.overdue_mail(use, site, level, late, base_url)
 
     return compose

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
+    from frontdesk.models.key_audit import KeyAudit
     from frontdesk.models.keys import EmergencyKey, KeyUse
     from frontdesk.models.mailing import MailingList
     from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
@@ -393,6 +394,13 @@ class KeyRecords(KeysOut, Protocol):
     def save(
         self, key: EmergencyKey, key_version: int, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]
     ) -> None: ...
+    def to_tell(self, site_id: str) -> list[KeyUse]: ...
+    def save_use(self, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]) -> None: ...
+
+
+class KeyAuditRecords(Protocol):
+    def get(self, site_id: str, month: str) -> KeyAudit | None: ...
+    def save(self, audit: KeyAudit, previous_version: int, clocks: Sequence[ClockWrite]) -> None: ...
 
 
 # ----------------------------------------------------------------------------------- mail, alerts, lists

@@ -36,6 +36,7 @@ from frontdesk.models.corrective import CorrectiveAction
 from frontdesk.models.duty import Handover
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport
+from frontdesk.models.key_audit import AuditState, KeyAudit
 from frontdesk.models.keys import KeyUse
 from frontdesk.models.ticket import TERMINAL, Kind, Status, Ticket
 
@@ -121,6 +122,20 @@ def _corrective_action(report: CorrectiveAction) -> Timing:
     return Timing(anchor=report.written_at, due=report.due_at, done_at=done)
 
 
+def _key_tell_client(use: KeyUse) -> Timing | None:
+    """Only after an override; met by the desk's record (when it was recorded, not when it says it was told)."""
+    if use.tell_due is None:
+        return None
+    told = use.client_told.recorded_at if use.client_told else None
+    return Timing(anchor=use.taken_at, due=use.tell_due, done_at=told)
+
+
+def _key_audit(audit: KeyAudit) -> Timing:
+    return Timing(
+        anchor=audit.opens_at, due=audit.due, done_at=audit.filed_at if audit.state is AuditState.FILED else None
+    )
+
+
 def _callback(reason: CallbackReason) -> Callable[[Callback], Timing | None]:
     """A callback's clock: met when the callback is concluded (reached, or closed as unreachable)."""
 
@@ -175,6 +190,19 @@ CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
             SubjectType.KEY_USE,
             "2 hours after an emergency key was taken, until it is back and sealed again",
             _key_return,
+        ),
+        ClockSpec(
+            ClockKind.KEY_TELL_CLIENT,
+            SubjectType.KEY_USE,
+            "after an emergency override, the client told 2 hours after the key was taken, or 2 hours into the "
+            "next business morning when that falls outside business hours (site calendar)",
+            _key_tell_client,
+        ),
+        ClockSpec(
+            ClockKind.KEY_AUDIT,
+            SubjectType.KEY_AUDIT,
+            "the monthly key-cabinet audit (25th-27th) filed on the 28th by 17:30 site-local",
+            _key_audit,
         ),
         ClockSpec(
             ClockKind.CALLBACK_COMPLAINT,

@@ -18,6 +18,8 @@ from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
+from frontdesk.models.key_audit import Finding
+from frontdesk.models.keys import Emergency, IdDocument, PermissionBy, SealNumber
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.photo import OwnerKind
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
@@ -41,6 +43,7 @@ class Patterns(Frozen):
     phone: str
     email: str
     duty_page: str  # a duty page's id: the console's staff#duty=<page> links
+    seal_number: str  # an emergency key's seal number
 
 
 def _pattern(shape: object) -> str:
@@ -69,6 +72,15 @@ class SurveyRules(Frozen):
     target_percent: int
 
 
+class KeyRules(Frozen):
+    """What the console's emergency key forms offer (frontdesk.models.keys, frontdesk.models.key_audit)."""
+
+    emergencies: list[Emergency]  # the only reasons for the override
+    permission_ways: list[PermissionBy]
+    id_documents: list[IdDocument]
+    findings: list[Finding]
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -84,6 +96,7 @@ class Catalogue(Frozen):
     patterns: Patterns
     callbacks: CallbackRules
     surveys: SurveyRules
+    keys: KeyRules
 
 
 def catalogue() -> Catalogue:
@@ -109,7 +122,12 @@ def catalogue() -> Catalogue:
             photo_mb=MAX_BYTES // (1024 * 1024),
             duty_text=MAX_DUTY_TEXT,
         ),
-        patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE, duty_page=_pattern(PageId)),
+        patterns=Patterns(
+            phone=cmd.PHONE_PATTERN,
+            email=EMAIL_SHAPE,
+            duty_page=_pattern(PageId),
+            seal_number=_pattern(SealNumber),
+        ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
             methods=list(cb.DESK_METHODS),
@@ -121,4 +139,10 @@ def catalogue() -> Catalogue:
             unreachable_days=cb.UNREACHABLE_DAYS,
         ),
         surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
+        keys=KeyRules(
+            emergencies=list(Emergency),
+            permission_ways=list(PermissionBy),
+            id_documents=list(IdDocument),
+            findings=list(Finding),
+        ),
     )

@@ -19,6 +19,10 @@ class ClockKind(StrEnum):
     INCIDENT_REPORT = "incident_report"  # the report submitted: 12 h (major) or 24 h (general)
     HANDOVER = "handover"  # both shifts signed the handover: 30 min after the shift change
     KEY_RETURN = "key_return"  # an emergency key back and sealed again: 2 h after it was taken
+    KEY_TELL_CLIENT = (
+        "key_tell_client"  # after an override, the client told: 2 h, or 2 h into the next business morning
+    )
+    KEY_AUDIT = "key_audit"  # the monthly key-cabinet audit filed: the 28th, 17:30 site-local
     # callbacks (回访, docs/decisions/0023): due times in the site's business days
     CALLBACK_COMPLAINT = "callback_complaint"  # a complaint called back: 3 business days after handled
     CALLBACK_KEY_REPAIR = "callback_key_repair"  # a key repair called back: 1-3 business days after completion
@@ -44,6 +48,7 @@ class SubjectType(StrEnum):
     REPORT = "report"
     HANDOVER = "handover"  # a shift's handover (frontdesk.models.duty.Handover)
     KEY_USE = "key_use"  # a use of an emergency key (frontdesk.models.keys.KeyUse)
+    KEY_AUDIT = "key_audit"  # a site's monthly key-cabinet audit (frontdesk.models.key_audit.KeyAudit)
     CALLBACK = "callback"
     CORRECTIVE_ACTION = "corrective_action"  # frontdesk.models.corrective.CorrectiveAction
 

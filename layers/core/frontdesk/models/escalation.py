@@ -63,6 +63,14 @@ DEFAULT_HANDOVER_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="
 # 000 §3.10: an emergency key not back and sealed again 2 h after it was taken → the duty manager,
 # the centre manager an hour later.
 DEFAULT_KEY_RETURN_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=3600))
+# 000 §3.10: the client not told after an override → the duty manager, the centre manager an hour later.
+DEFAULT_KEY_TELL_CLIENT_RUNGS = DEFAULT_KEY_RETURN_RUNGS
+# 004 QW21-04 §4.5.6: the cabinet's audit not filed on the 28th → the centre manager, then the
+# department heads a working day later.
+DEFAULT_KEY_AUDIT_RUNGS = (
+    Rung(mailing_list="centre_manager"),
+    Rung(mailing_list="department_and_engineering_managers", after_seconds=86400),
+)
 
 # Callbacks (001 part 11 §4.5; 000 §3.1d): a missed callback → the duty manager, the centre manager
 # a working day later; a key repair's → the engineering managers too (the result goes to them).
@@ -96,6 +104,8 @@ class Ladder(BaseModel):
     incident_report: Rungs = Field(default=DEFAULT_REPORT_RUNGS)
     handover: Rungs = Field(default=DEFAULT_HANDOVER_RUNGS)
     key_return: Rungs = Field(default=DEFAULT_KEY_RETURN_RUNGS)
+    key_tell_client: Rungs = Field(default=DEFAULT_KEY_TELL_CLIENT_RUNGS)
+    key_audit: Rungs = Field(default=DEFAULT_KEY_AUDIT_RUNGS)
     callback_complaint: Rungs = Field(default=DEFAULT_CALLBACK_RUNGS)
     callback_key_repair: Rungs = Field(default=DEFAULT_KEY_REPAIR_CALLBACK_RUNGS)
     callback_special: Rungs = Field(default=DEFAULT_SPECIAL_CALLBACK_RUNGS)

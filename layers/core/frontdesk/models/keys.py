@@ -1,7 +1,10 @@
 """The emergency key register (应急钥匙, 000 §3.10): each unit's key sealed at move-in with a seal
 number; every use registered with its reason and the client's permission, or the emergency override
 (water, fire, smoke, explosion only); after hours also a stamped authorisation and an escort; the
-key returned and sealed again with a new seal within 2 hours (docs/decisions/0024)."""
+key returned and sealed again with a new seal within 2 hours; after an override, the client told
+(a task with its own clock); a borrower from outside the company leaves an ID document and a
+deposit (004 QW21-04 §4.5.4.2); the key cabinet audited every month (25th–27th, result on the 28th,
+§4.5.6; frontdesk.models.key_audit) (docs/decisions/0024)."""
 
 from __future__ import annotations
 
@@ -33,6 +36,19 @@ class PermissionBy(StrEnum):
     PHONE = "phone"
     IN_PERSON = "in_person"
     WRITTEN = "written"
+
+
+class IdDocument(StrEnum):
+    """The valid ID an outsider shows to borrow a key (004 QW21-04 §4.5.4.2)."""
+
+    ID_CARD = "id_card"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+
+# A deposit in fen: at least 1 fen, at most ¥100,000.
+Fen = Annotated[int, Field(ge=1, le=10_000_000)]
+Receipt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 
 
 class KeyState(StrEnum):
@@ -69,6 +85,47 @@ class AfterHours(BaseModel):
     escort: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
+class Outsider(BaseModel):
+    """A borrower who is not staff (a contractor …): every field is required (004 QW21-04 §4.5.4.2)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Name
+    company: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] = ""
+    id_document: IdDocument
+    id_number: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{4,30}$")]
+    deposit_fen: Fen
+    receipt: Receipt = Field(description="The number of the receipt given for the deposit")
+
+
+class DepositBack(BaseModel):
+    """The outsider's deposit at the return: refunded in full, or partly with the reason for the rest."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    refunded_fen: int = Field(ge=0, le=10_000_000)
+    withheld_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class TellClient(BaseModel):
+    """After an override: how and when the client was told that staff opened the unit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(ge=1)
+    told: Name = Field(description="Who was told (the client's contact)")
+    how: PermissionBy
+    at: Instant
+
+
+class ClientTold(Frozen):
+    told: str
+    how: PermissionBy
+    at: str
+    recorded_at: str
+    recorded_by: str
+
+
 class TakeKey(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -77,6 +134,7 @@ class TakeKey(BaseModel):
     permission: Permission | None = None
     override: Emergency | None = Field(default=None, description="Open first, tell the client after")
     after_hours: AfterHours | None = None
+    outsider: Outsider | None = Field(default=None, description="The borrower, when not staff: ID and deposit")
 
 
 class ReturnKey(BaseModel):
@@ -84,6 +142,7 @@ class ReturnKey(BaseModel):
 
     version: int = Field(ge=1)
     new_seal_number: SealNumber
+    deposit: DepositBack | None = Field(default=None, description="Required when an outsider borrowed the key")
 
 
 class EmergencyKey(Frozen):
@@ -118,6 +177,11 @@ class KeyUse(Frozen):
     returned_at: str | None = None
     returned_by: str | None = None
     new_seal: str | None = None
+    outsider: Outsider | None = None
+    deposit_back: DepositBack | None = None
+    # after an override: the client to be told by then (the key_tell_client clock), and when it was
+    tell_due: str | None = None
+    client_told: ClientTold | None = None
     version: int = 1
 
 
@@ -130,3 +194,4 @@ class KeyRegister(Frozen):
     site_id: str
     keys: tuple[EmergencyKey, ...]
     out: tuple[KeyUse, ...] = Field(default=(), description="Uses not yet returned")
+    to_tell: tuple[KeyUse, ...] = Field(default=(), description="Overrides whose client has not been told yet")

@@ -1,16 +1,27 @@
-"""What a late emergency key says in mail: bilingual (zh-CN, then en), the unit, who took it, how late."""
+"""What the emergency key register says in mail: bilingual (zh-CN, then en). A late key (the unit, who
+took it, how late), a client not told after an override, a cabinet audit not filed on the 28th."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from frontdesk.i18n import LANGUAGES, message
+from frontdesk.models.key_audit import KeyAudit
 from frontdesk.models.keys import KeyUse
 from frontdesk.models.site import Site
 from frontdesk.notifications.messages import Mail, duration, local_time
 
 
-def overdue_mail(use: KeyUse, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
+def _mail(subject_key: str, body_key: str, params: Callable[[str], dict[str, Any]]) -> Mail:
+    subject = " / ".join(message(subject_key, lang, **params(lang)) for lang in LANGUAGES)
+    body = "\n\n".join(message(body_key, lang, **params(lang)) for lang in LANGUAGES)
+    return Mail(subject=subject, body=body + "\n")
+
+
+def _use_params(
+    use: KeyUse, site: Site, due: str, level: int, late_seconds: int, base_url: str
+) -> Callable[[str], dict[str, Any]]:
     building = site.building(use.building_id)
 
     def params(language: str) -> dict[str, Any]:
@@ -24,12 +35,40 @@ def overdue_mail(use: KeyUse, site: Site, level: int, late_seconds: int, base_ur
             "level": level,
             "taken_by": use.taken_by,
             "taken": local_time(use.taken_at, site.timezone),
-            "due": local_time(use.return_due, site.timezone),
+            "due": local_time(due, site.timezone),
             "timezone": site.timezone,
             "late": duration(late_seconds, language),
             "link": f"{base_url.rstrip('/')}/staff",
         }
 
-    subject = " / ".join(message("keys.overdue.subject", lang, **params(lang)) for lang in LANGUAGES)
-    body = "\n\n".join(message("keys.overdue.body", lang, **params(lang)) for lang in LANGUAGES)
-    return Mail(subject=subject, body=body + "\n")
+    return params
+
+
+def overdue_mail(use: KeyUse, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
+    return _mail(
+        "keys.overdue.subject",
+        "keys.overdue.body",
+        _use_params(use, site, use.return_due, level, late_seconds, base_url),
+    )
+
+
+def untold_mail(use: KeyUse, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
+    """After an override, nobody has recorded that the client was told."""
+    due = use.tell_due or use.return_due
+    return _mail("keys.untold.subject", "keys.untold.body", _use_params(use, site, due, level, late_seconds, base_url))
+
+
+def audit_overdue_mail(audit: KeyAudit, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
+    def params(language: str) -> dict[str, Any]:
+        return {
+            "site": (site.name_en or site.name) if language == "en" else site.name,
+            "month": audit.month,
+            "level": level,
+            "state": message(f"keys.audit.state.{audit.state.value}", language),
+            "due": local_time(audit.due, site.timezone),
+            "timezone": site.timezone,
+            "late": duration(late_seconds, language),
+            "link": f"{base_url.rstrip('/')}/staff",
+        }
+
+    return _mail("keys.audit.overdue.subject", "keys.audit.overdue.body", params)
