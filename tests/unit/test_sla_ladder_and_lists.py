@@ -75,6 +75,9 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
         (Phase.CALLBACK_COMPLAINT, 2),  # a missed callback, a working day on (docs/decisions/0023)
         (Phase.CALLBACK_SPECIAL, 2),
         (Phase.CALLBACK_SAMPLE, 2),
+        (Phase.CALLBACK_TOP_REPAIR, 1),  # the month's top 3: the deputy manager's own, late → the manager
+        (Phase.CALLBACK_FIRST_AID, 2),
+        (Phase.CALLBACK_ACTIVITY, 2),
     ]
     assert shown.lists[-1].used_by == []
 

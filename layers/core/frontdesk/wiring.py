@@ -34,6 +34,7 @@ from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconci
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.monthly_callbacks import MonthlyCallbacks
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.staff import StaffDesk
 from frontdesk.app.sweep import EndOfDaySweep
@@ -166,6 +167,11 @@ def callback_store() -> CallbackStore:
 @_built
 def callbacks() -> CallbackDesk:
     return CallbackDesk(callback_store(), tickets(), sites(), calendars(), planner(), clock())
+
+
+@_built
+def monthly_callbacks() -> MonthlyCallbacks:
+    return MonthlyCallbacks(callback_store(), tickets(), sites(), calendars(), planner(), clock())
 
 
 @_built

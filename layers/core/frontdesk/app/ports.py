@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
     from frontdesk.models.calendar import YearCalendar
-    from frontdesk.models.callback import Callback, Sample
+    from frontdesk.models.callback import Callback, DrawRule, MonthlyDraw, Sample
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
@@ -211,6 +211,15 @@ class TicketsByDay(Protocol):
     def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]: ...
 
 
+class MonthlyDrawRecords(Protocol):
+    """A month's drawn callbacks (frontdesk.adapters.callbacks.CallbackStore): the draw, then each callback."""
+
+    def get(self, callback_id: str) -> Callback | None: ...
+    def create(self, callback: Callback, clocks: Sequence[ClockWrite], rework_done: bool = False) -> bool: ...
+    def put_draw(self, draw: MonthlyDraw) -> MonthlyDraw: ...
+    def get_draw(self, site_id: str, rule: DrawRule, month: str) -> MonthlyDraw | None: ...
+
+
 def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
     return _found(callbacks.get(callback_id), "callback_id", ErrorCode.CALLBACK_NOT_FOUND)
 
@@ -232,6 +241,12 @@ class StaffDirectory(Protocol):
     """The user pool's staff with the given roles (frontdesk.adapters.cognito.CognitoStaff)."""
 
     def people(self, roles: Collection[Role]) -> list[Person]: ...
+
+
+class SiteRoster(Protocol):
+    """The user names of a site's staff who hold any of the roles (frontdesk.app.staff.StaffDesk)."""
+
+    def holding(self, site_id: str, roles: Collection[Role]) -> frozenset[str]: ...
 
 
 class EngineerRoster(Protocol):

@@ -24,6 +24,9 @@ class ClockKind(StrEnum):
     CALLBACK_KEY_REPAIR = "callback_key_repair"  # a key repair called back: 1-3 business days after completion
     CALLBACK_SPECIAL = "callback_special"  # the special callback: 24 h after the rework is completed
     CALLBACK_SAMPLE = "callback_sample"  # a sampled repair called back 1-2 months after completion
+    CALLBACK_TOP_REPAIR = "callback_top_repair"  # the month's top 3 repairs: by the 3rd business day after the month
+    CALLBACK_FIRST_AID = "callback_first_aid"  # a first aid called back: 5 business days (a week) after it ended
+    CALLBACK_ACTIVITY = "callback_activity"  # a sampled activity sign-up called back by the end of the next month
 
 
 class ClockState(StrEnum):

@@ -15,10 +15,14 @@ REPORT_ID: Final = r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$"
 # A page of the duty log: <site>-<site-local day>-<shift>; groups: site, day, shift.
 DUTY_PAGE: Final = r"^([a-z0-9-]{1,40})-(\d{4}-\d{2}-\d{2})-(day|night)$"
 LIST_NAME: Final = r"^[a-z0-9_-]{1,40}$"
-# A callback: its ticket and the event that called for it (``…-7``), or the week that sampled it (``…-s2026w48``).
-CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$"
+# A callback: its ticket and the event that called for it (``…-7``), the week that sampled it
+# (``…-s2026w48``), or the month that drew it: the top 3 repairs (``…-t2026m11``), the activities'
+# sample (``…-a2026m11``).
+CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2}|[ta][0-9]{4}m[0-9]{2})$"
 # An ISO week, as the weekly callback sample names it.
 ISO_WEEK: Final = r"^\d{4}-W\d{2}$"
+# A calendar month, as the monthly callback draws name it.
+MONTH: Final = r"^\d{4}-(?:0[1-9]|1[0-2])$"
 # A tracking token: URL-safe base64 of a random secret.
 TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret; 16 to 64 characters
 
