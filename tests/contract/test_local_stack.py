@@ -51,6 +51,7 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("PUT", "/staff/sites/{site_id}/canned-replies", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/calendar", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("PUT", "/staff/sites/{site_id}/calendar", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("PUT", "/staff/sites/{site_id}/calendar/hours", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/callbacks", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/callbacks/{callback_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/callbacks/{callback_id}/attempts", "StaffApiFunction", STAFF, "lambda_handler", True),

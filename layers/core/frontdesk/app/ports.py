@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
-    from frontdesk.models.calendar import YearCalendar
+    from frontdesk.models.calendar import Hours, YearCalendar
     from frontdesk.models.callback import Callback, DrawRule, MonthlyDraw, Sample
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
@@ -182,6 +182,8 @@ class CalendarRecords(Protocol):
 
     def years(self, site_id: str) -> list[YearCalendar]: ...
     def put(self, site_id: str, year: YearCalendar) -> None: ...
+    def hours(self, site_id: str) -> Hours: ...
+    def put_hours(self, site_id: str, hours: Hours) -> None: ...
 
 
 class CallbackRecords(Protocol):
