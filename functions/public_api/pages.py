@@ -59,6 +59,7 @@ ASSETS: dict[str, str] = {
     "staff-actions.js": JS,
     "staff-conversation.js": JS,
     "staff-callbacks.js": JS,
+    "staff-calendar.js": JS,
     "survey.js": JS,
     "staff-complaint.js": JS,
     "staff-linked.js": JS,

@@ -5,6 +5,7 @@ import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
+import { clearCalendar, loadCalendar, renderCalendar, wireCalendar } from "./staff-calendar.js";
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireCalls } from "./staff-calls.js";
@@ -41,6 +42,7 @@ async function showConsole() {
   startBoard();
   await loadQueue();
   loadCallbacks(); // the panel opened before the sites were read
+  loadCalendar();
   followLink();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = window.setInterval(function () {
@@ -56,6 +58,7 @@ function clearConsole() {
   clearQueue();
   clearPicked();
   clearCallbacks();
+  clearCalendar();
   closeIntake();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
@@ -106,6 +109,7 @@ async function init() {
   el("reload").addEventListener("click", function () {
     loadQueue();
     loadCallbacks();
+    loadCalendar();
     if (state.selected) openTicket(state.selected.ticket.ticket_id, true);
   });
   el("site").addEventListener("change", function () {
@@ -116,6 +120,8 @@ async function init() {
     loadQueue();
     clearCallbacks();
     loadCallbacks();
+    clearCalendar();
+    loadCalendar();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
@@ -133,6 +139,7 @@ async function init() {
   wireReports();
   wireDuty();
   wireCallbacks();
+  wireCalendar();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -147,6 +154,7 @@ async function init() {
     renderReport();
     renderDuty();
     renderCallbacks();
+    renderCalendar();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from frontdesk.app.ports import CalendarRecords, SiteLookup, require_site
 from frontdesk.app.site_access import staff_site
 from frontdesk.domain.calendar import Calendar, shipped_years, site_calendar
+from frontdesk.domain.permissions import may
 from frontdesk.models.calendar import CalendarView, Hours, YearCalendar
 from frontdesk.models.ticket import Actor
 
@@ -25,6 +26,7 @@ class CalendarDesk:
             timezone=site.timezone,
             hours=self.records.hours(site_id),
             years=tuple(years[y] for y in sorted(years)),
+            may_edit=may(actor, "edit_calendar"),
         )
 
     def load(self, site_id: str, year: YearCalendar, actor: Actor) -> CalendarView:

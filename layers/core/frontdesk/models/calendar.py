@@ -90,3 +90,4 @@ class CalendarView(Frozen):
     timezone: str
     hours: Hours
     years: tuple[YearCalendar, ...]
+    may_edit: bool = Field(default=False, description="The caller may set the hours and load a year (a manager)")
