@@ -19,8 +19,8 @@ from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.ticket import FIRST_AID, Kind, Ticket
 from local_stack.template import Template
 
-from .lambda_support import OPERATOR
-from .sla_support import DUTY_MANAGER, MANAGER, Harness, sla_harness
+from .lambda_support import OPERATOR, LambdaContext
+from .sla_support import DUTY_MANAGER, MANAGER, Harness, import_function, sla_harness
 
 SHANGHAI = timedelta(hours=8)
 TOP = "月度重要维修回访"
@@ -143,3 +143,34 @@ def test_first_aid_is_called_back_within_a_working_week_or_escalates(h: Harness)
     h.wait_for(lambda: len(mail_to(h, "duty.manager@example.com", "急救回访")) == 1, "the duty manager's mail")
     (missed,) = mail_to(h, "duty.manager@example.com", "急救回访")
     assert "First aid callback" in missed.body and "dm1" in missed.body
+
+
+def test_the_schedule_draws_a_month_nobody_drew_at_the_end_of_its_last_working_day(h: Harness) -> None:
+    lift = completed(h, "elevator")
+    sign_up = h.desk.open(h.request(Kind.INQUIRY, category="activity"), OPERATOR).ticket
+    h.settle()
+
+    def run() -> list[str]:
+        result = import_function("end_of_day").lambda_handler({}, LambdaContext())
+        drawn: list[str] = result["drawn"]
+        return drawn
+
+    h.advance_to(shanghai(2026, 11, 30, 17, 29))
+    assert run() == []  # the last working day's day shift is not over
+    h.advance_to(shanghai(2026, 11, 30, 17, 30))
+    assert run() == ["ql top_repairs 2026-11", "ql activities 2026-11"]
+    assert run() == []  # drawn once
+    h.settle()
+    top = CallbackStore(h.table).get(f"{lift.ticket_id}-t2026m11")
+    assert top is not None and (top.assignee, top.joint) == ("", "")  # a supervisor assigns it
+    assert clock_of(h, top, ClockKind.CALLBACK_TOP_REPAIR).state is ClockState.RUNNING
+    activity = CallbackStore(h.table).get(f"{sign_up.ticket_id}-a2026m11")  # 10 % of one, rounded up
+    assert activity is not None and activity.reason is CallbackReason.ACTIVITY
+    # a manager's draw afterwards answers the stored one; the callers are then assigned one by one
+    request = TopRepairsIn(month="2026-11", deputy_manager="mgr1", engineering_head="eng1")
+    stored = wiring.monthly_callbacks().draw_top_repairs("ql", request, MANAGER, h.tickets, wiring.staff_desk())
+    assert (stored.drawn_by, stored.callers, stored.chosen) == ("schedule", (), (lift.ticket_id,))
+    moved = wiring.callbacks().reassign(
+        top.callback_id, ReassignIn(version=1, assignee="mgr1"), DUTY_MANAGER, wiring.staff_desk()
+    )
+    assert moved.assignee == "mgr1"

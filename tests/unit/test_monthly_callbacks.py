@@ -147,3 +147,16 @@ def test_a_callback_is_reassigned_on_its_record() -> None:
             rules.reassign(subject, request, name, DUTY_MANAGER, later)
         assert refused.value.code == code
     assert walk.ticket.status is Status.HANDLED
+
+
+def test_a_scheduled_run_draws_a_month_at_the_end_of_its_last_working_day_or_in_the_next_weeks_first_days() -> None:
+    def due(*parts: int) -> list[str]:
+        return monthly.due_draws(CN, datetime(*parts, tzinfo=UTC) - timedelta(hours=8))  # type: ignore[misc,arg-type]
+
+    assert due(2026, 11, 30, 17, 29) == []  # Monday 30 November: the day shift not over yet
+    assert due(2026, 11, 30, 17, 30) == ["2026-11"]
+    assert due(2026, 12, 1, 9, 0) == ["2026-11"]  # a run missed at the month's end: the next week
+    assert due(2026, 12, 7, 9, 0) == ["2026-11"]
+    assert due(2026, 12, 8, 9, 0) == []
+    assert due(2027, 1, 29, 17, 30) == ["2027-01"]  # January 2027 ends on a Sunday: Friday the 29th
+    assert due(2027, 1, 3, 9, 0) == ["2026-12"]

@@ -1,8 +1,9 @@
 """The month's drawn callbacks (docs/decisions/0023): the 3 most significant repairs, called back by
 the deputy manager with the engineering head (000 §3.1f), and the 10 % sample of activity sign-ups
-(001 p11 §4.1.2c). Each month is drawn once per site and rule; the draw (population, choice, seed,
-callers) is stored, and each chosen ticket gets its callback with its clock. A second draw answers
-the first and creates only what a first one missed (nothing twice).
+(001 p11 §4.1.2c). Each month is drawn once per site and rule — by a manager naming the callers, or
+by the scheduled run at the end of the month's last working day (``draw_due``, nobody assigned yet);
+the draw (population, choice, seed, callers) is stored, and each chosen ticket gets its callback with
+its clock. A second draw answers the first and creates only what a first one missed (nothing twice).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Final
 
 from frontdesk.app.ports import (
     Calendars,
     ClockPlanning,
     MonthlyDrawRecords,
-    SiteLookup,
     SiteRoster,
+    Sites,
     TicketLookup,
     TicketsByDay,
     existing,
@@ -33,12 +35,15 @@ from frontdesk.models.callback import ActivitySampleIn, Callback, DrawRule, Mont
 from frontdesk.models.clock import SubjectType
 from frontdesk.models.ticket import Actor, Role, Ticket
 
+# Who drew a month the scheduled run drew (the end-of-day function, on its schedule).
+SCHEDULE: Final = "schedule"
+
 
 @dataclass(frozen=True)
 class MonthlyCallbacks:
     records: MonthlyDrawRecords
     tickets: TicketLookup
-    sites: SiteLookup
+    sites: Sites
     calendars: Calendars
     planner: ClockPlanning
     clock: Time
@@ -56,21 +61,48 @@ class MonthlyCallbacks:
             raise InvalidInput(
                 field="engineering_head", code=ErrorCode.DRAW_NOT_ENGINEER, name=request.engineering_head
             )
-        drawn = self.records.get_draw(site_id, DrawRule.TOP_REPAIRS, request.month)
+        return self._top_repairs(site_id, request.month, calendar, days, actor.id, (deputy, head))
+
+    def draw_activities(self, site_id: str, request: ActivitySampleIn, actor: Actor, days: TicketsByDay) -> MonthlyDraw:
+        staff_site(self.sites, site_id, actor, "draw_activities")
+        calendar = self._open_month(site_id, request.month)
+        return self._activities(site_id, request.month, calendar, days, actor.id, request.seed)
+
+    def draw_due(self, days: TicketsByDay) -> list[str]:
+        """The scheduled run: every site's months whose draws are due and not drawn yet, drawn with
+        nobody assigned (a supervisor assigns them); ``<site> <rule> <month>`` of each drawn now."""
+        drawn: list[str] = []
+        for site in self.sites.all():
+            calendar = self.calendars.calendar(site.site_id)
+            for month in rules.due_draws(calendar, self.clock.now()):
+                for rule in DrawRule:
+                    if self.records.get_draw(site.site_id, rule, month) is not None:
+                        continue
+                    if rule is DrawRule.TOP_REPAIRS:
+                        self._top_repairs(site.site_id, month, calendar, days, SCHEDULE, ())
+                    else:
+                        self._activities(site.site_id, month, calendar, days, SCHEDULE, None)
+                    drawn.append(f"{site.site_id} {rule.value} {month}")
+        return drawn
+
+    def _top_repairs(
+        self, site_id: str, month: str, calendar: Calendar, days: TicketsByDay, by: str, callers: tuple[str, ...]
+    ) -> MonthlyDraw:
+        drawn = self.records.get_draw(site_id, DrawRule.TOP_REPAIRS, month)
         if drawn is None:
-            tickets = self._month(site_id, request.month, days, rules.top_eligible)
+            tickets = self._month(site_id, month, days, rules.top_eligible)
             drawn = self.records.put_draw(
                 self._draw(
                     site_id,
-                    request.month,
+                    month,
                     DrawRule.TOP_REPAIRS,
-                    actor,
+                    by,
                     population=tuple(sorted(tickets)),
                     chosen=rules.top_repairs(tickets.values()),
-                    callers=(deputy, head),
+                    callers=callers,
                 )
             )
-        deputy, head = drawn.callers
+        deputy, head = drawn.callers or ("", "")  # drawn by the schedule: nobody assigned yet
         now = self.clock.now()
         return self._create(
             drawn,
@@ -78,21 +110,21 @@ class MonthlyCallbacks:
             lambda ticket_id: rules.top_id(ticket_id, drawn.month),
         )
 
-    def draw_activities(self, site_id: str, request: ActivitySampleIn, actor: Actor, days: TicketsByDay) -> MonthlyDraw:
-        staff_site(self.sites, site_id, actor, "draw_activities")
-        calendar = self._open_month(site_id, request.month)
-        drawn = self.records.get_draw(site_id, DrawRule.ACTIVITIES, request.month)
+    def _activities(
+        self, site_id: str, month: str, calendar: Calendar, days: TicketsByDay, by: str, seed: str | None
+    ) -> MonthlyDraw:
+        drawn = self.records.get_draw(site_id, DrawRule.ACTIVITIES, month)
         if drawn is None:
-            population = tuple(sorted(self._month(site_id, request.month, days, rules.activity_eligible)))
-            seed = request.seed or secrets.token_hex(8)
+            population = tuple(sorted(self._month(site_id, month, days, rules.activity_eligible)))
+            seed = seed or secrets.token_hex(8)
             drawn = self.records.put_draw(
                 self._draw(
                     site_id,
-                    request.month,
+                    month,
                     DrawRule.ACTIVITIES,
-                    actor,
+                    by,
                     population=population,
-                    chosen=rules.activity_sample(population, seed, request.month),
+                    chosen=rules.activity_sample(population, seed, month),
                     seed=seed,
                     percent=rules.ACTIVITY_PERCENT,
                 )
@@ -118,14 +150,14 @@ class MonthlyCallbacks:
         month_days: list[date] = rules.month_days(month)
         return {t.ticket_id: t for day in month_days for t in days.by_day(site_id, day.isoformat()) if eligible(t)}
 
-    def _draw(self, site_id: str, month: str, rule: DrawRule, actor: Actor, **fields: object) -> MonthlyDraw:
+    def _draw(self, site_id: str, month: str, rule: DrawRule, by: str, **fields: object) -> MonthlyDraw:
         return MonthlyDraw.model_validate(
             {
                 "site_id": site_id,
                 "month": month,
                 "rule": rule,
                 "drawn_at": to_iso(self.clock.now()),
-                "drawn_by": actor.id,
+                "drawn_by": by,
                 **fields,
             }
         )

@@ -24,7 +24,9 @@ weekly sample's ranking (frontdesk.domain.sampling: same seed, same choice), eac
 the end of the last working day of the next month (一个月内).
 
 A month is drawn once its last working day has begun (its population is then whole, but for the
-last day's late requests).
+last day's late requests): by a manager who names the callers, or else by the scheduled run at the
+end of that day's day shift (``due_draws``), with nobody assigned yet (a supervisor assigns them).
+A run missed then draws the month in the first week of the next.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ TOP_BUSINESS_DAYS: Final = 3
 ACTIVITY_PERCENT: Final = 10
 # Tickets that count for nothing: cancelled, or closed as another's duplicate (that one counts).
 SET_ASIDE: Final = frozenset({Resolution.CANCELLED, Resolution.DUPLICATE})
+# A scheduled run that missed a month's end still draws it this many days into the next month.
+CATCH_UP_DAYS: Final = 7
 
 
 def month_days(month: str) -> list[date]:
@@ -68,6 +72,21 @@ def last_working_day(month: str, calendar: Calendar) -> date:
 def may_draw(month: str, calendar: Calendar, now: datetime) -> bool:
     """A month is drawn from the start of its last working day on, never before."""
     return calendar.local(now) >= calendar.at(last_working_day(month, calendar), calendar.hours.day_start)
+
+
+def month_of(day: date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def due_draws(calendar: Calendar, now: datetime) -> list[str]:
+    """The months a scheduled run draws (if not drawn yet): the month just ending, once the day shift
+    of its last working day has ended; the month before, in the first days of this one."""
+    today = calendar.local(now).date()
+    months = [month_of(today.replace(day=1) - timedelta(days=1))] if today.day <= CATCH_UP_DAYS else []
+    this = month_of(today)
+    if now >= calendar.at(last_working_day(this, calendar), calendar.hours.day_end):
+        months.append(this)
+    return months
 
 
 # ------------------------------------------------------------------------------------------ top 3
