@@ -17,6 +17,7 @@ from frontdesk.domain.calendar import site_calendar
 from frontdesk.domain.errors import DomainError
 from frontdesk.models.callback import CallbackReason, CallbackState, ReassignIn
 from frontdesk.models.ticket import FIRST_AID, Escalation, Kind, Status, Ticket, TicketLink
+from frontdesk.notifications import callbacks as notices
 
 from .builders import DUTY_MANAGER, Walk, staff_request
 
@@ -160,3 +161,9 @@ def test_a_scheduled_run_draws_a_month_at_the_end_of_its_last_working_day_or_in_
     assert due(2026, 12, 8, 9, 0) == []
     assert due(2027, 1, 29, 17, 30) == ["2027-01"]  # January 2027 ends on a Sunday: Friday the 29th
     assert due(2027, 1, 3, 9, 0) == ["2026-12"]
+
+
+def test_a_drawn_callback_nobody_has_yet_says_so_in_its_overdue_mail() -> None:
+    callback = monthly.for_top_repair(repair(3, "elevator"), "2026-11", CN, START, "", "")
+    mail = notices.missed_mail(callback, 3600, "Asia/Shanghai", "https://desk.example")
+    assert "月度重要维修回访" in mail.body and "未分配" in mail.body and "nobody yet" in mail.body
