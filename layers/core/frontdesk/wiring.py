@@ -416,7 +416,7 @@ def key_store() -> KeyStore:
 def key_desk() -> KeyDesk:
     from frontdesk.app.keys import KeyDesk
 
-    return KeyDesk(key_store(), sites(), planner(), clock())
+    return KeyDesk(key_store(), sites(), calendars(), planner(), clock())
 
 
 @_built

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from frontdesk.app.ports import ClockPlanning, KeyRecords, SiteLookup, require_site
+from frontdesk.app.ports import Calendars, ClockPlanning, KeyRecords, SiteLookup, require_site
 from frontdesk.app.rung_mail import Compose
 from frontdesk.clock import Clock
 from frontdesk.domain import keys
@@ -28,6 +28,7 @@ from frontdesk.notifications.messages import Mail
 class KeyDesk:
     records: KeyRecords
     sites: SiteLookup
+    calendars: Calendars  # office hours are the site's business hours
     planner: ClockPlanning
     clock: Clock
 
@@ -52,7 +53,7 @@ class KeyDesk:
     def take(self, key_id: str, command: TakeKey, actor: Actor) -> KeyView:
         key = self._key(key_id)
         now = self.clock.now()
-        taken, use = keys.take(key, command, self._site(key.site_id), actor, now)
+        taken, use = keys.take(key, command, self.calendars.calendar(key.site_id), actor, now)
         self.records.save(taken, key.version, use, 0, self._clocks(use, now))
         return KeyView(key=taken, use=use)
 
@@ -75,9 +76,6 @@ class KeyDesk:
         if found is None:
             raise keys.KeyNotFound(field="key_id")
         return found
-
-    def _site(self, site_id: str) -> Site:
-        return require_site(self.sites, site_id)
 
 
 def key_return_mail(records: KeyRecords, base_url: str) -> Compose:

@@ -4,7 +4,8 @@
 - A unit is opened with its key only with the client's permission (who, how, when), except for
   water, fire, smoke or explosion, where staff open first and tell the client after (the override).
   Exactly one of the two is given.
-- Outside office hours (Monday to Friday 08:00–17:30, site-local) a use also needs the client's
+- Outside office hours (the site's business hours: a working day's day shift, 08:00–17:30 by
+  default, holidays and 调休 counted — frontdesk.domain.calendar) a use also needs the client's
   stamped authorisation and a staff member going along, who is not the one taking the key.
 - The key comes back and is sealed again with a new seal; not back within 2 hours, it escalates
   (the ``key_return`` clock).
@@ -14,13 +15,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
+from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
-from frontdesk.models.calendar import DAY_END, DAY_START
 from frontdesk.models.keys import EmergencyKey, KeyState, KeyUse, NewKey, ReturnKey, TakeKey
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
@@ -35,9 +35,9 @@ def check_may_use(actor: Actor) -> None:
     require_staff_in(actor, DESK, "emergency_keys")
 
 
-def office_hours(site: Site, moment: datetime) -> bool:
-    local = moment.astimezone(ZoneInfo(site.timezone))
-    return local.weekday() < 5 and DAY_START <= local.time() < DAY_END
+def office_hours(calendar: Calendar, moment: datetime) -> bool:
+    """The office is open: a working day of the site's calendar, in its day shift."""
+    return calendar.in_business_hours(moment)
 
 
 def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) -> EmergencyKey:
@@ -64,7 +64,9 @@ def _versioned(key: EmergencyKey, version: int) -> None:
         raise VersionConflict(field="version", expected=key.version, given=version)
 
 
-def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: datetime) -> tuple[EmergencyKey, KeyUse]:
+def take(
+    key: EmergencyKey, command: TakeKey, calendar: Calendar, actor: Actor, now: datetime
+) -> tuple[EmergencyKey, KeyUse]:
     check_may_use(actor)
     if key.state is not KeyState.SEALED:
         raise IllegalTransition(field="key_id", code=ErrorCode.KEY_OUT)
@@ -73,7 +75,7 @@ def take(key: EmergencyKey, command: TakeKey, site: Site, actor: Actor, now: dat
         raise InvalidInput(field="permission", code=ErrorCode.KEY_PERMISSION_OR_OVERRIDE)
     if command.permission is not None and parse_iso(command.permission.at) > now + timedelta(minutes=1):
         raise InvalidInput(field="permission.at", code=ErrorCode.KEY_IN_FUTURE)
-    after_hours = not office_hours(site, now)
+    after_hours = not office_hours(calendar, now)
     if after_hours:
         if command.after_hours is None:
             raise InvalidInput(field="after_hours", code=ErrorCode.KEY_AFTER_HOURS)
