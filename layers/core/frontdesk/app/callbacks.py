@@ -127,7 +127,7 @@ class CallbackDesk:
         """The callback given to another member of the site's desk (an operator or a manager)."""
         require_staff_to(actor, "assign_callback")
         callback = self._load(callback_id)
-        assignee = staffing.engineer_named(roster.holding(callback.site_id, DESK), request.assignee)
+        assignee = staffing.named(roster.holding(callback.site_id, DESK), request.assignee)
         if assignee is None:
             raise InvalidInput(field="assignee", code=ErrorCode.CALLBACK_NOT_DESK, assignee=request.assignee)
         changed = rules.reassign(callback, request, assignee, actor, self.clock.now())

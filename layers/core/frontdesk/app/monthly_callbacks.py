@@ -53,10 +53,10 @@ class MonthlyCallbacks:
     ) -> MonthlyDraw:
         staff_site(self.sites, site_id, actor, "draw_top_repairs")
         calendar = self._open_month(site_id, request.month)
-        deputy = staffing.engineer_named(roster.holding(site_id, {Role.MANAGER}), request.deputy_manager)
+        deputy = staffing.named(roster.holding(site_id, {Role.MANAGER}), request.deputy_manager)
         if deputy is None:
             raise InvalidInput(field="deputy_manager", code=ErrorCode.DRAW_NOT_MANAGER, name=request.deputy_manager)
-        head = staffing.engineer_named(roster.holding(site_id, {Role.ENGINEER}), request.engineering_head)
+        head = staffing.named(roster.holding(site_id, {Role.ENGINEER}), request.engineering_head)
         if head is None:
             raise InvalidInput(
                 field="engineering_head", code=ErrorCode.DRAW_NOT_ENGINEER, name=request.engineering_head

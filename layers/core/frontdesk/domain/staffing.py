@@ -27,7 +27,7 @@ def holding(people: Iterable[Person], site_id: str, roles: Collection[Role]) -> 
     return frozenset(p.username for p in on_site(people, site_id) if set(p.roles) & set(roles))
 
 
-def engineer_named(roster: Collection[str], name: str) -> str | None:
+def named(roster: Collection[str], name: str) -> str | None:
     """The roster's spelling of `name`, or None when nobody on it is called that."""
     wanted = name.strip().casefold()
     return next((username for username in roster if username.casefold() == wanted), None)
