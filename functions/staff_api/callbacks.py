@@ -7,15 +7,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from frontdesk.api.callers import StaffActor
-from frontdesk.api.params import CallbackId, SitePath, WeekPath
+from frontdesk.api.params import CallbackId, MonthPath, SitePath, WeekPath
 from frontdesk.models.callback import (
     ActivitySampleIn,
     Callback,
     CallbackIn,
     CallbackList,
+    DrawRule,
     MonthlyDraw,
     ReassignIn,
     Sample,
@@ -88,3 +89,8 @@ def draw_activity_sample(
     actor: StaffActor, site_id: SitePath, body: Annotated[ActivitySampleIn, Body()]
 ) -> MonthlyDraw:
     return monthly_callbacks().draw_activities(site_id, body, actor, tickets())
+
+
+@router.get("/staff/sites/<site_id>/draws/<rule>/<month>", summary="A month's drawn callbacks as they were drawn")
+def get_draw(actor: StaffActor, site_id: SitePath, rule: Annotated[DrawRule, Path()], month: MonthPath) -> MonthlyDraw:
+    return monthly_callbacks().draw(site_id, rule, month, actor)

@@ -60,6 +60,7 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("POST", "/staff/callbacks/{callback_id}/assignee", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/sites/{site_id}/top-repairs", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/sites/{site_id}/activity-samples", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/draws/{rule}/{month}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("PUT", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         (

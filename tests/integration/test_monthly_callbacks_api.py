@@ -15,6 +15,7 @@ from .staff_routes import staff_route
 ASSIGN = "/staff/callbacks/{callback_id}/assignee"
 TOP = "/staff/sites/{site_id}/top-repairs"
 ACTIVITIES = "/staff/sites/{site_id}/activity-samples"
+DRAW = "/staff/sites/{site_id}/draws/{rule}/{month}"
 # START is Sunday 22 November 2026; the month's last working day is Monday the 30th.
 TO_MONTH_END = timedelta(days=8)
 
@@ -102,6 +103,18 @@ def test_the_months_top_three_are_drawn_by_a_manager_once(staff: Api, clock: Fix
     assert {(c["assignee"], c["joint"]) for c in top} == {("mgr1", "eng1")}
     one = staff(staff_route("GET", "/staff/callbacks/{callback_id}", OP1, callback_id=f"{lift}-t2026m11"))
     assert (one.status, one.body["reason"]) == (200, "top_repair")
+
+    # the draw as it was made, for anyone on the staff to check
+    read = staff(staff_route("GET", DRAW, ENG1, site_id="ql", rule="top_repairs", month="2026-11"))
+    assert (read.status, read.body) == (200, drawn.body)
+    event = staff_route("GET", DRAW, OP1, site_id="ql", rule="activities", month="2026-11")
+    none = staff(event)
+    assert (none.status, none.body["field"], none.body["code"]) == (404, "month", "draw_not_found")
+    assert none.body["message"] == "该月尚未抽取。"
+    set_header(event, "Accept-Language", "en")
+    assert staff(event).body["message"] == "This month has not been drawn yet."
+    unknown = staff(staff_route("GET", DRAW, OP1, site_id="ql", rule="weekly", month="2026-11"))
+    assert (unknown.status, unknown.body["field"]) == (400, "rule")
 
 
 def test_a_months_activity_sign_ups_are_sampled_at_ten_percent(staff: Api, clock: FixedClock) -> None:

@@ -18,6 +18,7 @@ ReportId = Annotated[str, Path(pattern=ids.REPORT_ID)]
 ListName = Annotated[str, Path(pattern=ids.LIST_NAME)]
 CallbackId = Annotated[str, Path(pattern=ids.CALLBACK_ID)]
 WeekPath = Annotated[str, Path(pattern=ids.ISO_WEEK)]
+MonthPath = Annotated[str, Path(pattern=ids.MONTH)]
 # A duty-log page: <site>-<day>-<day|night>, as frontdesk.models.duty.PageId names it.
 DutyPageId = Annotated[str, Path(pattern=ids.DUTY_PAGE)]
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=ids.TRACKING_TOKEN)]

@@ -23,6 +23,7 @@ from frontdesk.app.ports import (
     TicketLookup,
     TicketsByDay,
     existing,
+    require_draw,
 )
 from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock as Time
@@ -31,6 +32,7 @@ from frontdesk.domain import monthly_callbacks as rules
 from frontdesk.domain import staffing
 from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.errors import ErrorCode, InvalidInput
+from frontdesk.domain.permissions import require_staff_to
 from frontdesk.models.callback import ActivitySampleIn, Callback, DrawRule, MonthlyDraw, TopRepairsIn
 from frontdesk.models.clock import SubjectType
 from frontdesk.models.ticket import Actor, Role, Ticket
@@ -67,6 +69,11 @@ class MonthlyCallbacks:
         staff_site(self.sites, site_id, actor, "draw_activities")
         calendar = self._open_month(site_id, request.month)
         return self._activities(site_id, request.month, calendar, days, actor.id, request.seed)
+
+    def draw(self, site_id: str, rule: DrawRule, month: str, actor: Actor) -> MonthlyDraw:
+        """A month's draw as it was made (who, when, the population and the choice): to check it."""
+        require_staff_to(actor, "callbacks")
+        return require_draw(self.records, site_id, rule, month)
 
     def draw_due(self, days: TicketsByDay) -> list[str]:
         """The scheduled run: every site's months whose draws are due and not drawn yet, drawn with

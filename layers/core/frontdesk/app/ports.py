@@ -226,6 +226,10 @@ def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
     return _found(callbacks.get(callback_id), "callback_id", ErrorCode.CALLBACK_NOT_FOUND)
 
 
+def require_draw(draws: MonthlyDrawRecords, site_id: str, rule: DrawRule, month: str) -> MonthlyDraw:
+    return _found(draws.get_draw(site_id, rule, month), "month", ErrorCode.DRAW_NOT_FOUND)
+
+
 def require_sample(callbacks: CallbackRecords, site_id: str, week: str) -> Sample:
     return _found(callbacks.get_sample(site_id, week), "week", ErrorCode.SAMPLE_NOT_FOUND)
 

@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     CALLBACK_SAME_ASSIGNEE = "callback_same_assignee"
     CALLBACK_NOT_DESK = "callback_not_desk"
     DRAW_MONTH_OPEN = "draw_month_open"
+    DRAW_NOT_FOUND = "draw_not_found"
     DRAW_NOT_MANAGER = "draw_not_manager"
     DRAW_NOT_ENGINEER = "draw_not_engineer"
     CANNED_REPLIES_CONFLICT = "canned_replies_conflict"
