@@ -62,6 +62,7 @@ ASSETS: dict[str, str] = {
     "staff-conversation.js": JS,
     "staff-callbacks.js": JS,
     "staff-surveys.js": JS,
+    "staff-calendar.js": JS,
     "survey.js": JS,
     "survey-page.js": JS,
     "staff-complaint.js": JS,

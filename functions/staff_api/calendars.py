@@ -1,4 +1,5 @@
-"""Staff API: a site's business calendar (working hours, holidays and 调休 per year); managers load a year."""
+"""Staff API: a site's business calendar (working hours, holidays and 调休 per year); managers load a
+year and set the working hours (the day shift; the night shift is the rest)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import SitePath
-from frontdesk.models.calendar import CalendarView, YearCalendar
+from frontdesk.models.calendar import CalendarView, HoursIn, YearCalendar
 from frontdesk.wiring import calendars
 
 router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
@@ -26,3 +27,11 @@ def get_calendar(actor: StaffActor, site_id: SitePath) -> CalendarView:
 )
 def put_calendar(actor: StaffActor, site_id: SitePath, body: Annotated[YearCalendar, Body()]) -> CalendarView:
     return calendars().load(site_id, body, actor)
+
+
+@router.put(
+    "/staff/sites/<site_id>/calendar/hours",
+    summary="Set the site's working hours: the day shift's start and end (the night shift is the rest) (managers)",
+)
+def put_hours(actor: StaffActor, site_id: SitePath, body: Annotated[HoursIn, Body()]) -> CalendarView:
+    return calendars().set_hours(site_id, body, actor)

@@ -52,7 +52,7 @@ def test_work_open_at_the_end_of_the_day_is_marked_unfinished_once_and_the_clien
     assert event.actor.id == "sweep" and event.detail == {"swept_day": "2026-11-23", "follow_up_day": "2026-11-24"}
     assert (h.ticket(waiting).status, h.ticket(done).status) == (Status.DISPATCHED, Status.COMPLETED)
 
-    assert _sweep() == {"marked": [], "days": [], "busy": [], "key_audits": []}  # twice: nothing twice
+    assert _sweep() == {"marked": [], "days": [], "busy": [], "key_audits": [], "drawn": []}  # twice: nothing twice
     h.settle()
     assert _unfinished_mail(h) == [f"您的维修 {begun.number} 今日未能完成"]
     # it goes on the next day: the engineer completes it, and the next night has nothing to mark
@@ -71,7 +71,7 @@ def test_a_day_with_no_open_work_produces_nothing(h: Harness) -> None:
     h.settle()
     before = len(h.mail())
     h.advance_to(MIDNIGHT + timedelta(minutes=3))
-    assert _sweep() == {"marked": [], "days": ["ql 2026-11-23"], "busy": [], "key_audits": []}
+    assert _sweep() == {"marked": [], "days": ["ql 2026-11-23"], "busy": [], "key_audits": [], "drawn": []}
     h.settle()
     assert len(h.mail()) == before
 

@@ -100,6 +100,10 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         {"phase": "callback_sample", "level": 2, "after_seconds": 86400},
         # a major complaint's corrective action not verified by its due day (docs/decisions/0022)
         {"phase": "corrective_action", "level": 1, "after_seconds": 0},
+        # the month's top 3 is the deputy manager's own: missed, the centre manager at once
+        {"phase": "callback_top_repair", "level": 1, "after_seconds": 0},
+        {"phase": "callback_first_aid", "level": 2, "after_seconds": 86400},
+        {"phase": "callback_activity", "level": 2, "after_seconds": 86400},
     ]
     assert api("GET", "/staff/sites/ql/mailing-lists", groups="operator")[0] == 403
     assert api("GET", "/staff/sites/nowhere/mailing-lists")[1]["code"] == "site_not_found"

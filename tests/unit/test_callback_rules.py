@@ -48,6 +48,9 @@ def test_every_callback_kind_is_one_clock_of_the_callback_subject() -> None:
         ClockKind.CALLBACK_KEY_REPAIR,
         ClockKind.CALLBACK_SPECIAL,
         ClockKind.CALLBACK_SAMPLE,
+        ClockKind.CALLBACK_TOP_REPAIR,
+        ClockKind.CALLBACK_FIRST_AID,
+        ClockKind.CALLBACK_ACTIVITY,
     ]
 
 

@@ -36,7 +36,7 @@ def test_a_sites_engineers_are_the_engineers_on_its_roster() -> None:
     ("typed", "found"), [("eng1", "eng1"), ("ENG1", "eng1"), (" eng2 ", "Eng2"), ("ENGINEER", None), ("", None)]
 )
 def test_a_name_is_found_without_case(typed: str, found: str | None) -> None:
-    assert staffing.engineer_named({"eng1", "Eng2"}, typed) == found
+    assert staffing.named({"eng1", "Eng2"}, typed) == found
 
 
 def test_the_directory_filters_searches_and_puts_the_least_busy_first() -> None:

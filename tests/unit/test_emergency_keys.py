@@ -69,7 +69,11 @@ def test_a_use_needs_the_clients_permission_or_the_override_and_not_both() -> No
     assert use.permission is not None and use.permission.given_by == "张老师"
 
 
-@pytest.mark.parametrize("moment", [EVENING, SATURDAY, _local(24, 7, 59), _local(24, 17, 30)])
+# a public holiday is after hours all day (New Year's Day 2026, a Thursday, in the shipped calendar)
+NEW_YEAR = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("moment", [EVENING, SATURDAY, _local(24, 7, 59), _local(24, 17, 30), NEW_YEAR])
 def test_after_hours_a_use_needs_the_authorisation_and_an_escort(moment: datetime) -> None:
     assert not CALENDAR.in_business_hours(moment)
     with pytest.raises(DomainError) as refused:

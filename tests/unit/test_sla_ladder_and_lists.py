@@ -78,6 +78,9 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
         (Phase.CALLBACK_SPECIAL, 2),
         (Phase.CALLBACK_SAMPLE, 2),
         (Phase.CORRECTIVE_ACTION, 1),  # a major complaint's corrective action not verified (docs/decisions/0022)
+        (Phase.CALLBACK_TOP_REPAIR, 1),  # the month's top 3: the deputy manager's own, late → the manager
+        (Phase.CALLBACK_FIRST_AID, 2),
+        (Phase.CALLBACK_ACTIVITY, 2),
     ]
     assert shown.lists[-1].used_by == []
 

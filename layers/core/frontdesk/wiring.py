@@ -37,6 +37,7 @@ from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconci
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.monthly_callbacks import MonthlyCallbacks
 from frontdesk.app.quarterly import QuarterlyDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.second_factor import SecondFactorGate
@@ -185,6 +186,11 @@ def callback_store() -> CallbackStore:
 @_built
 def callbacks() -> CallbackDesk:
     return CallbackDesk(callback_store(), tickets(), sites(), calendars(), planner(), clock())
+
+
+@_built
+def monthly_callbacks() -> MonthlyCallbacks:
+    return MonthlyCallbacks(callback_store(), tickets(), sites(), calendars(), planner(), clock())
 
 
 @_built

@@ -1,10 +1,11 @@
 /* The site's callbacks (回访, docs/decisions/0023): the open ones by due time, each with its
-   assignee and countdown; the desk records an attempt (phone or visit) with the manual's fields.
+   assignee and countdown; the desk records an attempt (phone or visit) with the manual's fields;
+   a supervisor gives a callback to another member of the desk (GET …/people, the desk's roles).
    The choices and limits come from GET /public/catalogue (callbacks), never from here. */
 import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { duration, remaining } from "./staff-queue.js";
-import { canIntake, staffApi } from "./staff-session.js";
+import { canIntake, canSupervise, isDesk, staffApi } from "./staff-session.js";
 import { el, state, tz } from "./staff-state.js";
 
 const t = FD.t;
@@ -14,6 +15,7 @@ let rules = null; // the catalogue's callbacks (configureCallbacks): no copy of 
 let list = [];
 let done = []; // the latest concluded, newest first
 let recording = ""; // the callback whose form is open
+let assigning = ""; // the callback whose reassign form is open
 let loadedFor = "";
 
 export function configureCallbacks(known) {
@@ -120,6 +122,69 @@ async function record(callback, node) {
   FD.focusFirstInvalid(node);
 }
 
+/** The site's desk (who may call back), least busy first: read when a reassign form opens. */
+async function deskPeople() {
+  const result = await staffApi("GET", "staff/sites/" + encodeURIComponent(state.siteId) + "/people");
+  if (!result || !result.ok) return null;
+  return result.data.people.filter(function (p) { return isDesk(p.roles); });
+}
+
+function assignForm(callback) {
+  const select = field("callback-assign", { name: "assignee", label: "callback.assign.to", type: "select", blank: true, options: [] });
+  const node = h("form", { class: "callback-form", novalidate: true, "data-callback-assign": callback.callback_id },
+    h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
+    select,
+    h("div", { class: "actions" },
+      h("button", { type: "submit", class: "primary", text: t("callback.assign.submit") }),
+      h("button", { type: "button", class: "link", text: t("callback.record.cancel"), onclick: function () { assigning = ""; renderCallbacks(); } })
+    )
+  );
+  deskPeople().then(function (people) {
+    const control = node.elements.assignee;
+    (people || []).forEach(function (p) {
+      if (p.username !== callback.assignee) control.appendChild(h("option", { value: p.username, text: p.name + "（" + p.username + "）" }));
+    });
+  });
+  node.addEventListener("submit", function (event) { event.preventDefault(); reassign(callback, node); });
+  return node;
+}
+
+async function reassign(callback, node) {
+  FD.clearErrors(node);
+  const alert = node.querySelector(".alert");
+  FD.hideAlert(alert);
+  const assignee = node.elements.assignee.value;
+  if (!assignee) {
+    FD.fieldError(node, "assignee", t("error.choose"), "error.choose");
+    FD.focusFirstInvalid(node);
+    return;
+  }
+  const path = "staff/callbacks/" + encodeURIComponent(callback.callback_id) + "/assignee";
+  const result = await staffApi("POST", path, { version: callback.version, assignee: assignee });
+  if (!result) return;
+  if (result.ok) {
+    assigning = "";
+    FD.announce(el("status"), t("callback.assign.done", { assignee: result.data.assignee }));
+    await loadCallbacks();
+    return;
+  }
+  if (!FD.serverErrors(node, result.data)) FD.showAlert(alert, (result.data && result.data.message) || t("error.generic"));
+  FD.focusFirstInvalid(node);
+}
+
+function actions(callback) {
+  if (recording === callback.callback_id) return form(callback);
+  if (assigning === callback.callback_id) return assignForm(callback);
+  return h("div", { class: "actions" },
+    canIntake()
+      ? h("button", { type: "button", class: "secondary", text: t("callback.record.open"), onclick: function () { recording = callback.callback_id; assigning = ""; renderCallbacks(); } })
+      : null,
+    canSupervise()
+      ? h("button", { type: "button", class: "secondary", text: t("callback.assign.open"), onclick: function () { assigning = callback.callback_id; recording = ""; renderCallbacks(); } })
+      : null
+  );
+}
+
 function row(callback) {
   const unreachable = callback.attempts.filter(function (a) { return a.result === "unreachable"; }).length;
   return h("li", { class: "callback", "data-callback": callback.callback_id },
@@ -134,9 +199,8 @@ function row(callback) {
       n: unreachable,
       days: rules.unreachable_days,
     }) }),
-    recording === callback.callback_id ? form(callback) : canIntake()
-      ? h("button", { type: "button", class: "secondary", text: t("callback.record.open"), onclick: function () { recording = callback.callback_id; renderCallbacks(); } })
-      : null
+    callback.joint ? h("p", { class: "row3 muted", text: t("callback.joint", { joint: callback.joint }) }) : null,
+    actions(callback)
   );
 }
 
@@ -187,5 +251,6 @@ export function clearCallbacks() {
   done = [];
   loadedFor = "";
   recording = "";
+  assigning = "";
   renderCallbacks();
 }

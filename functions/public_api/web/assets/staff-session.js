@@ -334,6 +334,16 @@ export async function staffApi(method, path, body, headers) {
   return result;
 }
 
+/** Whether someone with these roles works at the desk (an operator or a manager of either kind). */
+export function isDesk(roles) {
+  return (roles || []).some(function (g) { return DESK_ROLES.indexOf(g) >= 0; });
+}
+
+/** The supervisors (duty managers and managers): they arrange who calls back. */
+export function canSupervise() {
+  return canReports();
+}
+
 export function canReports() {
   return state.session && state.session.groups.some(function (g) { return REPORT_ROLES.indexOf(g) >= 0; });
 }

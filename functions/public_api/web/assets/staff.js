@@ -5,6 +5,7 @@ import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
+import { clearCalendar, loadCalendar, renderCalendar, wireCalendar } from "./staff-calendar.js";
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireApology } from "./staff-apology.js";
@@ -48,6 +49,7 @@ async function showConsole() {
   startBoard();
   await loadQueue();
   loadCallbacks(); // the panel opened before the sites were read
+  loadCalendar();
   followLink();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = window.setInterval(function () {
@@ -65,6 +67,7 @@ function clearConsole() {
   clearPicked();
   clearCallbacks();
   clearSurveys();
+  clearCalendar();
   closeIntake();
   closeMfa();
   el("mfa-toggle").hidden = true;
@@ -122,6 +125,7 @@ async function init() {
     loadQueue();
     loadCallbacks();
     loadKeys();
+    loadCalendar();
     if (state.selected) openTicket(state.selected.ticket.ticket_id, true);
   });
   el("site").addEventListener("change", function () {
@@ -133,6 +137,8 @@ async function init() {
     clearCallbacks();
     loadCallbacks();
     clearSurveys();
+    clearCalendar();
+    loadCalendar();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
@@ -158,6 +164,7 @@ async function init() {
   wireMfa();
   wireSurveys();
   wireKeys();
+  wireCalendar();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -174,6 +181,7 @@ async function init() {
     renderCallbacks();
     renderSurveys();
     renderKeys();
+    renderCalendar();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {

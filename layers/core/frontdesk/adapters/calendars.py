@@ -1,4 +1,5 @@
-"""A site's loaded calendar years in the single table: SITE#<site> / CALENDAR#<year>."""
+"""A site's calendar in the single table: its loaded years (SITE#<site> / CALENDAR#<year>) and its
+working hours (SITE#<site> / CALENDAR_HOURS; absent, the manual's defaults)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import TYPE_CHECKING
 from boto3.dynamodb.conditions import Key
 
 from frontdesk.adapters.dynamodb import KEY_ATTRIBUTES, busy_when_throttled, model_item, query_all, strip
-from frontdesk.models.calendar import YearCalendar
+from frontdesk.models.calendar import Hours, YearCalendar
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 PREFIX = "CALENDAR#"
+HOURS_SK = "CALENDAR_HOURS"  # not under PREFIX: the years' query does not read it
 
 
 class CalendarStore:
@@ -28,5 +30,14 @@ class CalendarStore:
 
     def put(self, site_id: str, year: YearCalendar) -> None:
         item = model_item(year, PK=f"SITE#{site_id}", SK=f"{PREFIX}{year.year}", type="calendar", site_id=site_id)
+        with busy_when_throttled():
+            self._table.put_item(Item=item)
+
+    def hours(self, site_id: str) -> Hours:
+        item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": HOURS_SK}).get("Item")
+        return Hours.model_validate(strip(item, KEY_ATTRIBUTES | {"site_id"})) if item else Hours()
+
+    def put_hours(self, site_id: str, hours: Hours) -> None:
+        item = model_item(hours, PK=f"SITE#{site_id}", SK=HOURS_SK, type="calendar_hours", site_id=site_id)
         with busy_when_throttled():
             self._table.put_item(Item=item)

@@ -6,6 +6,7 @@ Keys (PK / SK):
                                     its clock expire 2 years after creation (TTL ``expires_at``)
     CALLBACK#<id> / CLOCK#<kind>    its clock (frontdesk.adapters.clocks)
     SITE#<site> / SAMPLE#<week>     a week's sample of ordinary repairs: seed, population, chosen
+    SITE#<site> / DRAW#<rule>#<month>  a month's drawn callbacks (the top 3 repairs, the activities' sample)
     TICKET#<id> / CALLBACK          the ticket's latest callback (what its survey link answers)
     TICKET#<id> / REWORK            the ticket's run is the rework of a failed callback: its completion
                                     owes a special callback (removed in the write that creates it)
@@ -39,7 +40,7 @@ from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode
 from frontdesk.domain.lifecycle import Change
-from frontdesk.models.callback import RETENTION_DAYS, Callback, CallbackState, Sample
+from frontdesk.models.callback import RETENTION_DAYS, Callback, CallbackState, DrawRule, MonthlyDraw, Sample
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -51,6 +52,10 @@ LATEST_SK: Final = "CALLBACK"  # on the ticket: its latest callback (the survey 
 
 def _key(callback_id: str) -> dict[str, str]:
     return {"PK": f"CALLBACK#{callback_id}", "SK": SK}
+
+
+def _draw_key(site_id: str, rule: DrawRule, month: str) -> dict[str, str]:
+    return {"PK": f"SITE#{site_id}", "SK": f"DRAW#{rule.value}#{month}"}
 
 
 def expires_at(created_at: str) -> int:
@@ -166,18 +171,38 @@ class CallbackStore:
     def put_sample(self, sample: Sample) -> Sample:
         """The week's sample, once: a second draw of the same week answers the first."""
         item = {**sample.model_dump(mode="json"), "PK": f"SITE#{sample.site_id}", "SK": f"SAMPLE#{sample.week}"}
+        if self._put_once({**item, "type": "sample"}):
+            return sample
+        drawn = self.get_sample(sample.site_id, sample.week)
+        if drawn is None:
+            raise RuntimeError(f"sample {sample.site_id} {sample.week} refused and not found")
+        return drawn
+
+    def put_draw(self, draw: MonthlyDraw) -> MonthlyDraw:
+        """The month's draw for one rule, once: a second draw of the same month answers the first."""
+        key = _draw_key(draw.site_id, draw.rule, draw.month)
+        if self._put_once({**draw.model_dump(mode="json"), **key, "type": "monthly_draw"}):
+            return draw
+        drawn = self.get_draw(draw.site_id, draw.rule, draw.month)
+        if drawn is None:
+            raise RuntimeError(f"draw {key} refused and not found")
+        return drawn
+
+    def get_draw(self, site_id: str, rule: DrawRule, month: str) -> MonthlyDraw | None:
+        item = self._table.get_item(Key=_draw_key(site_id, rule, month), ConsistentRead=True).get("Item")
+        return MonthlyDraw.model_validate(strip(item)) if item else None
+
+    def _put_once(self, item: dict[str, Any]) -> bool:
+        """False when the item was there already (drawn by someone before)."""
         try:
-            self._table.put_item(Item={**item, "type": "sample"}, ConditionExpression="attribute_not_exists(PK)")
+            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
         except ClientError as error:
             if throttled(error):
                 raise Busy() from error
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
-            drawn = self.get_sample(sample.site_id, sample.week)
-            if drawn is None:
-                raise
-            return drawn
-        return sample
+            return False
+        return True
 
     def get_sample(self, site_id: str, week: str) -> Sample | None:
         item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": f"SAMPLE#{week}"}, ConsistentRead=True)

@@ -5,6 +5,7 @@ recorded by the desk; a missed one escalates (its clock). docs/decisions/0023.
   creates it with its clock, once however often the stream delivers the event;
 - ``queue`` / ``read``: the site's open callbacks, soonest due first;
 - ``record``: one attempt, and what it does to the ticket (rework, reopen) in the same write;
+- ``reassign``: an open callback given to another member of the site's desk (a supervisor's call);
 - ``CallbackEscalations``: a rung a callback's clock reached → the alert and the rung's list mailed,
   each once (sent, then marked).
 """
@@ -24,6 +25,7 @@ from frontdesk.app.ports import (
     MailRefused,
     Sent,
     SiteLookup,
+    SiteRoster,
     TicketsByDay,
     TicketsByToken,
     existing,
@@ -37,11 +39,20 @@ from frontdesk.app.tokens import token_hash
 from frontdesk.clock import Clock as Time
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain import callbacks as rules
-from frontdesk.domain import sampling
+from frontdesk.domain import sampling, staffing
 from frontdesk.domain.errors import ErrorCode, InvalidInput, NotFound
 from frontdesk.domain.escalation import marker, rung_detail
-from frontdesk.domain.permissions import require_staff_to
-from frontdesk.models.callback import Callback, CallbackIn, CallbackList, Sample, SampleIn, SurveyIn, SurveyView
+from frontdesk.domain.permissions import DESK, require_staff_to
+from frontdesk.models.callback import (
+    Callback,
+    CallbackIn,
+    CallbackList,
+    ReassignIn,
+    Sample,
+    SampleIn,
+    SurveyIn,
+    SurveyView,
+)
 from frontdesk.models.clock import Clock, SubjectType
 from frontdesk.models.ticket import Actor, Kind, TimelineEvent
 from frontdesk.notifications import callbacks as notices
@@ -111,6 +122,17 @@ class CallbackDesk:
     def record(self, callback_id: str, attempt: CallbackIn, actor: Actor) -> Callback:
         require_staff_to(actor, "record_callback")
         return self._record(self._load(callback_id), attempt, actor)
+
+    def reassign(self, callback_id: str, request: ReassignIn, actor: Actor, roster: SiteRoster) -> Callback:
+        """The callback given to another member of the site's desk (an operator or a manager)."""
+        require_staff_to(actor, "assign_callback")
+        callback = self._load(callback_id)
+        assignee = staffing.named(roster.holding(callback.site_id, DESK), request.assignee)
+        if assignee is None:
+            raise InvalidInput(field="assignee", code=ErrorCode.CALLBACK_NOT_DESK, assignee=request.assignee)
+        changed = rules.reassign(callback, request, assignee, actor, self.clock.now())
+        self.records.save(changed, callback.version, ())  # who calls back moves no clock
+        return changed
 
     def survey(self, token: str) -> SurveyView:
         """The callback a tenant may answer from the tracking page's link (no login: the token)."""

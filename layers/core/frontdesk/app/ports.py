@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
     from frontdesk.models.apology import ApologyTemplates
-    from frontdesk.models.calendar import YearCalendar
-    from frontdesk.models.callback import Callback, Sample
+    from frontdesk.models.calendar import Hours, YearCalendar
+    from frontdesk.models.callback import Callback, DrawRule, MonthlyDraw, Sample
     from frontdesk.models.campaign import Campaign, Invitation
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
@@ -186,6 +186,8 @@ class CalendarRecords(Protocol):
 
     def years(self, site_id: str) -> list[YearCalendar]: ...
     def put(self, site_id: str, year: YearCalendar) -> None: ...
+    def hours(self, site_id: str) -> Hours: ...
+    def put_hours(self, site_id: str, hours: Hours) -> None: ...
 
 
 class CallbackRecords(Protocol):
@@ -215,8 +217,21 @@ class TicketsByDay(Protocol):
     def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]: ...
 
 
+class MonthlyDrawRecords(Protocol):
+    """A month's drawn callbacks (frontdesk.adapters.callbacks.CallbackStore): the draw, then each callback."""
+
+    def get(self, callback_id: str) -> Callback | None: ...
+    def create(self, callback: Callback, clocks: Sequence[ClockWrite], rework_done: bool = False) -> bool: ...
+    def put_draw(self, draw: MonthlyDraw) -> MonthlyDraw: ...
+    def get_draw(self, site_id: str, rule: DrawRule, month: str) -> MonthlyDraw | None: ...
+
+
 def require_callback(callbacks: CallbackRecords, callback_id: str) -> Callback:
     return _found(callbacks.get(callback_id), "callback_id", ErrorCode.CALLBACK_NOT_FOUND)
+
+
+def require_draw(draws: MonthlyDrawRecords, site_id: str, rule: DrawRule, month: str) -> MonthlyDraw:
+    return _found(draws.get_draw(site_id, rule, month), "month", ErrorCode.DRAW_NOT_FOUND)
 
 
 def require_sample(callbacks: CallbackRecords, site_id: str, week: str) -> Sample:
@@ -262,6 +277,12 @@ class TotpDirectory(Protocol):
     """Whether a user has an authenticator app turned on (frontdesk.adapters.cognito.CognitoStaff)."""
 
     def has_totp(self, username: str) -> bool: ...
+
+
+class SiteRoster(Protocol):
+    """The user names of a site's staff who hold any of the roles (frontdesk.app.staff.StaffDesk)."""
+
+    def holding(self, site_id: str, roles: Collection[Role]) -> frozenset[str]: ...
 
 
 class EngineerRoster(Protocol):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from frontdesk.app.ports import OpenTickets, SiteLookup, StaffDirectory, require_site
 from frontdesk.domain import staffing
 from frontdesk.domain.errors import Forbidden
@@ -26,6 +28,10 @@ class StaffDesk:
         everyone = self._directory.people(list(Role))
         open_tickets = self._tickets.open_by_deadline(site_id, OPEN_TICKETS_READ)
         return People(site_id=site_id, people=staffing.directory(everyone, site_id, open_tickets, role, q))
+
+    def holding(self, site_id: str, roles: Collection[Role]) -> frozenset[str]:
+        """The user names of the site's staff with any of ``roles`` (frontdesk.app.ports.SiteRoster)."""
+        return staffing.holding(self._directory.people(list(roles)), site_id, roles)
 
     def engineers(self, site_id: str) -> frozenset[str]:
         """The user names a site's work may be given to (frontdesk.app.ports.EngineerRoster)."""

@@ -9,7 +9,13 @@ Pure rules: the calendar and the times are passed in. docs/decisions/0023-callba
   during the run just completed (the client already waited too long);
 - the special callback: 24 h after a rework that a failed callback triggered is completed;
 - a repair of the weekly sample (frontdesk.domain.sampling): from 1 month to the end of the
-  business day 2 months after its completion.
+  business day 2 months after its completion;
+- a first aid (an emergency ticket of the ``first_aid`` category), when it is completed: within a
+  week, read as 5 business days (001 p11 §4.1.1d, 100 %); it is not also a key repair;
+- the month's top 3 repairs and the activities' sample: drawn (frontdesk.domain.monthly_callbacks).
+
+**Reassigning** (``reassign``): an open callback is given to another member of the desk; each
+change is kept on the callback (who, when, from whom).
 
 **Recording** one attempt (``record``): reached, the manual's record is complete (the three marks
 and the client's confirmation) and the result is satisfied or unsatisfied; unreachable attempts are
@@ -41,15 +47,29 @@ from frontdesk.models.callback import (
     CallbackReason,
     CallbackState,
     Method,
+    ReassignIn,
+    Reassignment,
     Result,
     SurveyIn,
 )
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Resolution, Status, Ticket, TimelineEvent
+from frontdesk.models.ticket import (
+    FIRST_AID,
+    Actor,
+    ActorKind,
+    Channel,
+    Kind,
+    Resolution,
+    Status,
+    Ticket,
+    TimelineEvent,
+)
 
 COMPLAINT_BUSINESS_DAYS: Final = 3
 KEY_REPAIR_BUSINESS_DAYS: Final = 3
 SPECIAL_HOURS: Final = 24
+# "Within one week" of a first aid (001 p11 §4.1.1d 一周内): a working week of the site's calendar.
+FIRST_AID_BUSINESS_DAYS: Final = 5
 # Repairs that touch many people at once (000 §3.1f: "影响面较大").
 KEY_REPAIR_CATEGORIES: Final = frozenset({"elevator", "public_facility"})
 REPAIR_LIKE: Final = lifecycle.REPAIR_LIKE
@@ -68,6 +88,10 @@ def is_key_repair(ticket: Ticket) -> bool:
     )
 
 
+def is_first_aid(ticket: Ticket) -> bool:
+    return ticket.kind is Kind.EMERGENCY and ticket.category == FIRST_AID
+
+
 def callback_id(ticket_id: str, seq: int) -> str:
     """One callback per ticket event: a replayed stream record finds it there."""
     return f"{ticket_id}-{seq}"
@@ -82,6 +106,8 @@ def for_event(ticket: Ticket, event: TimelineEvent, calendar: Calendar, reworked
         reason, due = CallbackReason.COMPLAINT, calendar.business_days_after(at, COMPLAINT_BUSINESS_DAYS)
     elif event.action == "complete" and ticket.kind in REPAIR_LIKE and reworked:
         reason, due = CallbackReason.SPECIAL, at + timedelta(hours=SPECIAL_HOURS)
+    elif event.action == "complete" and is_first_aid(ticket):
+        reason, due = CallbackReason.FIRST_AID, calendar.business_days_after(at, FIRST_AID_BUSINESS_DAYS)
     elif event.action == "complete" and ticket.kind in REPAIR_LIKE and is_key_repair(ticket):
         reason, due = CallbackReason.KEY_REPAIR, calendar.business_days_after(at, KEY_REPAIR_BUSINESS_DAYS)
         earliest = calendar.next_business_morning(at)
@@ -225,6 +251,21 @@ def summary(ticket: Ticket, callback: Callback, actor: Actor, now: datetime) -> 
     """A concluded callback on the ticket's timeline (``callback``): the ticket keeps its summary."""
     step = lifecycle.Step(ticket.status, {"updated_at": ticket.updated_at}, summary_detail(callback))
     return lifecycle.recorded(ticket, actor, "callback", step, now)
+
+
+def reassign(callback: Callback, request: ReassignIn, assignee: str, actor: Actor, now: datetime) -> Callback:
+    """An open callback given to ``assignee`` (the desk's spelling of the name asked for), kept on its record."""
+    if not callback.is_open:
+        raise IllegalTransition(field="callback_id", code=ErrorCode.CALLBACK_CLOSED, state=callback.state.value)
+    if request.version != callback.version:
+        raise VersionConflict(field="version", code=ErrorCode.CALLBACK_VERSION_CONFLICT)
+    if assignee == callback.assignee:
+        raise InvalidInput(field="assignee", code=ErrorCode.CALLBACK_SAME_ASSIGNEE)
+    change = Reassignment(at=to_iso(now), by=actor.id, before=callback.assignee, after=assignee)
+    return evolve(
+        callback,
+        {"assignee": assignee, "reassigned": (*callback.reassigned, change), "version": callback.version + 1},
+    )
 
 
 def cancelled(callback: Callback, at: datetime) -> Callback:

@@ -235,6 +235,25 @@ CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
             "a major complaint's corrective action verified as done by the end of its due day (site-local)",
             _corrective_action,
         ),
+        ClockSpec(
+            ClockKind.CALLBACK_TOP_REPAIR,
+            SubjectType.CALLBACK,
+            "one of the month's 3 most significant repairs called back by the end of the 3rd business day "
+            "of the next month",
+            _callback(CallbackReason.TOP_REPAIR),
+        ),
+        ClockSpec(
+            ClockKind.CALLBACK_FIRST_AID,
+            SubjectType.CALLBACK,
+            "a first aid called back by the end of the 5th business day (a working week) after it ended",
+            _callback(CallbackReason.FIRST_AID),
+        ),
+        ClockSpec(
+            ClockKind.CALLBACK_ACTIVITY,
+            SubjectType.CALLBACK,
+            "a sampled activity sign-up called back by the end of the last working day of the next month",
+            _callback(CallbackReason.ACTIVITY),
+        ),
     )
 }
 

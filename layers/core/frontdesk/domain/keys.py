@@ -4,7 +4,8 @@
 - A unit is opened with its key only with the client's permission (who, how, when), except for
   water, fire, smoke or explosion, where staff open first and tell the client after (the override).
   Exactly one of the two is given.
-- Outside office hours (Monday to Friday 08:00–17:30, site-local) a use also needs the client's
+- Outside office hours (the site's business hours: a working day's day shift, 08:00–17:30 by
+  default, holidays and 调休 counted — frontdesk.domain.calendar) a use also needs the client's
   stamped authorisation and a staff member going along, who is not the one taking the key.
 - Office hours are the site calendar's business hours: its working days (public holidays off,
   adjusted working days on) from 08:00 to 17:30 site-local (frontdesk.domain.calendar).

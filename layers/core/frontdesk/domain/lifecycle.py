@@ -194,7 +194,7 @@ def _assignee(ctx: Context, name: str) -> str:
     """The engineer as the site's roster spells the name (user names are case-insensitive), or a field error."""
     if ctx.engineers is None:
         return name
-    found = staffing.engineer_named(ctx.engineers, name)
+    found = staffing.named(ctx.engineers, name)
     if found is None:
         raise InvalidInput(field="assignee", code=ErrorCode.UNKNOWN_ENGINEER, assignee=name)
     return found

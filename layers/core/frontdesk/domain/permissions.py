@@ -71,6 +71,11 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "start_campaign": frozenset({Role.MANAGER}),
     "campaigns": SUPERVISORS | DESK,
     "quarterly": SUPERVISORS,
+    # Who calls back is arranged by a supervisor (001 p11 §3.2 项目经理助理…安排回访); the month's top 3
+    # is the managers' own (000 §3.1f); the activities' sample is drawn like the weekly one.
+    "assign_callback": SUPERVISORS,
+    "draw_top_repairs": frozenset({Role.MANAGER}),
+    "draw_activities": SUPERVISORS,
 }
 
 # "answer": the tenant writes back on the tracking page (by token, like acceptance).

@@ -22,7 +22,12 @@ def engineers(people: Iterable[Person], site_id: str) -> frozenset[str]:
     return frozenset(p.username for p in on_site(people, site_id) if Role.ENGINEER in p.roles)
 
 
-def engineer_named(roster: Collection[str], name: str) -> str | None:
+def holding(people: Iterable[Person], site_id: str, roles: Collection[Role]) -> frozenset[str]:
+    """The user names of the site's people who hold any of ``roles``."""
+    return frozenset(p.username for p in on_site(people, site_id) if set(p.roles) & set(roles))
+
+
+def named(roster: Collection[str], name: str) -> str | None:
     """The roster's spelling of `name`, or None when nobody on it is called that."""
     wanted = name.strip().casefold()
     return next((username for username in roster if username.casefold() == wanted), None)

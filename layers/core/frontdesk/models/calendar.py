@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Final
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from frontdesk.models.frozen import Frozen
 
@@ -52,10 +52,35 @@ class YearCalendar(Frozen):
 
 
 class Hours(Frozen):
-    """The day shift; the night shift is the rest of the day (it runs over midnight)."""
+    """The day shift, which is the working hours; the night shift is the rest of the day (it runs
+    over midnight). A manager sets them per site (``PUT /staff/sites/{site_id}/calendar/hours``)."""
 
-    day_start: time = DAY_START
-    day_end: time = DAY_END
+    day_start: time = Field(default=DAY_START, description="The day shift (and the working hours) start, site-local")
+    day_end: time = Field(default=DAY_END, description="The day shift ends and the night shift starts, site-local")
+
+    @field_validator("day_start", "day_end")
+    @classmethod
+    def _whole_minutes(cls, moment: time) -> time:
+        if moment.second or moment.microsecond or moment.tzinfo is not None:
+            raise ValueError("calendar_hours_minutes")
+        return moment
+
+    @field_validator("day_end")
+    @classmethod
+    def _after_start(cls, end: time, info: ValidationInfo) -> time:
+        start = info.data.get("day_start")
+        if start is not None and end <= start:
+            raise ValueError("calendar_hours_order")
+        return end
+
+
+class HoursIn(Hours):
+    """The site's day shift as a manager sets it (both times, no other field)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    day_start: time = Field(description="The day shift (and the working hours) start, site-local", examples=["08:00"])
+    day_end: time = Field(description="The day shift ends, the night shift starts, site-local", examples=["17:30"])
 
 
 class CalendarView(Frozen):
@@ -65,3 +90,4 @@ class CalendarView(Frozen):
     timezone: str
     hours: Hours
     years: tuple[YearCalendar, ...]
+    may_edit: bool = Field(default=False, description="The caller may set the hours and load a year (a manager)")

@@ -30,6 +30,9 @@ class CallbackReason(StrEnum):
     KEY_REPAIR = "key_repair"  # a key repair, 1-3 business days after completion; the result to engineering
     SPECIAL = "special"  # 24 h after the rework a failed callback triggered is completed (001 part 2)
     SAMPLE = "sample"  # an ordinary repair of the weekly sample, 1-2 months after completion (001 p11 §4.1.1b)
+    TOP_REPAIR = "top_repair"  # one of the month's 3 most significant repairs, by the deputy manager (000 §3.1f)
+    FIRST_AID = "first_aid"  # a first aid, within a week of it (001 p11 §4.1.1d, 100 %)
+    ACTIVITY = "activity"  # a sampled activity sign-up, within a month (001 p11 §4.1.1e, 10 %)
 
 
 class CallbackState(StrEnum):
@@ -118,6 +121,13 @@ class Attempt(Frozen):
     note: str = ""
 
 
+class Reassignment(Frozen):
+    at: str
+    by: str
+    before: str  # "" when nobody had it
+    after: str
+
+
 class Callback(Frozen):
     callback_id: str
     site_id: str
@@ -136,6 +146,8 @@ class Callback(Frozen):
     done_at: str | None = None
     rework_ticket_id: str | None = None  # the repair a failed callback sent back to work
     follows: str | None = None  # a special callback: the callback that failed
+    joint: str = Field(default="", description="Who calls back with the assignee (the top 3: the engineering head)")
+    reassigned: tuple[Reassignment, ...] = Field(default=(), description="Each change of who calls back")
     version: int = 1
 
     @property
@@ -161,6 +173,54 @@ class Sample(Frozen):
     percent: int
     population: tuple[str, ...]  # the eligible tickets of the week (ids, sorted)
     chosen: tuple[str, ...]
+    drawn_at: str
+    drawn_by: str
+
+
+class ReassignIn(BaseModel):
+    """Give a callback to another staff member of the site's desk (an operator or a manager)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    version: int = Field(ge=1)
+    assignee: str = Field(min_length=1, max_length=128, description="The user name of who calls back now")
+
+
+class DrawRule(StrEnum):
+    TOP_REPAIRS = "top_repairs"  # the month's 3 most significant repairs (frontdesk.domain.monthly_callbacks)
+    ACTIVITIES = "activities"  # 10 % of the month's activity sign-ups
+
+
+class TopRepairsIn(BaseModel):
+    """Draw a month's 3 most significant repairs, called back by the deputy manager and the engineering head."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: str = Field(pattern=ids.MONTH, examples=["2026-11"], description="Calendar month, site-local days")
+    deputy_manager: str = Field(min_length=1, max_length=128, description="A manager of the site: the assignee")
+    engineering_head: str = Field(min_length=1, max_length=128, description="An engineer of the site, who calls too")
+
+
+class ActivitySampleIn(BaseModel):
+    """Draw a month's sample of activity sign-ups; without a seed, a random one is drawn and stored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: str = Field(pattern=ids.MONTH, examples=["2026-11"], description="Calendar month, site-local days")
+    seed: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class MonthlyDraw(Frozen):
+    """A month's drawn callbacks as drawn: the population, the rule's choice, and for a sample its seed."""
+
+    site_id: str
+    month: str
+    rule: DrawRule
+    seed: str = ""
+    percent: int = 0
+    population: tuple[str, ...]  # the eligible tickets of the month (ids, sorted)
+    chosen: tuple[str, ...]  # in the rule's order
+    callers: tuple[str, ...] = ()  # the top 3: the deputy manager, the engineering head
     drawn_at: str
     drawn_by: str
 

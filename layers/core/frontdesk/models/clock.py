@@ -30,6 +30,9 @@ class ClockKind(StrEnum):
     CALLBACK_SAMPLE = "callback_sample"  # a sampled repair called back 1-2 months after completion
     # a major complaint's corrective action verified as done by the end of its due day (001 part 2)
     CORRECTIVE_ACTION = "corrective_action"
+    CALLBACK_TOP_REPAIR = "callback_top_repair"  # the month's top 3 repairs: by the 3rd business day after the month
+    CALLBACK_FIRST_AID = "callback_first_aid"  # a first aid called back: 5 business days (a week) after it ended
+    CALLBACK_ACTIVITY = "callback_activity"  # a sampled activity sign-up called back by the end of the next month
 
 
 class ClockState(StrEnum):

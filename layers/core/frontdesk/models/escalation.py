@@ -87,6 +87,10 @@ DEFAULT_SPECIAL_CALLBACK_RUNGS = (
 
 # A sampled repair not called back within its 2 months: the duty manager, the centre manager a day later.
 DEFAULT_SAMPLE_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
+# The month's top 3 is the deputy manager's own: late, the centre manager (who receives its results).
+DEFAULT_TOP_REPAIR_CALLBACK_RUNGS = (Rung(mailing_list="centre_manager"),)
+DEFAULT_FIRST_AID_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
+DEFAULT_ACTIVITY_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
 
 
 # 001 part 2: a major complaint's corrective action not verified as done by its due day → the
@@ -111,6 +115,9 @@ class Ladder(BaseModel):
     callback_special: Rungs = Field(default=DEFAULT_SPECIAL_CALLBACK_RUNGS)
     callback_sample: Rungs = Field(default=DEFAULT_SAMPLE_CALLBACK_RUNGS)
     corrective_action: Rungs = Field(default=DEFAULT_CORRECTIVE_ACTION_RUNGS)
+    callback_top_repair: Rungs = Field(default=DEFAULT_TOP_REPAIR_CALLBACK_RUNGS)
+    callback_first_aid: Rungs = Field(default=DEFAULT_FIRST_AID_CALLBACK_RUNGS)
+    callback_activity: Rungs = Field(default=DEFAULT_ACTIVITY_CALLBACK_RUNGS)
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
         rungs: tuple[Rung, ...] = getattr(self, phase.value)

@@ -16,11 +16,14 @@ REPORT_ID: Final = r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$"
 DUTY_PAGE: Final = r"^([a-z0-9-]{1,40})-(\d{4}-\d{2}-\d{2})-(day|night)$"
 # A use of an emergency key: its key and the use's number (``…-3``).
 KEY_USE_ID: Final = r"^[a-f0-9]{32}-[0-9]{1,6}$"
-# A calendar month (the monthly key-cabinet audit's).
-MONTH: Final = r"^\d{4}-(0[1-9]|1[0-2])$"
+# A calendar month of this century (the key-cabinet audit's, the callback draws'; a year 0 or 9999
+# has no month before or after it).
+MONTH: Final = r"^20\d{2}-(?:0[1-9]|1[0-2])$"
 LIST_NAME: Final = r"^[a-z0-9_-]{1,40}$"
-# A callback: its ticket and the event that called for it (``…-7``), or the week that sampled it (``…-s2026w48``).
-CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$"
+# A callback: its ticket and the event that called for it (``…-7``), the week that sampled it
+# (``…-s2026w48``), or the month that drew it: the top 3 repairs (``…-t2026m11``), the activities'
+# sample (``…-a2026m11``).
+CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2}|[ta][0-9]{4}m[0-9]{2})$"
 # An ISO week, as the weekly callback sample names it.
 ISO_WEEK: Final = r"^\d{4}-W\d{2}$"
 # A semi-annual satisfaction survey campaign: its year and month (June or November, 001 part 2).

@@ -21,7 +21,8 @@ def missed_mail(callback: Callback, late_seconds: int, timezone: str, base_url: 
             "reason": message(f"callback.reason.{callback.reason.value}", language),
             "due": local_time(callback.due, timezone),
             "late": duration(late_seconds, language),
-            "assignee": callback.assignee,
+            # a drawn top 3 waits for a supervisor to assign it: the mail says nobody has it yet
+            "assignee": callback.assignee or message("callback.unassigned", language),
             "link": link,
         }
         subjects.append(message("callback.mail.subject", language, **params))
