@@ -71,6 +71,7 @@ class StaffMember:
     role: str
     department: str = ""
     phone: str = ""
+    email: str = ""
 
 
 # Who works where by default: field staff in engineering, the desk in customer service.
@@ -92,6 +93,8 @@ def add_staff(cognito: Any, user_pool_id: str, member: StaffMember, site_id: str
     attributes = {"name": member.name, "custom:site_id": site_id, "custom:department": member.department}
     if member.phone:
         attributes["phone_number"] = member.phone
+    if member.email:
+        attributes["email"] = member.email
     cognito.admin_create_user(
         UserPoolId=user_pool_id,
         Username=member.username,

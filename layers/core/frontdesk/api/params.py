@@ -20,5 +20,6 @@ CallbackId = Annotated[str, Path(pattern=ids.CALLBACK_ID)]
 WeekPath = Annotated[str, Path(pattern=ids.ISO_WEEK)]
 # A duty-log page: <site>-<day>-<day|night>, as frontdesk.models.duty.PageId names it.
 DutyPageId = Annotated[str, Path(pattern=ids.DUTY_PAGE)]
+RosterMonth = Annotated[str, Path(pattern=ids.ROSTER_MONTH)]
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=ids.TRACKING_TOKEN)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

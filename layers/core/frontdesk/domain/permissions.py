@@ -54,6 +54,9 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "callbacks": ALL_STAFF,
     "record_callback": DESK,
     "draw_sample": SUPERVISORS,
+    # The duty roster (值班表, docs/decisions/0024): read by all staff, edited by managers.
+    "roster": ALL_STAFF,
+    "edit_roster": frozenset({Role.MANAGER}),
 }
 
 # "answer": the tenant writes back on the tracking page (by token, like acceptance).
