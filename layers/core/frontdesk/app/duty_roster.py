@@ -35,7 +35,7 @@ from frontdesk.domain.duty_roster import RungTarget
 from frontdesk.models.duty import OnDutyRole
 from frontdesk.models.duty_roster import RosterIn, RosterView
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor
+from frontdesk.models.ticket import Actor, Role
 from frontdesk.notifications import duty_roster as notices
 
 logger = Logger(child=True)
@@ -56,7 +56,8 @@ class RosterDesk:
     def save(self, site_id: str, month: str, request: RosterIn, actor: Actor) -> RosterView:
         site = staff_site(self.sites, site_id, actor, "edit_roster")
         stored = self.records.roster(site_id, month)
-        people = self.directory.people(duty_roster.DUTY_MANAGERS | duty_roster.DESK_STAFF)
+        # everyone, so a person in the wrong role is told so rather than "unknown"
+        people = self.directory.people(list(Role))
         roster = duty_roster.edited(site_id, month, request, stored, people, actor.id, self.clock.now())
         self.records.save(roster, stored.version if stored else 0)
         return duty_roster.view(site, month, roster)
