@@ -13,7 +13,9 @@ DM1 = ("dm1", "duty_manager")
 MONTH = "2026-12"
 
 
-def _roster(method: str, who: tuple[str, str], body: Any = None, month: str = MONTH, site_id: str = "ql") -> dict[str, Any]:
+def _roster(
+    method: str, who: tuple[str, str], body: Any = None, month: str = MONTH, site_id: str = "ql"
+) -> dict[str, Any]:
     return staff_route(method, "/staff/sites/{site_id}/duty-roster/{month}", who, body, site_id=site_id, month=month)
 
 

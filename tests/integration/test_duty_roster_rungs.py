@@ -28,7 +28,9 @@ from .lambda_support import Mail
 from .sla_support import DUTY_MANAGER, MANAGER, MEMBERS, SITE, TENANT_EMAIL, Harness, sla_harness
 
 DAY_MANAGER = StaffMember("dm.day", "白班经理", "duty_manager", "customer_service", email="day.manager@example.com")
-NIGHT_MANAGER = StaffMember("dm.night", "夜班经理", "duty_manager", "customer_service", email="night.manager@example.com")
+NIGHT_MANAGER = StaffMember(
+    "dm.night", "夜班经理", "duty_manager", "customer_service", email="night.manager@example.com"
+)
 # The first rung names the duty manager on shift; its list is where the mail goes when nobody is on duty.
 LADDER = Ladder(
     arrival=(
