@@ -8,6 +8,7 @@ import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDut
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireCalls } from "./staff-calls.js";
+import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, wireRoster } from "./staff-roster.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
@@ -75,6 +76,7 @@ async function loadCatalogue() {
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
   configureDuty(known);
+  configureRoster(known);
   configureCallbacks(known);
   P.configure(known);
 }
@@ -86,6 +88,8 @@ function followLink() {
   if (ticket && (!state.selected || state.selected.ticket.ticket_id !== ticket[1])) openTicket(ticket[1]);
   followReportLink();
   followDutyLink();
+  const rosterMonth = linkedMonth(window.location.hash);
+  if (rosterMonth && canIntake()) openDuty().then(function () { openRoster(rosterMonth); });
 }
 
 async function loadConfig() {
@@ -120,6 +124,7 @@ async function init() {
       closeRegister();
       openRegister();
     }
+    clearRoster();
     if (!el("duty").hidden) {
       closeDuty();
       openDuty();
@@ -132,6 +137,7 @@ async function init() {
   wireCalls();
   wireReports();
   wireDuty();
+  wireRoster();
   wireCallbacks();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
@@ -146,6 +152,7 @@ async function init() {
     renderRegister();
     renderReport();
     renderDuty();
+    renderRoster();
     renderCallbacks();
     el("signin-submit").textContent = t("staff.signin.submit");
   });

@@ -15,6 +15,7 @@ from frontdesk.models import callback as cb
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
+from frontdesk.models.duty_roster import Month
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
@@ -40,6 +41,7 @@ class Patterns(Frozen):
     phone: str
     email: str
     duty_page: str  # a duty page's id: the console's staff#duty=<page> links
+    roster_month: str  # a duty roster's month: the console's staff#roster=<month> links
 
 
 def _pattern(shape: object) -> str:
@@ -100,7 +102,12 @@ def catalogue() -> Catalogue:
             photo_mb=MAX_BYTES // (1024 * 1024),
             duty_text=MAX_DUTY_TEXT,
         ),
-        patterns=Patterns(phone=cmd.PHONE_PATTERN, email=EMAIL_SHAPE, duty_page=_pattern(PageId)),
+        patterns=Patterns(
+            phone=cmd.PHONE_PATTERN,
+            email=EMAIL_SHAPE,
+            duty_page=_pattern(PageId),
+            roster_month=_pattern(Month),
+        ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
             methods=list(cb.DESK_METHODS),

@@ -11,8 +11,9 @@ from frontdesk.models.site import Site
 from frontdesk.notifications.messages import Mail
 
 
-def roster_link(base_url: str, site_id: str, month: str) -> str:
-    return f"{base_url.rstrip('/')}/staff#roster={site_id}/{month}"
+def roster_link(base_url: str, month: str) -> str:
+    """The console's roster of that month (of the site chosen there; the mail names the site)."""
+    return f"{base_url.rstrip('/')}/staff#roster={month}"
 
 
 def incomplete_mail(site: Site, month: str, missing: int, base_url: str) -> Mail:
@@ -22,7 +23,7 @@ def incomplete_mail(site: Site, month: str, missing: int, base_url: str) -> Mail
             "month": month,
             "missing": missing,
             "due": complete_by(month).isoformat(),
-            "link": roster_link(base_url, site.site_id, month),
+            "link": roster_link(base_url, month),
         }
 
     subject = " / ".join(message("duty_roster.incomplete.subject", lang, **params(lang)) for lang in LANGUAGES)
