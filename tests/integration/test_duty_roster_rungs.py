@@ -20,7 +20,7 @@ from frontdesk.models.clock import ClockKind, SubjectType
 from frontdesk.models.duty import CloseDutyPage, DutyCategory, NewDutyEntry, OnDutyRole, Shift, SignOut
 from frontdesk.models.duty_roster import RosterIn, RosterSlotIn
 from frontdesk.models.escalation import Ladder, Rung
-from frontdesk.models.ticket import Ticket
+from frontdesk.models.ticket import Kind, Ticket
 from local_stack.demo import StaffMember, add_staff
 from local_stack.template import Template
 
@@ -38,6 +38,10 @@ LADDER = Ladder(
         Rung(mailing_list="centre_manager", after_seconds=600),
     ),
     completion=(Rung(mailing_list="department_and_engineering_managers"),),
+    callback_complaint=(
+        Rung(mailing_list="duty_manager", on_duty=OnDutyRole.DUTY_MANAGER),
+        Rung(mailing_list="centre_manager", after_seconds=86400),
+    ),
 )
 # Monday 2026-11-23 in Shanghai (UTC+8): the day shift ends, and the night shift begins, at 17:30.
 LAST_DAY_SECOND = parse_iso("2026-11-23T09:29:59Z")  # 17:29:59
@@ -131,3 +135,18 @@ def test_a_late_handover_mails_the_duty_manager_on_shift(h: Harness) -> None:
     h.wait_for(lambda: any(page in m.subject for m in h.handover_mail()), "the handover's mail")
 
     assert [m.to for m in h.handover_mail() if page in m.subject] == [["night.manager@example.com"]]
+
+
+def test_a_missed_callback_due_at_the_shift_change_mails_the_night_manager(h: Harness) -> None:
+    # A complaint handled on Monday 09:00 is to be called back by Thursday 26th, 17:30: the night begins.
+    _roster((26, Shift.DAY, DAY_MANAGER.username), (26, Shift.NIGHT, NIGHT_MANAGER.username))
+    complaint = h.open(Kind.COMPLAINT)
+    h.act(complaint, "handle", department="engineering", action_taken="已与工程部协调")
+    h.settle()
+    (clock,) = [c for c in h.clocks.open_clocks(SITE.site_id) if c.kind is ClockKind.CALLBACK_COMPLAINT]
+    assert clock.due == "2026-11-26T09:30:00.000Z"
+
+    h.advance_to(parse_iso(clock.due))
+    missed = lambda: [m.to for m in h.mail() if m.subject.startswith("回访逾期")]  # noqa: E731
+    h.wait_for(lambda: missed() != [], "the callback's mail")
+    assert missed() == [["night.manager@example.com"]]

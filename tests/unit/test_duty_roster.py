@@ -16,6 +16,7 @@ from frontdesk.domain import duty_roster
 from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, VersionConflict
 from frontdesk.models.duty import OnDutyRole, Shift
 from frontdesk.models.duty_roster import DutyRoster, RosterIn, RosterSlotIn
+from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.mailing import MailingList
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Role
@@ -292,3 +293,13 @@ def test_the_reminder_says_nothing_before_the_25th() -> None:
     early = FixedClock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))  # 23:00 on the 24th in Shanghai
     report = RosterReminder(Sites(), Rosters(), Lists({"centre_manager": ("c@example.com",)}), mailer, early, "x").run()
     assert (report.told, mailer.sent) == ([], [])
+
+
+def test_an_incident_reports_ladder_cannot_name_a_role_on_duty() -> None:
+    rung = {"mailing_list": "centre_manager", "on_duty": "duty_manager"}
+    with pytest.raises(ValueError, match="on_duty_not_for_reports"):
+        Ladder.model_validate({**DEFAULT_LADDER.model_dump(), "incident_report": [rung]})
+    assert (
+        Ladder.model_validate({**DEFAULT_LADDER.model_dump(), "reply": [rung]}).reply[0].on_duty
+        is OnDutyRole.DUTY_MANAGER
+    )

@@ -179,6 +179,7 @@ def callback_escalations() -> CallbackEscalations:
         mailer=mailer(),
         alerts=alerts(),
         base_url=settings().mail_base_url,
+        on_shift=on_shift(),
     )
 
 

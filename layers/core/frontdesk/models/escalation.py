@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from frontdesk.models.clock import ClockKind
 from frontdesk.models.duty import OnDutyRole
@@ -107,6 +107,14 @@ class Ladder(BaseModel):
     callback_key_repair: Rungs = Field(default=DEFAULT_KEY_REPAIR_CALLBACK_RUNGS)
     callback_special: Rungs = Field(default=DEFAULT_SPECIAL_CALLBACK_RUNGS)
     callback_sample: Rungs = Field(default=DEFAULT_SAMPLE_CALLBACK_RUNGS)
+
+    @field_validator("incident_report")
+    @classmethod
+    def _reports_mail_lists(cls, rungs: tuple[Rung, ...]) -> tuple[Rung, ...]:
+        """An overdue report's notices go to lists (frontdesk.app.incidents): no role on duty there."""
+        if any(rung.on_duty is not None for rung in rungs):
+            raise ValueError("on_duty_not_for_reports")
+        return rungs
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
         rungs: tuple[Rung, ...] = getattr(self, phase.value)
