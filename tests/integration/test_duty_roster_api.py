@@ -74,8 +74,9 @@ def test_a_wrong_roster_is_refused_field_by_field_in_both_languages(staff: Api) 
 
     shift = staff(_roster("PUT", MGR1, _body({**DAY, "shift": "evening"})))
     assert (shift.status, shift.body["field"]) == (400, "slots.0.shift")
-    month = staff(_roster("PUT", MGR1, _body(DAY), month="2026-13"))
-    assert (month.status, month.body["field"]) == (400, "month")
+    for month in ("2026-13", "0000-01", "1999-12"):
+        refused = staff(_roster("PUT", MGR1, _body(DAY), month=month))
+        assert (refused.status, refused.body["field"]) == (400, "month"), month
     site = staff(_roster("PUT", MGR1, _body(DAY), site_id="nowhere"))
     assert (site.status, site.body["code"]) == (404, "site_not_found")
     assert staff(_roster("GET", OP1)).body["version"] == 0  # nothing written

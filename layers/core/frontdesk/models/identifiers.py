@@ -14,8 +14,8 @@ HEX_ID: Final = r"^[a-f0-9]{32}$"
 REPORT_ID: Final = r"^[a-z0-9-]{1,40}-\d{4}-\d{4,6}$"
 # A page of the duty log: <site>-<site-local day>-<shift>; groups: site, day, shift.
 DUTY_PAGE: Final = r"^([a-z0-9-]{1,40})-(\d{4}-\d{2}-\d{2})-(day|night)$"
-# A month of a site's duty roster: YYYY-MM.
-ROSTER_MONTH: Final = r"^\d{4}-(?:0[1-9]|1[0-2])$"
+# A month of a site's duty roster: YYYY-MM, this century (the month before and after always exist).
+ROSTER_MONTH: Final = r"^20\d{2}-(?:0[1-9]|1[0-2])$"
 LIST_NAME: Final = r"^[a-z0-9_-]{1,40}$"
 # A callback: its ticket and the event that called for it (``…-7``), or the week that sampled it (``…-s2026w48``).
 CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$"
