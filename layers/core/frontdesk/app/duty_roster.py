@@ -12,6 +12,7 @@ moment (for the rungs that name "the duty manager on shift"); the reminder on th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -75,7 +76,7 @@ class OnShift:
         return duty_roster.rung_target(role, duty_roster.on_duty(roster, site, moment))
 
 
-def recipients(target: RungTarget | None, members: tuple[str, ...] | list[str]) -> list[str]:
+def recipients(target: RungTarget | None, members: Sequence[str]) -> list[str]:
     """The person on duty's address, or the rung's list when it names none (or nobody is on duty)."""
     if target is not None and target.person is not None and target.fallback is None:
         return [target.person.email]

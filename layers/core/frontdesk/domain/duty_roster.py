@@ -37,6 +37,7 @@ from frontdesk.models.duty_roster import (
 )
 from frontdesk.models.site import Site
 from frontdesk.models.staff import Person
+from frontdesk.models.ticket import Role
 
 # On the 25th the managers are told if next month's roster is not complete (issue 13).
 REMINDER_DAY: Final = 25
@@ -85,8 +86,9 @@ def reminder_month(site: Site, now: datetime) -> str | None:
 # ------------------------------------------------------------------------------------------- editing
 
 
-def _person(staff: Sequence[Person], username: str, field: str, roles: frozenset[object], code: ErrorCode) -> OnDuty:
-    """The site's staff member called ``username`` (case as the pool spells it), holding one of ``roles``."""
+def _person(staff: Sequence[Person], username: str, field: str, roles: frozenset[Role], code: ErrorCode) -> OnDuty:
+    """The site's staff member called ``username`` (compared without case, kept as the pool spells
+    it), holding one of ``roles``."""
     spelled = engineer_named([p.username for p in staff], username)
     person = next((p for p in staff if p.username == spelled), None)
     if person is None:
