@@ -146,7 +146,9 @@ def test_a_missed_callback_due_at_the_shift_change_mails_the_night_manager(h: Ha
     (clock,) = [c for c in h.clocks.open_clocks(SITE.site_id) if c.kind is ClockKind.CALLBACK_COMPLAINT]
     assert clock.due == "2026-11-26T09:30:00.000Z"
 
+    def missed() -> list[list[str]]:
+        return [m.to for m in h.mail() if m.subject.startswith("回访逾期")]
+
     h.advance_to(parse_iso(clock.due))
-    missed = lambda: [m.to for m in h.mail() if m.subject.startswith("回访逾期")]  # noqa: E731
     h.wait_for(lambda: missed() != [], "the callback's mail")
     assert missed() == [["night.manager@example.com"]]

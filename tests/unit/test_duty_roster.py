@@ -11,15 +11,18 @@ from typing import Any
 import pytest
 
 from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder, recipients
+from frontdesk.app.rung_mail import RungMail
 from frontdesk.clock import FixedClock
 from frontdesk.domain import duty_roster
 from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, VersionConflict
+from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
 from frontdesk.models.duty import OnDutyRole, Shift
 from frontdesk.models.duty_roster import DutyRoster, RosterIn, RosterSlotIn
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
 from frontdesk.models.mailing import MailingList
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Role
+from frontdesk.notifications.messages import Mail
 
 from .builders import SITE, staff
 
@@ -303,3 +306,51 @@ def test_an_incident_reports_ladder_cannot_name_a_role_on_duty() -> None:
         Ladder.model_validate({**DEFAULT_LADDER.model_dump(), "reply": [rung]}).reply[0].on_duty
         is OnDutyRole.DUTY_MANAGER
     )
+
+
+@dataclass
+class LadderLists(Lists):
+    ladder_of: Ladder = DEFAULT_LADDER
+
+    def ladder(self, site_id: str) -> Ladder:
+        return self.ladder_of
+
+
+ON_SHIFT = OnDutyRole.DUTY_MANAGER
+
+
+def _handover_rung(rosters: Rosters, lists: LadderLists, mailer: Mailer) -> int:
+    """A handover's first rung (the default ladder: the duty manager on shift) fired at 18:00 on 2 Dec."""
+    clock = Clock(
+        subject_type=SubjectType.HANDOVER,
+        subject_id="ql-2026-12-02-day",
+        site_id=SITE.site_id,
+        kind=ClockKind.HANDOVER,
+        anchor="2026-12-02T09:30:00.000Z",
+        gen=1,
+        state=ClockState.RUNNING,
+        due="2026-12-02T10:00:00.000Z",
+        started_at="2026-12-02T01:00:00.000Z",
+        rungs=(
+            PlannedRung(mailing_list="duty_manager", at="2026-12-02T10:00:00.000Z", on_duty=OnDutyRole.DUTY_MANAGER),
+        ),
+        level=1,
+        escalated_at="2026-12-02T10:00:00.000Z",
+    )
+    compose = lambda *_: Mail(subject="handover late", body="body")  # noqa: E731
+    later = FixedClock(datetime(2026, 12, 2, 10, 5, tzinfo=UTC))
+    return RungMail(Sites(), lists, lists, mailer, later, compose, OnShift(rosters)).on_rung(clock, 1)
+
+
+def test_a_handover_rung_mails_the_night_manager_or_its_list_saying_why() -> None:
+    lists, mailer = LadderLists({"duty_manager": ("duty-list@example.com",)}), Mailer()
+    assert _handover_rung(Rosters(), lists, mailer) == 1
+    ((to, _, body),) = mailer.sent
+    assert to == ["duty-list@example.com"]
+    assert body.startswith("值班表上本班次无人值班：本邮件已改发至邮件组 duty_manager。\nNobody is on the duty roster")
+
+    rosters, lists, mailer = Rosters(), LadderLists({"duty_manager": ("duty-list@example.com",)}), Mailer()
+    night = RosterIn(version=0, slots=(slot("2026-12-02", Shift.NIGHT, "dm2"),))
+    RosterDesk(rosters, Sites(), Directory(), FixedClock(NOW)).save(SITE.site_id, MONTH, night, MANAGER)
+    _handover_rung(rosters, lists, mailer)
+    assert mailer.sent == [(["qian@example.com"], "handover late", "body")]
