@@ -4,17 +4,22 @@
 A manager opens a month under the duty log, fills the first day's shifts, is told in the cell which
 name is not one of the site's staff, corrects it and saves; the month says how many shifts are still
 missing. The reminder's link (staff#roster=<month>) opens that month. A desk operator reads it and
-cannot change it. Screenshots land in /tmp/screens/roster-*.png.
+cannot change it. The demo site is on duty this month and the next (the local stack fills them).
+Screenshots land in /tmp/screens/roster-*.png.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_web_pages import Desk, desk, screenshot, sign_in, sign_in_at
+from frontdesk.domain.duty_roster import next_month, roster_month
+from local_stack.demo import DEMO_SITE
+
+from .test_web_pages import SITE, Desk, desk, screenshot, sign_in, sign_in_at
 
 pytestmark = pytest.mark.e2e
 
@@ -73,3 +78,12 @@ def test_a_manager_fills_the_roster_and_the_desk_reads_it(page: Page, desk: Desk
     expect(read.locator("input:not(#roster-month)")).to_have_count(0)
     expect(read.get_by_role("button", name="保存值班表")).to_have_count(0)
     screenshot(page, "roster-read")
+
+
+def test_the_demo_site_is_on_duty_this_month_and_next(desk: Desk) -> None:
+    this_month = roster_month(DEMO_SITE, datetime.now(UTC))
+    for month in (this_month, next_month(this_month)):
+        status, roster = desk.staff("operator", "GET", f"staff/sites/{SITE}/duty-roster/{month}")
+        assert (status, roster["complete"]) == (200, True), roster
+        day, night = roster["slots"][:2]
+        assert (day["duty_manager"]["username"], night["duty_manager"]["username"]) == ("duty_manager", "manager")
