@@ -13,6 +13,7 @@ import campaigns
 import canned_replies
 import corrective
 import duty
+import duty_roster
 import incidents
 import keys
 import people
@@ -51,6 +52,7 @@ app.include_router(incidents.router)
 app.include_router(people.router)
 app.include_router(canned_replies.router)
 app.include_router(duty.router)
+app.include_router(duty_roster.router)
 app.include_router(keys.router)
 app.include_router(bulk.router)
 app.include_router(calendars.router)

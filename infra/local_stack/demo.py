@@ -71,7 +71,11 @@ class StaffMember:
     role: str
     department: str = ""
     phone: str = ""
+    email: str = ""
 
+
+# The demo roster: the duty manager's login by day, the manager's by night.
+DEMO_ON_DUTY = {"day": "duty_manager", "night": "manager"}
 
 # Who works where by default: field staff in engineering, the desk in customer service.
 DEPARTMENT_OF_ROLE = {"engineer": "engineering", "operator": "customer_service"}
@@ -92,6 +96,8 @@ def add_staff(cognito: Any, user_pool_id: str, member: StaffMember, site_id: str
     attributes = {"name": member.name, "custom:site_id": site_id, "custom:department": member.department}
     if member.phone:
         attributes["phone_number"] = member.phone
+    if member.email:
+        attributes["email"] = member.email
     cognito.admin_create_user(
         UserPoolId=user_pool_id,
         Username=member.username,
@@ -120,13 +126,20 @@ def create_logins(
     logins: list[Login] = []
     for role in roles:
         login = Login(username=role, password=demo_password(role), role=role)
-        member = StaffMember(role, role.replace("_", " ").title(), role, DEPARTMENT_OF_ROLE.get(role, ""))
+        member = StaffMember(
+            role, role.replace("_", " ").title(), role, DEPARTMENT_OF_ROLE.get(role, ""), email=login_address(role)
+        )
         add_staff(cognito, user_pool_id, member, site_id)
         cognito.admin_set_user_password(
             UserPoolId=user_pool_id, Username=login.username, Password=login.password, Permanent=True
         )
         logins.append(login)
     return logins
+
+
+def login_address(role: str) -> str:
+    """A demo login's own address (the duty roster mails the duty manager on shift there)."""
+    return f"{role.replace('_', '-')}.login@example.com"
 
 
 def demo_address(list_name: str) -> str:
@@ -182,3 +195,27 @@ def fill_canned_replies(call: StaffCall, manager_token: str, site_id: str = DEMO
         log.warning("demo canned replies not written: %s %s", status, json.dumps(stored)[:200])
         return 0
     return len(stored["replies"])
+
+
+def fill_duty_roster(
+    call: StaffCall, manager_token: str, months: Iterable[str], site_id: str = DEMO_SITE.site_id
+) -> list[str]:
+    """The demo site's duty roster for ``months``, written once as a manager through the staff API:
+    the demo duty manager by day, the demo manager by night. The months written."""
+    written: list[str] = []
+    for month in months:
+        path = f"/staff/sites/{site_id}/duty-roster/{month}"
+        status, stored = call("GET", path, None, manager_token)
+        if status == 200 and stored["version"]:
+            continue  # a manager's own roster is left alone
+        if status == 200:
+            slots = [
+                {"day": gap["day"], "shift": gap["shift"], "duty_manager": DEMO_ON_DUTY[gap["shift"]]}
+                for gap in stored["missing"]
+            ]
+            status, stored = call("PUT", path, {"version": 0, "slots": slots}, manager_token)
+        if status != 200:
+            log.warning("demo duty roster %s not written: %s %s", month, status, json.dumps(stored)[:200])
+            continue
+        written.append(month)
+    return written

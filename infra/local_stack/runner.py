@@ -16,11 +16,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
 import boto3
 
+from frontdesk.domain.duty_roster import next_month, roster_month
 from local_stack import cognito_revoke, cognito_srp, moto_fixes, timescale
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
@@ -29,6 +31,7 @@ from local_stack.demo import (
     Login,
     create_logins,
     fill_canned_replies,
+    fill_duty_roster,
     fill_mailing_lists,
     seed_site,
     seed_staff,
@@ -317,6 +320,9 @@ class LocalStack:
 
         self.mailing_lists = fill_mailing_lists(call, token)
         fill_canned_replies(call, token)
+        now = datetime.now(UTC)
+        this_month = roster_month(DEMO_SITE, now)
+        fill_duty_roster(call, token, (this_month, next_month(this_month)))
 
     def _configure_moto(self) -> None:
         """Switch on Step Functions execution (before any state machine is created)."""

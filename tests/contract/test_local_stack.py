@@ -117,6 +117,8 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("GET", "/staff/duty-pages/{page_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/duty-pages/{page_id}/{view}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/duty-pages/{page_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/duty-roster/{month}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("PUT", "/staff/sites/{site_id}/duty-roster/{month}", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/emergency-keys", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/emergency-keys", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/emergency-keys/{key_id}", "StaffApiFunction", STAFF, "lambda_handler", True),

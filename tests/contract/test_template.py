@@ -115,6 +115,7 @@ def test_functions_share_globals(translated: dict[str, Any]) -> None:
         "PhotoIngestFunction",
         "EndOfDayFunction",
         "QuarterlyMailFunction",
+        "RosterReminderFunction",
     }
     for function in lambdas.values():
         props = function["Properties"]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from frontdesk.app.duty_roster import OnShift
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.ports import MailRefused
 from frontdesk.clock import parse_iso, to_iso
@@ -224,6 +225,13 @@ class Mailer:
         self.sent.append((list(to), subject))
 
 
+class NoRosters:
+    """No site has a duty roster (these ladders name lists only)."""
+
+    def roster(self, site_id: str, month: str) -> None:
+        return None
+
+
 @dataclass
 class Alerts:
     published: list[dict[str, Any]] = field(default_factory=list)
@@ -234,7 +242,8 @@ class Alerts:
 
 def service(ticket: Ticket, **lists: tuple[str, ...]) -> tuple[TicketEscalations, Records, Mailer, Alerts]:
     records, mailer, alerts = Records(ticket=ticket, lists=dict(lists)), Mailer(), Alerts()
-    return TicketEscalations(records, records, Sites(), mailer, alerts, BASE_URL), records, mailer, alerts
+    on_shift = OnShift(NoRosters())
+    return TicketEscalations(records, records, Sites(), mailer, alerts, BASE_URL, on_shift), records, mailer, alerts
 
 
 def test_a_first_rung_records_the_event_alerts_mails_the_list_and_tells_the_tenant() -> None:

@@ -19,6 +19,7 @@ from frontdesk.adapters.campaigns import CampaignStore
 from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
+from frontdesk.adapters.duty_roster import RosterStore
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
 from frontdesk.adapters.quarterly import QuarterRecords
 from frontdesk.adapters.routing import EmergencyCallStore
@@ -34,6 +35,7 @@ from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
 from frontdesk.app.campaigns import CampaignDesk, SurveyLinks
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
+from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
@@ -202,6 +204,7 @@ def callback_escalations() -> CallbackEscalations:
         mailer=mailer(),
         alerts=alerts(),
         base_url=settings().mail_base_url,
+        on_shift=on_shift(),
     )
 
 
@@ -248,6 +251,7 @@ def ticket_escalations() -> TicketEscalations:
         mailer=mailer(),
         alerts=alerts(),
         base_url=settings().mail_base_url,
+        on_shift=on_shift(),
     )
 
 
@@ -483,7 +487,31 @@ def handover_escalations() -> RungMail:
 def _rung_mail(compose: Compose) -> RungMail:
     from frontdesk.app.rung_mail import RungMail
 
-    return RungMail(sites(), sla_store(), sla_store(), mailer(), clock(), compose)
+    return RungMail(sites(), sla_store(), sla_store(), mailer(), clock(), compose, on_shift())
+
+
+# ------------------------------------------------------------------------------------- the duty roster
+
+
+@_built
+def roster_store() -> RosterStore:
+    return RosterStore(table(settings().table_name))
+
+
+@_built
+def roster_desk() -> RosterDesk:
+    return RosterDesk(roster_store(), sites(), CognitoStaff(settings().user_pool_id), clock())
+
+
+@_built
+def on_shift() -> OnShift:
+    """Whom a rung naming "the duty manager on shift" reaches (the stream router's side)."""
+    return OnShift(roster_store())
+
+
+@_built
+def roster_reminder() -> RosterReminder:
+    return RosterReminder(sites(), roster_store(), sla_store(), mailer(), clock(), settings().mail_base_url)
 
 
 # ------------------------------------------------------------------------------------- emergency keys

@@ -13,6 +13,7 @@ import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireS
 import { closeKeys, configureKeys, loadKeys, openKeys, renderKeys, tickKeys, wireKeys } from "./staff-keys.js";
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
+import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, wireRoster } from "./staff-roster.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
@@ -89,6 +90,7 @@ async function loadCatalogue() {
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
   configureDuty(known);
+  configureRoster(known);
   configureCallbacks(known);
   configureSurveys(known);
   configureKeys(known);
@@ -103,6 +105,8 @@ function followLink() {
   followReportLink();
   followDutyLink();
   followQuarterLink();
+  const rosterMonth = linkedMonth(window.location.hash);
+  if (rosterMonth && canIntake()) openDuty().then(function () { openRoster(rosterMonth); });
 }
 
 async function loadConfig() {
@@ -143,6 +147,7 @@ async function init() {
       closeRegister();
       openRegister();
     }
+    clearRoster();
     if (!el("duty").hidden) {
       closeDuty();
       openDuty();
@@ -160,6 +165,7 @@ async function init() {
   wireApology();
   wireReports();
   wireDuty();
+  wireRoster();
   wireCallbacks();
   wireMfa();
   wireSurveys();
@@ -178,6 +184,7 @@ async function init() {
     renderRegister();
     renderReport();
     renderDuty();
+    renderRoster();
     renderCallbacks();
     renderSurveys();
     renderKeys();

@@ -54,5 +54,6 @@ def _person(user: UserTypeTypeDef, roles: tuple[Role, ...]) -> Person:
         roles=roles,
         department=_DEPARTMENTS.get(attributes.get(DEPARTMENT_ATTRIBUTE, "")),
         phone=attributes.get("phone_number", ""),
+        email=attributes.get("email", ""),
         site_id=attributes.get(SITE_ATTRIBUTE, ""),
     )

@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Final
 
+from frontdesk.app.duty_roster import OnShift, recipients
 from frontdesk.app.ports import (
     Alerts,
     Calendars,
@@ -41,7 +42,7 @@ from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain import callbacks as rules
 from frontdesk.domain import sampling, staffing
 from frontdesk.domain.errors import ErrorCode, InvalidInput, NotFound
-from frontdesk.domain.escalation import marker, rung_detail
+from frontdesk.domain.escalation import marker, rung_at, rung_detail
 from frontdesk.domain.permissions import DESK, require_staff_to
 from frontdesk.models.callback import (
     Callback,
@@ -56,6 +57,7 @@ from frontdesk.models.callback import (
 from frontdesk.models.clock import Clock, SubjectType
 from frontdesk.models.ticket import Actor, Kind, TimelineEvent
 from frontdesk.notifications import callbacks as notices
+from frontdesk.notifications.duty_roster import with_fallback
 
 # The ticket events that may call for a callback (the rest are not read at all).
 CALLING_ACTIONS: Final = frozenset({"handle", "complete", "cancel"})
@@ -252,11 +254,13 @@ class CallbackEscalations:
     mailer: Mailer
     alerts: Alerts
     base_url: str
+    on_shift: OnShift
 
     def __call__(self, clock: Clock, level: int) -> Escalated:
         outcome = Escalated([], [], [])
         callback = existing(self.records.get(clock.subject_id), f"callback {clock.subject_id}")
         site = existing(self.sites.get(callback.site_id), f"site {callback.site_id}")
+        target = self.on_shift.target(site, clock.rungs[level - 1].on_duty, parse_iso(rung_at(clock, level)))
         detail = rung_detail(clock, level)
         late, mailing_list = int(detail["late_seconds"]), detail["mailing_list"]
         subject_key = f"CALLBACK#{callback.callback_id}"
@@ -270,13 +274,15 @@ class CallbackEscalations:
             self.sent.mark_sent(subject_key, f"{prefix}#alert")
             outcome.sent.append("alert")
 
-        members = self.sent.mailing_list(callback.site_id, mailing_list).members
+        members = recipients(target, self.sent.mailing_list(callback.site_id, mailing_list).members)
         if not members:
             outcome.skipped.append("list_empty")
         elif self.sent.was_sent(subject_key, f"{prefix}#list"):
             outcome.skipped.append("list_already_sent")
         else:
-            mail = notices.missed_mail(callback, late, site.timezone, self.base_url)
+            mail = with_fallback(
+                notices.missed_mail(callback, late, site.timezone, self.base_url), target, mailing_list
+            )
             try:
                 self.mailer.send(members, mail.subject, mail.body)
                 outcome.sent.append("list")

@@ -1,5 +1,6 @@
 """A rung a ticket's clock reached: recorded on the ticket, then an alert on the escalation topic,
-mail to the rung's mailing list and, on the first rung, a short notice to the tenant.
+mail to the rung's mailing list (or to the duty manager on shift, for a rung that names that role)
+and, on the first rung, a short notice to the tenant.
 
 Each happens once per rung, however often the stream delivers the record: the ticket's record is a
 transaction with a marker, and each notification is marked as sent *after* it went out, so a
@@ -16,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
+from frontdesk.app.duty_roster import OnShift, recipients
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.app.tokens import new_token, token_hash
+from frontdesk.clock import parse_iso
 from frontdesk.domain.apology import APOLOGY_NOTICE
 from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY, notice_key
@@ -29,6 +32,7 @@ from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import callbacks as callback_notices
 from frontdesk.notifications import messages
+from frontdesk.notifications.duty_roster import with_fallback
 from frontdesk.notifications.messages import Mail
 
 # Versions a busy ticket may move under the recorder before it gives up (the record is retried).
@@ -57,11 +61,19 @@ class TicketEscalations:
     mailer: Mailer
     alerts: Alerts
     base_url: str
+    on_shift: OnShift
 
     def __call__(self, clock: Clock, level: int) -> Outcome:
         outcome = Outcome()
-        ticket = self._record(clock, level)
-        detail = rung_detail(clock, level)
+        site_id = self._ticket(clock.subject_id).site_id
+        site = self.sites.get(site_id)
+        if site is None:
+            raise LookupError(f"site {site_id} of ticket {clock.subject_id} does not exist")
+        at = rung_at(clock, level)
+        target = self.on_shift.target(site, clock.rungs[level - 1].on_duty, parse_iso(at))
+        recipient = target.detail() if target else {}
+        ticket = self._record(clock, level, recipient)
+        detail = rung_detail(clock, level, recipient)
         event = TimelineEvent(
             ticket_id=ticket.ticket_id,
             seq=ticket.version,
@@ -73,17 +85,16 @@ class TicketEscalations:
             detail=detail,
         )
         outcome.event = event
-        site = self.sites.get(ticket.site_id)
-        if site is None:
-            raise LookupError(f"site {ticket.site_id} of ticket {ticket.ticket_id} does not exist")
         prefix = marker(clock, level)
 
         body, attributes = messages.alert(ticket, event)
         self._once(ticket, clock, level, f"{prefix}#alert", lambda: self.alerts.publish(body, attributes), outcome)
 
-        members = self.sent.mailing_list(ticket.site_id, detail["mailing_list"]).members
+        members = recipients(target, self.sent.mailing_list(ticket.site_id, detail["mailing_list"]).members)
         if members:
-            mail = messages.staff_mail(ticket, event, site, self.base_url)
+            mail = with_fallback(
+                messages.staff_mail(ticket, event, site, self.base_url), target, detail["mailing_list"]
+            )
             send_list = lambda: self.mailer.send(members, mail.subject, mail.body)  # noqa: E731
             self._once(ticket, clock, level, f"{prefix}#list", send_list, outcome)
         else:
@@ -99,9 +110,10 @@ class TicketEscalations:
                 outcome.skipped.append("tenant_no_email")
         return outcome
 
-    def _record(self, clock: Clock, level: int) -> Ticket:
+    def _record(self, clock: Clock, level: int, recipient: dict[str, str]) -> Ticket:
         """The rung on the ticket and its timeline, once; the ticket as it is afterwards."""
-        return self._system_change(clock.subject_id, marker(clock, level), lambda t: ticket_escalation(t, clock, level))
+        build = lambda t: ticket_escalation(t, clock, level, recipient)  # noqa: E731
+        return self._system_change(clock.subject_id, marker(clock, level), build)
 
     def _system_change(self, ticket_id: str, mark: str, build: Callable[[Ticket], Change]) -> Ticket:
         for _ in range(MAX_RECORD_ATTEMPTS):

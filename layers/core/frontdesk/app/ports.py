@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
     from frontdesk.models.corrective import CorrectiveAction
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
+    from frontdesk.models.duty_roster import DutyRoster
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
     from frontdesk.models.key_audit import KeyAudit
@@ -398,6 +399,17 @@ class DutyRecords(Protocol):
     def save_page(self, page: DutyPage, previous_version: int, handover: HandoverWrite | None = None) -> None: ...
     def handover(self, pid: str) -> Handover | None: ...
     def save_handover(self, write: HandoverWrite) -> None: ...
+
+
+# ----------------------------------------------------------------------------------- the duty roster
+
+
+class RosterLookup(Protocol):
+    def roster(self, site_id: str, month: str) -> DutyRoster | None: ...
+
+
+class RosterRecords(RosterLookup, Protocol):
+    def save(self, roster: DutyRoster, previous_version: int) -> None: ...
 
 
 # ----------------------------------------------------------------------------------- emergency keys

@@ -279,7 +279,7 @@ def schedule(due: str, rungs: tuple[Rung, ...]) -> tuple[PlannedRung, ...]:
     planned: list[PlannedRung] = []
     for rung in rungs:
         at += timedelta(seconds=rung.after_seconds)
-        planned.append(PlannedRung(mailing_list=rung.mailing_list, at=deadline_iso(at)))
+        planned.append(PlannedRung(mailing_list=rung.mailing_list, at=deadline_iso(at), on_duty=rung.on_duty))
     return tuple(planned)
 
 

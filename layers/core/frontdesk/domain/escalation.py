@@ -6,6 +6,7 @@ reached and records it here, once (a marker per clock generation and rung), then
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from frontdesk.clock import parse_iso, to_iso
@@ -29,7 +30,9 @@ def rung_at(clock: Clock, level: int) -> str:
     return to_iso(parse_iso(clock.escalated_at or clock.rungs[level - 1].at))
 
 
-def rung_detail(clock: Clock, level: int) -> dict[str, str]:
+def rung_detail(clock: Clock, level: int, recipient: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What the timeline records of a rung; ``recipient``: whom a rung naming a role on duty reached
+    (frontdesk.domain.duty_roster.RungTarget.detail)."""
     rung = clock.rungs[level - 1]
     at = rung_at(clock, level)
     return {
@@ -38,10 +41,11 @@ def rung_detail(clock: Clock, level: int) -> dict[str, str]:
         "mailing_list": rung.mailing_list,
         "deadline": clock.due,
         "late_seconds": str(late_seconds(clock, at)),
+        **(recipient or {}),
     }
 
 
-def ticket_escalation(ticket: Ticket, clock: Clock, level: int) -> Change:
+def ticket_escalation(ticket: Ticket, clock: Clock, level: int, recipient: Mapping[str, str] | None = None) -> Change:
     """The ticket one version on, showing the rung reached, and the event that records it."""
     at = rung_at(clock, level)
     escalation = Escalation(phase=clock.kind, level=level, at=at)
@@ -54,6 +58,6 @@ def ticket_escalation(ticket: Ticket, clock: Clock, level: int) -> Change:
         action=ESCALATE,
         from_status=ticket.status,
         to_status=ticket.status,
-        detail=rung_detail(clock, level),
+        detail=rung_detail(clock, level, recipient),
     )
     return Change(new, event)

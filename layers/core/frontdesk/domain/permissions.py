@@ -76,6 +76,9 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "assign_callback": SUPERVISORS,
     "draw_top_repairs": frozenset({Role.MANAGER}),
     "draw_activities": SUPERVISORS,
+    # The duty roster (值班表, docs/decisions/0024): read by all staff, edited by managers.
+    "roster": ALL_STAFF,
+    "edit_roster": frozenset({Role.MANAGER}),
 }
 
 # "answer": the tenant writes back on the tracking page (by token, like acceptance).

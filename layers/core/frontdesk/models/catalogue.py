@@ -16,6 +16,7 @@ from frontdesk.models import campaign
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
+from frontdesk.models.duty_roster import Month
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.key_audit import Finding
@@ -44,6 +45,7 @@ class Patterns(Frozen):
     email: str
     duty_page: str  # a duty page's id: the console's staff#duty=<page> links
     seal_number: str  # an emergency key's seal number
+    roster_month: str  # a duty roster's month: the console's staff#roster=<month> links
 
 
 def _pattern(shape: object) -> str:
@@ -127,6 +129,7 @@ def catalogue() -> Catalogue:
             email=EMAIL_SHAPE,
             duty_page=_pattern(PageId),
             seal_number=_pattern(SealNumber),
+            roster_month=_pattern(Month),
         ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from frontdesk.models.duty import OnDutyRole
+
 
 class ClockKind(StrEnum):
     ARRIVAL = "arrival"  # the engineer in the room: 5/10/15 min by building class, or an agreed time
@@ -63,6 +65,7 @@ class PlannedRung(BaseModel):
 
     mailing_list: str
     at: str
+    on_duty: OnDutyRole | None = None  # the role on duty mailed instead of the list (frontdesk.models.escalation)
 
 
 class Clock(BaseModel):

@@ -20,6 +20,12 @@ class Shift(StrEnum):
     NIGHT = "night"  # 17:30–08:00 the next morning; the page carries the date it began
 
 
+class OnDutyRole(StrEnum):
+    """A role on duty an escalation rung may name instead of a fixed list (frontdesk.domain.duty_roster)."""
+
+    DUTY_MANAGER = "duty_manager"  # the duty manager on shift (000 §1.1), from the site's duty roster
+
+
 class DutyCategory(StrEnum):
     """What must always be entered (000 §3.9d), and anything else worth the management's eye (§3.9e)."""
 

@@ -2,7 +2,9 @@
 
 A ladder has one or more rungs per clock kind. The first rung fires at the clock's due time; each
 later rung ``after_seconds`` after the previous one. Each rung names the site's mailing list that
-is mailed when it is reached. A change to a site's ladder applies to its running clocks from their
+is mailed when it is reached — or a role on duty (``on_duty``: the duty manager on shift), resolved
+from the site's duty roster at the moment the rung fires, its list mailed instead when nobody is on
+the roster then. A change to a site's ladder applies to its running clocks from their
 next rung on (frontdesk.domain.clocks.replan).
 """
 
@@ -10,9 +12,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from frontdesk.models.clock import ClockKind
+from frontdesk.models.duty import OnDutyRole
 from frontdesk.models.identifiers import LIST_NAME
 
 # A ladder's phases are the clock kinds: one set of rungs per kind.
@@ -27,7 +30,12 @@ MAX_GAP_SECONDS = 7 * 24 * 3600
 class Rung(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    mailing_list: ListName = Field(description="The site's mailing list told when this rung is reached")
+    mailing_list: ListName = Field(
+        description="The site's mailing list told when this rung is reached (with on_duty: when nobody is on duty)"
+    )
+    on_duty: OnDutyRole | None = Field(
+        default=None, description="Mail the person on the duty roster in this role at the moment the rung fires"
+    )
     after_seconds: int = Field(
         default=0,
         ge=0,
@@ -57,8 +65,12 @@ DEFAULT_REPORT_RUNGS = (
 )
 
 # 003; 004 QW21-06: a handover not signed by both shifts 30 min after the shift change → the duty
-# manager's list, the centre manager half an hour later.
-DEFAULT_HANDOVER_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=1800))
+# manager on shift (issue 13; the duty manager's list when the roster names nobody), the centre
+# manager half an hour later.
+DEFAULT_HANDOVER_RUNGS = (
+    Rung(mailing_list="duty_manager", on_duty=OnDutyRole.DUTY_MANAGER),
+    Rung(mailing_list="centre_manager", after_seconds=1800),
+)
 
 # 000 §3.10: an emergency key not back and sealed again 2 h after it was taken → the duty manager,
 # the centre manager an hour later.
@@ -118,6 +130,14 @@ class Ladder(BaseModel):
     callback_top_repair: Rungs = Field(default=DEFAULT_TOP_REPAIR_CALLBACK_RUNGS)
     callback_first_aid: Rungs = Field(default=DEFAULT_FIRST_AID_CALLBACK_RUNGS)
     callback_activity: Rungs = Field(default=DEFAULT_ACTIVITY_CALLBACK_RUNGS)
+
+    @field_validator("incident_report")
+    @classmethod
+    def _reports_mail_lists(cls, rungs: tuple[Rung, ...]) -> tuple[Rung, ...]:
+        """An overdue report's notices go to lists (frontdesk.app.incidents): no role on duty there."""
+        if any(rung.on_duty is not None for rung in rungs):
+            raise ValueError("on_duty_not_for_reports")
+        return rungs
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
         rungs: tuple[Rung, ...] = getattr(self, phase.value)

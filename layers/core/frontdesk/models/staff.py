@@ -17,6 +17,7 @@ class Person(BaseModel):
     roles: tuple[Role, ...]
     department: Department | None = Field(default=None, description="The `custom:department` attribute")
     phone: str = Field(default="", description="The `phone_number` attribute")
+    email: str = Field(default="", description="The `email` attribute (the duty roster mails a duty manager on shift)")
     site_id: str = Field(default="", description="The `custom:site_id` attribute: the site whose roster they are on")
 
 

@@ -1,0 +1,42 @@
+"""What the duty roster says in mail (bilingual: zh-CN, then en): the reminder on the 25th, and the
+line a rung's mail carries when it went to the list because nobody was on duty."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frontdesk.domain.duty_roster import RungTarget, complete_by
+from frontdesk.i18n import LANGUAGES, message
+from frontdesk.models.site import Site
+from frontdesk.notifications.messages import Mail
+
+
+def roster_link(base_url: str, month: str) -> str:
+    """The console's roster of that month (of the site chosen there; the mail names the site)."""
+    return f"{base_url.rstrip('/')}/staff#roster={month}"
+
+
+def incomplete_mail(site: Site, month: str, missing: int, base_url: str) -> Mail:
+    def params(language: str) -> dict[str, Any]:
+        return {
+            "site": (site.name_en or site.name) if language == "en" else site.name,
+            "month": month,
+            "missing": missing,
+            "due": complete_by(month).isoformat(),
+            "link": roster_link(base_url, month),
+        }
+
+    subject = " / ".join(message("duty_roster.incomplete.subject", lang, **params(lang)) for lang in LANGUAGES)
+    body = "\n\n".join(message("duty_roster.incomplete.body", lang, **params(lang)) for lang in LANGUAGES)
+    return Mail(subject=subject, body=body + "\n")
+
+
+def with_fallback(mail: Mail, target: RungTarget | None, mailing_list: str) -> Mail:
+    """The rung's mail, saying why it went to the list when it names a role on duty nobody filled."""
+    if target is None or target.fallback is None:
+        return mail
+    name = target.person.name if target.person else ""
+    note = "\n".join(
+        message(f"duty_roster.fallback.{target.fallback}", lang, list=mailing_list, name=name) for lang in LANGUAGES
+    )
+    return Mail(subject=mail.subject, body=f"{note}\n\n{mail.body}")
