@@ -12,6 +12,7 @@ import canned_replies
 import duty
 import incidents
 import keys
+import parcels
 import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -48,6 +49,7 @@ app.include_router(people.router)
 app.include_router(canned_replies.router)
 app.include_router(duty.router)
 app.include_router(keys.router)
+app.include_router(parcels.router)
 app.include_router(bulk.router)
 app.include_router(calendars.router)
 app.include_router(callbacks.router)

@@ -114,6 +114,8 @@ def test_functions_share_globals(translated: dict[str, Any]) -> None:
         "ReconcilerFunction",
         "PhotoIngestFunction",
         "EndOfDayFunction",
+        "ParcelNoticeFunction",
+        "DutySummaryFunction",
     }
     for function in lambdas.values():
         props = function["Properties"]

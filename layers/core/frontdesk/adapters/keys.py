@@ -4,7 +4,8 @@ Keys (PK / SK):
     KEY#<key_id> / KEY                        a unit's sealed key; GSI2 = the site's keys (``KEYS#<site>``)
     KEYUNIT#<site>#<building>#<unit> / KEYUNIT one key per unit (put with it, ``attribute_not_exists``)
     KEYUSE#<use_id> / USE                     one use; GSI2 = the site's keys out (``KEYSOUT#<site>``,
-                                              sparse: only until the key is back)
+                                              sparse: only until the key is back); GSI3 = the site's
+                                              uses by the time taken (``KEYUSES#<site>``)
     KEYUSE#<use_id> / CLOCK#key_return        its return clock, in the same transactions
 A use and its key are written together, conditional on the key's version: two people cannot take
 the same key.
@@ -34,7 +35,9 @@ def _key_item(key: EmergencyKey) -> dict[str, Any]:
 
 def _use_item(use: KeyUse) -> dict[str, Any]:
     out = {"GSI2PK": f"KEYSOUT#{use.site_id}", "GSI2SK": use.taken_at} if use.returned_at is None else {}
-    return model_item(use, PK=f"KEYUSE#{use.use_id}", SK="USE", type="key_use", **out)
+    # every use by the time it was taken: the weekly duty summary reads a week of them
+    taken = {"GSI3PK": f"KEYUSES#{use.site_id}", "GSI3SK": f"{use.taken_at}#{use.use_id}"}
+    return model_item(use, PK=f"KEYUSE#{use.use_id}", SK="USE", type="key_use", **out, **taken)
 
 
 class KeyStore:
@@ -66,6 +69,12 @@ class KeyStore:
 
     def out(self, site_id: str) -> list[KeyUse]:
         return [KeyUse.model_validate(strip(i)) for i in self._query(f"KEYSOUT#{site_id}")]
+
+    def used(self, site_id: str, start: str, end: str) -> list[KeyUse]:
+        """The uses taken in [start, end) (UTC ISO instants)."""
+        condition = Key("GSI3PK").eq(f"KEYUSES#{site_id}") & Key("GSI3SK").between(start, end)
+        items = query_all(self._table, IndexName="GSI3", KeyConditionExpression=condition)
+        return [u for u in (KeyUse.model_validate(strip(i)) for i in items) if u.taken_at < end]
 
     def save(
         self, key: EmergencyKey, key_version: int, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.incident import IncidentReport, ReportEvent
     from frontdesk.models.keys import EmergencyKey, KeyUse
     from frontdesk.models.mailing import MailingList
+    from frontdesk.models.parcels import Parcel
     from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
     from frontdesk.models.routing import EmergencyCalls
     from frontdesk.models.site import Site
@@ -364,6 +365,18 @@ class KeyRecords(KeysOut, Protocol):
     def save(
         self, key: EmergencyKey, key_version: int, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]
     ) -> None: ...
+
+
+class ParcelsWaiting(Protocol):
+    def waiting(self, site_id: str) -> list[Parcel]: ...
+
+
+class ParcelRecords(ParcelsWaiting, Protocol):
+    """The parcel register (frontdesk.adapters.parcels.ParcelStore)."""
+
+    def get(self, parcel_id: str) -> Parcel | None: ...
+    def save(self, parcel: Parcel, previous_version: int) -> None: ...
+    def received(self, site_id: str, start: str, end: str) -> list[Parcel]: ...
 
 
 # ----------------------------------------------------------------------------------- mail, alerts, lists

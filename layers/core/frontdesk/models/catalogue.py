@@ -18,6 +18,7 @@ from frontdesk.models.duty import DutyCategory, PageId
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
+from frontdesk.models.parcels import IdDocument, IdTail, ParcelKind, TrackingNo
 from frontdesk.models.photo import OwnerKind
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
 
@@ -61,6 +62,15 @@ class CallbackRules(Frozen):
     unreachable_days: int
 
 
+class ParcelRules(Frozen):
+    """What the console's parcel register offers and checks (frontdesk.models.parcels)."""
+
+    kinds: list[ParcelKind]
+    id_documents: list[IdDocument]
+    tracking_no: str
+    id_tail: str
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -75,6 +85,7 @@ class Catalogue(Frozen):
     limits: Limits
     patterns: Patterns
     callbacks: CallbackRules
+    parcels: ParcelRules
 
 
 def catalogue() -> Catalogue:
@@ -110,5 +121,11 @@ def catalogue() -> Catalogue:
             mark_max=cb.MAX_MARK,
             text=cb.MAX_TEXT,
             unreachable_days=cb.UNREACHABLE_DAYS,
+        ),
+        parcels=ParcelRules(
+            kinds=list(ParcelKind),
+            id_documents=list(IdDocument),
+            tracking_no=_pattern(TrackingNo),
+            id_tail=_pattern(IdTail),
         ),
     )
