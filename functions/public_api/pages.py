@@ -70,6 +70,7 @@ ASSETS: dict[str, str] = {
     "staff-reports.js": JS,
     "staff-report-edit.js": JS,
     "staff-duty.js": JS,
+    "staff-parcels.js": JS,
 }
 # Generated from the message catalogue when first served; there is no such file under web/.
 MESSAGES = "i18n.js"

@@ -157,13 +157,16 @@ class _Records:
 
 
 class _Mailer:
-    def __init__(self, refuse: bool = False) -> None:
+    def __init__(self, refuse: bool = False, fail: bool = False) -> None:
         self.sent: list[tuple[Sequence[str], str]] = []
         self.refuse = refuse
+        self.fail = fail
 
     def send(self, to: Sequence[str], subject: str, body: str) -> None:
         if self.refuse:
             raise MailRefused(subject)
+        if self.fail:
+            raise ConnectionError("the mail service is down")
         self.sent.append((to, subject))
 
 
@@ -208,3 +211,13 @@ def test_a_parcel_moved_during_the_run_is_not_told() -> None:
     mailer = _Mailer()
     report = _run(records, mailer, _local(17, 10))
     assert (report.busy, mailer.sent) == ([ID], [])
+
+
+def test_a_mail_the_service_failed_to_take_is_owed_again() -> None:
+    records = _Records(_parcel())
+    with pytest.raises(ConnectionError):
+        _run(records, _Mailer(fail=True), _local(17, 10))
+    assert (records.items[ID].notice, records.items[ID].notified_at) == (None, None)
+    mailer = _Mailer()
+    assert _run(records, mailer, _local(17, 15)).mailed == [ID]
+    assert len(mailer.sent) == 1

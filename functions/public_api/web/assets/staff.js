@@ -1,5 +1,5 @@
 /* The staff console: sign in against Cognito, the site's open tickets by deadline, one ticket's
-   actions, intake, incident reports and the duty log. This entry module loads the configuration and wires the
+   actions, intake, incident reports, the duty log and the parcel register. This entry module loads the configuration and wires the
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
@@ -8,6 +8,7 @@ import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDut
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireCalls } from "./staff-calls.js";
+import { closeParcels, configureParcels, openParcels, renderParcels, wireParcels } from "./staff-parcels.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
@@ -32,6 +33,7 @@ async function showConsole() {
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
+  el("parcels-toggle").hidden = !canIntake(); // and the parcel register
   renderWho();
   await loadCatalogue();
   if (!state.sites.length) {
@@ -53,6 +55,7 @@ function clearConsole() {
   forgetTicket();
   closeRegister(true);
   closeDuty(true);
+  closeParcels();
   clearQueue();
   clearPicked();
   clearCallbacks();
@@ -75,6 +78,7 @@ async function loadCatalogue() {
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
   configureDuty(known);
+  configureParcels(known);
   configureCallbacks(known);
   P.configure(known);
 }
@@ -124,6 +128,10 @@ async function init() {
       closeDuty();
       openDuty();
     }
+    if (!el("parcels").hidden) {
+      closeParcels();
+      openParcels();
+    }
   });
   wireBoard();
   wireBulk(function () { loadQueue(true); });
@@ -132,6 +140,7 @@ async function init() {
   wireCalls();
   wireReports();
   wireDuty();
+  wireParcels();
   wireCallbacks();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
@@ -146,6 +155,7 @@ async function init() {
     renderRegister();
     renderReport();
     renderDuty();
+    renderParcels();
     renderCallbacks();
     el("signin-submit").textContent = t("staff.signin.submit");
   });

@@ -75,7 +75,8 @@ class ParcelNotices:
 
     The notice is recorded on the parcel (a write over the version read) *before* the mail goes out,
     so a second run, or two runs at once, cannot tell anyone twice; a mail the service refuses puts
-    the parcel on the "to phone" list instead.
+    the parcel on the "to phone" list instead, and one it fails to take is owed again (the window's
+    next run).
     """
 
     records: ParcelRecords
@@ -107,5 +108,8 @@ class ParcelNotices:
                     self.records.save(parcels.mail_refused(told), told.version)
                     report.to_phone.append(told.parcel_id)
                     continue
+                except Exception:
+                    self.records.save(parcels.notice_undone(told), told.version)  # the next run tries again
+                    raise
                 report.mailed.append(told.parcel_id)
         return report

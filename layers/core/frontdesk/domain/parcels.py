@@ -74,6 +74,12 @@ def notify(parcel: Parcel, now: datetime) -> Parcel:
     return evolve(parcel, {"notice": how, "notified_at": to_iso(now), "version": parcel.version + 1})
 
 
+def notice_undone(parcel: Parcel) -> Parcel:
+    """The mail could not be handed over (the service failed, not the address): owed again, so the
+    window's next run tells them."""
+    return evolve(parcel, {"notice": None, "notified_at": None, "version": parcel.version + 1})
+
+
 def mail_refused(parcel: Parcel) -> Parcel:
     """The mail could not go out: the desk phones instead (still one notice)."""
     return evolve(parcel, {"notice": Notice.TO_PHONE, "version": parcel.version + 1})

@@ -26,9 +26,9 @@ IdTail = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9
 class ParcelKind(StrEnum):
     """What the manual's form registers (挂号信、特快专递及包裹)."""
 
-    REGISTERED_LETTER = "registered_letter"  # 挂号信
+    PARCEL = "parcel"  # 包裹 (the most common: first, the console's default)
     EXPRESS = "express"  # 特快专递
-    PARCEL = "parcel"  # 包裹
+    REGISTERED_LETTER = "registered_letter"  # 挂号信
 
 
 class ParcelState(StrEnum):
