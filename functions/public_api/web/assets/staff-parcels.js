@@ -86,7 +86,7 @@ function parcelItem(parcel, zone) {
       text: t("staff.parcels.collect"),
       onclick: function () {
         collecting = parcel.parcel_id;
-        renderParcels();
+        renderLists();
         const first = el("parcels-waiting").querySelector('form [name="collected_by"]');
         if (first) first.focus();
       },
@@ -118,9 +118,15 @@ function phoneItem(parcel) {
   );
 }
 
+/** Everything again (another language): the form keeps what was typed. */
 export function renderParcels() {
   if (el("parcels").hidden) return;
   renderForm();
+  renderLists();
+}
+
+/** The lists only: a reload of the register leaves the form (and its errors) as they are. */
+function renderLists() {
   if (!register) return;
   const zone = tz();
   el("parcels-empty").hidden = register.waiting.length > 0;
@@ -138,7 +144,7 @@ async function load() {
     return;
   }
   register = result.data;
-  renderParcels();
+  renderLists();
 }
 
 export function openParcels() {
