@@ -3,12 +3,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
+
+from frontdesk.app.duty_summary import WeeklyDutySummary
+from frontdesk.app.ports import MailRefused
+from frontdesk.clock import FixedClock
 from frontdesk.domain import duty_summary
 from frontdesk.domain.duty_summary import WeekRecords
 from frontdesk.models.duty import DutyCategory, DutyEntry, Handover
 from frontdesk.models.duty_summary import DutySummary
+from frontdesk.models.escalation import DEFAULT_LADDER
+from frontdesk.models.mailing import MailingList
+from frontdesk.models.site import Site
 from frontdesk.notifications.duty_summary import summary_mail
 
 from .builders import make_site
@@ -95,3 +105,105 @@ def test_an_empty_week_says_so() -> None:
     summary: DutySummary = duty_summary.summarise(SITE, week, empty, _local(23, 1))
     assert (summary.entries, summary.by_category, summary.handovers_late) == (0, {}, 0)
     assert "（无）" in summary_mail(summary, SITE, "https://desk.example").body
+
+
+# ------------------------------------------------------------------------------ the scheduled run
+
+
+class _Marks:
+    def __init__(self) -> None:
+        self.claimed: set[tuple[str, str]] = set()
+
+    def claim(self, site_id: str, week: str, at: str) -> bool:
+        if (site_id, week) in self.claimed:
+            return False
+        self.claimed.add((site_id, week))
+        return True
+
+    def release(self, site_id: str, week: str) -> None:
+        self.claimed.discard((site_id, week))
+
+
+class _Empty:
+    """Every read of the week: nothing (the counting is tested above)."""
+
+    def all(self) -> list[Site]:
+        return [SITE]
+
+    def pages_between(self, site_id: str, start: str, end: str) -> list[Any]:
+        return []
+
+    def entries(self, pid: str) -> list[Any]:
+        return []
+
+    def handover(self, pid: str) -> None:
+        return None
+
+    def used(self, site_id: str, start: str, end: str) -> list[Any]:
+        return []
+
+    def received(self, site_id: str, start: str, end: str) -> list[Any]:
+        return []
+
+    def waiting(self, site_id: str) -> list[Any]:
+        return []
+
+    def get(self, parcel_id: str) -> None:
+        return None
+
+    def save(self, parcel: Any, previous_version: int) -> None: ...
+
+    def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Any]:
+        return []
+
+    def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Any]:
+        return []
+
+    def of_subject(self, subject_type: Any, subject_id: str) -> dict[Any, Any]:
+        return {}
+
+    def open_clocks(self, site_id: str) -> list[Any]:
+        return []
+
+    def put(self, writes: list[Any]) -> list[Any]:
+        return []
+
+    def ladder(self, site_id: str) -> Any:
+        return DEFAULT_LADDER
+
+    def mailing_list(self, site_id: str, name: str) -> MailingList:
+        return MailingList(site_id=site_id, name=name, members=(f"{name}@example.com", "both@example.com"))
+
+
+class _Mailer:
+    def __init__(self, error: Exception | None = None) -> None:
+        self.sent: list[Sequence[str]] = []
+        self.error = error
+
+    def send(self, to: Sequence[str], subject: str, body: str) -> None:
+        if self.error:
+            raise self.error
+        self.sent.append(to)
+
+
+def _summary(marks: _Marks, mailer: _Mailer, moment: datetime) -> WeeklyDutySummary:
+    reads = _Empty()
+    return WeeklyDutySummary(
+        reads, reads, reads, reads, reads, reads, reads, marks, mailer, FixedClock(moment), "https://desk.example"
+    )
+
+
+def test_the_week_is_mailed_once_to_both_lists_and_again_only_if_the_mail_failed() -> None:
+    marks = _Marks()
+    failing = _Mailer(ConnectionError("the mail service is down"))
+    with pytest.raises(ConnectionError):
+        _summary(marks, failing, _local(23, 1)).run()
+    assert marks.claimed == set()  # released: the next run tries again
+    mailer = _Mailer()
+    report = _summary(marks, mailer, _local(23, 2)).run()
+    assert (report.mailed, report.recipients) == (["ql 2026-W47"], 3)
+    assert mailer.sent == [["both@example.com", "centre_manager@example.com", "deputy_manager@example.com"]]
+    assert _summary(marks, mailer, _local(23, 3)).run().mailed == []  # twice: mailed once
+    assert len(mailer.sent) == 1
+    refused = _summary(_Marks(), _Mailer(MailRefused("bad address")), _local(23, 4)).run()
+    assert refused.mailed == ["ql 2026-W47"]  # a refused address is not retried
