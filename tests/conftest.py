@@ -110,8 +110,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
 
 @pytest.fixture
 def stack(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Stack:
-    """The template's resources in moto, and the functions' environment set as on AWS."""
-    provisioned = provision(aws, template)
+    """The template's resources in moto, and the functions' environment set as on AWS.
+
+    Managers need no second factor here (ManagerMfa optional): the tests that require it set
+    MANAGER_MFA themselves (tests/integration/test_second_factor.py)."""
+    provisioned = provision(aws, template, parameters={"ManagerMfa": "optional"})
     for name, value in provisioned.env.items():
         monkeypatch.setenv(name, value)
     return provisioned

@@ -52,6 +52,8 @@ ASSETS: dict[str, str] = {
     "staff.js": JS,
     "staff-state.js": JS,
     "staff-session.js": JS,
+    "staff-mfa.js": JS,
+    "srp.js": JS,
     "staff-queue.js": JS,
     "staff-board.js": JS,
     "staff-fields.js": JS,
@@ -59,10 +61,14 @@ ASSETS: dict[str, str] = {
     "staff-actions.js": JS,
     "staff-conversation.js": JS,
     "staff-callbacks.js": JS,
+    "staff-surveys.js": JS,
     "survey.js": JS,
+    "survey-page.js": JS,
     "staff-complaint.js": JS,
     "staff-linked.js": JS,
     "staff-calls.js": JS,
+    "staff-apology.js": JS,
+    "staff-corrective.js": JS,
     "staff-bulk.js": JS,
     "staff-canned.js": JS,
     "staff-ticket.js": JS,
@@ -74,7 +80,7 @@ ASSETS: dict[str, str] = {
 }
 # Generated from the message catalogue when first served; there is no such file under web/.
 MESSAGES = "i18n.js"
-PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "staff": "staff.html"}
+PAGES: dict[str, str] = {"index": "index.html", "track": "track.html", "survey": "survey.html", "staff": "staff.html"}
 
 YEAR = 31_536_000
 _ASSET_REF = re.compile(r'(?P<attr>src|href)="assets/(?P<name>[a-z0-9.-]+)"')
@@ -234,6 +240,12 @@ def track_page() -> Response[str]:
     return _serve_page("track")
 
 
+@router.get("/survey", include_in_schema=False)
+def survey_page() -> Response[str]:
+    # The semi-annual survey's link of one unit (docs/decisions/0023).
+    return _serve_page("survey")
+
+
 @router.get("/staff", include_in_schema=False)
 def staff_page() -> Response[str]:
     # The console signs in against Cognito directly from the browser.
@@ -245,6 +257,7 @@ def console_config() -> Response[str]:
     config = settings()
     body: dict[str, Any] = {
         "user_pool_client_id": config.user_pool_client_id,
+        "user_pool_id": config.user_pool_id,
         "cognito_endpoint": config.cognito_url,
         "region": config.aws_region,
         "time_scale": config.time_scale,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import apology
 import bulk
 import calendars
 import callbacks
+import campaigns
 import canned_replies
+import corrective
 import duty
 import incidents
 import keys
@@ -21,7 +24,7 @@ from emergency_calls import router as emergency_calls
 from mailing_lists import router as mailing_lists
 
 from frontdesk.api import intake
-from frontdesk.api.callers import StaffActor
+from frontdesk.api.callers import StaffActor, every_caller_checked
 from frontdesk.api.entry import api_handler
 from frontdesk.api.params import BuildingFilter, BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
 from frontdesk.api.resolver import make_resolver
@@ -35,12 +38,13 @@ from frontdesk.models.history import UnitHistory
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket
 from frontdesk.models.views import Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
-from frontdesk.wiring import board, desk, tracking_url
+from frontdesk.wiring import board, desk, second_factor, tracking_url
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
+app.use(middlewares=[every_caller_checked(lambda actor: second_factor().check(actor))])
 app.include_router(mailing_lists)
 app.include_router(emergency_calls)
 app.include_router(photos.router)
@@ -53,6 +57,9 @@ app.include_router(parcels.router)
 app.include_router(bulk.router)
 app.include_router(calendars.router)
 app.include_router(callbacks.router)
+app.include_router(apology.router)
+app.include_router(corrective.router)
+app.include_router(campaigns.router)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 
@@ -103,6 +110,9 @@ def search(
     assignee: Annotated[str, Query(max_length=128)] = "",
     overdue: bool = False,
     escalated: bool = False,
+    follow_up: Annotated[
+        bool, Query(description="Open work on today's follow-up list (site-local) or left over from an earlier one")
+    ] = False,
     mine: Annotated[bool, Query(description="The caller's own work (overrides assignee)")] = False,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str, Query(max_length=1000)] = "",
@@ -117,7 +127,7 @@ def search(
         overdue=overdue,
         escalated=escalated,
     )
-    return board().search(site_id, filters, actor, limit, cursor)
+    return board().search(site_id, filters, actor, limit, cursor, follow_up=follow_up)
 
 
 @app.get(

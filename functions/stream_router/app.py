@@ -16,7 +16,9 @@
   writes them, and a word when it is closed as a duplicate of another: mailed, then forgotten;
 - a serious complaint, one for company leadership or an emergency owes the staff named for it a
   mail at intake (frontdesk.app.routing): each list mailed once, recorded, then forgotten;
-- work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten.
+- work the end-of-day sweep marked unfinished owes its client a mail: mailed, then forgotten;
+- an apology letter sent by mail (frontdesk.domain.apology) is mailed to the client once, then forgotten.
+- a unit invited to the semi-annual survey whose tenant left an address is mailed its link, once.
 
 Partial batch failure: a record that fails is reported and retried by the event source mapping
 (bisect, finite retries, maximum record age, then the on-failure queue); the others in the batch
@@ -33,8 +35,10 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk import wiring
+from frontdesk.adapters.campaigns import INVITATION
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
+from frontdesk.domain.apology import APOLOGY_NOTICE
 from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY
 from frontdesk.domain.duty import LOGGED_KINDS
@@ -98,6 +102,7 @@ _TENANT_NOTICES: dict[str, tuple[str, str]] = {
     UNFINISHED: ("mail_unfinished", "UnfinishedMailed"),
     REPLY: ("mail_reply", "RepliesMailed"),
     DUPLICATE_NOTICE: ("mail_duplicate", "DuplicatesMailed"),
+    APOLOGY_NOTICE: ("mail_apology", "ApologiesMailed"),
 }
 
 
@@ -111,6 +116,9 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
         wiring.incident_notices().on_change(str(item["report_id"]))
     elif item.get("type") == "notice":
         _on_notice(str(item.get("notice")), str(item["ticket_id"]), item)
+    elif item.get("type") == INVITATION and event_name == "INSERT" and item.get("email_known"):
+        where = (str(item["site_id"]), str(item["period"]), str(item["building_id"]), str(item["unit"]))
+        logger.info("survey invitation", extra={"site_id": where[0], "outcome": wiring.campaigns().mail(*where)})
 
 
 def _on_notice(notice: str, ticket_id: str, item: dict[str, Any]) -> None:

@@ -64,6 +64,13 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         help="apply the WAF web ACL's rate rule per IP (403 past PublicRateLimit requests to /public/* "
         "in 5 minutes, as on AWS; env FRONTDESK_WAF=1)",
     )
+    parser.add_argument(
+        "--manager-mfa",
+        choices=("required", "optional"),
+        default=os.environ.get("FRONTDESK_MANAGER_MFA", "optional"),
+        help="the template's ManagerMfa: 'required' refuses a manager without two-step verification, as "
+        "the template's default does on AWS (default optional locally; env FRONTDESK_MANAGER_MFA)",
+    )
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scale = args.time_scale if args.time_scale is not None else (1.0 if args.no_demo else DEFAULT_DEMO_SCALE)
@@ -78,6 +85,7 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         template_path=args.template.resolve(),
         throttle=args.throttle,
         waf=args.waf,
+        manager_mfa=args.manager_mfa,
     )
 
 

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import boto3
 
-from local_stack import cognito_revoke, moto_fixes, timescale
+from local_stack import cognito_revoke, cognito_srp, moto_fixes, timescale
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
 from local_stack.demo import (
@@ -82,6 +82,9 @@ class Config:
     stack_name: str = "frontdesk"
     throttle: bool = False  # the API stage's throttle (429 past rate/burst), as on AWS
     waf: bool = False  # the WAF web ACL's rate-based rule per IP (403 past its limit), as on AWS
+    # The template's ManagerMfa. Locally "optional" unless asked: the demo's managers have no
+    # authenticator app, and a newcomer should see the console before setting one up.
+    manager_mfa: str = "optional"
 
 
 class PortBusyError(Exception):
@@ -144,6 +147,9 @@ def aws_environment(moto_url: str, moto_port: int) -> dict[str, str]:
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
         "MOTO_PORT": str(moto_port),
+        # moto checks TOTP codes for real (RFC 6238 against its one fixed secret) instead of taking
+        # any six digits: a sign-in or set-up with a wrong code is refused as on AWS
+        "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
         # no X-Ray daemon locally
         "POWERTOOLS_TRACE_DISABLED": "true",
     }
@@ -170,6 +176,7 @@ class LocalStack:
     _server: GatewayServer | None = None
     _session: boto3.session.Session | None = None
     _session_lock: threading.Lock = field(default_factory=threading.Lock)
+    _srp_sign_in: cognito_srp.SrpSignIn | None = None
 
     @property
     def moto_url(self) -> str:
@@ -218,11 +225,14 @@ class LocalStack:
 
         self.template = load_template(config.template_path)
         # Mail carries absolute links to the pages: here, this gateway's own address.
-        parameters = {"PublicBaseUrl": self.base_url} if config.port else {}
+        parameters = {"ManagerMfa": config.manager_mfa}
+        if config.port:
+            parameters["PublicBaseUrl"] = self.base_url
         self.stack = stack = provision(
             self.client, self.template, config.stack_name, parameters=parameters, base_dir=config.template_path.parent
         )
         os.environ.update(stack.env)
+        self._srp_sign_in = cognito_srp.SrpSignIn(stack.account_id, stack.region)
         # The staff console signs in through the gateway's same-origin Cognito pass-through (CSP stays self-only),
         # and states the demo's time scale.
         os.environ.setdefault("COGNITO_ENDPOINT", "/local/cognito")
@@ -496,7 +506,9 @@ class LocalStack:
         return Response.json(404, {"message": "Not Found"})
 
     def _login(self, request: Request) -> Response:
-        """Username + password -> Cognito tokens (InitiateAuth USER_PASSWORD_AUTH against moto)."""
+        """Username + password -> Cognito tokens, for scripts and tests: InitiateAuth USER_PASSWORD_AUTH
+        asked of moto itself, which ignores the client's flows. The console and every client of the
+        Cognito endpoint (/local/cognito) sign in with SRP, checked for real (cognito_srp)."""
         try:
             body = json.loads(request.body or b"{}")
             username, password = str(body["username"]), str(body["password"])
@@ -528,16 +540,47 @@ class LocalStack:
         )
 
     def _cognito(self, request: Request) -> Response:
-        """Forward a Cognito user-pools JSON API call (e.g. InitiateAuth) to moto, unchanged."""
+        """A Cognito user-pools JSON API call (e.g. InitiateAuth), forwarded to moto, with what moto
+        leaves out done here: RevokeToken, each client's ExplicitAuthFlows, and SRP checked for real."""
         target = request.header("X-Amz-Target") or ""
         if not target.startswith("AWSCognitoIdentityProviderService."):
             return Response.json(400, {"message": "only Cognito user pool calls are forwarded"})
-        if target == cognito_revoke.TARGET and self.stack is not None:  # moto has no RevokeToken
-            status, answer = cognito_revoke.revoke_token(request.body, self.stack.account_id, self.stack.region)
-            return Response(status, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(answer).encode())
+        if self.stack is None:
+            return self._to_moto(target, request.body)
+        if target == cognito_revoke.TARGET:  # moto has no RevokeToken
+            return _amz_json(*cognito_revoke.revoke_token(request.body, self.stack.account_id, self.stack.region))
+        if target not in (cognito_srp.INITIATE, cognito_srp.RESPOND):
+            return self._to_moto(target, request.body)
+        try:
+            call = json.loads(request.body or b"{}")
+        except ValueError:
+            return self._to_moto(target, request.body)
+        if not isinstance(call, dict):
+            return self._to_moto(target, request.body)
+        srp = self._srp_sign_in
+        assert srp is not None  # made with the stack
+        body = request.body
+        if target == cognito_srp.INITIATE:
+            refused = srp.refuse_flow(call)
+            if refused is not None:
+                return _amz_json(*refused)
+        elif call.get("ChallengeName") == "PASSWORD_VERIFIER":
+            checked = srp.check(call)
+            if isinstance(checked, tuple):
+                return _amz_json(*checked)
+            body = json.dumps(checked).encode()
+        answer = self._to_moto(target, body)
+        if target == cognito_srp.INITIATE and call.get("AuthFlow") == "USER_SRP_AUTH" and answer.status == 200:
+            try:
+                return _amz_json(200, srp.challenge(call, json.loads(answer.body)))
+            except ValueError:
+                return _amz_json(400, {"__type": "InvalidParameterException", "message": "SRP_A is not valid"})
+        return answer
+
+    def _to_moto(self, target: str, body: bytes) -> Response:
         forwarded = urllib.request.Request(  # noqa: S310 (our own moto)
             f"{self.moto_url}/",
-            data=request.body,
+            data=body,
             headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target},
             method="POST",
         )
@@ -589,6 +632,10 @@ class LocalStack:
             "=" * 88,
         ]
         return "\n".join(lines)
+
+
+def _amz_json(status: int, body: dict[str, Any]) -> Response:
+    return Response(status, [("Content-Type", "application/x-amz-json-1.1")], json.dumps(body).encode())
 
 
 def _index() -> str:

@@ -56,8 +56,15 @@ def test_routes_come_from_the_template(template: Template) -> None:
         ("POST", "/staff/callbacks/{callback_id}/attempts", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("POST", "/staff/sites/{site_id}/samples", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/samples/{week}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/sites/{site_id}/campaigns", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/campaigns/{period}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/quarterly/{quarter}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/quarterly/{quarter}/csv", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("GET", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
         ("PUT", "/staff/sites/{site_id}/emergency-calls", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/apology-template", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/tickets/{ticket_id}/corrective-action", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("PUT", "/staff/sites/{site_id}/apology-template", "StaffApiFunction", STAFF, "lambda_handler", True),
         (
             "GET",
             "/staff/sites/{site_id}/buildings/{building_id}/units/{unit}/tickets",
@@ -87,6 +94,7 @@ def test_routes_come_from_the_template(template: Template) -> None:
         # the web pages, served by the public function
         ("GET", "/", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/track", "PublicApiFunction", PUBLIC, "lambda_handler", False),
+        ("GET", "/survey", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/staff", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/config.json", "PublicApiFunction", PUBLIC, "lambda_handler", False),
         ("GET", "/assets/{name}", "PublicApiFunction", PUBLIC, "lambda_handler", False),
@@ -166,7 +174,8 @@ def test_messaging_and_identities_are_provisioned(stack: Stack, aws: boto3.Sessi
     groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool_id)["Groups"]}
     assert groups == {"operator", "engineer", "duty_manager", "manager"}
     client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=stack["UserPoolClient"]["id"] or "")
-    assert "ALLOW_USER_PASSWORD_AUTH" in client["UserPoolClient"]["ExplicitAuthFlows"]
+    # SRP only: the password never leaves the browser (tests/e2e/test_srp.py)
+    assert set(client["UserPoolClient"]["ExplicitAuthFlows"]) == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
     assert "ClientSecret" not in client["UserPoolClient"]
     pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True

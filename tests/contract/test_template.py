@@ -114,6 +114,7 @@ def test_functions_share_globals(translated: dict[str, Any]) -> None:
         "ReconcilerFunction",
         "PhotoIngestFunction",
         "EndOfDayFunction",
+        "QuarterlyMailFunction",
         "ParcelNoticeFunction",
         "DutySummaryFunction",
     }

@@ -29,7 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config as BotoConfig
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +81,24 @@ class RunningStack:
     @property
     def moto_url(self) -> str:
         return f"http://127.0.0.1:{self.moto_port}"
+
+    def cognito(self) -> Any:
+        """A boto3 client of the stack's Cognito (moto itself), one attempt per call."""
+        return self._cognito_at(self.moto_url)
+
+    def cognito_via_gateway(self) -> Any:
+        """A boto3 client of the Cognito endpoint the console signs in at (SRP checked, flows enforced)."""
+        return self._cognito_at(self.url("/local/cognito"))
+
+    def _cognito_at(self, endpoint: str) -> Any:
+        return boto3.client(
+            "cognito-idp",
+            region_name=self.config["cognito"]["region"],
+            endpoint_url=endpoint,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+            config=BotoConfig(retries={"max_attempts": 1}),
+        )
 
     @property
     def logins(self) -> dict[str, dict[str, str]]:

@@ -146,26 +146,6 @@ def test_staff_routes_refuse_missing_and_forged_tokens_like_api_gateway(local_st
     assert (status, body["message"]) == (403, "Missing Authentication Token")
 
 
-def test_cognito_sign_in_works_through_the_cognito_json_api_too(local_stack: RunningStack) -> None:
-    login = local_stack.logins["engineer"]
-    cognito = local_stack.config["cognito"]
-    status, body = local_stack.call(
-        "POST",
-        "/local/cognito",
-        {
-            "AuthFlow": "USER_PASSWORD_AUTH",
-            "ClientId": cognito["client_id"],
-            "AuthParameters": {"USERNAME": login["username"], "PASSWORD": login["password"]},
-        },
-        headers={"X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"},
-    )
-    assert status == 200, body
-    token = body["AuthenticationResult"]["IdToken"]
-    assert local_stack.call("GET", "/staff/tickets?site_id=demo", token=token)[0] == 200
-    status, _ = local_stack.call("POST", "/local/login", {"username": login["username"], "password": "Wrong#1234567"})
-    assert status == 401
-
-
 def _stream_records(stack: RunningStack) -> list[dict[str, Any]]:
     """Every record in the ticket table's stream, read independently of the local stack's poller."""
     streams = boto3.client(

@@ -6,12 +6,9 @@ from __future__ import annotations
 import base64
 import json
 import time
-import uuid
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from playwright.sync_api import Page, expect
 
 from .conftest import RunningStack
@@ -28,25 +25,14 @@ def _session_item(page: Page, key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _cognito(stack: RunningStack) -> Any:
-    return boto3.client(
-        "cognito-idp",
-        region_name=stack.config["cognito"]["region"],
-        endpoint_url=stack.moto_url,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-        config=Config(retries={"max_attempts": 1}),
-    )
-
-
 def _renews(stack: RunningStack, refresh_token: str) -> bool:
     try:
-        answer = _cognito(stack).initiate_auth(
+        answer = stack.cognito().initiate_auth(
             AuthFlow="REFRESH_TOKEN_AUTH",
             ClientId=stack.config["cognito"]["client_id"],
             AuthParameters={"REFRESH_TOKEN": refresh_token},
         )
-    except _cognito(stack).exceptions.NotAuthorizedException:
+    except stack.cognito().exceptions.NotAuthorizedException:
         return False
     return bool(answer["AuthenticationResult"]["IdToken"])
 
@@ -94,7 +80,7 @@ def test_the_console_renews_an_expired_id_token_and_revokes_its_refresh_token_on
 def test_the_local_cognito_revokes_only_a_token_of_the_client_named(local_stack: RunningStack) -> None:
     login = local_stack.logins["operator"]
     client_id = local_stack.config["cognito"]["client_id"]
-    tokens = _cognito(local_stack).initiate_auth(
+    tokens = local_stack.cognito().initiate_auth(
         AuthFlow="USER_PASSWORD_AUTH",
         ClientId=client_id,
         AuthParameters={"USERNAME": login["username"], "PASSWORD": login["password"]},
@@ -110,40 +96,3 @@ def test_the_local_cognito_revokes_only_a_token_of_the_client_named(local_stack:
     )
     assert status == 200
     assert not _renews(local_stack, tokens["RefreshToken"])
-
-
-def _user_with_totp(stack: RunningStack) -> tuple[str, str]:
-    """A manager of our own who has set up an authenticator app (moto accepts any 6-digit code)."""
-    cognito, pool = _cognito(stack), stack.config["cognito"]["user_pool_id"]
-    client_id = stack.config["cognito"]["client_id"]
-    username, password = f"mfa.{uuid.uuid4().hex[:8]}", "Frontdesk#mfa-manager1"
-    cognito.admin_create_user(UserPoolId=pool, Username=username, MessageAction="SUPPRESS")
-    cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
-    cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName="manager")
-    access = cognito.initiate_auth(
-        AuthFlow="USER_PASSWORD_AUTH", ClientId=client_id, AuthParameters={"USERNAME": username, "PASSWORD": password}
-    )["AuthenticationResult"]["AccessToken"]
-    cognito.associate_software_token(AccessToken=access)
-    cognito.verify_software_token(AccessToken=access, UserCode="123456")
-    cognito.admin_set_user_mfa_preference(
-        UserPoolId=pool, Username=username, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
-    )
-    return username, password
-
-
-def test_a_user_with_totp_signs_in_with_the_code_from_their_app(page: Page, local_stack: RunningStack) -> None:
-    username, password = _user_with_totp(local_stack)
-    page.goto(local_stack.url("/staff"))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码", exact=True).fill(password)
-    page.get_by_role("button", name="登录").click()
-    code = page.get_by_label("验证码")
-    expect(code).to_be_visible()
-    expect(page.locator("#signin-alert")).to_have_text("请输入身份验证器应用显示的 6 位验证码。")
-    code.fill("12345")
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("#mfa_code-error")).to_have_text("验证码不正确或已过期，请输入当前显示的验证码。")
-    code.fill("123456")
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("#who")).to_contain_text(username)
-    expect(code).to_be_hidden()

@@ -6,6 +6,7 @@ day and closed. Waits are bounded polls with wide margins, never timings."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -15,14 +16,17 @@ from deploy_tools.smoke import call as http
 from .conftest import until
 from .test_web_pages import (
     SERIOUS_PHONE_COMPLAINT,
+    SITE,
     Desk,
     desk,
+    fill_in,
     handle_and_reply,
     open_action,
     pick_engineer,
     record_a_call,
     screenshot,
     sign_in,
+    sign_in_at,
 )
 
 _ = desk  # the module's fixture: the local stack as the tests use it
@@ -137,3 +141,77 @@ def test_a_manager_edits_the_emergency_call_list_in_the_console(page: Page, desk
     # leave the shared stack as it was
     restored = {**calls["calls"], "fight": ["security_head"]}
     assert desk.staff("manager", "PUT", "staff/sites/demo/emergency-calls", {"calls": restored})[0] == 200
+
+
+def test_a_manager_judges_a_complaint_our_fault_sends_the_apology_and_verifies_the_corrective_action(
+    page: Page, desk: Desk
+) -> None:
+    status, created = desk.staff(
+        "operator",
+        "POST",
+        "staff/tickets",
+        {
+            "site_id": SITE,
+            "building_id": "expert",
+            "unit": "1-101",
+            "kind": "complaint",
+            "category": "security",
+            "severity": "serious",
+            "channel": "phone",
+            "description": "夜班保安对来访家属态度恶劣。",
+            "contact_name": "孙老师",
+            "contact_phone": "13912340000",
+            "contact_email": "sun.teacher@example.com",
+        },
+    )
+    assert status == 201, created
+    ticket_id, number = created["ticket_id"], created["number"]
+    sign_in_at(page, desk, f"{desk.base}/staff#ticket={ticket_id}", "manager")
+    expect(page.locator("#detail-title")).to_have_text(number)
+    expect(page.locator("details[data-action=apology]")).to_have_count(0)  # not judged yet
+
+    judge = open_action(page, "validity")
+    fill_in(
+        judge,
+        choose={"是否有效投诉": "有效", "是否我方过错？": "我方过错：须发致歉信"},
+        type_in={"判定理由": "保安确有失职"},
+    )
+    judge.get_by_role("button", name="判定是否有效投诉").click()
+    expect(page.locator("#detail-fields")).to_contain_text("我方过错：须发致歉信")
+
+    # mailed to the client (they left an address), through the stream
+    letter = open_action(page, "apology")
+    expect(letter.get_by_label("致歉信")).to_have_value("mail")
+    letter.get_by_label("已采取的纠正措施").fill("已对当班保安批评教育并调离岗位。")
+    letter.get_by_label("落款人").fill("客服中心 经理")
+    letter.get_by_role("button", name="致歉信").click()
+    mailed = until(lambda: _mail(desk, f"致歉信：关于您的投诉（{number}）"), "the apology letter's mail")
+    assert "尊敬的孙老师：" in mailed["body"] and "已对当班保安批评教育并调离岗位。" in mailed["body"]
+    expect(page.locator("#detail-fields")).to_contain_text("致歉信已邮寄")
+
+    # printed too: the letter alone on its print sheet
+    letter = open_action(page, "apology")
+    expect(letter.get_by_label("致歉信")).to_have_value("print")
+    letter.get_by_label("已采取的纠正措施").fill("已对当班保安批评教育并调离岗位。")
+    letter.get_by_role("button", name="致歉信").click()
+    expect(page.locator("#letter-sheet")).to_contain_text("尊敬的孙老师：")
+    expect(page.locator("#detail-timeline")).to_contain_text("已打印（递交或邮寄）")
+
+    # a serious complaint's corrective-action report, written then verified
+    panel = page.locator("#detail-corrective")
+    expect(panel).to_contain_text("纠正措施报告")
+    local_day = desk.staff("operator", "GET", f"staff/tickets/{ticket_id}")[1]["ticket"]["local_day"]
+    due = (date.fromisoformat(local_day) + timedelta(days=7)).isoformat()
+    write = panel.locator("form[data-corrective=corrective-action]")
+    write.get_by_label("原因").fill("夜班保安服务培训不足。")
+    write.get_by_label("纠正措施").fill("全员服务礼仪培训，每月抽查。")
+    write.get_by_label("责任人").fill("保安部 赵主管")
+    write.get_by_label("完成日期").fill(due)
+    write.get_by_role("button", name="保存报告").click()
+    expect(panel).to_contain_text("待验证")
+    panel.get_by_text("验证措施已落实", exact=True).first.click()
+    verify = panel.locator("form[data-corrective=verify-action]")
+    verify.get_by_label("验证结果").fill("已培训，抽查合格。")
+    verify.get_by_role("button", name="验证措施已落实").click()
+    expect(panel).to_contain_text("已培训，抽查合格。")
+    screenshot(page, "complaint-apology-corrective")

@@ -14,7 +14,19 @@ from frontdesk.domain.lifecycle import Change
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Escalation
 
-from .conftest import DM1, Api, as_staff, load_event, staff_act, staff_open, staff_queue, with_query
+from .conftest import (
+    DM1,
+    ENG1,
+    Api,
+    as_staff,
+    import_function,
+    load_event,
+    staff_act,
+    staff_open,
+    staff_queue,
+    with_query,
+)
+from .lambda_support import LambdaContext
 
 if TYPE_CHECKING:
     pass
@@ -217,3 +229,39 @@ def test_a_word_of_a_note_or_a_reply_finds_its_ticket(staff: Api, tickets: dict[
     assert numbers(staff, q="插座 supervisor") == []
     assert numbers(staff, q="supervisor rude") == ["QL-1122-003"]
     assert set(calls) <= {"Query", "GetItem"}, calls
+
+
+def _sweep() -> dict[str, Any]:
+    result: dict[str, Any] = import_function("end_of_day").lambda_handler({}, LambdaContext())
+    return result
+
+
+# ------------------------------------------------------------------ the follow-up list (000 §3.1d)
+
+
+def test_unfinished_work_is_on_the_next_days_follow_up_list_until_it_is_done(
+    staff: Api, clock: FixedClock, calls: list[str]
+) -> None:
+    begun, _ = staff_open(staff)  # 10:00 in Shanghai, Sunday 22 November
+    staff_act(staff, begun, "dispatch", {"version": 1, "assignee": "eng1"})
+    staff_act(staff, begun, "arrive", {"version": 2}, ENG1)
+    waiting, _ = staff_open(staff)  # not begun: not swept
+    assert numbers(staff, follow_up="true") == []
+
+    clock.advance(hours=14, minutes=3)  # 00:03 on Monday 23 November, site-local
+    assert _sweep()["marked"] == [begun]
+    calls.clear()
+    assert numbers(staff, follow_up="true") == ["QL-1122-001"]
+    assert numbers(staff, follow_up="true", kind="complaint") == []
+    assert calls and set(calls) <= {"Query", "GetItem"}, calls  # the open queue's index, never a Scan
+
+    clock.advance(days=1)  # not followed up on Monday: still on Tuesday's list
+    assert numbers(staff, follow_up="true") == ["QL-1122-001"]
+    staff_act(staff, begun, "complete", {"version": 4, "summary": "已更换阀芯"}, ENG1)
+    assert numbers(staff, follow_up="true") == []  # done: followed up
+    assert waiting not in _swept_ids(staff)
+
+
+def _swept_ids(staff: Api) -> list[str]:
+    reply = staff(search(follow_up="true"))
+    return [t["ticket_id"] for t in reply.body["tickets"]]

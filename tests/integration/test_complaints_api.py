@@ -94,7 +94,7 @@ def test_a_manager_judges_validity_with_a_reason_and_the_client_does_not_see_it(
     assert judged["ticket"]["validity"]["valid"] is True and judged["ticket"]["validity"]["by"] == "mgr1"
     assert judged["ticket"]["status"] == "received"
     (event,) = [e for e in store.timeline(ticket_id) if e.action == "validity"]
-    assert event.detail == {"valid": "true", "reason": "保安确有失职"}
+    assert event.detail == {"valid": "true", "reason": "保安确有失职", "our_fault": "false"}
     # the month's statistics, not the client's business
     assert [e["action"] for e in staff_public_timeline(public, token)] == ["create"]
 

@@ -97,6 +97,8 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         {"phase": "callback_complaint", "level": 2, "after_seconds": 86400},
         {"phase": "callback_special", "level": 2, "after_seconds": 3600},
         {"phase": "callback_sample", "level": 2, "after_seconds": 86400},
+        # a major complaint's corrective action not verified by its due day (docs/decisions/0022)
+        {"phase": "corrective_action", "level": 1, "after_seconds": 0},
     ]
     assert api("GET", "/staff/sites/ql/mailing-lists", groups="operator")[0] == 403
     assert api("GET", "/staff/sites/nowhere/mailing-lists")[1]["code"] == "site_not_found"

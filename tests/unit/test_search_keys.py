@@ -80,6 +80,7 @@ def test_a_query_is_read_as_terms_most_selective_first(q: str, wanted: list[str]
         (Filters(assignee="eng1", status=Status.CLOSED), Plan(Source.WORK, "eng1")),
         (Filters(overdue=True), Plan(Source.OPEN, "")),
         (Filters(escalated=True, kind=Kind.REPAIR), Plan(Source.OPEN, "")),
+        (Filters(follow_up_by="2026-11-23"), Plan(Source.OPEN, "")),
         (Filters(status=Status.DISPATCHED), Plan(Source.OPEN, "")),
         (Filters(status=Status.CLOSED), Plan(Source.CHANGED, "")),
         (Filters(), Plan(Source.CHANGED, "")),
@@ -99,6 +100,16 @@ def test_filters_are_checked_on_what_the_index_gave() -> None:
     assert not matches(mine, Filters(assignee="eng2"), T0)
     assert not matches(mine, Filters(status=Status.CLOSED), T0)
     assert not matches(mine, Filters(escalated=True), T0)
+
+
+def test_to_follow_up_today_is_the_sweeps_list_of_today_or_earlier_until_the_work_is_done() -> None:
+    swept = assigned(ticket()).model_copy(update={"status": Status.UNFINISHED, "follow_up_day": "2026-11-23"})
+    assert not matches(swept, Filters(follow_up_by="2026-11-22"), T0)  # tomorrow's list, not today's
+    assert matches(swept, Filters(follow_up_by="2026-11-23"), T0)
+    assert matches(swept, Filters(follow_up_by="2026-11-25"), T0)  # left over: still to follow up
+    for done in (Status.COMPLETED, Status.CLOSED):
+        assert not matches(swept.model_copy(update={"status": done}), Filters(follow_up_by="2026-11-23"), T0)
+    assert not matches(assigned(ticket()), Filters(follow_up_by="2026-11-23"), T0)  # never swept
 
 
 def test_overdue_is_past_the_deadline_being_raced() -> None:

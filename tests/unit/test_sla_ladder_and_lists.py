@@ -75,6 +75,7 @@ def test_the_overview_lists_the_ladders_lists_first_then_orphans() -> None:
         (Phase.CALLBACK_COMPLAINT, 2),  # a missed callback, a working day on (docs/decisions/0023)
         (Phase.CALLBACK_SPECIAL, 2),
         (Phase.CALLBACK_SAMPLE, 2),
+        (Phase.CORRECTIVE_ACTION, 1),  # a major complaint's corrective action not verified (docs/decisions/0022)
     ]
     assert shown.lists[-1].used_by == []
 

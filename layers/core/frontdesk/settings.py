@@ -44,6 +44,8 @@ class Settings(BaseModel):
     # The staff directory reads the pool's users and groups.
     user_pool_id: str = Field(default="", validation_alias=_env("USER_POOL_ID"))
     cognito_endpoint: str = Field(default="", validation_alias=_env("COGNITO_ENDPOINT"))
+    # Whether a manager's requests need TOTP set up (the template's ManagerMfa, "required" on AWS).
+    manager_mfa: Literal["required", "optional"] = Field(default="optional", validation_alias=_env("MANAGER_MFA"))
     aws_region: str = Field(default="us-east-1", validation_alias=_env("AWS_REGION"))
     # Local demo only: how many times faster the SLA clocks run (stated on the staff page).
     time_scale: float = Field(default=1.0, gt=0, validation_alias=_env("TIME_SCALE"))

@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from frontdesk.adapters.alerts import SnsAlerts
 from frontdesk.adapters.calendars import CalendarStore
 from frontdesk.adapters.callbacks import CallbackStore
+from frontdesk.adapters.campaigns import CampaignStore
 from frontdesk.adapters.canned import CannedReplyStore
 from frontdesk.adapters.clocks import ClockStore, start_payload
 from frontdesk.adapters.cognito import CognitoStaff
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
+from frontdesk.adapters.quarterly import QuarterRecords
 from frontdesk.adapters.routing import EmergencyCallStore
 from frontdesk.adapters.ses import SesMailer
 from frontdesk.adapters.sfn import StepFunctionsTimers
@@ -29,12 +31,15 @@ from frontdesk.app.board import Board
 from frontdesk.app.bulk import BulkDesk
 from frontdesk.app.calendars import CalendarDesk
 from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
+from frontdesk.app.campaigns import CampaignDesk, SurveyLinks
 from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.mailing import MailingDesk
+from frontdesk.app.quarterly import QuarterlyDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
+from frontdesk.app.second_factor import SecondFactorGate
 from frontdesk.app.staff import StaffDesk
 from frontdesk.app.sweep import EndOfDaySweep
 from frontdesk.app.tickets import Desk
@@ -45,12 +50,15 @@ from frontdesk.notifications import messages
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
+    from frontdesk.adapters.corrective import CorrectiveActionStore
     from frontdesk.adapters.duty import DutyStore
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.keys import KeyStore
     from frontdesk.adapters.parcels import ParcelStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
+    from frontdesk.app.apology import ApologyDesk
+    from frontdesk.app.corrective import CorrectiveActionDesk
     from frontdesk.app.duty import DutyAutoEntries, DutyDesk
     from frontdesk.app.duty_summary import WeeklyDutySummary
     from frontdesk.app.evidence import EvidenceDesk
@@ -143,7 +151,17 @@ def board() -> Board:
 
 @_built
 def staff_desk() -> StaffDesk:
-    return StaffDesk(CognitoStaff(settings().user_pool_id), tickets(), sites())
+    return StaffDesk(directory(), tickets(), sites())
+
+
+@_built
+def directory() -> CognitoStaff:
+    return CognitoStaff(settings().user_pool_id)
+
+
+@_built
+def second_factor() -> SecondFactorGate:
+    return SecondFactorGate(directory(), required=settings().manager_mfa == "required")
 
 
 @_built
@@ -184,6 +202,31 @@ def callback_escalations() -> CallbackEscalations:
 
 
 @_built
+def campaigns() -> CampaignDesk:
+    return CampaignDesk(
+        CampaignStore(table(settings().table_name)), sites(), tickets(), mailer(), clock(), settings().mail_base_url
+    )
+
+
+@_built
+def survey_links() -> SurveyLinks:
+    return SurveyLinks(campaigns(), callbacks())
+
+
+@_built
+def quarterly() -> QuarterlyDesk:
+    return QuarterlyDesk(
+        QuarterRecords(table(settings().table_name)),
+        sites(),
+        calendars(),
+        sla_store(),
+        mailer(),
+        clock(),
+        settings().mail_base_url,
+    )
+
+
+@_built
 def canned_replies() -> CannedReplyDesk:
     return CannedReplyDesk(CannedReplyStore(table(settings().table_name)), sites())
 
@@ -216,6 +259,10 @@ def _key_rung(clock: ClockItem, level: int) -> int:
     return key_escalations().on_rung(clock, level)
 
 
+def _corrective_rung(clock: ClockItem, level: int) -> int:
+    return corrective_escalations().on_rung(clock, level)
+
+
 @_built
 def clock_runner() -> ClockRunner:
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
@@ -224,6 +271,7 @@ def clock_runner() -> ClockRunner:
         SubjectType.HANDOVER: _handover_rung,
         SubjectType.KEY_USE: _key_rung,
         SubjectType.CALLBACK: callback_escalations(),
+        SubjectType.CORRECTIVE_ACTION: _corrective_rung,
     }
     return ClockRunner(engine(), start_payload, recorders)
 
@@ -246,6 +294,36 @@ def emergency_calls() -> EmergencyCallStore:
 @_built
 def emergency_call_desk() -> EmergencyCallDesk:
     return EmergencyCallDesk(emergency_calls(), sites())
+
+
+@_built
+def apology_desk() -> ApologyDesk:
+    from frontdesk.adapters.apology import ApologyTemplateStore
+    from frontdesk.app.apology import ApologyDesk
+
+    return ApologyDesk(ApologyTemplateStore(table(settings().table_name)), tickets(), sites(), clock())
+
+
+@_built
+def corrective_store() -> CorrectiveActionStore:
+    from frontdesk.adapters.corrective import CorrectiveActionStore
+
+    return CorrectiveActionStore(table(settings().table_name))
+
+
+@_built
+def corrective_desk() -> CorrectiveActionDesk:
+    from frontdesk.app.corrective import CorrectiveActionDesk
+
+    return CorrectiveActionDesk(corrective_store(), tickets(), sites(), planner(), clock())
+
+
+@_built
+def corrective_escalations() -> RungMail:
+    """The stream router's side of corrective actions: one not verified in time is mailed to the rung's list, once."""
+    from frontdesk.app.corrective import corrective_action_mail
+
+    return _rung_mail(corrective_action_mail(corrective_store(), settings().mail_base_url))
 
 
 @_built

@@ -355,7 +355,7 @@ export function describeDetail(detail, tz) {
   const d = detail || {};
   const keys = Object.keys(d);
   const timeKeys = { arrival_due: 1, completion_due: 1, previous_due: 1, deadline: 1, reply_agreed: 1 };
-  const valued = { on_time: 1, satisfied: 1, phase: 1, clock_paused: 1, clock_resumed: 1, notice: 1, valid: 1 };
+  const valued = { on_time: 1, satisfied: 1, phase: 1, clock_paused: 1, clock_resumed: 1, notice: 1, valid: 1, our_fault: 1, delivery: 1 };
   const coded = {
     department: "department.",
     method: "method.",

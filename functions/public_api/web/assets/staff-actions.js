@@ -79,6 +79,14 @@ function actionFields(action, ticket) {
       return [
         { name: "valid", type: "select", label: "staff.in.valid", options: ["true", "false"], optionPrefix: "staff.in.valid.", required: true, blank: true, value: "" },
         reason("staff.in.validity_reason"),
+        { name: "our_fault", type: "select", label: "staff.in.our_fault", options: ["false", "true"], optionPrefix: "detail.our_fault.", value: "false" },
+      ];
+    case "apology":
+      return [
+        { name: "delivery", type: "select", label: "staff.apology.title", options: ["mail", "print"], optionPrefix: "staff.apology.", required: true, value: (ticket.contact || {}).email && !ticket.apology_mailed_at ? "mail" : "print" },
+        { name: "language", type: "select", label: "staff.apology.language", options: ["zh-CN", "en"], optionPrefix: "language.", required: true, value: ticket.language || "zh-CN" },
+        { name: "action", type: "textarea", label: "staff.apology.action", required: true },
+        { name: "signatory", label: "staff.apology.signatory", required: true, max: 60, value: state.session ? state.session.user : "" },
       ];
     case "reply":
       return [

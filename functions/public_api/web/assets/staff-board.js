@@ -13,8 +13,8 @@ const FLAGS = VIEW_FLAGS;
 const STATUSES = ["received", "dispatched", "arrived", "quoted", "in_progress", "unfinished", "completed", "reopened", "handled", "replied", "closed", "declined"];
 const DESK = ["operator", "duty_manager", "manager"];
 
-// A link to a panel (a ticket, a report, a page of the duty log) names no view: the board leaves it.
-const PANEL_LINK = /^#?(ticket|report|duty)=/;
+// A link to a panel (a ticket, a report, a page of the duty log, a quarterly analysis) names no view: the board leaves it.
+const PANEL_LINK = /^#?(ticket|report|duty|quarterly)=/;
 
 /** The view a hash names, or null when it names none (a panel's link, or nothing). */
 export function readView(hash) {

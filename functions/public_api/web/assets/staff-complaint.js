@@ -4,7 +4,7 @@
    choices come from GET /public/catalogue (state.known), never from here. */
 import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
-import { state } from "./staff-state.js";
+import { state, tz } from "./staff-state.js";
 
 const t = FD.t;
 
@@ -36,6 +36,8 @@ export function complaintPairs(tk) {
     tk.department_concerned ? FD.pair("staff.field.department_concerned", FD.tAny(["department." + tk.department_concerned, tk.department_concerned])) : null,
     FD.pair("staff.field.concerning", tk.concerning),
     validity ? FD.pair("staff.field.validity", t("detail.valid." + validity.valid) + " · " + validity.reason + " · " + validity.by) : null,
+    validity && validity.valid ? FD.pair("staff.field.our_fault", t("detail.our_fault." + validity.our_fault)) : null,
+    tk.apology_mailed_at ? FD.pair("staff.apology.title", t("staff.apology.mailed_at", { at: FD.formatTime(tk.apology_mailed_at, tz()) })) : null,
     tk.disabled_occupants ? FD.pair("staff.field.disabled_occupants", t("occupants." + tk.disabled_occupants)) : null,
     FD.pair("staff.field.follow_up_day", tk.follow_up_day),
     tk.written_reply ? FD.pair("staff.field.written_reply", writtenReply(tk.written_reply)) : null,

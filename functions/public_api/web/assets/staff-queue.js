@@ -42,7 +42,7 @@ export function renderSites() {
 /** Whether the view asks for a search (anything beyond "mine", which the live queue shows itself). */
 export function searching() {
   const v = state.view;
-  return Boolean(v.q || v.status || v.kind || v.category || v.building || v.assignee || v.overdue || v.escalated);
+  return Boolean(v.q || v.status || v.kind || v.category || v.building || v.assignee || v.overdue || v.escalated || v.follow_up);
 }
 
 function searchPath(more) {
@@ -51,7 +51,7 @@ function searchPath(more) {
   if (v.q) p.set("q", v.q);
   ["status", "kind", "category", "assignee"].forEach(function (k) { if (v[k]) p.set(k, v[k]); });
   if (v.building) p.set("building_id", v.building);
-  ["overdue", "escalated", "mine"].forEach(function (k) { if (v[k]) p.set(k, "true"); });
+  ["overdue", "escalated", "follow_up", "mine"].forEach(function (k) { if (v[k]) p.set(k, "true"); });
   if (more && cursor) p.set("cursor", cursor);
   return "staff/tickets/search?" + p.toString();
 }

@@ -1,22 +1,25 @@
-/* The staff console's sign-in: Cognito from the browser (USER_PASSWORD_AUTH, a new password or a
-   TOTP code when Cognito asks for one), the ID token kept for this tab, and the API calls made with it. ID tokens
+/* The staff console's sign-in: Cognito from the browser (SRP, so the password never leaves it; a
+   new password or a TOTP code when Cognito asks for one), the ID token kept for this tab, and the API calls made with it. ID tokens
    live 15 minutes: the refresh token renews them before they expire, and signing out revokes it
-   (RevokeToken), so no new token can be had with it (docs/decisions/0025). What the console shows
+   (RevokeToken), so no new token can be had with it (docs/decisions/0025). The access token is kept
+   beside it for the calls Cognito makes on the user's own account (setting up TOTP). What the console shows
    once signed in (or clears on signing out) is the entry module's, through onSession. */
 import * as FD from "./common.js";
+import { passwordClaim, srpStart } from "./srp.js";
 import { el, state } from "./staff-state.js";
 
 const t = FD.t;
 
 const TOKEN_KEY = "frontdesk.staff.token";
 const REFRESH_KEY = "frontdesk.staff.refresh";
+const ACCESS_KEY = "frontdesk.staff.access";
 const RENEW_BEFORE_MS = 120000; // renew an ID token this long before it expires
 const DESK_ROLES = ["operator", "duty_manager", "manager"];
 const REPORT_ROLES = ["duty_manager", "manager"];
 
 let challenge = null; // {name, session, username} while a new password is required
 const busy = {};
-const hooks = { signedIn: function () {}, signedOut: function () {} };
+const hooks = { signedIn: function () {}, signedOut: function () {}, secondFactor: function () {} };
 
 /** What happens on signing in (show the console) and out (clear it): the entry module decides. */
 export function onSession(signedIn, signedOut) {
@@ -57,11 +60,17 @@ function sessionFrom(token) {
   };
 }
 
+/** What to show when the API wants a second factor of this user first (a manager, ManagerMfa). */
+export function onSecondFactorNeeded(show) {
+  hooks.secondFactor = show;
+}
+
 export function valid(s) {
   return s && (!s.exp || s.exp * 1000 > Date.now() + 30000);
 }
 
-async function cognito(target, body) {
+/** One Cognito user-pool call from the browser: {ok, status, data}, status 0 when unreachable. */
+export async function cognito(target, body) {
   let response;
   try {
     response = await fetch(state.config.cognito_endpoint, {
@@ -122,7 +131,7 @@ export async function signIn(event) {
     FD.focusFirstInvalid(form);
     return;
   }
-  if (!state.config.user_pool_client_id || !state.config.cognito_endpoint) {
+  if (!state.config.user_pool_client_id || !state.config.user_pool_id || !state.config.cognito_endpoint) {
     FD.showAlert(alert, t("staff.signin.not_configured"));
     return;
   }
@@ -142,11 +151,7 @@ export async function signIn(event) {
       ChallengeResponses: answer,
     });
   } else {
-    result = await cognito("InitiateAuth", {
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: state.config.user_pool_client_id,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    });
+    result = await srpSignIn(username, password);
   }
   busy.signin = false;
   button.disabled = false;
@@ -159,6 +164,7 @@ export async function signIn(event) {
     el("mfa-code-field").hidden = true;
     form.reset();
     keepRefreshToken(data.AuthenticationResult.RefreshToken || null);
+    keepAccessToken(data.AuthenticationResult.AccessToken || null);
     startSession(data.AuthenticationResult.IdToken);
     FD.announce(el("status"), t("staff.signin.done", { user: state.session.user }));
     return;
@@ -200,6 +206,29 @@ export async function signIn(event) {
   alert.focus();
 }
 
+/** USER_SRP_AUTH, then the answer to its PASSWORD_VERIFIER challenge: Cognito's last answer. */
+async function srpSignIn(username, password) {
+  const start = srpStart();
+  const first = await cognito("InitiateAuth", {
+    AuthFlow: "USER_SRP_AUTH",
+    ClientId: state.config.user_pool_client_id,
+    AuthParameters: { USERNAME: username, SRP_A: start.SRP_A },
+  });
+  if (!first.ok || first.data.ChallengeName !== "PASSWORD_VERIFIER") return first;
+  let claim;
+  try {
+    claim = await passwordClaim(state.config.user_pool_id, password, start, first.data.ChallengeParameters || {}, new Date());
+  } catch (e) {
+    return { ok: false, status: 0, data: {} };
+  }
+  return cognito("RespondToAuthChallenge", {
+    ChallengeName: "PASSWORD_VERIFIER",
+    ClientId: state.config.user_pool_client_id,
+    Session: first.data.Session,
+    ChallengeResponses: claim,
+  });
+}
+
 function startSession(token) {
   state.session = sessionFrom(token);
   if (!valid(state.session)) {
@@ -216,6 +245,18 @@ function keepRefreshToken(token) {
     if (token) window.sessionStorage.setItem(REFRESH_KEY, token);
     else window.sessionStorage.removeItem(REFRESH_KEY);
   } catch (e) { /* this tab only */ }
+}
+
+function keepAccessToken(token) {
+  try {
+    if (token) window.sessionStorage.setItem(ACCESS_KEY, token);
+    else window.sessionStorage.removeItem(ACCESS_KEY);
+  } catch (e) { /* this tab only */ }
+}
+
+/** The access token of this tab's session (for the user's own Cognito settings), or null. */
+export function accessToken() {
+  try { return window.sessionStorage.getItem(ACCESS_KEY); } catch (e) { return null; }
 }
 
 function refreshToken() {
@@ -237,6 +278,7 @@ async function renew() {
   if (!valid(session)) return false;
   state.session = session;
   try { window.sessionStorage.setItem(TOKEN_KEY, renewed); } catch (e) { /* this tab only */ }
+  keepAccessToken(result.data.AuthenticationResult.AccessToken || null);
   return true;
 }
 
@@ -249,6 +291,7 @@ export function signOut(messageKey) {
     cognito("RevokeToken", { Token: token, ClientId: state.config.user_pool_client_id });
   }
   keepRefreshToken(null);
+  keepAccessToken(null);
   try { window.sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* nothing stored */ }
   showSignIn();
   const alert = el("signin-alert");
@@ -287,6 +330,7 @@ export async function staffApi(method, path, body, headers) {
     signOut("staff.expired");
     return null;
   }
+  if (result.status === 403 && result.data && result.data.code === "mfa_required") hooks.secondFactor(result.data.message);
   return result;
 }
 

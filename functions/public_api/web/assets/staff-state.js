@@ -3,7 +3,7 @@
 import * as FD from "./common.js";
 
 export const state = {
-  config: { user_pool_client_id: "", cognito_endpoint: "", time_scale: 1 },
+  config: { user_pool_client_id: "", user_pool_id: "", cognito_endpoint: "", time_scale: 1 },
   session: null, // {token, user, groups, exp}
   sites: [],
   siteId: "",
@@ -44,7 +44,7 @@ export function place(ticket) {
 }
 
 export const VIEW_TEXT = ["q", "status", "kind", "category", "building", "assignee"];
-export const VIEW_FLAGS = ["overdue", "escalated", "mine"];
+export const VIEW_FLAGS = ["overdue", "escalated", "follow_up", "mine"];
 
 /** The board's view as a link: #q=…&status=…&mine=1 ("" for the whole queue). */
 export function viewLink(view) {

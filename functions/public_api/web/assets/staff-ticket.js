@@ -4,7 +4,9 @@ import * as FD from "./common.js";
 import * as UI from "./photo-ui.js";
 import * as P from "./photos.js";
 import { renderActions } from "./staff-actions.js";
+import { showLetter } from "./staff-apology.js";
 import { complaintPairs } from "./staff-complaint.js";
+import { renderCorrective } from "./staff-corrective.js";
 import { linkedRepairs } from "./staff-linked.js";
 import { renderConversation } from "./staff-conversation.js";
 import { followSite, loadQueue, paintCountdown, renderQueue } from "./staff-queue.js";
@@ -159,6 +161,7 @@ export function renderDetail() {
     tk.duplicates && tk.duplicates.length ? FD.pair("staff.field.duplicates", tk.duplicates.map(linkTo)) : null
   );
   FD.fill(el("detail-linked"), linkedRepairs(state.selected, function (id) { openTicket(id, true); }));
+  renderCorrective(tk);
   el("detail-new-report").hidden = !canReports();
   renderTicketPhotos();
   renderActions(el("actions"), { done: actionDone, conflict: actionConflict });
@@ -167,6 +170,12 @@ export function renderDetail() {
 }
 
 function actionDone(ticketView, action) {
+  if (action === "apology") {
+    // the answer is the letter as filled in: shown (printed), then the complaint read again
+    showLetter(ticketView);
+    openTicket(ticketView.ticket_id, true);
+    return;
+  }
   state.selected = ticketView;
   renderDetail();
   FD.announce(el("status"), t("staff.actions.done", { action: t("staff.do." + action) }));

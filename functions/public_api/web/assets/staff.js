@@ -7,13 +7,16 @@ import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
+import { wireApology } from "./staff-apology.js";
+import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
 import { wireCalls } from "./staff-calls.js";
+import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
 import { closeParcels, configureParcels, openParcels, renderParcels, wireParcels } from "./staff-parcels.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
 import { closeRegister, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
-import { canIntake, canReports, onSession, renderWho, resume, signIn, signOut } from "./staff-session.js";
+import { canIntake, canReports, onSecondFactorNeeded, onSession, renderWho, resume, signIn, signOut } from "./staff-session.js";
 import { el, scale, setLink, state } from "./staff-state.js";
 import { closeDetail, forgetTicket, openTicket, renderDetail, wireTicket } from "./staff-ticket.js";
 
@@ -30,10 +33,12 @@ async function showConsole() {
   el("console").hidden = false;
   el("who").hidden = false;
   el("signout").hidden = false;
+  el("mfa-toggle").hidden = false;
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
   el("parcels-toggle").hidden = !canIntake(); // and the parcel register
+  el("surveys-toggle").hidden = !canIntake();
   renderWho();
   await loadCatalogue();
   if (!state.sites.length) {
@@ -59,7 +64,10 @@ function clearConsole() {
   clearQueue();
   clearPicked();
   clearCallbacks();
+  clearSurveys();
   closeIntake();
+  closeMfa();
+  el("mfa-toggle").hidden = true;
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = null;
 }
@@ -80,6 +88,7 @@ async function loadCatalogue() {
   configureDuty(known);
   configureParcels(known);
   configureCallbacks(known);
+  configureSurveys(known);
   P.configure(known);
 }
 
@@ -90,6 +99,7 @@ function followLink() {
   if (ticket && (!state.selected || state.selected.ticket.ticket_id !== ticket[1])) openTicket(ticket[1]);
   followReportLink();
   followDutyLink();
+  followQuarterLink();
 }
 
 async function loadConfig() {
@@ -102,6 +112,7 @@ async function loadConfig() {
 
 async function init() {
   onSession(showConsole, clearConsole);
+  onSecondFactorNeeded(requireMfa);
   el("signin-form").addEventListener("submit", signIn);
   el("signout").addEventListener("click", function () {
     setLink(""); // a deliberate sign-out forgets the ticket the link opened
@@ -120,6 +131,7 @@ async function init() {
     loadQueue();
     clearCallbacks();
     loadCallbacks();
+    clearSurveys();
     if (!el("reports").hidden) {
       closeRegister();
       openRegister();
@@ -138,10 +150,13 @@ async function init() {
   wireTicket();
   wireIntake();
   wireCalls();
+  wireApology();
   wireReports();
   wireDuty();
   wireParcels();
   wireCallbacks();
+  wireMfa();
+  wireSurveys();
   window.addEventListener("hashchange", followLink);
   FD.onLang(function () {
     if (scale() > 1) el("scale-note").textContent = t("staff.scale", { n: scale() });
@@ -157,6 +172,7 @@ async function init() {
     renderDuty();
     renderParcels();
     renderCallbacks();
+    renderSurveys();
     el("signin-submit").textContent = t("staff.signin.submit");
   });
   window.setInterval(function () {

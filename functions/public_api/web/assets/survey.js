@@ -102,18 +102,20 @@ async function submit(node) {
   FD.focusFirstInvalid(node);
 }
 
-/** Shows the ticket's open survey (or nothing); a form being filled in is left as it is. */
+/** Shows the ticket's open survey (or nothing); a form being filled in is left as it is. The API's
+    answer, for a page that says why there is none. */
 export async function loadSurvey(token) {
-  if (token === openFor && dirty) return;
+  if (token === openFor && dirty) return null;
   const card = el("survey-card");
   const [result, known] = await Promise.all([FD.api("GET", path(token)), FD.catalogue()]);
   if (!result.ok || !known.callbacks) {
     if (token === openFor || !openFor) card.hidden = true;
-    return;
+    return result;
   }
   openFor = token;
   dirty = false;
-  el("survey-intro").textContent = t("survey.intro." + result.data.reason, { number: result.data.ticket_number });
+  el("survey-intro").textContent = t("survey.intro." + result.data.reason, { number: result.data.ticket_number, unit: result.data.unit });
   FD.fill(el("survey-body"), form(result.data, known.callbacks));
   card.hidden = false;
+  return result;
 }

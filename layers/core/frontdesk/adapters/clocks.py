@@ -6,6 +6,7 @@ Keys (PK / SK):
     HANDOVER#<page> / CLOCK#<kind> a shift handover's clock (docs/decisions/0024)
     KEYUSE#<use> / CLOCK#<kind>    an emergency key's return clock (docs/decisions/0024)
     CALLBACK#<id> / CLOCK#<kind>   a callback's clock (docs/decisions/0023)
+    CORRECTIVE#<ticket> / CLOCK#<kind>  a major complaint's corrective-action clock (docs/decisions/0022)
 GSI1 (sparse): ``CLOCKS#<site>`` / ``<next rung time>#<clock id>`` while the clock is open (running
 or paused): the reconciler's list, and the clocks a ladder edit re-plans.
 
@@ -39,6 +40,7 @@ _SUBJECT_PK: Final = {
     SubjectType.HANDOVER: "HANDOVER#",
     SubjectType.KEY_USE: "KEYUSE#",
     SubjectType.CALLBACK: "CALLBACK#",
+    SubjectType.CORRECTIVE_ACTION: "CORRECTIVE#",
 }
 _KEYS: Final = frozenset({"PK", "SK", "type", "expires_at"})
 

@@ -40,6 +40,11 @@ class CognitoStaff:
                     found.setdefault(username, []).append(role)
         return [_person(users[name], tuple(found[name])) for name in sorted(users)]
 
+    def has_totp(self, username: str) -> bool:
+        """Whether the user has set up and turned on an authenticator app (AdminGetUser)."""
+        user = self._client.admin_get_user(UserPoolId=self._pool, Username=username)
+        return "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
+
 
 def _person(user: UserTypeTypeDef, roles: tuple[Role, ...]) -> Person:
     attributes = {a["Name"]: a.get("Value", "") for a in user.get("Attributes", [])}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Depends, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.request import Request  # a runtime import: powertools reads the hint
 
 from frontdesk.api.errors import Unauthorized, language_of_headers
@@ -48,6 +50,19 @@ def language_of(request: Request) -> str:
 # What a route declares to get them (powertools' dependency injection): no resolver reached into.
 StaffActor = Annotated[Actor, Depends(staff_of)]
 Language = Annotated[str, Depends(language_of)]
+
+
+def every_caller_checked(
+    check: Callable[[Actor], None],
+) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response[Any]]:
+    """A middleware that puts each request's caller through `check` (which refuses by raising)
+    before its route runs, e.g. the second factor a manager needs."""
+
+    def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
+        check(staff(app))
+        return next_middleware(app)
+
+    return middleware
 
 
 def _actor(event: Any) -> Actor:

@@ -19,6 +19,8 @@ ReportId = Annotated[str, Path(pattern=ids.REPORT_ID)]
 ListName = Annotated[str, Path(pattern=ids.LIST_NAME)]
 CallbackId = Annotated[str, Path(pattern=ids.CALLBACK_ID)]
 WeekPath = Annotated[str, Path(pattern=ids.ISO_WEEK)]
+CampaignPath = Annotated[str, Path(pattern=ids.CAMPAIGN_PERIOD)]
+QuarterPath = Annotated[str, Path(pattern=ids.QUARTER)]
 # A duty-log page: <site>-<day>-<day|night>, as frontdesk.models.duty.PageId names it.
 DutyPageId = Annotated[str, Path(pattern=ids.DUTY_PAGE)]
 Token = Annotated[str, Path(min_length=16, max_length=64, pattern=ids.TRACKING_TOKEN)]

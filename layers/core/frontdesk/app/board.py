@@ -6,13 +6,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from frontdesk.app.ports import SiteLookup, TicketSearch, require_site
 from frontdesk.clock import Clock, parse_iso, to_iso
 from frontdesk.domain.errors import Forbidden, InvalidInput
+from frontdesk.domain.intake import site_day
 from frontdesk.domain.permissions import may
 from frontdesk.domain.search import Filters, board_order, matches, plan, unproven_terms
+from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Ticket
 from frontdesk.models.views import Changes, SearchResults
 
@@ -48,10 +51,15 @@ class Board:
         self._sites = sites
         self._clock = clock
 
-    def search(self, site_id: str, filters: Filters, actor: Actor, limit: int, cursor: str = "") -> SearchResults:
-        self._may_list(actor, site_id)
+    def search(
+        self, site_id: str, filters: Filters, actor: Actor, limit: int, cursor: str = "", follow_up: bool = False
+    ) -> SearchResults:
+        """``follow_up``: only the work to follow up today, the site's today (frontdesk.domain.search)."""
+        site = self._may_list(actor, site_id)
         after = decode_cursor(cursor)
         now = self._clock.now()
+        if follow_up:
+            filters = replace(filters, follow_up_by=site_day(site, now))
 
         def accept(ticket: Ticket) -> bool:
             return matches(ticket, filters, now) and self._tickets.has_terms(
@@ -79,7 +87,7 @@ class Board:
         """Where a board that has just read the queue polls from."""
         return to_iso(self._clock.now())
 
-    def _may_list(self, actor: Actor, site_id: str) -> None:
+    def _may_list(self, actor: Actor, site_id: str) -> Site:
         if not may(actor, "list"):
             raise Forbidden(field="action", action="list")
-        require_site(self._sites, site_id)
+        return require_site(self._sites, site_id)

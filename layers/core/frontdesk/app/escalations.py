@@ -18,6 +18,7 @@ from typing import Final
 
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.app.tokens import new_token, token_hash
+from frontdesk.domain.apology import APOLOGY_NOTICE
 from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY, notice_key
 from frontdesk.domain.errors import ErrorCode, VersionConflict
@@ -163,6 +164,13 @@ class TicketEscalations:
         event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
         build = lambda link: messages.unfinished_mail(ticket, link)  # noqa: E731
         return self._mail_tenant(ticket, UNFINISHED, notice_key(UNFINISHED, seq), event.at, build)
+
+    def mail_apology(self, ticket_id: str, seq: int) -> str:
+        """The apology letter recorded as event ``seq`` (frontdesk.domain.apology), owed since it was sent."""
+        ticket = self._ticket(ticket_id)
+        event = existing(self.tickets.event(ticket_id, seq), f"event {seq} of ticket {ticket_id}")
+        build = lambda link: messages.apology_mail(event, link)  # noqa: E731
+        return self._mail_tenant(ticket, APOLOGY_NOTICE, notice_key(APOLOGY_NOTICE, seq), event.at, build)
 
     def mail_duplicate(self, ticket_id: str, seq: int) -> str:
         """The tenant of a ticket closed as a duplicate (event ``seq``): handled under the primary's number."""

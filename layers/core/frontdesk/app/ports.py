@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 from frontdesk.domain.errors import ErrorCode, NotFound
 
 if TYPE_CHECKING:  # annotations only: a handler importing one port loads no model it does not use
-    from datetime import datetime
+    from datetime import date, datetime
 
     from frontdesk.domain.calendar import Calendar
     from frontdesk.domain.clocks import ClockWrite
@@ -21,10 +21,13 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.domain.incidents import ReportChange
     from frontdesk.domain.lifecycle import Change
     from frontdesk.domain.search import Found, Plan
+    from frontdesk.models.apology import ApologyTemplates
     from frontdesk.models.calendar import YearCalendar
     from frontdesk.models.callback import Callback, Sample
+    from frontdesk.models.campaign import Campaign, Invitation
     from frontdesk.models.canned import CannedReplies, CannedReply
     from frontdesk.models.clock import Clock, ClockKind, SubjectType
+    from frontdesk.models.corrective import CorrectiveAction
     from frontdesk.models.duty import DutyEntry, DutyPage, Handover
     from frontdesk.models.escalation import Ladder
     from frontdesk.models.incident import IncidentReport, ReportEvent
@@ -220,6 +223,26 @@ def require_sample(callbacks: CallbackRecords, site_id: str, week: str) -> Sampl
     return _found(callbacks.get_sample(site_id, week), "week", ErrorCode.SAMPLE_NOT_FOUND)
 
 
+class CampaignRecords(Protocol):
+    """The semi-annual survey campaigns (frontdesk.adapters.campaigns)."""
+
+    def get_campaign(self, site_id: str, period: str) -> Campaign | None: ...
+    def put_campaign(self, campaign: Campaign) -> Campaign: ...
+    def create_invitation(self, invitation: Invitation, token_hash: str, created_at: str) -> bool: ...
+    def invitation(self, site_id: str, period: str, building_id: str, unit: str) -> Invitation | None: ...
+    def invitations(self, site_id: str, period: str) -> list[Invitation]: ...
+    def by_link(self, token_hash: str) -> Invitation | None: ...
+    def mark_mailed(self, invitation: Invitation, at: str, refused: bool = False) -> None: ...
+    def save_answer(self, answered: Invitation) -> None: ...
+
+
+class QuarterReads(Protocol):
+    """A quarter's records by key (frontdesk.adapters.quarterly): its days' tickets, its concluded callbacks."""
+
+    def tickets_on(self, site_id: str, days: list[date]) -> list[Ticket]: ...
+    def concluded_between(self, site_id: str, start: str, end: str) -> list[Callback]: ...
+
+
 class Calendars(Protocol):
     """A site's business calendar (frontdesk.app.calendars.CalendarDesk)."""
 
@@ -233,6 +256,12 @@ class StaffDirectory(Protocol):
     """The user pool's staff with the given roles (frontdesk.adapters.cognito.CognitoStaff)."""
 
     def people(self, roles: Collection[Role]) -> list[Person]: ...
+
+
+class TotpDirectory(Protocol):
+    """Whether a user has an authenticator app turned on (frontdesk.adapters.cognito.CognitoStaff)."""
+
+    def has_totp(self, username: str) -> bool: ...
 
 
 class EngineerRoster(Protocol):
@@ -419,6 +448,20 @@ class EmergencyCallRecords(Protocol):
     def stored(self, site_id: str) -> EmergencyCalls | None: ...
     def calls(self, site_id: str) -> EmergencyCalls: ...
     def put(self, site_id: str, calls: EmergencyCalls) -> None: ...
+
+
+class ApologyTemplateRecords(Protocol):
+    """A site's apology letter template (frontdesk.adapters.apology.ApologyTemplateStore)."""
+
+    def stored(self, site_id: str) -> ApologyTemplates | None: ...
+    def put(self, site_id: str, templates: ApologyTemplates) -> None: ...
+
+
+class CorrectiveActionRecords(Protocol):
+    """Major complaints' corrective-action reports and their clocks (frontdesk.adapters.corrective)."""
+
+    def get(self, ticket_id: str) -> CorrectiveAction | None: ...
+    def save(self, report: CorrectiveAction, expected_version: int, clocks: Sequence[ClockWrite]) -> None: ...
 
 
 class MailingRecords(Ladders, Protocol):

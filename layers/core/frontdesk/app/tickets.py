@@ -11,7 +11,7 @@ from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
-from frontdesk.domain import conversation, history, intake, lifecycle, linked, routing, search
+from frontdesk.domain import apology, conversation, history, intake, lifecycle, linked, routing, search
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, Forbidden, NotFound
 from frontdesk.domain.permissions import ASSIGNING, may
@@ -36,7 +36,7 @@ class Opened:
 
 def staff_actions(ticket: Ticket, actor: Actor) -> list[str]:
     """What the console offers this user on the ticket: its transitions, and raising a complaint's repair."""
-    return [*lifecycle.allowed_actions(ticket, actor), *linked.offered(ticket, actor)]
+    return [*lifecycle.allowed_actions(ticket, actor), *linked.offered(ticket, actor), *apology.offered(ticket, actor)]
 
 
 class Desk:

@@ -32,6 +32,7 @@ from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain.evolve import evolve
 from frontdesk.models.callback import Callback, CallbackReason, CallbackState
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
+from frontdesk.models.corrective import CorrectiveAction
 from frontdesk.models.duty import Handover
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport
@@ -114,6 +115,12 @@ def _key_return(use: KeyUse) -> Timing:
     return Timing(anchor=use.taken_at, due=use.return_due, done_at=use.returned_at)
 
 
+def _corrective_action(report: CorrectiveAction) -> Timing:
+    """Met by the manager's verification that the action was done; a new due date moves it."""
+    done = report.verification.at if report.verification else None
+    return Timing(anchor=report.written_at, due=report.due_at, done_at=done)
+
+
 def _callback(reason: CallbackReason) -> Callable[[Callback], Timing | None]:
     """A callback's clock: met when the callback is concluded (reached, or closed as unreachable)."""
 
@@ -193,6 +200,12 @@ CLOCKS: Final[dict[ClockKind, ClockSpec]] = {
             "a repair of the weekly sample called back from 1 month to the end of the business day 2 months "
             "after completion",
             _callback(CallbackReason.SAMPLE),
+        ),
+        ClockSpec(
+            ClockKind.CORRECTIVE_ACTION,
+            SubjectType.CORRECTIVE_ACTION,
+            "a major complaint's corrective action verified as done by the end of its due day (site-local)",
+            _corrective_action,
         ),
     )
 }

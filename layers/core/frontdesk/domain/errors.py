@@ -55,6 +55,7 @@ class ErrorCode(StrEnum):
     HANDLE_FIRST = "handle_first"
     HANDOVER_REASON_REQUIRED = "handover_reason_required"
     ILLEGAL_TRANSITION = "illegal_transition"
+    MFA_REQUIRED = "mfa_required"
     INCIDENT_FIELD_REQUIRED = "incident_field_required"
     INCIDENT_IN_FUTURE = "incident_in_future"
     INCIDENT_MANAGERS_ONLY = "incident_managers_only"
@@ -85,6 +86,10 @@ class ErrorCode(StrEnum):
     SAMPLE_NOT_FOUND = "sample_not_found"
     SURVEY_NOT_FOUND = "survey_not_found"
     SAMPLE_WEEK_INVALID = "sample_week_invalid"
+    CAMPAIGN_ANSWERED = "campaign_answered"
+    CAMPAIGN_CLOSED = "campaign_closed"
+    CAMPAIGN_NOT_FOUND = "campaign_not_found"
+    CAMPAIGN_NO_UNITS = "campaign_no_units"
     SITE_NOT_FOUND = "site_not_found"
     TICKET_NOT_FOUND = "ticket_not_found"
     UNIT_OR_LOCATION_REQUIRED = "unit_or_location_required"
@@ -98,6 +103,14 @@ class ErrorCode(StrEnum):
     REPLY_NOT_APPROVED = "reply_not_approved"
     NO_DRAFT_TO_APPROVE = "no_draft_to_approve"
     NOT_A_WRITTEN_COMPLAINT = "not_a_written_complaint"
+    OUR_FAULT_NEEDS_VALID = "our_fault_needs_valid"
+    APOLOGY_NOT_OWED = "apology_not_owed"
+    APOLOGY_NO_ADDRESS = "apology_no_address"
+    APOLOGY_ALREADY_MAILED = "apology_already_mailed"
+    CORRECTIVE_NOT_MAJOR = "corrective_not_major"
+    CORRECTIVE_VERIFIED = "corrective_verified"
+    CORRECTIVE_DUE_OUT_OF_RANGE = "corrective_due_out_of_range"
+    CORRECTIVE_NOT_FOUND = "corrective_not_found"
     REPLY_AFTER_DEADLINE = "reply_after_deadline"
     UNKNOWN_ENGINEER = "unknown_engineer"
     UNKNOWN_UNIT = "unknown_unit"
@@ -149,6 +162,10 @@ class NotFound(DomainError, code=ErrorCode.NOT_FOUND, status=404): ...
 
 
 class Forbidden(DomainError, code=ErrorCode.FORBIDDEN, status=403): ...
+
+
+class SecondFactorRequired(DomainError, code=ErrorCode.MFA_REQUIRED, status=403):
+    """A manager signed in without TOTP set up, where the site requires it (docs/decisions/0025)."""
 
 
 class IllegalTransition(DomainError, code=ErrorCode.ILLEGAL_TRANSITION, status=409): ...

@@ -465,8 +465,13 @@ def _validity(ticket: Ticket, c: cmd.Validity, ctx: Context) -> Step:
     """A manager judges whether the complaint is valid (有效投诉), with a reason: counted in the month's
     valid-complaint rate (004 QW21-04 §4.1.3.4), judged before the complaint is closed (a closed ticket
     never moves). A later judgement replaces it; the timeline keeps both."""
-    validity = Validity(valid=c.valid, reason=c.reason, by=ctx.actor.id, at=to_iso(ctx.now))
-    return Step(ticket.status, {"validity": validity}, {"valid": str(c.valid).lower(), "reason": c.reason})
+    if c.our_fault and not c.valid:
+        raise InvalidInput(field="our_fault", code=ErrorCode.OUR_FAULT_NEEDS_VALID)
+    validity = Validity(valid=c.valid, reason=c.reason, by=ctx.actor.id, at=to_iso(ctx.now), our_fault=c.our_fault)
+    detail = {"valid": str(c.valid).lower(), "reason": c.reason}
+    if c.valid:
+        detail["our_fault"] = str(c.our_fault).lower()
+    return Step(ticket.status, {"validity": validity}, detail)
 
 
 @transition("cancel", REPAIR_LIKE | COMPLAINT | INQUIRY, set(Status) - TERMINAL)

@@ -8,6 +8,9 @@ from frontdesk.models.ticket import Actor, ActorKind, Role
 DESK = frozenset({Role.OPERATOR, Role.DUTY_MANAGER, Role.MANAGER})
 SUPERVISORS = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
 FIELD = frozenset({Role.ENGINEER})
+# Who must sign in with a second factor (TOTP) when the deployment requires it: the roles that
+# approve, judge and edit what others rely on. Everyone else may choose it.
+SECOND_FACTOR = frozenset({Role.MANAGER})
 ALL_STAFF = frozenset(Role)
 
 STAFF_ACTIONS: dict[str, frozenset[Role]] = {
@@ -36,6 +39,15 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "validity": frozenset({Role.MANAGER}),
     # a complaint that can be solved now becomes a repair at once (000 §3.3c 马上派人处理)
     "link_repair": DESK,
+    # the apology letter (致歉信) a valid complaint that was our fault owes: sent or printed by the
+    # desk from the site's template, which managers edit
+    "apology": DESK,
+    "apology_template": DESK,
+    "edit_apology_template": frozenset({Role.MANAGER}),
+    # a major complaint's corrective-action report (纠正措施报告, 001 part 2): written by the
+    # supervisors, its verification (the action was done) by a manager
+    "corrective_action": SUPERVISORS,
+    "verify_action": frozenset({Role.MANAGER}),
     "list": ALL_STAFF,
     "read": ALL_STAFF,
     "people": ALL_STAFF,
@@ -54,6 +66,11 @@ STAFF_ACTIONS: dict[str, frozenset[Role]] = {
     "callbacks": ALL_STAFF,
     "record_callback": DESK,
     "draw_sample": SUPERVISORS,
+    # The semi-annual survey campaign, started by managers; its page and the quarterly analysis
+    # read by supervisors.
+    "start_campaign": frozenset({Role.MANAGER}),
+    "campaigns": SUPERVISORS | DESK,
+    "quarterly": SUPERVISORS,
 }
 
 # "answer": the tenant writes back on the tracking page (by token, like acceptance).
@@ -90,3 +107,7 @@ def require_staff_in(actor: Actor, roles: frozenset[Role], action: str) -> None:
 def require_staff_to(actor: Actor, action: str) -> None:
     """Refuse anyone but staff whose roles ``STAFF_ACTIONS`` grants ``action``."""
     require_staff_in(actor, STAFF_ACTIONS[action], action)
+
+
+def needs_second_factor(actor: Actor) -> bool:
+    return bool(actor.roles & SECOND_FACTOR)

@@ -109,6 +109,9 @@ class Filters:
     assignee: str = ""
     overdue: bool = False
     escalated: bool = False
+    # "to follow up today": open work the end-of-day sweep put on this site-local day's follow-up
+    # list or an earlier one's (not followed up yet), 000 §3.1d; the board gives the site's today
+    follow_up_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,8 @@ def plan(filters: Filters) -> Plan:
         return Plan(Source.TERMS, wanted[0])
     if filters.assignee:
         return Plan(Source.WORK, filters.assignee)
-    if filters.overdue or filters.escalated or (filters.status is not None and filters.status not in TERMINAL):
+    open_only = filters.overdue or filters.escalated or bool(filters.follow_up_by)
+    if open_only or (filters.status is not None and filters.status not in TERMINAL):
         return Plan(Source.OPEN, "")
     return Plan(Source.CHANGED, "")
 
@@ -136,6 +140,12 @@ def is_overdue(ticket: Ticket, now: datetime) -> bool:
 
 def is_escalated(ticket: Ticket) -> bool:
     return ticket.status not in TERMINAL and ticket.escalation.level > 0
+
+
+def to_follow_up(ticket: Ticket, day: str) -> bool:
+    """On the follow-up list of ``day`` or of an earlier day (left over), and the work not done yet."""
+    undone = ticket.status not in TERMINAL and ticket.status is not Status.COMPLETED
+    return undone and bool(ticket.follow_up_day) and ticket.follow_up_day <= day
 
 
 def unproven_terms(ticket: Ticket, filters: Filters) -> list[str]:
@@ -161,6 +171,7 @@ def matches(ticket: Ticket, filters: Filters, now: datetime) -> bool:
         and (not filters.assignee or assignee == filters.assignee)
         and (not filters.overdue or is_overdue(ticket, now))
         and (not filters.escalated or is_escalated(ticket))
+        and (not filters.follow_up_by or to_follow_up(ticket, filters.follow_up_by))
     )
 
 

@@ -12,6 +12,7 @@ from typing import get_args
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
 from frontdesk.models import callback as cb
+from frontdesk.models import campaign
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
@@ -71,6 +72,13 @@ class ParcelRules(Frozen):
     id_tail: str
 
 
+class SurveyRules(Frozen):
+    """The semi-annual survey campaign's months and target (frontdesk.models.campaign)."""
+
+    campaign_months: list[int]
+    target_percent: int
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -86,6 +94,7 @@ class Catalogue(Frozen):
     patterns: Patterns
     callbacks: CallbackRules
     parcels: ParcelRules
+    surveys: SurveyRules
 
 
 def catalogue() -> Catalogue:
@@ -128,4 +137,5 @@ def catalogue() -> Catalogue:
             tracking_no=_pattern(TrackingNo),
             id_tail=_pattern(IdTail),
         ),
+        surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
     )

@@ -24,6 +24,8 @@ class ClockKind(StrEnum):
     CALLBACK_KEY_REPAIR = "callback_key_repair"  # a key repair called back: 1-3 business days after completion
     CALLBACK_SPECIAL = "callback_special"  # the special callback: 24 h after the rework is completed
     CALLBACK_SAMPLE = "callback_sample"  # a sampled repair called back 1-2 months after completion
+    # a major complaint's corrective action verified as done by the end of its due day (001 part 2)
+    CORRECTIVE_ACTION = "corrective_action"
 
 
 class ClockState(StrEnum):
@@ -43,6 +45,7 @@ class SubjectType(StrEnum):
     HANDOVER = "handover"  # a shift's handover (frontdesk.models.duty.Handover)
     KEY_USE = "key_use"  # a use of an emergency key (frontdesk.models.keys.KeyUse)
     CALLBACK = "callback"
+    CORRECTIVE_ACTION = "corrective_action"  # frontdesk.models.corrective.CorrectiveAction
 
 
 class PlannedRung(BaseModel):

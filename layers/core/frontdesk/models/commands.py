@@ -189,6 +189,7 @@ class Validity(Versioned):
 
     valid: bool
     reason: Text
+    our_fault: bool = Field(default=False, description="A valid complaint caused by our error: owes an apology letter")
 
 
 class DraftReply(Versioned):

@@ -81,6 +81,11 @@ DEFAULT_SPECIAL_CALLBACK_RUNGS = (
 DEFAULT_SAMPLE_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
 
 
+# 001 part 2: a major complaint's corrective action not verified as done by its due day → the
+# centre manager's list (the managers; the same list a serious complaint is routed to at intake).
+DEFAULT_CORRECTIVE_ACTION_RUNGS = (Rung(mailing_list="centre_manager"),)
+
+
 class Ladder(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -95,6 +100,7 @@ class Ladder(BaseModel):
     callback_key_repair: Rungs = Field(default=DEFAULT_KEY_REPAIR_CALLBACK_RUNGS)
     callback_special: Rungs = Field(default=DEFAULT_SPECIAL_CALLBACK_RUNGS)
     callback_sample: Rungs = Field(default=DEFAULT_SAMPLE_CALLBACK_RUNGS)
+    corrective_action: Rungs = Field(default=DEFAULT_CORRECTIVE_ACTION_RUNGS)
 
     def rungs(self, phase: Phase) -> tuple[Rung, ...]:
         rungs: tuple[Rung, ...] = getattr(self, phase.value)

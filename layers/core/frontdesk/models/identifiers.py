@@ -19,6 +19,11 @@ LIST_NAME: Final = r"^[a-z0-9_-]{1,40}$"
 CALLBACK_ID: Final = r"^[a-f0-9]{32}-(?:[0-9]{1,6}|s[0-9]{4}w[0-9]{2})$"
 # An ISO week, as the weekly callback sample names it.
 ISO_WEEK: Final = r"^\d{4}-W\d{2}$"
+# A semi-annual satisfaction survey campaign: its year and month (June or November, 001 part 2).
+CAMPAIGN_PERIOD: Final = r"^20\d{2}-(?:06|11)$"
+# A quarter of a site's year, as the quarterly callback analysis names it (this century: a year
+# 0 or 9999 has no quarter before or after it).
+QUARTER: Final = r"^20\d{2}-Q[1-4]$"
 # A tracking token: URL-safe base64 of a random secret.
 TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret; 16 to 64 characters
 

@@ -192,6 +192,8 @@ class Validity(Frozen):
     reason: str
     by: str
     at: str
+    # a valid complaint the error of which is ours: it owes the client an apology letter (致歉信)
+    our_fault: bool = False
 
 
 class WrittenReply(Frozen):
@@ -280,6 +282,8 @@ class Ticket(Frozen):
     linked_repairs: tuple[str, ...] = ()
     complaint_id: str = ""
     written_reply: WrittenReply | None = None
+    # When the apology letter was mailed to the client (mailed once; printing may be repeated).
+    apology_mailed_at: str | None = None
     # Marked 未完成 by the end-of-day sweep: the site-local day it is followed up (000 §3.1d).
     follow_up_day: str = ""
     duplicate_of: TicketLink | None = Field(

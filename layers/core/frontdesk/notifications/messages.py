@@ -89,6 +89,13 @@ def unfinished_mail(ticket: Ticket, link: str) -> Mail:
     )
 
 
+def apology_mail(event: TimelineEvent, link: str) -> Mail:
+    """The apology letter as filled in and recorded (the event ``apology``), in its own language."""
+    language = event.detail.get("language", LANGUAGES[0])
+    footer = message("apology_mail.footer", language, link=link)
+    return Mail(subject=event.detail["letter_subject"], body=f"{event.detail['letter']}\n\n{footer}\n")
+
+
 def duplicate_mail(ticket: Ticket, primary_number: str, link: str) -> Mail:
     """The tenant's report is the same matter as another ticket: it is followed there."""
     language = _tenant_language(ticket)

@@ -1,0 +1,32 @@
+/* The survey page of the semi-annual satisfaction campaign (docs/decisions/0023): a unit's link
+   (survey#<token>, no login) opens the same questions as a callback survey (survey.js). */
+import * as FD from "./common.js";
+import { loadSurvey } from "./survey.js";
+
+function el(id) {
+  return document.getElementById(id);
+}
+
+function tokenFromHash() {
+  try {
+    return decodeURIComponent(window.location.hash.replace(/^#/, "")).trim();
+  } catch (e) {
+    return "";
+  }
+}
+
+async function load() {
+  const token = tokenFromHash();
+  el("status").hidden = true;
+  el("alert").hidden = true;
+  const result = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await loadSurvey(token) : null;
+  if (!el("survey-card").hidden) return;
+  const said = result && !result.ok && result.data && result.data.message; // answered already, closed …
+  FD.showAlert(el("alert"), said || FD.t("survey_not_found"));
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  window.addEventListener("hashchange", load);
+  FD.onLang(load);
+  load();
+});

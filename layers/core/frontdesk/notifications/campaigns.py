@@ -1,0 +1,24 @@
+"""What the semi-annual survey says to a unit's tenant: the link to answer, in their language."""
+
+from __future__ import annotations
+
+from frontdesk.i18n import LANGUAGES, message
+from frontdesk.models.campaign import Invitation
+from frontdesk.models.site import Site
+from frontdesk.notifications.messages import Mail
+
+
+def survey_link(base_url: str, token: str) -> str:
+    """The no-login survey page of one unit (relative when there is no base)."""
+    base = base_url.rstrip("/")
+    return f"{base}/survey#{token}" if base else f"survey#{token}"
+
+
+def invitation_mail(site: Site, invitation: Invitation, link: str) -> Mail:
+    language = invitation.language if invitation.language in LANGUAGES else LANGUAGES[0]
+    name = site.name_en if language == "en" and site.name_en else site.name
+    params = {"site": name, "unit": invitation.unit, "link": link}
+    return Mail(
+        subject=message("campaign.mail.subject", language, **params),
+        body=message("campaign.mail.body", language, **params) + "\n",
+    )

@@ -1,0 +1,164 @@
+"""The quarterly callback analysis (frontdesk.domain.quarterly): the quarter's days, the mail day in
+the site's calendar, failed callbacks and the repeat thresholds (2 complaints, 3 repairs)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from frontdesk.domain import quarterly
+from frontdesk.domain.calendar import site_calendar
+from frontdesk.models.callback import Attempt, Callback, CallbackReason, CallbackState, Method, Result
+from frontdesk.models.ticket import Channel, Contact, Kind, Resolution, Status, Ticket
+
+SHANGHAI = site_calendar("Asia/Shanghai", ())
+
+
+def ticket(n: int, kind: Kind = Kind.REPAIR, category: str = "plumbing", unit: str = "101", **changes: Any) -> Ticket:
+    fields: dict[str, Any] = {
+        "ticket_id": f"{n:032x}",
+        "site_id": "ql",
+        "number": f"QL-20261105-{n:03d}",
+        "local_day": "2026-11-05",
+        "kind": kind,
+        "channel": Channel.PHONE,
+        "category": category,
+        "status": Status.CLOSED,
+        "building_id": "admin",
+        "unit": unit,
+        "description": "漏水",
+        "contact": Contact(name="张三"),
+        "received_by": "op1",
+        "created_at": f"2026-11-05T01:{n:02d}:00.000Z",
+        "updated_at": "2026-11-05T09:00:00.000Z",
+    }
+    return Ticket(**(fields | changes))
+
+
+def callback(n: int, state: CallbackState, defect: bool = False) -> Callback:
+    attempt = Attempt(
+        at="2026-11-20T02:00:00.000Z",
+        local_day="2026-11-20",
+        by="op1",
+        method=Method.PHONE,
+        result=Result.UNSATISFIED if state is CallbackState.UNSATISFIED else Result.SATISFIED,
+        defect_remains=defect,
+    )
+    return Callback(
+        callback_id=f"{n:032x}-3",
+        site_id="ql",
+        ticket_id=f"{n:032x}",
+        ticket_number=f"QL-20261105-{n:03d}",
+        ticket_kind="repair",
+        reason=CallbackReason.KEY_REPAIR,
+        state=state,
+        created_at="2026-11-10T02:00:00.000Z",
+        due="2026-11-13T09:30:00.000Z",
+        assignee="op1",
+        unit="101",
+        building_id="admin",
+        attempts=(attempt,),
+        done_at=f"2026-11-2{n % 10}T02:00:00.000Z",
+    )
+
+
+@pytest.mark.parametrize(
+    ("quarter", "first", "last", "count", "before", "after"),
+    [
+        ("2026-Q1", "2026-01-01", "2026-03-31", 90, "2025-Q4", "2026-Q2"),
+        ("2026-Q4", "2026-10-01", "2026-12-31", 92, "2026-Q3", "2027-Q1"),
+        ("2028-Q1", "2028-01-01", "2028-03-31", 91, "2027-Q4", "2028-Q2"),
+    ],
+)
+def test_a_quarter_is_three_calendar_months(
+    quarter: str, first: str, last: str, count: int, before: str, after: str
+) -> None:
+    days = quarterly.days(quarter)
+    assert (days[0].isoformat(), days[-1].isoformat(), len(days)) == (first, last, count)
+    assert (quarterly.previous(quarter), quarterly.following(quarter)) == (before, after)
+    assert quarterly.quarter_of(days[0]) == quarterly.quarter_of(days[-1]) == quarter
+
+
+def test_the_quarter_in_stored_times_starts_at_the_sites_midnight() -> None:
+    assert quarterly.instants("2026-Q4", "Asia/Shanghai") == ("2026-09-30T16:00:00.000Z", "2026-12-31T16:00:00.000Z")
+    assert quarterly.instants("2026-Q4", "America/New_York") == ("2026-10-01T04:00:00.000Z", "2027-01-01T05:00:00.000Z")
+
+
+@pytest.mark.parametrize(
+    ("quarter", "mailed_on"),
+    [
+        ("2026-Q3", "2026-10-08"),  # National Day 1-7 October: Thursday the 8th
+        ("2026-Q4", "2027-01-04"),  # 1 January 2027 is a Friday holiday: Monday 4th
+        ("2026-Q1", "2026-04-01"),  # a Wednesday
+        ("2026-Q2", "2026-07-01"),
+    ],
+)
+def test_the_mail_goes_on_the_first_business_day_of_the_following_month(quarter: str, mailed_on: str) -> None:
+    assert quarterly.mail_day(quarter, SHANGHAI).isoformat() == mailed_on
+
+
+def test_the_analysis_is_owed_from_that_mornings_day_shift_to_the_end_of_its_month() -> None:
+    def owed(year: int, month: int, day: int, hour: int, minute: int = 0) -> str | None:  # Shanghai wall clock
+        at = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
+        return quarterly.due_for_mail(at, SHANGHAI)
+
+    assert owed(2027, 1, 1, 10) is None  # New Year's Day
+    assert owed(2027, 1, 4, 7, 59) is None  # the first business day, before the day shift
+    assert owed(2027, 1, 4, 8) == "2026-Q4"
+    assert owed(2027, 1, 31, 23) == "2026-Q4"  # a missed run catches up
+    assert owed(2027, 2, 1, 9) is None
+    assert owed(2026, 11, 4, 9) is None
+
+
+def test_the_mail_day_is_the_sites_own() -> None:
+    new_york = site_calendar("America/New_York", ())
+    monday = datetime(2027, 1, 4, 13, 30, tzinfo=UTC)  # 21:30 in Shanghai, 08:30 in New York
+    assert quarterly.due_for_mail(monday, new_york) == "2026-Q4"
+    assert quarterly.due_for_mail(datetime(2027, 1, 4, 12, 30, tzinfo=UTC), new_york) is None
+
+
+def test_failed_callbacks_are_the_unsatisfied_ones_oldest_first() -> None:
+    found = quarterly.failed(
+        [
+            callback(3, CallbackState.UNSATISFIED, defect=True),
+            callback(1, CallbackState.SATISFIED),
+            callback(2, CallbackState.UNSATISFIED),
+            callback(4, CallbackState.UNREACHABLE),
+        ]
+    )
+    assert [(f.ticket_number, f.defect_remains) for f in found] == [
+        ("QL-20261105-002", False),
+        ("QL-20261105-003", True),
+    ]
+
+
+def test_two_complaints_or_three_repairs_of_one_category_in_one_unit() -> None:
+    tickets = [
+        ticket(1, Kind.COMPLAINT, "cleaning"),
+        ticket(2, Kind.COMPLAINT, "cleaning"),
+        ticket(3, Kind.COMPLAINT, "security"),
+        ticket(4),
+        ticket(5),
+        ticket(6, unit="102"),  # another unit
+        ticket(7, category="electrical"),
+        ticket(8, Kind.COMPLAINT, "security", unit=""),  # a place without a unit
+        ticket(9, Kind.COMPLAINT, "security", unit=""),
+    ]
+    analysis = quarterly.analyse("ql", "2026-Q4", tickets, [])
+    assert [(r.unit, r.category, r.count, r.threshold) for r in analysis.repeated_complaints] == [
+        ("101", "cleaning", 2, 2)
+    ]
+    assert analysis.repeated_repairs == []
+    third = quarterly.analyse("ql", "2026-Q4", [*tickets, ticket(10)], [])
+    (repeat,) = third.repeated_repairs
+    assert (repeat.count, repeat.tickets) == (3, ["QL-20261105-004", "QL-20261105-005", "QL-20261105-010"])
+
+
+def test_a_duplicate_is_the_same_request_not_a_repeat() -> None:
+    tickets = [ticket(1, Kind.COMPLAINT, "cleaning"), ticket(2, Kind.COMPLAINT, "cleaning")]
+    duplicate = ticket(2, Kind.COMPLAINT, "cleaning", resolution=Resolution.DUPLICATE)
+    assert quarterly.analyse("ql", "2026-Q4", tickets, []).repeated_complaints
+    assert not quarterly.analyse("ql", "2026-Q4", [tickets[0], duplicate], []).repeated_complaints
