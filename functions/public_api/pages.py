@@ -79,6 +79,7 @@ ASSETS: dict[str, str] = {
     "staff-duty.js": JS,
     "staff-keys.js": JS,
     "staff-roster.js": JS,
+    "staff-parcels.js": JS,
 }
 # Generated from the message catalogue when first served; there is no such file under web/.
 MESSAGES = "i18n.js"

@@ -16,6 +16,7 @@ import duty
 import duty_roster
 import incidents
 import keys
+import parcels
 import people
 import photos
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -54,6 +55,7 @@ app.include_router(canned_replies.router)
 app.include_router(duty.router)
 app.include_router(duty_roster.router)
 app.include_router(keys.router)
+app.include_router(parcels.router)
 app.include_router(bulk.router)
 app.include_router(calendars.router)
 app.include_router(callbacks.router)

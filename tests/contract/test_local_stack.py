@@ -133,6 +133,10 @@ def test_routes_come_from_the_template(template: Template) -> None:
             "lambda_handler",
             True,
         ),
+        ("POST", "/staff/parcels", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/sites/{site_id}/parcels", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("GET", "/staff/parcels/{parcel_id}", "StaffApiFunction", STAFF, "lambda_handler", True),
+        ("POST", "/staff/parcels/{parcel_id}/{action}", "StaffApiFunction", STAFF, "lambda_handler", True),
     }
     staff = [r for r in api_routes(template) if r.requires_cognito_auth]
     assert {(r.authorizer, r.user_pool, r.api) for r in staff} == {("CognitoAuthorizer", "UserPool", "Api")}

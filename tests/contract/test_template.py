@@ -116,6 +116,8 @@ def test_functions_share_globals(translated: dict[str, Any]) -> None:
         "EndOfDayFunction",
         "QuarterlyMailFunction",
         "RosterReminderFunction",
+        "ParcelNoticeFunction",
+        "DutySummaryFunction",
     }
     for function in lambdas.values():
         props = function["Properties"]

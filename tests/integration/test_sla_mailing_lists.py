@@ -85,6 +85,7 @@ def test_the_overview_shows_the_ladder_and_every_list_it_uses(api: Call) -> None
         "central_control_room",
         "security_manager",
         "top_executive",
+        "deputy_manager",  # with the centre manager's, the weekly duty summary's lists
     ]
     assert body["lists"][1]["used_by"] == [
         {"phase": "arrival", "level": 2, "after_seconds": 600},

@@ -57,15 +57,18 @@ if TYPE_CHECKING:
     from frontdesk.adapters.duty import DutyStore
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.keys import KeyStore
+    from frontdesk.adapters.parcels import ParcelStore
     from frontdesk.adapters.photos import PhotoStore
     from frontdesk.adapters.s3 import EvidenceBucket
     from frontdesk.app.apology import ApologyDesk
     from frontdesk.app.corrective import CorrectiveActionDesk
     from frontdesk.app.duty import DutyAutoEntries, DutyDesk
+    from frontdesk.app.duty_summary import WeeklyDutySummary
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
     from frontdesk.app.key_audit import KeyAuditDesk
     from frontdesk.app.keys import KeyDesk
+    from frontdesk.app.parcels import ParcelDesk, ParcelNotices
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
     from frontdesk.app.rung_mail import Compose, RungMail
     from frontdesk.models.photo import OwnerKind
@@ -465,6 +468,7 @@ def duty_desk() -> DutyDesk:
         tickets(),
         clock_store(),
         key_store(),
+        parcel_store(),
     )
 
 
@@ -556,3 +560,49 @@ def key_audit_escalations() -> RungMail:
     from frontdesk.app.key_audit import key_audit_mail
 
     return _rung_mail(key_audit_mail(KeyAuditStore(table(settings().table_name)), settings().mail_base_url))
+
+
+# ------------------------------------------------------------------------------------- parcels
+
+
+@_built
+def parcel_store() -> ParcelStore:
+    from frontdesk.adapters.parcels import ParcelStore
+
+    return ParcelStore(table(settings().table_name))
+
+
+@_built
+def parcel_desk() -> ParcelDesk:
+    from frontdesk.app.parcels import ParcelDesk
+
+    return ParcelDesk(parcel_store(), sites(), clock())
+
+
+@_built
+def parcel_notices() -> ParcelNotices:
+    """The schedule's side of parcels: recipients told in their site's 17:00–18:00 window, once."""
+    from frontdesk.app.parcels import ParcelNotices
+
+    return ParcelNotices(parcel_store(), sites(), mailer(), clock())
+
+
+@_built
+def weekly_duty_summary() -> WeeklyDutySummary:
+    """The schedule's weekly duty summary, per site and week, mailed once."""
+    from frontdesk.adapters.duty_summary import SummaryMarks
+    from frontdesk.app.duty_summary import WeeklyDutySummary
+
+    return WeeklyDutySummary(
+        sites=sites(),
+        log=duty_store(),
+        keys=key_store(),
+        parcels=parcel_store(),
+        tickets=tickets(),
+        clocks=clock_store(),
+        lists=sla_store(),
+        marks=SummaryMarks(table(settings().table_name)),
+        mailer=mailer(),
+        clock=clock(),
+        base_url=settings().mail_base_url,
+    )

@@ -241,6 +241,7 @@ function renderHandover(zone) {
     FD.pair("staff.duty.handover.unfinished", handover.unfinished.map(function (x) { return x.number; }).join("、") || t("common.none")),
     FD.pair("staff.duty.handover.running_clocks", t("staff.duty.handover.count", { n: handover.running_clocks.length })),
     FD.pair("staff.duty.handover.keys_out", handover.keys_out.map(function (k) { return k.building_id + " " + k.unit + " (" + k.taken_by + ")"; }).join("、") || t("common.none")),
+    FD.pair("staff.duty.handover.parcels_waiting", (handover.parcels_waiting || []).map(function (p) { return p.recipient + " " + p.building_id + " " + p.unit; }).join("、") || t("common.none")),
     FD.pair("staff.duty.handover.cash", cash),
     FD.pair("staff.duty.handover.outgoing", handover.outgoing_by || "—"),
     FD.pair("staff.duty.handover.incoming", handover.incoming_by || "—")

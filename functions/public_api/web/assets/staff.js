@@ -1,5 +1,5 @@
 /* The staff console: sign in against Cognito, the site's open tickets by deadline, one ticket's
-   actions, intake, incident reports, the duty log and the emergency keys. This entry module loads the configuration and wires the
+   actions, intake, incident reports, the duty log, the emergency keys and the parcel register. This entry module loads the configuration and wires the
    concerns together; each lives in its own staff-*.js module. */
 import * as FD from "./common.js";
 import * as P from "./photos.js";
@@ -14,6 +14,7 @@ import { closeKeys, configureKeys, loadKeys, openKeys, renderKeys, tickKeys, wir
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
 import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, wireRoster } from "./staff-roster.js";
+import { closeParcels, configureParcels, openParcels, renderParcels, wireParcels } from "./staff-parcels.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
@@ -39,6 +40,7 @@ async function showConsole() {
   el("new-ticket-toggle").hidden = !canIntake();
   el("reports-toggle").hidden = !canReports();
   el("duty-toggle").hidden = !canIntake(); // the desk roles keep the duty log
+  el("parcels-toggle").hidden = !canIntake(); // and the parcel register
   el("surveys-toggle").hidden = !canIntake();
   el("keys-toggle").hidden = !canIntake(); // and the emergency keys
   renderWho();
@@ -64,6 +66,7 @@ function clearConsole() {
   closeRegister(true);
   closeDuty(true);
   closeKeys();
+  closeParcels();
   clearQueue();
   clearPicked();
   clearCallbacks();
@@ -91,6 +94,7 @@ async function loadCatalogue() {
   configureReportForms(known);
   configureDuty(known);
   configureRoster(known);
+  configureParcels(known);
   configureCallbacks(known);
   configureSurveys(known);
   configureKeys(known);
@@ -156,6 +160,10 @@ async function init() {
       closeKeys();
       openKeys();
     }
+    if (!el("parcels").hidden) {
+      closeParcels();
+      openParcels();
+    }
   });
   wireBoard();
   wireBulk(function () { loadQueue(true); });
@@ -166,6 +174,7 @@ async function init() {
   wireReports();
   wireDuty();
   wireRoster();
+  wireParcels();
   wireCallbacks();
   wireMfa();
   wireSurveys();
@@ -185,6 +194,7 @@ async function init() {
     renderReport();
     renderDuty();
     renderRoster();
+    renderParcels();
     renderCallbacks();
     renderSurveys();
     renderKeys();

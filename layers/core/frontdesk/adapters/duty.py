@@ -133,6 +133,12 @@ class DutyStore:
         items = index_page(self._table, "GSI2", f"DUTYPAGES#{site_id}", limit, newest_first=True)
         return [DutyPage.model_validate(_strip(item)) for item in items]
 
+    def pages_between(self, site_id: str, start: str, end: str) -> list[DutyPage]:
+        """The site's pages whose shift began in [start, end) (UTC ISO instants), oldest first."""
+        condition = Key("GSI2PK").eq(f"DUTYPAGES#{site_id}") & Key("GSI2SK").between(start, end)
+        items = self._query(IndexName="GSI2", KeyConditionExpression=condition)
+        return [p for p in (DutyPage.model_validate(_strip(i)) for i in items) if p.starts_at < end]
+
     def append(
         self,
         page: DutyPage,

@@ -7,6 +7,7 @@ Keys (PK / SK):
                                               sparse: only until the key is back)
                                               GSI3 = the site's overrides whose client is not told
                                               yet (``KEYTELL#<site>``, sparse, by the due time)
+                                              GSI5 = the site's uses by the time taken (``KEYUSES#<site>``)
     KEYUSE#<use_id> / CLOCK#key_return        its return clock, in the same transactions
     KEYUSE#<use_id> / CLOCK#key_tell_client   after an override, the "tell the client" clock
 A use and its key are written together, conditional on the key's version: two people cannot take
@@ -39,7 +40,9 @@ def _use_item(use: KeyUse) -> dict[str, Any]:
     out = {"GSI2PK": f"KEYSOUT#{use.site_id}", "GSI2SK": use.taken_at} if use.returned_at is None else {}
     if use.tell_due is not None and use.client_told is None:
         out.update(GSI3PK=f"KEYTELL#{use.site_id}", GSI3SK=use.tell_due)
-    return model_item(use, PK=f"KEYUSE#{use.use_id}", SK="USE", type="key_use", **out)
+    # every use by the time it was taken: the weekly duty summary reads a week of them
+    taken = {"GSI5PK": f"KEYUSES#{use.site_id}", "GSI5SK": f"{use.taken_at}#{use.use_id}"}
+    return model_item(use, PK=f"KEYUSE#{use.use_id}", SK="USE", type="key_use", **out, **taken)
 
 
 class KeyStore:
@@ -80,6 +83,12 @@ class KeyStore:
         """A use alone (the client told) and its clocks, or nothing (the use moved: 409)."""
         name = self._table.name
         transact(self._table, [put_new_or_at(name, _use_item(use), use_version), *clock_writes(name, clocks)])
+
+    def used(self, site_id: str, start: str, end: str) -> list[KeyUse]:
+        """The uses taken in [start, end) (UTC ISO instants)."""
+        condition = Key("GSI5PK").eq(f"KEYUSES#{site_id}") & Key("GSI5SK").between(start, end)
+        items = query_all(self._table, IndexName="GSI5", KeyConditionExpression=condition)
+        return [u for u in (KeyUse.model_validate(strip(i)) for i in items) if u.taken_at < end]
 
     def save(
         self, key: EmergencyKey, key_version: int, use: KeyUse, use_version: int, clocks: Sequence[ClockWrite]

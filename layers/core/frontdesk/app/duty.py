@@ -8,8 +8,9 @@
 - ``verify``: the chain recomputed, the closing hash read back; names every entry altered.
 - the **handover** of each shift is written with its page's first write, with its clock (due 30 min
   after the shift change); closing the page pre-fills it (open tickets, unfinished work, running
-  clocks, emergency keys out); the outgoing shift counts the cash and signs, then another person of the incoming shift
-  signs, which meets (or breaches) the clock in the same transaction.
+  clocks, emergency keys out, parcels not collected); the outgoing shift counts the cash and signs,
+  then another person of the incoming shift signs, which meets (or breaches) the clock in the same
+  transaction.
 - ``enter_automatically``: a complaint, an emergency or an incident report enters itself, once per
   source however often the stream delivers it (docs/decisions/0024).
 """
@@ -31,6 +32,7 @@ from frontdesk.app.ports import (
     DutyRecords,
     KeysOut,
     OpenTickets,
+    ParcelsWaiting,
     ReportLookup,
     Seals,
     SiteLookup,
@@ -83,6 +85,7 @@ class DutyDesk:
     open_tickets: OpenTickets
     clocks: ClockRecords
     keys: KeysOut
+    parcels: ParcelsWaiting
 
     # ------------------------------------------------------------------ reading
 
@@ -131,6 +134,7 @@ class DutyDesk:
             self.clocks.open_clocks(site.site_id),
             self.keys.out(site.site_id),
             now,
+            self.parcels.waiting(site.site_id),
         )
         write = HandoverWrite(prepared, stored.version if stored else 0, self._handover_clocks(prepared, now))
         self.log.save_page(closed, page.version, write)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from frontdesk.app.ports import EmergencyCallRecords, MailingRecords, OpenClocks, SiteLookup, require_site
 from frontdesk.domain.mailing import check_list_in_ladder, check_may_manage, check_may_read
+from frontdesk.models.duty_summary import SUMMARY_LISTS
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.mailing import MailingListView, MailingOverview, overview, view
 from frontdesk.models.routing import routing_lists
@@ -34,8 +35,9 @@ class MailingDesk:
         return view(ladder, self.records.add_member(site_id, name, email))
 
     def _routing(self, site_id: str) -> list[str]:
-        """The lists intake mails (frontdesk.domain.routing): a manager fills them like the ladder's."""
-        return routing_lists(self.calls.calls(site_id))
+        """The lists intake mails (frontdesk.domain.routing) and those the weekly duty summary mails:
+        a manager fills them like the ladder's."""
+        return [*routing_lists(self.calls.calls(site_id)), *SUMMARY_LISTS]
 
     def remove(self, site_id: str, name: str, email: str, actor: Actor) -> MailingListView:
         check_may_manage(actor)

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # annotations only: a handler importing one port loads no mod
     from frontdesk.models.key_audit import KeyAudit
     from frontdesk.models.keys import EmergencyKey, KeyUse
     from frontdesk.models.mailing import MailingList
+    from frontdesk.models.parcels import Parcel
     from frontdesk.models.photo import OwnerKind, Photo, Refusal, StaffPhotoView
     from frontdesk.models.routing import EmergencyCalls
     from frontdesk.models.site import Site
@@ -434,6 +435,18 @@ class KeyRecords(KeysOut, Protocol):
 class KeyAuditRecords(Protocol):
     def get(self, site_id: str, month: str) -> KeyAudit | None: ...
     def save(self, audit: KeyAudit, previous_version: int, clocks: Sequence[ClockWrite]) -> None: ...
+
+
+class ParcelsWaiting(Protocol):
+    def waiting(self, site_id: str) -> list[Parcel]: ...
+
+
+class ParcelRecords(ParcelsWaiting, Protocol):
+    """The parcel register (frontdesk.adapters.parcels.ParcelStore)."""
+
+    def get(self, parcel_id: str) -> Parcel | None: ...
+    def save(self, parcel: Parcel, previous_version: int) -> None: ...
+    def received(self, site_id: str, start: str, end: str) -> list[Parcel]: ...
 
 
 # ----------------------------------------------------------------------------------- mail, alerts, lists

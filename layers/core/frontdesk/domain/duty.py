@@ -32,6 +32,7 @@ from frontdesk.models.duty import (
     MAX_TEXT,
     CarriedClock,
     CarriedKey,
+    CarriedParcel,
     CarriedTicket,
     DutyCategory,
     DutyEntry,
@@ -49,6 +50,7 @@ from frontdesk.models.duty import (
 from frontdesk.models.identifiers import DUTY_PAGE
 from frontdesk.models.incident import IncidentReport
 from frontdesk.models.keys import KeyUse
+from frontdesk.models.parcels import Parcel, ParcelState
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import TERMINAL, Actor, Kind, Status, Ticket
 
@@ -389,10 +391,15 @@ def carried(ticket: Ticket) -> CarriedTicket:
 
 
 def prepare(
-    handover: Handover, tickets: Sequence[Ticket], clocks: Sequence[Clock], keys_out: Sequence[KeyUse], now: datetime
+    handover: Handover,
+    tickets: Sequence[Ticket],
+    clocks: Sequence[Clock],
+    keys_out: Sequence[KeyUse],
+    now: datetime,
+    parcels: Sequence[Parcel] = (),
 ) -> Handover:
     """The form pre-filled as the page closes: the open tickets, the unfinished work, the running
-    clocks, the emergency keys out."""
+    clocks, the emergency keys out, the parcels not yet collected."""
     open_tickets = [t for t in tickets if t.status not in TERMINAL]
     return evolve(
         handover,
@@ -422,6 +429,19 @@ def prepare(
                     return_due=u.return_due,
                 )
                 for u in keys_out
+            ),
+            "parcels_waiting": tuple(
+                CarriedParcel(
+                    parcel_id=p.parcel_id,
+                    kind=p.kind.value,
+                    building_id=p.building_id,
+                    unit=p.unit,
+                    recipient=p.recipient,
+                    received_at=p.received_at,
+                    notice=p.notice.value if p.notice else None,
+                )
+                for p in parcels
+                if p.state is ParcelState.WAITING
             ),
             "version": handover.version + 1,
         },

@@ -22,6 +22,8 @@ from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
 from frontdesk.models.key_audit import Finding
 from frontdesk.models.keys import Emergency, IdDocument, PermissionBy, SealNumber
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
+from frontdesk.models.parcels import IdDocument as PickupDocument
+from frontdesk.models.parcels import IdTail, ParcelKind, TrackingNo
 from frontdesk.models.photo import OwnerKind
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
 
@@ -67,6 +69,15 @@ class CallbackRules(Frozen):
     unreachable_days: int
 
 
+class ParcelRules(Frozen):
+    """What the console's parcel register offers and checks (frontdesk.models.parcels)."""
+
+    kinds: list[ParcelKind]
+    id_documents: list[PickupDocument]  # a campus card too, unlike a key's outsider
+    tracking_no: str
+    id_tail: str
+
+
 class SurveyRules(Frozen):
     """The semi-annual survey campaign's months and target (frontdesk.models.campaign)."""
 
@@ -97,6 +108,7 @@ class Catalogue(Frozen):
     limits: Limits
     patterns: Patterns
     callbacks: CallbackRules
+    parcels: ParcelRules
     surveys: SurveyRules
     keys: KeyRules
 
@@ -140,6 +152,12 @@ def catalogue() -> Catalogue:
             mark_max=cb.MAX_MARK,
             text=cb.MAX_TEXT,
             unreachable_days=cb.UNREACHABLE_DAYS,
+        ),
+        parcels=ParcelRules(
+            kinds=list(ParcelKind),
+            id_documents=list(PickupDocument),
+            tracking_no=_pattern(TrackingNo),
+            id_tail=_pattern(IdTail),
         ),
         surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
         keys=KeyRules(

@@ -196,6 +196,18 @@ class CarriedKey(Frozen):
     return_due: str
 
 
+class CarriedParcel(Frozen):
+    """A parcel not yet collected at the handover, handed over face to face (004 QW21-06 §4.1.5)."""
+
+    parcel_id: str
+    kind: str
+    building_id: str
+    unit: str
+    recipient: str
+    received_at: str
+    notice: str | None = None
+
+
 MAX_CASH_CENTS = 100_000_000
 
 
@@ -212,6 +224,7 @@ class Handover(Frozen):
     unfinished: tuple[CarriedTicket, ...] = ()
     running_clocks: tuple[CarriedClock, ...] = ()
     keys_out: tuple[CarriedKey, ...] = ()
+    parcels_waiting: tuple[CarriedParcel, ...] = ()
     prepared_at: str | None = None
     cash_cents: int | None = None
     cash_note: str = ""

@@ -1,0 +1,49 @@
+"""Which weekly duty summaries went out, in the single table (docs/decisions/0024).
+
+Keys (PK / SK):
+    DUTYSUMMARY#<site> / WEEK#<week>   the week's summary is claimed (put, ``attribute_not_exists``)
+                                       before it is mailed, and released if the mail could not go out:
+                                       two runs, even at once, mail it once (expires after 400 days)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from frontdesk.adapters.dynamodb import EXPIRES_AT, busy_when_throttled
+from frontdesk.clock import parse_iso
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+KEEP_SECONDS = 400 * 86_400
+
+
+def _key(site_id: str, week: str) -> dict[str, str]:
+    return {"PK": f"DUTYSUMMARY#{site_id}", "SK": f"WEEK#{week}"}
+
+
+class SummaryMarks:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def sent(self, site_id: str, week: str) -> bool:
+        return "Item" in self._table.get_item(Key=_key(site_id, week), ConsistentRead=True)
+
+    def claim(self, site_id: str, week: str, at: str) -> bool:
+        """True for the one run that may mail the week; False when another already did (or is)."""
+        item: dict[str, Any] = {**_key(site_id, week), "type": "duty_summary", "site_id": site_id, "week": week}
+        item.update(at=at, **{EXPIRES_AT: int(parse_iso(at).timestamp()) + KEEP_SECONDS})
+        try:
+            with busy_when_throttled():
+                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def release(self, site_id: str, week: str) -> None:
+        self._table.delete_item(Key=_key(site_id, week))
