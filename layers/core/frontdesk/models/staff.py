@@ -22,6 +22,8 @@ class Person(BaseModel):
 
 
 class PersonView(Person):
+    # The directory shows how to reach a colleague by phone; addresses stay with the roster's mail.
+    email: str = Field(default="", exclude=True)
     open_tickets: int = Field(description="Open tickets assigned to this person now")
     busy: bool = Field(description="At least one open ticket assigned")
 
