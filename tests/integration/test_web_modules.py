@@ -7,6 +7,7 @@ import importlib
 import re
 import shutil
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -212,3 +213,42 @@ def test_a_shared_part_is_put_in_with_every_slot_filled_or_not_at_all() -> None:
     assert match is not None
     with pytest.raises(KeyError, match="hidden"):
         pages._included(match)
+
+
+# ------------------------------------------------------------------------------------------ markup
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Nesting(HTMLParser):
+    """Each closing tag against the element open at that point."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+            return
+        self.problems.append(f"line {self.getpos()[0]}: </{tag}> closes <{self.open[-1] if self.open else '-'}>")
+        while tag in self.open and self.open.pop() != tag:
+            pass
+
+
+@pytest.mark.parametrize("page", sorted(_pages().PAGES))
+def test_every_element_a_served_page_opens_it_closes_in_order(page: str) -> None:
+    """A section left open swallows all after it: a merge once left the survey panel open, and the
+    console's board then sat inside a hidden panel."""
+    nesting = _Nesting()
+    nesting.feed(_pages()._page(page).body)
+    nesting.close()
+    assert nesting.problems == []
+    assert nesting.open in ([], ["html"], ["html", "body"]), f"left open: {nesting.open}"
