@@ -219,7 +219,7 @@ def main() -> None:
         compiled = build_here(args.build_dir, python_version, machine)
         print(f"built for {machine} in {args.build_dir} ({'with' if compiled else 'WITHOUT'} .pyc)", flush=True)
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     env = {
