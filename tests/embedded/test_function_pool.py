@@ -143,3 +143,15 @@ def test_past_its_bound_the_gateway_answers_503_in_the_apis_error_shape(template
         "request_id": refused.header("x-amzn-RequestId"),
     }
     assert gateway.handle(request).status == 200  # the bound is of requests held, not a count
+
+
+def test_the_command_line_sets_the_pool_and_refuses_an_empty_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from local_stack.__main__ import parse
+
+    monkeypatch.delenv("FRONTDESK_CONCURRENCY", raising=False)
+    assert parse([]).concurrency == 4
+    assert parse(["--concurrency", "1"]).concurrency == 1
+    monkeypatch.setenv("FRONTDESK_CONCURRENCY", "8")
+    assert parse([]).concurrency == 8
+    with pytest.raises(SystemExit):
+        parse(["--concurrency", "0"])
