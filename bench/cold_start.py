@@ -138,12 +138,14 @@ def cases() -> dict[str, tuple[str, str]]:
 
 
 def measure(python: str, build_dir: Path, env: dict[str, str], runs: int) -> dict[str, dict[str, Any]]:
-    results: dict[str, dict[str, Any]] = {}
-    for name, (folder, event) in cases().items():
-        code = build_dir / "functions" / folder
-        run_env = {**env, "PYTHONPATH": f"{code}:{build_dir / 'layer' / 'python'}", "PYTHONDONTWRITEBYTECODE": "1"}
-        samples = []
-        for _ in range(runs):
+    """`runs` rounds, each running every case once: a machine whose load changes during the run
+    weighs on every case alike, so the ratios stay comparable."""
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in cases()}
+    for _ in range(runs):
+        for name, (folder, event) in cases().items():
+            code = build_dir / "functions" / folder
+            layer = build_dir / "layer" / "python"
+            run_env = {**env, "PYTHONPATH": f"{code}:{layer}", "PYTHONDONTWRITEBYTECODE": "1"}
             done = subprocess.run(
                 [python, "-B", "-c", PROBE, str(code / "app.py"), event],
                 env=run_env,
@@ -152,16 +154,18 @@ def measure(python: str, build_dir: Path, env: dict[str, str], runs: int) -> dic
                 capture_output=True,
                 text=True,
             )
-            samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        results[name] = {
-            "import": statistics.median(s["import"] for s in samples),
-            "first": statistics.median(s["first"] for s in samples),
-            "total": statistics.median(s["import"] + s["first"] for s in samples),
-            "error": next((s["error"] for s in samples if s["error"]), None),
-            "xray": any(s["xray"] for s in samples),
-            "modules": samples[-1]["modules"],
+            samples[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {
+        name: {
+            "import": statistics.median(s["import"] for s in taken),
+            "first": statistics.median(s["first"] for s in taken),
+            "total": statistics.median(s["import"] + s["first"] for s in taken),
+            "error": next((s["error"] for s in taken if s["error"]), None),
+            "xray": any(s["xray"] for s in taken),
+            "modules": taken[-1]["modules"],
         }
-    return results
+        for name, taken in samples.items()
+    }
 
 
 def report(title: str, results: dict[str, dict[str, Any]], runs: int) -> None:

@@ -153,7 +153,7 @@ class Stack:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "local_stack", *args], cwd=ROOT, env=env, stdout=self._log, stderr=self._log
         )
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # a loaded 2-core machine starts it slowly
         while True:
             try:
                 with urllib.request.urlopen(f"{self.base}/local/config.json", timeout=5) as response:
