@@ -137,35 +137,39 @@ def cases() -> dict[str, tuple[str, str]]:
     }
 
 
-def measure(python: str, build_dir: Path, env: dict[str, str], runs: int) -> dict[str, dict[str, Any]]:
-    """`runs` rounds, each running every case once: a machine whose load changes during the run
-    weighs on every case alike, so the ratios stay comparable."""
-    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in cases()}
+def measure(python: str, builds: list[Path], env: dict[str, str], runs: int) -> list[dict[str, dict[str, Any]]]:
+    """`runs` rounds, each running every case of every build once: a machine whose load changes
+    during the run weighs on every case and build alike, so the ratios stay comparable."""
+    samples: list[dict[str, list[dict[str, Any]]]] = [{name: [] for name in cases()} for _ in builds]
     for _ in range(runs):
-        for name, (folder, event) in cases().items():
-            code = build_dir / "functions" / folder
-            layer = build_dir / "layer" / "python"
-            run_env = {**env, "PYTHONPATH": f"{code}:{layer}", "PYTHONDONTWRITEBYTECODE": "1"}
-            done = subprocess.run(
-                [python, "-B", "-c", PROBE, str(code / "app.py"), event],
-                env=run_env,
-                cwd=code,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            samples[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return {
-        name: {
-            "import": statistics.median(s["import"] for s in taken),
-            "first": statistics.median(s["first"] for s in taken),
-            "total": statistics.median(s["import"] + s["first"] for s in taken),
-            "error": next((s["error"] for s in taken if s["error"]), None),
-            "xray": any(s["xray"] for s in taken),
-            "modules": taken[-1]["modules"],
+        for build_dir, taken in zip(builds, samples, strict=True):
+            for name, (folder, event) in cases().items():
+                code = build_dir / "functions" / folder
+                layer = build_dir / "layer" / "python"
+                run_env = {**env, "PYTHONPATH": f"{code}:{layer}", "PYTHONDONTWRITEBYTECODE": "1"}
+                done = subprocess.run(
+                    [python, "-B", "-c", PROBE, str(code / "app.py"), event],
+                    env=run_env,
+                    cwd=code,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                taken[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return [
+        {
+            name: {
+                "import": statistics.median(s["import"] for s in got),
+                "first": statistics.median(s["first"] for s in got),
+                "total": statistics.median(s["import"] + s["first"] for s in got),
+                "error": next((s["error"] for s in got if s["error"]), None),
+                "xray": any(s["xray"] for s in got),
+                "modules": got[-1]["modules"],
+            }
+            for name, got in taken.items()
         }
-        for name, taken in samples.items()
-    }
+        for taken in samples
+    ]
 
 
 def report(title: str, results: dict[str, dict[str, Any]], runs: int) -> None:
@@ -252,14 +256,17 @@ def main() -> None:
     )
     SiteStore(boto3.resource("dynamodb").Table(stack.env["TABLE_NAME"])).put(site)
     try:
-        report(f"built layer, .pyc as shipped, {python}", measure(python, args.build_dir, env, args.runs), args.runs)
+        builds = [args.build_dir]
         if args.sources:
-            plain = without_bytecode(args.build_dir, args.build_dir.with_name(args.build_dir.name + "-sources"))
-            report(
-                "the same without any .pyc (compiled at every cold start)",
-                measure(python, plain, env, args.runs),
-                args.runs,
-            )
+            builds.append(without_bytecode(args.build_dir, args.build_dir.with_name(args.build_dir.name + "-sources")))
+        measured = measure(python, builds, env, args.runs)
+        report(f"built layer, .pyc as shipped, {python}", measured[0], args.runs)
+        if args.sources:
+            report("the same without any .pyc (compiled at every cold start)", measured[1], args.runs)
+            shipped, plain = measured[0], measured[1]
+            print("\n.pyc as shipped / without .pyc, total:")
+            for name in shipped:
+                print(f"  {name:36} {shipped[name]['total'] / plain[name]['total']:.2f}")
         botocore_share(args.build_dir)
     finally:
         server.stop()
