@@ -98,8 +98,10 @@ browser: ## chromium + CJK fonts for the e2e tests (apt-get, only when missing)
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
 	fi
 
-build: venv ## build/: the layer (arm64 py3.13 wheels, no Docker), function folders, build/template.yaml
-	$(BIN)/python infra/build.py --build-dir build
+# The layer's .pyc are compiled by the runtime's Python: Debian's python3.13 is installed when no 3.13
+# is found (docs/decisions/0010, 0027).
+build: venv ## build/: the layer (arm64 py3.13 wheels, no Docker, .pyc), function folders, build/template.yaml
+	$(BIN)/python infra/build.py --build-dir build --install-compiler
 
 deploy: venv ## AWS CLI: package to S3_BUCKET, deploy stack STACK_NAME
 	@test -n "$(S3_BUCKET)" || { echo "usage: make deploy S3_BUCKET=<artifact bucket> [STACK_NAME=… STAGE=… SENDER_EMAIL=…]" >&2; exit 2; }

@@ -1,26 +1,37 @@
-"""Cold import and first in-process request of each API function, as a ratio to an empty powertools handler.
+"""Cold start of every function from the built layer, as a ratio to an empty powertools handler.
 
-Each sample is a fresh interpreter (a Lambda cold start) talking to one moto server on 127.0.0.1.
-    .venv/bin/python bench/cold_start.py [--runs 7]
+The layer and the function folders are built as `make build` builds them (infra/build.py: the
+pinned runtime dependencies, the frontdesk package, byte-code compiled by the runtime's Python),
+but for this machine's architecture so that they can be imported here. Each sample is a fresh
+interpreter of the runtime's version (python3.13; --python to choose another) started with -B and
+nothing on its path but the built layer and the function's folder, as on Lambda, whose /opt and
+/var/task are read-only: the .pyc it finds are the ones the build shipped, never ones it wrote on
+an earlier run. A sample times the import of the handler module and its first invocation against
+one moto server on 127.0.0.1. The baseline is bench/empty_handler.py, built and measured the same
+way. With --sources the same runs once more on a copy without any .pyc (the build before ADR 0010).
+
+    .venv/bin/python bench/cold_start.py [--runs 7] [--sources] [--build-dir /tmp/frontdesk-cold-build]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
+import shutil
 import statistics
 import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = r"""
 import importlib.util, json, sys, time
 t0 = time.perf_counter()
-sys.path.insert(0, sys.argv[1].rsplit("/", 1)[0])  # the function's folder, like Lambda's /var/task
 spec = importlib.util.spec_from_file_location("handler_under_test", sys.argv[1])
 module = importlib.util.module_from_spec(spec); sys.modules[spec.name] = module; spec.loader.exec_module(module)
 t1 = time.perf_counter()
@@ -28,15 +39,50 @@ class Context:
     function_name = "bench"; memory_limit_in_mb = 512; aws_request_id = "bench"
     invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:bench"
     def get_remaining_time_in_millis(self): return 30000
-event = json.loads(sys.argv[2])
-response = module.lambda_handler(event, Context())
+error = None
+try:
+    response = module.lambda_handler(json.loads(sys.argv[2]), Context())
+    if isinstance(response, dict) and response.get("statusCode", 200) >= 300:
+        error = f"status {response['statusCode']}"
+except Exception as raised:  # the time still counts; the table says it failed
+    error = type(raised).__name__
 t2 = time.perf_counter()
-assert response["statusCode"] < 300, response
-print(json.dumps({"import": t1 - t0, "first": t2 - t1}))
+print(json.dumps({"import": t1 - t0, "first": t2 - t1, "error": error,
+                  "xray": "aws_xray_sdk.core" in sys.modules, "modules": len(sys.modules)}))
 """
 
 
-def _event(method: str, path: str, body: Mapping[str, object] | None, claims: dict[str, str] | None) -> str:
+def _load_build() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("frontdesk_build", ROOT / "infra" / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_here(build_dir: Path, python_version: str, machine: str) -> bool:
+    """The layer and function folders as infra/build.py makes them, for `machine`; True if compiled."""
+    builder = _load_build()
+    if build_dir.exists():
+        shutil.rmtree(build_dir)
+    builder.build_layer(build_dir / "layer", builder.runtime_requirements(), python_version, machine)
+    for folder in sorted((ROOT / "functions").iterdir()):
+        if (folder / "app.py").is_file():
+            shutil.copytree(folder, build_dir / "functions" / folder.name, ignore=builder.IGNORED)
+    (build_dir / "functions" / "empty").mkdir()
+    shutil.copy2(ROOT / "bench" / "empty_handler.py", build_dir / "functions" / "empty" / "app.py")
+    compiled: bool = builder.compile_bytecode([build_dir / "layer", build_dir / "functions"], python_version)
+    return compiled
+
+
+def without_bytecode(build_dir: Path, target: Path) -> Path:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(build_dir, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
+def _api_event(method: str, path: str, body: Mapping[str, object] | None, claims: dict[str, str] | None) -> str:
     context: dict[str, object] = {"requestId": "bench", "stage": "prod", "resourcePath": path, "httpMethod": method}
     if claims:
         context["authorizer"] = {"claims": claims}
@@ -57,9 +103,109 @@ def _event(method: str, path: str, body: Mapping[str, object] | None, claims: di
     )
 
 
+TICKET = {
+    "site_id": "demo",
+    "building_id": "library",
+    "unit": "101",
+    "kind": "repair",
+    "category": "plumbing",
+    "description": "水龙头漏水",
+    "contact_name": "张三",
+    "contact_phone": "13800138000",
+}
+OPERATOR = {"cognito:username": "op", "cognito:groups": "operator"}
+SCHEDULED = json.dumps({"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}})
+
+
+def cases() -> dict[str, tuple[str, str]]:
+    """What each sample runs: (function folder, first event)."""
+    return {
+        "empty powertools handler": ("empty", _api_event("POST", "/public/tickets", {}, None)),
+        "public_api POST /public/tickets": ("public_api", _api_event("POST", "/public/tickets", TICKET, None)),
+        "public_api GET /public/sites": ("public_api", _api_event("GET", "/public/sites", None, None)),
+        "staff_api GET /staff/tickets": ("staff_api", _api_event("GET", "/staff/tickets", None, OPERATOR)),
+        "stream_router (a dispatch record)": (
+            "stream_router",
+            (ROOT / "events" / "stream_ticket_dispatched.json").read_text(encoding="utf-8"),
+        ),
+        "photo_ingest (an upload)": (
+            "photo_ingest",
+            (ROOT / "events" / "photo_ingest_object_created.json").read_text(encoding="utf-8"),
+        ),
+        "end_of_day (scheduled)": ("end_of_day", SCHEDULED),
+        "reconciler (scheduled)": ("reconciler", SCHEDULED),
+    }
+
+
+def measure(python: str, builds: list[Path], env: dict[str, str], runs: int) -> list[dict[str, dict[str, Any]]]:
+    """`runs` rounds, each running every case of every build once: a machine whose load changes
+    during the run weighs on every case and build alike, so the ratios stay comparable."""
+    samples: list[dict[str, list[dict[str, Any]]]] = [{name: [] for name in cases()} for _ in builds]
+    for _ in range(runs):
+        for build_dir, taken in zip(builds, samples, strict=True):
+            for name, (folder, event) in cases().items():
+                code = build_dir / "functions" / folder
+                layer = build_dir / "layer" / "python"
+                run_env = {**env, "PYTHONPATH": f"{code}:{layer}", "PYTHONDONTWRITEBYTECODE": "1"}
+                done = subprocess.run(
+                    [python, "-B", "-c", PROBE, str(code / "app.py"), event],
+                    env=run_env,
+                    cwd=code,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                taken[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return [
+        {
+            name: {
+                "import": statistics.median(s["import"] for s in got),
+                "first": statistics.median(s["first"] for s in got),
+                "total": statistics.median(s["import"] + s["first"] for s in got),
+                "error": next((s["error"] for s in got if s["error"]), None),
+                "xray": any(s["xray"] for s in got),
+                "modules": got[-1]["modules"],
+            }
+            for name, got in taken.items()
+        }
+        for taken in samples
+    ]
+
+
+def report(title: str, results: dict[str, dict[str, Any]], runs: int) -> None:
+    base = results["empty powertools handler"]["total"]
+    print(f"\n{title} (median of {runs})")
+    print(f"{'function':36} {'import ms':>9} {'first ms':>9} {'total ms':>9} {'ratio':>6} {'modules':>7}  notes")
+    for name, r in results.items():
+        notes = ", ".join(filter(None, [r["error"] and f"first call: {r['error']}", r["xray"] and "X-Ray loaded"]))
+        print(
+            f"{name:36} {r['import'] * 1000:9.0f} {r['first'] * 1000:9.0f} {r['total'] * 1000:9.0f} "
+            f"{r['total'] / base:6.2f} {r['modules']:7d}  {notes}"
+        )
+
+
+def _size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def botocore_share(build_dir: Path) -> None:
+    site = build_dir / "layer" / "python"
+    total = _size_mb(site)
+    aws = sum(
+        _size_mb(site / name) for name in ("botocore", "boto3", "s3transfer", "jmespath") if (site / name).exists()
+    )
+    print(
+        f"\nlayer {total:.1f} MB on disk, of which boto3/botocore/s3transfer/jmespath {aws:.1f} MB ({aws / total:.0%})"
+    )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--python", default=None, help="the runtime's interpreter (default: as infra/build.py finds)")
+    parser.add_argument("--build-dir", type=Path, default=Path("/tmp/frontdesk-cold-build"))
+    parser.add_argument("--reuse", action="store_true", help="measure an earlier --build-dir as it is")
+    parser.add_argument("--sources", action="store_true", help="also measure a copy without .pyc")
     args = parser.parse_args()
 
     import boto3
@@ -70,23 +216,37 @@ def main() -> None:
     from local_stack.provision import provision
     from local_stack.template import load_template
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    builder = _load_build()
+    template = load_template()
+    python_version, _ = builder.target_platform(template)
+    python = args.python or builder.find_compiler(python_version)
+    if python is None:
+        raise SystemExit(f"no python{python_version} here: install it (make build does) or pass --python")
+    machine = os.uname().machine
+    if not args.reuse:
+        compiled = build_here(args.build_dir, python_version, machine)
+        print(f"built for {machine} in {args.build_dir} ({'with' if compiled else 'WITHOUT'} .pyc)", flush=True)
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
     env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": endpoint,
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_ENDPOINT_URL": f"http://{host}:{port}",
         "AWS_ACCESS_KEY_ID": "bench",
         "AWS_SECRET_ACCESS_KEY": "bench",
         "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
         "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "frontdesk-bench",
         "POWERTOOLS_SERVICE_NAME": "bench",
+        "LAMBDA_TASK_ROOT": "/var/task",  # as in Lambda; tracing stays off by the variable above
     }
     os.environ.update({k: v for k, v in env.items() if k.startswith(("AWS_", "POWERTOOLS_"))})
-    stack = provision(boto3.Session(region_name="us-east-1"), load_template())
+    stack = provision(boto3.Session(region_name="us-east-1"), template)
     env.update(stack.env)
     site = Site(
         site_id="demo",
@@ -95,52 +255,21 @@ def main() -> None:
         buildings=(Building(building_id="library", name="图书馆", building_class=BuildingClass.A, units=("101",)),),
     )
     SiteStore(boto3.resource("dynamodb").Table(stack.env["TABLE_NAME"])).put(site)
-    ticket = {
-        "site_id": "demo",
-        "building_id": "library",
-        "unit": "101",
-        "kind": "repair",
-        "category": "plumbing",
-        "description": "水龙头漏水",
-        "contact_name": "张三",
-        "contact_phone": "13800138000",
-    }
-    cases = {
-        "empty powertools handler": (ROOT / "bench" / "empty_handler.py", _event("POST", "/public/tickets", {}, None)),
-        "public_api POST /public/tickets": (
-            ROOT / "functions" / "public_api" / "app.py",
-            _event("POST", "/public/tickets", ticket, None),
-        ),
-        "staff_api GET /staff/tickets": (
-            ROOT / "functions" / "staff_api" / "app.py",
-            _event("GET", "/staff/tickets", None, {"cognito:username": "op", "cognito:groups": "operator"}),
-        ),
-    }
-    results: dict[str, dict[str, float]] = {}
-    for name, (path, event) in cases.items():
-        samples = [
-            json.loads(
-                subprocess.run(
-                    [sys.executable, "-c", PROBE, str(path), event], env=env, check=True, capture_output=True, text=True
-                )
-                .stdout.strip()
-                .splitlines()[-1]
-            )
-            for _ in range(args.runs)
-        ]
-        results[name] = {
-            "import": statistics.median(s["import"] for s in samples),
-            "first": statistics.median(s["first"] for s in samples),
-            "total": statistics.median(s["import"] + s["first"] for s in samples),
-        }
-    server.stop()
-    base = results["empty powertools handler"]
-    print(f"{'function':36} {'import ms':>10} {'first ms':>9} {'total ms':>9} {'ratio':>6}  (median of {args.runs})")
-    for name, r in results.items():
-        print(
-            f"{name:36} {r['import'] * 1000:10.0f} {r['first'] * 1000:9.0f} {r['total'] * 1000:9.0f} "
-            f"{r['total'] / base['total']:6.2f}"
-        )
+    try:
+        builds = [args.build_dir]
+        if args.sources:
+            builds.append(without_bytecode(args.build_dir, args.build_dir.with_name(args.build_dir.name + "-sources")))
+        measured = measure(python, builds, env, args.runs)
+        report(f"built layer, .pyc as shipped, {python}", measured[0], args.runs)
+        if args.sources:
+            report("the same without any .pyc (compiled at every cold start)", measured[1], args.runs)
+            shipped, plain = measured[0], measured[1]
+            print("\n.pyc as shipped / without .pyc, total:")
+            for name in shipped:
+                print(f"  {name:36} {shipped[name]['total'] / plain[name]['total']:.2f}")
+        botocore_share(args.build_dir)
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -103,6 +103,29 @@ def find_compiler(python_version: str) -> str | None:
     return None
 
 
+def install_compiler(python_version: str) -> str | None:
+    """Debian's python<version> through apt-get when no interpreter of that version is here (as
+    `make build` asks); None, with the reason, where apt has no such package (Debian 12 has none)."""
+    found = find_compiler(python_version)
+    apt_get, apt_cache = shutil.which("apt-get"), shutil.which("apt-cache")
+    if found is not None or apt_get is None or apt_cache is None:
+        return found
+    package = f"python{python_version}"
+    policy = subprocess.run(  # noqa: S603 - fixed argv
+        [apt_cache, "policy", package], capture_output=True, text=True, check=False
+    ).stdout
+    if "Candidate:" not in policy or "Candidate: (none)" in policy:
+        print(f"note: apt has no {package} here (try `apt-get update` first)", file=sys.stderr)
+        return None
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(  # noqa: S603 - fixed argv
+        [*sudo, apt_get, "install", "-y", "--no-install-recommends", package],
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        check=True,
+    )
+    return find_compiler(python_version)
+
+
 def compile_bytecode(folders: list[Path], python_version: str) -> bool:
     """Compile every .py under `folders` with the runtime's Python; False (and a note) when there is none.
 
@@ -128,13 +151,16 @@ def _local(uri: Any) -> str | None:
     return uri if isinstance(uri, str) and not uri.startswith("s3://") else None
 
 
-def build(build_dir: Path) -> Path:
-    """Build everything into `build_dir`; returns the path of the built template."""
+def build(build_dir: Path, install: bool = False) -> Path:
+    """Build everything into `build_dir`; returns the path of the built template. With `install`,
+    the runtime's Python is installed from apt first when this machine has none."""
     template = load_template(ROOT / "template.yaml")
     if build_dir.exists():
         shutil.rmtree(build_dir)
     build_dir.mkdir(parents=True)
     python_version, machine = target_platform(template)
+    if install:
+        install_compiler(python_version)
 
     for logical_id, resource in resources(template).items():
         props: dict[str, Any] = resource.get("Properties", {})
@@ -167,8 +193,11 @@ def build(build_dir: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    parser.add_argument(
+        "--install-compiler", action="store_true", help="apt-get the runtime's python (for its .pyc) when missing"
+    )
     args = parser.parse_args(argv)
-    print(f"built {build(args.build_dir.resolve())}")
+    print(f"built {build(args.build_dir.resolve(), install=args.install_compiler)}")
     return 0
 
 

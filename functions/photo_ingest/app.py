@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk import wiring
+from frontdesk.tracing import tracer as traced
 
 logger = Logger()
-tracer = Tracer()
+tracer = traced()
 metrics = Metrics()
 METRICS = {
     "stored": "PhotosStored",

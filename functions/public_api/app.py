@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import pages
 import public_photos
 import survey
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api import intake
@@ -23,10 +23,11 @@ from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.models.views import Created, PublicTicket, public_view
 from frontdesk.settings import settings
+from frontdesk.tracing import tracer as traced
 from frontdesk.wiring import desk, tracking_url
 
 logger = Logger()
-tracer = Tracer()
+tracer = traced()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)

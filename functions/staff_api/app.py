@@ -19,7 +19,7 @@ import keys
 import parcels
 import people
 import photos
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from emergency_calls import router as emergency_calls
 from mailing_lists import router as mailing_lists
@@ -39,10 +39,11 @@ from frontdesk.models.history import UnitHistory
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket
 from frontdesk.models.views import Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
+from frontdesk.tracing import tracer as traced
 from frontdesk.wiring import board, desk, second_factor, tracking_url
 
 logger = Logger()
-tracer = Tracer()
+tracer = traced()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.use(middlewares=[every_caller_checked(lambda actor: second_factor().check(actor))])

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -46,9 +46,10 @@ from frontdesk.domain.routing import ROUTED
 from frontdesk.domain.sweep import UNFINISHED
 from frontdesk.models.clock import Clock
 from frontdesk.models.ticket import TimelineEvent
+from frontdesk.tracing import tracer as traced
 
 logger = Logger()
-tracer = Tracer()
+tracer = traced()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

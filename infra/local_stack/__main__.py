@@ -18,6 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from local_stack.runner import Config, LocalStack, PortBusyError
+from local_stack.runtime import DEFAULT_CONCURRENCY
 from local_stack.template import TEMPLATE_PATH
 
 DEFAULT_DEMO_SCALE = 60.0
@@ -71,11 +72,20 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         help="the template's ManagerMfa: 'required' refuses a manager without two-step verification, as "
         "the template's default does on AWS (default optional locally; env FRONTDESK_MANAGER_MFA)",
     )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=_env_int("FRONTDESK_CONCURRENCY", DEFAULT_CONCURRENCY),
+        help=f"invocations of one function at once, each in its own container (default {DEFAULT_CONCURRENCY}; "
+        "env FRONTDESK_CONCURRENCY)",
+    )
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scale = args.time_scale if args.time_scale is not None else (1.0 if args.no_demo else DEFAULT_DEMO_SCALE)
     if scale <= 0:
         parser.error("--time-scale must be positive")
+    if args.concurrency < 1:
+        parser.error("--concurrency must be at least 1")
     return Config(
         host=args.host,
         port=args.port,
@@ -86,6 +96,7 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         throttle=args.throttle,
         waf=args.waf,
         manager_mfa=args.manager_mfa,
+        concurrency=args.concurrency,
     )
 
 

@@ -37,6 +37,9 @@ MAX_PAYLOAD_BYTES: Final = 10 * 1024 * 1024  # API Gateway's limit
 # API Gateway queues them; the kernel caps this at net.core.somaxconn.
 LISTEN_BACKLOG: Final = 1024
 LOCAL_PREFIX: Final = "/local/"
+# Requests the gateway holds at once, running or waiting for a free container of their function.
+# A burst past the functions' pools queues here; past this it is truly overloaded: 503, at once.
+MAX_IN_FLIGHT: Final = 128
 
 # Gateway response types the local gateway can produce: default status and message.
 _GATEWAY_ERRORS: Final[Mapping[str, tuple[int, str, str]]] = {
@@ -49,6 +52,8 @@ _GATEWAY_ERRORS: Final[Mapping[str, tuple[int, str, str]]] = {
     "WAF_FILTERED": (403, "Forbidden", "ForbiddenException"),
     # A function error or a malformed proxy result: API Gateway answers 502 from DEFAULT_5XX.
     "DEFAULT_5XX": (502, "Internal server error", "InternalServerErrorException"),
+    # Local only: more requests held than MAX_IN_FLIGHT. Rendered by DEFAULT_5XX, the API's shape.
+    "OVERLOADED": (503, "Service Unavailable", "ServiceUnavailableException"),
 }
 _CONTEXT_VARIABLE: Final = re.compile(r"\$(?:\{context\.([A-Za-z.]+)\}|context\.([A-Za-z.]+))")
 
@@ -444,8 +449,10 @@ class Gateway:
         throttle: bool = False,
         waf: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
         self.routes = list(routes)
+        self._in_flight = threading.BoundedSemaphore(max_in_flight)
         self.functions = functions
         self.apis = apis
         self.authorizers = authorizers
@@ -592,11 +599,18 @@ class Gateway:
             binary_media_types=api.binary_media_types,
             host=request.header("Host") or "localhost",
         )
+        if not self._in_flight.acquire(blocking=False):
+            log.warning("%s %s: overloaded, answered 503", route.method, route.path)
+            overloaded = self.gateway_error("OVERLOADED", request, request_id, api)
+            overloaded.headers.append(("Retry-After", "1"))
+            return overloaded
         try:
             result = function.invoke(event)
         except FunctionError as error:
             log.error("%s %s: %s", route.method, route.path, error)
             return self.gateway_error("DEFAULT_5XX", request, request_id, api)
+        finally:
+            self._in_flight.release()
         response = proxy_response(result)
         if response is None:
             log.error("%s %s: malformed Lambda proxy response from %s", route.method, route.path, route.function)

@@ -54,7 +54,7 @@ from local_stack.gateway import (
 )
 from local_stack.outbox import Outbox, page
 from local_stack.provision import Stack, provision
-from local_stack.runtime import Function, load_functions
+from local_stack.runtime import DEFAULT_CONCURRENCY, Function, load_functions
 from local_stack.streams import StreamPoller, start_pollers, stream_mappings
 from local_stack.template import (
     TEMPLATE_PATH,
@@ -88,6 +88,7 @@ class Config:
     # The template's ManagerMfa. Locally "optional" unless asked: the demo's managers have no
     # authenticator app, and a newcomer should see the console before setting one up.
     manager_mfa: str = "optional"
+    concurrency: int = DEFAULT_CONCURRENCY  # warm containers per function, as Lambda scales out
 
 
 class PortBusyError(Exception):
@@ -244,7 +245,12 @@ class LocalStack:
         # before any function makes a client: a client copies the session's handlers when it is made
         self.calls.install(boto3._get_default_session().events)
         self.functions = load_functions(
-            self.template, config.stack_name, stack.region, stack.account_id, root=config.template_path.parent
+            self.template,
+            config.stack_name,
+            stack.region,
+            stack.account_id,
+            root=config.template_path.parent,
+            concurrency=config.concurrency,
         )
         for function in self.functions.values():
             if not function.exists():
@@ -485,6 +491,8 @@ class LocalStack:
                     "loaded": f.exists(),
                     "billed_ms": f.billed_ms,
                     "memory_mb": f.memory,
+                    "containers": f.containers,
+                    "busy_peak": f.busy_peak,
                 }
                 for lid, f in self.functions.items()
             },

@@ -9,6 +9,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -168,6 +169,31 @@ def _stream_records(stack: RunningStack) -> list[dict[str, Any]]:
             records.extend(page["Records"])
             iterator = page["NextShardIterator"]
     return records
+
+
+def test_a_burst_of_one_keyed_intake_opens_one_ticket_while_invocations_run_at_once(
+    local_stack: RunningStack,
+) -> None:
+    """The functions run several invocations at once (a pool of containers): a client that sends
+    the same keyed request many times at once still gets one ticket (409 while the first runs)."""
+    operator = local_stack.token("operator")
+    key = {"Idempotency-Key": f"e2e-burst-{uuid.uuid4()}"}
+    body = {**INTAKE, "description": f"burst {uuid.uuid4()}"}
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(
+            pool.map(lambda _: local_stack.call("POST", "/staff/tickets", body, token=operator, headers=key), range(8))
+        )
+
+    assert {status for status, _ in answers} <= {201, 409}
+    assert all(answer["code"] == "idempotency_in_progress" for status, answer in answers if status == 409)
+    opened = {answer["ticket_id"] for status, answer in answers if status == 201}
+    assert len(opened) == 1
+    status, replay = local_stack.call("POST", "/staff/tickets", body, token=operator, headers=key)
+    assert (status, replay["ticket_id"]) == (201, opened.pop())
+    status, queue = local_stack.call("GET", "/staff/tickets?site_id=demo", token=operator)
+    assert status == 200
+    same = [t["ticket_id"] for t in queue["tickets"] if t["description"] == body["description"]]
+    assert same == [replay["ticket_id"]]
 
 
 def test_the_stream_handler_saw_every_change_once(local_stack: RunningStack) -> None:

@@ -66,3 +66,31 @@ def test_a_repeat_complaint_is_flagged_at_intake_and_shows_on_the_ticket(staff: 
     assert [read(t)["ticket"]["repeat_of"] for t in (first, other, second)] == [0, 0, 2]
     created = read(second)["timeline"][0]
     assert (created["action"], created["detail"]["repeat_of"]) == ("create", "2")
+
+
+def test_the_repeat_count_at_intake_reads_a_number_not_the_units_history(table: Any, store: Any) -> None:
+    """The count of one kind and category within the window, through the unit index: older tickets,
+    other categories and other units do not count, and however many there are, no item comes back."""
+
+    def put(n: int, created_at: str, category: str = "security", unit: str = "1-101") -> None:
+        table.put_item(
+            Item={
+                "PK": f"TICKET#t{n}",
+                "SK": "TICKET",
+                "kind": "complaint",
+                "category": category,
+                "GSI2PK": f"UNIT#ql#expert#{unit}",
+                "GSI2SK": created_at,
+            }
+        )
+
+    put(1, "2026-01-01T00:00:00Z")  # before the window
+    put(2, "2026-03-01T00:00:00Z")
+    put(3, "2026-03-02T00:00:00Z")
+    put(4, "2026-03-03T00:00:00Z", category="cleaning")
+    put(5, "2026-03-04T00:00:00Z", unit="1-102")
+
+    count = store.count_at_unit("ql", "expert", "1-101", "complaint", "security", "2026-02-01T00:00:00Z")
+
+    assert count == 2
+    assert store.count_at_unit("ql", "expert", "1-101", "repair", "security", "2026-02-01T00:00:00Z") == 0

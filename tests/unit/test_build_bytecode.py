@@ -76,3 +76,38 @@ def test_an_interpreter_can_be_named_explicitly(
     monkeypatch.setenv("FRONTDESK_PYC_PYTHON", sys.executable)
     assert build.find_compiler(HERE) == sys.executable
     assert build.find_compiler("9.99") is None
+
+
+def _script(path: Path, body: str) -> None:
+    path.write_text(f"#!/bin/sh\n{body}\n")
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+
+
+def test_make_build_installs_debians_python_of_the_runtimes_version_when_missing(
+    build: ModuleType, no_interpreters: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = no_interpreters / "apt.log"
+    _script(no_interpreters / "apt-cache", f'echo "python{HERE}:\n  Installed: (none)\n  Candidate: {HERE}.5-2"')
+    # "installing" puts the interpreter on PATH, as apt-get would
+    _script(
+        no_interpreters / "apt-get",
+        f'echo "$@" >> {log}; /bin/ln -s {sys.executable} {no_interpreters}/python{HERE}',
+    )
+    monkeypatch.setattr(build.os, "geteuid", lambda: 0)
+
+    found = build.install_compiler(HERE)
+
+    assert found == str(no_interpreters / f"python{HERE}")
+    assert log.read_text().split() == ["install", "-y", "--no-install-recommends", f"python{HERE}"]
+    assert build.install_compiler(HERE) == found  # present now: apt is not asked again
+    assert len(log.read_text().splitlines()) == 1
+
+
+def test_where_apt_has_no_such_python_the_build_goes_on_and_says_so(
+    build: ModuleType, no_interpreters: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _script(no_interpreters / "apt-cache", 'echo "python9.99:\n  Installed: (none)\n  Candidate: (none)"')
+    _script(no_interpreters / "apt-get", "exit 1")
+
+    assert build.install_compiler("9.99") is None
+    assert "apt has no python9.99" in capsys.readouterr().err

@@ -159,6 +159,9 @@ class _Empty:
     def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Any]:
         return []
 
+    def count_at_unit(self, site_id: str, building_id: str, unit: str, kind: str, category: str, since: str) -> int:
+        return 0
+
     def of_subject(self, subject_type: Any, subject_id: str) -> dict[Any, Any]:
         return {}
 

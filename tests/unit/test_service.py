@@ -122,6 +122,14 @@ class MemoryTickets:
         found = [t for t in self.tickets.values() if (t.site_id, t.building_id, t.unit) == (site_id, building_id, unit)]
         return sorted(found, key=lambda t: t.created_at, reverse=True)[:limit]
 
+    def count_at_unit(self, site_id: str, building_id: str, unit: str, kind: str, category: str, since: str) -> int:
+        place = (site_id, building_id, unit, kind, category)
+        return sum(
+            1
+            for t in self.tickets.values()
+            if (t.site_id, t.building_id, t.unit, t.kind, t.category) == place and t.created_at >= since
+        )
+
 
 class MemoryClocks:
     """Clocks and the site's ladder in memory: written only together with their ticket."""

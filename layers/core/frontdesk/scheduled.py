@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from frontdesk.tracing import tracer as traced
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 Run = Callable[[Logger, Metrics], dict[str, Any]]
@@ -15,7 +17,7 @@ Run = Callable[[Logger, Metrics], dict[str, Any]]
 
 def scheduled_handler(run: Run) -> Handler:
     logger = Logger()
-    tracer = Tracer()
+    tracer = traced()
     metrics = Metrics()
 
     @logger.inject_lambda_context

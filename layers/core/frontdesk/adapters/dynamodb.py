@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import boto3
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
@@ -426,6 +426,23 @@ class TicketStore:
             limit=limit,
         )
         return [Ticket.model_validate(strip(item)) for item in items]
+
+    def count_at_unit(self, site_id: str, building_id: str, unit: str, kind: str, category: str, since: str) -> int:
+        # Select COUNT: nothing but the number comes back, whatever the unit's history holds.
+        place = Key("GSI2PK").eq(f"UNIT#{site_id}#{building_id}#{unit}")
+        kwargs: dict[str, Any] = {
+            "IndexName": "GSI2",
+            "KeyConditionExpression": place & Key("GSI2SK").gte(since),
+            "FilterExpression": Attr("kind").eq(kind) & Attr("category").eq(category),
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:
+            page = self._table.query(**kwargs)
+            count += page["Count"]
+            if "LastEvaluatedKey" not in page:
+                return count
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def by_day(self, site_id: str, day: str, limit: int = 500) -> list[Ticket]:
         items = self._query(

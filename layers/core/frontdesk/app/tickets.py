@@ -87,11 +87,14 @@ class Desk:
         return Opened(change.ticket, token)
 
     def _repeat_of(self, ticket: Ticket, now: datetime) -> int:
-        """Read through the unit-history index (GSI2) only for the kinds a repeat is counted for."""
+        """Counted through the unit-history index (GSI2) only for the kinds a repeat is counted for:
+        a count of the quarter's tickets, not the unit's history (which grows with every ticket)."""
         if ticket.kind not in history.REPEAT_AT or not ticket.unit:
             return 0
-        earlier = self._tickets.by_unit(ticket.site_id, ticket.building_id, ticket.unit, UNIT_HISTORY_LIMIT)
-        return history.repeat_of(earlier, ticket, now)
+        earlier = self._tickets.count_at_unit(
+            ticket.site_id, ticket.building_id, ticket.unit, ticket.kind, ticket.category, history.window_start(now)
+        )
+        return history.repeat_number(earlier, ticket.kind)
 
     def spawn_repair(self, complaint_id: str, command: cmd.LinkedRepair, actor: Actor) -> Ticket:
         """A repair the complaint needs, written with the complaint listing it (one transaction): the

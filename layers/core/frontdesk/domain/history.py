@@ -20,7 +20,7 @@ REPEAT_WINDOW: Final = timedelta(days=92)  # a quarter
 
 def repeats(tickets: list[Ticket], now: datetime) -> list[Repeat]:
     """The (kind, category) pairs of the unit's recent tickets that reach their repeat count."""
-    since = to_iso(now - REPEAT_WINDOW)
+    since = window_start(now)
     counts = Counter((t.kind, t.category) for t in tickets if t.kind in REPEAT_AT and t.created_at >= since)
     return [
         Repeat(kind=kind, category=category, count=count, threshold=REPEAT_AT[kind])
@@ -29,14 +29,28 @@ def repeats(tickets: list[Ticket], now: datetime) -> list[Repeat]:
     ]
 
 
+def window_start(now: datetime) -> str:
+    """The earliest creation time that still counts towards a repeat at ``now``."""
+    return to_iso(now - REPEAT_WINDOW)
+
+
+def repeat_number(earlier: int, kind: Kind) -> int:
+    """The how-manieth a ticket is, given ``earlier`` tickets of its unit, kind and category within
+    the quarter, when that makes it a repeat; 0 otherwise."""
+    threshold = REPEAT_AT.get(kind)
+    if threshold is None:
+        return 0
+    count = earlier + 1
+    return count if count >= threshold else 0
+
+
 def repeat_of(earlier: list[Ticket], ticket: Ticket, now: datetime) -> int:
     """At intake: the how-manieth of its kind and category within the quarter this unit's ticket is,
     when that makes it a repeat (a second complaint of one category, a third repair of one kind:
     001 p11 §4.6); 0 otherwise, and for a place without a unit."""
-    threshold = REPEAT_AT.get(ticket.kind)
-    if threshold is None or not ticket.unit:
+    if ticket.kind not in REPEAT_AT or not ticket.unit:
         return 0
-    since = to_iso(now - REPEAT_WINDOW)
+    since = window_start(now)
     same = [
         t
         for t in earlier
@@ -45,8 +59,7 @@ def repeat_of(earlier: list[Ticket], ticket: Ticket, now: datetime) -> int:
         == (ticket.building_id, ticket.unit, ticket.kind, ticket.category)
         and t.created_at >= since
     ]
-    count = len(same) + 1
-    return count if count >= threshold else 0
+    return repeat_number(len(same), ticket.kind)
 
 
 def flag_repeat(change: Change, count: int) -> Change:
