@@ -33,6 +33,7 @@ from frontdesk.app.canned import CannedReplyDesk
 from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
+from frontdesk.app.list_digest import ListDigests
 from frontdesk.app.mailing import MailingDesk
 from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
 from frontdesk.app.staff import StaffDesk
@@ -198,7 +199,13 @@ def ticket_escalations() -> TicketEscalations:
         mailer=mailer(),
         alerts=alerts(),
         base_url=settings().mail_base_url,
+        digests=list_digests(),
     )
+
+
+@_built
+def list_digests() -> ListDigests:
+    return ListDigests(mailer(), sla_store(), settings().mail_base_url)
 
 
 def _report_rung(clock: ClockItem, level: int) -> None:

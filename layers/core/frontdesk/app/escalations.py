@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
+from frontdesk.app.list_digest import ListDigests, OwedListMail
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.domain.bulk import DUPLICATE_NOTICE
@@ -25,6 +26,7 @@ from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detai
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.remarks import remarked
 from frontdesk.models.clock import Clock, ClockKind
+from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import callbacks as callback_notices
 from frontdesk.notifications import messages
@@ -46,6 +48,7 @@ class Outcome:
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    owed: list[str] = field(default_factory=list)  # sent with the batch's other rungs (a digest)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class TicketEscalations:
     mailer: Mailer
     alerts: Alerts
     base_url: str
+    digests: ListDigests | None = None  # the stream router's: its batch's list mails, once per site and list
 
     def __call__(self, clock: Clock, level: int) -> Outcome:
         outcome = Outcome()
@@ -81,12 +85,14 @@ class TicketEscalations:
         self._once(ticket, clock, level, f"{prefix}#alert", lambda: self.alerts.publish(body, attributes), outcome)
 
         members = self.sent.mailing_list(ticket.site_id, detail["mailing_list"]).members
-        if members:
+        if not members:
+            outcome.skipped.append("list_empty")
+        elif self.digests is not None and self.digests.collecting:
+            self._owe_list_mail(ticket, event, site, clock, level, tuple(members), outcome)
+        else:
             mail = messages.staff_mail(ticket, event, site, self.base_url)
             send_list = lambda: self.mailer.send(members, mail.subject, mail.body)  # noqa: E731
             self._once(ticket, clock, level, f"{prefix}#list", send_list, outcome)
-        else:
-            outcome.skipped.append("list_empty")
 
         if level == 1 and clock.kind in TENANT_NOTICE_KINDS:
             if ticket.contact.email:
@@ -97,6 +103,28 @@ class TicketEscalations:
             else:
                 outcome.skipped.append("tenant_no_email")
         return outcome
+
+    def _owe_list_mail(
+        self,
+        ticket: Ticket,
+        event: TimelineEvent,
+        site: Site,
+        clock: Clock,
+        level: int,
+        members: tuple[str, ...],
+        outcome: Outcome,
+    ) -> None:
+        """In a stream batch: the list is mailed once per site and list at its end (frontdesk.app.list_digest)."""
+        assert self.digests is not None
+        subject_key, key = f"TICKET#{ticket.ticket_id}", f"{marker(clock, level)}#list"
+        if self.sent.was_sent(subject_key, key):
+            outcome.skipped.append("list_already_sent")
+            return
+        refused = lambda reason: self._record_failure(ticket.ticket_id, clock, level, "list", reason)  # noqa: E731
+        self.digests.owe(
+            OwedListMail(site, str(event.detail["mailing_list"]), members, ticket, event, subject_key, key, refused)
+        )
+        outcome.owed.append("list")
 
     def _record(self, clock: Clock, level: int) -> Ticket:
         """The rung on the ticket and its timeline, once; the ticket as it is afterwards."""
