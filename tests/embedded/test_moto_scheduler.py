@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -116,3 +116,48 @@ def test_stop_execution_stops_a_waiting_execution_at_once(manual: tuple[SFNClien
     clock.set(T0 + timedelta(hours=1))
     _until(lambda: _status(sfn, arns[1::2]) == {"SUCCEEDED"}, "the others end at their time")
     assert _status(sfn, arns[::2]) == {"ABORTED"}
+
+
+PUT_ITEM = {
+    "StartAt": "Put",
+    "States": {
+        "Put": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::dynamodb:putItem",
+            "Parameters": {"TableName": "t", "Item": {"PK": {"S.$": "$.key"}}},
+            "End": True,
+        }
+    },
+}
+
+
+def test_task_calls_share_one_client_and_still_write(
+    manual: tuple[SFNClient, ManualTime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sfn, _ = manual
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    dynamodb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    made: list[str] = []
+    real_client = boto3.client
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("aws_access_key_id") == "ak":  # moto's interpreter's own clients
+            made.append(str(kwargs.get("service_name")))
+        return real_client(*args, **kwargs)
+
+    monkeypatch.setattr(boto3, "client", counted)
+    machine = sfn.create_state_machine(
+        name="puts", definition=json.dumps(PUT_ITEM), roleArn="arn:aws:iam::123456789012:role/sfn"
+    )["stateMachineArn"]
+    arns = [
+        sfn.start_execution(stateMachineArn=machine, name=f"p{n}", input=json.dumps({"key": f"k{n}"}))["executionArn"]
+        for n in range(5)
+    ]
+    _until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
+    assert len(dynamodb.scan(TableName="t")["Items"]) == 5
+    assert made.count("dynamodb") <= 1  # moto makes a client per task call
