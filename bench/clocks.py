@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.mkdir(exist_ok=True)
     modes = ("same", "spread") if args.mode == "both" else (args.mode,)
     for mode in modes:
-        r = run(mode, min(args.tickets, 1000), logs / f"bench-clocks-{mode}.log")
+        r = run(mode, min(args.tickets, 1000), logs / f"bench-clocks-{mode}-{args.tickets}.log")
         print(
             f"{r['mode']:>6}: {r['mailed']}/{r['set_up']} mailed ({r['tickets']} asked, set up in "
             f"{r['set_up_seconds']:.0f} s), early {r['early']}, "

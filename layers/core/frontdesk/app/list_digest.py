@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
@@ -25,6 +26,8 @@ from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import messages
 
 logger = Logger(child=True)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class ListDigests:
     _owed: list[OwedListMail] = field(default_factory=list)
     _collecting: bool = False
     _source: str | None = None
+    _read: dict[tuple[str, ...], Any] = field(default_factory=dict)
 
     @property
     def collecting(self) -> bool:
@@ -59,12 +63,24 @@ class ListDigests:
     def batch(self) -> Iterator[None]:
         """Rungs handled inside owe their list mail until `flush()`."""
         self._owed.clear()
+        self._read.clear()
         self._collecting = True
         try:
             yield
         finally:
             self._collecting = False
             self._owed.clear()
+            self._read.clear()
+
+    def read_once(self, key: tuple[str, ...], load: Callable[[], T]) -> T:
+        """Within a batch, a site and a mailing list are read once for all its rungs (a batch lasts
+        seconds: an edit made meanwhile applies from the next batch, as to a rung being handled)."""
+        if not self._collecting:
+            return load()
+        if key not in self._read:
+            self._read[key] = load()
+        found: T = self._read[key]
+        return found
 
     @contextmanager
     def owed_by(self, source: str) -> Iterator[None]:
