@@ -8,7 +8,8 @@
   ended (met, paused, cancelled, re-planned);
 - a rung the state machine reached is recorded on the clock's subject (ticket or incident report)
   and becomes an alert on the escalation topic, mail to the rung's mailing list and, on a ticket's
-  first rung, a notice to the tenant (each once);
+  first rung, a notice to the tenant (each once); the batch's ticket rungs mail each site's list
+  once, a digest when there are several (one power cut, many tickets: docs/decisions/0026);
 - an incident report that owes notices (submitted, escalated) sends them;
 - a complaint or emergency ticket, or an incident report, created enters itself in the duty log
   (once per ticket or report, however often the record is delivered: docs/decisions/0024);
@@ -55,6 +56,11 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def route(record: DynamoDBRecord) -> None:
+    with wiring.list_digests().owed_by(str(record.raw_event["dynamodb"].get("SequenceNumber", ""))):
+        _route(record)
+
+
+def _route(record: DynamoDBRecord) -> None:
     raw = record.raw_event["dynamodb"]
     event_name = record.raw_event.get("eventName", "")
     event = timeline_event(event_name, raw.get("NewImage"))
@@ -177,4 +183,15 @@ def _on_clock_change(old: Clock | None, new: Clock) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=route, processor=processor, context=context))
+    digests = wiring.list_digests()
+    with digests.batch():
+        response: dict[str, Any] = dict(
+            process_partial_response(event=event, record_handler=route, processor=processor, context=context)
+        )
+        unsent = digests.flush()
+    if unsent:  # delivered again; what went out is marked and not owed again
+        failures: list[dict[str, str]] = list(response.get("batchItemFailures") or [])
+        named = {failure["itemIdentifier"] for failure in failures}
+        failures += [{"itemIdentifier": sequence} for sequence in sorted(unsent - named, key=int)]
+        response["batchItemFailures"] = failures
+    return response

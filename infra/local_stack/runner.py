@@ -23,7 +23,7 @@ from typing import Any, Final
 import boto3
 
 from frontdesk.domain.duty_roster import next_month, roster_month
-from local_stack import cognito_revoke, cognito_srp, moto_fixes, timescale
+from local_stack import cognito_revoke, cognito_srp, moto_fixes, moto_scheduler, timescale
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
 from local_stack.demo import (
@@ -226,6 +226,7 @@ class LocalStack:
         self._configure_moto()
         moto_fixes.install()
         timescale.install(config.time_scale)
+        moto_scheduler.install()  # waiting clocks hold no thread each
 
         self.template = load_template(config.template_path)
         # Mail carries absolute links to the pages: here, this gateway's own address.
@@ -428,6 +429,7 @@ class LocalStack:
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
+        moto_scheduler.uninstall()
         timescale.uninstall()
         moto_fixes.uninstall()
 

@@ -24,9 +24,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from local_stack import moto_scheduler
+
 MAX_TRACKED_EXECUTIONS: Final = 10_000
 # Longest single sleep: bounds how late a wait notices that it was woken for nothing.
 _MAX_SLICE_SECONDS: Final = 1.0
+# How often a wait on the manual clock looks at it again.
+_MANUAL_POLL_SECONDS: Final = 0.05
 
 
 def real_seconds(virtual_seconds: float, scale: float) -> float:
@@ -142,12 +146,13 @@ class ManualTime:
     ) -> bool:
         with self._changed:
             self._targets.append(target)
-            try:
-                while self._now < target:
-                    if not running():
-                        return False
-                    self._changed.wait(0.05)
-            finally:
+        try:
+            while self.now() < target:
+                if not running():
+                    return False
+                sleep(_MANUAL_POLL_SECONDS)  # moto's stop event, or the scheduler's park
+        finally:
+            with self._changed:
                 self._targets.remove(target)
         return running()
 
@@ -213,7 +218,9 @@ def install_clock(clock: ScaledClock | ManualTime) -> None:
             target = moment.replace(tzinfo=UTC)
         else:
             target = clock.now(key) + timedelta(seconds=self._get_wait_seconds(env=env))
-        clock.wait_until(key, target, env.program_state_event.wait, env.is_running)
+        # On a scheduler thread the wait parks the execution; on moto's own thread it sleeps there.
+        sleep = moto_scheduler.current_sleep() or env.program_state_event.wait
+        clock.wait_until(key, target, sleep, env.is_running)
 
     def state_input(self: Any, env: Any) -> None:
         state = env.states.context_object.context_object_data.get("State")

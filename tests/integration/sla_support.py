@@ -43,7 +43,7 @@ from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport, NewIncidentReport, SubmitIncidentReport, UpdateIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
-from local_stack import moto_fixes, timescale
+from local_stack import moto_fixes, moto_scheduler, timescale
 from local_stack.demo import add_staff
 from local_stack.provision import Stack, provision
 from local_stack.template import Template
@@ -376,6 +376,7 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
     moto_fixes.install()
     virtual = timescale.ManualTime(T0)
     timescale.install_clock(virtual)
+    moto_scheduler.install()  # as the local stack runs them: a few scheduler threads, no thread per execution
     harness: Harness | None = None
     try:
         monkeypatch.setenv("TZ", "UTC")
@@ -394,6 +395,7 @@ def sla_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Monk
         if harness is not None:
             harness.stop_all()
             time.sleep(0.2)  # let the stopped executions' threads leave moto before the mock ends
+        moto_scheduler.uninstall()
         timescale.uninstall()
         clear_caches()
         moto_fixes.uninstall()

@@ -236,6 +236,9 @@ class Lists:
     def was_sent(self, subject_key: str, key: str) -> bool:
         return (subject_key, key) in self.sent
 
+    def sent_under(self, subject_key: str, prefix: str) -> frozenset[str]:
+        return frozenset(k for s, k in self.sent if s == subject_key and k.startswith(prefix))
+
     def mark_sent(self, subject_key: str, key: str) -> None:
         self.sent.add((subject_key, key))
 

@@ -202,6 +202,9 @@ class Records:
     def was_sent(self, subject_key: str, key: str) -> bool:
         return (subject_key, key) in self.sent
 
+    def sent_under(self, subject_key: str, prefix: str) -> frozenset[str]:
+        return frozenset(key for subject, key in self.sent if subject == subject_key and key.startswith(prefix))
+
     def mark_sent(self, subject_key: str, key: str) -> None:
         self.sent.add((subject_key, key))
 

@@ -38,6 +38,7 @@ from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconci
 from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
+from frontdesk.app.list_digest import ListDigests
 from frontdesk.app.mailing import MailingDesk
 from frontdesk.app.monthly_callbacks import MonthlyCallbacks
 from frontdesk.app.quarterly import QuarterlyDesk
@@ -255,7 +256,13 @@ def ticket_escalations() -> TicketEscalations:
         alerts=alerts(),
         base_url=settings().mail_base_url,
         on_shift=on_shift(),
+        digests=list_digests(),
     )
+
+
+@_built
+def list_digests() -> ListDigests:
+    return ListDigests(mailer(), sla_store(), settings().mail_base_url)
 
 
 def _report_rung(clock: ClockItem, level: int) -> None:

@@ -130,6 +130,15 @@ class SlaStore:
         item = self._table.get_item(Key={"PK": subject_key, "SK": f"NOTIFIED#{key}"}, ConsistentRead=True)
         return "Item" in item
 
+    def sent_under(self, subject_key: str, prefix: str) -> frozenset[str]:
+        """The keys sent whose key starts with `prefix`: one Query for a rung's few notices."""
+        page = self._table.query(
+            KeyConditionExpression=Key("PK").eq(subject_key) & Key("SK").begins_with(f"NOTIFIED#{prefix}"),
+            ConsistentRead=True,
+            ProjectionExpression="SK",
+        )  # a rung has at most a handful of notices: one page
+        return frozenset(str(item["SK"]).removeprefix("NOTIFIED#") for item in page["Items"])
+
     def mark_sent(self, subject_key: str, key: str) -> None:
         """After sending: a redelivered record skips what went out (at least once)."""
         self._table.put_item(Item={"PK": subject_key, "SK": f"NOTIFIED#{key}", "type": "notified"})

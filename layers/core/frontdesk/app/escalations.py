@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, TypeVar
 
 from frontdesk.app.duty_roster import OnShift, recipients
+from frontdesk.app.list_digest import ListDigests, OwedListMail
 from frontdesk.app.ports import Alerts, Mailer, MailRefused, Sent, SiteLookup, TicketSystemChanges, existing
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import parse_iso
@@ -29,6 +30,7 @@ from frontdesk.domain.escalation import CLOCK_ACTOR, marker, rung_at, rung_detai
 from frontdesk.domain.lifecycle import Change
 from frontdesk.domain.remarks import remarked
 from frontdesk.models.clock import Clock, ClockKind
+from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import callbacks as callback_notices
 from frontdesk.notifications import messages
@@ -37,6 +39,7 @@ from frontdesk.notifications.messages import Mail
 
 # Versions a busy ticket may move under the recorder before it gives up (the record is retried).
 MAX_RECORD_ATTEMPTS: Final = 5
+T = TypeVar("T")
 TENANT_NOTICE_KINDS: Final = frozenset({ClockKind.ARRIVAL, ClockKind.COMPLETION, ClockKind.REPLY})
 ACKNOWLEDGEMENT: Final = "acknowledgement"
 SURVEY: Final = "survey"
@@ -51,6 +54,7 @@ class Outcome:
     sent: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    owed: list[str] = field(default_factory=list)  # sent with the batch's other rungs (a digest)
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,12 @@ class TicketEscalations:
     alerts: Alerts
     base_url: str
     on_shift: OnShift
+    digests: ListDigests | None = None  # the stream router's: its batch's list mails, once per site and list
 
     def __call__(self, clock: Clock, level: int) -> Outcome:
         outcome = Outcome()
         site_id = self._ticket(clock.subject_id).site_id
-        site = self.sites.get(site_id)
+        site = self._read_once(("site", site_id), lambda: self.sites.get(site_id))
         if site is None:
             raise LookupError(f"site {site_id} of ticket {clock.subject_id} does not exist")
         at = rung_at(clock, level)
@@ -86,29 +91,60 @@ class TicketEscalations:
         )
         outcome.event = event
         prefix = marker(clock, level)
+        sent = self.sent.sent_under(f"TICKET#{ticket.ticket_id}", f"{prefix}#")  # the rung's notices: one read
 
         body, attributes = messages.alert(ticket, event)
-        self._once(ticket, clock, level, f"{prefix}#alert", lambda: self.alerts.publish(body, attributes), outcome)
+        publish = lambda: self.alerts.publish(body, attributes)  # noqa: E731
+        self._once(ticket, clock, level, f"{prefix}#alert", publish, outcome, sent)
 
-        members = recipients(target, self.sent.mailing_list(ticket.site_id, detail["mailing_list"]).members)
-        if members:
-            mail = with_fallback(
-                messages.staff_mail(ticket, event, site, self.base_url), target, detail["mailing_list"]
-            )
-            send_list = lambda: self.mailer.send(members, mail.subject, mail.body)  # noqa: E731
-            self._once(ticket, clock, level, f"{prefix}#list", send_list, outcome)
-        else:
+        name = str(detail["mailing_list"])
+        list_of = lambda: self.sent.mailing_list(ticket.site_id, name).members  # noqa: E731
+        members = recipients(target, self._read_once(("list", ticket.site_id, name), list_of))
+        if not members:
             outcome.skipped.append("list_empty")
+        elif target is None and self.digests is not None and self.digests.collecting:
+            # a rung naming a fixed list joins its batch's digest; one naming the person on duty is theirs alone
+            self._owe_list_mail(ticket, event, site, clock, level, tuple(members), outcome, sent)
+        else:
+            mail = with_fallback(messages.staff_mail(ticket, event, site, self.base_url), target, name)
+            send_list = lambda: self.mailer.send(members, mail.subject, mail.body)  # noqa: E731
+            self._once(ticket, clock, level, f"{prefix}#list", send_list, outcome, sent)
 
         if level == 1 and clock.kind in TENANT_NOTICE_KINDS:
             if ticket.contact.email:
                 notice = messages.tenant_mail(ticket, event, site)
                 address = ticket.contact.email
                 send_tenant = lambda: self.mailer.send([address], notice.subject, notice.body)  # noqa: E731
-                self._once(ticket, clock, level, f"{prefix}#tenant", send_tenant, outcome)
+                self._once(ticket, clock, level, f"{prefix}#tenant", send_tenant, outcome, sent)
             else:
                 outcome.skipped.append("tenant_no_email")
         return outcome
+
+    def _owe_list_mail(
+        self,
+        ticket: Ticket,
+        event: TimelineEvent,
+        site: Site,
+        clock: Clock,
+        level: int,
+        members: tuple[str, ...],
+        outcome: Outcome,
+        sent: frozenset[str],
+    ) -> None:
+        """In a stream batch: the list is mailed once per site and list at its end (frontdesk.app.list_digest)."""
+        assert self.digests is not None
+        subject_key, key = f"TICKET#{ticket.ticket_id}", f"{marker(clock, level)}#list"
+        if key in sent:
+            outcome.skipped.append("list_already_sent")
+            return
+        refused = lambda reason: self._record_failure(ticket.ticket_id, clock, level, "list", reason)  # noqa: E731
+        self.digests.owe(
+            OwedListMail(site, str(event.detail["mailing_list"]), members, ticket, event, subject_key, key, refused)
+        )
+        outcome.owed.append("list")
+
+    def _read_once(self, key: tuple[str, ...], load: Callable[[], T]) -> T:
+        return self.digests.read_once(key, load) if self.digests is not None else load()
 
     def _record(self, clock: Clock, level: int, recipient: dict[str, str]) -> Ticket:
         """The rung on the ticket and its timeline, once; the ticket as it is afterwards."""
@@ -131,11 +167,18 @@ class TicketEscalations:
         return existing(self.tickets.get(ticket_id), f"ticket {ticket_id}")
 
     def _once(
-        self, ticket: Ticket, clock: Clock, level: int, key: str, send: Callable[[], None], outcome: Outcome
+        self,
+        ticket: Ticket,
+        clock: Clock,
+        level: int,
+        key: str,
+        send: Callable[[], None],
+        outcome: Outcome,
+        sent: frozenset[str],
     ) -> None:
         what = key.rsplit("#", 1)[1]
         subject_key = f"TICKET#{ticket.ticket_id}"
-        if self.sent.was_sent(subject_key, key):
+        if key in sent:
             outcome.skipped.append(f"{what}_already_sent")
             return
         try:

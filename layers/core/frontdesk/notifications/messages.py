@@ -1,12 +1,14 @@
 """What an escalation says, to whom: pure formatting from the message catalogues.
 
 - staff mail: bilingual (zh-CN, then en), ticket number, building, unit, what is late by how much, a link;
+- a digest: many tickets of one site escalated to one list at once, a line each (docs/decisions/0026);
 - tenant notice: in the ticket's language, short, no staff names;
 - the alert on the site's escalation topic: ids and numbers only (it may become an SMS: no personal data).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
@@ -157,6 +159,22 @@ def staff_mail(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str) 
         message("escalation.mail.body", language, **params) for language, params in zip(LANGUAGES, parts, strict=True)
     )
     return Mail(subject=subject, body=body + "\n")
+
+
+def digest_mail(site: Site, rungs: Sequence[tuple[Ticket, TimelineEvent]], base_url: str) -> Mail:
+    """Many tickets of one site escalated to one list at once: one bilingual mail, a line each."""
+    mailing_list = rungs[0][1].detail["mailing_list"]
+    subjects, bodies = [], []
+    for language in LANGUAGES:
+        name = (site.name_en or site.name) if language == "en" else site.name
+        lines = "\n".join(
+            message("escalation.digest.line", language, **_params(ticket, event, site, base_url, language))
+            for ticket, event in rungs
+        )
+        told = {"site": name, "count": len(rungs), "mailing_list": mailing_list}
+        subjects.append(message("escalation.digest.subject", language, **told))
+        bodies.append(message("escalation.digest.body", language, lines=lines, **told))
+    return Mail(subject=" / ".join(subjects), body="\n\n".join(bodies) + "\n")
 
 
 def tenant_mail(ticket: Ticket, event: TimelineEvent, site: Site) -> Mail:

@@ -1,0 +1,163 @@
+"""moto's executions on scheduler threads: the thread count does not grow with the executions, a
+wait still ends at its time and never before, and StopExecution still stops a waiting execution."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from local_stack import moto_fixes, moto_scheduler, timescale
+from local_stack.timescale import ManualTime
+
+if TYPE_CHECKING:
+    from mypy_boto3_stepfunctions import SFNClient
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+EXECUTIONS = 60
+WAIT_THEN_RECORD = {
+    "StartAt": "UntilDeadline",
+    "States": {
+        "UntilDeadline": {"Type": "Wait", "TimestampPath": "$.deadline", "Next": "Record"},
+        "Record": {
+            "Type": "Pass",
+            "Parameters": {"entered.$": "$$.State.EnteredTime", "n.$": "$.n"},
+            "End": True,
+        },
+    },
+}
+
+
+@pytest.fixture
+def manual(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SFNClient, ManualTime]]:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    clock = ManualTime(T0)
+    timescale.install_clock(clock)
+    moto_fixes.install()
+    moto_scheduler.install()
+    try:
+        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+            yield boto3.client("stepfunctions", region_name="us-east-1"), clock
+    finally:
+        moto_scheduler.uninstall()
+        moto_fixes.uninstall()
+        timescale.uninstall()
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    end = time.monotonic() + 60  # only catches a hang: nothing here waits on the machine's speed
+    while not condition():
+        assert time.monotonic() < end, what
+        time.sleep(0.01)
+
+
+def _start_all(sfn: SFNClient, deadline: datetime) -> list[str]:
+    machine = sfn.create_state_machine(
+        name="waits", definition=json.dumps(WAIT_THEN_RECORD), roleArn="arn:aws:iam::123456789012:role/sfn"
+    )["stateMachineArn"]
+    moment = deadline.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return [
+        sfn.start_execution(stateMachineArn=machine, name=f"e{n}", input=json.dumps({"deadline": moment, "n": n}))[
+            "executionArn"
+        ]
+        for n in range(EXECUTIONS)
+    ]
+
+
+def _status(sfn: SFNClient, arns: list[str]) -> set[str]:
+    return {sfn.describe_execution(executionArn=arn)["status"] for arn in arns}
+
+
+def test_waiting_executions_hold_no_thread_of_their_own_and_end_at_their_time(
+    manual: tuple[SFNClient, ManualTime],
+) -> None:
+    sfn, clock = manual
+    threads_before = threading.active_count()
+    deadline = T0 + timedelta(minutes=5)
+    arns = _start_all(sfn, deadline)
+    _until(lambda: clock.blocked() == EXECUTIONS, "every execution waits")
+    assert threading.active_count() <= threads_before  # moto alone: two more threads per execution
+    assert moto_scheduler.running_executions() == EXECUTIONS
+
+    clock.set(deadline - timedelta(milliseconds=1))
+    time.sleep(0.2)  # ample for a wrongly woken wait to end; the assertion below would then fail
+    assert _status(sfn, arns) == {"RUNNING"}  # never early
+
+    clock.set(deadline)
+    _until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every execution ends")
+    outputs = [json.loads(sfn.describe_execution(executionArn=arn)["output"]) for arn in arns]
+    assert [output["n"] for output in outputs] == list(range(EXECUTIONS))  # one parsed program, own data
+    assert all(datetime.fromisoformat(output["entered"].replace("Z", "+00:00")) >= deadline for output in outputs)
+    assert moto_scheduler.running_executions() == 0
+
+
+def test_stop_execution_stops_a_waiting_execution_at_once(manual: tuple[SFNClient, ManualTime]) -> None:
+    sfn, clock = manual
+    arns = _start_all(sfn, T0 + timedelta(hours=1))
+    _until(lambda: clock.blocked() == EXECUTIONS, "every execution waits")
+    for arn in arns[::2]:
+        sfn.stop_execution(executionArn=arn)
+    _until(lambda: moto_scheduler.running_executions() == EXECUTIONS // 2, "the stopped executions leave")
+    assert _status(sfn, arns[::2]) == {"ABORTED"}
+    assert _status(sfn, arns[1::2]) == {"RUNNING"}
+    clock.set(T0 + timedelta(hours=1))
+    _until(lambda: _status(sfn, arns[1::2]) == {"SUCCEEDED"}, "the others end at their time")
+    assert _status(sfn, arns[::2]) == {"ABORTED"}
+
+
+PUT_ITEM = {
+    "StartAt": "Put",
+    "States": {
+        "Put": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::dynamodb:putItem",
+            "Parameters": {"TableName": "t", "Item": {"PK": {"S.$": "$.key"}}},
+            "End": True,
+        }
+    },
+}
+
+
+def test_task_calls_share_one_client_and_still_write(
+    manual: tuple[SFNClient, ManualTime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sfn, _ = manual
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    dynamodb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    made: list[str] = []
+    real_client = boto3.client
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("aws_access_key_id") == "ak":  # moto's interpreter's own clients
+            made.append(str(kwargs.get("service_name")))
+        return real_client(*args, **kwargs)
+
+    monkeypatch.setattr(boto3, "client", counted)
+    machine = sfn.create_state_machine(
+        name="puts", definition=json.dumps(PUT_ITEM), roleArn="arn:aws:iam::123456789012:role/sfn"
+    )["stateMachineArn"]
+    arns = [
+        sfn.start_execution(stateMachineArn=machine, name=f"p{n}", input=json.dumps({"key": f"k{n}"}))["executionArn"]
+        for n in range(5)
+    ]
+    _until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
+    assert len(dynamodb.scan(TableName="t")["Items"]) == 5
+    assert made.count("dynamodb") <= 1  # moto makes a client per task call
