@@ -29,6 +29,7 @@ from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.domain.places import check_place
 from frontdesk.models.keys import (
     ClientTold,
     EmergencyKey,
@@ -69,11 +70,7 @@ def tell_by(calendar: Calendar, taken: datetime) -> datetime:
 
 def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) -> EmergencyKey:
     check_may_use(actor)
-    building = site.building(request.building_id)
-    if building is None:
-        raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
-    if building.units and request.unit not in building.units:
-        raise InvalidInput(field="unit", code=ErrorCode.UNKNOWN_UNIT)
+    check_place(site, request.building_id, request.unit)
     return EmergencyKey(
         key_id=key_id,
         site_id=site.site_id,
