@@ -32,6 +32,7 @@ from frontdesk.adapters.dynamodb import (
     model_item,
     put_at,
     put_new,
+    put_once,
     strip,
     throttled,
     transact,
@@ -171,7 +172,7 @@ class CallbackStore:
     def put_sample(self, sample: Sample) -> Sample:
         """The week's sample, once: a second draw of the same week answers the first."""
         item = {**sample.model_dump(mode="json"), "PK": f"SITE#{sample.site_id}", "SK": f"SAMPLE#{sample.week}"}
-        if self._put_once({**item, "type": "sample"}):
+        if put_once(self._table, {**item, "type": "sample"}):
             return sample
         drawn = self.get_sample(sample.site_id, sample.week)
         if drawn is None:
@@ -181,7 +182,7 @@ class CallbackStore:
     def put_draw(self, draw: MonthlyDraw) -> MonthlyDraw:
         """The month's draw for one rule, once: a second draw of the same month answers the first."""
         key = _draw_key(draw.site_id, draw.rule, draw.month)
-        if self._put_once({**draw.model_dump(mode="json"), **key, "type": "monthly_draw"}):
+        if put_once(self._table, {**draw.model_dump(mode="json"), **key, "type": "monthly_draw"}):
             return draw
         drawn = self.get_draw(draw.site_id, draw.rule, draw.month)
         if drawn is None:
@@ -191,18 +192,6 @@ class CallbackStore:
     def get_draw(self, site_id: str, rule: DrawRule, month: str) -> MonthlyDraw | None:
         item = self._table.get_item(Key=_draw_key(site_id, rule, month), ConsistentRead=True).get("Item")
         return MonthlyDraw.model_validate(strip(item)) if item else None
-
-    def _put_once(self, item: dict[str, Any]) -> bool:
-        """False when the item was there already (drawn by someone before)."""
-        try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
 
     def get_sample(self, site_id: str, week: str) -> Sample | None:
         item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": f"SAMPLE#{week}"}, ConsistentRead=True)

@@ -195,6 +195,18 @@ def busy_when_throttled() -> Iterator[None]:
         raise
 
 
+def put_once(table: Table, item: dict[str, Any]) -> bool:
+    """Put the item unless one with its keys is there: False when it was (written by someone before)."""
+    try:
+        with busy_when_throttled():
+            table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
 KEY_ATTRIBUTES: Final = frozenset({"PK", "SK", "type"})
 # The table's one TTL attribute (template.yaml TimeToLiveSpecification): an item without it never expires.
 EXPIRES_AT: Final = "expires_at"
