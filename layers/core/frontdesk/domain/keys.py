@@ -83,7 +83,11 @@ def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) 
     )
 
 
-def _versioned(key: EmergencyKey, version: int) -> None:
+def _check_move(key: EmergencyKey, actor: Actor, state: KeyState, code: ErrorCode, version: int) -> None:
+    """Who may use keys moves a key only from the state it must be in (else ``code``), as last read."""
+    check_may_use(actor)
+    if key.state is not state:
+        raise IllegalTransition(field="key_id", code=code)
     if version != key.version:
         raise VersionConflict(field="version", expected=key.version, given=version)
 
@@ -92,10 +96,7 @@ def take(
     key: EmergencyKey, command: TakeKey, calendar: Calendar, actor: Actor, now: datetime
 ) -> tuple[EmergencyKey, KeyUse]:
     """The key out; office hours are the site calendar's business hours (a public holiday is not one)."""
-    check_may_use(actor)
-    if key.state is not KeyState.SEALED:
-        raise IllegalTransition(field="key_id", code=ErrorCode.KEY_OUT)
-    _versioned(key, command.version)
+    _check_move(key, actor, KeyState.SEALED, ErrorCode.KEY_OUT, command.version)
     if (command.permission is None) == (command.override is None):
         raise InvalidInput(field="permission", code=ErrorCode.KEY_PERMISSION_OR_OVERRIDE)
     if command.permission is not None and parse_iso(command.permission.at) > now + SKEW:
@@ -132,10 +133,7 @@ def give_back(
     key: EmergencyKey, use: KeyUse, command: ReturnKey, actor: Actor, now: datetime
 ) -> tuple[EmergencyKey, KeyUse]:
     """The key back and sealed again: a new seal number (the old seal was broken)."""
-    check_may_use(actor)
-    if key.state is not KeyState.OUT:
-        raise IllegalTransition(field="key_id", code=ErrorCode.KEY_NOT_OUT)
-    _versioned(key, command.version)
+    _check_move(key, actor, KeyState.OUT, ErrorCode.KEY_NOT_OUT, command.version)
     if command.new_seal_number == use.old_seal:
         raise InvalidInput(field="new_seal_number", code=ErrorCode.KEY_SEAL_REUSED)
     _check_deposit(use, command)
