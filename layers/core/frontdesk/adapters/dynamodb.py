@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from frontdesk.adapters.clocks import clock_writes
+from frontdesk.app.ports import NewTicketWrite
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.conversation import notice_key
@@ -265,58 +266,33 @@ class TicketStore:
             )
         return int(result["Attributes"]["n"])  # type: ignore[arg-type]
 
-    def create(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite] = (),
-        acknowledge: bool = False,
-        route: bool = False,
-    ) -> None:
-        """The ticket, its token's hash, its first event and clocks; with ``acknowledge``, the
-        tenant's acknowledgement is owed in the same write (the stream router mails it with a link
-        of its own, then forgets it; a day's expiry removes it should that never happen); with
-        ``route``, the staff told at intake are owed their mail the same way (frontdesk.app.routing)."""
-        name = self._table.name
-        at = change.ticket.created_at
-        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, at)] if acknowledge else []
-        if route:
-            owed.append(_owed(name, change.ticket.ticket_id, ROUTE, at))
+    def create(self, new: NewTicketWrite) -> None:
+        """The ticket, its token's hash, its first event and clocks, and the mails owed with it."""
         with busy_when_throttled():
-            self._client.transact_write_items(
-                TransactItems=cast("Any", self._created(change, token_hash, clocks, owed))
-            )
+            self._client.transact_write_items(TransactItems=cast("Any", self._created(new)))
 
-    def create_linked(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite],
-        parent: Change,
-        parent_version: int,
-        acknowledge: bool = False,
-    ) -> None:
+    def create_linked(self, new: NewTicketWrite, parent: Change, parent_version: int) -> None:
         """A ticket spawned from another (a complaint's repair) and the parent one version on, listing
-        it, in one transaction: refused (version conflict) if anyone wrote the parent in between. With
-        ``acknowledge``, the new ticket's acknowledgement (its number and tracking link) is owed."""
-        name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, change.ticket.created_at)] if acknowledge else []
-        parent_puts = self._change_puts(parent, parent_version)
-        transact(self._table, self._created(change, token_hash, clocks, [*owed, *parent_puts]))
+        it, in one transaction: refused (version conflict) if anyone wrote the parent in between."""
+        transact(self._table, self._created(new, self._change_puts(parent, parent_version)))
 
-    def _created(
-        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite], owed: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """A new ticket's items: the ticket, its token's hash, its first event, terms and clocks, and ``owed``."""
+    def _created(self, new: NewTicketWrite, also: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+        """A new ticket's items: the ticket, its token's hash, its first event, terms and clocks, and
+        ``also``. A mail owed (the tenant's acknowledgement, the staff told at intake) is written in
+        the same write: the stream router sends it, then forgets it; a day's expiry removes it
+        should that never happen."""
         name = self._table.name
-        token = {"PK": f"TRACK#{token_hash}", "SK": "TRACK", "type": "token", "ticket_id": change.ticket.ticket_id}
+        ticket = new.change.ticket
+        token = {"PK": f"TRACK#{new.token_hash}", "SK": "TRACK", "type": "token", "ticket_id": ticket.ticket_id}
+        owed = [notice for notice, due in ((ACKNOWLEDGEMENT, new.acknowledge), (ROUTE, new.route)) if due]
         return [
-            put_new(name, _ticket_item(change.ticket, to_iso(self._now()))),
+            put_new(name, _ticket_item(ticket, to_iso(self._now()))),
             put_new(name, token),
-            {"Put": {"TableName": name, "Item": _event_item(change.event)}},
-            *_term_puts(name, change.ticket),
-            *clock_writes(name, clocks),
-            *owed,
+            {"Put": {"TableName": name, "Item": _event_item(new.change.event)}},
+            *_term_puts(name, ticket),
+            *clock_writes(name, new.clocks),
+            *(_owed(name, ticket.ticket_id, notice, ticket.created_at) for notice in owed),
+            *also,
         ]
 
     def _change_puts(self, change: Change, version: int) -> list[dict[str, Any]]:

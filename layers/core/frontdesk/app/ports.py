@@ -8,6 +8,7 @@ than a whole store names the narrow port (``SiteLookup``), never a copy of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 from frontdesk.domain.errors import ErrorCode, NotFound
@@ -131,28 +132,26 @@ class TicketSaves(TicketLookup, Protocol):
     ) -> None: ...
 
 
+@dataclass(frozen=True)
+class NewTicketWrite:
+    """A new ticket as written at once: its first change, its token's hash, its clocks, and the mails
+    owed with it: the tenant's acknowledgement (its number and tracking link), the staff told at
+    intake (frontdesk.app.routing)."""
+
+    change: Change
+    token_hash: str
+    clocks: Sequence[ClockWrite] = ()
+    acknowledge: bool = False
+    route: bool = False
+
+
 class Tickets(TicketsByToken, TicketHistory, OpenTickets, TicketSaves, Protocol):
     """The desk's whole ticket store (frontdesk.adapters.dynamodb.TicketStore)."""
 
     def next_seq(self, site_id: str, day: str) -> int: ...
-    def create(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite] = (),
-        acknowledge: bool = False,
-        route: bool = False,
-    ) -> None: ...
+    def create(self, new: NewTicketWrite) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
-    def create_linked(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite],
-        parent: Change,
-        parent_version: int,
-        acknowledge: bool = False,
-    ) -> None: ...
+    def create_linked(self, new: NewTicketWrite, parent: Change, parent_version: int) -> None: ...
 
 
 class LinkedTickets(TicketSaves, Protocol):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
-from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
+from frontdesk.app.ports import EngineerRoster, NewTicketWrite, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
 from frontdesk.domain import apology, conversation, history, intake, lifecycle, linked, routing, search
@@ -82,7 +82,7 @@ class Desk:
         acknowledge = intake.acknowledged(change.ticket)
         route = routing.routed(change.ticket)
         self._tickets.create(
-            change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route=route
+            NewTicketWrite(change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route)
         )
         return Opened(change.ticket, token)
 
@@ -106,8 +106,8 @@ class Desk:
         # A client who left an address gets the repair's number and its own tracking link (to accept it).
         token = self._new_token()
         writes = self._clock_writes(repair.ticket, now)
-        acknowledge = intake.acknowledged(repair.ticket)
-        self._tickets.create_linked(repair, token_hash(token), writes, parent, complaint.version, acknowledge)
+        new = NewTicketWrite(repair, token_hash(token), writes, intake.acknowledged(repair.ticket))
+        self._tickets.create_linked(new, parent, complaint.version)
         return parent.ticket
 
     def linked_repairs(self, ticket: Ticket) -> list[LinkedTicket]:
