@@ -208,6 +208,18 @@ def put_once(table: Table, item: dict[str, Any]) -> bool:
     return True
 
 
+def site_setting(table: Table, site_id: str, sk: str) -> dict[str, Any] | None:
+    """A site's one item of a kind (SITE#<site> / ``sk``: a template, a call list, a ladder), or None."""
+    return table.get_item(Key={"PK": f"SITE#{site_id}", "SK": sk}, ConsistentRead=True).get("Item")
+
+
+def put_site_setting(table: Table, site_id: str, sk: str, kind: str, fields: dict[str, Any]) -> None:
+    """Write (over) a site's one item of a kind: its keys, its ``type`` and site, then ``fields``."""
+    item: dict[str, Any] = {"PK": f"SITE#{site_id}", "SK": sk, "type": kind, "site_id": site_id, **fields}
+    with busy_when_throttled():
+        table.put_item(Item=item)
+
+
 KEY_ATTRIBUTES: Final = frozenset({"PK", "SK", "type"})
 # The table's one TTL attribute (template.yaml TimeToLiveSpecification): an item without it never expires.
 EXPIRES_AT: Final = "expires_at"
