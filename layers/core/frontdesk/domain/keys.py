@@ -30,6 +30,7 @@ from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, I
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
 from frontdesk.domain.places import check_place
+from frontdesk.models.frozen import project
 from frontdesk.models.keys import (
     ClientTold,
     EmergencyKey,
@@ -71,15 +72,8 @@ def tell_by(calendar: Calendar, taken: datetime) -> datetime:
 def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) -> EmergencyKey:
     check_may_use(actor)
     check_place(site, request.building_id, request.unit)
-    return EmergencyKey(
-        key_id=key_id,
-        site_id=site.site_id,
-        building_id=request.building_id,
-        unit=request.unit,
-        seal_number=request.seal_number,
-        sealed_at=to_iso(now),
-        sealed_by=actor.id,
-        sealed_with=request.sealed_with,
+    return project(
+        request, EmergencyKey, key_id=key_id, site_id=site.site_id, sealed_at=to_iso(now), sealed_by=actor.id
     )
 
 

@@ -20,6 +20,7 @@ from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, V
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
 from frontdesk.domain.places import check_place
+from frontdesk.models.frozen import project
 from frontdesk.models.parcels import NewParcel, Notice, Parcel, ParcelState, Phoned, PickUp
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
@@ -38,12 +39,8 @@ def check_may_use(actor: Actor) -> None:
 def log(request: NewParcel, site: Site, actor: Actor, now: datetime, parcel_id: str) -> Parcel:
     check_may_use(actor)
     check_place(site, request.building_id, request.unit)
-    return Parcel(
-        parcel_id=parcel_id,
-        **request.model_dump(exclude={"site_id"}),
-        site_id=site.site_id,
-        received_at=to_iso(now),
-        received_by=actor.id,
+    return project(
+        request, Parcel, parcel_id=parcel_id, site_id=site.site_id, received_at=to_iso(now), received_by=actor.id
     )
 
 
