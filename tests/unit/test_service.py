@@ -73,21 +73,14 @@ class MemoryTickets:
         self.tickets[parent.ticket.ticket_id] = parent.ticket
         self.events[parent.ticket.ticket_id].append(parent.event)
 
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
-    ) -> None:
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:
             raise VersionConflict(field="version", expected=expected_version)
         self.tickets[change.ticket.ticket_id] = change.ticket
         self.events[change.ticket.ticket_id].append(change.event)
         self.clocks.write(clocks)
-        if notice:
-            self.notices.append((change.ticket.ticket_id, notice, change.event.seq))
+        if change.notice:
+            self.notices.append((change.ticket.ticket_id, change.notice, change.event.seq))
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self.tickets.get(ticket_id)

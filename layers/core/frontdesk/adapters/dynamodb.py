@@ -317,38 +317,30 @@ class TicketStore:
             ConditionExpression="attribute_not_exists(PK)",
         )
 
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
-    ) -> None:
-        """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between.
-        With ``notice``, a mail to the tenant about this event is owed in the same write (the stream
-        router sends it, then forgets it); ``terms`` (a note's words) are search terms it adds."""
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
+        """Write the new ticket, its event and its clocks, with the change's owed notice and search
+        terms, or none; refuse if anyone wrote in between."""
         name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
-        found_by = _term_puts(name, change.ticket, terms) if terms else []
-        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed, *found_by])
+        found_by = _term_puts(name, change.ticket, change.terms) if change.terms else []
+        self._put_change(change, expected_version, [*clock_writes(name, clocks), *self._owed_notice(change), *found_by])
 
     def save_linked(
         self,
         change: Change,
         expected_version: int,
         clocks: Sequence[ClockWrite],
-        notice: str,
         other: Change,
         other_version: int,
     ) -> None:
         """Two tickets changed together (a duplicate closed and its primary listing it), or neither:
         each conditional on the version read, ``change`` with its clocks and its owed notice."""
-        name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
-        self._put_change(
-            change, expected_version, [*clock_writes(name, clocks), *owed, *self._change_puts(other, other_version)]
-        )
+        owed = [*clock_writes(self._table.name, clocks), *self._owed_notice(change)]
+        self._put_change(change, expected_version, [*owed, *self._change_puts(other, other_version)])
+
+    def _owed_notice(self, change: Change) -> list[dict[str, Any]]:
+        if not change.notice:
+            return []
+        return [_owed(self._table.name, change.ticket.ticket_id, change.notice, change.event.at, change.event.seq)]
 
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(

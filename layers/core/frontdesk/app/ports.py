@@ -122,14 +122,7 @@ class TicketSearch(Protocol):
 class TicketSaves(TicketLookup, Protocol):
     """A ticket's change saved over the version read, with its clocks, owed notice and added terms."""
 
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
-    ) -> None: ...
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -162,7 +155,6 @@ class LinkedTickets(TicketSaves, Protocol):
         change: Change,
         expected_version: int,
         clocks: Sequence[ClockWrite],
-        notice: str,
         other: Change,
         other_version: int,
     ) -> None: ...

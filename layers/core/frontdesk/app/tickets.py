@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
@@ -144,8 +144,8 @@ class Desk:
         # a reply on the thread may meet the reply clock: written with it, as any milestone is; a
         # note's or a reply's words find the ticket: its term items are written with the event
         writes = self._clock_writes(change.ticket, now) if conversation.meets_reply_clock(ticket, action) else []
-        terms = search.text_terms(action, command.text)
-        self._tickets.save(change, ticket.version, writes, notice=notice, terms=terms)
+        terms = tuple(search.text_terms(action, command.text))
+        self._tickets.save(replace(change, notice=notice, terms=terms), ticket.version, writes)
         return change.ticket
 
     def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:
