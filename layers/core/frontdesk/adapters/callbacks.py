@@ -37,10 +37,10 @@ from frontdesk.adapters.dynamodb import (
     throttled,
     transact,
 )
+from frontdesk.app.ports import TicketMove
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode
-from frontdesk.domain.lifecycle import Change
 from frontdesk.models.callback import RETENTION_DAYS, Callback, CallbackState, DrawRule, MonthlyDraw, Sample
 
 if TYPE_CHECKING:
@@ -140,28 +140,21 @@ class CallbackStore:
         return True
 
     def save(
-        self,
-        callback: Callback,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        ticket: Change | None = None,
-        ticket_version: int = 0,
-        ticket_clocks: Sequence[ClockWrite] = (),
-        rework: bool = False,
+        self, callback: Callback, expected_version: int, clocks: Sequence[ClockWrite], ticket: TicketMove | None = None
     ) -> None:
         """The callback (refused if recorded by someone since ``expected_version``) and its clock;
-        with ``ticket``, the ticket's change, event and clocks (and with ``rework``, the marker that
+        with ``ticket``, the ticket's change, event and clocks (and for a rework, the marker that
         its completion owes a special callback) in the same transaction."""
         name = self._table.name
         items = [put_at(name, callback_item(callback), expected_version), *clock_writes(name, clocks)]
         if ticket is not None:
             items += [
-                *change_puts(name, ticket, ticket_version, to_iso(self._now())),
-                *clock_writes(name, ticket_clocks),
+                *change_puts(name, ticket.change, ticket.expected_version, to_iso(self._now())),
+                *clock_writes(name, ticket.clocks),
             ]
-        if ticket is not None and rework:
+        if ticket is not None and ticket.rework:
             marker = {
-                "PK": f"TICKET#{ticket.ticket.ticket_id}",
+                "PK": f"TICKET#{ticket.change.ticket.ticket_id}",
                 "SK": REWORK_SK,
                 "type": "rework",
                 "callback_id": callback.callback_id,

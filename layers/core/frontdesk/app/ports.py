@@ -183,20 +183,24 @@ class CalendarRecords(Protocol):
     def put_hours(self, site_id: str, hours: Hours) -> None: ...
 
 
+@dataclass(frozen=True)
+class TicketMove:
+    """The ticket a concluded callback moves (reopened, reworked or summed up), over the version
+    read, with its clocks; ``rework``: its completion owes a special callback (a marker)."""
+
+    change: Change
+    expected_version: int
+    clocks: Sequence[ClockWrite] = ()
+    rework: bool = False
+
+
 class CallbackRecords(Protocol):
     """Callbacks (回访) and their clocks (frontdesk.adapters.callbacks.CallbackStore)."""
 
     def get(self, callback_id: str) -> Callback | None: ...
     def create(self, callback: Callback, clocks: Sequence[ClockWrite], rework_done: bool = False) -> bool: ...
     def save(
-        self,
-        callback: Callback,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        ticket: Change | None = None,
-        ticket_version: int = 0,
-        ticket_clocks: Sequence[ClockWrite] = (),
-        rework: bool = False,
+        self, callback: Callback, expected_version: int, clocks: Sequence[ClockWrite], ticket: TicketMove | None = None
     ) -> None: ...
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]: ...
     def reworked(self, ticket_id: str) -> str | None: ...
