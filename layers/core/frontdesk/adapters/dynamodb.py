@@ -26,7 +26,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from frontdesk.adapters.clocks import clock_writes
-from frontdesk.app.ports import NewTicketWrite
+from frontdesk.app.ports import NewTicketWrite, TicketWrite
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.conversation import notice_key
@@ -324,18 +324,13 @@ class TicketStore:
         found_by = _term_puts(name, change.ticket, change.terms) if change.terms else []
         self._put_change(change, expected_version, [*clock_writes(name, clocks), *self._owed_notice(change), *found_by])
 
-    def save_linked(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        other: Change,
-        other_version: int,
-    ) -> None:
+    def save_linked(self, write: TicketWrite, other: TicketWrite) -> None:
         """Two tickets changed together (a duplicate closed and its primary listing it), or neither:
-        each conditional on the version read, ``change`` with its clocks and its owed notice."""
-        owed = [*clock_writes(self._table.name, clocks), *self._owed_notice(change)]
-        self._put_change(change, expected_version, [*owed, *self._change_puts(other, other_version)])
+        each conditional on the version read, with its clocks and its owed notice."""
+        name = self._table.name
+        also = [*self._change_puts(other.change, other.expected_version), *clock_writes(name, other.clocks)]
+        owed = [*clock_writes(name, write.clocks), *self._owed_notice(write.change), *self._owed_notice(other.change)]
+        self._put_change(write.change, write.expected_version, [*owed, *also])
 
     def _owed_notice(self, change: Change) -> list[dict[str, Any]]:
         if not change.notice:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
-from frontdesk.app.ports import EngineerRoster, LinkedTickets, SiteLookup, require_site, require_ticket
+from frontdesk.app.ports import EngineerRoster, LinkedTickets, SiteLookup, TicketWrite, require_site, require_ticket
 from frontdesk.clock import Clock
 from frontdesk.domain import bulk, lifecycle
 from frontdesk.domain.clocks import ClockWrite
@@ -88,7 +88,9 @@ class BulkDesk:
                 closed = replace(closed, notice=bulk.DUPLICATE_NOTICE if ticket.contact.email else "")
                 try:
                     writes = self._clock_writes(closed.ticket, now)
-                    self.tickets.save_linked(closed, ticket.version, writes, listed, primary.version)
+                    self.tickets.save_linked(
+                        TicketWrite(closed, ticket.version, writes), TicketWrite(listed, primary.version)
+                    )
                 except VersionConflict:
                     continue  # the primary or the duplicate moved: read both again (a stale duplicate is refused then)
                 return Outcome(ref.ticket_id, action, ticket=closed.ticket)

@@ -147,17 +147,19 @@ class Tickets(TicketsByToken, TicketHistory, OpenTickets, TicketSaves, Protocol)
     def create_linked(self, new: NewTicketWrite, parent: Change, parent_version: int) -> None: ...
 
 
+@dataclass(frozen=True)
+class TicketWrite:
+    """A ticket's change over the version read, with its clocks: one of the writes of a transaction."""
+
+    change: Change
+    expected_version: int
+    clocks: Sequence[ClockWrite] = ()
+
+
 class LinkedTickets(TicketSaves, Protocol):
     """Two tickets written together (frontdesk.adapters.dynamodb.TicketStore)."""
 
-    def save_linked(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        other: Change,
-        other_version: int,
-    ) -> None: ...
+    def save_linked(self, write: TicketWrite, other: TicketWrite) -> None: ...
 
 
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
@@ -184,13 +186,10 @@ class CalendarRecords(Protocol):
 
 
 @dataclass(frozen=True)
-class TicketMove:
-    """The ticket a concluded callback moves (reopened, reworked or summed up), over the version
-    read, with its clocks; ``rework``: its completion owes a special callback (a marker)."""
+class TicketMove(TicketWrite):
+    """The ticket a concluded callback moves (reopened, reworked or summed up); ``rework``: its
+    completion owes a special callback (a marker)."""
 
-    change: Change
-    expected_version: int
-    clocks: Sequence[ClockWrite] = ()
     rework: bool = False
 
 
