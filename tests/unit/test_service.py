@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from frontdesk.app.clocks import ClockPlanner
+from frontdesk.app.ports import NewTicketWrite
 from frontdesk.app.tickets import CLIENT, Desk
 from frontdesk.app.tokens import token_hash
 from frontdesk.clock import FixedClock
@@ -53,54 +54,33 @@ class MemoryTickets:
         self.counters[(site_id, day)] = self.counters.get((site_id, day), 0) + 1
         return self.counters[(site_id, day)]
 
-    def create(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite] = (),
-        acknowledge: bool = False,
-        route: bool = False,
-    ) -> None:
-        assert change.ticket.ticket_id not in self.tickets and token_hash not in self.tokens
-        if acknowledge:
-            self.acknowledgements.add(change.ticket.ticket_id)
-        if route:
-            self.routed.add(change.ticket.ticket_id)
-        self.tickets[change.ticket.ticket_id] = change.ticket
-        self.events[change.ticket.ticket_id] = [change.event]
-        self.tokens[token_hash] = change.ticket.ticket_id
-        self.clocks.write(clocks)
+    def create(self, new: NewTicketWrite) -> None:
+        ticket = new.change.ticket
+        assert ticket.ticket_id not in self.tickets and new.token_hash not in self.tokens
+        if new.acknowledge:
+            self.acknowledgements.add(ticket.ticket_id)
+        if new.route:
+            self.routed.add(ticket.ticket_id)
+        self.tickets[ticket.ticket_id] = ticket
+        self.events[ticket.ticket_id] = [new.change.event]
+        self.tokens[new.token_hash] = ticket.ticket_id
+        self.clocks.write(new.clocks)
 
-    def create_linked(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite],
-        parent: Change,
-        parent_version: int,
-        acknowledge: bool = False,
-    ) -> None:
+    def create_linked(self, new: NewTicketWrite, parent: Change, parent_version: int) -> None:
         if self.tickets[parent.ticket.ticket_id].version != parent_version:
             raise VersionConflict(field="version", expected=parent_version)
-        self.create(change, token_hash, clocks, acknowledge)
+        self.create(new)
         self.tickets[parent.ticket.ticket_id] = parent.ticket
         self.events[parent.ticket.ticket_id].append(parent.event)
 
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
-    ) -> None:
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
         if self.tickets[change.ticket.ticket_id].version != expected_version:
             raise VersionConflict(field="version", expected=expected_version)
         self.tickets[change.ticket.ticket_id] = change.ticket
         self.events[change.ticket.ticket_id].append(change.event)
         self.clocks.write(clocks)
-        if notice:
-            self.notices.append((change.ticket.ticket_id, notice, change.event.seq))
+        if change.notice:
+            self.notices.append((change.ticket.ticket_id, change.notice, change.event.seq))
 
     def get(self, ticket_id: str) -> Ticket | None:
         return self.tickets.get(ticket_id)

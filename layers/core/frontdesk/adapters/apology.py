@@ -6,9 +6,9 @@ Keys (PK / SK):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from frontdesk.adapters.dynamodb import busy_when_throttled
+from frontdesk.adapters.dynamodb import put_site_setting, site_setting
 from frontdesk.models.apology import ApologyTemplates
 
 if TYPE_CHECKING:
@@ -22,17 +22,8 @@ class ApologyTemplateStore:
         self._table = table
 
     def stored(self, site_id: str) -> ApologyTemplates | None:
-        key = {"PK": f"SITE#{site_id}", "SK": TEMPLATE_SK}
-        item = self._table.get_item(Key=key, ConsistentRead=True).get("Item")
+        item = site_setting(self._table, site_id, TEMPLATE_SK)
         return ApologyTemplates.model_validate({"templates": item["templates"]}) if item else None
 
     def put(self, site_id: str, templates: ApologyTemplates) -> None:
-        item: dict[str, Any] = {
-            "PK": f"SITE#{site_id}",
-            "SK": TEMPLATE_SK,
-            "type": "apology_template",
-            "site_id": site_id,
-            **templates.model_dump(mode="json"),
-        }
-        with busy_when_throttled():
-            self._table.put_item(Item=item)
+        put_site_setting(self._table, site_id, TEMPLATE_SK, "apology_template", templates.model_dump(mode="json"))

@@ -32,14 +32,15 @@ from frontdesk.adapters.dynamodb import (
     model_item,
     put_at,
     put_new,
+    put_once,
     strip,
     throttled,
     transact,
 )
+from frontdesk.app.ports import TicketMove
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Busy, ErrorCode
-from frontdesk.domain.lifecycle import Change
 from frontdesk.models.callback import RETENTION_DAYS, Callback, CallbackState, DrawRule, MonthlyDraw, Sample
 
 if TYPE_CHECKING:
@@ -139,28 +140,21 @@ class CallbackStore:
         return True
 
     def save(
-        self,
-        callback: Callback,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        ticket: Change | None = None,
-        ticket_version: int = 0,
-        ticket_clocks: Sequence[ClockWrite] = (),
-        rework: bool = False,
+        self, callback: Callback, expected_version: int, clocks: Sequence[ClockWrite], ticket: TicketMove | None = None
     ) -> None:
         """The callback (refused if recorded by someone since ``expected_version``) and its clock;
-        with ``ticket``, the ticket's change, event and clocks (and with ``rework``, the marker that
+        with ``ticket``, the ticket's change, event and clocks (and for a rework, the marker that
         its completion owes a special callback) in the same transaction."""
         name = self._table.name
         items = [put_at(name, callback_item(callback), expected_version), *clock_writes(name, clocks)]
         if ticket is not None:
             items += [
-                *change_puts(name, ticket, ticket_version, to_iso(self._now())),
-                *clock_writes(name, ticket_clocks),
+                *change_puts(name, ticket.change, ticket.expected_version, to_iso(self._now())),
+                *clock_writes(name, ticket.clocks),
             ]
-        if ticket is not None and rework:
+        if ticket is not None and ticket.rework:
             marker = {
-                "PK": f"TICKET#{ticket.ticket.ticket_id}",
+                "PK": f"TICKET#{ticket.change.ticket.ticket_id}",
                 "SK": REWORK_SK,
                 "type": "rework",
                 "callback_id": callback.callback_id,
@@ -171,7 +165,7 @@ class CallbackStore:
     def put_sample(self, sample: Sample) -> Sample:
         """The week's sample, once: a second draw of the same week answers the first."""
         item = {**sample.model_dump(mode="json"), "PK": f"SITE#{sample.site_id}", "SK": f"SAMPLE#{sample.week}"}
-        if self._put_once({**item, "type": "sample"}):
+        if put_once(self._table, {**item, "type": "sample"}):
             return sample
         drawn = self.get_sample(sample.site_id, sample.week)
         if drawn is None:
@@ -181,7 +175,7 @@ class CallbackStore:
     def put_draw(self, draw: MonthlyDraw) -> MonthlyDraw:
         """The month's draw for one rule, once: a second draw of the same month answers the first."""
         key = _draw_key(draw.site_id, draw.rule, draw.month)
-        if self._put_once({**draw.model_dump(mode="json"), **key, "type": "monthly_draw"}):
+        if put_once(self._table, {**draw.model_dump(mode="json"), **key, "type": "monthly_draw"}):
             return draw
         drawn = self.get_draw(draw.site_id, draw.rule, draw.month)
         if drawn is None:
@@ -191,18 +185,6 @@ class CallbackStore:
     def get_draw(self, site_id: str, rule: DrawRule, month: str) -> MonthlyDraw | None:
         item = self._table.get_item(Key=_draw_key(site_id, rule, month), ConsistentRead=True).get("Item")
         return MonthlyDraw.model_validate(strip(item)) if item else None
-
-    def _put_once(self, item: dict[str, Any]) -> bool:
-        """False when the item was there already (drawn by someone before)."""
-        try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return False
-        return True
 
     def get_sample(self, site_id: str, week: str) -> Sample | None:
         item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": f"SAMPLE#{week}"}, ConsistentRead=True)

@@ -23,12 +23,13 @@ from frontdesk.adapters.dynamodb import (
     KEY_ATTRIBUTES,
     model_item,
     put_new,
+    put_once,
     query_all,
     strip,
     throttled,
     transact,
 )
-from frontdesk.domain.errors import Busy, ErrorCode
+from frontdesk.domain.errors import Busy, ErrorCode, VersionConflict
 from frontdesk.models.campaign import Campaign, Invitation
 
 if TYPE_CHECKING:
@@ -65,18 +66,12 @@ class CampaignStore:
     def put_campaign(self, campaign: Campaign) -> Campaign:
         """The campaign, once: starting it again answers the first start."""
         item = model_item(campaign, **_campaign_key(campaign.site_id, campaign.period), type="campaign")
-        try:
-            self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ClientError as error:
-            if throttled(error):
-                raise Busy() from error
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            started = self.get_campaign(campaign.site_id, campaign.period)
-            if started is None:
-                raise
-            return started
-        return campaign
+        if put_once(self._table, item):
+            return campaign
+        started = self.get_campaign(campaign.site_id, campaign.period)
+        if started is None:  # written and gone again: no campaign to answer with
+            raise VersionConflict(field="period")
+        return started
 
     def create_invitation(self, invitation: Invitation, token_hash: str, created_at: str) -> bool:
         """The unit's invitation and its link; False if the unit was invited already."""

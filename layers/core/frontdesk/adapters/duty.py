@@ -140,19 +140,20 @@ class DutyStore:
         return [p for p in (DutyPage.model_validate(_strip(i)) for i in items) if p.starts_at < end]
 
     def append(
-        self,
-        page: DutyPage,
-        entry: DutyEntry,
-        previous_version: int,
-        source: str | None = None,
-        handover: HandoverWrite | None = None,
+        self, page: DutyPage, entry: DutyEntry, previous_version: int, handover: HandoverWrite | None = None
     ) -> None:
-        """The entry (never over another), the page moved on from the version read, the source's
-        marker and the handover (with a new page), or nothing."""
+        """The entry (never over another), the page moved on from the version read, the marker of
+        an automatic entry's source (written once per source) and the handover (with a new page),
+        or nothing."""
         name = self._table.name
         items = [page_put(name, page, previous_version), put_new(name, _entry_item(entry, page))]
-        if source is not None:
-            marker = {**_source_key(source), "type": "duty_source", "seq": entry.seq, EXPIRES_AT: _expiration(page)}
+        if entry.source is not None:
+            marker = {
+                **_source_key(entry.source),
+                "type": "duty_source",
+                "seq": entry.seq,
+                EXPIRES_AT: _expiration(page),
+            }
             items.append(put_new(name, marker))
         self._write([*items, *handover_writes(name, handover)])
 

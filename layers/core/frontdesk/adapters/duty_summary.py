@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
-from frontdesk.adapters.dynamodb import EXPIRES_AT, busy_when_throttled
+from frontdesk.adapters.dynamodb import EXPIRES_AT, put_once
 from frontdesk.clock import parse_iso
 
 if TYPE_CHECKING:
@@ -36,14 +34,7 @@ class SummaryMarks:
         """True for the one run that may mail the week; False when another already did (or is)."""
         item: dict[str, Any] = {**_key(site_id, week), "type": "duty_summary", "site_id": site_id, "week": week}
         item.update(at=at, **{EXPIRES_AT: int(parse_iso(at).timestamp()) + KEEP_SECONDS})
-        try:
-            with busy_when_throttled():
-                self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return put_once(self._table, item)
 
     def release(self, site_id: str, week: str) -> None:
         self._table.delete_item(Key=_key(site_id, week))

@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 from frontdesk.adapters.clocks import clock_writes
+from frontdesk.app.ports import NewTicketWrite, TicketWrite
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.conversation import notice_key
@@ -195,6 +196,30 @@ def busy_when_throttled() -> Iterator[None]:
         raise
 
 
+def put_once(table: Table, item: dict[str, Any]) -> bool:
+    """Put the item unless one with its keys is there: False when it was (written by someone before)."""
+    try:
+        with busy_when_throttled():
+            table.put_item(Item=item, ConditionExpression="attribute_not_exists(PK)")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
+def site_setting(table: Table, site_id: str, sk: str) -> dict[str, Any] | None:
+    """A site's one item of a kind (SITE#<site> / ``sk``: a template, a call list, a ladder), or None."""
+    return table.get_item(Key={"PK": f"SITE#{site_id}", "SK": sk}, ConsistentRead=True).get("Item")
+
+
+def put_site_setting(table: Table, site_id: str, sk: str, kind: str, fields: dict[str, Any]) -> None:
+    """Write (over) a site's one item of a kind: its keys, its ``type`` and site, then ``fields``."""
+    item: dict[str, Any] = {"PK": f"SITE#{site_id}", "SK": sk, "type": kind, "site_id": site_id, **fields}
+    with busy_when_throttled():
+        table.put_item(Item=item)
+
+
 KEY_ATTRIBUTES: Final = frozenset({"PK", "SK", "type"})
 # The table's one TTL attribute (template.yaml TimeToLiveSpecification): an item without it never expires.
 EXPIRES_AT: Final = "expires_at"
@@ -253,58 +278,33 @@ class TicketStore:
             )
         return int(result["Attributes"]["n"])  # type: ignore[arg-type]
 
-    def create(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite] = (),
-        acknowledge: bool = False,
-        route: bool = False,
-    ) -> None:
-        """The ticket, its token's hash, its first event and clocks; with ``acknowledge``, the
-        tenant's acknowledgement is owed in the same write (the stream router mails it with a link
-        of its own, then forgets it; a day's expiry removes it should that never happen); with
-        ``route``, the staff told at intake are owed their mail the same way (frontdesk.app.routing)."""
-        name = self._table.name
-        at = change.ticket.created_at
-        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, at)] if acknowledge else []
-        if route:
-            owed.append(_owed(name, change.ticket.ticket_id, ROUTE, at))
+    def create(self, new: NewTicketWrite) -> None:
+        """The ticket, its token's hash, its first event and clocks, and the mails owed with it."""
         with busy_when_throttled():
-            self._client.transact_write_items(
-                TransactItems=cast("Any", self._created(change, token_hash, clocks, owed))
-            )
+            self._client.transact_write_items(TransactItems=cast("Any", self._created(new)))
 
-    def create_linked(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite],
-        parent: Change,
-        parent_version: int,
-        acknowledge: bool = False,
-    ) -> None:
+    def create_linked(self, new: NewTicketWrite, parent: Change, parent_version: int) -> None:
         """A ticket spawned from another (a complaint's repair) and the parent one version on, listing
-        it, in one transaction: refused (version conflict) if anyone wrote the parent in between. With
-        ``acknowledge``, the new ticket's acknowledgement (its number and tracking link) is owed."""
-        name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, ACKNOWLEDGEMENT, change.ticket.created_at)] if acknowledge else []
-        parent_puts = self._change_puts(parent, parent_version)
-        transact(self._table, self._created(change, token_hash, clocks, [*owed, *parent_puts]))
+        it, in one transaction: refused (version conflict) if anyone wrote the parent in between."""
+        transact(self._table, self._created(new, self._change_puts(parent, parent_version)))
 
-    def _created(
-        self, change: Change, token_hash: str, clocks: Sequence[ClockWrite], owed: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """A new ticket's items: the ticket, its token's hash, its first event, terms and clocks, and ``owed``."""
+    def _created(self, new: NewTicketWrite, also: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+        """A new ticket's items: the ticket, its token's hash, its first event, terms and clocks, and
+        ``also``. A mail owed (the tenant's acknowledgement, the staff told at intake) is written in
+        the same write: the stream router sends it, then forgets it; a day's expiry removes it
+        should that never happen."""
         name = self._table.name
-        token = {"PK": f"TRACK#{token_hash}", "SK": "TRACK", "type": "token", "ticket_id": change.ticket.ticket_id}
+        ticket = new.change.ticket
+        token = {"PK": f"TRACK#{new.token_hash}", "SK": "TRACK", "type": "token", "ticket_id": ticket.ticket_id}
+        owed = [notice for notice, due in ((ACKNOWLEDGEMENT, new.acknowledge), (ROUTE, new.route)) if due]
         return [
-            put_new(name, _ticket_item(change.ticket, to_iso(self._now()))),
+            put_new(name, _ticket_item(ticket, to_iso(self._now()))),
             put_new(name, token),
-            {"Put": {"TableName": name, "Item": _event_item(change.event)}},
-            *_term_puts(name, change.ticket),
-            *clock_writes(name, clocks),
-            *owed,
+            {"Put": {"TableName": name, "Item": _event_item(new.change.event)}},
+            *_term_puts(name, ticket),
+            *clock_writes(name, new.clocks),
+            *(_owed(name, ticket.ticket_id, notice, ticket.created_at) for notice in owed),
+            *also,
         ]
 
     def _change_puts(self, change: Change, version: int) -> list[dict[str, Any]]:
@@ -317,38 +317,25 @@ class TicketStore:
             ConditionExpression="attribute_not_exists(PK)",
         )
 
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
-    ) -> None:
-        """Write the new ticket, its event and its clocks, or none; refuse if anyone wrote in between.
-        With ``notice``, a mail to the tenant about this event is owed in the same write (the stream
-        router sends it, then forgets it); ``terms`` (a note's words) are search terms it adds."""
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None:
+        """Write the new ticket, its event and its clocks, with the change's owed notice and search
+        terms, or none; refuse if anyone wrote in between."""
         name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
-        found_by = _term_puts(name, change.ticket, terms) if terms else []
-        self._put_change(change, expected_version, [*clock_writes(name, clocks), *owed, *found_by])
+        found_by = _term_puts(name, change.ticket, change.terms) if change.terms else []
+        self._put_change(change, expected_version, [*clock_writes(name, clocks), *self._owed_notice(change), *found_by])
 
-    def save_linked(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        notice: str,
-        other: Change,
-        other_version: int,
-    ) -> None:
+    def save_linked(self, write: TicketWrite, other: TicketWrite) -> None:
         """Two tickets changed together (a duplicate closed and its primary listing it), or neither:
-        each conditional on the version read, ``change`` with its clocks and its owed notice."""
+        each conditional on the version read, with its clocks and its owed notice."""
         name = self._table.name
-        owed = [_owed(name, change.ticket.ticket_id, notice, change.event.at, change.event.seq)] if notice else []
-        self._put_change(
-            change, expected_version, [*clock_writes(name, clocks), *owed, *self._change_puts(other, other_version)]
-        )
+        also = [*self._change_puts(other.change, other.expected_version), *clock_writes(name, other.clocks)]
+        owed = [*clock_writes(name, write.clocks), *self._owed_notice(write.change), *self._owed_notice(other.change)]
+        self._put_change(write.change, write.expected_version, [*owed, *also])
+
+    def _owed_notice(self, change: Change) -> list[dict[str, Any]]:
+        if not change.notice:
+            return []
+        return [_owed(self._table.name, change.ticket.ticket_id, change.notice, change.event.at, change.event.seq)]
 
     def _put_change(self, change: Change, expected_version: int, extra: Sequence[dict[str, Any]]) -> None:
         put_versioned(

@@ -6,9 +6,9 @@ Keys (PK / SK):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from frontdesk.adapters.dynamodb import busy_when_throttled
+from frontdesk.adapters.dynamodb import put_site_setting, site_setting
 from frontdesk.models.routing import DEFAULT_EMERGENCY_CALLS, EmergencyCalls
 
 if TYPE_CHECKING:
@@ -22,19 +22,12 @@ class EmergencyCallStore:
         self._table = table
 
     def stored(self, site_id: str) -> EmergencyCalls | None:
-        item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": CALLS_SK}, ConsistentRead=True).get("Item")
+        item = site_setting(self._table, site_id, CALLS_SK)
         return EmergencyCalls.model_validate({"calls": item["calls"]}) if item else None
 
     def calls(self, site_id: str) -> EmergencyCalls:
         return self.stored(site_id) or DEFAULT_EMERGENCY_CALLS
 
     def put(self, site_id: str, calls: EmergencyCalls) -> None:
-        item: dict[str, Any] = {
-            "PK": f"SITE#{site_id}",
-            "SK": CALLS_SK,
-            "type": "emergency_calls",
-            "site_id": site_id,
-            "calls": {name: list(roles) for name, roles in calls.calls.items()},
-        }
-        with busy_when_throttled():
-            self._table.put_item(Item=item)
+        fields = {"calls": {name: list(roles) for name, roles in calls.calls.items()}}
+        put_site_setting(self._table, site_id, CALLS_SK, "emergency_calls", fields)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from frontdesk.adapters.dynamodb import put_site_setting, site_setting
 from frontdesk.domain.errors import DomainError
 from frontdesk.domain.mailing import MailingListFull, NotAMember
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
@@ -42,19 +43,11 @@ class SlaStore:
     # ------------------------------------------------------------------ ladders
 
     def ladder(self, site_id: str) -> Ladder:
-        item = self._table.get_item(Key={"PK": f"SITE#{site_id}", "SK": LADDER_SK}).get("Item")
+        item = site_setting(self._table, site_id, LADDER_SK)
         return Ladder.model_validate(item["ladder"]) if item else DEFAULT_LADDER
 
     def put_ladder(self, site_id: str, ladder: Ladder) -> None:
-        self._table.put_item(
-            Item={
-                "PK": f"SITE#{site_id}",
-                "SK": LADDER_SK,
-                "type": "ladder",
-                "site_id": site_id,
-                "ladder": ladder.model_dump(mode="json"),
-            }
-        )
+        put_site_setting(self._table, site_id, LADDER_SK, "ladder", {"ladder": ladder.model_dump(mode="json")})
 
     # ------------------------------------------------------------------ mailing lists
 

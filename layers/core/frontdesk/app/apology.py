@@ -5,7 +5,7 @@ or printed from the console."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from frontdesk.app.ports import ApologyTemplateRecords, SiteLookup, TicketSaves, require_site, require_ticket
 from frontdesk.clock import Clock
@@ -43,8 +43,8 @@ class ApologyDesk:
         template = (self.templates.stored(ticket.site_id) or apology.default_templates()).of(language)
         letter = apology.fill(template, ticket, site, command.action, command.signatory, language)
         change = apology.send(ticket, command, letter, actor, self.clock.now())
-        notice = apology.APOLOGY_NOTICE if command.delivery == "mail" else ""
-        self.tickets.save(change, ticket.version, notice=notice)
+        mailed = command.delivery == "mail"
+        self.tickets.save(replace(change, notice=apology.APOLOGY_NOTICE if mailed else ""), ticket.version)
         return ApologyLetter(
             ticket_id=ticket_id,
             version=change.ticket.version,

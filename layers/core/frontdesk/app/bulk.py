@@ -6,11 +6,11 @@ wrong status, a closed one) is reported and never holds back the others (docs/de
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
-from frontdesk.app.ports import EngineerRoster, LinkedTickets, SiteLookup, require_site, require_ticket
+from frontdesk.app.ports import EngineerRoster, LinkedTickets, SiteLookup, TicketWrite, require_site, require_ticket
 from frontdesk.clock import Clock
 from frontdesk.domain import bulk, lifecycle
 from frontdesk.domain.clocks import ClockWrite
@@ -85,10 +85,11 @@ class BulkDesk:
                 ticket = require_ticket(self.tickets, ref.ticket_id)
                 now = self.clock.now()
                 closed, listed = bulk.close_as_duplicate(ticket, primary, ref.version, note, actor, now)
-                notice = bulk.DUPLICATE_NOTICE if ticket.contact.email else ""
+                closed = replace(closed, notice=bulk.DUPLICATE_NOTICE if ticket.contact.email else "")
                 try:
+                    writes = self._clock_writes(closed.ticket, now)
                     self.tickets.save_linked(
-                        closed, ticket.version, self._clock_writes(closed.ticket, now), notice, listed, primary.version
+                        TicketWrite(closed, ticket.version, writes), TicketWrite(listed, primary.version)
                     )
                 except VersionConflict:
                     continue  # the primary or the duplicate moved: read both again (a stale duplicate is refused then)

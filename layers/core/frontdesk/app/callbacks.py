@@ -27,6 +27,7 @@ from frontdesk.app.ports import (
     Sent,
     SiteLookup,
     SiteRoster,
+    TicketMove,
     TicketsByDay,
     TicketsByToken,
     existing,
@@ -178,15 +179,8 @@ class CallbackDesk:
         else:
             change = rules.summary(ticket, recorded.callback, actor, now)
         ticket_writes = self.planner.writes(SubjectType.TICKET, ticket.ticket_id, ticket.site_id, change.ticket, now)
-        self.records.save(
-            linked,
-            callback.version,
-            writes,
-            ticket=change,
-            ticket_version=ticket.version,
-            ticket_clocks=ticket_writes,
-            rework=recorded.then is rules.Then.REWORK,
-        )
+        moved = TicketMove(change, ticket.version, ticket_writes, rework=recorded.then is rules.Then.REWORK)
+        self.records.save(linked, callback.version, writes, moved)
         return linked
 
     def draw_sample(self, site_id: str, request: SampleIn, actor: Actor, days: TicketsByDay) -> Sample:

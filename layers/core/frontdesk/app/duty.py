@@ -208,7 +208,7 @@ class DutyDesk:
                 handover = duty.new_handover(site, moved)
                 opening = HandoverWrite(handover, 0, self._handover_clocks(handover, now))
             try:
-                self.log.append(moved, entry, page.version, source=source, handover=opening)
+                self.log.append(moved, entry, page.version, handover=opening)
             except VersionConflict:
                 if source is not None and self.log.has_source(source):
                     raise

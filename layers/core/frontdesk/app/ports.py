@@ -8,6 +8,7 @@ than a whole store names the narrow port (``SiteLookup``), never a copy of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
 from frontdesk.domain.errors import ErrorCode, NotFound
@@ -123,52 +124,44 @@ class TicketSearch(Protocol):
 class TicketSaves(TicketLookup, Protocol):
     """A ticket's change saved over the version read, with its clocks, owed notice and added terms."""
 
-    def save(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite] = (),
-        notice: str = "",
-        terms: Sequence[str] = (),
-    ) -> None: ...
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
+
+
+@dataclass(frozen=True)
+class NewTicketWrite:
+    """A new ticket as written at once: its first change, its token's hash, its clocks, and the mails
+    owed with it: the tenant's acknowledgement (its number and tracking link), the staff told at
+    intake (frontdesk.app.routing)."""
+
+    change: Change
+    token_hash: str
+    clocks: Sequence[ClockWrite] = ()
+    acknowledge: bool = False
+    route: bool = False
 
 
 class Tickets(TicketsByToken, TicketHistory, OpenTickets, TicketSaves, Protocol):
     """The desk's whole ticket store (frontdesk.adapters.dynamodb.TicketStore)."""
 
     def next_seq(self, site_id: str, day: str) -> int: ...
-    def create(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite] = (),
-        acknowledge: bool = False,
-        route: bool = False,
-    ) -> None: ...
+    def create(self, new: NewTicketWrite) -> None: ...
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
-    def create_linked(
-        self,
-        change: Change,
-        token_hash: str,
-        clocks: Sequence[ClockWrite],
-        parent: Change,
-        parent_version: int,
-        acknowledge: bool = False,
-    ) -> None: ...
+    def create_linked(self, new: NewTicketWrite, parent: Change, parent_version: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class TicketWrite:
+    """A ticket's change over the version read, with its clocks: one of the writes of a transaction."""
+
+    change: Change
+    expected_version: int
+    clocks: Sequence[ClockWrite] = ()
 
 
 class LinkedTickets(TicketSaves, Protocol):
     """Two tickets written together (frontdesk.adapters.dynamodb.TicketStore)."""
 
-    def save_linked(
-        self,
-        change: Change,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        notice: str,
-        other: Change,
-        other_version: int,
-    ) -> None: ...
+    def save_linked(self, write: TicketWrite, other: TicketWrite) -> None: ...
 
 
 def require_ticket(tickets: TicketLookup, ticket_id: str) -> Ticket:
@@ -194,20 +187,21 @@ class CalendarRecords(Protocol):
     def put_hours(self, site_id: str, hours: Hours) -> None: ...
 
 
+@dataclass(frozen=True)
+class TicketMove(TicketWrite):
+    """The ticket a concluded callback moves (reopened, reworked or summed up); ``rework``: its
+    completion owes a special callback (a marker)."""
+
+    rework: bool = False
+
+
 class CallbackRecords(Protocol):
     """Callbacks (回访) and their clocks (frontdesk.adapters.callbacks.CallbackStore)."""
 
     def get(self, callback_id: str) -> Callback | None: ...
     def create(self, callback: Callback, clocks: Sequence[ClockWrite], rework_done: bool = False) -> bool: ...
     def save(
-        self,
-        callback: Callback,
-        expected_version: int,
-        clocks: Sequence[ClockWrite],
-        ticket: Change | None = None,
-        ticket_version: int = 0,
-        ticket_clocks: Sequence[ClockWrite] = (),
-        rework: bool = False,
+        self, callback: Callback, expected_version: int, clocks: Sequence[ClockWrite], ticket: TicketMove | None = None
     ) -> None: ...
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]: ...
     def reworked(self, ticket_id: str) -> str | None: ...
@@ -391,12 +385,7 @@ class DutyRecords(Protocol):
     def entry(self, pid: str, seq: int) -> DutyEntry | None: ...
     def pages(self, site_id: str, limit: int = 20) -> list[DutyPage]: ...
     def append(
-        self,
-        page: DutyPage,
-        entry: DutyEntry,
-        previous_version: int,
-        source: str | None = None,
-        handover: HandoverWrite | None = None,
+        self, page: DutyPage, entry: DutyEntry, previous_version: int, handover: HandoverWrite | None = None
     ) -> None: ...
     def has_source(self, source: str) -> bool: ...
     def save_page(self, page: DutyPage, previous_version: int, handover: HandoverWrite | None = None) -> None: ...

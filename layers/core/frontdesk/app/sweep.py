@@ -10,7 +10,7 @@ sweep run twice marks nothing twice (the ticket is unfinished by then, and the d
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Protocol
 
 from frontdesk.app.clocks import ClockPlanner
@@ -28,9 +28,7 @@ OPEN_LIMIT: Final = 1000
 
 class SweptTickets(Protocol):
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]: ...
-    def save(
-        self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = (), notice: str = ""
-    ) -> None: ...
+    def save(self, change: Change, expected_version: int, clocks: Sequence[ClockWrite] = ()) -> None: ...
 
 
 class SweptDays(Protocol):
@@ -64,11 +62,11 @@ class EndOfDaySweep:
             for ticket in self.tickets.open_by_deadline(site.site_id, OPEN_LIMIT):
                 if not sweep.owed(ticket, end):
                     continue
-                change = sweep.mark(ticket, day, now)
-                writes = self.planner.writes(SubjectType.TICKET, ticket.ticket_id, site.site_id, change.ticket, now)
                 notice = sweep.UNFINISHED if sweep.notified(ticket) else ""
+                change = replace(sweep.mark(ticket, day, now), notice=notice)
+                writes = self.planner.writes(SubjectType.TICKET, ticket.ticket_id, site.site_id, change.ticket, now)
                 try:
-                    self.tickets.save(change, ticket.version, writes, notice=notice)
+                    self.tickets.save(change, ticket.version, writes)
                 except VersionConflict:
                     report.busy.append(ticket.ticket_id)
                     busy += 1

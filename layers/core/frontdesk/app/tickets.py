@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
-from frontdesk.app.ports import EngineerRoster, Sites, Tickets, require_site, require_ticket
+from frontdesk.app.ports import EngineerRoster, NewTicketWrite, Sites, Tickets, require_site, require_ticket
 from frontdesk.app.tokens import new_token, token_hash
 from frontdesk.clock import Clock
 from frontdesk.domain import apology, conversation, history, intake, lifecycle, linked, routing, search
@@ -82,7 +82,7 @@ class Desk:
         acknowledge = intake.acknowledged(change.ticket)
         route = routing.routed(change.ticket)
         self._tickets.create(
-            change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route=route
+            NewTicketWrite(change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route)
         )
         return Opened(change.ticket, token)
 
@@ -109,8 +109,8 @@ class Desk:
         # A client who left an address gets the repair's number and its own tracking link (to accept it).
         token = self._new_token()
         writes = self._clock_writes(repair.ticket, now)
-        acknowledge = intake.acknowledged(repair.ticket)
-        self._tickets.create_linked(repair, token_hash(token), writes, parent, complaint.version, acknowledge)
+        new = NewTicketWrite(repair, token_hash(token), writes, intake.acknowledged(repair.ticket))
+        self._tickets.create_linked(new, parent, complaint.version)
         return parent.ticket
 
     def linked_repairs(self, ticket: Ticket) -> list[LinkedTicket]:
@@ -147,8 +147,8 @@ class Desk:
         # a reply on the thread may meet the reply clock: written with it, as any milestone is; a
         # note's or a reply's words find the ticket: its term items are written with the event
         writes = self._clock_writes(change.ticket, now) if conversation.meets_reply_clock(ticket, action) else []
-        terms = search.text_terms(action, command.text)
-        self._tickets.save(change, ticket.version, writes, notice=notice, terms=terms)
+        terms = tuple(search.text_terms(action, command.text))
+        self._tickets.save(replace(change, notice=notice, terms=terms), ticket.version, writes)
         return change.ticket
 
     def read(self, ticket_id: str, actor: Actor) -> tuple[Ticket, list[TimelineEvent], list[str]]:

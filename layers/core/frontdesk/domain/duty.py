@@ -47,6 +47,7 @@ from frontdesk.models.duty import (
     SignIn,
     SignOut,
 )
+from frontdesk.models.frozen import project
 from frontdesk.models.identifiers import DUTY_PAGE
 from frontdesk.models.incident import IncidentReport
 from frontdesk.models.keys import KeyUse
@@ -205,19 +206,14 @@ def append(
     """The page with one more entry, and that entry (chained to the page's head)."""
     if page.state is not PageState.OPEN:
         raise IllegalTransition(field="page_id", code=ErrorCode.DUTY_PAGE_CLOSED)
-    draft = DutyEntry(
+    draft = project(
+        request,
+        DutyEntry,
         page_id=page.page_id,
         site_id=page.site_id,
         seq=page.count + 1,
         written_at=to_iso(now),
         occurred_at=occurred(request, now),
-        category=request.category,
-        happened=request.happened,
-        handling=request.handling,
-        outcome=request.outcome,
-        tickets=request.tickets,
-        reports=request.reports,
-        corrects=request.corrects,
         author=author,
         automatic=automatic,
         source=source,
@@ -420,16 +416,7 @@ def prepare(
                 for c in clocks
                 if c.is_open and c.subject_id != handover.page_id
             ),
-            "keys_out": tuple(
-                CarriedKey(
-                    use_id=u.use_id,
-                    building_id=u.building_id,
-                    unit=u.unit,
-                    taken_by=u.taken_by,
-                    return_due=u.return_due,
-                )
-                for u in keys_out
-            ),
+            "keys_out": tuple(project(u, CarriedKey) for u in keys_out),
             "parcels_waiting": tuple(
                 CarriedParcel(
                     parcel_id=p.parcel_id,

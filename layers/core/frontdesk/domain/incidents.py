@@ -28,6 +28,7 @@ from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, IllegalTr
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import is_staff_in, require_staff_in
+from frontdesk.domain.places import check_place
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.frozen import project
@@ -143,11 +144,7 @@ def _place(site: Site, building_id: str | None, unit: str, place: str, ticket: T
         building_id, unit = ticket.building_id, unit or ticket.unit
         place = place or ticket.location
     if building_id is not None:
-        building = site.building(building_id)
-        if building is None:
-            raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
-        if unit and building.units and unit not in building.units:
-            raise InvalidInput(field="unit", code=ErrorCode.UNKNOWN_UNIT)
+        check_place(site, building_id, unit)
     if building_id is None and not place:
         raise InvalidInput(field="place", code=ErrorCode.INCIDENT_PLACE_REQUIRED)
     return Place(building_id or "", unit, place)

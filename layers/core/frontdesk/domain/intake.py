@@ -9,6 +9,7 @@ from frontdesk.clock import deadline_iso, local_date, to_iso
 from frontdesk.domain import sla
 from frontdesk.domain.errors import ErrorCode, InvalidInput
 from frontdesk.domain.lifecycle import REPAIR_LIKE, Change
+from frontdesk.domain.places import check_place
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import (
@@ -43,11 +44,7 @@ def open_ticket(
     ticket_id: str,
     seq_of_day: int,
 ) -> Change:
-    building = site.building(request.building_id)
-    if building is None:
-        raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
-    if request.unit and building.units and request.unit not in building.units:
-        raise InvalidInput(field="unit", code=ErrorCode.UNKNOWN_UNIT)
+    check_place(site, request.building_id, request.unit)
     if not request.unit and not request.location:
         raise InvalidInput(field="unit", code=ErrorCode.UNIT_OR_LOCATION_REQUIRED)
     kind = Kind(request.kind)
@@ -68,7 +65,7 @@ def open_ticket(
         channel=Channel(channel),
         category=request.category,
         status=Status.RECEIVED,
-        building_id=building.building_id,
+        building_id=request.building_id,
         unit=request.unit,
         location=request.location,
         description=request.description,

@@ -29,6 +29,8 @@ from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.domain.places import check_place
+from frontdesk.models.frozen import project
 from frontdesk.models.keys import (
     ClientTold,
     EmergencyKey,
@@ -69,24 +71,17 @@ def tell_by(calendar: Calendar, taken: datetime) -> datetime:
 
 def seal(request: NewKey, site: Site, actor: Actor, now: datetime, key_id: str) -> EmergencyKey:
     check_may_use(actor)
-    building = site.building(request.building_id)
-    if building is None:
-        raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
-    if building.units and request.unit not in building.units:
-        raise InvalidInput(field="unit", code=ErrorCode.UNKNOWN_UNIT)
-    return EmergencyKey(
-        key_id=key_id,
-        site_id=site.site_id,
-        building_id=request.building_id,
-        unit=request.unit,
-        seal_number=request.seal_number,
-        sealed_at=to_iso(now),
-        sealed_by=actor.id,
-        sealed_with=request.sealed_with,
+    check_place(site, request.building_id, request.unit)
+    return project(
+        request, EmergencyKey, key_id=key_id, site_id=site.site_id, sealed_at=to_iso(now), sealed_by=actor.id
     )
 
 
-def _versioned(key: EmergencyKey, version: int) -> None:
+def _check_move(key: EmergencyKey, actor: Actor, state: KeyState, code: ErrorCode, version: int) -> None:
+    """Who may use keys moves a key only from the state it must be in (else ``code``), as last read."""
+    check_may_use(actor)
+    if key.state is not state:
+        raise IllegalTransition(field="key_id", code=code)
     if version != key.version:
         raise VersionConflict(field="version", expected=key.version, given=version)
 
@@ -95,10 +90,7 @@ def take(
     key: EmergencyKey, command: TakeKey, calendar: Calendar, actor: Actor, now: datetime
 ) -> tuple[EmergencyKey, KeyUse]:
     """The key out; office hours are the site calendar's business hours (a public holiday is not one)."""
-    check_may_use(actor)
-    if key.state is not KeyState.SEALED:
-        raise IllegalTransition(field="key_id", code=ErrorCode.KEY_OUT)
-    _versioned(key, command.version)
+    _check_move(key, actor, KeyState.SEALED, ErrorCode.KEY_OUT, command.version)
     if (command.permission is None) == (command.override is None):
         raise InvalidInput(field="permission", code=ErrorCode.KEY_PERMISSION_OR_OVERRIDE)
     if command.permission is not None and parse_iso(command.permission.at) > now + SKEW:
@@ -135,10 +127,7 @@ def give_back(
     key: EmergencyKey, use: KeyUse, command: ReturnKey, actor: Actor, now: datetime
 ) -> tuple[EmergencyKey, KeyUse]:
     """The key back and sealed again: a new seal number (the old seal was broken)."""
-    check_may_use(actor)
-    if key.state is not KeyState.OUT:
-        raise IllegalTransition(field="key_id", code=ErrorCode.KEY_NOT_OUT)
-    _versioned(key, command.version)
+    _check_move(key, actor, KeyState.OUT, ErrorCode.KEY_NOT_OUT, command.version)
     if command.new_seal_number == use.old_seal:
         raise InvalidInput(field="new_seal_number", code=ErrorCode.KEY_SEAL_REUSED)
     _check_deposit(use, command)

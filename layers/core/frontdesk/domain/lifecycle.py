@@ -58,8 +58,14 @@ WORKING = frozenset({Status.ARRIVED, Status.IN_PROGRESS, Status.UNFINISHED})
 
 @dataclass(frozen=True)
 class Change:
+    """A ticket moved on by one event, and what is written with it: ``notice``, a mail about the
+    event owed to the tenant (the stream router sends it, then forgets it); ``terms``, the words the
+    event's text adds to the ticket's search terms (a note's, a reply's)."""
+
     ticket: Ticket
     event: TimelineEvent
+    notice: str = ""
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,11 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import to_iso
-from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.domain.places import check_place
+from frontdesk.models.frozen import project
 from frontdesk.models.parcels import NewParcel, Notice, Parcel, ParcelState, Phoned, PickUp
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
@@ -36,17 +38,9 @@ def check_may_use(actor: Actor) -> None:
 
 def log(request: NewParcel, site: Site, actor: Actor, now: datetime, parcel_id: str) -> Parcel:
     check_may_use(actor)
-    building = site.building(request.building_id)
-    if building is None:
-        raise InvalidInput(field="building_id", code=ErrorCode.UNKNOWN_BUILDING)
-    if building.units and request.unit not in building.units:
-        raise InvalidInput(field="unit", code=ErrorCode.UNKNOWN_UNIT)
-    return Parcel(
-        parcel_id=parcel_id,
-        **request.model_dump(exclude={"site_id"}),
-        site_id=site.site_id,
-        received_at=to_iso(now),
-        received_by=actor.id,
+    check_place(site, request.building_id, request.unit)
+    return project(
+        request, Parcel, parcel_id=parcel_id, site_id=site.site_id, received_at=to_iso(now), received_by=actor.id
     )
 
 

@@ -24,6 +24,7 @@ from frontdesk.clock import to_iso
 from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.history import REPEAT_AT
 from frontdesk.models.callback import Callback, CallbackState
+from frontdesk.models.frozen import project
 from frontdesk.models.quarterly import FailedCallback, QuarterlyAnalysis, RepeatedIssue
 from frontdesk.models.ticket import Kind, Resolution, Ticket
 
@@ -86,13 +87,9 @@ def due_for_mail(now: datetime, calendar: Calendar) -> str | None:
 
 def failed(callbacks: list[Callback]) -> list[FailedCallback]:
     return [
-        FailedCallback(
-            callback_id=c.callback_id,
-            ticket_id=c.ticket_id,
-            ticket_number=c.ticket_number,
-            reason=c.reason,
-            building_id=c.building_id,
-            unit=c.unit,
+        project(
+            c,
+            FailedCallback,
             done_at=c.done_at or "",
             defect_remains=any(a.defect_remains for a in c.attempts),
         )

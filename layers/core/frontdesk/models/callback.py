@@ -155,13 +155,19 @@ class Callback(Frozen):
         return self.state is CallbackState.OPEN
 
 
-class SampleIn(BaseModel):
-    """Draw a week's sample of ordinary repairs; without a seed, a random one is drawn and stored."""
+class SeededDraw(BaseModel):
+    """A sample drawn by a seed, so that it can be drawn again and checked; without one, a random
+    seed is drawn and stored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    week: str = Field(pattern=ids.ISO_WEEK, examples=["2026-W48"], description="ISO week, site-local days")
     seed: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class SampleIn(SeededDraw):
+    """Draw a week's sample of ordinary repairs."""
+
+    week: str = Field(pattern=ids.ISO_WEEK, examples=["2026-W48"], description="ISO week, site-local days")
 
 
 class Sample(Frozen):
@@ -201,13 +207,10 @@ class TopRepairsIn(BaseModel):
     engineering_head: str = Field(min_length=1, max_length=128, description="An engineer of the site, who calls too")
 
 
-class ActivitySampleIn(BaseModel):
-    """Draw a month's sample of activity sign-ups; without a seed, a random one is drawn and stored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class ActivitySampleIn(SeededDraw):
+    """Draw a month's sample of activity sign-ups."""
 
     month: str = Field(pattern=ids.MONTH, examples=["2026-11"], description="Calendar month, site-local days")
-    seed: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class MonthlyDraw(Frozen):

@@ -171,11 +171,16 @@ class Unfinished(Versioned):
     reason: Text
 
 
-class Reschedule(Versioned):
-    new_arrival: AwareDatetime
-    agreed_with: Name = Field(description="Who on the client's side agreed to the new time")
+class AgreedWithClient(Versioned):
+    """A time agreed with the client: who agreed, how they were reached, and a note."""
+
+    agreed_with: Name = Field(description="Who on the client's side agreed to the time")
     contact_method: Literal["phone", "in_person", "sms", "email"]
     note: OptionalText = ""
+
+
+class Reschedule(AgreedWithClient):
+    new_arrival: AwareDatetime
 
 
 class Handle(Versioned):
@@ -202,13 +207,10 @@ class ApproveReply(Versioned):
     pass
 
 
-class AgreeReply(Versioned):
+class AgreeReply(AgreedWithClient):
     """A reply time agreed with the client after intake (000 §3.3f; 004 QW21-04 §4.1.1.2 约定时间给客户回复)."""
 
     reply_by: AwareDatetime
-    agreed_with: Name = Field(description="Who on the client's side agreed to the time")
-    contact_method: Literal["phone", "in_person", "sms", "email"]
-    note: OptionalText = ""
 
 
 class LinkedRepair(Versioned):

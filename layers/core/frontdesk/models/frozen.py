@@ -15,7 +15,7 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-def project(source: BaseModel, view: type[View], **values: Any) -> View:
+def project(source: BaseModel, view: type[View], /, **values: Any) -> View:
     """``view`` built from the fields it shares by name with ``source``, then ``values``.
 
     The view's own fields are the allowlist: a field added to the record is not shown until the
