@@ -89,9 +89,10 @@ YEAR = 31_536_000
 _ASSET_REF = re.compile(r'(?P<attr>src|href)="assets/(?P<name>[a-z0-9.-]+)"')
 # A static import in a module: `import x from "./name"`, `export … from "./name"`, `import "./name"`.
 # A page's entry module, and the shared parts a page names: <!--#include top--> (web/partials/top.html),
-# with the part's {{name}}s filled: <!--#include photo-add id=detail texts=staff hidden=-->.
+# with the part's {{name}}s filled: <!--#include photo-add id=detail texts=staff hidden=-->. A value is
+# one word (an id, a message key, a fallback text); a part may include other parts.
 _ENTRY = re.compile(r'<script type="module" src="assets/(?P<name>[a-z0-9.-]+)"></script>')
-_INCLUDE = re.compile(r"<!--#include (?P<part>[a-z-]+)(?P<args>(?: [a-z]+=[a-z-]*)*)-->")
+_INCLUDE = re.compile(r"<!--#include (?P<part>[a-z-]+)(?P<args>(?: [a-z]+=[\w.-]*)*)-->")
 _SLOT = re.compile(r"\{\{(?P<name>[a-z]+)\}\}")
 _IMPORT = re.compile(r'(?P<keyword>\b(?:from|import)\s*)"\./(?P<name>[a-z0-9.-]+)"')
 
@@ -146,7 +147,7 @@ def _included(include: re.Match[str]) -> str:
     """A shared part with its slots filled; a slot the include does not fill is an error, never shipped."""
     values = dict(arg.split("=", 1) for arg in include["args"].split())
     part = (WEB / "partials" / f"{include['part']}.html").read_text("utf-8")
-    return _SLOT.sub(lambda slot: values[slot["name"]], part)
+    return _INCLUDE.sub(_included, _SLOT.sub(lambda slot: values[slot["name"]], part))
 
 
 def _read(page: str) -> str:

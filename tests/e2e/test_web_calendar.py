@@ -9,13 +9,15 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .test_web_pages import SITE, Desk, desk, screenshot, sign_in
+from .test_web_pages import SITE, Desk, desk, fill_in, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 _ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 DEFAULT_HOURS = {"day_start": "08:00", "day_end": "17:30"}
 YEAR = "2028"  # a year the other tests do not count in
+HOLIDAYS = "法定节假日（放假日，含假期中的周末）"
+WORKDAYS = "调休上班日（需上班的周六或周日）"
 
 
 @pytest.fixture
@@ -57,16 +59,13 @@ def test_a_manager_sets_the_shifts_and_loads_a_year_with_errors_by_field(
     assert status == 200 and view["hours"] == {"day_start": "08:30:00", "day_end": "18:00:00"}
 
     year = panel.locator("[data-calendar-form=year]")
-    year.get_by_label("年份").fill(YEAR)
-    year.get_by_label("法定节假日（放假日，含假期中的周末）").fill("2028-01-01\n2028-02-30")
-    year.get_by_label("来源（通知名称）").fill("测试通知")
+    fill_in(year, {}, {"年份": YEAR, HOLIDAYS: "2028-01-01\n2028-02-30", "来源（通知名称）": "测试通知"})
     year.get_by_role("button", name="载入该年").click()
     expect(year.locator("[data-field=holidays] .field-error")).to_contain_text("日期无效")
-    year.get_by_label("法定节假日（放假日，含假期中的周末）").fill("2028-01-01, 2028-01-03")
-    year.get_by_label("调休上班日（需上班的周六或周日）").fill("2028-01-01")
+    fill_in(year, {}, {HOLIDAYS: "2028-01-01, 2028-01-03", WORKDAYS: "2028-01-01"})
     year.get_by_role("button", name="载入该年").click()
     expect(year.locator("[data-field=workdays] .field-error")).to_contain_text("不能既是假日又是调休上班日")
-    year.get_by_label("调休上班日（需上班的周六或周日）").fill("2028-01-08")
+    year.get_by_label(WORKDAYS).fill("2028-01-08")
     year.get_by_role("button", name="载入该年").click()
     loaded = panel.locator(f'[data-calendar-year="{YEAR}"]')
     expect(loaded.locator(f'[data-calendar-holidays="{YEAR}"]')).to_have_text("2028-01-01、2028-01-03")

@@ -292,6 +292,24 @@ def staff_act(
     return reply.body
 
 
+def handled_complaint(staff: Api, store: TicketStore) -> tuple[str, str]:
+    """A complaint handled and its callback created: the callback's id and the tracking token."""
+    ticket_id, token = staff_open(staff, kind="complaint", category="staff_attitude")
+    staff_act(staff, ticket_id, "handle", {"version": 1, "department": "engineering", "action_taken": "已协调"})
+    created = wiring.callbacks().on_event(store.timeline(ticket_id)[-1])  # as the stream router does
+    assert created is not None
+    return created.callback_id, token
+
+
+def completed_repair(staff: Api, category: str = "plumbing") -> str:
+    """A repair dispatched to eng1, who arrives and completes it: the ticket's id."""
+    ticket_id, _ = staff_open(staff, kind="repair", category=category)
+    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
+    staff_act(staff, ticket_id, "arrive", {"version": 2}, ENG1)
+    staff_act(staff, ticket_id, "complete", {"version": 3, "summary": "换了阀门"}, ENG1)
+    return ticket_id
+
+
 def counter(table: Table, site_id: str = "ql", day: str = DAY) -> int | None:
     item = table.get_item(Key={"PK": f"SITE#{site_id}", "SK": f"COUNTER#{day}"}).get("Item")
     return None if item is None else int(str(item["n"]))

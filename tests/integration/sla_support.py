@@ -42,6 +42,7 @@ from frontdesk.models import commands as cmd
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder, Rung
 from frontdesk.models.incident import IncidentReport, NewIncidentReport, SubmitIncidentReport, UpdateIncidentReport
+from frontdesk.models.keys import EmergencyKey, KeyUse, NewKey, TakeKey
 from frontdesk.models.ticket import Actor, ActorKind, Channel, Kind, Role, Ticket
 from local_stack import moto_fixes, moto_scheduler, timescale
 from local_stack.demo import add_staff
@@ -408,6 +409,47 @@ def site_harness(aws: boto3.Session, template: Template, monkeypatch: pytest.Mon
     with sla_harness(aws, template, monkeypatch) as harness:
         harness.use_site()
         yield harness
+
+
+def sealed_key(unit: str = "101", seal: str = "S-0001") -> EmergencyKey:
+    """The key of ql/admin/``unit`` sealed into the cabinet by the operator, through the application."""
+    request = NewKey(site_id="ql", building_id="admin", unit=unit, seal_number=seal, sealed_with="张老师")
+    return wiring.key_desk().seal(request, OPERATOR).key
+
+
+def key_opened_in_an_emergency(h: Harness) -> KeyUse:
+    """A burst pipe upstairs at 09:00 on a Monday: the duty manager takes the key of 101 (override)."""
+    take = TakeKey(version=1, reason="楼上水管爆裂", override="water")
+    use = wiring.key_desk().take(sealed_key().key_id, take, DUTY_MANAGER).use
+    assert use is not None
+    h.settle()
+    return use
+
+
+def two_rungs_mailed(
+    h: Harness,
+    clock: Callable[[], Clock],
+    mail: Callable[[], list[list[str]]],
+    due: datetime,
+    rung_apart: timedelta,
+    rungs: tuple[list[str], list[str]],
+) -> None:
+    """A clock's ladder on the virtual clock: nobody mailed a moment before ``due``; the first rung's
+    list at ``due``, the second's ``rung_apart`` later (``mail()``: the recipients of each mail so far)."""
+    h.advance_to(due - MILLISECOND)
+    assert clock().level == 0 and mail() == []
+    h.advance_to(due)
+    h.wait_for(lambda: len(mail()) == 1, "the first rung's mail")
+    assert mail() == [rungs[0]]
+    h.advance_to(due + rung_apart)
+    h.wait_for(lambda: len(mail()) == 2, "the second rung's mail")
+    h.settle()
+    assert mail()[1] == rungs[1]
+
+
+def shanghai(*parts: int) -> datetime:
+    """The UTC instant of a wall-clock time in Shanghai (UTC+8, no summer time)."""
+    return datetime(*parts, tzinfo=UTC) - timedelta(hours=8)  # type: ignore[misc,arg-type]
 
 
 def later(moment: datetime, **delta: float) -> datetime:

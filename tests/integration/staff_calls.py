@@ -52,3 +52,24 @@ def call(
     return staff(
         api_event(event, method, path, body, user=user, groups=groups, language=language, email=f"{user}@example.com")
     )
+
+
+def sealed_key(staff: Api, unit: str = "101", seal: str = "S-0001") -> dict[str, Any]:
+    """The key of ql/admin/``unit`` put in the cabinet under ``seal`` by the caller (the duty manager): the key."""
+    body = {"site_id": "ql", "building_id": "admin", "unit": unit, "seal_number": seal, "sealed_with": "张老师"}
+    sealed = call(staff, "POST", "/staff/emergency-keys", body)
+    assert sealed.status == 201, sealed.raw
+    key: dict[str, Any] = sealed.body["key"]
+    return key
+
+
+def key_taken_after_hours(staff: Api) -> dict[str, Any]:
+    """The key of 101 sealed (S-1) and taken out of hours for a leak upstairs (override: water): the
+    take's answer, with the key and its use."""
+    key = sealed_key(staff, seal="S-1")
+    after_hours = {"authorisation": "A-1", "escort": "op1"}
+    take = {"version": 1, "reason": "楼上漏水", "override": "water", "after_hours": after_hours}
+    taken = call(staff, "POST", f"/staff/emergency-keys/{key['key_id']}/take", take)
+    assert taken.status == 200, taken.raw
+    answer: dict[str, Any] = taken.body
+    return answer

@@ -4,26 +4,16 @@ language, mailed by the stream router from an item written with the ticket (then
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
-
-import boto3
-import pytest
 
 from frontdesk import wiring
 from frontdesk.app.tokens import token_hash
 from frontdesk.settings import settings
-from local_stack.template import Template
 
 from .lambda_support import OPERATOR
-from .sla_support import TENANT_EMAIL, Harness, sla_harness
+from .sla_support import TENANT_EMAIL, Harness, site_harness
 
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def _notice(h: Harness, ticket_id: str) -> Any:

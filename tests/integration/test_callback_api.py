@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from frontdesk import wiring
 from frontdesk.adapters.dynamodb import TicketStore
 
 if TYPE_CHECKING:
@@ -17,9 +16,10 @@ from .conftest import (
     MGR1,
     OP1,
     Api,
+    completed_repair,
+    handled_complaint,
     load_event,
     set_header,
-    staff_act,
     staff_open,
     with_body,
     with_path,
@@ -28,16 +28,7 @@ from .staff_routes import staff_route
 
 
 def _handled_complaint(staff: Api, store: TicketStore) -> str:
-    return _handled(staff, store)[0]
-
-
-def _handled(staff: Api, store: TicketStore) -> tuple[str, str]:
-    """A complaint handled and its callback created: the callback's id and the tracking token."""
-    ticket_id, token = staff_open(staff, kind="complaint", category="staff_attitude")
-    staff_act(staff, ticket_id, "handle", {"version": 1, "department": "engineering", "action_taken": "已协调"})
-    created = wiring.callbacks().on_event(store.timeline(ticket_id)[-1])  # as the stream router does
-    assert created is not None
-    return created.callback_id, token
+    return handled_complaint(staff, store)[0]
 
 
 def test_the_queue_one_callback_and_an_attempt(staff: Api, store: TicketStore) -> None:
@@ -77,17 +68,9 @@ def test_the_queue_one_callback_and_an_attempt(staff: Api, store: TicketStore) -
     assert (missing.status, missing.body["code"]) == (404, "callback_not_found")
 
 
-def _completed_repair(staff: Api, category: str = "plumbing") -> str:
-    ticket_id, _ = staff_open(staff, kind="repair", category=category)
-    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
-    staff_act(staff, ticket_id, "arrive", {"version": 2}, ENG1)
-    staff_act(staff, ticket_id, "complete", {"version": 3, "summary": "换了阀门"}, ENG1)
-    return ticket_id
-
-
 def test_a_weeks_sample_is_drawn_once_with_its_seed_and_population(staff: Api) -> None:
-    ordinary = sorted(_completed_repair(staff) for _ in range(6))
-    _completed_repair(staff, "elevator")  # a key repair: called back already, not sampled
+    ordinary = sorted(completed_repair(staff) for _ in range(6))
+    completed_repair(staff, "elevator")  # a key repair: called back already, not sampled
     staff_open(staff, kind="repair", category="plumbing")  # not completed: not sampled
     draw = "/staff/sites/{site_id}/samples"
     refused = staff(staff_route("POST", draw, OP1, {"week": "2026-W47"}, site_id="ql"))
@@ -166,7 +149,7 @@ def test_the_tenant_answers_the_survey_by_link(public: Api, staff: Api, store: T
     _, token = staff_open(staff, kind="complaint", category="staff_attitude")
     none = public(_survey("GET", token))
     assert (none.status, none.body["code"]) == (404, "survey_not_found")
-    callback_id, token = _handled(staff, store)
+    callback_id, token = handled_complaint(staff, store)
     asked = public(_survey("GET", token))
     assert asked.status == 200, asked.raw
     assert (asked.body["reason"], asked.body["repair"]) == ("complaint", False)

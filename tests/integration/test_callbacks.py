@@ -4,11 +4,9 @@ business days, timed by the real state machine on a virtual clock, recorded thro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from frontdesk import wiring
@@ -21,23 +19,11 @@ from frontdesk.models.calendar import YearCalendar
 from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState, Result, SurveyIn
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.ticket import Kind, Status, Ticket
-from local_stack.template import Template
 
 from .lambda_support import OPERATOR
-from .sla_support import DUTY_MANAGER, ENGINEER, MANAGER, TENANT_EMAIL, Harness, sla_harness
+from .sla_support import DUTY_MANAGER, ENGINEER, MANAGER, TENANT_EMAIL, Harness, shanghai, site_harness
 
-SHANGHAI = timedelta(hours=8)
-
-
-def shanghai(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC) - SHANGHAI  # type: ignore[misc,arg-type]
-
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
+h = site_harness
 
 
 def callbacks(h: Harness, ticket: Ticket) -> list[Callback]:

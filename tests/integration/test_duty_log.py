@@ -30,7 +30,7 @@ from local_stack.template import Template, api_routes
 from .conftest import Api, Reply, staff_act, staff_open
 from .evidence_support import enable_object_lock
 from .sla_support import StreamPump, import_function
-from .staff_calls import call
+from .staff_calls import call, key_taken_after_hours
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -362,24 +362,7 @@ def test_the_handover_is_prefilled_and_signed_by_two_different_people(night: Api
     staff_act(night, unfinished, "dispatch", {"version": 1, "department": "engineering", "assignee": "eng2"})
     staff_act(night, unfinished, "arrive", {"version": 2}, ("eng2", "engineer"))
     staff_act(night, unfinished, "unfinished", {"version": 3, "reason": "缺配件,明早再来"}, ("eng2", "engineer"))
-    key = call(
-        night,
-        "POST",
-        "/staff/emergency-keys",
-        {"site_id": "ql", "building_id": "admin", "unit": "101", "seal_number": "S-1", "sealed_with": "张老师"},
-    ).body["key"]
-    taken = call(
-        night,
-        "POST",
-        f"/staff/emergency-keys/{key['key_id']}/take",
-        {
-            "version": 1,
-            "reason": "楼上漏水",
-            "override": "water",
-            "after_hours": {"authorisation": "A-1", "escort": "op1"},
-        },
-    )
-    assert taken.status == 200, taken.raw
+    taken = key_taken_after_hours(night)  # still out at the handover
     page = _write(night)["page"]
 
     pending = call(night, "GET", f"/staff/duty-pages/{NIGHT_PAGE}/handover")
@@ -401,7 +384,7 @@ def test_the_handover_is_prefilled_and_signed_by_two_different_people(night: Api
     assert [t["ticket_id"] for t in form["unfinished"]] == [unfinished]
     running = {(c["kind"], c["subject_id"]) for c in form["running_clocks"]}
     assert ("arrival", repair) in running and ("completion", unfinished) in running
-    assert ("key_return", taken.body["use"]["use_id"]) in running
+    assert ("key_return", taken["use"]["use_id"]) in running
     assert [(k["unit"], k["taken_by"]) for k in form["keys_out"]] == [("101", "dm1")]
 
     too_early = call(night, "POST", f"/staff/duty-pages/{NIGHT_PAGE}/sign-in", {"version": form["version"]})

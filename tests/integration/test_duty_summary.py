@@ -11,7 +11,7 @@ from frontdesk.clock import FixedClock
 
 from .conftest import Api, import_function
 from .lambda_support import LambdaContext, sent_mail
-from .staff_calls import call
+from .staff_calls import call, key_taken_after_hours
 
 DEPUTY, MANAGER = "deputy@example.com", "manager@example.com"
 
@@ -36,19 +36,7 @@ def test_the_week_is_summarised_once_to_the_deputy_and_the_manager(staff: Api, c
     call(staff, "POST", "/staff/duty-entries", {**entry, "category": "fight", "happened": "争执"})
     parcel = {"site_id": "ql", "building_id": "admin", "unit": "101", "recipient": "张三"}
     assert call(staff, "POST", "/staff/parcels", parcel).status == 201
-    key = call(
-        staff,
-        "POST",
-        "/staff/emergency-keys",
-        {"site_id": "ql", "building_id": "admin", "unit": "101", "seal_number": "S-1", "sealed_with": "张老师"},
-    ).body["key"]
-    take = {
-        "version": 1,
-        "reason": "漏水",
-        "override": "water",
-        "after_hours": {"authorisation": "A-1", "escort": "op1"},
-    }
-    assert call(staff, "POST", f"/staff/emergency-keys/{key['key_id']}/take", take).status == 200
+    key = key_taken_after_hours(staff)["key"]
     clock.advance(hours=3)  # back an hour late
     back = call(
         staff, "POST", f"/staff/emergency-keys/{key['key_id']}/return", {"version": 2, "new_seal_number": "S-2"}

@@ -14,7 +14,7 @@ from frontdesk.clock import FixedClock
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 
 from .conftest import Api
-from .staff_calls import call
+from .staff_calls import call, sealed_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -29,21 +29,9 @@ def office(clock: FixedClock, staff: Api) -> Api:
     return staff
 
 
-def _seal(staff: Api, unit: str = "101", seal: str = "S-0001") -> dict[str, Any]:
-    sealed = call(
-        staff,
-        "POST",
-        KEYS,
-        {"site_id": "ql", "building_id": "admin", "unit": unit, "seal_number": seal, "sealed_with": "张老师"},
-    )
-    assert sealed.status == 201, sealed.raw
-    key: dict[str, Any] = sealed.body["key"]
-    return key
-
-
 def test_a_key_is_sealed_taken_in_an_emergency_and_sealed_again(office: Api, table: Table) -> None:
     staff = office
-    key = _seal(staff)
+    key = sealed_key(staff)
     assert (key["state"], key["seal_number"], key["sealed_by"]) == ("sealed", "S-0001", "dm1")
     again = call(
         staff,
@@ -106,7 +94,7 @@ def test_a_key_is_sealed_taken_in_an_emergency_and_sealed_again(office: Api, tab
 def test_a_use_without_permission_or_with_a_false_emergency_is_refused(
     office: Api, body: dict[str, Any], code: str, field: str
 ) -> None:
-    key = _seal(office)
+    key = sealed_key(office)
     for language in ("en", "zh-CN"):
         refused = call(office, "POST", f"{KEYS}/{key['key_id']}/take", body, language=language)
         assert refused.status == 400, refused.raw
@@ -117,7 +105,7 @@ def test_a_use_without_permission_or_with_a_false_emergency_is_refused(
 
 
 def test_after_hours_the_key_needs_the_authorisation_and_an_escort(staff: Api, clock: FixedClock) -> None:
-    key = _seal(staff)
+    key = sealed_key(staff)
     clock.advance(hours=10)  # 20:00 on a Sunday in Shanghai
     path = f"{KEYS}/{key['key_id']}/take"
     body: dict[str, Any] = {"version": 1, "reason": "烟感报警", "override": "smoke"}
@@ -138,7 +126,7 @@ def test_after_hours_the_key_needs_the_authorisation_and_an_escort(staff: Api, c
 
 def test_a_second_take_of_the_same_key_is_refused(office: Api) -> None:
     staff = office
-    key = _seal(staff)
+    key = sealed_key(staff)
     path = f"{KEYS}/{key['key_id']}/take"
     first = call(staff, "POST", path, {"version": 1, "reason": "漏水", "override": "water"})
     second = call(
@@ -156,7 +144,7 @@ def test_on_a_public_holiday_the_key_needs_the_after_hours_authorisation(office:
     year = {"year": 2026, "holidays": ["2026-11-23"], "source": "test"}
     loaded = call(staff, "PUT", "/staff/sites/ql/calendar", year, user="mgr1", groups="manager")
     assert loaded.status == 200, loaded.raw
-    key = _seal(staff)
+    key = sealed_key(staff)
     path = f"{KEYS}/{key['key_id']}/take"
     body: dict[str, Any] = {"version": 1, "reason": "漏水", "override": "water"}
     refused = call(staff, "POST", path, body)
@@ -167,7 +155,7 @@ def test_on_a_public_holiday_the_key_needs_the_after_hours_authorisation(office:
 
 def test_after_an_override_the_desk_records_that_the_client_was_told(office: Api, table: Table) -> None:
     staff = office
-    key = _seal(staff)
+    key = sealed_key(staff)
     use = call(staff, "POST", f"{KEYS}/{key['key_id']}/take", {"version": 1, "reason": "漏水", "override": "water"})
     use_id = use.body["use"]["use_id"]
     assert use.body["use"]["tell_due"] == "2026-11-23T04:00:00.000Z"  # 2 h after 10:00 in Shanghai
@@ -196,7 +184,7 @@ def test_after_an_override_the_desk_records_that_the_client_was_told(office: Api
 
 def test_an_outsider_borrows_with_an_id_and_a_deposit_refunded_at_the_return(office: Api) -> None:
     staff = office
-    key = _seal(staff)
+    key = sealed_key(staff)
     outsider = {
         "name": "王师傅",
         "company": "捷修水电",
@@ -227,7 +215,7 @@ def test_an_outsider_borrows_with_an_id_and_a_deposit_refunded_at_the_return(off
 
 def test_the_monthly_cabinet_audit_through_the_api(office: Api, clock: FixedClock, table: Table) -> None:
     staff = office
-    first, second = _seal(staff, "101", "S-0001"), _seal(staff, "102", "S-0002")
+    first, second = sealed_key(staff, "101", "S-0001"), sealed_key(staff, "102", "S-0002")
     audit = "/staff/sites/ql/key-audits/2026-11"
     pending = call(staff, "GET", audit)
     assert (pending.status, pending.body["audit"]["state"], pending.body["audit"]["due"]) == (

@@ -3,28 +3,18 @@ still open is marked 未完成 once, put on the next day's follow-up list, and i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-
-import boto3
-import pytest
 
 from frontdesk import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.models.ticket import Kind, Status
-from local_stack.template import Template
 
 from .lambda_support import LambdaContext
-from .sla_support import ENGINEER, TENANT_EMAIL, Harness, import_function, sla_harness
+from .sla_support import ENGINEER, TENANT_EMAIL, Harness, import_function, site_harness
+
+h = site_harness
 
 MIDNIGHT = parse_iso("2026-11-23T16:00:00Z")  # the end of Monday 23 November in Shanghai
-
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
 
 
 def _sweep() -> dict[str, list[str]]:

@@ -10,24 +10,12 @@ from datetime import timedelta
 from frontdesk import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
-from frontdesk.models.keys import KeyUse, NewKey, ReturnKey, TakeKey
+from frontdesk.models.keys import KeyUse, ReturnKey
 
 from .lambda_support import OPERATOR
-from .sla_support import DUTY_MANAGER, MILLISECOND, Harness, site_harness
+from .sla_support import MILLISECOND, Harness, key_opened_in_an_emergency, site_harness
 
 h = site_harness
-
-
-def _taken(h: Harness) -> KeyUse:
-    """A burst pipe upstairs at 09:00 on a Monday: the duty manager takes the key of 101 (override)."""
-    desk = wiring.key_desk()
-    key = desk.seal(
-        NewKey(site_id="ql", building_id="admin", unit="101", seal_number="S-0001", sealed_with="张老师"), OPERATOR
-    ).key
-    use = desk.take(key.key_id, TakeKey(version=1, reason="楼上水管爆裂", override="water"), DUTY_MANAGER).use
-    assert use is not None
-    h.settle()
-    return use
 
 
 def _clock(h: Harness, use: KeyUse) -> Clock:
@@ -39,7 +27,7 @@ def _key_mail(h: Harness) -> list[list[str]]:
 
 
 def test_a_key_back_in_time_meets_its_clock(h: Harness) -> None:
-    use = _taken(h)
+    use = key_opened_in_an_emergency(h)
     due = parse_iso(use.return_due)
     h.advance_to(due - timedelta(minutes=20))
     wiring.key_desk().give_back(use.key_id, ReturnKey(version=2, new_seal_number="S-0002"), OPERATOR)
@@ -51,7 +39,7 @@ def test_a_key_back_in_time_meets_its_clock(h: Harness) -> None:
 
 
 def test_a_key_not_back_in_two_hours_escalates_never_early(h: Harness) -> None:
-    use = _taken(h)
+    use = key_opened_in_an_emergency(h)
     due = parse_iso(use.return_due)
     assert due - parse_iso(use.taken_at) >= timedelta(hours=2)
 

@@ -13,30 +13,12 @@ from frontdesk import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.models.clock import Clock, ClockKind, ClockState, SubjectType
 from frontdesk.models.key_audit import CheckKey, FileAudit
-from frontdesk.models.keys import EmergencyKey, KeyUse, NewKey, TakeKey, TellClient
+from frontdesk.models.keys import KeyUse, TellClient
 
 from .lambda_support import OPERATOR
-from .sla_support import DUTY_MANAGER, MILLISECOND, Harness, site_harness
+from .sla_support import DUTY_MANAGER, Harness, key_opened_in_an_emergency, sealed_key, site_harness, two_rungs_mailed
 
 h = site_harness
-
-
-def _sealed(unit: str = "101", seal: str = "S-0001") -> EmergencyKey:
-    request = NewKey(site_id="ql", building_id="admin", unit=unit, seal_number=seal, sealed_with="张老师")
-    return wiring.key_desk().seal(request, OPERATOR).key
-
-
-def _opened_first(h: Harness) -> KeyUse:
-    """A burst pipe upstairs at 09:00 on a Monday: the duty manager opens 101 first (override)."""
-    key = _sealed()
-    use = (
-        wiring.key_desk()
-        .take(key.key_id, TakeKey(version=1, reason="楼上水管爆裂", override="water"), DUTY_MANAGER)
-        .use
-    )
-    assert use is not None and use.tell_due is not None
-    h.settle()
-    return use
 
 
 def _tell_clock(h: Harness, use: KeyUse) -> Clock:
@@ -53,7 +35,7 @@ def _told(use: KeyUse, at: datetime) -> KeyUse:
 
 
 def test_the_client_told_in_time_meets_the_task(h: Harness) -> None:
-    use = _opened_first(h)
+    use = key_opened_in_an_emergency(h)
     assert _tell_clock(h, use).state is ClockState.RUNNING
     due = parse_iso(use.tell_due or "")
     h.advance_to(due - timedelta(minutes=30))
@@ -67,20 +49,18 @@ def test_the_client_told_in_time_meets_the_task(h: Harness) -> None:
 
 
 def test_the_client_not_told_escalates_never_early(h: Harness) -> None:
-    use = _opened_first(h)
+    use = key_opened_in_an_emergency(h)
     due = parse_iso(use.tell_due or "")
     assert [u.use_id for u in wiring.key_desk().register("ql", OPERATOR).to_tell] == [use.use_id]
 
-    h.advance_to(due - MILLISECOND)
-    assert _tell_clock(h, use).level == 0 and _untold_mail(h) == []
-    h.advance_to(due)
-    h.wait_for(lambda: len(_untold_mail(h)) == 1, "the duty manager's mail")
-    assert _untold_mail(h) == [["duty.manager@example.com"]]
-
-    h.advance_to(due + timedelta(hours=1))
-    h.wait_for(lambda: len(_untold_mail(h)) == 2, "the centre manager's mail")
-    h.settle()
-    assert _untold_mail(h)[1] == ["centre.manager@example.com"]
+    two_rungs_mailed(
+        h,
+        lambda: _tell_clock(h, use),
+        lambda: _untold_mail(h),
+        due,
+        timedelta(hours=1),
+        (["duty.manager@example.com"], ["centre.manager@example.com"]),
+    )
 
     current = wiring.key_store().use(use.use_id)
     assert current is not None
@@ -107,7 +87,7 @@ def _audit_mail(h: Harness) -> list[list[str]]:
 
 def test_the_audit_opens_on_the_25th_and_filed_in_the_window_is_met(h: Harness) -> None:
     audits = wiring.key_audits()
-    first, second = _sealed("101", "S-0001"), _sealed("102", "S-0002")
+    first, second = sealed_key("101", "S-0001"), sealed_key("102", "S-0002")
     assert audits.open_due() == []  # the 23rd: not yet
     h.advance_to(THE_25TH)
     assert audits.open_due() == ["ql-2026-11"]
@@ -130,19 +110,17 @@ def test_the_audit_opens_on_the_25th_and_filed_in_the_window_is_met(h: Harness) 
 
 
 def test_an_audit_not_filed_on_the_28th_goes_to_the_managers_never_early(h: Harness) -> None:
-    _sealed()
+    sealed_key()
     h.advance_to(THE_25TH)
     wiring.key_audits().open_due()
     h.settle()
 
-    h.advance_to(RESULT_DUE - MILLISECOND)
-    assert _audit_clock(h).level == 0 and _audit_mail(h) == []
-    h.advance_to(RESULT_DUE)
-    h.wait_for(lambda: len(_audit_mail(h)) == 1, "the centre manager's mail")
-    assert _audit_mail(h) == [["centre.manager@example.com"]]
-
-    h.advance_to(RESULT_DUE + timedelta(days=1))
-    h.wait_for(lambda: len(_audit_mail(h)) == 2, "the department heads' mail")
-    h.settle()
-    assert _audit_mail(h)[1] == ["dept.manager@example.com", "eng.manager@example.com"]
+    two_rungs_mailed(
+        h,
+        lambda: _audit_clock(h),
+        lambda: _audit_mail(h),
+        RESULT_DUE,
+        timedelta(days=1),
+        (["centre.manager@example.com"], ["dept.manager@example.com", "eng.manager@example.com"]),
+    )
     assert _audit_clock(h).state is ClockState.RUNNING

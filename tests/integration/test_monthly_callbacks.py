@@ -3,11 +3,9 @@ the application, timed by the real state machine on a virtual clock (docs/decisi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from frontdesk import wiring
@@ -17,24 +15,13 @@ from frontdesk.domain.errors import DomainError
 from frontdesk.models.callback import Callback, CallbackReason, ReassignIn, TopRepairsIn
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.ticket import FIRST_AID, Kind, Ticket
-from local_stack.template import Template
 
 from .lambda_support import OPERATOR, LambdaContext
-from .sla_support import DUTY_MANAGER, MANAGER, Harness, import_function, sla_harness
+from .sla_support import DUTY_MANAGER, MANAGER, Harness, import_function, shanghai, site_harness
 
-SHANGHAI = timedelta(hours=8)
+h = site_harness
+
 TOP = "月度重要维修回访"
-
-
-def shanghai(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC) - SHANGHAI  # type: ignore[misc,arg-type]
-
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
 
 
 def completed(h: Harness, category: str = "plumbing", kind: Kind = Kind.REPAIR, hours: int = 0) -> Ticket:

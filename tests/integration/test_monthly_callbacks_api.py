@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from frontdesk import wiring
 from frontdesk.adapters.dynamodb import TicketStore
 from frontdesk.clock import FixedClock
 
-from .conftest import DM1, ENG1, MGR1, OP1, Api, set_header, staff_act, staff_open
+from .conftest import DM1, ENG1, MGR1, OP1, Api, completed_repair, handled_complaint, set_header, staff_open
 from .staff_routes import staff_route
 
 ASSIGN = "/staff/callbacks/{callback_id}/assignee"
@@ -20,24 +19,8 @@ DRAW = "/staff/sites/{site_id}/draws/{rule}/{month}"
 TO_MONTH_END = timedelta(days=8)
 
 
-def _handled_complaint(staff: Api, store: TicketStore) -> str:
-    ticket_id, _ = staff_open(staff, kind="complaint", category="staff_attitude")
-    staff_act(staff, ticket_id, "handle", {"version": 1, "department": "engineering", "action_taken": "已协调"})
-    created = wiring.callbacks().on_event(store.timeline(ticket_id)[-1])  # as the stream router does
-    assert created is not None
-    return created.callback_id
-
-
-def _completed_repair(staff: Api, category: str = "plumbing") -> str:
-    ticket_id, _ = staff_open(staff, kind="repair", category=category)
-    staff_act(staff, ticket_id, "dispatch", {"version": 1, "assignee": "eng1"})
-    staff_act(staff, ticket_id, "arrive", {"version": 2}, ENG1)
-    staff_act(staff, ticket_id, "complete", {"version": 3, "summary": "换了阀门"}, ENG1)
-    return ticket_id
-
-
 def test_a_callback_is_reassigned_to_another_member_of_the_desk(staff: Api, store: TicketStore) -> None:
-    callback_id = _handled_complaint(staff, store)
+    callback_id = handled_complaint(staff, store)[0]
     refused = staff(staff_route("POST", ASSIGN, OP1, {"version": 1, "assignee": "dm1"}, callback_id=callback_id))
     assert (refused.status, refused.body["code"]) == (403, "forbidden")
 
@@ -65,8 +48,8 @@ def test_a_callback_is_reassigned_to_another_member_of_the_desk(staff: Api, stor
 
 
 def test_the_months_top_three_are_drawn_by_a_manager_once(staff: Api, clock: FixedClock) -> None:
-    lift = _completed_repair(staff, "elevator")
-    ordinary = [_completed_repair(staff) for _ in range(3)]
+    lift = completed_repair(staff, "elevator")
+    ordinary = [completed_repair(staff) for _ in range(3)]
     body = {"month": "2026-11", "deputy_manager": "mgr1", "engineering_head": "eng1"}
 
     refused = staff(staff_route("POST", TOP, DM1, body, site_id="ql"))

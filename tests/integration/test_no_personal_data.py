@@ -5,26 +5,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 
-import boto3
 import pytest
 
 from frontdesk.models.ticket import Kind
-from local_stack.template import Template
 
 from .lambda_support import subscribe
-from .sla_support import TENANT_EMAIL, Harness, sla_harness
+from .sla_support import TENANT_EMAIL, Harness, site_harness
+
+h = site_harness
 
 # What the harness's intake writes about the tenant (sla_support.Harness.request).
 PERSONAL = ("13800138000", "张三", TENANT_EMAIL, "卫生间漏水")
-
-
-@pytest.fixture
-def h(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
-    with sla_harness(aws, template, monkeypatch) as harness:
-        harness.use_site()
-        yield harness
 
 
 def test_the_tenants_phone_name_address_and_words_appear_nowhere_but_in_their_mail(

@@ -135,6 +135,19 @@ export function $(selector, root) {
   return (root || document).querySelector(selector);
 }
 
+export function el(id) {
+  return document.getElementById(id);
+}
+
+// A page opened by a token in its URL fragment (track#<token>, survey#<token>): the token, or "".
+export function tokenFromHash() {
+  try {
+    return decodeURIComponent(window.location.hash.replace(/^#/, "")).trim();
+  } catch (e) {
+    return "";
+  }
+}
+
 // the WAF's rate rule per IP (403) and the stage's throttle (429): docs/decisions/0025
 const RATE_REFUSALS = ["WAF_FILTERED", "THROTTLED"];
 

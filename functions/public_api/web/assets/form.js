@@ -24,9 +24,7 @@ let uploading = false;
 
 let form, alertBox, statusBox, submitButton;
 
-function el(id) {
-  return document.getElementById(id);
-}
+const el = FD.el;
 
 function value(name) {
   const control = form.elements[name];

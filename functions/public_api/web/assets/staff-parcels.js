@@ -179,18 +179,25 @@ async function logParcel(event) {
   if (body.tracking_no && rules.tracking_no && !new RegExp(rules.tracking_no).test(body.tracking_no)) FD.fieldError(form, "tracking_no", t("string_pattern_mismatch"), "string_pattern_mismatch");
   if (body.phone && state.known.phone && !state.known.phone.test(body.phone)) FD.fieldError(form, "phone", t("error.phone"), "error.phone");
   if (FD.focusFirstInvalid(form)) return;
+  const logged = await submitted(form, "staff/parcels", body);
+  if (!logged) return;
+  form.reset();
+  FD.announce(el("status"), t("staff.parcels.logged", { recipient: logged.recipient, place: placeOf(logged) }));
+  await load();
+}
+
+// A form's POST; refused, its fields' errors (or the panel's alert) are shown and the answer is null.
+async function submitted(form, path, body) {
   busy = true;
-  const result = await staffApi("POST", "staff/parcels", body);
+  const result = await staffApi("POST", path, body);
   busy = false;
-  if (!result) return;
+  if (!result) return null;
   if (!result.ok) {
     if (!FD.serverErrors(form, result.data)) FD.showAlert(el("parcels-alert"), result.data.message);
     FD.focusFirstInvalid(form);
-    return;
+    return null;
   }
-  form.reset();
-  FD.announce(el("status"), t("staff.parcels.logged", { recipient: result.data.recipient, place: placeOf(result.data) }));
-  await load();
+  return result.data;
 }
 
 async function collect(parcel, form) {
@@ -204,17 +211,9 @@ async function collect(parcel, form) {
   if (!body.id_tail) FD.fieldError(form, "id_tail", t("error.required"), "error.required");
   else if (rules.id_tail && !new RegExp(rules.id_tail).test(body.id_tail)) FD.fieldError(form, "id_tail", t("string_pattern_mismatch"), "string_pattern_mismatch");
   if (FD.focusFirstInvalid(form)) return;
-  busy = true;
-  const result = await staffApi("POST", parcelPath(parcel, "collect"), body);
-  busy = false;
-  if (!result) return;
-  if (!result.ok) {
-    if (!FD.serverErrors(form, result.data)) FD.showAlert(el("parcels-alert"), result.data.message);
-    FD.focusFirstInvalid(form);
-    return;
-  }
+  const done = await submitted(form, parcelPath(parcel, "collect"), body);
+  if (!done) return;
   collecting = "";
-  const done = result.data;
   FD.announce(el("status"), t("staff.parcels.collected", { recipient: done.recipient, kind: t("parcel.kind." + done.kind), by: done.collected_by }));
   await load();
 }

@@ -14,9 +14,7 @@ export const state = {
   known: { departments: [], kinds: [], categories: {}, severities: [], disabledOccupants: [], fireCategory: null, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
 };
 
-export function el(id) {
-  return document.getElementById(id);
-}
+export const el = FD.el;
 
 /** How many times faster than real time a demo stack runs its clocks (1 on AWS). */
 export function scale() {

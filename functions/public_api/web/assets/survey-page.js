@@ -3,20 +3,10 @@
 import * as FD from "./common.js";
 import { loadSurvey } from "./survey.js";
 
-function el(id) {
-  return document.getElementById(id);
-}
-
-function tokenFromHash() {
-  try {
-    return decodeURIComponent(window.location.hash.replace(/^#/, "")).trim();
-  } catch (e) {
-    return "";
-  }
-}
+const el = FD.el;
 
 async function load() {
-  const token = tokenFromHash();
+  const token = FD.tokenFromHash();
   el("status").hidden = true;
   el("alert").hidden = true;
   const result = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await loadSurvey(token) : null;

@@ -11,9 +11,7 @@ const MARKS = ["quality", "effect", "satisfaction"];
 let openFor = ""; // the token whose survey is on screen
 let dirty = false;
 
-function el(id) {
-  return document.getElementById(id);
-}
+const el = FD.el;
 
 function path(token) {
   return "public/track/" + encodeURIComponent(token) + "/survey";

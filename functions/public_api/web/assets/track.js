@@ -18,17 +18,7 @@ let photosFor = ""; // the token they belong to
 let uploadingPhotos = false;
 const CLOSED = ["closed", "declined"];
 
-function el(id) {
-  return document.getElementById(id);
-}
-
-function tokenFromHash() {
-  try {
-    return decodeURIComponent(window.location.hash.replace(/^#/, "")).trim();
-  } catch (e) {
-    return "";
-  }
-}
+const el = FD.el;
 
 // ------------------------------------------------------------------ steps
 
@@ -240,7 +230,7 @@ function render(v) {
 // ------------------------------------------------------------------ loading and acting
 
 async function load(quiet) {
-  token = tokenFromHash();
+  token = FD.tokenFromHash();
   const status = el("status");
   if (!token) {
     el("view").hidden = true;
