@@ -13,7 +13,7 @@ import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireS
 import { closeKeys, configureKeys, loadKeys, openKeys, renderKeys, tickKeys, wireKeys } from "./staff-keys.js";
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
-import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, wireRoster } from "./staff-roster.js";
+import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, rosterOpen, wireRoster } from "./staff-roster.js";
 import { closeParcels, configureParcels, openParcels, renderParcels, wireParcels } from "./staff-parcels.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
@@ -65,6 +65,7 @@ function clearConsole() {
   forgetTicket();
   closeRegister(true);
   closeDuty(true);
+  clearRoster();
   closeKeys();
   closeParcels();
   clearQueue();
@@ -151,10 +152,12 @@ async function init() {
       closeRegister();
       openRegister();
     }
+    const reopenRoster = rosterOpen();
     clearRoster();
     if (!el("duty").hidden) {
       closeDuty();
       openDuty();
+      if (reopenRoster) openRoster();
     }
     if (!el("keys").hidden) {
       closeKeys();
