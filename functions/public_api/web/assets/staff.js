@@ -9,7 +9,7 @@ import { clearCalendar, loadCalendar, renderCalendar, wireCalendar } from "./sta
 import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireApology } from "./staff-apology.js";
-import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
+import { clearSurveys, closeSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
 import { closeKeys, configureKeys, loadKeys, openKeys, renderKeys, tickKeys, wireKeys } from "./staff-keys.js";
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
@@ -72,6 +72,7 @@ function clearConsole() {
   clearPicked();
   clearCallbacks();
   clearSurveys();
+  closeSurveys();
   clearCalendar();
   closeIntake();
   closeMfa();
