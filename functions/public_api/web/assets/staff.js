@@ -6,7 +6,7 @@ import * as P from "./photos.js";
 import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { clearCalendar, loadCalendar, renderCalendar, wireCalendar } from "./staff-calendar.js";
-import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
+import { clearCallbacks, configureCallbacks, followCallbacksLink, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireApology } from "./staff-apology.js";
 import { clearSurveys, closeSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
@@ -111,6 +111,7 @@ function followLink() {
   followReportLink();
   followDutyLink();
   followQuarterLink();
+  followCallbacksLink();
   const rosterMonth = linkedMonth(window.location.hash);
   if (rosterMonth && canIntake()) openDuty().then(function () { openRoster(rosterMonth); });
 }
