@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import until
-from .test_web_pages import SITE, Desk, desk, fill_in, screenshot, sign_in
+from .test_web_pages import SITE, Desk, desk, fill_in, screenshot, sign_in, sign_in_at
 
 pytestmark = pytest.mark.e2e
 
@@ -110,3 +110,11 @@ def test_a_tenant_answers_the_survey_link_in_chinese_and_the_console_shows_the_c
     expect(done).to_contain_text("客户本人（问卷链接）")
     expect(page.locator(f'[data-callback="{callback["callback_id"]}"]')).to_have_count(0)
     screenshot(page, "callbacks-met")
+
+
+def test_a_missed_callbacks_mail_link_opens_the_sites_callbacks(page: Page, desk: Desk) -> None:
+    """The link a missed callback's mail gives (staff#callbacks=<site>, frontdesk.notifications.callbacks)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_at(page, desk, f"{desk.base}/staff#callbacks={SITE}", "operator")
+    expect(page.locator("#callbacks")).to_be_visible()
+    expect(page.locator("#callbacks-toggle")).to_have_attribute("aria-expanded", "true")

@@ -80,6 +80,32 @@ def test_a_manager_fills_the_roster_and_the_desk_reads_it(page: Page, desk: Desk
     screenshot(page, "roster-read")
 
 
+def test_signing_out_closes_the_roster_and_forgets_it(page: Page, desk: Desk) -> None:
+    """The next user of the browser opens the duty log on a closed roster, read afresh for them:
+    not the last user's month with its editing form still open."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, desk, "manager")
+    roster = _open_roster(page)
+    expect(roster.locator("input:not(#roster-month)").first).to_be_visible()
+
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.locator("#roster")).not_to_have_attribute("open", "")
+    expect(page.locator("#roster-body > *")).to_have_count(0)
+
+    operator = desk.login("operator")  # in again on the same page: what the console kept would show
+    page.get_by_label("用户名", exact=True).fill(operator["username"])
+    page.get_by_label("密码", exact=True).fill(operator["password"])
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#who")).to_contain_text(operator["username"])
+    page.get_by_role("button", name="值班记录", exact=True).click()
+    read = page.locator("#roster")
+    expect(read).not_to_have_attribute("open", "")
+    read.locator("summary").click()
+    expect(read.locator("table.roster")).to_be_visible()
+    expect(read.locator("input:not(#roster-month)")).to_have_count(0)
+    screenshot(page, "roster-after-sign-out")
+
+
 def test_the_demo_site_is_on_duty_this_month_and_next(desk: Desk) -> None:
     this_month = roster_month(DEMO_SITE, datetime.now(UTC))
     for month in (this_month, next_month(this_month)):

@@ -67,3 +67,13 @@ def test_the_quarterly_analysis_opens_from_the_mail_link(page: Page, desk: Desk)
     expect(body).to_contain_text("同一维修三次以上的单元")
     expect(page.locator("#quarterly-csv")).to_be_visible()
     screenshot(page, "surveys-quarterly")
+
+
+def test_signing_out_closes_the_surveys_panel(page: Page, desk: Desk) -> None:
+    """The next user of the browser does not find the last one's survey and quarterly panel open."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_at(page, desk, f"{desk.base}/staff#quarterly={SITE}/2026-Q3", "manager")
+    expect(page.locator("#surveys")).to_be_visible()
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.locator("#surveys")).to_have_attribute("hidden", "")  # itself, not only the console around it
+    expect(page.locator("#surveys-toggle")).to_have_attribute("aria-expanded", "false")

@@ -203,6 +203,52 @@ def test_an_import_cycle_is_refused_rather_than_hashed(public: Api, web: Path) -
         public.module.pages._asset("common.js")
 
 
+# HTML's elements without an end tag (the rest must be closed, in order)
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+
+class _Nesting(HTMLParser):
+    """Each element's open ancestors by id; an end tag that closes anything but the last one opened is a fault."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str]] = []
+        self.faults: list[str] = []
+        self.ancestors: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs).get("id")
+        if found:
+            self.ancestors[found] = [name for _, name in self.open if name]
+        if tag not in VOID:
+            self.open.append((tag, found or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1][0] != tag:
+            last = self.open[-1] if self.open else "nothing"
+            self.faults.append(f"</{tag}> at line {self.getpos()[0]} closes {last}")
+            return
+        self.open.pop()
+
+
+@pytest.mark.parametrize("page", sorted(_pages().PAGES))
+def test_every_element_of_a_served_page_is_closed_where_it_was_opened(page: str) -> None:
+    """A tag left open nests what follows inside it: a panel hidden with its neighbour is never seen."""
+    nesting = _Nesting()
+    nesting.feed(_pages()._page(page).body)
+    nesting.close()
+    assert nesting.faults == [] and nesting.open == []
+
+
+def test_each_console_panel_sits_in_the_console_itself() -> None:
+    """The merge that put the calendar where the surveys' end tag was hid every panel after it
+    (the calendar, incident reports, the duty log and roster, keys, parcels) inside the surveys'."""
+    nesting = _Nesting()
+    nesting.feed(_pages()._page("staff").body)
+    panels = ("intake", "callbacks", "surveys", "calendar", "reports", "duty", "keys", "parcels")
+    assert {panel: nesting.ancestors[panel][-1] for panel in panels} == dict.fromkeys(panels, "console")
+
+
 def test_a_shared_part_is_put_in_with_every_slot_filled_or_not_at_all() -> None:
     """The photo block is written once (web/partials/photo-add.html) for the three pages that upload."""
     pages = _pages()

@@ -14,8 +14,8 @@ const STATUSES = ["received", "dispatched", "arrived", "quoted", "in_progress", 
 const DESK = ["operator", "duty_manager", "manager"];
 
 // A link to a panel (a ticket, a report, a page of the duty log, a quarterly analysis, a month of the
-// duty roster) names no view: the board leaves it.
-const PANEL_LINK = /^#?(ticket|report|duty|quarterly|roster)=/;
+// duty roster, a site's callbacks) names no view: the board leaves it.
+const PANEL_LINK = /^#?(ticket|report|duty|quarterly|roster|callbacks)=/;
 
 /** The view a hash names, or null when it names none (a panel's link, or nothing). */
 export function readView(hash) {

@@ -245,6 +245,19 @@ export function wireCallbacks() {
   });
 }
 
+/** staff#callbacks=<site> (the link in a missed callback's mail) opens that site's callbacks. */
+export function followCallbacksLink() {
+  const link = /^#callbacks=([a-z0-9-]{1,40})$/.exec(window.location.hash);
+  if (!link || !state.session || !state.sites.some(function (s) { return s.site_id === link[1]; })) return;
+  if (link[1] !== state.siteId) {
+    el("site").value = link[1];
+    el("site").dispatchEvent(new Event("change")); // as if chosen: every panel follows the site
+  }
+  el("callbacks").hidden = false;
+  el("callbacks-toggle").setAttribute("aria-expanded", "true");
+  loadCallbacks();
+}
+
 /** Signed out or another site: nothing of the last list stays. */
 export function clearCallbacks() {
   list = [];

@@ -19,7 +19,11 @@ function names(text) {
 
 function render(box, list) {
   const edit = mayEdit();
-  const emergencies = state.known.categories.emergency || [];
+  // the catalogue's emergencies that have a call list: first aid is an emergency category the
+  // manual names no one for (the desk calls 120), and the API refuses a list for it
+  const emergencies = (state.known.categories.emergency || []).filter(function (type) {
+    return Object.prototype.hasOwnProperty.call(list.calls, type);
+  });
   const form = h("form", { class: "calls-form", novalidate: true },
     h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
     h("p", { class: "hint", text: t(list.default ? "staff.calls.default" : "staff.calls.set") }),

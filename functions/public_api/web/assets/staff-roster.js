@@ -148,11 +148,12 @@ async function save(event) {
 
 async function load() {
   const forSite = state.siteId;
+  const forMonth = month; // opening the panel reads this month; a month chosen meanwhile wins
   const [shown, directory] = await Promise.all([
     staffApi("GET", path()),
     staffApi("GET", "staff/sites/" + encodeURIComponent(forSite) + "/people"),
   ]);
-  if (!shown || forSite !== state.siteId) return;
+  if (!shown || forSite !== state.siteId || forMonth !== month) return;
   if (!shown.ok) {
     FD.fill(el("roster-body"), h("p", { class: "muted", text: shown.data.message }));
     return;
@@ -170,10 +171,19 @@ export function openRoster(wanted) {
   return load();
 }
 
+/** Closed and emptied (signed out, or another site chosen): nothing of the last month, site or
+    user stays on screen, and opening it again reads the roster afresh. */
 export function clearRoster() {
   roster = null;
   month = "";
+  people = [];
   if (el("roster-body")) el("roster-body").replaceChildren();
+  if (el("roster")) el("roster").open = false;
+}
+
+/** Whether the roster is open under the duty log (a site change opens it again for the new site). */
+export function rosterOpen() {
+  return Boolean(el("roster") && el("roster").open);
 }
 
 /** staff#roster=<month> (the link in the reminder of the 25th) opens that month under the duty log. */

@@ -230,13 +230,16 @@ export async function followQuarterLink() {
   await showQuarter();
 }
 
+/** The panel closed (its toggle, or signing out: the next user of the browser opens it themselves). */
+export function closeSurveys() {
+  el("surveys").hidden = true;
+  el("surveys-toggle").setAttribute("aria-expanded", "false");
+}
+
 export function wireSurveys() {
   el("surveys-toggle").addEventListener("click", function () {
     if (el("surveys").hidden) openSurveys();
-    else {
-      el("surveys").hidden = true;
-      el("surveys-toggle").setAttribute("aria-expanded", "false");
-    }
+    else closeSurveys();
   });
   el("campaign-show").addEventListener("click", function () { showCampaign(false); });
   el("campaign-start").addEventListener("click", function () { showCampaign(true); });

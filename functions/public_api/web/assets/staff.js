@@ -6,14 +6,14 @@ import * as P from "./photos.js";
 import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
 import { clearCalendar, loadCalendar, renderCalendar, wireCalendar } from "./staff-calendar.js";
-import { clearCallbacks, configureCallbacks, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
+import { clearCallbacks, configureCallbacks, followCallbacksLink, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireApology } from "./staff-apology.js";
-import { clearSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
+import { clearSurveys, closeSurveys, configureSurveys, followQuarterLink, renderSurveys, wireSurveys } from "./staff-surveys.js";
 import { closeKeys, configureKeys, loadKeys, openKeys, renderKeys, tickKeys, wireKeys } from "./staff-keys.js";
 import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
-import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, wireRoster } from "./staff-roster.js";
+import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, rosterOpen, wireRoster } from "./staff-roster.js";
 import { closeParcels, configureParcels, openParcels, renderParcels, wireParcels } from "./staff-parcels.js";
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
@@ -65,12 +65,14 @@ function clearConsole() {
   forgetTicket();
   closeRegister(true);
   closeDuty(true);
+  clearRoster();
   closeKeys();
   closeParcels();
   clearQueue();
   clearPicked();
   clearCallbacks();
   clearSurveys();
+  closeSurveys();
   clearCalendar();
   closeIntake();
   closeMfa();
@@ -109,6 +111,7 @@ function followLink() {
   followReportLink();
   followDutyLink();
   followQuarterLink();
+  followCallbacksLink();
   const rosterMonth = linkedMonth(window.location.hash);
   if (rosterMonth && canIntake()) openDuty().then(function () { openRoster(rosterMonth); });
 }
@@ -151,10 +154,12 @@ async function init() {
       closeRegister();
       openRegister();
     }
+    const reopenRoster = rosterOpen();
     clearRoster();
     if (!el("duty").hidden) {
       closeDuty();
       openDuty();
+      if (reopenRoster) openRoster();
     }
     if (!el("keys").hidden) {
       closeKeys();
