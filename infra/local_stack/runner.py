@@ -23,7 +23,7 @@ from typing import Any, Final
 import boto3
 
 from frontdesk.domain.duty_roster import next_month, roster_month
-from local_stack import cognito_revoke, cognito_srp, moto_fixes, moto_scheduler, timescale
+from local_stack import cognito_revoke, cognito_srp, moto_fixes, moto_scheduler, powertools_threads, timescale
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
 from local_stack.demo import (
@@ -225,6 +225,7 @@ class LocalStack:
             ) from error
         self._configure_moto()
         moto_fixes.install()
+        powertools_threads.install()  # the function pool's containers are threads of this process
         timescale.install(config.time_scale)
         moto_scheduler.install()  # waiting clocks hold no thread each
 

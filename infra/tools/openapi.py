@@ -111,7 +111,7 @@ def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
     doc.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     _local_times(doc)
     error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for operation in (o for item in doc["paths"].values() for o in item.values()):
+    for method, operation in ((m, o) for item in doc["paths"].values() for m, o in item.items()):
         responses = operation["responses"]
         responses.pop("422", None)  # powertools' validation status; the API answers 400
         codes = ["400", "429", "500"]
@@ -126,7 +126,10 @@ def truthful(doc: dict[str, Any], api: str) -> dict[str, Any]:
         if names_an_id or (api == "staff" and "requestBody" in operation):
             codes.append("404")
         if "requestBody" in operation:
-            codes += ["409", "413", "415", "503"]
+            codes += ["413", "415"]
+        if method in ("post", "put", "patch", "delete"):
+            # every write, with a body or not (e.g. starting the month's key audit outside its window)
+            codes += ["409", "503"]
         if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", [])):
             codes.append("422")
         for code in codes:
