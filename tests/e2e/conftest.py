@@ -32,12 +32,17 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config as BotoConfig
-from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 60.0  # bounded: a hung stack still fails; a busy machine does not
 POLL_BOUND_SECONDS = 120.0  # far beyond what the stream router needs, so a busy machine cannot break it
+# How long an expect() waits for the page (Playwright's default is 5 s): a bound far above what a
+# page needs, so that a machine with every core busy cannot break a test that would pass; a test
+# that fails waits this long once.
+EXPECT_BOUND_MS = 30_000
+expect.set_options(timeout=EXPECT_BOUND_MS)
 
 
 def until(found: Callable[[], Any], what: str, bound_seconds: float = POLL_BOUND_SECONDS) -> Any:
