@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk.settings import settings
 from frontdesk.tracing import Untraced, tracer, tracing_on
 
 LAYER = Path(__file__).resolve().parents[2] / "layers" / "core"
@@ -24,8 +25,12 @@ print(json.dumps({"type": type(made).__name__, "xray": "aws_xray_sdk.core" in sy
 
 def _fresh(**env: str) -> dict[str, object]:
     """A new interpreter (a cold start) makes the function's tracer: what it is, and whether X-Ray loaded."""
-    clean = {k: v for k, v in os.environ.items() if k not in ("POWERTOOLS_TRACE_DISABLED", "LAMBDA_TASK_ROOT")}
-    clean.update(PYTHONPATH=str(LAYER), AWS_DEFAULT_REGION="us-east-1", **env)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("POWERTOOLS_TRACE_DISABLED", "LAMBDA_TASK_ROOT", "AWS_SAM_LOCAL")
+    }
+    clean.update(PYTHONPATH=str(LAYER), AWS_DEFAULT_REGION="us-east-1", TABLE_NAME="tickets", **env)
     done = subprocess.run([sys.executable, "-c", PROBE], env=clean, check=True, capture_output=True, text=True)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -36,6 +41,7 @@ def test_off_the_x_ray_sdk_is_never_imported() -> None:
         "xray": False,
     }
     assert _fresh() == {"type": "Untraced", "xray": False}  # outside Lambda
+    assert _fresh(LAMBDA_TASK_ROOT="/var/task", AWS_SAM_LOCAL="true") == {"type": "Untraced", "xray": False}
 
 
 def test_on_in_lambda_it_is_powertools_tracer() -> None:
@@ -44,6 +50,8 @@ def test_on_in_lambda_it_is_powertools_tracer() -> None:
 
 def test_the_stand_in_leaves_handlers_and_methods_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "1")
+    monkeypatch.setenv("TABLE_NAME", "tickets")
+    settings.cache_clear()
     assert not tracing_on()
     off = tracer()
     assert isinstance(off, Untraced)
@@ -57,3 +65,4 @@ def test_the_stand_in_leaves_handlers_and_methods_as_they_are(monkeypatch: pytes
     assert off.capture_method()(handler) is handler
     off.put_annotation("k", "v")
     off.put_metadata("k", {"v": 1})
+    settings.cache_clear()  # the environment monkeypatch restores, read again by the next test

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 
@@ -47,6 +48,11 @@ class Settings(BaseModel):
     # Whether a manager's requests need TOTP set up (the template's ManagerMfa, "required" on AWS).
     manager_mfa: Literal["required", "optional"] = Field(default="optional", validation_alias=_env("MANAGER_MFA"))
     aws_region: str = Field(default="us-east-1", validation_alias=_env("AWS_REGION"))
+    # powertools' rule for tracing (frontdesk.tracing): in Lambda, not in SAM local or Chalice, and
+    # not switched off.
+    trace_disabled: str = Field(default="false", validation_alias=_env("POWERTOOLS_TRACE_DISABLED"))
+    lambda_task_root: str = Field(default="", validation_alias=_env("LAMBDA_TASK_ROOT"))
+    emulated_lambda: str = Field(default="", validation_alias=AliasChoices("AWS_SAM_LOCAL", "AWS_CHALICE_CLI_MODE"))
     # Local demo only: how many times faster the SLA clocks run (stated on the staff page).
     time_scale: float = Field(default=1.0, gt=0, validation_alias=_env("TIME_SCALE"))
     # API Gateway caps payloads at 10 MB; the desk needs far less and refuses more.
@@ -68,6 +74,11 @@ class Settings(BaseModel):
         if isinstance(data, Mapping):
             return {key: value for key, value in data.items() if value != ""}
         return data
+
+    @property
+    def tracing_on(self) -> bool:
+        disabled = resolve_truthy_env_var_choice(env=self.trace_disabled)
+        return bool(self.lambda_task_root) and not self.emulated_lambda and not disabled
 
     @property
     def cognito_url(self) -> str:

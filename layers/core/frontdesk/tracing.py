@@ -8,21 +8,17 @@ each handler as it is.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Tracer
-from aws_lambda_powertools.shared import constants
-from aws_lambda_powertools.shared.functions import resolve_truthy_env_var_choice
+
+from frontdesk.settings import settings
 
 
 def tracing_on() -> bool:
     """powertools' own rule: in Lambda (not SAM local or Chalice), unless POWERTOOLS_TRACE_DISABLED."""
-    if resolve_truthy_env_var_choice(env=os.getenv(constants.TRACER_DISABLED_ENV, "false")):
-        return False
-    emulated = os.getenv(constants.SAM_LOCAL_ENV) or os.getenv(constants.CHALICE_LOCAL_ENV)
-    return bool(os.getenv(constants.LAMBDA_TASK_ROOT_ENV)) and not emulated
+    return settings().tracing_on
 
 
 class Untraced(Tracer):
