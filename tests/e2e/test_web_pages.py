@@ -25,7 +25,7 @@ from playwright.sync_api import Page, Request, expect
 
 from deploy_tools.smoke import call as http  # (status, JSON answer) of one request
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, until
 
 pytestmark = pytest.mark.e2e
 
@@ -684,11 +684,11 @@ def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page,
         expect(countdown).to_have_css("background-color", "rgb(179, 38, 30)")
         # ... which is when the SLA timer escalates: the refreshed timeline says so.
         escalated = page.locator("#detail-timeline li", has_text="超时，已上报主管跟进")
-        for _ in range(20):
+        def refreshed_shows_it() -> int:
             page.get_by_role("button", name="刷新").click()
-            page.wait_for_timeout(500)
-            if escalated.count():
-                break
+            return escalated.count()
+
+        until(refreshed_shows_it, "the escalation on the refreshed timeline")
         expect(escalated.first).to_contain_text("到场超时")
 
 
