@@ -64,7 +64,7 @@ def fill(template: ApologyTemplate, ticket: Ticket, site: Site, action: str, sig
         "matter": ticket.description,
         "action": action,
         "signatory": signatory,
-        "site": (site.name_en or site.name) if language == "en" else site.name,
+        "site": site.name_in(language),
     }
 
     def filled(text: str) -> str:

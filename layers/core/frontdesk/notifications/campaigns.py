@@ -16,7 +16,7 @@ def survey_link(base_url: str, token: str) -> str:
 
 def invitation_mail(site: Site, invitation: Invitation, link: str) -> Mail:
     language = invitation.language if invitation.language in LANGUAGES else LANGUAGES[0]
-    name = site.name_en if language == "en" and site.name_en else site.name
+    name = site.name_in(language)
     params = {"site": name, "unit": invitation.unit, "link": link}
     return Mail(
         subject=message("campaign.mail.subject", language, **params),
