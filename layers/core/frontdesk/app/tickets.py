@@ -9,7 +9,7 @@ from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, NewTicketWrite, Sites, Tickets, require_site, require_ticket
-from frontdesk.app.tokens import new_token, token_hash
+from frontdesk.app.tokens import could_be_token, new_token, token_hash
 from frontdesk.clock import Clock
 from frontdesk.domain import apology, conversation, history, intake, lifecycle, linked, routing, search
 from frontdesk.domain.clocks import ClockWrite
@@ -197,7 +197,7 @@ class Desk:
         return require_ticket(self._tickets, ticket_id)
 
     def _by_token(self, token: str) -> Ticket:
-        ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        ticket_id = self._tickets.ticket_id_for(token_hash(token)) if could_be_token(token) else None
         if ticket_id is None:
             raise NotFound(field="token", code=ErrorCode.TICKET_NOT_FOUND)
         return self._load(ticket_id)
