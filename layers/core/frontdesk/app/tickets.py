@@ -89,7 +89,7 @@ class Desk:
     def _repeat_of(self, ticket: Ticket, now: datetime) -> int:
         """Counted through the unit-history index (GSI2) only for the kinds a repeat is counted for:
         a count of the quarter's tickets, not the unit's history (which grows with every ticket)."""
-        if ticket.kind not in history.REPEAT_AT or not ticket.unit:
+        if not history.counted(ticket):
             return 0
         earlier = self._tickets.count_at_unit(
             ticket.site_id, ticket.building_id, ticket.unit, ticket.kind, ticket.category, history.window_start(now)
