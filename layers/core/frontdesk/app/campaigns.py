@@ -80,8 +80,11 @@ class CampaignDesk:
             raise NotFound(field="period", code=ErrorCode.CAMPAIGN_NOT_FOUND)
         return self._view(campaign)
 
-    def _view(self, campaign: Campaign) -> CampaignView:
-        invitations = self.records.invitations(campaign.site_id, campaign.period)
+    def _view(self, started: Campaign) -> CampaignView:
+        invitations = self.records.invitations(started.site_id, started.period)
+        # counted from the invitations read anyway: a second start may have invited units added since
+        answers = sum(i.answer is not None for i in invitations)
+        campaign = started.model_copy(update={"units": len(invitations), "responses": answers})
         return CampaignView(
             campaign=campaign,
             rate_percent=rules.rate(campaign),
