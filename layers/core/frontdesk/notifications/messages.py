@@ -15,7 +15,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import parse_iso
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import LANGUAGES, message, supported
 from frontdesk.models.escalation import Phase
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
@@ -55,7 +55,7 @@ def tracking_link(base_url: str, token: str) -> str:
 
 
 def _tenant_language(ticket: Ticket) -> str:
-    return ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    return supported(ticket.language)
 
 
 def acknowledgement_mail(ticket: Ticket, link: str) -> Mail:
