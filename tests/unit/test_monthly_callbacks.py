@@ -5,6 +5,7 @@ callback reassigned on its record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,7 @@ from frontdesk.domain import callbacks as rules
 from frontdesk.domain import monthly_callbacks as monthly
 from frontdesk.domain.calendar import site_calendar
 from frontdesk.domain.errors import DomainError
-from frontdesk.models.callback import CallbackReason, CallbackState, ReassignIn
+from frontdesk.models.callback import Callback, CallbackReason, CallbackState, ReassignIn
 from frontdesk.models.ticket import FIRST_AID, Channel, Escalation, Kind, Status, Ticket, TicketLink
 from frontdesk.notifications import callbacks as notices
 
@@ -173,7 +174,7 @@ def test_every_drawn_callback_is_assigned_by_the_one_rule_whoever_took_the_reque
     desk = Walk(request=staff_request(Kind.INQUIRY, category="activity"), start=START).ticket
     web = desk.model_copy(update={"channel": Channel.WEB, "received_by": "client"})
     done = repair(1)
-    drawn = [
+    drawn: list[Callable[[Ticket], Callback]] = [
         lambda t: monthly.for_activity(t, "2026-11", CN, START),
         lambda t: rules.for_sample(t, "2026-W45", CN, START),
     ]
