@@ -13,8 +13,10 @@ import pytest
 from boto3.dynamodb.conditions import Key
 
 from frontdesk import wiring
+from frontdesk.adapters.dynamodb import SiteStore
 from frontdesk.app.ports import MailRefused
 from frontdesk.clock import FixedClock
+from frontdesk.models.site import Site
 from local_stack.provision import Stack
 
 from .conftest import DM1, MGR1, OP1, Api, load_event, set_header, staff_open, with_body, with_path
@@ -59,7 +61,7 @@ def _items(table: Table, partition: str) -> list[dict[str, Any]]:
 
 
 def test_a_campaign_invites_every_unit_once_and_counts_the_answers(
-    staff: Api, public: Api, router: Router, table: Table, env: Stack, clock: FixedClock
+    staff: Api, public: Api, router: Router, table: Table, env: Stack, clock: FixedClock, site: Site
 ) -> None:
     staff_open(staff, building_id="admin", unit="101", contact_email="tenant101@example.com", language="en")
     staff_open(staff)  # expert 1-101, no address
@@ -128,6 +130,14 @@ def test_a_campaign_invites_every_unit_once_and_counts_the_answers(
     assert (page.body["campaign"]["responses"], page.body["rate_percent"], page.body["meets_target"]) == (3, 75.0, True)
     assert page.body["target_percent"] == 70
     assert [i["link_token"] is not None for i in page.body["invitations"]] == [False, False, False, True]
+
+    # a unit added to the site since: a second start invites it, and the rate counts it (3 of 5)
+    admin = site.buildings[0].model_copy(update={"units": ("101", "102", "103")})
+    SiteStore(table).put(site.model_copy(update={"buildings": (admin, *site.buildings[1:])}))
+    grown = staff(site_route("POST", START, MGR1, {"period": "2026-11"}))
+    assert grown.status == 200, grown.raw
+    counted = (grown.body["campaign"]["units"], grown.body["campaign"]["responses"], grown.body["rate_percent"])
+    assert (len(grown.body["invitations"]), *counted, grown.body["meets_target"]) == (5, 5, 3, 60.0, False)
 
     missing = staff(staff_route("GET", ONE, OP1, site_id="ql", period="2026-06"))
     assert (missing.status, missing.body["code"]) == (404, "campaign_not_found")

@@ -30,6 +30,9 @@ def test_a_sites_engineers_are_the_engineers_on_its_roster() -> None:
     assert staffing.engineers(PEOPLE, "ql") == {"eng1", "Eng2"}
     assert staffing.engineers(PEOPLE, "other") == {"eng9"}
     assert staffing.engineers(PEOPLE, "") == {"nosite"}
+    # the engineers are one case of the site's people holding a role (the duty roster asks for others)
+    assert staffing.holding(PEOPLE, "ql", {Role.ENGINEER, Role.OPERATOR}) == {"eng1", "Eng2", "op1"}
+    assert staffing.holding(PEOPLE, "ql", {Role.MANAGER}) == frozenset()
 
 
 @pytest.mark.parametrize(

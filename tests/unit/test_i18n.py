@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from frontdesk.api import errors as api_errors
 from frontdesk.domain.errors import DomainError, ErrorCode
-from frontdesk.i18n import DEFAULT, LANGUAGES, catalogue, message, negotiate
+from frontdesk.i18n import DEFAULT, LANGUAGES, catalogue, message, negotiate, supported
 from frontdesk.models import commands as cmd
 from frontdesk.models.ticket import Status
 
@@ -43,6 +43,11 @@ SOURCES = sorted([*(REPO / "layers/core/frontdesk").rglob("*.py"), *(REPO / "fun
 )
 def test_negotiate(header: str | None, language: str) -> None:
     assert negotiate(header) == language
+
+
+def test_a_language_without_a_catalogue_reads_the_default_in_every_mail() -> None:
+    assert [supported(language) for language in ("en", "zh-CN", "fr", "")] == ["en", "zh-CN", DEFAULT, DEFAULT]
+    assert message("survey.mail.subject", "fr", number="QL-1") == message("survey.mail.subject", DEFAULT, number="QL-1")
 
 
 def test_negotiate_q_zero_means_not_acceptable() -> None:

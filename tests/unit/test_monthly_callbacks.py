@@ -5,6 +5,7 @@ callback reassigned on its record."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,8 +16,8 @@ from frontdesk.domain import callbacks as rules
 from frontdesk.domain import monthly_callbacks as monthly
 from frontdesk.domain.calendar import site_calendar
 from frontdesk.domain.errors import DomainError
-from frontdesk.models.callback import CallbackReason, CallbackState, ReassignIn
-from frontdesk.models.ticket import FIRST_AID, Escalation, Kind, Status, Ticket, TicketLink
+from frontdesk.models.callback import Callback, CallbackReason, CallbackState, ReassignIn
+from frontdesk.models.ticket import FIRST_AID, Channel, Escalation, Kind, Status, Ticket, TicketLink
 from frontdesk.notifications import callbacks as notices
 
 from .builders import DUTY_MANAGER, Walk, staff_request
@@ -167,3 +168,17 @@ def test_a_drawn_callback_nobody_has_yet_says_so_in_its_overdue_mail() -> None:
     callback = monthly.for_top_repair(repair(3, "elevator"), "2026-11", CN, START, "", "")
     mail = notices.missed_mail(callback, 3600, "Asia/Shanghai", "https://desk.example")
     assert "月度重要维修回访" in mail.body and "未分配" in mail.body and "nobody yet" in mail.body
+
+
+def test_every_drawn_callback_is_assigned_by_the_one_rule_whoever_took_the_request_at_the_desk() -> None:
+    desk = Walk(request=staff_request(Kind.INQUIRY, category="activity"), start=START).ticket
+    web = desk.model_copy(update={"channel": Channel.WEB, "received_by": "client"})
+    done = repair(1)
+    drawn: list[Callable[[Ticket], Callback]] = [
+        lambda t: monthly.for_activity(t, "2026-11", CN, START),
+        lambda t: rules.for_sample(t, "2026-W45", CN, START),
+    ]
+    assert [draw(desk).assignee for draw in drawn] == ["op1", "op1"]
+    assert [draw(web).assignee for draw in drawn] == ["", ""]  # a web request: the desk picks it up
+    top = monthly.for_top_repair(done, "2026-11", CN, START, "mgr1", "eng1")
+    assert (top.assignee, top.joint, top.unit, top.ticket_number) == ("mgr1", "eng1", done.unit, done.number)

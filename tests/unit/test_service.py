@@ -12,7 +12,7 @@ import pytest
 from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import NewTicketWrite
 from frontdesk.app.tickets import CLIENT, Desk
-from frontdesk.app.tokens import token_hash
+from frontdesk.app.tokens import could_be_token, new_token, token_hash
 from frontdesk.clock import FixedClock
 from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import Forbidden, IllegalTransition, InvalidInput, NotFound, VersionConflict
@@ -273,6 +273,11 @@ def test_unknown_or_malformed_token_is_not_found(f: Fixture, token: str) -> None
     with pytest.raises(NotFound) as refused:
         f.desk.read_by_token(token)
     assert (refused.value.field, refused.value.code) == ("token", "ticket_not_found")
+
+
+def test_one_token_length_for_every_link_tickets_callbacks_photos_campaigns() -> None:
+    assert could_be_token(new_token())
+    assert [could_be_token("x" * n) for n in (15, 16, 64, 65)] == [False, True, True, False]
 
 
 def test_client_acts_only_through_the_token(f: Fixture) -> None:

@@ -121,6 +121,19 @@ def test_a_building_without_an_english_name_and_a_public_area_still_read() -> No
     assert f"/staff#ticket={ticket.ticket_id}" in mail.body
 
 
+def test_a_site_and_its_buildings_are_named_in_the_readers_language_one_rule_for_every_mail() -> None:
+    building = SITE.buildings[0]  # 行政楼, no English name
+    named = SITE.model_copy(update={"buildings": (building.model_copy(update={"name_en": "Admin block"}),)})
+    unnamed = SITE.model_copy(update={"name_en": ""})
+
+    assert SITE.name_in("zh-CN") == SITE.name and SITE.name_in("en") == SITE.name_en != SITE.name
+    assert unnamed.name_in("en") == SITE.name  # no English name: the name
+    assert SITE.building_name_in(building.building_id, "en") == "行政楼"
+    assert named.building_name_in(building.building_id, "en") == "Admin block"
+    assert named.building_name_in(building.building_id, "zh-CN") == "行政楼"
+    assert SITE.building_name_in("gone", "en") == "gone"  # a building since removed: its id
+
+
 @pytest.mark.parametrize(("language", "subject"), [("zh-CN", "关于您的报修"), ("en", "About your request")])
 def test_the_tenant_notice_is_short_and_in_the_tenants_language(language: str, subject: str) -> None:
     ticket, clock = reached(phase="completion")

@@ -50,38 +50,22 @@ def test_below_the_count_or_outside_the_quarter_is_no_repeat() -> None:
 # ------------------------------------------------------------------ the flag at intake
 
 
-def _earlier(kind: Kind, category: str, days_ago: int, n: int, unit: str = "101") -> Ticket:
-    ticket = _ticket(kind, category, days_ago)
-    return ticket.model_copy(update={"ticket_id": f"earlier{n}", "unit": unit})
+def test_a_second_complaint_or_a_third_repair_of_the_quarter_is_a_repeat() -> None:
+    assert [history.repeat_number(earlier, Kind.COMPLAINT) for earlier in (0, 1, 2)] == [0, 2, 3]
+    assert [history.repeat_number(earlier, Kind.REPAIR) for earlier in (0, 1, 2)] == [0, 0, 3]
+    assert history.repeat_number(5, Kind.INQUIRY) == 0
+    assert history.window_start(T0) == to_iso(T0 - REPEAT_WINDOW)  # the quarter counted back from now
 
 
-def test_a_complaint_of_a_category_the_unit_complained_of_within_the_quarter_is_flagged_at_intake() -> None:
-    new = _ticket(Kind.COMPLAINT, "staff_attitude", 0)
-    assert history.repeat_of([], new, T0) == 0
-    assert history.repeat_of([_earlier(Kind.COMPLAINT, "staff_attitude", 30, 1)], new, T0) == 2
-    # another category, another unit, or before the quarter: no repeat
-    others = [
-        _earlier(Kind.COMPLAINT, "cleaning", 3, 1),
-        _earlier(Kind.COMPLAINT, "staff_attitude", 3, 2, unit="102"),
-        _earlier(Kind.COMPLAINT, "staff_attitude", REPEAT_WINDOW.days + 1, 3),
-    ]
-    assert history.repeat_of(others, new, T0) == 0
-
-
-def test_a_repair_is_flagged_when_the_unit_already_had_the_same_repair_twice() -> None:
-    new = _ticket(Kind.REPAIR, "plumbing", 0)
-    once = [_earlier(Kind.REPAIR, "plumbing", 10, 1)]
-    assert history.repeat_of(once, new, T0) == 0
-    twice = [*once, _earlier(Kind.REPAIR, "plumbing", 50, 2)]
-    assert history.repeat_of(twice, new, T0) == 3
+def test_a_repeat_is_flagged_on_the_ticket_and_its_first_event() -> None:
     walk = walk_to(Kind.REPAIR, Status.RECEIVED)
     flagged = history.flag_repeat(Change(walk.ticket, walk.events[0]), 3)
     assert (flagged.ticket.repeat_of, flagged.event.detail["repeat_of"]) == (3, "3")
     assert history.flag_repeat(Change(walk.ticket, walk.events[0]), 0).ticket.repeat_of == 0
 
 
-def test_a_public_area_and_an_inquiry_are_never_flagged() -> None:
-    inquiry = _ticket(Kind.INQUIRY, "general", 0)
-    assert history.repeat_of([_earlier(Kind.INQUIRY, "general", 1, n) for n in range(3)], inquiry, T0) == 0
+def test_a_public_area_and_an_inquiry_are_never_counted() -> None:
+    assert history.counted(_ticket(Kind.COMPLAINT, "staff_attitude", 0))
+    assert not history.counted(_ticket(Kind.INQUIRY, "general", 0))
     outside = _ticket(Kind.COMPLAINT, "staff_attitude", 0).model_copy(update={"unit": "", "location": "大堂"})
-    assert history.repeat_of([_earlier(Kind.COMPLAINT, "staff_attitude", 1, 1, unit="")], outside, T0) == 0
+    assert not history.counted(outside)

@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError
 
 from frontdesk.adapters.clocks import clock_writes
 from frontdesk.adapters.dynamodb import (
+    EXPIRES_AT,
     KEY_ATTRIBUTES,
     change_puts,
     index_page,
@@ -75,8 +76,9 @@ def callback_item(callback: Callback) -> dict[str, Any]:
     return item
 
 
-def _callback(item: dict[str, Any]) -> Callback:
-    return Callback.model_validate(strip(item, KEY_ATTRIBUTES | {"expires_at"}))
+def callback_of(item: dict[str, Any]) -> Callback:
+    """The callback a stored item (or an index's copy of it) holds."""
+    return Callback.model_validate(strip(item, KEY_ATTRIBUTES | {EXPIRES_AT}))
 
 
 class CallbackStore:
@@ -87,7 +89,7 @@ class CallbackStore:
 
     def get(self, callback_id: str) -> Callback | None:
         item = self._table.get_item(Key=_key(callback_id), ConsistentRead=True).get("Item")
-        return _callback(item) if item else None
+        return callback_of(item) if item else None
 
     def latest_for(self, ticket_id: str) -> Callback | None:
         item = self._table.get_item(Key={"PK": f"TICKET#{ticket_id}", "SK": LATEST_SK}, ConsistentRead=True)
@@ -96,7 +98,7 @@ class CallbackStore:
     def concluded(self, site_id: str, limit: int = 20) -> list[Callback]:
         """The site's latest concluded callbacks, newest first (one bounded page of the index)."""
         return [
-            _callback(item)
+            callback_of(item)
             for item in index_page(self._table, "GSI1", f"CALLBACKS_DONE#{site_id}", limit, newest_first=True)
         ]
 
@@ -194,4 +196,4 @@ class CallbackStore:
 
     def open_by_due(self, site_id: str, limit: int = 200) -> list[Callback]:
         """The site's open callbacks, soonest due first (one page of the index: bounded)."""
-        return [_callback(item) for item in index_page(self._table, "GSI1", f"CALLBACKS#{site_id}", limit)]
+        return [callback_of(item) for item in index_page(self._table, "GSI1", f"CALLBACKS#{site_id}", limit)]

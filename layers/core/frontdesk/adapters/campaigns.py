@@ -1,13 +1,14 @@
 """The semi-annual survey campaigns in the single table (docs/decisions/0023).
 
 Keys (PK / SK):
-    SITE#<site> / CAMPAIGN#<period>                 the campaign: its unit count and its response count
+    SITE#<site> / CAMPAIGN#<period>                 the campaign: who started it, when, until when
     CAMPAIGN#<site>#<period> / UNIT#<building>#<unit>  one unit's invitation and, once given, its answer
     SURVEYLINK#<token hash> / SURVEYLINK            the link's way back to its invitation
 
 An invitation is written with its link in one transaction, each at most once; an answer is written
-on the invitation (once: conditional) and counted on the campaign in one transaction, so the rate is
-one read however many units there are. Invitations and links expire with callback records (2 years).
+on the invitation (once: conditional). The rate is counted from the invitations the campaign's page
+reads anyway (one partition), so no count is kept that a second start could leave behind.
+Invitations and links expire with callback records (2 years).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class CampaignStore:
         )
 
     def save_answer(self, answered: Invitation) -> None:
-        """The answer on the invitation (refused if one is there already) and counted on the campaign."""
+        """The answer on the invitation, once (refused if one is there already)."""
         if answered.answer is None:
             raise ValueError("an answer is required")
         name = self._table.name
@@ -138,15 +139,6 @@ class CampaignStore:
                     "UpdateExpression": "SET answer = :answer",
                     "ConditionExpression": "attribute_exists(PK) AND attribute_not_exists(answer)",
                     "ExpressionAttributeValues": {":answer": answered.answer.model_dump(mode="json")},
-                }
-            },
-            {
-                "Update": {
-                    "TableName": name,
-                    "Key": _campaign_key(answered.site_id, answered.period),
-                    "UpdateExpression": "ADD responses :one",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeValues": {":one": 1},
                 }
             },
         ]

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 
-from frontdesk.adapters.dynamodb import EXPIRES_AT, KEY_ATTRIBUTES, strip
+from frontdesk.adapters.callbacks import callback_of
+from frontdesk.adapters.dynamodb import strip
 from frontdesk.models.callback import Callback
 from frontdesk.models.ticket import Ticket
 
@@ -51,4 +52,4 @@ class QuarterRecords:
         """The callbacks concluded from ``start`` up to (not including) ``end`` (stored UTC times)."""
         condition = Key("GSI1PK").eq(f"CALLBACKS_DONE#{site_id}") & Key("GSI1SK").between(start, end)
         items = self._all(IndexName="GSI1", KeyConditionExpression=condition)
-        return [Callback.model_validate(strip(item, KEY_ATTRIBUTES | {EXPIRES_AT})) for item in items]
+        return [callback_of(item) for item in items]

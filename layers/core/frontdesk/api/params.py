@@ -25,5 +25,7 @@ CampaignPath = Annotated[str, Path(pattern=ids.CAMPAIGN_PERIOD)]
 QuarterPath = Annotated[str, Path(pattern=ids.QUARTER)]
 # A duty-log page: <site>-<day>-<day|night>, as frontdesk.models.duty.PageId names it.
 DutyPageId = Annotated[str, Path(pattern=ids.DUTY_PAGE)]
-Token = Annotated[str, Path(min_length=16, max_length=64, pattern=ids.TRACKING_TOKEN)]
+Token = Annotated[
+    str, Path(min_length=ids.TOKEN_MIN_LENGTH, max_length=ids.TOKEN_MAX_LENGTH, pattern=ids.TRACKING_TOKEN)
+]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]

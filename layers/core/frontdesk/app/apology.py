@@ -8,10 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from frontdesk.app.ports import ApologyTemplateRecords, SiteLookup, TicketSaves, require_site, require_ticket
+from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock
 from frontdesk.domain import apology
-from frontdesk.domain.errors import Forbidden
-from frontdesk.domain.permissions import may
 from frontdesk.models.apology import ApologyLetter, ApologyTemplates, ApologyTemplateView, SendApology
 from frontdesk.models.ticket import Actor
 
@@ -24,14 +23,12 @@ class ApologyDesk:
     clock: Clock
 
     def template(self, site_id: str, actor: Actor) -> ApologyTemplateView:
-        _require(actor, "apology_template")
-        require_site(self.sites, site_id)
+        staff_site(self.sites, site_id, actor, "apology_template")
         stored = self.templates.stored(site_id)
         return _view(site_id, stored or apology.default_templates(), stored is None)
 
     def replace_template(self, site_id: str, templates: ApologyTemplates, actor: Actor) -> ApologyTemplateView:
-        _require(actor, "edit_apology_template")
-        require_site(self.sites, site_id)
+        staff_site(self.sites, site_id, actor, "edit_apology_template")
         self.templates.put(site_id, templates)
         return _view(site_id, templates, False)
 
@@ -53,11 +50,6 @@ class ApologyDesk:
             subject=letter.subject,
             body=letter.body,
         )
-
-
-def _require(actor: Actor, action: str) -> None:
-    if not may(actor, action):
-        raise Forbidden(field="action", action=action)
 
 
 def _view(site_id: str, templates: ApologyTemplates, default: bool) -> ApologyTemplateView:

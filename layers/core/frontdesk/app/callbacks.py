@@ -37,7 +37,7 @@ from frontdesk.app.ports import (
 )
 from frontdesk.app.site_access import staff_site
 from frontdesk.app.tickets import CLIENT
-from frontdesk.app.tokens import token_hash
+from frontdesk.app.tokens import could_be_token, token_hash
 from frontdesk.clock import Clock as Time
 from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain import callbacks as rules
@@ -153,7 +153,7 @@ class CallbackDesk:
         return self._record(callback, rules.answered(callback, survey), CLIENT)
 
     def _by_token(self, token: str) -> Callback:
-        ticket_id = self.tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        ticket_id = self.tickets.ticket_id_for(token_hash(token)) if could_be_token(token) else None
         callback = self.records.latest_for(ticket_id) if ticket_id else None
         if callback is None or not callback.is_open:
             raise NotFound(field="token", code=ErrorCode.SURVEY_NOT_FOUND)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from frontdesk.app.callbacks import CallbackDesk
 from frontdesk.app.ports import CampaignRecords, Mailer, MailRefused, OpenTickets, SiteLookup, existing, require_site
 from frontdesk.app.site_access import staff_site
-from frontdesk.app.tokens import new_token, token_hash
+from frontdesk.app.tokens import could_be_token, new_token, token_hash
 from frontdesk.clock import Clock as Time
 from frontdesk.clock import to_iso
 from frontdesk.domain import campaigns as rules
@@ -80,8 +80,11 @@ class CampaignDesk:
             raise NotFound(field="period", code=ErrorCode.CAMPAIGN_NOT_FOUND)
         return self._view(campaign)
 
-    def _view(self, campaign: Campaign) -> CampaignView:
-        invitations = self.records.invitations(campaign.site_id, campaign.period)
+    def _view(self, started: Campaign) -> CampaignView:
+        invitations = self.records.invitations(started.site_id, started.period)
+        # counted from the invitations read anyway: a second start may have invited units added since
+        answers = sum(i.answer is not None for i in invitations)
+        campaign = started.model_copy(update={"units": len(invitations), "responses": answers})
         return CampaignView(
             campaign=campaign,
             rate_percent=rules.rate(campaign),
@@ -146,7 +149,7 @@ class CampaignDesk:
         return answered
 
     def _by_token(self, token: str) -> Invitation | None:
-        return self.records.by_link(token_hash(token)) if 16 <= len(token) <= 64 else None
+        return self.records.by_link(token_hash(token)) if could_be_token(token) else None
 
     def _campaign(self, invitation: Invitation) -> Campaign:
         return existing(self.records.get_campaign(invitation.site_id, invitation.period), "campaign")

@@ -25,7 +25,7 @@ from frontdesk.app.ports import (
     require_ticket,
 )
 from frontdesk.app.tickets import CLIENT
-from frontdesk.app.tokens import token_hash
+from frontdesk.app.tokens import could_be_token, token_hash
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import evidence
 from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, NotFound
@@ -169,7 +169,7 @@ class PhotoDesk:
     # ------------------------------------------------------------------ lookups
 
     def _by_token(self, token: str) -> Ticket:
-        ticket_id = self.tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        ticket_id = self.tickets.ticket_id_for(token_hash(token)) if could_be_token(token) else None
         if ticket_id is None:
             raise NotFound(field="token", code=ErrorCode.TICKET_NOT_FOUND)
         return self._ticket(ticket_id)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from frontdesk.app.clocks import ClockPlanner
 from frontdesk.app.ports import EngineerRoster, NewTicketWrite, Sites, Tickets, require_site, require_ticket
-from frontdesk.app.tokens import new_token, token_hash
+from frontdesk.app.tokens import could_be_token, new_token, token_hash
 from frontdesk.clock import Clock
 from frontdesk.domain import apology, conversation, history, intake, lifecycle, linked, routing, search
 from frontdesk.domain.clocks import ClockWrite
@@ -89,7 +89,7 @@ class Desk:
     def _repeat_of(self, ticket: Ticket, now: datetime) -> int:
         """Counted through the unit-history index (GSI2) only for the kinds a repeat is counted for:
         a count of the quarter's tickets, not the unit's history (which grows with every ticket)."""
-        if ticket.kind not in history.REPEAT_AT or not ticket.unit:
+        if not history.counted(ticket):
             return 0
         earlier = self._tickets.count_at_unit(
             ticket.site_id, ticket.building_id, ticket.unit, ticket.kind, ticket.category, history.window_start(now)
@@ -197,7 +197,7 @@ class Desk:
         return require_ticket(self._tickets, ticket_id)
 
     def _by_token(self, token: str) -> Ticket:
-        ticket_id = self._tickets.ticket_id_for(token_hash(token)) if 16 <= len(token) <= 64 else None
+        ticket_id = self._tickets.ticket_id_for(token_hash(token)) if could_be_token(token) else None
         if ticket_id is None:
             raise NotFound(field="token", code=ErrorCode.TICKET_NOT_FOUND)
         return self._load(ticket_id)

@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Final
 
 from frontdesk.clock import to_iso
-from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.lifecycle import Change, Step, recorded
-from frontdesk.domain.permissions import may
+from frontdesk.domain.permissions import may, require_staff_to
 from frontdesk.i18n import LANGUAGES, catalogue
 from frontdesk.models.apology import PLACEHOLDER, ApologyTemplate, ApologyTemplates, SendApology
 from frontdesk.models.site import Site
@@ -64,7 +64,7 @@ def fill(template: ApologyTemplate, ticket: Ticket, site: Site, action: str, sig
         "matter": ticket.description,
         "action": action,
         "signatory": signatory,
-        "site": (site.name_en or site.name) if language == "en" else site.name,
+        "site": site.name_in(language),
     }
 
     def filled(text: str) -> str:
@@ -76,8 +76,7 @@ def fill(template: ApologyTemplate, ticket: Ticket, site: Site, action: str, sig
 
 def check_may_send(ticket: Ticket, command: SendApology, actor: Actor) -> None:
     """Refusals before the letter is filled in, each naming the field at fault."""
-    if not may(actor, ACTION):
-        raise Forbidden(field="action", action=ACTION)
+    require_staff_to(actor, ACTION)
     if command.version != ticket.version:
         raise VersionConflict(field="version", expected=ticket.version, given=command.version)
     if not owed(ticket):

@@ -113,31 +113,55 @@ def for_event(ticket: Ticket, event: TimelineEvent, calendar: Calendar, reworked
         earliest = calendar.next_business_morning(at)
     else:
         return None
+    return of_ticket(
+        ticket,
+        callback_id(ticket.ticket_id, event.seq),
+        reason,
+        event.at,
+        due,
+        assignee(ticket, event),
+        earliest=earliest,
+    )
+
+
+def of_ticket(
+    ticket: Ticket,
+    callback_id: str,
+    reason: CallbackReason,
+    created_at: str,
+    due: datetime,
+    assignee: str,
+    earliest: datetime | None = None,
+) -> Callback:
+    """A callback of `ticket` (every kind of callback is one: event, sample, top 3, activity)."""
     return Callback(
-        callback_id=callback_id(ticket.ticket_id, event.seq),
+        callback_id=callback_id,
         site_id=ticket.site_id,
         ticket_id=ticket.ticket_id,
         ticket_number=ticket.number,
         ticket_kind=ticket.kind.value,
         reason=reason,
-        created_at=event.at,
+        created_at=created_at,
         earliest=to_iso(earliest) if earliest else None,
         due=deadline_iso(due),
-        assignee=assignee(ticket, event),
+        assignee=assignee,
         unit=ticket.unit,
         building_id=ticket.building_id,
     )
+
+
+def desk_taker(ticket: Ticket) -> str:
+    """Who took the request at the desk; nobody for one the client sent from the web form."""
+    return ticket.received_by if ticket.channel is not Channel.WEB else ""
 
 
 def assignee(ticket: Ticket, event: TimelineEvent) -> str:
     """Who calls back (000 §1.2d: one person follows each request): whoever took the request at the
     desk; for a request the client sent from the web form, whoever at the desk handled it; else
     nobody yet (the queue shows it unassigned)."""
-    if ticket.channel is not Channel.WEB:
-        return ticket.received_by
-    if event.actor.kind is ActorKind.STAFF and event.action == "handle":
+    if ticket.channel is Channel.WEB and event.actor.kind is ActorKind.STAFF and event.action == "handle":
         return event.actor.id
-    return ""
+    return desk_taker(ticket)
 
 
 def months_after(moment: datetime, months: int) -> datetime:
@@ -156,19 +180,14 @@ def sample_id(ticket_id: str, week: str) -> str:
 def for_sample(ticket: Ticket, week: str, calendar: Calendar, at: datetime) -> Callback:
     """A repair of the week's sample: called back 1 to 2 months after its completion (001 p11 §4.1.1b)."""
     completed = parse_iso(ticket.completed_at or to_iso(at))
-    return Callback(
-        callback_id=sample_id(ticket.ticket_id, week),
-        site_id=ticket.site_id,
-        ticket_id=ticket.ticket_id,
-        ticket_number=ticket.number,
-        ticket_kind=ticket.kind.value,
-        reason=CallbackReason.SAMPLE,
-        created_at=to_iso(at),
-        earliest=to_iso(months_after(completed, 1)),
-        due=deadline_iso(calendar.business_days_after(months_after(completed, 2), 0)),
-        assignee=ticket.received_by if ticket.channel is not Channel.WEB else "",
-        unit=ticket.unit,
-        building_id=ticket.building_id,
+    return of_ticket(
+        ticket,
+        sample_id(ticket.ticket_id, week),
+        CallbackReason.SAMPLE,
+        to_iso(at),
+        calendar.business_days_after(months_after(completed, 2), 0),
+        desk_taker(ticket),
+        earliest=months_after(completed, 1),
     )
 
 

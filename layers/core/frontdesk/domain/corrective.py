@@ -16,9 +16,9 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import deadline_iso, end_of_local_day, to_iso
-from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
+from frontdesk.domain.errors import ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.evolve import evolve
-from frontdesk.domain.permissions import may
+from frontdesk.domain.permissions import require_staff_to
 from frontdesk.models.corrective import CorrectiveAction, Verification, VerifyCorrectiveAction, WriteCorrectiveAction
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Kind, Severity, Ticket
@@ -34,8 +34,7 @@ def required(ticket: Ticket) -> bool:
 
 
 def check_may_read(actor: Actor) -> None:
-    if not may(actor, "read"):
-        raise Forbidden(field="action", action="read")
+    require_staff_to(actor, "read")
 
 
 def _due_at(site: Site, due_date: date) -> str:
@@ -52,8 +51,7 @@ def write(
     actor: Actor,
     now: datetime,
 ) -> CorrectiveAction:
-    if not may(actor, "corrective_action"):
-        raise Forbidden(field="action", action="corrective_action")
+    require_staff_to(actor, "corrective_action")
     if not required(ticket):
         raise IllegalTransition(field="ticket_id", code=ErrorCode.CORRECTIVE_NOT_MAJOR)
     current = existing.version if existing else 0
@@ -88,8 +86,7 @@ def write(
 
 def verify(report: CorrectiveAction, command: VerifyCorrectiveAction, actor: Actor, now: datetime) -> CorrectiveAction:
     """The action checked and found done: the report's clock is met (or breached, if late)."""
-    if not may(actor, "verify_action"):
-        raise Forbidden(field="action", action="verify_action")
+    require_staff_to(actor, "verify_action")
     if command.version != report.version:
         raise VersionConflict(field="version", expected=report.version, given=command.version)
     if report.verification is not None:

@@ -36,7 +36,8 @@ def window_start(now: datetime) -> str:
 
 def repeat_number(earlier: int, kind: Kind) -> int:
     """The how-manieth a ticket is, given ``earlier`` tickets of its unit, kind and category within
-    the quarter, when that makes it a repeat; 0 otherwise."""
+    the quarter (since ``window_start``), when that makes it a repeat (a second complaint of one
+    category, a third repair of one kind); 0 otherwise."""
     threshold = REPEAT_AT.get(kind)
     if threshold is None:
         return 0
@@ -44,22 +45,10 @@ def repeat_number(earlier: int, kind: Kind) -> int:
     return count if count >= threshold else 0
 
 
-def repeat_of(earlier: list[Ticket], ticket: Ticket, now: datetime) -> int:
-    """At intake: the how-manieth of its kind and category within the quarter this unit's ticket is,
-    when that makes it a repeat (a second complaint of one category, a third repair of one kind:
-    001 p11 §4.6); 0 otherwise, and for a place without a unit."""
-    if ticket.kind not in REPEAT_AT or not ticket.unit:
-        return 0
-    since = window_start(now)
-    same = [
-        t
-        for t in earlier
-        if t.ticket_id != ticket.ticket_id
-        and (t.building_id, t.unit, t.kind, t.category)
-        == (ticket.building_id, ticket.unit, ticket.kind, ticket.category)
-        and t.created_at >= since
-    ]
-    return repeat_number(len(same), ticket.kind)
+def counted(ticket: Ticket) -> bool:
+    """Whether intake counts `ticket` towards a repeat (001 p11 §4.6): a complaint or a repair of a
+    unit; never an inquiry, nor a public area (no unit)."""
+    return ticket.kind in REPEAT_AT and bool(ticket.unit)
 
 
 def flag_repeat(change: Change, count: int) -> Change:

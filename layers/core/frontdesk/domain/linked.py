@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Final
 
 from frontdesk.domain import intake, lifecycle
-from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, VersionConflict
+from frontdesk.domain.errors import ErrorCode, IllegalTransition, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.lifecycle import Change, Step
-from frontdesk.domain.permissions import may
+from frontdesk.domain.permissions import may, require_staff_to
 from frontdesk.domain.remarks import remarked
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
@@ -34,8 +34,7 @@ def offered(ticket: Ticket, actor: Actor) -> list[str]:
 
 
 def check_may_link(complaint: Ticket, command: cmd.LinkedRepair, actor: Actor) -> None:
-    if not may(actor, LINK):
-        raise Forbidden(field="action", action=LINK)
+    require_staff_to(actor, LINK)
     if command.version != complaint.version:
         raise VersionConflict(field="version", expected=complaint.version, given=command.version)
     if complaint.kind is not Kind.COMPLAINT or complaint.status in TERMINAL:

@@ -36,12 +36,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from frontdesk.clock import deadline_iso, parse_iso, to_iso
+from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain import sampling
 from frontdesk.domain.calendar import Calendar
-from frontdesk.domain.callbacks import KEY_REPAIR_CATEGORIES, REPAIR_LIKE, is_first_aid
+from frontdesk.domain.callbacks import KEY_REPAIR_CATEGORIES, REPAIR_LIKE, desk_taker, is_first_aid, of_ticket
 from frontdesk.models.callback import Callback, CallbackReason
-from frontdesk.models.ticket import ACTIVITY, Channel, Kind, Resolution, Ticket
+from frontdesk.models.ticket import ACTIVITY, Kind, Resolution, Ticket
 
 TOP_COUNT: Final = 3
 TOP_BUSINESS_DAYS: Final = 3
@@ -130,9 +130,9 @@ def for_top_repair(
     ticket: Ticket, month: str, calendar: Calendar, at: datetime, deputy_manager: str, engineering_head: str
 ) -> Callback:
     due = calendar.business_days_after(next_month_start(month, calendar), TOP_BUSINESS_DAYS - 1)
-    return _callback(ticket, top_id(ticket.ticket_id, month), CallbackReason.TOP_REPAIR, at, due).model_copy(
-        update={"assignee": deputy_manager, "joint": engineering_head}
-    )
+    return of_ticket(
+        ticket, top_id(ticket.ticket_id, month), CallbackReason.TOP_REPAIR, to_iso(at), due, deputy_manager
+    ).model_copy(update={"joint": engineering_head})
 
 
 # ------------------------------------------------------------------------------------------ activities
@@ -154,21 +154,6 @@ def activity_id(ticket_id: str, month: str) -> str:
 def for_activity(ticket: Ticket, month: str, calendar: Calendar, at: datetime) -> Callback:
     following = next_month_start(month, calendar).date()
     due = calendar.at(last_working_day(f"{following:%Y-%m}", calendar), calendar.hours.day_end)
-    callback = _callback(ticket, activity_id(ticket.ticket_id, month), CallbackReason.ACTIVITY, at, due)
-    return callback.model_copy(update={"assignee": ticket.received_by if ticket.channel is not Channel.WEB else ""})
-
-
-def _callback(ticket: Ticket, callback_id: str, reason: CallbackReason, at: datetime, due: datetime) -> Callback:
-    return Callback(
-        callback_id=callback_id,
-        site_id=ticket.site_id,
-        ticket_id=ticket.ticket_id,
-        ticket_number=ticket.number,
-        ticket_kind=ticket.kind.value,
-        reason=reason,
-        created_at=to_iso(at),
-        due=deadline_iso(due),
-        assignee="",
-        unit=ticket.unit,
-        building_id=ticket.building_id,
+    return of_ticket(
+        ticket, activity_id(ticket.ticket_id, month), CallbackReason.ACTIVITY, to_iso(at), due, desk_taker(ticket)
     )

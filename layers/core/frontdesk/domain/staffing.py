@@ -19,7 +19,7 @@ def on_site(people: Iterable[Person], site_id: str) -> list[Person]:
 
 
 def engineers(people: Iterable[Person], site_id: str) -> frozenset[str]:
-    return frozenset(p.username for p in on_site(people, site_id) if Role.ENGINEER in p.roles)
+    return holding(people, site_id, {Role.ENGINEER})
 
 
 def holding(people: Iterable[Person], site_id: str, roles: Collection[Role]) -> frozenset[str]:

@@ -12,6 +12,11 @@ DEFAULT = "zh-CN"
 LANGUAGES = ("zh-CN", "en")
 
 
+def supported(language: str) -> str:
+    """`language` when there is a catalogue for it, else the default (zh-CN)."""
+    return language if language in LANGUAGES else DEFAULT
+
+
 @cache
 def catalogue(language: str) -> dict[str, str]:
     data: dict[str, str] = json.loads((Path(__file__).parent / f"{language}.json").read_text("utf-8"))
@@ -44,8 +49,7 @@ def negotiate(accept_language: str | None) -> str:
 
 def message(code: str, language: str, **params: Any) -> str:
     """The text for a code; unknown parameters are left out rather than failing."""
-    lang = language if language in LANGUAGES else DEFAULT
-    texts = catalogue(lang)
+    texts = catalogue(supported(language))
     template = texts.get(code) or texts["invalid"]
     if "status" in params:
         params = {**params, "status": texts.get(f"status.{params['status']}", params["status"])}

@@ -32,7 +32,9 @@ CAMPAIGN_PERIOD: Final = r"^20\d{2}-(?:06|11)$"
 # 0 or 9999 has no quarter before or after it).
 QUARTER: Final = r"^20\d{2}-Q[1-4]$"
 # A tracking token: URL-safe base64 of a random secret.
-TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret; 16 to 64 characters
+TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret
+TOKEN_MIN_LENGTH: Final = 16
+TOKEN_MAX_LENGTH: Final = 64
 
 
 def optional(pattern: str) -> str:

@@ -25,12 +25,20 @@ DEFAULT_ARRIVAL_MINUTES: dict[BuildingClass, int] = {
 }
 
 
+def named_in(name: str, name_en: str, language: str) -> str:
+    """A site's or building's name as a reader of `language` sees it (English falls back to the name)."""
+    return (name_en or name) if language == "en" else name
+
+
 class Building(Frozen):
     building_id: str = Field(pattern=NAME_ID)
     name: str = Field(min_length=1, max_length=80)
     name_en: str = Field(default="", max_length=80)
     building_class: BuildingClass
     units: tuple[str, ...] = ()
+
+    def name_in(self, language: str) -> str:
+        return named_in(self.name, self.name_en, language)
 
 
 class Site(Frozen):
@@ -45,5 +53,13 @@ class Site(Frozen):
     sample_percent: int = Field(default=20, ge=0, le=100)
     buildings: tuple[Building, ...] = ()
 
+    def name_in(self, language: str) -> str:
+        return named_in(self.name, self.name_en, language)
+
     def building(self, building_id: str) -> Building | None:
         return next((b for b in self.buildings if b.building_id == building_id), None)
+
+    def building_name_in(self, building_id: str, language: str) -> str:
+        """A building's name in `language`; its id when the site no longer lists it."""
+        building = self.building(building_id)
+        return building.name_in(language) if building else building_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import LANGUAGES, message, supported
 from frontdesk.models.callback import Callback
 from frontdesk.models.ticket import Ticket
 from frontdesk.notifications.messages import Mail, duration, local_time
@@ -32,7 +32,7 @@ def missed_mail(callback: Callback, late_seconds: int, timezone: str, base_url: 
 
 def survey_mail(ticket: Ticket, link: str) -> Mail:
     """To the tenant who left an address, in their language: the survey is on the tracking page."""
-    language = ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    language = supported(ticket.language)
     return Mail(
         subject=message("survey.mail.subject", language, number=ticket.number),
         body=message("survey.mail.body", language, number=ticket.number, link=link) + "\n",

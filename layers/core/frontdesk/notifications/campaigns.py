@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import message, supported
 from frontdesk.models.campaign import Invitation
 from frontdesk.models.site import Site
 from frontdesk.notifications.messages import Mail
@@ -15,8 +15,8 @@ def survey_link(base_url: str, token: str) -> str:
 
 
 def invitation_mail(site: Site, invitation: Invitation, link: str) -> Mail:
-    language = invitation.language if invitation.language in LANGUAGES else LANGUAGES[0]
-    name = site.name_en if language == "en" and site.name_en else site.name
+    language = supported(invitation.language)
+    name = site.name_in(language)
     params = {"site": name, "unit": invitation.unit, "link": link}
     return Mail(
         subject=message("campaign.mail.subject", language, **params),

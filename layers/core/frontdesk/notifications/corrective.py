@@ -15,7 +15,7 @@ def overdue_mail(report: CorrectiveAction, site: Site, level: int, late_seconds:
     def params(language: str) -> dict[str, Any]:
         return {
             "number": report.number,
-            "site": (site.name_en or site.name) if language == "en" else site.name,
+            "site": site.name_in(language),
             "level": level,
             "cause": shorten(report.cause, 300),
             "action": shorten(report.action, 300),

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import parse_iso
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import LANGUAGES, message, supported
 from frontdesk.models.escalation import Phase
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
@@ -55,7 +55,7 @@ def tracking_link(base_url: str, token: str) -> str:
 
 
 def _tenant_language(ticket: Ticket) -> str:
-    return ticket.language if ticket.language in LANGUAGES else LANGUAGES[0]
+    return supported(ticket.language)
 
 
 def acknowledgement_mail(ticket: Ticket, link: str) -> Mail:
@@ -108,13 +108,6 @@ def duplicate_mail(ticket: Ticket, primary_number: str, link: str) -> Mail:
     )
 
 
-def _building_name(site: Site, building_id: str, language: str) -> str:
-    building = site.building(building_id)
-    if building is None:
-        return building_id
-    return (building.name_en or building.name) if language == "en" else building.name
-
-
 def _params(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str, language: str) -> dict[str, Any]:
     phase = Phase(event.detail["phase"])
     return {
@@ -122,7 +115,7 @@ def _params(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str, lan
         "level": event.detail["level"],
         "mailing_list": event.detail["mailing_list"],
         "what": message(f"escalation.what.{phase.value}", language),
-        "building": _building_name(site, ticket.building_id, language),
+        "building": site.building_name_in(ticket.building_id, language),
         "place": ticket.unit or ticket.location or message("place.public_area", language),
         "due": local_time(event.detail["deadline"], site.timezone),
         "timezone": site.timezone,
@@ -166,7 +159,7 @@ def digest_mail(site: Site, rungs: Sequence[tuple[Ticket, TimelineEvent]], base_
     mailing_list = rungs[0][1].detail["mailing_list"]
     subjects, bodies = [], []
     for language in LANGUAGES:
-        name = (site.name_en or site.name) if language == "en" else site.name
+        name = site.name_in(language)
         lines = "\n".join(
             message("escalation.digest.line", language, **_params(ticket, event, site, base_url, language))
             for ticket, event in rungs

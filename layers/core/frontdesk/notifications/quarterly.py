@@ -110,7 +110,7 @@ def analysis_mail(site: Site, analysis: QuarterlyAnalysis, base_url: str) -> Mai
     parts: list[str] = []
     for language in LANGUAGES:
         params = {
-            "site": site.name_en if language == "en" and site.name_en else site.name,
+            "site": site.name_in(language),
             "quarter": analysis.quarter,
             "failed": len(analysis.failed_callbacks),
             "complaints": len(analysis.repeated_complaints),

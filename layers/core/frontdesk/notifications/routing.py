@@ -29,13 +29,6 @@ def _extra(ticket: Ticket, language: str) -> str:
     return "".join(lines)
 
 
-def _building(site: Site, building_id: str, language: str) -> str:
-    building = site.building(building_id)
-    if building is None:
-        return building_id
-    return (building.name_en or building.name) if language == "en" else building.name
-
-
 def routing_mail(ticket: Ticket, site: Site, reason: str, mailing_list: str, base_url: str) -> Mail:
     def params(language: str) -> dict[str, str]:
         return {
@@ -45,7 +38,7 @@ def routing_mail(ticket: Ticket, site: Site, reason: str, mailing_list: str, bas
             "timezone": site.timezone,
             "mailing_list": mailing_list,
             "category": message(f"category.{ticket.kind.value}.{ticket.category}", language),
-            "building": _building(site, ticket.building_id, language),
+            "building": site.building_name_in(ticket.building_id, language),
             "place": ticket.unit or ticket.location or message("place.public_area", language),
             "extra": _extra(ticket, language),
             "phone": mask_phone(ticket.contact.phone) or message("common.none", language),
