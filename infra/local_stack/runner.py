@@ -22,7 +22,8 @@ from typing import Any, Final
 
 import boto3
 
-from frontdesk.domain.duty_roster import next_month, roster_month
+from frontdesk.domain.duty_roster import roster_month
+from frontdesk.domain.months import next_month
 from local_stack import cognito_revoke, cognito_srp, moto_fixes, moto_scheduler, powertools_threads, timescale
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter

@@ -684,6 +684,7 @@ def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page,
         expect(countdown).to_have_css("background-color", "rgb(179, 38, 30)")
         # ... which is when the SLA timer escalates: the refreshed timeline says so.
         escalated = page.locator("#detail-timeline li", has_text="超时，已上报主管跟进")
+
         def refreshed_shows_it() -> int:
             page.get_by_role("button", name="刷新").click()
             return escalated.count()

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from frontdesk.domain.duty_roster import next_month, roster_month
+from frontdesk.domain.duty_roster import roster_month
+from frontdesk.domain.months import next_month
 from local_stack.demo import DEMO_SITE
 
 from .test_web_pages import SITE, Desk, desk, screenshot, sign_in, sign_in_at

@@ -10,7 +10,7 @@ from mypy_boto3_dynamodb.service_resource import Table
 
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.clock import FixedClock
-from frontdesk.domain.duty_roster import days_of
+from frontdesk.domain.months import month_days
 from frontdesk.models.site import Site
 
 from .conftest import MGR1, Api, import_function
@@ -50,7 +50,7 @@ def test_a_complete_month_is_not_mentioned(clock: FixedClock, site: Site, table:
     SlaStore(table).add_member(site.site_id, "centre_manager", CENTRE_MANAGER)
     slots = [
         {"day": day.isoformat(), "shift": shift, "duty_manager": "dm1" if shift == "day" else "mgr1"}
-        for day in days_of("2026-12")
+        for day in month_days("2026-12")
         for shift in ("day", "night")
     ]
     event = staff_route(

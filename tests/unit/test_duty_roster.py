@@ -13,7 +13,7 @@ import pytest
 from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder, recipients
 from frontdesk.app.rung_mail import RungMail
 from frontdesk.clock import FixedClock
-from frontdesk.domain import duty_roster
+from frontdesk.domain import duty_roster, months
 from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, VersionConflict
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
 from frontdesk.models.duty import OnDutyRole, Shift
@@ -49,7 +49,7 @@ def full_month(month: str = MONTH) -> RosterIn:
         version=0,
         slots=tuple(
             RosterSlotIn(day=day, shift=shift, duty_manager="dm1" if shift is Shift.DAY else "dm2")
-            for day in duty_roster.days_of(month)
+            for day in months.month_days(month)
             for shift in Shift
         ),
     )

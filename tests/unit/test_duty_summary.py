@@ -14,9 +14,11 @@ from frontdesk.app.ports import MailRefused
 from frontdesk.clock import FixedClock
 from frontdesk.domain import duty_summary
 from frontdesk.domain.duty_summary import WeekRecords
+from frontdesk.models.clock import ClockKind
 from frontdesk.models.duty import DutyCategory, DutyEntry, Handover
 from frontdesk.models.duty_summary import DutySummary
 from frontdesk.models.escalation import DEFAULT_LADDER
+from frontdesk.models.keys import KeyUse
 from frontdesk.models.mailing import MailingList
 from frontdesk.models.site import Site
 from frontdesk.notifications.duty_summary import summary_mail
@@ -53,10 +55,37 @@ def _handover(incoming_at: str | None) -> Handover:
 
 
 def test_a_handover_is_late_only_after_its_due_time() -> None:
-    assert not duty_summary.handover_late(_handover("2026-11-22T10:00:00.000Z"), "2026-11-23T00:00:00.000Z")
-    assert duty_summary.handover_late(_handover("2026-11-22T10:00:00.001Z"), "2026-11-23T00:00:00.000Z")
-    assert not duty_summary.handover_late(_handover(None), "2026-11-22T09:59:59.999Z")
-    assert duty_summary.handover_late(_handover(None), "2026-11-22T10:00:00.001Z")
+    assert not duty_summary.is_late(
+        ClockKind.HANDOVER, _handover("2026-11-22T10:00:00.000Z"), "2026-11-23T00:00:00.000Z"
+    )
+    assert duty_summary.is_late(ClockKind.HANDOVER, _handover("2026-11-22T10:00:00.001Z"), "2026-11-23T00:00:00.000Z")
+    assert not duty_summary.is_late(ClockKind.HANDOVER, _handover(None), "2026-11-22T09:59:59.999Z")
+    assert duty_summary.is_late(ClockKind.HANDOVER, _handover(None), "2026-11-22T10:00:00.001Z")
+
+
+def _key_use(returned_at: str | None) -> KeyUse:
+    return KeyUse(
+        use_id="u1",
+        key_id="k1",
+        site_id="ql",
+        building_id="b1",
+        unit="101",
+        reason="leak",
+        taken_at="2026-11-22T08:00:00.000Z",
+        taken_by="desk1",
+        return_due="2026-11-22T10:00:00.000Z",
+        old_seal="S1",
+        returned_at=returned_at,
+    )
+
+
+def test_a_key_is_late_when_back_after_its_return_time_or_still_out_past_it() -> None:
+    assert not duty_summary.is_late(
+        ClockKind.KEY_RETURN, _key_use("2026-11-22T10:00:00.000Z"), "2026-11-23T00:00:00.000Z"
+    )
+    assert duty_summary.is_late(ClockKind.KEY_RETURN, _key_use("2026-11-22T10:00:00.001Z"), "2026-11-23T00:00:00.000Z")
+    assert not duty_summary.is_late(ClockKind.KEY_RETURN, _key_use(None), "2026-11-22T09:59:59.999Z")
+    assert duty_summary.is_late(ClockKind.KEY_RETURN, _key_use(None), "2026-11-22T10:00:00.001Z")
 
 
 def _entry(seq: int, category: DutyCategory) -> DutyEntry:
@@ -79,13 +108,14 @@ def test_the_summary_counts_the_week_and_names_the_late_handovers() -> None:
     records = WeekRecords(
         entries=[_entry(1, DutyCategory.THEFT), _entry(2, DutyCategory.THEFT), _entry(3, DutyCategory.FIGHT)],
         handovers=[_handover(None), _handover("2026-11-22T09:50:00.000Z").model_copy(update={"page_id": "p2"})],
-        key_uses=[],
+        key_uses=[_key_use("2026-11-22T09:00:00.000Z"), _key_use(None).model_copy(update={"use_id": "u2"})],
         parcels_received=[],
         parcels_waiting=[],
         open_tickets=[],
         clocks=[],
     )
     summary = duty_summary.summarise(SITE, week, records, _local(23, 1))
+    assert (summary.keys_used, summary.keys_late) == (2, 1)
     assert summary.by_category == {DutyCategory.THEFT: 2, DutyCategory.FIGHT: 1}
     assert (summary.entries, summary.handovers, summary.handovers_late, summary.late_pages) == (
         3,

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from frontdesk.adapters import parcels as parcel_store
+from frontdesk.adapters.dynamodb import EXPIRES_AT
 from frontdesk.app.parcels import ParcelNotices
 from frontdesk.app.ports import MailRefused
 from frontdesk.clock import FixedClock
@@ -221,3 +223,9 @@ def test_a_mail_the_service_failed_to_take_is_owed_again() -> None:
     mailer = _Mailer()
     assert _run(records, mailer, _local(17, 15)).mailed == [ID]
     assert len(mailer.sent) == 1
+
+
+def test_a_parcel_is_kept_as_long_as_the_duty_log() -> None:
+    """It holds the recipient's name and contact: gone with the duty log, three years (and a day) on."""
+    item = parcel_store._item(_parcel(at=datetime(2026, 1, 1, tzinfo=UTC)))
+    assert item[EXPIRES_AT] == int(datetime(2029, 1, 1, tzinfo=UTC).timestamp())

@@ -60,8 +60,14 @@ def _source_key(source: str) -> dict[str, str]:
     return {"PK": f"DUTYSOURCE#{source}", "SK": "SOURCE"}
 
 
+def retained_until(moment: str) -> int:
+    """The TTL (epoch seconds) of a record of the desk kept as long as the duty log: three years
+    after ``moment`` (UTC ISO), and a day (000 §3.9)."""
+    return int((parse_iso(moment) + timedelta(days=RETENTION_DAYS + 1)).timestamp())
+
+
 def _expiration(page: DutyPage) -> int:
-    return int((parse_iso(page.ends_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp())
+    return retained_until(page.ends_at)
 
 
 def _strip(item: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +85,7 @@ def _entry_item(entry: DutyEntry, page: DutyPage) -> dict[str, Any]:
 
 
 def _handover_item(handover: Handover) -> dict[str, Any]:
-    expiration = int((parse_iso(handover.shift_change_at) + timedelta(days=RETENTION_DAYS + 1)).timestamp())
+    expiration = retained_until(handover.shift_change_at)
     return model_item(
         handover, PK=f"HANDOVER#{handover.page_id}", SK="HANDOVER", type="handover", expires_at=expiration
     )

@@ -27,9 +27,6 @@ class SummaryMarks:
     def __init__(self, table: Table) -> None:
         self._table = table
 
-    def sent(self, site_id: str, week: str) -> bool:
-        return "Item" in self._table.get_item(Key=_key(site_id, week), ConsistentRead=True)
-
     def claim(self, site_id: str, week: str, at: str) -> bool:
         """True for the one run that may mail the week; False when another already did (or is)."""
         item: dict[str, Any] = {**_key(site_id, week), "type": "duty_summary", "site_id": site_id, "week": week}

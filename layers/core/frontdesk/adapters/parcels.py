@@ -12,14 +12,12 @@ the duty log's retention (it holds the recipient's name and contact).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.conditions import Key
 
+from frontdesk.adapters.duty import retained_until
 from frontdesk.adapters.dynamodb import EXPIRES_AT, model_item, put_new_or_at, query_all, strip, transact
-from frontdesk.clock import parse_iso
-from frontdesk.domain.duty import RETENTION_DAYS
 from frontdesk.domain.errors import ErrorCode
 from frontdesk.models.parcels import Parcel, ParcelState
 
@@ -32,7 +30,7 @@ def _item(parcel: Parcel) -> dict[str, Any]:
     keys: dict[str, Any] = {"GSI3PK": f"PARCELLOG#{parcel.site_id}", "GSI3SK": f"{came}#{parcel.parcel_id}"}
     if parcel.state is ParcelState.WAITING:
         keys.update(GSI2PK=f"PARCELS#{parcel.site_id}", GSI2SK=f"{came}#{parcel.parcel_id}")
-    expires = int((parse_iso(came) + timedelta(days=RETENTION_DAYS + 1)).timestamp())
+    expires = retained_until(came)
     return model_item(
         parcel, PK=f"PARCEL#{parcel.parcel_id}", SK="PARCEL", type="parcel", **keys, **{EXPIRES_AT: expires}
     )

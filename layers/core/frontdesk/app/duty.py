@@ -133,8 +133,8 @@ class DutyDesk:
             self.open_tickets.open_by_deadline(site.site_id),
             self.clocks.open_clocks(site.site_id),
             self.keys.out(site.site_id),
-            now,
             self.parcels.waiting(site.site_id),
+            now,
         )
         write = HandoverWrite(prepared, stored.version if stored else 0, self._handover_clocks(prepared, now))
         self.log.save_page(closed, page.version, write)

@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, Protocol
 
-from frontdesk.app.ports import AllSites, ClockRecords, Mailer, MailingLists, MailRefused, OpenTickets, ParcelRecords
+from frontdesk.app.ports import (
+    AllSites,
+    ClockRecords,
+    ListLookup,
+    Mailer,
+    MailRefused,
+    OpenTickets,
+    ParcelRecords,
+    members_of,
+)
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import duty_summary
 from frontdesk.domain.duty_summary import Week, WeekRecords
@@ -52,7 +61,7 @@ class WeeklyDutySummary:
     parcels: ParcelRecords
     tickets: OpenTickets
     clocks: ClockRecords
-    lists: MailingLists
+    lists: ListLookup
     marks: Marks
     mailer: Mailer
     clock: Clock
@@ -90,7 +99,7 @@ class WeeklyDutySummary:
         return duty_summary.summarise(site, week, records, self.clock.now())
 
     def _mail(self, site: Site, summary: DutySummary) -> int:
-        members = sorted({m for name in SUMMARY_LISTS for m in self.lists.mailing_list(site.site_id, name).members})
+        members = members_of(self.lists, site.site_id, SUMMARY_LISTS)
         if members:
             mail = summary_mail(summary, site, self.base_url)
             self.mailer.send(members, mail.subject, mail.body)

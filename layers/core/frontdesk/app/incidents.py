@@ -34,6 +34,7 @@ from frontdesk.app.ports import (
     StoredPhotoCount,
     TicketLookup,
     existing,
+    members_of,
     require_report,
     require_site,
     require_ticket,
@@ -234,7 +235,7 @@ class IncidentNotices:
             mail = messages.overdue_mail(report, site, level, late, self.base_url)
             body, attributes = messages.alert(report, level, to_iso(now))
             self._once(report, f"{notice}#alert", lambda: self._publish(body, attributes))
-        members = sorted({m for name in lists for m in self.lists.mailing_list(report.site_id, name).members})
+        members = members_of(self.lists, report.site_id, lists)
         return self._once(report, f"{notice}#mail", lambda: self._mail(members, mail))
 
     def _publish(self, body: dict[str, Any], attributes: dict[str, str]) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Final
 
 from frontdesk.app.ports import (
@@ -29,7 +28,7 @@ from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock as Time
 from frontdesk.clock import to_iso
 from frontdesk.domain import monthly_callbacks as rules
-from frontdesk.domain import staffing
+from frontdesk.domain import months, staffing
 from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.errors import ErrorCode, InvalidInput
 from frontdesk.domain.permissions import require_staff_to
@@ -154,8 +153,12 @@ class MonthlyCallbacks:
     @staticmethod
     def _month(site_id: str, month: str, days: TicketsByDay, eligible: Callable[[Ticket], bool]) -> dict[str, Ticket]:
         """The month's eligible tickets, read per site-local day of intake (one bounded read a day)."""
-        month_days: list[date] = rules.month_days(month)
-        return {t.ticket_id: t for day in month_days for t in days.by_day(site_id, day.isoformat()) if eligible(t)}
+        return {
+            t.ticket_id: t
+            for day in months.month_days(month)
+            for t in days.by_day(site_id, day.isoformat())
+            if eligible(t)
+        }
 
     def _draw(self, site_id: str, month: str, rule: DrawRule, by: str, **fields: object) -> MonthlyDraw:
         return MonthlyDraw.model_validate(

@@ -7,7 +7,7 @@ than a whole store names the narrow port (``SiteLookup``), never a copy of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -460,10 +460,17 @@ class Ladders(Protocol):
     def ladder(self, site_id: str) -> Ladder: ...
 
 
-class MailingLists(Ladders, Protocol):
-    """The site's mailing lists and its escalation ladder (frontdesk.adapters.sla_store.SlaStore)."""
-
+class ListLookup(Protocol):
     def mailing_list(self, site_id: str, name: str) -> MailingList: ...
+
+
+def members_of(lists: ListLookup, site_id: str, names: Iterable[str]) -> list[str]:
+    """Everyone on any of the site's lists ``names``, once each, sorted (one mail to several lists)."""
+    return sorted({member for name in names for member in lists.mailing_list(site_id, name).members})
+
+
+class MailingLists(Ladders, ListLookup, Protocol):
+    """The site's mailing lists and its escalation ladder (frontdesk.adapters.sla_store.SlaStore)."""
 
 
 class Sent(Protocol):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from frontdesk.app.ports import Calendars, Mailer, MailRefused, QuarterReads, Sent, Sites
+from frontdesk.app.ports import Calendars, Mailer, MailRefused, QuarterReads, Sent, Sites, members_of
 from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock as Time
 from frontdesk.domain import quarterly as rules
@@ -60,7 +60,7 @@ class QuarterlyDesk:
             subject_key, key = f"SITE#{site.site_id}", f"quarterly#{quarter}"
             if quarter is None or self.sent.was_sent(subject_key, key):
                 continue
-            members = sorted({m for name in MAILED_LISTS for m in self.sent.mailing_list(site.site_id, name).members})
+            members = members_of(self.sent, site.site_id, MAILED_LISTS)
             if members:
                 mail = notices.analysis_mail(site, self._analyse(site, quarter), self.base_url)
                 try:

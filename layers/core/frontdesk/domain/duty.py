@@ -391,8 +391,8 @@ def prepare(
     tickets: Sequence[Ticket],
     clocks: Sequence[Clock],
     keys_out: Sequence[KeyUse],
+    parcels: Sequence[Parcel],
     now: datetime,
-    parcels: Sequence[Parcel] = (),
 ) -> Handover:
     """The form pre-filled as the page closes: the open tickets, the unfinished work, the running
     clocks, the emergency keys out, the parcels not yet collected."""
@@ -418,15 +418,7 @@ def prepare(
             ),
             "keys_out": tuple(project(u, CarriedKey) for u in keys_out),
             "parcels_waiting": tuple(
-                CarriedParcel(
-                    parcel_id=p.parcel_id,
-                    kind=p.kind.value,
-                    building_id=p.building_id,
-                    unit=p.unit,
-                    recipient=p.recipient,
-                    received_at=p.received_at,
-                    notice=p.notice.value if p.notice else None,
-                )
+                project(p, CarriedParcel, kind=p.kind.value, notice=p.notice.value if p.notice else None)
                 for p in parcels
                 if p.state is ParcelState.WAITING
             ),

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 from frontdesk.clock import to_iso
 from frontdesk.domain.duty import shift_at
 from frontdesk.domain.errors import DomainError, ErrorCode, InvalidInput, VersionConflict
+from frontdesk.domain.months import month_days, month_of, next_month
 from frontdesk.domain.permissions import DESK, SUPERVISORS
 from frontdesk.domain.staffing import named, on_site
 from frontdesk.models.calendar import DAY_END, DAY_START
@@ -54,27 +54,9 @@ class UnknownPerson(DomainError, code=ErrorCode.ROSTER_UNKNOWN_PERSON, status=40
 # ------------------------------------------------------------------------------------------- months
 
 
-def first_day(month: str) -> date:
-    return date.fromisoformat(f"{month}-01")
-
-
-def days_of(month: str) -> list[date]:
-    first = first_day(month)
-    return [first + timedelta(days=n) for n in range(calendar.monthrange(first.year, first.month)[1])]
-
-
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def next_month(month: str) -> str:
-    first = first_day(month)
-    return month_of(first + timedelta(days=calendar.monthrange(first.year, first.month)[1]))
-
-
 def complete_by(month: str) -> date:
     """The last day of the month before: the roster must be complete by then."""
-    return first_day(month) - timedelta(days=1)
+    return month_days(month)[0] - timedelta(days=1)
 
 
 def reminder_month(site: Site, now: datetime) -> str | None:
@@ -112,7 +94,7 @@ def edited(
     if request.version != current:
         raise VersionConflict(field="version", code=ErrorCode.ROSTER_VERSION_CONFLICT)
     staff = on_site(people, site_id)
-    days = set(days_of(month))
+    days = set(month_days(month))
     seen: set[tuple[date, Shift]] = set()
     slots: list[RosterSlot] = []
     for index, slot in enumerate(request.slots):
@@ -142,7 +124,7 @@ def edited(
 def missing(roster: DutyRoster | None, month: str) -> list[tuple[date, Shift]]:
     """The month's shifts with no duty manager, in order."""
     filled = {(s.day, s.shift) for s in roster.slots} if roster else set()
-    return [(day, shift) for day in days_of(month) for shift in Shift if (day, shift) not in filled]
+    return [(day, shift) for day in month_days(month) for shift in Shift if (day, shift) not in filled]
 
 
 def on_duty(roster: DutyRoster | None, site: Site, moment: datetime) -> RosterSlot | None:

@@ -16,7 +16,8 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import parse_iso, to_iso
-from frontdesk.models.clock import Clock
+from frontdesk.domain.clocks import CLOCKS
+from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.duty import DutyCategory, DutyEntry, Handover
 from frontdesk.models.duty_summary import DutySummary
 from frontdesk.models.keys import KeyUse
@@ -41,14 +42,13 @@ def week_ended(site: Site, now: datetime) -> Week:
     return Week(f"{year}-W{number:02d}", to_iso(start.astimezone(UTC)), to_iso(this_monday.astimezone(UTC)))
 
 
-def handover_late(handover: Handover, now: str) -> bool:
-    signed = handover.incoming_at
-    return signed > handover.due_at if signed else handover.due_at < now
-
-
-def key_late(use: KeyUse, now: str) -> bool:
-    back = use.returned_at
-    return back > use.return_due if back else use.return_due < now
+def is_late(kind: ClockKind, subject: Handover | KeyUse, now: str) -> bool:
+    """Late as its clock judges it (frontdesk.domain.clocks): done after the due time, or not done
+    and the due time past."""
+    timing = CLOCKS[kind].timing(subject)
+    if timing is None:
+        return False
+    return timing.done_at > timing.due if timing.done_at else timing.due < now
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def summarise(site: Site, week: Week, records: WeekRecords, now: datetime) -> Du
     entries = [e for e in records.entries if inside(e.written_at)]
     handovers = [h for h in records.handovers if inside(h.shift_change_at)]
     counted = Counter(e.category for e in entries)
-    late = sorted(h.page_id for h in handovers if handover_late(h, at))
+    late = sorted(h.page_id for h in handovers if is_late(ClockKind.HANDOVER, h, at))
     open_tickets = [t for t in records.open_tickets if t.status not in TERMINAL]
     return DutySummary(
         site_id=site.site_id,
@@ -97,7 +97,7 @@ def summarise(site: Site, week: Week, records: WeekRecords, now: datetime) -> Du
         running_clocks=sum(1 for c in records.clocks if c.is_open),
         keys_used=len(records.key_uses),
         overrides=sum(1 for u in records.key_uses if u.override is not None),
-        keys_late=sum(1 for u in records.key_uses if key_late(u, at)),
+        keys_late=sum(1 for u in records.key_uses if is_late(ClockKind.KEY_RETURN, u, at)),
         handovers=len(handovers),
         handovers_late=len(late),
         late_pages=tuple(late),

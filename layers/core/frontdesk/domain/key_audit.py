@@ -22,6 +22,7 @@ from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.keys import check_may_use
+from frontdesk.models.frozen import project
 from frontdesk.models.key_audit import (
     AuditedKey,
     AuditState,
@@ -81,13 +82,7 @@ def start(
     if pending.state is not AuditState.PENDING:
         raise IllegalTransition(field="month", code=ErrorCode.KEY_AUDIT_STARTED)
     snapshot = tuple(
-        AuditedKey(
-            key_id=key.key_id,
-            building_id=key.building_id,
-            unit=key.unit,
-            seal_number=key.seal_number,
-            out=key.state is KeyState.OUT,
-        )
+        project(key, AuditedKey, out=key.state is KeyState.OUT)
         for key in sorted(keys, key=lambda k: (k.building_id, k.unit))
     )
     return evolve(

@@ -31,7 +31,6 @@ A run missed then draws the month in the first week of the next.
 
 from __future__ import annotations
 
-import calendar as calendar_module
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -40,6 +39,7 @@ from frontdesk.clock import parse_iso, to_iso
 from frontdesk.domain import sampling
 from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.callbacks import KEY_REPAIR_CATEGORIES, REPAIR_LIKE, desk_taker, is_first_aid, of_ticket
+from frontdesk.domain.months import month_days, month_of
 from frontdesk.models.callback import Callback, CallbackReason
 from frontdesk.models.ticket import ACTIVITY, Kind, Resolution, Ticket
 
@@ -50,13 +50,6 @@ ACTIVITY_PERCENT: Final = 10
 SET_ASIDE: Final = frozenset({Resolution.CANCELLED, Resolution.DUPLICATE})
 # A scheduled run that missed a month's end still draws it this many days into the next month.
 CATCH_UP_DAYS: Final = 7
-
-
-def month_days(month: str) -> list[date]:
-    """The days of a month written ``2026-11``."""
-    year, number = (int(part) for part in month.split("-"))
-    last = calendar_module.monthrange(year, number)[1]
-    return [date(year, number, day) for day in range(1, last + 1)]
 
 
 def next_month_start(month: str, calendar: Calendar) -> datetime:
@@ -72,10 +65,6 @@ def last_working_day(month: str, calendar: Calendar) -> date:
 def may_draw(month: str, calendar: Calendar, now: datetime) -> bool:
     """A month is drawn from the start of its last working day on, never before."""
     return calendar.local(now) >= calendar.at(last_working_day(month, calendar), calendar.hours.day_start)
-
-
-def month_of(day: date) -> str:
-    return f"{day:%Y-%m}"
 
 
 def due_draws(calendar: Calendar, now: datetime) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 from frontdesk.domain.duty_roster import RungTarget, complete_by
 from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.site import Site
-from frontdesk.notifications.messages import Mail
+from frontdesk.notifications.messages import Mail, bilingual_mail, site_name
 
 
 def roster_link(base_url: str, month: str) -> str:
@@ -19,16 +19,14 @@ def roster_link(base_url: str, month: str) -> str:
 def incomplete_mail(site: Site, month: str, missing: int, base_url: str) -> Mail:
     def params(language: str) -> dict[str, Any]:
         return {
-            "site": (site.name_en or site.name) if language == "en" else site.name,
+            "site": site_name(site, language),
             "month": month,
             "missing": missing,
             "due": complete_by(month).isoformat(),
             "link": roster_link(base_url, month),
         }
 
-    subject = " / ".join(message("duty_roster.incomplete.subject", lang, **params(lang)) for lang in LANGUAGES)
-    body = "\n\n".join(message("duty_roster.incomplete.body", lang, **params(lang)) for lang in LANGUAGES)
-    return Mail(subject=subject, body=body + "\n")
+    return bilingual_mail("duty_roster.incomplete.subject", "duty_roster.incomplete.body", params)
 
 
 def with_fallback(mail: Mail, target: RungTarget | None, mailing_list: str) -> Mail:

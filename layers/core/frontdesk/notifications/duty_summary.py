@@ -8,10 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import parse_iso
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import message
 from frontdesk.models.duty_summary import DutySummary
 from frontdesk.models.site import Site
-from frontdesk.notifications.messages import Mail, local_time
+from frontdesk.notifications.messages import Mail, bilingual_mail, local_time, site_name
 
 
 def summary_mail(summary: DutySummary, site: Site, base_url: str) -> Mail:
@@ -23,7 +23,7 @@ def summary_mail(summary: DutySummary, site: Site, base_url: str) -> Mail:
         pages = (", " if language == "en" else "、").join(summary.late_pages)
         return {
             **summary.model_dump(exclude={"by_category", "late_pages", "starts_at", "ends_at"}),
-            "site": (site.name_en or site.name) if language == "en" else site.name,
+            "site": site_name(site, language),
             "start": local_time(summary.starts_at, site.timezone)[:10],
             "end": _last_day(summary.ends_at, site.timezone),
             "timezone": site.timezone,
@@ -32,9 +32,7 @@ def summary_mail(summary: DutySummary, site: Site, base_url: str) -> Mail:
             "link": f"{base_url.rstrip('/')}/staff",
         }
 
-    subject = " / ".join(message("duty.summary.subject", lang, **params(lang)) for lang in LANGUAGES)
-    body = "\n\n".join(message("duty.summary.body", lang, **params(lang)) for lang in LANGUAGES)
-    return Mail(subject=subject, body=body + "\n")
+    return bilingual_mail("duty.summary.subject", "duty.summary.body", params)
 
 
 def _last_day(ends_at: str, timezone: str) -> str:

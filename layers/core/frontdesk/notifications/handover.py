@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import message
 from frontdesk.models.duty import Handover
 from frontdesk.models.site import Site
-from frontdesk.notifications.messages import Mail, duration, local_time
+from frontdesk.notifications.messages import Mail, bilingual_mail, duration, local_time
 
 
 def handover_link(base_url: str, page_id: str) -> str:
@@ -27,6 +27,4 @@ def overdue_mail(handover: Handover, site: Site, level: int, late_seconds: int, 
             "link": handover_link(base_url, handover.page_id),
         }
 
-    subject = " / ".join(message("duty.handover.overdue.subject", lang, **params(lang)) for lang in LANGUAGES)
-    body = "\n\n".join(message("duty.handover.overdue.body", lang, **params(lang)) for lang in LANGUAGES)
-    return Mail(subject=subject, body=body + "\n")
+    return bilingual_mail("duty.handover.overdue.subject", "duty.handover.overdue.body", params)

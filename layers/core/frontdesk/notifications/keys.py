@@ -6,32 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import message
 from frontdesk.models.key_audit import KeyAudit
 from frontdesk.models.keys import KeyUse
 from frontdesk.models.site import Site
-from frontdesk.notifications.messages import Mail, duration, local_time
-
-
-def _mail(subject_key: str, body_key: str, params: Callable[[str], dict[str, Any]]) -> Mail:
-    subject = " / ".join(message(subject_key, lang, **params(lang)) for lang in LANGUAGES)
-    body = "\n\n".join(message(body_key, lang, **params(lang)) for lang in LANGUAGES)
-    return Mail(subject=subject, body=body + "\n")
+from frontdesk.notifications.messages import Mail, bilingual_mail, duration, local_time, place, site_name
 
 
 def _use_params(
     use: KeyUse, site: Site, due: str, level: int, late_seconds: int, base_url: str
 ) -> Callable[[str], dict[str, Any]]:
-    building = site.building(use.building_id)
 
     def params(language: str) -> dict[str, Any]:
-        name = (
-            (building.name_en or building.name)
-            if building and language == "en"
-            else (building.name if building else "")
-        )
         return {
-            "place": " ".join(part for part in (name or use.building_id, use.unit) if part),
+            "place": place(site, use.building_id, use.unit, language),
             "level": level,
             "taken_by": use.taken_by,
             "taken": local_time(use.taken_at, site.timezone),
@@ -45,7 +33,7 @@ def _use_params(
 
 
 def overdue_mail(use: KeyUse, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
-    return _mail(
+    return bilingual_mail(
         "keys.overdue.subject",
         "keys.overdue.body",
         _use_params(use, site, use.return_due, level, late_seconds, base_url),
@@ -55,13 +43,15 @@ def overdue_mail(use: KeyUse, site: Site, level: int, late_seconds: int, base_ur
 def untold_mail(use: KeyUse, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
     """After an override, nobody has recorded that the client was told."""
     due = use.tell_due or use.return_due
-    return _mail("keys.untold.subject", "keys.untold.body", _use_params(use, site, due, level, late_seconds, base_url))
+    return bilingual_mail(
+        "keys.untold.subject", "keys.untold.body", _use_params(use, site, due, level, late_seconds, base_url)
+    )
 
 
 def audit_overdue_mail(audit: KeyAudit, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
     def params(language: str) -> dict[str, Any]:
         return {
-            "site": (site.name_en or site.name) if language == "en" else site.name,
+            "site": site_name(site, language),
             "month": audit.month,
             "level": level,
             "state": message(f"keys.audit.state.{audit.state.value}", language),
@@ -71,4 +61,4 @@ def audit_overdue_mail(audit: KeyAudit, site: Site, level: int, late_seconds: in
             "link": f"{base_url.rstrip('/')}/staff",
         }
 
-    return _mail("keys.audit.overdue.subject", "keys.audit.overdue.body", params)
+    return bilingual_mail("keys.audit.overdue.subject", "keys.audit.overdue.body", params)

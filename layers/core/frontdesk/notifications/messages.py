@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import quote
@@ -106,6 +106,29 @@ def duplicate_mail(ticket: Ticket, primary_number: str, link: str) -> Mail:
         subject=message("duplicate_mail.subject", language, **params),
         body=message("duplicate_mail.body", language, **params) + "\n",
     )
+
+
+def _building_name(site: Site, building_id: str, language: str) -> str:
+    building = site.building(building_id)
+    if building is None:
+        return building_id
+    return (building.name_en or building.name) if language == "en" else building.name
+
+
+def bilingual_mail(subject_key: str, body_key: str, params: Callable[[str], dict[str, Any]]) -> Mail:
+    """One mail in every language (zh-CN, then en): the subjects joined by " / ", the bodies by a blank line."""
+    subject = " / ".join(message(subject_key, lang, **params(lang)) for lang in LANGUAGES)
+    body = "\n\n".join(message(body_key, lang, **params(lang)) for lang in LANGUAGES)
+    return Mail(subject=subject, body=body + "\n")
+
+
+def site_name(site: Site, language: str) -> str:
+    return (site.name_en or site.name) if language == "en" else site.name
+
+
+def place(site: Site, building_id: str, unit: str, language: str) -> str:
+    """A unit as a mail names it: the building's name in ``language`` (else its id), then the unit."""
+    return " ".join(part for part in (_building_name(site, building_id, language) or building_id, unit) if part)
 
 
 def _params(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str, language: str) -> dict[str, Any]:

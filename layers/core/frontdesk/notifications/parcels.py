@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk.i18n import LANGUAGES, message
+from frontdesk.i18n import message
 from frontdesk.models.parcels import Parcel
 from frontdesk.models.site import Site
-from frontdesk.notifications.messages import Mail, local_time
-
-
-def place(site: Site, building_id: str, unit: str, language: str) -> str:
-    building = site.building(building_id)
-    name = ((building.name_en or building.name) if language == "en" else building.name) if building else ""
-    return " ".join(part for part in (name or building_id, unit) if part)
+from frontdesk.notifications.messages import Mail, bilingual_mail, local_time, place, site_name
 
 
 def notice_mail(parcel: Parcel, site: Site) -> Mail:
@@ -26,9 +20,7 @@ def notice_mail(parcel: Parcel, site: Site) -> Mail:
             "courier": parcel.courier or "—",
             "tracking_no": parcel.tracking_no or "—",
             "received": local_time(parcel.received_at, site.timezone),
-            "site": (site.name_en or site.name) if language == "en" else site.name,
+            "site": site_name(site, language),
         }
 
-    subject = " / ".join(message("parcel.notice.subject", lang, **params(lang)) for lang in LANGUAGES)
-    body = "\n\n".join(message("parcel.notice.body", lang, **params(lang)) for lang in LANGUAGES)
-    return Mail(subject=subject, body=body + "\n")
+    return bilingual_mail("parcel.notice.subject", "parcel.notice.body", params)
