@@ -358,6 +358,9 @@ def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
     assert body["categories"] == {kind.value: list(names) for kind, names in CATEGORIES.items()}
     assert body["public_kinds"] == ["repair", "complaint", "inquiry"]
     assert body["limits"]["text"] == cmd.MAX_TEXT and body["limits"]["photos_per_ticket"] == 10
+    rules = body["parcels"]
+    assert (rules["name"], rules["short_text"], rules["id_tail_length"]) == (80, 40, 4)
+    assert re.fullmatch(rules["tracking_no"], "A" * 40) and not re.fullmatch(rules["tracking_no"], "A" * 41)
     # the phone pattern the pages test is the one intake enforces: what it refuses, intake refuses
     phone = re.compile(body["patterns"]["phone"])
     for number in ("13800138000", "+86 138-0013-8000", "12", "phone"):
@@ -381,6 +384,8 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
         assert "[0-9 -]{5,19}" not in text and "Asia/Shanghai" not in text, script.name
     form = (web.parent / "index.html").read_text("utf-8")
     assert re.findall(r'id="(\w+)"[^>]*maxlength', form) == [], "limits come from the catalogue"
+    parcels = (web / "staff-parcels.js").read_text("utf-8")  # the register's limits (it had 80 and 40)
+    assert re.findall(r"\bmax: \d", parcels) == [], "limits come from the catalogue"
 
 
 # ------------------------------------------------------------------------------------------ tracking

@@ -12,7 +12,7 @@ from typing import get_args
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
 from frontdesk.models import callback as cb
-from frontdesk.models import campaign
+from frontdesk.models import campaign, parcels
 from frontdesk.models import commands as cmd
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
@@ -76,6 +76,9 @@ class ParcelRules(Frozen):
     id_documents: list[PickupDocument]  # a campus card too, unlike a key's outsider
     tracking_no: str
     id_tail: str
+    name: int  # the recipient's name, the name signed on pickup
+    short_text: int  # the courier, the tracking number
+    id_tail_length: int
 
 
 class SurveyRules(Frozen):
@@ -158,6 +161,9 @@ def catalogue() -> Catalogue:
             id_documents=list(PickupDocument),
             tracking_no=_pattern(TrackingNo),
             id_tail=_pattern(IdTail),
+            name=parcels.MAX_NAME,
+            short_text=parcels.MAX_SHORT,
+            id_tail_length=parcels.ID_TAIL,
         ),
         surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
         keys=KeyRules(
