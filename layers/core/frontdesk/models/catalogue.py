@@ -14,6 +14,7 @@ from frontdesk.domain.intake import FIRE
 from frontdesk.models import callback as cb
 from frontdesk.models import campaign, parcels
 from frontdesk.models import commands as cmd
+from frontdesk.models import identifiers as ids
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
 from frontdesk.models.duty_roster import Month
@@ -48,6 +49,8 @@ class Patterns(Frozen):
     duty_page: str  # a duty page's id: the console's staff#duty=<page> links
     seal_number: str  # an emergency key's seal number
     roster_month: str  # a duty roster's month: the console's staff#roster=<month> links
+    site_id: str  # the console's staff#callbacks=<site> and staff#quarterly=<site>/<quarter> links
+    quarter: str
 
 
 def _pattern(shape: object) -> str:
@@ -145,6 +148,8 @@ def catalogue() -> Catalogue:
             duty_page=_pattern(PageId),
             seal_number=_pattern(SealNumber),
             roster_month=_pattern(Month),
+            site_id=ids.SITE_ID,
+            quarter=ids.QUARTER,
         ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
