@@ -358,6 +358,7 @@ def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
     body = reply.body
     assert body["categories"] == {kind.value: list(names) for kind, names in CATEGORIES.items()}
     assert body["public_kinds"] == ["repair", "complaint", "inquiry"]
+    assert body["intake_channels"] == ["phone", "walk_in", "letter"]
     assert body["limits"]["text"] == cmd.MAX_TEXT and body["limits"]["photos_per_ticket"] == 10
     rules = body["parcels"]
     assert (rules["name"], rules["short_text"], rules["id_tail_length"]) == (80, 40, 4)
@@ -383,6 +384,7 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
     for script in web.glob("*.js"):
         text = script.read_text("utf-8")
         assert "plumbing" not in text and "staff_attitude" not in text, script.name
+        assert '"walk_in"' not in text, script.name  # the desk's intake channels
         assert "[0-9 -]{5,19}" not in text and "Asia/Shanghai" not in text, script.name
         if script.name != "staff-reports.js":  # its #report= link predates the catalogue's patterns
             assert "[a-z0-9-]{1,40}" not in text and "Q[1-4]" not in text, script.name  # a site id, a quarter

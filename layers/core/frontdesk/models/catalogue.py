@@ -103,6 +103,7 @@ class KeyRules(Frozen):
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
+    intake_channels: list[str]  # how a ticket the desk takes came in (phone, walk-in, letter)
     categories: dict[Kind, list[str]]
     departments: list[Department]
     severities: list[Severity]
@@ -123,6 +124,7 @@ def catalogue() -> Catalogue:
     return Catalogue(
         kinds=list(Kind),
         public_kinds=[Kind(kind) for kind in get_args(cmd.NewTicket.model_fields["kind"].annotation)],
+        intake_channels=list(get_args(cmd.StaffNewTicket.model_fields["channel"].annotation)),
         categories={kind: list(CATEGORIES[kind]) for kind in Kind},
         departments=list(Department),
         severities=list(Severity),
