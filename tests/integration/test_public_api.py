@@ -15,6 +15,7 @@ from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.app.tokens import token_hash
 from frontdesk.clock import FixedClock
 from frontdesk.models import commands as cmd
+from frontdesk.models import identifiers as ids
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import CATEGORIES
 from local_stack.provision import Stack
@@ -357,7 +358,12 @@ def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
     body = reply.body
     assert body["categories"] == {kind.value: list(names) for kind, names in CATEGORIES.items()}
     assert body["public_kinds"] == ["repair", "complaint", "inquiry"]
+    assert body["intake_channels"] == ["phone", "walk_in", "letter"]
     assert body["limits"]["text"] == cmd.MAX_TEXT and body["limits"]["photos_per_ticket"] == 10
+    rules = body["parcels"]
+    assert (rules["name"], rules["short_text"], rules["id_tail_length"]) == (80, 40, 4)
+    assert body["patterns"]["site_id"] == ids.SITE_ID and body["patterns"]["quarter"] == ids.QUARTER
+    assert re.fullmatch(rules["tracking_no"], "A" * 40) and not re.fullmatch(rules["tracking_no"], "A" * 41)
     # the phone pattern the pages test is the one intake enforces: what it refuses, intake refuses
     phone = re.compile(body["patterns"]["phone"])
     for number in ("13800138000", "+86 138-0013-8000", "12", "phone"):
@@ -378,9 +384,14 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
     for script in web.glob("*.js"):
         text = script.read_text("utf-8")
         assert "plumbing" not in text and "staff_attitude" not in text, script.name
+        assert '"walk_in"' not in text, script.name  # the desk's intake channels
         assert "[0-9 -]{5,19}" not in text and "Asia/Shanghai" not in text, script.name
+        if script.name != "staff-reports.js":  # its #report= link predates the catalogue's patterns
+            assert "[a-z0-9-]{1,40}" not in text and "Q[1-4]" not in text, script.name  # a site id, a quarter
     form = (web.parent / "index.html").read_text("utf-8")
     assert re.findall(r'id="(\w+)"[^>]*maxlength', form) == [], "limits come from the catalogue"
+    parcels = (web / "staff-parcels.js").read_text("utf-8")  # the register's limits (it had 80 and 40)
+    assert re.findall(r"\bmax: \d", parcels) == [], "limits come from the catalogue"
 
 
 # ------------------------------------------------------------------------------------------ tracking

@@ -392,6 +392,14 @@ export function describeDetail(detail, tz) {
 }
 
 // What the pages show and check (kinds, categories, limits, patterns), from the models behind the
+/** The console's link #<name>=<p1>/<p2>… as a RegExp, each part a catalogue pattern (its anchors dropped),
+    or null while a pattern is missing: the links check what the API checks, from one place. */
+export function hashLink(name, patterns) {
+  if (!patterns.every(Boolean)) return null;
+  const parts = patterns.map(function (p) { return "(" + p.replace(/^\^|\$$/g, "") + ")"; });
+  return new RegExp("^#" + name + "=" + parts.join("/") + "$");
+}
+
 // API (GET /public/catalogue): fetched once per page; an empty catalogue if it cannot be read.
 let catalogueOnce = null;
 export function catalogue() {

@@ -17,9 +17,11 @@ let done = []; // the latest concluded, newest first
 let recording = ""; // the callback whose form is open
 let assigning = ""; // the callback whose reassign form is open
 let loadedFor = "";
+let siteLink = null; // #callbacks=<site>, from the catalogue's patterns
 
 export function configureCallbacks(known) {
   if (known && known.callbacks) rules = known.callbacks;
+  siteLink = FD.hashLink("callbacks", [((known && known.patterns) || {}).site_id]);
 }
 
 /** Text and state of a callback's countdown, on its clock's time (N× faster in a scaled demo). */
@@ -247,7 +249,7 @@ export function wireCallbacks() {
 
 /** staff#callbacks=<site> (the link in a missed callback's mail) opens that site's callbacks. */
 export function followCallbacksLink() {
-  const link = /^#callbacks=([a-z0-9-]{1,40})$/.exec(window.location.hash);
+  const link = siteLink && siteLink.exec(window.location.hash);
   if (!link || !state.session || !state.sites.some(function (s) { return s.site_id === link[1]; })) return;
   if (link[1] !== state.siteId) {
     el("site").value = link[1];

@@ -295,8 +295,7 @@ export function followDutyLink() {
 
 export function configureDuty(known) {
   state.known.dutyCategories = known.duty_categories || [];
-  const page = known.patterns && known.patterns.duty_page;
-  dutyLink = page ? new RegExp("^#duty=(" + page.replace(/^\^|\$$/g, "") + ")$") : null;
+  dutyLink = FD.hashLink("duty", [(known.patterns || {}).duty_page]);
 }
 
 export function wireDuty() {

@@ -26,7 +26,7 @@ function renderIntake() {
   FD.fill(form,
     h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
     h("div", { class: "grid" },
-      field("intake", { name: "channel", type: "select", label: "staff.intake.channel", options: ["phone", "walk_in", "letter"], optionPrefix: "channel.", required: true }),
+      field("intake", { name: "channel", type: "select", label: "staff.intake.channel", options: state.known.intakeChannels || [], optionPrefix: "channel.", required: true }),
       field("intake", { name: "kind", type: "select", label: "form.kind", options: state.known.kinds, optionPrefix: "kind.", required: true, value: kind }),
       field("intake", { name: "category", type: "select", label: "form.category", options: state.known.categories[kind] || [], optionPrefix: "category." + kind + ".", required: true, blank: true }),
       intakeFields(kind, category),

@@ -41,10 +41,10 @@ function renderForm() {
     h("div", { class: "grid" },
       buildingField(s ? s.buildings || [] : []),
       field("parcel", { name: "unit", label: "staff.parcels.field.unit", required: true, max: limits.unit }),
-      field("parcel", { name: "recipient", label: "staff.parcels.field.recipient", required: true, max: 80 }),
+      field("parcel", { name: "recipient", label: "staff.parcels.field.recipient", required: true, max: rules.name }),
       field("parcel", { name: "kind", label: "staff.parcels.field.kind", type: "select", required: true, options: rules.kinds || [], optionPrefix: "parcel.kind." }),
-      field("parcel", { name: "courier", label: "staff.parcels.field.courier", max: 40 }),
-      field("parcel", { name: "tracking_no", label: "staff.parcels.field.tracking_no", max: 40 }),
+      field("parcel", { name: "courier", label: "staff.parcels.field.courier", max: rules.short_text }),
+      field("parcel", { name: "tracking_no", label: "staff.parcels.field.tracking_no", max: rules.short_text }),
       field("parcel", { name: "email", type: "email", label: "staff.parcels.field.email", max: limits.email }),
       field("parcel", { name: "phone", type: "tel", label: "staff.parcels.field.phone" })
     )
@@ -98,9 +98,9 @@ function pickupForm(parcel) {
   const rules = state.known.parcels || {};
   const form = h("form", { class: "pickup-form", novalidate: true },
     h("div", { class: "grid" },
-      field("pickup", { name: "collected_by", label: "staff.parcels.field.collected_by", required: true, max: 80 }),
+      field("pickup", { name: "collected_by", label: "staff.parcels.field.collected_by", required: true, max: rules.name }),
       field("pickup", { name: "id_document", label: "staff.parcels.field.id_document", type: "select", required: true, blank: true, options: rules.id_documents || [], optionPrefix: "parcel.id_document." }),
-      field("pickup", { name: "id_tail", label: "staff.parcels.field.id_tail", required: true, max: 4 })
+      field("pickup", { name: "id_tail", label: "staff.parcels.field.id_tail", required: true, max: rules.id_tail_length })
     ),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", text: t("staff.parcels.confirm_collect") }))
   );

@@ -193,8 +193,7 @@ export function linkedMonth(hash) {
 }
 
 export function configureRoster(known) {
-  const pattern = known.patterns && known.patterns.roster_month;
-  monthLink = pattern ? new RegExp("^#roster=(" + pattern.replace(/^\^|\$$/g, "") + ")$") : null;
+  monthLink = FD.hashLink("roster", [(known.patterns || {}).roster_month]);
 }
 
 export function wireRoster() {

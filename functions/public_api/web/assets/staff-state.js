@@ -11,7 +11,7 @@ export const state = {
   board: [], // the tickets the board shows now (the queue, or a search's results)
   view: {}, // the board's filters (staff-board.js), kept in the URL: staff#q=…&status=…
   // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
-  known: { departments: [], kinds: [], categories: {}, severities: [], disabledOccupants: [], fireCategory: null, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
+  known: { departments: [], kinds: [], categories: {}, severities: [], intakeChannels: [], disabledOccupants: [], fireCategory: null, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
 };
 
 export const el = FD.el;

@@ -9,7 +9,7 @@ import { el, state } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
-const QUARTER_LINK = /^#quarterly=([a-z0-9-]{1,40})\/(\d{4}-Q[1-4])$/;
+let quarterLink = null; // #quarterly=<site>/<quarter>, from the catalogue's patterns
 const QUARTERS_SHOWN = 4;
 
 let rules = null; // the catalogue's surveys
@@ -18,6 +18,8 @@ let analysis = null; // QuarterlyAnalysis of the site on screen
 
 export function configureSurveys(known) {
   if (known && known.surveys) rules = known.surveys;
+  const patterns = (known && known.patterns) || {};
+  quarterLink = FD.hashLink("quarterly", [patterns.site_id, patterns.quarter]);
 }
 
 function isManager() {
@@ -216,7 +218,7 @@ async function openSurveys() {
 
 /** staff#quarterly=<site>/<quarter> (the link in the managers' mail) opens that analysis. */
 export async function followQuarterLink() {
-  const link = QUARTER_LINK.exec(window.location.hash);
+  const link = quarterLink && quarterLink.exec(window.location.hash);
   if (!link || !state.session || !canReports()) return;
   if (link[1] !== state.siteId && state.sites.some(function (s) { return s.site_id === link[1]; })) {
     el("site").value = link[1];

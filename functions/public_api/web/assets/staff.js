@@ -87,6 +87,7 @@ async function loadCatalogue() {
   state.known.kinds = known.kinds;
   state.known.categories = known.categories;
   state.known.severities = known.severities || [];
+  state.known.intakeChannels = known.intake_channels || [];
   state.known.disabledOccupants = known.disabled_occupants || [];
   state.known.fireCategory = known.fire_category || null;
   if (known.limits.text) state.known.maxText = known.limits.text;

@@ -12,8 +12,9 @@ from typing import get_args
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
 from frontdesk.models import callback as cb
-from frontdesk.models import campaign
+from frontdesk.models import campaign, parcels
 from frontdesk.models import commands as cmd
+from frontdesk.models import identifiers as ids
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId
 from frontdesk.models.duty_roster import Month
@@ -48,6 +49,8 @@ class Patterns(Frozen):
     duty_page: str  # a duty page's id: the console's staff#duty=<page> links
     seal_number: str  # an emergency key's seal number
     roster_month: str  # a duty roster's month: the console's staff#roster=<month> links
+    site_id: str  # the console's staff#callbacks=<site> and staff#quarterly=<site>/<quarter> links
+    quarter: str
 
 
 def _pattern(shape: object) -> str:
@@ -76,6 +79,9 @@ class ParcelRules(Frozen):
     id_documents: list[PickupDocument]  # a campus card too, unlike a key's outsider
     tracking_no: str
     id_tail: str
+    name: int  # the recipient's name, the name signed on pickup
+    short_text: int  # the courier, the tracking number
+    id_tail_length: int
 
 
 class SurveyRules(Frozen):
@@ -97,6 +103,7 @@ class KeyRules(Frozen):
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
+    intake_channels: list[str]  # how a ticket the desk takes came in (phone, walk-in, letter)
     categories: dict[Kind, list[str]]
     departments: list[Department]
     severities: list[Severity]
@@ -117,6 +124,7 @@ def catalogue() -> Catalogue:
     return Catalogue(
         kinds=list(Kind),
         public_kinds=[Kind(kind) for kind in get_args(cmd.NewTicket.model_fields["kind"].annotation)],
+        intake_channels=list(get_args(cmd.StaffNewTicket.model_fields["channel"].annotation)),
         categories={kind: list(CATEGORIES[kind]) for kind in Kind},
         departments=list(Department),
         severities=list(Severity),
@@ -142,6 +150,8 @@ def catalogue() -> Catalogue:
             duty_page=_pattern(PageId),
             seal_number=_pattern(SealNumber),
             roster_month=_pattern(Month),
+            site_id=ids.SITE_ID,
+            quarter=ids.QUARTER,
         ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
@@ -158,6 +168,9 @@ def catalogue() -> Catalogue:
             id_documents=list(PickupDocument),
             tracking_no=_pattern(TrackingNo),
             id_tail=_pattern(IdTail),
+            name=parcels.MAX_NAME,
+            short_text=parcels.MAX_SHORT,
+            id_tail_length=parcels.ID_TAIL,
         ),
         surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
         keys=KeyRules(

@@ -12,15 +12,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
-from frontdesk.models.commands import Phone
+from frontdesk.models.commands import MAX_UNIT, Phone
 from frontdesk.models.frozen import Frozen
-from frontdesk.models.mailing import Email
+from frontdesk.models.mailing import MAX_EMAIL, Email
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
-TrackingNo = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{0,40}$")]
-# The last four characters of the ID document shown at pickup (a mainland ID may end in X).
-IdTail = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9A-Za-z]{4}$")]
+MAX_NAME = 80  # the recipient's name, the name signed on pickup
+MAX_SHORT = 40  # the courier, the tracking number
+ID_TAIL = 4  # the last characters of the ID document shown at pickup (a mainland ID may end in X)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT)]
+TrackingNo = Annotated[str, StringConstraints(strip_whitespace=True, pattern=rf"^[A-Za-z0-9-]{{0,{MAX_SHORT}}}$")]
+IdTail = Annotated[str, StringConstraints(strip_whitespace=True, pattern=rf"^[0-9A-Za-z]{{{ID_TAIL}}}$")]
 
 
 class ParcelKind(StrEnum):
@@ -58,12 +60,12 @@ class NewParcel(BaseModel):
 
     site_id: str = Field(pattern=ids.SITE_ID)
     building_id: str = Field(pattern=ids.NAME_ID)
-    unit: str = Field(min_length=1, max_length=40, description="The recipient's unit (楼牌号)")
+    unit: str = Field(min_length=1, max_length=MAX_UNIT, description="The recipient's unit (楼牌号)")
     recipient: Name = Field(description="The recipient's name as on the parcel (收件人姓名)")
     kind: ParcelKind = ParcelKind.PARCEL
     courier: Short = Field(default="", description="Who brought it (the post office, a courier company)")
     tracking_no: TrackingNo = ""
-    email: Email | None = Field(default=None, max_length=320, description="Where the notice goes, when known")
+    email: Email | None = Field(default=None, max_length=MAX_EMAIL, description="Where the notice goes, when known")
     phone: Phone | None = Field(default=None, description="For the desk's call when there is no address")
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
 
