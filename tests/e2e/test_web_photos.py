@@ -136,7 +136,7 @@ def stages(page: Page) -> list[str]:
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:
-    with urllib.request.urlopen(url, timeout=20) as response:
+    with urllib.request.urlopen(url, timeout=60) as response:
         return response.status, response.headers.get("Content-Type", ""), response.read()
 
 
@@ -150,7 +150,7 @@ def track(page: Page, desk: Desk, token: str) -> None:
 
 def test_the_pages_may_reach_the_evidence_bucket_and_nothing_else(desk: Desk, moto: str) -> None:
     for path in ("/", "/track", "/staff"):
-        with urllib.request.urlopen(desk.base + path, timeout=20) as response:
+        with urllib.request.urlopen(desk.base + path, timeout=60) as response:
             csp = response.headers["Content-Security-Policy"]
             html = response.read().decode()
         directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
