@@ -25,7 +25,7 @@ from playwright.sync_api import Page, Request, expect
 
 from deploy_tools.smoke import call as http  # (status, JSON answer) of one request
 
-from .conftest import CHROMIUM, until
+from .conftest import CHROMIUM, POLL_BOUND_SECONDS, until
 
 pytestmark = pytest.mark.e2e
 
@@ -1157,7 +1157,8 @@ class Held:
         page.route(re.compile(pattern), lambda route: self.routes.append(route))
 
     def asked(self) -> None:
-        for _ in range(600):  # at most 30 s for the page to ask
+        # page.wait_for_timeout, not time.sleep: Playwright hands the route over only while it runs
+        for _ in range(int(POLL_BOUND_SECONDS * 20)):
             if self.routes:
                 return
             self.page.wait_for_timeout(50)
@@ -1211,7 +1212,7 @@ def test_the_queue_shows_a_new_ticket_unasked_and_puts_an_escalated_one_first(pa
 
     arrived = desk.report(building_id="library", unit="1F-101", category="lighting", description="门厅灯忽明忽暗。")
     fresh = page.locator("li.ticket", has_text=arrived["number"])
-    expect(fresh).to_contain_text("新", timeout=20_000)  # no refresh clicked: the poll brought it
+    expect(fresh).to_contain_text("新")  # no refresh clicked: the poll brought it (within the expect bound)
     expect(fresh).to_have_class(re.compile(r"\bfresh\b"))
 
     # Dispatched and never arrived: the arrival clock escalates it (5 min in the library, scaled).
