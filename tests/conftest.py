@@ -93,13 +93,19 @@ def template() -> Template:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
-    """moto in-process for the duration of the test; yields a Session in us-east-1."""
+def fake_aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials in us-east-1, and no profile or endpoint of the developer's shell: for tests
+    that start moto themselves (with their own config), as `aws` does."""
     for name in list(os.environ):
         if name == "AWS_PROFILE" or name.startswith("AWS_ENDPOINT_URL"):
             monkeypatch.delenv(name)
     for name, value in FAKE_AWS_ENV.items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def aws(fake_aws_env: None) -> Iterator[boto3.Session]:
+    """moto in-process for the duration of the test; yields a Session in us-east-1."""
     moto_fixes.install()
     try:
         with mock_aws():

@@ -28,6 +28,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -113,7 +114,7 @@ def _refusal(kind: str, message: str) -> tuple[int, dict[str, Any]]:
 class SrpSignIn:
     """Cognito's side of SRP for the local stack's Cognito endpoint, on moto's pools in this process."""
 
-    def __init__(self, account_id: str, region: str, clock: Any = time.monotonic) -> None:
+    def __init__(self, account_id: str, region: str, clock: Callable[[], float] = time.monotonic) -> None:
         self._account_id, self._region, self._clock = account_id, region, clock
         self._pending: OrderedDict[str, Pending] = OrderedDict()
         self._lock = threading.Lock()

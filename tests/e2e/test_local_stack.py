@@ -8,7 +8,6 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,18 +22,11 @@ from moto.utilities.utils import load_resource
 
 from deploy_tools import smoke
 
-from .conftest import PHONE_REPAIR, RunningStack, free_port, launch, start_stack
+from .conftest import PHONE_REPAIR, RunningStack, free_port, launch, start_stack, until
 
 pytestmark = pytest.mark.e2e
 
 INTAKE = PHONE_REPAIR
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 20, what: str = "condition") -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 def _walk_a_repair(stack: RunningStack) -> tuple[str, str]:
@@ -212,7 +204,7 @@ def test_the_stream_handler_saw_every_change_once(local_stack: RunningStack) -> 
         settled.update(stats=stats, count=count)
         return count == len(_stream_records(local_stack)) == done and int(stats["in_flight"]) == 0
 
-    _wait_for(caught_up, seconds=30, what="the stream poller to catch up")
+    until(caught_up, "the stream poller to catch up")
     stats = settled["stats"]
     assert stats["received"] == stats["delivered"] + stats["filtered"] == settled["count"]
     assert (stats["failed"], stats["duplicates"], stats["failures"]) == (0, 0, [])
@@ -237,7 +229,7 @@ def test_the_stream_handler_saw_every_change_once(local_stack: RunningStack) -> 
                 found.append((body["ticket_id"], body["seq"]))
         return found
 
-    _wait_for(lambda: set(published()) == expected, what="every timeline event in the outbox")
+    until(lambda: set(published()) == expected, "every timeline event in the outbox")
     assert sorted(published()) == sorted(expected)
 
 

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, Request, expect
 
 from deploy_tools.smoke import call as http  # (status, JSON answer) of one request
 
-from .conftest import CHROMIUM, until
+from .conftest import CHROMIUM, POLL_BOUND_SECONDS, until
 
 pytestmark = pytest.mark.e2e
 
@@ -684,13 +684,19 @@ def test_staff_console_signs_in_and_lists_tickets_with_the_time_left(page: Page,
         expect(countdown).to_have_css("background-color", "rgb(179, 38, 30)")
         # ... which is when the SLA timer escalates: the refreshed timeline says so.
         escalated = page.locator("#detail-timeline li", has_text="超时，已上报主管跟进")
-
-        def refreshed_shows_it() -> int:
-            page.get_by_role("button", name="刷新").click()
-            return escalated.count()
-
-        until(refreshed_shows_it, "the escalation on the refreshed timeline")
+        _until_escalated(desk, ticket_id)
+        page.get_by_role("button", name="刷新").click()
         expect(escalated.first).to_contain_text("到场超时")
+
+
+def _until_escalated(desk: Desk, ticket_id: str) -> None:
+    """The SLA timer has escalated the ticket (asked of the API under the e2e poll bound)."""
+
+    def escalated() -> bool:
+        _, view = desk.staff("operator", "GET", f"staff/tickets/{ticket_id}")
+        return any(event["action"] == "escalate" for event in view["timeline"])
+
+    until(escalated, "the SLA timer escalates the ticket")
 
 
 def test_engineer_sees_only_field_actions(page: Page, desk: Desk) -> None:
@@ -708,14 +714,7 @@ def test_engineer_sees_only_field_actions(page: Page, desk: Desk) -> None:
     if desk.time_scale >= 30:
         # Let the SLA timer escalate under the open page: the version the page holds is now stale,
         # but an escalation changes nothing the engineer acts on, so the check-in still goes through.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            _, view = desk.staff("engineer", "GET", f"staff/tickets/{ticket_id}")
-            if any(event["action"] == "escalate" for event in view["timeline"]):
-                break
-            time.sleep(0.5)
-        else:
-            raise AssertionError("the SLA timer did not escalate")
+        _until_escalated(desk, ticket_id)
     page.get_by_role("button", name="确认到场").click()
     expect(page.locator("#detail-status")).to_have_text("已到场")
     expect(page.locator("#detail-alert")).to_be_hidden()
@@ -1158,7 +1157,8 @@ class Held:
         page.route(re.compile(pattern), lambda route: self.routes.append(route))
 
     def asked(self) -> None:
-        for _ in range(600):  # at most 30 s for the page to ask
+        # page.wait_for_timeout, not time.sleep: Playwright hands the route over only while it runs
+        for _ in range(int(POLL_BOUND_SECONDS * 20)):
             if self.routes:
                 return
             self.page.wait_for_timeout(50)
@@ -1212,7 +1212,7 @@ def test_the_queue_shows_a_new_ticket_unasked_and_puts_an_escalated_one_first(pa
 
     arrived = desk.report(building_id="library", unit="1F-101", category="lighting", description="门厅灯忽明忽暗。")
     fresh = page.locator("li.ticket", has_text=arrived["number"])
-    expect(fresh).to_contain_text("新")  # no refresh clicked: the poll brought it
+    expect(fresh).to_contain_text("新")  # no refresh clicked: the poll brought it (within the expect bound)
     expect(fresh).to_have_class(re.compile(r"\bfresh\b"))
 
     # Dispatched and never arrived: the arrival clock escalates it (5 min in the library, scaled).

@@ -459,7 +459,7 @@ def test_a_mail_link_opens_an_incident_report_with_photos_a_pack_and_its_verific
     # The evidence pack, then both checks.
     opened.get_by_role("button", name="下载证据包").click()
     link = opened.locator("#report-pack-link")
-    expect(link).to_be_visible(timeout=20_000)
+    expect(link).to_be_visible()
     expect(link).to_contain_text("下载证据包（ZIP")
     href = link.get_attribute("href") or ""
     status, kind, body = fetch(href)

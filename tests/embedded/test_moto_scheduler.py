@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,8 @@ from moto import mock_aws
 
 from local_stack import moto_fixes, moto_scheduler, timescale
 from local_stack.timescale import ManualTime
+
+from .waiting import until
 
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
@@ -36,14 +38,7 @@ WAIT_THEN_RECORD = {
 
 
 @pytest.fixture
-def manual(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SFNClient, ManualTime]]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def manual(fake_aws_env: None) -> Iterator[tuple[SFNClient, ManualTime]]:
     clock = ManualTime(T0)
     timescale.install_clock(clock)
     moto_fixes.install()
@@ -55,13 +50,6 @@ def manual(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[SFNClient, ManualT
         moto_scheduler.uninstall()
         moto_fixes.uninstall()
         timescale.uninstall()
-
-
-def _until(condition: Callable[[], bool], what: str) -> None:
-    end = time.monotonic() + 60  # only catches a hang: nothing here waits on the machine's speed
-    while not condition():
-        assert time.monotonic() < end, what
-        time.sleep(0.01)
 
 
 def _start_all(sfn: SFNClient, deadline: datetime) -> list[str]:
@@ -88,7 +76,7 @@ def test_waiting_executions_hold_no_thread_of_their_own_and_end_at_their_time(
     threads_before = threading.active_count()
     deadline = T0 + timedelta(minutes=5)
     arns = _start_all(sfn, deadline)
-    _until(lambda: clock.blocked() == EXECUTIONS, "every execution waits")
+    until(lambda: clock.blocked() == EXECUTIONS, "every execution waits")
     assert threading.active_count() <= threads_before  # moto alone: two more threads per execution
     assert moto_scheduler.running_executions() == EXECUTIONS
 
@@ -97,7 +85,7 @@ def test_waiting_executions_hold_no_thread_of_their_own_and_end_at_their_time(
     assert _status(sfn, arns) == {"RUNNING"}  # never early
 
     clock.set(deadline)
-    _until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every execution ends")
+    until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every execution ends")
     outputs = [json.loads(sfn.describe_execution(executionArn=arn)["output"]) for arn in arns]
     assert [output["n"] for output in outputs] == list(range(EXECUTIONS))  # one parsed program, own data
     assert all(datetime.fromisoformat(output["entered"].replace("Z", "+00:00")) >= deadline for output in outputs)
@@ -107,14 +95,14 @@ def test_waiting_executions_hold_no_thread_of_their_own_and_end_at_their_time(
 def test_stop_execution_stops_a_waiting_execution_at_once(manual: tuple[SFNClient, ManualTime]) -> None:
     sfn, clock = manual
     arns = _start_all(sfn, T0 + timedelta(hours=1))
-    _until(lambda: clock.blocked() == EXECUTIONS, "every execution waits")
+    until(lambda: clock.blocked() == EXECUTIONS, "every execution waits")
     for arn in arns[::2]:
         sfn.stop_execution(executionArn=arn)
-    _until(lambda: moto_scheduler.running_executions() == EXECUTIONS // 2, "the stopped executions leave")
+    until(lambda: moto_scheduler.running_executions() == EXECUTIONS // 2, "the stopped executions leave")
     assert _status(sfn, arns[::2]) == {"ABORTED"}
     assert _status(sfn, arns[1::2]) == {"RUNNING"}
     clock.set(T0 + timedelta(hours=1))
-    _until(lambda: _status(sfn, arns[1::2]) == {"SUCCEEDED"}, "the others end at their time")
+    until(lambda: _status(sfn, arns[1::2]) == {"SUCCEEDED"}, "the others end at their time")
     assert _status(sfn, arns[::2]) == {"ABORTED"}
 
 
@@ -158,6 +146,6 @@ def test_task_calls_share_one_client_and_still_write(
         sfn.start_execution(stateMachineArn=machine, name=f"p{n}", input=json.dumps({"key": f"k{n}"}))["executionArn"]
         for n in range(5)
     ]
-    _until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
+    until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
     assert len(dynamodb.scan(TableName="t")["Items"]) == 5
     assert made.count("dynamodb") <= 1  # moto makes a client per task call

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +15,8 @@ from local_stack.provision import Stack
 from local_stack.runtime import Function, FunctionError
 from local_stack.streams import StreamMapping, StreamPoller, lambda_record, stream_mappings
 from local_stack.template import Handler, Template
+
+from .waiting import until
 
 Records = list[dict[str, Any]]
 
@@ -198,8 +199,8 @@ def test_records_no_filter_keeps_never_reach_the_function_and_are_counted(
     table.put_item(Item={"PK": "P", "SK": "NOTIFIED#x", "type": "notified"})
     poller.start()
     try:
-        _wait_for(lambda: poller.stats.snapshot()["received"] == 4)
-        _wait_for(lambda: poller.stats.snapshot()["in_flight"] == 0)
+        until(lambda: poller.stats.snapshot()["received"] == 4, "the poller catches up")
+        until(lambda: poller.stats.snapshot()["in_flight"] == 0, "the poller catches up")
     finally:
         poller.stop()
         poller.join(10)
@@ -210,13 +211,6 @@ def test_records_no_filter_keeps_never_reach_the_function_and_are_counted(
 
 def _clients(aws: boto3.Session) -> Callable[[str], Any]:
     return lambda service: aws.client(service)  # type: ignore[call-overload]
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 @pytest.mark.timeout(60)
@@ -237,9 +231,12 @@ def test_the_poller_reads_the_table_stream_and_sets_poison_aside_on_the_queue(
         table.put_item(Item={"PK": "P", "SK": key, "type": "ticket"})  # a type the mapping's filter keeps
     poller.start()
     try:
-        _wait_for(lambda: poller.stats.snapshot()["delivered"] + poller.stats.snapshot()["failed"] == len(keys))
+        until(
+            lambda: poller.stats.snapshot()["delivered"] + poller.stats.snapshot()["failed"] == len(keys),
+            "the poller catches up",
+        )
         table.put_item(Item={"PK": "P", "SK": "e", "type": "ticket"})  # and later writes are picked up
-        _wait_for(lambda: poller.stats.snapshot()["delivered"] == len(keys))
+        until(lambda: poller.stats.snapshot()["delivered"] == len(keys), "the poller catches up")
     finally:
         poller.stop()
         poller.join(10)

@@ -15,6 +15,8 @@ from moto import mock_aws
 from local_stack import timescale
 from local_stack.timescale import ScaledClock, real_seconds
 
+from .waiting import until
+
 if TYPE_CHECKING:
     from mypy_boto3_stepfunctions import SFNClient
 
@@ -96,14 +98,7 @@ def test_describe_states_the_scale() -> None:
 
 
 @pytest.fixture
-def sfn(monkeypatch: pytest.MonkeyPatch) -> Iterator[SFNClient]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def sfn(fake_aws_env: None) -> Iterator[SFNClient]:
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         yield boto3.client("stepfunctions", region_name="us-east-1")
     timescale.uninstall()
@@ -139,10 +134,8 @@ def _run(sfn: SFNClient, definition: dict[str, Any], deadline: datetime) -> dict
         stateMachineArn=arn, input=json.dumps({"deadline": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z")})
     )["executionArn"]
     # The waits sleep on the fake clock, so the execution ends at once; the bound only catches a hang.
-    end = time.monotonic() + 30
-    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-        assert time.monotonic() < end, "the execution hangs"
-        time.sleep(0.01)
+    until(lambda: sfn.describe_execution(executionArn=execution)["status"] != "RUNNING", "the execution ends")
+    described = sfn.describe_execution(executionArn=execution)
     assert described["status"] == "SUCCEEDED", described
     output: dict[str, str] = json.loads(described.get("output", "{}"))
     return output

@@ -23,6 +23,7 @@ from local_stack.provision import Stack
 
 from .lambda_support import LambdaContext
 from .sla_support import SITE, clear_caches
+from .staff_calls import api_event
 
 REPO = Path(__file__).resolve().parents[2]
 Call = Callable[..., tuple[int, Any]]
@@ -45,15 +46,7 @@ def api(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Call]:
     def call(
         method: str, path: str, body: Any = None, groups: str = "manager", language: str = "en"
     ) -> tuple[int, Any]:
-        event = copy.deepcopy(sample)
-        event.update(httpMethod=method, path=path, resource=path, pathParameters=None, body=None)
-        event["headers"]["Accept-Language"] = language
-        event["multiValueHeaders"]["Accept-Language"] = [language]
-        event["requestContext"].update(httpMethod=method, path=f"/prod{path}", resourcePath=path)
-        event["requestContext"]["authorizer"]["claims"].update({"cognito:username": "mgr1", "cognito:groups": groups})
-        if body is not None:
-            event["body"] = json.dumps(body)
-            event["headers"]["Content-Length"] = str(len(event["body"]))
+        event = api_event(copy.deepcopy(sample), method, path, body, user="mgr1", groups=groups, language=language)
         response = app.resolve(event, LambdaContext())
         return response["statusCode"], json.loads(response["body"]) if response.get("body") else None
 
