@@ -3,6 +3,8 @@ the site's calendar, failed callbacks and the repeat thresholds (2 complaints, 3
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,7 +14,9 @@ import pytest
 from frontdesk.domain import quarterly
 from frontdesk.domain.calendar import site_calendar
 from frontdesk.models.callback import Attempt, Callback, CallbackReason, CallbackState, Method, Result
+from frontdesk.models.quarterly import QuarterlyAnalysis, RepeatedIssue
 from frontdesk.models.ticket import Channel, Contact, Kind, Resolution, Status, Ticket
+from frontdesk.notifications import quarterly as notices
 
 SHANGHAI = site_calendar("Asia/Shanghai", ())
 
@@ -162,3 +166,22 @@ def test_a_duplicate_is_the_same_request_not_a_repeat() -> None:
     duplicate = ticket(2, Kind.COMPLAINT, "cleaning", resolution=Resolution.DUPLICATE)
     assert quarterly.analyse("ql", "2026-Q4", tickets, []).repeated_complaints
     assert not quarterly.analyse("ql", "2026-Q4", [tickets[0], duplicate], []).repeated_complaints
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted() -> None:
+    issue = RepeatedIssue(
+        building_id="admin", unit="=HYPERLINK(1)", kind="repair", category="plumbing", count=3, threshold=3, tickets=[]
+    )
+    analysis = QuarterlyAnalysis(
+        site_id="ql",
+        quarter="2026-Q4",
+        first_day="2026-10-01",
+        last_day="2026-12-31",
+        failed_callbacks=[],
+        repeated_complaints=[],
+        repeated_repairs=[issue, issue.model_copy(update={"unit": "-1", "building_id": "+b"})],
+        tickets_read=6,
+    )
+    rows = list(csv.DictReader(io.StringIO(notices.csv_text(analysis))))
+    assert [(r["building_id"], r["unit"]) for r in rows] == [("admin", "'=HYPERLINK(1)"), ("'+b", "'-1")]
+    assert rows[0]["finding"] == "repeated_repair" and rows[0]["count"] == "3"
