@@ -71,11 +71,8 @@ class LambdaContext:
         return max(0, int((self.deadline - time.monotonic()) * 1000))
 
 
-@dataclass
-class _Container:
-    """One warm container: the handler module and the function folder's modules it imported."""
-
-    module: ModuleType
+# One warm container: its own import of the handler module, bound to its own copies of the folder's modules.
+_Container = ModuleType
 
 
 @dataclass
@@ -139,10 +136,10 @@ class Function:
                     for name in siblings:
                         sys.modules.pop(name, None)
                     sys.modules.update(set_aside)
-        return _Container(module)
+        return module
 
     def _handler(self, container: _Container) -> Callable[[Any, Any], Any]:
-        handler = getattr(container.module, self.handler.name, None)
+        handler = getattr(container, self.handler.name, None)
         if not callable(handler):
             raise FunctionMissingError(
                 self.logical_id, "HandlerNotFound", f"{self.handler.path} has no {self.handler.name}()"
