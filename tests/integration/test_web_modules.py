@@ -116,6 +116,12 @@ def test_every_export_is_imported_somewhere() -> None:
     assert unused == set()
 
 
+def test_an_amount_of_yuan_is_read_in_one_place() -> None:
+    """The desk's cash count and a key's deposit read yuan alike (common.js cents), not each its own way."""
+    readers = [name for name in _scripts() if r"\d+(\.\d{1,2})?$" in _code(name)]
+    assert readers == ["common.js"]
+
+
 def test_every_page_names_its_entry_module_only() -> None:
     for page, entry in ENTRIES.items():
         html = (WEB / page).read_text("utf-8")

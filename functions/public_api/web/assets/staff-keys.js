@@ -266,12 +266,9 @@ function value(name) {
 }
 
 function fen(name, formNode) {
-  const text = value(name);
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) {
-    FD.fieldError(formNode, name, t("error.amount"), "error.amount");
-    return null;
-  }
-  return Math.round(Number(text) * 100);
+  const amount = FD.cents(value(name));
+  if (amount === null) FD.fieldError(formNode, name, t("error.amount"), "error.amount");
+  return amount;
 }
 
 function takeBody(node) {
