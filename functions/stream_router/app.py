@@ -28,6 +28,7 @@ are not redone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -39,6 +40,7 @@ from frontdesk import wiring
 from frontdesk.adapters.campaigns import INVITATION
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
+from frontdesk.app.escalations import TicketEscalations
 from frontdesk.domain.apology import APOLOGY_NOTICE
 from frontdesk.domain.bulk import DUPLICATE_NOTICE
 from frontdesk.domain.conversation import REPLY
@@ -104,12 +106,12 @@ def _callback_for(event: TimelineEvent) -> None:
 
 
 # A notice item owed to a tenant, mailed by the ticket's escalations: (what it mails, the metric).
-# Each is mailed at most once; the notice is forgotten after.
-_TENANT_NOTICES: dict[str, tuple[str, str]] = {
-    UNFINISHED: ("mail_unfinished", "UnfinishedMailed"),
-    REPLY: ("mail_reply", "RepliesMailed"),
-    DUPLICATE_NOTICE: ("mail_duplicate", "DuplicatesMailed"),
-    APOLOGY_NOTICE: ("mail_apology", "ApologiesMailed"),
+# Each is mailed at most once; the notice is forgotten after. Methods, not their names: mypy checks them.
+_TENANT_NOTICES: dict[str, tuple[Callable[[TicketEscalations, str, int], str], str]] = {
+    UNFINISHED: (TicketEscalations.mail_unfinished, "UnfinishedMailed"),
+    REPLY: (TicketEscalations.mail_reply, "RepliesMailed"),
+    DUPLICATE_NOTICE: (TicketEscalations.mail_duplicate, "DuplicatesMailed"),
+    APOLOGY_NOTICE: (TicketEscalations.mail_apology, "ApologiesMailed"),
 }
 
 
@@ -140,7 +142,7 @@ def _on_notice(notice: str, ticket_id: str, item: dict[str, Any]) -> None:
         metrics.add_metric(name="IntakeRoutings", unit="Count", value=1)
     elif notice in _TENANT_NOTICES:
         mail, metric = _TENANT_NOTICES[notice]
-        outcome = getattr(wiring.ticket_escalations(), mail)(ticket_id, int(str(item["seq"])))
+        outcome = mail(wiring.ticket_escalations(), ticket_id, int(str(item["seq"])))
         logger.info(f"{notice} mailed", extra={"ticket_id": ticket_id, "outcome": outcome})
         metrics.add_metric(name=metric, unit="Count", value=1)
 

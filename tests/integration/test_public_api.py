@@ -363,6 +363,9 @@ def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
     rules = body["parcels"]
     assert (rules["name"], rules["short_text"], rules["id_tail_length"]) == (80, 40, 4)
     assert body["patterns"]["site_id"] == ids.SITE_ID and body["patterns"]["quarter"] == ids.QUARTER
+    keys = body["keys"]["max_length"]  # by the forms' field paths, nested ones too; a pattern's longest
+    shown = (keys["reason"], keys["outsider.name"], keys["after_hours.escort"], keys["seal_number"])
+    assert shown == (500, 80, 128, 20)
     assert re.fullmatch(rules["tracking_no"], "A" * 40) and not re.fullmatch(rules["tracking_no"], "A" * 41)
     # the phone pattern the pages test is the one intake enforces: what it refuses, intake refuses
     phone = re.compile(body["patterns"]["phone"])
@@ -392,6 +395,8 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
     assert re.findall(r'id="(\w+)"[^>]*maxlength', form) == [], "limits come from the catalogue"
     parcels = (web / "staff-parcels.js").read_text("utf-8")  # the register's limits (it had 80 and 40)
     assert re.findall(r"\bmax: \d", parcels) == [], "limits come from the catalogue"
+    keys = (web / "staff-keys.js").read_text("utf-8")  # only the deposits' inputs (yuan, as typed) have their own
+    assert re.findall(r'name: "([\w.]+)"[^\n]*\bmax: \d', keys) == ["outsider.deposit_fen", "deposit.refunded_fen"]
 
 
 # ------------------------------------------------------------------------------------------ tracking

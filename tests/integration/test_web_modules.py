@@ -103,6 +103,25 @@ def test_every_import_names_an_allowlisted_module_and_what_it_exports() -> None:
     assert [name for name in _scripts() if f'"./{CATALOGUE}"' in _code(name)] == ["common.js"]
 
 
+def test_every_export_is_imported_somewhere() -> None:
+    """An export no other module imports is dead or private: not exported, it is plainly the module's own."""
+    imported: set[str] = set()
+    for name in _scripts():
+        code = _code(name)
+        for match in NAMED.finditer(code):
+            imported |= {part.split(" as ")[0].strip() for part in match["names"].split(",") if part.strip()}
+        for match in NAMESPACE.finditer(code):
+            imported |= set(re.findall(rf"(?<![\w$.]){match['alias']}\.([\w$]+)", code))
+    unused = {(name, export) for name in _scripts() for export in EXPORT.findall(_code(name)) if export not in imported}
+    assert unused == set()
+
+
+def test_an_amount_of_yuan_is_read_in_one_place() -> None:
+    """The desk's cash count and a key's deposit read yuan alike (common.js cents), not each its own way."""
+    readers = [name for name in _scripts() if r"\d+(\.\d{1,2})?$" in _code(name)]
+    assert readers == ["common.js"]
+
+
 def test_every_page_names_its_entry_module_only() -> None:
     for page, entry in ENTRIES.items():
         html = (WEB / page).read_text("utf-8")

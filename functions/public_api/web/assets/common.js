@@ -346,6 +346,11 @@ export function yuan(cents) {
   });
 }
 
+/** An amount of yuan as typed ("12", "12.5") in cents, or null when it is not one (two decimals at most). */
+export function cents(text) {
+  return /^\d+(\.\d{1,2})?$/.test(text) ? Math.round(Number(text) * 100) : null;
+}
+
 /** Localised name of a site or building. */
 export function placeName(item) {
   if (!item) return "";

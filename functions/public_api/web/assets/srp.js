@@ -78,7 +78,7 @@ async function hmac(key, data) {
 }
 
 /** Cognito's TIMESTAMP: "Thu Dec 3 10:45:07 UTC 2026" (the day not padded). */
-export function cognitoTimestamp(now) {
+function cognitoTimestamp(now) {
   const two = function (n) { return String(n).padStart(2, "0"); };
   return DAYS[now.getUTCDay()] + " " + MONTHS[now.getUTCMonth()] + " " + now.getUTCDate() + " " +
     two(now.getUTCHours()) + ":" + two(now.getUTCMinutes()) + ":" + two(now.getUTCSeconds()) + " UTC " + now.getUTCFullYear();

@@ -18,7 +18,7 @@ const DESK = ["operator", "duty_manager", "manager"];
 const PANEL_LINK = /^#?(ticket|report|duty|quarterly|roster|callbacks)=/;
 
 /** The view a hash names, or null when it names none (a panel's link, or nothing). */
-export function readView(hash) {
+function readView(hash) {
   const text = (hash || "").replace(/^#/, "");
   if (!text) return null;
   if (PANEL_LINK.test(text)) return null;

@@ -259,13 +259,12 @@ async function signOutShift(event) {
   if (busy || !handover) return;
   const form = el("duty-signout-form");
   FD.clearErrors(form);
-  const text = form.querySelector('[name="cash"]').value.trim();
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) {
+  const cents = FD.cents(form.querySelector('[name="cash"]').value.trim());
+  if (cents === null) {
     FD.fieldError(form, "cash", t("error.amount"), "error.amount");
     FD.focusFirstInvalid(form);
     return;
   }
-  const cents = Math.round(Number(text) * 100);
   await sign("sign-out", { version: handover.version, cash_cents: cents }, form);
 }
 

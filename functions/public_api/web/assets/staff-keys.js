@@ -21,6 +21,11 @@ let form = null; // {mode: "take"|"return"|"tell"|"seal", key, use}
 let busy = false;
 let loads = 0; // the latest read wins: an earlier one answering late must not paint an older register
 
+/** The longest value the API takes for a form's field, by its path in the body (the catalogue's). */
+function longest(name) {
+  return ((rules && rules.max_length) || {})[name];
+}
+
 export function configureKeys(known) {
   if (known && known.keys) rules = known.keys;
 }
@@ -147,10 +152,10 @@ function group(name, label, children) {
 function takeFields() {
   const now = FD.localInput(new Date().toISOString(), tz());
   return [
-    field("key", { name: "reason", label: "staff.keys.field.reason", type: "textarea", required: true, max: 500 }),
+    field("key", { name: "reason", label: "staff.keys.field.reason", type: "textarea", required: true, max: longest("reason") }),
     field("key", { name: "basis", label: "staff.keys.field.basis", type: "select", required: true, blank: true, options: ["permission", "override"], optionPrefix: "staff.keys.basis." }),
     group("permission", "staff.keys.basis.permission", [
-      field("key", { name: "permission.given_by", label: "staff.keys.field.given_by", required: true, max: 80 }),
+      field("key", { name: "permission.given_by", label: "staff.keys.field.given_by", required: true, max: longest("permission.given_by") }),
       field("key", { name: "permission.how", label: "staff.keys.field.how", type: "select", required: true, blank: true, options: rules.permission_ways, optionPrefix: "keys.how." }),
       field("key", { name: "permission.at", label: "staff.keys.field.at", type: "datetime-local", required: true, value: now }),
     ]),
@@ -159,30 +164,30 @@ function takeFields() {
     ]),
     group("after_hours", "staff.keys.after_hours", [
       h("p", { class: "hint", text: t("staff.keys.after_hours_hint") }),
-      field("key", { name: "after_hours.authorisation", label: "staff.keys.field.authorisation", max: 60 }),
-      field("key", { name: "after_hours.escort", label: "staff.keys.field.escort", max: 128 }),
+      field("key", { name: "after_hours.authorisation", label: "staff.keys.field.authorisation", max: longest("after_hours.authorisation") }),
+      field("key", { name: "after_hours.escort", label: "staff.keys.field.escort", max: longest("after_hours.escort") }),
     ]),
     h("div", { class: "field", "data-field": "is_outsider" },
       h("label", { class: "check" }, h("input", { type: "checkbox", name: "is_outsider", id: "act-key-is_outsider" }), " ", h("span", { text: t("staff.keys.field.outsider") }))
     ),
     group("outsider", "staff.keys.outsider", [
-      field("key", { name: "outsider.name", label: "staff.keys.field.outsider_name", required: true, max: 80 }),
-      field("key", { name: "outsider.company", label: "staff.keys.field.company", max: 80 }),
+      field("key", { name: "outsider.name", label: "staff.keys.field.outsider_name", required: true, max: longest("outsider.name") }),
+      field("key", { name: "outsider.company", label: "staff.keys.field.company", max: longest("outsider.company") }),
       field("key", { name: "outsider.id_document", label: "staff.keys.field.id_document", type: "select", required: true, blank: true, options: rules.id_documents, optionPrefix: "keys.id." }),
-      field("key", { name: "outsider.id_number", label: "staff.keys.field.id_number", required: true, max: 30 }),
+      field("key", { name: "outsider.id_number", label: "staff.keys.field.id_number", required: true, max: longest("outsider.id_number") }),
       field("key", { name: "outsider.deposit_fen", label: "staff.keys.field.deposit", required: true, inputmode: "decimal", max: 12 }),
-      field("key", { name: "outsider.receipt", label: "staff.keys.field.receipt", required: true, max: 40 }),
+      field("key", { name: "outsider.receipt", label: "staff.keys.field.receipt", required: true, max: longest("outsider.receipt") }),
     ]),
   ];
 }
 
 function returnFields(use) {
-  const out = [field("key", { name: "new_seal_number", label: "staff.keys.field.new_seal", required: true, max: 20 })];
+  const out = [field("key", { name: "new_seal_number", label: "staff.keys.field.new_seal", required: true, max: longest("new_seal_number") })];
   if (use && use.outsider) {
     out.push(
       h("p", { class: "note", text: t("staff.keys.deposit_taken", { amount: FD.yuan(use.outsider.deposit_fen), receipt: use.outsider.receipt, name: use.outsider.name }) }),
       field("key", { name: "deposit.refunded_fen", label: "staff.keys.field.refunded", required: true, inputmode: "decimal", max: 12, value: String(use.outsider.deposit_fen / 100) }),
-      field("key", { name: "deposit.withheld_reason", label: "staff.keys.field.withheld_reason", max: 200 })
+      field("key", { name: "deposit.withheld_reason", label: "staff.keys.field.withheld_reason", max: longest("deposit.withheld_reason") })
     );
   }
   return out;
@@ -190,7 +195,7 @@ function returnFields(use) {
 
 function tellFields() {
   return [
-    field("key", { name: "told", label: "staff.keys.field.told", required: true, max: 80 }),
+    field("key", { name: "told", label: "staff.keys.field.told", required: true, max: longest("told") }),
     field("key", { name: "how", label: "staff.keys.field.how", type: "select", required: true, blank: true, options: rules.permission_ways, optionPrefix: "keys.how." }),
     field("key", { name: "at", label: "staff.keys.field.told_at", type: "datetime-local", required: true, value: FD.localInput(new Date().toISOString(), tz()) }),
   ];
@@ -208,9 +213,9 @@ function sealFields() {
       ),
       h("p", { class: "field-error", id: "act-key-building_id-error", hidden: true })
     ),
-    field("key", { name: "unit", label: "staff.keys.unit", required: true, max: 40 }),
-    field("key", { name: "seal_number", label: "staff.keys.seal", required: true, max: 20 }),
-    field("key", { name: "sealed_with", label: "staff.keys.field.sealed_with", required: true, max: 80 }),
+    field("key", { name: "unit", label: "staff.keys.unit", required: true, max: longest("unit") }),
+    field("key", { name: "seal_number", label: "staff.keys.seal", required: true, max: longest("seal_number") }),
+    field("key", { name: "sealed_with", label: "staff.keys.field.sealed_with", required: true, max: longest("sealed_with") }),
   ];
 }
 
@@ -261,12 +266,9 @@ function value(name) {
 }
 
 function fen(name, formNode) {
-  const text = value(name);
-  if (!/^\d+(\.\d{1,2})?$/.test(text)) {
-    FD.fieldError(formNode, name, t("error.amount"), "error.amount");
-    return null;
-  }
-  return Math.round(Number(text) * 100);
+  const amount = FD.cents(value(name));
+  if (amount === null) FD.fieldError(formNode, name, t("error.amount"), "error.amount");
+  return amount;
 }
 
 function takeBody(node) {
@@ -349,7 +351,7 @@ function auditKeyItem(key, check) {
     h("p", { text: where }),
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "present", id: id + "-present", checked: !key.out }), " ", h("span", { text: t("staff.keys.audit.in_cabinet") })),
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "seal_intact", id: id + "-intact", checked: !key.out }), " ", h("span", { text: t("staff.keys.audit.seal_intact") })),
-    field("audit-" + key.key_id, { name: "seal_number_seen", label: "staff.keys.audit.seal_seen", max: 20, value: "" }),
+    field("audit-" + key.key_id, { name: "seal_number_seen", label: "staff.keys.audit.seal_seen", max: longest("seal_number_seen"), value: "" }),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary", text: t("staff.keys.audit.check"), "aria-label": t("staff.keys.audit.check") + " " + place(key) }))
   );
   box.addEventListener("submit", function (event) { checkKey(event, key, box); });

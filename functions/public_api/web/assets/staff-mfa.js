@@ -37,7 +37,7 @@ export async function requireMfa(message) {
   if (!el("mfa-setup-form").hidden) FD.showAlert(el("mfa-alert"), message || t("mfa_required"));
 }
 
-export function openMfa() {
+function openMfa() {
   // each AssociateSoftwareToken makes a new secret and voids the last: ask once at a time
   if (!opening) opening = open().finally(function () { opening = null; });
   return opening;

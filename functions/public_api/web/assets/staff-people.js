@@ -12,7 +12,7 @@ const h = FD.h;
 const rosters = {}; // site id -> Promise<{people: [...] | null, message}>
 
 /** The site's engineers, read once (or again when `fresh`); a failed read is tried again next time. */
-export function engineers(siteId, fresh) {
+function engineers(siteId, fresh) {
   if (fresh || !rosters[siteId]) {
     rosters[siteId] = staffApi("GET", "staff/sites/" + encodeURIComponent(siteId) + "/people?role=engineer").then(function (result) {
       if (result && result.ok) return { people: result.data.people || [], message: "" };

@@ -40,7 +40,7 @@ export function renderSites() {
 }
 
 /** Whether the view asks for a search (anything beyond "mine", which the live queue shows itself). */
-export function searching() {
+function searching() {
   const v = state.view;
   return Boolean(v.q || v.status || v.kind || v.category || v.building || v.assignee || v.overdue || v.escalated || v.follow_up);
 }

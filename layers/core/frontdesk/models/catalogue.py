@@ -7,7 +7,10 @@ to ``CATEGORIES`` appears in both pages and a limit changed in ``commands`` chan
 
 from __future__ import annotations
 
-from typing import get_args
+import re
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
@@ -20,8 +23,17 @@ from frontdesk.models.duty import DutyCategory, PageId
 from frontdesk.models.duty_roster import Month
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
-from frontdesk.models.key_audit import Finding
-from frontdesk.models.keys import Emergency, IdDocument, PermissionBy, SealNumber
+from frontdesk.models.key_audit import CheckKey, Finding
+from frontdesk.models.keys import (
+    Emergency,
+    IdDocument,
+    NewKey,
+    PermissionBy,
+    ReturnKey,
+    SealNumber,
+    TakeKey,
+    TellClient,
+)
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.parcels import IdDocument as PickupDocument
 from frontdesk.models.parcels import IdTail, ParcelKind, TrackingNo
@@ -57,6 +69,31 @@ def _pattern(shape: object) -> str:
     """The pattern of an ``Annotated[str, StringConstraints(pattern=...)]``."""
     (constraints,) = get_args(shape)[1:]
     return str(constraints.pattern)
+
+
+# A pattern of one character class repeated {m,n} times: n is its longest value.
+_LONGEST = re.compile(r"\{\d+,(\d+)\}\$$")
+
+
+def _max_lengths(*models: type[BaseModel]) -> dict[str, int]:
+    """Each text field's longest value, by its path in the body (``outsider.name``), from the schema
+    the API checks: a form's inputs are named by these paths, so the page looks its limits up here."""
+    found: dict[str, int] = {}
+    for model in models:
+        schema = model.model_json_schema()
+        _walk(schema, schema.get("$defs", {}), "", found)
+    return found
+
+
+def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: dict[str, int]) -> None:
+    for name, field in node.get("properties", {}).items():
+        for option in field.get("anyOf", [field]):
+            if "$ref" in option:
+                _walk(defs[option["$ref"].rsplit("/", 1)[-1]], defs, f"{prefix}{name}.", found)
+            elif "maxLength" in option:
+                found[prefix + name] = option["maxLength"]
+            elif longest := _LONGEST.search(option.get("pattern", "")):
+                found[prefix + name] = int(longest[1])
 
 
 class CallbackRules(Frozen):
@@ -98,6 +135,7 @@ class KeyRules(Frozen):
     permission_ways: list[PermissionBy]
     id_documents: list[IdDocument]
     findings: list[Finding]
+    max_length: dict[str, int]  # by the field's path in the forms' bodies (``outsider.name``)
 
 
 class Catalogue(Frozen):
@@ -178,5 +216,6 @@ def catalogue() -> Catalogue:
             permission_ways=list(PermissionBy),
             id_documents=list(IdDocument),
             findings=list(Finding),
+            max_length=_max_lengths(NewKey, TakeKey, ReturnKey, TellClient, CheckKey),
         ),
     )

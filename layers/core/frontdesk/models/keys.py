@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.frozen import Frozen
-from frontdesk.models.identifiers import SITE_ID
+from frontdesk.models.identifiers import NAME_ID, SITE_ID
 
 SealNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,20}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
@@ -62,7 +62,7 @@ class NewKey(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     site_id: str = Field(pattern=SITE_ID)
-    building_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    building_id: str = Field(pattern=NAME_ID)
     unit: str = Field(min_length=1, max_length=40)
     seal_number: SealNumber
     sealed_with: Name = Field(description="The client who sealed it with the desk")
