@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Response, expect
 
 from .test_web_pages import SITE, Desk, desk, fill_in, screenshot, sign_in
 
@@ -86,3 +86,33 @@ def test_the_desk_reads_the_calendar_without_the_managers_forms(page: Page, desk
     expect(panel.locator("[data-calendar-timezone]")).to_have_text("Asia/Shanghai")
     expect(panel.locator('[data-calendar-year="2026"]')).to_contain_text("调休上班日")
     expect(panel.locator("[data-calendar-form]")).to_have_count(0)
+
+
+def calendar_read(response: Response) -> bool:
+    return response.request.method == "GET" and response.url.endswith(f"/sites/{SITE}/calendar")
+
+
+def test_what_a_manager_types_survives_a_reload_and_a_language_switch(
+    page: Page, desk: Desk, hours_restored: None
+) -> None:
+    """The console reloads the calendar when it starts, when 刷新 is pressed and when the site
+    changes; a reload that came after the manager began typing once put the saved hours back, and
+    the save then sent them (seen in CI: "saved" where a refusal was due)."""
+    panel = open_calendar(page, desk, "manager")
+    hours = panel.locator("[data-calendar-form=hours]")
+    hours.get_by_label("白班结束（夜班开始）").fill("07:00")
+    with page.expect_response(calendar_read):
+        page.get_by_role("button", name="刷新").click()
+    expect(hours.get_by_label("白班结束（夜班开始）")).to_have_value("07:00")
+    page.get_by_role("button", name="English").click()
+    hours = panel.locator("[data-calendar-form=hours]")
+    expect(hours.get_by_label("Day shift ends (night shift starts)")).to_have_value("07:00")
+    expect(hours.get_by_label("Day shift starts")).to_have_value("08:00")  # untouched: the saved value
+    hours.get_by_label("Day shift ends (night shift starts)").fill("17:00")
+    hours.get_by_role("button", name="Save the hours").click()
+    expect(panel.locator("[data-calendar-day-shift]")).to_have_text("08:00–17:00")
+    # after the save the form shows what was saved, and a reload keeps showing it
+    with page.expect_response(calendar_read):
+        page.get_by_role("button", name="Refresh").click()
+    hours = panel.locator("[data-calendar-form=hours]")
+    expect(hours.get_by_label("Day shift ends (night shift starts)")).to_have_value("17:00")

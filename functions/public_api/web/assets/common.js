@@ -125,6 +125,41 @@ export function fill(el) {
   return el;
 }
 
+function formKey(form) {
+  return Array.prototype.filter.call(form.attributes, function (a) { return a.name.slice(0, 5) === "data-"; })
+    .map(function (a) { return a.name + "=" + a.value; }).join(";");
+}
+
+function typedControls(box, each) {
+  box.querySelectorAll("form").forEach(function (form) {
+    Array.prototype.forEach.call(form.elements, function (c, i) {
+      if (c.name) each(formKey(form) + "|" + c.name + "|" + i, c);
+    });
+  });
+}
+
+function changed(c) {
+  if (c.type === "checkbox" || c.type === "radio") return c.checked !== c.defaultChecked;
+  if (c.tagName === "SELECT") return Array.prototype.some.call(c.options, function (o) { return o.selected !== o.defaultSelected; });
+  return "defaultValue" in c && c.value !== c.defaultValue;
+}
+
+/** fill, keeping what the user has typed into the forms under el: a reload or a language switch
+    re-renders a panel, and must not wipe a half-filled form (the save would send the old values). */
+export function refill(el) {
+  const typed = {};
+  typedControls(el, function (key, c) {
+    if (changed(c)) typed[key] = c.type === "checkbox" || c.type === "radio" ? c.checked : c.value;
+  });
+  fill.apply(null, arguments);
+  typedControls(el, function (key, c) {
+    if (!(key in typed)) return;
+    if (typeof typed[key] === "boolean") c.checked = typed[key];
+    else c.value = typed[key];
+  });
+  return el;
+}
+
 /** A <dt>/<dd> pair for a details list; nothing when there is no value. */
 export function pair(labelKey, value) {
   if (value === undefined || value === null || value === "") return null;

@@ -12,6 +12,7 @@ const h = FD.h;
 
 let view = null; // the site's calendar as last read
 let loadedFor = "";
+let loading = ""; // the site whose calendar is being read
 let editing = null; // the year whose dates fill the load form (null: a new year)
 
 function path(siteId, rest) {
@@ -21,11 +22,17 @@ function path(siteId, rest) {
 export async function loadCalendar() {
   const site = state.siteId;
   if (!site || el("calendar").hidden) return;
-  const result = await staffApi("GET", path(site));
+  loading = site;
+  const result = await staffApi("GET", path(site)).finally(function () { loading = ""; });
   if (!result || site !== state.siteId) return;
   view = result.ok ? result.data : null;
   loadedFor = site;
   renderCalendar();
+}
+
+/** The console has started (the sites are read): the panel, if it was opened before, is read once. */
+export function calendarStarted() {
+  if (loadedFor !== state.siteId && loading !== state.siteId) loadCalendar();
 }
 
 /** "08:00:00" → "08:00" (what a time input shows). */
@@ -53,7 +60,7 @@ function yearBlock(year) {
     view.may_edit
       ? h("button", { type: "button", class: "secondary small", text: t("staff.calendar.edit_year"), onclick: function () {
         editing = year;
-        renderCalendar();
+        renderCalendar(true);
         const form = el("calendar-body").querySelector("[data-calendar-form=year]");
         if (form) form.elements.holidays.focus();
       } })
@@ -80,7 +87,7 @@ async function submit(form, method, rest, body, savedKey) {
   if (result.ok) {
     view = result.data;
     editing = null;
-    renderCalendar();
+    renderCalendar(true);
     FD.announce(el("status"), t(savedKey));
     return;
   }
@@ -128,7 +135,7 @@ function yearForm() {
     field("calendar", { name: "source", label: "staff.calendar.field.source", value: year ? year.source : "" }),
     h("div", { class: "actions" },
       h("button", { type: "submit", class: "primary", text: t("staff.calendar.load_save") }),
-      year ? h("button", { type: "button", class: "link", text: t("staff.calendar.load_new"), onclick: function () { editing = null; renderCalendar(); } }) : null
+      year ? h("button", { type: "button", class: "link", text: t("staff.calendar.load_new"), onclick: function () { editing = null; renderCalendar(true); } }) : null
     )
   );
   form.addEventListener("submit", function (event) {
@@ -151,7 +158,9 @@ function yearForm() {
   return form;
 }
 
-export function renderCalendar() {
+/** fresh: the forms show the saved values (after a save, or another year chosen); otherwise what
+    the manager has typed stays through a reload or a language switch. */
+export function renderCalendar(fresh) {
   const box = el("calendar-body");
   if (!box) return;
   if (!view || loadedFor !== state.siteId) {
@@ -159,7 +168,7 @@ export function renderCalendar() {
     return;
   }
   const hours = { start: clock(view.hours.day_start), end: clock(view.hours.day_end) };
-  FD.fill(box, [
+  (fresh ? FD.fill : FD.refill)(box, [
     h("dl", { class: "calendar-facts" },
       h("dt", { text: t("staff.calendar.timezone") }),
       h("dd", { "data-calendar-timezone": "", text: view.timezone }),

@@ -5,7 +5,7 @@ import * as FD from "./common.js";
 import * as P from "./photos.js";
 import { clearPicked, renderBulk, wireBulk } from "./staff-bulk.js";
 import { closeDuty, configureDuty, followDutyLink, openDuty, renderDuty, wireDuty } from "./staff-duty.js";
-import { clearCalendar, loadCalendar, renderCalendar, wireCalendar } from "./staff-calendar.js";
+import { calendarStarted, clearCalendar, loadCalendar, renderCalendar, wireCalendar } from "./staff-calendar.js";
 import { clearCallbacks, configureCallbacks, followCallbacksLink, loadCallbacks, renderCallbacks, tickCallbacks, wireCallbacks } from "./staff-callbacks.js";
 import { closeIntake, refreshIntake, wireIntake } from "./staff-intake.js";
 import { wireApology } from "./staff-apology.js";
@@ -52,7 +52,7 @@ async function showConsole() {
   startBoard();
   await loadQueue();
   loadCallbacks(); // the panel opened before the sites were read
-  loadCalendar();
+  calendarStarted();
   followLink();
   if (refreshTimer) window.clearInterval(refreshTimer);
   refreshTimer = window.setInterval(function () {
