@@ -62,6 +62,11 @@ def test_the_desk_records_a_complaint_callback_in_the_console(page: Page, desk: 
         choose={"回访方式": "电话", "回访结果": "满意", "质量评价": "5 很好", "服务效果": "4 好", "满意程度": "5 很好"},
         type_in={"客户建议": "希望前台多一些耐心。"},
     )
+    # a reload of the queue (刷新, the console starting) keeps what the operator has entered
+    with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith(f"/sites/{SITE}/callbacks")):
+        page.get_by_role("button", name="刷新").click()
+    expect(form.get_by_label("客户建议")).to_have_value("希望前台多一些耐心。")
+    expect(form.get_by_label("回访结果")).to_have_value("satisfied")
     form.get_by_role("button", name="保存回访记录").click()
     expect(form.locator("[data-field=client_confirmed] .field-error")).to_contain_text("客户确认")
     screenshot(page, "callbacks-confirm-required")

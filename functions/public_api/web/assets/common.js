@@ -130,10 +130,13 @@ function formKey(form) {
     .map(function (a) { return a.name + "=" + a.value; }).join(";");
 }
 
+/** Each named control of the forms under box that say which record they are for (a data- attribute). */
 function typedControls(box, each) {
   box.querySelectorAll("form").forEach(function (form) {
+    const key = formKey(form);
+    if (!key) return;
     Array.prototype.forEach.call(form.elements, function (c, i) {
-      if (c.name) each(formKey(form) + "|" + c.name + "|" + i, c);
+      if (c.name) each(key + "|" + c.name + "|" + i, c);
     });
   });
 }

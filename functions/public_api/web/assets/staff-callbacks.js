@@ -231,7 +231,7 @@ export function renderCallbacks() {
   const mine = loadedFor === state.siteId;
   const shown = mine ? list : [];
   el("callbacks-empty").hidden = shown.length > 0;
-  FD.fill(box, shown.map(row));
+  FD.refill(box, shown.map(row));
   FD.fill(el("callbacks-done"), (mine ? done : []).map(doneRow));
   el("callbacks-done-title").hidden = !mine || !done.length;
   tickCallbacks();

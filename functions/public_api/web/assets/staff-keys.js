@@ -370,7 +370,7 @@ function renderAudit(zone) {
   el("keys-audit-start").hidden = !(canIntake() && a.state === "pending");
   const checks = {};
   a.checks.forEach(function (c) { checks[c.key_id] = c; });
-  FD.fill(el("keys-audit-list"), a.keys.map(function (k) { return auditKeyItem(k, checks[k.key_id]); }));
+  FD.refill(el("keys-audit-list"), a.keys.map(function (k) { return auditKeyItem(k, checks[k.key_id]); }));
   const found = a.state === "filed" ? a.discrepancies : audit.discrepancies;
   el("keys-audit-found-box").hidden = found.length === 0;
   FD.fill(el("keys-audit-found"), found.map(function (d) {

@@ -96,7 +96,7 @@ function parcelItem(parcel, zone) {
 
 function pickupForm(parcel) {
   const rules = state.known.parcels || {};
-  const form = h("form", { class: "pickup-form", novalidate: true },
+  const form = h("form", { class: "pickup-form", novalidate: true, "data-pickup": parcel.parcel_id },
     h("div", { class: "grid" },
       field("pickup", { name: "collected_by", label: "staff.parcels.field.collected_by", required: true, max: rules.name }),
       field("pickup", { name: "id_document", label: "staff.parcels.field.id_document", type: "select", required: true, blank: true, options: rules.id_documents || [], optionPrefix: "parcel.id_document." }),
@@ -130,7 +130,7 @@ function renderLists() {
   if (!register) return;
   const zone = tz();
   el("parcels-empty").hidden = register.waiting.length > 0;
-  FD.fill(el("parcels-waiting"), register.waiting.map(function (p) { return parcelItem(p, zone); }));
+  FD.refill(el("parcels-waiting"), register.waiting.map(function (p) { return parcelItem(p, zone); }));
   el("parcels-to-phone-empty").hidden = register.to_phone.length > 0;
   FD.fill(el("parcels-to-phone"), register.to_phone.map(phoneItem));
 }
