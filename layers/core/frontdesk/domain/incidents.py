@@ -30,7 +30,7 @@ from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import is_staff_in, require_staff_in
 from frontdesk.domain.places import check_place
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
-from frontdesk.models.escalation import Ladder
+from frontdesk.models.escalation import DEPARTMENT_MANAGERS_LIST, MANAGER_LIST, Ladder
 from frontdesk.models.frozen import project
 from frontdesk.models.incident import (
     INCIDENT_CATEGORIES,
@@ -56,7 +56,7 @@ FUTURE_SKEW: Final = timedelta(minutes=5)
 
 # Mailing lists are the site's, kept by its managers (functions/staff_api/mailing_lists.py); the
 # lists an overdue report's rungs go to are in the site's ladder (Ladder.incident_report).
-SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_managers")
+SUBMISSION_LISTS: Final = (MANAGER_LIST, DEPARTMENT_MANAGERS_LIST)
 SUBMITTED_NOTICE: Final = "submitted"
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Final
 
 from frontdesk.domain.permissions import DESK, require_staff_in
-from frontdesk.models.routing import LEADERSHIP_LIST, MANAGER_LIST, EmergencyCalls
+from frontdesk.models.escalation import MANAGER_LIST
+from frontdesk.models.routing import LEADERSHIP_LIST, EmergencyCalls
 from frontdesk.models.ticket import Actor, Kind, Role, Severity, Ticket
 
 ROUTED: Final = "route"  # the notice owed at intake, and the action on the timeline once it went out
