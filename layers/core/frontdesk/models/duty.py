@@ -73,7 +73,7 @@ class NewDutyEntry(BaseModel):
     outcome: Text = Field(default="", description="How it ended (善后处理)")
     occurred_at: str | None = Field(
         default=None,
-        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$",
+        pattern=ids.INSTANT,
         description="When it happened (default: now)",
     )
     tickets: tuple[TicketRef, ...] = Field(default=(), max_length=MAX_LINKS)

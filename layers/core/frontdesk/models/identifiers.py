@@ -1,5 +1,6 @@
-"""The shape of every identifier frontdesk names in a URL or a body, written once: the models and the
-routes' path and query parameters (frontdesk.api.params) read them from here."""
+"""The shape of every identifier (and of an instant typed by hand) frontdesk names in a URL or a
+body, written once: the models and the routes' path and query parameters (frontdesk.api.params)
+read them from here."""
 
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ ISO_WEEK: Final = r"^\d{4}-W\d{2}$"
 CAMPAIGN_PERIOD: Final = _whole(_YEAR, "-(?:06|11)")
 # A quarter of a site's year, as the quarterly callback analysis names it.
 QUARTER: Final = _whole(_YEAR, "-Q[1-4]")
+# An instant a person types (when it happened, when the client was told): ISO 8601 with its offset,
+# the seconds and their fraction optional.
+INSTANT: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$"
 # A tracking token: URL-safe base64 of a random secret.
 TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret
 TOKEN_MIN_LENGTH: Final = 16
