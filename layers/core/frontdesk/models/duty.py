@@ -47,8 +47,6 @@ class PageState(StrEnum):
 MAX_TEXT = 2000
 MAX_LINKS = 10
 PageId = Annotated[str, StringConstraints(pattern=ids.DUTY_PAGE)]
-TicketRef = Annotated[str, StringConstraints(pattern=ids.HEX_ID)]
-ReportRef = Annotated[str, StringConstraints(pattern=ids.REPORT_ID)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
 
 
@@ -76,8 +74,8 @@ class NewDutyEntry(BaseModel):
         pattern=ids.INSTANT,
         description="When it happened (default: now)",
     )
-    tickets: tuple[TicketRef, ...] = Field(default=(), max_length=MAX_LINKS)
-    reports: tuple[ReportRef, ...] = Field(default=(), max_length=MAX_LINKS)
+    tickets: tuple[ids.HexIdField, ...] = Field(default=(), max_length=MAX_LINKS)
+    reports: tuple[ids.ReportIdField, ...] = Field(default=(), max_length=MAX_LINKS)
     corrects: EntryRef | None = Field(default=None, description="The entry this one corrects (it stays as it was)")
 
 
