@@ -16,8 +16,6 @@ enforces none of the policy's conditions: photo_ingest must, and is tested doing
 from __future__ import annotations
 
 import copy
-import importlib.util
-import itertools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,7 +44,16 @@ from frontdesk.settings import settings
 from local_stack.provision import Stack
 from local_stack.template import load_template
 
-from .lambda_support import OPERATOR, SITE, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
+from .lambda_support import (
+    OPERATOR,
+    SITE,
+    LambdaContext,
+    Mail,
+    load_handler_module,
+    load_test_module,
+    sent_mail,
+    subscribe,
+)
 from .staff_calls import api_event
 
 if TYPE_CHECKING:
@@ -60,19 +67,9 @@ MANAGERS = {
     "centre_manager": ("centre.manager@example.com",),
     "department_and_engineering_managers": ("engineering.head@example.com", "security.head@example.com"),
 }
-_unique = itertools.count()
 
-
-def _samples() -> ModuleType:
-    """tests/unit/photo_samples.py (the byte-by-byte image builders), shared with the unit tests."""
-    spec = importlib.util.spec_from_file_location("photo_samples_for_integration", REPO / "tests/unit/photo_samples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-samples = _samples()
+# The byte-by-byte image builders, shared with the unit tests.
+samples = load_test_module("tests/unit/photo_samples.py")
 jpeg: Callable[..., bytes] = samples.jpeg
 png: Callable[..., bytes] = samples.png
 heic: Callable[..., bytes] = samples.heic
