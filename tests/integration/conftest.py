@@ -188,10 +188,14 @@ class Api:
         headers.update(response.get("headers") or {})
         return Reply(response["statusCode"], json.loads(raw) if raw else None, headers, raw)
 
+    def in_language(self, event: dict[str, Any], language: str) -> Reply:
+        """The answer to ``event`` asked in ``language`` (its Accept-Language header is set)."""
+        set_header(event, "Accept-Language", language)
+        return self(event)
+
     def refusal_in_english(self, event: dict[str, Any]) -> tuple[int, str, str]:
         """(status, code, message) of the answer to ``event`` asked in English."""
-        set_header(event, "Accept-Language", "en")
-        reply = self(event)
+        reply = self.in_language(event, "en")
         return reply.status, reply.body["code"], reply.body["message"]
 
 

@@ -1,6 +1,6 @@
-"""Records as the desk has stored them: closed tickets and concluded callbacks, numbered `n`, for the
-analyses that read them back (quarterly callbacks). The integration tests load this file by path
-(`lambda_support.load_test_module`) and store the same records in the table."""
+"""Data the unit and the integration tests share: records as the desk has stored them (closed tickets
+and concluded callbacks, numbered `n`, for the analyses that read them back) and what a borrower
+leaves at the desk. The integration tests load this file by path (`lambda_support.load_test_module`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,16 @@ from frontdesk.models.callback import Attempt, Callback, CallbackReason, Callbac
 from frontdesk.models.ticket import Channel, Contact, Kind, Status, Ticket
 
 TICKET_DAY = "2026-11-05"
+
+# An outsider borrowing an emergency key (000 §3.10): who they are, their ID and the deposit, with its receipt.
+OUTSIDER = {
+    "name": "王师傅",
+    "company": "捷修水电",
+    "id_document": "id_card",
+    "id_number": "11010519491231002X",
+    "deposit_fen": 20000,
+    "receipt": "YJ-0042",
+}
 
 
 def ticket_number(n: int, day: str = TICKET_DAY) -> str:
