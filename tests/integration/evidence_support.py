@@ -68,6 +68,8 @@ MANAGERS = {
     "department_and_engineering_managers": ("engineering.head@example.com", "security.head@example.com"),
 }
 
+# A valid staff command to open a ticket, as the unit tests build it.
+staff_request: Callable[..., cmd.StaffNewTicket] = load_test_module("tests/unit/builders.py").staff_request
 # The byte-by-byte image builders, shared with the unit tests.
 samples = load_test_module("tests/unit/photo_samples.py")
 jpeg: Callable[..., bytes] = samples.jpeg
@@ -132,18 +134,8 @@ class Evidence:
     # ------------------------------------------------------------------ tickets
 
     def open_ticket(self) -> Opened:
-        request = cmd.StaffNewTicket(
-            site_id="ql",
-            building_id="admin",
-            unit="101",
-            kind="repair",
-            category="plumbing",
-            channel="phone",
-            description="卫生间漏水,天花板滴水",
-            contact_name="李四",
-            contact_phone="13800138000",
-        )
-        return wiring.desk().open(request, OPERATOR)
+        """A repair of 101 in the admin building, taken by op1 on the phone."""
+        return wiring.desk().open(staff_request(), OPERATOR)
 
     def close(self, ticket: Ticket) -> Ticket:
         """Straight to closed (declined): a ticket the tenant can no longer add photos to."""
