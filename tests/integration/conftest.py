@@ -37,6 +37,8 @@ from .lambda_support import LambdaContext, load_handler_module
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
+    from .evidence_support import Evidence
+
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "events"
 START = datetime(2026, 11, 22, 2, 0, 0, tzinfo=UTC)
@@ -278,6 +280,16 @@ def router(env: Stack) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return result
 
     return call
+
+
+@pytest.fixture
+def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
+    """The evidence harness (photos, incident reports, packs) with its clock fixed at its START."""
+    # Imported here: evidence_support imports this module (through staff_calls).
+    from .evidence_support import evidence
+
+    with evidence(stack, monkeypatch) as harness:
+        yield harness
 
 
 def staff_open(staff: Api, **changes: Any) -> tuple[str, str]:

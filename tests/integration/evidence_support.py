@@ -4,10 +4,8 @@ functions/staff_api/incidents.py included in resolvers built like the API functi
 photo_ingest handler called with events shaped like events/*.json, and what the stream router does
 for incident reports (a rung their clock reached, the notices they owe) called as it calls it.
 
-    @pytest.fixture
-    def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-        with evidence(stack, monkeypatch) as harness:
-            yield harness
+    def test_something(ev: Evidence) -> None:   # the `ev` fixture of conftest.py
+        opened = ev.open_ticket()
 
 Uploads go to the presigned POST for real (moto intercepts the HTTP request, and like moto it
 enforces none of the policy's conditions: photo_ingest must, and is tested doing so).
@@ -262,9 +260,9 @@ def _clear() -> None:
 
 @contextmanager
 def evidence(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
+    """The evidence harness, its clock fixed at START (the `ev` fixture of conftest.py)."""
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     clock = FixedClock(START)
-    monkeypatch.setattr(wiring, "SystemClock", lambda: clock)
     monkeypatch.setattr(wiring, "SystemClock", lambda: clock)
     _clear()
     try:

@@ -4,22 +4,14 @@ register lists every report with its state. Bad input is a 4xx naming the field,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from frontdesk import wiring
-from local_stack.provision import Stack
 
-from .evidence_support import MANAGERS, Evidence, evidence, jpeg
+from .evidence_support import MANAGERS, Evidence, jpeg
 from .incident_drafts import REPORTS, WATER_LEAK
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
 
 
 def _new(**changes: Any) -> dict[str, Any]:
