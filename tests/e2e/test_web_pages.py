@@ -21,7 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, expect
 
 from deploy_tools.smoke import call as http  # (status, JSON answer) of one request
 
@@ -190,6 +190,12 @@ def fill_form(
     page.get_by_label("情况说明").fill(description)
     page.get_by_label("姓名").fill("李同学")
     page.get_by_label("联系电话").fill("+86 138-0013-8000")
+
+
+def refreshed_status(page: Page) -> Locator:
+    """The tracking page's status line, after the tenant presses its refresh button."""
+    page.get_by_role("button", name="刷新").click()
+    return page.locator("#status-text")
 
 
 def beijing(iso: str) -> str:
@@ -428,8 +434,7 @@ def test_tracking_page_follows_the_work_and_acceptance_closes_the_ticket(page: P
     ticket_id = desk.engineer_on_site(created["number"])
     desk.act("engineer", ticket_id, "complete", summary="疏通了下水管,已恢复正常。")
 
-    page.get_by_role("button", name="刷新").click()
-    expect(page.locator("#status-text")).to_have_text("已完工待验收")
+    expect(refreshed_status(page)).to_have_text("已完工待验收")
     expect(timeline).to_contain_text("派工")
     expect(timeline).to_contain_text("工程人员到场")
     expect(timeline).to_contain_text("完工说明：疏通了下水管,已恢复正常。")
