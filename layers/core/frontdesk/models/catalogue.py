@@ -14,12 +14,13 @@ from pydantic import BaseModel
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
+from frontdesk.models import apology, canned, corrective, incident
 from frontdesk.models import callback as cb
 from frontdesk.models import campaign, parcels
 from frontdesk.models import commands as cmd
 from frontdesk.models import identifiers as ids
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
-from frontdesk.models.duty import DutyCategory, PageId
+from frontdesk.models.duty import DutyCategory, PageId, SignOut
 from frontdesk.models.duty_roster import Month
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
@@ -75,25 +76,44 @@ def _pattern(shape: object) -> str:
 _LONGEST = re.compile(r"\{\d+,(\d+)\}\$$")
 
 
+class FormRules(Frozen):
+    """What the API checks of one console form, by each field's path in its body (``lines.*.item``
+    for a list's items): the page sets its inputs' limits from here and keeps no copy."""
+
+    max_length: dict[str, int]  # a text's longest value
+    maximum: dict[str, int]  # a number's largest (an amount in fen)
+
+
 def _max_lengths(*models: type[BaseModel]) -> dict[str, int]:
     """Each text field's longest value, by its path in the body (``outsider.name``), from the schema
     the API checks: a form's inputs are named by these paths, so the page looks its limits up here."""
-    found: dict[str, int] = {}
+    return _form(*models).max_length
+
+
+def _form(*models: type[BaseModel]) -> FormRules:
+    """What the API checks of a form's fields, read from the models' schemas (the ones it validates
+    with): the text fields' longest values and the numbers' largest, by the field's path."""
+    found = FormRules(max_length={}, maximum={})
     for model in models:
         schema = model.model_json_schema()
         _walk(schema, schema.get("$defs", {}), "", found)
     return found
 
 
-def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: dict[str, int]) -> None:
+def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: FormRules) -> None:
     for name, field in node.get("properties", {}).items():
         for option in field.get("anyOf", [field]):
+            path = prefix + name
+            if "items" in option:  # a list's: ``lines.*.item``
+                option, path = option["items"], path + ".*"
             if "$ref" in option:
-                _walk(defs[option["$ref"].rsplit("/", 1)[-1]], defs, f"{prefix}{name}.", found)
+                _walk(defs[option["$ref"].rsplit("/", 1)[-1]], defs, f"{path}.", found)
             elif "maxLength" in option:
-                found[prefix + name] = option["maxLength"]
+                found.max_length[path] = option["maxLength"]
             elif longest := _LONGEST.search(option.get("pattern", "")):
-                found[prefix + name] = int(longest[1])
+                found.max_length[path] = int(longest[1])
+            elif "maximum" in option:
+                found.maximum[path] = option["maximum"]
 
 
 class CallbackRules(Frozen):
@@ -138,6 +158,20 @@ class KeyRules(Frozen):
     max_length: dict[str, int]  # by the field's path in the forms' bodies (``outsider.name``)
 
 
+# The console's forms whose limits are served (``forms``), each by the models its body is checked with.
+_FORMS: dict[str, tuple[type[BaseModel], ...]] = {
+    "reschedule": (cmd.Reschedule,),
+    "agree_reply": (cmd.AgreeReply,),
+    "quote": (cmd.QuoteIn,),
+    "apology": (apology.SendApology,),
+    "corrective": (corrective.WriteCorrectiveAction,),
+    "verify_corrective": (corrective.VerifyCorrectiveAction,),
+    "canned_replies": (canned.CannedRepliesIn,),
+    "incident_report": (incident.NewIncidentReport, incident.UpdateIncidentReport),
+    "duty_sign_out": (SignOut,),
+}
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -156,6 +190,7 @@ class Catalogue(Frozen):
     parcels: ParcelRules
     surveys: SurveyRules
     keys: KeyRules
+    forms: dict[str, FormRules]  # by the form's name (a ticket action's is the action's)
 
 
 def catalogue() -> Catalogue:
@@ -218,4 +253,5 @@ def catalogue() -> Catalogue:
             findings=list(Finding),
             max_length=_max_lengths(NewKey, TakeKey, ReturnKey, TellClient, CheckKey),
         ),
+        forms={name: _form(*models) for name, models in _FORMS.items()},
     )
