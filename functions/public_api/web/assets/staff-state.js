@@ -11,10 +11,27 @@ export const state = {
   board: [], // the tickets the board shows now (the queue, or a search's results)
   view: {}, // the board's filters (staff-board.js), kept in the URL: staff#q=…&status=…
   // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
-  known: { departments: [], kinds: [], categories: {}, severities: [], intakeChannels: [], disabledOccupants: [], fireCategory: null, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
+  known: { departments: [], kinds: [], categories: {}, severities: [], intakeChannels: [], disabledOccupants: [], fireCategory: null, phone: null, maxText: 0, photosPerReport: 0, limits: {}, forms: {} },
 };
 
 export const el = FD.el;
+
+/** What the API checks of a console form's field (the catalogue's `forms`), by the field's path in
+    the body; a list's rows share their limits (`lines.3.item` reads `lines.*.item`). */
+function formRule(kind, form, name) {
+  const rules = state.known.forms[form];
+  return rules ? rules[kind][name.replace(/\.\d+\./g, ".*.")] : undefined;
+}
+
+/** The longest text the API takes in field `name` of `form`. */
+export function longest(form, name) {
+  return formRule("max_length", form, name);
+}
+
+/** The largest number the API takes in field `name` of `form` (an amount: in fen). */
+export function largest(form, name) {
+  return formRule("maximum", form, name);
+}
 
 /** How many times faster than real time a demo stack runs its clocks (1 on AWS). */
 export function scale() {

@@ -93,6 +93,7 @@ async function loadCatalogue() {
   if (known.limits.text) state.known.maxText = known.limits.text;
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   state.known.limits = known.limits;
+  state.known.forms = known.forms || {};
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
   configureDuty(known);
