@@ -366,6 +366,10 @@ def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
     keys = body["keys"]["max_length"]  # by the forms' field paths, nested ones too; a pattern's longest
     shown = (keys["reason"], keys["outsider.name"], keys["after_hours.escort"], keys["seal_number"])
     assert shown == (500, 80, 128, 20)
+    forms = body["forms"]  # each console form's limits, by the field's path; a list's rows as ``*``
+    assert forms["corrective"]["max_length"]["owner"] == cmd.MAX_NAME
+    assert forms["quote"]["max_length"]["lines.*.item"] == cmd.MAX_SHORT
+    assert forms["quote"]["maximum"]["tax_cents"] == 100_000_000
     assert re.fullmatch(rules["tracking_no"], "A" * 40) and not re.fullmatch(rules["tracking_no"], "A" * 41)
     # the phone pattern the pages test is the one intake enforces: what it refuses, intake refuses
     phone = re.compile(body["patterns"]["phone"])

@@ -1,0 +1,83 @@
+"""The console forms' limits the catalogue serves (``forms``) are the models' own constraints: a limit
+changed in a model changes what the console's inputs allow, and the pages keep no copy of it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import get_args
+
+import pytest
+from pydantic import BaseModel
+
+from frontdesk.models import commands as cmd
+from frontdesk.models.apology import SendApology
+from frontdesk.models.canned import CannedReply
+from frontdesk.models.catalogue import catalogue
+from frontdesk.models.corrective import WriteCorrectiveAction
+from frontdesk.models.duty import SignOut
+from frontdesk.models.incident import NewIncidentReport
+
+ASSETS = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets"
+
+
+def constraint(model: type[BaseModel], name: str, kind: str) -> int:
+    """The field's ``max_length`` or ``le``, read from the model's own metadata (not its schema); an
+    optional field's (``Name | None``) from its type's."""
+    info = model.model_fields[name]
+    metadata = info.metadata or [m for t in get_args(info.annotation) for m in getattr(t, "__metadata__", ())]
+    found = [getattr(m, kind) for m in metadata if getattr(m, kind, None) is not None]
+    assert len(found) == 1, (model.__name__, name, kind)
+    value: int = found[0]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("form", "path", "model", "name"),
+    [
+        ("corrective", "owner", WriteCorrectiveAction, "owner"),
+        ("apology", "signatory", SendApology, "signatory"),
+        ("reschedule", "agreed_with", cmd.Reschedule, "agreed_with"),
+        ("agree_reply", "agreed_with", cmd.AgreeReply, "agreed_with"),
+        ("quote", "lines.*.item", cmd.QuoteLineIn, "item"),
+        ("canned_replies", "replies.*.title_zh", CannedReply, "title_zh"),
+        ("canned_replies", "replies.*.title_en", CannedReply, "title_en"),
+        ("incident_report", "place", NewIncidentReport, "place"),
+        ("incident_report", "police_file_number", NewIncidentReport, "police_file_number"),
+        ("incident_report", "reported_by_name", NewIncidentReport, "reported_by_name"),
+    ],
+)
+def test_each_form_field_is_served_the_models_longest_value(
+    form: str, path: str, model: type[BaseModel], name: str
+) -> None:
+    assert catalogue().forms[form].max_length[path] == constraint(model, name, "max_length")
+
+
+@pytest.mark.parametrize(
+    ("form", "path", "model", "name"),
+    [
+        ("quote", "lines.*.amount_cents", cmd.QuoteLineIn, "amount_cents"),
+        ("quote", "tax_cents", cmd.QuoteIn, "tax_cents"),
+        ("quote", "labour_cents", cmd.QuoteIn, "labour_cents"),
+        ("duty_sign_out", "cash_cents", SignOut, "cash_cents"),
+    ],
+)
+def test_each_amount_is_served_the_models_ceiling(form: str, path: str, model: type[BaseModel], name: str) -> None:
+    assert catalogue().forms[form].maximum[path] == constraint(model, name, "le")
+
+
+def test_a_report_draft_and_a_new_report_are_served_one_set_of_limits() -> None:
+    """Both bodies of the report form (new, and a draft's update) take the same fields' lengths."""
+    served = catalogue().forms["incident_report"].max_length
+    assert served["place"] == 200 and served["details"] == cmd.MAX_TEXT
+
+
+def test_the_console_forms_type_none_of_the_served_limits() -> None:
+    """The forms moved to the catalogue keep no number of their own (each had one: 60, 40, 200 …)."""
+    for name in ("staff-corrective.js", "staff-actions.js", "staff-canned.js", "staff-report-edit.js"):
+        text = (ASSETS / name).read_text("utf-8")
+        assert re.findall(r"\bmax: \d", text) == [], name
+    actions = (ASSETS / "staff-actions.js").read_text("utf-8")
+    assert r"\d{1," not in actions, "the quote's amounts are checked against the served ceiling"
+    people = (ASSETS / "staff-people.js").read_text("utf-8")
+    assert re.findall(r"maxlength: \d", people) == [], "the engineer search is as long as a name"
