@@ -64,6 +64,8 @@ class Patterns(Frozen):
     roster_month: str  # a duty roster's month: the console's staff#roster=<month> links
     site_id: str  # the console's staff#callbacks=<site> and staff#quarterly=<site>/<quarter> links
     quarter: str
+    ticket_id: str  # the console's staff#ticket=<id> links (the mails')
+    report_id: str  # an incident report's: the console's staff#report=<id> links
 
 
 def _pattern(shape: object) -> str:
@@ -225,6 +227,8 @@ def catalogue() -> Catalogue:
             roster_month=_pattern(Month),
             site_id=ids.SITE_ID,
             quarter=ids.QUARTER,
+            ticket_id=ids.HEX_ID,
+            report_id=ids.REPORT_ID,
         ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
