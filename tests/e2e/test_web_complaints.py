@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 from pydantic import BaseModel
 
 from deploy_tools.smoke import call as http
-
 from frontdesk.models.apology import SendApology
 from frontdesk.models.corrective import WriteCorrectiveAction
 

@@ -14,9 +14,8 @@ from pydantic import BaseModel
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
-from frontdesk.models import apology, canned, corrective, incident
+from frontdesk.models import apology, campaign, canned, corrective, incident, parcels
 from frontdesk.models import callback as cb
-from frontdesk.models import campaign, parcels
 from frontdesk.models import commands as cmd
 from frontdesk.models import identifiers as ids
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
