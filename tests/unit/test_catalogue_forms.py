@@ -10,13 +10,16 @@ from typing import get_args
 import pytest
 from pydantic import BaseModel
 
+from frontdesk.app.tokens import could_be_token, new_token
 from frontdesk.models import commands as cmd
 from frontdesk.models.apology import SendApology
 from frontdesk.models.canned import CannedReply
 from frontdesk.models.catalogue import catalogue
 from frontdesk.models.corrective import WriteCorrectiveAction
 from frontdesk.models.duty import SignOut
+from frontdesk.models.identifiers import TRACKING_TOKEN
 from frontdesk.models.incident import NewIncidentReport
+from frontdesk.models.photo import UploadRequest
 
 ASSETS = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets"
 
@@ -45,6 +48,7 @@ def constraint(model: type[BaseModel], name: str, kind: str) -> int:
         ("incident_report", "place", NewIncidentReport, "place"),
         ("incident_report", "police_file_number", NewIncidentReport, "police_file_number"),
         ("incident_report", "reported_by_name", NewIncidentReport, "reported_by_name"),
+        ("photo_upload", "filename", UploadRequest, "filename"),
     ],
 )
 def test_each_form_field_is_served_the_models_longest_value(
@@ -81,3 +85,16 @@ def test_the_console_forms_type_none_of_the_served_limits() -> None:
     assert r"\d{1," not in actions, "the quote's amounts are checked against the served ceiling"
     people = (ASSETS / "staff-people.js").read_text("utf-8")
     assert re.findall(r"maxlength: \d", people) == [], "the engineer search is as long as a name"
+
+
+@pytest.mark.parametrize("token", [new_token(), "a" * 15, "a" * 16, "a" * 64, "a" * 65, "a" * 20 + "#", "", "Ab_-" * 4])
+def test_the_served_token_pattern_takes_what_the_api_looks_up(token: str) -> None:
+    """track#<token> and survey#<token>: the page tests the shape the API's path takes, length too."""
+    served = re.fullmatch(catalogue().patterns.tracking_token, token) is not None
+    assert served == (could_be_token(token) and re.fullmatch(TRACKING_TOKEN, token) is not None)
+
+
+def test_the_tenant_pages_type_no_token_shape_or_file_name_length() -> None:
+    for script in ASSETS.glob("*.js"):
+        assert "{16,64}" not in script.read_text("utf-8"), script.name
+    assert "slice(0, 200)" not in (ASSETS / "photos.js").read_text("utf-8"), "a photo's file name: the served limit"

@@ -352,13 +352,13 @@ function decideQuote(confirm) {
     t(confirm ? "track.quote.done.confirmed" : "track.quote.done.declined"), "status-text");
 }
 
-function submitToken(event) {
+async function submitToken(event) {
   event.preventDefault();
   const form = el("token-form");
   FD.clearErrors(form);
   let text = el("token").value.trim();
   if (text.indexOf("#") >= 0) text = text.slice(text.indexOf("#") + 1);
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(text)) {
+  if (!(await FD.tokenShaped(text))) {
     FD.fieldError(form, "token", t("track.not_found"), "track.not_found");
     FD.focusFirstInvalid(form);
     return;

@@ -37,7 +37,7 @@ from frontdesk.models.keys import (
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.parcels import IdDocument as PickupDocument
 from frontdesk.models.parcels import IdTail, ParcelKind, TrackingNo
-from frontdesk.models.photo import OwnerKind
+from frontdesk.models.photo import OwnerKind, UploadRequest
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
 
 
@@ -65,12 +65,18 @@ class Patterns(Frozen):
     quarter: str
     ticket_id: str  # the console's staff#ticket=<id> links (the mails')
     report_id: str  # an incident report's: the console's staff#report=<id> links
+    tracking_token: str  # a tracking or survey link's token, its length too (track#<token>, survey#<token>)
 
 
 def _pattern(shape: object) -> str:
     """The pattern of an ``Annotated[str, StringConstraints(pattern=...)]``."""
     (constraints,) = get_args(shape)[1:]
     return str(constraints.pattern)
+
+
+def _sized(pattern: str, shortest: int, longest: int) -> str:
+    """A pattern of one character class repeated (``^[…]+$``), its length bounded: one test for the page."""
+    return pattern.removesuffix("+$") + f"{{{shortest},{longest}}}$"
 
 
 # A pattern of one character class repeated {m,n} times: n is its longest value.
@@ -170,6 +176,7 @@ _FORMS: dict[str, tuple[type[BaseModel], ...]] = {
     "canned_replies": (canned.CannedRepliesIn,),
     "incident_report": (incident.NewIncidentReport, incident.UpdateIncidentReport),
     "duty_sign_out": (SignOut,),
+    "photo_upload": (UploadRequest,),  # the tenant's pages' too
 }
 
 
@@ -228,6 +235,7 @@ def catalogue() -> Catalogue:
             quarter=ids.QUARTER,
             ticket_id=ids.HEX_ID,
             report_id=ids.REPORT_ID,
+            tracking_token=_sized(ids.TRACKING_TOKEN, ids.TOKEN_MIN_LENGTH, ids.TOKEN_MAX_LENGTH),
         ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
