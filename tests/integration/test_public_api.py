@@ -400,8 +400,8 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
     assert re.findall(r'id="(\w+)"[^>]*maxlength', form) == [], "limits come from the catalogue"
     parcels = (web / "staff-parcels.js").read_text("utf-8")  # the register's limits (it had 80 and 40)
     assert re.findall(r"\bmax: \d", parcels) == [], "limits come from the catalogue"
-    keys = (web / "staff-keys.js").read_text("utf-8")  # only the deposits' inputs (yuan, as typed) have their own
-    assert re.findall(r'name: "([\w.]+)"[^\n]*\bmax: \d', keys) == ["outsider.deposit_fen", "deposit.refunded_fen"]
+    keys = (web / "staff-keys.js").read_text("utf-8")  # the deposits' inputs too: as wide as the largest amount
+    assert re.findall(r'name: "([\w.]+)"[^\n]*\bmax: \d', keys) == []
 
 
 # ------------------------------------------------------------------------------------------ tracking

@@ -19,6 +19,7 @@ from frontdesk.models.corrective import WriteCorrectiveAction
 from frontdesk.models.duty import SignOut
 from frontdesk.models.identifiers import TRACKING_TOKEN
 from frontdesk.models.incident import NewIncidentReport
+from frontdesk.models.keys import DepositBack, Outsider
 from frontdesk.models.photo import UploadRequest
 
 ASSETS = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets"
@@ -70,6 +71,15 @@ def test_each_amount_is_served_the_models_ceiling(form: str, path: str, model: t
     assert catalogue().forms[form].maximum[path] == constraint(model, name, "le")
 
 
+def test_the_key_deposits_are_served_the_models_ceilings() -> None:
+    """The deposit taken from an outsider and the one refunded: the key forms' only amounts."""
+    served = catalogue().keys.maximum
+    assert served == {
+        "outsider.deposit_fen": constraint(Outsider, "deposit_fen", "le"),
+        "deposit.refunded_fen": constraint(DepositBack, "refunded_fen", "le"),
+    }
+
+
 def test_a_report_draft_and_a_new_report_are_served_one_set_of_limits() -> None:
     """Both bodies of the report form (new, and a draft's update) take the same fields' lengths."""
     served = catalogue().forms["incident_report"].max_length
@@ -78,7 +88,7 @@ def test_a_report_draft_and_a_new_report_are_served_one_set_of_limits() -> None:
 
 def test_the_console_forms_type_none_of_the_served_limits() -> None:
     """The forms moved to the catalogue keep no number of their own (each had one: 60, 40, 200 …)."""
-    for name in ("staff-corrective.js", "staff-actions.js", "staff-canned.js", "staff-report-edit.js"):
+    for name in ("staff-corrective.js", "staff-actions.js", "staff-canned.js", "staff-report-edit.js", "staff-duty.js"):
         text = (ASSETS / name).read_text("utf-8")
         assert re.findall(r"\bmax: \d", text) == [], name
     actions = (ASSETS / "staff-actions.js").read_text("utf-8")

@@ -33,6 +33,11 @@ export function largest(form, name) {
   return formRule("maximum", form, name);
 }
 
+/** An amount input's maxlength: the characters of the largest amount `fen` typed in yuan ("1000000.00"). */
+export function yuanWidth(fen) {
+  return fen ? String(Math.floor(fen / 100)).length + 3 : undefined;
+}
+
 /** How many times faster than real time a demo stack runs its clocks (1 on AWS). */
 export function scale() {
   const n = Number(state.config.time_scale);

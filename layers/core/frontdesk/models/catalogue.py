@@ -91,12 +91,6 @@ class FormRules(Frozen):
     maximum: dict[str, int]  # a number's largest (an amount in fen)
 
 
-def _max_lengths(*models: type[BaseModel]) -> dict[str, int]:
-    """Each text field's longest value, by its path in the body (``outsider.name``), from the schema
-    the API checks: a form's inputs are named by these paths, so the page looks its limits up here."""
-    return _form(*models).max_length
-
-
 def _form(*models: type[BaseModel]) -> FormRules:
     """What the API checks of a form's fields, read from the models' schemas (the ones it validates
     with): the text fields' longest values and the numbers' largest, by the field's path."""
@@ -163,6 +157,7 @@ class KeyRules(Frozen):
     id_documents: list[IdDocument]
     findings: list[Finding]
     max_length: dict[str, int]  # by the field's path in the forms' bodies (``outsider.name``)
+    maximum: dict[str, int]  # the deposits' largest amounts (fen), by the same paths
 
 
 # The console's forms whose limits are served (``forms``), each by the models its body is checked with.
@@ -202,6 +197,7 @@ class Catalogue(Frozen):
 
 
 def catalogue() -> Catalogue:
+    key_forms = _form(NewKey, TakeKey, ReturnKey, TellClient, CheckKey)
     return Catalogue(
         kinds=list(Kind),
         public_kinds=[Kind(kind) for kind in get_args(cmd.NewTicket.model_fields["kind"].annotation)],
@@ -262,7 +258,8 @@ def catalogue() -> Catalogue:
             permission_ways=list(PermissionBy),
             id_documents=list(IdDocument),
             findings=list(Finding),
-            max_length=_max_lengths(NewKey, TakeKey, ReturnKey, TellClient, CheckKey),
+            max_length=key_forms.max_length,
+            maximum=key_forms.maximum,
         ),
         forms={name: _form(*models) for name, models in _FORMS.items()},
     )
