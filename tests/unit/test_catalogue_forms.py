@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import get_args
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 from pydantic import BaseModel
@@ -71,6 +71,28 @@ def test_each_amount_is_served_the_models_ceiling(form: str, path: str, model: t
     assert catalogue().forms[form].maximum[path] == constraint(model, name, "le")
 
 
+def literal_values(annotation: Any) -> list[str]:
+    """The values of a ``Literal`` field, an optional one's too (``Language | None``)."""
+    if get_origin(annotation) is Literal:
+        return list(get_args(annotation))
+    return [value for arg in get_args(annotation) for value in literal_values(arg)]
+
+
+@pytest.mark.parametrize(
+    ("form", "name", "model"),
+    [
+        ("reschedule", "contact_method", cmd.Reschedule),
+        ("agree_reply", "contact_method", cmd.AgreeReply),
+        ("reply", "method", cmd.Reply),
+        ("apology", "delivery", SendApology),
+        ("apology", "language", SendApology),
+    ],
+)
+def test_each_select_offers_the_values_the_model_takes(form: str, name: str, model: type[BaseModel]) -> None:
+    offered = catalogue().forms[form].choices[name]
+    assert offered == literal_values(model.model_fields[name].annotation) and offered
+
+
 def test_the_key_deposits_are_served_the_models_ceilings() -> None:
     """The deposit taken from an outsider and the one refunded: the key forms' only amounts."""
     served = catalogue().keys.maximum
@@ -93,6 +115,7 @@ def test_the_console_forms_type_none_of_the_served_limits() -> None:
         assert re.findall(r"\bmax: \d", text) == [], name
     actions = (ASSETS / "staff-actions.js").read_text("utf-8")
     assert r"\d{1," not in actions, "the quote's amounts are checked against the served ceiling"
+    assert re.findall(r'options: \["(?!true|false)', actions) == [], "a select's values: the model's, served"
     people = (ASSETS / "staff-people.js").read_text("utf-8")
     assert re.findall(r"maxlength: \d", people) == [], "the engineer search is as long as a name"
 

@@ -5,7 +5,7 @@ import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { engineerField, forgetEngineers } from "./staff-people.js";
 import { staffApi } from "./staff-session.js";
-import { el, largest, longest, state, tz } from "./staff-state.js";
+import { choices, el, largest, longest, state, tz } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -49,7 +49,7 @@ function actionFields(action, ticket) {
       return [
         { name: "new_arrival", type: "datetime-local", label: "staff.in.new_arrival", required: true, value: FD.localInput(due, zone) },
         { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: longest(action, "agreed_with"), value: (ticket.contact || {}).name || "" },
-        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: ["phone", "in_person", "sms", "email"], optionPrefix: "method.", required: true },
+        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: choices(action, "contact_method"), optionPrefix: "method.", required: true },
         { name: "note", type: "textarea", label: "staff.in.note" },
       ];
     }
@@ -67,7 +67,7 @@ function actionFields(action, ticket) {
       return [
         { name: "reply_by", type: "datetime-local", label: "staff.in.reply_by", required: true, value: FD.localInput(ticket.reply_due || new Date().toISOString(), zone) },
         { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: longest(action, "agreed_with"), value: (ticket.contact || {}).name || "" },
-        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: ["phone", "in_person", "sms", "email"], optionPrefix: "method.", required: true },
+        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: choices(action, "contact_method"), optionPrefix: "method.", required: true },
         { name: "note", type: "textarea", label: "staff.in.note" },
       ];
     case "repairs":
@@ -83,15 +83,15 @@ function actionFields(action, ticket) {
       ];
     case "apology":
       return [
-        { name: "delivery", type: "select", label: "staff.apology.title", options: ["mail", "print"], optionPrefix: "staff.apology.", required: true, value: (ticket.contact || {}).email && !ticket.apology_mailed_at ? "mail" : "print" },
-        { name: "language", type: "select", label: "staff.apology.language", options: ["zh-CN", "en"], optionPrefix: "language.", required: true, value: ticket.language || "zh-CN" },
+        { name: "delivery", type: "select", label: "staff.apology.title", options: choices(action, "delivery"), optionPrefix: "staff.apology.", required: true, value: (ticket.contact || {}).email && !ticket.apology_mailed_at ? "mail" : "print" },
+        { name: "language", type: "select", label: "staff.apology.language", options: choices(action, "language"), optionPrefix: "language.", required: true, value: ticket.language || "zh-CN" },
         { name: "action", type: "textarea", label: "staff.apology.action", required: true },
         { name: "signatory", label: "staff.apology.signatory", required: true, max: longest(action, "signatory"), value: state.session ? state.session.user : "" },
       ];
     case "reply":
       return [
         { name: "reply", type: "textarea", label: "staff.in.reply", required: true },
-        { name: "method", type: "select", label: "staff.in.method", options: ["phone", "in_person", "letter", "email", "sms"], optionPrefix: "method.", required: true },
+        { name: "method", type: "select", label: "staff.in.method", options: choices(action, "method"), optionPrefix: "method.", required: true },
       ];
     case "note":
     case "message":

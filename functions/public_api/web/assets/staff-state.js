@@ -33,6 +33,11 @@ export function largest(form, name) {
   return formRule("maximum", form, name);
 }
 
+/** What a select in `form` offers: the values the API takes in field `name`. */
+export function choices(form, name) {
+  return formRule("choices", form, name) || [];
+}
+
 /** An amount input's maxlength: the characters of the largest amount `fen` typed in yuan ("1000000.00"). */
 export function yuanWidth(fen) {
   return fen ? String(Math.floor(fen / 100)).length + 3 : undefined;

@@ -89,12 +89,14 @@ class FormRules(Frozen):
 
     max_length: dict[str, int]  # a text's longest value
     maximum: dict[str, int]  # a number's largest (an amount in fen)
+    choices: dict[str, list[str]]  # what a select offers: the values the field takes
 
 
 def _form(*models: type[BaseModel]) -> FormRules:
     """What the API checks of a form's fields, read from the models' schemas (the ones it validates
-    with): the text fields' longest values and the numbers' largest, by the field's path."""
-    found = FormRules(max_length={}, maximum={})
+    with): the text fields' longest values, the numbers' largest and the choices' values, by the
+    field's path."""
+    found = FormRules(max_length={}, maximum={}, choices={})
     for model in models:
         schema = model.model_json_schema()
         _walk(schema, schema.get("$defs", {}), "", found)
@@ -108,7 +110,11 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: FormRu
             if "items" in option:  # a list's: ``lines.*.item``
                 option, path = option["items"], path + ".*"
             if "$ref" in option:
-                _walk(defs[option["$ref"].rsplit("/", 1)[-1]], defs, f"{path}.", found)
+                option = defs[option["$ref"].rsplit("/", 1)[-1]]
+                if "enum" not in option:
+                    _walk(option, defs, f"{path}.", found)
+            if "enum" in option:
+                found.choices[path] = list(option["enum"])
             elif "maxLength" in option:
                 found.max_length[path] = option["maxLength"]
             elif longest := _LONGEST.search(option.get("pattern", "")):
@@ -165,6 +171,7 @@ _FORMS: dict[str, tuple[type[BaseModel], ...]] = {
     "reschedule": (cmd.Reschedule,),
     "agree_reply": (cmd.AgreeReply,),
     "quote": (cmd.QuoteIn,),
+    "reply": (cmd.Reply,),
     "apology": (apology.SendApology,),
     "corrective": (corrective.WriteCorrectiveAction,),
     "verify_corrective": (corrective.VerifyCorrectiveAction,),
