@@ -25,7 +25,7 @@ from playwright.sync_api import Page, Request, expect
 
 from deploy_tools.smoke import call as http  # (status, JSON answer) of one request
 from frontdesk.models.canned import MAX_TITLE
-from frontdesk.models.commands import QuoteIn, QuoteLineIn
+from frontdesk.models.commands import MAX_TEXT, Acceptance, QuoteIn, QuoteLineIn
 
 from .conftest import CHROMIUM, POLL_BOUND_SECONDS, until
 
@@ -443,6 +443,10 @@ def test_tracking_page_follows_the_work_and_acceptance_closes_the_ticket(page: P
     accept.get_by_role("button", name="提交验收").click()
     expect(page.locator("#satisfied-error")).to_have_text("请选择一项。")
     accept.get_by_role("radio", name="满意", exact=True).check()
+    # the marks and the comment's length are the model's, served by the catalogue
+    rating = Acceptance.model_fields["rating"].metadata
+    expect(accept.locator("[name=rating]")).to_have_count(rating[1].le - rating[0].ge + 1)
+    expect(accept.get_by_label("意见或建议")).to_have_attribute("maxlength", str(MAX_TEXT))
     accept.get_by_role("radio", name="5 星").check()
     accept.get_by_label("意见或建议").fill("师傅很快就到了,谢谢!")
     accept.get_by_role("button", name="提交验收").click()

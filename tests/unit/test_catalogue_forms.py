@@ -50,6 +50,8 @@ def constraint(model: type[BaseModel], name: str, kind: str) -> int:
         ("incident_report", "police_file_number", NewIncidentReport, "police_file_number"),
         ("incident_report", "reported_by_name", NewIncidentReport, "reported_by_name"),
         ("photo_upload", "filename", UploadRequest, "filename"),
+        ("acceptance", "comment", cmd.Acceptance, "comment"),
+        ("answer", "text", cmd.Said, "text"),
     ],
 )
 def test_each_form_field_is_served_the_models_longest_value(
@@ -93,6 +95,12 @@ def test_each_select_offers_the_values_the_model_takes(form: str, name: str, mod
     assert offered == literal_values(model.model_fields[name].annotation) and offered
 
 
+def test_the_acceptance_offers_the_models_marks() -> None:
+    served = catalogue().forms["acceptance"]
+    rating = (served.minimum["rating"], served.maximum["rating"])
+    assert rating == (constraint(cmd.Acceptance, "rating", "ge"), constraint(cmd.Acceptance, "rating", "le"))
+
+
 def test_the_key_deposits_are_served_the_models_ceilings() -> None:
     """The deposit taken from an outsider and the one refunded: the key forms' only amounts."""
     served = catalogue().keys.maximum
@@ -131,3 +139,5 @@ def test_the_tenant_pages_type_no_token_shape_or_file_name_length() -> None:
     for script in ASSETS.glob("*.js"):
         assert "{16,64}" not in script.read_text("utf-8"), script.name
     assert "slice(0, 200)" not in (ASSETS / "photos.js").read_text("utf-8"), "a photo's file name: the served limit"
+    assert "[1, 2, 3, 4, 5]" not in (ASSETS / "track.js").read_text("utf-8"), "the acceptance's marks: the model's"
+    assert "maxlength" not in (ASSETS.parent / "track.html").read_text("utf-8"), "the texts' limits: the models'"

@@ -89,14 +89,15 @@ class FormRules(Frozen):
 
     max_length: dict[str, int]  # a text's longest value
     maximum: dict[str, int]  # a number's largest (an amount in fen)
+    minimum: dict[str, int]  # the smallest of a number that has a largest (a rating's 1 of 1…5)
     choices: dict[str, list[str]]  # what a select offers: the values the field takes
 
 
 def _form(*models: type[BaseModel]) -> FormRules:
     """What the API checks of a form's fields, read from the models' schemas (the ones it validates
-    with): the text fields' longest values, the numbers' largest and the choices' values, by the
+    with): the text fields' longest values, the numbers' ranges and the choices' values, by the
     field's path."""
-    found = FormRules(max_length={}, maximum={}, choices={})
+    found = FormRules(max_length={}, maximum={}, minimum={}, choices={})
     for model in models:
         schema = model.model_json_schema()
         _walk(schema, schema.get("$defs", {}), "", found)
@@ -121,6 +122,8 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: FormRu
                 found.max_length[path] = int(longest[1])
             elif "maximum" in option:
                 found.maximum[path] = option["maximum"]
+                if "minimum" in option:
+                    found.minimum[path] = option["minimum"]
 
 
 class CallbackRules(Frozen):
@@ -179,6 +182,8 @@ _FORMS: dict[str, tuple[type[BaseModel], ...]] = {
     "incident_report": (incident.NewIncidentReport, incident.UpdateIncidentReport),
     "duty_sign_out": (SignOut,),
     "photo_upload": (UploadRequest,),  # the tenant's pages' too
+    "acceptance": (cmd.Acceptance,),  # the tracking page's
+    "answer": (cmd.Said,),  # the tracking page's answer to the desk
 }
 
 
