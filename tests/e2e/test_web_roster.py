@@ -61,6 +61,11 @@ def test_a_manager_fills_the_roster_and_the_desk_reads_it(page: Page, desk: Desk
     expect(_cell(roster, "night", "duty_manager")).to_have_attribute("aria-invalid", "true")
     screenshot(page, "roster-refused")
 
+    # the month read again (chosen again, or a late answer to the panel's opening) keeps the entry
+    with page.expect_response(lambda r: r.request.method == "GET" and r.url.endswith(f"/duty-roster/{MONTH}")):
+        roster.get_by_label("月份").dispatch_event("change")
+    expect(_cell(roster, "day", "duty_manager")).to_have_value(duty_manager)
+    expect(_cell(roster, "day", "desk")).to_have_value(operator)
     _cell(roster, "night", "duty_manager").fill(manager)
     roster.get_by_role("button", name="保存值班表").click()
     expect(roster.locator("#roster-summary")).to_contain_text("还有 60 个班次没有值班经理")

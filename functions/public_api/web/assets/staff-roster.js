@@ -13,6 +13,7 @@ const h = FD.h;
 let roster = null; // RosterView of the month shown
 let month = ""; // YYYY-MM
 let people = []; // the site's directory, for the names offered
+let loading = null; // { key: "<site>/<month>", promise }: the read under way
 let monthLink = null; // staff#roster=<month>: the month's pattern is the catalogue's (configureRoster)
 
 function path() {
@@ -74,11 +75,12 @@ function summary() {
   return t("staff.roster.missing", { n: roster.missing.length, date: roster.complete_by });
 }
 
-export function renderRoster() {
+/** fresh: the cells show the month as saved; otherwise what was typed stays (a reload, a language). */
+export function renderRoster(fresh) {
   const box = el("roster-body");
   if (!box || !roster) return;
   const edit = mayEdit();
-  const form = h("form", { id: "roster-form", novalidate: true },
+  const form = h("form", { id: "roster-form", novalidate: true, "data-roster": roster.site_id + "/" + roster.month },
     h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
     h("p", { id: "roster-summary", class: roster.complete ? "note" : "hint", text: summary() }),
     roster.updated_by ? h("p", { class: "muted small", text: t("staff.roster.updated", { who: roster.updated_by, at: FD.formatTime(roster.updated_at, tz()) }) }) : null,
@@ -97,7 +99,7 @@ export function renderRoster() {
     edit ? h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: "roster-save", text: t("staff.roster.save") })) : null
   );
   form.addEventListener("submit", save);
-  FD.fill(box, form);
+  (fresh ? FD.fill : FD.refill)(box, form);
 }
 
 function names(text) {
@@ -131,7 +133,7 @@ async function save(event) {
   if (!result) return;
   if (result.ok) {
     roster = result.data;
-    renderRoster();
+    renderRoster(true);
     FD.announce(el("status"), t("staff.roster.saved"));
     return;
   }
@@ -146,7 +148,17 @@ async function save(event) {
   FD.focusFirstInvalid(form);
 }
 
-async function load() {
+/** One read of a site's month at a time: the panel's toggle and a month chosen at once asked twice,
+    and the second answer, arriving after a refused save, put the saved month back over the entry. */
+function load() {
+  const key = state.siteId + "/" + month;
+  if (loading && loading.key === key) return loading.promise;
+  const promise = read().finally(function () { if (loading && loading.promise === promise) loading = null; });
+  loading = { key: key, promise: promise };
+  return promise;
+}
+
+async function read() {
   const forSite = state.siteId;
   const forMonth = month; // opening the panel reads this month; a month chosen meanwhile wins
   const [shown, directory] = await Promise.all([
@@ -177,6 +189,7 @@ export function clearRoster() {
   roster = null;
   month = "";
   people = [];
+  loading = null;
   if (el("roster-body")) el("roster-body").replaceChildren();
   if (el("roster")) el("roster").open = false;
 }
