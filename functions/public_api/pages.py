@@ -24,13 +24,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from frontdesk.api.routes import new_router
 from frontdesk.i18n import LANGUAGES, catalogue
 from frontdesk.settings import settings
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 WEB = Path(__file__).resolve().parent / "web"
 

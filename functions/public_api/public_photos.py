@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.params import Token
+from frontdesk.api.routes import new_router
 from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.photo import PhotoList, UploadRequest, UploadSlot
 from frontdesk.wiring import photo_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.post(

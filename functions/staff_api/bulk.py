@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.errors import language_of_headers
 from frontdesk.api.params import TicketId
+from frontdesk.api.routes import new_router
 from frontdesk.app.bulk import Outcome
 from frontdesk.i18n import message
 from frontdesk.models import commands as cmd
@@ -17,7 +17,7 @@ from frontdesk.models.ticket import Ticket
 from frontdesk.models.views import BulkOutcome, BulkResults
 from frontdesk.wiring import bulk_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.post(

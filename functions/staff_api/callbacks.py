@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import CallbackId, MonthPath, SitePath, WeekPath
+from frontdesk.api.routes import new_router
 from frontdesk.models.callback import (
     ActivitySampleIn,
     Callback,
@@ -25,7 +25,7 @@ from frontdesk.models.callback import (
 )
 from frontdesk.wiring import callbacks, monthly_callbacks, staff_desk, tickets
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.get("/staff/sites/<site_id>/callbacks", summary="The site's open callbacks, soonest due first")

@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import CampaignPath, QuarterPath, SitePath
+from frontdesk.api.routes import new_router
 from frontdesk.models.campaign import CampaignIn, CampaignView
 from frontdesk.models.quarterly import QuarterlyAnalysis
 from frontdesk.wiring import campaigns, quarterly
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.post(

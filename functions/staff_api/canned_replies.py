@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import SitePath
+from frontdesk.api.routes import new_router
 from frontdesk.models.canned import CannedReplies, CannedRepliesIn
 from frontdesk.wiring import canned_replies
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.get("/staff/sites/<site_id>/canned-replies", summary="The site's canned replies, in zh-CN and en (the desk)")

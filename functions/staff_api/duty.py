@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import DutyPageId, SitePath
+from frontdesk.api.routes import new_router
 from frontdesk.models.duty import (
     CloseDutyPage,
     DutyPages,
@@ -24,7 +24,7 @@ from frontdesk.models.duty import (
 )
 from frontdesk.wiring import duty_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.get("/staff/sites/<site_id>/duty-log", summary="The page of the shift now running, with its entries")

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import SitePath
+from frontdesk.api.routes import new_router
 from frontdesk.models.routing import EmergencyCallList, EmergencyCalls
 from frontdesk.wiring import emergency_call_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.get(

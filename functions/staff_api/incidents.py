@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel
 
 from frontdesk.api import intake
 from frontdesk.api.callers import Language, StaffActor
 from frontdesk.api.params import IdempotencyKey, ReportId, SiteQuery
-from frontdesk.api.routes import declare_post
+from frontdesk.api.routes import declare_post, new_router
 from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.incident import (
     ApproveIncidentReport,
@@ -34,7 +33,7 @@ from frontdesk.models.ticket import Actor
 from frontdesk.settings import settings
 from frontdesk.wiring import evidence_desk, incident_desk, photo_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 def _view(report_id: str, actor: Actor) -> IncidentReportView:

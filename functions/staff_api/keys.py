@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import KeyId, KeyUseId, MonthPath, SitePath
+from frontdesk.api.routes import new_router
 from frontdesk.models.key_audit import CheckKey, FileAudit, KeyAuditView
 from frontdesk.models.keys import KeyRegister, KeyUse, KeyView, NewKey, ReturnKey, TakeKey, TellClient
 from frontdesk.wiring import key_audits, key_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.post(

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import ListName, SitePath
-from frontdesk.api.routes import declare_post
+from frontdesk.api.routes import declare_post, new_router
 from frontdesk.models.escalation import Ladder
 from frontdesk.models.mailing import MailingListView, MailingOverview, MemberIn
 from frontdesk.models.ticket import Actor
 from frontdesk.wiring import mailing_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.get(

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from frontdesk.api.callers import StaffActor
 from frontdesk.api.params import SitePath
+from frontdesk.api.routes import new_router
 from frontdesk.models.staff import People
 from frontdesk.models.ticket import Role
 from frontdesk.wiring import staff_desk
 
-router = Router()  # type: ignore[no-untyped-call]  # powertools leaves Router.__init__ unannotated
+router = new_router()
 
 
 @router.get(

@@ -10,8 +10,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from playwright.sync_api import Page, expect
+from pydantic import BaseModel
 
 from deploy_tools.smoke import call as http
+from frontdesk.models.apology import SendApology
+from frontdesk.models.corrective import WriteCorrectiveAction
 
 from .conftest import until
 from .test_web_pages import (
@@ -30,6 +33,12 @@ from .test_web_pages import (
 )
 
 _ = desk  # the module's fixture: the local stack as the tests use it
+
+
+def _max_length(model: type[BaseModel], name: str) -> str:
+    """The field's longest value as the model constrains it: what the console's input must allow."""
+    (found,) = [m.max_length for m in model.model_fields[name].metadata if getattr(m, "max_length", None)]
+    return str(found)
 
 
 def _mail(desk: Desk, subject: str) -> dict[str, Any] | None:
@@ -183,6 +192,7 @@ def test_a_manager_judges_a_complaint_our_fault_sends_the_apology_and_verifies_t
     letter = open_action(page, "apology")
     expect(letter.get_by_label("致歉信")).to_have_value("mail")
     letter.get_by_label("已采取的纠正措施").fill("已对当班保安批评教育并调离岗位。")
+    expect(letter.get_by_label("落款人")).to_have_attribute("maxlength", _max_length(SendApology, "signatory"))
     letter.get_by_label("落款人").fill("客服中心 经理")
     letter.get_by_role("button", name="致歉信").click()
     mailed = until(lambda: _mail(desk, f"致歉信：关于您的投诉（{number}）"), "the apology letter's mail")
@@ -205,6 +215,8 @@ def test_a_manager_judges_a_complaint_our_fault_sends_the_apology_and_verifies_t
     write = panel.locator("form[data-corrective=corrective-action]")
     write.get_by_label("原因").fill("夜班保安服务培训不足。")
     write.get_by_label("纠正措施").fill("全员服务礼仪培训，每月抽查。")
+    # the limits are the models' (GET /public/catalogue), not a copy in the console
+    expect(write.get_by_label("责任人")).to_have_attribute("maxlength", _max_length(WriteCorrectiveAction, "owner"))
     write.get_by_label("责任人").fill("保安部 赵主管")
     write.get_by_label("完成日期").fill(due)
     write.get_by_role("button", name="保存报告").click()

@@ -21,9 +21,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, expect
 
 from deploy_tools.smoke import call as http  # (status, JSON answer) of one request
+from frontdesk.models.canned import MAX_TITLE
+from frontdesk.models.commands import MAX_TEXT, Acceptance, QuoteIn, QuoteLineIn
 
 from .conftest import CHROMIUM, POLL_BOUND_SECONDS, until
 
@@ -190,6 +192,12 @@ def fill_form(
     page.get_by_label("情况说明").fill(description)
     page.get_by_label("姓名").fill("李同学")
     page.get_by_label("联系电话").fill("+86 138-0013-8000")
+
+
+def refreshed_status(page: Page) -> Locator:
+    """The tracking page's status line, after the tenant presses its refresh button."""
+    page.get_by_role("button", name="刷新").click()
+    return page.locator("#status-text")
 
 
 def beijing(iso: str) -> str:
@@ -428,8 +436,7 @@ def test_tracking_page_follows_the_work_and_acceptance_closes_the_ticket(page: P
     ticket_id = desk.engineer_on_site(created["number"])
     desk.act("engineer", ticket_id, "complete", summary="疏通了下水管,已恢复正常。")
 
-    page.get_by_role("button", name="刷新").click()
-    expect(page.locator("#status-text")).to_have_text("已完工待验收")
+    expect(refreshed_status(page)).to_have_text("已完工待验收")
     expect(timeline).to_contain_text("派工")
     expect(timeline).to_contain_text("工程人员到场")
     expect(timeline).to_contain_text("完工说明：疏通了下水管,已恢复正常。")
@@ -441,6 +448,10 @@ def test_tracking_page_follows_the_work_and_acceptance_closes_the_ticket(page: P
     accept.get_by_role("button", name="提交验收").click()
     expect(page.locator("#satisfied-error")).to_have_text("请选择一项。")
     accept.get_by_role("radio", name="满意", exact=True).check()
+    # the marks and the comment's length are the model's, served by the catalogue
+    rating = Acceptance.model_fields["rating"].metadata
+    expect(accept.locator("[name=rating]")).to_have_count(rating[1].le - rating[0].ge + 1)
+    expect(accept.get_by_label("意见或建议")).to_have_attribute("maxlength", str(MAX_TEXT))
     accept.get_by_role("radio", name="5 星").check()
     accept.get_by_label("意见或建议").fill("师傅很快就到了,谢谢!")
     accept.get_by_role("button", name="提交验收").click()
@@ -770,11 +781,19 @@ def test_engineer_quotes_from_the_console_and_the_client_sees_it(page: Page, des
     quote = open_action(page, "quote")
     fill_in(quote, {}, {"项目": "铰链 ×2", "金额（元）": "abc"})
     quote.get_by_role("button", name="添加一项").click()
+    # a new row is as long as the model's item, and an amount above the model's ceiling is refused here
+    item = QuoteLineIn.model_fields["item"].metadata[0].max_length
+    expect(quote.locator("[data-field='lines.1.item'] input")).to_have_attribute("maxlength", str(item))
     quote.locator("[data-field='lines.1.item'] input").fill("螺丝")
     quote.locator("[data-field='lines.1.amount_cents'] input").fill("2")
     fill_in(quote, {}, {"税费（元）": "1.5", "人工费（元）": "20"})
     quote.get_by_role("button", name="提交报价").click()
     expect(quote.locator("[data-field='lines.0.amount_cents'] .field-error")).to_have_text("请填写金额，例如 12.50。")
+    ceiling = QuoteIn.model_fields["tax_cents"].metadata[-1].le
+    fill_in(quote, {}, {"税费（元）": f"{(ceiling + 1) / 100:.2f}"})
+    quote.get_by_role("button", name="提交报价").click()
+    expect(quote.locator("[data-field=tax_cents] .field-error")).to_have_text("请填写金额，例如 12.50。")
+    fill_in(quote, {}, {"税费（元）": "1.5"})
     quote.locator("[data-field='lines.0.amount_cents'] input").fill("36.80")
     quote.get_by_role("button", name="提交报价").click()
     expect(page.locator("#detail-status")).to_have_text("待确认报价")
@@ -1108,6 +1127,7 @@ def test_a_manager_edits_the_canned_replies_and_the_reply_form_offers_them(page:
     editor.get_by_role("button", name="保存常用回复").click()
     added = rows.last
     expect(added.locator("[data-field$=title_zh] .field-error")).to_have_text("此项为必填项。")
+    expect(added.get_by_label("标题（中文）")).to_have_attribute("maxlength", str(MAX_TITLE))  # the model's, served
     added.get_by_label("标题（中文）").fill("请稍候")
     added.get_by_label("标题（英文）").fill("Please wait")
     added.get_by_label("内容（中文）").fill("我们正在联系相关部门，稍后回复您。")

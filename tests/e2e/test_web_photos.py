@@ -29,6 +29,7 @@ from .test_web_pages import (
     desk,
     fill_form,
     open_form,
+    refreshed_status,
     screenshot,
     sign_in_at,
     sign_out_and_in,
@@ -329,8 +330,7 @@ def test_the_tracking_page_takes_photos_while_the_ticket_is_open(page: Page, des
     # The ticket is declined: it is closed, and so is the photo upload.
     ticket_id = desk.ticket_id(created["number"])
     desk.act("operator", ticket_id, "decline", reason="不属于物业维修范围。")
-    page.get_by_role("button", name="刷新").click()
-    expect(page.locator("#status-text")).to_have_text("已婉拒")
+    expect(refreshed_status(page)).to_have_text("已婉拒")
     expect(page.locator("#photos-closed")).to_have_text("工单已结束，不能再添加照片。")
     expect(page.locator("#track-photos-add")).to_be_hidden()
     expect(page.locator("#photos img")).to_have_count(1)  # what was sent stays on record

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from frontdesk.models.incident import NewIncidentReport
+
 from .test_web_pages import (
     Desk,
     desk,
@@ -66,6 +68,8 @@ def test_a_duty_manager_writes_submits_and_a_manager_approves_an_incident_report
     draft.get_by_role("button", name="提交给经理").click()
     expect(draft.locator("[data-field=immediate_action] .field-error")).to_be_visible()
     draft.get_by_label("即时处理").fill("关闭总阀，转移电脑，通知工程部抢修。")
+    police_file = NewIncidentReport.model_fields["police_file_number"].metadata[0].max_length  # the model's, served
+    expect(draft.get_by_label("报警回执号")).to_have_attribute("maxlength", str(police_file))
     draft.get_by_label("报警回执号").fill("无")
     draft.get_by_role("button", name="提交给经理").click()
     expect(report.locator("#report-state")).to_have_text("已提交")

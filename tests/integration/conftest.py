@@ -37,6 +37,8 @@ from .lambda_support import LambdaContext, load_handler_module
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
+    from .evidence_support import Evidence
+
 REPO = Path(__file__).resolve().parents[2]
 EVENTS = REPO / "events"
 START = datetime(2026, 11, 22, 2, 0, 0, tzinfo=UTC)
@@ -188,10 +190,14 @@ class Api:
         headers.update(response.get("headers") or {})
         return Reply(response["statusCode"], json.loads(raw) if raw else None, headers, raw)
 
+    def in_language(self, event: dict[str, Any], language: str) -> Reply:
+        """The answer to ``event`` asked in ``language`` (its Accept-Language header is set)."""
+        set_header(event, "Accept-Language", language)
+        return self(event)
+
     def refusal_in_english(self, event: dict[str, Any]) -> tuple[int, str, str]:
         """(status, code, message) of the answer to ``event`` asked in English."""
-        set_header(event, "Accept-Language", "en")
-        reply = self(event)
+        reply = self.in_language(event, "en")
         return reply.status, reply.body["code"], reply.body["message"]
 
 
@@ -274,6 +280,16 @@ def router(env: Stack) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return result
 
     return call
+
+
+@pytest.fixture
+def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
+    """The evidence harness (photos, incident reports, packs) with its clock fixed at its START."""
+    # Imported here: evidence_support imports this module (through staff_calls).
+    from .evidence_support import evidence
+
+    with evidence(stack, monkeypatch) as harness:
+        yield harness
 
 
 def staff_open(staff: Api, **changes: Any) -> tuple[str, str]:

@@ -4,10 +4,8 @@ functions/staff_api/incidents.py included in resolvers built like the API functi
 photo_ingest handler called with events shaped like events/*.json, and what the stream router does
 for incident reports (a rung their clock reached, the notices they owe) called as it calls it.
 
-    @pytest.fixture
-    def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-        with evidence(stack, monkeypatch) as harness:
-            yield harness
+    def test_something(ev: Evidence) -> None:   # the `ev` fixture of conftest.py
+        opened = ev.open_ticket()
 
 Uploads go to the presigned POST for real (moto intercepts the HTTP request, and like moto it
 enforces none of the policy's conditions: photo_ingest must, and is tested doing so).
@@ -16,8 +14,6 @@ enforces none of the policy's conditions: photo_ingest must, and is tested doing
 from __future__ import annotations
 
 import copy
-import importlib.util
-import itertools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,7 +42,16 @@ from frontdesk.settings import settings
 from local_stack.provision import Stack
 from local_stack.template import load_template
 
-from .lambda_support import OPERATOR, SITE, LambdaContext, Mail, load_handler_module, sent_mail, subscribe
+from .lambda_support import (
+    OPERATOR,
+    SITE,
+    LambdaContext,
+    Mail,
+    load_handler_module,
+    load_test_module,
+    sent_mail,
+    subscribe,
+)
 from .staff_calls import api_event
 
 if TYPE_CHECKING:
@@ -60,19 +65,11 @@ MANAGERS = {
     "centre_manager": ("centre.manager@example.com",),
     "department_and_engineering_managers": ("engineering.head@example.com", "security.head@example.com"),
 }
-_unique = itertools.count()
 
-
-def _samples() -> ModuleType:
-    """tests/unit/photo_samples.py (the byte-by-byte image builders), shared with the unit tests."""
-    spec = importlib.util.spec_from_file_location("photo_samples_for_integration", REPO / "tests/unit/photo_samples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-samples = _samples()
+# A valid staff command to open a ticket, as the unit tests build it.
+staff_request: Callable[..., cmd.StaffNewTicket] = load_test_module("tests/unit/builders.py").staff_request
+# The byte-by-byte image builders, shared with the unit tests.
+samples = load_test_module("tests/unit/photo_samples.py")
 jpeg: Callable[..., bytes] = samples.jpeg
 png: Callable[..., bytes] = samples.png
 heic: Callable[..., bytes] = samples.heic
@@ -135,18 +132,8 @@ class Evidence:
     # ------------------------------------------------------------------ tickets
 
     def open_ticket(self) -> Opened:
-        request = cmd.StaffNewTicket(
-            site_id="ql",
-            building_id="admin",
-            unit="101",
-            kind="repair",
-            category="plumbing",
-            channel="phone",
-            description="卫生间漏水,天花板滴水",
-            contact_name="李四",
-            contact_phone="13800138000",
-        )
-        return wiring.desk().open(request, OPERATOR)
+        """A repair of 101 in the admin building, taken by op1 on the phone."""
+        return wiring.desk().open(staff_request(), OPERATOR)
 
     def close(self, ticket: Ticket) -> Ticket:
         """Straight to closed (declined): a ticket the tenant can no longer add photos to."""
@@ -273,9 +260,9 @@ def _clear() -> None:
 
 @contextmanager
 def evidence(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
+    """The evidence harness, its clock fixed at START (the `ev` fixture of conftest.py)."""
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     clock = FixedClock(START)
-    monkeypatch.setattr(wiring, "SystemClock", lambda: clock)
     monkeypatch.setattr(wiring, "SystemClock", lambda: clock)
     _clear()
     try:

@@ -16,6 +16,17 @@ FIGHT = {
     "place": "东门",
     "details": "两人争执",
 }
+# A general incident in a unit: a burst pipe above 101 of the admin building at 09:30 in Shanghai.
+WATER_LEAK = {
+    "site_id": "ql",
+    "severity": "general",
+    "category": "water_leak",
+    "occurred_at": "2026-11-22T09:30:00+08:00",
+    "building_id": "admin",
+    "unit": "101",
+    "details": "三楼水管爆裂,101 室天花板渗水,电脑两台受损",
+    "reported_by_name": "王值班",
+}
 
 
 def create(ev: Evidence, body: dict[str, Any], who: dict[str, str] | None = None) -> tuple[str, dict[str, Any]]:

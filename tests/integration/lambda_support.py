@@ -95,6 +95,17 @@ def load_handler_module(relative: str, prefix: str = "fn") -> ModuleType:
     return module
 
 
+def load_test_module(relative: str) -> ModuleType:
+    """A helper module of tests/unit (e.g. "tests/unit/records.py") shared with the integration tests:
+    the two folders are separate packages, so it is loaded by path rather than imported."""
+    path = REPO / relative
+    spec = importlib.util.spec_from_file_location(f"shared_{path.stem}_{next(_unique)}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def subscribe(topic_arn: str, prefix: str = "alerts") -> Callable[[], list[dict[str, Any]]]:
     """An SQS queue subscribed to the topic; the returned reader gives every message seen so far."""
     sqs = boto3.client("sqs")

@@ -21,7 +21,6 @@ from .conftest import (
     Api,
     as_staff,
     load_event,
-    set_header,
     staff_act,
     staff_action,
     staff_open,
@@ -129,9 +128,7 @@ def test_dispatch_to_someone_not_among_the_sites_engineers_is_a_field_error(
         ("zh-CN", f"{name} 不是本项目的工程人员，请从名单中选择。"),
         ("en", f"{name} is not one of this site's engineers; pick a name from the list."),
     ):
-        event = staff_action(ticket_id, "dispatch", {"version": 1, "assignee": name})
-        set_header(event, "Accept-Language", language)
-        reply = staff(event)
+        reply = staff.in_language(staff_action(ticket_id, "dispatch", {"version": 1, "assignee": name}), language)
         assert (reply.status, reply.body["code"], reply.body["field"], reply.body["message"]) == (
             400,
             "unknown_engineer",
@@ -170,9 +167,7 @@ def test_an_engineer_takes_an_unassigned_repair(staff: Api, clocks: ClockStore) 
 
 def test_take_is_for_engineers_and_unassigned_repairs_only(staff: Api, store: TicketStore) -> None:
     ticket_id = _open(staff)
-    set_en = staff_action(ticket_id, "take", {"version": 1}, *OP1)
-    set_header(set_en, "Accept-Language", "en")
-    reply = staff(set_en)
+    reply = staff.in_language(staff_action(ticket_id, "take", {"version": 1}, *OP1), "en")
     assert (reply.status, reply.body["code"], reply.body["message"]) == (403, "forbidden", "Your role may not do this.")
 
     staff_act(staff, ticket_id, "take", {"version": 1}, ENG1)

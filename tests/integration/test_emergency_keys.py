@@ -14,12 +14,15 @@ from frontdesk.clock import FixedClock
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 
 from .conftest import Api
+from .lambda_support import load_test_module
 from .staff_calls import call, sealed_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
 
 KEYS = "/staff/emergency-keys"
+# The borrower the unit tests of the key rules use (tests/unit/records.py).
+OUTSIDER: dict[str, Any] = load_test_module("tests/unit/records.py").OUTSIDER
 
 
 @pytest.fixture
@@ -185,20 +188,12 @@ def test_after_an_override_the_desk_records_that_the_client_was_told(office: Api
 def test_an_outsider_borrows_with_an_id_and_a_deposit_refunded_at_the_return(office: Api) -> None:
     staff = office
     key = sealed_key(staff)
-    outsider = {
-        "name": "王师傅",
-        "company": "捷修水电",
-        "id_document": "id_card",
-        "id_number": "11010519491231002X",
-        "deposit_fen": 20000,
-        "receipt": "YJ-0042",
-    }
     permission = {"given_by": "张老师", "how": "phone", "at": "2026-11-23T09:50:00+08:00"}
     body = {"version": 1, "reason": "更换门锁", "permission": permission}
     path = f"{KEYS}/{key['key_id']}/take"
-    no_receipt = call(staff, "POST", path, {**body, "outsider": {**outsider, "receipt": ""}}, language="zh-CN")
+    no_receipt = call(staff, "POST", path, {**body, "outsider": {**OUTSIDER, "receipt": ""}}, language="zh-CN")
     assert no_receipt.status == 400 and "receipt" in no_receipt.body["errors"][0]["field"]
-    taken = call(staff, "POST", path, {**body, "outsider": outsider})
+    taken = call(staff, "POST", path, {**body, "outsider": OUTSIDER})
     assert taken.status == 200, taken.raw
     assert taken.body["use"]["outsider"]["deposit_fen"] == 20000
 

@@ -9,7 +9,6 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +17,11 @@ import requests
 from moto.s3.models import s3_backends
 
 from frontdesk.evidence.verify import main as verify_command
-from local_stack.provision import Stack
 
-from .evidence_support import Evidence, evidence, jpeg, png
+from .evidence_support import Evidence, jpeg, png
 from .lambda_support import ACCOUNT
 
 REPORTS = "/staff/incident-reports"
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
 
 
 @pytest.fixture

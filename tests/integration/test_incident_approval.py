@@ -4,23 +4,14 @@ a message in their language; a stale version 409."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from local_stack.provision import Stack
-
-from .evidence_support import Evidence, evidence
+from .evidence_support import Evidence
 from .incident_drafts import REPORTS, create, draft
 
 MANAGER = {"user": "mgr1", "groups": "manager"}
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
 
 
 def _submitted(ev: Evidence) -> tuple[str, dict[str, Any]]:

@@ -29,18 +29,11 @@ from frontdesk.models.incident import IncidentSeverity, NewIncidentReport
 from frontdesk.models.ticket import Actor, ActorKind, Role
 from frontdesk.settings import settings
 from local_stack import moto_fixes
-from local_stack.provision import Stack
 
-from .evidence_support import Evidence, evidence
+from .evidence_support import Evidence
 
 DUTY_MANAGER = Actor(kind=ActorKind.STAFF, id="dm1", roles=frozenset({Role.DUTY_MANAGER}))
 CREATORS = 50
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
 
 
 @pytest.fixture

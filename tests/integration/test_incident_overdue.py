@@ -7,23 +7,13 @@ clock engine; here its rung is written on the clock as it writes it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from frontdesk import wiring
 from frontdesk.models.clock import ClockState
-from local_stack.provision import Stack
 
-from .evidence_support import MANAGERS, Evidence, evidence
+from .evidence_support import MANAGERS, Evidence
 from .incident_drafts import REPORTS, create, draft
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
 
 
 def _major(ev: Evidence) -> dict[str, Any]:

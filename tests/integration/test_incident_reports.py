@@ -4,38 +4,18 @@ register lists every report with its state. Bad input is a 4xx naming the field,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from frontdesk import wiring
-from local_stack.provision import Stack
 
-from .evidence_support import MANAGERS, Evidence, evidence, jpeg
-
-REPORTS = "/staff/incident-reports"
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
+from .evidence_support import MANAGERS, Evidence, jpeg
+from .incident_drafts import REPORTS, WATER_LEAK
 
 
 def _new(**changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "site_id": "ql",
-        "severity": "general",
-        "category": "water_leak",
-        "occurred_at": "2026-11-22T09:30:00+08:00",
-        "building_id": "admin",
-        "unit": "101",
-        "details": "三楼水管爆裂,101 室天花板渗水,电脑两台受损",
-        "reported_by_name": "王值班",
-    }
-    body.update(changes)
-    return body
+    return {**WATER_LEAK, **changes}
 
 
 def test_a_duty_manager_opens_a_report_from_a_ticket(ev: Evidence) -> None:

@@ -5,7 +5,6 @@ hashed, dated from EXIF, recorded and locked; every event can be delivered again
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,17 +12,10 @@ import pytest
 
 from frontdesk.domain.evidence import MAX_PHOTOS, UPLOAD_EXPIRY_SECONDS, UPLOAD_GRACE_SECONDS
 from frontdesk.models.photo import OwnerKind
-from local_stack.provision import Stack
 
-from .evidence_support import HTML_NAMED_JPG, Evidence, comment, evidence, heic, jpeg, jpeg_with, oversize, png
+from .evidence_support import HTML_NAMED_JPG, Evidence, comment, heic, jpeg, jpeg_with, oversize, png
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
 
 
 def _slot(ev: Evidence, token: str, content_type: str = "image/jpeg", size: int = 1000) -> dict[str, Any]:

@@ -4,24 +4,16 @@ short-lived links to the verified originals. Tenants through the tracking token,
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 import requests
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS, UPLOAD_EXPIRY_SECONDS
 from frontdesk.models.photo import OwnerKind
-from local_stack.provision import Stack
 
-from .evidence_support import Evidence, evidence, jpeg, png
+from .evidence_support import Evidence, jpeg, png
 
 TICKETS = "/public/track/{token}/photos"
-
-
-@pytest.fixture
-def ev(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Evidence]:
-    with evidence(stack, monkeypatch) as harness:
-        yield harness
 
 
 def test_a_tenant_uploads_a_photo_and_sees_it_through_a_short_lived_link(ev: Evidence) -> None:

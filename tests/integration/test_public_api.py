@@ -363,9 +363,14 @@ def test_the_catalogue_serves_what_the_models_enforce(public: Api) -> None:
     rules = body["parcels"]
     assert (rules["name"], rules["short_text"], rules["id_tail_length"]) == (80, 40, 4)
     assert body["patterns"]["site_id"] == ids.SITE_ID and body["patterns"]["quarter"] == ids.QUARTER
+    assert body["patterns"]["ticket_id"] == ids.HEX_ID and body["patterns"]["report_id"] == ids.REPORT_ID
     keys = body["keys"]["max_length"]  # by the forms' field paths, nested ones too; a pattern's longest
     shown = (keys["reason"], keys["outsider.name"], keys["after_hours.escort"], keys["seal_number"])
     assert shown == (500, 80, 128, 20)
+    forms = body["forms"]  # each console form's limits, by the field's path; a list's rows as ``*``
+    assert forms["corrective"]["max_length"]["owner"] == cmd.MAX_NAME
+    assert forms["quote"]["max_length"]["lines.*.item"] == cmd.MAX_SHORT
+    assert forms["quote"]["maximum"]["tax_cents"] == 100_000_000
     assert re.fullmatch(rules["tracking_no"], "A" * 40) and not re.fullmatch(rules["tracking_no"], "A" * 41)
     # the phone pattern the pages test is the one intake enforces: what it refuses, intake refuses
     phone = re.compile(body["patterns"]["phone"])
@@ -389,14 +394,14 @@ def test_the_pages_repeat_no_category_kind_or_pattern() -> None:
         assert "plumbing" not in text and "staff_attitude" not in text, script.name
         assert '"walk_in"' not in text, script.name  # the desk's intake channels
         assert "[0-9 -]{5,19}" not in text and "Asia/Shanghai" not in text, script.name
-        if script.name != "staff-reports.js":  # its #report= link predates the catalogue's patterns
-            assert "[a-z0-9-]{1,40}" not in text and "Q[1-4]" not in text, script.name  # a site id, a quarter
+        assert "[a-z0-9-]{1,40}" not in text and "Q[1-4]" not in text, script.name  # a site id, a quarter
+        assert "[a-f0-9]{32}" not in text, script.name  # a ticket's id (the staff#ticket= links)
     form = (web.parent / "index.html").read_text("utf-8")
     assert re.findall(r'id="(\w+)"[^>]*maxlength', form) == [], "limits come from the catalogue"
     parcels = (web / "staff-parcels.js").read_text("utf-8")  # the register's limits (it had 80 and 40)
     assert re.findall(r"\bmax: \d", parcels) == [], "limits come from the catalogue"
-    keys = (web / "staff-keys.js").read_text("utf-8")  # only the deposits' inputs (yuan, as typed) have their own
-    assert re.findall(r'name: "([\w.]+)"[^\n]*\bmax: \d', keys) == ["outsider.deposit_fen", "deposit.refunded_fen"]
+    keys = (web / "staff-keys.js").read_text("utf-8")  # the deposits' inputs too: as wide as the largest amount
+    assert re.findall(r'name: "([\w.]+)"[^\n]*\bmax: \d', keys) == []
 
 
 # ------------------------------------------------------------------------------------------ tracking

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,12 +16,12 @@ from frontdesk.adapters.dynamodb import _ticket_item
 from frontdesk.adapters.quarterly import QuarterRecords
 from frontdesk.adapters.sla_store import SlaStore
 from frontdesk.clock import FixedClock
-from frontdesk.models.callback import Attempt, Callback, CallbackReason, CallbackState, Method, Result
+from frontdesk.models.callback import Callback, CallbackState
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Channel, Contact, Kind, Status, Ticket
+from frontdesk.models.ticket import Kind, Ticket
 
 from .conftest import DM1, MGR1, OP1, Api, import_function
-from .lambda_support import LambdaContext, sent_mail
+from .lambda_support import LambdaContext, load_test_module, sent_mail
 from .staff_routes import staff_route
 
 if TYPE_CHECKING:
@@ -30,46 +31,11 @@ PAGE = "/staff/sites/{site_id}/quarterly/{quarter}"
 CSV = "/staff/sites/{site_id}/quarterly/{quarter}/csv"
 
 
-def _ticket(n: int, day: str, kind: Kind = Kind.REPAIR, category: str = "plumbing", unit: str = "101") -> Ticket:
-    at = f"{day}T03:{n % 60:02d}:00.000Z"
-    return Ticket(
-        ticket_id=f"{n:032x}",
-        site_id="ql",
-        number=f"QL-{day.replace('-', '')}-{n:03d}",
-        local_day=day,
-        kind=kind,
-        channel=Channel.PHONE,
-        category=category,
-        status=Status.CLOSED,
-        building_id="admin",
-        unit=unit,
-        description="漏水",
-        contact=Contact(name="张三"),
-        received_by="op1",
-        created_at=at,
-        updated_at=at,
-    )
-
-
-def _callback(n: int, done_at: str, state: CallbackState = CallbackState.UNSATISFIED) -> Callback:
-    result = Result.UNSATISFIED if state is CallbackState.UNSATISFIED else Result.SATISFIED
-    attempt = Attempt(at=done_at, local_day=done_at[:10], by="op1", method=Method.PHONE, result=result)
-    return Callback(
-        callback_id=f"{n:032x}-3",
-        site_id="ql",
-        ticket_id=f"{n:032x}",
-        ticket_number=f"QL-{n:03d}",
-        ticket_kind="complaint",
-        reason=CallbackReason.COMPLAINT,
-        state=state,
-        created_at=done_at,
-        due=done_at,
-        assignee="op1",
-        unit="101",
-        building_id="admin",
-        attempts=(attempt,),
-        done_at=done_at,
-    )
+# The same records as the unit tests of the analysis (tests/unit/records.py).
+records = load_test_module("tests/unit/records.py")
+closed_ticket: Callable[..., Ticket] = records.closed_ticket
+concluded_callback: Callable[..., Callback] = records.concluded_callback
+ticket_number: Callable[[int], str] = records.ticket_number
 
 
 def _put(table: Table, items: list[dict[str, Any]]) -> None:
@@ -82,22 +48,26 @@ def _quarter_records(table: Table) -> None:
     """2026-Q4 (Shanghai): two complaints of one kind in 101 (a repeat), three repairs of one kind in
     101 (a repeat), one failed and one met callback; and the quarter's edges just outside it."""
     inside = [
-        _ticket(1, "2026-10-01", Kind.COMPLAINT, "cleaning"),
-        _ticket(2, "2026-12-31", Kind.COMPLAINT, "cleaning"),
-        _ticket(3, "2026-11-02"),
-        _ticket(4, "2026-11-03"),
-        _ticket(5, "2026-11-04"),
-        _ticket(6, "2026-11-04", unit="102"),
+        closed_ticket(1, Kind.COMPLAINT, "cleaning", day="2026-10-01"),
+        closed_ticket(2, Kind.COMPLAINT, "cleaning", day="2026-12-31"),
+        closed_ticket(3, day="2026-11-02"),
+        closed_ticket(4, day="2026-11-03"),
+        closed_ticket(5, day="2026-11-04"),
+        closed_ticket(6, unit="102", day="2026-11-04"),
     ]
-    edges = [_ticket(7, "2026-09-30", Kind.COMPLAINT, "cleaning"), _ticket(8, "2027-01-01")]
+    edges = [closed_ticket(7, Kind.COMPLAINT, "cleaning", day="2026-09-30"), closed_ticket(8, day="2027-01-01")]
     _put(table, [_ticket_item(t, t.created_at) for t in (*inside, *edges)])
     _put(
         table,
         [
-            callback_item(_callback(20, "2026-11-20T02:00:00.000Z")),
-            callback_item(_callback(21, "2026-11-21T02:00:00.000Z", CallbackState.SATISFIED)),
-            callback_item(_callback(22, "2026-09-30T15:59:59.000Z")),  # 23:59:59 on 30 September in Shanghai
-            callback_item(_callback(23, "2026-12-31T16:00:00.000Z")),  # midnight, 1 January in Shanghai
+            callback_item(concluded_callback(20, done_at="2026-11-20T02:00:00.000Z")),
+            callback_item(concluded_callback(21, CallbackState.SATISFIED, done_at="2026-11-21T02:00:00.000Z")),
+            callback_item(
+                concluded_callback(22, done_at="2026-09-30T15:59:59.000Z")
+            ),  # 23:59:59 on 30 September in Shanghai
+            callback_item(
+                concluded_callback(23, done_at="2026-12-31T16:00:00.000Z")
+            ),  # midnight, 1 January in Shanghai
         ],
     )
 
@@ -105,9 +75,12 @@ def _quarter_records(table: Table) -> None:
 def _other_quarters(table: Table, count: int) -> None:
     """Many records of other quarters (and another site): the analysis must not read one of them."""
     days = [(datetime(2026, 7, 1) + timedelta(days=n % 92)).date().isoformat() for n in range(count)]
-    tickets = [_ticket(100 + n, day) for n, day in enumerate(days)]
+    tickets = [closed_ticket(100 + n, day=day) for n, day in enumerate(days)]
     _put(table, [_ticket_item(t, t.created_at) for t in tickets])
-    _put(table, [callback_item(_callback(100 + n, f"{day}T02:00:00.000Z")) for n, day in enumerate(days)])
+    _put(
+        table,
+        [callback_item(concluded_callback(100 + n, done_at=f"{day}T02:00:00.000Z")) for n, day in enumerate(days)],
+    )
 
 
 def test_reads_grow_with_the_quarter_not_with_the_table(staff: Api, table: Table, site: Site) -> None:
@@ -182,4 +155,4 @@ def test_the_managers_are_mailed_once_on_the_first_business_day_after_the_quarte
     (mail,) = sent_mail()[before:]
     assert sorted(mail.to) == ["centre@example.com", "eng.head@example.com"]
     assert "2026-Q4" in mail.subject and "回访分析" in mail.subject
-    assert "QL-020" in mail.body and "staff#quarterly=ql/2026-Q4" in mail.body
+    assert ticket_number(20) in mail.body and "staff#quarterly=ql/2026-Q4" in mail.body

@@ -41,6 +41,8 @@ MANAGER = staff("mgr1", Role.MANAGER)
 NOBODY = staff("guest")
 SYSTEM = Actor(kind=ActorKind.SYSTEM, id="sla-timer")
 CLIENT_ACTOR = CLIENT
+# The desk's own people: those who take calls, write to the tenant and run the desk.
+DESK_ROLES = (OPERATOR, DUTY_MANAGER, MANAGER)
 
 BUILDING_OF_CLASS = {BuildingClass.A: "admin", BuildingClass.B: "dorm", BuildingClass.C: "expert"}
 

@@ -18,9 +18,8 @@ from frontdesk.models.views import public_view
 
 from .builders import (
     CLIENT_ACTOR,
-    DUTY_MANAGER,
+    DESK_ROLES,
     ENGINEER,
-    MANAGER,
     NOBODY,
     OPERATOR,
     SYSTEM,
@@ -29,8 +28,6 @@ from .builders import (
     staff_request,
     walk_to,
 )
-
-DESK_ROLES = (OPERATOR, DUTY_MANAGER, MANAGER)
 
 
 def said(version: int, text: str = "已电话联系客户，约好下午三点上门。") -> cmd.Said:

@@ -10,7 +10,7 @@ from frontdesk.domain.errors import ErrorCode, Forbidden, IllegalTransition, Inv
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Department, Kind, Resolution, Role, Status
 
-from .builders import DUTY_MANAGER, ENGINEER, MANAGER, OPERATOR, OTHER_ENGINEER, Walk, command, walk_to
+from .builders import DESK_ROLES, DUTY_MANAGER, ENGINEER, OPERATOR, OTHER_ENGINEER, Walk, command, walk_to
 
 ROSTER = frozenset({"eng1", "eng2"})
 
@@ -109,7 +109,7 @@ def test_an_engineer_takes_an_unassigned_repair_and_its_clock_starts() -> None:
 
 def test_only_an_engineer_on_the_roster_takes_work() -> None:
     walk = Walk()
-    for actor in (OPERATOR, DUTY_MANAGER, MANAGER):
+    for actor in DESK_ROLES:
         with pytest.raises(Forbidden):
             _apply(walk, "take", actor)
     outsider = ENGINEER.model_copy(update={"id": "eng9"})

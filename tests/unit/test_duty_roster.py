@@ -19,12 +19,12 @@ from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, Su
 from frontdesk.models.duty import OnDutyRole, Shift
 from frontdesk.models.duty_roster import DutyRoster, RosterIn, RosterSlotIn
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
-from frontdesk.models.mailing import MailingList
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Role
 from frontdesk.notifications.messages import Mail
 
 from .builders import SITE, staff
+from .fakes import SentMarks
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 MONTH = "2026-12"
@@ -226,24 +226,6 @@ class Directory:
 
 
 @dataclass
-class Lists:
-    members: dict[str, tuple[str, ...]]
-    sent: set[tuple[str, str]] = field(default_factory=set)
-
-    def mailing_list(self, site_id: str, name: str) -> MailingList:
-        return MailingList(site_id=site_id, name=name, members=self.members.get(name, ()))
-
-    def was_sent(self, subject_key: str, key: str) -> bool:
-        return (subject_key, key) in self.sent
-
-    def sent_under(self, subject_key: str, prefix: str) -> frozenset[str]:
-        return frozenset(k for s, k in self.sent if s == subject_key and k.startswith(prefix))
-
-    def mark_sent(self, subject_key: str, key: str) -> None:
-        self.sent.add((subject_key, key))
-
-
-@dataclass
 class Mailer:
     sent: list[tuple[list[str], str, str]] = field(default_factory=list)
 
@@ -279,7 +261,7 @@ def test_on_shift_reads_the_roster_of_the_month_the_shift_began() -> None:
 
 
 def test_the_reminder_tells_the_managers_once_and_not_when_complete() -> None:
-    rosters, lists, mailer = Rosters(), Lists({"centre_manager": ("centre@example.com",)}), Mailer()
+    rosters, lists, mailer = Rosters(), SentMarks({"centre_manager": ("centre@example.com",)}), Mailer()
     clock = FixedClock(datetime(2026, 11, 25, 1, 0, tzinfo=UTC))
     reminder = RosterReminder(Sites(), rosters, lists, mailer, clock, "https://desk.example.com")
 
@@ -297,7 +279,9 @@ def test_the_reminder_tells_the_managers_once_and_not_when_complete() -> None:
 def test_the_reminder_says_nothing_before_the_25th() -> None:
     mailer = Mailer()
     early = FixedClock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))  # 23:00 on the 24th in Shanghai
-    report = RosterReminder(Sites(), Rosters(), Lists({"centre_manager": ("c@example.com",)}), mailer, early, "x").run()
+    report = RosterReminder(
+        Sites(), Rosters(), SentMarks({"centre_manager": ("c@example.com",)}), mailer, early, "x"
+    ).run()
     assert (report.told, mailer.sent) == ([], [])
 
 
@@ -312,7 +296,7 @@ def test_an_incident_reports_ladder_cannot_name_a_role_on_duty() -> None:
 
 
 @dataclass
-class LadderLists(Lists):
+class LadderLists(SentMarks):
     ladder_of: Ladder = DEFAULT_LADDER
 
     def ladder(self, site_id: str) -> Ladder:

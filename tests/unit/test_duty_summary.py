@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -54,15 +54,6 @@ def _handover(incoming_at: str | None) -> Handover:
     )
 
 
-def test_a_handover_is_late_only_after_its_due_time() -> None:
-    assert not duty_summary.is_late(
-        ClockKind.HANDOVER, _handover("2026-11-22T10:00:00.000Z"), "2026-11-23T00:00:00.000Z"
-    )
-    assert duty_summary.is_late(ClockKind.HANDOVER, _handover("2026-11-22T10:00:00.001Z"), "2026-11-23T00:00:00.000Z")
-    assert not duty_summary.is_late(ClockKind.HANDOVER, _handover(None), "2026-11-22T09:59:59.999Z")
-    assert duty_summary.is_late(ClockKind.HANDOVER, _handover(None), "2026-11-22T10:00:00.001Z")
-
-
 def _key_use(returned_at: str | None) -> KeyUse:
     return KeyUse(
         use_id="u1",
@@ -79,13 +70,20 @@ def _key_use(returned_at: str | None) -> KeyUse:
     )
 
 
-def test_a_key_is_late_when_back_after_its_return_time_or_still_out_past_it() -> None:
-    assert not duty_summary.is_late(
-        ClockKind.KEY_RETURN, _key_use("2026-11-22T10:00:00.000Z"), "2026-11-23T00:00:00.000Z"
-    )
-    assert duty_summary.is_late(ClockKind.KEY_RETURN, _key_use("2026-11-22T10:00:00.001Z"), "2026-11-23T00:00:00.000Z")
-    assert not duty_summary.is_late(ClockKind.KEY_RETURN, _key_use(None), "2026-11-22T09:59:59.999Z")
-    assert duty_summary.is_late(ClockKind.KEY_RETURN, _key_use(None), "2026-11-22T10:00:00.001Z")
+@pytest.mark.parametrize(
+    ("kind", "record"),
+    [(ClockKind.HANDOVER, _handover), (ClockKind.KEY_RETURN, _key_use)],
+    ids=["handover", "key"],
+)
+def test_a_handover_or_a_key_is_late_when_done_after_its_due_time_or_still_not_done_past_it(
+    kind: ClockKind, record: Callable[[str | None], Handover | KeyUse]
+) -> None:
+    """Both are due at 10:00 UTC: done (signed, back) at that time is on time, a millisecond later is late;
+    not done yet is late only once the due time has passed."""
+    assert not duty_summary.is_late(kind, record("2026-11-22T10:00:00.000Z"), "2026-11-23T00:00:00.000Z")
+    assert duty_summary.is_late(kind, record("2026-11-22T10:00:00.001Z"), "2026-11-23T00:00:00.000Z")
+    assert not duty_summary.is_late(kind, record(None), "2026-11-22T09:59:59.999Z")
+    assert duty_summary.is_late(kind, record(None), "2026-11-22T10:00:00.001Z")
 
 
 def _entry(seq: int, category: DutyCategory) -> DutyEntry:

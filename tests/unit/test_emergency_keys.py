@@ -19,6 +19,7 @@ from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, VersionCo
 from frontdesk.models.keys import KeyState, NewKey, ReturnKey, TakeKey, TellClient
 
 from .builders import DUTY_MANAGER, ENGINEER, OPERATOR, make_site
+from .records import OUTSIDER
 
 SITE = make_site()
 CALENDAR = site_calendar(SITE.timezone, [])
@@ -227,16 +228,6 @@ def test_the_client_told_is_recorded_once_not_before_the_use_nor_in_the_future()
 
 
 # ---------------------------------------------------------------------------- an outsider borrows
-
-
-OUTSIDER = {
-    "name": "王师傅",
-    "company": "捷修水电",
-    "id_document": "id_card",
-    "id_number": "11010519491231002X",
-    "deposit_fen": 20000,
-    "receipt": "YJ-0042",
-}
 
 
 @pytest.mark.parametrize("missing", ["name", "id_document", "id_number", "deposit_fen", "receipt"])

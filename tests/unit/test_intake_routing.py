@@ -8,11 +8,11 @@ import pytest
 from pydantic import ValidationError
 
 from frontdesk.domain import intake, routing
+from frontdesk.models.escalation import MANAGER_LIST
 from frontdesk.models.routing import (
     DEFAULT_CALLS,
     DEFAULT_EMERGENCY_CALLS,
     LEADERSHIP_LIST,
-    MANAGER_LIST,
     EmergencyCalls,
     routing_lists,
 )

@@ -6,67 +6,20 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from frontdesk.domain import quarterly
 from frontdesk.domain.calendar import site_calendar
-from frontdesk.models.callback import Attempt, Callback, CallbackReason, CallbackState, Method, Result
+from frontdesk.models.callback import CallbackState
 from frontdesk.models.quarterly import QuarterlyAnalysis, RepeatedIssue
-from frontdesk.models.ticket import Channel, Contact, Kind, Resolution, Status, Ticket
+from frontdesk.models.ticket import Kind, Resolution
 from frontdesk.notifications import quarterly as notices
 
+from .records import closed_ticket, concluded_callback
+
 SHANGHAI = site_calendar("Asia/Shanghai", ())
-
-
-def ticket(n: int, kind: Kind = Kind.REPAIR, category: str = "plumbing", unit: str = "101", **changes: Any) -> Ticket:
-    fields: dict[str, Any] = {
-        "ticket_id": f"{n:032x}",
-        "site_id": "ql",
-        "number": f"QL-20261105-{n:03d}",
-        "local_day": "2026-11-05",
-        "kind": kind,
-        "channel": Channel.PHONE,
-        "category": category,
-        "status": Status.CLOSED,
-        "building_id": "admin",
-        "unit": unit,
-        "description": "漏水",
-        "contact": Contact(name="张三"),
-        "received_by": "op1",
-        "created_at": f"2026-11-05T01:{n:02d}:00.000Z",
-        "updated_at": "2026-11-05T09:00:00.000Z",
-    }
-    return Ticket(**(fields | changes))
-
-
-def callback(n: int, state: CallbackState, defect: bool = False) -> Callback:
-    attempt = Attempt(
-        at="2026-11-20T02:00:00.000Z",
-        local_day="2026-11-20",
-        by="op1",
-        method=Method.PHONE,
-        result=Result.UNSATISFIED if state is CallbackState.UNSATISFIED else Result.SATISFIED,
-        defect_remains=defect,
-    )
-    return Callback(
-        callback_id=f"{n:032x}-3",
-        site_id="ql",
-        ticket_id=f"{n:032x}",
-        ticket_number=f"QL-20261105-{n:03d}",
-        ticket_kind="repair",
-        reason=CallbackReason.KEY_REPAIR,
-        state=state,
-        created_at="2026-11-10T02:00:00.000Z",
-        due="2026-11-13T09:30:00.000Z",
-        assignee="op1",
-        unit="101",
-        building_id="admin",
-        attempts=(attempt,),
-        done_at=f"2026-11-2{n % 10}T02:00:00.000Z",
-    )
 
 
 @pytest.mark.parametrize(
@@ -127,10 +80,10 @@ def test_the_mail_day_is_the_sites_own() -> None:
 def test_failed_callbacks_are_the_unsatisfied_ones_oldest_first() -> None:
     found = quarterly.failed(
         [
-            callback(3, CallbackState.UNSATISFIED, defect=True),
-            callback(1, CallbackState.SATISFIED),
-            callback(2, CallbackState.UNSATISFIED),
-            callback(4, CallbackState.UNREACHABLE),
+            concluded_callback(3, CallbackState.UNSATISFIED, defect=True),
+            concluded_callback(1, CallbackState.SATISFIED),
+            concluded_callback(2, CallbackState.UNSATISFIED),
+            concluded_callback(4, CallbackState.UNREACHABLE),
         ]
     )
     assert [(f.ticket_number, f.defect_remains) for f in found] == [
@@ -141,29 +94,29 @@ def test_failed_callbacks_are_the_unsatisfied_ones_oldest_first() -> None:
 
 def test_two_complaints_or_three_repairs_of_one_category_in_one_unit() -> None:
     tickets = [
-        ticket(1, Kind.COMPLAINT, "cleaning"),
-        ticket(2, Kind.COMPLAINT, "cleaning"),
-        ticket(3, Kind.COMPLAINT, "security"),
-        ticket(4),
-        ticket(5),
-        ticket(6, unit="102"),  # another unit
-        ticket(7, category="electrical"),
-        ticket(8, Kind.COMPLAINT, "security", unit=""),  # a place without a unit
-        ticket(9, Kind.COMPLAINT, "security", unit=""),
+        closed_ticket(1, Kind.COMPLAINT, "cleaning"),
+        closed_ticket(2, Kind.COMPLAINT, "cleaning"),
+        closed_ticket(3, Kind.COMPLAINT, "security"),
+        closed_ticket(4),
+        closed_ticket(5),
+        closed_ticket(6, unit="102"),  # another unit
+        closed_ticket(7, category="electrical"),
+        closed_ticket(8, Kind.COMPLAINT, "security", unit=""),  # a place without a unit
+        closed_ticket(9, Kind.COMPLAINT, "security", unit=""),
     ]
     analysis = quarterly.analyse("ql", "2026-Q4", tickets, [])
     assert [(r.unit, r.category, r.count, r.threshold) for r in analysis.repeated_complaints] == [
         ("101", "cleaning", 2, 2)
     ]
     assert analysis.repeated_repairs == []
-    third = quarterly.analyse("ql", "2026-Q4", [*tickets, ticket(10)], [])
+    third = quarterly.analyse("ql", "2026-Q4", [*tickets, closed_ticket(10)], [])
     (repeat,) = third.repeated_repairs
     assert (repeat.count, repeat.tickets) == (3, ["QL-20261105-004", "QL-20261105-005", "QL-20261105-010"])
 
 
 def test_a_duplicate_is_the_same_request_not_a_repeat() -> None:
-    tickets = [ticket(1, Kind.COMPLAINT, "cleaning"), ticket(2, Kind.COMPLAINT, "cleaning")]
-    duplicate = ticket(2, Kind.COMPLAINT, "cleaning", resolution=Resolution.DUPLICATE)
+    tickets = [closed_ticket(1, Kind.COMPLAINT, "cleaning"), closed_ticket(2, Kind.COMPLAINT, "cleaning")]
+    duplicate = closed_ticket(2, Kind.COMPLAINT, "cleaning", resolution=Resolution.DUPLICATE)
     assert quarterly.analyse("ql", "2026-Q4", tickets, []).repeated_complaints
     assert not quarterly.analyse("ql", "2026-Q4", [tickets[0], duplicate], []).repeated_complaints
 

@@ -21,12 +21,12 @@ from frontdesk.domain.lifecycle import Change
 from frontdesk.i18n import catalogue
 from frontdesk.models.clock import Clock, ClockKind
 from frontdesk.models.escalation import Ladder, Rung
-from frontdesk.models.mailing import MailingList
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Contact, Ticket, TimelineEvent
 from frontdesk.notifications import messages
 
 from .builders import SITE, Walk
+from .fakes import SentMarks
 
 LADDER = Ladder(
     arrival=(Rung(mailing_list="duty"), Rung(mailing_list="centre", after_seconds=600)),
@@ -172,15 +172,13 @@ def test_every_message_key_exists_in_both_catalogues() -> None:
 # ------------------------------------------------------------------------------------------ service
 
 
-@dataclass
-class Records:
+@dataclass(kw_only=True)
+class Records(SentMarks):
     """The ticket store, the sent marks and the mailing lists in memory, with the adapters' rules."""
 
     ticket: Ticket
-    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     events: list[TimelineEvent] = field(default_factory=list)
     markers: set[str] = field(default_factory=set)
-    sent: set[tuple[str, str]] = field(default_factory=set)
     conflicts: int = 0  # the next record_system_change calls that lose to a person's write
     forgotten: list[tuple[str, str]] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
@@ -208,18 +206,6 @@ class Records:
         self.ticket, self.markers = change.ticket, self.markers | {marker}
         self.events.append(change.event)
         return True
-
-    def mailing_list(self, site_id: str, name: str) -> MailingList:
-        return MailingList(site_id=site_id, name=name, members=self.lists.get(name, ()))
-
-    def was_sent(self, subject_key: str, key: str) -> bool:
-        return (subject_key, key) in self.sent
-
-    def sent_under(self, subject_key: str, prefix: str) -> frozenset[str]:
-        return frozenset(key for subject, key in self.sent if subject == subject_key and key.startswith(prefix))
-
-    def mark_sent(self, subject_key: str, key: str) -> None:
-        self.sent.add((subject_key, key))
 
 
 class Sites:

@@ -443,6 +443,13 @@ export function hashLink(name, patterns) {
   return new RegExp("^#" + name + "=" + parts.join("/") + "$");
 }
 
+/** Whether `token` (track#<token>, survey#<token>) has a token's shape and length, the catalogue's
+    pattern; any non-empty one while the catalogue cannot be read (the API judges it then). */
+export async function tokenShaped(token) {
+  const pattern = ((await catalogue()).patterns || {}).tracking_token;
+  return pattern ? new RegExp(pattern).test(token) : !!token;
+}
+
 // API (GET /public/catalogue): fetched once per page; an empty catalogue if it cannot be read.
 let catalogueOnce = null;
 export function catalogue() {

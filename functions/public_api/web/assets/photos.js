@@ -18,11 +18,15 @@
    photo_limit_reached …). */
 import * as FD from "./common.js";
 
-// From GET /public/catalogue (configure): until it arrives, a file's size is left to the API's check.
+// From GET /public/catalogue (configure): until it arrives, a file's size is left to the API's check,
+// and its name (shown to staff only) is not sent.
 let maxMb = 0;
+let maxName = 0;
 
 export function configure(known) {
   maxMb = (known.limits && known.limits.photo_mb) || 0;
+  const upload = (known.forms || {}).photo_upload;
+  maxName = (upload && upload.max_length.filename) || 0;
 }
 
 export function limitMb() {
@@ -142,7 +146,7 @@ export async function upload(slotPath, file, options) {
   if (local) return { ok: false, stage: "check", status: 0, code: local.code, message: FD.t(local.code, local.params), field: "file" };
 
   stage("slot");
-  const body = { content_type: declaredType(file), size: file.size, filename: (file.name || "").slice(0, 200) };
+  const body = { content_type: declaredType(file), size: file.size, filename: (file.name || "").slice(0, maxName) };
   const slot = await FD.api("POST", slotPath, Object.assign({ body: body }, headers(opts)));
   if (!slot.ok) return failed("slot", slot.status, slot.data);
 

@@ -5,7 +5,7 @@ import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { engineerField, forgetEngineers } from "./staff-people.js";
 import { staffApi } from "./staff-session.js";
-import { el, state, tz } from "./staff-state.js";
+import { choices, el, largest, longest, state, tz } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -48,8 +48,8 @@ function actionFields(action, ticket) {
       const due = ticket.arrival_due ? new Date(Date.parse(ticket.arrival_due) + 15 * 60000).toISOString() : new Date().toISOString();
       return [
         { name: "new_arrival", type: "datetime-local", label: "staff.in.new_arrival", required: true, value: FD.localInput(due, zone) },
-        { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: 60, value: (ticket.contact || {}).name || "" },
-        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: ["phone", "in_person", "sms", "email"], optionPrefix: "method.", required: true },
+        { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: longest(action, "agreed_with"), value: (ticket.contact || {}).name || "" },
+        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: choices(action, "contact_method"), optionPrefix: "method.", required: true },
         { name: "note", type: "textarea", label: "staff.in.note" },
       ];
     }
@@ -66,8 +66,8 @@ function actionFields(action, ticket) {
     case "agree_reply":
       return [
         { name: "reply_by", type: "datetime-local", label: "staff.in.reply_by", required: true, value: FD.localInput(ticket.reply_due || new Date().toISOString(), zone) },
-        { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: 60, value: (ticket.contact || {}).name || "" },
-        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: ["phone", "in_person", "sms", "email"], optionPrefix: "method.", required: true },
+        { name: "agreed_with", label: "staff.in.agreed_with", required: true, max: longest(action, "agreed_with"), value: (ticket.contact || {}).name || "" },
+        { name: "contact_method", type: "select", label: "staff.in.contact_method", options: choices(action, "contact_method"), optionPrefix: "method.", required: true },
         { name: "note", type: "textarea", label: "staff.in.note" },
       ];
     case "repairs":
@@ -83,15 +83,15 @@ function actionFields(action, ticket) {
       ];
     case "apology":
       return [
-        { name: "delivery", type: "select", label: "staff.apology.title", options: ["mail", "print"], optionPrefix: "staff.apology.", required: true, value: (ticket.contact || {}).email && !ticket.apology_mailed_at ? "mail" : "print" },
-        { name: "language", type: "select", label: "staff.apology.language", options: ["zh-CN", "en"], optionPrefix: "language.", required: true, value: ticket.language || "zh-CN" },
+        { name: "delivery", type: "select", label: "staff.apology.title", options: choices(action, "delivery"), optionPrefix: "staff.apology.", required: true, value: (ticket.contact || {}).email && !ticket.apology_mailed_at ? "mail" : "print" },
+        { name: "language", type: "select", label: "staff.apology.language", options: choices(action, "language"), optionPrefix: "language.", required: true, value: ticket.language || "zh-CN" },
         { name: "action", type: "textarea", label: "staff.apology.action", required: true },
-        { name: "signatory", label: "staff.apology.signatory", required: true, max: 60, value: state.session ? state.session.user : "" },
+        { name: "signatory", label: "staff.apology.signatory", required: true, max: longest(action, "signatory"), value: state.session ? state.session.user : "" },
       ];
     case "reply":
       return [
         { name: "reply", type: "textarea", label: "staff.in.reply", required: true },
-        { name: "method", type: "select", label: "staff.in.method", options: ["phone", "in_person", "letter", "email", "sms"], optionPrefix: "method.", required: true },
+        { name: "method", type: "select", label: "staff.in.method", options: choices(action, "method"), optionPrefix: "method.", required: true },
       ];
     case "note":
     case "message":
@@ -107,7 +107,7 @@ function actionFields(action, ticket) {
 
 function quoteRow(index) {
   return h("div", { class: "quote-row", "data-row": String(index) },
-    field("quote", { name: "lines." + index + ".item", label: "staff.in.item", required: true, max: 200 }),
+    field("quote", { name: "lines." + index + ".item", label: "staff.in.item", required: true, max: longest("quote", "lines." + index + ".item") }),
     field("quote", { name: "lines." + index + ".amount_cents", label: "staff.in.amount", required: true, inputmode: "decimal" }),
     h("button", { type: "button", class: "link remove-line", text: t("staff.in.remove_line"), onclick: function (event) {
       const rows = event.target.closest(".quote-lines");
@@ -130,10 +130,12 @@ function quoteFields() {
   ];
 }
 
-const MONEY = /^\d{1,7}(\.\d{1,2})?$/;
-
-function cents(text) {
-  return Math.round(parseFloat(text) * 100);
+/** The amount typed in the quote's field `name`, in fen, or null when it is not one the API takes
+    (two decimals at most, up to the catalogue's ceiling). */
+function amount(name, text) {
+  const fen = FD.cents(text);
+  const most = largest("quote", name);
+  return fen === null || (most !== undefined && fen > most) ? null : fen;
 }
 
 /** The body for an action from its form; client-side problems are marked on the form. */
@@ -149,14 +151,14 @@ function collect(action, form, ticket) {
     form.querySelectorAll(".quote-row").forEach(function (row, position) {
       const index = row.getAttribute("data-row");
       const item = read("lines." + index + ".item");
-      const amount = read("lines." + index + ".amount_cents");
+      const fen = amount("lines." + index + ".amount_cents", read("lines." + index + ".amount_cents"));
       if (!item) problems.push(["lines." + index + ".item", "error.required"]);
-      if (!MONEY.test(amount)) problems.push(["lines." + index + ".amount_cents", "error.amount"]);
-      lines.push({ item: item, amount_cents: cents(amount), _row: index, _position: position });
+      if (fen === null) problems.push(["lines." + index + ".amount_cents", "error.amount"]);
+      lines.push({ item: item, amount_cents: fen, _row: index, _position: position });
     });
     ["tax_cents", "labour_cents"].forEach(function (name) {
-      if (!MONEY.test(read(name))) problems.push([name, "error.amount"]);
-      body[name] = cents(read(name));
+      body[name] = amount(name, read(name));
+      if (body[name] === null) problems.push([name, "error.amount"]);
     });
     body.lines = lines.map(function (l) { return { item: l.item, amount_cents: l.amount_cents }; });
     form._rows = lines.map(function (l) { return l._row; });

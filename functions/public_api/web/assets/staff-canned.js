@@ -3,15 +3,15 @@
 import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { staffApi } from "./staff-session.js";
-import { state } from "./staff-state.js";
+import { longest, state } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
 
 const lists = {}; // site id → a promise of {version, replies[]}, read once per site
 const PARTS = [
-  { name: "title_zh", label: "staff.canned.title_zh", max: 40 },
-  { name: "title_en", label: "staff.canned.title_en", max: 40 },
+  { name: "title_zh", label: "staff.canned.title_zh" },
+  { name: "title_en", label: "staff.canned.title_en" },
   { name: "text_zh", label: "staff.canned.text_zh", type: "textarea" },
   { name: "text_en", label: "staff.canned.text_en", type: "textarea" },
 ];
@@ -47,7 +47,8 @@ function row(reply) {
   nextRow += 1;
   return h("fieldset", { class: "canned-row", "data-row": id },
     PARTS.map(function (part) {
-      const box = field("canned", Object.assign({ required: true }, part, { name: "replies." + id + "." + part.name }));
+      const name = "replies." + id + "." + part.name;
+      const box = field("canned", Object.assign({ required: true }, part, { name: name, max: longest("canned_replies", name) }));
       box.querySelector("input, textarea").value = reply ? reply[part.name] : "";
       return box;
     }),

@@ -5,16 +5,17 @@
 import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { staffApi } from "./staff-session.js";
-import { el, state, tz } from "./staff-state.js";
+import { el, longest, state, tz } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
 const WRITE_FIELDS = [
   { name: "cause", type: "textarea", label: "staff.corrective.cause", required: true },
   { name: "action", type: "textarea", label: "staff.corrective.action", required: true },
-  { name: "owner", label: "staff.corrective.owner", required: true, max: 60 },
+  { name: "owner", label: "staff.corrective.owner", required: true },
   { name: "due_date", type: "date", label: "staff.corrective.due_date", required: true },
 ];
+const VERIFY_FIELDS = [{ name: "result", type: "textarea", label: "staff.corrective.result", required: true }];
 
 function path(ticketId, what) {
   return "staff/tickets/" + encodeURIComponent(ticketId) + "/" + what;
@@ -39,12 +40,14 @@ function summary(report) {
   );
 }
 
-/** A form posting `what` with the report's version; the answer re-renders the panel. */
-function form(ticketId, what, specs, report, submitKey) {
+/** A form posting `what` with the report's version, its limits the catalogue's form `rules`; the
+    answer re-renders the panel. */
+function form(ticketId, what, rules, specs, report, submitKey) {
   const node = h("form", { class: "action-form", "data-corrective": what, novalidate: true },
     h("div", { class: "alert", role: "alert", hidden: true, tabindex: "-1" }),
     specs.map(function (spec) {
-      return field("corrective-" + what, Object.assign({}, spec, { value: report && report[spec.name] !== undefined ? report[spec.name] : spec.value }));
+      const value = report && report[spec.name] !== undefined ? report[spec.name] : spec.value;
+      return field("corrective-" + what, Object.assign({}, spec, { value: value, max: longest(rules, spec.name) }));
     }),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", text: t(submitKey) }))
   );
@@ -86,10 +89,10 @@ function content(view) {
     h("p", { class: "hint", text: t("staff.corrective.required") }),
     report ? summary(report) : h("p", { class: "muted", text: t("staff.corrective.none") }),
     open && (holds("duty_manager") || holds("manager"))
-      ? h("details", { open: !report }, h("summary", { text: t("staff.corrective.save") }), form(view.ticket_id, "corrective-action", WRITE_FIELDS, report, "staff.corrective.save"))
+      ? h("details", { open: !report }, h("summary", { text: t("staff.corrective.save") }), form(view.ticket_id, "corrective-action", "corrective", WRITE_FIELDS, report, "staff.corrective.save"))
       : null,
     report && open && holds("manager")
-      ? h("details", null, h("summary", { text: t("staff.corrective.verify") }), form(view.ticket_id, "verify-action", [{ name: "result", type: "textarea", label: "staff.corrective.result", required: true }], { version: report.version }, "staff.corrective.verify"))
+      ? h("details", null, h("summary", { text: t("staff.corrective.verify") }), form(view.ticket_id, "verify-action", "verify_corrective", VERIFY_FIELDS, { version: report.version }, "staff.corrective.verify"))
       : null
   );
 }

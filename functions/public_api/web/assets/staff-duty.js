@@ -5,7 +5,7 @@
 import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { canIntake, staffApi } from "./staff-session.js";
-import { el, setLink, state, tz } from "./staff-state.js";
+import { el, largest, setLink, state, tz, yuanWidth } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -249,7 +249,7 @@ function renderHandover(zone) {
   const canSign = canIntake();
   el("duty-signout-form").hidden = !(canSign && handover.state === "prepared");
   if (!el("duty-signout-form").hidden && !el("duty-signout-fields").firstChild) {
-    FD.fill(el("duty-signout-fields"), field("duty", { name: "cash", label: "staff.duty.handover.cash_counted", inputmode: "decimal", required: true, max: 12 }));
+    FD.fill(el("duty-signout-fields"), field("duty", { name: "cash", label: "staff.duty.handover.cash_counted", inputmode: "decimal", required: true, max: yuanWidth(largest("duty_sign_out", "cash_cents")) }));
   }
   el("duty-sign-in").hidden = !(canSign && handover.state === "signed_out" && handover.outgoing_by !== state.session.user);
 }
@@ -260,7 +260,7 @@ async function signOutShift(event) {
   const form = el("duty-signout-form");
   FD.clearErrors(form);
   const cents = FD.cents(form.querySelector('[name="cash"]').value.trim());
-  if (cents === null) {
+  if (cents === null || cents > largest("duty_sign_out", "cash_cents")) {
     FD.fieldError(form, "cash", t("error.amount"), "error.amount");
     FD.focusFirstInvalid(form);
     return;

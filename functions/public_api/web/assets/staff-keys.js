@@ -8,7 +8,7 @@ import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { duration, remaining } from "./staff-queue.js";
 import { canIntake, staffApi } from "./staff-session.js";
-import { buildingName, el, site, state, tz } from "./staff-state.js";
+import { buildingName, el, site, state, tz, yuanWidth } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -24,6 +24,11 @@ let loads = 0; // the latest read wins: an earlier one answering late must not p
 /** The longest value the API takes for a form's field, by its path in the body (the catalogue's). */
 function longest(name) {
   return ((rules && rules.max_length) || {})[name];
+}
+
+/** The largest amount (fen) the API takes for a deposit's field, by its path in the body. */
+function largest(name) {
+  return ((rules && rules.maximum) || {})[name];
 }
 
 export function configureKeys(known) {
@@ -175,7 +180,7 @@ function takeFields() {
       field("key", { name: "outsider.company", label: "staff.keys.field.company", max: longest("outsider.company") }),
       field("key", { name: "outsider.id_document", label: "staff.keys.field.id_document", type: "select", required: true, blank: true, options: rules.id_documents, optionPrefix: "keys.id." }),
       field("key", { name: "outsider.id_number", label: "staff.keys.field.id_number", required: true, max: longest("outsider.id_number") }),
-      field("key", { name: "outsider.deposit_fen", label: "staff.keys.field.deposit", required: true, inputmode: "decimal", max: 12 }),
+      field("key", { name: "outsider.deposit_fen", label: "staff.keys.field.deposit", required: true, inputmode: "decimal", max: yuanWidth(largest("outsider.deposit_fen")) }),
       field("key", { name: "outsider.receipt", label: "staff.keys.field.receipt", required: true, max: longest("outsider.receipt") }),
     ]),
   ];
@@ -186,7 +191,7 @@ function returnFields(use) {
   if (use && use.outsider) {
     out.push(
       h("p", { class: "note", text: t("staff.keys.deposit_taken", { amount: FD.yuan(use.outsider.deposit_fen), receipt: use.outsider.receipt, name: use.outsider.name }) }),
-      field("key", { name: "deposit.refunded_fen", label: "staff.keys.field.refunded", required: true, inputmode: "decimal", max: 12, value: String(use.outsider.deposit_fen / 100) }),
+      field("key", { name: "deposit.refunded_fen", label: "staff.keys.field.refunded", required: true, inputmode: "decimal", max: yuanWidth(largest("deposit.refunded_fen")), value: String(use.outsider.deposit_fen / 100) }),
       field("key", { name: "deposit.withheld_reason", label: "staff.keys.field.withheld_reason", max: longest("deposit.withheld_reason") })
     );
   }
@@ -267,7 +272,7 @@ function value(name) {
 
 function fen(name, formNode) {
   const amount = FD.cents(value(name));
-  if (amount === null) FD.fieldError(formNode, name, t("error.amount"), "error.amount");
+  if (amount === null || amount > largest(name)) FD.fieldError(formNode, name, t("error.amount"), "error.amount");
   return amount;
 }
 

@@ -5,6 +5,7 @@
 import * as FD from "./common.js";
 import { fieldId, fieldLabel } from "./staff-fields.js";
 import { staffApi } from "./staff-session.js";
+import { state } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -62,7 +63,7 @@ export function engineerField(action, spec, siteId) {
   const exclude = (spec.exclude || "").toLowerCase();
   let people = [];
   const list = h("select", { id: id, name: spec.name, size: 5, required: !!spec.required, class: "engineer-list", "aria-describedby": hintId + " " + errorId });
-  const find = h("input", { id: findId, type: "search", autocomplete: "off", maxlength: 60, "aria-controls": id, "aria-describedby": hintId + " " + errorId });
+  const find = h("input", { id: findId, type: "search", autocomplete: "off", maxlength: state.known.limits.name || null, "aria-controls": id, "aria-describedby": hintId + " " + errorId });
   const hint = h("p", { class: "hint", id: hintId, "aria-live": "polite", text: t("staff.people.loading") });
 
   function shown() {

@@ -6,7 +6,7 @@ import * as FD from "./common.js";
 import { field } from "./staff-fields.js";
 import { duration, remaining } from "./staff-queue.js";
 import { staffApi } from "./staff-session.js";
-import { el, buildingName, state, tz } from "./staff-state.js";
+import { el, buildingName, longest, state, tz } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -33,19 +33,19 @@ function specs(r, isNew) {
     { name: "severity", label: "incident.field.severity", type: "select", options: known.severities, optionPrefix: "incident.severity.", required: true, value: r ? r.severity : "general" },
     { name: "category", label: "incident.field.category", type: "select", options: known.categories, optionPrefix: "incident.category.", required: true, blank: isNew, value: r ? r.category : "" },
     { name: "occurred_at", label: "incident.field.occurred_at", type: "datetime-local", required: true, value: FD.localInput(r ? r.occurred_at : new Date().toISOString(), tz()) },
-    { name: "place", label: "incident.field.place", max: 200, hint: isNew && fromTicket ? t("incident.form.place_hint") : null, value: r ? r.place : "" },
+    { name: "place", label: "incident.field.place", hint: isNew && fromTicket ? t("incident.form.place_hint") : null, value: r ? r.place : "" },
     { name: "details", label: "incident.field.details", type: "textarea", required: true },
     { name: "immediate_action", label: "incident.field.immediate_action", type: "textarea" },
-    { name: "police_file_number", label: "incident.field.police_file_number", max: 60, value: r ? r.police_file_number : "" },
+    { name: "police_file_number", label: "incident.field.police_file_number", value: r ? r.police_file_number : "" },
     { name: "remarks", label: "incident.field.remarks", type: "textarea" },
     { name: "open_problems", label: "incident.field.open_problems", type: "textarea" },
-    { name: "reported_by_name", label: "incident.field.reported_by_name", max: state.known.limits.name || null, value: r ? r.reported_by_name : "" },
+    { name: "reported_by_name", label: "incident.field.reported_by_name", value: r ? r.reported_by_name : "" },
   ];
 }
 
 function fillFields(box, prefix, r, isNew) {
   FD.fill(box, specs(r, isNew).map(function (spec) {
-    const node = field(prefix, spec);
+    const node = field(prefix, Object.assign({ max: longest("incident_report", spec.name) }, spec));
     if (spec.type === "textarea") node.querySelector("textarea").value = r ? r[spec.name] || "" : "";
     return node;
   }));

@@ -13,7 +13,7 @@ import { closeDetail } from "./staff-ticket.js";
 const t = FD.t;
 const h = FD.h;
 
-const REPORT_LINK = /^#report=([a-z0-9-]{1,40}-\d{4}-\d{4,6})$/;
+let reportLink = null; // staff#report=<id>: the id's pattern is the catalogue's (configureReports)
 let register = null; // {site_id, year, reports[]}
 let report = null; // IncidentReportView of the open report
 let pack = null; // the evidence pack made for the open report
@@ -49,7 +49,7 @@ export function closeRegister(keepLink) {
   el("reports").hidden = true;
   el("report").hidden = true;
   el("reports-toggle").setAttribute("aria-expanded", "false");
-  if (!keepLink && REPORT_LINK.test(window.location.hash)) setLink("");
+  if (!keepLink && reportLink && reportLink.test(window.location.hash)) setLink("");
 }
 
 export function renderRegister() {
@@ -301,9 +301,13 @@ async function addReportPhotos() {
   FD.announce(el("status"), UI.summary(counts));
 }
 
+export function configureReports(known) {
+  reportLink = FD.hashLink("report", [(known.patterns || {}).report_id]);
+}
+
 /** A link to a report (staff#report=<id>, from a mail) opens it, unless it is open already. */
 export function followReportLink() {
-  const linked = REPORT_LINK.exec(window.location.hash);
+  const linked = reportLink && reportLink.exec(window.location.hash);
   if (linked && canReports() && (!report || report.report.report_id !== linked[1])) openReport(linked[1]);
 }
 

@@ -11,10 +11,37 @@ export const state = {
   board: [], // the tickets the board shows now (the queue, or a search's results)
   view: {}, // the board's filters (staff-board.js), kept in the URL: staff#q=…&status=…
   // From GET /public/catalogue (the models that enforce them), loaded before the console shows.
-  known: { departments: [], kinds: [], categories: {}, severities: [], intakeChannels: [], disabledOccupants: [], fireCategory: null, phone: null, maxText: 0, photosPerReport: 0, limits: {} },
+  known: { departments: [], kinds: [], categories: {}, severities: [], intakeChannels: [], disabledOccupants: [], fireCategory: null, phone: null, maxText: 0, photosPerReport: 0, limits: {}, forms: {} },
 };
 
 export const el = FD.el;
+
+/** What the API checks of a console form's field (the catalogue's `forms`), by the field's path in
+    the body; a list's rows share their limits (`lines.3.item` reads `lines.*.item`). */
+function formRule(kind, form, name) {
+  const rules = state.known.forms[form];
+  return rules ? rules[kind][name.replace(/\.\d+\./g, ".*.")] : undefined;
+}
+
+/** The longest text the API takes in field `name` of `form`. */
+export function longest(form, name) {
+  return formRule("max_length", form, name);
+}
+
+/** The largest number the API takes in field `name` of `form` (an amount: in fen). */
+export function largest(form, name) {
+  return formRule("maximum", form, name);
+}
+
+/** What a select in `form` offers: the values the API takes in field `name`. */
+export function choices(form, name) {
+  return formRule("choices", form, name) || [];
+}
+
+/** An amount input's maxlength: the characters of the largest amount `fen` typed in yuan ("1000000.00"). */
+export function yuanWidth(fen) {
+  return fen ? String(Math.floor(fen / 100)).length + 3 : undefined;
+}
 
 /** How many times faster than real time a demo stack runs its clocks (1 on AWS). */
 export function scale() {

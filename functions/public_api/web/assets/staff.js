@@ -18,7 +18,7 @@ import { closeParcels, configureParcels, openParcels, renderParcels, wireParcels
 import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
-import { closeRegister, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
+import { closeRegister, configureReports, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
 import { canIntake, canReports, onSecondFactorNeeded, onSession, renderWho, resume, signIn, signOut } from "./staff-session.js";
 import { el, scale, setLink, state } from "./staff-state.js";
 import { closeDetail, forgetTicket, openTicket, renderDetail, wireTicket } from "./staff-ticket.js";
@@ -27,7 +27,7 @@ const t = FD.t;
 
 // The live queue asks for what changed since its last poll (a small read, docs/decisions/0020).
 const POLL_MS = 4000;
-const TICKET_LINK = /^#ticket=([a-f0-9]{32})$/;
+let ticketLink = null; // staff#ticket=<id>: the id's pattern is the catalogue's (loadCatalogue)
 
 let refreshTimer = null;
 
@@ -93,8 +93,11 @@ async function loadCatalogue() {
   if (known.limits.text) state.known.maxText = known.limits.text;
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   state.known.limits = known.limits;
+  state.known.forms = known.forms || {};
+  ticketLink = FD.hashLink("ticket", [known.patterns.ticket_id]);
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);
+  configureReports(known);
   configureDuty(known);
   configureRoster(known);
   configureParcels(known);
@@ -107,7 +110,7 @@ async function loadCatalogue() {
 /** staff#ticket=<id> and staff#report=<id> (the links in the mails) open what they name. */
 function followLink() {
   if (!state.session) return;
-  const ticket = TICKET_LINK.exec(window.location.hash);
+  const ticket = ticketLink && ticketLink.exec(window.location.hash);
   if (ticket && (!state.selected || state.selected.ticket.ticket_id !== ticket[1])) openTicket(ticket[1]);
   followReportLink();
   followDutyLink();

@@ -9,7 +9,7 @@ async function load() {
   const token = FD.tokenFromHash();
   el("status").hidden = true;
   el("alert").hidden = true;
-  const result = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await loadSurvey(token) : null;
+  const result = (await FD.tokenShaped(token)) ? await loadSurvey(token) : null;
   if (!el("survey-card").hidden) return;
   const said = result && !result.ok && result.data && result.data.message; // answered already, closed …
   FD.showAlert(el("alert"), said || FD.t("survey_not_found"));

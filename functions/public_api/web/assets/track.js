@@ -16,6 +16,7 @@ let dirty = false; // the acceptance form has input: do not refresh it away
 let photos = null; // {max_photos, photos[]} of the open ticket
 let photosFor = ""; // the token they belong to
 let uploadingPhotos = false;
+let ratings = []; // the acceptance's marks (1…5), the model's range, from the catalogue (configure)
 const CLOSED = ["closed", "declined"];
 
 const el = FD.el;
@@ -108,13 +109,25 @@ function renderQuote(v) {
 function renderRating() {
   const box = el("rating-choices");
   const keep = (box.querySelector("input:checked") || {}).value;
-  FD.fill(box, [1, 2, 3, 4, 5].map(function (n) {
+  FD.fill(box, ratings.map(function (n) {
     return h("label", { class: "chip" },
       h("input", { type: "radio", name: "rating", value: String(n), checked: keep === String(n) }),
       " ",
       h("span", { text: t("track.accept.star", { n: n }) })
     );
   }));
+}
+
+/** The acceptance's marks and the texts' limits, from GET /public/catalogue (the models'). */
+function configure(known) {
+  P.configure(known);
+  const forms = known.forms || {};
+  const accept = forms.acceptance || { max_length: {}, maximum: {}, minimum: {} };
+  ratings = [];
+  for (let n = accept.minimum.rating; n <= accept.maximum.rating; n += 1) ratings.push(n);
+  renderRating();
+  const limits = { comment: accept.max_length.comment, "answer-text": forms.answer && forms.answer.max_length.text };
+  Object.keys(limits).forEach(function (id) { if (limits[id]) el(id).maxLength = limits[id]; });
 }
 
 function renderAccept(v) {
@@ -352,13 +365,13 @@ function decideQuote(confirm) {
     t(confirm ? "track.quote.done.confirmed" : "track.quote.done.declined"), "status-text");
 }
 
-function submitToken(event) {
+async function submitToken(event) {
   event.preventDefault();
   const form = el("token-form");
   FD.clearErrors(form);
   let text = el("token").value.trim();
   if (text.indexOf("#") >= 0) text = text.slice(text.indexOf("#") + 1);
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(text)) {
+  if (!(await FD.tokenShaped(text))) {
     FD.fieldError(form, "token", t("track.not_found"), "track.not_found");
     FD.focusFirstInvalid(form);
     return;
@@ -400,7 +413,7 @@ function init() {
   window.setInterval(function () {
     if (document.visibilityState === "visible" && token && view && !dirty && !busy) load(true);
   }, 30000);
-  FD.catalogue().then(P.configure);
+  FD.catalogue().then(configure);
   loadSites();
   load(false);
 }

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from frontdesk.domain.errors import DomainError, ErrorCode, InvalidInput, NotFou
 from frontdesk.domain.incidents import check_may_read
 from frontdesk.evidence import report_html
 from frontdesk.evidence.pack import MANIFEST, PackEntry, verify_pack, write_pack
+from frontdesk.models.identifiers import new_hex_id
 from frontdesk.models.incident import (
     EvidencePackOut,
     IncidentReport,
@@ -73,7 +73,7 @@ class EvidenceDesk:
     sites: SiteLookup
     bucket: Bucket
     clock: Clock
-    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
+    new_id: Callable[[], str] = new_hex_id
 
     # ------------------------------------------------------------------ making a pack
 

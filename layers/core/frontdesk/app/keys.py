@@ -6,7 +6,6 @@ bringing it back, and recording that the client was told, meet or breach them (d
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import ErrorCode, IllegalTransition
 from frontdesk.models.clock import Clock as ClockItem
 from frontdesk.models.clock import ClockKind, SubjectType
+from frontdesk.models.identifiers import new_hex_id
 from frontdesk.models.keys import EmergencyKey, KeyRegister, KeyUse, KeyView, NewKey, ReturnKey, TakeKey, TellClient
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
@@ -35,7 +35,7 @@ class KeyDesk:
 
     def seal(self, request: NewKey, actor: Actor) -> KeyView:
         site = require_site(self.sites, request.site_id)
-        key = keys.seal(request, site, actor, self.clock.now(), uuid.uuid4().hex)
+        key = keys.seal(request, site, actor, self.clock.now(), new_hex_id())
         self.records.create(key)
         return KeyView(key=key)
 

@@ -5,7 +5,6 @@ same day between 17:00 and 18:00 (on a schedule: mail when an address is known, 
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 
 from aws_lambda_powertools import Logger
@@ -14,6 +13,7 @@ from frontdesk.app.ports import AllSites, Mailer, MailRefused, ParcelRecords, Si
 from frontdesk.clock import Clock
 from frontdesk.domain import parcels
 from frontdesk.domain.errors import VersionConflict
+from frontdesk.models.identifiers import new_hex_id
 from frontdesk.models.parcels import NewParcel, Notice, Parcel, ParcelRegister, Phoned, PickUp
 from frontdesk.models.ticket import Actor
 from frontdesk.notifications.parcels import notice_mail
@@ -29,7 +29,7 @@ class ParcelDesk:
 
     def log(self, request: NewParcel, actor: Actor) -> Parcel:
         site = require_site(self.sites, request.site_id)
-        parcel = parcels.log(request, site, actor, self.clock.now(), uuid.uuid4().hex)
+        parcel = parcels.log(request, site, actor, self.clock.now(), new_hex_id())
         self.records.save(parcel, 0)
         return parcel
 

@@ -7,7 +7,6 @@ checks the stored bytes anyway: size, magic numbers, the slot it belongs to, the
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from frontdesk.domain.exif import capture_time
 from frontdesk.domain.incidents import check_may_read as check_may_read_reports
 from frontdesk.domain.incidents import check_may_write as check_may_write_reports
 from frontdesk.domain.permissions import may
+from frontdesk.models.identifiers import new_hex_id
 from frontdesk.models.incident import IncidentReport, ReportState
 from frontdesk.models.photo import (
     OwnerKind,
@@ -63,7 +63,7 @@ class PhotoDesk:
     tickets: TicketsByToken
     reports: ReportLookup
     clock: Clock
-    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
+    new_id: Callable[[], str] = new_hex_id
 
     # ------------------------------------------------------------------ slots
 

@@ -11,14 +11,14 @@ from frontdesk.app.ports import Calendars, Mailer, MailRefused, QuarterReads, Se
 from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock as Time
 from frontdesk.domain import quarterly as rules
+from frontdesk.models.escalation import DEPARTMENT_MANAGERS_LIST, MANAGER_LIST
 from frontdesk.models.quarterly import QuarterlyAnalysis
-from frontdesk.models.routing import MANAGER_LIST
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
 from frontdesk.notifications import quarterly as notices
 
 # Who is mailed the analysis: the centre's managers and the engineering managers (repairs redone).
-MAILED_LISTS: Final = (MANAGER_LIST, "department_and_engineering_managers")
+MAILED_LISTS: Final = (MANAGER_LIST, DEPARTMENT_MANAGERS_LIST)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,6 +17,7 @@ from frontdesk.domain.permissions import ASSIGNING, may
 from frontdesk.models import commands as cmd
 from frontdesk.models.clock import SubjectType
 from frontdesk.models.history import UnitHistory
+from frontdesk.models.identifiers import new_hex_id
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, ActorKind, Ticket, TimelineEvent
 from frontdesk.models.views import LinkedTicket
@@ -47,7 +47,7 @@ class Desk:
         clock: Clock,
         clocks: ClockPlanner,
         roster: EngineerRoster,
-        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        new_id: Callable[[], str] = new_hex_id,
         new_token: Callable[[], str] = new_token,
     ) -> None:
         self._tickets = tickets

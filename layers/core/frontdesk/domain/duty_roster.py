@@ -35,6 +35,7 @@ from frontdesk.models.duty_roster import (
     RosterView,
     ShiftHours,
 )
+from frontdesk.models.escalation import MANAGER_LIST
 from frontdesk.models.site import Site
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Role
@@ -42,7 +43,7 @@ from frontdesk.models.ticket import Role
 # On the 25th the managers are told if next month's roster is not complete (issue 13).
 REMINDER_DAY: Final = 25
 # Who is told: the site's managers' list (frontdesk.models.escalation).
-REMINDER_LIST: Final = "centre_manager"
+REMINDER_LIST: Final = MANAGER_LIST
 # Who may be the duty manager of a shift, and who may sit at the desk.
 DUTY_MANAGERS: Final = SUPERVISORS
 DESK_STAFF: Final = DESK

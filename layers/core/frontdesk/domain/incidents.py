@@ -27,10 +27,10 @@ from frontdesk.domain.clocks import late_seconds
 from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, IllegalTransition, InvalidInput, VersionConflict
 from frontdesk.domain.escalation import CLOCK_ACTOR, rung_at
 from frontdesk.domain.evolve import evolve
-from frontdesk.domain.permissions import is_staff_in, require_staff_in
+from frontdesk.domain.permissions import MANAGERS, SUPERVISORS, is_staff_in, require_staff_in
 from frontdesk.domain.places import check_place
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
-from frontdesk.models.escalation import Ladder
+from frontdesk.models.escalation import DEPARTMENT_MANAGERS_LIST, MANAGER_LIST, Ladder
 from frontdesk.models.frozen import project
 from frontdesk.models.incident import (
     INCIDENT_CATEGORIES,
@@ -44,19 +44,19 @@ from frontdesk.models.incident import (
     UpdateIncidentReport,
 )
 from frontdesk.models.site import Site
-from frontdesk.models.ticket import Actor, Role, Ticket
+from frontdesk.models.ticket import Actor, Ticket
 
 DUE_HOURS: Final = {IncidentSeverity.GENERAL: 24, IncidentSeverity.MAJOR: 12}
-WRITERS: Final = frozenset({Role.DUTY_MANAGER, Role.MANAGER})
+WRITERS: Final = SUPERVISORS
 READERS: Final = WRITERS
 # The 管业经理 approves; a duty manager writes and submits (000 §3.6a, §3.5.2c).
-APPROVERS: Final = frozenset({Role.MANAGER})
+APPROVERS: Final = MANAGERS
 # A report may be opened a little after the fact, never about the future (clock skew allowed).
 FUTURE_SKEW: Final = timedelta(minutes=5)
 
 # Mailing lists are the site's, kept by its managers (functions/staff_api/mailing_lists.py); the
 # lists an overdue report's rungs go to are in the site's ladder (Ladder.incident_report).
-SUBMISSION_LISTS: Final = ("centre_manager", "department_and_engineering_managers")
+SUBMISSION_LISTS: Final = (MANAGER_LIST, DEPARTMENT_MANAGERS_LIST)
 SUBMITTED_NOTICE: Final = "submitted"
 
 

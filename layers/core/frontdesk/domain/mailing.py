@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from frontdesk.domain.errors import DomainError, ErrorCode
-from frontdesk.domain.permissions import require_staff_in
+from frontdesk.domain.permissions import MANAGERS, SUPERVISORS, require_staff_in
 from frontdesk.models.escalation import Ladder
-from frontdesk.models.ticket import Actor, Role
+from frontdesk.models.ticket import Actor
 
-READERS = frozenset({Role.MANAGER, Role.DUTY_MANAGER})
-MANAGERS = frozenset({Role.MANAGER})
+READERS = SUPERVISORS
 
 
 class UnknownMailingList(DomainError, code=ErrorCode.MAILING_LIST_UNKNOWN, status=404): ...

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from frontdesk.domain.permissions import DESK, require_staff_in
-from frontdesk.models.routing import LEADERSHIP_LIST, MANAGER_LIST, EmergencyCalls
-from frontdesk.models.ticket import Actor, Kind, Role, Severity, Ticket
+from frontdesk.domain.permissions import DESK, MANAGERS, require_staff_in
+from frontdesk.models.escalation import MANAGER_LIST
+from frontdesk.models.routing import LEADERSHIP_LIST, EmergencyCalls
+from frontdesk.models.ticket import Actor, Kind, Severity, Ticket
 
 ROUTED: Final = "route"  # the notice owed at intake, and the action on the timeline once it went out
 COMPLAINT_LISTS: Final = {Severity.SERIOUS: MANAGER_LIST, Severity.LEADERSHIP: LEADERSHIP_LIST}
 # Who may read a site's call list (the desk takes the calls), and who edits it.
-CALL_LIST_EDITORS: Final = frozenset({Role.MANAGER})
+CALL_LIST_EDITORS: Final = MANAGERS
 
 
 def reason(ticket: Ticket) -> str:

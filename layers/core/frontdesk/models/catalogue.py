@@ -14,12 +14,12 @@ from pydantic import BaseModel
 
 from frontdesk.domain.evidence import MAX_BYTES, MAX_PHOTOS
 from frontdesk.domain.intake import FIRE
+from frontdesk.models import apology, campaign, canned, corrective, incident, parcels
 from frontdesk.models import callback as cb
-from frontdesk.models import campaign, parcels
 from frontdesk.models import commands as cmd
 from frontdesk.models import identifiers as ids
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
-from frontdesk.models.duty import DutyCategory, PageId
+from frontdesk.models.duty import DutyCategory, PageId, SignOut
 from frontdesk.models.duty_roster import Month
 from frontdesk.models.frozen import Frozen
 from frontdesk.models.incident import INCIDENT_CATEGORIES, IncidentSeverity
@@ -37,7 +37,7 @@ from frontdesk.models.keys import (
 from frontdesk.models.mailing import EMAIL_SHAPE, MAX_EMAIL
 from frontdesk.models.parcels import IdDocument as PickupDocument
 from frontdesk.models.parcels import IdTail, ParcelKind, TrackingNo
-from frontdesk.models.photo import OwnerKind
+from frontdesk.models.photo import OwnerKind, UploadRequest
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
 
 
@@ -63,6 +63,9 @@ class Patterns(Frozen):
     roster_month: str  # a duty roster's month: the console's staff#roster=<month> links
     site_id: str  # the console's staff#callbacks=<site> and staff#quarterly=<site>/<quarter> links
     quarter: str
+    ticket_id: str  # the console's staff#ticket=<id> links (the mails')
+    report_id: str  # an incident report's: the console's staff#report=<id> links
+    tracking_token: str  # a tracking or survey link's token, its length too (track#<token>, survey#<token>)
 
 
 def _pattern(shape: object) -> str:
@@ -71,29 +74,56 @@ def _pattern(shape: object) -> str:
     return str(constraints.pattern)
 
 
+def _sized(pattern: str, shortest: int, longest: int) -> str:
+    """A pattern of one character class repeated (``^[…]+$``), its length bounded: one test for the page."""
+    return pattern.removesuffix("+$") + f"{{{shortest},{longest}}}$"
+
+
 # A pattern of one character class repeated {m,n} times: n is its longest value.
 _LONGEST = re.compile(r"\{\d+,(\d+)\}\$$")
 
 
-def _max_lengths(*models: type[BaseModel]) -> dict[str, int]:
-    """Each text field's longest value, by its path in the body (``outsider.name``), from the schema
-    the API checks: a form's inputs are named by these paths, so the page looks its limits up here."""
-    found: dict[str, int] = {}
+class FormRules(Frozen):
+    """What the API checks of one console form, by each field's path in its body (``lines.*.item``
+    for a list's items): the page sets its inputs' limits from here and keeps no copy."""
+
+    max_length: dict[str, int]  # a text's longest value
+    maximum: dict[str, int]  # a number's largest (an amount in fen)
+    minimum: dict[str, int]  # the smallest of a number that has a largest (a rating's 1 of 1…5)
+    choices: dict[str, list[str]]  # what a select offers: the values the field takes
+
+
+def _form(*models: type[BaseModel]) -> FormRules:
+    """What the API checks of a form's fields, read from the models' schemas (the ones it validates
+    with): the text fields' longest values, the numbers' ranges and the choices' values, by the
+    field's path."""
+    found = FormRules(max_length={}, maximum={}, minimum={}, choices={})
     for model in models:
         schema = model.model_json_schema()
         _walk(schema, schema.get("$defs", {}), "", found)
     return found
 
 
-def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: dict[str, int]) -> None:
+def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: FormRules) -> None:
     for name, field in node.get("properties", {}).items():
         for option in field.get("anyOf", [field]):
+            path = prefix + name
+            if "items" in option:  # a list's: ``lines.*.item``
+                option, path = option["items"], path + ".*"
             if "$ref" in option:
-                _walk(defs[option["$ref"].rsplit("/", 1)[-1]], defs, f"{prefix}{name}.", found)
+                option = defs[option["$ref"].rsplit("/", 1)[-1]]
+                if "enum" not in option:
+                    _walk(option, defs, f"{path}.", found)
+            if "enum" in option:
+                found.choices[path] = list(option["enum"])
             elif "maxLength" in option:
-                found[prefix + name] = option["maxLength"]
+                found.max_length[path] = option["maxLength"]
             elif longest := _LONGEST.search(option.get("pattern", "")):
-                found[prefix + name] = int(longest[1])
+                found.max_length[path] = int(longest[1])
+            elif "maximum" in option:
+                found.maximum[path] = option["maximum"]
+                if "minimum" in option:
+                    found.minimum[path] = option["minimum"]
 
 
 class CallbackRules(Frozen):
@@ -136,6 +166,25 @@ class KeyRules(Frozen):
     id_documents: list[IdDocument]
     findings: list[Finding]
     max_length: dict[str, int]  # by the field's path in the forms' bodies (``outsider.name``)
+    maximum: dict[str, int]  # the deposits' largest amounts (fen), by the same paths
+
+
+# The console's forms whose limits are served (``forms``), each by the models its body is checked with.
+_FORMS: dict[str, tuple[type[BaseModel], ...]] = {
+    "reschedule": (cmd.Reschedule,),
+    "agree_reply": (cmd.AgreeReply,),
+    "quote": (cmd.QuoteIn,),
+    "reply": (cmd.Reply,),
+    "apology": (apology.SendApology,),
+    "corrective": (corrective.WriteCorrectiveAction,),
+    "verify_corrective": (corrective.VerifyCorrectiveAction,),
+    "canned_replies": (canned.CannedRepliesIn,),
+    "incident_report": (incident.NewIncidentReport, incident.UpdateIncidentReport),
+    "duty_sign_out": (SignOut,),
+    "photo_upload": (UploadRequest,),  # the tenant's pages' too
+    "acceptance": (cmd.Acceptance,),  # the tracking page's
+    "answer": (cmd.Said,),  # the tracking page's answer to the desk
+}
 
 
 class Catalogue(Frozen):
@@ -156,9 +205,11 @@ class Catalogue(Frozen):
     parcels: ParcelRules
     surveys: SurveyRules
     keys: KeyRules
+    forms: dict[str, FormRules]  # by the form's name (a ticket action's is the action's)
 
 
 def catalogue() -> Catalogue:
+    key_forms = _form(NewKey, TakeKey, ReturnKey, TellClient, CheckKey)
     return Catalogue(
         kinds=list(Kind),
         public_kinds=[Kind(kind) for kind in get_args(cmd.NewTicket.model_fields["kind"].annotation)],
@@ -190,6 +241,9 @@ def catalogue() -> Catalogue:
             roster_month=_pattern(Month),
             site_id=ids.SITE_ID,
             quarter=ids.QUARTER,
+            ticket_id=ids.HEX_ID,
+            report_id=ids.REPORT_ID,
+            tracking_token=_sized(ids.TRACKING_TOKEN, ids.TOKEN_MIN_LENGTH, ids.TOKEN_MAX_LENGTH),
         ),
         callbacks=CallbackRules(
             reasons=list(cb.CallbackReason),
@@ -216,6 +270,8 @@ def catalogue() -> Catalogue:
             permission_ways=list(PermissionBy),
             id_documents=list(IdDocument),
             findings=list(Finding),
-            max_length=_max_lengths(NewKey, TakeKey, ReturnKey, TellClient, CheckKey),
+            max_length=key_forms.max_length,
+            maximum=key_forms.maximum,
         ),
+        forms={name: _form(*models) for name, models in _FORMS.items()},
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from frontdesk.models.identifiers import HEX_ID, NAME_ID
+from frontdesk.models.identifiers import NAME_ID, HexIdField
 from frontdesk.models.mailing import Email as MailingEmail
 from frontdesk.models.ticket import Department, DisabledOccupants, Kind, Severity
 
@@ -247,13 +247,12 @@ class Said(Versioned):
 
 # One bulk request names at most this many tickets: each is its own transaction, all within one call.
 MAX_BULK = 50
-TicketIdentifier = Annotated[str, StringConstraints(pattern=HEX_ID)]
 
 
 class TicketRef(_Strict):
     """A ticket as the desk saw it: a stale version is refused for that ticket alone."""
 
-    ticket_id: TicketIdentifier
+    ticket_id: HexIdField
     version: int = Field(ge=1)
 
 

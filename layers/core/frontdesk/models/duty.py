@@ -47,8 +47,6 @@ class PageState(StrEnum):
 MAX_TEXT = 2000
 MAX_LINKS = 10
 PageId = Annotated[str, StringConstraints(pattern=ids.DUTY_PAGE)]
-TicketRef = Annotated[str, StringConstraints(pattern=ids.HEX_ID)]
-ReportRef = Annotated[str, StringConstraints(pattern=ids.REPORT_ID)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
 
 
@@ -73,11 +71,11 @@ class NewDutyEntry(BaseModel):
     outcome: Text = Field(default="", description="How it ended (善后处理)")
     occurred_at: str | None = Field(
         default=None,
-        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$",
+        pattern=ids.INSTANT,
         description="When it happened (default: now)",
     )
-    tickets: tuple[TicketRef, ...] = Field(default=(), max_length=MAX_LINKS)
-    reports: tuple[ReportRef, ...] = Field(default=(), max_length=MAX_LINKS)
+    tickets: tuple[ids.HexIdField, ...] = Field(default=(), max_length=MAX_LINKS)
+    reports: tuple[ids.ReportIdField, ...] = Field(default=(), max_length=MAX_LINKS)
     corrects: EntryRef | None = Field(default=None, description="The entry this one corrects (it stays as it was)")
 
 

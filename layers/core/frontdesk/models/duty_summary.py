@@ -9,10 +9,11 @@ from typing import Final
 from pydantic import Field
 
 from frontdesk.models.duty import DutyCategory
+from frontdesk.models.escalation import MANAGER_LIST
 from frontdesk.models.frozen import Frozen
 
 # The lists it is mailed to: a manager fills them like the ladder's (frontdesk.app.mailing).
-SUMMARY_LISTS: Final = ("deputy_manager", "centre_manager")
+SUMMARY_LISTS: Final = ("deputy_manager", MANAGER_LIST)
 
 
 class DutySummary(Frozen):

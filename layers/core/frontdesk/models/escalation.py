@@ -10,7 +10,7 @@ next rung on (frontdesk.domain.clocks.replan).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -22,6 +22,16 @@ from frontdesk.models.identifiers import LIST_NAME
 Phase = ClockKind
 
 ListName = Annotated[str, StringConstraints(pattern=LIST_NAME)]
+
+# The site's mailing lists that the default ladders, intake routing and the managers' mails name:
+# each written once here, filled per site by its managers (frontdesk.app.mailing).
+# The duty managers (值班经理): the first rung of most ladders.
+DUTY_MANAGER_LIST: Final = "duty_manager"
+# The centre manager (000 §3.3c 应马上通知经理): the top of most ladders; a serious complaint at intake.
+MANAGER_LIST: Final = "centre_manager"
+# The department managers and the engineering managers (000 §3.1 部门经理及工程部经理): work open 24 h,
+# overdue incident reports, the quarterly callback analysis.
+DEPARTMENT_MANAGERS_LIST: Final = "department_and_engineering_managers"
 
 MAX_RUNGS = 10
 MAX_GAP_SECONDS = 7 * 24 * 3600
@@ -57,57 +67,57 @@ Rungs = Annotated[tuple[Rung, ...], Field(min_length=1, max_length=MAX_RUNGS), A
 
 
 # 000 §3.3f: a complaint or inquiry not reported back the same day → the duty manager, then the centre manager.
-DEFAULT_REPLY_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=3600))
+DEFAULT_REPLY_RUNGS = (Rung(mailing_list=DUTY_MANAGER_LIST), Rung(mailing_list=MANAGER_LIST, after_seconds=3600))
 # 000 §3.6: an overdue incident report → the centre manager at the deadline, the department heads an hour later.
 DEFAULT_REPORT_RUNGS = (
-    Rung(mailing_list="centre_manager"),
-    Rung(mailing_list="department_and_engineering_managers", after_seconds=3600),
+    Rung(mailing_list=MANAGER_LIST),
+    Rung(mailing_list=DEPARTMENT_MANAGERS_LIST, after_seconds=3600),
 )
 
 # 003; 004 QW21-06: a handover not signed by both shifts 30 min after the shift change → the duty
 # manager on shift (issue 13; the duty manager's list when the roster names nobody), the centre
 # manager half an hour later.
 DEFAULT_HANDOVER_RUNGS = (
-    Rung(mailing_list="duty_manager", on_duty=OnDutyRole.DUTY_MANAGER),
-    Rung(mailing_list="centre_manager", after_seconds=1800),
+    Rung(mailing_list=DUTY_MANAGER_LIST, on_duty=OnDutyRole.DUTY_MANAGER),
+    Rung(mailing_list=MANAGER_LIST, after_seconds=1800),
 )
 
 # 000 §3.10: an emergency key not back and sealed again 2 h after it was taken → the duty manager,
 # the centre manager an hour later.
-DEFAULT_KEY_RETURN_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=3600))
+DEFAULT_KEY_RETURN_RUNGS = (Rung(mailing_list=DUTY_MANAGER_LIST), Rung(mailing_list=MANAGER_LIST, after_seconds=3600))
 # 000 §3.10: the client not told after an override → the duty manager, the centre manager an hour later.
 DEFAULT_KEY_TELL_CLIENT_RUNGS = DEFAULT_KEY_RETURN_RUNGS
 # 004 QW21-04 §4.5.6: the cabinet's audit not filed on the 28th → the centre manager, then the
 # department heads a working day later.
 DEFAULT_KEY_AUDIT_RUNGS = (
-    Rung(mailing_list="centre_manager"),
-    Rung(mailing_list="department_and_engineering_managers", after_seconds=86400),
+    Rung(mailing_list=MANAGER_LIST),
+    Rung(mailing_list=DEPARTMENT_MANAGERS_LIST, after_seconds=86400),
 )
 
 # Callbacks (001 part 11 §4.5; 000 §3.1d): a missed callback → the duty manager, the centre manager
 # a working day later; a key repair's → the engineering managers too (the result goes to them).
-DEFAULT_CALLBACK_RUNGS = (Rung(mailing_list="duty_manager"), Rung(mailing_list="centre_manager", after_seconds=86400))
+DEFAULT_CALLBACK_RUNGS = (Rung(mailing_list=DUTY_MANAGER_LIST), Rung(mailing_list=MANAGER_LIST, after_seconds=86400))
 DEFAULT_KEY_REPAIR_CALLBACK_RUNGS = (
-    Rung(mailing_list="duty_manager"),
-    Rung(mailing_list="department_and_engineering_managers", after_seconds=86400),
+    Rung(mailing_list=DUTY_MANAGER_LIST),
+    Rung(mailing_list=DEPARTMENT_MANAGERS_LIST, after_seconds=86400),
 )
 # The special callback is due 24 h after the rework: late, it goes to the centre manager at once.
 DEFAULT_SPECIAL_CALLBACK_RUNGS = (
-    Rung(mailing_list="duty_manager"),
-    Rung(mailing_list="centre_manager", after_seconds=3600),
+    Rung(mailing_list=DUTY_MANAGER_LIST),
+    Rung(mailing_list=MANAGER_LIST, after_seconds=3600),
 )
 
 # A sampled repair not called back within its 2 months: the duty manager, the centre manager a day later.
 DEFAULT_SAMPLE_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
 # The month's top 3 is the deputy manager's own: late, the centre manager (who receives its results).
-DEFAULT_TOP_REPAIR_CALLBACK_RUNGS = (Rung(mailing_list="centre_manager"),)
+DEFAULT_TOP_REPAIR_CALLBACK_RUNGS = (Rung(mailing_list=MANAGER_LIST),)
 DEFAULT_FIRST_AID_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
 DEFAULT_ACTIVITY_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
 
 
 # 001 part 2: a major complaint's corrective action not verified as done by its due day → the
 # centre manager's list (the managers; the same list a serious complaint is routed to at intake).
-DEFAULT_CORRECTIVE_ACTION_RUNGS = (Rung(mailing_list="centre_manager"),)
+DEFAULT_CORRECTIVE_ACTION_RUNGS = (Rung(mailing_list=MANAGER_LIST),)
 
 
 class Ladder(BaseModel):
@@ -158,7 +168,7 @@ class Ladder(BaseModel):
 DEFAULT_LADDER = Ladder(
     arrival=(
         Rung(mailing_list="engineer_and_duty_manager"),
-        Rung(mailing_list="centre_manager", after_seconds=600),
+        Rung(mailing_list=MANAGER_LIST, after_seconds=600),
     ),
-    completion=(Rung(mailing_list="department_and_engineering_managers"),),
+    completion=(Rung(mailing_list=DEPARTMENT_MANAGERS_LIST),),
 )

@@ -15,9 +15,6 @@ from frontdesk.models.frozen import Frozen
 from frontdesk.models.photo import StaffPhotoView
 from frontdesk.models.ticket import EMERGENCIES, Actor, Rung
 
-ReportId = Annotated[str, StringConstraints(pattern=ids.REPORT_ID)]
-HexId = Annotated[str, StringConstraints(pattern=ids.HEX_ID)]
-TicketId = HexId
 Optional2000 = OptionalText
 Place = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), Printable]
 PoliceFile = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), Printable]
@@ -50,7 +47,7 @@ class NewIncidentReport(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     site_id: Identifier
-    ticket_id: TicketId | None = None
+    ticket_id: ids.HexIdField | None = None
     severity: IncidentSeverity
     category: Identifier = Field(description="water_leak, power_cut, fire, … property_damage, injury, complaint, other")
     occurred_at: AwareDatetime = Field(description="When it happened (date and time, with the zone)")
@@ -204,8 +201,8 @@ class VerifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    pack_id: HexId | None = None
-    upload_id: HexId | None = None
+    pack_id: ids.HexIdField | None = None
+    upload_id: ids.HexIdField | None = None
 
 
 class VerifyUploadSlot(BaseModel):

@@ -14,13 +14,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from frontdesk.models.frozen import Frozen
-from frontdesk.models.identifiers import NAME_ID, SITE_ID
+from frontdesk.models.identifiers import INSTANT, NAME_ID, SITE_ID
 
 SealNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,20}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Instant = Annotated[
-    str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$")
-]
+Instant = Annotated[str, StringConstraints(pattern=INSTANT)]
 
 
 class Emergency(StrEnum):

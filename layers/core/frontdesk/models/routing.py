@@ -11,11 +11,9 @@ from typing import Annotated, Final
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from frontdesk.models.escalation import ListName
+from frontdesk.models.escalation import MANAGER_LIST, ListName
 from frontdesk.models.ticket import EMERGENCIES
 
-# 000 §3.3c 应马上通知经理: the site's manager, the list the reply ladder's second rung already mails.
-MANAGER_LIST: Final = "centre_manager"
 # 001 part 2: a compensation claim or a complaint against the office head goes to company leadership.
 LEADERSHIP_LIST: Final = "company_leadership"
 
