@@ -11,7 +11,8 @@
   in the local stack. Yields a boto3 Session.
 - `stack`: `aws` plus every resource of template.yaml that moto can hold (tables with GSIs and
   stream, idempotency table with TTL, DLQ, topic, user pool, client, groups, verified sender),
-  created by `local_stack.provision`; the functions' environment variables from the template
+  created by `local_stack.provision` once per run and restored from a snapshot of moto's state for
+  every test (`local_stack.moto_snapshot`); the functions' environment variables from the template
   (TABLE_NAME, IDEMPOTENCY_TABLE_NAME, EVENTS_TOPIC_ARN, SENDER_EMAIL, POWERTOOLS_*, …) are set
   in os.environ for the test. Yields a `local_stack.provision.Stack`; `stack.function_env[<Function>]`
   has one function's variables.
@@ -19,6 +20,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import os
@@ -35,6 +37,7 @@ from joserfc import jwk
 from moto import mock_aws
 
 from local_stack import moto_fixes
+from local_stack.moto_snapshot import MotoSnapshot
 from local_stack.provision import Stack, provision
 from local_stack.template import Template, load_template
 
@@ -114,13 +117,33 @@ def aws(fake_aws_env: None) -> Iterator[boto3.Session]:
         moto_fixes.uninstall()
 
 
+@pytest.fixture(scope="session")
+def provisioned_once() -> list[tuple[Stack, MotoSnapshot]]:
+    """The stack as provisioned by the first test that needed it, and moto's state just after."""
+    return []
+
+
 @pytest.fixture
-def stack(aws: boto3.Session, template: Template, monkeypatch: pytest.MonkeyPatch) -> Stack:
+def stack(
+    aws: boto3.Session,
+    template: Template,
+    provisioned_once: list[tuple[Stack, MotoSnapshot]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Stack:
     """The template's resources in moto, and the functions' environment set as on AWS.
+
+    The first test provisions the template; every later one gets moto's state as it was then
+    (local_stack.moto_snapshot), in a fraction of the time.
 
     Managers need no second factor here (ManagerMfa optional): the tests that require it set
     MANAGER_MFA themselves (tests/integration/test_second_factor.py)."""
-    provisioned = provision(aws, template, parameters={"ManagerMfa": "optional"})
+    if provisioned_once:
+        made, snapshot = provisioned_once[0]
+        snapshot.restore()
+    else:
+        made = provision(aws, template, parameters={"ManagerMfa": "optional"})
+        provisioned_once.append((made, MotoSnapshot()))
+    provisioned = copy.deepcopy(made)  # a test may change its Stack; the next one gets it as made
     for name, value in provisioned.env.items():
         monkeypatch.setenv(name, value)
     return provisioned
