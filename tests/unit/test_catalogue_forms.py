@@ -128,7 +128,11 @@ def test_the_console_forms_type_none_of_the_served_limits() -> None:
     assert re.findall(r"maxlength: \d", people) == [], "the engineer search is as long as a name"
 
 
-@pytest.mark.parametrize("token", [new_token(), "a" * 15, "a" * 16, "a" * 64, "a" * 65, "a" * 20 + "#", "", "Ab_-" * 4])
+# A new token is random: its id is fixed, so every run (and every xdist worker) collects the same tests.
+@pytest.mark.parametrize(
+    "token",
+    [pytest.param(new_token(), id="new_token"), "a" * 15, "a" * 16, "a" * 64, "a" * 65, "a" * 20 + "#", "", "Ab_-" * 4],
+)
 def test_the_served_token_pattern_takes_what_the_api_looks_up(token: str) -> None:
     """track#<token> and survey#<token>: the page tests the shape the API's path takes, length too."""
     served = re.fullmatch(catalogue().patterns.tracking_token, token) is not None
