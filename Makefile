@@ -85,10 +85,14 @@ lint: venv $(CHECKOV_STAMP) ## ruff (lint + format check), mypy --strict, cfn-li
 	@# (each function is its own Lambda code root, its app.py imports its sibling modules: one mypy run each)
 	$(BIN)/cfn-lint template.yaml
 
+# One worker per core, at most 4: each e2e worker runs a local stack and a browser of its own.
+# A file's tests stay on one worker, so a module's stack and browser start once (docs/decisions/0028).
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(max(1, min(4, len(os.sched_getaffinity(0)))))')
+
 # Lint first: CI runs `make test` only, so the bar for style and types is enforced there too.
 # pytest exits 5 when it collects no tests: that fails the target too, on purpose.
 test: venv browser lint ## lint, then the whole test suite (unit, integration, contract, embedded, e2e)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The e2e tests drive Debian's chromium through playwright (playwright's own browser download
 # cannot work here); without fonts-noto-cjk Chinese renders as empty boxes in screenshots.
