@@ -11,6 +11,7 @@ one moto server on 127.0.0.1. The baseline is bench/empty_handler.py, built and 
 way. With --sources the same runs once more on a copy without any .pyc (the build before ADR 0010).
 
     .venv/bin/python bench/cold_start.py [--runs 7] [--sources] [--build-dir /tmp/frontdesk-cold-build]
+        [--before /tmp/an-earlier-build]
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = r"""
 import importlib.util, json, sys, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 spec = importlib.util.spec_from_file_location("handler_under_test", sys.argv[1])
 module = importlib.util.module_from_spec(spec); sys.modules[spec.name] = module; spec.loader.exec_module(module)
 t1 = time.perf_counter()
@@ -46,8 +47,8 @@ try:
         error = f"status {response['statusCode']}"
 except Exception as raised:  # the time still counts; the table says it failed
     error = type(raised).__name__
-t2 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "first": t2 - t1, "error": error,
+t2, c2 = time.perf_counter(), time.process_time()
+print(json.dumps({"import": t1 - t0, "first": t2 - t1, "cpu": c2 - c0, "error": error,
                   "xray": "aws_xray_sdk.core" in sys.modules, "modules": len(sys.modules)}))
 """
 
@@ -162,6 +163,7 @@ def measure(python: str, builds: list[Path], env: dict[str, str], runs: int) -> 
                 "import": statistics.median(s["import"] for s in got),
                 "first": statistics.median(s["first"] for s in got),
                 "total": statistics.median(s["import"] + s["first"] for s in got),
+                "cpu": statistics.median(s["cpu"] for s in got),
                 "error": next((s["error"] for s in got if s["error"]), None),
                 "xray": any(s["xray"] for s in got),
                 "modules": got[-1]["modules"],
@@ -182,6 +184,22 @@ def report(title: str, results: dict[str, dict[str, Any]], runs: int) -> None:
             f"{name:36} {r['import'] * 1000:9.0f} {r['first'] * 1000:9.0f} {r['total'] * 1000:9.0f} "
             f"{r['total'] / base:6.2f} {r['modules']:7d}  {notes}"
         )
+
+
+def before_after(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> None:
+    """Each function's total and ratio to the empty handler, the earlier build against this one.
+
+    Wall time (what a caller waits) and the sample's own CPU time (import + first call, which a
+    shared machine's load disturbs far less: the figure to compare two builds by)."""
+    for key, label in (("total", "wall"), ("cpu", "CPU")):
+        base_before, base_after = before["empty powertools handler"][key], after["empty powertools handler"][key]
+        print(f"\n{label + ', function':36} {'before ms':>9} {'ratio':>6} {'after ms':>9} {'ratio':>6} {'after/before':>12}")
+        for name in after:
+            b, a = before[name][key], after[name][key]
+            print(
+                f"{name:36} {b * 1000:9.0f} {b / base_before:6.2f} {a * 1000:9.0f} {a / base_after:6.2f} "
+                f"{a / b:12.2f}"
+            )
 
 
 def _size_mb(path: Path) -> float:
@@ -206,6 +224,12 @@ def main() -> None:
     parser.add_argument("--build-dir", type=Path, default=Path("/tmp/frontdesk-cold-build"))
     parser.add_argument("--reuse", action="store_true", help="measure an earlier --build-dir as it is")
     parser.add_argument("--sources", action="store_true", help="also measure a copy without .pyc")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="an earlier build (e.g. of the previous commit) measured in the same rounds, for a before/after",
+    )
     args = parser.parse_args()
 
     import boto3
@@ -259,8 +283,13 @@ def main() -> None:
         builds = [args.build_dir]
         if args.sources:
             builds.append(without_bytecode(args.build_dir, args.build_dir.with_name(args.build_dir.name + "-sources")))
+        if args.before:
+            builds.append(args.before)
         measured = measure(python, builds, env, args.runs)
         report(f"built layer, .pyc as shipped, {python}", measured[0], args.runs)
+        if args.before:
+            report(f"the earlier build {args.before}, .pyc as shipped, in the same rounds", measured[-1], args.runs)
+            before_after(measured[-1], measured[0])
         if args.sources:
             report("the same without any .pyc (compiled at every cold start)", measured[1], args.runs)
             shipped, plain = measured[0], measured[1]

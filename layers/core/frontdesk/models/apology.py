@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Final, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
 from frontdesk.i18n import LANGUAGES
 from frontdesk.models.commands import Language, Name, Printable, Text, Versioned
+from frontdesk.models.frozen import Model
 
 # What a template may name, each filled from the complaint or the sender (frontdesk.domain.apology).
 PLACEHOLDERS: Final = ("client", "number", "date", "matter", "action", "signatory", "site")
@@ -41,7 +42,7 @@ Body = Annotated[
 ]
 
 
-class ApologyTemplate(BaseModel):
+class ApologyTemplate(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     subject: Subject
@@ -54,7 +55,7 @@ def _both_languages(templates: dict[str, ApologyTemplate]) -> dict[str, ApologyT
     return templates
 
 
-class ApologyTemplates(BaseModel):
+class ApologyTemplates(Model):
     """A site's template in each language (both): replaced whole by a manager."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -67,7 +68,7 @@ class ApologyTemplates(BaseModel):
         return self.templates["en" if language == "en" else "zh-CN"]
 
 
-class ApologyTemplateView(BaseModel):
+class ApologyTemplateView(Model):
     """What a site's template is, and whether a manager has set it (else the shipped default)."""
 
     site_id: str
@@ -85,7 +86,7 @@ class SendApology(Versioned):
     signatory: Annotated[Name, Printable] = Field(description="Who signs the letter: its {signatory}")
 
 
-class ApologyLetter(BaseModel):
+class ApologyLetter(Model):
     """A letter as filled in and sent or printed (on the complaint's timeline)."""
 
     ticket_id: str

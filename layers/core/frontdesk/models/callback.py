@@ -11,10 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from frontdesk.models import identifiers as ids
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 
 MAX_TEXT: Final = 500
 # After this many unreachable attempts, each on a different site-local day, the callback is closed
@@ -62,7 +62,7 @@ class Result(StrEnum):
     UNREACHABLE = "unreachable"
 
 
-class CallbackIn(BaseModel):
+class CallbackIn(Model):
     """One attempt at a callback, as the desk records it. Reached (satisfied or unsatisfied), the
     manual's fields are required: the three marks, and the client's confirmation of the record."""
 
@@ -81,7 +81,7 @@ class CallbackIn(BaseModel):
     note: str = Field(default="", max_length=MAX_TEXT)
 
 
-class SurveyIn(BaseModel):
+class SurveyIn(Model):
     """The client's own answer from the survey link (no login: the tracking token opens it). It
     covers the manual's record, and the client giving it is the client's confirmation."""
 
@@ -96,7 +96,7 @@ class SurveyIn(BaseModel):
     defect_remains: bool = False
 
 
-class SurveyView(BaseModel):
+class SurveyView(Model):
     """What the tracking page asks: the callback the ticket has open (no staff names)."""
 
     ticket_number: str
@@ -155,7 +155,7 @@ class Callback(Frozen):
         return self.state is CallbackState.OPEN
 
 
-class SeededDraw(BaseModel):
+class SeededDraw(Model):
     """A sample drawn by a seed, so that it can be drawn again and checked; without one, a random
     seed is drawn and stored."""
 
@@ -183,7 +183,7 @@ class Sample(Frozen):
     drawn_by: str
 
 
-class ReassignIn(BaseModel):
+class ReassignIn(Model):
     """Give a callback to another staff member of the site's desk (an operator or a manager)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -197,7 +197,7 @@ class DrawRule(StrEnum):
     ACTIVITIES = "activities"  # 10 % of the month's activity sign-ups
 
 
-class TopRepairsIn(BaseModel):
+class TopRepairsIn(Model):
     """Draw a month's 3 most significant repairs, called back by the deputy manager and the engineering head."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -228,7 +228,7 @@ class MonthlyDraw(Frozen):
     drawn_by: str
 
 
-class CallbackList(BaseModel):
+class CallbackList(Model):
     site_id: str
     callbacks: list[Callback]
     concluded: list[Callback] = Field(default_factory=list, description="The latest concluded, newest first")

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from frontdesk.models import identifiers as ids
 from frontdesk.models.callback import Result
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 
 # The months the survey is run in (001 part 2: 每年6月、11月), and the response rate it must reach.
 CAMPAIGN_MONTHS: Final = (6, 11)
 TARGET_PERCENT: Final = 70
 
 
-class CampaignIn(BaseModel):
+class CampaignIn(Model):
     """Start a site's survey campaign of June or November (starting it again creates nothing twice)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -68,7 +68,7 @@ class Invitation(Frozen):
     answer: Answer | None = None
 
 
-class InvitationView(BaseModel):
+class InvitationView(Model):
     building_id: str
     unit: str
     mailed: bool
@@ -79,7 +79,7 @@ class InvitationView(BaseModel):
     )
 
 
-class CampaignView(BaseModel):
+class CampaignView(Model):
     campaign: Campaign
     rate_percent: float = Field(description="Responses per unit, in %")
     target_percent: int = TARGET_PERCENT
@@ -87,7 +87,7 @@ class CampaignView(BaseModel):
     invitations: list[InvitationView]
 
 
-class CampaignSurveyView(BaseModel):
+class CampaignSurveyView(Model):
     """What the survey link asks a unit (no staff names): as a callback survey, without the defect."""
 
     reason: Literal["campaign"] = "campaign"

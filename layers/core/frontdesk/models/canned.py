@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models.commands import Printable, Text
+from frontdesk.models.frozen import Model
 
 MAX_CANNED_REPLIES = 30
 MAX_TITLE = 40
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE), Printable]
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -34,7 +35,7 @@ class CannedRepliesIn(_Strict):
     replies: list[CannedReply] = Field(max_length=MAX_CANNED_REPLIES)
 
 
-class CannedReplies(BaseModel):
+class CannedReplies(Model):
     site_id: str
     version: int
     replies: list[CannedReply]

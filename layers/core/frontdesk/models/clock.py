@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from frontdesk.models.duty import OnDutyRole
+from frontdesk.models.frozen import Model
 
 
 class ClockKind(StrEnum):
@@ -58,7 +59,7 @@ class SubjectType(StrEnum):
     CORRECTIVE_ACTION = "corrective_action"  # frontdesk.models.corrective.CorrectiveAction
 
 
-class PlannedRung(BaseModel):
+class PlannedRung(Model):
     """One rung of the clock's ladder with the instant it is due (whole seconds, ``…:SS.000Z``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -68,7 +69,7 @@ class PlannedRung(BaseModel):
     on_duty: OnDutyRole | None = None  # the role on duty mailed instead of the list (frontdesk.models.escalation)
 
 
-class Clock(BaseModel):
+class Clock(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     subject_type: SubjectType

@@ -6,8 +6,9 @@ import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
+from frontdesk.models.frozen import Model
 from frontdesk.models.identifiers import NAME_ID, HexIdField
 from frontdesk.models.mailing import Email as MailingEmail
 from frontdesk.models.ticket import Department, DisabledOccupants, Kind, Severity
@@ -58,7 +59,7 @@ AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
 Language = Literal["zh-CN", "en"]
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 

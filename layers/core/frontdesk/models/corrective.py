@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from frontdesk.models.commands import Name, Text
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 
 
 class Verification(Frozen):
@@ -37,7 +37,7 @@ class CorrectiveAction(Frozen):
     verification: Verification | None = None
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -56,7 +56,7 @@ class VerifyCorrectiveAction(_Strict):
     result: Text = Field(description="What the verification found: the action was done, and how it worked")
 
 
-class CorrectiveActionView(BaseModel):
+class CorrectiveActionView(Model):
     """A complaint's report (None until written), and whether the complaint needs one."""
 
     ticket_id: str

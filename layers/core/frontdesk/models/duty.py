@@ -9,10 +9,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 
 
 class Shift(StrEnum):
@@ -57,7 +57,7 @@ class EntryRef(Frozen):
     seq: int = Field(ge=1)
 
 
-class NewDutyEntry(BaseModel):
+class NewDutyEntry(Model):
     """An entry a person writes: it goes on the site's page of the shift now running."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -119,7 +119,7 @@ class DutyPage(Frozen):
     version: int = 0
 
 
-class CloseDutyPage(BaseModel):
+class CloseDutyPage(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=0, description="The page's version as read (0: a page nothing was written on)")
@@ -233,7 +233,7 @@ class Handover(Frozen):
     version: int = 1
 
 
-class SignOut(BaseModel):
+class SignOut(Model):
     """The outgoing shift counted the cash and signs."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -243,7 +243,7 @@ class SignOut(BaseModel):
     cash_note: Text = ""
 
 
-class SignIn(BaseModel):
+class SignIn(Model):
     """The incoming shift read the page, takes over the open items and signs."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

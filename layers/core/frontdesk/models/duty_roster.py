@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Final
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
 from frontdesk.models.duty import Shift
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 
 MAX_DESK: Final = 10
 # Two shifts a day, at most 31 days.
@@ -25,7 +25,7 @@ Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Month = Annotated[str, StringConstraints(pattern=ids.MONTH)]
 
 
-class RosterSlotIn(BaseModel):
+class RosterSlotIn(Model):
     """One shift of the month as a manager enters it: user names of the site's staff."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -36,7 +36,7 @@ class RosterSlotIn(BaseModel):
     desk: tuple[Username, ...] = Field(default=(), max_length=MAX_DESK, description="The desk staff on duty")
 
 
-class RosterIn(BaseModel):
+class RosterIn(Model):
     """The whole month, replacing what was stored at ``version``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -71,30 +71,30 @@ class DutyRoster(Frozen):
     updated_at: str = ""
 
 
-class PersonOnDuty(BaseModel):
+class PersonOnDuty(Model):
     username: str
     name: str
 
 
-class RosterSlotView(BaseModel):
+class RosterSlotView(Model):
     day: date
     shift: Shift
     duty_manager: PersonOnDuty
     desk: list[PersonOnDuty]
 
 
-class ShiftHours(BaseModel):
+class ShiftHours(Model):
     shift: Shift
     starts: str = Field(description="Site-local HH:MM")
     ends: str = Field(description="Site-local HH:MM (a night ends the next morning)")
 
 
-class RosterGap(BaseModel):
+class RosterGap(Model):
     day: date
     shift: Shift
 
 
-class RosterView(BaseModel):
+class RosterView(Model):
     """The month as the console shows it: every slot filled, what is still missing, by when."""
 
     site_id: str

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from frontdesk.models.clock import ClockKind
 from frontdesk.models.duty import OnDutyRole
+from frontdesk.models.frozen import Model
 from frontdesk.models.identifiers import LIST_NAME
 
 # A ladder's phases are the clock kinds: one set of rungs per kind.
@@ -37,7 +38,7 @@ MAX_RUNGS = 10
 MAX_GAP_SECONDS = 7 * 24 * 3600
 
 
-class Rung(BaseModel):
+class Rung(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     mailing_list: ListName = Field(
@@ -120,7 +121,7 @@ DEFAULT_ACTIVITY_CALLBACK_RUNGS = DEFAULT_CALLBACK_RUNGS
 DEFAULT_CORRECTIVE_ACTION_RUNGS = (Rung(mailing_list=MANAGER_LIST),)
 
 
-class Ladder(BaseModel):
+class Ladder(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     arrival: Rungs

@@ -1,4 +1,5 @@
-"""The base of every stored record and value, and how a view is cut from a record."""
+"""The bases of every model (stored records, values, API inputs and outputs), and how a view is cut
+from a record."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from pydantic import BaseModel, ConfigDict
 View = TypeVar("View", bound=BaseModel)
 
 
-class Frozen(BaseModel):
+class Model(BaseModel):
+    """The base of every model of the layer: its validator is built on first use, not at import.
+
+    Every function imports every model (the wiring reaches every use case), but one invocation
+    uses a few of them: building all of them at import was most of a cold start after boto3
+    (ADR 0027). A model's schema, validation errors and OpenAPI document are the same either way."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Frozen(Model):
     """Immutable once built: a change is a new, validated copy."""
 
     model_config = ConfigDict(frozen=True)

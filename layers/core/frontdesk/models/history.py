@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 from frontdesk.models.ticket import Kind, Ticket
 
 
@@ -15,7 +13,7 @@ class Repeat(Frozen):
     threshold: int
 
 
-class UnitHistory(BaseModel):
+class UnitHistory(Model):
     site_id: str
     building_id: str
     unit: str

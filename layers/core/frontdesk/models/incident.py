@@ -7,11 +7,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
 from frontdesk.models.commands import AwareDatetime, Identifier, Name, OptionalText, Printable, Text, Unit, Versioned
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 from frontdesk.models.photo import StaffPhotoView
 from frontdesk.models.ticket import EMERGENCIES, Actor, Rung
 
@@ -41,7 +41,7 @@ INCIDENT_CATEGORIES = (
 )
 
 
-class NewIncidentReport(BaseModel):
+class NewIncidentReport(Model):
     """A duty manager opens a report: from a ticket (``ticket_id``) or on its own."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -150,7 +150,7 @@ class ReportEvent(Frozen):
     detail: dict[str, str] = Field(default_factory=dict)
 
 
-class RegisterEntry(BaseModel):
+class RegisterEntry(Model):
     """One line of the register (登记表)."""
 
     report_id: str
@@ -170,13 +170,13 @@ class RegisterEntry(BaseModel):
     ticket_number: str | None
 
 
-class Register(BaseModel):
+class Register(Model):
     site_id: str
     year: int
     reports: list[RegisterEntry]
 
 
-class IncidentReportView(BaseModel):
+class IncidentReportView(Model):
     report: IncidentReport
     overdue: bool
     actions: list[str]
@@ -184,7 +184,7 @@ class IncidentReportView(BaseModel):
     photos: list[StaffPhotoView]
 
 
-class EvidencePackOut(BaseModel):
+class EvidencePackOut(Model):
     pack_id: str
     report_id: str
     url: str
@@ -195,7 +195,7 @@ class EvidencePackOut(BaseModel):
     files: int
 
 
-class VerifyRequest(BaseModel):
+class VerifyRequest(Model):
     """What to re-check: a pack made earlier (``pack_id``), a pack uploaded for checking (``upload_id``),
     or, with neither, the stored originals themselves."""
 
@@ -205,7 +205,7 @@ class VerifyRequest(BaseModel):
     upload_id: ids.HexIdField | None = None
 
 
-class VerifyUploadSlot(BaseModel):
+class VerifyUploadSlot(Model):
     upload_id: str
     url: str
     fields: dict[str, str]
@@ -213,7 +213,7 @@ class VerifyUploadSlot(BaseModel):
     expires_at: str
 
 
-class Verification(BaseModel):
+class Verification(Model):
     """The verdict: ``ok`` only when every file was found and every hash matched."""
 
     ok: bool

@@ -7,9 +7,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 from frontdesk.models.identifiers import HEX_ID
 from frontdesk.models.keys import SealNumber
 
@@ -38,7 +38,7 @@ class AuditedKey(Frozen):
     out: bool = Field(default=False, description="Out on a registered use: not expected in the cabinet")
 
 
-class CheckKey(BaseModel):
+class CheckKey(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1)
@@ -60,7 +60,7 @@ class KeyCheck(Frozen):
     checked_at: str
 
 
-class FileAudit(BaseModel):
+class FileAudit(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 from frontdesk.models.identifiers import INSTANT, NAME_ID, SITE_ID
 
 SealNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,20}$")]
@@ -54,7 +54,7 @@ class KeyState(StrEnum):
     OUT = "out"
 
 
-class NewKey(BaseModel):
+class NewKey(Model):
     """A unit's key sealed at move-in, in front of the client (both stamps on the seal)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -66,7 +66,7 @@ class NewKey(BaseModel):
     sealed_with: Name = Field(description="The client who sealed it with the desk")
 
 
-class Permission(BaseModel):
+class Permission(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     given_by: Name
@@ -74,7 +74,7 @@ class Permission(BaseModel):
     at: Instant
 
 
-class AfterHours(BaseModel):
+class AfterHours(Model):
     """Outside office hours: the client's stamped authorisation and the staff member who goes along."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -83,7 +83,7 @@ class AfterHours(BaseModel):
     escort: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
-class Outsider(BaseModel):
+class Outsider(Model):
     """A borrower who is not staff (a contractor …): every field is required (004 QW21-04 §4.5.4.2)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -96,7 +96,7 @@ class Outsider(BaseModel):
     receipt: Receipt = Field(description="The number of the receipt given for the deposit")
 
 
-class DepositBack(BaseModel):
+class DepositBack(Model):
     """The outsider's deposit at the return: refunded in full, or partly with the reason for the rest."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -105,7 +105,7 @@ class DepositBack(BaseModel):
     withheld_reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
 
 
-class TellClient(BaseModel):
+class TellClient(Model):
     """After an override: how and when the client was told that staff opened the unit."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -124,7 +124,7 @@ class ClientTold(Frozen):
     recorded_by: str
 
 
-class TakeKey(BaseModel):
+class TakeKey(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1)
@@ -135,7 +135,7 @@ class TakeKey(BaseModel):
     outsider: Outsider | None = Field(default=None, description="The borrower, when not staff: ID and deposit")
 
 
-class ReturnKey(BaseModel):
+class ReturnKey(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1)

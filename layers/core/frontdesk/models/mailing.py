@@ -6,10 +6,10 @@ import re
 from collections.abc import Sequence
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from frontdesk.models.escalation import Ladder, ListName, Phase
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 
 MAX_MEMBERS = 50  # one SES message reaches at most 50 recipients
 MAX_EMAIL = 254
@@ -49,7 +49,7 @@ def normalize_email(text: str) -> str:
 Email = Annotated[str, AfterValidator(normalize_email)]
 
 
-class MemberIn(BaseModel):
+class MemberIn(Model):
     """Add or remove one address."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -63,19 +63,19 @@ class MailingList(Frozen):
     members: tuple[str, ...] = ()
 
 
-class RungRef(BaseModel):
+class RungRef(Model):
     phase: Phase
     level: int
     after_seconds: int
 
 
-class MailingListView(BaseModel):
+class MailingListView(Model):
     name: str
     members: list[str]
     used_by: list[RungRef] = Field(description="The rungs that mail this list; empty if the ladder no longer uses it")
 
 
-class MailingOverview(BaseModel):
+class MailingOverview(Model):
     site_id: str
     ladder: Ladder
     lists: list[MailingListView]

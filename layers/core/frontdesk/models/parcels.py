@@ -9,11 +9,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
 from frontdesk.models.commands import MAX_UNIT, Phone
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 from frontdesk.models.mailing import MAX_EMAIL, Email
 
 MAX_NAME = 80  # the recipient's name, the name signed on pickup
@@ -53,7 +53,7 @@ class IdDocument(StrEnum):
     OTHER = "other"
 
 
-class NewParcel(BaseModel):
+class NewParcel(Model):
     """A parcel signed for at the desk; received now, by the one logging it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -70,7 +70,7 @@ class NewParcel(BaseModel):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
 
 
-class PickUp(BaseModel):
+class PickUp(Model):
     """The signature on pickup: who collected it, the ID shown."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -81,7 +81,7 @@ class PickUp(BaseModel):
     id_tail: IdTail = Field(description="The last four characters of the ID shown")
 
 
-class Phoned(BaseModel):
+class Phoned(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1, description="The parcel's version as read")

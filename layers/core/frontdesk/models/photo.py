@@ -11,10 +11,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models.commands import Printable
-from frontdesk.models.frozen import Frozen
+from frontdesk.models.frozen import Frozen, Model
 from frontdesk.models.ticket import Actor
 
 
@@ -57,7 +57,7 @@ class QuarantineReason(StrEnum):
     PHOTO_LIMIT_REACHED = "photo_limit_reached"
 
 
-class UploadRequest(BaseModel):
+class UploadRequest(Model):
     """What the browser says about the file before it uploads it; photo_ingest checks the real bytes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -77,7 +77,7 @@ class UploadRequest(BaseModel):
     )
 
 
-class UploadSlot(BaseModel):
+class UploadSlot(Model):
     """A presigned POST: send ``fields`` and then the file (as the last field, ``file``) to ``url``."""
 
     photo_id: str
@@ -116,7 +116,7 @@ class Photo(Frozen):
     quarantine_key: str | None = None
 
 
-class PhotoView(BaseModel):
+class PhotoView(Model):
     """A photo as a page shows it; `url` is a short-lived link to the verified original."""
 
     photo_id: str
@@ -139,14 +139,14 @@ class StaffPhotoView(PhotoView):
     retain_until: str | None
 
 
-class PhotoList(BaseModel):
+class PhotoList(Model):
     owner_kind: OwnerKind
     owner_id: str
     max_photos: int
     photos: list[PhotoView]
 
 
-class StaffPhotoList(BaseModel):
+class StaffPhotoList(Model):
     owner_kind: OwnerKind
     owner_id: str
     max_photos: int

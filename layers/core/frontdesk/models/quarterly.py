@@ -4,12 +4,13 @@ docs/decisions/0023-callbacks-and-business-calendars.md."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from frontdesk.models.callback import CallbackReason
+from frontdesk.models.frozen import Model
 
 
-class FailedCallback(BaseModel):
+class FailedCallback(Model):
     callback_id: str
     ticket_id: str
     ticket_number: str
@@ -20,7 +21,7 @@ class FailedCallback(BaseModel):
     defect_remains: bool = Field(description="The repair went back to work (rework)")
 
 
-class RepeatedIssue(BaseModel):
+class RepeatedIssue(Model):
     building_id: str
     unit: str
     kind: str
@@ -30,7 +31,7 @@ class RepeatedIssue(BaseModel):
     tickets: list[str] = Field(description="The tickets' numbers, oldest first")
 
 
-class QuarterlyAnalysis(BaseModel):
+class QuarterlyAnalysis(Model):
     site_id: str
     quarter: str
     first_day: str = Field(description="Site-local")

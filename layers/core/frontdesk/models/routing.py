@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from frontdesk.models.escalation import MANAGER_LIST, ListName
+from frontdesk.models.frozen import Model
 from frontdesk.models.ticket import EMERGENCIES
 
 # 001 part 2: a compensation claim or a complaint against the office head goes to company leadership.
@@ -60,7 +61,7 @@ def _every_emergency(calls: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, 
 Roles = Annotated[tuple[ListName, ...], Field(min_length=1, max_length=MAX_ROLES)]
 
 
-class EmergencyCalls(BaseModel):
+class EmergencyCalls(Model):
     """Per emergency, the roles (mailing lists) told at intake. Replaced whole by a manager."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -80,7 +81,7 @@ class EmergencyCalls(BaseModel):
 DEFAULT_EMERGENCY_CALLS: Final = EmergencyCalls(calls=DEFAULT_CALLS)
 
 
-class EmergencyCallList(BaseModel):
+class EmergencyCallList(Model):
     """What a site's call list is, and whether a manager has set it (else the manual's defaults)."""
 
     site_id: str

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from frontdesk.models.frozen import Model
 from frontdesk.models.ticket import Department, Role
 
 
-class Person(BaseModel):
+class Person(Model):
     """One staff member: a user of the pool with their groups (roles) and attributes."""
 
     model_config = ConfigDict(frozen=True)
@@ -28,6 +29,6 @@ class PersonView(Person):
     busy: bool = Field(description="At least one open ticket assigned")
 
 
-class People(BaseModel):
+class People(Model):
     site_id: str
     people: list[PersonView]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from frontdesk.models.frozen import project
+from frontdesk.models.frozen import Model, project
 from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 
 # Event details a client may see; everything else (assignee names, internal notes) stays inside.
@@ -37,7 +37,7 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * max(len(digits) - 7, 0) + digits[-4:] if len(digits) > 7 else "*" * len(digits)
 
 
-class PublicEvent(BaseModel):
+class PublicEvent(Model):
     at: str
     action: str
     by: str
@@ -46,7 +46,7 @@ class PublicEvent(BaseModel):
     detail: dict[str, str]
 
 
-class PublicTicket(BaseModel):
+class PublicTicket(Model):
     number: str
     kind: str
     category: str
@@ -107,7 +107,7 @@ def public_view(
     )
 
 
-class LinkedTicket(BaseModel):
+class LinkedTicket(Model):
     """A repair a complaint spawned, as it stands now."""
 
     ticket_id: str
@@ -130,7 +130,7 @@ def linked(ticket: Ticket) -> LinkedTicket:
     )
 
 
-class StaffTicket(BaseModel):
+class StaffTicket(Model):
     ticket: Ticket
     actions: list[str]
     conversation: list[str] = Field(
@@ -142,26 +142,26 @@ class StaffTicket(BaseModel):
     )
 
 
-class Queue(BaseModel):
+class Queue(Model):
     site_id: str
     tickets: list[Ticket]
     until: str = Field(default="", description="Pass as `since` to poll for what changes from now on")
 
 
-class SearchResults(BaseModel):
+class SearchResults(Model):
     site_id: str
     tickets: list[Ticket]
     cursor: str | None = Field(description="Opaque: pass it back for the next page; null on the last")
     items_read: int = Field(description="Index items and tickets read to answer (the search's cost)")
 
 
-class Changes(BaseModel):
+class Changes(Model):
     site_id: str
     tickets: list[Ticket] = Field(description="Written since `since`, open and closed, in the board's order")
     until: str = Field(description="Pass as `since` on the next poll")
 
 
-class Created(BaseModel):
+class Created(Model):
     ticket_id: str
     number: str
     status: Status
@@ -169,7 +169,7 @@ class Created(BaseModel):
     tracking_url: str
 
 
-class BulkOutcome(BaseModel):
+class BulkOutcome(Model):
     """One ticket of a bulk request: done (the ticket as written) or refused (as it alone would be)."""
 
     ticket_id: str
@@ -182,7 +182,7 @@ class BulkOutcome(BaseModel):
     ticket: Ticket | None = None
 
 
-class BulkResults(BaseModel):
+class BulkResults(Model):
     done: int
     refused: int
     outcomes: list[BulkOutcome] = Field(description="One per ticket named, in the order named")
