@@ -193,12 +193,12 @@ def before_after(before: dict[str, dict[str, Any]], after: dict[str, dict[str, A
     shared machine's load disturbs far less: the figure to compare two builds by)."""
     for key, label in (("total", "wall"), ("cpu", "CPU")):
         base_before, base_after = before["empty powertools handler"][key], after["empty powertools handler"][key]
-        print(f"\n{label + ', function':36} {'before ms':>9} {'ratio':>6} {'after ms':>9} {'ratio':>6} {'after/before':>12}")
+        heading = f"{label}, function"
+        print(f"\n{heading:36} {'before ms':>9} {'ratio':>6} {'after ms':>9} {'ratio':>6} {'after/before':>12}")
         for name in after:
             b, a = before[name][key], after[name][key]
             print(
-                f"{name:36} {b * 1000:9.0f} {b / base_before:6.2f} {a * 1000:9.0f} {a / base_after:6.2f} "
-                f"{a / b:12.2f}"
+                f"{name:36} {b * 1000:9.0f} {b / base_before:6.2f} {a * 1000:9.0f} {a / base_after:6.2f} {a / b:12.2f}"
             )
 
 
