@@ -1,16 +1,24 @@
-"""moto 5.2.5's Query on a table's own key, reading one partition instead of the whole table.
+"""moto 5.2.5's Query, reading one partition (of the table or of an index) instead of the whole table.
 
 moto answers every Query from `Table.all_items()`: a sorted list of every item in the table, which
-it then filters by partition key. A Query on `PK = :ticket` thus costs O(n log n) in the table's
-size, and every ticket change makes several. Here a Query without an IndexName runs moto's own
-`Table.query` on a view of the table that holds only the queried partition: the same items in the
-same order, the same paging, filters and errors. Index queries are left as they are (moto keeps no
-index to read from). See docs/decisions/0011-moto-costs-that-grow-with-the-table.md.
+it then filters by the partition key (of the table, or of the index named). A Query thus costs
+O(n log n) in the table's size, and every ticket change makes several. Here moto's own
+`Table.query` runs on a view of the table whose `all_items()` holds only the candidates:
+
+- without IndexName, the queried partition (`table.items[hash_key]`);
+- with IndexName, the items whose index hash key attributes equal the Query's (one linear pass
+  with a dict lookup per item, no sort of the whole table).
+
+moto then applies every check it applies to the whole table (its own hash key test, index range
+key presence, sort, paging, filters, projection, errors) to those candidates. The view's
+`all_items` is moto's own, over the candidates in the table's order, and a stable sort of a
+filtered list is the filtered sorted list, so the answers are moto's, item for item.
+See docs/decisions/0011-moto-costs-that-grow-with-the-table.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -18,12 +26,15 @@ from moto.dynamodb.models.table import Table
 
 from local_stack.moto_transactions import source_fingerprint
 
-# sha256 of moto 5.2.5's Table.query and Table.all_items: the view relies on query reading the
-# table's items only through all_items().
+# sha256 of moto 5.2.5's Table.query and Table.all_items: the views rely on query reading the
+# table's items only through all_items(), and, with an index, keeping only the items whose
+# attributes equal every one of its hash_key_conditions.
 PINNED_SOURCE_SHA256: Final = {
     "query": "002b4d00be6df07cf37f6cbe0132e5eb89455ae12a8e79b23db3fb492450f21e",
     "all_items": "c80d2ee3c896acd0cab6ca35aaeae3ab3fb65858933f8a3403d4e027c240f31d",
 }
+
+HashConditions = Sequence[tuple[str, DynamoType]]
 
 
 def matches_pinned_moto(query: Any, all_items: Any) -> bool:
@@ -32,18 +43,54 @@ def matches_pinned_moto(query: Any, all_items: Any) -> bool:
     )
 
 
-class PartitionView:
-    """A table as moto's Query sees it, holding one partition (everything else is the table's)."""
+class _View:
+    """A table as moto's Query sees it, holding only some items (everything else is the table's)."""
 
     all_items = Table.all_items
+    items: dict[DynamoType, Any]
 
-    def __init__(self, table: Table, hash_key: DynamoType) -> None:
+    def __init__(self, table: Table) -> None:
         self._table = table
-        bucket = table.items.get(hash_key)  # .get: the items are a defaultdict
-        self.items = {hash_key: bucket} if bucket is not None else {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._table, name)
+
+
+class PartitionView(_View):
+    """One partition of the table's own key."""
+
+    def __init__(self, table: Table, hash_key: DynamoType) -> None:
+        super().__init__(table)
+        bucket = table.items.get(hash_key)  # .get: the items are a defaultdict
+        self.items = {hash_key: bucket} if bucket is not None else {}
+
+
+def _has(attrs: dict[str, DynamoType], conditions: HashConditions) -> bool:
+    for name, expected in conditions:
+        value = attrs.get(name)
+        if value is None or value != expected:
+            return False
+    return True
+
+
+class IndexPartitionView(_View):
+    """The items of one index partition: those whose index hash key attributes are the Query's.
+
+    A superset of what moto keeps (it also drops falsy values and items without the index range
+    key, and does so again here), in the table's own layout and order."""
+
+    def __init__(self, table: Table, conditions: HashConditions) -> None:
+        super().__init__(table)
+        self.items = {}
+        for hash_key, bucket in table.items.items():
+            if table.range_key_attr:
+                kept = {key: item for key, item in bucket.items() if _has(item.attrs, conditions)}
+                if kept:
+                    self.items[hash_key] = kept
+            else:
+                item: Any = bucket  # without a range key, the item itself (moto's typing says a dict)
+                if _has(item.attrs, conditions):
+                    self.items[hash_key] = item
 
 
 def partition_query(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,7 +107,12 @@ def partition_query(original: Callable[..., Any]) -> Callable[..., Any]:
         *rest: Any,
         **kwargs: Any,
     ) -> Any:
-        target: Any = PartitionView(self, hash_key) if index_name is None and hash_key is not None else self
+        target: Any = self
+        if index_name is None and hash_key is not None:
+            target = PartitionView(self, hash_key)
+        elif index_name is not None and kwargs.get("hash_key_conditions"):
+            # Without hash key conditions moto keeps every item: the table itself is the view.
+            target = IndexPartitionView(self, kwargs["hash_key_conditions"])
         return original(
             target,
             hash_key,
