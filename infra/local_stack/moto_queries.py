@@ -82,15 +82,22 @@ class IndexPartitionView(_View):
     def __init__(self, table: Table, conditions: HashConditions) -> None:
         super().__init__(table)
         self.items = {}
+        # One dict lookup per item (most items carry no key of this index): no call, no copy.
+        (name, expected), rest = conditions[0], conditions[1:]
         for hash_key, bucket in table.items.items():
-            if table.range_key_attr:
-                kept = {key: item for key, item in bucket.items() if _has(item.attrs, conditions)}
-                if kept:
-                    self.items[hash_key] = kept
-            else:
+            if not table.range_key_attr:
                 item: Any = bucket  # without a range key, the item itself (moto's typing says a dict)
-                if _has(item.attrs, conditions):
+                value = item.attrs.get(name)
+                if value is not None and value == expected and _has(item.attrs, rest):
                     self.items[hash_key] = item
+                continue
+            kept: dict[DynamoType, Any] | None = None
+            for range_key, item in bucket.items():
+                value = item.attrs.get(name)
+                if value is not None and value == expected and _has(item.attrs, rest):
+                    if kept is None:
+                        kept = self.items[hash_key] = {}
+                    kept[range_key] = item
 
 
 def partition_query(original: Callable[..., Any]) -> Callable[..., Any]:
