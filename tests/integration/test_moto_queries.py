@@ -225,6 +225,7 @@ def test_no_query_reads_the_whole_table(filled: tuple[Any, str]) -> None:
 def test_the_fix_replaces_the_moto_it_was_written_for() -> None:
     """A moto upgrade changes these fingerprints: read its Table.query again, then update them."""
     assert moto_queries.matches_pinned_moto(moto_fixes.moto_original("Table.query"), Table.all_items)
+    assert moto_queries.writes_match_pinned_moto()  # the writers the index map follows
 
 
 def test_another_query_or_all_items_is_not_replaced() -> None:
@@ -263,3 +264,58 @@ def test_a_table_without_sort_key_answers_as_moto_does(aws: boto3.Session) -> No
         moto_own = [_all_pages(client, "flat", query) for query in queries]
     assert fixed == moto_own
     assert sum(len(page["Items"]) for page in fixed[0]) == 7
+
+
+def test_index_answers_follow_every_kind_of_write(filled: tuple[Any, str]) -> None:
+    """After the first index Query, writes of every kind move items in and out of partitions."""
+    client, name = filled
+    open_ql = INDEX_QUERIES[0]
+
+    def same_as_moto() -> list[dict[str, Any]]:
+        fixed = _all_pages(client, name, open_ql)
+        with table_method("query", moto_fixes.moto_original("Table.query")):
+            assert fixed == _all_pages(client, name, open_ql)
+        return fixed
+
+    def count() -> int:
+        return sum(len(page["Items"]) for page in same_as_moto())
+
+    def ticket(n: int) -> dict[str, dict[str, str]]:
+        return {"PK": {"S": f"TICKET#{n:03d}"}, "SK": {"S": "TICKET"}}
+
+    assert count() == 22
+    client.put_item(TableName=name, Item=ticket(100) | {"GSI1PK": {"S": "OPEN#ql"}, "GSI1SK": {"S": "2026-01-09"}})
+    assert count() == 23
+    moved_out = {":o": {"S": "OPEN#other"}}
+    client.update_item(
+        TableName=name, Key=ticket(1), UpdateExpression="SET GSI1PK = :o", ExpressionAttributeValues=moved_out
+    )
+    client.update_item(TableName=name, Key=ticket(2), UpdateExpression="REMOVE GSI1SK")
+    assert count() == 21
+    client.update_item(
+        TableName=name, Key=ticket(11), UpdateExpression="SET GSI1SK = :s", ExpressionAttributeValues={":s": {"S": "x"}}
+    )
+    client.delete_item(TableName=name, Key=ticket(3))
+    client.batch_write_item(
+        RequestItems={name: [{"DeleteRequest": {"Key": ticket(4)}}, {"PutRequest": {"Item": ticket(6)}}]}
+    )
+    assert count() == 19  # 11 in (now has GSI1SK), 3, 4 and 6 out
+    with pytest.raises(ClientError):  # cancelled: nothing of it shows
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": name, "Item": ticket(200) | {"GSI1PK": {"S": "OPEN#ql"}, "GSI1SK": {"S": "y"}}}},
+                {"Update": {"TableName": name, "Key": ticket(7), "UpdateExpression": "REMOVE GSI1PK"}},
+                {
+                    "ConditionCheck": {
+                        "TableName": name,
+                        "Key": ticket(8),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ]
+        )
+    assert count() == 19
+    client.transact_write_items(
+        TransactItems=[{"Update": {"TableName": name, "Key": ticket(7), "UpdateExpression": "REMOVE GSI1PK"}}]
+    )
+    assert count() == 18
