@@ -6,13 +6,15 @@ O(n log n) in the table's size, and every ticket change makes several. Here moto
 `Table.query` runs on a view of the table whose `all_items()` holds only the candidates:
 
 - without IndexName, the queried partition (`table.items[hash_key]`);
-- with IndexName, the items whose index hash key attributes equal the Query's (one linear pass
-  with a dict lookup per item, no sort of the whole table).
+- with IndexName, the items that hold the Query's index hash key value: found through a map
+  (value -> item keys) kept up to date from the table's own stream, each checked against the item
+  as it is now (`MaintainedIndexView`); for a table without a stream, or another moto's writers,
+  by one pass over the table's items, no sort (`IndexPartitionView`).
 
 moto then applies every check it applies to the whole table (its own hash key test, index range
 key presence, sort, paging, filters, projection, errors) to those candidates. The view's
-`all_items` is moto's own, over the candidates in the table's order, and a stable sort of a
-filtered list is the filtered sorted list, so the answers are moto's, item for item.
+`all_items` is moto's own: it sorts the candidates by the table's key, unique to each item, so they
+come in the order they have in the whole table's list, and the answers are moto's, item for item.
 See docs/decisions/0011-moto-costs-that-grow-with-the-table.md.
 """
 
