@@ -14,8 +14,9 @@ rolled back (seen: 2 of 50 racing incident reports read a counter with no `n`).
 
 Two costs of moto grow with the table, and every ticket change pays them: TransactWriteItems
 deep-copies every table it touches once per item (`local_stack.moto_transactions` copies only the
-items it touches), and Query sorts the whole table to find one partition (`local_stack.moto_queries`
-reads that partition). FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
+items it touches), and Query sorts the whole table to find one partition of the table or of an
+index (`local_stack.moto_queries` reads only that partition's candidates).
+FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
 
 moto's Step Functions makes an execution's environment in the execution's own thread, after
 parsing the definition (a quarter of a second): StopExecution in that moment raises
