@@ -64,10 +64,6 @@ class MotoSnapshot:
             {id(place.captured): place.captured for place in self._places},
         )
 
-    @property
-    def services(self) -> list[str]:
-        return sorted({place.service.backend.__name__ for place in self._places})
-
     def restore(self) -> None:
         """Puts the state back into the backends of the `mock_aws` now running."""
         live = [place.service[place.account_id][place.region] for place in self._places]

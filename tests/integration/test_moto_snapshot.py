@@ -66,7 +66,7 @@ def test_a_restore_brings_back_what_provisioning_made_and_nothing_a_test_wrote(
 
 def test_a_restored_queue_still_delivers(aws: boto3.Session, template: Template) -> None:
     """SQS queues hold a Condition for their receivers: the copy has one of its own."""
-    stack = provision(aws, template, parameters={"ManagerMfa": "optional"})
+    provision(aws, template, parameters={"ManagerMfa": "optional"})
     snapshot = MotoSnapshot()
     snapshot.restore()
     sqs = aws.client("sqs")
@@ -74,5 +74,3 @@ def test_a_restored_queue_still_delivers(aws: boto3.Session, template: Template)
     sqs.send_message(QueueUrl=queue, MessageBody="kept")
     received = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
     assert [m["Body"] for m in received] == ["kept"]
-    assert "dynamodb" in " ".join(snapshot.services).lower()
-    assert stack.env  # the Stack itself is plain data, kept by the fixture

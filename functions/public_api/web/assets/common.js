@@ -163,6 +163,19 @@ export function refill(el) {
   return el;
 }
 
+/** A reader that runs once per key at a time: asked again while a read is under way, it answers with
+    that read (a panel opened and a console starting at once read it once, and no late second answer
+    draws over what was typed since). */
+export function oneReadAtATime() {
+  let current = null;
+  return function (key, read) {
+    if (current && current.key === key) return current.promise;
+    const promise = read().finally(function () { if (current && current.promise === promise) current = null; });
+    current = { key: key, promise: promise };
+    return promise;
+  };
+}
+
 /** A <dt>/<dd> pair for a details list; nothing when there is no value. */
 export function pair(labelKey, value) {
   if (value === undefined || value === null || value === "") return null;

@@ -12,27 +12,28 @@ const h = FD.h;
 
 let view = null; // the site's calendar as last read
 let loadedFor = "";
-let loading = ""; // the site whose calendar is being read
+const reads = FD.oneReadAtATime();
 let editing = null; // the year whose dates fill the load form (null: a new year)
 
 function path(siteId, rest) {
   return "staff/sites/" + encodeURIComponent(siteId) + "/calendar" + (rest || "");
 }
 
-export async function loadCalendar() {
+export function loadCalendar() {
   const site = state.siteId;
-  if (!site || el("calendar").hidden) return;
-  loading = site;
-  const result = await staffApi("GET", path(site)).finally(function () { loading = ""; });
-  if (!result || site !== state.siteId) return;
-  view = result.ok ? result.data : null;
-  loadedFor = site;
-  renderCalendar();
+  if (!site || el("calendar").hidden) return Promise.resolve();
+  return reads(site, async function () {
+    const result = await staffApi("GET", path(site));
+    if (!result || site !== state.siteId) return;
+    view = result.ok ? result.data : null;
+    loadedFor = site;
+    renderCalendar();
+  });
 }
 
 /** The console has started (the sites are read): the panel, if it was opened before, is read once. */
 export function calendarStarted() {
-  if (loadedFor !== state.siteId && loading !== state.siteId) loadCalendar();
+  if (loadedFor !== state.siteId) loadCalendar();
 }
 
 /** "08:00:00" → "08:00" (what a time input shows). */

@@ -13,7 +13,7 @@ const h = FD.h;
 let roster = null; // RosterView of the month shown
 let month = ""; // YYYY-MM
 let people = []; // the site's directory, for the names offered
-let loading = null; // { key: "<site>/<month>", promise }: the read under way
+const reads = FD.oneReadAtATime();
 let monthLink = null; // staff#roster=<month>: the month's pattern is the catalogue's (configureRoster)
 
 function path() {
@@ -151,11 +151,7 @@ async function save(event) {
 /** One read of a site's month at a time: the panel's toggle and a month chosen at once asked twice,
     and the second answer, arriving after a refused save, put the saved month back over the entry. */
 function load() {
-  const key = state.siteId + "/" + month;
-  if (loading && loading.key === key) return loading.promise;
-  const promise = read().finally(function () { if (loading && loading.promise === promise) loading = null; });
-  loading = { key: key, promise: promise };
-  return promise;
+  return reads(state.siteId + "/" + month, read);
 }
 
 async function read() {
@@ -189,7 +185,6 @@ export function clearRoster() {
   roster = null;
   month = "";
   people = [];
-  loading = null;
   if (el("roster-body")) el("roster-body").replaceChildren();
   if (el("roster")) el("roster").open = false;
 }
