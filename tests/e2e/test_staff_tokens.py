@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import APIResponse, Page, Route, expect
 
 from .conftest import RunningStack
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.e2e
 TOKEN_KEY = "frontdesk.staff.token"
 REFRESH_KEY = "frontdesk.staff.refresh"
 REVOKE_WAIT_SECONDS = 30.0  # a bound for a busy machine, not a timing assertion
+SETTLE_MS = 1000
 
 
 def _session_item(page: Page, key: str) -> str | None:
@@ -96,3 +97,53 @@ def test_the_local_cognito_revokes_only_a_token_of_the_client_named(local_stack:
     )
     assert status == 200
     assert not _renews(local_stack, tokens["RefreshToken"])
+
+
+def test_a_renewal_answered_after_signing_out_does_not_sign_the_user_in_again(
+    page: Page, local_stack: RunningStack
+) -> None:
+    """The console renews an ID token that is about to expire before its next call. If the user signs
+    out while Cognito is answering, the answer belongs to a session that has ended: it must not be
+    kept, or a reload would open the console again with no password asked."""
+    held: list[tuple[Route, APIResponse]] = []
+
+    def hold_renewals(route: Route) -> None:
+        if "REFRESH_TOKEN_AUTH" in (route.request.post_data or ""):
+            held.append((route, route.fetch()))  # Cognito has answered; the page does not know yet
+        else:
+            route.continue_()
+
+    login = local_stack.logins["manager"]
+    page.clock.install()
+    page.goto(local_stack.url("/staff"))
+    page.route("**/local/cognito", hold_renewals)
+    page.get_by_label("用户名").fill(login["username"])
+    page.get_by_label("密码", exact=True).fill(login["password"])
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#who")).to_contain_text(login["username"])
+
+    # A minute before the token expires, the console's next call renews it first.
+    left_ms = page.evaluate(
+        "(key) => JSON.parse(atob(window.sessionStorage.getItem(key).split('.')[1]"
+        ".replace(/-/g, '+').replace(/_/g, '/'))).exp * 1000 - Date.now()",
+        TOKEN_KEY,
+    )
+    with page.expect_request(lambda request: "REFRESH_TOKEN_AUTH" in (request.post_data or "")):
+        page.clock.fast_forward(int(left_ms) - 60_000)
+    deadline = time.monotonic() + REVOKE_WAIT_SECONDS
+    while not held:  # the route's handler runs when Playwright next dispatches events
+        assert time.monotonic() < deadline, "the renewal never reached the route"
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
+    route, answer = held[0]
+    with page.expect_event("requestfinished"):
+        route.fulfill(response=answer)
+    page.wait_for_timeout(SETTLE_MS)  # the page's handling of the answer; a slow page can only hide a bug
+
+    assert _session_item(page, TOKEN_KEY) is None
+    page.reload()
+    expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
+    expect(page.locator("#who")).to_be_hidden()

@@ -18,6 +18,9 @@ const DESK_ROLES = ["operator", "duty_manager", "manager"];
 const REPORT_ROLES = ["duty_manager", "manager"];
 
 let challenge = null; // {name, session, username} while a new password is required
+// Counts sign-ins and sign-outs: a renewal answered after either belongs to a session that has
+// ended, and must neither sign the user in again nor replace the new user's token.
+let generation = 0;
 const busy = {};
 const hooks = { signedIn: function () {}, signedOut: function () {}, secondFactor: function () {} };
 
@@ -230,6 +233,7 @@ async function srpSignIn(username, password) {
 }
 
 function startSession(token) {
+  generation += 1;
   state.session = sessionFrom(token);
   if (!valid(state.session)) {
     state.session = null;
@@ -267,11 +271,13 @@ function refreshToken() {
 async function renew() {
   const token = refreshToken();
   if (!token || !state.config.user_pool_client_id) return false;
+  const asked = generation;
   const result = await cognito("InitiateAuth", {
     AuthFlow: "REFRESH_TOKEN_AUTH",
     ClientId: state.config.user_pool_client_id,
     AuthParameters: { REFRESH_TOKEN: token },
   });
+  if (asked !== generation) return false;
   const renewed = result.ok && result.data.AuthenticationResult && result.data.AuthenticationResult.IdToken;
   if (!renewed) return false;
   const session = sessionFrom(renewed);
@@ -283,6 +289,7 @@ async function renew() {
 }
 
 export function signOut(messageKey) {
+  generation += 1;
   state.session = null;
   hooks.signedOut();
   const token = refreshToken();
@@ -320,7 +327,9 @@ export function canIntake() {
 /** An API call with the session's token; null (and the sign-in form) once the session has expired. */
 export async function staffApi(method, path, body, headers) {
   const ending = state.session && state.session.exp && state.session.exp * 1000 < Date.now() + RENEW_BEFORE_MS;
+  const asked = generation;
   if (state.session && ending) await renew();
+  if (asked !== generation) return null; // signed out (or in as someone else) meanwhile: no call for them
   if (!valid(state.session)) {
     signOut("staff.expired");
     return null;
