@@ -11,6 +11,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 # checkov pins an older boto3 than the project's: its own venv, from its own pins (docs/decisions/0025)
 CHECKOV_VENV := $(VENV)/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
@@ -48,15 +49,25 @@ venv: $(STAMP) ## the project's virtualenv (.venv), reinstalled when pyproject.t
 # uv (pinned, from PyPI into the venv) installs the pinned set several times faster than pip
 # (docs/decisions/0017); pip stays the fallback when uv cannot be had or fails. --compile-bytecode:
 # uv writes no .pyc by default, and with PYTHONDONTWRITEBYTECODE set every process (pytest, each
-# local stack) would compile boto3, moto and pydantic from source again.
-$(STAMP): pyproject.toml constraints.txt
+# local stack) would compile boto3, moto and pydantic from source again. $(1): the extra to install.
+define install
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if $(BIN)/python -m pip install -q uv==$(UV_VERSION) && \
-		$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode -c constraints.txt -e '.[dev]'; then :; \
+		$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode -c constraints.txt -e '.[$(1)]'; then :; \
 	else \
 		echo "uv failed: installing with pip" >&2; \
-		$(BIN)/python -m pip install -c constraints.txt -e '.[dev]'; \
+		$(BIN)/python -m pip install -c constraints.txt -e '.[$(1)]'; \
 	fi
+endef
+
+# Everything: the local stack, the tests and the tools. It holds what `make run` needs too.
+$(STAMP): pyproject.toml constraints.txt
+	$(call install,dev)
+	touch $@ $(RUN_STAMP)
+
+# `make run` alone: the local stack's extra, about half the download of the tests' tools.
+$(RUN_STAMP): pyproject.toml constraints.txt
+	$(call install,local)
 	touch $@
 
 $(CHECKOV_STAMP): constraints-checkov.txt $(STAMP)
@@ -124,7 +135,7 @@ sam-deploy: build ## the same with SAM CLI (it creates its own artifact bucket)
 	sam deploy --template-file build/template.yaml --stack-name $(STACK_NAME) --resolve-s3 \
 		--capabilities $(CAPABILITIES) --parameter-overrides $(PARAMETERS) --no-fail-on-empty-changeset
 
-run: venv ## the embedded local stack (moto) serving the app
+run: $(RUN_STAMP) ## the embedded local stack (moto) serving the app
 	$(BIN)/python -m local_stack
 
 openapi: venv ## regenerate the OpenAPI document from the code
