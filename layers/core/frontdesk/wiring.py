@@ -50,7 +50,7 @@ from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.models.clock import Clock as ClockItem
 from frontdesk.models.clock import SubjectType
-from frontdesk.notifications import messages
+from frontdesk.notifications.links import TenantPage, tenant_link
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
@@ -243,7 +243,7 @@ def canned_replies() -> CannedReplyDesk:
 
 
 def tracking_url(token: str) -> str:
-    return messages.tracking_link(settings().public_base_url, token)
+    return tenant_link(settings().public_base_url, TenantPage.TRACK, token)
 
 
 @_built
