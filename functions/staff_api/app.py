@@ -36,8 +36,9 @@ from frontdesk.domain.search import Filters, board_order
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
 from frontdesk.models.history import UnitHistory
+from frontdesk.models.identifiers import MAX_USERNAME
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket
-from frontdesk.models.views import Changes, Created, Queue, SearchResults, StaffTicket
+from frontdesk.models.views import MAX_QUERY, Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
 from frontdesk.tracing import tracer as traced
 from frontdesk.wiring import board, desk, second_factor, tracking_url
@@ -105,12 +106,14 @@ def queue(
 def search(
     actor: StaffActor,
     site_id: SiteQuery,
-    q: Annotated[str, Query(max_length=100, description="Number, phone or its last 4 digits, name, unit, words")] = "",
+    q: Annotated[
+        str, Query(max_length=MAX_QUERY, description="Number, phone or its last 4 digits, name, unit, words")
+    ] = "",
     status: Annotated[Status | None, Query()] = None,
     kind: Annotated[Kind | None, Query()] = None,
     category: Annotated[str, Query(pattern=r"^[a-z_]{0,40}$")] = "",
     building_id: BuildingFilter = "",
-    assignee: Annotated[str, Query(max_length=128)] = "",
+    assignee: Annotated[str, Query(max_length=MAX_USERNAME)] = "",
     overdue: bool = False,
     escalated: bool = False,
     follow_up: Annotated[

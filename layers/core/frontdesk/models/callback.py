@@ -189,7 +189,7 @@ class ReassignIn(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1)
-    assignee: str = Field(min_length=1, max_length=128, description="The user name of who calls back now")
+    assignee: str = Field(min_length=1, max_length=ids.MAX_USERNAME, description="The user name of who calls back now")
 
 
 class DrawRule(StrEnum):
@@ -203,8 +203,12 @@ class TopRepairsIn(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     month: str = Field(pattern=ids.MONTH, examples=["2026-11"], description="Calendar month, site-local days")
-    deputy_manager: str = Field(min_length=1, max_length=128, description="A manager of the site: the assignee")
-    engineering_head: str = Field(min_length=1, max_length=128, description="An engineer of the site, who calls too")
+    deputy_manager: str = Field(
+        min_length=1, max_length=ids.MAX_USERNAME, description="A manager of the site: the assignee"
+    )
+    engineering_head: str = Field(
+        min_length=1, max_length=ids.MAX_USERNAME, description="An engineer of the site, who calls too"
+    )
 
 
 class ActivitySampleIn(SeededDraw):

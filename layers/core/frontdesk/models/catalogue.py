@@ -39,6 +39,7 @@ from frontdesk.models.parcels import IdDocument as PickupDocument
 from frontdesk.models.parcels import IdTail, ParcelKind, TrackingNo
 from frontdesk.models.photo import OwnerKind, UploadRequest
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
+from frontdesk.models.views import BoardSearch
 
 
 class Limits(Frozen):
@@ -91,13 +92,14 @@ class FormRules(Frozen):
     maximum: dict[str, int]  # a number's largest (an amount in fen)
     minimum: dict[str, int]  # the smallest of a number that has a largest (a rating's 1 of 1…5)
     choices: dict[str, list[str]]  # what a select offers: the values the field takes
+    max_items: dict[str, int]  # a list's most rows (``lines``: the quote's lines)
 
 
 def _form(*models: type[BaseModel]) -> FormRules:
     """What the API checks of a form's fields, read from the models' schemas (the ones it validates
     with): the text fields' longest values, the numbers' ranges and the choices' values, by the
     field's path."""
-    found = FormRules(max_length={}, maximum={}, minimum={}, choices={})
+    found = FormRules(max_length={}, maximum={}, minimum={}, choices={}, max_items={})
     for model in models:
         schema = model.model_json_schema()
         _walk(schema, schema.get("$defs", {}), "", found)
@@ -109,6 +111,8 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: FormRu
         for option in field.get("anyOf", [field]):
             path = prefix + name
             if "items" in option:  # a list's: ``lines.*.item``
+                if "maxItems" in option:
+                    found.max_items[path] = option["maxItems"]
                 option, path = option["items"], path + ".*"
             if "$ref" in option:
                 option = defs[option["$ref"].rsplit("/", 1)[-1]]
@@ -184,6 +188,7 @@ _FORMS: dict[str, tuple[type[BaseModel], ...]] = {
     "photo_upload": (UploadRequest,),  # the tenant's pages' too
     "acceptance": (cmd.Acceptance,),  # the tracking page's
     "answer": (cmd.Said,),  # the tracking page's answer to the desk
+    "board_search": (BoardSearch,),  # the board's search box and assignee filter (query parameters)
 }
 
 

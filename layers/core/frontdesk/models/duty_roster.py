@@ -21,7 +21,7 @@ MAX_DESK: Final = 10
 # Two shifts a day, at most 31 days.
 MAX_SLOTS: Final = 62
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ids.MAX_USERNAME)]
 Month = Annotated[str, StringConstraints(pattern=ids.MONTH)]
 
 
