@@ -8,7 +8,8 @@ to ``CATEGORIES`` appears in both pages and a limit changed in ``commands`` chan
 from __future__ import annotations
 
 import re
-from typing import Any, get_args
+from enum import Enum
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -192,6 +193,20 @@ _FORMS: dict[str, tuple[type[BaseModel], ...]] = {
 }
 
 
+R = TypeVar("R", bound=Frozen)
+
+
+def _offering(rules: type[R], **given: Any) -> R:
+    """``rules`` with each of its ``list[<an enum>]`` fields that is not given holding every value of
+    the enum, in its order: what a page offers is the enum the model takes, never a copy of it (a
+    field that offers fewer, as the desk's callback methods, is given)."""
+    for name, info in rules.model_fields.items():
+        item = get_args(info.annotation)[0] if get_origin(info.annotation) is list else None
+        if name not in given and isinstance(item, type) and issubclass(item, Enum):
+            given[name] = list(item)
+    return rules(**given)
+
+
 class Catalogue(Frozen):
     kinds: list[Kind]
     public_kinds: list[Kind]
@@ -215,18 +230,13 @@ class Catalogue(Frozen):
 
 def catalogue() -> Catalogue:
     key_forms = _form(NewKey, TakeKey, ReturnKey, TellClient, CheckKey)
-    return Catalogue(
-        kinds=list(Kind),
+    return _offering(
+        Catalogue,
         public_kinds=[Kind(kind) for kind in get_args(cmd.NewTicket.model_fields["kind"].annotation)],
         intake_channels=list(get_args(cmd.StaffNewTicket.model_fields["channel"].annotation)),
         categories={kind: list(CATEGORIES[kind]) for kind in Kind},
-        departments=list(Department),
-        severities=list(Severity),
-        disabled_occupants=list(DisabledOccupants),
         fire_category=FIRE,
         incident_categories=list(INCIDENT_CATEGORIES),
-        incident_severities=list(IncidentSeverity),
-        duty_categories=list(DutyCategory),
         limits=Limits(
             text=cmd.MAX_TEXT,
             short_text=cmd.MAX_SHORT,
@@ -250,19 +260,17 @@ def catalogue() -> Catalogue:
             report_id=ids.REPORT_ID,
             tracking_token=_sized(ids.TRACKING_TOKEN, ids.TOKEN_MIN_LENGTH, ids.TOKEN_MAX_LENGTH),
         ),
-        callbacks=CallbackRules(
-            reasons=list(cb.CallbackReason),
+        callbacks=_offering(
+            CallbackRules,
             methods=list(cb.DESK_METHODS),
-            results=list(cb.Result),
             survey_results=list(get_args(cb.SurveyIn.model_fields["result"].annotation)),
             mark_min=cb.MIN_MARK,
             mark_max=cb.MAX_MARK,
             text=cb.MAX_TEXT,
             unreachable_days=cb.UNREACHABLE_DAYS,
         ),
-        parcels=ParcelRules(
-            kinds=list(ParcelKind),
-            id_documents=list(PickupDocument),
+        parcels=_offering(
+            ParcelRules,
             tracking_no=_pattern(TrackingNo),
             id_tail=_pattern(IdTail),
             name=parcels.MAX_NAME,
@@ -270,11 +278,8 @@ def catalogue() -> Catalogue:
             id_tail_length=parcels.ID_TAIL,
         ),
         surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
-        keys=KeyRules(
-            emergencies=list(Emergency),
-            permission_ways=list(PermissionBy),
-            id_documents=list(IdDocument),
-            findings=list(Finding),
+        keys=_offering(
+            KeyRules,
             max_length=key_forms.max_length,
             maximum=key_forms.maximum,
         ),
