@@ -36,8 +36,9 @@ from frontdesk.domain.search import Filters, board_order
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
 from frontdesk.models.history import UnitHistory
+from frontdesk.models.identifiers import MAX_USERNAME
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket
-from frontdesk.models.views import Changes, Created, Queue, SearchResults, StaffTicket
+from frontdesk.models.views import MAX_QUERY, Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
 from frontdesk.tracing import tracer as traced
 from frontdesk.wiring import board, desk, second_factor, tracking_url
@@ -105,12 +106,14 @@ def queue(
 def search(
     actor: StaffActor,
     site_id: SiteQuery,
-    q: Annotated[str, Query(max_length=100, description="Number, phone or its last 4 digits, name, unit, words")] = "",
+    q: Annotated[
+        str, Query(max_length=MAX_QUERY, description="Number, phone or its last 4 digits, name, unit, words")
+    ] = "",
     status: Annotated[Status | None, Query()] = None,
     kind: Annotated[Kind | None, Query()] = None,
     category: Annotated[str, Query(pattern=r"^[a-z_]{0,40}$")] = "",
     building_id: BuildingFilter = "",
-    assignee: Annotated[str, Query(max_length=128)] = "",
+    assignee: Annotated[str, Query(max_length=MAX_USERNAME)] = "",
     overdue: bool = False,
     escalated: bool = False,
     follow_up: Annotated[
@@ -158,15 +161,16 @@ def read(actor: StaffActor, ticket_id: TicketId) -> StaffTicket:
     )
 
 
-def _action_routes(*actions: tuple[str, type[cmd.Versioned], str]) -> None:
-    """Per (action, its command, summary), in the order the API lists them: ``POST
+def _action_routes(*actions: tuple[str, type[cmd.Versioned]]) -> None:
+    """Per (action, its command), in the order the API lists them: ``POST
     /staff/tickets/<ticket_id>/<action>`` with the command in the body, answering the ticket as staff see
-    it after; its handler is called ``action`` (the OpenAPI operationId)."""
-    for action, command, summary in actions:
+    it after; its handler is called ``action`` (the OpenAPI operationId), its summary is what the
+    command's docstring says it does (the body schema's description too)."""
+    for action, command in actions:
         declare_post(
             app,
             f"/staff/tickets/<ticket_id>/{action}",
-            summary,
+            _summary(command),
             _action_handler(action),
             name=action,
             returns=StaffTicket,
@@ -174,6 +178,13 @@ def _action_routes(*actions: tuple[str, type[cmd.Versioned], str]) -> None:
             ticket_id=TicketId,
             body=Annotated[command, Body()],
         )
+
+
+def _summary(command: type[cmd.Versioned]) -> str:
+    """What the command's own docstring says it does, on one line (not a base class's: none is inherited)."""
+    if not command.__doc__:
+        raise TypeError(f"{command.__name__} says nothing of what it does")
+    return " ".join(command.__doc__.split()).removesuffix(".")
 
 
 def _action_handler(action: str) -> Callable[[Actor, str, cmd.Versioned], StaffTicket]:
@@ -184,26 +195,22 @@ def _action_handler(action: str) -> Callable[[Actor, str, cmd.Versioned], StaffT
 
 
 _action_routes(
-    ("decline", cmd.Decline, "Decline politely, with a reason"),
-    ("dispatch", cmd.Dispatch, "Dispatch to a department and an assignee"),
-    ("take", cmd.Take, "An engineer takes an unassigned repair"),
-    ("reassign", cmd.Reassign, "Give work in hand to another engineer; deadlines stand"),
-    ("redispatch", cmd.Redispatch, "Dispatch an unarrived visit again: a new arrival deadline"),
-    ("reschedule", cmd.Reschedule, "Move the arrival later, agreed with the client"),
-    ("arrive", cmd.Arrive, "The assigned engineer checks in at the unit"),
-    ("quote", cmd.QuoteIn, "Quote paid work: items, tax, labour"),
-    ("complete", cmd.Complete, "Report the work complete"),
-    ("unfinished", cmd.Unfinished, "Mark unfinished at the end of the day"),
-    ("handle", cmd.Handle, "Record how a complaint was handled"),
-    ("reply", cmd.Reply, "Report back to the client"),
-    ("validity", cmd.Validity, "Judge whether a complaint is valid, with a reason (managers)"),
-    (
-        "agree_reply",
-        cmd.AgreeReply,
-        "Record a reply time agreed with the client, before the one due passed: the reply clock follows it",
-    ),
-    ("draft_reply", cmd.DraftReply, "Draft a written complaint's written reply"),
-    ("approve_reply", cmd.ApproveReply, "Approve the written reply before it is sent (managers)"),
+    ("decline", cmd.Decline),
+    ("dispatch", cmd.Dispatch),
+    ("take", cmd.Take),
+    ("reassign", cmd.Reassign),
+    ("redispatch", cmd.Redispatch),
+    ("reschedule", cmd.Reschedule),
+    ("arrive", cmd.Arrive),
+    ("quote", cmd.QuoteIn),
+    ("complete", cmd.Complete),
+    ("unfinished", cmd.Unfinished),
+    ("handle", cmd.Handle),
+    ("reply", cmd.Reply),
+    ("validity", cmd.Validity),
+    ("agree_reply", cmd.AgreeReply),
+    ("draft_reply", cmd.DraftReply),
+    ("approve_reply", cmd.ApproveReply),
 )
 
 
@@ -216,8 +223,8 @@ def spawn_repair(actor: StaffActor, ticket_id: TicketId, body: Annotated[cmd.Lin
 
 
 _action_routes(
-    ("close", cmd.Close, "Close a replied complaint or inquiry, or completed work"),
-    ("cancel", cmd.Cancel, "Cancel an open ticket, with a reason (duty managers)"),
+    ("close", cmd.Close),
+    ("cancel", cmd.Cancel),
 )
 
 

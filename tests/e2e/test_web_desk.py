@@ -7,6 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from frontdesk.models.identifiers import MAX_USERNAME
+from frontdesk.models.views import MAX_QUERY
+
 from .test_web_pages import Desk, desk, open_ticket, screenshot, sign_in, sign_in_at, submitted_by_api
 
 pytestmark = pytest.mark.e2e
@@ -124,6 +127,9 @@ def test_the_queue_a_ticket_and_the_intake_are_usable_at_phone_width(page: Page,
     _fits(page)
     for control in ("#board-q", "#board-submit", "#new-ticket-toggle", "#reload"):
         _on_screen(page, control)
+    # the search's texts are as long as the route takes them (served: forms.board_search)
+    expect(page.locator("#board-q")).to_have_attribute("maxlength", str(MAX_QUERY))
+    expect(page.locator("#board-assignee")).to_have_attribute("maxlength", str(MAX_USERNAME))
     page.get_by_role("checkbox", name=f"选择 {created['number']}").check()
     _on_screen(page, "#bulk-assign")
     _fits(page)

@@ -780,7 +780,18 @@ def test_engineer_quotes_from_the_console_and_the_client_sees_it(page: Page, des
     expect(page.locator("#detail-title")).to_have_text(created["number"])
     quote = open_action(page, "quote")
     fill_in(quote, {}, {"项目": "铰链 ×2", "金额（元）": "abc"})
-    quote.get_by_role("button", name="添加一项").click()
+    add = quote.get_by_role("button", name="添加一项")
+    # the model's most lines (served): no more rows at the cap, one again after a row is removed
+    most = QuoteIn.model_fields["lines"].metadata[-1].max_length
+    for _ in range(most - 1):
+        add.click()
+    expect(quote.locator(".quote-row")).to_have_count(most)
+    expect(add).to_be_disabled()
+    expect(add).to_have_attribute("title", f"最多 {most} 项；删除一项后才能再添加。")
+    for _ in range(most - 2):
+        quote.locator(".quote-row").last.get_by_role("button", name="删除此项").click()
+    expect(add).to_be_enabled()
+    expect(quote.locator(".quote-row")).to_have_count(2)
     # a new row is as long as the model's item, and an amount above the model's ceiling is refused here
     item = QuoteLineIn.model_fields["item"].metadata[0].max_length
     expect(quote.locator("[data-field='lines.1.item'] input")).to_have_attribute("maxlength", str(item))

@@ -11,6 +11,8 @@ import pytest
 from frontdesk import wiring
 from frontdesk.clock import FixedClock, to_iso
 from frontdesk.domain.lifecycle import Change
+from frontdesk.i18n import message
+from frontdesk.models.catalogue import catalogue
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Escalation
 
@@ -205,6 +207,19 @@ def test_an_escalation_reaches_the_board_and_goes_first(staff: Api, clock: Fixed
     assert polled["tickets"][0]["updated_at"] == ticket.updated_at
     order = [t["ticket_id"] for t in staff(staff_queue()).body["tickets"]]
     assert order[0] == late
+
+
+@pytest.mark.parametrize("name", ["q", "assignee"])
+def test_a_search_text_longer_than_the_console_is_served_is_a_field_error(staff: Api, name: str) -> None:
+    """The search box and the assignee filter: the route refuses one character more than the catalogue
+    serves the console (``forms.board_search``), naming the field, in the caller's language."""
+    most = catalogue().forms["board_search"].max_length[name]
+    assert staff(search(**{name: "x" * most})).status == 200
+    too_long = search(**{name: "x" * (most + 1)})
+    zh, en = staff.in_language(too_long, "zh-CN"), staff.in_language(too_long, "en")
+    assert (zh.status, zh.body["field"], en.status, en.body["field"]) == (400, name, 400, name)
+    assert zh.body["errors"][0]["message"] == message("string_too_long", "zh-CN", max_length=most)
+    assert en.body["errors"][0]["message"] == message("string_too_long", "en", max_length=most)
 
 
 @pytest.mark.parametrize("since", ["2026-13-45T99:99:99Z", "0001-01-01T00:00:00Z", "yesterday"])

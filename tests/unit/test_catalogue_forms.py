@@ -3,6 +3,7 @@ changed in a model changes what the console's inputs allow, and the pages keep n
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -13,7 +14,7 @@ from pydantic import BaseModel
 from frontdesk.app.tokens import could_be_token, new_token
 from frontdesk.models import commands as cmd
 from frontdesk.models.apology import SendApology
-from frontdesk.models.canned import CannedReply
+from frontdesk.models.canned import CannedRepliesIn, CannedReply
 from frontdesk.models.catalogue import catalogue
 from frontdesk.models.corrective import WriteCorrectiveAction
 from frontdesk.models.duty import SignOut
@@ -21,8 +22,10 @@ from frontdesk.models.identifiers import TRACKING_TOKEN
 from frontdesk.models.incident import NewIncidentReport
 from frontdesk.models.keys import DepositBack, Outsider
 from frontdesk.models.photo import UploadRequest
+from frontdesk.models.views import BoardSearch
 
 ASSETS = Path(__file__).resolve().parents[2] / "functions/public_api/web/assets"
+OPENAPI = Path(__file__).resolve().parents[2] / "docs/openapi/staff.json"
 
 
 def constraint(model: type[BaseModel], name: str, kind: str) -> int:
@@ -52,6 +55,8 @@ def constraint(model: type[BaseModel], name: str, kind: str) -> int:
         ("photo_upload", "filename", UploadRequest, "filename"),
         ("acceptance", "comment", cmd.Acceptance, "comment"),
         ("answer", "text", cmd.Said, "text"),
+        ("board_search", "q", BoardSearch, "q"),
+        ("board_search", "assignee", BoardSearch, "assignee"),
     ],
 )
 def test_each_form_field_is_served_the_models_longest_value(
@@ -71,6 +76,23 @@ def test_each_form_field_is_served_the_models_longest_value(
 )
 def test_each_amount_is_served_the_models_ceiling(form: str, path: str, model: type[BaseModel], name: str) -> None:
     assert catalogue().forms[form].maximum[path] == constraint(model, name, "le")
+
+
+@pytest.mark.parametrize(
+    ("form", "path", "model", "name"),
+    [("quote", "lines", cmd.QuoteIn, "lines"), ("canned_replies", "replies", CannedRepliesIn, "replies")],
+)
+def test_each_list_is_served_the_models_most_rows(form: str, path: str, model: type[BaseModel], name: str) -> None:
+    """The quote's lines and the canned replies: the console stops adding rows at the model's cap."""
+    assert catalogue().forms[form].max_items[path] == constraint(model, name, "max_length")
+
+
+@pytest.mark.parametrize("name", ["q", "assignee"])
+def test_the_board_search_route_checks_the_limits_served_to_the_console(name: str) -> None:
+    """The search's query parameters (the staff API's own document) take what the catalogue serves."""
+    document = json.loads(OPENAPI.read_text("utf-8"))
+    (parameter,) = [p for p in document["paths"]["/staff/tickets/search"]["get"]["parameters"] if p["name"] == name]
+    assert parameter["schema"]["maxLength"] == catalogue().forms["board_search"].max_length[name]
 
 
 def literal_values(annotation: Any) -> list[str]:
@@ -124,6 +146,12 @@ def test_the_console_forms_type_none_of_the_served_limits() -> None:
     actions = (ASSETS / "staff-actions.js").read_text("utf-8")
     assert r"\d{1," not in actions, "the quote's amounts are checked against the served ceiling"
     assert re.findall(r'options: \["(?!true|false)', actions) == [], "a select's values: the model's, served"
+    board = (ASSETS / "staff-board.js").read_text("utf-8")
+    assert "slice(0, 1" not in board, "a linked view's search text: the served limit"
+    page = (ASSETS.parent / "staff.html").read_text("utf-8")
+    assert re.findall(r'id="board-(?:q|assignee)"[^>]*maxlength', page) == [], "the board's: served"
+    for name in ("staff-actions.js", "staff-canned.js"):
+        assert re.findall(r"\b30\b", (ASSETS / name).read_text("utf-8")) == [], "a list's cap (30): served"
     people = (ASSETS / "staff-people.js").read_text("utf-8")
     assert re.findall(r"maxlength: \d", people) == [], "the engineer search is as long as a name"
 

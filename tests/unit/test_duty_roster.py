@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder, recipients
+from frontdesk.app.mail_once import MailOnce
 from frontdesk.app.rung_mail import RungMail
 from frontdesk.clock import FixedClock
 from frontdesk.domain import duty_roster, months
@@ -263,7 +264,7 @@ def test_on_shift_reads_the_roster_of_the_month_the_shift_began() -> None:
 def test_the_reminder_tells_the_managers_once_and_not_when_complete() -> None:
     rosters, lists, mailer = Rosters(), SentMarks({"centre_manager": ("centre@example.com",)}), Mailer()
     clock = FixedClock(datetime(2026, 11, 25, 1, 0, tzinfo=UTC))
-    reminder = RosterReminder(Sites(), rosters, lists, mailer, clock, "https://desk.example.com")
+    reminder = RosterReminder(Sites(), rosters, MailOnce(lists, mailer), clock, "https://desk.example.com")
 
     assert reminder.run().told == [f"{SITE.site_id} {MONTH}"]
     assert reminder.run().told == []  # run twice: mailed once
@@ -272,7 +273,9 @@ def test_the_reminder_tells_the_managers_once_and_not_when_complete() -> None:
 
     full = duty_roster.edited(SITE.site_id, "2027-01", full_month("2027-01"), None, PEOPLE, "mgr1", NOW)
     rosters.stored[(SITE.site_id, "2027-01")] = full
-    later = RosterReminder(Sites(), rosters, lists, mailer, FixedClock(datetime(2026, 12, 26, tzinfo=UTC)), "x")
+    later = RosterReminder(
+        Sites(), rosters, MailOnce(lists, mailer), FixedClock(datetime(2026, 12, 26, tzinfo=UTC)), "x"
+    )
     assert later.run().complete == [f"{SITE.site_id} 2027-01"] and len(mailer.sent) == 1
 
 
@@ -280,7 +283,7 @@ def test_the_reminder_says_nothing_before_the_25th() -> None:
     mailer = Mailer()
     early = FixedClock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))  # 23:00 on the 24th in Shanghai
     report = RosterReminder(
-        Sites(), Rosters(), SentMarks({"centre_manager": ("c@example.com",)}), mailer, early, "x"
+        Sites(), Rosters(), MailOnce(SentMarks({"centre_manager": ("c@example.com",)}), mailer), early, "x"
     ).run()
     assert (report.told, mailer.sent) == ([], [])
 

@@ -17,7 +17,6 @@ from frontdesk.domain.duty_summary import WeekRecords
 from frontdesk.models.clock import ClockKind
 from frontdesk.models.duty import DutyCategory, DutyEntry, Handover
 from frontdesk.models.duty_summary import DutySummary
-from frontdesk.models.escalation import DEFAULT_LADDER
 from frontdesk.models.keys import KeyUse
 from frontdesk.models.mailing import MailingList
 from frontdesk.models.site import Site
@@ -176,31 +175,11 @@ class _Empty:
     def waiting(self, site_id: str) -> list[Any]:
         return []
 
-    def get(self, parcel_id: str) -> None:
-        return None
-
-    def save(self, parcel: Any, previous_version: int) -> None: ...
-
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Any]:
         return []
 
-    def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Any]:
-        return []
-
-    def count_at_unit(self, site_id: str, building_id: str, unit: str, kind: str, category: str, since: str) -> int:
-        return 0
-
-    def of_subject(self, subject_type: Any, subject_id: str) -> dict[Any, Any]:
-        return {}
-
     def open_clocks(self, site_id: str) -> list[Any]:
         return []
-
-    def put(self, writes: list[Any]) -> list[Any]:
-        return []
-
-    def ladder(self, site_id: str) -> Any:
-        return DEFAULT_LADDER
 
     def mailing_list(self, site_id: str, name: str) -> MailingList:
         return MailingList(site_id=site_id, name=name, members=(f"{name}@example.com", "both@example.com"))

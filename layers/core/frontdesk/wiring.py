@@ -39,6 +39,7 @@ from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder
 from frontdesk.app.escalations import TicketEscalations
 from frontdesk.app.linked import LinkedComplaints
 from frontdesk.app.list_digest import ListDigests
+from frontdesk.app.mail_once import MailOnce
 from frontdesk.app.mailing import MailingDesk
 from frontdesk.app.monthly_callbacks import MonthlyCallbacks
 from frontdesk.app.quarterly import QuarterlyDesk
@@ -50,7 +51,7 @@ from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
 from frontdesk.models.clock import Clock as ClockItem
 from frontdesk.models.clock import SubjectType
-from frontdesk.notifications import messages
+from frontdesk.notifications.links import TenantPage, tenant_link
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
@@ -230,8 +231,7 @@ def quarterly() -> QuarterlyDesk:
         QuarterRecords(table(settings().table_name)),
         sites(),
         calendars(),
-        sla_store(),
-        mailer(),
+        MailOnce(sla_store(), mailer()),
         clock(),
         settings().mail_base_url,
     )
@@ -243,7 +243,7 @@ def canned_replies() -> CannedReplyDesk:
 
 
 def tracking_url(token: str) -> str:
-    return messages.tracking_link(settings().public_base_url, token)
+    return tenant_link(settings().public_base_url, TenantPage.TRACK, token)
 
 
 @_built
@@ -363,10 +363,9 @@ def linked_complaints() -> LinkedComplaints:
 def intake_routing() -> IntakeRouting:
     return IntakeRouting(
         tickets=tickets(),
-        sent=sla_store(),
+        mail=MailOnce(sla_store(), mailer()),
         sites=sites(),
         calls=emergency_calls(),
-        mailer=mailer(),
         clock=clock(),
         base_url=settings().mail_base_url,
     )
@@ -522,7 +521,7 @@ def on_shift() -> OnShift:
 
 @_built
 def roster_reminder() -> RosterReminder:
-    return RosterReminder(sites(), roster_store(), sla_store(), mailer(), clock(), settings().mail_base_url)
+    return RosterReminder(sites(), roster_store(), MailOnce(sla_store(), mailer()), clock(), settings().mail_base_url)
 
 
 # ------------------------------------------------------------------------------------- emergency keys

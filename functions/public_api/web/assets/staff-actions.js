@@ -2,10 +2,10 @@
    complete, cancel …): each action the API offers this user gets a form; its body is checked here,
    then sent. The engineer is picked from the site's list (staff-people.js). */
 import * as FD from "./common.js";
-import { field } from "./staff-fields.js";
+import { capRows, field } from "./staff-fields.js";
 import { engineerField, forgetEngineers } from "./staff-people.js";
 import { staffApi } from "./staff-session.js";
-import { choices, el, largest, longest, state, tz } from "./staff-state.js";
+import { choices, el, largest, longest, most, state, tz } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -119,12 +119,14 @@ function quoteRow(index) {
 function quoteFields() {
   let next = 1;
   const rows = h("div", { class: "quote-lines" }, quoteRow(0));
+  const add = h("button", { type: "button", class: "secondary small", text: t("staff.in.add_line"), onclick: function () {
+    rows.appendChild(quoteRow(next));
+    next += 1;
+  } });
+  capRows(add, rows, most("quote", "lines"));
   return [
     rows,
-    h("p", null, h("button", { type: "button", class: "secondary small", text: t("staff.in.add_line"), onclick: function () {
-      rows.appendChild(quoteRow(next));
-      next += 1;
-    } })),
+    h("p", null, add),
     field("quote", { name: "tax_cents", label: "staff.in.tax", required: true, inputmode: "decimal", value: "0" }),
     field("quote", { name: "labour_cents", label: "staff.in.labour", required: true, inputmode: "decimal", value: "0" }),
   ];

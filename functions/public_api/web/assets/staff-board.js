@@ -3,7 +3,7 @@
    queue module (staff-queue.js) reads the view from the shared state and shows what it asks for. */
 import * as FD from "./common.js";
 import { loadQueue } from "./staff-queue.js";
-import { VIEW_FLAGS, VIEW_TEXT, el, setLink, site, state, viewLink } from "./staff-state.js";
+import { VIEW_FLAGS, VIEW_TEXT, el, longest, setLink, site, state, viewLink } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -24,7 +24,10 @@ function readView(hash) {
   if (PANEL_LINK.test(text)) return null;
   const p = new URLSearchParams(text);
   const view = {};
-  TEXT.forEach(function (k) { if (p.get(k)) view[k] = p.get(k).slice(0, 100); });
+  TEXT.forEach(function (k) {
+    const most = longest("board_search", k); // the search text and the assignee: no longer than the API takes
+    if (p.get(k)) view[k] = most ? p.get(k).slice(0, most) : p.get(k);
+  });
   FLAGS.forEach(function (k) { if (p.get(k) === "1") view[k] = true; });
   return Object.keys(view).length ? view : null;
 }
@@ -83,6 +86,14 @@ function show(view) {
   setLink(viewLink(view));
   renderBoard();
   loadQueue();
+}
+
+/** The search box's and the assignee filter's longest values: the API's (the catalogue's board_search). */
+export function configureBoard() {
+  ["q", "assignee"].forEach(function (k) {
+    const most = longest("board_search", k);
+    if (most) el("board-" + k).maxLength = most;
+  });
 }
 
 /** Signed in: the link's view, else the role's default (written to the link, so it can be shared). */

@@ -1,9 +1,9 @@
 /* A site's canned replies: read once per site for the reply form, and edited by managers (the
    whole list, each with a title and a text in Chinese and in English, saved with the version read). */
 import * as FD from "./common.js";
-import { field } from "./staff-fields.js";
+import { capRows, field } from "./staff-fields.js";
 import { staffApi } from "./staff-session.js";
-import { longest, state } from "./staff-state.js";
+import { longest, most, state } from "./staff-state.js";
 
 const t = FD.t;
 const h = FD.h;
@@ -98,8 +98,10 @@ export function cannedEditor(siteId, onSaved) {
   );
   const rows = h("div", { class: "canned-rows" });
   form.appendChild(rows);
+  const add = h("button", { type: "button", class: "secondary small", text: t("staff.canned.add"), onclick: function () { rows.appendChild(row(null)); } });
+  capRows(add, rows, most("canned_replies", "replies"));
   form.appendChild(h("div", { class: "actions" },
-    h("button", { type: "button", class: "secondary small", text: t("staff.canned.add"), onclick: function () { rows.appendChild(row(null)); } }),
+    add,
     h("button", { type: "submit", class: "primary", text: t("staff.canned.save") })
   ));
   let version = 0;

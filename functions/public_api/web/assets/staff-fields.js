@@ -53,3 +53,16 @@ export function field(action, spec) {
   );
 }
 
+
+/** `button` adds a row to `rows`: disabled, and saying why, while `rows` holds the most the API takes
+    (`cap`, the catalogue's `max_items`), whichever way a row comes or goes. */
+export function capRows(button, rows, cap) {
+  if (!cap) return;
+  function check() {
+    const full = rows.children.length >= cap;
+    button.disabled = full;
+    button.title = full ? t("staff.rows.most", { n: cap }) : "";
+  }
+  new MutationObserver(check).observe(rows, { childList: true });
+  check();
+}

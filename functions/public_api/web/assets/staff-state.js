@@ -33,6 +33,11 @@ export function largest(form, name) {
   return formRule("maximum", form, name);
 }
 
+/** The most rows the API takes in list `name` of `form` (the quote's lines, the canned replies). */
+export function most(form, name) {
+  return formRule("max_items", form, name);
+}
+
 /** What a select in `form` offers: the values the API takes in field `name`. */
 export function choices(form, name) {
   return formRule("choices", form, name) || [];

@@ -15,7 +15,7 @@ import { wireCalls } from "./staff-calls.js";
 import { closeMfa, requireMfa, wireMfa } from "./staff-mfa.js";
 import { clearRoster, configureRoster, linkedMonth, openRoster, renderRoster, rosterOpen, wireRoster } from "./staff-roster.js";
 import { closeParcels, configureParcels, openParcels, renderParcels, wireParcels } from "./staff-parcels.js";
-import { renderBoard, startBoard, wireBoard } from "./staff-board.js";
+import { configureBoard, renderBoard, startBoard, wireBoard } from "./staff-board.js";
 import { chooseSite, clearQueue, loadQueue, loadSites, pollQueue, renderQueue, renderSites, tick } from "./staff-queue.js";
 import { configureReportForms, tickReport } from "./staff-report-edit.js";
 import { closeRegister, configureReports, followReportLink, openRegister, renderRegister, renderReport, wireReports } from "./staff-reports.js";
@@ -94,6 +94,7 @@ async function loadCatalogue() {
   state.known.phone = known.patterns.phone ? new RegExp(known.patterns.phone) : null;
   state.known.limits = known.limits;
   state.known.forms = known.forms || {};
+  configureBoard();
   ticketLink = FD.hashLink("ticket", [known.patterns.ticket_id]);
   state.known.photosPerReport = known.limits.photos_per_report || 0;
   configureReportForms(known);

@@ -34,6 +34,7 @@ from frontdesk.models.campaign import (
 )
 from frontdesk.models.ticket import Actor
 from frontdesk.notifications import campaigns as notices
+from frontdesk.notifications.links import TenantPage, tenant_link
 
 # How many of a unit's newest tickets are read for an address to mail its invitation to.
 TICKETS_FOR_ADDRESS = 20
@@ -118,7 +119,9 @@ class CampaignDesk:
         if address is None:
             return "skipped"
         site = require_site(self.sites, site_id)
-        mail = notices.invitation_mail(site, invitation, notices.survey_link(self.base_url, invitation.token))
+        mail = notices.invitation_mail(
+            site, invitation, tenant_link(self.base_url, TenantPage.SURVEY, invitation.token)
+        )
         try:
             self.mailer.send([address[0]], mail.subject, mail.body)
         except MailRefused:  # a retry cannot help: the campaign's page lists the link for the desk

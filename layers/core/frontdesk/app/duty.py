@@ -28,10 +28,10 @@ from aws_lambda_powertools import Logger
 from frontdesk.app.object_lock import Retention
 from frontdesk.app.ports import (
     ClockPlanning,
-    ClockRecords,
     DutyRecords,
     KeysOut,
-    OpenTickets,
+    OpenByDeadline,
+    OpenClockLookup,
     ParcelsWaiting,
     ReportLookup,
     Seals,
@@ -82,8 +82,8 @@ class DutyDesk:
     retention: SealRetention
     clock: Clock
     planner: ClockPlanning
-    open_tickets: OpenTickets
-    clocks: ClockRecords
+    open_tickets: OpenByDeadline
+    clocks: OpenClockLookup
     keys: KeysOut
     parcels: ParcelsWaiting
 

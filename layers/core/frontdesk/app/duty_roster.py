@@ -15,20 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Final
 
 from aws_lambda_powertools import Logger
 
-from frontdesk.app.ports import (
-    AllSites,
-    Mailer,
-    MailRefused,
-    RosterLookup,
-    RosterRecords,
-    Sent,
-    SiteLookup,
-    StaffDirectory,
-)
+from frontdesk.app.mail_once import Delivery, MailOnce
+from frontdesk.app.ports import AllSites, RosterLookup, RosterRecords, SiteLookup, StaffDirectory
 from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock
 from frontdesk.domain import duty_roster
@@ -93,8 +86,7 @@ class ReminderReport:
 class RosterReminder:
     sites: AllSites
     rosters: RosterLookup
-    sent: Sent
-    mailer: Mailer
+    mail: MailOnce
     clock: Clock
     base_url: str
 
@@ -109,18 +101,18 @@ class RosterReminder:
             if not gaps:
                 report.complete.append(f"{site.site_id} {month}")
                 continue
-            subject_key = f"ROSTER#{site.site_id}#{month}"
-            if self.sent.was_sent(subject_key, REMINDED):
+            delivery = self.mail.send(
+                f"ROSTER#{site.site_id}#{month}",
+                REMINDED,
+                site.site_id,
+                [duty_roster.REMINDER_LIST],
+                partial(notices.incomplete_mail, site, month, len(gaps), self.base_url),
+            )
+            if delivery is Delivery.ALREADY:
                 continue
-            members = sorted(self.sent.mailing_list(site.site_id, duty_roster.REMINDER_LIST).members)
-            if members:
-                mail = notices.incomplete_mail(site, month, len(gaps), self.base_url)
-                try:
-                    self.mailer.send(members, mail.subject, mail.body)
-                except MailRefused:
-                    logger.warning("a managers' address was refused", extra={"site_id": site.site_id})
-            else:
+            if delivery is Delivery.REFUSED:
+                logger.warning("a managers' address was refused", extra={"site_id": site.site_id})
+            elif delivery is Delivery.EMPTY:
                 logger.warning("nobody on the managers' list to tell", extra={"site_id": site.site_id})
-            self.sent.mark_sent(subject_key, REMINDED)
             report.told.append(f"{site.site_id} {month}")
         return report

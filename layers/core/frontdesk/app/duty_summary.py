@@ -12,12 +12,12 @@ from typing import Final, Protocol
 
 from frontdesk.app.ports import (
     AllSites,
-    ClockRecords,
     ListLookup,
     Mailer,
     MailRefused,
-    OpenTickets,
-    ParcelRecords,
+    OpenByDeadline,
+    OpenClockLookup,
+    ParcelsReceived,
     members_of,
 )
 from frontdesk.clock import Clock, to_iso
@@ -58,9 +58,10 @@ class WeeklyDutySummary:
     sites: AllSites
     log: WeekLog
     keys: KeyUses
-    parcels: ParcelRecords
-    tickets: OpenTickets
-    clocks: ClockRecords
+    # what it reads, and only that: a summary writes no record of the week
+    parcels: ParcelsReceived
+    tickets: OpenByDeadline
+    clocks: OpenClockLookup
     lists: ListLookup
     marks: Marks
     mailer: Mailer

@@ -35,6 +35,7 @@ from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.notifications import callbacks as callback_notices
 from frontdesk.notifications import messages
 from frontdesk.notifications.duty_roster import with_fallback
+from frontdesk.notifications.links import TenantPage, tenant_link
 from frontdesk.notifications.messages import Mail
 
 # Versions a busy ticket may move under the recorder before it gives up (the record is retried).
@@ -244,7 +245,7 @@ class TicketEscalations:
         if not self.sent.was_sent(subject_key, key):
             token = new_token()
             self.tickets.add_token(ticket.ticket_id, token_hash(token))
-            mail = build(messages.tracking_link(self.base_url, token))
+            mail = build(tenant_link(self.base_url, TenantPage.TRACK, token))
             try:
                 self.mailer.send([ticket.contact.email], mail.subject, mail.body)
                 outcome = "sent"

@@ -104,8 +104,11 @@ class TicketSystemChanges(TicketLookup, Protocol):
     def add_token(self, ticket_id: str, token_hash: str) -> None: ...
 
 
-class OpenTickets(Protocol):
+class OpenByDeadline(Protocol):
     def open_by_deadline(self, site_id: str, limit: int = 200) -> list[Ticket]: ...
+
+
+class OpenTickets(OpenByDeadline, Protocol):
     def by_unit(self, site_id: str, building_id: str, unit: str, limit: int = 100) -> list[Ticket]: ...
     # the unit's tickets of one kind and category created at or after ``since``
     def count_at_unit(self, site_id: str, building_id: str, unit: str, kind: str, category: str, since: str) -> int: ...
@@ -432,12 +435,15 @@ class ParcelsWaiting(Protocol):
     def waiting(self, site_id: str) -> list[Parcel]: ...
 
 
-class ParcelRecords(ParcelsWaiting, Protocol):
+class ParcelsReceived(ParcelsWaiting, Protocol):
+    def received(self, site_id: str, start: str, end: str) -> list[Parcel]: ...
+
+
+class ParcelRecords(ParcelsReceived, Protocol):
     """The parcel register (frontdesk.adapters.parcels.ParcelStore)."""
 
     def get(self, parcel_id: str) -> Parcel | None: ...
     def save(self, parcel: Parcel, previous_version: int) -> None: ...
-    def received(self, site_id: str, start: str, end: str) -> list[Parcel]: ...
 
 
 # ----------------------------------------------------------------------------------- mail, alerts, lists
@@ -514,9 +520,12 @@ class MailingRecords(Ladders, Protocol):
 # ----------------------------------------------------------------------------------- clocks
 
 
-class ClockRecords(Protocol):
-    def of_subject(self, subject_type: SubjectType, subject_id: str) -> dict[ClockKind, Clock]: ...
+class OpenClockLookup(Protocol):
     def open_clocks(self, site_id: str) -> list[Clock]: ...
+
+
+class ClockRecords(OpenClockLookup, Protocol):
+    def of_subject(self, subject_type: SubjectType, subject_id: str) -> dict[ClockKind, Clock]: ...
     def put(self, writes: list[ClockWrite]) -> list[Clock]: ...
 
 

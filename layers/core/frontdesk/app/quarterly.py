@@ -5,9 +5,11 @@ docs/decisions/0023-callbacks-and-business-calendars.md."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Final
 
-from frontdesk.app.ports import Calendars, Mailer, MailRefused, QuarterReads, Sent, Sites, members_of
+from frontdesk.app.mail_once import Delivery, MailOnce
+from frontdesk.app.ports import Calendars, QuarterReads, Sites
 from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock as Time
 from frontdesk.domain import quarterly as rules
@@ -16,6 +18,7 @@ from frontdesk.models.quarterly import QuarterlyAnalysis
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor
 from frontdesk.notifications import quarterly as notices
+from frontdesk.notifications.messages import Mail
 
 # Who is mailed the analysis: the centre's managers and the engineering managers (repairs redone).
 MAILED_LISTS: Final = (MANAGER_LIST, DEPARTMENT_MANAGERS_LIST)
@@ -33,8 +36,7 @@ class QuarterlyDesk:
     records: QuarterReads
     sites: Sites
     calendars: Calendars
-    sent: Sent
-    mailer: Mailer
+    mail: MailOnce
     clock: Time
     base_url: str
 
@@ -57,18 +59,20 @@ class QuarterlyDesk:
         now = self.clock.now()
         for site in self.sites.all():
             quarter = rules.due_for_mail(now, self.calendars.calendar(site.site_id))
-            subject_key, key = f"SITE#{site.site_id}", f"quarterly#{quarter}"
-            if quarter is None or self.sent.was_sent(subject_key, key):
+            if quarter is None:
                 continue
-            members = members_of(self.sent, site.site_id, MAILED_LISTS)
-            if members:
-                mail = notices.analysis_mail(site, self._analyse(site, quarter), self.base_url)
-                try:
-                    self.mailer.send(members, mail.subject, mail.body)
-                except MailRefused:  # a retry cannot help: recorded, and marked like the rest
-                    outcome.refused.append(f"{site.site_id} {quarter}")
-                outcome.sent.append(f"{site.site_id} {quarter}")
-            else:
-                outcome.empty.append(f"{site.site_id} {quarter}")
-            self.sent.mark_sent(subject_key, key)
+            compose = partial(self._mail, site, quarter)
+            delivery = self.mail.send(
+                f"SITE#{site.site_id}", f"quarterly#{quarter}", site.site_id, MAILED_LISTS, compose
+            )
+            done = f"{site.site_id} {quarter}"
+            if delivery is Delivery.EMPTY:
+                outcome.empty.append(done)
+            elif delivery is not Delivery.ALREADY:
+                outcome.sent.append(done)  # a refused address too: the others were sent
+            if delivery is Delivery.REFUSED:
+                outcome.refused.append(done)
         return outcome
+
+    def _mail(self, site: Site, quarter: str) -> Mail:
+        return notices.analysis_mail(site, self._analyse(site, quarter), self.base_url)

@@ -11,18 +11,11 @@ timeline records who was told (once, under a marker) and the notice is forgotten
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Final
 
-from frontdesk.app.ports import (
-    EmergencyCallRecords,
-    Mailer,
-    MailRefused,
-    Sent,
-    SiteLookup,
-    TicketSystemChanges,
-    existing,
-    require_site,
-)
+from frontdesk.app.mail_once import Delivery, MailOnce
+from frontdesk.app.ports import EmergencyCallRecords, SiteLookup, TicketSystemChanges, existing, require_site
 from frontdesk.clock import Clock, to_iso
 from frontdesk.domain import routing
 from frontdesk.domain.errors import ErrorCode, VersionConflict
@@ -45,14 +38,17 @@ class Routed:
     empty: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
+    def add(self, name: str, delivery: Delivery) -> None:
+        lists = {Delivery.SENT: self.sent, Delivery.ALREADY: self.already, Delivery.EMPTY: self.empty}
+        lists.get(delivery, self.refused).append(name)
+
 
 @dataclass(frozen=True)
 class IntakeRouting:
     tickets: TicketSystemChanges
-    sent: Sent
+    mail: MailOnce
     sites: SiteLookup
     calls: EmergencyCallRecords
-    mailer: Mailer
     clock: Clock
     base_url: str
 
@@ -63,21 +59,9 @@ class IntakeRouting:
         outcome = Routed()
         subject_key = f"TICKET#{ticket_id}"
         for name in routing.lists(ticket, self.calls.calls(ticket.site_id)) if reason else ():
-            key = f"INTAKE#{name}"
-            if self.sent.was_sent(subject_key, key):
-                outcome.already.append(name)
-                continue
-            members = self.sent.mailing_list(ticket.site_id, name).members
-            if not members:
-                outcome.empty.append(name)
-                continue  # nobody to tell: on the timeline, so the desk phones them instead
-            mail = routing_mail(ticket, site, reason, name, self.base_url)
-            try:
-                self.mailer.send(list(members), mail.subject, mail.body)
-                outcome.sent.append(name)
-            except MailRefused:
-                outcome.refused.append(name)
-            self.sent.mark_sent(subject_key, key)
+            compose = partial(routing_mail, ticket, site, reason, name, self.base_url)
+            # nobody on a list: on the timeline, so the desk phones them instead
+            outcome.add(name, self.mail.send(subject_key, f"INTAKE#{name}", ticket.site_id, [name], compose))
         if reason:
             self._record(ticket_id, reason, outcome)
         self.tickets.forget_notice(ticket_id, routing.ROUTED)

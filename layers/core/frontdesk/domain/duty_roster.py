@@ -36,6 +36,7 @@ from frontdesk.models.duty_roster import (
     ShiftHours,
 )
 from frontdesk.models.escalation import MANAGER_LIST
+from frontdesk.models.frozen import project
 from frontdesk.models.site import Site
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Role
@@ -176,7 +177,7 @@ def _hours() -> list[ShiftHours]:
 
 
 def _shown(person: OnDuty) -> PersonOnDuty:
-    return PersonOnDuty(username=person.username, name=person.name)
+    return project(person, PersonOnDuty)
 
 
 def view(site: Site, month: str, roster: DutyRoster | None) -> RosterView:

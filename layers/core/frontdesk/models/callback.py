@@ -81,18 +81,26 @@ class CallbackIn(Model):
     note: str = Field(default="", max_length=MAX_TEXT)
 
 
-class SurveyIn(Model):
-    """The client's own answer from the survey link (no login: the tracking token opens it). It
-    covers the manual's record, and the client giving it is the client's confirmation."""
+class Marks(Model):
+    """The manual's record of what a client answered (001 part 2), all of it: the three marks and
+    their words. A survey's answer, from a callback's link or a campaign's, gives every one."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
-    result: Literal[Result.SATISFIED, Result.UNSATISFIED]
     quality: int = Field(ge=MIN_MARK, le=MAX_MARK)
     effect: int = Field(ge=MIN_MARK, le=MAX_MARK)
     satisfaction: int = Field(ge=MIN_MARK, le=MAX_MARK)
     shortcomings: str = Field(default="", max_length=MAX_TEXT)
     suggestions: str = Field(default="", max_length=MAX_TEXT)
+
+
+class SurveyIn(Marks):
+    """The client's own answer from the survey link (no login: the tracking token opens it). It
+    covers the manual's record, and the client giving it is the client's confirmation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    result: Literal[Result.SATISFIED, Result.UNSATISFIED]
     defect_remains: bool = False
 
 
@@ -189,7 +197,7 @@ class ReassignIn(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     version: int = Field(ge=1)
-    assignee: str = Field(min_length=1, max_length=128, description="The user name of who calls back now")
+    assignee: str = Field(min_length=1, max_length=ids.MAX_USERNAME, description="The user name of who calls back now")
 
 
 class DrawRule(StrEnum):
@@ -203,8 +211,12 @@ class TopRepairsIn(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     month: str = Field(pattern=ids.MONTH, examples=["2026-11"], description="Calendar month, site-local days")
-    deputy_manager: str = Field(min_length=1, max_length=128, description="A manager of the site: the assignee")
-    engineering_head: str = Field(min_length=1, max_length=128, description="An engineer of the site, who calls too")
+    deputy_manager: str = Field(
+        min_length=1, max_length=ids.MAX_USERNAME, description="A manager of the site: the assignee"
+    )
+    engineering_head: str = Field(
+        min_length=1, max_length=ids.MAX_USERNAME, description="An engineer of the site, who calls too"
+    )
 
 
 class ActivitySampleIn(SeededDraw):

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from pydantic import ConfigDict, Field
 
 from frontdesk.models import identifiers as ids
-from frontdesk.models.callback import Result
+from frontdesk.models.callback import Marks, Result
 from frontdesk.models.frozen import Frozen, Model
 
 # The months the survey is run in (001 part 2: 每年6月、11月), and the response rate it must reach.
@@ -40,16 +40,11 @@ class Campaign(Frozen):
     responses: int = 0
 
 
-class Answer(Frozen):
-    """A unit's answer: the manual's marks (1-5), what fell short and what they suggest."""
+class Answer(Marks, Frozen):
+    """A unit's answer to the campaign's survey: the manual's record, and when."""
 
     at: str
     result: Result
-    quality: int
-    effect: int
-    satisfaction: int
-    shortcomings: str = ""
-    suggestions: str = ""
 
 
 class Invitation(Frozen):

@@ -8,7 +8,8 @@ to ``CATEGORIES`` appears in both pages and a limit changed in ``commands`` chan
 from __future__ import annotations
 
 import re
-from typing import Any, get_args
+from enum import Enum
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -39,6 +40,7 @@ from frontdesk.models.parcels import IdDocument as PickupDocument
 from frontdesk.models.parcels import IdTail, ParcelKind, TrackingNo
 from frontdesk.models.photo import OwnerKind, UploadRequest
 from frontdesk.models.ticket import CATEGORIES, Department, DisabledOccupants, Kind, Severity
+from frontdesk.models.views import BoardSearch
 
 
 class Limits(Frozen):
@@ -91,13 +93,14 @@ class FormRules(Frozen):
     maximum: dict[str, int]  # a number's largest (an amount in fen)
     minimum: dict[str, int]  # the smallest of a number that has a largest (a rating's 1 of 1…5)
     choices: dict[str, list[str]]  # what a select offers: the values the field takes
+    max_items: dict[str, int]  # a list's most rows (``lines``: the quote's lines)
 
 
 def _form(*models: type[BaseModel]) -> FormRules:
     """What the API checks of a form's fields, read from the models' schemas (the ones it validates
     with): the text fields' longest values, the numbers' ranges and the choices' values, by the
     field's path."""
-    found = FormRules(max_length={}, maximum={}, minimum={}, choices={})
+    found = FormRules(max_length={}, maximum={}, minimum={}, choices={}, max_items={})
     for model in models:
         schema = model.model_json_schema()
         _walk(schema, schema.get("$defs", {}), "", found)
@@ -109,6 +112,8 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: FormRu
         for option in field.get("anyOf", [field]):
             path = prefix + name
             if "items" in option:  # a list's: ``lines.*.item``
+                if "maxItems" in option:
+                    found.max_items[path] = option["maxItems"]
                 option, path = option["items"], path + ".*"
             if "$ref" in option:
                 option = defs[option["$ref"].rsplit("/", 1)[-1]]
@@ -184,7 +189,22 @@ _FORMS: dict[str, tuple[type[BaseModel], ...]] = {
     "photo_upload": (UploadRequest,),  # the tenant's pages' too
     "acceptance": (cmd.Acceptance,),  # the tracking page's
     "answer": (cmd.Said,),  # the tracking page's answer to the desk
+    "board_search": (BoardSearch,),  # the board's search box and assignee filter (query parameters)
 }
+
+
+R = TypeVar("R", bound=Frozen)
+
+
+def _offering(rules: type[R], **given: Any) -> R:
+    """``rules`` with each of its ``list[<an enum>]`` fields that is not given holding every value of
+    the enum, in its order: what a page offers is the enum the model takes, never a copy of it (a
+    field that offers fewer, as the desk's callback methods, is given)."""
+    for name, info in rules.model_fields.items():
+        item = get_args(info.annotation)[0] if get_origin(info.annotation) is list else None
+        if name not in given and isinstance(item, type) and issubclass(item, Enum):
+            given[name] = list(item)
+    return rules(**given)
 
 
 class Catalogue(Frozen):
@@ -210,18 +230,13 @@ class Catalogue(Frozen):
 
 def catalogue() -> Catalogue:
     key_forms = _form(NewKey, TakeKey, ReturnKey, TellClient, CheckKey)
-    return Catalogue(
-        kinds=list(Kind),
+    return _offering(
+        Catalogue,
         public_kinds=[Kind(kind) for kind in get_args(cmd.NewTicket.model_fields["kind"].annotation)],
         intake_channels=list(get_args(cmd.StaffNewTicket.model_fields["channel"].annotation)),
         categories={kind: list(CATEGORIES[kind]) for kind in Kind},
-        departments=list(Department),
-        severities=list(Severity),
-        disabled_occupants=list(DisabledOccupants),
         fire_category=FIRE,
         incident_categories=list(INCIDENT_CATEGORIES),
-        incident_severities=list(IncidentSeverity),
-        duty_categories=list(DutyCategory),
         limits=Limits(
             text=cmd.MAX_TEXT,
             short_text=cmd.MAX_SHORT,
@@ -245,19 +260,17 @@ def catalogue() -> Catalogue:
             report_id=ids.REPORT_ID,
             tracking_token=_sized(ids.TRACKING_TOKEN, ids.TOKEN_MIN_LENGTH, ids.TOKEN_MAX_LENGTH),
         ),
-        callbacks=CallbackRules(
-            reasons=list(cb.CallbackReason),
+        callbacks=_offering(
+            CallbackRules,
             methods=list(cb.DESK_METHODS),
-            results=list(cb.Result),
             survey_results=list(get_args(cb.SurveyIn.model_fields["result"].annotation)),
             mark_min=cb.MIN_MARK,
             mark_max=cb.MAX_MARK,
             text=cb.MAX_TEXT,
             unreachable_days=cb.UNREACHABLE_DAYS,
         ),
-        parcels=ParcelRules(
-            kinds=list(ParcelKind),
-            id_documents=list(PickupDocument),
+        parcels=_offering(
+            ParcelRules,
             tracking_no=_pattern(TrackingNo),
             id_tail=_pattern(IdTail),
             name=parcels.MAX_NAME,
@@ -265,11 +278,8 @@ def catalogue() -> Catalogue:
             id_tail_length=parcels.ID_TAIL,
         ),
         surveys=SurveyRules(campaign_months=list(campaign.CAMPAIGN_MONTHS), target_percent=campaign.TARGET_PERCENT),
-        keys=KeyRules(
-            emergencies=list(Emergency),
-            permission_ways=list(PermissionBy),
-            id_documents=list(IdDocument),
-            findings=list(Finding),
+        keys=_offering(
+            KeyRules,
             max_length=key_forms.max_length,
             maximum=key_forms.maximum,
         ),

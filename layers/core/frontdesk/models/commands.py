@@ -115,10 +115,14 @@ class Versioned(_Strict):
 
 
 class Decline(Versioned):
+    """Decline politely, with a reason."""
+
     reason: Text
 
 
 class Dispatch(Versioned):
+    """Dispatch to a department and an assignee."""
+
     department: Department = Department.ENGINEERING
     assignee: Name
 
@@ -130,7 +134,7 @@ class Take(Versioned):
 
 
 class Reassign(Versioned):
-    """Another owner for work in hand; the deadlines promised to the client stand."""
+    """Give work in hand to another engineer; the deadlines promised to the client stand."""
 
     assignee: Name
     department: Department | None = Field(default=None, description="Default: the current assignment's")
@@ -146,11 +150,13 @@ class Redispatch(Versioned):
 
 
 class Cancel(Versioned):
+    """Cancel an open ticket, with a reason (duty managers)."""
+
     reason: Text
 
 
 class Arrive(Versioned):
-    pass
+    """The assigned engineer checks in at the unit."""
 
 
 class QuoteLineIn(_Strict):
@@ -159,16 +165,22 @@ class QuoteLineIn(_Strict):
 
 
 class QuoteIn(Versioned):
+    """Quote paid work: items, tax, labour."""
+
     lines: list[QuoteLineIn] = Field(min_length=1, max_length=30)
     tax_cents: int = Field(ge=0, le=100_000_000)
     labour_cents: int = Field(ge=0, le=100_000_000)
 
 
 class Complete(Versioned):
+    """Report the work complete."""
+
     summary: Text
 
 
 class Unfinished(Versioned):
+    """Mark unfinished at the end of the day."""
+
     reason: Text
 
 
@@ -181,17 +193,21 @@ class AgreedWithClient(Versioned):
 
 
 class Reschedule(AgreedWithClient):
+    """Move the arrival later, agreed with the client."""
+
     new_arrival: AwareDatetime
 
 
 class Handle(Versioned):
+    """Record how a complaint was handled."""
+
     department: Department
     action_taken: Text
     severity: Severity | None = None
 
 
 class Validity(Versioned):
-    """A manager's judgement whether a complaint is valid (有效投诉), with the reason."""
+    """Judge whether a complaint is valid (有效投诉), with a reason (managers)."""
 
     valid: bool
     reason: Text
@@ -199,17 +215,18 @@ class Validity(Versioned):
 
 
 class DraftReply(Versioned):
-    """The written reply to a written complaint, for a manager to approve before it is sent."""
+    """Draft a written complaint's written reply, for a manager to approve before it is sent."""
 
     text: Text
 
 
 class ApproveReply(Versioned):
-    pass
+    """Approve the written reply before it is sent (managers)."""
 
 
 class AgreeReply(AgreedWithClient):
-    """A reply time agreed with the client after intake (000 §3.3f; 004 QW21-04 §4.1.1.2 约定时间给客户回复)."""
+    """Record a reply time agreed with the client, before the one due passed: the reply clock follows it
+    (000 §3.3f; 004 QW21-04 §4.1.1.2 约定时间给客户回复)."""
 
     reply_by: AwareDatetime
 
@@ -222,11 +239,15 @@ class LinkedRepair(Versioned):
 
 
 class Reply(Versioned):
+    """Report back to the client."""
+
     reply: Text
     method: Literal["phone", "in_person", "letter", "email", "sms"]
 
 
 class Close(Versioned):
+    """Close a replied complaint or inquiry, or completed work."""
+
     note: OptionalText = ""
 
 

@@ -21,7 +21,7 @@ MAX_DESK: Final = 10
 # Two shifts a day, at most 31 days.
 MAX_SLOTS: Final = 62
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ids.MAX_USERNAME)]
 Month = Annotated[str, StringConstraints(pattern=ids.MONTH)]
 
 
@@ -45,11 +45,16 @@ class RosterIn(Model):
     slots: tuple[RosterSlotIn, ...] = Field(max_length=MAX_SLOTS)
 
 
-class OnDuty(Frozen):
-    """A person on the roster, as the user pool knew them when the roster was saved."""
+class PersonOnDuty(Model):
+    """A person on the roster as the console shows them: no address."""
 
     username: str
     name: str
+
+
+class OnDuty(PersonOnDuty, Frozen):
+    """A person on the roster, as the user pool knew them when the roster was saved."""
+
     email: str = Field(default="", description="Where a rung naming the duty manager on shift mails them")
 
 
@@ -69,11 +74,6 @@ class DutyRoster(Frozen):
     version: int = 0
     updated_by: str = ""
     updated_at: str = ""
-
-
-class PersonOnDuty(Model):
-    username: str
-    name: str
 
 
 class RosterSlotView(Model):

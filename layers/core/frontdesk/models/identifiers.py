@@ -52,6 +52,8 @@ INSTANT: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{
 TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret
 TOKEN_MIN_LENGTH: Final = 16
 TOKEN_MAX_LENGTH: Final = 64
+# A staff member's user name: Cognito's longest.
+MAX_USERNAME: Final = 128
 
 # A body's field that names a hex id (a ticket, a pack, an upload) or an incident report, typed once.
 HexIdField = Annotated[str, StringConstraints(pattern=HEX_ID)]

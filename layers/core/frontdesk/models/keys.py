@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models.frozen import Frozen, Model
-from frontdesk.models.identifiers import INSTANT, NAME_ID, SITE_ID
+from frontdesk.models.identifiers import INSTANT, MAX_USERNAME, NAME_ID, SITE_ID
 
 SealNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,20}$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
@@ -80,7 +80,7 @@ class AfterHours(Model):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     authorisation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-    escort: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+    escort: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_USERNAME)]
 
 
 class Outsider(Model):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from pydantic import Field
 
 from frontdesk.models.frozen import Model, project
+from frontdesk.models.identifiers import MAX_USERNAME
 from frontdesk.models.ticket import Quote, Status, Ticket, TimelineEvent
 
 # Event details a client may see; everything else (assignee names, internal notes) stays inside.
@@ -146,6 +148,18 @@ class Queue(Model):
     site_id: str
     tickets: list[Ticket]
     until: str = Field(default="", description="Pass as `since` to poll for what changes from now on")
+
+
+# The board's search box takes a number, a phone, a name or a few words: longer is no search.
+MAX_QUERY: Final = 100
+
+
+class BoardSearch(Model):
+    """The texts the board's search sends (GET /staff/tickets/search's query): the route checks them
+    with these limits, and the console's inputs are given them by the catalogue (``forms``)."""
+
+    q: str = Field(default="", max_length=MAX_QUERY)
+    assignee: str = Field(default="", max_length=MAX_USERNAME)
 
 
 class SearchResults(Model):

@@ -8,11 +8,12 @@ from typing import Any
 from frontdesk.i18n import LANGUAGES, message, supported
 from frontdesk.models.callback import Callback
 from frontdesk.models.ticket import Ticket
+from frontdesk.notifications.links import StaffView, staff_link
 from frontdesk.notifications.messages import Mail, duration, local_time
 
 
 def missed_mail(callback: Callback, late_seconds: int, timezone: str, base_url: str) -> Mail:
-    link = f"{base_url.rstrip('/')}/staff#callbacks={callback.site_id}"
+    link = staff_link(base_url, StaffView.CALLBACKS, callback.site_id)
     parts: list[str] = []
     subjects: list[str] = []
     for language in LANGUAGES:

@@ -8,12 +8,6 @@ from frontdesk.models.site import Site
 from frontdesk.notifications.messages import Mail
 
 
-def survey_link(base_url: str, token: str) -> str:
-    """The no-login survey page of one unit (relative when there is no base)."""
-    base = base_url.rstrip("/")
-    return f"{base}/survey#{token}" if base else f"survey#{token}"
-
-
 def invitation_mail(site: Site, invitation: Invitation, link: str) -> Mail:
     language = supported(invitation.language)
     name = site.name_in(language)

@@ -8,7 +8,8 @@ from typing import Any
 from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.corrective import CorrectiveAction
 from frontdesk.models.site import Site
-from frontdesk.notifications.messages import Mail, duration, shorten, staff_link
+from frontdesk.notifications.links import StaffView, staff_link
+from frontdesk.notifications.messages import Mail, duration, shorten
 
 
 def overdue_mail(report: CorrectiveAction, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
@@ -22,7 +23,7 @@ def overdue_mail(report: CorrectiveAction, site: Site, level: int, late_seconds:
             "owner": report.owner,
             "due_date": report.due_date,
             "late": duration(late_seconds, language),
-            "link": staff_link(base_url, report.ticket_id),
+            "link": staff_link(base_url, StaffView.TICKET, report.ticket_id),
         }
 
     subject = " / ".join(message("corrective.overdue.subject", lang, **params(lang)) for lang in LANGUAGES)

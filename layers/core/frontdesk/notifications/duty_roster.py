@@ -8,12 +8,8 @@ from typing import Any
 from frontdesk.domain.duty_roster import RungTarget, complete_by
 from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.site import Site
+from frontdesk.notifications.links import StaffView, staff_link
 from frontdesk.notifications.messages import Mail, bilingual_mail, site_name
-
-
-def roster_link(base_url: str, month: str) -> str:
-    """The console's roster of that month (of the site chosen there; the mail names the site)."""
-    return f"{base_url.rstrip('/')}/staff#roster={month}"
 
 
 def incomplete_mail(site: Site, month: str, missing: int, base_url: str) -> Mail:
@@ -23,7 +19,7 @@ def incomplete_mail(site: Site, month: str, missing: int, base_url: str) -> Mail
             "month": month,
             "missing": missing,
             "due": complete_by(month).isoformat(),
-            "link": roster_link(base_url, month),
+            "link": staff_link(base_url, StaffView.ROSTER, month),  # the site chosen there: the mail names it
         }
 
     return bilingual_mail("duty_roster.incomplete.subject", "duty_roster.incomplete.body", params)

@@ -11,6 +11,7 @@ from frontdesk.clock import parse_iso
 from frontdesk.i18n import message
 from frontdesk.models.duty_summary import DutySummary
 from frontdesk.models.site import Site
+from frontdesk.notifications.links import staff_link
 from frontdesk.notifications.messages import Mail, bilingual_mail, local_time, site_name
 
 
@@ -29,7 +30,7 @@ def summary_mail(summary: DutySummary, site: Site, base_url: str) -> Mail:
             "timezone": site.timezone,
             "categories": "\n".join(categories) or message("duty.summary.no_entries", language),
             "late_pages": message("duty.summary.late_pages", language, pages=pages) if pages else "",
-            "link": f"{base_url.rstrip('/')}/staff",
+            "link": staff_link(base_url),
         }
 
     return bilingual_mail("duty.summary.subject", "duty.summary.body", params)

@@ -7,11 +7,8 @@ from typing import Any
 from frontdesk.i18n import message
 from frontdesk.models.duty import Handover
 from frontdesk.models.site import Site
+from frontdesk.notifications.links import StaffView, staff_link
 from frontdesk.notifications.messages import Mail, bilingual_mail, duration, local_time
-
-
-def handover_link(base_url: str, page_id: str) -> str:
-    return f"{base_url.rstrip('/')}/staff#duty={page_id}"
 
 
 def overdue_mail(handover: Handover, site: Site, level: int, late_seconds: int, base_url: str) -> Mail:
@@ -24,7 +21,7 @@ def overdue_mail(handover: Handover, site: Site, level: int, late_seconds: int, 
             "timezone": site.timezone,
             "late": duration(late_seconds, language),
             "state": message(f"duty.handover.state.{handover.state.value}", language),
-            "link": handover_link(base_url, handover.page_id),
+            "link": staff_link(base_url, StaffView.DUTY, handover.page_id),
         }
 
     return bilingual_mail("duty.handover.overdue.subject", "duty.handover.overdue.body", params)

@@ -14,6 +14,7 @@ from frontdesk.clock import parse_iso
 from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.incident import IncidentReport
 from frontdesk.models.site import Site
+from frontdesk.notifications.links import StaffView, staff_link
 from frontdesk.notifications.messages import duration, local_time
 
 FIELDS = (
@@ -40,10 +41,6 @@ FIELDS = (
 class Mail:
     subject: str
     body: str
-
-
-def report_link(base_url: str, report_id: str) -> str:
-    return f"{base_url.rstrip('/')}/staff#report={report_id}"
 
 
 def place(report: IncidentReport, site: Site, language: str) -> str:
@@ -90,7 +87,10 @@ def submitted_mail(report: IncidentReport, site: Site, photos: int, base_url: st
         lines = [message("field.line", language, label=label(name, language), value=fields[name]) for name in FIELDS]
         late = "" if report.on_time is not False else message("incident.mail.late", language) + "\n"
         intro = message(
-            "incident.mail.intro", language, number=report.number, link=report_link(base_url, report.report_id)
+            "incident.mail.intro",
+            language,
+            number=report.number,
+            link=staff_link(base_url, StaffView.REPORT, report.report_id),
         )
         parts.append(f"{intro}\n{late}\n" + "\n".join(lines))
         subjects.append(message("incident.mail.subject", language, **fields))
@@ -108,7 +108,7 @@ def overdue_mail(report: IncidentReport, site: Site, level: int, late_seconds: i
             "timezone": site.timezone,
             "late": duration(late_seconds, language),
             "reported_by": report.reported_by_name,
-            "link": report_link(base_url, report.report_id),
+            "link": staff_link(base_url, StaffView.REPORT, report.report_id),
         }
 
     subject = " / ".join(message("incident.overdue.subject", lang, **params(lang)) for lang in LANGUAGES)

@@ -10,6 +10,7 @@ from frontdesk.i18n import message
 from frontdesk.models.key_audit import KeyAudit
 from frontdesk.models.keys import KeyUse
 from frontdesk.models.site import Site
+from frontdesk.notifications.links import staff_link
 from frontdesk.notifications.messages import Mail, bilingual_mail, duration, local_time, place, site_name
 
 
@@ -26,7 +27,7 @@ def _use_params(
             "due": local_time(due, site.timezone),
             "timezone": site.timezone,
             "late": duration(late_seconds, language),
-            "link": f"{base_url.rstrip('/')}/staff",
+            "link": staff_link(base_url),
         }
 
     return params
@@ -58,7 +59,7 @@ def audit_overdue_mail(audit: KeyAudit, site: Site, level: int, late_seconds: in
             "due": local_time(audit.due, site.timezone),
             "timezone": site.timezone,
             "late": duration(late_seconds, language),
-            "link": f"{base_url.rstrip('/')}/staff",
+            "link": staff_link(base_url),
         }
 
     return bilingual_mail("keys.audit.overdue.subject", "keys.audit.overdue.body", params)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import parse_iso
@@ -20,6 +19,7 @@ from frontdesk.models.escalation import Phase
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.models.views import mask_phone
+from frontdesk.notifications.links import StaffView, staff_link
 
 # How much of the tenant's words an escalation mail quotes: enough to act on, the rest is on the ticket.
 DESCRIPTION_IN_MAIL: Final = 140
@@ -42,16 +42,6 @@ def duration(seconds: int, language: str) -> str:
 
 def local_time(iso: str, timezone: str) -> str:
     return parse_iso(iso).astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-
-
-def staff_link(base_url: str, ticket_id: str) -> str:
-    return f"{base_url.rstrip('/')}/staff#ticket={quote(ticket_id)}"
-
-
-def tracking_link(base_url: str, token: str) -> str:
-    """The tenant's page for one ticket (relative when there is no base: the API answer's case)."""
-    base = base_url.rstrip("/")
-    return f"{base}/track#{token}" if base else f"track#{token}"
 
 
 def _tenant_language(ticket: Ticket) -> str:
@@ -143,7 +133,7 @@ def _params(ticket: Ticket, event: TimelineEvent, site: Site, base_url: str, lan
         "due": local_time(event.detail["deadline"], site.timezone),
         "timezone": site.timezone,
         "late": duration(int(event.detail["late_seconds"]), language),
-        "link": staff_link(base_url, ticket.ticket_id),
+        "link": staff_link(base_url, StaffView.TICKET, ticket.ticket_id),
         "category": message(f"category.{ticket.kind.value}.{ticket.category}", language),
         "assignee": _assignee(ticket, language),
         "phone": mask_phone(ticket.contact.phone) or message("common.none", language),

@@ -10,6 +10,7 @@ from typing import Final
 from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.quarterly import QuarterlyAnalysis, RepeatedIssue
 from frontdesk.models.site import Site
+from frontdesk.notifications.links import StaffView, staff_link
 from frontdesk.notifications.messages import Mail
 
 CSV_COLUMNS: Final = (
@@ -76,10 +77,6 @@ def csv_text(analysis: QuarterlyAnalysis) -> str:
     return out.getvalue()
 
 
-def console_link(base_url: str, site_id: str, quarter: str) -> str:
-    return f"{base_url.rstrip('/')}/staff#quarterly={site_id}/{quarter}"
-
-
 def _lines(analysis: QuarterlyAnalysis, language: str) -> list[str]:
     lines = [
         message(
@@ -115,7 +112,7 @@ def analysis_mail(site: Site, analysis: QuarterlyAnalysis, base_url: str) -> Mai
             "failed": len(analysis.failed_callbacks),
             "complaints": len(analysis.repeated_complaints),
             "repairs": len(analysis.repeated_repairs),
-            "link": console_link(base_url, site.site_id, analysis.quarter),
+            "link": staff_link(base_url, StaffView.QUARTERLY, f"{site.site_id}/{analysis.quarter}"),
         }
         subjects.append(message("quarterly.mail.subject", language, **params))
         parts.append("\n".join([message("quarterly.mail.body", language, **params), *_lines(analysis, language)]))

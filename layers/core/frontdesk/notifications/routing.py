@@ -9,7 +9,8 @@ from frontdesk.i18n import LANGUAGES, message
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket
 from frontdesk.models.views import mask_phone
-from frontdesk.notifications.messages import DESCRIPTION_IN_MAIL, Mail, local_time, shorten, staff_link
+from frontdesk.notifications.links import StaffView, staff_link
+from frontdesk.notifications.messages import DESCRIPTION_IN_MAIL, Mail, local_time, shorten
 
 
 def _line(label: str, value: str, language: str) -> str:
@@ -43,7 +44,7 @@ def routing_mail(ticket: Ticket, site: Site, reason: str, mailing_list: str, bas
             "extra": _extra(ticket, language),
             "phone": mask_phone(ticket.contact.phone) or message("common.none", language),
             "description": shorten(ticket.description, DESCRIPTION_IN_MAIL),
-            "link": staff_link(base_url, ticket.ticket_id),
+            "link": staff_link(base_url, StaffView.TICKET, ticket.ticket_id),
         }
 
     each = [params(language) for language in LANGUAGES]
