@@ -165,15 +165,20 @@ export function refill(el) {
 
 /** A reader that runs once per key at a time: asked again while a read is under way, it answers with
     that read (a panel opened and a console starting at once read it once, and no late second answer
-    draws over what was typed since). */
+    draws over what was typed since). The read is given `current()`: false once a save has answered
+    since it was asked, when its answer would put the older state back (call `saved()` on a save). */
 export function oneReadAtATime() {
   let current = null;
-  return function (key, read) {
+  let saves = 0;
+  const reads = function (key, read) {
     if (current && current.key === key) return current.promise;
-    const promise = read().finally(function () { if (current && current.promise === promise) current = null; });
+    const asked = saves; // a save answered after this read was asked: its answer is older than the save's
+    const promise = read(function () { return asked === saves; }).finally(function () { if (current && current.promise === promise) current = null; });
     current = { key: key, promise: promise };
     return promise;
   };
+  reads.saved = function () { saves += 1; };
+  return reads;
 }
 
 /** A <dt>/<dd> pair for a details list; nothing when there is no value. */

@@ -22,9 +22,9 @@ function path(siteId, rest) {
 export function loadCalendar() {
   const site = state.siteId;
   if (!site || el("calendar").hidden) return Promise.resolve();
-  return reads(site, async function () {
+  return reads(site, async function (current) {
     const result = await staffApi("GET", path(site));
-    if (!result || site !== state.siteId) return;
+    if (!result || !current() || site !== state.siteId) return;
     view = result.ok ? result.data : null;
     loadedFor = site;
     renderCalendar();
@@ -86,6 +86,7 @@ async function submit(form, method, rest, body, savedKey) {
   const result = await staffApi(method, path(state.siteId, rest), body);
   if (!result) return;
   if (result.ok) {
+    reads.saved();
     view = result.data;
     editing = null;
     renderCalendar(true);

@@ -132,6 +132,7 @@ async function save(event) {
   const result = await staffApi("PUT", path(), { version: roster.version, slots: sent.slots });
   if (!result) return;
   if (result.ok) {
+    reads.saved();
     roster = result.data;
     renderRoster(true);
     FD.announce(el("status"), t("staff.roster.saved"));
@@ -154,14 +155,14 @@ function load() {
   return reads(state.siteId + "/" + month, read);
 }
 
-async function read() {
+async function read(current) {
   const forSite = state.siteId;
   const forMonth = month; // opening the panel reads this month; a month chosen meanwhile wins
   const [shown, directory] = await Promise.all([
     staffApi("GET", path()),
     staffApi("GET", "staff/sites/" + encodeURIComponent(forSite) + "/people"),
   ]);
-  if (!shown || forSite !== state.siteId || forMonth !== month) return;
+  if (!shown || !current() || forSite !== state.siteId || forMonth !== month) return;
   if (!shown.ok) {
     FD.fill(el("roster-body"), h("p", { class: "muted", text: shown.data.message }));
     return;
