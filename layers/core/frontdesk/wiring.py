@@ -17,6 +17,8 @@ from frontdesk.clock import Clock, SystemClock
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
     from frontdesk.adapters.alerts import SnsAlerts
     from frontdesk.adapters.callbacks import CallbackStore
     from frontdesk.adapters.clocks import ClockStore
@@ -96,33 +98,39 @@ def clock() -> Clock:
 
 
 @_built
-def tickets() -> TicketStore:
-    from frontdesk.adapters.dynamodb import TicketStore, table
+def _table() -> Table:
+    """One resource for every store of the table: each boto3 resource made is a client made (ADR 0027)."""
+    from frontdesk.adapters.dynamodb import table
 
-    return TicketStore(table(settings().table_name), clock().now)
+    return table(settings().table_name)
+
+
+@_built
+def tickets() -> TicketStore:
+    from frontdesk.adapters.dynamodb import TicketStore
+
+    return TicketStore(_table(), clock().now)
 
 
 @_built
 def sites() -> SiteStore:
-    from frontdesk.adapters.dynamodb import SiteStore, table
+    from frontdesk.adapters.dynamodb import SiteStore
 
-    return SiteStore(table(settings().table_name))
+    return SiteStore(_table())
 
 
 @_built
 def sla_store() -> SlaStore:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.sla_store import SlaStore
 
-    return SlaStore(table(settings().table_name))
+    return SlaStore(_table())
 
 
 @_built
 def clock_store() -> ClockStore:
     from frontdesk.adapters.clocks import ClockStore
-    from frontdesk.adapters.dynamodb import table
 
-    return ClockStore(table(settings().table_name))
+    return ClockStore(_table())
 
 
 @_built
@@ -209,18 +217,16 @@ def bulk_desk() -> BulkDesk:
 @_built
 def calendars() -> CalendarDesk:
     from frontdesk.adapters.calendars import CalendarStore
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.app.calendars import CalendarDesk
 
-    return CalendarDesk(CalendarStore(table(settings().table_name)), sites())
+    return CalendarDesk(CalendarStore(_table()), sites())
 
 
 @_built
 def callback_store() -> CallbackStore:
     from frontdesk.adapters.callbacks import CallbackStore
-    from frontdesk.adapters.dynamodb import table
 
-    return CallbackStore(table(settings().table_name), clock().now)
+    return CallbackStore(_table(), clock().now)
 
 
 @_built
@@ -255,12 +261,9 @@ def callback_escalations() -> CallbackEscalations:
 @_built
 def campaigns() -> CampaignDesk:
     from frontdesk.adapters.campaigns import CampaignStore
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.app.campaigns import CampaignDesk
 
-    return CampaignDesk(
-        CampaignStore(table(settings().table_name)), sites(), tickets(), mailer(), clock(), settings().mail_base_url
-    )
+    return CampaignDesk(CampaignStore(_table()), sites(), tickets(), mailer(), clock(), settings().mail_base_url)
 
 
 @_built
@@ -272,12 +275,11 @@ def survey_links() -> SurveyLinks:
 
 @_built
 def quarterly() -> QuarterlyDesk:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.quarterly import QuarterRecords
     from frontdesk.app.quarterly import QuarterlyDesk
 
     return QuarterlyDesk(
-        QuarterRecords(table(settings().table_name)),
+        QuarterRecords(_table()),
         sites(),
         calendars(),
         sla_store(),
@@ -290,10 +292,9 @@ def quarterly() -> QuarterlyDesk:
 @_built
 def canned_replies() -> CannedReplyDesk:
     from frontdesk.adapters.canned import CannedReplyStore
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.app.canned import CannedReplyDesk
 
-    return CannedReplyDesk(CannedReplyStore(table(settings().table_name)), sites())
+    return CannedReplyDesk(CannedReplyStore(_table()), sites())
 
 
 def tracking_url(token: str) -> str:
@@ -385,10 +386,9 @@ def mailing_desk() -> MailingDesk:
 
 @_built
 def emergency_calls() -> EmergencyCallStore:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.routing import EmergencyCallStore
 
-    return EmergencyCallStore(table(settings().table_name))
+    return EmergencyCallStore(_table())
 
 
 @_built
@@ -401,18 +401,16 @@ def emergency_call_desk() -> EmergencyCallDesk:
 @_built
 def apology_desk() -> ApologyDesk:
     from frontdesk.adapters.apology import ApologyTemplateStore
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.app.apology import ApologyDesk
 
-    return ApologyDesk(ApologyTemplateStore(table(settings().table_name)), tickets(), sites(), clock())
+    return ApologyDesk(ApologyTemplateStore(_table()), tickets(), sites(), clock())
 
 
 @_built
 def corrective_store() -> CorrectiveActionStore:
     from frontdesk.adapters.corrective import CorrectiveActionStore
-    from frontdesk.adapters.dynamodb import table
 
-    return CorrectiveActionStore(table(settings().table_name))
+    return CorrectiveActionStore(_table())
 
 
 @_built
@@ -432,11 +430,10 @@ def corrective_escalations() -> RungMail:
 
 @_built
 def end_of_day_sweep() -> EndOfDaySweep:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.sweep import SweepMarks
     from frontdesk.app.sweep import EndOfDaySweep
 
-    return EndOfDaySweep(tickets(), sites(), SweepMarks(table(settings().table_name)), planner(), clock())
+    return EndOfDaySweep(tickets(), sites(), SweepMarks(_table()), planner(), clock())
 
 
 @_built
@@ -466,18 +463,16 @@ def intake_routing() -> IntakeRouting:
 
 @_built
 def photo_store() -> PhotoStore:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.photos import PhotoStore
 
-    return PhotoStore(table(settings().table_name))
+    return PhotoStore(_table())
 
 
 @_built
 def report_store() -> ReportStore:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.incidents import ReportStore
 
-    return ReportStore(table(settings().table_name))
+    return ReportStore(_table())
 
 
 @_built
@@ -547,9 +542,8 @@ def incident_notices() -> IncidentNotices:
 @_built
 def duty_store() -> DutyStore:
     from frontdesk.adapters.duty import DutyStore
-    from frontdesk.adapters.dynamodb import table
 
-    return DutyStore(table(settings().table_name))
+    return DutyStore(_table())
 
 
 @_built
@@ -599,9 +593,8 @@ def _rung_mail(compose: Compose) -> RungMail:
 @_built
 def roster_store() -> RosterStore:
     from frontdesk.adapters.duty_roster import RosterStore
-    from frontdesk.adapters.dynamodb import table
 
-    return RosterStore(table(settings().table_name))
+    return RosterStore(_table())
 
 
 @_built
@@ -632,10 +625,9 @@ def roster_reminder() -> RosterReminder:
 
 @_built
 def key_store() -> KeyStore:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.keys import KeyStore
 
-    return KeyStore(table(settings().table_name))
+    return KeyStore(_table())
 
 
 @_built
@@ -655,23 +647,19 @@ def key_escalations() -> RungMail:
 
 @_built
 def key_audits() -> KeyAuditDesk:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.key_audits import KeyAuditStore
     from frontdesk.app.key_audit import KeyAuditDesk
 
-    return KeyAuditDesk(
-        KeyAuditStore(table(settings().table_name)), key_store(), sites(), calendars(), planner(), clock()
-    )
+    return KeyAuditDesk(KeyAuditStore(_table()), key_store(), sites(), calendars(), planner(), clock())
 
 
 @_built
 def key_audit_escalations() -> RungMail:
     """The stream router's side of the cabinet audit: not filed on the 28th, the rung's list is mailed, once."""
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.key_audits import KeyAuditStore
     from frontdesk.app.key_audit import key_audit_mail
 
-    return _rung_mail(key_audit_mail(KeyAuditStore(table(settings().table_name)), settings().mail_base_url))
+    return _rung_mail(key_audit_mail(KeyAuditStore(_table()), settings().mail_base_url))
 
 
 # ------------------------------------------------------------------------------------- parcels
@@ -679,10 +667,9 @@ def key_audit_escalations() -> RungMail:
 
 @_built
 def parcel_store() -> ParcelStore:
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.adapters.parcels import ParcelStore
 
-    return ParcelStore(table(settings().table_name))
+    return ParcelStore(_table())
 
 
 @_built
@@ -704,7 +691,6 @@ def parcel_notices() -> ParcelNotices:
 def weekly_duty_summary() -> WeeklyDutySummary:
     """The schedule's weekly duty summary, per site and week, mailed once."""
     from frontdesk.adapters.duty_summary import SummaryMarks
-    from frontdesk.adapters.dynamodb import table
     from frontdesk.app.duty_summary import WeeklyDutySummary
 
     return WeeklyDutySummary(
@@ -715,7 +701,7 @@ def weekly_duty_summary() -> WeeklyDutySummary:
         tickets=tickets(),
         clocks=clock_store(),
         lists=sla_store(),
-        marks=SummaryMarks(table(settings().table_name)),
+        marks=SummaryMarks(_table()),
         mailer=mailer(),
         clock=clock(),
         base_url=settings().mail_base_url,

@@ -14,11 +14,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 from frontdesk.models import identifiers as ids
 from frontdesk.models.frozen import Frozen, Model
 from frontdesk.models.on_duty import OnDutyRole as OnDutyRole
-
-
-class Shift(StrEnum):
-    DAY = "day"  # 08:00–17:30 site-local
-    NIGHT = "night"  # 17:30–08:00 the next morning; the page carries the date it began
+from frontdesk.models.on_duty import Shift as Shift
 
 
 class DutyCategory(StrEnum):

@@ -1,12 +1,18 @@
-"""The roles on duty an escalation rung may name instead of a fixed list.
+"""The shifts, and the roles on duty an escalation rung may name instead of a fixed list.
 
-Its own module, without pydantic models: the clock and the ladder name it, and every function that
-plans a clock imports them; the duty log's models (frontdesk.models.duty) stay out of its cold start.
+Their own module, without pydantic models: the clock, the ladder and the duty roster name them, and
+every function that plans a clock or finds who is on shift imports them; the duty log's models
+(frontdesk.models.duty) stay out of its cold start (ADR 0027).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class Shift(StrEnum):
+    DAY = "day"  # 08:00–17:30 site-local
+    NIGHT = "night"  # 17:30–08:00 the next morning; the page carries the date it began
 
 
 class OnDutyRole(StrEnum):
