@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pages
-import public_photos
-import survey
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
@@ -31,8 +29,12 @@ tracer = traced()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)
-app.include_router(public_photos.router)
-app.include_router(survey.router)
+# imported when a request's path is under their prefix: a cold start imports what its route uses (ADR 0027)
+app.include_lazily(
+    __name__,
+    __file__,
+    {"public_photos": ("/public/track/*/photos",), "survey": ("/public/track/*/survey",)},
+)
 
 
 @app.get("/public/catalogue", summary="Kinds, categories, departments, limits and patterns the pages show and check")

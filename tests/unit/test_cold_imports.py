@@ -5,7 +5,8 @@ the layer and the function's folder (as on Lambda), and reads ``sys.modules``: a
 adapter or a feature's models imported at module level (in the wiring, a handler, a domain module
 every function imports) would be back in every cold start, and one of these assertions fails.
 What each function's first invocation then imports is its own business: a builder imports its use
-case when it is first called.
+case when it is first called, and an API function includes a feature's router when a request's path
+is under one of the prefixes it declares (frontdesk.api.resolver.BoundedResolver.include_lazily).
 """
 
 from __future__ import annotations
@@ -22,6 +23,21 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYER = ROOT / "layers" / "core"
 FUNCTIONS = ROOT / "functions"
 PROBE = "import importlib, json, sys; importlib.import_module(sys.argv[1]); print(json.dumps(sorted(sys.modules)))"
+# Every route of an API function, by the module that declares it, once every lazy router is included.
+ROUTES_PROBE = """
+import importlib, json, sys
+app = importlib.import_module("app").app
+lazy = app.lazy_routers()
+def routes():
+    return {(r.method, r.path) for r in app._static_routes + app._dynamic_routes}
+own = routes()
+by_router = {}
+for name in lazy:
+    before = routes()
+    app._include(name)
+    by_router[name] = sorted(routes() - before)
+print(json.dumps({"own": sorted(own), "lazy": {n: list(map(list, p)) for n, p in lazy.items()}, "routes": by_router}))
+"""
 
 # The use cases a function's handler may import at module level: the API functions register routes
 # whose signatures name the ticket desk's types; every other use case is imported by its builder.
@@ -43,8 +59,7 @@ FEATURE_MODELS = {
 }
 
 
-def _imported(module: str, folder: Path | None = None) -> set[str]:
-    """The modules loaded once ``module`` is imported in a fresh interpreter (folder: the function's code)."""
+def _run(probe: str, module: str, folder: Path | None = None) -> str:
     path = [str(folder)] if folder else []
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "AWS_", "POWERTOOLS_"))}
     env.update(
@@ -54,14 +69,14 @@ def _imported(module: str, folder: Path | None = None) -> set[str]:
         POWERTOOLS_TRACE_DISABLED="true",
     )
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, module],
-        env=env,
-        cwd=folder or ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", probe, module], env=env, cwd=folder or ROOT, check=True, capture_output=True, text=True
     )
-    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+    return done.stdout.strip().splitlines()[-1]
+
+
+def _imported(module: str, folder: Path | None = None) -> set[str]:
+    """The modules loaded once ``module`` is imported in a fresh interpreter (folder: the function's code)."""
+    return set(json.loads(_run(PROBE, module, folder)))
 
 
 def _functions() -> list[str]:
@@ -103,3 +118,41 @@ def test_the_stream_router_imports_a_features_models_only_for_its_records() -> N
 
     assert loaded & FEATURE_MODELS == set()
     assert "frontdesk.models.commands" not in loaded
+
+
+def _may_match_one_path(a: str, b: str) -> bool:
+    """Whether some request path matches both route paths ("<name>" is any one segment)."""
+    sa, sb = a.strip("/").split("/"), b.strip("/").split("/")
+    return len(sa) == len(sb) and all(
+        x == y or x.startswith("<") or y.startswith("<") for x, y in zip(sa, sb, strict=True)
+    )
+
+
+def _under(path: str, prefix: list[str]) -> bool:
+    """Whether every request path of the route starts with the prefix ("*": any one segment)."""
+    segments = path.strip("/").split("/")
+    return len(segments) >= len(prefix) and all(p in ("*", s) for p, s in zip(prefix, segments, strict=False))
+
+
+@pytest.mark.parametrize("function", ["public_api", "staff_api"])
+def test_every_route_of_a_lazy_router_is_under_its_prefixes_and_alone_on_its_paths(function: str) -> None:
+    found = json.loads(_run(ROUTES_PROBE, "app", FUNCTIONS / function))
+    own = {(method, path) for method, path in found["own"]}
+
+    assert found["routes"]  # the function has lazy routers, and the probe included each
+    for name, routes in found["routes"].items():
+        prefixes = found["lazy"][name]
+        assert routes, name
+        for method, path in routes:
+            # a request for this route includes its router before it is resolved
+            assert any(_under(path, prefix) for prefix in prefixes), (name, path)
+            # and no route included earlier answers it instead: the order of inclusion changes nothing
+            others = own | {(m, p) for other, rs in found["routes"].items() if other != name for m, p in rs}
+            assert not [p for m, p in others if m == method and _may_match_one_path(p, path) and p != path], path
+
+
+def test_the_staff_api_imports_no_features_router_for_the_work_queue() -> None:
+    loaded = _imported("app", FUNCTIONS / "staff_api")
+
+    assert not [m for m in loaded if m.endswith((".duty", ".keys", ".incidents", ".callbacks", ".campaigns"))]
+    assert "frontdesk.models.incident" not in loaded
