@@ -16,7 +16,6 @@ from frontdesk.app.tickets import CLIENT, Opened
 from frontdesk.domain import conversation
 from frontdesk.domain.lifecycle import allowed_actions
 from frontdesk.models import commands as cmd
-from frontdesk.models.catalogue import Catalogue, catalogue
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.models.views import Created, PublicTicket, public_view
@@ -33,13 +32,12 @@ app.include_router(pages.router)
 app.include_lazily(
     __name__,
     __file__,
-    {"public_photos": ("/public/track/*/photos",), "survey": ("/public/track/*/survey",)},
+    {
+        "catalogue": ("/public/catalogue",),
+        "public_photos": ("/public/track/*/photos",),
+        "survey": ("/public/track/*/survey",),
+    },
 )
-
-
-@app.get("/public/catalogue", summary="Kinds, categories, departments, limits and patterns the pages show and check")
-def get_catalogue() -> Catalogue:
-    return catalogue()
 
 
 @app.get("/public/sites", summary="Sites, buildings and units for the form")

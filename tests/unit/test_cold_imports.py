@@ -156,3 +156,11 @@ def test_the_staff_api_imports_no_features_router_for_the_work_queue() -> None:
 
     assert not [m for m in loaded if m.endswith((".duty", ".keys", ".incidents", ".callbacks", ".campaigns"))]
     assert "frontdesk.models.incident" not in loaded
+
+
+def test_the_public_intake_imports_no_other_features_models() -> None:
+    loaded = _imported("app", FUNCTIONS / "public_api")
+
+    # the catalogue (every feature's limits), photos and the survey are lazy routers of their own
+    assert loaded & FEATURE_MODELS == set()
+    assert "frontdesk.models.catalogue" not in loaded
