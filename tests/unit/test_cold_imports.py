@@ -41,11 +41,14 @@ print(json.dumps({"own": sorted(own), "lazy": {n: list(map(list, p)) for n, p in
 
 # The use cases a function's handler may import at module level: the API functions register routes
 # whose signatures name the ticket desk's types; every other use case is imported by its builder.
-TICKET_DESK = {"frontdesk.app", "frontdesk.app.tickets", "frontdesk.app.clocks", "frontdesk.app.ports"}
-USE_CASES_AT_IMPORT = {
-    "public_api": TICKET_DESK | {"frontdesk.app.tokens"},
-    "staff_api": TICKET_DESK | {"frontdesk.app.tokens", "frontdesk.app.bulk"},
+TICKET_DESK = {
+    "frontdesk.app",
+    "frontdesk.app.tickets",
+    "frontdesk.app.clocks",
+    "frontdesk.app.ports",
+    "frontdesk.app.tokens",
 }
+USE_CASES_AT_IMPORT = {"public_api": TICKET_DESK, "staff_api": TICKET_DESK}
 # A feature's models: the clock registry and the clock, ladder and ticket models name none of them.
 FEATURE_MODELS = {
     "frontdesk.models.callback",
