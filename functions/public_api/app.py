@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pages
-import public_photos
-import survey
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
@@ -18,7 +16,6 @@ from frontdesk.app.tickets import CLIENT, Opened
 from frontdesk.domain import conversation
 from frontdesk.domain.lifecycle import allowed_actions
 from frontdesk.models import commands as cmd
-from frontdesk.models.catalogue import Catalogue, catalogue
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.models.views import Created, PublicTicket, public_view
@@ -31,13 +28,16 @@ tracer = traced()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)
-app.include_router(public_photos.router)
-app.include_router(survey.router)
-
-
-@app.get("/public/catalogue", summary="Kinds, categories, departments, limits and patterns the pages show and check")
-def get_catalogue() -> Catalogue:
-    return catalogue()
+# imported when a request's path is under their prefix: a cold start imports what its route uses (ADR 0027)
+app.include_lazily(
+    __name__,
+    __file__,
+    {
+        "catalogue": ("/public/catalogue",),
+        "public_photos": ("/public/track/*/photos",),
+        "survey": ("/public/track/*/survey",),
+    },
+)
 
 
 @app.get("/public/sites", summary="Sites, buildings and units for the form")

@@ -5,24 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-import apology
-import bulk
-import calendars
-import callbacks
-import campaigns
-import canned_replies
-import corrective
-import duty
-import duty_roster
-import incidents
-import keys
-import parcels
-import people
-import photos
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from emergency_calls import router as emergency_calls
-from mailing_lists import router as mailing_lists
 
 from frontdesk.api import intake
 from frontdesk.api.callers import StaffActor, every_caller_checked
@@ -48,22 +32,42 @@ tracer = traced()
 metrics = Metrics()
 app = make_resolver(settings().max_body_bytes)
 app.use(middlewares=[every_caller_checked(lambda actor: second_factor().check(actor))])
-app.include_router(mailing_lists)
-app.include_router(emergency_calls)
-app.include_router(photos.router)
-app.include_router(incidents.router)
-app.include_router(people.router)
-app.include_router(canned_replies.router)
-app.include_router(duty.router)
-app.include_router(duty_roster.router)
-app.include_router(keys.router)
-app.include_router(parcels.router)
-app.include_router(bulk.router)
-app.include_router(calendars.router)
-app.include_router(callbacks.router)
-app.include_router(apology.router)
-app.include_router(corrective.router)
-app.include_router(campaigns.router)
+# Each feature's router (a module of this folder) is imported when a request's path is under one of
+# its prefixes: a cold start imports the models of the route it serves (ADR 0027).
+app.include_lazily(
+    __name__,
+    __file__,
+    {
+        "mailing_lists": ("/staff/sites/*/escalation-ladder", "/staff/sites/*/mailing-lists"),
+        "emergency_calls": ("/staff/sites/*/emergency-calls",),
+        "photos": ("/staff/tickets/*/photos",),
+        "incidents": ("/staff/incident-reports",),
+        "people": ("/staff/sites/*/people",),
+        "canned_replies": ("/staff/sites/*/canned-replies",),
+        "duty": ("/staff/duty-entries", "/staff/duty-pages", "/staff/sites/*/duty-log", "/staff/sites/*/duty-pages"),
+        "duty_roster": ("/staff/sites/*/duty-roster",),
+        "keys": (
+            "/staff/emergency-key-uses",
+            "/staff/emergency-keys",
+            "/staff/sites/*/emergency-keys",
+            "/staff/sites/*/key-audits",
+        ),
+        "parcels": ("/staff/parcels", "/staff/sites/*/parcels"),
+        "bulk": ("/staff/tickets/bulk-assign", "/staff/tickets/*/duplicates"),
+        "calendars": ("/staff/sites/*/calendar",),
+        "callbacks": (
+            "/staff/callbacks",
+            "/staff/sites/*/activity-samples",
+            "/staff/sites/*/callbacks",
+            "/staff/sites/*/draws",
+            "/staff/sites/*/samples",
+            "/staff/sites/*/top-repairs",
+        ),
+        "apology": ("/staff/sites/*/apology-template", "/staff/tickets/*/apology"),
+        "corrective": ("/staff/tickets/*/corrective-action", "/staff/tickets/*/verify-action"),
+        "campaigns": ("/staff/sites/*/campaigns", "/staff/sites/*/quarterly"),
+    },
+)
 
 ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 

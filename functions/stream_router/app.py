@@ -29,7 +29,8 @@ are not redone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -37,19 +38,17 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk import wiring
-from frontdesk.adapters.campaigns import INVITATION
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
-from frontdesk.app.escalations import TicketEscalations
-from frontdesk.domain.apology import APOLOGY_NOTICE
-from frontdesk.domain.bulk import DUPLICATE_NOTICE
-from frontdesk.domain.conversation import REPLY
-from frontdesk.domain.duty import LOGGED_KINDS
-from frontdesk.domain.routing import ROUTED
-from frontdesk.domain.sweep import UNFINISHED
-from frontdesk.models.clock import Clock
-from frontdesk.models.ticket import TimelineEvent
 from frontdesk.tracing import tracer as traced
+
+if TYPE_CHECKING:
+    from frontdesk.app.escalations import TicketEscalations
+    from frontdesk.models.clock import Clock
+    from frontdesk.models.ticket import TimelineEvent
+
+# The feature modules an item names (notices, the duty log, survey invitations) are imported by the
+# branch that handles that item: a batch of timeline events or clocks does not pay for them (ADR 0027).
 
 logger = Logger()
 tracer = traced()
@@ -105,17 +104,27 @@ def _callback_for(event: TimelineEvent) -> None:
         logger.info("survey offered", extra={"ticket_id": event.ticket_id, "outcome": outcome})
 
 
-# A notice item owed to a tenant, mailed by the ticket's escalations: (what it mails, the metric).
-# Each is mailed at most once; the notice is forgotten after. Methods, not their names: mypy checks them.
-_TENANT_NOTICES: dict[str, tuple[Callable[[TicketEscalations, str, int], str], str]] = {
-    UNFINISHED: (TicketEscalations.mail_unfinished, "UnfinishedMailed"),
-    REPLY: (TicketEscalations.mail_reply, "RepliesMailed"),
-    DUPLICATE_NOTICE: (TicketEscalations.mail_duplicate, "DuplicatesMailed"),
-    APOLOGY_NOTICE: (TicketEscalations.mail_apology, "ApologiesMailed"),
-}
+@cache
+def _tenant_notices() -> dict[str, tuple[Callable[[TicketEscalations, str, int], str], str]]:
+    """A notice item owed to a tenant, mailed by the ticket's escalations: (what it mails, the metric).
+    Each is mailed at most once; the notice is forgotten after. Methods, not their names: mypy checks them."""
+    from frontdesk.app.escalations import TicketEscalations
+    from frontdesk.domain.apology import APOLOGY_NOTICE
+    from frontdesk.domain.bulk import DUPLICATE_NOTICE
+    from frontdesk.domain.conversation import REPLY
+    from frontdesk.domain.sweep import UNFINISHED
+
+    return {
+        UNFINISHED: (TicketEscalations.mail_unfinished, "UnfinishedMailed"),
+        REPLY: (TicketEscalations.mail_reply, "RepliesMailed"),
+        DUPLICATE_NOTICE: (TicketEscalations.mail_duplicate, "DuplicatesMailed"),
+        APOLOGY_NOTICE: (TicketEscalations.mail_apology, "ApologiesMailed"),
+    }
 
 
 def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
+    from frontdesk.adapters.campaigns import INVITATION
+
     if event_name not in {"INSERT", "MODIFY"} or not image:
         return
     item = from_image(image)
@@ -131,6 +140,8 @@ def _on_item_written(event_name: str, image: dict[str, Any] | None) -> None:
 
 
 def _on_notice(notice: str, ticket_id: str, item: dict[str, Any]) -> None:
+    from frontdesk.domain.routing import ROUTED
+
     if notice == "acknowledgement":
         outcome = wiring.ticket_escalations().acknowledge(ticket_id)
         logger.info("acknowledgement", extra={"ticket_id": ticket_id, "outcome": outcome})
@@ -140,14 +151,16 @@ def _on_notice(notice: str, ticket_id: str, item: dict[str, Any]) -> None:
         told = {"sent": routed.sent, "empty": routed.empty, "refused": routed.refused}
         logger.info("routed at intake", extra={"ticket_id": ticket_id, **told})
         metrics.add_metric(name="IntakeRoutings", unit="Count", value=1)
-    elif notice in _TENANT_NOTICES:
-        mail, metric = _TENANT_NOTICES[notice]
+    elif notice in _tenant_notices():
+        mail, metric = _tenant_notices()[notice]
         outcome = mail(wiring.ticket_escalations(), ticket_id, int(str(item["seq"])))
         logger.info(f"{notice} mailed", extra={"ticket_id": ticket_id, "outcome": outcome})
         metrics.add_metric(name=metric, unit="Count", value=1)
 
 
 def _enter_in_duty_log(item: dict[str, Any]) -> None:
+    from frontdesk.domain.duty import LOGGED_KINDS
+
     if item.get("type") == "ticket" and item.get("kind") in LOGGED_KINDS:
         entered = wiring.duty_entries().on_ticket(str(item["ticket_id"]))
     elif item.get("type") == "incident_report":

@@ -1,9 +1,10 @@
 """The composition root: every service built from settings, once per container.
 
 Handlers ask here for what they use and nothing else builds a service. Each builder is cached; a
-test that changes the environment (or replaces ``clock``) calls ``reset()``. Incident reports,
-photos and evidence packs are imported inside their builders: the public API's cold start needs
-only the ticket desk and the photo desk, and importing the rest would cost it for nothing.
+test that changes the environment (or replaces ``clock``) calls ``reset()``. Every use case,
+adapter and model is imported inside the builder that needs it (types under TYPE_CHECKING), and
+the clock runner reaches each feature's escalations through a function: a cold start imports
+what its route or event uses, not the whole layer (ADR 0027; tests/unit/test_cold_imports.py).
 """
 
 from __future__ import annotations
@@ -12,67 +13,63 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from frontdesk.adapters.alerts import SnsAlerts
-from frontdesk.adapters.calendars import CalendarStore
-from frontdesk.adapters.callbacks import CallbackStore
-from frontdesk.adapters.campaigns import CampaignStore
-from frontdesk.adapters.canned import CannedReplyStore
-from frontdesk.adapters.clocks import ClockStore, start_payload
-from frontdesk.adapters.cognito import CognitoStaff
-from frontdesk.adapters.duty_roster import RosterStore
-from frontdesk.adapters.dynamodb import SiteStore, TicketStore, table
-from frontdesk.adapters.quarterly import QuarterRecords
-from frontdesk.adapters.routing import EmergencyCallStore
-from frontdesk.adapters.ses import SesMailer
-from frontdesk.adapters.sfn import StepFunctionsTimers
-from frontdesk.adapters.sla_store import SlaStore
-from frontdesk.adapters.sns import ChangePublisher
-from frontdesk.adapters.sweep import SweepMarks
-from frontdesk.app.board import Board
-from frontdesk.app.bulk import BulkDesk
-from frontdesk.app.calendars import CalendarDesk
-from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
-from frontdesk.app.campaigns import CampaignDesk, SurveyLinks
-from frontdesk.app.canned import CannedReplyDesk
-from frontdesk.app.clocks import ClockPlanner, ClockRunner, LadderEdits, Reconciler
-from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder
-from frontdesk.app.escalations import TicketEscalations
-from frontdesk.app.linked import LinkedComplaints
-from frontdesk.app.list_digest import ListDigests
-from frontdesk.app.mail_once import MailOnce
-from frontdesk.app.mailing import MailingDesk
-from frontdesk.app.monthly_callbacks import MonthlyCallbacks
-from frontdesk.app.quarterly import QuarterlyDesk
-from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
-from frontdesk.app.second_factor import SecondFactorGate
-from frontdesk.app.staff import StaffDesk
-from frontdesk.app.sweep import EndOfDaySweep
-from frontdesk.app.tickets import Desk
 from frontdesk.clock import Clock, SystemClock
-from frontdesk.models.clock import Clock as ClockItem
-from frontdesk.models.clock import SubjectType
-from frontdesk.notifications.links import TenantPage, tenant_link
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+    from frontdesk.adapters.alerts import SnsAlerts
+    from frontdesk.adapters.callbacks import CallbackStore
+    from frontdesk.adapters.clocks import ClockStore
+    from frontdesk.adapters.cognito import CognitoStaff
     from frontdesk.adapters.corrective import CorrectiveActionStore
     from frontdesk.adapters.duty import DutyStore
+    from frontdesk.adapters.duty_roster import RosterStore
+    from frontdesk.adapters.dynamodb import SiteStore, TicketStore
     from frontdesk.adapters.incidents import ReportStore
     from frontdesk.adapters.keys import KeyStore
     from frontdesk.adapters.parcels import ParcelStore
     from frontdesk.adapters.photos import PhotoStore
+    from frontdesk.adapters.routing import EmergencyCallStore
     from frontdesk.adapters.s3 import EvidenceBucket
+    from frontdesk.adapters.ses import SesMailer
+    from frontdesk.adapters.sfn import StepFunctionsTimers
+    from frontdesk.adapters.sla_store import SlaStore
+    from frontdesk.adapters.sns import ChangePublisher
     from frontdesk.app.apology import ApologyDesk
+    from frontdesk.app.board import Board
+    from frontdesk.app.bulk import BulkDesk
+    from frontdesk.app.calendars import CalendarDesk
+    from frontdesk.app.callbacks import CallbackDesk, CallbackEscalations
+    from frontdesk.app.campaigns import CampaignDesk, SurveyLinks
+    from frontdesk.app.canned import CannedReplyDesk
+    from frontdesk.app.clocks import ClockPlanner, ClockRunner, Reconciler
     from frontdesk.app.corrective import CorrectiveActionDesk
     from frontdesk.app.duty import DutyAutoEntries, DutyDesk
+    from frontdesk.app.duty_roster import OnShift, RosterDesk, RosterReminder
     from frontdesk.app.duty_summary import WeeklyDutySummary
+    from frontdesk.app.escalations import TicketEscalations
     from frontdesk.app.evidence import EvidenceDesk
     from frontdesk.app.incidents import IncidentDesk, IncidentNotices
     from frontdesk.app.key_audit import KeyAuditDesk
     from frontdesk.app.keys import KeyDesk
+    from frontdesk.app.linked import LinkedComplaints
+    from frontdesk.app.list_digest import ListDigests
+    from frontdesk.app.mail_once import MailOnce
+    from frontdesk.app.mailing import MailingDesk
+    from frontdesk.app.monthly_callbacks import MonthlyCallbacks
     from frontdesk.app.parcels import ParcelDesk, ParcelNotices
     from frontdesk.app.photos import PhotoDesk, PhotoIngest
+    from frontdesk.app.quarterly import QuarterlyDesk
+    from frontdesk.app.routing import EmergencyCallDesk, IntakeRouting
     from frontdesk.app.rung_mail import Compose, RungMail
+    from frontdesk.app.second_factor import SecondFactorGate
+    from frontdesk.app.staff import StaffDesk
+    from frontdesk.app.sweep import EndOfDaySweep
+    from frontdesk.app.tickets import Desk
+    from frontdesk.models.clock import Clock as ClockItem
+    from frontdesk.models.clock import SubjectType
     from frontdesk.models.photo import OwnerKind
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -102,43 +99,73 @@ def clock() -> Clock:
 
 
 @_built
+def _table() -> Table:
+    """One resource for every store of the table: each boto3 resource made is a client made (ADR 0027)."""
+    from frontdesk.adapters.dynamodb import table
+
+    return table(settings().table_name)
+
+
+@_built
 def tickets() -> TicketStore:
-    return TicketStore(table(settings().table_name), clock().now)
+    from frontdesk.adapters.dynamodb import TicketStore
+
+    return TicketStore(_table(), clock().now)
 
 
 @_built
 def sites() -> SiteStore:
-    return SiteStore(table(settings().table_name))
+    from frontdesk.adapters.dynamodb import SiteStore
+
+    return SiteStore(_table())
 
 
 @_built
 def sla_store() -> SlaStore:
-    return SlaStore(table(settings().table_name))
+    from frontdesk.adapters.sla_store import SlaStore
+
+    return SlaStore(_table())
 
 
 @_built
 def clock_store() -> ClockStore:
-    return ClockStore(table(settings().table_name))
+    from frontdesk.adapters.clocks import ClockStore
+
+    return ClockStore(_table())
 
 
 @_built
 def engine() -> StepFunctionsTimers:
+    from frontdesk.adapters.sfn import StepFunctionsTimers
+
     return StepFunctionsTimers(settings().clock_machine_arn)
 
 
 @_built
 def publisher() -> ChangePublisher:
+    from frontdesk.adapters.sns import ChangePublisher
+
     return ChangePublisher(settings().events_topic_arn)
 
 
 @_built
 def mailer() -> SesMailer:
+    from frontdesk.adapters.ses import SesMailer
+
     config = settings()
     return SesMailer(config.sender_email, config.mail_configuration_set)
 
 
+def _mail_once() -> MailOnce:
+    from frontdesk.app.mail_once import MailOnce
+
+    return MailOnce(sla_store(), mailer())
+
+
 @_built
 def alerts() -> SnsAlerts:
+    from frontdesk.adapters.alerts import SnsAlerts
+
     return SnsAlerts(settings().escalation_topic_arn)
 
 
@@ -147,61 +174,86 @@ def alerts() -> SnsAlerts:
 
 @_built
 def planner() -> ClockPlanner:
+    from frontdesk.app.clocks import ClockPlanner
+
     return ClockPlanner(clock_store(), sla_store())
 
 
 @_built
 def board() -> Board:
+    from frontdesk.app.board import Board
+
     return Board(tickets(), sites(), clock())
 
 
 @_built
 def staff_desk() -> StaffDesk:
+    from frontdesk.app.staff import StaffDesk
+
     return StaffDesk(directory(), tickets(), sites())
 
 
 @_built
 def directory() -> CognitoStaff:
+    from frontdesk.adapters.cognito import CognitoStaff
+
     return CognitoStaff(settings().user_pool_id)
 
 
 @_built
 def second_factor() -> SecondFactorGate:
+    from frontdesk.app.second_factor import SecondFactorGate
+
     return SecondFactorGate(directory(), required=settings().manager_mfa == "required")
 
 
 @_built
 def desk() -> Desk:
+    from frontdesk.app.tickets import Desk
+
     return Desk(tickets(), sites(), clock(), planner(), staff_desk())
 
 
 @_built
 def bulk_desk() -> BulkDesk:
+    from frontdesk.app.bulk import BulkDesk
+
     return BulkDesk(tickets(), sites(), clock(), planner(), staff_desk())
 
 
 @_built
 def calendars() -> CalendarDesk:
-    return CalendarDesk(CalendarStore(table(settings().table_name)), sites())
+    from frontdesk.adapters.calendars import CalendarStore
+    from frontdesk.app.calendars import CalendarDesk
+
+    return CalendarDesk(CalendarStore(_table()), sites())
 
 
 @_built
 def callback_store() -> CallbackStore:
-    return CallbackStore(table(settings().table_name), clock().now)
+    from frontdesk.adapters.callbacks import CallbackStore
+
+    return CallbackStore(_table(), clock().now)
 
 
 @_built
 def callbacks() -> CallbackDesk:
+    from frontdesk.app.callbacks import CallbackDesk
+
     return CallbackDesk(callback_store(), tickets(), sites(), calendars(), planner(), clock())
 
 
 @_built
 def monthly_callbacks() -> MonthlyCallbacks:
+    from frontdesk.app.monthly_callbacks import MonthlyCallbacks
+
     return MonthlyCallbacks(callback_store(), tickets(), sites(), calendars(), planner(), clock())
 
 
 @_built
 def callback_escalations() -> CallbackEscalations:
+    from frontdesk.app.callbacks import CallbackEscalations
+
     return CallbackEscalations(
         records=callback_store(),
         sites=sites(),
@@ -215,23 +267,29 @@ def callback_escalations() -> CallbackEscalations:
 
 @_built
 def campaigns() -> CampaignDesk:
-    return CampaignDesk(
-        CampaignStore(table(settings().table_name)), sites(), tickets(), mailer(), clock(), settings().mail_base_url
-    )
+    from frontdesk.adapters.campaigns import CampaignStore
+    from frontdesk.app.campaigns import CampaignDesk
+
+    return CampaignDesk(CampaignStore(_table()), sites(), tickets(), mailer(), clock(), settings().mail_base_url)
 
 
 @_built
 def survey_links() -> SurveyLinks:
+    from frontdesk.app.campaigns import SurveyLinks
+
     return SurveyLinks(campaigns(), callbacks())
 
 
 @_built
 def quarterly() -> QuarterlyDesk:
+    from frontdesk.adapters.quarterly import QuarterRecords
+    from frontdesk.app.quarterly import QuarterlyDesk
+
     return QuarterlyDesk(
-        QuarterRecords(table(settings().table_name)),
+        QuarterRecords(_table()),
         sites(),
         calendars(),
-        MailOnce(sla_store(), mailer()),
+        _mail_once(),
         clock(),
         settings().mail_base_url,
     )
@@ -239,15 +297,22 @@ def quarterly() -> QuarterlyDesk:
 
 @_built
 def canned_replies() -> CannedReplyDesk:
-    return CannedReplyDesk(CannedReplyStore(table(settings().table_name)), sites())
+    from frontdesk.adapters.canned import CannedReplyStore
+    from frontdesk.app.canned import CannedReplyDesk
+
+    return CannedReplyDesk(CannedReplyStore(_table()), sites())
 
 
 def tracking_url(token: str) -> str:
+    from frontdesk.notifications.links import TenantPage, tenant_link
+
     return tenant_link(settings().public_base_url, TenantPage.TRACK, token)
 
 
 @_built
 def ticket_escalations() -> TicketEscalations:
+    from frontdesk.app.escalations import TicketEscalations
+
     return TicketEscalations(
         tickets=tickets(),
         sent=sla_store(),
@@ -262,6 +327,8 @@ def ticket_escalations() -> TicketEscalations:
 
 @_built
 def list_digests() -> ListDigests:
+    from frontdesk.app.list_digest import ListDigests
+
     return ListDigests(mailer(), sla_store(), settings().mail_base_url)
 
 
@@ -285,15 +352,23 @@ def _key_audit_rung(clock: ClockItem, level: int) -> int:
     return key_audit_escalations().on_rung(clock, level)
 
 
+def _callback_rung(clock: ClockItem, level: int) -> Any:
+    return callback_escalations()(clock, level)
+
+
 @_built
 def clock_runner() -> ClockRunner:
+    from frontdesk.adapters.clocks import start_payload
+    from frontdesk.app.clocks import ClockRunner
+    from frontdesk.models.clock import SubjectType
+
     recorders: dict[SubjectType, Callable[[ClockItem, int], Any]] = {
         SubjectType.TICKET: ticket_escalations(),
         SubjectType.REPORT: _report_rung,
         SubjectType.HANDOVER: _handover_rung,
         SubjectType.KEY_USE: _key_rung,
         SubjectType.KEY_AUDIT: _key_audit_rung,
-        SubjectType.CALLBACK: callback_escalations(),
+        SubjectType.CALLBACK: _callback_rung,
         SubjectType.CORRECTIVE_ACTION: _corrective_rung,
     }
     return ClockRunner(engine(), start_payload, recorders)
@@ -301,21 +376,31 @@ def clock_runner() -> ClockRunner:
 
 @_built
 def reconciler() -> Reconciler:
+    from frontdesk.adapters.clocks import start_payload
+    from frontdesk.app.clocks import Reconciler
+
     return Reconciler(clock_store(), engine(), start_payload)
 
 
 @_built
 def mailing_desk() -> MailingDesk:
+    from frontdesk.app.clocks import LadderEdits
+    from frontdesk.app.mailing import MailingDesk
+
     return MailingDesk(sla_store(), sites(), LadderEdits(clock_store()), emergency_calls())
 
 
 @_built
 def emergency_calls() -> EmergencyCallStore:
-    return EmergencyCallStore(table(settings().table_name))
+    from frontdesk.adapters.routing import EmergencyCallStore
+
+    return EmergencyCallStore(_table())
 
 
 @_built
 def emergency_call_desk() -> EmergencyCallDesk:
+    from frontdesk.app.routing import EmergencyCallDesk
+
     return EmergencyCallDesk(emergency_calls(), sites())
 
 
@@ -324,14 +409,14 @@ def apology_desk() -> ApologyDesk:
     from frontdesk.adapters.apology import ApologyTemplateStore
     from frontdesk.app.apology import ApologyDesk
 
-    return ApologyDesk(ApologyTemplateStore(table(settings().table_name)), tickets(), sites(), clock())
+    return ApologyDesk(ApologyTemplateStore(_table()), tickets(), sites(), clock())
 
 
 @_built
 def corrective_store() -> CorrectiveActionStore:
     from frontdesk.adapters.corrective import CorrectiveActionStore
 
-    return CorrectiveActionStore(table(settings().table_name))
+    return CorrectiveActionStore(_table())
 
 
 @_built
@@ -351,19 +436,26 @@ def corrective_escalations() -> RungMail:
 
 @_built
 def end_of_day_sweep() -> EndOfDaySweep:
-    return EndOfDaySweep(tickets(), sites(), SweepMarks(table(settings().table_name)), planner(), clock())
+    from frontdesk.adapters.sweep import SweepMarks
+    from frontdesk.app.sweep import EndOfDaySweep
+
+    return EndOfDaySweep(tickets(), sites(), SweepMarks(_table()), planner(), clock())
 
 
 @_built
 def linked_complaints() -> LinkedComplaints:
+    from frontdesk.app.linked import LinkedComplaints
+
     return LinkedComplaints(tickets())
 
 
 @_built
 def intake_routing() -> IntakeRouting:
+    from frontdesk.app.routing import IntakeRouting
+
     return IntakeRouting(
         tickets=tickets(),
-        mail=MailOnce(sla_store(), mailer()),
+        mail=_mail_once(),
         sites=sites(),
         calls=emergency_calls(),
         clock=clock(),
@@ -378,14 +470,14 @@ def intake_routing() -> IntakeRouting:
 def photo_store() -> PhotoStore:
     from frontdesk.adapters.photos import PhotoStore
 
-    return PhotoStore(table(settings().table_name))
+    return PhotoStore(_table())
 
 
 @_built
 def report_store() -> ReportStore:
     from frontdesk.adapters.incidents import ReportStore
 
-    return ReportStore(table(settings().table_name))
+    return ReportStore(_table())
 
 
 @_built
@@ -456,7 +548,7 @@ def incident_notices() -> IncidentNotices:
 def duty_store() -> DutyStore:
     from frontdesk.adapters.duty import DutyStore
 
-    return DutyStore(table(settings().table_name))
+    return DutyStore(_table())
 
 
 @_built
@@ -505,23 +597,32 @@ def _rung_mail(compose: Compose) -> RungMail:
 
 @_built
 def roster_store() -> RosterStore:
-    return RosterStore(table(settings().table_name))
+    from frontdesk.adapters.duty_roster import RosterStore
+
+    return RosterStore(_table())
 
 
 @_built
 def roster_desk() -> RosterDesk:
+    from frontdesk.adapters.cognito import CognitoStaff
+    from frontdesk.app.duty_roster import RosterDesk
+
     return RosterDesk(roster_store(), sites(), CognitoStaff(settings().user_pool_id), clock())
 
 
 @_built
 def on_shift() -> OnShift:
     """Whom a rung naming "the duty manager on shift" reaches (the stream router's side)."""
+    from frontdesk.app.duty_roster import OnShift
+
     return OnShift(roster_store())
 
 
 @_built
 def roster_reminder() -> RosterReminder:
-    return RosterReminder(sites(), roster_store(), MailOnce(sla_store(), mailer()), clock(), settings().mail_base_url)
+    from frontdesk.app.duty_roster import RosterReminder
+
+    return RosterReminder(sites(), roster_store(), _mail_once(), clock(), settings().mail_base_url)
 
 
 # ------------------------------------------------------------------------------------- emergency keys
@@ -531,7 +632,7 @@ def roster_reminder() -> RosterReminder:
 def key_store() -> KeyStore:
     from frontdesk.adapters.keys import KeyStore
 
-    return KeyStore(table(settings().table_name))
+    return KeyStore(_table())
 
 
 @_built
@@ -554,9 +655,7 @@ def key_audits() -> KeyAuditDesk:
     from frontdesk.adapters.key_audits import KeyAuditStore
     from frontdesk.app.key_audit import KeyAuditDesk
 
-    return KeyAuditDesk(
-        KeyAuditStore(table(settings().table_name)), key_store(), sites(), calendars(), planner(), clock()
-    )
+    return KeyAuditDesk(KeyAuditStore(_table()), key_store(), sites(), calendars(), planner(), clock())
 
 
 @_built
@@ -565,7 +664,7 @@ def key_audit_escalations() -> RungMail:
     from frontdesk.adapters.key_audits import KeyAuditStore
     from frontdesk.app.key_audit import key_audit_mail
 
-    return _rung_mail(key_audit_mail(KeyAuditStore(table(settings().table_name)), settings().mail_base_url))
+    return _rung_mail(key_audit_mail(KeyAuditStore(_table()), settings().mail_base_url))
 
 
 # ------------------------------------------------------------------------------------- parcels
@@ -575,7 +674,7 @@ def key_audit_escalations() -> RungMail:
 def parcel_store() -> ParcelStore:
     from frontdesk.adapters.parcels import ParcelStore
 
-    return ParcelStore(table(settings().table_name))
+    return ParcelStore(_table())
 
 
 @_built
@@ -607,7 +706,7 @@ def weekly_duty_summary() -> WeeklyDutySummary:
         tickets=tickets(),
         clocks=clock_store(),
         lists=sla_store(),
-        marks=SummaryMarks(table(settings().table_name)),
+        marks=SummaryMarks(_table()),
         mailer=mailer(),
         clock=clock(),
         base_url=settings().mail_base_url,

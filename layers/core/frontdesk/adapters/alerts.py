@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -14,7 +15,12 @@ if TYPE_CHECKING:
 class SnsAlerts:
     def __init__(self, topic_arn: str, client: SNSClient | None = None) -> None:
         self._topic_arn = topic_arn
-        self._client = client or boto3.client("sns")
+        self._given = client
+
+    @cached_property
+    def _client(self) -> SNSClient:
+        """Made on first use: a route that builds this adapter but never calls it makes no client (ADR 0027)."""
+        return self._given or boto3.client("sns")
 
     def publish(self, body: dict[str, Any], attributes: dict[str, str]) -> None:
         """Attributes (site_id, phase, level) let each site's subscribers filter their own alerts."""

@@ -27,7 +27,6 @@ from botocore.exceptions import ClientError
 from frontdesk.adapters.stream_images import from_image
 from frontdesk.clock import parse_iso
 from frontdesk.domain.clocks import ClockWrite, execution_input
-from frontdesk.models.callback import RETENTION_DAYS
 from frontdesk.models.clock import Clock, ClockKind, SubjectType
 
 if TYPE_CHECKING:
@@ -58,6 +57,8 @@ def clock_item(clock: Clock) -> dict[str, Any]:
     item: dict[str, Any] = clock.model_dump(mode="json", exclude_none=True)
     item.update(clock_key(clock), type="clock")
     if clock.subject_type is SubjectType.CALLBACK:  # kept as long as its callback (docs/decisions/0023)
+        from frontdesk.models.callback import RETENTION_DAYS  # only a callback's clock needs its models
+
         item["expires_at"] = int((parse_iso(clock.anchor) + timedelta(days=RETENTION_DAYS)).timestamp())
     if clock.is_open:
         next_at = clock.rungs[clock.level].at if clock.rungs_left() else clock.due

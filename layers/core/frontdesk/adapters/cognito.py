@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import boto3
@@ -22,7 +23,12 @@ _DEPARTMENTS = {department.value: department for department in Department}
 class CognitoStaff:
     def __init__(self, user_pool_id: str, client: CognitoIdentityProviderClient | None = None) -> None:
         self._pool = user_pool_id
-        self._client = client or boto3.client("cognito-idp")
+        self._given = client
+
+    @cached_property
+    def _client(self) -> CognitoIdentityProviderClient:
+        """Made on first use: a route that builds this adapter but never calls it makes no client (ADR 0027)."""
+        return self._given or boto3.client("cognito-idp")
 
     def people(self, roles: Collection[Role]) -> list[Person]:
         """Every enabled user in the roles' groups (ListUsersInGroup, every page), once each with all

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
@@ -47,8 +48,13 @@ class EvidenceBucket:
     def __init__(self, bucket: str, client: S3Client | None = None) -> None:
         self.name = bucket
         # Virtual-hosted addressing and SigV4: what browsers can POST to and what presigned GETs need.
-        config = Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
-        self._client = client or boto3.client("s3", config=config)
+        self._config = Config(signature_version="s3v4", s3={"addressing_style": "virtual"})
+        self._given = client
+
+    @cached_property
+    def _client(self) -> S3Client:
+        """Made on first use: a route that builds this adapter but never calls it makes no client (ADR 0027)."""
+        return self._given or boto3.client("s3", config=self._config)
 
     # ------------------------------------------------------------------ links
 

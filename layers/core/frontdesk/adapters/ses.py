@@ -4,6 +4,7 @@ one message per recipient."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -22,7 +23,12 @@ class SesMailer:
     def __init__(self, sender: str, configuration_set: str = "", client: SESClient | None = None) -> None:
         self._sender = sender
         self._configuration_set = configuration_set
-        self._client = client or boto3.client("ses")
+        self._given = client
+
+    @cached_property
+    def _client(self) -> SESClient:
+        """Made on first use: a route that builds this adapter but never calls it makes no client (ADR 0027)."""
+        return self._given or boto3.client("ses")
 
     def send(self, to: Sequence[str], subject: str, body: str) -> None:
         """One message per recipient: a mailing list's members never see each other's addresses, and an

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -15,7 +16,12 @@ if TYPE_CHECKING:
 class StepFunctionsTimers:
     def __init__(self, state_machine_arn: str, client: SFNClient | None = None) -> None:
         self._arn = state_machine_arn
-        self._client = client or boto3.client("stepfunctions")
+        self._given = client
+
+    @cached_property
+    def _client(self) -> SFNClient:
+        """Made on first use: a route that builds this adapter but never calls it makes no client (ADR 0027)."""
+        return self._given or boto3.client("stepfunctions")
 
     def start(self, name: str, payload: dict[str, Any]) -> bool:
         """Start an execution under `name`; False when one of that name exists already.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import boto3
@@ -16,7 +17,12 @@ if TYPE_CHECKING:
 class ChangePublisher:
     def __init__(self, topic_arn: str, client: SNSClient | None = None) -> None:
         self._topic_arn = topic_arn
-        self._client = client or boto3.client("sns")
+        self._given = client
+
+    @cached_property
+    def _client(self) -> SNSClient:
+        """Made on first use: a route that builds this adapter but never calls it makes no client (ADR 0027)."""
+        return self._given or boto3.client("sns")
 
     def publish(self, event: TimelineEvent) -> None:
         body = {

@@ -3,15 +3,24 @@
 Before routing, a body must be at most ``max_body_bytes``, UTF-8, and sent as JSON (a body with any
 other Content-Type is 415; none means JSON, as powertools reads it). Every route then parses it with
 the one bounded parser (frontdesk.api.bounded_json): no body can reach a 5xx.
+
+A function's feature routers can be included lazily (``include_lazily``): the module beside the
+handler is imported, and its router included, when a request's path starts with one of the prefixes
+it declares, and before the OpenAPI document is made. A cold start then imports the models of the
+route it serves, not those of every feature (ADR 0027); tests/unit/test_cold_imports.py checks
+that every route of such a router is under one of its prefixes, so none is ever unreachable.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import importlib.util
 import json
+import sys
 from collections.abc import Mapping
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -31,6 +40,46 @@ class BoundedResolver(APIGatewayRestResolver):
         super().__init__(enable_validation=True, serializer=serializer, json_body_deserializer=bounded_json.loads)
         self.max_body_bytes = max_body_bytes
         errors.register(self)
+        self._lazy: dict[str, tuple[Path, tuple[tuple[str, ...], ...]]] = {}
+
+    def include_lazily(self, handler_module: str, handler_file: str, routers: Mapping[str, tuple[str, ...]]) -> None:
+        """``routers``: each module beside the handler (by name, with a ``router``) and the path prefixes
+        of its routes ("*" stands for one segment, e.g. "/staff/sites/*/duty-log")."""
+        folder = Path(handler_file).parent
+        for name, prefixes in routers.items():
+            unique = f"{handler_module}.{name}"  # each container (local stack, test) its own copy, as on Lambda
+            self._lazy[unique] = (folder / f"{name}.py", tuple(_segments(prefix) for prefix in prefixes))
+
+    def lazy_routers(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The routers not included yet, and their prefixes (for the test that checks them)."""
+        return {name: prefixes for name, (_, prefixes) in self._lazy.items()}
+
+    def include_all(self) -> None:
+        for name in list(self._lazy):
+            self._include(name)
+
+    def _include_for(self, path: str) -> None:
+        wanted = _segments(path)
+        for name, (_, prefixes) in list(self._lazy.items()):
+            if any(_under(wanted, prefix) for prefix in prefixes):
+                self._include(name)
+
+    def _include(self, name: str) -> None:
+        file, _ = self._lazy.pop(name)
+        spec = importlib.util.spec_from_file_location(name, file)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # pydantic resolves the routes' annotations through it
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+        self.include_router(module.router)
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        self.include_all()  # the document has every route
+        return super().get_openapi_schema(**kwargs)
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         body = event.get("body") or ""
@@ -44,6 +93,8 @@ class BoundedResolver(APIGatewayRestResolver):
                 base64.b64decode(body, validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
                 return self._refuse(event, 400, ErrorCode.BODY_ENCODING, {})
+        if self._lazy:
+            self._include_for(str(event.get("path") or ""))
         return super().resolve(event, context)
 
     def _refuse(
@@ -58,6 +109,15 @@ class BoundedResolver(APIGatewayRestResolver):
             "body": json.dumps(body, ensure_ascii=False),
             "isBase64Encoded": False,
         }
+
+
+def _segments(path: str) -> tuple[str, ...]:
+    return tuple(path.strip("/").split("/"))
+
+
+def _under(path: tuple[str, ...], prefix: tuple[str, ...]) -> bool:
+    """Whether the path starts with the prefix, "*" matching any one segment."""
+    return len(path) >= len(prefix) and all(p in ("*", s) for p, s in zip(prefix, path, strict=False))
 
 
 def _headers(event: Mapping[str, Any]) -> dict[str, str]:

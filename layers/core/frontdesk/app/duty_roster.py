@@ -26,8 +26,8 @@ from frontdesk.app.site_access import staff_site
 from frontdesk.clock import Clock
 from frontdesk.domain import duty_roster
 from frontdesk.domain.duty_roster import RungTarget
-from frontdesk.models.duty import OnDutyRole
 from frontdesk.models.duty_roster import RosterIn, RosterView
+from frontdesk.models.on_duty import OnDutyRole
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Actor, Role
 from frontdesk.notifications import duty_roster as notices

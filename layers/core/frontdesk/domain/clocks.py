@@ -26,19 +26,25 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from frontdesk.clock import deadline_iso, parse_iso, to_iso
 from frontdesk.domain.evolve import evolve
-from frontdesk.models.callback import Callback, CallbackReason, CallbackState
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
-from frontdesk.models.corrective import CorrectiveAction
-from frontdesk.models.duty import Handover
 from frontdesk.models.escalation import Ladder, Rung
-from frontdesk.models.incident import IncidentReport
-from frontdesk.models.key_audit import AuditState, KeyAudit
-from frontdesk.models.keys import KeyUse
 from frontdesk.models.ticket import TERMINAL, Kind, Status, Ticket
+
+if TYPE_CHECKING:
+    # Every function plans clocks; only the one that reads a subject of a feature has (and
+    # imports) that feature's models: a timing reads its subject's attributes, and the states
+    # it compares are imported where it runs (ADR 0027, tests/unit/test_cold_imports.py).
+    from frontdesk.models.callback import Callback
+    from frontdesk.models.corrective import CorrectiveAction
+    from frontdesk.models.duty import Handover
+    from frontdesk.models.incident import IncidentReport
+    from frontdesk.models.key_audit import KeyAudit
+    from frontdesk.models.keys import KeyUse
 
 # After a failed conditional escalation whose clock had not changed (woken early), the execution
 # waits this long and tries again; Step Functions waits are whole seconds.
@@ -131,6 +137,8 @@ def _key_tell_client(use: KeyUse) -> Timing | None:
 
 
 def _key_audit(audit: KeyAudit) -> Timing:
+    from frontdesk.models.key_audit import AuditState
+
     return Timing(
         anchor=audit.opens_at, due=audit.due, done_at=audit.filed_at if audit.state is AuditState.FILED else None
     )
@@ -140,6 +148,8 @@ def _callback(reason: CallbackReason) -> Callable[[Callback], Timing | None]:
     """A callback's clock: met when the callback is concluded (reached, or closed as unreachable)."""
 
     def timing(callback: Callback) -> Timing | None:
+        from frontdesk.models.callback import CallbackState
+
         if callback.reason is not reason:
             return None
         return Timing(

@@ -26,6 +26,8 @@ from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
+from frontdesk.domain.shifts import ShiftSpan as ShiftSpan
+from frontdesk.domain.shifts import shift_at as shift_at
 from frontdesk.models.calendar import DAY_END, DAY_START
 from frontdesk.models.clock import Clock
 from frontdesk.models.duty import (
@@ -80,32 +82,6 @@ class DutyEntryNotFound(DomainError, code=ErrorCode.DUTY_ENTRY_NOT_FOUND, status
 
 
 # ------------------------------------------------------------------------------------------- shifts
-
-
-@dataclass(frozen=True)
-class ShiftSpan:
-    day: str
-    shift: Shift
-    starts: datetime
-    ends: datetime
-
-
-def shift_at(site: Site, moment: datetime) -> ShiftSpan:
-    """The shift running at ``moment`` at the site."""
-    zone = ZoneInfo(site.timezone)
-    local = moment.astimezone(zone)
-    today = local.date()
-    day_start = datetime.combine(today, DAY_START, zone)
-    night_start = datetime.combine(today, DAY_END, zone)
-    if day_start <= local < night_start:
-        return ShiftSpan(today.isoformat(), Shift.DAY, day_start, night_start)
-    began = today if local >= night_start else today - timedelta(days=1)
-    return ShiftSpan(
-        began.isoformat(),
-        Shift.NIGHT,
-        datetime.combine(began, DAY_END, zone),
-        datetime.combine(began + timedelta(days=1), DAY_START, zone),
-    )
 
 
 def page_id(site_id: str, day: str, shift: Shift) -> str:

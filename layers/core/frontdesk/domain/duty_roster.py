@@ -1,6 +1,6 @@
 """The duty roster's rules (值班表; 000 §1.1; docs/decisions/0024). Pure: the people come in as values.
 
-- **A month per site**: for each day and shift (the duty log's shifts, frontdesk.domain.duty.shift_at)
+- **A month per site**: for each day and shift (the duty log's shifts, frontdesk.domain.shifts.shift_at)
   one duty manager — a duty manager or a manager of the site's staff — and any desk staff.
 - **Complete by the last day of the month before**; on the 25th of that month the managers are told
   if it is not (``reminder_month``).
@@ -17,13 +17,12 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.clock import to_iso
-from frontdesk.domain.duty import shift_at
 from frontdesk.domain.errors import DomainError, ErrorCode, InvalidInput, VersionConflict
 from frontdesk.domain.months import month_days, month_of, next_month
 from frontdesk.domain.permissions import DESK, SUPERVISORS
+from frontdesk.domain.shifts import shift_at
 from frontdesk.domain.staffing import named, on_site
 from frontdesk.models.calendar import DAY_END, DAY_START
-from frontdesk.models.duty import OnDutyRole, Shift
 from frontdesk.models.duty_roster import (
     DutyRoster,
     OnDuty,
@@ -37,6 +36,7 @@ from frontdesk.models.duty_roster import (
 )
 from frontdesk.models.escalation import MANAGER_LIST
 from frontdesk.models.frozen import project
+from frontdesk.models.on_duty import OnDutyRole, Shift
 from frontdesk.models.site import Site
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Role

@@ -14,6 +14,7 @@ from typing import Final, Literal
 from pydantic import ConfigDict, Field
 
 from frontdesk.models import identifiers as ids
+from frontdesk.models.callback_reason import CallbackReason as CallbackReason
 from frontdesk.models.frozen import Frozen, Model
 
 MAX_TEXT: Final = 500
@@ -23,16 +24,6 @@ UNREACHABLE_DAYS: Final = 3
 # The five marks of the manual's record (001 part 11 §4.1.4 a-c): 1 (poor) to 5 (very good).
 MIN_MARK: Final = 1
 MAX_MARK: Final = 5
-
-
-class CallbackReason(StrEnum):
-    COMPLAINT = "complaint"  # every complaint, within 3 business days of being handled (100 %)
-    KEY_REPAIR = "key_repair"  # a key repair, 1-3 business days after completion; the result to engineering
-    SPECIAL = "special"  # 24 h after the rework a failed callback triggered is completed (001 part 2)
-    SAMPLE = "sample"  # an ordinary repair of the weekly sample, 1-2 months after completion (001 p11 §4.1.1b)
-    TOP_REPAIR = "top_repair"  # one of the month's 3 most significant repairs, by the deputy manager (000 §3.1f)
-    FIRST_AID = "first_aid"  # a first aid, within a week of it (001 p11 §4.1.1d, 100 %)
-    ACTIVITY = "activity"  # a sampled activity sign-up, within a month (001 p11 §4.1.1e, 10 %)
 
 
 class CallbackState(StrEnum):

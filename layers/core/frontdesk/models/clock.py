@@ -11,8 +11,8 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
-from frontdesk.models.duty import OnDutyRole
 from frontdesk.models.frozen import Model
+from frontdesk.models.on_duty import OnDutyRole
 
 
 class ClockKind(StrEnum):

@@ -13,17 +13,8 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
 from frontdesk.models.frozen import Frozen, Model
-
-
-class Shift(StrEnum):
-    DAY = "day"  # 08:00–17:30 site-local
-    NIGHT = "night"  # 17:30–08:00 the next morning; the page carries the date it began
-
-
-class OnDutyRole(StrEnum):
-    """A role on duty an escalation rung may name instead of a fixed list (frontdesk.domain.duty_roster)."""
-
-    DUTY_MANAGER = "duty_manager"  # the duty manager on shift (000 §1.1), from the site's duty roster
+from frontdesk.models.on_duty import OnDutyRole as OnDutyRole
+from frontdesk.models.on_duty import Shift as Shift
 
 
 class DutyCategory(StrEnum):

@@ -14,8 +14,8 @@ from typing import Annotated, Final
 from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
-from frontdesk.models.duty import Shift
 from frontdesk.models.frozen import Frozen, Model
+from frontdesk.models.on_duty import Shift
 
 MAX_DESK: Final = 10
 # Two shifts a day, at most 31 days.

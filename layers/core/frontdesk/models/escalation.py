@@ -15,9 +15,9 @@ from typing import Annotated, Final
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, field_validator
 
 from frontdesk.models.clock import ClockKind
-from frontdesk.models.duty import OnDutyRole
 from frontdesk.models.frozen import Model
 from frontdesk.models.identifiers import LIST_NAME
+from frontdesk.models.on_duty import OnDutyRole
 
 # A ladder's phases are the clock kinds: one set of rungs per kind.
 Phase = ClockKind
