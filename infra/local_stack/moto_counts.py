@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+COPY_MODULE = "copy"  # the name moto's table module calls copy.deepcopy by
 _counting = threading.local()
 _originals: dict[str, Any] = {}
 
@@ -58,8 +59,8 @@ def install() -> None:
 
     if _originals:
         return
-    _originals.update(copy=table.copy, query=DynamoHandler.query, scan=DynamoHandler.scan)
-    table.copy = _CopyForCounts()  # type: ignore[assignment]
+    _originals.update(copy=getattr(table, COPY_MODULE), query=DynamoHandler.query, scan=DynamoHandler.scan)
+    setattr(table, COPY_MODULE, _CopyForCounts())
     DynamoHandler.query = _counted(DynamoHandler.query)  # type: ignore[method-assign]
     DynamoHandler.scan = _counted(DynamoHandler.scan)  # type: ignore[method-assign]
 
@@ -70,7 +71,7 @@ def uninstall() -> None:
 
     if not _originals:
         return
-    table.copy = _originals["copy"]
+    setattr(table, COPY_MODULE, _originals["copy"])
     DynamoHandler.query = _originals["query"]  # type: ignore[method-assign]
     DynamoHandler.scan = _originals["scan"]  # type: ignore[method-assign]
     _originals.clear()

@@ -39,7 +39,7 @@ def install() -> None:
 
     if _original is None:
         _original = Item.size
-        Item.size = item_size  # type: ignore[method-assign]
+        Item.size = item_size  # type: ignore[method-assign,assignment]
 
 
 def uninstall() -> None:

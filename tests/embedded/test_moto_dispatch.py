@@ -10,7 +10,13 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 
 from local_stack import moto_dispatch
 
-HOSTS = ["dynamodb.us-east-1.amazonaws.com", "streams.dynamodb.us-east-1.amazonaws.com", "sns.us-east-1.amazonaws.com", "moto_api", None]
+HOSTS = [
+    "dynamodb.us-east-1.amazonaws.com",
+    "streams.dynamodb.us-east-1.amazonaws.com",
+    "sns.us-east-1.amazonaws.com",
+    "moto_api",
+    None,
+]
 
 
 @pytest.fixture

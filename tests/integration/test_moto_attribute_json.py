@@ -88,13 +88,15 @@ def test_short_cut_writes_what_moto_writes(
 def test_a_wire_form_value_is_put_in_as_it_is(moto_as_released: None) -> None:
     service_model = get_service_model("dynamodb")
     serializer = get_serializer_class("dynamodb", "json")(
-        operation_model=service_model.operation_model("GetItem"), pretty_print=False, value_picker=XFormedAttributePicker()
+        operation_model=service_model.operation_model("GetItem"),
+        pretty_print=False,
+        value_picker=XFormedAttributePicker(),
     )
     shape = service_model.shape_for("AttributeValue")
     moto_attribute_json.install()
     try:
         out: dict[str, Any] = {}
-        serializer._serialize(out, IMAGE["contact"], shape, "contact")
+        serializer._serialize(out, IMAGE["contact"], shape, "contact")  # type: ignore[arg-type]  # botocore's Shape
     finally:
         moto_attribute_json.uninstall()
     assert out["contact"] is IMAGE["contact"]  # not walked member by member

@@ -53,7 +53,11 @@ QUERY = {
     "IndexName": "GSI2",
     "KeyConditionExpression": "GSI2PK = :unit AND GSI2SK >= :since",
     "FilterExpression": "kind = :kind",
-    "ExpressionAttributeValues": {":unit": {"S": "UNIT#ql#B1#101"}, ":since": {"S": "2026-02-12"}, ":kind": {"S": "repair"}},
+    "ExpressionAttributeValues": {
+        ":unit": {"S": "UNIT#ql#B1#101"},
+        ":since": {"S": "2026-02-12"},
+        ":kind": {"S": "repair"},
+    },
 }
 
 

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from frontdesk import wiring
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.app.tokens import token_hash
 from frontdesk.clock import FixedClock
 from frontdesk.models import commands as cmd
 from frontdesk.models import identifiers as ids
 from frontdesk.models.site import Site
-from frontdesk import wiring
 from frontdesk.models.ticket import CATEGORIES
 from local_stack.calls import CallCounter, inside
 from local_stack.provision import Stack
