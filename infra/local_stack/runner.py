@@ -32,6 +32,7 @@ from local_stack import (
     moto_scheduler,
     powertools_threads,
     timescale,
+    timestamps,
 )
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
@@ -211,6 +212,7 @@ class LocalStack:
                     aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
                     region_name=REGION,
                 )
+                timestamps.install(self._session)  # the stream poller parses one per record
             return self._session.client(service, endpoint_url=self.moto_url)  # type: ignore[call-overload]
 
     # ------------------------------------------------------------------------------------- start
