@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
-from dateutil.tz import tzlocal
+from dateutil.tz import tzlocal  # type: ignore[import-untyped]  # botocore's own dependency
 
 _LOCAL: Final = tzlocal()
 
@@ -23,7 +23,7 @@ _LOCAL: Final = tzlocal()
 def parse_timestamp(value: Any) -> datetime:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return datetime.fromtimestamp(value, _LOCAL)
-    return botocore_parse_timestamp(value)  # type: ignore[no-any-return]
+    return botocore_parse_timestamp(value)
 
 
 def install(session: Any) -> None:
