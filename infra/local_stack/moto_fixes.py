@@ -21,8 +21,8 @@ FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
 moto's serialiser walks every DynamoDB attribute value of a response shape by shape; values
 already in wire form are put in as they are (`local_stack.moto_attribute_json`, same bytes). A
 Query or Scan with Select COUNT copies no item (`local_stack.moto_counts`): only the number leaves.
-An item's size (counted twice for every item a Query reads) is counted directly for strings and
-numbers (`local_stack.moto_item_size`, moto's number).
+An item's size (counted twice for every item a Query reads) is counted without moto's type tests
+(`local_stack.moto_item_size`, moto's number).
 
 moto's Step Functions makes an execution's environment in the execution's own thread, after
 parsing the definition (a quarter of a second): StopExecution in that moment raises
