@@ -9,7 +9,11 @@ large size and everything is measured again. The fill copies the items of the ti
 far (a ticket with its timeline) under new keys, with `type` renamed so the stream router starts
 no clock for them: the table holds that many tickets' worth of items, written by batch_write_item.
 Before measuring, the bench waits until the stream poller has read (and filtered) the fill.
-The stack's RSS, peak RSS and threads are read from /proc after each size.
+The stack's RSS, peak RSS and threads are read from /proc after each size. After each level of
+intake the bench waits for the stream poller to settle before the PutItem floor, so the floor does
+not share the CPU with the stream router's work for those tickets; the stack's CPU time from the
+start of the level to then, per ticket opened, is the figure a loaded machine disturbs least (the
+one process's CPU seconds per ticket bound its throughput: one GIL).
 
     .venv/bin/python bench/intake.py [--small 100] [--large 20000] [--per-client 8] [--concurrency 4]
     FRONTDESK_MOTO_SIZE_FIXES=0 .venv/bin/python bench/intake.py ...   # moto as released (transactions, queries)
@@ -38,6 +42,7 @@ import boto3
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = (1, 4, 16)
+SETTLE_LEVEL_SECONDS = 120
 TICKET = {
     "site_id": "demo",
     "building_id": "library",
@@ -129,6 +134,12 @@ def run_level(clients: int, per_client: int, make_call: Callable[[], Callable[[]
     return level
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far, every thread, user and system (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def proc_status(pid: int) -> dict[str, float]:
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
     return {
@@ -178,7 +189,7 @@ class Stack:
         self._log.close()
 
 
-def settle(stack: Stack, limit_seconds: float = 600) -> None:
+def settle(stack: Stack, limit_seconds: float = 600, every_seconds: float = 2) -> None:
     """Wait until the stream poller has read the fill's records and has nothing in flight, so the
     measurement does not pay for the fill (bounded; the records are filtered, never delivered)."""
     deadline = time.monotonic() + limit_seconds
@@ -190,7 +201,7 @@ def settle(stack: Stack, limit_seconds: float = 600) -> None:
         if received == last and all(int(s["in_flight"]) == 0 for s in streams):
             return
         last = received
-        time.sleep(2)
+        time.sleep(every_seconds)
     print("  (the stream poller had not caught up; measuring anyway)", flush=True)
 
 
@@ -243,13 +254,18 @@ def measure(stack: Stack, size: int, per_client: int) -> dict[str, Any]:
     put_item = {k: v for k, v in ticket_item.items() if not k.startswith("GSI") and k != "type"}
     result: dict[str, Any] = {"tickets": size, "levels": []}
     for clients in CLIENTS:
+        cpu_before = cpu_seconds(stack.process.pid)
         intake = run_level(clients, per_client, lambda: lambda: post_ticket(stack.base))
+        # the stream router's work for these tickets, done before the floor is measured (not beside it)
+        settle(stack, SETTLE_LEVEL_SECONDS, every_seconds=1)
+        cpu_ms = (cpu_seconds(stack.process.pid) - cpu_before) * 1000 / max(1, intake.ok)
         floor = run_level(clients, per_client, raw_put(stack, put_item))
         result["levels"].append((intake, floor))
         print(
             f"  {size:>6} tickets {clients:>2} clients: {intake.rate:6.1f} tickets/s "
             f"p50 {percentile(intake.latencies, 50) * 1000:6.0f} ms "
-            f"p99 {percentile(intake.latencies, 99) * 1000:6.0f} ms"
+            f"p99 {percentile(intake.latencies, 99) * 1000:6.0f} ms "
+            f"CPU {cpu_ms:4.0f} ms/ticket"
             f"  | PutItem {floor.rate:6.1f}/s  ratio {intake.rate / floor.rate:.3f}  other {intake.other or '-'}",
             flush=True,
         )

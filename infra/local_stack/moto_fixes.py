@@ -18,6 +18,12 @@ items it touches), and Query sorts the whole table to find one partition of the 
 index (`local_stack.moto_queries` reads only that partition's candidates).
 FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
 
+moto's serialiser walks every DynamoDB attribute value of a response shape by shape; values
+already in wire form are put in as they are (`local_stack.moto_attribute_json`, same bytes). A
+Query or Scan with Select COUNT copies no item (`local_stack.moto_counts`): only the number leaves.
+An item's size (counted twice for every item a Query reads) is counted without moto's type tests
+(`local_stack.moto_item_size`, moto's number).
+
 moto's Step Functions makes an execution's environment in the execution's own thread, after
 parsing the definition (a quarter of a second): StopExecution in that moment raises
 AttributeError (``None.set_stop``), and until the program enters its first state it is dropped,
@@ -60,12 +66,15 @@ def install() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
-    from local_stack import moto_queries, moto_transactions
+    from local_stack import moto_attribute_json, moto_counts, moto_item_size, moto_queries, moto_transactions
 
     with _lock:
         _installs += 1
         if _installs > 1:
             return
+    moto_attribute_json.install()
+    moto_counts.install()
+    moto_item_size.install()
     if size_fixes_wanted():
         if moto_queries.matches_pinned_moto(Table.query, Table.all_items):
             _originals["Table.query"] = Table.query
@@ -120,6 +129,11 @@ def uninstall() -> None:
     from moto.dynamodb.models.table import Table
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
+    from local_stack import moto_attribute_json, moto_counts, moto_item_size
+
+    moto_attribute_json.uninstall()
+    moto_counts.uninstall()
+    moto_item_size.uninstall()
     for name, original in _originals.items():
         if name == "Table.query":
             Table.query = original  # type: ignore[method-assign]

@@ -24,7 +24,16 @@ import boto3
 
 from frontdesk.domain.duty_roster import roster_month
 from frontdesk.domain.months import next_month
-from local_stack import cognito_revoke, cognito_srp, moto_fixes, moto_scheduler, powertools_threads, timescale
+from local_stack import (
+    cognito_revoke,
+    cognito_srp,
+    moto_dispatch,
+    moto_fixes,
+    moto_scheduler,
+    powertools_threads,
+    timescale,
+    timestamps,
+)
 from local_stack.authorizer import CognitoAuthorizer
 from local_stack.calls import CallCounter
 from local_stack.demo import (
@@ -203,6 +212,7 @@ class LocalStack:
                     aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
                     region_name=REGION,
                 )
+                timestamps.install(self._session)  # the stream poller parses one per record
             return self._session.client(service, endpoint_url=self.moto_url)  # type: ignore[call-overload]
 
     # ------------------------------------------------------------------------------------- start
@@ -215,6 +225,7 @@ class LocalStack:
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(aws_environment(self.moto_url, config.moto_port))
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        moto_dispatch.install()  # the server finds each host's backend once
 
         self._moto = _MotoServer("127.0.0.1", config.moto_port)
         try:
@@ -434,6 +445,7 @@ class LocalStack:
         moto_scheduler.uninstall()
         timescale.uninstall()
         moto_fixes.uninstall()
+        moto_dispatch.uninstall()
 
     # ------------------------------------------------------------------------------------- /local/
 

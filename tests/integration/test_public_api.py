@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from frontdesk import wiring
 from frontdesk.adapters.dynamodb import SiteStore, TicketStore
 from frontdesk.app.tokens import token_hash
 from frontdesk.clock import FixedClock
@@ -18,6 +19,7 @@ from frontdesk.models import commands as cmd
 from frontdesk.models import identifiers as ids
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import CATEGORIES
+from local_stack.calls import CallCounter, inside
 from local_stack.provision import Stack
 
 from .conftest import (
@@ -59,6 +61,30 @@ def test_create_returns_201_with_short_number_and_tracking_token(public: Api, st
     assert (ticket.channel.value, ticket.received_by, ticket.contact.phone) == ("web", "client", "13800138000")
     assert store.ticket_id_for(token_hash(token)) == ticket.ticket_id
     assert token not in json.dumps(table.scan()["Items"], default=str)  # only its hash is kept
+
+
+def test_an_intake_makes_five_dynamodb_calls_and_nothing_else(public: Api) -> None:
+    """What one keyed web-form intake asks of the ticket table: the replay check, the site, the
+    day's number, the unit's repeat count, and one transaction. A new ticket has no clocks yet, so
+    none are read (a read that came back would fail this). The idempotency record (powertools, a
+    client of its own) is not counted here."""
+    counter = CallCounter()
+    events = boto3._get_default_session().events
+    counter.install(events)
+    wiring.reset()  # the function's clients are made from here on, with the counter's handlers
+    try:
+        with inside("PublicApiFunction"):
+            assert public(public_create(key="count-1")).status == 201
+    finally:
+        events.unregister("before-parameter-build", counter._remember_params)
+        events.unregister("after-call", counter._after)
+        wiring.reset()
+    assert counter.snapshot()["calls"] == {
+        "PublicApiFunction dynamodb.GetItem": 2,
+        "PublicApiFunction dynamodb.UpdateItem": 1,
+        "PublicApiFunction dynamodb.Query": 1,
+        "PublicApiFunction dynamodb.TransactWriteItems": 1,
+    }
 
 
 def test_numbers_count_up_within_the_site_day(public: Api, table: Table) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from frontdesk.app.ports import AllSites, ClockRecords, Engine, Ladders
 from frontdesk.domain import clocks
 from frontdesk.domain.clocks import ClockWrite
-from frontdesk.models.clock import Clock, SubjectType
+from frontdesk.models.clock import Clock, ClockKind, SubjectType
 from frontdesk.models.escalation import Ladder
 
 
@@ -31,6 +31,24 @@ class ClockPlanner:
     ) -> list[ClockWrite]:
         """Every clock of the subject that this change starts, moves or ends."""
         existing = self.records.of_subject(subject_type, subject_id)
+        return self._writes(subject_type, subject_id, site_id, subject, now, existing)
+
+    def first_writes(
+        self, subject_type: SubjectType, subject_id: str, site_id: str, subject: Any, now: datetime
+    ) -> list[ClockWrite]:
+        """Every clock a subject being created starts: it has none yet, so none is read (one Query
+        less per intake; the subject's own transaction writes it and its clocks together)."""
+        return self._writes(subject_type, subject_id, site_id, subject, now, {})
+
+    def _writes(
+        self,
+        subject_type: SubjectType,
+        subject_id: str,
+        site_id: str,
+        subject: Any,
+        now: datetime,
+        existing: Mapping[ClockKind, Clock],
+    ) -> list[ClockWrite]:
         ladder: Ladder | None = None
         result: list[ClockWrite] = []
         for kind in clocks.kinds_for(subject_type):

@@ -536,6 +536,10 @@ class ClockPlanning(Protocol):
         self, subject_type: SubjectType, subject_id: str, site_id: str, subject: Any, now: datetime
     ) -> list[ClockWrite]: ...
 
+    def first_writes(
+        self, subject_type: SubjectType, subject_id: str, site_id: str, subject: Any, now: datetime
+    ) -> list[ClockWrite]: ...
+
 
 class OpenClocks(Protocol):
     """A ladder edit applied to a site's open clocks (frontdesk.app.clocks.LadderEdits)."""

@@ -82,7 +82,7 @@ class Desk:
         acknowledge = intake.acknowledged(change.ticket)
         route = routing.routed(change.ticket)
         self._tickets.create(
-            NewTicketWrite(change, token_hash(token), self._clock_writes(change.ticket, now), acknowledge, route)
+            NewTicketWrite(change, token_hash(token), self._first_clock_writes(change.ticket, now), acknowledge, route)
         )
         return Opened(change.ticket, token)
 
@@ -108,7 +108,7 @@ class Desk:
         repair, parent = linked.spawn_repair(complaint, command, site, actor, now, self._new_id(), seq)
         # A client who left an address gets the repair's number and its own tracking link (to accept it).
         token = self._new_token()
-        writes = self._clock_writes(repair.ticket, now)
+        writes = self._first_clock_writes(repair.ticket, now)
         new = NewTicketWrite(repair, token_hash(token), writes, intake.acknowledged(repair.ticket))
         self._tickets.create_linked(new, parent, complaint.version)
         return parent.ticket
@@ -192,6 +192,9 @@ class Desk:
 
     def _clock_writes(self, ticket: Ticket, now: datetime) -> list[ClockWrite]:
         return self._clocks.writes(SubjectType.TICKET, ticket.ticket_id, ticket.site_id, ticket, now)
+
+    def _first_clock_writes(self, ticket: Ticket, now: datetime) -> list[ClockWrite]:
+        return self._clocks.first_writes(SubjectType.TICKET, ticket.ticket_id, ticket.site_id, ticket, now)
 
     def _load(self, ticket_id: str) -> Ticket:
         return require_ticket(self._tickets, ticket_id)
