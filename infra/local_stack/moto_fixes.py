@@ -15,8 +15,10 @@ rolled back (seen: 2 of 50 racing incident reports read a counter with no `n`).
 Two costs of moto grow with the table, and every ticket change pays them: TransactWriteItems
 deep-copies every table it touches once per item (`local_stack.moto_transactions` copies only the
 items it touches), and Query sorts the whole table to find one partition of the table or of an
-index (`local_stack.moto_queries` reads only that partition's candidates).
-FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
+index (`local_stack.moto_queries` reads only that partition's candidates). And moto keeps every
+item, stream record and shard iterator it ever made, for its dashboard, and a copy of every
+attribute name per item (`local_stack.moto_memory`). FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's
+own, to measure them (bench/intake.py).
 
 moto's Step Functions makes an execution's environment in the execution's own thread, after
 parsing the definition (a quarter of a second): StopExecution in that moment raises
@@ -50,6 +52,11 @@ _originals: dict[str, Callable[..., Any]] = {}
 _installs = 0
 
 
+def lock() -> threading.RLock:
+    """The lock every DynamoDB read and write of moto holds (and anything that changes its state)."""
+    return _lock
+
+
 def size_fixes_wanted() -> bool:
     return os.environ.get("FRONTDESK_MOTO_SIZE_FIXES", "1") != "0"
 
@@ -60,13 +67,14 @@ def install() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
-    from local_stack import moto_queries, moto_transactions
+    from local_stack import moto_memory, moto_queries, moto_transactions
 
     with _lock:
         _installs += 1
         if _installs > 1:
             return
     if size_fixes_wanted():
+        moto_memory.install()
         if moto_queries.matches_pinned_moto(Table.query, Table.all_items):
             _originals["Table.query"] = Table.query
             Table.query = moto_queries.partition_query(Table.query)  # type: ignore[method-assign]
@@ -120,6 +128,9 @@ def uninstall() -> None:
     from moto.dynamodb.models.table import Table
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
+    from local_stack import moto_memory
+
+    moto_memory.uninstall()
     for name, original in _originals.items():
         if name == "Table.query":
             Table.query = original  # type: ignore[method-assign]
