@@ -138,8 +138,8 @@ def measure(stack: InProcess, tickets: int, before: float, filled: float, settle
     counts: dict[str, int] = {}
     for obj in gc.get_objects():
         counts[type(obj).__name__] = counts.get(type(obj).__name__, 0) + 1
-    top = sorted(counts.items(), key=lambda pair: -pair[1])[:8]
-    print("  objects the collector tracks, most common:", ", ".join(f"{name} {n}" for name, n in top))
+    alive = ("Item", "StreamRecord", "ShardIterator")
+    print("  moto objects alive:", ", ".join(f"{name} {counts.get(name, 0)}" for name in alive))
     if records:
         print(f"  per stream record {rows[1][1] / records / 1024:.1f} KB, per item {rows[0][1] / items / 1024:.1f} KB")
 
