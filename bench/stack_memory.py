@@ -108,7 +108,7 @@ def measure(stack: InProcess, tickets: int, before: float, filled: float, settle
     with moto_fixes.lock():
         backend = next(
             b
-            for service in BackendDict._instances  # type: ignore[attr-defined]
+            for service in BackendDict._instances  # type: ignore[misc]
             for regions in service.values()
             for b in regions.values()
             if type(b).__name__ == "DynamoDBBackend" and stack.table in b.tables
@@ -125,7 +125,7 @@ def measure(stack: InProcess, tickets: int, before: float, filled: float, settle
             (
                 "other moto backends",
                 deep_size(
-                    [b for service in BackendDict._instances for r in service.values() for b in r.values()],  # type: ignore[attr-defined]
+                    [b for service in BackendDict._instances for r in service.values() for b in r.values()],  # type: ignore[misc]
                     seen,
                 ),
             ),

@@ -71,7 +71,8 @@ def _from_trim_horizon(aws: boto3.Session, stack: Stack) -> list[dict[str, Any]]
     arn = stack["Table"]["stream_arn"] or ""
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
     iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
-    return list(streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"])
+    records: list[Any] = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"]
+    return records
 
 
 def _delivered(poller: StreamPoller, count: int) -> bool:

@@ -329,6 +329,7 @@ def test_index_answers_hold_after_the_stream_drops_records_the_map_has_not_read(
     client, name = filled
     open_ql = INDEX_QUERIES[0]
     table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[name]
+    shard: Any = table.stream_shard
 
     def count() -> int:
         fixed = _all_pages(client, name, open_ql)
@@ -343,10 +344,10 @@ def test_index_answers_hold_after_the_stream_drops_records_the_map_has_not_read(
     keys_map = table.__dict__["_frontdesk_keys_by_value"]
     client.put_item(TableName=name, Item=ticket(100) | {"GSI1PK": {"S": "OPEN#ql"}, "GSI1SK": {"S": "2026-01-09"}})
     client.update_item(TableName=name, Key=ticket(1), UpdateExpression="REMOVE GSI1PK")
-    stream_retention.trim(table.stream_shard, len(table.stream_shard.items) - 1)  # read by nobody yet but the last
+    stream_retention.trim(shard, len(shard.items) - 1)  # read by nobody yet but the last
     assert count() == 22  # 100 in, 1 out
     client.delete_item(TableName=name, Key=ticket(6))
-    stream_retention.trim(table.stream_shard, len(table.stream_shard.items))
+    stream_retention.trim(shard, len(shard.items))
     with pytest.raises(ClientError):  # cancelled after a trim: its records go, the others stay numbered
         client.transact_write_items(
             TransactItems=[
@@ -360,7 +361,7 @@ def test_index_answers_hold_after_the_stream_drops_records_the_map_has_not_read(
                 },
             ]
         )
-    assert table.stream_shard.items == []
+    assert shard.items == []
     client.put_item(TableName=name, Item=ticket(300) | {"GSI1PK": {"S": "OPEN#ql"}, "GSI1SK": {"S": "2026-01-09"}})
     assert count() == 22  # 6 out, 300 in
     assert table.__dict__["_frontdesk_keys_by_value"] is keys_map
