@@ -8,6 +8,7 @@ the table, the table's stream records, moto_queries' index map, the rest of moto
 backend, the other moto backends, the outbox. RSS from /proc before and after the fill.
 
     .venv/bin/python bench/stack_memory.py [--tickets 5000]
+    cd <this checkout> && <other checkout>/.venv/bin/python bench/stack_memory.py   # that checkout's stack
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def measure(stack: InProcess, tickets: int, before: float, filled: float, settle
 
     from local_stack import moto_fixes
 
-    with moto_fixes.lock():
+    lock = moto_fixes.lock() if hasattr(moto_fixes, "lock") else moto_fixes._lock  # an earlier tree, to compare
+    with lock:
         backend = next(
             b
             for service in BackendDict._instances  # type: ignore[misc]
@@ -116,6 +118,7 @@ def measure(stack: InProcess, tickets: int, before: float, filled: float, settle
         table = backend.tables[stack.table]
         items = sum(len(bucket) if table.range_key_attr else 1 for bucket in table.items.values())
         records = len(table.stream_shard.items) if table.stream_shard else 0
+        trimmed = sum(stack.local.stats().get("trimmed", {}).values())
         seen: set[int] = set()
         rows = [
             ("moto items of the table", deep_size([table.items], seen)),
@@ -131,7 +134,10 @@ def measure(stack: InProcess, tickets: int, before: float, filled: float, settle
             ),
             ("outbox", deep_size([stack.local.outbox], seen)),
         ]
-    print(f"{tickets} tickets: {items} items, {records} stream records; fill {filled:.0f} s, settled {settled:.0f} s")
+    print(
+        f"{tickets} tickets: {items} items, {records} stream records ({trimmed} dropped); "
+        f"fill {filled:.0f} s, settled {settled:.0f} s"
+    )
     print(f"RSS before fill {before:.0f} MB, after {rss_mb():.0f} MB")
     for name, size in rows:
         print(f"  {name:<28} {size / 2**20:8.1f} MB")
