@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "infra")]
+sys.path[:0] = [str(ROOT / "bench")]  # local_stack: the checkout of the venv that runs this
 
 import intake  # noqa: E402  (the bench's fill and Stack-shaped helpers)
 

@@ -166,7 +166,7 @@ def _stream_records(stack: RunningStack) -> list[dict[str, Any]]:
 def _written(stack: RunningStack) -> int:
     """Records the stream has had: those in it and those dropped once read. A trim between the two
     reads undercounts once; `caught_up` then sees two counts differ and asks again."""
-    trimmed = sum(stack.stats()["trimmed"].values())
+    trimmed = sum(int(n) for n in stack.stats()["trimmed"].values())
     return len(_stream_records(stack)) + trimmed
 
 
