@@ -42,6 +42,9 @@ from typing import Any, Final
 
 WRITES: Final = ("put_item", "update_item", "delete_item", "transact_write_items")
 READS: Final = ("get_item", "query", "scan", "batch_get_item", "transact_get_items")
+# Stream reads take it too: they number records by the shard's list and its starting sequence
+# number, which local_stack.stream_retention changes together when it drops read records.
+STREAM_READS: Final = ("get_records", "get_shard_iterator")
 # How long a stop waits for an execution that is still starting (parsing is ~0.25 s; load stretches it).
 STARTING_BOUND_SECONDS: Final = 60.0
 
@@ -95,7 +98,23 @@ def install() -> None:
                 return __original(self, *args, **kwargs)
 
         setattr(DynamoDBBackend, name, atomic)
+    _stream_reads_take_the_lock()
     _stop_waits_for_start()
+
+
+def _stream_reads_take_the_lock() -> None:
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    for name in STREAM_READS:
+        original = getattr(DynamoDBStreamsBackend, name)
+        _originals[f"DynamoDBStreamsBackend.{name}"] = original
+
+        @functools.wraps(original)
+        def atomic(self: Any, *args: Any, __original: Callable[..., Any] = original, **kwargs: Any) -> Any:
+            with _lock:
+                return __original(self, *args, **kwargs)
+
+        setattr(DynamoDBStreamsBackend, name, atomic)
 
 
 def _stop_waits_for_start() -> None:
@@ -126,13 +145,16 @@ def uninstall() -> None:
         if _installs:
             return
     from moto.dynamodb.models.table import Table
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     from local_stack import moto_memory
 
     moto_memory.uninstall()
     for name, original in _originals.items():
-        if name == "Table.query":
+        if name.startswith("DynamoDBStreamsBackend."):
+            setattr(DynamoDBStreamsBackend, name.split(".", 1)[1], original)
+        elif name == "Table.query":
             Table.query = original  # type: ignore[method-assign]
         elif name == "ExecutionWorker.stop":
             ExecutionWorker.stop = original  # type: ignore[method-assign]
