@@ -7,7 +7,8 @@ one after another (a bounded number each): tickets/s, p50/p99 latency and the an
 the same moto server: the raw floor, and intake as a ratio of it. Then the table is filled to the
 large size and everything is measured again. The fill copies the items of the tickets opened so
 far (a ticket with its timeline) under new keys, with `type` renamed so the stream router starts
-no clock for them: the table holds that many tickets' worth of items, written by batch_write_item.
+no clock for them: the table holds that many tickets' worth of items, written by batch_write_item
+from a few threads.
 Before measuring, the bench waits until the stream poller has read (and filtered) the fill.
 The stack's RSS, peak RSS and threads are read from /proc after each size. After each level of
 intake the bench waits for the stream poller to settle before the PutItem floor, so the floor does
@@ -215,21 +216,42 @@ def ticket_groups(stack: Stack) -> list[list[dict[str, Any]]]:
     return list(groups.values())
 
 
+FILL_WRITERS = 4  # batch writers at once: moto parses, stores and streams while the next batch is encoded
+
+
 def fill(stack: Stack, groups: list[list[dict[str, Any]]], tickets: int, start: int) -> None:
-    """`tickets` copies of the opened tickets' items under new keys, invisible to the stream router."""
-    batch: list[Any] = []
-    for n in range(start, start + tickets):
-        for item in groups[n % len(groups)]:
-            copy = {k: v for k, v in item.items() if not k.startswith("GSI")}
-            copy["PK"] = {"S": f"BENCHFILL#{n}"}
-            if "type" in copy:
-                copy["bench_type"] = copy.pop("type")
-            batch.append({"PutRequest": {"Item": copy}})
-            if len(batch) == 25:
-                stack.dynamodb.batch_write_item(RequestItems={stack.table: batch})
-                batch = []
-    if batch:
-        stack.dynamodb.batch_write_item(RequestItems={stack.table: batch})
+    """`tickets` copies of the opened tickets' items under new keys, invisible to the stream router,
+    written by `FILL_WRITERS` threads with a boto3 client each."""
+
+    def write(first: int, last: int) -> None:
+        session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
+        client = session.client("dynamodb", endpoint_url=f"http://127.0.0.1:{stack.moto_port}", region_name="us-east-1")
+        batch: list[Any] = []
+
+        def flush() -> None:
+            unprocessed = client.batch_write_item(RequestItems={stack.table: batch})["UnprocessedItems"]
+            assert not unprocessed, "moto left items unwritten"
+            batch.clear()
+
+        for n in range(first, last):
+            for item in groups[n % len(groups)]:
+                copy = {k: v for k, v in item.items() if not k.startswith("GSI")}
+                copy["PK"] = {"S": f"BENCHFILL#{n}"}
+                if "type" in copy:
+                    copy["bench_type"] = copy.pop("type")
+                batch.append({"PutRequest": {"Item": copy}})
+                if len(batch) == 25:
+                    flush()
+        if batch:
+            flush()
+
+    share = -(-tickets // FILL_WRITERS)
+    with ThreadPoolExecutor(FILL_WRITERS) as pool:
+        for future in [
+            pool.submit(write, first, min(first + share, start + tickets))
+            for first in range(start, start + tickets, share or 1)
+        ]:
+            future.result()
 
 
 def raw_put(stack: Stack, item: dict[str, Any]) -> Callable[[], Callable[[], str]]:

@@ -15,8 +15,10 @@ rolled back (seen: 2 of 50 racing incident reports read a counter with no `n`).
 Two costs of moto grow with the table, and every ticket change pays them: TransactWriteItems
 deep-copies every table it touches once per item (`local_stack.moto_transactions` copies only the
 items it touches), and Query sorts the whole table to find one partition of the table or of an
-index (`local_stack.moto_queries` reads only that partition's candidates).
-FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's own, to measure them (bench/intake.py).
+index (`local_stack.moto_queries` reads only that partition's candidates). And moto keeps every
+item, stream record and shard iterator it ever made, for its dashboard, and a copy of every
+attribute name per item (`local_stack.moto_memory`). FRONTDESK_MOTO_SIZE_FIXES=0 keeps moto's
+own, to measure them (bench/intake.py).
 
 moto's serialiser walks every DynamoDB attribute value of a response shape by shape; values
 already in wire form are put in as they are (`local_stack.moto_attribute_json`, same bytes). A
@@ -46,6 +48,9 @@ from typing import Any, Final
 
 WRITES: Final = ("put_item", "update_item", "delete_item", "transact_write_items")
 READS: Final = ("get_item", "query", "scan", "batch_get_item", "transact_get_items")
+# Stream reads take it too: they number records by the shard's list and its starting sequence
+# number, which local_stack.stream_retention changes together when it drops read records.
+STREAM_READS: Final = ("get_records", "get_shard_iterator")
 # How long a stop waits for an execution that is still starting (parsing is ~0.25 s; load stretches it).
 STARTING_BOUND_SECONDS: Final = 60.0
 
@@ -54,6 +59,11 @@ log = logging.getLogger("local_stack")
 _lock = threading.RLock()
 _originals: dict[str, Callable[..., Any]] = {}
 _installs = 0
+
+
+def lock() -> threading.RLock:
+    """The lock every DynamoDB read and write of moto holds (and anything that changes its state)."""
+    return _lock
 
 
 def size_fixes_wanted() -> bool:
@@ -66,7 +76,14 @@ def install() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
-    from local_stack import moto_attribute_json, moto_counts, moto_item_size, moto_queries, moto_transactions
+    from local_stack import (
+        moto_attribute_json,
+        moto_counts,
+        moto_item_size,
+        moto_memory,
+        moto_queries,
+        moto_transactions,
+    )
 
     with _lock:
         _installs += 1
@@ -76,6 +93,7 @@ def install() -> None:
     moto_counts.install()
     moto_item_size.install()
     if size_fixes_wanted():
+        moto_memory.install()
         if moto_queries.matches_pinned_moto(Table.query, Table.all_items):
             _originals["Table.query"] = Table.query
             Table.query = moto_queries.partition_query(Table.query)  # type: ignore[method-assign]
@@ -96,7 +114,23 @@ def install() -> None:
                 return __original(self, *args, **kwargs)
 
         setattr(DynamoDBBackend, name, atomic)
+    _stream_reads_take_the_lock()
     _stop_waits_for_start()
+
+
+def _stream_reads_take_the_lock() -> None:
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    for name in STREAM_READS:
+        original = getattr(DynamoDBStreamsBackend, name)
+        _originals[f"DynamoDBStreamsBackend.{name}"] = original
+
+        @functools.wraps(original)
+        def atomic(self: Any, *args: Any, __original: Callable[..., Any] = original, **kwargs: Any) -> Any:
+            with _lock:
+                return __original(self, *args, **kwargs)
+
+        setattr(DynamoDBStreamsBackend, name, atomic)
 
 
 def _stop_waits_for_start() -> None:
@@ -127,15 +161,19 @@ def uninstall() -> None:
         if _installs:
             return
     from moto.dynamodb.models.table import Table
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
-    from local_stack import moto_attribute_json, moto_counts, moto_item_size
+    from local_stack import moto_attribute_json, moto_counts, moto_item_size, moto_memory
 
     moto_attribute_json.uninstall()
     moto_counts.uninstall()
     moto_item_size.uninstall()
+    moto_memory.uninstall()
     for name, original in _originals.items():
-        if name == "Table.query":
+        if name.startswith("DynamoDBStreamsBackend."):
+            setattr(DynamoDBStreamsBackend, name.split(".", 1)[1], original)
+        elif name == "Table.query":
             Table.query = original  # type: ignore[method-assign]
         elif name == "ExecutionWorker.stop":
             ExecutionWorker.stop = original  # type: ignore[method-assign]

@@ -188,6 +188,17 @@ class _KeysByValue:
             self.by_attr[name].setdefault(value, {})[key] = None
 
 
+def records_dropped(table: Table, records: list[Any], count: int) -> None:
+    """The stream's `count` oldest records are about to be dropped (local_stack.stream_retention,
+    under moto_fixes' lock): the map first reads those it has not read yet, then its position moves
+    with the list, so it stays current (not rebuilt from the whole table)."""
+    keys: _KeysByValue | None = table.__dict__.get("_frontdesk_keys_by_value")
+    if keys is None or not keys.current(records):
+        return  # none, or stale: the next Query rebuilds it anyway
+    keys.catch_up(table)
+    keys.read -= min(count, keys.read)
+
+
 def _stored(table: Table, hash_key: DynamoType, range_key: DynamoType | None) -> Any:
     bucket: Any = table.items.get(hash_key)  # .get: the items are a defaultdict
     if bucket is None or range_key is None:

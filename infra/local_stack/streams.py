@@ -212,6 +212,10 @@ class StreamPoller(threading.Thread):
         self._clients = clients
         self._stop_event = threading.Event()
         self._iterators: dict[str, str | None] = {}
+        # Per shard, the sequence number of the last record read: read records stay in this
+        # poller's hands (retries use them), so the stream may drop them (local_stack.stream_retention).
+        self.read_through: dict[str, int] = {}
+        self.on_read: Callable[[StreamPoller], None] | None = None
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -251,6 +255,7 @@ class StreamPoller(threading.Thread):
                     raw = page.get("Records", [])
                     if raw:
                         busy = True
+                        self.read_through[shard_id] = int(_sequence(raw[-1]))
                         records = [lambda_record(r, self.mapping.stream_arn, self.region) for r in raw]
                         kept = [record for record in records if self.mapping.filter.keeps(record)]
                         with self.stats.lock:
@@ -262,6 +267,8 @@ class StreamPoller(threading.Thread):
                         if self.stopping:
                             return  # unfinished records stay unacknowledged, as when a poller dies
                     self._iterators[shard_id] = page.get("NextShardIterator")
+                    if raw and self.on_read is not None:
+                        self.on_read(self)
                 failures_in_a_row = 0
             except Exception:
                 failures_in_a_row += 1

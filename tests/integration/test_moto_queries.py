@@ -9,9 +9,11 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.table import Table
 
-from local_stack import moto_fixes, moto_queries
+from local_stack import moto_fixes, moto_queries, stream_retention
 from local_stack.provision import Stack
 
 
@@ -319,3 +321,47 @@ def test_index_answers_follow_every_kind_of_write(filled: tuple[Any, str]) -> No
         TransactItems=[{"Update": {"TableName": name, "Key": ticket(7), "UpdateExpression": "REMOVE GSI1PK"}}]
     )
     assert count() == 18
+
+
+def test_index_answers_hold_after_the_stream_drops_records_the_map_has_not_read(filled: tuple[Any, str]) -> None:
+    """local_stack.stream_retention drops records: the map reads them first, then keeps its place
+    (the same map, not one rebuilt from the whole table), and follows the writes after."""
+    client, name = filled
+    open_ql = INDEX_QUERIES[0]
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].tables[name]
+    shard: Any = table.stream_shard
+
+    def count() -> int:
+        fixed = _all_pages(client, name, open_ql)
+        with table_method("query", moto_fixes.moto_original("Table.query")):
+            assert fixed == _all_pages(client, name, open_ql)
+        return sum(len(page["Items"]) for page in fixed)
+
+    def ticket(n: int) -> dict[str, dict[str, str]]:
+        return {"PK": {"S": f"TICKET#{n:03d}"}, "SK": {"S": "TICKET"}}
+
+    assert count() == 22
+    keys_map = table.__dict__["_frontdesk_keys_by_value"]
+    client.put_item(TableName=name, Item=ticket(100) | {"GSI1PK": {"S": "OPEN#ql"}, "GSI1SK": {"S": "2026-01-09"}})
+    client.update_item(TableName=name, Key=ticket(1), UpdateExpression="REMOVE GSI1PK")
+    stream_retention.trim(shard, len(shard.items) - 1)  # read by nobody yet but the last
+    assert count() == 22  # 100 in, 1 out
+    client.delete_item(TableName=name, Key=ticket(6))
+    stream_retention.trim(shard, len(shard.items))
+    with pytest.raises(ClientError):  # cancelled after a trim: its records go, the others stay numbered
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": name, "Item": ticket(200) | {"GSI1PK": {"S": "OPEN#ql"}, "GSI1SK": {"S": "y"}}}},
+                {
+                    "ConditionCheck": {
+                        "TableName": name,
+                        "Key": ticket(8),
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ]
+        )
+    assert shard.items == []
+    client.put_item(TableName=name, Item=ticket(300) | {"GSI1PK": {"S": "OPEN#ql"}, "GSI1SK": {"S": "2026-01-09"}})
+    assert count() == 22  # 6 out, 300 in
+    assert table.__dict__["_frontdesk_keys_by_value"] is keys_map
