@@ -60,11 +60,16 @@ def _hold_next_read(page: Page, roster: Any) -> Callable[[], None]:
             route.fallback()
 
     page.route(pattern, hold)
-    roster.get_by_label("月份").dispatch_event("change")
     deadline = time.monotonic() + HOLD_WAIT_SECONDS
-    while not held:  # the route's handler runs when Playwright next dispatches events
+    while not held:
+        # A read still under way (waiting for the staff directory) answers this change without a new
+        # GET, so the month is chosen again until one reaches the route.
         assert time.monotonic() < deadline, "the panel did not read its month"
-        page.wait_for_timeout(50)
+        roster.get_by_label("月份").dispatch_event("change")
+        for _ in range(20):  # the route's handler runs when Playwright next dispatches events
+            if held:
+                break
+            page.wait_for_timeout(50)
 
     def release() -> None:
         route, answer = held[0]
