@@ -5,8 +5,10 @@ listing every ticket; nothing is lost, nothing is sent twice, nothing before its
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
+import botocore.client
 import pytest
 
 from frontdesk import wiring
@@ -123,3 +125,40 @@ def _is_first_rung(record: dict[str, Any]) -> bool:
     old = record["dynamodb"].get("OldImage") or {}
     values = (image.get("type", {}).get("S"), old.get("level", {}).get("N"), image.get("level", {}).get("N"))
     return values == ("clock", "0", "1")
+
+
+def test_a_batch_of_rungs_makes_only_the_calls_each_rung_needs(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted through the router for a batch of first rungs (docs/decisions/0026): a redundant call
+    (the ticket read twice, the sent notices queried for a rung recorded just now) fails it."""
+    tickets, records = _rungs_reached(h, TICKETS)
+    rungs = [record for record in records if _is_first_rung(record)]
+    assert len(rungs) == TICKETS
+    calls: Counter[str] = Counter()
+    real = botocore.client.BaseClient._make_api_call
+
+    def counted(client: Any, operation: str, params: Any) -> Any:
+        calls[operation] += 1
+        return real(client, operation, params)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+        h.stream.deliver(rungs)
+
+    per_rung = {
+        "GetItem": 1,  # the ticket, read once
+        "TransactWriteItems": 1,  # the rung on the ticket, its event and its marker
+        "Publish": 1,  # the alert on the escalation topic
+        "SendEmail": 1,  # the tenant's notice
+        "PutItem": 3,  # marked sent: the alert, the tenant's notice, the list's mail
+    }
+    # the site and the mailing list read; the digest, one message per member (adapters.ses)
+    once_a_batch = {"GetItem": 2, "SendEmail": len(FIRST_LIST)}
+    expected = {name: TICKETS * count + once_a_batch.get(name, 0) for name, count in per_rung.items()}
+    assert dict(calls) == expected
+    assert all(len(h.escalations(ticket)) == 1 for ticket in tickets)
+
+    calls.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+        h.stream.deliver(rungs)  # a redelivery reads what was sent (one Query a rung) and sends nothing
+    assert calls["Query"] == TICKETS and calls["SendEmail"] == calls["Publish"] == calls["PutItem"] == 0
