@@ -4,6 +4,7 @@ listing every ticket; nothing is lost, nothing is sent twice, nothing before its
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from typing import Any
@@ -162,3 +163,36 @@ def test_a_batch_of_rungs_makes_only_the_calls_each_rung_needs(h: Harness, monke
         patched.setattr(botocore.client.BaseClient, "_make_api_call", counted)
         h.stream.deliver(rungs)  # a redelivery reads what was sent (one Query a rung) and sends nothing
     assert calls["Query"] == TICKETS and calls["SendEmail"] == calls["Publish"] == calls["PutItem"] == 0
+
+
+def test_two_batches_handled_at_once_each_mail_their_own_digest(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the mapping's ParallelizationFactor two router batches run at once; in the local stack
+    their containers share the layer, so a batch's owed mails must be its own (list_digest)."""
+    tickets, records = _rungs_reached(h, TICKETS)
+    rungs = [record for record in records if _is_first_rung(record)]
+    first, second = rungs[: TICKETS // 2], rungs[TICKETS // 2 :]
+    second_done = threading.Event()
+    mailer = wiring.mailer()
+    real_send = mailer.send
+
+    def send(to: Any, subject: str, body: str) -> None:
+        if threading.current_thread().name == "first" and list(to) == [TENANT_EMAIL]:
+            second_done.wait(CATCH_UP_SECONDS)  # the first batch is mid-way while the second runs whole
+        real_send(to, subject, body)
+
+    monkeypatch.setattr(mailer, "send", send)
+    before = len(h.mail())
+    results: list[dict[str, Any]] = []
+    one = threading.Thread(target=lambda: results.append(h.stream.deliver(first)), name="first")
+    one.start()
+    results.append(h.stream.deliver(second))
+    second_done.set()
+    one.join(CATCH_UP_SECONDS)
+    assert [result["batchItemFailures"] for result in results] == [[], []]
+
+    to_list = _to_list(h.mail()[before:])
+    assert len(to_list) == 2 and all("张工单同时超时" in mail.subject for mail in to_list)
+    by_batch = [{r["dynamodb"]["Keys"]["PK"]["S"].removeprefix("TICKET#") for r in batch} for batch in (second, first)]
+    numbers = {ticket.ticket_id: ticket.number for ticket in tickets}
+    for mail, ids in zip(to_list, by_batch, strict=True):
+        assert {number for ticket_id, number in numbers.items() if number in mail.body} == {numbers[i] for i in ids}
