@@ -34,7 +34,12 @@ def test_each_message_once_newest_first_and_only_new_ones_read(aws: None, monkey
     box = Outbox("123456789012", "us-east-1")
     built: list[Any] = []
     real = outbox._ses_messages
-    monkeypatch.setattr(outbox, "_ses_messages", lambda items, seen: real(built.extend(items) or items, seen))
+
+    def counted(items: list[Any], seen: str) -> Any:
+        built.extend(items)
+        return real(items, seen)
+
+    monkeypatch.setattr(outbox, "_ses_messages", counted)
 
     _mail(1)
     _mail(2)
