@@ -2,7 +2,8 @@
 
 One poller thread per `DynamoDB` event of the template reads the stream through the DynamoDB
 Streams API (describe_stream, get_shard_iterator, get_records) and invokes the function with
-Lambda-shaped batches, one batch at a time per shard, so records reach the function in stream
+Lambda-shaped batches, one batch at a time per shard and lane (one lane unless the mapping has a
+ParallelizationFactor, below), so the records of a partition key reach the function in stream
 order. What the template says about errors is honoured:
 
 - `FunctionResponseTypes: [ReportBatchItemFailures]`: the records before the first reported failure
