@@ -14,7 +14,7 @@ agreed time is refused. A ticket the stack refused to set up is left out and rep
 
 Nobody arrives. Each ticket's first arrival rung mails the engineer-and-duty-manager list (one
 digest per site and list for the rungs of one stream batch: docs/decisions/0026); the outbox
-stamps a message when it first sees it (within its poll interval, 0.2 s), and a ticket's lag is
+stamps a message when it first sees it (within its poll interval, 0.5 s: local_stack.outbox), and a ticket's lag is
 the stamp of the first mail naming its number minus its due time: p50, p99, max, and the count of
 mails before their due time (must be 0). The stack's RSS and thread count are read from /proc
 before, at their peak while the mails come, and after (the clocks still running, waiting for

@@ -18,12 +18,16 @@ A state machine's definition is parsed once per text instead of once per executi
 program holds no execution's state: every value lives in the execution's Environment), and a
 Task's service call reuses one boto3 client per region, service and endpoint instead of making a
 client per call (~15-30 ms each; a clock's rung makes two calls). botocore clients are thread-safe.
+moto also parses every JSONPath (`$.key.PK`, ...) again at each use, building a new jsonpath_ng
+parser each time: 14 % of the stack's CPU while 200 clocks reached their rung at once (py-spy,
+docs/decisions/0026). A path is parsed once per text here; the parsed path is not changed by `find`.
 """
 
 from __future__ import annotations
 
 import functools
 import heapq
+import importlib
 import itertools
 import logging
 import queue
@@ -39,6 +43,12 @@ log = logging.getLogger("local_stack")
 
 HUBS: Final = 4
 PARSED_DEFINITIONS: Final = 64  # distinct definition texts kept parsed
+PARSED_PATHS: Final = 4096  # distinct JSONPath texts kept parsed
+# moto's modules that call jsonpath_ng's `parse` at each evaluation
+_PATH_MODULES: Final = (
+    "moto.stepfunctions.parser.asl.utils.json_path",
+    "moto.stepfunctions.parser.asl.component.common.path.result_path",
+)
 
 _Work = Callable[[], Any]
 
@@ -202,6 +212,7 @@ def install(hubs: int = HUBS) -> None:
         EvalComponent.eval(self, env)
 
     _share_task_clients()
+    _parse_paths_once()
     ExecutionWorker.start = start  # type: ignore[method-assign]
     ExecutionWorker.stop = stop  # type: ignore[method-assign]
     ExecutionWorker._get_evaluation_entrypoint = entrypoint  # type: ignore[method-assign]
@@ -232,6 +243,14 @@ def _share_task_clients() -> None:
     _replace_everywhere(original, shared)
 
 
+def _parse_paths_once() -> None:
+    for name in _PATH_MODULES:
+        module = importlib.import_module(name)
+        original = module.parse
+        _originals[f"parse:{name}"] = original
+        module.parse = functools.lru_cache(maxsize=PARSED_PATHS)(original)  # type: ignore[attr-defined]
+
+
 def _replace_everywhere(old: Any, new: Any) -> None:
     for name, module in list(sys.modules.items()):
         if name.startswith("moto.stepfunctions.parser") and getattr(module, "boto_client_for", None) is old:
@@ -256,6 +275,8 @@ def uninstall() -> None:
 
     original = _originals.pop("boto_client_for")
     _replace_everywhere(boto_client.boto_client_for, original)
+    for name in _PATH_MODULES:
+        importlib.import_module(name).parse = _originals.pop(f"parse:{name}")  # type: ignore[attr-defined]
     for hub in hubs:
         hub.close()
     for hub in hubs:

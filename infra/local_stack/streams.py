@@ -2,7 +2,8 @@
 
 One poller thread per `DynamoDB` event of the template reads the stream through the DynamoDB
 Streams API (describe_stream, get_shard_iterator, get_records) and invokes the function with
-Lambda-shaped batches, one batch at a time per shard, so records reach the function in stream
+Lambda-shaped batches, one batch at a time per shard and lane (one lane unless the mapping has a
+ParallelizationFactor, below), so the records of a partition key reach the function in stream
 order. What the template says about errors is honoured:
 
 - `FunctionResponseTypes: [ReportBatchItemFailures]`: the records before the first reported failure
@@ -12,6 +13,8 @@ order. What the template says about errors is honoured:
   first (splitting does not count as a retry).
 - `FilterCriteria`: records no filter matches are dropped before batching (local_stack.filters)
   and counted as `filtered`; the function never sees them.
+- `ParallelizationFactor`: up to that many batches of a shard at once, the records of one partition
+  key in order in one lane (local_stack.stream_lanes).
 - After `MaximumRetryAttempts` retries (or past `MaximumRecordAgeInSeconds`) the records are set
   aside: a Lambda-shaped invocation record (requestContext, responseContext, DDBStreamBatchInfo)
   goes to `DestinationConfig.OnFailure`, is logged loudly and kept in the stats. Nothing is
@@ -35,6 +38,7 @@ from typing import Any, Final
 from local_stack.filters import EventFilter, event_filter
 from local_stack.runtime import Function, FunctionError
 from local_stack.stats import DeliveryStats
+from local_stack.stream_lanes import Lanes, hash_key_of
 from local_stack.template import Resolver, Template, event_sources
 
 log = logging.getLogger("local_stack.streams")
@@ -50,7 +54,6 @@ MAX_BACKOFF_SECONDS: Final = 2.0
 # Properties of a DynamoDB event that change delivery and are not applied locally.
 UNSUPPORTED_PROPERTIES: Final = (
     "MaximumBatchingWindowInSeconds",
-    "ParallelizationFactor",
     "TumblingWindowInSeconds",
 )
 
@@ -63,6 +66,7 @@ class StreamMapping:
     event: str
     stream_arn: str
     batch_size: int = DEFAULT_BATCH_SIZE
+    parallelization_factor: int = 1
     starting_position: str = "TRIM_HORIZON"
     maximum_retry_attempts: int = -1
     bisect_on_error: bool = False
@@ -94,6 +98,7 @@ def stream_mappings(template: Template, resolver: Resolver) -> list[StreamMappin
                 event=source.event,
                 stream_arn=str(props["Stream"]),
                 batch_size=int(props.get("BatchSize", DEFAULT_BATCH_SIZE)),
+                parallelization_factor=int(props.get("ParallelizationFactor", 1)),
                 starting_position=str(props.get("StartingPosition", "TRIM_HORIZON")),
                 maximum_retry_attempts=int(props.get("MaximumRetryAttempts", -1)),
                 bisect_on_error=_flag(props.get("BisectBatchOnFunctionError", False)),
@@ -173,15 +178,16 @@ class StreamStats(DeliveryStats):
     last_sequence_number: str | None = None
     _high_water: dict[str, int] = field(default_factory=dict, repr=False)
 
-    def done(self, shard_id: str, records: list[dict[str, Any]], *, failed: bool = False) -> None:
+    def done(self, shard_id: str, records: list[dict[str, Any]], *, failed: bool = False, lane: int = 0) -> None:
+        """Records of a lane complete in stream order (lanes of one shard finish in any order)."""
         with self.lock:
             for record in records:
                 sequence = int(_sequence(record))
-                if sequence <= self._high_water.get(shard_id, -1):
+                if sequence <= self._high_water.get(f"{shard_id}#{lane}", -1):
                     self.duplicates += 1
                     log.error("%s: record %s completed twice", self.mapping, sequence)
                     continue
-                self._high_water[shard_id] = sequence
+                self._high_water[f"{shard_id}#{lane}"] = sequence
                 self.last_sequence_number = str(sequence)
                 self.in_flight -= 1
                 if failed:
@@ -216,9 +222,11 @@ class StreamPoller(threading.Thread):
         # poller's hands (retries use them), so the stream may drop them (local_stack.stream_retention).
         self.read_through: dict[str, int] = {}
         self.on_read: Callable[[StreamPoller], None] | None = None
+        self._lanes = Lanes(mapping.name, mapping.parallelization_factor, mapping.batch_size)
 
     def stop(self) -> None:
         self._stop_event.set()
+        self._lanes.close()
 
     @property
     def stopping(self) -> bool:
@@ -228,6 +236,7 @@ class StreamPoller(threading.Thread):
 
     def _refresh_shards(self, streams: Any) -> None:
         description = streams.describe_stream(StreamArn=self.mapping.stream_arn)["StreamDescription"]
+        self._lanes.hash_key = hash_key_of(description)
         for shard in description.get("Shards", []):
             shard_id = shard["ShardId"]
             if shard_id not in self._iterators:
@@ -251,7 +260,7 @@ class StreamPoller(threading.Thread):
                 for shard_id, iterator in list(self._iterators.items()):
                     if iterator is None or self.stopping:
                         continue  # a closed shard, read to its end
-                    page = streams.get_records(ShardIterator=iterator, Limit=self.mapping.batch_size)
+                    page = streams.get_records(ShardIterator=iterator, Limit=self._lanes.page_size)
                     raw = page.get("Records", [])
                     if raw:
                         busy = True
@@ -263,7 +272,7 @@ class StreamPoller(threading.Thread):
                             self.stats.filtered += len(records) - len(kept)
                             self.stats.in_flight += len(kept)
                         if kept:
-                            self._deliver(shard_id, kept)
+                            self._lanes.deliver(shard_id, kept, self._deliver_lane)
                         if self.stopping:
                             return  # unfinished records stay unacknowledged, as when a poller dies
                     self._iterators[shard_id] = page.get("NextShardIterator")
@@ -311,7 +320,10 @@ class StreamPoller(threading.Thread):
         limit = self.mapping.maximum_record_age_seconds
         return limit >= 0 and created is not None and time.time() - created > limit
 
-    def _deliver(self, shard_id: str, records: list[dict[str, Any]]) -> None:
+    def _deliver_lane(self, shard_id: str, lane: int, records: list[dict[str, Any]]) -> None:
+        self._deliver(shard_id, records, lane)
+
+    def _deliver(self, shard_id: str, records: list[dict[str, Any]], lane: int = 0) -> None:
         """Deliver one batch (and its retries, halves) until every record is done or set aside."""
         work: deque[tuple[list[dict[str, Any]], int]] = deque([(records, 0)])
         limit = self.mapping.maximum_retry_attempts
@@ -321,16 +333,16 @@ class StreamPoller(threading.Thread):
             while expired < len(batch) and self._too_old(batch[expired]):
                 expired += 1
             if expired:
-                self._set_aside(shard_id, batch[:expired], "RecordAgeExceeded", retries, None)
+                self._set_aside(shard_id, batch[:expired], "RecordAgeExceeded", retries, None, lane)
                 batch = batch[expired:]
                 if not batch:
                     continue
             outcome = self._invoke(batch)
             if outcome.ok:
-                self.stats.done(shard_id, batch)
+                self.stats.done(shard_id, batch, lane=lane)
                 continue
             if outcome.first_failed is not None:
-                self.stats.done(shard_id, batch[: outcome.first_failed])
+                self.stats.done(shard_id, batch[: outcome.first_failed], lane=lane)
                 batch = batch[outcome.first_failed :]
             elif self.mapping.bisect_on_error and len(batch) > 1:
                 middle = len(batch) // 2
@@ -340,7 +352,7 @@ class StreamPoller(threading.Thread):
                 work.appendleft((batch[:middle], retries))
                 continue
             if 0 <= limit <= retries:
-                self._set_aside(shard_id, batch, "RetryAttemptsExhausted", retries, outcome.error)
+                self._set_aside(shard_id, batch, "RetryAttemptsExhausted", retries, outcome.error, lane)
                 continue
             with self.stats.lock:
                 self.stats.retries += 1
@@ -348,7 +360,13 @@ class StreamPoller(threading.Thread):
             work.appendleft((batch, retries + 1))
 
     def _set_aside(
-        self, shard_id: str, records: list[dict[str, Any]], condition: str, retries: int, error: FunctionError | None
+        self,
+        shard_id: str,
+        records: list[dict[str, Any]],
+        condition: str,
+        retries: int,
+        error: FunctionError | None,
+        lane: int = 0,
     ) -> None:
         response_context: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
         if error is not None:
@@ -394,7 +412,7 @@ class StreamPoller(threading.Thread):
                 _send_to_destination(self._clients, destination, invocation_record)
             except Exception:
                 log.exception("%s: could not send the invocation record to %s", self.mapping.name, destination)
-        self.stats.done(shard_id, records, failed=True)
+        self.stats.done(shard_id, records, failed=True, lane=lane)
 
 
 def _send_to_destination(clients: ClientFactory, arn: str, message: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from jsonpath_ng.ext.parser import ExtendedJsonPathParser
 from moto import mock_aws
 
 from local_stack import moto_fixes, moto_scheduler, timescale
@@ -149,3 +150,34 @@ def test_task_calls_share_one_client_and_still_write(
     until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
     assert len(dynamodb.scan(TableName="t")["Items"]) == 5
     assert made.count("dynamodb") <= 1  # moto makes a client per task call
+
+
+def test_a_json_path_is_parsed_once_however_many_executions_use_it(
+    manual: tuple[SFNClient, ManualTime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sfn, _ = manual
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    dynamodb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    parsers: list[str] = []
+    real_parse = ExtendedJsonPathParser.parse
+
+    def counted(self: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+        parsers.append(path)
+        return real_parse(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(ExtendedJsonPathParser, "parse", counted)
+    machine = sfn.create_state_machine(
+        name="puts", definition=json.dumps(PUT_ITEM), roleArn="arn:aws:iam::123456789012:role/sfn"
+    )["stateMachineArn"]
+    arns = [
+        sfn.start_execution(stateMachineArn=machine, name=f"p{n}", input=json.dumps({"key": f"k{n}"}))["executionArn"]
+        for n in range(5)
+    ]
+    until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
+    assert {item["PK"]["S"] for item in dynamodb.scan(TableName="t")["Items"]} == {f"k{n}" for n in range(5)}
+    assert parsers.count("$.key") == 1  # moto parses it at every use: 5 times

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from local_stack.filters import FilterError, event_filter
 from local_stack.provision import Stack
 from local_stack.runtime import Function, FunctionError
+from local_stack.stream_lanes import hash_key_of, lane_of, split
 from local_stack.streams import StreamMapping, StreamPoller, lambda_record, stream_mappings
 from local_stack.template import Handler, Template
 
@@ -42,7 +44,7 @@ class Scripted(Function):
         return self.answer(records)
 
 
-def _record(sk: str, sequence: int) -> dict[str, Any]:
+def _record(sk: str, sequence: int, pk: str = "P") -> dict[str, Any]:
     raw = {
         "eventID": f"e{sequence}",
         "eventName": "INSERT",
@@ -50,8 +52,8 @@ def _record(sk: str, sequence: int) -> dict[str, Any]:
         "eventSource": "aws:dynamodb",
         "awsRegion": "us-east-1",
         "dynamodb": {
-            "Keys": {"PK": {"S": "P"}, "SK": {"S": sk}},
-            "NewImage": {"PK": {"S": "P"}, "SK": {"S": sk}, "blob": {"B": b"\x00\x01"}},
+            "Keys": {"PK": {"S": pk}, "SK": {"S": sk}},
+            "NewImage": {"PK": {"S": pk}, "SK": {"S": sk}, "blob": {"B": b"\x00\x01"}},
             "SequenceNumber": str(sequence),
             "SizeBytes": 10,
             "StreamViewType": "NEW_AND_OLD_IMAGES",
@@ -157,6 +159,119 @@ def test_records_older_than_the_maximum_age_are_set_aside_unseen() -> None:
     assert stats["failures"][0]["requestContext"]["condition"] == "RecordAgeExceeded"
 
 
+# ------------------------------------------------------------------------ ParallelizationFactor
+
+FACTOR = 4
+
+
+def _keys_in_distinct_lanes(count: int) -> list[str]:
+    """Partition keys that hash to `count` different lanes (found, not assumed)."""
+    found: dict[int, str] = {}
+    for n in range(1000):
+        key = f"TICKET#{n}"
+        found.setdefault(lane_of(_record("x", 1, key), FACTOR, "PK"), key)
+        if len(found) == count:
+            return list(found.values())
+    raise AssertionError("no keys for distinct lanes")
+
+
+def _deliver_page(poller: StreamPoller, records: Records) -> None:
+    """As the poller delivers a page it read: split into lanes, each lane's batches in turn."""
+    poller.stats.received += len(records)
+    poller.stats.in_flight += len(records)
+    poller._lanes.hash_key = "PK"
+    poller._lanes.deliver("shard-1", records, poller._deliver_lane)
+
+
+def _in_stream_order_per_key(function: Scripted, records: Records) -> None:
+    """Each key's records reached the function (first time each) in stream order, none lost."""
+    key_of = {r["dynamodb"]["Keys"]["SK"]["S"]: r["dynamodb"]["Keys"]["PK"]["S"] for r in records}
+    seen: dict[str, list[str]] = {}
+    for batch in function.batches:
+        assert len({lane_of(_record("x", 1, key_of[sk]), FACTOR, "PK") for sk in batch}) == 1  # one lane a batch
+        for sk in batch:
+            if sk not in seen.setdefault(key_of[sk], []):
+                seen[key_of[sk]].append(sk)
+    expected: dict[str, list[str]] = {}
+    for record in records:
+        expected.setdefault(key_of[record["dynamodb"]["Keys"]["SK"]["S"]], []).append(
+            record["dynamodb"]["Keys"]["SK"]["S"]
+        )
+    assert seen == expected
+
+
+def test_records_are_split_into_lanes_by_partition_key_in_stream_order() -> None:
+    records = [_record(f"s{i}", 100 + i, f"TICKET#{i % 7}") for i in range(40)]
+    lanes = split(records, FACTOR, "PK")
+    assert sorted(r["dynamodb"]["SequenceNumber"] for lane in lanes.values() for r in lane) == sorted(
+        r["dynamodb"]["SequenceNumber"] for r in records
+    )
+    for lane, in_lane in lanes.items():
+        assert [int(r["dynamodb"]["SequenceNumber"]) for r in in_lane] == sorted(
+            int(r["dynamodb"]["SequenceNumber"]) for r in in_lane
+        )
+        assert all(lane_of(r, FACTOR, "PK") == lane for r in in_lane)
+    assert set(split(records, 1, "PK")) == {0} and set(split(records, FACTOR, None)) == {0}
+    assert (
+        hash_key_of(
+            {"KeySchema": [{"AttributeName": "SK", "KeyType": "RANGE"}, {"AttributeName": "PK", "KeyType": "HASH"}]}
+        )
+        == "PK"
+    )
+
+
+def test_lanes_deliver_batches_of_a_shard_at_once_each_key_in_order() -> None:
+    keys = _keys_in_distinct_lanes(FACTOR)
+    records = [_record(f"s{i:03d}", 100 + i, keys[i % FACTOR]) for i in range(4 * 30)]
+    other_lane_started = threading.Event()
+    running = {"now": 0, "peak": 0}
+    lock = threading.Lock()
+
+    def answer(batch: Records) -> dict[str, Any]:
+        with lock:
+            running["now"] += 1
+            running["peak"] = max(running["peak"], running["now"])
+            if running["now"] > 1:
+                other_lane_started.set()
+        other_lane_started.wait(30)  # a bound, not a speed: one lane alone would wait it out
+        with lock:
+            running["now"] -= 1
+        return {"batchItemFailures": []}
+
+    poller, function = _poller(answer, parallelization_factor=FACTOR, batch_size=25)
+    _deliver_page(poller, records)
+    assert running["peak"] > 1
+    assert all(len(batch) <= 25 for batch in function.batches)
+    _in_stream_order_per_key(function, records)
+    stats = poller.stats.snapshot()
+    assert (stats["delivered"], stats["failed"], stats["duplicates"], stats["in_flight"]) == (len(records), 0, 0, 0)
+
+
+def test_retries_bisection_and_partial_failures_hold_up_only_their_own_lane() -> None:
+    partial, poisoned, calm, _ = _keys_in_distinct_lanes(FACTOR)
+    records = [_record(f"s{i:03d}", 100 + i, (partial, poisoned, calm)[i % 3]) for i in range(30)]
+    once = {"s003"}  # a record of the `partial` lane fails once, reported by its identifier
+
+    def answer(batch: Records) -> dict[str, Any]:
+        sks = [r["dynamodb"]["Keys"]["SK"]["S"] for r in batch]
+        if "s004" in sks:  # a poison record of the `poisoned` lane: bisected, then set aside
+            raise FunctionError("StreamRouterFunction", "ValueError", "poison")
+        failed = [r["dynamodb"]["SequenceNumber"] for r in batch if r["dynamodb"]["Keys"]["SK"]["S"] in once]
+        once.clear()
+        return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}
+
+    poller, function = _poller(answer, parallelization_factor=FACTOR, batch_size=25)
+    _deliver_page(poller, records)
+    _in_stream_order_per_key(function, records)
+    retried = [batch for batch in function.batches if batch and batch[0] == "s003"]
+    assert retried and all(sk in {f"s{i:03d}" for i in range(3, 30, 3)} for sk in retried[0])  # from s003 on, its lane
+    assert ["s004"] in function.batches  # isolated in its lane
+    stats = poller.stats.snapshot()
+    assert (stats["delivered"], stats["failed"], stats["duplicates"], stats["in_flight"]) == (29, 1, 0, 0)
+    assert stats["partial_failures"] == 1 and stats["bisections"] >= 1
+    assert stats["failures"][0]["DDBStreamBatchInfo"]["shardId"] == "shard-1"
+
+
 def test_the_template_mapping_is_read(template: Template, stack: Stack) -> None:
     (mapping,) = stream_mappings(template, stack.resolver())
     assert mapping.stream_arn == stack["Table"]["stream_arn"]
@@ -164,6 +279,7 @@ def test_the_template_mapping_is_read(template: Template, stack: Stack) -> None:
     assert mapping.report_batch_item_failures and mapping.starting_position == "TRIM_HORIZON"
     assert mapping.on_failure == stack["StreamDeadLetterQueue"]["arn"]
     assert mapping.filter.patterns and "FilterCriteria" not in mapping.unsupported
+    assert mapping.parallelization_factor == 10 and "ParallelizationFactor" not in mapping.unsupported
 
 
 def _pattern(pattern: Any) -> dict[str, Any]:

@@ -4,9 +4,12 @@ listing every ticket; nothing is lost, nothing is sent twice, nothing before its
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from typing import Any
 
+import botocore.client
 import pytest
 
 from frontdesk import wiring
@@ -123,3 +126,73 @@ def _is_first_rung(record: dict[str, Any]) -> bool:
     old = record["dynamodb"].get("OldImage") or {}
     values = (image.get("type", {}).get("S"), old.get("level", {}).get("N"), image.get("level", {}).get("N"))
     return values == ("clock", "0", "1")
+
+
+def test_a_batch_of_rungs_makes_only_the_calls_each_rung_needs(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted through the router for a batch of first rungs (docs/decisions/0026): a redundant call
+    (the ticket read twice, the sent notices queried for a rung recorded just now) fails it."""
+    tickets, records = _rungs_reached(h, TICKETS)
+    rungs = [record for record in records if _is_first_rung(record)]
+    assert len(rungs) == TICKETS
+    calls: Counter[str] = Counter()
+    real = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]  # botocore's one request path
+
+    def counted(client: Any, operation: str, params: Any) -> Any:
+        calls[operation] += 1
+        return real(client, operation, params)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+        h.stream.deliver(rungs)
+
+    per_rung = {
+        "GetItem": 1,  # the ticket, read once
+        "TransactWriteItems": 1,  # the rung on the ticket, its event and its marker
+        "Publish": 1,  # the alert on the escalation topic
+        "SendEmail": 1,  # the tenant's notice
+        "PutItem": 3,  # marked sent: the alert, the tenant's notice, the list's mail
+    }
+    # the site and the mailing list read; the digest, one message per member (adapters.ses)
+    once_a_batch = {"GetItem": 2, "SendEmail": len(FIRST_LIST)}
+    expected = {name: TICKETS * count + once_a_batch.get(name, 0) for name, count in per_rung.items()}
+    assert dict(calls) == expected
+    assert all(len(h.escalations(ticket)) == 1 for ticket in tickets)
+
+    calls.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(botocore.client.BaseClient, "_make_api_call", counted)
+        h.stream.deliver(rungs)  # a redelivery reads what was sent (one Query a rung) and sends nothing
+    assert calls["Query"] == TICKETS and calls["SendEmail"] == calls["Publish"] == calls["PutItem"] == 0
+
+
+def test_two_batches_handled_at_once_each_mail_their_own_digest(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the mapping's ParallelizationFactor two router batches run at once; in the local stack
+    their containers share the layer, so a batch's owed mails must be its own (list_digest)."""
+    tickets, records = _rungs_reached(h, TICKETS)
+    rungs = [record for record in records if _is_first_rung(record)]
+    first, second = rungs[: TICKETS // 2], rungs[TICKETS // 2 :]
+    second_done = threading.Event()
+    mailer = wiring.mailer()
+    real_send = mailer.send
+
+    def send(to: Any, subject: str, body: str) -> None:
+        if threading.current_thread().name == "first" and list(to) == [TENANT_EMAIL]:
+            second_done.wait(CATCH_UP_SECONDS)  # the first batch is mid-way while the second runs whole
+        real_send(to, subject, body)
+
+    monkeypatch.setattr(mailer, "send", send)
+    before = len(h.mail())
+    results: list[dict[str, Any]] = []
+    one = threading.Thread(target=lambda: results.append(h.stream.deliver(first)), name="first")
+    one.start()
+    results.append(h.stream.deliver(second))
+    second_done.set()
+    one.join(CATCH_UP_SECONDS)
+    assert [result["batchItemFailures"] for result in results] == [[], []]
+
+    to_list = _to_list(h.mail()[before:])
+    assert len(to_list) == 2 and all("张工单同时超时" in mail.subject for mail in to_list)
+    by_batch = [{r["dynamodb"]["Keys"]["PK"]["S"].removeprefix("TICKET#") for r in batch} for batch in (second, first)]
+    numbers = {ticket.ticket_id: ticket.number for ticket in tickets}
+    for mail, ids in zip(to_list, by_batch, strict=True):
+        assert {number for ticket_id, number in numbers.items() if number in mail.body} == {numbers[i] for i in ids}

@@ -71,14 +71,14 @@ class TicketEscalations:
 
     def __call__(self, clock: Clock, level: int) -> Outcome:
         outcome = Outcome()
-        site_id = self._ticket(clock.subject_id).site_id
-        site = self._read_once(("site", site_id), lambda: self.sites.get(site_id))
+        read = self._ticket(clock.subject_id)  # read once: the site's id and the version the rung is written over
+        site = self._read_once(("site", read.site_id), lambda: self.sites.get(read.site_id))
         if site is None:
-            raise LookupError(f"site {site_id} of ticket {clock.subject_id} does not exist")
+            raise LookupError(f"site {read.site_id} of ticket {clock.subject_id} does not exist")
         at = rung_at(clock, level)
         target = self.on_shift.target(site, clock.rungs[level - 1].on_duty, parse_iso(at))
         recipient = target.detail() if target else {}
-        ticket = self._record(clock, level, recipient)
+        ticket, recorded_now = self._record(clock, level, recipient, read)
         detail = rung_detail(clock, level, recipient)
         event = TimelineEvent(
             ticket_id=ticket.ticket_id,
@@ -92,7 +92,9 @@ class TicketEscalations:
         )
         outcome.event = event
         prefix = marker(clock, level)
-        sent = self.sent.sent_under(f"TICKET#{ticket.ticket_id}", f"{prefix}#")  # the rung's notices: one read
+        # A rung's notices go out only after its record committed (with its marker, above): a record
+        # written just now has none sent yet. A redelivery finds the marker and reads them (one Query).
+        sent = frozenset() if recorded_now else self.sent.sent_under(f"TICKET#{ticket.ticket_id}", f"{prefix}#")
 
         body, attributes = messages.alert(ticket, event)
         publish = lambda: self.alerts.publish(body, attributes)  # noqa: E731
@@ -147,19 +149,27 @@ class TicketEscalations:
     def _read_once(self, key: tuple[str, ...], load: Callable[[], T]) -> T:
         return self.digests.read_once(key, load) if self.digests is not None else load()
 
-    def _record(self, clock: Clock, level: int, recipient: dict[str, str]) -> Ticket:
-        """The rung on the ticket and its timeline, once; the ticket as it is afterwards."""
+    def _record(self, clock: Clock, level: int, recipient: dict[str, str], read: Ticket) -> tuple[Ticket, bool]:
+        """The rung on the ticket and its timeline, once: the ticket as it is afterwards, and whether
+        this call recorded it (False: an earlier delivery did)."""
         build = lambda t: ticket_escalation(t, clock, level, recipient)  # noqa: E731
-        return self._system_change(clock.subject_id, marker(clock, level), build)
+        return self._recorded(clock.subject_id, marker(clock, level), build, read)
 
     def _system_change(self, ticket_id: str, mark: str, build: Callable[[Ticket], Change]) -> Ticket:
+        return self._recorded(ticket_id, mark, build)[0]
+
+    def _recorded(
+        self, ticket_id: str, mark: str, build: Callable[[Ticket], Change], read: Ticket | None = None
+    ) -> tuple[Ticket, bool]:
+        """`build`'s change written once under `mark`, over `read` (the ticket just read, if it was)."""
         for _ in range(MAX_RECORD_ATTEMPTS):
-            ticket = self._ticket(ticket_id)
+            ticket = read if read is not None else self._ticket(ticket_id)
+            read = None  # a conflict reads it again
             change = build(ticket)
             try:
                 if self.tickets.record_system_change(change, ticket.version, mark):
-                    return change.ticket
-                return self._ticket(ticket_id)  # recorded by an earlier delivery
+                    return change.ticket, True
+                return self._ticket(ticket_id), False  # recorded by an earlier delivery
             except VersionConflict:
                 continue  # a person changed the ticket in between: read it again
         raise VersionConflict(field="version", code=ErrorCode.VERSION_CONFLICT)

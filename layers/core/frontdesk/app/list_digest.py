@@ -8,10 +8,15 @@ the two sends it again, never loses it). A mail that could not go out (throttled
 the stream records that owed it, which the router reports as failed: they are delivered again,
 and only what was not marked is owed again. An address SES refuses is recorded on each ticket's
 timeline, as for a single mail. Outside a batch (a direct call) a rung mails at once.
+
+A batch's state belongs to the thread handling it: on Lambda a container handles one invocation at
+a time, but the local stack runs a function's containers as threads sharing this layer, and with
+the mapping's ParallelizationFactor several router batches run at once (local_stack.stream_lanes).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -45,59 +50,68 @@ class OwedListMail:
     source: str | None = None  # the stream record that owes it
 
 
+class _Batch(threading.local):
+    """What the batch being handled on this thread owes and has read."""
+
+    def __init__(self) -> None:
+        self.owed: list[OwedListMail] = []
+        self.collecting = False
+        self.source: str | None = None
+        self.read: dict[tuple[str, ...], Any] = {}
+
+
 @dataclass
 class ListDigests:
     mailer: Mailer
     sent: Sent
     base_url: str
-    _owed: list[OwedListMail] = field(default_factory=list)
-    _collecting: bool = False
-    _source: str | None = None
-    _read: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    _batch: _Batch = field(default_factory=_Batch)
 
     @property
     def collecting(self) -> bool:
-        return self._collecting
+        return self._batch.collecting
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Rungs handled inside owe their list mail until `flush()`."""
-        self._owed.clear()
-        self._read.clear()
-        self._collecting = True
+        batch = self._batch
+        batch.owed.clear()
+        batch.read.clear()
+        batch.collecting = True
         try:
             yield
         finally:
-            self._collecting = False
-            self._owed.clear()
-            self._read.clear()
+            batch.collecting = False
+            batch.owed.clear()
+            batch.read.clear()
 
     def read_once(self, key: tuple[str, ...], load: Callable[[], T]) -> T:
         """Within a batch, a site and a mailing list are read once for all its rungs (a batch lasts
         seconds: an edit made meanwhile applies from the next batch, as to a rung being handled)."""
-        if not self._collecting:
+        read = self._batch.read
+        if not self._batch.collecting:
             return load()
-        if key not in self._read:
-            self._read[key] = load()
-        found: T = self._read[key]
+        if key not in read:
+            read[key] = load()
+        found: T = read[key]
         return found
 
     @contextmanager
     def owed_by(self, source: str) -> Iterator[None]:
         """Mails owed inside are owed by the stream record `source`."""
-        self._source = source
+        self._batch.source = source
         try:
             yield
         finally:
-            self._source = None
+            self._batch.source = None
 
     def owe(self, mail: OwedListMail) -> None:
-        self._owed.append(replace(mail, source=self._source))
+        self._batch.owed.append(replace(mail, source=self._batch.source))
 
     def flush(self) -> set[str]:
         """Send what the batch owes; the sources whose mail did not go out (to deliver again)."""
         unsent: set[str] = set()
-        owed, self._owed = self._owed, []
+        owed, self._batch.owed = self._batch.owed, []
         for group in digests(owed, _audience, _rung):
             try:
                 self._send(group)

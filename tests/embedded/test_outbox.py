@@ -1,0 +1,61 @@
+"""The outbox shows every mail and SNS message moto accepted once, newest first, reading only what is new."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from local_stack import outbox
+from local_stack.outbox import Outbox
+
+
+@pytest.fixture
+def aws(fake_aws_env: None) -> Iterator[None]:
+    with mock_aws():
+        boto3.client("ses", region_name="us-east-1").verify_email_identity(EmailAddress="desk@example.com")
+        yield
+
+
+def _mail(n: int) -> None:
+    boto3.client("ses", region_name="us-east-1").send_email(
+        Source="desk@example.com",
+        Destination={"ToAddresses": [f"to{n}@example.com"]},
+        Message={"Subject": {"Data": f"s{n}"}, "Body": {"Text": {"Data": "b"}}},
+    )
+
+
+def test_each_message_once_newest_first_and_only_new_ones_read(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    sns = boto3.client("sns", region_name="us-east-1")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    box = Outbox("123456789012", "us-east-1")
+    built: list[Any] = []
+    real = outbox._ses_messages
+
+    def counted(items: list[Any], seen: str) -> Any:
+        built.extend(items)
+        return real(items, seen)
+
+    monkeypatch.setattr(outbox, "_ses_messages", counted)
+
+    _mail(1)
+    _mail(2)
+    sns.publish(TopicArn=topic, Message="m1")
+    box.sync()
+    _mail(3)
+    sns.publish(TopicArn=topic, Message="m2")
+    box.sync()
+    box.sync()
+
+    messages = box.messages()
+    assert [(m.channel, m.subject or m.body) for m in messages] == [
+        ("sns", "m2"),
+        ("email", "s3"),
+        ("sns", "m1"),
+        ("email", "s2"),
+        ("email", "s1"),
+    ]
+    assert len(built) == 3  # each mail read once, however often the outbox looked
