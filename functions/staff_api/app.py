@@ -20,7 +20,7 @@ from frontdesk.domain.search import Filters, board_order
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
 from frontdesk.models.history import UnitHistory
-from frontdesk.models.identifiers import MAX_USERNAME
+from frontdesk.models.identifiers import MAX_USERNAME, UTC_INSTANT
 from frontdesk.models.ticket import Actor, Kind, Status, Ticket
 from frontdesk.models.views import MAX_QUERY, Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
@@ -69,8 +69,6 @@ app.include_lazily(
     },
 )
 
-ISO_INSTANT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
-
 
 @app.post("/staff/tickets", summary="Phone, walk-in or letter intake", responses={201: {"description": "Created"}})
 def create_ticket(
@@ -98,7 +96,7 @@ def queue(
     actor: StaffActor,
     site_id: SiteQuery,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
-    since: Annotated[str | None, Query(pattern=ISO_INSTANT, description="Only tickets written since")] = None,
+    since: Annotated[str | None, Query(pattern=UTC_INSTANT, description="Only tickets written since")] = None,
 ) -> Queue | Changes:
     if since is not None:
         return board().changes(site_id, since, actor)

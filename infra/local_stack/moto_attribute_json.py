@@ -19,10 +19,10 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from local_stack.method_patch import MethodPatch
+
 SERVICES: Final = frozenset({"dynamodb", "dynamodbstreams"})
 _STRING_SETS: Final = ("SS", "NS")
-
-_original: Callable[..., Any] | None = None
 
 
 def in_wire_form(value: Any) -> bool:
@@ -45,20 +45,20 @@ def in_wire_form(value: Any) -> bool:
     return False  # B and BS (moto base64-encodes them), or no AttributeValue member at all
 
 
-def installed() -> bool:
-    return _original is not None
-
-
-def install() -> None:
-    """Short-cut AttributeValue structures of DynamoDB and DynamoDB Streams JSON responses."""
-    global _original
+def _serializer() -> type:
     from moto.core.serialize import BaseJSONSerializer
 
-    if _original is not None:
-        return
-    original = BaseJSONSerializer._serialize_type_structure
-    _original = original
+    return BaseJSONSerializer
 
+
+_patch = MethodPatch(_serializer, "_serialize_type_structure")
+
+
+def installed() -> bool:
+    return _patch.installed
+
+
+def _short_cut(original: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(original)
     def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
         if (
@@ -71,13 +71,13 @@ def install() -> None:
             return
         original(self, serialized, value, shape, key)
 
-    BaseJSONSerializer._serialize_type_structure = serialize_structure  # type: ignore[method-assign]
+    return serialize_structure
+
+
+def install() -> None:
+    """Short-cut AttributeValue structures of DynamoDB and DynamoDB Streams JSON responses."""
+    _patch.install(_short_cut)
 
 
 def uninstall() -> None:
-    global _original
-    from moto.core.serialize import BaseJSONSerializer
-
-    if _original is not None:
-        BaseJSONSerializer._serialize_type_structure = _original  # type: ignore[method-assign]
-        _original = None
+    _patch.uninstall()

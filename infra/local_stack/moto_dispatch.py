@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from typing import Any
 
+from local_stack.method_patch import MethodPatch
+
 KEPT_HOSTS = 1024  # bounds the memory should hosts keep coming (an S3 bucket's virtual host each)
-_original: Any = None
 _lock = threading.Lock()
 
 
-def install() -> None:
-    global _original
+def _dispatcher() -> type:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    if _original is not None:
-        return
-    original = DomainDispatcherApplication.get_backend_for_host
-    _original = original
+    return DomainDispatcherApplication
+
+
+_patch = MethodPatch(_dispatcher, "get_backend_for_host")
+
+
+def _kept(original: Callable[..., Any]) -> Callable[..., Any]:
     found: dict[str | None, Any] = {}
 
     @functools.wraps(original)
@@ -39,13 +43,12 @@ def install() -> None:
                     found[host] = backend
             return backend
 
-    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
+    return get_backend_for_host
+
+
+def install() -> None:
+    _patch.install(_kept)
 
 
 def uninstall() -> None:
-    global _original
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-
-    if _original is not None:
-        DomainDispatcherApplication.get_backend_for_host = _original  # type: ignore[method-assign]
-        _original = None
+    _patch.uninstall()

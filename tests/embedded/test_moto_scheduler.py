@@ -8,7 +8,8 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from unittest import mock
 
 import boto3
 import pytest
@@ -120,64 +121,41 @@ PUT_ITEM = {
 }
 
 
+def _five_puts(sfn: SFNClient) -> set[str]:
+    """Five executions of PUT_ITEM into a new table "t", run to the end: the keys they wrote."""
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    dynamodb.create_table(
+        TableName="t",
+        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    machine = sfn.create_state_machine(
+        name="puts", definition=json.dumps(PUT_ITEM), roleArn="arn:aws:iam::123456789012:role/sfn"
+    )["stateMachineArn"]
+    arns = [
+        sfn.start_execution(stateMachineArn=machine, name=f"p{n}", input=json.dumps({"key": f"k{n}"}))["executionArn"]
+        for n in range(5)
+    ]
+    until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
+    return {item["PK"]["S"] for item in dynamodb.scan(TableName="t")["Items"]}
+
+
 def test_task_calls_share_one_client_and_still_write(
     manual: tuple[SFNClient, ManualTime], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sfn, _ = manual
-    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-    dynamodb.create_table(
-        TableName="t",
-        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    made: list[str] = []
-    real_client = boto3.client
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("aws_access_key_id") == "ak":  # moto's interpreter's own clients
-            made.append(str(kwargs.get("service_name")))
-        return real_client(*args, **kwargs)
-
-    monkeypatch.setattr(boto3, "client", counted)
-    machine = sfn.create_state_machine(
-        name="puts", definition=json.dumps(PUT_ITEM), roleArn="arn:aws:iam::123456789012:role/sfn"
-    )["stateMachineArn"]
-    arns = [
-        sfn.start_execution(stateMachineArn=machine, name=f"p{n}", input=json.dumps({"key": f"k{n}"}))["executionArn"]
-        for n in range(5)
-    ]
-    until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
-    assert len(dynamodb.scan(TableName="t")["Items"]) == 5
-    assert made.count("dynamodb") <= 1  # moto makes a client per task call
+    made = mock.Mock(wraps=boto3.client)
+    monkeypatch.setattr(boto3, "client", made)
+    assert _five_puts(sfn) == {f"k{n}" for n in range(5)}
+    by_moto = [c for c in made.call_args_list if c.kwargs.get("aws_access_key_id") == "ak"]  # its interpreter's
+    assert [c.kwargs.get("service_name") for c in by_moto].count("dynamodb") <= 1  # moto makes one per task call
 
 
-def test_a_json_path_is_parsed_once_however_many_executions_use_it(
-    manual: tuple[SFNClient, ManualTime], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_json_path_is_parsed_once_however_many_executions_use_it(manual: tuple[SFNClient, ManualTime]) -> None:
     sfn, _ = manual
-    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-    dynamodb.create_table(
-        TableName="t",
-        KeySchema=[{"AttributeName": "PK", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "PK", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    parsers: list[str] = []
-    real_parse = ExtendedJsonPathParser.parse
-
-    def counted(self: Any, path: str, *args: Any, **kwargs: Any) -> Any:
-        parsers.append(path)
-        return real_parse(self, path, *args, **kwargs)
-
-    monkeypatch.setattr(ExtendedJsonPathParser, "parse", counted)
-    machine = sfn.create_state_machine(
-        name="puts", definition=json.dumps(PUT_ITEM), roleArn="arn:aws:iam::123456789012:role/sfn"
-    )["stateMachineArn"]
-    arns = [
-        sfn.start_execution(stateMachineArn=machine, name=f"p{n}", input=json.dumps({"key": f"k{n}"}))["executionArn"]
-        for n in range(5)
-    ]
-    until(lambda: _status(sfn, arns) == {"SUCCEEDED"}, "every put")
-    assert {item["PK"]["S"] for item in dynamodb.scan(TableName="t")["Items"]} == {f"k{n}" for n in range(5)}
-    assert parsers.count("$.key") == 1  # moto parses it at every use: 5 times
+    with mock.patch.object(
+        ExtendedJsonPathParser, "parse", autospec=True, side_effect=ExtendedJsonPathParser.parse
+    ) as parse:
+        assert _five_puts(sfn) == {f"k{n}" for n in range(5)}
+    assert [c.args[1] for c in parse.call_args_list].count("$.key") == 1  # moto parses it at every use: 5 times

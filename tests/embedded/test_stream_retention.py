@@ -13,25 +13,18 @@ from local_stack.provision import Stack
 from local_stack.runtime import Function
 from local_stack.stream_retention import StreamRetention
 from local_stack.streams import StreamMapping, StreamPoller
-from local_stack.template import Handler
 
+from .recorder import Recorder
 from .waiting import until
 
 REGION = "us-east-1"
 
 
-class Recording(Function):
+class Recording(Recorder):
     """Takes every batch; remembers the keys in the order given. `hold` keeps its first batch waiting."""
 
     def __init__(self, hold: threading.Event | None = None) -> None:
-        super().__init__(
-            logical_id="Reader",
-            name="frontdesk-Reader",
-            arn="arn:aws:lambda:us-east-1:123456789012:function:frontdesk-Reader",
-            handler=Handler("Reader", "x", "x/app.py", "lambda_handler"),
-            timeout=60,
-            memory=512,
-        )
+        super().__init__("Reader", stack="frontdesk")
         self.hold = hold
         self.keys: list[str] = []
         self.invoked = threading.Event()

@@ -13,28 +13,22 @@ import pytest
 
 from local_stack.filters import FilterError, event_filter
 from local_stack.provision import Stack
-from local_stack.runtime import Function, FunctionError
+from local_stack.runtime import FunctionError
 from local_stack.stream_lanes import hash_key_of, lane_of, split
 from local_stack.streams import StreamMapping, StreamPoller, lambda_record, stream_mappings
-from local_stack.template import Handler, Template
+from local_stack.template import Template
 
+from .recorder import Recorder
 from .waiting import until
 
 Records = list[dict[str, Any]]
 
 
-class Scripted(Function):
+class Scripted(Recorder):
     """A function whose answer per batch the test decides; it remembers every batch it was given."""
 
     def __init__(self, answer: Callable[[Records], Any]) -> None:
-        super().__init__(
-            logical_id="StreamRouterFunction",
-            name="frontdesk-StreamRouterFunction",
-            arn="arn:aws:lambda:us-east-1:123456789012:function:frontdesk-StreamRouterFunction",
-            handler=Handler("StreamRouterFunction", "x", "x/app.py", "lambda_handler"),
-            timeout=60,
-            memory=512,
-        )
+        super().__init__("StreamRouterFunction", stack="frontdesk")
         self.answer = answer
         self.batches: list[list[str]] = []
 

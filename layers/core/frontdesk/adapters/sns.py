@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from mypy_boto3_sns.client import SNSClient
 
 
-class ChangePublisher:
+class SnsTopic:
+    """An SNS topic an adapter publishes to, with string message attributes subscribers filter on."""
+
     def __init__(self, topic_arn: str, client: SNSClient | None = None) -> None:
         self._topic_arn = topic_arn
         self._given = client
@@ -24,6 +26,15 @@ class ChangePublisher:
         """Made on first use: a route that builds this adapter but never calls it makes no client (ADR 0027)."""
         return self._given or boto3.client("sns")
 
+    def _publish(self, message: str, attributes: dict[str, str]) -> None:
+        self._client.publish(
+            TopicArn=self._topic_arn,
+            Message=message,
+            MessageAttributes={k: {"DataType": "String", "StringValue": v} for k, v in attributes.items()},
+        )
+
+
+class ChangePublisher(SnsTopic):
     def publish(self, event: TimelineEvent) -> None:
         body = {
             "ticket_id": event.ticket_id,
@@ -33,12 +44,5 @@ class ChangePublisher:
             "to_status": event.to_status.value,
             "at": event.at,
         }
-        self._client.publish(
-            TopicArn=self._topic_arn,
-            Message=json.dumps(body),
-            # Subscribers filter on these (e.g. an on-call SMS only for "dispatch").
-            MessageAttributes={
-                "action": {"DataType": "String", "StringValue": event.action},
-                "to_status": {"DataType": "String", "StringValue": event.to_status.value},
-            },
-        )
+        # Subscribers filter on these (e.g. an on-call SMS only for "dispatch").
+        self._publish(json.dumps(body), {"action": event.action, "to_status": event.to_status.value})

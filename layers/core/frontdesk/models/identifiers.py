@@ -48,6 +48,8 @@ QUARTER: Final = _whole(_YEAR, "-Q[1-4]")
 # An instant a person types (when it happened, when the client was told): ISO 8601 with its offset,
 # the seconds and their fraction optional.
 INSTANT: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$"
+# An instant as the API writes it (UTC, to the second or finer): the board's "written since" cursor.
+UTC_INSTANT: Final = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$"
 # A tracking token: URL-safe base64 of a random secret.
 TRACKING_TOKEN: Final = r"^[A-Za-z0-9_-]+$"  # noqa: S105 -- a shape, not a secret
 TOKEN_MIN_LENGTH: Final = 16
