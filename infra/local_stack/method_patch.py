@@ -21,6 +21,11 @@ class MethodPatch:
     def installed(self) -> bool:
         return self._original is not None
 
+    @property
+    def original(self) -> Callable[..., Any] | None:
+        """The library's own method while the patch is in place (to compare with it)."""
+        return self._original
+
     def install(self, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
         """The method becomes ``wrap(original)``, unless this patch is already in place."""
         if self._original is not None:

@@ -10,9 +10,10 @@ compares every type).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-_original: Any = None
+from local_stack.method_patch import MethodPatch
 
 
 def item_size(item: Any) -> int:
@@ -40,23 +41,27 @@ def _name_size(name: Any) -> int:
     return len(name.encode("utf-8")) if isinstance(name, str) else len(name)
 
 
+def _item() -> type:
+    from moto.dynamodb.models.dynamo_type import Item
+
+    return Item
+
+
+_patch = MethodPatch(_item, "size")
+
+
 def installed() -> bool:
-    return _original is not None
+    return _patch.installed
+
+
+def moto_own() -> Callable[..., Any] | None:
+    """moto's own Item.size while this is installed."""
+    return _patch.original
 
 
 def install() -> None:
-    global _original
-    from moto.dynamodb.models.dynamo_type import Item
-
-    if _original is None:
-        _original = Item.size
-        Item.size = item_size  # type: ignore[method-assign,assignment]
+    _patch.install(lambda _moto_own: item_size)
 
 
 def uninstall() -> None:
-    global _original
-    from moto.dynamodb.models.dynamo_type import Item
-
-    if _original is not None:
-        Item.size = _original  # type: ignore[method-assign]
-        _original = None
+    _patch.uninstall()

@@ -24,7 +24,7 @@ ATTRS = {
 
 def test_the_size_is_motos() -> None:
     item = Item(DynamoType({"S": "TICKET#1"}), DynamoType({"S": "TICKET"}), ATTRS)
-    original = moto_item_size._original or Item.size
+    original = moto_item_size.moto_own() or Item.size
     assert moto_item_size.item_size(item) == original(item) > 0
     for name, value in ATTRS.items():
         one = Item(DynamoType({"S": "k"}), None, {name: value})
