@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.metrics import EphemeralMetrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger()
-metrics = Metrics()
+metrics = EphemeralMetrics()  # as frontdesk.function_metrics makes them
 app = APIGatewayRestResolver(enable_validation=True)
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 
+from frontdesk.function_metrics import FunctionMetrics
 from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import weekly_duty_summary
 
 
-def summarise(logger: Logger, metrics: Metrics) -> dict[str, Any]:
+def summarise(logger: Logger, metrics: FunctionMetrics) -> dict[str, Any]:
     report = weekly_duty_summary().run()
     metrics.add_metric(name="DutySummariesMailed", unit="Count", value=len(report.mailed))
     if report.mailed:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 
+from frontdesk.function_metrics import FunctionMetrics
 from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import end_of_day_sweep, key_audits, monthly_callbacks, tickets
 
 
-def sweep(logger: Logger, metrics: Metrics) -> dict[str, Any]:
+def sweep(logger: Logger, metrics: FunctionMetrics) -> dict[str, Any]:
     report = end_of_day_sweep().run()
     metrics.add_metric(name="MarkedUnfinished", unit="Count", value=len(report.marked))
     if report.days:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 
+from frontdesk.function_metrics import FunctionMetrics
 from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import parcel_notices
 
 
-def notify(logger: Logger, metrics: Metrics) -> dict[str, Any]:
+def notify(logger: Logger, metrics: FunctionMetrics) -> dict[str, Any]:
     report = parcel_notices().run()
     metrics.add_metric(name="ParcelNoticesMailed", unit="Count", value=len(report.mailed))
     metrics.add_metric(name="ParcelNoticesToPhone", unit="Count", value=len(report.to_phone))

@@ -12,15 +12,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from frontdesk import wiring
+from frontdesk.function_metrics import function_metrics
 from frontdesk.tracing import tracer as traced
 
 logger = Logger()
 tracer = traced()
-metrics = Metrics()
+metrics = function_metrics()
 METRICS = {
     "stored": "PhotosStored",
     "quarantined": "PhotosQuarantined",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pages
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from frontdesk.api import intake
@@ -15,6 +15,7 @@ from frontdesk.api.resolver import make_resolver
 from frontdesk.app.tickets import CLIENT, Opened
 from frontdesk.domain import conversation
 from frontdesk.domain.lifecycle import allowed_actions
+from frontdesk.function_metrics import function_metrics
 from frontdesk.models import commands as cmd
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
@@ -25,7 +26,7 @@ from frontdesk.wiring import desk, tracking_url
 
 logger = Logger()
 tracer = traced()
-metrics = Metrics()
+metrics = function_metrics()
 app = make_resolver(settings().max_body_bytes)
 app.include_router(pages.router)
 # imported when a request's path is under their prefix: a cold start imports what its route uses (ADR 0027)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 
+from frontdesk.function_metrics import FunctionMetrics
 from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import quarterly
 
 
-def mail(logger: Logger, metrics: Metrics) -> dict[str, Any]:
+def mail(logger: Logger, metrics: FunctionMetrics) -> dict[str, Any]:
     outcome = quarterly().mail_due()
     metrics.add_metric(name="QuarterlyAnalysesMailed", unit="Count", value=len(outcome.sent))
     if outcome.sent or outcome.empty:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 
+from frontdesk.function_metrics import FunctionMetrics
 from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import reconciler, sites
 
 
-def reconcile(logger: Logger, metrics: Metrics) -> dict[str, Any]:
+def reconcile(logger: Logger, metrics: FunctionMetrics) -> dict[str, Any]:
     report = reconciler().run(sites())
     metrics.add_metric(name="ClocksChecked", unit="Count", value=report.checked)
     metrics.add_metric(name="ClockExecutionsRestarted", unit="Count", value=len(report.started))

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 
+from frontdesk.function_metrics import FunctionMetrics
 from frontdesk.scheduled import scheduled_handler
 from frontdesk.wiring import roster_reminder
 
 
-def remind(logger: Logger, metrics: Metrics) -> dict[str, Any]:
+def remind(logger: Logger, metrics: FunctionMetrics) -> dict[str, Any]:
     report = roster_reminder().run()
     metrics.add_metric(name="RostersIncomplete", unit="Count", value=len(report.told))
     if report.told:

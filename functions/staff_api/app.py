@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from frontdesk.api import intake
@@ -17,6 +17,7 @@ from frontdesk.api.routes import declare_post
 from frontdesk.app.tickets import Opened, staff_actions
 from frontdesk.domain import conversation
 from frontdesk.domain.search import Filters, board_order
+from frontdesk.function_metrics import function_metrics
 from frontdesk.models import commands as cmd
 from frontdesk.models.commands import MAX_UNIT
 from frontdesk.models.history import UnitHistory
@@ -29,7 +30,7 @@ from frontdesk.wiring import board, desk, second_factor, tracking_url
 
 logger = Logger()
 tracer = traced()
-metrics = Metrics()
+metrics = function_metrics()
 app = make_resolver(settings().max_body_bytes)
 app.use(middlewares=[every_caller_checked(lambda actor: second_factor().check(actor))])
 # Each feature's router (a module of this folder) is imported when a request's path is under one of

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -40,6 +40,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from frontdesk import wiring
 from frontdesk.adapters.clocks import clock_change
 from frontdesk.adapters.stream_images import from_image, timeline_event
+from frontdesk.function_metrics import function_metrics
 from frontdesk.tracing import tracer as traced
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 
 logger = Logger()
 tracer = traced()
-metrics = Metrics()
+metrics = function_metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 

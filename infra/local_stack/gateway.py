@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import re
+import sys
 import threading
 import time
 import uuid
@@ -674,6 +675,14 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
         self.gateway = gateway
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: tuple[str, int]) -> None:
+        # A browser that navigates away closes its connections mid-answer: one line, not a
+        # traceback that buries the stack's real errors.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.info("%s:%s closed the connection before its answer was written", *client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 class GatewayServer:

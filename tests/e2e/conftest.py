@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -24,7 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,21 @@ def clean_environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra or {})
     return env
+
+
+LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
+
+
+def logged_errors(log: str, most_lines: int = 120) -> str:
+    """A stack log's ERROR records with their tracebacks (the last `most_lines` lines of them)."""
+    kept: list[str] = []
+    inside = False
+    for line in log.splitlines():
+        if LOG_RECORD.match(line) or line.startswith("{"):  # a record starts: the logger's or powertools' JSON
+            inside = " ERROR " in line
+        if inside:
+            kept.append(line)
+    return "\n".join(kept[-most_lines:])
 
 
 @dataclass
@@ -242,6 +258,18 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
     """One local stack for the session."""
     with stack_of_its_own(tmp_path_factory, "local_stack") as stack:
         yield stack
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test that used the stack carries the stack's logged errors: a 502's cause is in CI's output."""
+    report: pytest.TestReport = yield
+    stack = getattr(item, "funcargs", {}).get("local_stack")
+    if report.failed and isinstance(stack, RunningStack) and stack.log_path.exists():
+        report.sections.append(("local stack: logged errors", logged_errors(stack.log_text()) or "(none)"))
+    return report
 
 
 # ------------------------------------------------------------------ the browser

@@ -22,7 +22,7 @@ from moto.utilities.utils import load_resource
 
 from deploy_tools import smoke
 
-from .conftest import PHONE_REPAIR, RunningStack, free_port, launch, start_stack, until
+from .conftest import PHONE_REPAIR, RunningStack, free_port, launch, logged_errors, start_stack, until
 
 pytestmark = pytest.mark.e2e
 
@@ -320,3 +320,22 @@ def test_the_post_deploy_smoke_test_passes_against_the_local_stack(
 def test_the_smoke_test_fails_loudly_on_a_stack_that_is_not_there() -> None:
     closed = free_port()
     assert smoke.main([f"http://127.0.0.1:{closed}/"]) != 0
+
+
+def test_a_failed_tests_report_carries_the_stacks_errors_and_their_tracebacks() -> None:
+    log = "\n".join(
+        [
+            "2026-12-03 19:12:39,833 INFO local_stack.gateway: POST /public/tickets -> 201 (131 ms)",
+            '{"_aws":{"Timestamp":1796325159934},"service":"frontdesk","TicketsOpened":[1.0]}',
+            "2026-12-03 19:12:39,942 ERROR local_stack: PublicApiFunction failed:",
+            "Traceback (most recent call last):",
+            "SchemaValidationError: Must contain at least one metric.",
+            "2026-12-03 19:12:39,942 INFO local_stack.gateway: POST /public/tickets -> 502 (105 ms)",
+        ]
+    )
+    assert logged_errors(log).splitlines() == [
+        "2026-12-03 19:12:39,942 ERROR local_stack: PublicApiFunction failed:",
+        "Traceback (most recent call last):",
+        "SchemaValidationError: Must contain at least one metric.",
+    ]
+    assert logged_errors(log, most_lines=1) == "SchemaValidationError: Must contain at least one metric."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import socket
 from pathlib import Path
 from typing import Any
@@ -309,3 +310,24 @@ def test_a_client_over_the_rate_limit_is_refused_while_another_ip_is_not(templat
 def test_without_the_waf_flag_no_client_is_limited(template: Template) -> None:
     gateway, _, _ = _gateway(template, parameters={"PublicRateLimit": "10"}, clock=ManualClock())
     assert {gateway.handle(_request("GET", "/public/sites")).status for _ in range(30)} == {200}
+
+
+def test_a_client_that_hangs_up_mid_answer_is_one_line_and_other_errors_keep_their_traceback(
+    template: Template, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.INFO, logger="local_stack.gateway")
+    gateway, _, _ = _gateway(template)
+    server = GatewayServer(gateway, "127.0.0.1", 0)
+    try:
+        for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"), KeyError("bug")):
+            try:
+                raise error
+            except Exception:  # as socketserver calls handle_error: inside the except block
+                server._server.handle_error(None, ("127.0.0.1", 41654))
+    finally:
+        server.stop()
+    assert [r.getMessage() for r in caplog.records] == [
+        "127.0.0.1:41654 closed the connection before its answer was written"
+    ] * 2
+    printed = capsys.readouterr().err
+    assert "KeyError: 'bug'" in printed and "BrokenPipeError" not in printed and "ConnectionReset" not in printed
