@@ -13,7 +13,7 @@ from frontdesk.api.callers import StaffActor, every_caller_checked
 from frontdesk.api.entry import api_handler
 from frontdesk.api.params import BuildingFilter, BuildingPath, IdempotencyKey, SitePath, SiteQuery, TicketId
 from frontdesk.api.resolver import make_resolver
-from frontdesk.api.routes import declare_post
+from frontdesk.api.routes import declare_post, summary_of
 from frontdesk.app.tickets import Opened, staff_actions
 from frontdesk.domain import conversation
 from frontdesk.domain.search import Filters, board_order
@@ -33,41 +33,29 @@ tracer = traced()
 metrics = function_metrics()
 app = make_resolver(settings().max_body_bytes)
 app.use(middlewares=[every_caller_checked(lambda actor: second_factor().check(actor))])
-# Each feature's router (a module of this folder) is imported when a request's path is under one of
-# its prefixes: a cold start imports the models of the route it serves (ADR 0027).
+# Each feature's router (a module of this folder) is imported when a request's path has the shape of
+# one of its routes: a cold start imports the models of the route it serves (ADR 0027).
 app.include_lazily(
     __name__,
     __file__,
-    {
-        "mailing_lists": ("/staff/sites/*/escalation-ladder", "/staff/sites/*/mailing-lists"),
-        "emergency_calls": ("/staff/sites/*/emergency-calls",),
-        "photos": ("/staff/tickets/*/photos",),
-        "incidents": ("/staff/incident-reports",),
-        "people": ("/staff/sites/*/people",),
-        "canned_replies": ("/staff/sites/*/canned-replies",),
-        "duty": ("/staff/duty-entries", "/staff/duty-pages", "/staff/sites/*/duty-log", "/staff/sites/*/duty-pages"),
-        "duty_roster": ("/staff/sites/*/duty-roster",),
-        "keys": (
-            "/staff/emergency-key-uses",
-            "/staff/emergency-keys",
-            "/staff/sites/*/emergency-keys",
-            "/staff/sites/*/key-audits",
-        ),
-        "parcels": ("/staff/parcels", "/staff/sites/*/parcels"),
-        "bulk": ("/staff/tickets/bulk-assign", "/staff/tickets/*/duplicates"),
-        "calendars": ("/staff/sites/*/calendar",),
-        "callbacks": (
-            "/staff/callbacks",
-            "/staff/sites/*/activity-samples",
-            "/staff/sites/*/callbacks",
-            "/staff/sites/*/draws",
-            "/staff/sites/*/samples",
-            "/staff/sites/*/top-repairs",
-        ),
-        "apology": ("/staff/sites/*/apology-template", "/staff/tickets/*/apology"),
-        "corrective": ("/staff/tickets/*/corrective-action", "/staff/tickets/*/verify-action"),
-        "campaigns": ("/staff/sites/*/campaigns", "/staff/sites/*/quarterly"),
-    },
+    (
+        "mailing_lists",
+        "emergency_calls",
+        "photos",
+        "incidents",
+        "people",
+        "canned_replies",
+        "duty",
+        "duty_roster",
+        "keys",
+        "parcels",
+        "bulk",
+        "calendars",
+        "callbacks",
+        "apology",
+        "corrective",
+        "campaigns",
+    ),
 )
 
 
@@ -173,7 +161,7 @@ def _action_routes(*actions: tuple[str, type[cmd.Versioned]]) -> None:
         declare_post(
             app,
             f"/staff/tickets/<ticket_id>/{action}",
-            _summary(command),
+            summary_of(command),
             _action_handler(action),
             name=action,
             returns=StaffTicket,
@@ -181,13 +169,6 @@ def _action_routes(*actions: tuple[str, type[cmd.Versioned]]) -> None:
             ticket_id=TicketId,
             body=Annotated[command, Body()],
         )
-
-
-def _summary(command: type[cmd.Versioned]) -> str:
-    """What the command's own docstring says it does, on one line (not a base class's: none is inherited)."""
-    if not command.__doc__:
-        raise TypeError(f"{command.__name__} says nothing of what it does")
-    return " ".join(command.__doc__.split()).removesuffix(".")
 
 
 def _action_handler(action: str) -> Callable[[Actor, str, cmd.Versioned], StaffTicket]:

@@ -5,7 +5,8 @@ insurer and their verification.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, get_type_hints
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from pydantic import BaseModel
@@ -13,17 +14,15 @@ from pydantic import BaseModel
 from frontdesk.api import intake
 from frontdesk.api.callers import Language, StaffActor
 from frontdesk.api.params import IdempotencyKey, ReportId, SiteQuery
-from frontdesk.api.routes import declare_post, new_router
+from frontdesk.api.routes import declare_post, new_router, summary_of
+from frontdesk.app.incidents import IncidentDesk
 from frontdesk.domain.evidence import PHOTO_RULE
 from frontdesk.models.incident import (
-    ApproveIncidentReport,
     EvidencePackOut,
+    IncidentReport,
     IncidentReportView,
     NewIncidentReport,
     Register,
-    SendBackIncidentReport,
-    SubmitIncidentReport,
-    UpdateIncidentReport,
     Verification,
     VerifyRequest,
     VerifyUploadSlot,
@@ -73,49 +72,39 @@ def read_report(actor: StaffActor, report_id: ReportId) -> IncidentReportView:
 
 
 # The four changes of a report's life: the same route shape, declared once (_change_route below).
-CHANGES: tuple[tuple[str, type[BaseModel], str], ...] = (
-    ("update", UpdateIncidentReport, "Complete or correct a draft report"),
-    (
-        "submit",
-        SubmitIncidentReport,
-        "Submit the report: it is closed to changes and mailed to the managers and department heads",
-    ),
-    (
-        "approve",
-        ApproveIncidentReport,
-        "Approve a submitted report (managers): archived, closed to every change (000 §3.5.2c)",
-    ),
-    (
-        "send-back",
-        SendBackIncidentReport,
-        "Send a submitted report back to its writer as a draft, with a reason (managers)",
-    ),
+# A manager's or writer's change to a report: ``POST /staff/incident-reports/<report_id>/<action>``
+# with the desk method's command in the body; the summary is what the command's docstring says.
+CHANGES: tuple[tuple[str, Callable[[IncidentDesk, str, Any, Actor], IncidentReport]], ...] = (
+    ("update", IncidentDesk.update),
+    ("submit", IncidentDesk.submit),
+    ("approve", IncidentDesk.approve),
+    ("send-back", IncidentDesk.send_back),
 )
 
 
-def _change_route(action: str, body_type: type[BaseModel], summary: str) -> None:
-    """``POST /staff/incident-reports/<report_id>/<action>``: the change, then the report as the caller now sees it."""
-    method = action.replace("-", "_")
+def _change_route(action: str, change: Callable[[IncidentDesk, str, Any, Actor], IncidentReport]) -> None:
+    """The change, then the report as the caller now sees it."""
+    command = get_type_hints(change)["command"]
 
     def route(actor: Actor, report_id: str, body: BaseModel) -> IncidentReportView:
-        getattr(incident_desk(), method)(report_id, body, actor)
+        change(incident_desk(), report_id, body, actor)
         return _view(report_id, actor)
 
     declare_post(
         router,
         f"/staff/incident-reports/<report_id>/{action}",
-        summary,
+        summary_of(command),
         route,
-        name=f"{method}_report",
+        name=f"{change.__name__}_report",
         returns=IncidentReportView,
         actor=StaffActor,
         report_id=ReportId,
-        body=Annotated[body_type, Body()],
+        body=Annotated[command, Body()],
     )
 
 
-for _action, _body, _summary in CHANGES:
-    _change_route(_action, _body, _summary)
+for _action, _change in CHANGES:
+    _change_route(_action, _change)
 
 
 @router.post(

@@ -6,7 +6,7 @@ adapter or a feature's models imported at module level (in the wiring, a handler
 every function imports) would be back in every cold start, and one of these assertions fails.
 What each function's first invocation then imports is its own business: a builder imports its use
 case when it is first called, and an API function includes a feature's router when a request's path
-is under one of the prefixes it declares (frontdesk.api.resolver.BoundedResolver.include_lazily).
+has the shape of one of its routes (frontdesk.api.resolver.BoundedResolver.include_lazily).
 """
 
 from __future__ import annotations
@@ -131,25 +131,27 @@ def _may_match_one_path(a: str, b: str) -> bool:
     )
 
 
-def _under(path: str, prefix: list[str]) -> bool:
-    """Whether every request path of the route starts with the prefix ("*": any one segment)."""
+def _fits(path: str, shape: list[str]) -> bool:
+    """Whether a route's path has a shape read from its module ("*": any one segment, or a parameter)."""
     segments = path.strip("/").split("/")
-    return len(segments) >= len(prefix) and all(p in ("*", s) for p, s in zip(prefix, segments, strict=False))
+    return len(segments) == len(shape) and all(s in ("*", p) for p, s in zip(segments, shape, strict=True))
 
 
 @pytest.mark.parametrize("function", ["public_api", "staff_api"])
-def test_every_route_of_a_lazy_router_is_under_its_prefixes_and_alone_on_its_paths(function: str) -> None:
+def test_the_shapes_read_from_a_lazy_routers_source_are_its_routes_and_alone_on_their_paths(function: str) -> None:
     found = json.loads(_run(ROUTES_PROBE, "app", FUNCTIONS / function))
     own = {(method, path) for method, path in found["own"]}
 
     assert found["routes"]  # the function has lazy routers, and the probe included each
     for name, routes in found["routes"].items():
-        prefixes = found["lazy"][name]
+        shapes = found["lazy"][name]
         assert routes, name
+        # a request for any of its routes includes the router before it is resolved
+        assert [path for _, path in routes if not any(_fits(path, shape) for shape in shapes)] == [], name
+        # and no shape is read that none of its routes has
+        assert [shape for shape in shapes if not any(_fits(path, shape) for _, path in routes)] == [], name
         for method, path in routes:
-            # a request for this route includes its router before it is resolved
-            assert any(_under(path, prefix) for prefix in prefixes), (name, path)
-            # and no route included earlier answers it instead: the order of inclusion changes nothing
+            # no route included earlier answers it instead: the order of inclusion changes nothing
             others = own | {(m, p) for other, rs in found["routes"].items() if other != name for m, p in rs}
             assert not [p for m, p in others if m == method and _may_match_one_path(p, path) and p != path], path
 

@@ -5,10 +5,11 @@ other Content-Type is 415; none means JSON, as powertools reads it). Every route
 the one bounded parser (frontdesk.api.bounded_json): no body can reach a 5xx.
 
 A function's feature routers can be included lazily (``include_lazily``): the module beside the
-handler is imported, and its router included, when a request's path starts with one of the prefixes
-it declares, and before the OpenAPI document is made. A cold start then imports the models of the
-route it serves, not those of every feature (ADR 0027); tests/unit/test_cold_imports.py checks
-that every route of such a router is under one of its prefixes, so none is ever unreachable.
+handler is imported, and its router included, when a request's path has the shape of one of its
+routes, and before the OpenAPI document is made. A cold start then imports the models of the route
+it serves, not those of every feature (ADR 0027). The shapes are read from the module's source, its
+``@router.<method>("<path>")`` lines, so a route is declared once; tests/unit/test_cold_imports.py
+checks that what is read is exactly what the router registers, so no route is ever unreachable.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import base64
 import binascii
 import importlib.util
 import json
+import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -42,17 +44,18 @@ class BoundedResolver(APIGatewayRestResolver):
         errors.register(self)
         self._lazy: dict[str, tuple[Path, tuple[tuple[str, ...], ...]]] = {}
 
-    def include_lazily(self, handler_module: str, handler_file: str, routers: Mapping[str, tuple[str, ...]]) -> None:
-        """``routers``: each module beside the handler (by name, with a ``router``) and the path prefixes
-        of its routes ("*" stands for one segment, e.g. "/staff/sites/*/duty-log")."""
+    def include_lazily(self, handler_module: str, handler_file: str, routers: Iterable[str]) -> None:
+        """``routers``: the modules beside the handler (by name, each with a ``router``) to include
+        when a request's path has the shape of one of their routes."""
         folder = Path(handler_file).parent
-        for name, prefixes in routers.items():
+        for name in routers:
+            file = folder / f"{name}.py"
             unique = f"{handler_module}.{name}"  # each container (local stack, test) its own copy, as on Lambda
-            self._lazy[unique] = (folder / f"{name}.py", tuple(_segments(prefix) for prefix in prefixes))
+            self._lazy[unique] = (file, _route_shapes(file.read_text(encoding="utf-8")))
 
     def lazy_routers(self) -> dict[str, tuple[tuple[str, ...], ...]]:
-        """The routers not included yet, and their prefixes (for the test that checks them)."""
-        return {name: prefixes for name, (_, prefixes) in self._lazy.items()}
+        """The routers not included yet, and the shapes of their routes (for the test that checks them)."""
+        return {name: shapes for name, (_, shapes) in self._lazy.items()}
 
     def include_all(self) -> None:
         for name in list(self._lazy):
@@ -60,8 +63,8 @@ class BoundedResolver(APIGatewayRestResolver):
 
     def _include_for(self, path: str) -> None:
         wanted = _segments(path)
-        for name, (_, prefixes) in list(self._lazy.items()):
-            if any(_under(wanted, prefix) for prefix in prefixes):
+        for name, (_, shapes) in list(self._lazy.items()):
+            if any(_has_shape(wanted, shape) for shape in shapes):
                 self._include(name)
 
     def _include(self, name: str) -> None:
@@ -115,9 +118,20 @@ def _segments(path: str) -> tuple[str, ...]:
     return tuple(path.strip("/").split("/"))
 
 
-def _under(path: tuple[str, ...], prefix: tuple[str, ...]) -> bool:
-    """Whether the path starts with the prefix, "*" matching any one segment."""
-    return len(path) >= len(prefix) and all(p in ("*", s) for p, s in zip(prefix, path, strict=False))
+# A route's path as a module declares it: a decorator's first argument, or declare_post's second
+# (an f-string there: its "{...}" segments are parameters too).
+_ROUTE = re.compile(r'(?:@router\.(?:get|post|put|patch|delete)\(|declare_post\(\s*router,)\s*f?"([^"]+)"')
+
+
+def _route_shapes(source: str) -> tuple[tuple[str, ...], ...]:
+    """The segments of each path a router module declares routes on, "*" for each parameter."""
+    shapes = (tuple("*" if "<" in s or "{" in s else s for s in _segments(path)) for path in _ROUTE.findall(source))
+    return tuple(dict.fromkeys(shapes))
+
+
+def _has_shape(path: tuple[str, ...], shape: tuple[str, ...]) -> bool:
+    """Whether the path fits the shape, "*" matching any one segment."""
+    return len(path) == len(shape) and all(p in ("*", s) for p, s in zip(shape, path, strict=True))
 
 
 def _headers(event: Mapping[str, Any]) -> dict[str, str]:

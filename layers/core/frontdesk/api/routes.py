@@ -21,3 +21,12 @@ def declare_post(
     route.__name__ = name
     route.__annotations__ = {**parameters, "return": returns}
     router.post(path, summary=summary)(route)
+
+
+def summary_of(command: type) -> str:
+    """What a command's own docstring says it does, on one line: a route's summary (a base class's
+    docstring is not inherited, so a command that says nothing is refused at import)."""
+    doc = command.__dict__.get("__doc__")
+    if not doc:
+        raise TypeError(f"{command.__name__} says nothing of what it does")
+    return " ".join(str(doc).split()).removesuffix(".")

@@ -63,7 +63,7 @@ class NewIncidentReport(Model):
 
 
 class UpdateIncidentReport(Versioned):
-    """A draft is completed field by field; fields left out keep their value."""
+    """Complete or correct a draft report, field by field: fields left out keep their value."""
 
     severity: IncidentSeverity | None = None
     category: Identifier | None = None
@@ -80,15 +80,15 @@ class UpdateIncidentReport(Versioned):
 
 
 class SubmitIncidentReport(Versioned):
-    pass
+    """Submit the report: it is closed to changes and mailed to the managers and department heads."""
 
 
 class ApproveIncidentReport(Versioned):
-    """A manager approves a submitted report: it is archived, closed to every change."""
+    """Approve a submitted report (managers): archived, closed to every change (000 §3.5.2c)."""
 
 
 class SendBackIncidentReport(Versioned):
-    """A manager sends a submitted report back to its writer as a draft, saying what is missing."""
+    """Send a submitted report back to its writer as a draft, saying what is missing (managers)."""
 
     reason: Text
 
