@@ -17,12 +17,14 @@ start of the level to then, per ticket opened, is the figure a loaded machine di
 one process's CPU seconds per ticket bound its throughput: one GIL).
 
     .venv/bin/python bench/intake.py [--small 100] [--large 20000] [--per-client 8] [--concurrency 4]
+                                     [--units spread|one]
     FRONTDESK_MOTO_SIZE_FIXES=0 .venv/bin/python bench/intake.py ...   # moto as released (transactions, queries)
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import socket
@@ -84,10 +86,32 @@ class Level:
         return self.ok / self.seconds if self.seconds else 0.0
 
 
-def post_ticket(base: str) -> str:
+class Places:
+    """Where the bench's tickets are reported: every unit of the demo site in turn (``spread``), as a
+    site's reports come, or all in one unit (``one``). Intake counts the unit's repeats in the quarter
+    (one Query of the unit's tickets), so with ``one`` each ticket costs more than the one before:
+    that measures how many tickets the bench opened in one unit, not the table's size."""
+
+    def __init__(self, base: str, mode: str) -> None:
+        with urllib.request.urlopen(f"{base}/public/sites", timeout=60) as response:  # 127.0.0.1 only
+            sites = json.load(response)
+        units = [
+            (b["building_id"], u) for s in sites if s["site_id"] == "demo" for b in s["buildings"] for u in b["units"]
+        ]
+        self._cycle = itertools.cycle(units if mode == "spread" else [(TICKET["building_id"], TICKET["unit"])])
+        self._lock = threading.Lock()
+        self.count = len(units) if mode == "spread" else 1
+
+    def next(self) -> dict[str, str]:
+        with self._lock:
+            building_id, unit = next(self._cycle)
+        return {**TICKET, "building_id": building_id, "unit": unit}
+
+
+def post_ticket(base: str, ticket: dict[str, str] = TICKET) -> str:
     request = urllib.request.Request(
         f"{base}/public/tickets",
-        data=json.dumps(TICKET).encode(),
+        data=json.dumps(ticket).encode(),
         headers={"Content-Type": "application/json", "Idempotency-Key": str(uuid.uuid4())},
         method="POST",
     )
@@ -270,14 +294,14 @@ def raw_put(stack: Stack, item: dict[str, Any]) -> Callable[[], Callable[[], str
     return make
 
 
-def measure(stack: Stack, size: int, per_client: int) -> dict[str, Any]:
+def measure(stack: Stack, size: int, per_client: int, places: Places) -> dict[str, Any]:
     groups = ticket_groups(stack)
     ticket_item = next(item for group in groups for item in group if item["SK"]["S"] == "TICKET")
     put_item = {k: v for k, v in ticket_item.items() if not k.startswith("GSI") and k != "type"}
     result: dict[str, Any] = {"tickets": size, "levels": []}
     for clients in CLIENTS:
         cpu_before = cpu_seconds(stack.process.pid)
-        intake = run_level(clients, per_client, lambda: lambda: post_ticket(stack.base))
+        intake = run_level(clients, per_client, lambda: lambda: post_ticket(stack.base, places.next()))
         # the stream router's work for these tickets, done before the floor is measured (not beside it)
         settle(stack, SETTLE_LEVEL_SECONDS, every_seconds=1)
         cpu_ms = (cpu_seconds(stack.process.pid) - cpu_before) * 1000 / max(1, intake.ok)
@@ -302,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=20000, help="tickets in the table for the second")
     parser.add_argument("--per-client", type=int, default=8, help="requests per client at each level")
     parser.add_argument("--concurrency", type=int, default=4, help="the stack's containers per function")
+    parser.add_argument(
+        "--units", choices=("spread", "one"), default="spread", help="the demo site's units in turn, or one unit"
+    )
     args = parser.parse_args(argv)
     print(
         f"moto size fixes (local_stack.moto_fixes): {'on' if size_fixes() else 'OFF (moto 5.2.5 as released)'}",
@@ -316,11 +343,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         opened = len(groups)
         fill(stack, groups, max(0, args.small - opened), 0)
         settle(stack)
-        small = measure(stack, args.small, args.per_client)
+        places = Places(stack.base, args.units)
+        print(f"tickets reported in {places.count} unit(s) in turn", flush=True)
+        small = measure(stack, args.small, args.per_client, places)
         opened = len(ticket_groups(stack))
         fill(stack, ticket_groups(stack)[:8], max(0, args.large - args.small - opened), args.small)
         settle(stack)
-        large = measure(stack, args.large, args.per_client)
+        large = measure(stack, args.large, args.per_client, places)
     finally:
         stack.stop()
     print("\nlarge/small throughput:", flush=True)
