@@ -16,7 +16,8 @@ from frontdesk.domain.calendar import shipped_years
 from frontdesk.domain.errors import DomainError
 from frontdesk.models import commands as cmd
 from frontdesk.models.calendar import YearCalendar
-from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState, Result, SurveyIn
+from frontdesk.models.callback import Callback, CallbackIn, CallbackState, Result, SurveyIn
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.ticket import Kind, Status, Ticket
 

@@ -17,9 +17,10 @@ from frontdesk import wiring
 from frontdesk.clock import parse_iso
 from frontdesk.domain.duty_roster import NOBODY_ON_DUTY
 from frontdesk.models.clock import ClockKind, SubjectType
-from frontdesk.models.duty import CloseDutyPage, DutyCategory, NewDutyEntry, OnDutyRole, Shift, SignOut
+from frontdesk.models.duty import CloseDutyPage, DutyCategory, NewDutyEntry, SignOut
 from frontdesk.models.duty_roster import RosterIn, RosterSlotIn
 from frontdesk.models.escalation import Ladder, Rung
+from frontdesk.models.on_duty import OnDutyRole, Shift
 from frontdesk.models.ticket import Kind, Ticket
 from local_stack.demo import StaffMember, add_staff
 from local_stack.template import Template

@@ -12,7 +12,8 @@ from frontdesk import wiring
 from frontdesk.adapters.callbacks import CallbackStore
 from frontdesk.clock import parse_iso
 from frontdesk.domain.errors import DomainError
-from frontdesk.models.callback import Callback, CallbackReason, ReassignIn, TopRepairsIn
+from frontdesk.models.callback import Callback, ReassignIn, TopRepairsIn
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.ticket import FIRST_AID, Kind, Ticket
 

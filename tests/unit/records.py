@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from frontdesk.models.callback import Attempt, Callback, CallbackReason, CallbackState, Method, Result
+from frontdesk.models.callback import Attempt, Callback, CallbackState, Method, Result
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.ticket import Channel, Contact, Kind, Status, Ticket
 
 TICKET_DAY = "2026-11-05"

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from frontdesk.domain.calendar import calendar, shipped_years, site_calendar
 from frontdesk.models.calendar import Hours, YearCalendar
-from frontdesk.models.duty import Shift
+from frontdesk.models.on_duty import Shift
 
 SHANGHAI = "Asia/Shanghai"
 CN = site_calendar(SHANGHAI, ())

@@ -15,7 +15,8 @@ from frontdesk.domain import callbacks as rules
 from frontdesk.domain import clocks
 from frontdesk.domain.calendar import site_calendar
 from frontdesk.domain.errors import DomainError
-from frontdesk.models.callback import Callback, CallbackIn, CallbackReason, CallbackState, Result, SurveyIn
+from frontdesk.models.callback import Callback, CallbackIn, CallbackState, Result, SurveyIn
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.catalogue import catalogue
 from frontdesk.models.clock import ClockKind, ClockState, SubjectType
 from frontdesk.models.escalation import DEFAULT_LADDER

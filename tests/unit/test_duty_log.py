@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from frontdesk.domain import duty
+from frontdesk.domain import duty, shifts
 from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden
 from frontdesk.domain.evolve import evolve
 from frontdesk.models.catalogue import catalogue
-from frontdesk.models.duty import DutyCategory, DutyEntry, DutyPage, EntryRef, NewDutyEntry, PageId, PageState, Shift
+from frontdesk.models.duty import DutyCategory, DutyEntry, DutyPage, EntryRef, NewDutyEntry, PageId, PageState
+from frontdesk.models.on_duty import Shift
 from frontdesk.models.ticket import Kind
 
 from .builders import DUTY_MANAGER, ENGINEER, OPERATOR, T0, Walk, make_site
@@ -39,15 +40,15 @@ def _local(hour: int, minute: int, second: int = 0, day: int = 22) -> datetime:
     ],
 )
 def test_shifts_are_site_local_day_0800_to_1730_and_night_to_0800(moment: datetime, day: str, shift: Shift) -> None:
-    span = duty.shift_at(SITE, moment)
+    span = shifts.shift_at(SITE, moment)
     assert (span.day, span.shift) == (day, shift)
     assert span.starts <= moment < span.ends
 
 
 def test_a_site_in_another_time_zone_has_its_own_shifts() -> None:
     urumqi = make_site(timezone="Asia/Urumqi")  # UTC+6
-    assert duty.shift_at(urumqi, _local(9, 0)).shift is Shift.NIGHT  # 07:00 there
-    assert duty.shift_at(SITE, _local(9, 0)).shift is Shift.DAY
+    assert shifts.shift_at(urumqi, _local(9, 0)).shift is Shift.NIGHT  # 07:00 there
+    assert shifts.shift_at(SITE, _local(9, 0)).shift is Shift.DAY
 
 
 def _entry(**changes: object) -> NewDutyEntry:
@@ -57,7 +58,7 @@ def _entry(**changes: object) -> NewDutyEntry:
 
 
 def _page_with(*texts: str) -> tuple[DutyPage, list[DutyEntry]]:
-    page = duty.blank_page(SITE, duty.shift_at(SITE, T0))
+    page = duty.blank_page(SITE, shifts.shift_at(SITE, T0))
     entries: list[DutyEntry] = []
     for i, text in enumerate(texts):
         page, entry = duty.append(page, _entry(happened=text), "dm1", T0 + timedelta(minutes=i))

@@ -17,9 +17,9 @@ from frontdesk.clock import FixedClock
 from frontdesk.domain import duty_roster, months
 from frontdesk.domain.errors import DomainError, ErrorCode, Forbidden, VersionConflict
 from frontdesk.models.clock import Clock, ClockKind, ClockState, PlannedRung, SubjectType
-from frontdesk.models.duty import OnDutyRole, Shift
 from frontdesk.models.duty_roster import DutyRoster, RosterIn, RosterSlotIn
 from frontdesk.models.escalation import DEFAULT_LADDER, Ladder
+from frontdesk.models.on_duty import OnDutyRole, Shift
 from frontdesk.models.staff import Person
 from frontdesk.models.ticket import Role
 from frontdesk.notifications.messages import Mail

@@ -16,7 +16,8 @@ from frontdesk.domain import callbacks as rules
 from frontdesk.domain import monthly_callbacks as monthly
 from frontdesk.domain.calendar import site_calendar
 from frontdesk.domain.errors import DomainError
-from frontdesk.models.callback import Callback, CallbackReason, CallbackState, ReassignIn
+from frontdesk.models.callback import Callback, CallbackState, ReassignIn
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.ticket import FIRST_AID, Channel, Escalation, Kind, Status, Ticket, TicketLink
 from frontdesk.notifications import callbacks as notices
 

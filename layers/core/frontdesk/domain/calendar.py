@@ -28,7 +28,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from frontdesk.models.calendar import Hours, YearCalendar
-from frontdesk.models.duty import Shift
+from frontdesk.models.on_duty import Shift
 
 SHIPPED: Final = Path(__file__).resolve().parents[1] / "calendars" / "cn-mainland.json"
 # A bound on the search for a working day: no calendar has a month without one.

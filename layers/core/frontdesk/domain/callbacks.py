@@ -44,7 +44,6 @@ from frontdesk.models.callback import (
     Attempt,
     Callback,
     CallbackIn,
-    CallbackReason,
     CallbackState,
     Method,
     ReassignIn,
@@ -52,6 +51,7 @@ from frontdesk.models.callback import (
     Result,
     SurveyIn,
 )
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import (
     FIRST_AID,

@@ -26,8 +26,7 @@ from frontdesk.domain.clocks import ClockWrite
 from frontdesk.domain.errors import DomainError, ErrorCode, IllegalTransition, InvalidInput
 from frontdesk.domain.evolve import evolve
 from frontdesk.domain.permissions import DESK, require_staff_in
-from frontdesk.domain.shifts import ShiftSpan as ShiftSpan
-from frontdesk.domain.shifts import shift_at as shift_at
+from frontdesk.domain.shifts import ShiftSpan, shift_at
 from frontdesk.models.calendar import DAY_END, DAY_START
 from frontdesk.models.clock import Clock
 from frontdesk.models.duty import (
@@ -45,7 +44,6 @@ from frontdesk.models.duty import (
     HandoverState,
     NewDutyEntry,
     PageState,
-    Shift,
     SignIn,
     SignOut,
 )
@@ -53,6 +51,7 @@ from frontdesk.models.frozen import project
 from frontdesk.models.identifiers import DUTY_PAGE
 from frontdesk.models.incident import IncidentReport
 from frontdesk.models.keys import KeyUse
+from frontdesk.models.on_duty import Shift
 from frontdesk.models.parcels import Parcel, ParcelState
 from frontdesk.models.site import Site
 from frontdesk.models.ticket import TERMINAL, Actor, Kind, Status, Ticket

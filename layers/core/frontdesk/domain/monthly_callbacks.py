@@ -40,7 +40,8 @@ from frontdesk.domain import sampling
 from frontdesk.domain.calendar import Calendar
 from frontdesk.domain.callbacks import KEY_REPAIR_CATEGORIES, REPAIR_LIKE, desk_taker, is_first_aid, of_ticket
 from frontdesk.domain.months import month_days, month_of
-from frontdesk.models.callback import Callback, CallbackReason
+from frontdesk.models.callback import Callback
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.ticket import ACTIVITY, Kind, Resolution, Ticket
 
 TOP_COUNT: Final = 3

@@ -14,7 +14,7 @@ from typing import Final, Literal
 from pydantic import ConfigDict, Field
 
 from frontdesk.models import identifiers as ids
-from frontdesk.models.callback_reason import CallbackReason as CallbackReason
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.frozen import Frozen, Model
 
 MAX_TEXT: Final = 500

@@ -19,6 +19,7 @@ from frontdesk.models import apology, campaign, canned, corrective, incident, pa
 from frontdesk.models import callback as cb
 from frontdesk.models import commands as cmd
 from frontdesk.models import identifiers as ids
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.duty import MAX_TEXT as MAX_DUTY_TEXT
 from frontdesk.models.duty import DutyCategory, PageId, SignOut
 from frontdesk.models.duty_roster import Month
@@ -134,7 +135,7 @@ def _walk(node: dict[str, Any], defs: dict[str, Any], prefix: str, found: FormRu
 class CallbackRules(Frozen):
     """What the console's callback form offers (frontdesk.models.callback)."""
 
-    reasons: list[cb.CallbackReason]
+    reasons: list[CallbackReason]
     methods: list[cb.Method]
     results: list[cb.Result]
     survey_results: list[cb.Result]  # what the client may answer by the survey link

@@ -13,8 +13,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from frontdesk.models import identifiers as ids
 from frontdesk.models.frozen import Frozen, Model
-from frontdesk.models.on_duty import OnDutyRole as OnDutyRole
-from frontdesk.models.on_duty import Shift as Shift
+from frontdesk.models.on_duty import Shift
 
 
 class DutyCategory(StrEnum):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from frontdesk.models.callback import CallbackReason
+from frontdesk.models.callback_reason import CallbackReason
 from frontdesk.models.frozen import Model
 
 
