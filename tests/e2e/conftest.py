@@ -33,7 +33,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config as BotoConfig
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import APIResponse, Browser, Page, Route, ViewportSize, expect, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 90.0
@@ -273,6 +273,42 @@ def pytest_runtest_makereport(
 
 
 # ------------------------------------------------------------------ the browser
+
+HOLD_WAIT_SECONDS = 30.0  # a bound for a busy machine, not a timing assertion
+SETTLE_MS = 1000  # the page's handling of a released answer; a slow page can only hide a bug
+
+
+def hold_next_read(page: Page, pattern: str, ask: Callable[[], None]) -> Callable[[], None]:
+    """Has the page GET `pattern` again (``ask()``, repeated until a GET reaches the route: a read
+    already under way may answer the first ask), the API's answer fetched now but handed to the page
+    only when the returned function is called; it then waits for the page to have handled it."""
+    held: list[tuple[Route, APIResponse]] = []
+
+    def hold(route: Route) -> None:
+        if route.request.method == "GET" and not held:
+            held.append((route, route.fetch()))
+        else:
+            route.fallback()
+
+    page.route(pattern, hold)
+    deadline = time.monotonic() + HOLD_WAIT_SECONDS
+    while not held:
+        assert time.monotonic() < deadline, f"the page did not read {pattern}"
+        ask()
+        for _ in range(20):  # the route's handler runs when Playwright next dispatches events
+            if held:
+                break
+            page.wait_for_timeout(50)
+
+    def release() -> None:
+        route, answer = held[0]
+        with page.expect_event("requestfinished"):
+            route.fulfill(response=answer)
+        page.unroute(pattern, hold)
+        page.wait_for_timeout(SETTLE_MS)
+
+    return release
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -10,25 +10,23 @@ Screenshots land in /tmp/screens/roster-*.png.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from playwright.sync_api import APIResponse, Page, Route, expect
+from playwright.sync_api import Page, expect
 
 from frontdesk.domain.duty_roster import roster_month
 from frontdesk.domain.months import next_month
 from local_stack.demo import DEMO_SITE
 
+from .conftest import hold_next_read
 from .test_web_pages import SITE, Desk, desk, screenshot, sign_in, sign_in_at
 
 pytestmark = pytest.mark.e2e
 
 MONTH = "2027-03"  # a month no other test fills
-HOLD_WAIT_SECONDS = 30.0  # a bound for a busy machine, not a timing assertion
-SETTLE_MS = 1000
 _ = desk  # the module's fixture from test_web_pages: the local stack as the tests use it
 
 
@@ -48,37 +46,10 @@ def _cell(roster: Any, shift: str, what: str, day: str = f"{MONTH}-01") -> Any:
 
 
 def _hold_next_read(page: Page, roster: Any) -> Callable[[], None]:
-    """Has the panel read its month again, its GET answered by the API now but handed to the page
-    only when the returned function is called (then it waits for the page to have handled it)."""
-    held: list[tuple[Route, APIResponse]] = []
-    pattern = f"**/duty-roster/{MONTH}"
-
-    def hold(route: Route) -> None:
-        if route.request.method == "GET" and not held:
-            held.append((route, route.fetch()))
-        else:
-            route.fallback()
-
-    page.route(pattern, hold)
-    deadline = time.monotonic() + HOLD_WAIT_SECONDS
-    while not held:
-        # A read still under way (waiting for the staff directory) answers this change without a new
-        # GET, so the month is chosen again until one reaches the route.
-        assert time.monotonic() < deadline, "the panel did not read its month"
-        roster.get_by_label("月份").dispatch_event("change")
-        for _ in range(20):  # the route's handler runs when Playwright next dispatches events
-            if held:
-                break
-            page.wait_for_timeout(50)
-
-    def release() -> None:
-        route, answer = held[0]
-        with page.expect_event("requestfinished"):
-            route.fulfill(response=answer)
-        page.unroute(pattern, hold)
-        page.wait_for_timeout(SETTLE_MS)  # the page's handling of it; a slow page can only hide a bug
-
-    return release
+    """The month read again, its answer handed to the page when the returned function is called. A
+    read still under way (waiting for the staff directory) answers a change without a new GET, so
+    the month is chosen again until one is asked."""
+    return hold_next_read(page, f"**/duty-roster/{MONTH}", lambda: roster.get_by_label("月份").dispatch_event("change"))
 
 
 def test_a_manager_fills_the_roster_and_the_desk_reads_it(page: Page, desk: Desk) -> None:

@@ -17,6 +17,7 @@ let done = []; // the latest concluded, newest first
 let recording = ""; // the callback whose form is open
 let assigning = ""; // the callback whose reassign form is open
 let loadedFor = "";
+let readsAsked = 0;
 let siteLink = null; // #callbacks=<site>, from the catalogue's patterns
 
 export function configureCallbacks(known) {
@@ -48,8 +49,11 @@ export async function loadCallbacks() {
   if (!site || el("callbacks").hidden) return;
   if (!rules) configureCallbacks(await FD.catalogue()); // its first read failed: read it again
   if (!rules) return;
+  const asked = ++readsAsked;
   const result = await staffApi("GET", "staff/sites/" + encodeURIComponent(site) + "/callbacks");
-  if (!result || site !== state.siteId) return;
+  // a later read (after a recorded attempt or a reassignment) answers for the panel: an earlier
+  // read's late answer would put back the queue as it was before the save
+  if (!result || site !== state.siteId || asked !== readsAsked) return;
   list = result.ok ? result.data.callbacks : [];
   done = result.ok ? result.data.concluded : [];
   loadedFor = site;
