@@ -18,6 +18,7 @@ let register = null; // KeyRegister of the site shown
 let audit = null; // KeyAuditView of the site's month
 let month = "";
 let form = null; // {mode: "take"|"return"|"tell"|"seal", key, use}
+let built = null; // the form, site and language its fields were built for
 let busy = false;
 let loads = 0; // the latest read wins: an earlier one answering late must not paint an older register
 
@@ -252,16 +253,22 @@ function renderForm() {
   const where = form.key || form.use;
   el("keys-form-title").textContent = t(TITLES[form.mode], { place: where ? place(where) : "" });
   el("keys-submit").textContent = t(SUBMITS[form.mode]);
-  // Rebuilt in the language shown, keeping what was typed (openForm empties it first).
-  const kept = {};
-  node.querySelectorAll("input, select, textarea").forEach(function (c) { kept[c.name] = c.type === "checkbox" ? c.checked : c.value; });
-  const fields = form.mode === "take" ? takeFields() : form.mode === "return" ? returnFields(form.use) : form.mode === "tell" ? tellFields() : sealFields();
-  FD.fill(el("keys-fields"), fields);
-  node.querySelectorAll("input, select, textarea").forEach(function (c) {
-    if (!(c.name in kept)) return;
-    if (c.type === "checkbox") c.checked = kept[c.name];
-    else c.value = kept[c.name];
-  });
+  // Built once per form, site and language: a reload of the register must not replace the fields
+  // under the operator's cursor (the focus, and what is typed next, would be lost). A language
+  // switch rebuilds them, keeping what was typed (openForm empties them first).
+  const wanted = { form: form, site: state.siteId, lang: FD.lang };
+  if (!built || built.form !== wanted.form || built.site !== wanted.site || built.lang !== wanted.lang) {
+    const kept = {};
+    node.querySelectorAll("input, select, textarea").forEach(function (c) { kept[c.name] = c.type === "checkbox" ? c.checked : c.value; });
+    const fields = form.mode === "take" ? takeFields() : form.mode === "return" ? returnFields(form.use) : form.mode === "tell" ? tellFields() : sealFields();
+    FD.fill(el("keys-fields"), fields);
+    node.querySelectorAll("input, select, textarea").forEach(function (c) {
+      if (!(c.name in kept)) return;
+      if (c.type === "checkbox") c.checked = kept[c.name];
+      else c.value = kept[c.name];
+    });
+    built = wanted;
+  }
   showGroups();
 }
 
