@@ -167,10 +167,15 @@ async function read(current) {
     FD.fill(el("roster-body"), h("p", { class: "muted", text: shown.data.message }));
     return;
   }
+  const known = directory && directory.ok ? directory.data.people : [];
+  // Nothing new (the same version of the month, the same directory): the form stays as it is. A
+  // re-render would replace it under the user's hands, losing the focus or a click on 保存 under way.
+  const same = roster && el("roster-form") && roster.site_id === shown.data.site_id && roster.month === shown.data.month &&
+    roster.version === shown.data.version && people.length === known.length;
   roster = shown.data;
-  people = directory && directory.ok ? directory.data.people : [];
+  people = known;
   el("roster-month").value = month;
-  renderRoster();
+  if (!same) renderRoster();
 }
 
 /** Opens the roster at ``wanted`` (YYYY-MM), or this month. */
