@@ -13,19 +13,7 @@ from moto.core.utils import get_service_model
 
 from local_stack import moto_attribute_json
 
-IMAGE: dict[str, Any] = {
-    "PK": {"S": "TICKET#1"},
-    "SK": {"S": "TICKET"},
-    "empty": {"S": ""},
-    "version": {"N": "3"},
-    "urgent": {"BOOL": False},
-    "note": {"NULL": True},
-    "tags": {"SS": ["a", "b"]},
-    "scores": {"NS": ["1", "2.5"]},
-    "contact": {"M": {"name": {"S": "王老师"}, "phones": {"L": [{"S": "13800138000"}, {"N": "7"}]}}},
-    "history": {"L": []},
-}
-BINARY: dict[str, Any] = {**IMAGE, "photo": {"B": b"\x89PNG"}, "thumbs": {"BS": [b"\x00\x01"]}}
+from .attribute_samples import EVERY_TYPE, TEXT_TYPES
 
 
 def _serialise(service: str, operation: str, result: dict[str, Any]) -> str:
@@ -56,9 +44,13 @@ def _record(image: dict[str, Any]) -> dict[str, Any]:
 
 
 CASES = [
-    ("dynamodbstreams", "GetRecords", {"Records": [_record(IMAGE), _record(BINARY)], "NextShardIterator": "x"}),
-    ("dynamodb", "Query", {"Items": [IMAGE, BINARY], "Count": 2, "ScannedCount": 2}),
-    ("dynamodb", "GetItem", {"Item": IMAGE}),
+    (
+        "dynamodbstreams",
+        "GetRecords",
+        {"Records": [_record(TEXT_TYPES), _record(EVERY_TYPE)], "NextShardIterator": "x"},
+    ),
+    ("dynamodb", "Query", {"Items": [TEXT_TYPES, EVERY_TYPE], "Count": 2, "ScannedCount": 2}),
+    ("dynamodb", "GetItem", {"Item": TEXT_TYPES}),
     ("dynamodb", "UpdateItem", {"Attributes": {"n": {"N": "5"}}}),
 ]
 
@@ -96,15 +88,15 @@ def test_a_wire_form_value_is_put_in_as_it_is(moto_as_released: None) -> None:
     moto_attribute_json.install()
     try:
         out: dict[str, Any] = {}
-        serializer._serialize(out, IMAGE["contact"], shape, "contact")  # type: ignore[arg-type]  # botocore's Shape
+        serializer._serialize(out, TEXT_TYPES["contact"], shape, "contact")  # type: ignore[arg-type]  # botocore's Shape
     finally:
         moto_attribute_json.uninstall()
-    assert out["contact"] is IMAGE["contact"]  # not walked member by member
+    assert out["contact"] is TEXT_TYPES["contact"]  # not walked member by member
 
 
 def test_only_wire_form_values_are_short_cut() -> None:
-    assert moto_attribute_json.in_wire_form(IMAGE["contact"])
-    assert not moto_attribute_json.in_wire_form(BINARY["photo"])
+    assert moto_attribute_json.in_wire_form(TEXT_TYPES["contact"])
+    assert not moto_attribute_json.in_wire_form(EVERY_TYPE["photo"])
     assert not moto_attribute_json.in_wire_form({"L": [{"B": b"x"}]})
     assert not moto_attribute_json.in_wire_form({"N": 3})
     assert not moto_attribute_json.in_wire_form({"S": "a", "N": "1"})
