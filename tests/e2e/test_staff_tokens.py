@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import APIResponse, Page, Route, expect
 
-from .conftest import RunningStack
+from .conftest import SETTLE_MS, RunningStack
 
 pytestmark = pytest.mark.e2e
 
 TOKEN_KEY = "frontdesk.staff.token"
 REFRESH_KEY = "frontdesk.staff.refresh"
 REVOKE_WAIT_SECONDS = 30.0  # a bound for a busy machine, not a timing assertion
-SETTLE_MS = 1000
 
 
 def _session_item(page: Page, key: str) -> str | None:
