@@ -79,6 +79,13 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         help=f"invocations of one function at once, each in its own container (default {DEFAULT_CONCURRENCY}; "
         "env FRONTDESK_CONCURRENCY)",
     )
+    parser.add_argument(
+        "--moto-over-http",
+        action="store_true",
+        default=os.environ.get("FRONTDESK_MOTO_OVER_HTTP") == "1",
+        help="send the stack's own AWS calls to moto over its socket instead of handing them to it in this "
+        "process (for comparison; env FRONTDESK_MOTO_OVER_HTTP=1)",
+    )
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scale = args.time_scale if args.time_scale is not None else (1.0 if args.no_demo else DEFAULT_DEMO_SCALE)
@@ -97,6 +104,7 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         waf=args.waf,
         manager_mfa=args.manager_mfa,
         concurrency=args.concurrency,
+        moto_in_process=not args.moto_over_http,
     )
 
 

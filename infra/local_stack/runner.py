@@ -27,6 +27,7 @@ from frontdesk.domain.months import next_month
 from local_stack import (
     cognito_revoke,
     cognito_srp,
+    moto_direct,
     moto_dispatch,
     moto_fixes,
     moto_scheduler,
@@ -100,6 +101,9 @@ class Config:
     # authenticator app, and a newcomer should see the console before setting one up.
     manager_mfa: str = "optional"
     concurrency: int = DEFAULT_CONCURRENCY  # warm containers per function, as Lambda scales out
+    # The stack's own calls handed to moto's application in this process (local_stack.moto_direct);
+    # False sends them over the socket, as before (for a side-by-side bench).
+    moto_in_process: bool = True
 
 
 class PortBusyError(Exception):
@@ -148,6 +152,13 @@ class _MotoServer:
 
     def stop(self) -> None:
         self._server.stop()
+
+    @property
+    def app(self) -> Any:
+        """The WSGI application the server runs."""
+        server = self._server._server
+        assert server is not None, "start() first"
+        return server.app
 
 
 def aws_environment(moto_url: str, moto_port: int) -> dict[str, str]:
@@ -215,6 +226,7 @@ class LocalStack:
                     region_name=REGION,
                 )
                 timestamps.install(self._session)  # the stream poller parses one per record
+                self._hand_to_moto(self._session.events)
             return self._session.client(service, endpoint_url=self.moto_url)  # type: ignore[call-overload]
 
     # ------------------------------------------------------------------------------------- start
@@ -260,6 +272,7 @@ class LocalStack:
         boto3.setup_default_session()  # once, here: the functions' threads share it as Lambda's container would
         # before any function makes a client: a client copies the session's handlers when it is made
         self.calls.install(boto3._get_default_session().events)
+        self._hand_to_moto(boto3._get_default_session().events)
         self.functions = load_functions(
             self.template,
             config.stack_name,
@@ -321,6 +334,10 @@ class LocalStack:
                 config.host, config.port, "the local API gateway", "--port", "FRONTDESK_PORT"
             ) from error
         self._server.start()
+
+    def _hand_to_moto(self, events: Any) -> None:
+        if self.config.moto_in_process and self._moto is not None:
+            moto_direct.install(events, self._moto.app, self.config.moto_port)
 
     def _fill_demo_mailing_lists(self) -> None:
         """Through the gateway as the demo manager, if the template has the mailing-list routes."""
