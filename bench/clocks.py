@@ -20,7 +20,7 @@ mails before their due time (must be 0). The stack's RSS and thread count are re
 before, at their peak while the mails come, and after (the clocks still running, waiting for
 their second rung).
 
-    .venv/bin/python bench/clocks.py [--tickets 200] [--mode same|spread|both]
+    .venv/bin/python bench/clocks.py [--tickets 200] [--mode same|spread|both] [--moto-over-http]
 """
 
 from __future__ import annotations
@@ -111,8 +111,8 @@ def _planned(first_due: datetime, mode: str, index: int, tickets: int) -> dateti
     return first_due + timedelta(seconds=int(offset))
 
 
-def run(mode: str, tickets: int, log: Path) -> dict[str, Any]:
-    stack = Stack(log)
+def run(mode: str, tickets: int, log: Path, over_http: bool = False) -> dict[str, Any]:
+    stack = Stack(log, over_http=over_http)
     try:
         driver = Driver(stack)
         driver.token("operator"), driver.token("engineer")
@@ -183,12 +183,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tickets", type=int, default=200, help="clocks per run (bounded: at most 1,000)")
     parser.add_argument("--mode", choices=("same", "spread", "both"), default="both")
+    parser.add_argument(
+        "--moto-over-http",
+        action="store_true",
+        help="the stack's own calls to moto over its socket (as before ADR 0030)",
+    )
     args = parser.parse_args(argv)
     logs = ROOT / "build"
     logs.mkdir(exist_ok=True)
     modes = ("same", "spread") if args.mode == "both" else (args.mode,)
     for mode in modes:
-        r = run(mode, min(args.tickets, 1000), logs / f"bench-clocks-{mode}-{args.tickets}.log")
+        r = run(
+            mode,
+            min(args.tickets, 1000),
+            logs / f"bench-clocks-{mode}-{args.tickets}{'-http' if args.moto_over_http else ''}.log",
+            args.moto_over_http,
+        )
         print(
             f"{r['mode']:>6}: {r['mailed']}/{r['set_up']} mailed ({r['tickets']} asked, set up in "
             f"{r['set_up_seconds']:.0f} s), early {r['early']}, "

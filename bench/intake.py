@@ -17,7 +17,7 @@ start of the level to then, per ticket opened, is the figure a loaded machine di
 one process's CPU seconds per ticket bound its throughput: one GIL).
 
     .venv/bin/python bench/intake.py [--small 100] [--large 20000] [--per-client 8] [--concurrency 4]
-                                     [--units spread|one]
+                                     [--units spread|one] [--moto-over-http]
     FRONTDESK_MOTO_SIZE_FIXES=0 .venv/bin/python bench/intake.py ...   # moto as released (transactions, queries)
 """
 
@@ -177,11 +177,11 @@ def proc_status(pid: int) -> dict[str, float]:
 class Stack:
     """`python -m local_stack` in a child process on free ports; stopped with SIGINT."""
 
-    def __init__(self, log: Path, time_scale: float = 1, concurrency: int = 4) -> None:
+    def __init__(self, log: Path, time_scale: float = 1, concurrency: int = 4, over_http: bool = False) -> None:
         self.port, self.moto_port = free_port(), free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         args = ["--port", str(self.port), "--moto-port", str(self.moto_port), "--time-scale", f"{time_scale:g}"]
-        args += ["--concurrency", str(concurrency)]
+        args += ["--concurrency", str(concurrency)] + (["--moto-over-http"] if over_http else [])
         self._log = log.open("wb")
         # nothing of this shell may point the stack at AWS or fix its ports
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FRONTDESK_", "MOTO_"))}
@@ -329,12 +329,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--units", choices=("spread", "one"), default="spread", help="the demo site's units in turn, or one unit"
     )
+    parser.add_argument(
+        "--moto-over-http",
+        action="store_true",
+        help="the stack's own calls to moto over its socket (as before ADR 0030)",
+    )
     args = parser.parse_args(argv)
     print(
         f"moto size fixes (local_stack.moto_fixes): {'on' if size_fixes() else 'OFF (moto 5.2.5 as released)'}",
         flush=True,
     )
-    stack = Stack(Path("/tmp") / f"bench-intake-{os.getpid()}.log", concurrency=args.concurrency)
+    stack = Stack(
+        Path("/tmp") / f"bench-intake-{os.getpid()}.log", concurrency=args.concurrency, over_http=args.moto_over_http
+    )
+    print(f"the stack's calls to moto: {'over its socket' if args.moto_over_http else 'in process'}", flush=True)
     try:
         for _ in range(4):  # warm the functions; these tickets seed the fill
             assert post_ticket(stack.base) == "201", "intake failed"
