@@ -3,14 +3,15 @@ its first mail.
 
 `python -m local_stack` (time scale 1, the demo site) runs in a child process on 127.0.0.1. The
 bench opens N repairs by phone in the library (class A: 5 minutes to arrive), dispatches each, and
-right after each dispatch has the engineer agree a later arrival time with the client (the
-console's reschedule; a new time must be later than the current one), so that the due times are
+has the engineer agree a later arrival time with the client (the console's reschedule; a new time
+must be later than the current one), so that the due times are
 
     same     all in one second (one power cut, many tickets), or
     spread   evenly over one minute,
 
-starting after the whole set-up (estimated from the first 20 tickets, plus the 5 minutes) so no
-agreed time is refused. A ticket the stack refused to set up is left out and reported.
+after the last dispatch's own due time: every ticket is opened and dispatched first, then every one
+is agreed. A ticket the stack refused to set up, or agreed less than 5 s before its first due time
+(its first rung might mail before the agreement), is left out and reported.
 
 Nobody arrives. Each ticket's first arrival rung mails the engineer-and-duty-manager list (one
 digest per site and list for the rungs of one stream batch: docs/decisions/0026); the outbox
@@ -83,24 +84,21 @@ def first_mails(driver: Driver, numbers: set[str]) -> dict[str, datetime]:
     return seen
 
 
-# The first tickets, set up before the due times are planned, measure how long one takes.
-CALIBRATION = 20
-# Slack on that estimate (which leaves out the agreeing): the load on a shared machine varies.
-PLAN_SLACK = 2.5
-# The least a ticket's set-up is assumed to take (three calls through a loaded local stack).
-MIN_SECONDS_A_TICKET = 1.0
 # A class-A arrival clock: due 5 minutes after the dispatch.
 ARRIVAL_SECONDS = 300
+# The planned due times come this long after the last dispatch's own due time (a new arrival time
+# must be later than the current one).
+AFTER_LAST_DUE = timedelta(seconds=10)
+# An agreement that lands this close to the ticket's first due time may lose the race with its rung.
+AGREE_MARGIN = timedelta(seconds=5)
 
 
-def _set_up(driver: Driver, planned: datetime | None) -> dict[str, Any] | None:
-    """Opened, dispatched and (when `planned`) agreed for then; None when the stack refused a step
-    (counted: a ticket not set up is not measured)."""
+def _refused(step: Any) -> dict[str, Any] | None:
+    """The step's result, or None when the stack refused it (counted: a ticket not set up is not
+    measured)."""
     try:
-        ticket = opened(driver)
-        if planned is not None:
-            agree(driver, ticket, planned)
-        return ticket
+        result: dict[str, Any] = step()
+        return result
     except SystemExit as refused:
         print(f"  set-up refused: {refused}", file=sys.stderr, flush=True)
         return None
@@ -111,41 +109,43 @@ def _planned(first_due: datetime, mode: str, index: int, tickets: int) -> dateti
     return first_due + timedelta(seconds=int(offset))
 
 
+def _agreed(driver: Driver, ticket: dict[str, Any], planned: datetime) -> dict[str, Any] | None:
+    """The ticket agreed for `planned`; None when the agreement came too close to (or after) its
+    first due time, whose rung would then mail early by the bench's doing, not the stack's."""
+    first_due = ticket["due"]
+    agree(driver, ticket, planned)
+    if datetime.now(UTC) > first_due - AGREE_MARGIN:
+        print(f"  {ticket['number']}: agreed too late for its first due time, left out", file=sys.stderr, flush=True)
+        return None
+    return ticket
+
+
 def run(mode: str, tickets: int, log: Path, over_http: bool = False) -> dict[str, Any]:
     stack = Stack(log, over_http=over_http)
     try:
         driver = Driver(stack)
         driver.token("operator"), driver.token("engineer")
         before = proc_status(stack.process.pid)
-        # Each ticket is agreed right after its dispatch (before its 5-minute due time), for a time
-        # after the whole set-up, estimated from the first tickets.
+        # Two phases, each as fast as the stack allows: every ticket opened and dispatched (due 5
+        # minutes later), then every one agreed for a time after the last of those due times.
         started = time.monotonic()
-        first = min(CALIBRATION, tickets)
         with ThreadPoolExecutor(CLIENTS) as pool:
-            calibrated = list(pool.map(lambda _: _set_up(driver, None), range(first)))
-        # agreeing adds a third call to the two timed; a quiet start must not plan too tight
-        per_ticket = max(MIN_SECONDS_A_TICKET, 1.5 * (time.monotonic() - started) / first)
-        # an agreed time may only move a due time later: after the last dispatch's own due time
-        lead = per_ticket * (tickets - first) * PLAN_SLACK + per_ticket * first + ARRIVAL_SECONDS + 30
-        first_due = max(
-            [t["due"] + timedelta(seconds=10) for t in calibrated if t] + [datetime.now(UTC) + timedelta(seconds=lead)]
-        ).replace(microsecond=0) + timedelta(seconds=1)
-        print(f"  {mode}: set-up {per_ticket:.2f} s a ticket; due from {first_due:%H:%M:%S}", flush=True)
-
-        def agreed(pair: tuple[int, dict[str, Any] | None]) -> dict[str, Any] | None:
-            index, ticket = pair
-            if ticket is None:
-                return None
-            try:
-                agree(driver, ticket, _planned(first_due, mode, index, tickets))
-                return ticket
-            except SystemExit as refused:
-                print(f"  set-up refused: {refused}", file=sys.stderr, flush=True)
-                return None
-
+            dispatched = [t for t in pool.map(lambda _: _refused(lambda: opened(driver)), range(tickets)) if t]
+        first_due = (max(t["due"] for t in dispatched) + AFTER_LAST_DUE).replace(microsecond=0)
+        print(
+            f"  {mode}: {len(dispatched)} dispatched in {time.monotonic() - started:.0f} s; "
+            f"due from {first_due:%H:%M:%S}",
+            flush=True,
+        )
         with ThreadPoolExecutor(CLIENTS) as pool:
-            made = list(pool.map(agreed, enumerate(calibrated)))
-            made += pool.map(lambda i: _set_up(driver, _planned(first_due, mode, i, tickets)), range(first, tickets))
+            made = list(
+                pool.map(
+                    lambda pair: _refused(
+                        lambda: _agreed(driver, pair[1], _planned(first_due, mode, pair[0], tickets))
+                    ),
+                    enumerate(dispatched),
+                )
+            )
         measured = [t for t in made if t is not None]
         set_up_seconds = time.monotonic() - started
         last_due = max(t["due"] for t in measured)
