@@ -24,6 +24,11 @@ from local_stack.template import TEMPLATE_PATH
 DEFAULT_DEMO_SCALE = 60.0
 
 
+def _switch(parser: argparse.ArgumentParser, flag: str, env: str, help: str) -> None:
+    """An on/off option, on when given or when `env` is "1"."""
+    parser.add_argument(flag, action="store_true", default=os.environ.get(env) == "1", help=help)
+
+
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
@@ -52,17 +57,17 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         "1 with --no-demo; env FRONTDESK_TIME_SCALE)",
     )
     parser.add_argument("--no-demo", action="store_true", help="no demo site (logins are still created)")
-    parser.add_argument(
+    _switch(
+        parser,
         "--throttle",
-        action="store_true",
-        default=os.environ.get("FRONTDESK_THROTTLE") == "1",
-        help="apply the API stage's throttle (429 past its rate and burst, as on AWS; env FRONTDESK_THROTTLE=1)",
+        "FRONTDESK_THROTTLE",
+        "apply the API stage's throttle (429 past its rate and burst, as on AWS; env FRONTDESK_THROTTLE=1)",
     )
-    parser.add_argument(
+    _switch(
+        parser,
         "--waf",
-        action="store_true",
-        default=os.environ.get("FRONTDESK_WAF") == "1",
-        help="apply the WAF web ACL's rate rule per IP (403 past PublicRateLimit requests to /public/* "
+        "FRONTDESK_WAF",
+        "apply the WAF web ACL's rate rule per IP (403 past PublicRateLimit requests to /public/* "
         "in 5 minutes, as on AWS; env FRONTDESK_WAF=1)",
     )
     parser.add_argument(
@@ -79,11 +84,11 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         help=f"invocations of one function at once, each in its own container (default {DEFAULT_CONCURRENCY}; "
         "env FRONTDESK_CONCURRENCY)",
     )
-    parser.add_argument(
+    _switch(
+        parser,
         "--moto-over-http",
-        action="store_true",
-        default=os.environ.get("FRONTDESK_MOTO_OVER_HTTP") == "1",
-        help="send the stack's own AWS calls to moto over its socket instead of handing them to it in this "
+        "FRONTDESK_MOTO_OVER_HTTP",
+        "send the stack's own AWS calls to moto over its socket instead of handing them to it in this "
         "process (for comparison; env FRONTDESK_MOTO_OVER_HTTP=1)",
     )
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help=argparse.SUPPRESS)
