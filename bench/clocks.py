@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "bench")]
 from cost import Driver  # noqa: E402
-from intake import Stack, percentile, proc_status  # noqa: E402
+from intake import Stack, add_transport_option, percentile, proc_status  # noqa: E402
 
 CLIENTS = 4
 PHONE_INTAKE = {
@@ -84,8 +85,6 @@ def first_mails(driver: Driver, numbers: set[str]) -> dict[str, datetime]:
     return seen
 
 
-# A class-A arrival clock: due 5 minutes after the dispatch.
-ARRIVAL_SECONDS = 300
 # The planned due times come this long after the last dispatch's own due time (a new arrival time
 # must be later than the current one).
 AFTER_LAST_DUE = timedelta(seconds=10)
@@ -93,12 +92,11 @@ AFTER_LAST_DUE = timedelta(seconds=10)
 AGREE_MARGIN = timedelta(seconds=5)
 
 
-def _refused(step: Any) -> dict[str, Any] | None:
+def _refused(step: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
     """The step's result, or None when the stack refused it (counted: a ticket not set up is not
     measured)."""
     try:
-        result: dict[str, Any] = step()
-        return result
+        return step()
     except SystemExit as refused:
         print(f"  set-up refused: {refused}", file=sys.stderr, flush=True)
         return None
@@ -137,15 +135,12 @@ def run(mode: str, tickets: int, log: Path, over_http: bool = False) -> dict[str
             f"due from {first_due:%H:%M:%S}",
             flush=True,
         )
+
+        def agreed(index: int, ticket: dict[str, Any]) -> dict[str, Any] | None:
+            return _refused(lambda: _agreed(driver, ticket, _planned(first_due, mode, index, tickets)))
+
         with ThreadPoolExecutor(CLIENTS) as pool:
-            made = list(
-                pool.map(
-                    lambda pair: _refused(
-                        lambda: _agreed(driver, pair[1], _planned(first_due, mode, pair[0], tickets))
-                    ),
-                    enumerate(dispatched),
-                )
-            )
+            made = list(pool.map(agreed, range(len(dispatched)), dispatched))
         measured = [t for t in made if t is not None]
         set_up_seconds = time.monotonic() - started
         last_due = max(t["due"] for t in measured)
@@ -183,11 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tickets", type=int, default=200, help="clocks per run (bounded: at most 1,000)")
     parser.add_argument("--mode", choices=("same", "spread", "both"), default="both")
-    parser.add_argument(
-        "--moto-over-http",
-        action="store_true",
-        help="the stack's own calls to moto over its socket (as before ADR 0030)",
-    )
+    add_transport_option(parser)
     args = parser.parse_args(argv)
     logs = ROOT / "build"
     logs.mkdir(exist_ok=True)

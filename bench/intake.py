@@ -174,6 +174,15 @@ def proc_status(pid: int) -> dict[str, float]:
     }
 
 
+def add_transport_option(parser: argparse.ArgumentParser) -> None:
+    """`--moto-over-http`: the stack's own AWS calls over moto's socket, for comparison (ADR 0030)."""
+    parser.add_argument(
+        "--moto-over-http",
+        action="store_true",
+        help="the stack's own calls to moto over its socket (as before ADR 0030)",
+    )
+
+
 class Stack:
     """`python -m local_stack` in a child process on free ports; stopped with SIGINT."""
 
@@ -329,11 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--units", choices=("spread", "one"), default="spread", help="the demo site's units in turn, or one unit"
     )
-    parser.add_argument(
-        "--moto-over-http",
-        action="store_true",
-        help="the stack's own calls to moto over its socket (as before ADR 0030)",
-    )
+    add_transport_option(parser)
     args = parser.parse_args(argv)
     print(
         f"moto size fixes (local_stack.moto_fixes): {'on' if size_fixes() else 'OFF (moto 5.2.5 as released)'}",
