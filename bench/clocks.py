@@ -80,7 +80,7 @@ def first_mails(driver: Driver, numbers: set[str]) -> dict[str, datetime]:
             continue
         text = f"{message.get('subject') or ''} {message.get('body') or ''}"
         for number in numbers & {word.strip("（）()：:,，") for word in text.split()}:
-            at = datetime.fromisoformat(message["seen_at"].replace("Z", "+00:00"))
+            at = datetime.fromisoformat(message["sent_at"].replace("Z", "+00:00"))
             seen[number] = min(at, seen.get(number, at))
     return seen
 

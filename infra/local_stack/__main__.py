@@ -91,6 +91,13 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         "send the stack's own AWS calls to moto over its socket instead of handing them to it in this "
         "process (for comparison; env FRONTDESK_MOTO_OVER_HTTP=1)",
     )
+    _switch(
+        parser,
+        "--gc-as-released",
+        "FRONTDESK_GC_AS_RELEASED",
+        "leave Python's garbage collector as released: every full collection scans the whole heap, "
+        "moto's tables included (for comparison; env FRONTDESK_GC_AS_RELEASED=1)",
+    )
     parser.add_argument("--template", type=Path, default=TEMPLATE_PATH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     scale = args.time_scale if args.time_scale is not None else (1.0 if args.no_demo else DEFAULT_DEMO_SCALE)
@@ -110,6 +117,7 @@ def parse(argv: Sequence[str] | None = None) -> Config:
         manager_mfa=args.manager_mfa,
         concurrency=args.concurrency,
         moto_in_process=not args.moto_over_http,
+        freeze_survivors=not args.gc_as_released,
     )
 
 

@@ -1,7 +1,9 @@
 """Every email (SES) and SNS message the local stack's moto has accepted, newest first.
 
-moto keeps what was sent in its backends (this process) without a send time, so the outbox
-watches them and stamps each message when it first sees it (within `interval` of the send).
+moto keeps what was sent in its backends (this process) without a send time. The outbox stamps
+each message twice: `sent_at` when moto's backend accepted it (the send methods are wrapped, so this
+is the moment SES or SNS would have taken it), and `seen_at` when the outbox first saw it (within
+`interval` of the send). A message sent before the wrapping has only `seen_at` (then `sent_at` is it).
 moto only appends to what it keeps, so each look reads only what came after the last one: reading
 everything at every look cost 12 % of the stack's CPU with a few thousand messages kept
 (docs/decisions/0026).
@@ -11,10 +13,11 @@ from __future__ import annotations
 
 import email
 import email.policy
+import functools
 import html
 import json
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -27,6 +30,7 @@ class OutboxMessage:
     id: str
     seen_at: str
     channel: str  # "email", "sns" or "sms"
+    sent_at: str = ""
     sender: str | None = None
     to: tuple[str, ...] = ()
     subject: str | None = None
@@ -36,6 +40,46 @@ class OutboxMessage:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+# When moto accepted each message, by id (a bulk send's ids each). moto keeps every message too.
+_SENT_AT: dict[str, str] = {}
+
+
+def _ids(returned: Any) -> list[str]:
+    if isinstance(returned, str):
+        return [returned]
+    ids = getattr(returned, "ids", None) or [getattr(returned, "id", None)]
+    return [str(i) for i in ids if i is not None]
+
+
+def _stamped(send: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(send)
+    def stamped(*args: Any, **kwargs: Any) -> Any:
+        returned = send(*args, **kwargs)
+        at = _now()
+        for message_id in _ids(returned):
+            _SENT_AT[message_id] = at
+        return returned
+
+    stamped.__dict__["frontdesk_stamped"] = True
+    return stamped
+
+
+def stamp_sends() -> None:
+    """Wrap moto's SES and SNS send methods (once) so that every message keeps its send time."""
+    from moto.ses.models import SESBackend
+    from moto.sns.models import SNSBackend
+
+    ses = ("send_email", "send_raw_email", "send_templated_email", "send_bulk_templated_email")
+    for owner, name in [*((SESBackend, n) for n in ses), (SNSBackend, "publish")]:
+        method = getattr(owner, name)
+        if not getattr(method, "frontdesk_stamped", False):
+            setattr(owner, name, _stamped(method))
+
+
+def _sent_at(message_id: str, seen: str) -> str:
+    return _SENT_AT.get(message_id, seen)
 
 
 def _recipients(destinations: Any) -> tuple[str, ...]:
@@ -70,6 +114,7 @@ def _ses_messages(items: Iterable[Any], seen: str) -> Iterable[OutboxMessage]:
             yield OutboxMessage(
                 id=str(item.id),
                 seen_at=seen,
+                sent_at=_sent_at(str(item.id), seen),
                 channel="email",
                 sender=str(item.source or sender or ""),
                 to=_recipients(item.destinations) or to,
@@ -81,6 +126,7 @@ def _ses_messages(items: Iterable[Any], seen: str) -> Iterable[OutboxMessage]:
             yield OutboxMessage(
                 id=",".join(str(i) for i in ids),
                 seen_at=seen,
+                sent_at=_sent_at(str(ids[0]), seen),
                 channel="email",
                 sender=str(item.source),
                 to=_recipients(item.destinations),
@@ -91,6 +137,7 @@ def _ses_messages(items: Iterable[Any], seen: str) -> Iterable[OutboxMessage]:
             yield OutboxMessage(
                 id=str(item.id),
                 seen_at=seen,
+                sent_at=_sent_at(str(item.id), seen),
                 channel="email",
                 sender=str(item.source),
                 to=_recipients(item.destinations),
@@ -106,6 +153,7 @@ class Outbox:
         self.account_id = account_id
         self.region = region
         self.interval = interval
+        stamp_sends()
         self._messages: list[OutboxMessage] = []
         self._seen: set[str] = set()
         self._read: dict[str, int] = {}  # how much of each of moto's lists was read
@@ -128,6 +176,7 @@ class Outbox:
                     OutboxMessage(
                         id=message_id,
                         seen_at=seen,
+                        sent_at=_sent_at(message_id, seen),
                         channel="sns",
                         to=(arn,),
                         subject=subject,
@@ -136,7 +185,16 @@ class Outbox:
                     )
                 )
         for message_id, (phone, message) in self._unread(read, "sms", list(sns.sms_messages.items())):
-            found.append(OutboxMessage(id=message_id, seen_at=seen, channel="sms", to=(phone,), body=message))
+            found.append(
+                OutboxMessage(
+                    id=message_id,
+                    seen_at=seen,
+                    sent_at=_sent_at(message_id, seen),
+                    channel="sms",
+                    to=(phone,),
+                    body=message,
+                )
+            )
         self._read.update(read)
         return found
 
@@ -229,7 +287,7 @@ function render(messages) {
       return el;
     };
     add(header, "span", m.channel, "channel " + m.channel);
-    add(header, "time", m.seen_at);
+    add(header, "time", m.sent_at || m.seen_at);
     if (m.sender) add(header, "span", "from " + m.sender);
     add(header, "span", "to " + m.to.join(", "));
     article.appendChild(header);

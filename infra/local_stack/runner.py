@@ -63,6 +63,7 @@ from local_stack.gateway import (
     Response,
     api_settings,
 )
+from local_stack.heap import FrozenSurvivors
 from local_stack.outbox import Outbox, page
 from local_stack.provision import Stack, provision
 from local_stack.runtime import DEFAULT_CONCURRENCY, Function, load_functions
@@ -104,6 +105,9 @@ class Config:
     # The stack's own calls handed to moto's application in this process (local_stack.moto_direct);
     # False sends them over the socket, as before (for a side-by-side bench).
     moto_in_process: bool = True
+    # Freeze what survives each full garbage collection (local_stack.heap). Off in a process that
+    # only embeds the stack (the tests); `python -m local_stack` turns it on.
+    freeze_survivors: bool = False
 
 
 class PortBusyError(Exception):
@@ -198,6 +202,7 @@ class LocalStack:
     s3_pollers: list[S3Poller] = field(default_factory=list)
     scheduler: Scheduler | None = None
     gateway: Gateway | None = None
+    heap: FrozenSurvivors | None = None
     calls: CallCounter = field(default_factory=CallCounter)  # what the functions ask of AWS (/local/stats.json)
     _moto: _MotoServer | None = None
     _server: GatewayServer | None = None
@@ -334,6 +339,9 @@ class LocalStack:
                 config.host, config.port, "the local API gateway", "--port", "FRONTDESK_PORT"
             ) from error
         self._server.start()
+        if config.freeze_survivors:  # last: what starting loaded is frozen with the first collection
+            self.heap = FrozenSurvivors()
+            self.heap.install()
 
     def _hand_to_moto(self, events: Any) -> None:
         if self.config.moto_in_process and self._moto is not None:
@@ -464,6 +472,9 @@ class LocalStack:
             self._moto = None
         moto_scheduler.uninstall()
         timescale.uninstall()
+        if self.heap is not None:
+            self.heap.uninstall()
+            self.heap = None
         moto_fixes.uninstall()
         moto_dispatch.uninstall()
 
@@ -522,6 +533,8 @@ class LocalStack:
                 else {}
             ),
             "gateway": self.gateway.stats.snapshot() if self.gateway else {},
+            # full garbage collections, those that scanned everything, objects frozen (local_stack.heap)
+            "heap": self.heap.snapshot() if self.heap else {},
             "functions": {
                 lid: {
                     "invocations": f.invocations,

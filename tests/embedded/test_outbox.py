@@ -59,3 +59,26 @@ def test_each_message_once_newest_first_and_only_new_ones_read(aws: None, monkey
         ("email", "s1"),
     ]
     assert len(built) == 3  # each mail read once, however often the outbox looked
+
+
+def test_a_message_keeps_the_time_moto_accepted_it_not_when_the_outbox_looked(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sns = boto3.client("sns", region_name="us-east-1")
+    topic = sns.create_topic(Name="alerts")["TopicArn"]
+    box = Outbox("123456789012", "us-east-1")
+    times = ["2026-12-04T10:00:00.000Z", "2026-12-04T10:00:00.100Z", "2026-12-04T10:00:00.400Z"]
+    monkeypatch.setattr(outbox, "_now", lambda: times.pop(0) if len(times) > 1 else times[0])
+
+    _mail(1)  # accepted at .000
+    sns.publish(TopicArn=topic, Message="m1")  # accepted at .100
+    box.sync()  # looked at .400
+
+    assert [(m.channel, m.sent_at, m.seen_at) for m in box.messages()] == [
+        ("sns", "2026-12-04T10:00:00.100Z", "2026-12-04T10:00:00.400Z"),
+        ("email", "2026-12-04T10:00:00.000Z", "2026-12-04T10:00:00.400Z"),
+    ]
+    Outbox("123456789012", "us-east-1")  # a second outbox wraps nothing twice
+    from moto.ses.models import SESBackend
+
+    assert not getattr(getattr(SESBackend.send_email, "__wrapped__", None), "frontdesk_stamped", False)
