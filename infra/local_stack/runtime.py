@@ -7,8 +7,10 @@ is the handler module imported once from the file the template names (under a un
 so two functions' ``app.py`` never collide) together with its own copy of the function folder's
 modules, because handler modules keep per-request state in module globals exactly as they may on
 Lambda (powertools' resolver holds the current event). The layer (``frontdesk``) is shared, as
-every container of a real function has the same /opt. Events and results are passed through JSON
-as Lambda does, so a handler cannot get or return anything Lambda could not carry.
+every container of a real function has the same /opt, but what it builds and keeps for a container
+(``frontdesk.wiring``: boto3 clients and resources, stores, use cases) is built per container.
+Events and results are passed through JSON as Lambda does, so a handler cannot get or return
+anything Lambda could not carry.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Final
 
+from frontdesk import wiring
 from local_stack import calls
 from local_stack.template import REPO_ROOT, Handler, Template, function_properties, functions
 
@@ -230,8 +233,13 @@ class Function:
         started = time.monotonic()
         try:
             handler = self._handler(container)
-            with calls.inside(self.logical_id):
-                result = handler(payload, self.context())
+            # The layer's services are built per container, as on Lambda (frontdesk.wiring.CONTAINER)
+            scope = wiring.CONTAINER.set(container)
+            try:
+                with calls.inside(self.logical_id):
+                    result = handler(payload, self.context())
+            finally:
+                wiring.CONTAINER.reset(scope)
         except FunctionError:
             self._count(error=True)
             raise

@@ -187,3 +187,32 @@ def test_the_command_line_sets_the_pool_and_refuses_an_empty_one(monkeypatch: py
     assert parse([]).concurrency == 8
     with pytest.raises(SystemExit):
         parse(["--concurrency", "0"])
+
+
+# The layer's services, as a handler asks for them: built once per container, never shared by two.
+WIRED_APP = """
+import pool_sync
+from frontdesk import wiring
+
+def handler(event, context):
+    built = id(wiring.clock())
+    pool_sync.meet()
+    return {"built": built, "again": id(wiring.clock())}
+"""
+
+
+def test_each_container_builds_the_layers_services_for_itself(tmp_path: Path, sync: SimpleNamespace) -> None:
+    # A boto3 resource shared by two containers numbered the placeholders of two queries in one
+    # counter: "Query condition missed key schema element: PK", a 500, under load.
+    barrier = threading.Barrier(2, timeout=WAIT_SECONDS)
+    sync.meet = barrier.wait
+    function = _function(tmp_path, app=WIRED_APP)
+
+    with ThreadPoolExecutor(2) as pool:
+        together = list(pool.map(lambda n: function.invoke({"n": n}), (1, 2)))
+    sync.meet = lambda: None
+    later = function.invoke({"n": 3})
+
+    assert together[0]["built"] != together[1]["built"]
+    assert all(r["built"] == r["again"] for r in together)  # cached within a container
+    assert later["built"] in {r["built"] for r in together}  # a warm container keeps what it built

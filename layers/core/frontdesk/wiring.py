@@ -1,7 +1,7 @@
 """The composition root: every service built from settings, once per container.
 
-Handlers ask here for what they use and nothing else builds a service. Each builder is cached; a
-test that changes the environment (or replaces ``clock``) calls ``reset()``. Every use case,
+Handlers ask here for what they use and nothing else builds a service. Each builder is cached per
+container; a test that changes the environment (or replaces ``clock``) calls ``reset()``. Every use case,
 adapter and model is imported inside the builder that needs it (types under TYPE_CHECKING), and
 the clock runner reaches each feature's escalations through a function: a cold start imports
 what its route or event uses, not the whole layer (ADR 0027; tests/unit/test_cold_imports.py).
@@ -10,7 +10,8 @@ what its route or event uses, not the whole layer (ADR 0027; tests/unit/test_col
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from contextvars import ContextVar
+from functools import cache, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from frontdesk.clock import Clock, SystemClock
@@ -73,21 +74,37 @@ if TYPE_CHECKING:
     from frontdesk.models.photo import OwnerKind
 
 F = TypeVar("F", bound=Callable[..., Any])
-_BUILT: list[Any] = []
+_BUILT: list[dict[object, Callable[..., Any]]] = []
+
+# The container an invocation runs in. On Lambda a process is one container and this stays None.
+# A host running several containers of a function in one process, sharing this layer (the local
+# stack's runtime), sets it around each invocation so that each container builds its own services,
+# as on Lambda: a boto3 resource is not thread-safe (its condition builder numbers the placeholders
+# of one request in a counter every request of that resource shares).
+CONTAINER: ContextVar[object] = ContextVar("frontdesk_container", default=None)
 
 
 def _built(builder: F) -> F:
     """Cached once per container, and forgotten by ``reset()``."""
-    cached = cache(builder)
-    _BUILT.append(cached)
-    return cached  # type: ignore[return-value]
+    per_container: dict[object, Callable[..., Any]] = {}
+    _BUILT.append(per_container)
+
+    @wraps(builder)
+    def built(*args: Any, **kwargs: Any) -> Any:
+        container = CONTAINER.get()
+        cached = per_container.get(container)
+        if cached is None:
+            cached = per_container.setdefault(container, cache(builder))
+        return cached(*args, **kwargs)
+
+    return built  # type: ignore[return-value]
 
 
 def reset() -> None:
     """Forget every service built here and the settings they were built from."""
     settings.cache_clear()
-    for cached in _BUILT:
-        cached.cache_clear()
+    for per_container in _BUILT:
+        per_container.clear()
 
 
 # ------------------------------------------------------------------------------------- stores
