@@ -22,7 +22,7 @@ from frontdesk.models.ticket import Ticket, TimelineEvent
 from frontdesk.models.views import Created, PublicTicket, public_view
 from frontdesk.settings import settings
 from frontdesk.tracing import tracer as traced
-from frontdesk.wiring import desk, tracking_url
+from frontdesk.wiring import desk, idempotency, tracking_url
 
 logger = Logger()
 tracer = traced()
@@ -52,7 +52,7 @@ def create_ticket(
 
     payload = body.model_dump(mode="json")
     ticket, token = intake.open_ticket_once(
-        settings().idempotency_table_name, "public", idempotency_key, payload, action, desk().reissue_token
+        idempotency(), "public", idempotency_key, payload, action, desk().reissue_token
     )
     created = Created(**ticket, tracking_token=token, tracking_url=tracking_url(token))
     return created.model_dump(mode="json", exclude={"ticket_id"}), 201

@@ -26,7 +26,7 @@ from frontdesk.models.ticket import Actor, Kind, Status, Ticket
 from frontdesk.models.views import MAX_QUERY, Changes, Created, Queue, SearchResults, StaffTicket
 from frontdesk.settings import settings
 from frontdesk.tracing import tracer as traced
-from frontdesk.wiring import board, desk, second_factor, tracking_url
+from frontdesk.wiring import board, desk, idempotency, second_factor, tracking_url
 
 logger = Logger()
 tracer = traced()
@@ -72,7 +72,7 @@ def create_ticket(
     scope = f"staff:{actor.id}"
     payload = body.model_dump(mode="json")
     ticket, token = intake.open_ticket_once(
-        settings().idempotency_table_name, scope, idempotency_key, payload, action, desk().reissue_token
+        idempotency(), scope, idempotency_key, payload, action, desk().reissue_token
     )
     return Created(**ticket, tracking_token=token, tracking_url=tracking_url(token)).model_dump(mode="json"), 201
 

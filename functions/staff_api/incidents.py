@@ -29,8 +29,7 @@ from frontdesk.models.incident import (
 )
 from frontdesk.models.photo import UploadRequest, UploadSlot
 from frontdesk.models.ticket import Actor
-from frontdesk.settings import settings
-from frontdesk.wiring import evidence_desk, incident_desk, photo_desk
+from frontdesk.wiring import evidence_desk, idempotency, incident_desk, photo_desk
 
 router = new_router()
 
@@ -54,7 +53,7 @@ def create_report(
 
     scope = f"incident:{actor.id}"
     payload = body.model_dump(mode="json")
-    return intake.open_once(settings().idempotency_table_name, scope, idempotency_key, payload, action), 201
+    return intake.open_once(idempotency(), scope, idempotency_key, payload, action), 201
 
 
 @router.get("/staff/incident-reports", summary="The register: every report of a site's year, in number order")

@@ -18,6 +18,7 @@ from frontdesk.clock import Clock, SystemClock
 from frontdesk.settings import settings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
     from mypy_boto3_dynamodb.service_resource import Table
 
     from frontdesk.adapters.alerts import SnsAlerts
@@ -121,6 +122,14 @@ def _table() -> Table:
     from frontdesk.adapters.dynamodb import table
 
     return table(settings().table_name)
+
+
+@_built
+def idempotency() -> DynamoDBPersistenceLayer:
+    """Where intake keeps the first answer to an Idempotency-Key (frontdesk.api.intake)."""
+    from frontdesk.adapters.dynamodb import idempotency_store
+
+    return idempotency_store(settings().idempotency_table_name)
 
 
 @_built

@@ -38,6 +38,7 @@ from frontdesk.models.site import Site
 from frontdesk.models.ticket import Ticket, TimelineEvent
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
     from mypy_boto3_dynamodb.service_resource import Table
 
 TICKET_SK = "TICKET"
@@ -45,6 +46,15 @@ TICKET_SK = "TICKET"
 
 def table(name: str) -> Table:
     return boto3.resource("dynamodb").Table(name)
+
+
+def idempotency_store(table_name: str) -> DynamoDBPersistenceLayer:
+    """powertools' idempotency table, on a client of the default session as every adapter's:
+    left alone, powertools makes a session of its own (the service model parsed again at a cold
+    start, and a client the local stack's in-process hand-over to moto is not registered on)."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(table_name=table_name, boto3_client=boto3.client("dynamodb"))
 
 
 def _ticket_item(ticket: Ticket, written_at: str) -> dict[str, Any]:

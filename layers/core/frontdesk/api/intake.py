@@ -15,11 +15,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
 from frontdesk.api.errors import BadIdempotencyKey
 from frontdesk.app.tickets import Opened
@@ -33,12 +30,8 @@ CONFIG = IdempotencyConfig(
 
 
 @cache
-def _once(table_name: str) -> Callable[..., dict[str, Any]]:
-    @idempotent_function(
-        data_keyword_argument="request",
-        persistence_store=DynamoDBPersistenceLayer(table_name=table_name),
-        config=CONFIG,
-    )
+def _once(store: BasePersistenceLayer) -> Callable[..., dict[str, Any]]:
+    @idempotent_function(data_keyword_argument="request", persistence_store=store, config=CONFIG)
     def run(request: dict[str, Any], action: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         return action()
 
@@ -47,18 +40,22 @@ def _once(table_name: str) -> Callable[..., dict[str, Any]]:
 
 
 def open_once(
-    table_name: str, scope: str, key: str | None, body: dict[str, Any], action: Callable[[], dict[str, Any]]
+    store: BasePersistenceLayer,
+    scope: str,
+    key: str | None,
+    body: dict[str, Any],
+    action: Callable[[], dict[str, Any]],
 ) -> dict[str, Any]:
     """Run ``action`` once per (scope, key); without a key, just run it. What it returns is cached."""
     if key is None:
         return action()
     if not KEY.match(key):
         raise BadIdempotencyKey(field="Idempotency-Key")
-    return _once(table_name)(request={"key": f"{scope}:{key}", "body": body}, action=action)
+    return _once(store)(request={"key": f"{scope}:{key}", "body": body}, action=action)
 
 
 def open_ticket_once(
-    table_name: str,
+    store: BasePersistenceLayer,
     scope: str,
     key: str | None,
     body: dict[str, Any],
@@ -80,7 +77,7 @@ def open_ticket_once(
         ticket = opened.ticket
         return {"ticket_id": ticket.ticket_id, "number": ticket.number, "status": ticket.status.value}
 
-    cached = open_once(table_name, scope, key, body, run)
+    cached = open_once(store, scope, key, body, run)
     token = made[0] if made else reissue(str(cached["ticket_id"]))
     return cached, token
 
