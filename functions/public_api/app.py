@@ -52,7 +52,7 @@ def create_ticket(
 
     payload = body.model_dump(mode="json")
     ticket, token = intake.open_ticket_once(
-        idempotency(), "public", idempotency_key, payload, action, desk().reissue_token
+        idempotency, "public", idempotency_key, payload, action, desk().reissue_token
     )
     created = Created(**ticket, tracking_token=token, tracking_url=tracking_url(token))
     return created.model_dump(mode="json", exclude={"ticket_id"}), 201

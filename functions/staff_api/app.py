@@ -71,9 +71,7 @@ def create_ticket(
 
     scope = f"staff:{actor.id}"
     payload = body.model_dump(mode="json")
-    ticket, token = intake.open_ticket_once(
-        idempotency(), scope, idempotency_key, payload, action, desk().reissue_token
-    )
+    ticket, token = intake.open_ticket_once(idempotency, scope, idempotency_key, payload, action, desk().reissue_token)
     return Created(**ticket, tracking_token=token, tracking_url=tracking_url(token)).model_dump(mode="json"), 201
 
 

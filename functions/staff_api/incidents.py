@@ -53,7 +53,7 @@ def create_report(
 
     scope = f"incident:{actor.id}"
     payload = body.model_dump(mode="json")
-    return intake.open_once(idempotency(), scope, idempotency_key, payload, action), 201
+    return intake.open_once(idempotency, scope, idempotency_key, payload, action), 201
 
 
 @router.get("/staff/incident-reports", summary="The register: every report of a site's year, in number order")

@@ -40,22 +40,23 @@ def _once(store: BasePersistenceLayer) -> Callable[..., dict[str, Any]]:
 
 
 def open_once(
-    store: BasePersistenceLayer,
+    store: Callable[[], BasePersistenceLayer],
     scope: str,
     key: str | None,
     body: dict[str, Any],
     action: Callable[[], dict[str, Any]],
 ) -> dict[str, Any]:
-    """Run ``action`` once per (scope, key); without a key, just run it. What it returns is cached."""
+    """Run ``action`` once per (scope, key); without a key, just run it. What it returns is cached
+    in ``store()``, which is built only when a key came (a cold start without one makes no client)."""
     if key is None:
         return action()
     if not KEY.match(key):
         raise BadIdempotencyKey(field="Idempotency-Key")
-    return _once(store)(request={"key": f"{scope}:{key}", "body": body}, action=action)
+    return _once(store())(request={"key": f"{scope}:{key}", "body": body}, action=action)
 
 
 def open_ticket_once(
-    store: BasePersistenceLayer,
+    store: Callable[[], BasePersistenceLayer],
     scope: str,
     key: str | None,
     body: dict[str, Any],
