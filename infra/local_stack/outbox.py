@@ -155,6 +155,7 @@ class Outbox:
         self.interval = interval
         stamp_sends()
         self._messages: list[OutboxMessage] = []
+        self._documents: list[dict[str, Any]] = []  # each message as JSON, made once (the page polls)
         self._seen: set[str] = set()
         self._read: dict[str, int] = {}  # how much of each of moto's lists was read
         self._lock = threading.Lock()
@@ -214,6 +215,7 @@ class Outbox:
                 if key not in self._seen:
                     self._seen.add(key)
                     self._messages.append(message)
+                    self._documents.append(asdict(message))
 
     def messages(self) -> list[OutboxMessage]:
         """Newest first."""
@@ -222,7 +224,10 @@ class Outbox:
             return list(reversed(self._messages))
 
     def as_json(self) -> list[dict[str, Any]]:
-        return [asdict(message) for message in self.messages()]
+        """Newest first, as JSON documents (made when a message was first seen, not at every look)."""
+        self.sync()
+        with self._lock:
+            return list(reversed(self._documents))
 
     def start(self) -> None:
         def run() -> None:

@@ -82,3 +82,24 @@ def test_a_message_keeps_the_time_moto_accepted_it_not_when_the_outbox_looked(
     from moto.ses.models import SESBackend
 
     assert not getattr(getattr(SESBackend.send_email, "__wrapped__", None), "frontdesk_stamped", False)
+
+
+def test_the_json_of_each_message_is_made_once_not_at_every_look(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    box = Outbox("123456789012", "us-east-1")
+    made: list[Any] = []
+    real = outbox.asdict
+
+    def counted(message: Any) -> Any:
+        made.append(message)
+        return real(message)
+
+    monkeypatch.setattr(outbox, "asdict", counted)
+    _mail(1)
+    first = box.as_json()
+    _mail(2)
+    box.as_json()
+    again = box.as_json()
+
+    assert [m["subject"] for m in first] == ["s1"]
+    assert [m["subject"] for m in again] == ["s2", "s1"]
+    assert len(made) == 2
