@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,7 +88,7 @@ def test_a_message_keeps_the_time_moto_accepted_it_not_when_the_outbox_looked(
 def test_the_json_of_each_message_is_made_once_not_at_every_look(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     box = Outbox("123456789012", "us-east-1")
     made: list[Any] = []
-    real = outbox.asdict
+    real = dataclasses.asdict
 
     def counted(message: Any) -> Any:
         made.append(message)
