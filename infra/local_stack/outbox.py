@@ -78,8 +78,10 @@ def stamp_sends() -> None:
             setattr(owner, name, _stamped(method))
 
 
-def _sent_at(message_id: str, seen: str) -> str:
-    return _SENT_AT.get(message_id, seen)
+def _message(message_id: str, seen: str, channel: str, **fields: Any) -> OutboxMessage:
+    """A message as the outbox keeps it: seen now, sent when moto accepted it (the first id of a bulk send)."""
+    sent_at = _SENT_AT.get(message_id.split(",")[0], seen)
+    return OutboxMessage(id=message_id, seen_at=seen, sent_at=sent_at, channel=channel, **fields)
 
 
 def _recipients(destinations: Any) -> tuple[str, ...]:
@@ -111,11 +113,10 @@ def _ses_messages(items: Iterable[Any], seen: str) -> Iterable[OutboxMessage]:
         kind = type(item).__name__
         if kind == "RawMessage":
             sender, to, subject, body = _raw_email(str(item.raw_data))
-            yield OutboxMessage(
-                id=str(item.id),
-                seen_at=seen,
-                sent_at=_sent_at(str(item.id), seen),
-                channel="email",
+            yield _message(
+                str(item.id),
+                seen,
+                "email",
                 sender=str(item.source or sender or ""),
                 to=_recipients(item.destinations) or to,
                 subject=subject,
@@ -123,22 +124,20 @@ def _ses_messages(items: Iterable[Any], seen: str) -> Iterable[OutboxMessage]:
             )
         elif kind in ("TemplateMessage", "BulkTemplateMessage"):
             ids = getattr(item, "ids", None) or [item.id]
-            yield OutboxMessage(
-                id=",".join(str(i) for i in ids),
-                seen_at=seen,
-                sent_at=_sent_at(str(ids[0]), seen),
-                channel="email",
+            yield _message(
+                ",".join(str(i) for i in ids),
+                seen,
+                "email",
                 sender=str(item.source),
                 to=_recipients(item.destinations),
                 subject=f"(template {item.template})",
                 body=str(item.template_data),
             )
         else:
-            yield OutboxMessage(
-                id=str(item.id),
-                seen_at=seen,
-                sent_at=_sent_at(str(item.id), seen),
-                channel="email",
+            yield _message(
+                str(item.id),
+                seen,
+                "email",
                 sender=str(item.source),
                 to=_recipients(item.destinations),
                 subject=item.subject,
@@ -174,11 +173,10 @@ class Outbox:
         for arn, topic in list(sns.topics.items()):
             for message_id, message, subject, attributes, group_id in self._unread(read, arn, topic.sent_notifications):
                 found.append(
-                    OutboxMessage(
-                        id=message_id,
-                        seen_at=seen,
-                        sent_at=_sent_at(message_id, seen),
-                        channel="sns",
+                    _message(
+                        message_id,
+                        seen,
+                        "sns",
                         to=(arn,),
                         subject=subject,
                         body=message,
@@ -187,11 +185,10 @@ class Outbox:
                 )
         for message_id, (phone, message) in self._unread(read, "sms", list(sns.sms_messages.items())):
             found.append(
-                OutboxMessage(
-                    id=message_id,
-                    seen_at=seen,
-                    sent_at=_sent_at(message_id, seen),
-                    channel="sms",
+                _message(
+                    message_id,
+                    seen,
+                    "sms",
                     to=(phone,),
                     body=message,
                 )
