@@ -29,6 +29,7 @@ class FrozenSurvivors:
     thorough_growth: float = 4.0
     full: int = 0  # full collections seen
     thorough: int = 0  # of them, those that scanned everything
+    _frozen: int = 0  # objects frozen, counted as they are (gc.get_freeze_count() walks them all)
     _thorough_above: int = 0
     _thorough_now: bool = False
 
@@ -37,7 +38,8 @@ class FrozenSurvivors:
         every full collection."""
         gc.collect()
         gc.freeze()
-        self._thorough_above = int(gc.get_freeze_count() * self.thorough_growth)
+        self._frozen = gc.get_freeze_count()
+        self._thorough_above = int(self._frozen * self.thorough_growth)
         if self._on_collection not in gc.callbacks:
             gc.callbacks.append(self._on_collection)
 
@@ -52,16 +54,22 @@ class FrozenSurvivors:
         # One collection at a time (the collector holds the GIL and is not re-entered), so a
         # "start" is always followed by its "stop" before the next "start".
         if phase == "start":
-            self._thorough_now = gc.get_freeze_count() > self._thorough_above
+            self._thorough_now = self._frozen > self._thorough_above
             if self._thorough_now:
                 gc.unfreeze()  # this collection scans everything, frozen cycles included
             return
         self.full += 1
+        # A full collection leaves every tracked object in the oldest generation: its survivors.
+        # Their count is added up, an upper bound (reference counting frees frozen objects unseen).
+        survivors = len(gc.get_objects(generation=FULL))
         gc.freeze()
         if self._thorough_now:
             self.thorough += 1
-            self._thorough_above = int(gc.get_freeze_count() * self.thorough_growth)
+            self._frozen = survivors
+            self._thorough_above = int(survivors * self.thorough_growth)
             self._thorough_now = False
+        else:
+            self._frozen += survivors
 
     def snapshot(self) -> dict[str, int]:
-        return {"full": self.full, "thorough": self.thorough, "frozen": gc.get_freeze_count()}
+        return {"full": self.full, "thorough": self.thorough, "frozen": gc.get_freeze_count()}  # exact, when asked

@@ -34,6 +34,7 @@ def test_what_survives_a_full_collection_is_frozen_and_not_scanned_again(survivo
     gc.collect()
 
     assert gc.get_freeze_count() >= before + len(kept)  # the survivors joined the frozen ones
+    assert survivors._frozen >= before + len(kept)  # and were counted without walking them all
     assert len(gc.get_objects(generation=2)) < 100  # so the next full collection has next to nothing to scan
     assert survivors.snapshot()["full"] >= 1
     assert survivors.thorough == 0
@@ -55,7 +56,9 @@ def test_a_frozen_cycle_that_became_garbage_is_freed_by_the_next_thorough_collec
 
     assert gone() is None
     assert survivors.thorough == 1
-    assert survivors._thorough_above >= gc.get_freeze_count()  # the next bound is from what is alive now
+    alive = gc.get_freeze_count()
+    assert survivors._frozen <= alive <= survivors._frozen + 100  # counted anew from what is alive
+    assert survivors._thorough_above == survivors._frozen  # the next bound (growth 1.0) is from it
 
 
 def test_uninstalled_the_collector_is_as_released() -> None:
