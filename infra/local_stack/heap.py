@@ -11,13 +11,17 @@ tail of the lag from due time to mail (docs/decisions/0031).
 `FrozenSurvivors` freezes (`gc.freeze`) what survives each full collection, so the next one scans
 only what came after. Frozen objects are still freed by reference counting; only a reference cycle
 that becomes garbage after it was frozen stays. To keep that bounded, the first full collection
-after the frozen count has grown `thorough_growth` times since the last thorough one unfreezes
-everything first and scans it all (one long pause each time the heap grows that much).
+after the process's peak resident size has grown `thorough_growth` times since the last thorough
+one unfreezes everything first and scans it all (one long pause each time memory grows that much).
+The peak size is one system call; the frozen count (`gc.get_freeze_count()`) walks every frozen
+object, 150-200 ms at 1,000 tickets in the stack's fragmented heap - it was read at every full
+collection at first, and the collections took that long.
 """
 
 from __future__ import annotations
 
 import gc
+import resource
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -29,7 +33,6 @@ class FrozenSurvivors:
     thorough_growth: float = 4.0
     full: int = 0  # full collections seen
     thorough: int = 0  # of them, those that scanned everything
-    _frozen: int = 0  # objects frozen, counted as they are (gc.get_freeze_count() walks them all)
     _thorough_above: int = 0
     _thorough_now: bool = False
 
@@ -38,8 +41,7 @@ class FrozenSurvivors:
         every full collection."""
         gc.collect()
         gc.freeze()
-        self._frozen = gc.get_freeze_count()
-        self._thorough_above = int(self._frozen * self.thorough_growth)
+        self._thorough_above = int(_peak_size() * self.thorough_growth)
         if self._on_collection not in gc.callbacks:
             gc.callbacks.append(self._on_collection)
 
@@ -54,22 +56,21 @@ class FrozenSurvivors:
         # One collection at a time (the collector holds the GIL and is not re-entered), so a
         # "start" is always followed by its "stop" before the next "start".
         if phase == "start":
-            self._thorough_now = self._frozen > self._thorough_above
+            self._thorough_now = _peak_size() > self._thorough_above
             if self._thorough_now:
                 gc.unfreeze()  # this collection scans everything, frozen cycles included
             return
         self.full += 1
-        # A full collection leaves every tracked object in the oldest generation: its survivors.
-        # Their count is added up, an upper bound (reference counting frees frozen objects unseen).
-        survivors = len(gc.get_objects(generation=FULL))
         gc.freeze()
         if self._thorough_now:
             self.thorough += 1
-            self._frozen = survivors
-            self._thorough_above = int(survivors * self.thorough_growth)
+            self._thorough_above = int(_peak_size() * self.thorough_growth)
             self._thorough_now = False
-        else:
-            self._frozen += survivors
 
     def snapshot(self) -> dict[str, int]:
-        return {"full": self.full, "thorough": self.thorough, "frozen": gc.get_freeze_count()}  # exact, when asked
+        return {"full": self.full, "thorough": self.thorough, "frozen": gc.get_freeze_count()}
+
+
+def _peak_size() -> int:
+    """The process's peak resident size (kB on Linux, bytes on macOS: only its growth is used)."""
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
