@@ -68,6 +68,7 @@ class FrozenSurvivors:
             self._thorough_now = False
 
     def snapshot(self) -> dict[str, int]:
+        """For /local/stats.json: the frozen count walks every frozen object, so only when asked."""
         return {"full": self.full, "thorough": self.thorough, "frozen": gc.get_freeze_count()}
 
 
