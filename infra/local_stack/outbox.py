@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from local_stack.method_patch import MethodPatch
+
 POLL_INTERVAL_SECONDS: Final = 0.5
 
 
@@ -30,7 +32,7 @@ class OutboxMessage:
     id: str
     seen_at: str
     channel: str  # "email", "sns" or "sms"
-    sent_at: str = ""
+    sent_at: str
     sender: str | None = None
     to: tuple[str, ...] = ()
     subject: str | None = None
@@ -62,20 +64,34 @@ def _stamped(send: Callable[..., Any]) -> Callable[..., Any]:
             _SENT_AT[message_id] = at
         return returned
 
-    stamped.__dict__["frontdesk_stamped"] = True
     return stamped
+
+
+def _ses() -> type:
+    from moto.ses.models import SESBackend
+
+    return SESBackend
+
+
+def _sns() -> type:
+    from moto.sns.models import SNSBackend
+
+    return SNSBackend
+
+
+_SES_SENDS: Final = ("send_email", "send_raw_email", "send_templated_email", "send_bulk_templated_email")
+_SENDS: Final = [*(MethodPatch(_ses, name) for name in _SES_SENDS), MethodPatch(_sns, "publish")]
 
 
 def stamp_sends() -> None:
     """Wrap moto's SES and SNS send methods (once) so that every message keeps its send time."""
-    from moto.ses.models import SESBackend
-    from moto.sns.models import SNSBackend
+    for send in _SENDS:
+        send.install(_stamped)
 
-    ses = ("send_email", "send_raw_email", "send_templated_email", "send_bulk_templated_email")
-    for owner, name in [*((SESBackend, n) for n in ses), (SNSBackend, "publish")]:
-        method = getattr(owner, name)
-        if not getattr(method, "frontdesk_stamped", False):
-            setattr(owner, name, _stamped(method))
+
+def unstamp_sends() -> None:
+    for send in _SENDS:
+        send.uninstall()
 
 
 def _message(message_id: str, seen: str, channel: str, **fields: Any) -> OutboxMessage:
@@ -238,6 +254,7 @@ class Outbox:
         self._thread.start()
 
     def stop(self) -> None:
+        unstamp_sends()
         self._stop_event.set()
         if self._thread is not None:
             self._thread.join()
@@ -289,7 +306,7 @@ function render(messages) {
       return el;
     };
     add(header, "span", m.channel, "channel " + m.channel);
-    add(header, "time", m.sent_at || m.seen_at);
+    add(header, "time", m.sent_at);
     if (m.sender) add(header, "span", "from " + m.sender);
     add(header, "span", "to " + m.to.join(", "));
     article.appendChild(header);

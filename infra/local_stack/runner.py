@@ -339,7 +339,10 @@ class LocalStack:
                 config.host, config.port, "the local API gateway", "--port", "FRONTDESK_PORT"
             ) from error
         self._server.start()
-        if config.freeze_survivors:  # last: what starting loaded is frozen with the first collection
+        self._freeze_survivors()  # last: what starting loaded is frozen at once
+
+    def _freeze_survivors(self) -> None:
+        if self.config.freeze_survivors:
             self.heap = FrozenSurvivors()
             self.heap.install()
 

@@ -86,3 +86,21 @@ def test_python_m_local_stack_freezes_unless_told_to_leave_the_collector_as_rele
     monkeypatch.setenv("FRONTDESK_GC_AS_RELEASED", "1")
     assert not parse([]).freeze_survivors
     assert not Config().freeze_survivors  # a process that embeds the stack keeps its collector
+
+
+def test_the_stack_freezes_as_configured_shows_it_and_puts_the_collector_back_when_it_stops() -> None:
+    from local_stack.runner import Config, LocalStack
+
+    stack = LocalStack(Config(freeze_survivors=True))
+    stack._freeze_survivors()
+    try:
+        gc.collect()
+        shown = stack.stats()["heap"]
+        assert shown["full"] >= 1 and shown["frozen"] > 0
+    finally:
+        stack.stop()
+    assert gc.get_freeze_count() == 0 and stack.stats()["heap"] == {}
+
+    unfrozen = LocalStack(Config())
+    unfrozen._freeze_survivors()
+    assert unfrozen.heap is None and gc.get_freeze_count() == 0
