@@ -209,7 +209,15 @@ def install(hubs: int = HUBS) -> None:
             return
         # moto's Program.eval without its joining thread: no machine timeout to enforce
         env.next_state_name = self.start_at.start_at_name
-        EvalComponent.eval(self, env)
+        try:
+            EvalComponent.eval(self, env)
+        except Exception:
+            # In moto an exception here ends only the program's own thread, and the execution still
+            # terminates with the state its environment holds. Mostly a StopExecution that landed
+            # between the program's "running?" and its first write: the execution is ABORTED, not
+            # left RUNNING with nothing to run it.
+            if env.is_running():
+                log.exception("a Step Functions program failed outside its states")
 
     _share_task_clients()
     _parse_paths_once()

@@ -15,6 +15,7 @@ import boto3
 import pytest
 from jsonpath_ng.ext.parser import ExtendedJsonPathParser
 from moto import mock_aws
+from moto.stepfunctions.parser.asl.eval.environment import Environment
 
 from local_stack import moto_fixes, moto_scheduler, timescale
 from local_stack.timescale import ManualTime
@@ -106,6 +107,27 @@ def test_stop_execution_stops_a_waiting_execution_at_once(manual: tuple[SFNClien
     clock.set(T0 + timedelta(hours=1))
     until(lambda: _status(sfn, arns[1::2]) == {"SUCCEEDED"}, "the others end at their time")
     assert _status(sfn, arns[::2]) == {"ABORTED"}
+
+
+def test_a_stop_that_lands_as_the_program_starts_aborts_the_execution(
+    manual: tuple[SFNClient, ManualTime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """StopExecution comes from another thread: it can land between the program's "running?" and its
+    first write, which moto then refuses (RuntimeError). The execution must still end, ABORTED."""
+    sfn, _ = manual
+    checked = Environment.is_running
+
+    def stopped_just_after(env: Environment) -> bool:
+        running = checked(env)
+        if running and isinstance(env.next_field_name, type(None)):  # the program's first check
+            env.set_stop(stop_date=datetime.now(UTC), cause="raced", error=None)
+        return running
+
+    monkeypatch.setattr(Environment, "is_running", stopped_just_after)
+    arns = _start_all(sfn, T0 + timedelta(hours=1))
+    # without the fix they stay RUNNING, with nothing left to run them
+    until(lambda: _status(sfn, arns) == {"ABORTED"}, "every execution ends, aborted")
+    assert moto_scheduler.running_executions() == 0
 
 
 PUT_ITEM = {
