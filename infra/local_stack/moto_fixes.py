@@ -31,6 +31,9 @@ parsing the definition (a quarter of a second): StopExecution in that moment rai
 AttributeError (``None.set_stop``), and until the program enters its first state it is dropped,
 where AWS stops the execution. A clock started and ended at once (a ticket dispatched and closed
 in one stream batch) met it. The stop here waits for the program to run (bounded), then stops.
+A stop from another thread can also land inside a state: moto refuses the state's next write
+(RuntimeError), its program catches that and records an error over the stop, and the execution
+ends FAILED. On AWS a stopped execution is ABORTED; here too, an error never replaces a stop.
 
 `install()` and `uninstall()` nest (the test fixture and the harnesses that need atomic writes
 each install them): the last `uninstall()` puts moto back.
@@ -116,6 +119,7 @@ def install() -> None:
         setattr(DynamoDBBackend, name, atomic)
     _stream_reads_take_the_lock()
     _stop_waits_for_start()
+    _a_stop_stays_a_stop()
 
 
 def _stream_reads_take_the_lock() -> None:
@@ -151,6 +155,22 @@ def _stop_waits_for_start() -> None:
     ExecutionWorker.stop = stop  # type: ignore[method-assign]
 
 
+def _a_stop_stays_a_stop() -> None:
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+
+    original = Environment.set_error
+    _originals["Environment.set_error"] = original
+
+    @functools.wraps(original)
+    def set_error(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(self._program_state, ProgramStopped):
+            return None  # the error is the stop's own doing: the refused write of a stopped program
+        return original(self, *args, **kwargs)
+
+    Environment.set_error = set_error  # type: ignore[method-assign]
+
+
 def uninstall() -> None:
     """Undo one `install()`; the last one puts moto's methods back."""
     global _installs
@@ -162,6 +182,7 @@ def uninstall() -> None:
             return
     from moto.dynamodb.models.table import Table
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     from local_stack import moto_attribute_json, moto_counts, moto_item_size, moto_memory
@@ -177,6 +198,8 @@ def uninstall() -> None:
             Table.query = original  # type: ignore[method-assign]
         elif name == "ExecutionWorker.stop":
             ExecutionWorker.stop = original  # type: ignore[method-assign]
+        elif name == "Environment.set_error":
+            Environment.set_error = original  # type: ignore[method-assign]
         else:
             setattr(DynamoDBBackend, name, original)
     _originals.clear()

@@ -130,6 +130,27 @@ def test_a_stop_that_lands_as_the_program_starts_aborts_the_execution(
     assert moto_scheduler.running_executions() == 0
 
 
+def test_a_stop_that_lands_inside_a_state_aborts_the_execution_not_fails_it(
+    manual: tuple[SFNClient, ManualTime], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside a state the refused write is caught by moto's program, which then records an error over
+    the stop: FAILED (States.Runtime). On AWS a stopped execution is ABORTED, whatever it was doing."""
+    sfn, _ = manual
+    field = vars(Environment)["next_field_name"]
+    assert isinstance(field, property) and field.fset is not None
+    write = field.fset
+
+    def stopped_before(env: Environment, name: str) -> None:
+        if name == "StatePass" and env.is_running():  # as the Record state begins
+            env.set_stop(stop_date=datetime.now(UTC), cause="raced", error=None)
+        write(env, name)
+
+    monkeypatch.setattr(Environment, "next_field_name", property(field.fget, stopped_before))
+    arns = _start_all(sfn, T0)  # the wait is over at once
+    until(lambda: "RUNNING" not in _status(sfn, arns), "every execution ends")
+    assert _status(sfn, arns) == {"ABORTED"}
+
+
 PUT_ITEM = {
     "StartAt": "Put",
     "States": {
