@@ -36,7 +36,7 @@ import pytest
 from joserfc import jwk
 from moto import mock_aws
 
-from local_stack import moto_fixes
+from local_stack import moto_fixes, moto_memory
 from local_stack.moto_snapshot import MotoSnapshot
 from local_stack.provision import Stack, provision
 from local_stack.template import Template, load_template
@@ -51,6 +51,12 @@ FAKE_AWS_ENV = {
     "AWS_REGION": REGION,
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """moto's DynamoDB values slotted, as the local stack holds them: before any value exists
+    (local_stack.moto_memory.slot_values, refused once one does)."""
+    moto_memory.slot_values()
 
 
 @pytest.fixture(scope="session", autouse=True)

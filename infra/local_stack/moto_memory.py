@@ -13,6 +13,11 @@
   to `INTERNED_VALUE_CHARS` characters are interned as `LimitedSizeDict` stores them (moto's own
   check first): equal strings, one copy. bench/stack_memory.py, a ticket's 19 items: 52 KB, 34 KB
   interned.
+- **Values.** A ticket's items hold ~170 `DynamoType` objects (every attribute value, and every
+  member of a map or list), 96 bytes each in CPython 3.11 beside what they hold: an object and a
+  values array of its own. `DynamoType` is replaced by a copy with `__slots__ = ("type",
+  "value")` (its only attributes), 48 bytes (`local_stack.slotted`): the same methods, for the
+  rest of the process (an instance of the old class would fail moto's `type(x) is DynamoType`).
 
 Replaced only while moto's sources have the sha256 they were written against.
 See docs/decisions/0011-moto-costs-that-grow-with-the-table.md.
@@ -26,8 +31,11 @@ import sys
 from collections.abc import Callable
 from typing import Any, Final
 
+from local_stack import slotted
 from local_stack.moto_transactions import source_fingerprint
 
+# sha256 of moto 5.2.5's DynamoType: it sets no attribute but `type` and `value`.
+DYNAMO_TYPE_SHA256: Final = "72b795ad49f18bffd1d62e62b946a83a824a66a4573e6364b372cabb4a7d85ae"
 # sha256 of moto 5.2.5's sources: BaseModel.__new__ (object.__new__ plus the append to
 # instances_tracked), LimitedSizeDict.__setitem__ (the size check, then dict's), and Item.__init__
 # (stores every attribute through it).
@@ -84,13 +92,27 @@ def _interning(original: Callable[..., None]) -> Callable[..., None]:
     return __setitem__
 
 
+def slot_values() -> None:
+    """DynamoType with slots from now on (before moto holds any value: see local_stack.slotted)."""
+    from moto.dynamodb.models import dynamo_type
+
+    if source_fingerprint(dynamo_type.DynamoType) != DYNAMO_TYPE_SHA256:
+        if "__slots__" not in vars(dynamo_type.DynamoType):
+            log.warning("moto is not the version moto_memory was written for: DynamoType keeps a dict")
+        return
+    if not slotted.replace_class(dynamo_type.__name__, "DynamoType", ("type", "value")):
+        log.warning("moto already holds DynamoType values: they keep their dicts")
+
+
 def install() -> None:
-    """Stop tracking the untracked classes' instances (forgetting those tracked so far); intern."""
+    """Stop tracking the untracked classes' instances (forgetting those tracked so far); intern;
+    slot values."""
     from moto.dynamodb.models.dynamo_type import LimitedSizeDict
 
     if not matches_pinned_moto():
         log.warning("moto is not the version moto_memory was written for: it keeps every item and stream record")
         return
+    slot_values()
     for cls in untracked_classes():
         cls.__new__ = staticmethod(_untracked_new)  # type: ignore[assignment]
         cls.instances_tracked = []  # type: ignore[attr-defined]
